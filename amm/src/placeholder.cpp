@@ -1,0 +1,1 @@
+namespace pftoken::amm { int placeholder_symbol_ = 0; }

@@ -1,0 +1,1 @@
+namespace pftoken::integration { int placeholder_symbol_ = 0; }

@@ -1,0 +1,6 @@
+#pragma once
+// Library version string.
+namespace pftoken {
+/// The library version, "MAJOR.MINOR.PATCH".
+const char* version() noexcept;
+}  // namespace pftoken

@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Sets up a bare Debian 12 machine, builds the pftoken tool and values the shipped solar example.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+./scripts/setup.sh
+cmake --workflow --preset release
+./build/release/tools/pftoken value data/examples/solar.yaml "$@"

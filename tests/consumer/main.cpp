@@ -1,0 +1,5 @@
+#include <iostream>
+
+#include "pftoken/version.hpp"
+
+int main() { std::cout << "pftoken " << pftoken::version() << '\n'; }

@@ -1,0 +1,29 @@
+// pftoken: command line entry point. Parse, run the chosen subcommand, map errors to exit codes.
+#include <exception>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "commands.hpp"
+#include "pftoken/error.hpp"
+#include "pftoken/version.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"pftoken: tokenised project-finance pricing and AMM market analytics"};
+    app.set_version_flag("--version", pftoken::version());
+    app.require_subcommand(1);
+    int exit_code = 0;
+    (void)exit_code;
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        return app.exit(e);
+    } catch (const pftoken::Error& e) {
+        std::cerr << "pftoken: error: " << e.what() << '\n';
+        return 2;
+    } catch (const std::exception& e) {
+        std::cerr << "pftoken: internal error: " << e.what() << '\n';
+        return 3;
+    }
+    return exit_code;
+}
