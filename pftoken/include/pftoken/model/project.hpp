@@ -1,0 +1,212 @@
+#pragma once
+// Project model: the inputs that describe a project-finance deal (data only, no logic).
+//
+// Units: money in the project currency (absolute units, not thousands), rates as decimals
+// (0.05 = 5%), durations in the unit named by the field. Every field is documented in
+// docs/input-schema.md; the YAML loader (pftoken/model/loader.hpp) fills these structs and
+// validates every constraint with an error naming the field path.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pftoken {
+
+using CalendarDate = std::chrono::year_month_day;
+
+enum class Frequency { Monthly = 12, Quarterly = 4, SemiAnnual = 2, Annual = 1 };
+enum class DayCount { Actual365Fixed, Actual360, Thirty360, ActualActualISDA };
+
+/// Dates and period grid. Construction runs monthly from financial close; operations start at
+/// the commercial operation date (COD = financial close + construction_months) and run for
+/// operations_years at `frequency`.
+struct Timeline {
+    CalendarDate financial_close{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{1}};
+    int construction_months = 0;
+    int operations_years = 25;
+    Frequency frequency = Frequency::Monthly;
+    DayCount day_count = DayCount::Actual365Fixed;
+};
+
+/// Construction: capex drawn monthly, funded by equity and debt draws.
+struct Construction {
+    enum class Funding { ProRata, EquityFirst };
+    double capex_total = 0.0;
+    /// Share of capex per construction month; empty means uniform. Must sum to 1.
+    std::vector<double> capex_profile;
+    Funding funding = Funding::ProRata;
+    /// Interest during construction is capitalised into the drawn tranches.
+    bool capitalise_interest = true;
+};
+
+/// A point of a merchant price curve: price from `year` (years after COD, real terms) on.
+struct PricePoint {
+    double year = 0.0;
+    double price = 0.0;
+};
+
+/// One revenue line: volume x price.
+struct RevenueStream {
+    enum class PriceType { Contracted, Merchant };
+    std::string name;
+    // Volume per operating year: capacity_mw * 8760 * capacity_factor, or p50_volume directly.
+    double capacity_mw = 0.0;
+    double capacity_factor = 0.0;
+    std::optional<double> p50_volume;  ///< units per year (MWh, vehicles, ...); overrides capacity
+    double degradation_per_year = 0.0; ///< compound volume loss per operating year
+    double availability = 1.0;         ///< share of volume delivered
+    /// Monthly seasonality multipliers (12 values, mean 1) applied by calendar month; empty = flat.
+    std::vector<double> seasonality;
+    // Price.
+    PriceType price_type = PriceType::Contracted;
+    double contract_price = 0.0;   ///< per unit at COD
+    double indexation = 0.0;       ///< annual indexation of the contract price
+    double contract_years = 0.0;   ///< contract tenor from COD; 0 = whole life; merchant after
+    std::vector<PricePoint> merchant_curve; ///< step curve in COD money
+    double merchant_escalation = 0.0;       ///< annual escalation applied to the merchant curve
+};
+
+/// Operating costs, escalated annually from COD.
+struct Opex {
+    double fixed_per_year = 0.0;
+    double variable_per_unit = 0.0;
+    double escalation = 0.0;
+    double maintenance_capex_per_year = 0.0;  ///< recurring, escalated
+    double senior_fees_per_year = 0.0;        ///< agency/trustee fees paid first in the waterfall
+};
+
+struct Tax {
+    double rate = 0.0;
+    int depreciation_years = 20;     ///< straight-line on capex from COD
+    bool loss_carry_forward = true;
+};
+
+struct WorkingCapital {
+    double receivable_days = 0.0;
+    double payable_days = 0.0;
+};
+
+/// A token class: how an instrument is split into tokens.
+struct TokenClass {
+    std::string symbol;
+    double supply = 0.0;          ///< number of tokens
+    double face_per_token = 0.0;  ///< principal (or equity contribution) per token
+};
+
+enum class Amortisation { Bullet, Annuity, LevelPrincipal, Sculpted, Schedule };
+
+/// A debt tranche. Rank 1 is most senior; equal ranks share pro rata.
+struct Tranche {
+    enum class RateType { Fixed, Floating };
+    std::string name;
+    int rank = 1;
+    std::optional<double> principal;  ///< empty: sized by the model (sculpting / gearing)
+    RateType rate_type = RateType::Fixed;
+    double fixed_rate = 0.0;
+    std::string index;                ///< forward curve name for floating tranches
+    double spread = 0.0;              ///< over the index (floating) or discount spread (pricing)
+    Amortisation amortisation = Amortisation::Annuity;
+    double target_dscr = 1.30;        ///< for Sculpted
+    std::vector<double> schedule;     ///< for Schedule: principal repaid per operating period
+    double tenor_years = 0.0;         ///< from COD
+    double grace_years = 0.0;         ///< interest-only period after COD
+    bool deferrable_interest = false; ///< unpaid interest deferred and capitalised (default: rank > 1)
+    TokenClass token;
+};
+
+struct Equity {
+    double contribution = 0.0;   ///< empty-equivalent 0: capex - debt
+    double cost_of_equity = 0.10;
+    TokenClass token;
+};
+
+/// Debt service reserve account.
+struct Dsra {
+    enum class Funding { AtClose, FromWaterfall };
+    bool enabled = false;
+    double months_of_debt_service = 6.0;
+    std::vector<std::string> tranches;  ///< covered tranches; empty = all (shared account)
+    Funding funding = Funding::AtClose;
+    double interest_rate = 0.0;         ///< earned on the balance
+};
+
+/// Maintenance reserve account: builds to a target from the waterfall, released to fund
+/// maintenance capex.
+struct Mra {
+    bool enabled = false;
+    double target = 0.0;
+    double contribution_per_year = 0.0;
+};
+
+struct Sweep {
+    bool enabled = false;
+    double share = 0.5;               ///< share of excess cash swept
+    std::string tranche;              ///< tranche prepaid by the sweep
+    double trigger_dscr = 0.0;        ///< sweep while DSCR < trigger (0 = always when locked up)
+};
+
+/// Covenants and events of default. DSCR tested per period and on an LTM (12-month) basis.
+struct Covenants {
+    double lockup_dscr = 1.10;
+    double default_dscr = 1.00;
+    bool use_historic_dscr = false;   ///< test LTM DSCR instead of period DSCR
+    double min_llcr = 0.0;            ///< 0 = not tested
+    double min_plcr = 0.0;
+    int lockup_cure_periods = 0;      ///< consecutive passing tests needed to release lock-up
+    Sweep sweep;
+};
+
+/// Debt sizing constraints used when a tranche principal is not given.
+struct Sizing {
+    double gearing_cap = 0.80;        ///< debt <= cap * capex
+    double min_dscr = 1.0;            ///< for fixed-size debt: every period DSCR >= this
+    double max_tenor_years = 0.0;     ///< 0 = no limit
+};
+
+/// A discount or forward curve: flat, or zero rates at pillars (from inline points or a CSV).
+struct CurveSpec {
+    enum class Kind { Flat, Zero };
+    std::string name;
+    Kind kind = Kind::Flat;
+    double flat_rate = 0.05;
+    std::vector<std::pair<double, double>> pillars;  ///< (years, zero rate)
+    std::string csv_path;                            ///< alternative to inline pillars
+};
+
+struct MarketData {
+    CurveSpec discount;                 ///< risk-free discount curve
+    std::vector<CurveSpec> forwards;    ///< named index curves for floating tranches
+};
+
+/// Steps of the per-period waterfall; the default order is the one in docs/conventions.md.
+enum class WaterfallStep {
+    SeniorFees,
+    DebtService,   ///< per rank: interest, then scheduled principal
+    DsraTopUp,
+    MraTopUp,
+    LockupTest,
+    CashSweep,
+    Distribution
+};
+
+struct Project {
+    std::string name;
+    std::string currency = "USD";
+    Timeline timeline;
+    Construction construction;
+    std::vector<RevenueStream> revenues;
+    Opex opex;
+    Tax tax;
+    WorkingCapital working_capital;
+    std::vector<Tranche> tranches;
+    Equity equity;
+    Dsra dsra;
+    Mra mra;
+    Covenants covenants;
+    Sizing sizing;
+    MarketData market;
+    std::vector<WaterfallStep> waterfall_order;  ///< empty = default order
+};
+
+}  // namespace pftoken
