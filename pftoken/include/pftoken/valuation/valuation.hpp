@@ -1,0 +1,94 @@
+#pragma once
+// Deterministic valuation of a project: compile, size/sculpt, run the waterfall kernel on
+// base-case drivers, then price every tranche token and the equity by DCF.
+
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pftoken/model/project.hpp"
+#include "pftoken/schedule/timeline.hpp"
+#include "pftoken/waterfall/results.hpp"
+
+namespace pftoken {
+
+struct ValuationOptions {
+    /// Market price per token by tranche name; a z-spread is solved for each one given.
+    std::map<std::string, double> market_price_per_token;
+    /// Keep the per-period table and event log in the result (the CLI writes them).
+    bool include_periods = true;
+};
+
+/// DCF metrics of one tranche token, discounted on the project discount curve plus the
+/// tranche's `spread` (the discount spread for fixed tranches, see docs/conventions.md).
+struct TrancheValuation {
+    std::string name;
+    std::string symbol;
+    int rank = 1;
+    double principal = 0.0;           ///< committed principal (after sizing)
+    double pv = 0.0;                  ///< PV at valuation date (financial close) of the tranche cash flows
+    double price_per_token = 0.0;     ///< pv / token supply (NaN if no supply)
+    double price_pct_of_par = 0.0;    ///< pv / principal * 100
+    double yield = 0.0;               ///< IRR of (-principal at draw dates, cash received), annual compounding at the period frequency
+    double macaulay_duration = 0.0;   ///< years, at the yield
+    double modified_duration = 0.0;   ///< years
+    double convexity = 0.0;           ///< years^2
+    double wal = 0.0;                 ///< weighted average life of principal repayments, years from COD
+    double z_spread = std::numeric_limits<double>::quiet_NaN();  ///< if a market price was given
+    double total_interest = 0.0;      ///< paid
+    double total_principal = 0.0;     ///< scheduled principal + prepayments paid
+    double deferred_interest = 0.0;   ///< capitalised over the life
+    double final_balance = 0.0;       ///< unpaid at the end of the grid (> 0 = loss)
+    bool payment_default = false;
+};
+
+struct EquityValuation {
+    std::string symbol;
+    double contribution = 0.0;        ///< equity paid in (construction / close + injections)
+    double npv = 0.0;                 ///< at cost_of_equity, valuation date financial close
+    double irr = std::numeric_limits<double>::quiet_NaN();
+    double price_per_token = std::numeric_limits<double>::quiet_NaN();  ///< value per token at cost of equity
+    double total_distributions = 0.0;
+};
+
+struct CovenantSummary {
+    double min_dscr = std::numeric_limits<double>::quiet_NaN();
+    int min_dscr_period = -1;
+    CalendarDate min_dscr_date{};
+    double average_dscr = std::numeric_limits<double>::quiet_NaN();
+    double min_ltm_dscr = std::numeric_limits<double>::quiet_NaN();
+    double llcr_at_cod = std::numeric_limits<double>::quiet_NaN();
+    double plcr_at_cod = std::numeric_limits<double>::quiet_NaN();
+    double min_llcr = std::numeric_limits<double>::quiet_NaN();
+    int lockup_periods = 0;
+    int default_periods = 0;
+    int dsra_draw_periods = 0;
+    double total_swept = 0.0;
+};
+
+/// Everything `pftoken value` reports. `grid` gives the dates of the per-period table
+/// `periods`; `llcr` / `plcr` are the ex-post ratios from realised CFADS (one per period).
+struct ValuationResult {
+    std::string project;
+    std::string currency;
+    CalendarDate valuation_date{};    ///< financial close
+    PeriodGrid grid;
+    std::vector<TrancheValuation> tranches;  ///< input order
+    EquityValuation equity;
+    double project_irr = std::numeric_limits<double>::quiet_NaN();  ///< unlevered, pre-financing, post-tax
+    double total_debt = 0.0;
+    double total_capex = 0.0;
+    double gearing = 0.0;             ///< total_debt / total uses of funds
+    CovenantSummary covenants;
+    std::vector<double> llcr;         ///< per period, ex-post (NaN where no debt)
+    std::vector<double> plcr;
+    std::vector<Event> events;        ///< event log of the base run, in time order
+    WaterfallResults periods;         ///< the kernel's per-period table of the base run
+};
+
+/// Values a project (validated by the loader). Throws InputError for inconsistent inputs
+/// (e.g. a schedule that does not sum to principal) with the field path.
+[[nodiscard]] ValuationResult value(const Project& project, const ValuationOptions& options = {});
+
+}  // namespace pftoken
