@@ -1,0 +1,376 @@
+// Factor model setup (QuantLib fitting, Cholesky, transition coefficients) and path generation.
+#include "pftoken/mc/factors.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <Eigen/Cholesky>
+#include <Eigen/Eigenvalues>
+#include <ql/models/shortrate/onefactormodels/hullwhite.hpp>
+#include <ql/models/shortrate/onefactormodels/vasicek.hpp>
+
+#include "pftoken/error.hpp"
+
+namespace pftoken::mc {
+namespace {
+
+enum Factor : int { kPrice = 0, kVolume = 1, kAvailability = 2, kOpex = 3, kRate = 4, kFactors = 5 };
+constexpr double kZ90 = 1.2815515655446004;  // Phi^{-1}(0.9)
+
+bool is_enabled(const StochasticSpec& s, int f) {
+    switch (f) {
+    case kPrice: return s.merchant_price.enabled;
+    case kVolume: return s.volume.enabled;
+    case kAvailability: return s.availability.enabled;
+    case kOpex: return s.opex_inflation.enabled;
+    case kRate: return s.interest_rate.enabled;
+    default: return false;
+    }
+}
+// Brownian factors get the bridge under Sobol; i.i.d. per-period factors do not need it.
+bool is_brownian(int f) { return f == kPrice || f == kOpex || f == kRate; }
+
+int factor_id(const std::string& name) {
+    for (int f = 0; f < kFactors; ++f)
+        if (name == kFactorNames[f]) return f;
+    return -1;
+}
+
+// sigma^2/(2a^2) * int_0^t (1 - e^{-as})^2 ds = half the variance of int_0^t y for an OU y.
+double ou_integral_half_variance(double a, double sigma, double t) {
+    if (sigma == 0.0) return 0.0;
+    const double e1 = std::exp(-a * t);
+    const double e2 = std::exp(-2.0 * a * t);
+    return sigma * sigma / (2.0 * a * a) * (t - 2.0 * (1.0 - e1) / a + (1.0 - e2) / (2.0 * a));
+}
+// sigma^2/(2a^2) (1 - e^{-at})^2: E[r(t)] - f(0,t) in Vasicek / Hull-White.
+double forward_convexity(double a, double sigma, double t) {
+    if (sigma == 0.0) return 0.0;
+    const double g = (1.0 - std::exp(-a * t)) / a;
+    return 0.5 * sigma * sigma * g * g;
+}
+
+}  // namespace
+
+PeriodDrivers PathWorkspace::drivers() const noexcept {
+    PeriodDrivers d;
+    d.price_multiplier = price_multiplier;
+    d.volume_multiplier = volume_multiplier;
+    d.availability_loss = availability_loss;
+    d.opex_multiplier = opex_multiplier;
+    d.index_shift = index_shift;
+    d.capex_overrun = capex_overrun;
+    d.delay_periods = delay_periods;
+    return d;
+}
+
+FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions sampling,
+                         const QuantLib::ext::shared_ptr<QuantLib::YieldTermStructure>& discount_curve)
+    : spec_(std::move(spec)), grid_(std::move(grid)), sampling_(sampling) {
+    spec_.validate();
+    const std::size_t n = grid_.period_end_time.size();
+    PFT_REQUIRE(n >= 1, "factor grid: needs at least one period");
+    PFT_REQUIRE(grid_.operating.size() == n, "factor grid: operating flags must match periods");
+    PFT_REQUIRE(sampling_.sobol_replications >= 1,
+                "mc.sobol_replications: must be >= 1, got " << sampling_.sobol_replications);
+    dt_.resize(n);
+    sqrt_dt_.resize(n);
+    double previous = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double t = grid_.period_end_time[i];
+        PFT_REQUIRE(std::isfinite(t) && t > previous,
+                    "factor grid: period end times must increase from 0, period " << i << " has "
+                                                                                  << t);
+        dt_[i] = t - previous;
+        sqrt_dt_[i] = std::sqrt(dt_[i]);
+        previous = t;
+    }
+
+    slot_of_factor_.assign(kFactors, -1);
+    for (int f = 0; f < kFactors; ++f)
+        if (is_enabled(spec_, f)) {
+            slot_of_factor_[static_cast<std::size_t>(f)] = static_cast<int>(factor_of_slot_.size());
+            factor_of_slot_.push_back(f);
+        }
+    const std::size_t g = factor_of_slot_.size();
+    construction_dims_ = spec_.construction.enabled ? 2 : 0;
+    dimension_ = construction_dims_ + g * n;
+
+    // Correlation among the enabled slots (identity where not given) and its factor L, L L' = C.
+    if (!spec_.correlation_factors.empty() && g > 0) {
+        Eigen::MatrixXd c = Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(g), static_cast<Eigen::Index>(g));
+        for (std::size_t i = 0; i < spec_.correlation_factors.size(); ++i)
+            for (std::size_t j = 0; j < spec_.correlation_factors.size(); ++j) {
+                const int si = slot_of_factor_[static_cast<std::size_t>(factor_id(spec_.correlation_factors[i]))];
+                const int sj = slot_of_factor_[static_cast<std::size_t>(factor_id(spec_.correlation_factors[j]))];
+                c(si, sj) = spec_.correlation[i][j];
+            }
+        Eigen::MatrixXd l;
+        const Eigen::LLT<Eigen::MatrixXd> llt(c);
+        if (llt.info() == Eigen::Success) {
+            l = llt.matrixL();
+        } else {
+            // Positive semi-definite but singular: C = V diag(max(lambda, 0)) V' gives a square
+            // root that is not triangular but serves the same purpose.
+            const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(c);
+            l = eig.eigenvectors() * eig.eigenvalues().cwiseMax(0.0).cwiseSqrt().asDiagonal();
+        }
+        cholesky_.resize(g * g);
+        for (std::size_t i = 0; i < g; ++i)
+            for (std::size_t j = 0; j < g; ++j)
+                cholesky_[i * g + j] = l(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j));
+        correlated_ = !c.isIdentity(0.0);
+    }
+
+    // Price: x_i = decay x_{i-1} + mean + sd z with M = exp(x).
+    if (spec_.merchant_price.enabled) {
+        const auto& p = spec_.merchant_price;
+        price_decay_.resize(n);
+        price_mean_.resize(n);
+        price_sd_.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (p.model == MerchantPriceFactor::Model::Gbm) {
+                price_decay_[i] = 1.0;
+                price_mean_[i] = (p.drift - 0.5 * p.volatility * p.volatility) * dt_[i];
+                price_sd_[i] = p.volatility * sqrt_dt_[i];
+            } else {
+                const double decay = std::exp(-p.speed * dt_[i]);
+                price_decay_[i] = decay;
+                price_mean_[i] = std::log(p.long_run_level) * (1.0 - decay);
+                price_sd_[i] = p.volatility * std::sqrt((1.0 - decay * decay) / (2.0 * p.speed));
+            }
+        }
+    }
+    if (spec_.opex_inflation.enabled) {
+        const auto& o = spec_.opex_inflation;
+        opex_mean_.resize(n);
+        opex_sd_.resize(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            opex_mean_[i] = (o.drift - 0.5 * o.volatility * o.volatility) * dt_[i];
+            opex_sd_[i] = o.volatility * sqrt_dt_[i];
+        }
+    }
+    if (spec_.volume.enabled) {
+        const auto& v = spec_.volume;
+        if (v.p90_over_p50 > 0.0)
+            volume_sigma_ = v.distribution == VolumeFactor::Distribution::Lognormal
+                                ? -std::log(v.p90_over_p50) / kZ90
+                                : (1.0 - v.p90_over_p50) / kZ90;
+        else
+            volume_sigma_ = v.volatility;
+    }
+    if (spec_.availability.enabled) {
+        const double p = spec_.availability.probability;
+        outage_threshold_ = p <= 0.0   ? -HUGE_VAL
+                            : p >= 1.0 ? HUGE_VAL
+                                       : inverse_normal_cdf(p);
+    }
+    if (spec_.interest_rate.enabled) {
+        const auto& r = spec_.interest_rate;
+        const double a = r.speed;
+        const double s = r.volatility;
+        rate_decay_.resize(n);
+        rate_sd_.resize(n);
+        rate_det_.resize(n);
+        rate_adjust_.resize(n);
+        rate_conv_.resize(n);
+        bond_price_.resize(n);
+        if (r.model == InterestRateFactor::Model::HullWhite) {
+            PFT_REQUIRE(discount_curve != nullptr,
+                        "stochastic.interest_rate: the Hull-White model needs a discount curve");
+            // Fitting once at setup: QuantLib's HullWhite gives r(t) = phi(t) + x(t).
+            const QuantLib::Handle<QuantLib::YieldTermStructure> handle(discount_curve);
+            const QuantLib::HullWhite model(handle, a, s);
+            const auto dynamics = model.dynamics();
+            for (std::size_t i = 0; i < n; ++i) {
+                const double t = grid_.period_end_time[i];
+                rate_det_[i] = dynamics->shortRate(t, 0.0);
+                bond_price_[i] = discount_curve->discount(t);
+                // log of the deterministic part of the path discount, relative to P(0,t).
+                rate_conv_[i] = -ou_integral_half_variance(a, s, t);
+            }
+        } else {
+            const QuantLib::Vasicek model(r.initial_rate, a, r.long_run_rate, s);
+            for (std::size_t i = 0; i < n; ++i) {
+                const double t = grid_.period_end_time[i];
+                const double e = std::exp(-a * t);
+                rate_det_[i] = r.initial_rate * e + r.long_run_rate * (1.0 - e);
+                bond_price_[i] = model.discountBond(0.0, t, r.initial_rate);
+                const double det_integral =
+                    r.long_run_rate * t + (r.initial_rate - r.long_run_rate) * (1.0 - e) / a;
+                rate_conv_[i] = -det_integral - std::log(bond_price_[i]);
+            }
+        }
+        for (std::size_t i = 0; i < n; ++i) {
+            const double decay = std::exp(-a * dt_[i]);
+            rate_decay_[i] = decay;
+            rate_sd_[i] = s * std::sqrt((1.0 - decay * decay) / (2.0 * a));
+            const double start = i == 0 ? 0.0 : grid_.period_end_time[i - 1];
+            rate_adjust_[i] = forward_convexity(a, s, start);
+        }
+    }
+
+    if (sampling_.method == RandomMethod::Sobol && dimension_ > 0) {
+        sobol_ = std::make_unique<SobolSequence>(dimension_);
+        bridge_ = std::make_unique<BrownianBridge>(n);
+        const auto reps = static_cast<std::size_t>(sampling_.sobol_replications);
+        digital_shift_.resize(reps * dimension_);
+        for (std::size_t rep = 0; rep < reps; ++rep) {
+            // Shifts come from their own substreams (path indices far above any run).
+            Xoshiro256StarStar rng(sampling_.seed, 0xFFFF'FFFF'0000'0000ULL + rep);
+            for (std::size_t d = 0; d < dimension_; ++d)
+                digital_shift_[rep * dimension_ + d] = static_cast<std::uint32_t>(rng.next() >> 32);
+        }
+        const std::uint64_t per_base = sampling_.antithetic ? 2 : 1;
+        paths_per_replication_ = sampling_.paths / (reps * per_base);
+        PFT_REQUIRE(paths_per_replication_ >= 1,
+                    "mc.paths: Sobol with " << reps << " replications"
+                                            << (sampling_.antithetic ? " and antithetic pairs" : "")
+                                            << " needs at least " << reps * per_base
+                                            << " paths, got " << sampling_.paths);
+        PFT_REQUIRE(paths_per_replication_ < 0xFFFF'FFFFULL,
+                    "mc.paths: too many Sobol points per replication");
+    }
+}
+
+std::uint64_t FactorModel::usable_paths(std::uint64_t requested) const noexcept {
+    const std::uint64_t per_base = sampling_.antithetic ? 2 : 1;
+    if (sampling_.method == RandomMethod::Sobol && dimension_ > 0)
+        return paths_per_replication_ * per_base * static_cast<std::uint64_t>(sampling_.sobol_replications);
+    return requested / per_base * per_base;
+}
+
+int FactorModel::replication_of(std::uint64_t path) const noexcept {
+    if (sampling_.method != RandomMethod::Sobol || dimension_ == 0) return 0;
+    const std::uint64_t base = sampling_.antithetic ? path / 2 : path;
+    return static_cast<int>(base / paths_per_replication_);
+}
+
+PathWorkspace FactorModel::make_workspace() const {
+    const std::size_t n = periods();
+    PathWorkspace ws;
+    ws.normals.resize(dimension_);
+    ws.correlated.resize(factor_of_slot_.size() * n);
+    ws.bridged.resize(n);
+    ws.bridge_work.resize(n + 1);
+    if (sobol_) ws.sobol_state.resize(dimension_);
+    if (spec_.merchant_price.enabled) ws.price_multiplier.assign(n, 1.0);
+    if (spec_.volume.enabled) ws.volume_multiplier.assign(n, 1.0);
+    if (spec_.availability.enabled) ws.availability_loss.assign(n, 0.0);
+    if (spec_.opex_inflation.enabled) ws.opex_multiplier.assign(n, 1.0);
+    if (spec_.interest_rate.enabled) {
+        ws.index_shift.assign(n, 0.0);
+        ws.short_rate.assign(n, 0.0);
+        ws.path_discount.assign(n, 1.0);
+    }
+    ws.discount_ratio.assign(n, 1.0);
+    return ws;
+}
+
+void FactorModel::draw_normals(std::uint64_t path, PathWorkspace& ws) const noexcept {
+    const bool negate = sampling_.antithetic && (path & 1U) != 0;
+    const std::uint64_t base = sampling_.antithetic ? path / 2 : path;
+    if (!sobol_) {
+        Xoshiro256StarStar rng(sampling_.seed, base);
+        for (double& z : ws.normals) z = inverse_normal_cdf(rng.uniform());
+    } else {
+        const std::uint64_t rep = base / paths_per_replication_;
+        const auto index = static_cast<std::uint32_t>(base % paths_per_replication_);
+        if (ws.sobol_index >= 0 && static_cast<std::uint64_t>(ws.sobol_index) + 1 == index)
+            sobol_->advance(static_cast<std::uint32_t>(ws.sobol_index), ws.sobol_state);
+        else if (ws.sobol_index < 0 || static_cast<std::uint64_t>(ws.sobol_index) != index)
+            sobol_->point(index, ws.sobol_state);
+        ws.sobol_index = index;
+        const std::uint32_t* shift = &digital_shift_[rep * dimension_];
+        for (std::size_t d = 0; d < dimension_; ++d)
+            ws.normals[d] = inverse_normal_cdf(
+                (static_cast<double>(ws.sobol_state[d] ^ shift[d]) + 0.5) * 0x1.0p-32);
+    }
+    if (negate)
+        for (double& z : ws.normals) z = -z;
+}
+
+void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept {
+    const std::size_t n = periods();
+    const std::size_t g = factor_of_slot_.size();
+    if (dimension_ == 0) return;
+    draw_normals(path, ws);
+    const double* z = ws.normals.data() + construction_dims_;
+
+    // Independent increments per step and slot: [step * g + slot].
+    for (std::size_t slot = 0; slot < g; ++slot) {
+        if (bridge_ && is_brownian(factor_of_slot_[slot])) {
+            for (std::size_t j = 0; j < n; ++j) ws.bridged[j] = z[j * g + slot];
+            bridge_->transform(ws.bridged, ws.bridged, ws.bridge_work);
+            for (std::size_t j = 0; j < n; ++j) ws.correlated[j * g + slot] = ws.bridged[j];
+        } else {
+            for (std::size_t j = 0; j < n; ++j) ws.correlated[j * g + slot] = z[j * g + slot];
+        }
+    }
+    if (correlated_) {
+        double tmp[kFactors];
+        for (std::size_t j = 0; j < n; ++j) {
+            double* step = &ws.correlated[j * g];
+            for (std::size_t r = 0; r < g; ++r) {
+                double sum = 0.0;
+                for (std::size_t c = 0; c < g; ++c) sum += cholesky_[r * g + c] * step[c];
+                tmp[r] = sum;
+            }
+            for (std::size_t r = 0; r < g; ++r) step[r] = tmp[r];
+        }
+    }
+    auto slot_z = [&](int factor, std::size_t step) {
+        return ws.correlated[step * g + static_cast<std::size_t>(slot_of_factor_[static_cast<std::size_t>(factor)])];
+    };
+
+    if (spec_.merchant_price.enabled) {
+        double x = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            x = price_decay_[i] * x + price_mean_[i] + price_sd_[i] * slot_z(kPrice, i);
+            ws.price_multiplier[i] = std::exp(x);
+        }
+    }
+    if (spec_.volume.enabled) {
+        const bool lognormal = spec_.volume.distribution == VolumeFactor::Distribution::Lognormal;
+        for (std::size_t i = 0; i < n; ++i) {
+            const double e = volume_sigma_ * slot_z(kVolume, i);
+            ws.volume_multiplier[i] = lognormal ? std::exp(e) : std::max(0.0, 1.0 + e);
+        }
+    }
+    if (spec_.availability.enabled) {
+        const double loss = spec_.availability.loss_fraction;
+        for (std::size_t i = 0; i < n; ++i)
+            ws.availability_loss[i] = slot_z(kAvailability, i) < outage_threshold_ ? loss : 0.0;
+    }
+    if (spec_.opex_inflation.enabled) {
+        double x = 0.0;
+        for (std::size_t i = 0; i < n; ++i) {
+            x += opex_mean_[i] + opex_sd_[i] * slot_z(kOpex, i);
+            ws.opex_multiplier[i] = std::exp(x);
+        }
+    }
+    if (spec_.interest_rate.enabled) {
+        double y = 0.0;           // deviation of r from its zero-vol path; y(0) = 0
+        double integral = 0.0;    // trapezoid of y
+        for (std::size_t i = 0; i < n; ++i) {
+            ws.index_shift[i] = y + rate_adjust_[i];  // fixed at the period start
+            const double y_next = rate_decay_[i] * y + rate_sd_[i] * slot_z(kRate, i);
+            integral += 0.5 * (y + y_next) * dt_[i];
+            y = y_next;
+            ws.short_rate[i] = rate_det_[i] + y;
+            ws.discount_ratio[i] = std::exp(rate_conv_[i] - integral);
+            ws.path_discount[i] = bond_price_[i] * ws.discount_ratio[i];
+        }
+    }
+    if (spec_.construction.enabled) {
+        const auto& c = spec_.construction;
+        const double zd = ws.normals[0];
+        const double zo = ws.normals[1];
+        ws.delay_months = c.delay_median_months * std::exp(c.delay_sigma * zd);
+        ws.delay_periods = static_cast<int>(
+            std::lround(ws.delay_months * static_cast<double>(grid_.periods_per_year) / 12.0));
+        ws.capex_overrun = (1.0 + c.median_overrun) * std::exp(c.overrun_sigma * zo) - 1.0;
+    }
+}
+
+}  // namespace pftoken::mc

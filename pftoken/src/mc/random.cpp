@@ -1,0 +1,143 @@
+// Random numbers: substream seeding, AS241 inverse normal, Sobol table from QuantLib, bridge.
+#include "pftoken/mc/random.hpp"
+
+#include <bit>
+#include <cmath>
+#include <deque>
+#include <numbers>
+#include <utility>
+
+#include <ql/math/randomnumbers/sobolrsg.hpp>
+
+#include "pftoken/error.hpp"
+
+namespace pftoken::mc {
+
+Xoshiro256StarStar::Xoshiro256StarStar(std::uint64_t seed, std::uint64_t path) noexcept {
+    // Hash the pair first so that (seed, path) and (seed + 1, path - 1) do not collide.
+    SplitMix64 outer{seed};
+    const std::uint64_t seed_hash = outer.next();
+    SplitMix64 inner{seed_hash ^ (path * 0xD1B54A32D192ED03ULL + 0x8CB92BA72F3D8DD7ULL)};
+    inner.next();
+    for (auto& word : s_) word = inner.next();
+    if ((s_[0] | s_[1] | s_[2] | s_[3]) == 0) s_[0] = 1;  // the all-zero state is absorbing
+}
+
+double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
+
+// Wichura, M. J. (1988), Algorithm AS 241: The percentage points of the normal distribution,
+// Applied Statistics 37(3), 477-484. PPND16 coefficients.
+double inverse_normal_cdf(double p) noexcept {
+    const double q = p - 0.5;
+    if (std::abs(q) <= 0.425) {
+        const double r = 0.180625 - q * q;
+        return q *
+               (((((((2509.0809287301226727 * r + 33430.575583588128105) * r +
+                     67265.770927008700853) * r + 45921.953931549871457) * r +
+                   13731.693765509461125) * r + 1971.5909503065514427) * r +
+                 133.14166789178437745) * r + 3.387132872796366608) /
+               (((((((5226.495278852545925 * r + 28729.085735721942674) * r +
+                     39307.89580009271061) * r + 21213.794301586595867) * r +
+                   5394.1960214247511077) * r + 687.1870074920579083) * r +
+                 42.313330701600911252) * r + 1.0);
+    }
+    double r = q < 0.0 ? p : 1.0 - p;
+    r = std::sqrt(-std::log(r));
+    double value;
+    if (r <= 5.0) {
+        r -= 1.6;
+        value = (((((((7.7454501427834140764e-4 * r + 0.0227238449892691845833) * r +
+                      0.24178072517745061177) * r + 1.27045825245236838258) * r +
+                    3.64784832476320460504) * r + 5.7694972214606914055) * r +
+                  4.6303378461565452959) * r + 1.42343711074968357734) /
+                (((((((1.05075007164441684324e-9 * r + 5.475938084995344946e-4) * r +
+                      0.0151986665636164571966) * r + 0.14810397642748007459) * r +
+                    0.68976733498510000455) * r + 1.6763848301838038494) * r +
+                  2.05319162663775882187) * r + 1.0);
+    } else {
+        r -= 5.0;
+        value = (((((((2.01033439929228813265e-7 * r + 2.71155556874348757815e-5) * r +
+                      0.0012426609473880784386) * r + 0.026532189526576123093) * r +
+                    0.29656057182850489123) * r + 1.7848265399172913358) * r +
+                  5.4637849111641143699) * r + 6.6579046435011037772) /
+                (((((((2.04426310338993978564e-15 * r + 1.4215117583164458887e-7) * r +
+                      1.8463183175100546818e-5) * r + 7.868691311456132591e-4) * r +
+                    0.0148753612908506148525) * r + 0.13692988092273580531) * r +
+                  0.59983220655588793769) * r + 1.0);
+    }
+    return q < 0.0 ? -value : value;
+}
+
+SobolSequence::SobolSequence(std::size_t dimension)
+    : dimension_(dimension), direction_(32 * dimension) {
+    PFT_REQUIRE(dimension >= 1 && dimension <= 21200,
+                "Sobol dimension must be in [1, 21200] (Joe-Kuo D7), got " << dimension);
+    // QuantLib's draw i is the Gray-code point n = i + 1; gray(2^(b+1) - 1) = 2^b, so draw
+    // 2^(b+1) - 2 is exactly direction integer b. Read the 32 of them once.
+    QuantLib::SobolRsg rsg(dimension, 0, QuantLib::SobolRsg::JoeKuoD7);
+    for (std::uint32_t bit = 0; bit < 32; ++bit) {
+        const std::uint64_t draw = (std::uint64_t{2} << bit) - 2;
+        rsg.skipTo(static_cast<std::uint_least32_t>(draw));
+        const auto& v = rsg.nextInt32Sequence();
+        for (std::size_t d = 0; d < dimension; ++d)
+            direction_[bit * dimension + d] = static_cast<std::uint32_t>(v[d]);
+    }
+}
+
+void SobolSequence::point(std::uint32_t index, std::span<std::uint32_t> out) const noexcept {
+    const std::uint64_t n = std::uint64_t{index} + 1;
+    const std::uint64_t gray = n ^ (n >> 1);
+    for (std::size_t d = 0; d < dimension_; ++d) out[d] = 0;
+    for (std::uint32_t bit = 0; bit < 33 && (gray >> bit) != 0; ++bit) {
+        if (((gray >> bit) & 1U) == 0) continue;
+        const std::uint32_t* v = &direction_[std::size_t{bit} * dimension_];
+        for (std::size_t d = 0; d < dimension_; ++d) out[d] ^= v[d];
+    }
+}
+
+void SobolSequence::advance(std::uint32_t index, std::span<std::uint32_t> state) const noexcept {
+    const std::uint64_t next_n = std::uint64_t{index} + 2;
+    const auto bit = static_cast<std::size_t>(std::countr_zero(next_n));
+    const std::uint32_t* v = &direction_[bit * dimension_];
+    for (std::size_t d = 0; d < dimension_; ++d) state[d] ^= v[d];
+}
+
+BrownianBridge::BrownianBridge(std::size_t steps) {
+    PFT_REQUIRE(steps >= 1, "Brownian bridge needs at least one step, got " << steps);
+    // Positions 0..steps with W(0) = 0. Order: the end point, then midpoints breadth first.
+    bridge_.push_back(steps);
+    left_.push_back(0);
+    right_.push_back(0);
+    left_weight_.push_back(0.0);
+    right_weight_.push_back(0.0);
+    stddev_.push_back(std::sqrt(static_cast<double>(steps)));
+    std::deque<std::pair<std::size_t, std::size_t>> queue{{0, steps}};
+    while (!queue.empty()) {
+        const auto [a, b] = queue.front();
+        queue.pop_front();
+        if (b - a < 2) continue;
+        const std::size_t m = a + (b - a) / 2;
+        const auto span = static_cast<double>(b - a);
+        bridge_.push_back(m);
+        left_.push_back(a);
+        right_.push_back(b);
+        left_weight_.push_back(static_cast<double>(b - m) / span);
+        right_weight_.push_back(static_cast<double>(m - a) / span);
+        stddev_.push_back(std::sqrt(static_cast<double>(m - a) * static_cast<double>(b - m) / span));
+        queue.emplace_back(a, m);
+        queue.emplace_back(m, b);
+    }
+}
+
+void BrownianBridge::transform(std::span<const double> normals, std::span<double> increments,
+                               std::span<double> work) const noexcept {
+    const std::size_t n = steps();
+    work[0] = 0.0;
+    work[n] = stddev_[0] * normals[0];
+    for (std::size_t i = 1; i < n; ++i)
+        work[bridge_[i]] = left_weight_[i] * work[left_[i]] + right_weight_[i] * work[right_[i]] +
+                           stddev_[i] * normals[i];
+    for (std::size_t i = 0; i < n; ++i) increments[i] = work[i + 1] - work[i];
+}
+
+}  // namespace pftoken::mc
