@@ -1,0 +1,267 @@
+// Discount curves from CurveSpec via QuantLib, and their sampling into plain arrays.
+
+#include "pftoken/pricing/curves.hpp"
+
+#include <ql/math/interpolations/linearinterpolation.hpp>
+#include <ql/quotes/simplequote.hpp>
+#include <ql/termstructures/yield/flatforward.hpp>
+#include <ql/termstructures/yield/zerocurve.hpp>
+#include <ql/termstructures/yield/zerospreadedtermstructure.hpp>
+#include <ql/time/daycounters/actual360.hpp>
+#include <ql/time/daycounters/actual365fixed.hpp>
+#include <ql/time/daycounters/actualactual.hpp>
+#include <ql/time/daycounters/thirty360.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "pftoken/error.hpp"
+
+namespace pftoken::pricing {
+
+namespace {
+
+QuantLib::Compounding to_ql(Compounding c) {
+    switch (c) {
+    case Compounding::Simple: return QuantLib::Simple;
+    case Compounding::Compounded: return QuantLib::Compounded;
+    case Compounding::Continuous: return QuantLib::Continuous;
+    }
+    return QuantLib::Continuous;
+}
+
+QuantLib::Frequency to_ql_frequency(int frequency) {
+    return static_cast<QuantLib::Frequency>(frequency);
+}
+
+std::string trim(const std::string& s) {
+    const auto first = s.find_first_not_of(" \t\r");
+    if (first == std::string::npos) return {};
+    const auto last = s.find_last_not_of(" \t\r");
+    return s.substr(first, last - first + 1);
+}
+
+/// Parses a whole cell as a finite double or throws naming file, line and column.
+double parse_cell(const std::string& cell, const std::string& path, int line, const char* column) {
+    const std::string text = trim(cell);
+    std::size_t used = 0;
+    double value = 0.0;
+    bool ok = !text.empty();
+    if (ok) {
+        try {
+            value = std::stod(text, &used);
+        } catch (const std::exception&) {
+            ok = false;
+        }
+    }
+    PFT_REQUIRE(ok && used == text.size() && std::isfinite(value),
+                path << ":" << line << ": column " << column << ": not a finite number, got '"
+                     << text << "'");
+    return value;
+}
+
+/// Date of a pillar `years` after `reference`: whole months when possible (so 0.5 -> 6M).
+QuantLib::Date pillar_date(const QuantLib::Date& reference, double years) {
+    const double months = years * 12.0;
+    const double whole = std::round(months);
+    if (std::abs(months - whole) < 1e-9)
+        return reference + QuantLib::Period(static_cast<int>(whole), QuantLib::Months);
+    return reference + static_cast<QuantLib::Date::serial_type>(std::llround(years * 365.25));
+}
+
+void check_rate(double rate, const std::string& field) {
+    PFT_REQUIRE(std::isfinite(rate), field << ": must be a finite number, got " << rate);
+    PFT_REQUIRE(rate > -1.0 && rate < 1.0, field << ": must be in (-100%, 100%), got " << rate);
+}
+
+}  // namespace
+
+QuantLib::DayCounter to_day_counter(DayCount day_count) {
+    switch (day_count) {
+    case DayCount::Actual365Fixed: return QuantLib::Actual365Fixed();
+    case DayCount::Actual360: return QuantLib::Actual360();
+    case DayCount::Thirty360: return QuantLib::Thirty360(QuantLib::Thirty360::BondBasis);
+    case DayCount::ActualActualISDA: return QuantLib::ActualActual(QuantLib::ActualActual::ISDA);
+    }
+    PFT_REQUIRE(false, "day_count: unknown value " << static_cast<int>(day_count));
+}
+
+QuantLib::Date to_ql_date(const CalendarDate& date) {
+    PFT_REQUIRE(date.ok(), "date: not a valid calendar date");
+    const int y = static_cast<int>(date.year());
+    PFT_REQUIRE(y > 1901 && y < 2199, "date: year must be in 1902..2198 (QuantLib range), got " << y);
+    return {static_cast<QuantLib::Day>(static_cast<unsigned>(date.day())),
+            static_cast<QuantLib::Month>(static_cast<unsigned>(date.month())),
+            static_cast<QuantLib::Year>(y)};
+}
+
+CalendarDate from_ql_date(const QuantLib::Date& date) {
+    return CalendarDate{std::chrono::year{date.year()},
+                        std::chrono::month{static_cast<unsigned>(date.month())},
+                        std::chrono::day{static_cast<unsigned>(date.dayOfMonth())}};
+}
+
+std::vector<std::pair<double, double>> read_pillar_csv(const std::string& path) {
+    std::ifstream in(path);
+    PFT_REQUIRE(in.good(), path << ": cannot open the curve CSV file");
+    std::vector<std::pair<double, double>> pillars;
+    std::string line;
+    int line_number = 0;
+    bool header_seen = false;
+    while (std::getline(in, line)) {
+        ++line_number;
+        if (trim(line).empty()) continue;
+        std::vector<std::string> cells;
+        std::stringstream stream(line);
+        std::string cell;
+        while (std::getline(stream, cell, ',')) cells.push_back(trim(cell));
+        if (!header_seen) {
+            PFT_REQUIRE(cells.size() == 2 && cells[0] == "years" && cells[1] == "zero_rate",
+                        path << ":" << line_number
+                             << ": header must be 'years,zero_rate', got '" << trim(line) << "'");
+            header_seen = true;
+            continue;
+        }
+        PFT_REQUIRE(cells.size() == 2, path << ":" << line_number << ": expected 2 columns "
+                                             "(years,zero_rate), got " << cells.size());
+        const double years = parse_cell(cells[0], path, line_number, "years");
+        const double rate = parse_cell(cells[1], path, line_number, "zero_rate");
+        PFT_REQUIRE(years > 0.0, path << ":" << line_number << ": column years: must be > 0, got "
+                                      << years);
+        PFT_REQUIRE(pillars.empty() || years > pillars.back().first,
+                    path << ":" << line_number << ": column years: must increase, got " << years
+                         << " after " << pillars.back().first);
+        PFT_REQUIRE(rate > -1.0 && rate < 1.0, path << ":" << line_number
+                                                    << ": column zero_rate: must be in (-100%, "
+                                                       "100%), got " << rate);
+        pillars.emplace_back(years, rate);
+    }
+    PFT_REQUIRE(header_seen, path << ": empty file, expected header 'years,zero_rate'");
+    PFT_REQUIRE(!pillars.empty(), path << ": no pillars after the header");
+    return pillars;
+}
+
+QuantLib::ext::shared_ptr<QuantLib::YieldTermStructure>
+build_curve(const CurveSpec& spec, const QuantLib::Date& reference, DayCount day_count,
+            const CurveConventions& conventions, const std::string& field) {
+    PFT_REQUIRE(reference != QuantLib::Date(), field << ": reference date must be set");
+    PFT_REQUIRE(conventions.compounding != Compounding::Compounded ||
+                    (conventions.frequency >= 1 && 12 % conventions.frequency == 0),
+                field << ".frequency: must be 1, 2, 3, 4, 6 or 12, got " << conventions.frequency);
+    const QuantLib::DayCounter dc = to_day_counter(day_count);
+    const QuantLib::Compounding comp = to_ql(conventions.compounding);
+    const QuantLib::Frequency freq = conventions.compounding == Compounding::Compounded
+                                         ? to_ql_frequency(conventions.frequency)
+                                         : QuantLib::Annual;
+    QuantLib::ext::shared_ptr<QuantLib::YieldTermStructure> curve;
+    if (spec.kind == CurveSpec::Kind::Flat) {
+        check_rate(spec.flat_rate, field + ".flat_rate");
+        curve = QuantLib::ext::make_shared<QuantLib::FlatForward>(reference, spec.flat_rate, dc,
+                                                                  comp, freq);
+    } else {
+        PFT_REQUIRE(spec.pillars.empty() || spec.csv_path.empty(),
+                    field << ": give either pillars or csv_path, not both");
+        const auto pillars = spec.csv_path.empty() ? spec.pillars : read_pillar_csv(spec.csv_path);
+        PFT_REQUIRE(!pillars.empty(), field << ".pillars: a zero curve needs at least one pillar");
+        std::vector<QuantLib::Date> dates{reference};
+        std::vector<QuantLib::Rate> rates{pillars.front().second};  // flat zero before pillar 1
+        for (std::size_t i = 0; i < pillars.size(); ++i) {
+            const std::string pillar_field = field + ".pillars[" + std::to_string(i) + "]";
+            const auto [years, rate] = pillars[i];
+            PFT_REQUIRE(std::isfinite(years) && years > 0.0,
+                        pillar_field << ".years: must be > 0, got " << years);
+            check_rate(rate, pillar_field + ".zero_rate");
+            const QuantLib::Date date = pillar_date(reference, years);
+            PFT_REQUIRE(date > dates.back(), pillar_field << ".years: must increase (pillar dates "
+                                                             "must be distinct), got " << years);
+            dates.push_back(date);
+            rates.push_back(rate);
+        }
+        curve = QuantLib::ext::make_shared<QuantLib::InterpolatedZeroCurve<QuantLib::Linear>>(
+            dates, rates, dc, QuantLib::Linear(), comp, freq);
+    }
+    curve->enableExtrapolation();
+    return curve;
+}
+
+QuantLib::ext::shared_ptr<QuantLib::YieldTermStructure>
+with_z_spread(const QuantLib::ext::shared_ptr<QuantLib::YieldTermStructure>& curve, double spread) {
+    PFT_REQUIRE(curve != nullptr, "curve: must not be null");
+    PFT_REQUIRE(std::isfinite(spread), "spread: must be a finite number, got " << spread);
+    auto spreaded = QuantLib::ext::make_shared<QuantLib::ZeroSpreadedTermStructure>(
+        QuantLib::Handle<QuantLib::YieldTermStructure>(curve),
+        QuantLib::Handle<QuantLib::Quote>(QuantLib::ext::make_shared<QuantLib::SimpleQuote>(spread)),
+        QuantLib::Continuous, QuantLib::NoFrequency, curve->dayCounter());
+    spreaded->enableExtrapolation();
+    return spreaded;
+}
+
+DiscountGrid sample_curve(const QuantLib::YieldTermStructure& curve,
+                          const std::vector<QuantLib::Date>& dates) {
+    DiscountGrid grid;
+    grid.times.reserve(dates.size());
+    grid.discount_factors.reserve(dates.size());
+    const QuantLib::Date reference = curve.referenceDate();
+    for (std::size_t i = 0; i < dates.size(); ++i) {
+        PFT_REQUIRE(dates[i] >= reference, "dates[" << i << "]: must not precede the curve "
+                                                        "reference date " << reference
+                                                    << ", got " << dates[i]);
+        const double t = curve.timeFromReference(dates[i]);
+        grid.times.push_back(t);
+        grid.discount_factors.push_back(curve.discount(dates[i], true));
+    }
+    return grid;
+}
+
+DiscountGrid sample_curve(const QuantLib::YieldTermStructure& curve,
+                          const std::vector<CalendarDate>& dates) {
+    std::vector<QuantLib::Date> ql_dates;
+    ql_dates.reserve(dates.size());
+    for (const auto& d : dates) ql_dates.push_back(to_ql_date(d));
+    return sample_curve(curve, ql_dates);
+}
+
+std::vector<double> accrual_fractions(const std::vector<QuantLib::Date>& dates, DayCount day_count) {
+    const QuantLib::DayCounter dc = to_day_counter(day_count);
+    std::vector<double> out;
+    if (dates.size() < 2) return out;
+    out.reserve(dates.size() - 1);
+    for (std::size_t i = 0; i + 1 < dates.size(); ++i) {
+        PFT_REQUIRE(dates[i + 1] > dates[i], "dates[" << i + 1 << "]: must be after dates[" << i
+                                                      << "], got " << dates[i + 1]);
+        out.push_back(dc.yearFraction(dates[i], dates[i + 1]));
+    }
+    return out;
+}
+
+std::vector<double> forward_rates(const QuantLib::YieldTermStructure& curve,
+                                  const std::vector<QuantLib::Date>& dates,
+                                  DayCount accrual_day_count) {
+    const std::vector<double> accrual = accrual_fractions(dates, accrual_day_count);
+    const DiscountGrid grid = sample_curve(curve, dates);
+    std::vector<double> out(accrual.size());
+    forward_rates(grid.discount_factors, accrual, out);
+    return out;
+}
+
+void apply_z_spread(std::span<const double> times, std::span<const double> discount_factors,
+                    double spread, std::span<double> out) {
+    PFT_REQUIRE(times.size() == discount_factors.size() && out.size() == times.size(),
+                "apply_z_spread: times, discount_factors and out must have the same size");
+    for (std::size_t i = 0; i < times.size(); ++i)
+        out[i] = discount_factors[i] * std::exp(-spread * times[i]);
+}
+
+void forward_rates(std::span<const double> discount_factors, std::span<const double> accrual,
+                   std::span<double> out) {
+    PFT_REQUIRE(discount_factors.size() == accrual.size() + 1 && out.size() == accrual.size(),
+                "forward_rates: need one more discount factor than accrual periods and outputs");
+    for (std::size_t i = 0; i < accrual.size(); ++i) {
+        PFT_REQUIRE(accrual[i] > 0.0, "accrual[" << i << "]: must be > 0, got " << accrual[i]);
+        out[i] = (discount_factors[i] / discount_factors[i + 1] - 1.0) / accrual[i];
+    }
+}
+
+}  // namespace pftoken::pricing
