@@ -1,0 +1,124 @@
+#pragma once
+// A Project compiled once into plain per-period arrays for the waterfall kernel.
+//
+// compile() does all the setup work that needs QuantLib (period grid, forward curves), resolves
+// names (DSRA coverage, sweep tranche), builds revenue/opex profiles, sizes and sculpts debt and
+// fixes every tranche's scheduled amortisation. The result is immutable, holds no QuantLib
+// objects and can be shared read-only by any number of threads running the kernel.
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pftoken/model/project.hpp"
+#include "pftoken/schedule/timeline.hpp"
+
+namespace pftoken {
+
+/// Tranche terms resolved onto the period grid (global period indices).
+struct CompiledTranche {
+    std::string name;
+    TokenClass token;
+    int rank = 1;
+    bool floating = false;
+    bool deferrable = false;          ///< unpaid interest/principal deferred instead of defaulting
+    bool dsra_covered = false;        ///< the DSRA pays this tranche's shortfalls
+    bool sized_by_model = false;      ///< principal came from sizing / sculpting
+    Amortisation amortisation = Amortisation::Annuity;
+    double principal = 0.0;           ///< commitment (drawn by COD)
+    double fixed_rate = 0.0;
+    double spread = 0.0;              ///< floating margin over the index (0 for fixed)
+    double discount_spread = 0.0;     ///< Tranche::spread, used by pricing
+    double target_dscr = 0.0;
+    int first_repayment = 0;          ///< first period with scheduled principal (after grace)
+    int maturity = 0;                 ///< last scheduled period (inclusive)
+    std::string sizing_message;       ///< sizing summary when sized by the model
+};
+
+/// Immutable compiled project. Per-period arrays have grid.size() entries; per-tranche arrays
+/// are tranche-major [k * periods + t] in input order.
+struct CompiledProject {
+    std::string name;
+    std::string currency;
+    PeriodGrid grid;
+    int periods = 0;
+    int tranche_count = 0;
+    std::vector<CompiledTranche> tranches;
+    /// Tranche indices by ascending rank (stable); groups of equal rank are
+    /// rank_order[rank_begin[g] .. rank_begin[g + 1]).
+    std::vector<int> rank_order;
+    std::vector<int> rank_begin;
+
+    // Base per-period operating arrays (neutral drivers).
+    std::vector<double> contracted_volume;   ///< units delivered under contract
+    std::vector<double> contracted_revenue;
+    std::vector<double> merchant_volume;
+    std::vector<double> merchant_price;      ///< volume-weighted merchant price
+    std::vector<double> opex_fixed;
+    std::vector<double> opex_variable_per_unit;
+    std::vector<double> maintenance_capex;
+    std::vector<double> senior_fees;
+    std::vector<double> depreciation;        ///< at base capex; scaled by (1 + capex overrun)
+    std::vector<double> construction_capex;
+    std::vector<double> mra_contribution;
+    std::vector<double> covenant_discount_rate;  ///< principal-weighted all-in debt rate (LLCR/PLCR)
+
+    // Per tranche [k * periods + t].
+    std::vector<double> base_index;          ///< forward index rate (floating), 0 for fixed
+    std::vector<double> scheduled_principal; ///< on the commitment, before prepayments
+
+    // Scalars.
+    double capex_total = 0.0;
+    double total_debt = 0.0;
+    double debt_share = 0.0;                 ///< pro-rata share of base uses funded by debt
+    double equity_commitment = 0.0;          ///< equity-first: equity before any debt draw
+    bool equity_first = false;
+    bool capitalise_interest = true;
+    double tax_rate = 0.0;
+    bool loss_carry_forward = true;
+    double receivable_days = 0.0;
+    double payable_days = 0.0;
+
+    struct DsraTerms {
+        bool enabled = false;
+        bool funded_at_close = false;
+        int periods_ahead = 0;               ///< forward debt-service periods in the target
+        double interest_rate = 0.0;
+    } dsra;
+    struct MraTerms {
+        bool enabled = false;
+        double target = 0.0;
+    } mra;
+    struct CovenantTerms {
+        double lockup_dscr = 0.0;
+        double default_dscr = 0.0;
+        bool use_ltm = false;
+        int ltm_periods = 12;
+        double min_llcr = 0.0;
+        double min_plcr = 0.0;
+        int cure_periods = 0;
+        bool sweep_enabled = false;
+        double sweep_share = 0.0;
+        int sweep_tranche = -1;
+        double sweep_trigger = 0.0;
+        int last_debt_period = -1;           ///< final maturity over all tranches (LLCR horizon)
+    } covenants;
+
+    std::array<WaterfallStep, 7> order{};
+    int order_size = 0;
+
+    [[nodiscard]] std::size_t at(int tranche, int period) const noexcept {
+        return static_cast<std::size_t>(tranche) * static_cast<std::size_t>(periods) +
+               static_cast<std::size_t>(period);
+    }
+};
+
+/// Compiles and sizes a project (setup; uses QuantLib). Throws InputError naming the field path
+/// for inconsistent inputs, e.g. "tranches[1].schedule: must sum to principal 1e+08, got 9e+07".
+[[nodiscard]] CompiledProject compile(const Project& project);
+
+/// The default waterfall order (docs/conventions.md).
+[[nodiscard]] std::array<WaterfallStep, 7> default_waterfall_order() noexcept;
+
+}  // namespace pftoken

@@ -1,0 +1,40 @@
+#pragma once
+// The one waterfall kernel: base case, every Monte Carlo path and every stress scenario.
+//
+// run_waterfall() reads a CompiledProject and per-period drivers and overwrites the caller's
+// workspace. It does not allocate, touches no QuantLib object and keeps no global state, so
+// threads may run it concurrently on a shared CompiledProject with one workspace each.
+
+#include <vector>
+
+#include "pftoken/waterfall/compiled_project.hpp"
+#include "pftoken/waterfall/drivers.hpp"
+#include "pftoken/waterfall/results.hpp"
+
+namespace pftoken {
+
+/// Caller-owned buffers of one kernel run: the results plus per-tranche scratch state.
+struct WaterfallWorkspace {
+    WaterfallResults results;
+    std::vector<double> balance;          ///< per tranche, running
+    std::vector<double> arrears;          ///< per tranche, unpaid scheduled principal
+    std::vector<double> rate;             ///< per tranche, this period
+    std::vector<double> interest_due;     ///< per tranche, this period
+    std::vector<double> principal_due;    ///< per tranche, this period
+    std::vector<double> unpaid;           ///< per tranche, scratch
+    std::vector<double> coverage_cfads;   ///< per period, forecast CFADS for LLCR / PLCR tests
+    std::vector<double> coverage_npv_debt;
+    std::vector<double> coverage_npv_project;
+
+    WaterfallWorkspace() = default;
+    /// Sizes every buffer for `project` (allocates once).
+    explicit WaterfallWorkspace(const CompiledProject& project, int event_capacity = 4096);
+    void resize(const CompiledProject& project, int event_capacity = 4096);
+};
+
+/// Runs the waterfall over the whole grid. Drivers spans must be empty or of grid size
+/// (checked; throws pftoken::Error naming the driver before touching the workspace).
+void run_waterfall(const CompiledProject& project, const PeriodDrivers& drivers,
+                   WaterfallWorkspace& workspace);
+
+}  // namespace pftoken
