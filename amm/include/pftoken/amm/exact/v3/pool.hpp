@@ -118,12 +118,10 @@ class Pool {
     [[nodiscard]] FeeGrowthInside fee_growth_inside(std::int32_t tick_lower, std::int32_t tick_upper) const noexcept;
 
   private:
-    struct ModifyOutcome {
-        I256 amount0;
-        I256 amount1;
-    };
-    Result<ModifyOutcome> modify_position(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper,
-                                          i128 liquidity_delta);
+    struct ModifyPlan;
+    [[nodiscard]] Result<ModifyPlan> plan_modify_position(OwnerId owner, std::int32_t tick_lower,
+                                                          std::int32_t tick_upper, i128 liquidity_delta) const;
+    void commit(const ModifyPlan& plan);
     struct CrossRecord {
         std::int32_t tick;
         U256 fee_growth_global0_x128;
