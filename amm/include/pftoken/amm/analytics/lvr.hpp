@@ -1,0 +1,40 @@
+#pragma once
+// Loss-versus-rebalancing and arbitrage profit rates with fees and discrete blocks.
+//
+// Conventions: the external price P (token1 per token0) follows a geometric Brownian motion with
+// volatility sigma per square root of the chosen time unit; rates are in token1 per time unit.
+
+namespace pftoken::amm::analytics {
+
+/// LVR of a constant-product pool of value V = x P + y (= 2 L sqrt(P)): sigma^2 V / 8.
+/// Milionis, Moallemi, Roughgarden, Zhang (2022), "Automated Market Making and
+/// Loss-Versus-Rebalancing", arXiv 2208.06046: instantaneous LVR = sigma^2 P^2 |x'(P)| / 2
+/// (Theorem 1), and the constant-product example of their Section 6.
+[[nodiscard]] double lvrConstantProduct(double sigma, double poolValue);
+
+/// LVR of a concentrated position of liquidity L on [priceLower, priceUpper] at `price`:
+/// sigma^2 L sqrt(P) / 4 in range (x'(P) = -L / (2 P^1.5) from whitepaper eq. 6.29), 0 outside.
+[[nodiscard]] double lvrConcentrated(double sigma, double liquidity, double price,
+                                     double priceLower, double priceUpper);
+
+/// Half-width gamma of the no-arbitrage band in log price for a fee f charged on the input
+/// (Uniswap): arbitrage pays only when the external price leaves [P_pool (1-f), P_pool / (1-f)],
+/// so gamma = -ln(1 - f), about f for small fees.
+[[nodiscard]] double noArbitrageBandHalfWidth(double fee);
+
+/// Probability that an arriving block finds a profitable arbitrage, for a geometric mean
+/// (constant-product) pool with Poisson blocks of rate lambda per time unit:
+/// P_trade = 1 / (1 + sqrt(2 lambda) gamma / sigma). Milionis, Moallemi, Roughgarden (2023),
+/// "Automated Market Making and Arbitrage Profits in the Presence of Fees", arXiv 2305.14604,
+/// Section 4 (stationary mispricing: uniform on [-gamma, gamma], exponential tails of rate
+/// eta = sqrt(2 lambda) / sigma, hence P_trade = 1 / (1 + eta gamma)).
+[[nodiscard]] double arbitrageTradeProbability(double sigma, double blockRate, double fee);
+
+/// Arbitrage profit rate net of fees, ARB = P_trade * LVR: the fast-block, small-fee asymptotic
+/// of Milionis, Moallemi, Roughgarden (2023), arXiv 2305.14604 (Section 5: "fees simply scale
+/// down arbitrage profits by the fraction of time that an arriving arbitrageur finds a profitable
+/// trade"). Relative corrections are of order gamma and sigma / sqrt(lambda).
+[[nodiscard]] double arbitrageProfitRate(double lvrRate, double sigma, double blockRate,
+                                         double fee);
+
+}  // namespace pftoken::amm::analytics

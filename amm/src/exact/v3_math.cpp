@@ -1,0 +1,300 @@
+// Uniswap v3 TickMath, SqrtPriceMath and SwapMath on U256 (see the headers for the contracts).
+#include <cstdint>
+
+#include "pftoken/amm/exact/full_math.hpp"
+#include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
+#include "pftoken/amm/exact/v3/swap_math.hpp"
+#include "pftoken/amm/exact/v3/tick_math.hpp"
+
+namespace pftoken::amm::v3 {
+namespace {
+
+constexpr u128 make_u128(std::uint64_t hi, std::uint64_t lo) noexcept { return (u128{hi} << 64) | lo; }
+
+// floor(a*b / 2^128) for a, b < 2^128.
+inline u128 mul_hi_128(u128 a, u128 b) noexcept {
+    const auto a0 = static_cast<std::uint64_t>(a), a1 = static_cast<std::uint64_t>(a >> 64);
+    const auto b0 = static_cast<std::uint64_t>(b), b1 = static_cast<std::uint64_t>(b >> 64);
+    const u128 p00 = u128{a0} * b0, p01 = u128{a0} * b1, p10 = u128{a1} * b0, p11 = u128{a1} * b1;
+    const u128 mid = (p00 >> 64) + static_cast<std::uint64_t>(p01) + static_cast<std::uint64_t>(p10);
+    return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+}
+
+// The 1/sqrt(1.0001)^(2^i) factors of TickMath as Q128 numbers, i = 1..19.
+constexpr u128 kTickFactors[19] = {
+    make_u128(0xfff97272373d4132ull, 0x59a46990580e213aull),
+    make_u128(0xfff2e50f5f656932ull, 0xef12357cf3c7fdccull),
+    make_u128(0xffe5caca7e10e4e6ull, 0x1c3624eaa0941cd0ull),
+    make_u128(0xffcb9843d60f6159ull, 0xc9db58835c926644ull),
+    make_u128(0xff973b41fa98c081ull, 0x472e6896dfb254c0ull),
+    make_u128(0xff2ea16466c96a38ull, 0x43ec78b326b52861ull),
+    make_u128(0xfe5dee046a99a2a8ull, 0x11c461f1969c3053ull),
+    make_u128(0xfcbe86c7900a88aeull, 0xdcffc83b479aa3a4ull),
+    make_u128(0xf987a7253ac41317ull, 0x6f2b074cf7815e54ull),
+    make_u128(0xf3392b0822b70005ull, 0x940c7a398e4b70f3ull),
+    make_u128(0xe7159475a2c29b74ull, 0x43b29c7fa6e889d9ull),
+    make_u128(0xd097f3bdfd2022b8ull, 0x845ad8f792aa5825ull),
+    make_u128(0xa9f746462d870fdfull, 0x8a65dc1f90e061e5ull),
+    make_u128(0x70d869a156d2a1b8ull, 0x90bb3df62baf32f7ull),
+    make_u128(0x31be135f97d08fd9ull, 0x81231505542fcfa6ull),
+    make_u128(0x09aa508b5b7a84e1ull, 0xc677de54f3e99bc9ull),
+    make_u128(0x005d6af8dedb8119ull, 0x6699c329225ee604ull),
+    make_u128(0x00002216e584f5faull, 0x1ea926041bedfe98ull),
+    make_u128(0x00000000048a1703ull, 0x91f7dc42444e8fa2ull),
+};
+
+}  // namespace
+
+Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
+    const std::uint32_t abs_tick =
+        tick < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(tick)) : static_cast<std::uint32_t>(tick);
+    if (abs_tick > static_cast<std::uint32_t>(kMaxTick)) return Revert::T;
+
+    // ratio is a Q128.128 number <= 1; `ratio_is_one` stands for exactly 2^128 (129 bits).
+    bool ratio_is_one = (abs_tick & 1u) == 0;
+    u128 ratio = ratio_is_one ? u128{0} : make_u128(0xfffcb933bd6fad37ull, 0xaa2d162d1a594001ull);
+    for (unsigned i = 1; i < 20; ++i) {
+        if ((abs_tick & (1u << i)) == 0) continue;
+        if (ratio_is_one) {
+            ratio = kTickFactors[i - 1];
+            ratio_is_one = false;
+        } else {
+            ratio = mul_hi_128(ratio, kTickFactors[i - 1]);
+        }
+    }
+    U256 r = ratio_is_one ? U256::pow2(128) : U256{ratio};
+    if (tick > 0) r = U256::max() / r;
+    // Q128.128 -> Q128.96 rounding up, so getTickAtSqrtRatio of the result is consistent.
+    const bool has_fraction = (r.limb[0] & 0xffffffffull) != 0;
+    U256 out = r >> 32;
+    if (has_fraction) out += U256{1u};
+    return out;
+}
+
+Result<std::int32_t> get_tick_at_sqrt_ratio(const U256& sqrt_price_x96) noexcept {
+    if (sqrt_price_x96 < kMinSqrtRatio || sqrt_price_x96 >= kMaxSqrtRatio) return Revert::R;
+    const U256 ratio = sqrt_price_x96 << 32;
+    const unsigned msb = most_significant_bit(ratio);
+    const U256 normalised = msb >= 128 ? ratio >> (msb - 127) : ratio << (127 - msb);
+    u128 r = normalised.low128();  // in [2^127, 2^128)
+
+    i128 log_2 = static_cast<i128>(static_cast<int>(msb) - 128) * (i128{1} << 64);
+    for (int bit = 63; bit >= 50; --bit) {
+        const U256 sq = mul_128x128(r, r);  // < 2^256; (sq >> 127) has at most 129 bits
+        const bool f = (sq.limb[3] >> 63) != 0;
+        log_2 |= static_cast<i128>(f ? 1 : 0) << bit;
+        r = f ? (sq >> 128).low128() : (sq >> 127).low128();
+    }
+
+    // Sign-extend the Q64.64 log to 256 bits, then scale by 1/log2(sqrt(1.0001)) as a Q128.128 number.
+    const U256 log_2_bits = U256{static_cast<u128>(log_2)} | (log_2 < 0 ? U256{0u, 0u, ~0ull, ~0ull} : U256{});
+    const I256 log_sqrt10001 =
+        I256::from_bits(log_2_bits) * I256::from_bits(U256{make_u128(0x3627ull, 0xa301d71055774c85ull)});
+    const I256 low_offset = I256::from_bits(U256{make_u128(0x028f6481ab7f045aull, 0x5af012a19d003aaaull)});
+    const I256 high_offset = I256::from_bits(U256{make_u128(0xdb2df09e81959a81ull, 0x455e260799a0632full)});
+    const auto tick_low = static_cast<std::int32_t>(static_cast<std::int64_t>(sar(log_sqrt10001 - low_offset, 128).bits.limb[0]));
+    const auto tick_high = static_cast<std::int32_t>(static_cast<std::int64_t>(sar(log_sqrt10001 + high_offset, 128).bits.limb[0]));
+    if (tick_low == tick_high) return tick_low;
+    const Result<U256> at_high = get_sqrt_ratio_at_tick(tick_high);
+    return (at_high.ok() && at_high.value <= sqrt_price_x96) ? tick_high : tick_low;
+}
+
+Result<U256> get_next_sqrt_price_from_amount0_rounding_up(const U256& sqrt_px96, u128 liquidity,
+                                                          const U256& amount, bool add) noexcept {
+    if (amount.is_zero()) return sqrt_px96;
+    const U256 numerator1 = U256{liquidity} << 96;
+    U256 product;
+    const bool product_overflows = mul_overflow(amount, sqrt_px96, product);
+    if (add) {
+        if (!product_overflows) {
+            U256 denominator;
+            if (!add_overflow(numerator1, product, denominator)) {
+                const Result<U256> r = mul_div_rounding_up(numerator1, sqrt_px96, denominator);
+                if (!r.ok()) return r;
+                return U256{r.value & U256::low_mask(160)};  // uint160() truncation as in Solidity
+            }
+        }
+        // Overflow fallback: L*2^96 / (L*2^96/sqrtP + amount), rounded up.
+        if (sqrt_px96.is_zero()) return Revert::DivisionByZero;
+        U256 denominator;
+        if (add_overflow(numerator1 / sqrt_px96, amount, denominator)) return Revert::Overflow;
+        const Result<U256> r = div_rounding_up(numerator1, denominator);
+        if (!r.ok()) return r;
+        return U256{r.value & U256::low_mask(160)};
+    }
+    if (product_overflows || numerator1 <= product) return Revert::PriceBounds;
+    const Result<U256> r = mul_div_rounding_up(numerator1, sqrt_px96, numerator1 - product);
+    if (!r.ok()) return r;
+    if (!r.value.fits_bits(160)) return Revert::Overflow;
+    return r;
+}
+
+Result<U256> get_next_sqrt_price_from_amount1_rounding_down(const U256& sqrt_px96, u128 liquidity,
+                                                            const U256& amount, bool add) noexcept {
+    const U256 l{liquidity};
+    if (add) {
+        U256 quotient;
+        if (amount.fits_bits(160)) {
+            if (liquidity == 0) return Revert::DivisionByZero;
+            quotient = (amount << 96) / l;
+        } else {
+            const Result<U256> q = mul_div(amount, U256::pow2(96), l);
+            if (!q.ok()) return q;
+            quotient = q.value;
+        }
+        U256 next;
+        if (add_overflow(sqrt_px96, quotient, next)) return Revert::Overflow;
+        if (!next.fits_bits(160)) return Revert::Overflow;
+        return next;
+    }
+    U256 quotient;
+    if (amount.fits_bits(160)) {
+        const Result<U256> q = div_rounding_up(amount << 96, l);
+        if (!q.ok()) return q;
+        quotient = q.value;
+    } else {
+        const Result<U256> q = mul_div_rounding_up(amount, U256::pow2(96), l);
+        if (!q.ok()) return q;
+        quotient = q.value;
+    }
+    if (sqrt_px96 <= quotient) return Revert::PriceBounds;
+    return sqrt_px96 - quotient;
+}
+
+Result<U256> get_next_sqrt_price_from_input(const U256& sqrt_px96, u128 liquidity, const U256& amount_in,
+                                            bool zero_for_one) noexcept {
+    if (sqrt_px96.is_zero()) return Revert::ZeroPrice;
+    if (liquidity == 0) return Revert::ZeroLiquidity;
+    return zero_for_one ? get_next_sqrt_price_from_amount0_rounding_up(sqrt_px96, liquidity, amount_in, true)
+                        : get_next_sqrt_price_from_amount1_rounding_down(sqrt_px96, liquidity, amount_in, true);
+}
+
+Result<U256> get_next_sqrt_price_from_output(const U256& sqrt_px96, u128 liquidity,
+                                             const U256& amount_out, bool zero_for_one) noexcept {
+    if (sqrt_px96.is_zero()) return Revert::ZeroPrice;
+    if (liquidity == 0) return Revert::ZeroLiquidity;
+    return zero_for_one ? get_next_sqrt_price_from_amount1_rounding_down(sqrt_px96, liquidity, amount_out, false)
+                        : get_next_sqrt_price_from_amount0_rounding_up(sqrt_px96, liquidity, amount_out, false);
+}
+
+Result<U256> get_amount0_delta(U256 a, U256 b, u128 liquidity, bool round_up) noexcept {
+    if (a > b) std::swap(a, b);
+    const U256 numerator1 = U256{liquidity} << 96;
+    const U256 numerator2 = b - a;
+    if (a.is_zero()) return Revert::ZeroPrice;
+    if (round_up) {
+        const Result<U256> t = mul_div_rounding_up(numerator1, numerator2, b);
+        if (!t.ok()) return t;
+        return div_rounding_up(t.value, a);
+    }
+    const Result<U256> t = mul_div(numerator1, numerator2, b);
+    if (!t.ok()) return t;
+    return t.value / a;
+}
+
+Result<U256> get_amount1_delta(U256 a, U256 b, u128 liquidity, bool round_up) noexcept {
+    if (a > b) std::swap(a, b);
+    // mulDiv(L, b - a, Q96): the power-of-two denominator is a shift.
+    return mul_shift(U256{liquidity}, b - a, 96, round_up);
+}
+
+namespace {
+Result<I256> signed_amount(const Result<U256>& magnitude, bool negate) noexcept {
+    if (!magnitude.ok()) return magnitude.error;
+    I256 v;
+    if (!to_int256(magnitude.value, v)) return Revert::Overflow;
+    return negate ? -v : v;
+}
+u128 abs_liquidity(i128 liquidity) noexcept {
+    return liquidity < 0 ? u128{0} - static_cast<u128>(liquidity) : static_cast<u128>(liquidity);
+}
+}  // namespace
+
+Result<I256> get_amount0_delta_signed(const U256& a, const U256& b, i128 liquidity) noexcept {
+    const bool negative = liquidity < 0;
+    return signed_amount(get_amount0_delta(a, b, abs_liquidity(liquidity), !negative), negative);
+}
+
+Result<I256> get_amount1_delta_signed(const U256& a, const U256& b, i128 liquidity) noexcept {
+    const bool negative = liquidity < 0;
+    return signed_amount(get_amount1_delta(a, b, abs_liquidity(liquidity), !negative), negative);
+}
+
+Result<SwapStep> compute_swap_step(const U256& current, const U256& target, u128 liquidity,
+                                   const I256& amount_remaining, std::uint32_t fee_pips) noexcept {
+    SwapStep s;
+    const bool zero_for_one = current >= target;
+    const bool exact_in = !amount_remaining.negative();
+    const U256 one_million{1000000u};
+    if (fee_pips >= 1000000u) return Revert::Overflow;  // 1e6 - feePips would underflow
+    const U256 fee_complement{1000000u - fee_pips};
+
+    if (exact_in) {
+        const Result<U256> less_fee = mul_div(amount_remaining.bits, fee_complement, one_million);
+        if (!less_fee.ok()) return less_fee.error;
+        const Result<U256> in = zero_for_one ? get_amount0_delta(target, current, liquidity, true)
+                                             : get_amount1_delta(current, target, liquidity, true);
+        if (!in.ok()) return in.error;
+        s.amount_in = in.value;
+        if (less_fee.value >= s.amount_in) {
+            s.sqrt_ratio_next_x96 = target;
+        } else {
+            const Result<U256> next = get_next_sqrt_price_from_input(current, liquidity, less_fee.value, zero_for_one);
+            if (!next.ok()) return next.error;
+            s.sqrt_ratio_next_x96 = next.value;
+        }
+    } else {
+        const Result<U256> out = zero_for_one ? get_amount1_delta(target, current, liquidity, false)
+                                              : get_amount0_delta(current, target, liquidity, false);
+        if (!out.ok()) return out.error;
+        s.amount_out = out.value;
+        const U256 wanted = amount_remaining.magnitude();
+        if (wanted >= s.amount_out) {
+            s.sqrt_ratio_next_x96 = target;
+        } else {
+            const Result<U256> next = get_next_sqrt_price_from_output(current, liquidity, wanted, zero_for_one);
+            if (!next.ok()) return next.error;
+            s.sqrt_ratio_next_x96 = next.value;
+        }
+    }
+
+    const bool reached_target = target == s.sqrt_ratio_next_x96;
+    if (zero_for_one) {
+        if (!(reached_target && exact_in)) {
+            const Result<U256> in = get_amount0_delta(s.sqrt_ratio_next_x96, current, liquidity, true);
+            if (!in.ok()) return in.error;
+            s.amount_in = in.value;
+        }
+        if (!(reached_target && !exact_in)) {
+            const Result<U256> out = get_amount1_delta(s.sqrt_ratio_next_x96, current, liquidity, false);
+            if (!out.ok()) return out.error;
+            s.amount_out = out.value;
+        }
+    } else {
+        if (!(reached_target && exact_in)) {
+            const Result<U256> in = get_amount1_delta(current, s.sqrt_ratio_next_x96, liquidity, true);
+            if (!in.ok()) return in.error;
+            s.amount_in = in.value;
+        }
+        if (!(reached_target && !exact_in)) {
+            const Result<U256> out = get_amount0_delta(current, s.sqrt_ratio_next_x96, liquidity, false);
+            if (!out.ok()) return out.error;
+            s.amount_out = out.value;
+        }
+    }
+
+    // Exact output never hands out more than asked for.
+    if (!exact_in && s.amount_out > amount_remaining.magnitude()) s.amount_out = amount_remaining.magnitude();
+
+    if (exact_in && s.sqrt_ratio_next_x96 != target) {
+        // The remainder of the input is the fee (input rounding is in the pool's favour).
+        s.fee_amount = amount_remaining.bits - s.amount_in;
+    } else {
+        const Result<U256> fee = mul_div_rounding_up(s.amount_in, U256{fee_pips}, fee_complement);
+        if (!fee.ok()) return fee.error;
+        s.fee_amount = fee.value;
+    }
+    return s;
+}
+
+}  // namespace pftoken::amm::v3
