@@ -179,12 +179,16 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
             PFT_REQUIRE(discount_curve != nullptr,
                         "stochastic.interest_rate: the Hull-White model needs a discount curve");
             // Fitting once at setup: QuantLib's HullWhite gives r(t) = phi(t) + x(t).
+            // QuantLib's model rejects sigma = 0; then phi is the instantaneous forward.
             const QuantLib::Handle<QuantLib::YieldTermStructure> handle(discount_curve);
-            const QuantLib::HullWhite model(handle, a, s);
-            const auto dynamics = model.dynamics();
+            QuantLib::ext::shared_ptr<QuantLib::OneFactorModel::ShortRateDynamics> dynamics;
+            if (s > 0.0) dynamics = QuantLib::HullWhite(handle, a, s).dynamics();
             for (std::size_t i = 0; i < n; ++i) {
                 const double t = grid_.period_end_time[i];
-                rate_det_[i] = dynamics->shortRate(t, 0.0);
+                rate_det_[i] = dynamics ? dynamics->shortRate(t, 0.0)
+                                        : discount_curve->forwardRate(t, t, QuantLib::Continuous,
+                                                                      QuantLib::NoFrequency, true)
+                                              .rate();
                 bond_price_[i] = discount_curve->discount(t);
                 // log of the deterministic part of the path discount, relative to P(0,t).
                 rate_conv_[i] = -ou_integral_half_variance(a, s, t);
@@ -211,16 +215,12 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
     }
 
     if (sampling_.method == RandomMethod::Sobol && dimension_ > 0) {
-        sobol_ = std::make_unique<SobolSequence>(dimension_);
+        const SobolSequence base(dimension_);
         bridge_ = std::make_unique<BrownianBridge>(n);
         const auto reps = static_cast<std::size_t>(sampling_.sobol_replications);
-        digital_shift_.resize(reps * dimension_);
-        for (std::size_t rep = 0; rep < reps; ++rep) {
-            // Shifts come from their own substreams (path indices far above any run).
-            Xoshiro256StarStar rng(sampling_.seed, 0xFFFF'FFFF'0000'0000ULL + rep);
-            for (std::size_t d = 0; d < dimension_; ++d)
-                digital_shift_[rep * dimension_ + d] = static_cast<std::uint32_t>(rng.next() >> 32);
-        }
+        // Randomisations come from their own substreams (indices far above any path index).
+        for (std::size_t rep = 0; rep < reps; ++rep)
+            sobol_.push_back(base.scrambled(sampling_.seed, 0xFFFF'FFFF'0000'0000ULL + rep));
         const std::uint64_t per_base = sampling_.antithetic ? 2 : 1;
         paths_per_replication_ = sampling_.paths / (reps * per_base);
         PFT_REQUIRE(paths_per_replication_ >= 1,
@@ -235,13 +235,13 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
 
 std::uint64_t FactorModel::usable_paths(std::uint64_t requested) const noexcept {
     const std::uint64_t per_base = sampling_.antithetic ? 2 : 1;
-    if (sampling_.method == RandomMethod::Sobol && dimension_ > 0)
+    if (!sobol_.empty())
         return paths_per_replication_ * per_base * static_cast<std::uint64_t>(sampling_.sobol_replications);
     return requested / per_base * per_base;
 }
 
 int FactorModel::replication_of(std::uint64_t path) const noexcept {
-    if (sampling_.method != RandomMethod::Sobol || dimension_ == 0) return 0;
+    if (sobol_.empty()) return 0;
     const std::uint64_t base = sampling_.antithetic ? path / 2 : path;
     return static_cast<int>(base / paths_per_replication_);
 }
@@ -253,7 +253,7 @@ PathWorkspace FactorModel::make_workspace() const {
     ws.correlated.resize(factor_of_slot_.size() * n);
     ws.bridged.resize(n);
     ws.bridge_work.resize(n + 1);
-    if (sobol_) ws.sobol_state.resize(dimension_);
+    if (!sobol_.empty()) ws.sobol_state.resize(dimension_);
     if (spec_.merchant_price.enabled) ws.price_multiplier.assign(n, 1.0);
     if (spec_.volume.enabled) ws.volume_multiplier.assign(n, 1.0);
     if (spec_.availability.enabled) ws.availability_loss.assign(n, 0.0);
@@ -270,21 +270,23 @@ PathWorkspace FactorModel::make_workspace() const {
 void FactorModel::draw_normals(std::uint64_t path, PathWorkspace& ws) const noexcept {
     const bool negate = sampling_.antithetic && (path & 1U) != 0;
     const std::uint64_t base = sampling_.antithetic ? path / 2 : path;
-    if (!sobol_) {
+    if (sobol_.empty()) {
         Xoshiro256StarStar rng(sampling_.seed, base);
         for (double& z : ws.normals) z = inverse_normal_cdf(rng.uniform());
     } else {
-        const std::uint64_t rep = base / paths_per_replication_;
+        const auto rep = static_cast<std::int64_t>(base / paths_per_replication_);
         const auto index = static_cast<std::uint32_t>(base % paths_per_replication_);
-        if (ws.sobol_index >= 0 && static_cast<std::uint64_t>(ws.sobol_index) + 1 == index)
-            sobol_->advance(static_cast<std::uint32_t>(ws.sobol_index), ws.sobol_state);
-        else if (ws.sobol_index < 0 || static_cast<std::uint64_t>(ws.sobol_index) != index)
-            sobol_->point(index, ws.sobol_state);
+        const SobolSequence& sobol = sobol_[static_cast<std::size_t>(rep)];
+        const bool same_rep = ws.sobol_replication == rep;
+        if (same_rep && ws.sobol_index >= 0 && static_cast<std::uint64_t>(ws.sobol_index) + 1 == index)
+            sobol.advance(static_cast<std::uint32_t>(ws.sobol_index), ws.sobol_state);
+        else if (!same_rep || ws.sobol_index < 0 || static_cast<std::uint64_t>(ws.sobol_index) != index)
+            sobol.point(index, ws.sobol_state);
         ws.sobol_index = index;
-        const std::uint32_t* shift = &digital_shift_[rep * dimension_];
+        ws.sobol_replication = rep;
         for (std::size_t d = 0; d < dimension_; ++d)
-            ws.normals[d] = inverse_normal_cdf(
-                (static_cast<double>(ws.sobol_state[d] ^ shift[d]) + 0.5) * 0x1.0p-32);
+            ws.normals[d] =
+                inverse_normal_cdf((static_cast<double>(ws.sobol_state[d]) + 0.5) * 0x1.0p-32);
     }
     if (negate)
         for (double& z : ws.normals) z = -z;

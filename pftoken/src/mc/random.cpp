@@ -5,6 +5,7 @@
 #include <cmath>
 #include <deque>
 #include <numbers>
+#include <optional>
 #include <utility>
 
 #include <ql/math/randomnumbers/sobolrsg.hpp>
@@ -74,11 +75,23 @@ SobolSequence::SobolSequence(std::size_t dimension)
                 "Sobol dimension must be in [1, 21200] (Joe-Kuo D7), got " << dimension);
     // QuantLib's draw i is the Gray-code point n = i + 1; gray(2^(b+1) - 1) = 2^b, so draw
     // 2^(b+1) - 2 is exactly direction integer b. Read the 32 of them once.
-    QuantLib::SobolRsg rsg(dimension, 0, QuantLib::SobolRsg::JoeKuoD7);
+    // skipTo() must be called on a fresh generator (it does not reset the running state), so
+    // the low bits come from sequential draws and the rest from one fresh instance each.
+    QuantLib::SobolRsg sequential(dimension, 0, QuantLib::SobolRsg::JoeKuoD7);
+    std::uint64_t drawn = 0;
     for (std::uint32_t bit = 0; bit < 32; ++bit) {
         const std::uint64_t draw = (std::uint64_t{2} << bit) - 2;
-        rsg.skipTo(static_cast<std::uint_least32_t>(draw));
-        const auto& v = rsg.nextInt32Sequence();
+        std::optional<QuantLib::SobolRsg> fresh;
+        QuantLib::SobolRsg* rsg = &sequential;
+        if (bit < 12) {
+            for (; drawn < draw; ++drawn) (void)sequential.nextInt32Sequence();
+            ++drawn;
+        } else {
+            fresh.emplace(dimension, 0, QuantLib::SobolRsg::JoeKuoD7);
+            fresh->skipTo(static_cast<std::uint_least32_t>(draw));
+            rsg = &*fresh;
+        }
+        const auto& v = rsg->nextInt32Sequence();
         for (std::size_t d = 0; d < dimension; ++d)
             direction_[bit * dimension + d] = static_cast<std::uint32_t>(v[d]);
     }
@@ -87,7 +100,7 @@ SobolSequence::SobolSequence(std::size_t dimension)
 void SobolSequence::point(std::uint32_t index, std::span<std::uint32_t> out) const noexcept {
     const std::uint64_t n = std::uint64_t{index} + 1;
     const std::uint64_t gray = n ^ (n >> 1);
-    for (std::size_t d = 0; d < dimension_; ++d) out[d] = 0;
+    for (std::size_t d = 0; d < dimension_; ++d) out[d] = shift(d);
     for (std::uint32_t bit = 0; bit < 33 && (gray >> bit) != 0; ++bit) {
         if (((gray >> bit) & 1U) == 0) continue;
         const std::uint32_t* v = &direction_[std::size_t{bit} * dimension_];
@@ -100,6 +113,31 @@ void SobolSequence::advance(std::uint32_t index, std::span<std::uint32_t> state)
     const auto bit = static_cast<std::size_t>(std::countr_zero(next_n));
     const std::uint32_t* v = &direction_[bit * dimension_];
     for (std::size_t d = 0; d < dimension_; ++d) state[d] ^= v[d];
+}
+
+SobolSequence SobolSequence::scrambled(std::uint64_t seed, std::uint64_t stream) const {
+    SobolSequence out(*this);
+    Xoshiro256StarStar rng(seed, stream);
+    out.shift_.resize(dimension_);
+    std::uint32_t mask[32];
+    for (std::size_t d = 0; d < dimension_; ++d) {
+        // Row i (i = 0 is the most significant digit, bit 31) of the lower triangular matrix:
+        // its own digit plus random more-significant digits.
+        for (int i = 0; i < 32; ++i) {
+            const std::uint32_t own = 1U << (31 - i);
+            const std::uint32_t higher = i == 0 ? 0U : ~((own << 1) - 1U);  // bits above `own`
+            mask[i] = own | (static_cast<std::uint32_t>(rng.next() >> 32) & higher);
+        }
+        for (std::size_t bit = 0; bit < 32; ++bit) {
+            const std::uint32_t v = direction_[bit * dimension_ + d];
+            std::uint32_t scrambled_v = 0;
+            for (int i = 0; i < 32; ++i)
+                if ((std::popcount(v & mask[i]) & 1) != 0) scrambled_v |= 1U << (31 - i);
+            out.direction_[bit * dimension_ + d] = scrambled_v;
+        }
+        out.shift_[d] = static_cast<std::uint32_t>(rng.next() >> 32);
+    }
+    return out;
 }
 
 BrownianBridge::BrownianBridge(std::size_t steps) {

@@ -27,8 +27,8 @@ struct SamplingOptions {
     std::uint64_t seed = 42;
     /// Paths 2k and 2k+1 use Z and -Z.
     bool antithetic = false;
-    /// Sobol only: number of independent random digital shifts; the standard error is the
-    /// spread of the per-shift means. Paths are split evenly between them.
+    /// Sobol only: number of independent randomisations (linear scramble + digital shift);
+    /// the standard error is the spread of their means. Paths are split evenly between them.
     int sobol_replications = 16;
     /// Total paths of the run (Sobol needs it to map a path to (replication, point)).
     std::uint64_t paths = 0;
@@ -55,6 +55,7 @@ struct PathWorkspace {
     std::vector<double> normals, correlated, bridged, bridge_work;
     std::vector<std::uint32_t> sobol_state;
     std::int64_t sobol_index = -1;         ///< point held in sobol_state (-1 = none)
+    std::int64_t sobol_replication = -1;   ///< replication of that point
 
     /// Drivers view for the waterfall kernel over this workspace's arrays.
     [[nodiscard]] PeriodDrivers drivers() const noexcept;
@@ -107,9 +108,8 @@ class FactorModel {
     std::vector<double> bond_price_;
     double volume_sigma_ = 0.0;
     double outage_threshold_ = 0.0;         ///< outage when z < threshold
-    std::unique_ptr<SobolSequence> sobol_;
+    std::vector<SobolSequence> sobol_;       ///< one scrambled sequence per replication
     std::unique_ptr<BrownianBridge> bridge_;
-    std::vector<std::uint32_t> digital_shift_;  ///< [replication * dimension + d]
     std::uint64_t paths_per_replication_ = 0;
 };
 

@@ -67,6 +67,10 @@ double normal_cdf(double x) noexcept;
 class SobolSequence {
   public:
     explicit SobolSequence(std::size_t dimension);
+    SobolSequence(const SobolSequence&) = default;
+    SobolSequence(SobolSequence&&) noexcept = default;
+    SobolSequence& operator=(const SobolSequence&) = default;
+    SobolSequence& operator=(SobolSequence&&) noexcept = default;
     [[nodiscard]] std::size_t dimension() const noexcept { return dimension_; }
 
     /// Writes the integer coordinates of point `index` into `out` (size dimension()).
@@ -74,9 +78,22 @@ class SobolSequence {
     /// Advances `state` (the integer point `index`) to point `index + 1` in place (Gray code).
     void advance(std::uint32_t index, std::span<std::uint32_t> state) const noexcept;
 
+    /// A randomised copy: Matousek's random linear scramble (a random non-singular lower
+    /// triangular bit matrix per dimension, applied to the direction integers, so it costs
+    /// nothing per point) followed by a random digital shift. Each output point is uniform
+    /// and the set keeps its net structure (Owen 2003, "Variance with alternative scramblings
+    /// of digital nets"). Unlike a digital shift alone, it also randomises the low-order digits
+    /// of each point independently of the others.
+    [[nodiscard]] SobolSequence scrambled(std::uint64_t seed, std::uint64_t stream) const;
+    /// The digital shift XOR-ed into every point (0 unless scrambled).
+    [[nodiscard]] std::uint32_t shift(std::size_t d) const noexcept {
+        return shift_.empty() ? 0U : shift_[d];
+    }
+
   private:
     std::size_t dimension_;
     std::vector<std::uint32_t> direction_;  ///< [bit * dimension + d]
+    std::vector<std::uint32_t> shift_;      ///< digital shift per dimension (scrambled only)
 };
 
 /// Brownian bridge on a uniform grid of `steps` unit steps (Glasserman 2004, sec. 3.1): maps
