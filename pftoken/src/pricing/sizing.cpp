@@ -322,33 +322,31 @@ SizingSummary size_debt(const SizingInputs& in, const SizingOptions& options) {
         append(s.message, "no positive debt size satisfies the constraints");
     }
 
-    // Schedule.
+    // Schedule. Debt service first; balances by backward recursion B_k = (DS_k + B_{k+1}) v_k
+    // from B_T = 0, so the debt repays exactly at maturity and every DS_k stays exactly as
+    // sculpted (a forward recursion would push its accumulated rounding into the last period).
     const double scale = sculpted ? (full_size > 0.0 ? s.size / full_size : 0.0) : s.size;
-    double balance = s.size;
     for (std::size_t k = 0; k < t_end; ++k) {
-        s.opening_balance[k] = balance;
-        s.interest[k] = balance * in.rate[k] * in.accrual[k];
-        if (k < g) {
-            s.debt_service[k] = s.interest[k];
-        } else if (sculpted) {
-            s.debt_service[k] = scale == 1.0 ? shape[k] : scale * shape[k];
-        } else {
-            s.debt_service[k] = scale * shape[k];
-        }
-        s.principal[k] = s.debt_service[k] - s.interest[k];
-        if (k + 1 == t_end) {
-            // Clear the rounding residual into the final repayment (checked to be tiny).
-            const double residual = balance - s.principal[k];
-            PFT_ENSURE(std::abs(residual) <= 1e-8 * std::max(s.size, 1.0),
-                       field << ": schedule does not repay (residual " << residual << ")");
-            s.principal[k] = balance;
-            s.debt_service[k] = s.interest[k] + s.principal[k];
-        }
-        if (s.principal[k] < 0.0) ++s.capitalised_periods;
-        balance -= s.principal[k];
-        s.closing_balance[k] = balance;
+        if (k < g)
+            s.debt_service[k] = s.size * in.rate[k] * in.accrual[k];
+        else
+            s.debt_service[k] = sculpted && scale == 1.0 ? shape[k] : scale * shape[k];
     }
-    s.closing_balance[t_end - 1] = 0.0;
+    double balance = 0.0;
+    for (std::size_t k = t_end; k-- > 0;) {
+        balance = (s.debt_service[k] + balance) / (1.0 + in.rate[k] * in.accrual[k]);
+        s.opening_balance[k] = k <= g ? s.size : balance;  // grace keeps the balance constant
+    }
+    PFT_ENSURE(std::abs(balance - s.size) <= 1e-9 * std::max(s.size, 1.0),
+               field << ": schedule does not repay the size (PV of debt service " << balance
+                     << " vs size " << s.size << ")");
+    for (std::size_t k = 0; k < t_end; ++k) {
+        s.interest[k] = s.opening_balance[k] * in.rate[k] * in.accrual[k];
+        s.principal[k] = k < g ? 0.0 : s.debt_service[k] - s.interest[k];
+        if (k < g) s.debt_service[k] = s.interest[k];
+        s.closing_balance[k] = k + 1 < t_end ? s.opening_balance[k + 1] : 0.0;
+        if (s.principal[k] < 0.0) ++s.capitalised_periods;
+    }
 
     // Checks and statistics.
     double sum = 0.0;
