@@ -68,7 +68,7 @@ double llcr_at(const CoverageInputs& inputs, std::size_t period) {
     if (!(inputs.opening_debt[period] > 0.0)) return kNaN;
     double pv = 0.0;
     for (std::size_t k = loan_end; k-- > period;)
-        pv = (inputs.cfads[k] + pv) / (1.0 + inputs.debt_rate[k] * inputs.accrual[k]);
+        pv = (inputs.cfads[k] + pv) * (1.0 / (1.0 + inputs.debt_rate[k] * inputs.accrual[k]));
     return pv / inputs.opening_debt[period];
 }
 
@@ -78,7 +78,7 @@ double plcr_at(const CoverageInputs& inputs, std::size_t period) {
     if (!(inputs.opening_debt[period] > 0.0)) return kNaN;
     double pv = 0.0;
     for (std::size_t k = inputs.cfads.size(); k-- > period;)
-        pv = (inputs.cfads[k] + pv) / (1.0 + inputs.debt_rate[k] * inputs.accrual[k]);
+        pv = (inputs.cfads[k] + pv) * (1.0 / (1.0 + inputs.debt_rate[k] * inputs.accrual[k]));
     return pv / inputs.opening_debt[period];
 }
 
