@@ -1,0 +1,70 @@
+#pragma once
+// Project loader: reads a project YAML file into pftoken::Project and validates every constraint.
+//
+// Every problem found is reported, not only the first: a user fixing a file wants the whole list
+// at once. Each problem names the full field path (zero-based sequence indices) and the violated
+// constraint, e.g. `solar.yaml:42:5: tranches[1].tenor_years: must be > 0, got -3`.
+// The schema (every key, type, unit, default and constraint) is documented in docs/input-schema.md.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "pftoken/error.hpp"
+#include "pftoken/model/project.hpp"
+
+namespace pftoken {
+
+/// One violated constraint. `location` is "file:line:column" when the problem comes from a file
+/// position (empty for programmatically built projects); `path` is the field path.
+struct InputIssue {
+    std::string location;
+    std::string path;
+    std::string constraint;
+    /// "location: path: constraint" (location omitted when empty).
+    [[nodiscard]] std::string to_string() const;
+};
+
+/// All the problems of one input, thrown at once. what() lists one issue per line; a single
+/// issue reads exactly like `location: path: constraint`.
+class ProjectInputError : public InputError {
+  public:
+    ProjectInputError(const std::string& source, std::vector<InputIssue> issues);
+    [[nodiscard]] const std::vector<InputIssue>& issues() const noexcept { return issues_; }
+
+  private:
+    std::vector<InputIssue> issues_;
+};
+
+/// Reads and validates a project file. Relative paths inside it (curve CSV files) are resolved
+/// against the file's folder. Throws ProjectInputError listing every problem.
+[[nodiscard]] Project load_project(const std::filesystem::path& path);
+
+/// Parses and validates project YAML text. `source_name` names the text in messages;
+/// `base_dir` resolves relative paths inside it (curve CSV files).
+[[nodiscard]] Project parse_project(std::string_view yaml_text, const std::string& source_name,
+                                    const std::filesystem::path& base_dir = {});
+
+/// Every constraint violated by a project (empty when valid). Same checks and messages as the
+/// loader, without file positions; use on projects built in code.
+[[nodiscard]] std::vector<InputIssue> check_project(const Project& project);
+
+/// Throws ProjectInputError (source "project") when check_project finds anything.
+void validate(const Project& project);
+
+/// Reads a zero-curve pillar CSV: the header `years,zero_rate`, then one pair per line (decimal
+/// rates, same convention as inline pillars); blank lines are skipped. Same format as
+/// pricing::read_pillar_csv, but every bad line is collected.
+/// Throws ProjectInputError naming `field_path` and the CSV line on a malformed file.
+[[nodiscard]] std::vector<std::pair<double, double>>
+read_zero_curve_csv(const std::filesystem::path& csv_path, const std::string& field_path);
+
+/// Names used in YAML for the enums (also the words listed in error messages).
+[[nodiscard]] std::string_view to_string(Frequency frequency);
+[[nodiscard]] std::string_view to_string(DayCount day_count);
+[[nodiscard]] std::string_view to_string(Amortisation amortisation);
+[[nodiscard]] std::string_view to_string(WaterfallStep step);
+
+}  // namespace pftoken

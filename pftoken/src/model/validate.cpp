@@ -1,0 +1,528 @@
+// Project validation: every constraint on pftoken::Project, with messages naming the field path.
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <map>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "pftoken/model/loader.hpp"
+
+namespace pftoken {
+
+std::string InputIssue::to_string() const {
+    std::string text;
+    if (!location.empty()) text = location + ": ";
+    if (!path.empty()) text += path + ": ";
+    return text + constraint;
+}
+
+namespace {
+
+std::string join_issues(const std::vector<InputIssue>& issues) {
+    std::string text = fmt::format("{} input errors:", issues.size());
+    for (const auto& issue : issues) text += "\n  " + issue.to_string();
+    return text;
+}
+
+// InputError composes "field: constraint"; one issue reads as its own line, several as a list.
+std::string error_field(const std::string& source, const std::vector<InputIssue>& issues) {
+    if (issues.size() == 1) {
+        const auto& only = issues.front();
+        if (!only.location.empty()) return only.path.empty() ? only.location : only.location + ": " + only.path;
+        return only.path.empty() ? source : only.path;
+    }
+    return source;
+}
+
+std::string error_constraint(const std::vector<InputIssue>& issues) {
+    if (issues.size() == 1) return issues.front().constraint;
+    return join_issues(issues);
+}
+
+}  // namespace
+
+ProjectInputError::ProjectInputError(const std::string& source, std::vector<InputIssue> issues)
+    : InputError(error_field(source, issues), error_constraint(issues)), issues_(std::move(issues)) {}
+
+std::string_view to_string(Frequency frequency) {
+    switch (frequency) {
+    case Frequency::Monthly: return "monthly";
+    case Frequency::Quarterly: return "quarterly";
+    case Frequency::SemiAnnual: return "semi_annual";
+    case Frequency::Annual: return "annual";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(DayCount day_count) {
+    switch (day_count) {
+    case DayCount::Actual365Fixed: return "actual_365_fixed";
+    case DayCount::Actual360: return "actual_360";
+    case DayCount::Thirty360: return "thirty_360";
+    case DayCount::ActualActualISDA: return "actual_actual_isda";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(Amortisation amortisation) {
+    switch (amortisation) {
+    case Amortisation::Bullet: return "bullet";
+    case Amortisation::Annuity: return "annuity";
+    case Amortisation::LevelPrincipal: return "level_principal";
+    case Amortisation::Sculpted: return "sculpted";
+    case Amortisation::Schedule: return "schedule";
+    }
+    return "unknown";
+}
+
+std::string_view to_string(WaterfallStep step) {
+    switch (step) {
+    case WaterfallStep::SeniorFees: return "senior_fees";
+    case WaterfallStep::DebtService: return "debt_service";
+    case WaterfallStep::DsraTopUp: return "dsra_top_up";
+    case WaterfallStep::MraTopUp: return "mra_top_up";
+    case WaterfallStep::LockupTest: return "lockup_test";
+    case WaterfallStep::CashSweep: return "cash_sweep";
+    case WaterfallStep::Distribution: return "distribution";
+    }
+    return "unknown";
+}
+
+namespace {
+
+// Relative tolerance for "must sum to" checks: inputs are typed by hand with a few decimals, but
+// a real mismatch (a forgotten month, a typo in a repayment) is far larger than this.
+constexpr double kSumTolerance = 1e-6;
+
+std::string num(double x) { return fmt::format("{}", x); }
+
+bool close_rel(double a, double b) {
+    return std::abs(a - b) <= kSumTolerance * std::max({1.0, std::abs(a), std::abs(b)});
+}
+
+class Checker {
+  public:
+    explicit Checker(std::vector<InputIssue>& out) : out_(out) {}
+
+    void add(InputIssue issue) { out_.push_back(std::move(issue)); }
+    void fail(const std::string& path, std::string constraint) {
+        out_.push_back(InputIssue{{}, path, std::move(constraint)});
+    }
+    bool finite(const std::string& path, double x) {
+        if (std::isfinite(x)) return true;
+        fail(path, "must be finite, got " + num(x));
+        return false;
+    }
+    void positive(const std::string& path, double x) {
+        if (finite(path, x) && !(x > 0.0)) fail(path, "must be > 0, got " + num(x));
+    }
+    void non_negative(const std::string& path, double x) {
+        if (finite(path, x) && x < 0.0) fail(path, "must be >= 0, got " + num(x));
+    }
+    void in_closed(const std::string& path, double x, double lo, double hi) {
+        if (finite(path, x) && (x < lo || x > hi))
+            fail(path, fmt::format("must be in [{}, {}], got {}", lo, hi, x));
+    }
+    /// A rate as a decimal: strictly between -100% and 100%.
+    void rate(const std::string& path, double x) {
+        if (!finite(path, x)) return;
+        if (x >= 1.0)
+            fail(path, "must be < 1 (100%), got " + num(x) + " (rates are decimals: 0.05 = 5%)");
+        else if (x <= -1.0)
+            fail(path, "must be > -1 (-100%), got " + num(x));
+    }
+    void whole_periods(const std::string& path, double years, int periods_per_year,
+                       Frequency frequency) {
+        if (!std::isfinite(years)) return;
+        const double periods = years * periods_per_year;
+        if (std::abs(periods - std::round(periods)) > 1e-9)
+            fail(path, fmt::format("must be a whole number of {} periods, got {} years ({} periods)",
+                                   to_string(frequency), years, periods));
+    }
+
+  private:
+    std::vector<InputIssue>& out_;
+};
+
+std::string idx(const std::string& base, std::size_t i) { return fmt::format("{}[{}]", base, i); }
+
+std::string join_names(const std::vector<std::string>& names) {
+    std::string text;
+    for (const auto& name : names) text += (text.empty() ? "" : ", ") + name;
+    return text.empty() ? "(none)" : text;
+}
+
+void check_token(Checker& c, const std::string& path, const TokenClass& token,
+                 const std::optional<double>& principal, const char* principal_name) {
+    if (token.symbol.empty())
+        c.fail(path + ".symbol", "is required (non-empty token symbol)");
+    else if (std::any_of(token.symbol.begin(), token.symbol.end(),
+                         [](char ch) { return ch == ' ' || ch == '\t' || ch == '='; }))
+        c.fail(path + ".symbol", "must not contain spaces or '=', got '" + token.symbol + "'");
+    c.positive(path + ".supply", token.supply);
+    c.non_negative(path + ".face_per_token", token.face_per_token);
+    if (principal && std::isfinite(*principal) && token.face_per_token > 0.0 &&
+        std::isfinite(token.face_per_token) && token.supply > 0.0 && std::isfinite(token.supply) &&
+        !close_rel(token.supply * token.face_per_token, *principal))
+        c.fail(path + ".face_per_token",
+               fmt::format("supply x face_per_token must equal the {} ({}), got {} x {} = {}",
+                           principal_name, *principal, token.supply, token.face_per_token,
+                           token.supply * token.face_per_token));
+}
+
+void check_curve(Checker& c, const std::string& path, const CurveSpec& curve) {
+    if (curve.kind == CurveSpec::Kind::Flat) {
+        c.rate(path + ".flat_rate", curve.flat_rate);
+        if (!curve.pillars.empty() || !curve.csv_path.empty())
+            c.fail(path + ".kind", "is flat, but pillars or csv_path are given (use kind: zero)");
+        return;
+    }
+    std::vector<std::pair<double, double>> from_csv;
+    if (!curve.csv_path.empty()) {
+        if (!curve.pillars.empty()) {
+            c.fail(path + ".csv_path", "give either pillars or csv_path, not both");
+            return;
+        }
+        try {
+            from_csv = read_zero_curve_csv(curve.csv_path, path + ".csv_path");
+        } catch (const ProjectInputError& e) {
+            for (const auto& issue : e.issues()) c.add(issue);
+            return;
+        }
+    } else if (curve.pillars.empty()) {
+        c.fail(path + ".pillars", "a zero curve needs pillars or csv_path");
+        return;
+    }
+    const auto& pillars = curve.csv_path.empty() ? curve.pillars : from_csv;
+    const std::string pillar_base = curve.csv_path.empty() ? path + ".pillars" : path + ".csv_path";
+    double previous = 0.0;
+    for (std::size_t i = 0; i < pillars.size(); ++i) {
+        const auto& [years, zero] = pillars[i];
+        const std::string p = idx(pillar_base, i);
+        if (c.finite(p + ".years", years)) {
+            if (!(years > previous))
+                c.fail(p + ".years", fmt::format("must be > {} (pillars strictly increasing, after 0), got {}",
+                                                 previous, years));
+            previous = std::max(previous, years);
+        }
+        c.rate(p + ".zero_rate", zero);
+    }
+}
+
+}  // namespace
+
+std::vector<InputIssue> check_project(const Project& p) {
+    std::vector<InputIssue> issues;
+    Checker c(issues);
+
+    if (p.name.empty()) c.fail("name", "is required (non-empty)");
+    if (p.currency.size() != 3 ||
+        !std::all_of(p.currency.begin(), p.currency.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; }))
+        c.fail("currency", "must be a 3-letter upper-case ISO 4217 code, got '" + p.currency + "'");
+
+    // Timeline.
+    const auto& t = p.timeline;
+    const int ppy = static_cast<int>(t.frequency);
+    if (ppy != 1 && ppy != 2 && ppy != 4 && ppy != 12)
+        c.fail("timeline.frequency", fmt::format("must be one of monthly, quarterly, semi_annual, annual; got {}", ppy));
+    if (!t.financial_close.ok())
+        c.fail("timeline.financial_close",
+               fmt::format("not a valid calendar date, got {:04}-{:02}-{:02}", static_cast<int>(t.financial_close.year()),
+                           static_cast<unsigned>(t.financial_close.month()),
+                           static_cast<unsigned>(t.financial_close.day())));
+    else if (t.financial_close.year() < std::chrono::year{1950} || t.financial_close.year() > std::chrono::year{2150})
+        c.fail("timeline.financial_close",
+               fmt::format("year must be in [1950, 2150], got {}", static_cast<int>(t.financial_close.year())));
+    if (t.construction_months < 0 || t.construction_months > 120)
+        c.fail("timeline.construction_months", fmt::format("must be in [0, 120], got {}", t.construction_months));
+    if (t.operations_years <= 0 || t.operations_years > 100)
+        c.fail("timeline.operations_years", fmt::format("must be in [1, 100], got {}", t.operations_years));
+    const double life_years = t.operations_years;
+
+    // Construction.
+    const auto& k = p.construction;
+    c.positive("construction.capex_total", k.capex_total);
+    if (!k.capex_profile.empty()) {
+        if (static_cast<int>(k.capex_profile.size()) != std::max(t.construction_months, 0))
+            c.fail("construction.capex_profile",
+                   fmt::format("must have one share per construction month ({}), got {}",
+                               t.construction_months, k.capex_profile.size()));
+        double sum = 0.0;
+        bool all_ok = true;
+        for (std::size_t i = 0; i < k.capex_profile.size(); ++i) {
+            const double share = k.capex_profile[i];
+            const auto path = idx("construction.capex_profile", i);
+            if (!c.finite(path, share)) { all_ok = false; continue; }
+            if (share < 0.0) { c.fail(path, "must be >= 0, got " + num(share)); all_ok = false; }
+            sum += share;
+        }
+        if (all_ok && !close_rel(sum, 1.0))
+            c.fail("construction.capex_profile", fmt::format("must sum to 1, got {}", sum));
+    }
+
+    // Revenues.
+    if (p.revenues.empty()) c.fail("revenues", "must list at least one revenue stream");
+    std::map<std::string, std::size_t> revenue_names;
+    for (std::size_t i = 0; i < p.revenues.size(); ++i) {
+        const auto& r = p.revenues[i];
+        const std::string base = idx("revenues", i);
+        if (r.name.empty()) c.fail(base + ".name", "is required (non-empty)");
+        else if (auto [it, fresh] = revenue_names.emplace(r.name, i); !fresh)
+            c.fail(base + ".name", fmt::format("duplicate revenue name '{}' (also revenues[{}])", r.name, it->second));
+        if (r.p50_volume) {
+            c.positive(base + ".p50_volume", *r.p50_volume);
+        } else {
+            c.positive(base + ".capacity_mw", r.capacity_mw);
+            c.in_closed(base + ".capacity_factor", r.capacity_factor, 0.0, 1.0);
+            if (std::isfinite(r.capacity_factor) && r.capacity_factor == 0.0)
+                c.fail(base + ".capacity_factor", "must be > 0 (or give p50_volume), got 0");
+        }
+        if (c.finite(base + ".degradation_per_year", r.degradation_per_year) &&
+            (r.degradation_per_year < 0.0 || r.degradation_per_year >= 1.0))
+            c.fail(base + ".degradation_per_year", "must be in [0, 1), got " + num(r.degradation_per_year));
+        c.in_closed(base + ".availability", r.availability, 0.0, 1.0);
+        if (!r.seasonality.empty()) {
+            if (r.seasonality.size() != 12) {
+                c.fail(base + ".seasonality", fmt::format("must have 12 monthly values, got {}", r.seasonality.size()));
+            } else {
+                double sum = 0.0;
+                bool all_ok = true;
+                for (std::size_t m = 0; m < 12; ++m) {
+                    const auto path = idx(base + ".seasonality", m);
+                    if (!c.finite(path, r.seasonality[m])) { all_ok = false; continue; }
+                    if (r.seasonality[m] < 0.0) { c.fail(path, "must be >= 0, got " + num(r.seasonality[m])); all_ok = false; }
+                    sum += r.seasonality[m];
+                }
+                if (all_ok && std::abs(sum / 12.0 - 1.0) > 1e-6)
+                    c.fail(base + ".seasonality", fmt::format("must average 1 (sum 12), got sum {}", sum));
+            }
+        }
+        c.rate(base + ".indexation", r.indexation);
+        c.rate(base + ".merchant_escalation", r.merchant_escalation);
+        c.non_negative(base + ".contract_price", r.contract_price);
+        bool needs_merchant = r.price_type == RevenueStream::PriceType::Merchant;
+        if (r.price_type == RevenueStream::PriceType::Contracted) {
+            if (std::isfinite(r.contract_price) && r.contract_price == 0.0)
+                c.fail(base + ".contract_price", "must be > 0 for a contracted stream, got 0");
+            if (c.finite(base + ".contract_years", r.contract_years)) {
+                if (r.contract_years < 0.0 || r.contract_years > life_years)
+                    c.fail(base + ".contract_years",
+                           fmt::format("must be in [0, timeline.operations_years ({})], got {}", life_years, r.contract_years));
+                else if (r.contract_years > 0.0 && r.contract_years < life_years)
+                    needs_merchant = true;
+            }
+        }
+        if (needs_merchant && r.merchant_curve.empty())
+            c.fail(base + ".merchant_curve",
+                   r.price_type == RevenueStream::PriceType::Merchant
+                       ? std::string("a merchant stream needs a merchant_curve")
+                       : fmt::format("is required: the contract ends after {} of {} years", r.contract_years, life_years));
+        for (std::size_t j = 0; j < r.merchant_curve.size(); ++j) {
+            const auto& point = r.merchant_curve[j];
+            const std::string path = idx(base + ".merchant_curve", j);
+            if (c.finite(path + ".year", point.year)) {
+                if (j == 0 && point.year != 0.0)
+                    c.fail(path + ".year", "the first point must be at year 0, got " + num(point.year));
+                else if (j > 0 && std::isfinite(r.merchant_curve[j - 1].year) && !(point.year > r.merchant_curve[j - 1].year))
+                    c.fail(path + ".year", fmt::format("must be > the previous point's year ({}), got {}",
+                                                       r.merchant_curve[j - 1].year, point.year));
+            }
+            c.non_negative(path + ".price", point.price);
+        }
+    }
+
+    // Costs, tax, working capital.
+    c.non_negative("opex.fixed_per_year", p.opex.fixed_per_year);
+    c.non_negative("opex.variable_per_unit", p.opex.variable_per_unit);
+    c.rate("opex.escalation", p.opex.escalation);
+    c.non_negative("opex.maintenance_capex_per_year", p.opex.maintenance_capex_per_year);
+    c.non_negative("opex.senior_fees_per_year", p.opex.senior_fees_per_year);
+    if (c.finite("tax.rate", p.tax.rate) && (p.tax.rate < 0.0 || p.tax.rate >= 1.0))
+        c.fail("tax.rate", "must be in [0, 1), got " + num(p.tax.rate));
+    if (p.tax.depreciation_years < 1 || p.tax.depreciation_years > 100)
+        c.fail("tax.depreciation_years", fmt::format("must be in [1, 100], got {}", p.tax.depreciation_years));
+    c.in_closed("working_capital.receivable_days", p.working_capital.receivable_days, 0.0, 365.0);
+    c.in_closed("working_capital.payable_days", p.working_capital.payable_days, 0.0, 365.0);
+
+    // Market (before tranches: floating tranches refer to forward curves by name).
+    check_curve(c, "market.discount", p.market.discount);
+    std::vector<std::string> forward_names;
+    for (std::size_t i = 0; i < p.market.forwards.size(); ++i) {
+        const auto& curve = p.market.forwards[i];
+        const std::string base = idx("market.forwards", i);
+        if (curve.name.empty()) c.fail(base + ".name", "is required (the index name tranches refer to)");
+        else if (std::find(forward_names.begin(), forward_names.end(), curve.name) != forward_names.end())
+            c.fail(base + ".name", "duplicate forward curve name '" + curve.name + "'");
+        forward_names.push_back(curve.name);
+        check_curve(c, base, curve);
+    }
+
+    // Tranches.
+    if (p.tranches.empty()) c.fail("tranches", "must list at least one tranche");
+    std::map<std::string, std::size_t> tranche_names;
+    std::vector<std::string> tranche_list;
+    for (std::size_t i = 0; i < p.tranches.size(); ++i) {
+        const auto& tr = p.tranches[i];
+        const std::string base = idx("tranches", i);
+        if (tr.name.empty()) c.fail(base + ".name", "is required (non-empty)");
+        else if (auto [it, fresh] = tranche_names.emplace(tr.name, i); !fresh)
+            c.fail(base + ".name", fmt::format("duplicate tranche name '{}' (also tranches[{}])", tr.name, it->second));
+        else tranche_list.push_back(tr.name);
+        if (tr.rank < 1) c.fail(base + ".rank", fmt::format("must be >= 1 (1 = most senior), got {}", tr.rank));
+        if (tr.principal) c.positive(base + ".principal", *tr.principal);
+        if (tr.rate_type == Tranche::RateType::Fixed) {
+            c.rate(base + ".fixed_rate", tr.fixed_rate);
+        } else {
+            if (tr.index.empty())
+                c.fail(base + ".index", "is required for a floating tranche (a market.forwards name)");
+            else if (std::find(forward_names.begin(), forward_names.end(), tr.index) == forward_names.end())
+                c.fail(base + ".index", fmt::format("unknown forward curve '{}'; market.forwards has: {}", tr.index,
+                                                    join_names(forward_names)));
+        }
+        c.rate(base + ".spread", tr.spread);
+        const bool tenor_ok = c.finite(base + ".tenor_years", tr.tenor_years);
+        if (tenor_ok) {
+            if (!(tr.tenor_years > 0.0)) c.fail(base + ".tenor_years", "must be > 0, got " + num(tr.tenor_years));
+            else if (tr.tenor_years > life_years)
+                c.fail(base + ".tenor_years",
+                       fmt::format("must be <= timeline.operations_years ({}), got {}", life_years, tr.tenor_years));
+            else c.whole_periods(base + ".tenor_years", tr.tenor_years, ppy, t.frequency);
+        }
+        if (c.finite(base + ".grace_years", tr.grace_years)) {
+            if (tr.grace_years < 0.0) c.fail(base + ".grace_years", "must be >= 0, got " + num(tr.grace_years));
+            else if (tenor_ok && tr.tenor_years > 0.0 && tr.grace_years >= tr.tenor_years &&
+                     tr.amortisation != Amortisation::Bullet)
+                c.fail(base + ".grace_years",
+                       fmt::format("must be < tenor_years ({}), got {}", tr.tenor_years, tr.grace_years));
+            else c.whole_periods(base + ".grace_years", tr.grace_years, ppy, t.frequency);
+        }
+        if (tr.amortisation == Amortisation::Sculpted) {
+            if (c.finite(base + ".target_dscr", tr.target_dscr) && tr.target_dscr < 1.0)
+                c.fail(base + ".target_dscr", "must be >= 1 for a sculpted tranche, got " + num(tr.target_dscr));
+        }
+        if (tr.amortisation == Amortisation::Schedule) {
+            if (tr.schedule.empty()) {
+                c.fail(base + ".schedule", "is required when amortisation is schedule");
+            } else {
+                double sum = 0.0;
+                bool all_ok = true;
+                for (std::size_t j = 0; j < tr.schedule.size(); ++j) {
+                    const auto path = idx(base + ".schedule", j);
+                    if (!c.finite(path, tr.schedule[j])) { all_ok = false; continue; }
+                    if (tr.schedule[j] < 0.0) { c.fail(path, "must be >= 0, got " + num(tr.schedule[j])); all_ok = false; }
+                    sum += tr.schedule[j];
+                }
+                if (!tr.principal)
+                    c.fail(base + ".principal", "is required when amortisation is schedule");
+                else if (all_ok && std::isfinite(*tr.principal) && !close_rel(sum, *tr.principal))
+                    c.fail(base + ".schedule", fmt::format("must sum to principal ({}), got {}", *tr.principal, sum));
+                if (tenor_ok && tr.tenor_years > 0.0) {
+                    const double tenor_periods = std::round(tr.tenor_years * ppy);
+                    if (static_cast<double>(tr.schedule.size()) > tenor_periods)
+                        c.fail(base + ".schedule",
+                               fmt::format("has {} entries, more than the {} {} periods of tenor_years", tr.schedule.size(),
+                                           tenor_periods, to_string(t.frequency)));
+                }
+            }
+        } else if (!tr.schedule.empty()) {
+            c.fail(base + ".schedule", fmt::format("is only used with amortisation: schedule (this tranche is {})",
+                                                   to_string(tr.amortisation)));
+        }
+        check_token(c, base + ".token", tr.token, tr.principal, "principal");
+    }
+
+    // Equity.
+    c.non_negative("equity.contribution", p.equity.contribution);
+    c.rate("equity.cost_of_equity", p.equity.cost_of_equity);
+    check_token(c, "equity.token", p.equity.token,
+                p.equity.contribution > 0.0 ? std::optional<double>(p.equity.contribution) : std::nullopt,
+                "contribution");
+
+    // Token symbols are unique across all classes (they key market prices and reports).
+    {
+        std::map<std::string, std::string> symbols;
+        auto claim = [&](const std::string& symbol, const std::string& path) {
+            if (symbol.empty()) return;
+            if (auto [it, fresh] = symbols.emplace(symbol, path); !fresh)
+                c.fail(path + ".symbol", fmt::format("duplicate token symbol '{}' (also {})", symbol, it->second));
+        };
+        for (std::size_t i = 0; i < p.tranches.size(); ++i) claim(p.tranches[i].token.symbol, idx("tranches", i) + ".token");
+        claim(p.equity.token.symbol, "equity.token");
+    }
+
+    // Reserves.
+    if (p.dsra.enabled) {
+        if (c.finite("dsra.months_of_debt_service", p.dsra.months_of_debt_service) &&
+            (p.dsra.months_of_debt_service <= 0.0 || p.dsra.months_of_debt_service > 24.0))
+            c.fail("dsra.months_of_debt_service", "must be in (0, 24], got " + num(p.dsra.months_of_debt_service));
+        for (std::size_t i = 0; i < p.dsra.tranches.size(); ++i)
+            if (!tranche_names.count(p.dsra.tranches[i]))
+                c.fail(idx("dsra.tranches", i),
+                       fmt::format("unknown tranche '{}'; tranches are: {}", p.dsra.tranches[i], join_names(tranche_list)));
+        c.rate("dsra.interest_rate", p.dsra.interest_rate);
+    }
+    if (p.mra.enabled) {
+        c.positive("mra.target", p.mra.target);
+        c.positive("mra.contribution_per_year", p.mra.contribution_per_year);
+    } else {
+        c.non_negative("mra.target", p.mra.target);
+        c.non_negative("mra.contribution_per_year", p.mra.contribution_per_year);
+    }
+
+    // Covenants.
+    const auto& cv = p.covenants;
+    c.non_negative("covenants.default_dscr", cv.default_dscr);
+    if (c.finite("covenants.lockup_dscr", cv.lockup_dscr) && std::isfinite(cv.default_dscr) &&
+        cv.lockup_dscr < cv.default_dscr)
+        c.fail("covenants.lockup_dscr",
+               fmt::format("must be >= covenants.default_dscr ({}), got {}", cv.default_dscr, cv.lockup_dscr));
+    c.non_negative("covenants.min_llcr", cv.min_llcr);
+    c.non_negative("covenants.min_plcr", cv.min_plcr);
+    if (cv.lockup_cure_periods < 0)
+        c.fail("covenants.lockup_cure_periods", fmt::format("must be >= 0, got {}", cv.lockup_cure_periods));
+    if (cv.sweep.enabled) {
+        if (c.finite("covenants.sweep.share", cv.sweep.share) && (cv.sweep.share <= 0.0 || cv.sweep.share > 1.0))
+            c.fail("covenants.sweep.share", "must be in (0, 1], got " + num(cv.sweep.share));
+        if (cv.sweep.tranche.empty())
+            c.fail("covenants.sweep.tranche", "is required when the sweep is enabled");
+        else if (!tranche_names.count(cv.sweep.tranche))
+            c.fail("covenants.sweep.tranche",
+                   fmt::format("unknown tranche '{}'; tranches are: {}", cv.sweep.tranche, join_names(tranche_list)));
+        c.non_negative("covenants.sweep.trigger_dscr", cv.sweep.trigger_dscr);
+    }
+
+    // Sizing.
+    if (c.finite("sizing.gearing_cap", p.sizing.gearing_cap) && (p.sizing.gearing_cap <= 0.0 || p.sizing.gearing_cap > 1.0))
+        c.fail("sizing.gearing_cap", "must be in (0, 1], got " + num(p.sizing.gearing_cap));
+    c.non_negative("sizing.min_dscr", p.sizing.min_dscr);
+    c.non_negative("sizing.max_tenor_years", p.sizing.max_tenor_years);
+
+    // Waterfall order: a permutation of every step.
+    if (!p.waterfall_order.empty()) {
+        constexpr std::array all_steps{WaterfallStep::SeniorFees, WaterfallStep::DebtService, WaterfallStep::DsraTopUp,
+                                       WaterfallStep::MraTopUp,   WaterfallStep::LockupTest,  WaterfallStep::CashSweep,
+                                       WaterfallStep::Distribution};
+        std::set<WaterfallStep> seen;
+        for (std::size_t i = 0; i < p.waterfall_order.size(); ++i)
+            if (!seen.insert(p.waterfall_order[i]).second)
+                c.fail(idx("waterfall_order", i), fmt::format("step '{}' listed twice", to_string(p.waterfall_order[i])));
+        std::vector<std::string> missing;
+        for (auto step : all_steps)
+            if (!seen.count(step)) missing.emplace_back(to_string(step));
+        if (!missing.empty())
+            c.fail("waterfall_order", "must list every step exactly once; missing: " + join_names(missing));
+    }
+    return issues;
+}
+
+void validate(const Project& project) {
+    auto issues = check_project(project);
+    if (!issues.empty()) throw ProjectInputError("project", std::move(issues));
+}
+
+}  // namespace pftoken

@@ -1,0 +1,56 @@
+// The shipped example projects and the template load and validate, with the structure their
+// comments promise (docs/examples.md).
+#include <numeric>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "pftoken/model/loader.hpp"
+
+namespace {
+
+const std::string kSource = PFTOKEN_SOURCE_DIR;
+
+TEST(Examples, SolarLoads) {
+    const auto p = pftoken::load_project(kSource + "/data/examples/solar.yaml");
+    EXPECT_EQ(p.timeline.frequency, pftoken::Frequency::Monthly);
+    EXPECT_EQ(p.timeline.operations_years * static_cast<int>(p.timeline.frequency), 300);
+    EXPECT_EQ(p.tranches.size(), 3u);
+    EXPECT_NEAR(std::accumulate(p.construction.capex_profile.begin(), p.construction.capex_profile.end(), 0.0), 1.0, 1e-12);
+    EXPECT_EQ(p.construction.capex_profile.size(), static_cast<std::size_t>(p.timeline.construction_months));
+    EXPECT_TRUE(p.dsra.enabled);
+    EXPECT_TRUE(p.mra.enabled);
+    EXPECT_TRUE(p.covenants.sweep.enabled);
+    EXPECT_EQ(p.covenants.sweep.tranche, "junior");
+    EXPECT_TRUE(p.tranches[2].deferrable_interest);
+    EXPECT_FALSE(p.tranches[1].deferrable_interest);
+    EXPECT_EQ(p.market.discount.kind, pftoken::CurveSpec::Kind::Zero);
+    // The CSV path is resolved against the YAML file's folder.
+    EXPECT_EQ(p.market.discount.csv_path, kSource + "/data/curves/usd_zero_2025.csv");
+    EXPECT_TRUE(p.market.discount.pillars.empty());
+    EXPECT_TRUE(pftoken::check_project(p).empty());
+}
+
+TEST(Examples, TollRoadLoads) {
+    const auto p = pftoken::load_project(kSource + "/data/examples/toll_road.yaml");
+    EXPECT_EQ(p.timeline.frequency, pftoken::Frequency::Quarterly);
+    ASSERT_EQ(p.tranches.size(), 2u);
+    EXPECT_EQ(p.tranches[0].rate_type, pftoken::Tranche::RateType::Floating);
+    EXPECT_EQ(p.tranches[0].index, "EURIBOR6M");
+    EXPECT_EQ(p.tranches[1].amortisation, pftoken::Amortisation::Bullet);
+    EXPECT_TRUE(p.dsra.tranches.empty());  // shared
+    ASSERT_EQ(p.market.forwards.size(), 1u);
+    EXPECT_EQ(p.market.forwards[0].pillars.size(), 7u);
+    EXPECT_EQ(p.waterfall_order.size(), 7u);
+    EXPECT_TRUE(p.revenues[0].p50_volume.has_value());
+}
+
+TEST(Examples, MinimalTemplateLoads) {
+    const auto p = pftoken::load_project(kSource + "/data/templates/minimal.yaml");
+    EXPECT_EQ(p.tranches.size(), 1u);
+    EXPECT_EQ(p.timeline.construction_months, 0);
+    EXPECT_FALSE(p.dsra.enabled);
+    EXPECT_EQ(p.market.discount.flat_rate, 0.05);
+}
+
+}  // namespace
