@@ -1,0 +1,52 @@
+#pragma once
+// Reports of a deterministic valuation: the readable summary `pftoken value` prints and the
+// per-period table, summary and event log as CSV and JSON (columns in docs/tools/value.md).
+//
+// Everything is rendered into strings in memory, so a caller can write all files only once
+// every one of them has been produced (no partial output on error).
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "pftoken/model/project.hpp"
+#include "pftoken/valuation/valuation.hpp"
+
+namespace pftoken::report {
+
+/// One output file: name inside the output folder and its full content.
+struct ReportFile {
+    std::string name;
+    std::string content;
+};
+
+enum class ReportFormat { Table, Csv, Json, All };
+
+/// The readable summary: project and dates, sources and uses, tranche table, equity,
+/// coverage ratios, covenant results and the event log (first `max_events` entries).
+[[nodiscard]] std::string summary_text(const Project& project, const ValuationResult& result, int max_events = 20);
+
+/// Summary as JSON (pretty-printed): the document the golden files compare.
+[[nodiscard]] std::string summary_json(const Project& project, const ValuationResult& result);
+/// Summary as CSV in long form: `metric,value` rows (e.g. `tranche.senior.pv,51234567.8`).
+[[nodiscard]] std::string summary_csv(const Project& project, const ValuationResult& result);
+/// One row per tranche, then one for the equity token.
+[[nodiscard]] std::string tranches_csv(const Project& project, const ValuationResult& result);
+/// Per-period table, one row per period (construction months then operating periods).
+[[nodiscard]] std::string periods_csv(const Project& project, const ValuationResult& result);
+/// Per-period table as JSON: {"columns": {name: [values...]}, "tranches": {name: {column: [...]}}}.
+[[nodiscard]] std::string periods_json(const Project& project, const ValuationResult& result);
+/// Event log, one row per event.
+[[nodiscard]] std::string events_csv(const Project& project, const ValuationResult& result);
+[[nodiscard]] std::string events_json(const Project& project, const ValuationResult& result);
+
+/// The files `pftoken value --out` writes for a format (none for Table).
+[[nodiscard]] std::vector<ReportFile> report_files(const Project& project, const ValuationResult& result,
+                                                   ReportFormat format);
+
+/// Names of the per-period columns in output order (without the per-tranche ones).
+[[nodiscard]] std::vector<std::string> period_column_names();
+/// Suffixes of the per-tranche columns (`<tranche>.<suffix>`).
+[[nodiscard]] std::vector<std::string> tranche_column_names();
+
+}  // namespace pftoken::report

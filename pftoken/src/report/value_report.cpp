@@ -1,0 +1,590 @@
+// Reports of a deterministic valuation: readable summary, CSV and JSON (docs/tools/value.md).
+#include "pftoken/report/value_report.hpp"
+
+#include <cmath>
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "pftoken/model/loader.hpp"
+
+namespace pftoken::report {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string date_text(const CalendarDate& d) {
+    if (!d.ok()) return {};
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                       static_cast<unsigned>(d.day()));
+}
+
+/// Shortest round-trip text of a number; empty for NaN/inf (an empty CSV cell).
+std::string cell(double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string{}; }
+
+ordered_json jnum(double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); }
+
+/// CSV field quoting (RFC 4180) for text cells.
+std::string quote(const std::string& s) {
+    if (s.find_first_of(",\"\n") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
+    return q + "\"";
+}
+
+double sum(const std::vector<double>& v) {
+    double total = 0.0;
+    for (double x : v) total += x;
+    return total;
+}
+
+struct DoubleColumn {
+    const char* name;
+    std::vector<double> WaterfallResults::*column;
+};
+struct FlagColumn {
+    const char* name;
+    std::vector<std::uint8_t> WaterfallResults::*column;
+};
+
+// Output order of the per-period table; docs/tools/value.md documents each column.
+const std::vector<DoubleColumn> kDoubleColumns{
+    {"revenue", &WaterfallResults::revenue},
+    {"opex", &WaterfallResults::opex},
+    {"working_capital_change", &WaterfallResults::working_capital_change},
+    {"tax", &WaterfallResults::tax},
+    {"maintenance_capex", &WaterfallResults::maintenance_capex},
+    {"mra_release", &WaterfallResults::mra_release},
+    {"cfads", &WaterfallResults::cfads},
+    {"senior_fees", &WaterfallResults::senior_fees},
+    {"debt_service_due", &WaterfallResults::debt_service_due},
+    {"debt_service_paid", &WaterfallResults::debt_service_paid},
+    {"dscr", &WaterfallResults::dscr},
+    {"ltm_dscr", &WaterfallResults::ltm_dscr},
+    {"llcr", &WaterfallResults::llcr},
+    {"plcr", &WaterfallResults::plcr},
+    {"dsra_balance", &WaterfallResults::dsra_balance},
+    {"dsra_draw", &WaterfallResults::dsra_draw},
+    {"dsra_deposit", &WaterfallResults::dsra_deposit},
+    {"dsra_release", &WaterfallResults::dsra_release},
+    {"dsra_interest", &WaterfallResults::dsra_interest},
+    {"mra_balance", &WaterfallResults::mra_balance},
+    {"mra_deposit", &WaterfallResults::mra_deposit},
+    {"lockup_balance", &WaterfallResults::lockup_balance},
+    {"lockup_deposit", &WaterfallResults::lockup_deposit},
+    {"lockup_release", &WaterfallResults::lockup_release},
+    {"sweep", &WaterfallResults::sweep},
+    {"distributions", &WaterfallResults::distributions},
+    {"equity_injection", &WaterfallResults::equity_injection},
+    {"equity_cash_flow", &WaterfallResults::equity_cash_flow},
+    {"capex", &WaterfallResults::capex},
+    {"debt_drawdown", &WaterfallResults::debt_drawdown},
+    {"equity_funding", &WaterfallResults::equity_funding},
+    {"interest_during_construction", &WaterfallResults::interest_during_construction},
+    {"sources", &WaterfallResults::sources},
+    {"uses", &WaterfallResults::uses},
+};
+const std::vector<FlagColumn> kFlagColumns{
+    {"lockup", &WaterfallResults::lockup},
+    {"event_of_default", &WaterfallResults::event_of_default},
+    {"dsra_drawn", &WaterfallResults::dsra_drawn},
+};
+const std::vector<DoubleColumn> kTrancheColumns{
+    {"rate", &WaterfallResults::tranche_rate},
+    {"drawdown", &WaterfallResults::tranche_drawdown},
+    {"interest_due", &WaterfallResults::tranche_interest_due},
+    {"interest_paid", &WaterfallResults::tranche_interest_paid},
+    {"principal_due", &WaterfallResults::tranche_principal_due},
+    {"principal_paid", &WaterfallResults::tranche_principal_paid},
+    {"prepayment", &WaterfallResults::tranche_prepayment},
+    {"deferred", &WaterfallResults::tranche_deferred},
+    {"balance", &WaterfallResults::tranche_balance},
+};
+
+/// Rows of the per-period table present in the result (grid and buffers agree).
+int period_count(const ValuationResult& r) {
+    const int n = std::min(r.grid.size(), r.periods.periods);
+    return std::max(n, 0);
+}
+
+double value_at(const std::vector<double>& v, int t) {
+    return static_cast<std::size_t>(t) < v.size() ? v[static_cast<std::size_t>(t)]
+                                                   : std::numeric_limits<double>::quiet_NaN();
+}
+
+double tranche_value(const WaterfallResults& w, const std::vector<double>& column, int k, int t) {
+    const auto i = static_cast<std::size_t>(k) * static_cast<std::size_t>(w.periods) + static_cast<std::size_t>(t);
+    return i < column.size() ? column[i] : std::numeric_limits<double>::quiet_NaN();
+}
+
+std::string rate_text(const Tranche& t) {
+    if (t.rate_type == Tranche::RateType::Floating) return fmt::format("{}+{:.2f}%", t.index, 100.0 * t.spread);
+    return fmt::format("{:.3f}%", 100.0 * t.fixed_rate);
+}
+
+/// Sources and uses of funds over construction (and at financial close).
+struct SourcesUses {
+    double capex = 0.0;
+    double idc = 0.0;
+    double dsra_funding = 0.0;
+    double other_uses = 0.0;
+    std::vector<double> debt;  ///< per tranche
+    double equity = 0.0;
+    double total = 0.0;
+};
+
+SourcesUses sources_uses(const Project& project, const ValuationResult& r) {
+    const auto& w = r.periods;
+    SourcesUses su;
+    const int n = period_count(r);
+    const int construction = std::min(r.grid.construction_periods, n);
+    su.capex = sum(w.capex) + w.close_capex;
+    su.idc = sum(w.interest_during_construction);
+    su.dsra_funding = w.close_dsra_funding;
+    for (int t = 0; t < construction; ++t) su.dsra_funding += value_at(w.dsra_deposit, t);
+    su.debt.assign(project.tranches.size(), 0.0);
+    double drawn = 0.0;
+    for (std::size_t k = 0; k < project.tranches.size(); ++k) {
+        for (int t = 0; t < n; ++t) {
+            const double x = tranche_value(w, w.tranche_drawdown, static_cast<int>(k), t);
+            if (std::isfinite(x)) su.debt[k] += x;
+        }
+        drawn += su.debt[k];
+    }
+    if (w.close_debt > 0.0) {  // no construction: split the close draw by committed principal
+        double principal = 0.0;
+        for (const auto& tv : r.tranches) principal += tv.principal;
+        for (std::size_t k = 0; k < su.debt.size() && k < r.tranches.size(); ++k)
+            su.debt[k] += principal > 0.0 ? w.close_debt * r.tranches[k].principal / principal : 0.0;
+        drawn += w.close_debt;
+    }
+    su.equity = sum(w.equity_funding) + w.close_equity;
+    su.total = drawn + su.equity;
+    su.other_uses = su.total - su.capex - su.idc - su.dsra_funding;
+    return su;
+}
+
+std::map<std::string, int> event_counts(const ValuationResult& r) {
+    std::map<std::string, int> counts;
+    for (const auto& e : r.events) ++counts[std::string(to_string(e.kind))];
+    return counts;
+}
+
+std::string tranche_name(const Project& project, int k) {
+    return k >= 0 && static_cast<std::size_t>(k) < project.tranches.size() ? project.tranches[static_cast<std::size_t>(k)].name
+                                                                           : std::string{};
+}
+
+ordered_json summary_document(const Project& project, const ValuationResult& r) {
+    ordered_json j;
+    j["project"] = r.project.empty() ? project.name : r.project;
+    j["currency"] = r.currency.empty() ? project.currency : r.currency;
+    j["valuation_date"] = date_text(r.valuation_date);
+    j["cod"] = date_text(r.grid.cod);
+    j["construction_periods"] = r.grid.construction_periods;
+    j["operating_periods"] = r.grid.operating_periods;
+    j["periods_per_year"] = r.grid.periods_per_year;
+
+    const auto su = sources_uses(project, r);
+    ordered_json uses;
+    uses["capex"] = jnum(su.capex);
+    uses["interest_during_construction"] = jnum(su.idc);
+    uses["dsra_funding"] = jnum(su.dsra_funding);
+    uses["other"] = jnum(su.other_uses);
+    uses["total"] = jnum(su.total);
+    ordered_json sources;
+    for (std::size_t k = 0; k < su.debt.size(); ++k) sources[project.tranches[k].name] = jnum(su.debt[k]);
+    sources["equity"] = jnum(su.equity);
+    sources["total"] = jnum(su.total);
+    j["uses"] = uses;
+    j["sources"] = sources;
+    j["total_debt"] = jnum(r.total_debt);
+    j["total_capex"] = jnum(r.total_capex);
+    j["gearing"] = jnum(r.gearing);
+    j["project_irr"] = jnum(r.project_irr);
+
+    ordered_json tranches = ordered_json::array();
+    for (std::size_t k = 0; k < r.tranches.size(); ++k) {
+        const auto& tv = r.tranches[k];
+        ordered_json t;
+        t["name"] = tv.name;
+        t["symbol"] = tv.symbol;
+        t["rank"] = tv.rank;
+        if (k < project.tranches.size()) {
+            const auto& in = project.tranches[k];
+            t["rate_type"] = in.rate_type == Tranche::RateType::Fixed ? "fixed" : "floating";
+            t["fixed_rate"] = in.rate_type == Tranche::RateType::Fixed ? jnum(in.fixed_rate) : ordered_json(nullptr);
+            t["index"] = in.index;
+            t["spread"] = jnum(in.spread);
+            t["amortisation"] = std::string(to_string(in.amortisation));
+            t["tenor_years"] = jnum(in.tenor_years);
+            t["token_supply"] = jnum(in.token.supply);
+        }
+        t["principal"] = jnum(tv.principal);
+        t["pv"] = jnum(tv.pv);
+        t["price_per_token"] = jnum(tv.price_per_token);
+        t["price_pct_of_par"] = jnum(tv.price_pct_of_par);
+        t["yield"] = jnum(tv.yield);
+        t["macaulay_duration"] = jnum(tv.macaulay_duration);
+        t["modified_duration"] = jnum(tv.modified_duration);
+        t["convexity"] = jnum(tv.convexity);
+        t["wal"] = jnum(tv.wal);
+        t["z_spread"] = jnum(tv.z_spread);
+        t["total_interest"] = jnum(tv.total_interest);
+        t["total_principal"] = jnum(tv.total_principal);
+        t["deferred_interest"] = jnum(tv.deferred_interest);
+        t["final_balance"] = jnum(tv.final_balance);
+        t["payment_default"] = tv.payment_default;
+        tranches.push_back(t);
+    }
+    j["tranches"] = tranches;
+
+    ordered_json eq;
+    eq["symbol"] = r.equity.symbol;
+    eq["token_supply"] = jnum(project.equity.token.supply);
+    eq["contribution"] = jnum(r.equity.contribution);
+    eq["cost_of_equity"] = jnum(project.equity.cost_of_equity);
+    eq["npv"] = jnum(r.equity.npv);
+    eq["irr"] = jnum(r.equity.irr);
+    eq["price_per_token"] = jnum(r.equity.price_per_token);
+    eq["total_distributions"] = jnum(r.equity.total_distributions);
+    j["equity"] = eq;
+
+    const auto& c = r.covenants;
+    ordered_json cov;
+    cov["lockup_dscr"] = jnum(project.covenants.lockup_dscr);
+    cov["default_dscr"] = jnum(project.covenants.default_dscr);
+    cov["tested_on"] = project.covenants.use_historic_dscr ? "ltm_dscr" : "dscr";
+    cov["min_dscr"] = jnum(c.min_dscr);
+    cov["min_dscr_period"] = c.min_dscr_period;
+    cov["min_dscr_date"] = date_text(c.min_dscr_date);
+    cov["average_dscr"] = jnum(c.average_dscr);
+    cov["min_ltm_dscr"] = jnum(c.min_ltm_dscr);
+    cov["llcr_at_cod"] = jnum(c.llcr_at_cod);
+    cov["plcr_at_cod"] = jnum(c.plcr_at_cod);
+    cov["min_llcr"] = jnum(c.min_llcr);
+    cov["lockup_periods"] = c.lockup_periods;
+    cov["default_periods"] = c.default_periods;
+    cov["dsra_draw_periods"] = c.dsra_draw_periods;
+    cov["total_swept"] = jnum(c.total_swept);
+    j["covenants"] = cov;
+
+    ordered_json events;
+    events["count"] = r.events.size();
+    events["dropped"] = r.periods.events_dropped;
+    ordered_json by_kind = ordered_json::object();
+    for (const auto& [kind, count] : event_counts(r)) by_kind[kind] = count;
+    events["by_kind"] = by_kind;
+    j["events"] = events;
+    return j;
+}
+
+void flatten(const ordered_json& j, const std::string& prefix, std::string& out) {
+    if (j.is_object()) {
+        for (const auto& [key, value] : j.items()) flatten(value, prefix.empty() ? key : prefix + "." + key, out);
+    } else if (j.is_array()) {
+        for (std::size_t i = 0; i < j.size(); ++i) {
+            const auto& e = j[i];
+            const std::string key = e.is_object() && e.contains("name") ? e["name"].get<std::string>() : std::to_string(i);
+            flatten(e, prefix + "." + key, out);
+        }
+    } else if (j.is_number()) {
+        out += quote(prefix) + "," + cell(j.get<double>()) + "\n";
+    } else if (j.is_null()) {
+        out += quote(prefix) + ",\n";
+    } else if (j.is_boolean()) {
+        out += quote(prefix) + "," + (j.get<bool>() ? "1" : "0") + "\n";
+    } else {
+        out += quote(prefix) + "," + quote(j.get<std::string>()) + "\n";
+    }
+}
+
+std::string money_m(double x) { return std::isfinite(x) ? fmt::format("{:.3f}", x / 1e6) : std::string("-"); }
+std::string ratio(double x) { return std::isfinite(x) ? fmt::format("{:.3f}x", x) : std::string("-"); }
+std::string pct(double x) { return std::isfinite(x) ? fmt::format("{:.3f}%", 100.0 * x) : std::string("-"); }
+std::string years(double x) { return std::isfinite(x) ? fmt::format("{:.2f}", x) : std::string("-"); }
+std::string bp(double x) { return std::isfinite(x) ? fmt::format("{:.1f}bp", 1e4 * x) : std::string("-"); }
+
+std::string event_text(const Project& project, const Event& e) {
+    std::string text = fmt::format("  {:<10}  {:>4}  {:<20}", date_text(e.date), e.period, to_string(e.kind));
+    const auto name = tranche_name(project, e.tranche);
+    text += fmt::format(" {:<12}", name.empty() ? "-" : name);
+    if (std::isfinite(e.value) && std::isfinite(e.threshold) && e.threshold != 0.0)
+        text += fmt::format(" {:.3f}x vs {:.3f}x", e.value, e.threshold);
+    if (std::isfinite(e.amount) && e.amount != 0.0) text += fmt::format(" amount {:.2f}", e.amount);
+    return text;
+}
+
+}  // namespace
+
+std::vector<std::string> period_column_names() {
+    std::vector<std::string> names{"period", "start", "end", "phase", "operating_year", "year_fraction"};
+    for (const auto& c : kDoubleColumns) names.emplace_back(c.name);
+    for (const auto& c : kFlagColumns) names.emplace_back(c.name);
+    names.emplace_back("llcr_ex_post");
+    names.emplace_back("plcr_ex_post");
+    return names;
+}
+
+std::vector<std::string> tranche_column_names() {
+    std::vector<std::string> names;
+    for (const auto& c : kTrancheColumns) names.emplace_back(c.name);
+    return names;
+}
+
+std::string summary_json(const Project& project, const ValuationResult& result) {
+    return summary_document(project, result).dump(2) + "\n";
+}
+
+std::string summary_csv(const Project& project, const ValuationResult& result) {
+    std::string out = "metric,value\n";
+    flatten(summary_document(project, result), "", out);
+    return out;
+}
+
+std::string tranches_csv(const Project& project, const ValuationResult& r) {
+    std::string out =
+        "name,symbol,rank,rate,principal,pv,price_per_token,price_pct_of_par,yield,macaulay_duration,"
+        "modified_duration,convexity,wal,z_spread,total_interest,total_principal,deferred_interest,final_balance,"
+        "payment_default,contribution,npv,irr,total_distributions\n";
+    for (std::size_t k = 0; k < r.tranches.size(); ++k) {
+        const auto& t = r.tranches[k];
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,,,\n", quote(t.name), quote(t.symbol),
+                           t.rank, k < project.tranches.size() ? quote(rate_text(project.tranches[k])) : std::string{},
+                           cell(t.principal), cell(t.pv), cell(t.price_per_token), cell(t.price_pct_of_par),
+                           cell(t.yield), cell(t.macaulay_duration), cell(t.modified_duration), cell(t.convexity),
+                           cell(t.wal), cell(t.z_spread), cell(t.total_interest), cell(t.total_principal),
+                           cell(t.deferred_interest), cell(t.final_balance), t.payment_default ? 1 : 0);
+    }
+    const auto& e = r.equity;
+    out += fmt::format("equity,{},,,,{},{},,,,,,,,,,,,,{},{},{},{}\n", quote(e.symbol), cell(e.npv), cell(e.price_per_token),
+                       cell(e.contribution), cell(e.npv), cell(e.irr), cell(e.total_distributions));
+    return out;
+}
+
+std::string periods_csv(const Project& project, const ValuationResult& r) {
+    const auto& w = r.periods;
+    std::string out;
+    const auto names = period_column_names();
+    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? "," : "") + names[i];
+    for (std::size_t k = 0; k < project.tranches.size() && static_cast<int>(k) < w.tranches; ++k)
+        for (const auto& c : kTrancheColumns) out += "," + quote(project.tranches[k].name + "." + c.name);
+    out += "\n";
+    const int n = period_count(r);
+    for (int t = 0; t < n; ++t) {
+        const auto i = static_cast<std::size_t>(t);
+        const bool operating = i < r.grid.operating.size() && r.grid.operating[i] != 0;
+        const int op_year = i < r.grid.operating_year.size() ? r.grid.operating_year[i] : -1;
+        out += fmt::format("{},{},{},{},{},{}", t, i < r.grid.start.size() ? date_text(r.grid.start[i]) : "",
+                           i < r.grid.end.size() ? date_text(r.grid.end[i]) : "", operating ? "operations" : "construction",
+                           op_year >= 0 ? std::to_string(op_year + 1) : std::string{},
+                           i < r.grid.accrual.size() ? cell(r.grid.accrual[i]) : std::string{});
+        for (const auto& c : kDoubleColumns) out += "," + cell(value_at(w.*(c.column), t));
+        for (const auto& c : kFlagColumns) {
+            const auto& v = w.*(c.column);
+            out += "," + (i < v.size() ? std::to_string(static_cast<int>(v[i])) : std::string{});
+        }
+        out += "," + cell(value_at(r.llcr, t)) + "," + cell(value_at(r.plcr, t));
+        for (int k = 0; k < w.tranches && static_cast<std::size_t>(k) < project.tranches.size(); ++k)
+            for (const auto& c : kTrancheColumns) out += "," + cell(tranche_value(w, w.*(c.column), k, t));
+        out += "\n";
+    }
+    return out;
+}
+
+std::string periods_json(const Project& project, const ValuationResult& r) {
+    const auto& w = r.periods;
+    const int n = period_count(r);
+    ordered_json columns;
+    ordered_json period = ordered_json::array(), start = ordered_json::array(), end = ordered_json::array(),
+                 phase = ordered_json::array(), op_year = ordered_json::array(), accrual = ordered_json::array();
+    for (int t = 0; t < n; ++t) {
+        const auto i = static_cast<std::size_t>(t);
+        period.push_back(t);
+        start.push_back(i < r.grid.start.size() ? date_text(r.grid.start[i]) : "");
+        end.push_back(i < r.grid.end.size() ? date_text(r.grid.end[i]) : "");
+        const bool operating = i < r.grid.operating.size() && r.grid.operating[i] != 0;
+        phase.push_back(operating ? "operations" : "construction");
+        const int y = i < r.grid.operating_year.size() ? r.grid.operating_year[i] : -1;
+        op_year.push_back(y >= 0 ? ordered_json(y + 1) : ordered_json(nullptr));
+        accrual.push_back(jnum(value_at(r.grid.accrual, t)));
+    }
+    columns["period"] = period;
+    columns["start"] = start;
+    columns["end"] = end;
+    columns["phase"] = phase;
+    columns["operating_year"] = op_year;
+    columns["year_fraction"] = accrual;
+    for (const auto& c : kDoubleColumns) {
+        ordered_json v = ordered_json::array();
+        for (int t = 0; t < n; ++t) v.push_back(jnum(value_at(w.*(c.column), t)));
+        columns[c.name] = v;
+    }
+    for (const auto& c : kFlagColumns) {
+        ordered_json v = ordered_json::array();
+        const auto& src = w.*(c.column);
+        for (int t = 0; t < n; ++t) v.push_back(static_cast<std::size_t>(t) < src.size() ? src[static_cast<std::size_t>(t)] : 0);
+        columns[c.name] = v;
+    }
+    ordered_json llcr = ordered_json::array(), plcr = ordered_json::array();
+    for (int t = 0; t < n; ++t) {
+        llcr.push_back(jnum(value_at(r.llcr, t)));
+        plcr.push_back(jnum(value_at(r.plcr, t)));
+    }
+    columns["llcr_ex_post"] = llcr;
+    columns["plcr_ex_post"] = plcr;
+    ordered_json tranches;
+    for (int k = 0; k < w.tranches && static_cast<std::size_t>(k) < project.tranches.size(); ++k) {
+        ordered_json tc;
+        for (const auto& c : kTrancheColumns) {
+            ordered_json v = ordered_json::array();
+            for (int t = 0; t < n; ++t) v.push_back(jnum(tranche_value(w, w.*(c.column), k, t)));
+            tc[c.name] = v;
+        }
+        tranches[project.tranches[static_cast<std::size_t>(k)].name] = tc;
+    }
+    ordered_json doc;
+    doc["project"] = project.name;
+    doc["columns"] = columns;
+    doc["tranches"] = tranches;
+    return doc.dump() + "\n";
+}
+
+std::string events_csv(const Project& project, const ValuationResult& r) {
+    std::string out = "period,date,kind,tranche,amount,value,threshold\n";
+    for (const auto& e : r.events)
+        out += fmt::format("{},{},{},{},{},{},{}\n", e.period, date_text(e.date), to_string(e.kind),
+                           quote(tranche_name(project, e.tranche)), cell(e.amount), cell(e.value), cell(e.threshold));
+    return out;
+}
+
+std::string events_json(const Project& project, const ValuationResult& r) {
+    ordered_json list = ordered_json::array();
+    for (const auto& e : r.events) {
+        ordered_json j;
+        j["period"] = e.period;
+        j["date"] = date_text(e.date);
+        j["kind"] = std::string(to_string(e.kind));
+        const auto name = tranche_name(project, e.tranche);
+        j["tranche"] = name.empty() ? ordered_json(nullptr) : ordered_json(name);
+        j["amount"] = jnum(e.amount);
+        j["value"] = jnum(e.value);
+        j["threshold"] = jnum(e.threshold);
+        list.push_back(j);
+    }
+    ordered_json doc;
+    doc["events"] = list;
+    doc["dropped"] = r.periods.events_dropped;
+    return doc.dump(1) + "\n";
+}
+
+std::vector<ReportFile> report_files(const Project& project, const ValuationResult& result, ReportFormat format) {
+    std::vector<ReportFile> files;
+    if (format == ReportFormat::Csv || format == ReportFormat::All) {
+        files.push_back({"summary.csv", summary_csv(project, result)});
+        files.push_back({"tranches.csv", tranches_csv(project, result)});
+        files.push_back({"periods.csv", periods_csv(project, result)});
+        files.push_back({"events.csv", events_csv(project, result)});
+    }
+    if (format == ReportFormat::Json || format == ReportFormat::All) {
+        files.push_back({"summary.json", summary_json(project, result)});
+        files.push_back({"periods.json", periods_json(project, result)});
+        files.push_back({"events.json", events_json(project, result)});
+    }
+    return files;
+}
+
+std::string summary_text(const Project& project, const ValuationResult& r, int max_events) {
+    const std::string ccy = r.currency.empty() ? project.currency : r.currency;
+    std::string out;
+    auto line = [&out](const std::string& s) { out += s + "\n"; };
+    line(fmt::format("Project: {}", r.project.empty() ? project.name : r.project));
+    line(fmt::format("  currency {}; valuation date (financial close) {}; COD {}", ccy, date_text(r.valuation_date),
+                     date_text(r.grid.cod)));
+    line(fmt::format("  {} construction months, {} {} operating periods ({} years)", r.grid.construction_periods,
+                     r.grid.operating_periods, to_string(project.timeline.frequency), project.timeline.operations_years));
+    line("");
+
+    const auto su = sources_uses(project, r);
+    line(fmt::format("Sources and uses ({} m)", ccy));
+    auto su_row = [&](const std::string& label, double x) {
+        const double share = su.total != 0.0 ? 100.0 * x / su.total : std::numeric_limits<double>::quiet_NaN();
+        line(fmt::format("  {:<36}{:>12}{:>8}", label, money_m(x), std::isfinite(share) ? fmt::format("{:.1f}%", share) : "-"));
+    };
+    line("  uses");
+    su_row("  capex", su.capex);
+    su_row("  interest during construction", su.idc);
+    su_row("  DSRA initial funding", su.dsra_funding);
+    if (std::abs(su.other_uses) > 0.5) su_row("  other (fees, rounding)", su.other_uses);
+    su_row("  total uses", su.total);
+    line("  sources");
+    for (std::size_t k = 0; k < su.debt.size(); ++k) su_row("  " + project.tranches[k].name, su.debt[k]);
+    su_row("  equity", su.equity);
+    su_row("  total sources", su.total);
+    line(fmt::format("  gearing {:.1f}% (debt {} m / total uses)", 100.0 * r.gearing, money_m(r.total_debt)));
+    line("");
+
+    line("Tranches (PV at financial close on the discount curve + tranche spread)");
+    line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", "tranche", "symbol",
+                     "rank", "principal m", "rate", "PV m", "price/token", "% par", "yield", "MacDur", "ModDur", "convex",
+                     "WAL", "z-spread"));
+    for (std::size_t k = 0; k < r.tranches.size(); ++k) {
+        const auto& t = r.tranches[k];
+        line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", t.name,
+                         t.symbol, t.rank, money_m(t.principal),
+                         k < project.tranches.size() ? rate_text(project.tranches[k]) : "-", money_m(t.pv),
+                         std::isfinite(t.price_per_token) ? fmt::format("{:.4f}", t.price_per_token) : "-",
+                         std::isfinite(t.price_pct_of_par) ? fmt::format("{:.3f}", t.price_pct_of_par) : "-", pct(t.yield),
+                         years(t.macaulay_duration), years(t.modified_duration), years(t.convexity), years(t.wal),
+                         bp(t.z_spread)));
+    }
+    for (const auto& t : r.tranches) {
+        if (t.deferred_interest > 0.0 || t.final_balance > 0.5 || t.payment_default)
+            line(fmt::format("  note: {}: deferred interest {} m, unpaid at end {} m{}", t.name, money_m(t.deferred_interest),
+                             money_m(t.final_balance), t.payment_default ? ", PAYMENT DEFAULT" : ""));
+    }
+    line("");
+
+    const auto& e = r.equity;
+    line(fmt::format("Equity ({})", e.symbol));
+    line(fmt::format("  contribution {} m; NPV at {:.2f}% cost of equity {} m; IRR {}; value per token {}; distributions {} m",
+                     money_m(e.contribution), 100.0 * project.equity.cost_of_equity, money_m(e.npv), pct(e.irr),
+                     std::isfinite(e.price_per_token) ? fmt::format("{:.4f}", e.price_per_token) : "-",
+                     money_m(e.total_distributions)));
+    line(fmt::format("Project IRR (unlevered, post-tax): {}", pct(r.project_irr)));
+    line("");
+
+    const auto& c = r.covenants;
+    line("Coverage ratios");
+    line(fmt::format("  DSCR minimum {} on {} (period {}); average {}; LTM DSCR minimum {}", ratio(c.min_dscr),
+                     date_text(c.min_dscr_date), c.min_dscr_period, ratio(c.average_dscr), ratio(c.min_ltm_dscr)));
+    line(fmt::format("  LLCR at COD {}; PLCR at COD {}; LLCR minimum {}", ratio(c.llcr_at_cod), ratio(c.plcr_at_cod),
+                     ratio(c.min_llcr)));
+    line(fmt::format("Covenants (lock-up below {:.2f}x, default below {:.2f}x, tested on {} DSCR)", project.covenants.lockup_dscr,
+                     project.covenants.default_dscr, project.covenants.use_historic_dscr ? "LTM" : "period"));
+    line(fmt::format("  lock-up periods {}; event-of-default periods {}; DSRA drawn in {} periods; cash swept {} m",
+                     c.lockup_periods, c.default_periods, c.dsra_draw_periods, money_m(c.total_swept)));
+    line("");
+
+    const auto counts = event_counts(r);
+    std::string by_kind;
+    for (const auto& [kind, count] : counts) by_kind += fmt::format("{}{} {}", by_kind.empty() ? "" : ", ", kind, count);
+    line(fmt::format("Event log: {} events{}{}", r.events.size(), by_kind.empty() ? "" : " (" + by_kind + ")",
+                     r.periods.events_dropped > 0 ? fmt::format("; {} more dropped", r.periods.events_dropped) : ""));
+    const int shown = std::min<int>(max_events, static_cast<int>(r.events.size()));
+    if (shown > 0) {
+        line(fmt::format("  {:<10}  {:>4}  {:<20} {:<12} detail", "date", "per", "event", "tranche"));
+        for (int i = 0; i < shown; ++i) line(event_text(project, r.events[static_cast<std::size_t>(i)]));
+        if (static_cast<int>(r.events.size()) > shown)
+            line(fmt::format("  ... {} more (see events.csv / events.json)", r.events.size() - static_cast<std::size_t>(shown)));
+    }
+    return out;
+}
+
+}  // namespace pftoken::report
