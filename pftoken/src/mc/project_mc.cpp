@@ -1,0 +1,505 @@
+// Monte Carlo over the full waterfall: setup (compile, curve sampling), the per-path evaluator,
+// statistics per token class, per-period covenant tallies and CRN sensitivities.
+#include "pftoken/mc/project_mc.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include <boost/math/tools/roots.hpp>
+
+#include "pftoken/error.hpp"
+#include "pftoken/pricing/curves.hpp"
+#include "pftoken/waterfall/compiled_project.hpp"
+#include "pftoken/waterfall/kernel.hpp"
+
+namespace pftoken::mc {
+namespace {
+
+constexpr int kHistBins = 1000;          // [0, 5) in steps of 0.005
+constexpr double kHistWidth = 0.005;
+constexpr std::size_t kTrancheScalars = 6;
+enum TrancheScalar : std::size_t { kPv = 0, kPvCs = 1, kPvRiskFree = 2, kPayDefault = 3, kPrincipalLoss = 4, kLossFraction = 5 };
+
+/// Everything fixed for a run: compiled project, discount factors, the factor model.
+struct Setup {
+    CompiledProject project;
+    std::vector<double> curve_df;        // risk-free DF at each period end
+    std::vector<double> curve_time;      // curve year fraction of each period end
+    std::vector<double> tranche_df;      // [k * n + t]: curve DF x exp(-spread t)
+    std::vector<double> tranche_df_cs;   // spread + 1bp
+    std::vector<double> equity_df;       // (1 + cost of equity)^-t
+    std::vector<double> times;           // years from financial close (equity IRR)
+    std::unique_ptr<FactorModel> model;
+    bool pathwise = false;
+    double base_irr_guess = 0.1;
+};
+
+struct Bumps {
+    double price = 1.0, volume = 1.0, opex = 1.0;
+};
+
+Setup make_setup(const Project& project, const StochasticSpec& spec, const ProjectMcOptions& options) {
+    Setup s;
+    s.project = compile(project);
+    const CompiledProject& cp = s.project;
+    const auto n = static_cast<std::size_t>(cp.periods);
+    const QuantLib::Date close = pricing::to_ql_date(cp.grid.financial_close);
+    const auto curve = pricing::build_curve(project.market.discount, close, project.timeline.day_count, {},
+                                            "market.discount");
+    const auto grid = pricing::sample_curve(*curve, cp.grid.end);
+    s.curve_df = grid.discount_factors;
+    s.curve_time = grid.times;
+    s.tranche_df.resize(n * static_cast<std::size_t>(cp.tranche_count));
+    s.tranche_df_cs.resize(s.tranche_df.size());
+    for (int k = 0; k < cp.tranche_count; ++k) {
+        const double spread = cp.tranches[static_cast<std::size_t>(k)].discount_spread;
+        for (std::size_t t = 0; t < n; ++t) {
+            s.tranche_df[cp.at(k, static_cast<int>(t))] = grid.discount_factors[t] * std::exp(-spread * grid.times[t]);
+            s.tranche_df_cs[cp.at(k, static_cast<int>(t))] =
+                grid.discount_factors[t] * std::exp(-(spread + 1e-4) * grid.times[t]);
+        }
+    }
+    s.times = cp.grid.time_from_close;
+    s.equity_df.resize(n);
+    for (std::size_t t = 0; t < n; ++t)
+        s.equity_df[t] = std::pow(1.0 + project.equity.cost_of_equity, -s.times[t]);
+
+    FactorGrid fg;
+    fg.period_end_time = cp.grid.time_from_close;
+    fg.operating = cp.grid.operating;
+    fg.periods_per_year = cp.grid.periods_per_year;
+    s.model = std::make_unique<FactorModel>(spec, std::move(fg), options.mc.sampling(), curve);
+    s.pathwise = spec.interest_rate.enabled && spec.interest_rate.pathwise_discounting;
+    return s;
+}
+
+/// Annual-compounding IRR of flows at `times` (NaN if none): Newton from `guess`, then a
+/// bracketed TOMS 748 search. No allocation.
+double equity_irr(std::span<const double> flows, std::span<const double> times, double guess) {
+    bool pos = false, neg = false;
+    for (double c : flows) {
+        pos |= c > 0;
+        neg |= c < 0;
+    }
+    if (!pos || !neg) return kNaN;
+    auto npv = [&](double r, double* slope) {
+        const double l = std::log1p(r);
+        double v = 0.0, d = 0.0;
+        for (std::size_t i = 0; i < flows.size(); ++i) {
+            if (flows[i] == 0.0) continue;
+            const double df = std::exp(-times[i] * l);
+            v += flows[i] * df;
+            d -= flows[i] * times[i] * df / (1.0 + r);
+        }
+        if (slope) *slope = d;
+        return v;
+    };
+    double r = std::clamp(guess, -0.9, 5.0);
+    for (int it = 0; it < 30; ++it) {
+        double d = 0.0;
+        const double v = npv(r, &d);
+        if (!(d != 0.0) || !std::isfinite(v)) break;
+        const double step = v / d;
+        const double next = r - step;
+        if (!(next > -0.99 && next < 10.0)) break;
+        if (std::abs(step) < 1e-12 * std::max(1.0, std::abs(r))) return next;
+        r = next;
+    }
+    double lo = -0.99, hi = 10.0;
+    double flo = npv(lo, nullptr), fhi = npv(hi, nullptr);
+    if (!(flo * fhi < 0.0)) return kNaN;
+    std::uintmax_t iters = 200;
+    const auto root = boost::math::tools::toms748_solve(
+        [&](double x) { return npv(x, nullptr); }, lo, hi, flo, fhi,
+        boost::math::tools::eps_tolerance<double>(48), iters);
+    return 0.5 * (root.first + root.second);
+}
+
+class ProjectState : public EvaluatorState {
+  public:
+    explicit ProjectState(const Setup& s) : workspace(s.project) {
+        const auto n = static_cast<std::size_t>(s.project.periods);
+        price.resize(n);
+        volume.resize(n);
+        opex.resize(n);
+        equity_flows.resize(n + 1);
+        equity_times.resize(n + 1);
+        hist.assign(n * (kHistBins + 1), 0);
+        below_lockup.assign(n, 0);
+        below_default.assign(n, 0);
+        dsra_drawn.assign(n, 0);
+        lockup.assign(n, 0);
+        defined.assign(n, 0);
+    }
+    WaterfallWorkspace workspace;
+    std::vector<double> price, volume, opex;  // bumped drivers
+    std::vector<double> equity_flows, equity_times;
+    // Integer tallies: order-independent, so merging thread states is deterministic.
+    std::vector<std::uint32_t> hist;           // [t * (bins + 1) + bin]; last bin = overflow
+    std::vector<std::uint64_t> below_lockup, below_default, dsra_drawn, lockup, defined;
+};
+
+class ProjectEvaluator : public PathEvaluator {
+  public:
+    ProjectEvaluator(const Setup& s, Bumps bumps, bool irr, bool tallies)
+        : s_(s), bumps_(bumps), irr_(irr), tallies_(tallies) {}
+    [[nodiscard]] std::size_t scalar_count() const override {
+        return kTrancheScalars * static_cast<std::size_t>(s_.project.tranche_count) + 2;
+    }
+    [[nodiscard]] std::unique_ptr<EvaluatorState> make_state() const override {
+        return std::make_unique<ProjectState>(s_);
+    }
+    void evaluate(std::uint64_t, const PathWorkspace& f, EvaluatorState& base,
+                  std::span<double> out) const override {
+        auto& st = static_cast<ProjectState&>(base);
+        const CompiledProject& cp = s_.project;
+        const auto n = static_cast<std::size_t>(cp.periods);
+        PeriodDrivers d = f.drivers();
+        auto bump = [n](std::span<const double> src, double factor, std::vector<double>& dst) {
+            if (factor == 1.0) return src;
+            for (std::size_t t = 0; t < n; ++t) dst[t] = (src.empty() ? 1.0 : src[t]) * factor;
+            return std::span<const double>(dst);
+        };
+        d.price_multiplier = bump(d.price_multiplier, bumps_.price, st.price);
+        d.volume_multiplier = bump(d.volume_multiplier, bumps_.volume, st.volume);
+        d.opex_multiplier = bump(d.opex_multiplier, bumps_.opex, st.opex);
+        run_waterfall(cp, d, st.workspace);
+        const WaterfallResults& r = st.workspace.results;
+        const double* ratio = s_.pathwise ? f.discount_ratio.data() : nullptr;
+
+        for (int k = 0; k < cp.tranche_count; ++k) {
+            const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
+            const double tol = 1e-9 * std::max(1.0, tr.principal);
+            double pv = 0.0, pv_cs = 0.0, pv_rf = 0.0;
+            bool unpaid = false;
+            for (std::size_t t = 0; t < n; ++t) {
+                const std::size_t i = cp.at(k, static_cast<int>(t));
+                const double cash = r.tranche_interest_paid[i] + r.tranche_principal_paid[i] + r.tranche_prepayment[i];
+                const double q = ratio ? ratio[t] : 1.0;
+                pv += cash * s_.tranche_df[i] * q;
+                pv_cs += cash * s_.tranche_df_cs[i] * q;
+                pv_rf += cash * s_.curve_df[t] * q;
+                unpaid |= r.tranche_interest_paid[i] + tol < r.tranche_interest_due[i] ||
+                          r.tranche_principal_paid[i] + tol < r.tranche_principal_due[i];
+            }
+            const double final_balance = r.tranche_balance[cp.at(k, cp.periods - 1)];
+            double* o = &out[static_cast<std::size_t>(k) * kTrancheScalars];
+            o[kPv] = pv;
+            o[kPvCs] = pv_cs;
+            o[kPvRiskFree] = pv_rf;
+            o[kPayDefault] = unpaid ? 1.0 : 0.0;
+            o[kPrincipalLoss] = final_balance > tol ? 1.0 : 0.0;
+            o[kLossFraction] = tr.principal > 0 ? std::max(0.0, final_balance) / tr.principal : 0.0;
+        }
+        // Equity: contributions at close (no construction) and every period's equity cash flow.
+        double npv = -r.close_equity;
+        st.equity_flows[0] = -r.close_equity;
+        st.equity_times[0] = 0.0;
+        for (std::size_t t = 0; t < n; ++t) {
+            npv += r.equity_cash_flow[t] * s_.equity_df[t];
+            st.equity_flows[t + 1] = r.equity_cash_flow[t];
+            st.equity_times[t + 1] = s_.times[t];
+        }
+        const std::size_t e = kTrancheScalars * static_cast<std::size_t>(cp.tranche_count);
+        out[e] = npv;
+        out[e + 1] = irr_ ? equity_irr(st.equity_flows, st.equity_times, s_.base_irr_guess) : kNaN;
+
+        if (!tallies_) return;
+        const double lock = cp.covenants.lockup_dscr, dflt = cp.covenants.default_dscr;
+        for (std::size_t t = 0; t < n; ++t) {
+            const double x = r.dscr[t];
+            if (std::isfinite(x)) {
+                ++st.defined[t];
+                st.below_lockup[t] += x < lock ? 1U : 0U;
+                st.below_default[t] += x < dflt ? 1U : 0U;
+                const double pos = std::clamp(x / kHistWidth, 0.0, static_cast<double>(kHistBins));
+                ++st.hist[t * (kHistBins + 1) + static_cast<std::size_t>(pos)];
+            }
+            st.dsra_drawn[t] += r.dsra_drawn[t] != 0 ? 1U : 0U;
+            st.lockup[t] += r.lockup[t] != 0 ? 1U : 0U;
+        }
+    }
+    void merge(EvaluatorState& into_base, const EvaluatorState& from_base) const override {
+        auto& into = static_cast<ProjectState&>(into_base);
+        const auto& from = static_cast<const ProjectState&>(from_base);
+        for (std::size_t i = 0; i < into.hist.size(); ++i) into.hist[i] += from.hist[i];
+        for (std::size_t t = 0; t < into.defined.size(); ++t) {
+            into.below_lockup[t] += from.below_lockup[t];
+            into.below_default[t] += from.below_default[t];
+            into.dsra_drawn[t] += from.dsra_drawn[t];
+            into.lockup[t] += from.lockup[t];
+            into.defined[t] += from.defined[t];
+        }
+    }
+
+  private:
+    const Setup& s_;
+    Bumps bumps_;
+    bool irr_, tallies_;
+};
+
+double hist_quantile(const std::uint32_t* h, std::uint64_t total, double level) {
+    if (total == 0) return kNaN;
+    const double target = level * static_cast<double>(total);
+    double cum = 0.0;
+    for (int b = 0; b <= kHistBins; ++b) {
+        const double c = h[b];
+        if (cum + c >= target && c > 0) {
+            const double frac = std::clamp((target - cum) / c, 0.0, 1.0);
+            return (b + (b == kHistBins ? 0.0 : frac)) * kHistWidth;
+        }
+        cum += c;
+    }
+    return kHistBins * kHistWidth;
+}
+
+double mean_of(const PathRun& run, std::size_t j) {
+    double s = 0.0;
+    for (std::uint64_t p = 0; p < run.paths; ++p) s += run.at(p, j);
+    return run.paths ? s / static_cast<double>(run.paths) : kNaN;
+}
+
+Estimate scaled(Estimate e, double factor) {
+    e.mean *= factor;
+    e.standard_error *= std::abs(factor);
+    e.ci_low *= factor;
+    e.ci_high *= factor;
+    if (e.ci_low > e.ci_high) std::swap(e.ci_low, e.ci_high);
+    return e;
+}
+
+Distribution scaled(Distribution d, double factor) {
+    d.estimate = scaled(d.estimate, factor);
+    d.stdev *= std::abs(factor);
+    for (double& p : d.percentiles) p *= factor;
+    d.var95 *= factor;
+    d.var99 *= factor;
+    d.cvar95 *= factor;
+    d.cvar99 *= factor;
+    return d;
+}
+
+Project bump_curves(Project p, double bp) {
+    auto bump = [bp](CurveSpec& c) {
+        if (c.kind == CurveSpec::Kind::Flat) {
+            c.flat_rate += bp;
+            return;
+        }
+        if (c.pillars.empty() && !c.csv_path.empty()) {
+            c.pillars = pricing::read_pillar_csv(c.csv_path);
+            c.csv_path.clear();
+        }
+        for (auto& pillar : c.pillars) pillar.second += bp;
+    };
+    bump(p.market.discount);
+    for (auto& f : p.market.forwards) bump(f);
+    return p;
+}
+
+}  // namespace
+
+ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& spec,
+                                const ProjectMcOptions& options) {
+    options.validate();
+    spec.validate();
+    Setup setup = make_setup(project, spec, options);
+    const CompiledProject& cp = setup.project;
+    const auto n = static_cast<std::size_t>(cp.periods);
+    const auto nk = static_cast<std::size_t>(cp.tranche_count);
+
+    // Base case (neutral drivers): the promised flows and the IRR starting guess.
+    std::vector<double> promised_pv(nk, 0.0);
+    std::vector<std::vector<double>> promised_flows(nk, std::vector<double>(n, 0.0));
+    {
+        WaterfallWorkspace ws(cp);
+        run_waterfall(cp, PeriodDrivers{}, ws);
+        const auto& r = ws.results;
+        for (std::size_t k = 0; k < nk; ++k)
+            for (std::size_t t = 0; t < n; ++t) {
+                const std::size_t i = cp.at(static_cast<int>(k), static_cast<int>(t));
+                promised_flows[k][t] = r.tranche_interest_paid[i] + r.tranche_principal_paid[i] + r.tranche_prepayment[i];
+                promised_pv[k] += promised_flows[k][t] * setup.tranche_df[i];
+            }
+        std::vector<double> flows{-r.close_equity}, times{0.0};
+        for (std::size_t t = 0; t < n; ++t) {
+            flows.push_back(r.equity_cash_flow[t]);
+            times.push_back(setup.times[t]);
+        }
+        const double g = equity_irr(flows, times, 0.1);
+        if (std::isfinite(g)) setup.base_irr_guess = g;
+    }
+
+    const ProjectEvaluator evaluator(setup, Bumps{}, options.equity_irr, true);
+    const PathRun run = run_paths(*setup.model, evaluator, options.mc);
+    const FactorModel& model = *setup.model;
+
+    ProjectMcSummary out;
+    out.project = cp.name;
+    out.paths = run.paths;
+    out.seed = options.mc.seed;
+    out.threads = run.threads;
+    out.method = options.mc.method;
+    out.antithetic = options.mc.antithetic;
+    out.seconds = run.seconds;
+    out.periods = cp.periods;
+
+    std::vector<double> scratch;
+    for (std::size_t k = 0; k < nk; ++k) {
+        const CompiledTranche& tr = cp.tranches[k];
+        TrancheMc t;
+        t.name = tr.name;
+        t.symbol = tr.token.symbol;
+        t.principal = tr.principal;
+        t.supply = tr.token.supply;
+        const std::size_t base = k * kTrancheScalars;
+        t.pv = distribution(run, base + kPv, model, scratch);
+        const double per_token = t.supply > 0 ? 1.0 / t.supply : kNaN;
+        t.price_per_token = scaled(t.pv.estimate, per_token);
+        t.price_per_token_dist = scaled(t.pv, per_token);
+        t.pd_payment = estimate(run, base + kPayDefault, model);
+        t.pd_principal = estimate(run, base + kPrincipalLoss, model);
+        t.expected_loss = estimate(run, base + kLossFraction, model);
+        t.lgd = t.pd_principal.mean > 0 ? t.expected_loss.mean / t.pd_principal.mean : kNaN;
+        t.promised_pv = promised_pv[k];
+        t.expected_riskfree_pv = estimate(run, base + kPvRiskFree, model);
+        // Fair spread s: sum promised_t DF_t exp(-s tau_t) = E[realised PV on the curve].
+        {
+            const auto& flows = promised_flows[k];
+            const double target = t.expected_riskfree_pv.mean;
+            const auto& tau = setup.curve_time;
+            auto f = [&](double s) {
+                double v = 0.0;
+                for (std::size_t i = 0; i < n; ++i) v += flows[i] * setup.curve_df[i] * std::exp(-s * tau[i]);
+                return v - target;
+            };
+            double lo = -0.5, hi = 5.0;
+            const double flo = f(lo), fhi = f(hi);
+            if (flo * fhi < 0.0) {
+                std::uintmax_t iters = 200;
+                const auto root = boost::math::tools::toms748_solve(f, lo, hi, flo, fhi,
+                                                                    boost::math::tools::eps_tolerance<double>(48), iters);
+                t.fair_spread = 0.5 * (root.first + root.second);
+            }
+        }
+        t.cs01 = (mean_of(run, base + kPv) - mean_of(run, base + kPvCs)) * per_token;
+        out.tranches.push_back(std::move(t));
+    }
+    const std::size_t e = nk * kTrancheScalars;
+    out.equity.symbol = project.equity.token.symbol;
+    out.equity.supply = project.equity.token.supply;
+    out.equity.npv = distribution(run, e, model, scratch);
+    const double eq_per_token = out.equity.supply > 0 ? 1.0 / out.equity.supply : kNaN;
+    out.equity.price_per_token = scaled(out.equity.npv.estimate, eq_per_token);
+    out.equity.price_per_token_dist = scaled(out.equity.npv, eq_per_token);
+    out.equity.irr = distribution(run, e + 1, model, scratch);
+
+    // Per-period covenant statistics.
+    const auto& st = static_cast<const ProjectState&>(*run.state);
+    auto& pp = out.per_period;
+    const double paths = static_cast<double>(run.paths);
+    pp.time = setup.times;
+    for (std::size_t t = 0; t < n; ++t) {
+        const std::uint32_t* h = &st.hist[t * (kHistBins + 1)];
+        pp.dscr_p5.push_back(hist_quantile(h, st.defined[t], 0.05));
+        pp.dscr_p50.push_back(hist_quantile(h, st.defined[t], 0.50));
+        pp.dscr_p95.push_back(hist_quantile(h, st.defined[t], 0.95));
+        pp.prob_dscr_below_lockup.push_back(static_cast<double>(st.below_lockup[t]) / paths);
+        pp.prob_dscr_below_default.push_back(static_cast<double>(st.below_default[t]) / paths);
+        pp.prob_dsra_drawn.push_back(static_cast<double>(st.dsra_drawn[t]) / paths);
+        pp.prob_lockup.push_back(static_cast<double>(st.lockup[t]) / paths);
+        pp.prob_dscr_defined.push_back(static_cast<double>(st.defined[t]) / paths);
+    }
+
+    if (options.sensitivities) {
+        const auto start = std::chrono::steady_clock::now();
+        // Common random numbers: same seed, same paths, one input bumped.
+        auto rerun = [&](const Setup& s, Bumps b) {
+            const ProjectEvaluator ev(s, b, false, false);
+            return run_paths(*s.model, ev, options.mc);
+        };
+        const PathRun price = rerun(setup, Bumps{1.01, 1.0, 1.0});
+        const PathRun volume = rerun(setup, Bumps{1.0, 1.01, 1.0});
+        const PathRun opex = rerun(setup, Bumps{1.0, 1.0, 1.01});
+        Setup bumped = make_setup(bump_curves(project, 1e-4), spec, options);
+        bumped.base_irr_guess = setup.base_irr_guess;
+        const PathRun curve = rerun(bumped, Bumps{});
+        for (std::size_t k = 0; k < nk; ++k) {
+            auto& t = out.tranches[k];
+            const std::size_t j = k * kTrancheScalars + kPv;
+            const double base = mean_of(run, j);
+            const double per_token = t.supply > 0 ? 1.0 / t.supply : kNaN;
+            t.dv01 = (base - mean_of(curve, j)) * per_token;
+            t.price_delta = (mean_of(price, j) - base) * per_token;
+            t.volume_delta = (mean_of(volume, j) - base) * per_token;
+            t.opex_delta = (mean_of(opex, j) - base) * per_token;
+        }
+        const double base = mean_of(run, e);
+        out.equity.dv01 = (base - mean_of(curve, e)) * eq_per_token;
+        out.equity.price_delta = (mean_of(price, e) - base) * eq_per_token;
+        out.equity.volume_delta = (mean_of(volume, e) - base) * eq_per_token;
+        out.equity.opex_delta = (mean_of(opex, e) - base) * eq_per_token;
+        out.sensitivity_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    return out;
+}
+
+std::vector<PathDump> dump_project_paths(const Project& project, const StochasticSpec& spec,
+                                         const ProjectMcOptions& options, std::uint64_t count) {
+    options.validate();
+    const Setup setup = make_setup(project, spec, options);
+    const CompiledProject& cp = setup.project;
+    const auto n = static_cast<std::size_t>(cp.periods);
+    PathWorkspace f = setup.model->make_workspace();
+    WaterfallWorkspace ws(cp);
+    std::vector<PathDump> dumps;
+    const std::uint64_t last = std::min(count, setup.model->usable_paths(options.mc.paths));
+    auto or_neutral = [n](const std::vector<double>& v, double neutral) {
+        return v.empty() ? std::vector<double>(n, neutral) : v;
+    };
+    for (std::uint64_t p = 0; p < last; ++p) {
+        setup.model->generate(p, f);
+        run_waterfall(cp, f.drivers(), ws);
+        const auto& r = ws.results;
+        PathDump d;
+        d.path = p;
+        d.price_multiplier = or_neutral(f.price_multiplier, 1.0);
+        d.volume_multiplier = or_neutral(f.volume_multiplier, 1.0);
+        d.availability_loss = or_neutral(f.availability_loss, 0.0);
+        d.opex_multiplier = or_neutral(f.opex_multiplier, 1.0);
+        d.index_shift = or_neutral(f.index_shift, 0.0);
+        d.discount_ratio = or_neutral(f.discount_ratio, 1.0);
+        d.cfads = r.cfads;
+        d.debt_service_due = r.debt_service_due;
+        d.dscr = r.dscr;
+        d.dsra_balance = r.dsra_balance;
+        d.distributions = r.distributions;
+        d.lockup = r.lockup;
+        d.event_of_default = r.event_of_default;
+        d.tranche_balance = r.tranche_balance;
+        dumps.push_back(std::move(d));
+    }
+    return dumps;
+}
+
+std::string ProjectMcSummary::brief_report() const {
+    std::ostringstream s;
+    s.setf(std::ios::fixed);
+    s.precision(4);
+    s << "Monte Carlo: " << project << ", " << paths << " paths ("
+      << (method == RandomMethod::Sobol ? "sobol" : "pseudo") << (antithetic ? ", antithetic" : "")
+      << "), seed " << seed << ", " << threads << " threads, " << seconds << " s\n";
+    for (const auto& t : tranches)
+        s << "  " << t.symbol << ": price/token " << t.price_per_token.mean << " +- "
+          << t.price_per_token.standard_error << ", PD(payment) " << t.pd_payment.mean
+          << ", PD(principal) " << t.pd_principal.mean << ", EL " << t.expected_loss.mean
+          << ", fair spread " << t.fair_spread << '\n';
+    s << "  " << equity.symbol << ": price/token " << equity.price_per_token.mean << " +- "
+      << equity.price_per_token.standard_error << ", IRR P50 "
+      << (equity.irr.percentiles.size() > 4 ? equity.irr.percentiles[4] : kNaN) << '\n';
+    return s.str();
+}
+
+}  // namespace pftoken::mc
