@@ -1,0 +1,28 @@
+#pragma once
+// Stress outputs: readable tables, CSV (one wide row per scenario) and JSON text.
+//
+// Columns are documented in docs/tools/stress.md. Numbers are printed with 10 significant
+// digits (CSV/JSON), dates as YYYY-MM-DD, undefined values (NaN) as empty CSV cells / JSON null.
+
+#include <string>
+
+#include "pftoken/stress/engine.hpp"
+#include "pftoken/stress/reverse.hpp"
+
+namespace pftoken::stress {
+
+/// Base row, then one row per scenario (failed scenarios carry their error, numbers empty).
+[[nodiscard]] std::string scenarios_csv(const StressSummary& summary);
+/// One row per (factor, target).
+[[nodiscard]] std::string reverse_csv(const ReverseSummary& summary);
+/// Aligned text tables for a terminal.
+[[nodiscard]] std::string scenarios_table(const StressSummary& summary);
+[[nodiscard]] std::string reverse_table(const ReverseSummary& summary);
+/// JSON objects (text) with the same content as the CSV files.
+[[nodiscard]] std::string scenarios_json(const StressSummary& summary);
+[[nodiscard]] std::string reverse_json(const ReverseSummary& summary);
+
+/// "YYYY-MM-DD".
+[[nodiscard]] std::string format_date(const CalendarDate& date);
+
+}  // namespace pftoken::stress
