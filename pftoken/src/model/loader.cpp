@@ -305,10 +305,12 @@ class Reader {
     }
 
     /// Reports keys that no getter asked for, with a suggestion among the known ones.
-    void finish() {
+    void finish() { finish_allowing_prefix({}); }
+    void finish_allowing_prefix(const std::string& ignored_prefix) {
         if (!ok_) return;
         for (const auto& key : order_) {
             if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+            if (!ignored_prefix.empty() && key.starts_with(ignored_prefix)) continue;
             ctx_.error(entries_.at(key).key.Mark(), child_path(path_, key), "unknown key" + did_you_mean(key, known_));
         }
     }
@@ -630,7 +632,11 @@ Project read_project(Context& ctx, const YAML::Node& root) {
         WaterfallStep step{};
         if (top.read_enum(e, path, step, kSteps)) p.waterfall_order.push_back(step);
     });
-    top.finish();
+    (void)top.has("stochastic");  // the Monte Carlo model: read by mc::load_stochastic (mc/stochastic_yaml.hpp)
+    // Sections owned by other layers' loaders (the Monte Carlo model of `pftoken mc`) and
+    // user extensions (`x_...`) sit in the same file; the project loader leaves them alone.
+    for (const auto& section : project_extension_sections()) (void)top.has(section);
+    top.finish_allowing_prefix("x_");
     return p;
 }
 
@@ -645,6 +651,11 @@ Project read_project(Context& ctx, const YAML::Node& root) {
 }
 
 }  // namespace
+
+const std::vector<std::string>& project_extension_sections() {
+    static const std::vector<std::string> sections{"stochastic"};
+    return sections;
+}
 
 Project parse_project(std::string_view yaml_text, const std::string& source_name, const fs::path& base_dir) {
     Context ctx;

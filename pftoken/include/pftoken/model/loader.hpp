@@ -38,6 +38,11 @@ class ProjectInputError : public InputError {
     std::vector<InputIssue> issues_;
 };
 
+/// Top-level sections of a project file that belong to other loaders and are skipped here
+/// (the Monte Carlo model `stochastic`, read by `pftoken mc`). Top-level keys starting with
+/// `x_` are user extensions and are skipped too; any other unknown key is an error.
+[[nodiscard]] const std::vector<std::string>& project_extension_sections();
+
 /// Reads and validates a project file. Relative paths inside it (curve CSV files) are resolved
 /// against the file's folder. Throws ProjectInputError listing every problem.
 [[nodiscard]] Project load_project(const std::filesystem::path& path);
