@@ -195,6 +195,19 @@ TEST(Curves, SampledZSpreadMatchesQuantLibSpreadedCurve) {
     }
 }
 
+TEST(Curves, SamplingByTimesEqualsSamplingByDates) {
+    const auto curve = pp::build_curve(zero({{1.0, 0.03}, {5.0, 0.04}}), kReference,
+                                       pftoken::DayCount::Actual365Fixed);
+    std::vector<Date> dates;
+    for (int m = 0; m <= 96; m += 12) dates.push_back(kReference + QuantLib::Period(m, QuantLib::Months));
+    const auto by_date = pp::sample_curve(*curve, dates);
+    const auto by_time = pp::sample_curve_at_times(*curve, by_date.times);
+    for (std::size_t i = 0; i < dates.size(); ++i)
+        EXPECT_NEAR(by_time.discount_factors[i], by_date.discount_factors[i], 1e-15) << i;
+    EXPECT_EQ(error_of([&] { (void)pp::sample_curve_at_times(*curve, std::vector<double>{0.5, -1.0}); }),
+              "times[1]: must be a finite number >= 0, got -1");
+}
+
 // Forward over a period: (DF_i/DF_{i+1} - 1)/tau; on a flat annually compounded curve with
 // annual periods on Act/365F-year lengths this is the flat rate scaled by the day count.
 TEST(Curves, ForwardRatesReproduceDiscountFactors) {

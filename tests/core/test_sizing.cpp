@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -289,6 +290,21 @@ TEST(Sizing, InfeasibleConstraintsAreReported) {
     s = pp::size_debt(sculpted.inputs(), t);
     EXPECT_FALSE(s.constraints_hold);
     EXPECT_THAT(s.message, HasSubstr("target DSCR 1.05 is below the minimum DSCR 1.2"));
+}
+
+TEST(Sizing, NothingToSculptIsReported) {
+    Case c(36);
+    std::fill(c.cfads.begin(), c.cfads.end(), -1.0);
+    pp::SizingOptions o;
+    o.tenor_periods = 36;
+    for (const std::optional<double> principal : {std::optional<double>{}, std::optional<double>{1.0e6}}) {
+        o.principal = principal;
+        const auto s = pp::size_debt(c.inputs(), o);
+        EXPECT_FALSE(s.constraints_hold);
+        EXPECT_EQ(s.binding, BindingConstraint::NoCapacity);
+        EXPECT_EQ(s.size, 0.0);
+        EXPECT_THAT(s.message, HasSubstr("no positive CFADS in the amortisation periods: nothing to sculpt"));
+    }
 }
 
 TEST(SizingErrors, BadInputsNameTheField) {

@@ -223,6 +223,19 @@ DiscountGrid sample_curve(const QuantLib::YieldTermStructure& curve,
     return sample_curve(curve, ql_dates);
 }
 
+DiscountGrid sample_curve_at_times(const QuantLib::YieldTermStructure& curve,
+                                   std::span<const double> times) {
+    DiscountGrid grid;
+    grid.times.assign(times.begin(), times.end());
+    grid.discount_factors.reserve(times.size());
+    for (std::size_t i = 0; i < times.size(); ++i) {
+        PFT_REQUIRE(std::isfinite(times[i]) && times[i] >= 0.0,
+                    "times[" << i << "]: must be a finite number >= 0, got " << times[i]);
+        grid.discount_factors.push_back(curve.discount(times[i], true));
+    }
+    return grid;
+}
+
 std::vector<double> accrual_fractions(const std::vector<QuantLib::Date>& dates, DayCount day_count) {
     const QuantLib::DayCounter dc = to_day_counter(day_count);
     std::vector<double> out;

@@ -267,6 +267,15 @@ SizingSummary size_debt(const SizingInputs& in, const SizingOptions& options) {
         unit_debt_service(in, options.amortisation, grace, s.tenor_periods, shape);
     }
 
+    if (sculpted && !(full_size > 0.0)) {
+        s.size = s.unconstrained_size = 0.0;
+        s.binding = BindingConstraint::NoCapacity;
+        s.constraints_hold = false;
+        append(s.message, "no positive CFADS in the amortisation periods: nothing to sculpt");
+        s.min_dscr = s.average_dscr = kNaN;
+        return s;
+    }
+
     // Candidate sizes; the smallest binds.
     std::vector<std::pair<double, BindingConstraint>> candidates;
     if (options.principal) {

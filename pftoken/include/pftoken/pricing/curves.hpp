@@ -69,6 +69,10 @@ struct DiscountGrid {
 [[nodiscard]] DiscountGrid sample_curve(const QuantLib::YieldTermStructure& curve,
                                         const std::vector<CalendarDate>& dates);
 
+/// Samples `curve` at year fractions `times` (>= 0, curve day count) instead of dates.
+[[nodiscard]] DiscountGrid sample_curve_at_times(const QuantLib::YieldTermStructure& curve,
+                                                 std::span<const double> times);
+
 /// Simple forward rate over each period [dates[i], dates[i+1]] with accrual year fractions
 /// `accrual[i]` (from the accrual day count): f_i = (DF_i / DF_{i+1} - 1) / accrual_i.
 /// The index projection for floating tranches. Returns dates.size() - 1 rates.
