@@ -371,6 +371,13 @@ TEST(Loader, CurveCsvErrorsNameFileAndLine) {
     std::filesystem::remove_all(dir);
 }
 
+TEST(Loader, SectionsOfOtherLoadersAndExtensionsAreSkipped) {
+    const auto p = pftoken::parse_project(std::string(kBase) + "stochastic: {volume: {p90_over_p50: 0.9}}\nx_notes: free text\n", "t.yaml");
+    EXPECT_EQ(p.name, "Test");
+    const auto message = load_error(std::string(kBase) + "stochastc: {}\n");
+    EXPECT_NE(message.find("t.yaml:49:1: stochastc: unknown key (did you mean 'stochastic'?)"), std::string::npos) << message;
+}
+
 TEST(Loader, NumbersAcceptDigitSeparators) {
     const auto p = pftoken::parse_project(edited({{"construction.capex_total", "1_000"}}), "t.yaml");
     EXPECT_EQ(p.construction.capex_total, 1000.0);
