@@ -400,6 +400,7 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
     auto& pp = out.per_period;
     const double paths = static_cast<double>(run.paths);
     pp.time = setup.times;
+    pp.end_date = cp.grid.end;
     for (std::size_t t = 0; t < n; ++t) {
         const std::uint32_t* h = &st.hist[t * (kHistBins + 1)];
         pp.dscr_p5.push_back(hist_quantile(h, st.defined[t], 0.05));

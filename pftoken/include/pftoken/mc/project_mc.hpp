@@ -45,7 +45,7 @@ struct TrancheMc {
     Estimate expected_riskfree_pv;      ///< E[realised receipts discounted on the curve alone]
     double fair_spread = kNaN;          ///< continuous spread: promised PV at curve+s = E[riskfree PV]
     // Sensitivities per token (CRN bump and revalue; NaN when not requested).
-    double dv01 = kNaN;                 ///< PV(curve -1bp) - PV(curve) ... see docs: value of +1bp is -dv01
+    double dv01 = kNaN;                 ///< PV(curve) - PV(curve + 1bp, all curves, recompiled)
     double cs01 = kNaN;                 ///< PV(spread) - PV(spread + 1bp)
     double price_delta = kNaN;          ///< PV(merchant price x 1.01) - PV
     double volume_delta = kNaN;         ///< PV(volume x 1.01) - PV
@@ -65,6 +65,7 @@ struct EquityMc {
 /// Per-period covenant statistics over paths (percentiles from a 0.005-wide DSCR histogram on
 /// [0, 5); below 0 and above 5 are clamped to the range edge).
 struct PeriodMc {
+    std::vector<CalendarDate> end_date; ///< period end (payment) date
     std::vector<double> time;           ///< years from financial close to period end
     std::vector<double> dscr_p5, dscr_p50, dscr_p95;
     std::vector<double> prob_dscr_below_lockup;   ///< among all paths; no debt service = not below

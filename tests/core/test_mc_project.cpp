@@ -1,0 +1,179 @@
+// Project Monte Carlo through the full waterfall: zero-vol equals the deterministic run,
+// Merton/Black-Scholes credit closed forms for a bullet tranche, determinism across threads.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "pftoken/error.hpp"
+#include "pftoken/mc/project_mc.hpp"
+#include "pftoken/model/loader.hpp"
+#include "pftoken/pricing/curves.hpp"
+#include "pftoken/waterfall/compiled_project.hpp"
+#include "pftoken/waterfall/kernel.hpp"
+
+using namespace pftoken;
+using namespace pftoken::mc;
+
+namespace {
+
+Project solar() { return load_project(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/solar.yaml"); }
+
+/// One annual operating period, merchant revenue R0 = volume x price, nothing else: CFADS at
+/// T = 1 is R0 M_T with M a GBM multiplier. One bullet tranche of `debt` at `rate`.
+Project merton_project(double volume, double price, double debt, double rate) {
+    Project p;
+    p.name = "merton";
+    p.timeline.financial_close = CalendarDate{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{1}};
+    p.timeline.construction_months = 0;
+    p.timeline.operations_years = 1;
+    p.timeline.frequency = Frequency::Annual;
+    p.construction.capex_total = debt / 0.8;
+    RevenueStream r;
+    r.name = "merchant";
+    r.p50_volume = volume;
+    r.price_type = RevenueStream::PriceType::Merchant;
+    r.merchant_curve = {{0.0, price}};
+    p.revenues.push_back(r);
+    p.tax.rate = 0.0;
+    Tranche t;
+    t.name = "bullet";
+    t.rank = 1;
+    t.principal = debt;
+    t.fixed_rate = rate;
+    t.amortisation = Amortisation::Bullet;
+    t.tenor_years = 1.0;
+    t.token = {"BUL", debt / 100.0, 100.0};
+    p.tranches.push_back(t);
+    p.equity.token = {"EQ", 1000.0, 0.0};
+    p.covenants.lockup_dscr = 0.0;
+    p.covenants.default_dscr = 0.0;
+    p.market.discount.flat_rate = 0.03;
+    return p;
+}
+
+// Undiscounted Black put: E[(K - X)^+] for lognormal X with mean F and log-sd s.
+double black_put(double forward, double strike, double s) {
+    const double d1 = (std::log(forward / strike) + 0.5 * s * s) / s;
+    const double d2 = d1 - s;
+    return strike * normal_cdf(-d2) - forward * normal_cdf(-d1);
+}
+
+}  // namespace
+
+// With every volatility at zero each path is the base case, so the Monte Carlo reproduces the
+// deterministic kernel run exactly: same PVs, zero standard error, PD 0 or 1.
+TEST(McProject, ZeroVolatilityEqualsDeterministicRun) {
+    const Project project = solar();
+    StochasticSpec spec;
+    spec.merchant_price.enabled = true;
+    spec.volume.enabled = true;
+    spec.opex_inflation.enabled = true;
+    spec.interest_rate.enabled = true;  // Hull-White, sigma 0: path DF = curve DF exactly
+    spec.correlation_factors = {"merchant_price", "volume"};
+    spec.correlation = {{1, 0.5}, {0.5, 1}};
+    ProjectMcOptions opt;
+    opt.mc.paths = 16;
+    opt.mc.threads = 2;
+    const auto mc = run_project_mc(project, spec, opt);
+
+    // Deterministic reference: neutral drivers through the same kernel, discounted on the curve
+    // plus each tranche's spread.
+    const CompiledProject cp = compile(project);
+    WaterfallWorkspace ws(cp);
+    run_waterfall(cp, PeriodDrivers{}, ws);
+    const auto curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.financial_close),
+                                            project.timeline.day_count, {}, "market.discount");
+    const auto grid = pricing::sample_curve(*curve, cp.grid.end);
+    ASSERT_EQ(mc.tranches.size(), static_cast<std::size_t>(cp.tranche_count));
+    for (int k = 0; k < cp.tranche_count; ++k) {
+        double pv = 0.0;
+        for (int t = 0; t < cp.periods; ++t) {
+            const auto i = cp.at(k, t);
+            const auto ts = static_cast<std::size_t>(t);
+            const double df = grid.discount_factors[ts] *
+                              std::exp(-cp.tranches[static_cast<std::size_t>(k)].discount_spread * grid.times[ts]);
+            pv += (ws.results.tranche_interest_paid[i] + ws.results.tranche_principal_paid[i] +
+                   ws.results.tranche_prepayment[i]) *
+                  df;
+        }
+        const auto& t = mc.tranches[static_cast<std::size_t>(k)];
+        EXPECT_EQ(t.pv.estimate.mean, pv) << t.name << " diff " << (t.pv.estimate.mean - pv);
+        EXPECT_EQ(t.pd_payment.standard_error, 0.0) << t.name;
+        EXPECT_EQ(t.pv.estimate.standard_error, 0.0) << t.name;
+        EXPECT_EQ(t.promised_pv, pv) << t.name;
+        EXPECT_EQ(t.pv.percentiles.front(), t.pv.percentiles.back()) << t.name;
+    }
+    EXPECT_EQ(mc.equity.npv.estimate.standard_error, 0.0);
+}
+
+// Merton (1974) / Black-Scholes: CFADS_T = R0 M_T lognormal with log-sd s, debt service due
+// DS = D (1 + r). Default when CFADS_T < DS: PD = N(-d2), d2 = (ln(R0/DS) - s^2/2)/s.
+// Interest is paid first, so the principal lost is min(D, (DS - X)^+) and
+// E[loss] = put(K = DS) - put(K = D r) (undiscounted Black puts on the forward R0).
+TEST(McProject, BulletTrancheMatchesMertonClosedForms) {
+    struct Row { double volume, price, debt, rate, sigma; };
+    const Row rows[] = {{100000, 50.0, 4.0e6, 0.05, 0.30}, {100000, 50.0, 3.0e6, 0.06, 0.45}};
+    for (const auto& row : rows) {
+        const Project project = merton_project(row.volume, row.price, row.debt, row.rate);
+        StochasticSpec spec;
+        spec.merchant_price.enabled = true;
+        spec.merchant_price.volatility = row.sigma;
+        ProjectMcOptions opt;
+        opt.mc.paths = 20000;
+        opt.mc.threads = 2;
+        opt.equity_irr = false;
+        const auto mc = run_project_mc(project, spec, opt);
+        ASSERT_EQ(mc.tranches.size(), 1u);
+        const auto& t = mc.tranches[0];
+        const double r0 = row.volume * row.price;
+        const double ds = row.debt * (1 + row.rate);
+        const double s = row.sigma;  // T = 1 year (2025-01-01 to 2026-01-01, Act/365F)
+        const double d2 = (std::log(r0 / ds) - 0.5 * s * s) / s;
+        const double pd = normal_cdf(-d2);
+        const double el = (black_put(r0, ds, s) - black_put(r0, row.debt * row.rate, s)) / row.debt;
+        EXPECT_NEAR(t.pd_payment.mean, pd, 3 * t.pd_payment.standard_error) << "sigma " << s;
+        EXPECT_NEAR(t.pd_principal.mean, pd, 3 * t.pd_principal.standard_error) << "sigma " << s;
+        EXPECT_NEAR(t.expected_loss.mean, el, 3 * t.expected_loss.standard_error) << "sigma " << s;
+        EXPECT_GT(t.fair_spread, 0.0);
+    }
+}
+
+TEST(McProject, BitIdenticalAcrossThreadCountsOnTheSolarExample) {
+    const Project project = solar();
+    StochasticSpec spec;
+    spec.merchant_price.enabled = true;
+    spec.merchant_price.model = MerchantPriceFactor::Model::OrnsteinUhlenbeck;
+    spec.merchant_price.speed = 0.5;
+    spec.merchant_price.volatility = 0.3;
+    spec.volume.enabled = true;
+    spec.volume.p90_over_p50 = 0.92;
+    spec.opex_inflation.enabled = true;
+    spec.opex_inflation.volatility = 0.02;
+    spec.interest_rate.enabled = true;
+    spec.interest_rate.volatility = 0.01;
+    spec.correlation_factors = {"merchant_price", "volume", "opex_inflation", "interest_rate"};
+    spec.correlation = {{1, -0.2, 0.3, 0.2}, {-0.2, 1, 0, 0}, {0.3, 0, 1, 0.1}, {0.2, 0, 0.1, 1}};
+    ProjectMcOptions opt;
+    opt.mc.paths = 96;
+    opt.mc.chunk_paths = 8;
+    opt.mc.threads = 1;
+    const auto one = run_project_mc(project, spec, opt);
+    for (int threads : {2, 4}) {
+        opt.mc.threads = threads;
+        const auto many = run_project_mc(project, spec, opt);
+        for (std::size_t k = 0; k < one.tranches.size(); ++k) {
+            EXPECT_EQ(0, std::memcmp(&one.tranches[k].pv.estimate, &many.tranches[k].pv.estimate, sizeof(Estimate)));
+            EXPECT_EQ(one.tranches[k].pv.percentiles, many.tranches[k].pv.percentiles);
+            EXPECT_EQ(one.tranches[k].pd_payment.mean, many.tranches[k].pd_payment.mean);
+        }
+        // Bitwise (NaN-safe) comparison of whole vectors.
+        auto same_bits = [](const std::vector<double>& a, const std::vector<double>& b) {
+            return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+        };
+        EXPECT_TRUE(same_bits(one.equity.irr.percentiles, many.equity.irr.percentiles));
+        EXPECT_TRUE(same_bits(one.per_period.dscr_p50, many.per_period.dscr_p50));
+        EXPECT_TRUE(same_bits(one.per_period.dscr_p5, many.per_period.dscr_p5));
+        EXPECT_TRUE(same_bits(one.per_period.prob_dsra_drawn, many.per_period.prob_dsra_drawn));
+    }
+}

@@ -1,0 +1,54 @@
+// The `stochastic:` YAML section: the solar example, and bad input with file positions.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pftoken/error.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
+#include "pftoken/model/loader.hpp"
+
+using namespace pftoken;
+using namespace pftoken::mc;
+
+TEST(McYaml, SolarExampleHasFourCorrelatedFactors) {
+    const std::string path = std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/solar.yaml";
+    EXPECT_NO_THROW((void)load_project(path));  // the loader accepts the section
+    const StochasticSpec s = load_stochastic(path);
+    EXPECT_TRUE(s.merchant_price.enabled);
+    EXPECT_EQ(s.merchant_price.model, MerchantPriceFactor::Model::OrnsteinUhlenbeck);
+    EXPECT_DOUBLE_EQ(s.volume.p90_over_p50, 0.92);
+    EXPECT_TRUE(s.interest_rate.enabled);
+    EXPECT_EQ(s.correlation_factors.size(), 4u);
+    EXPECT_DOUBLE_EQ(s.correlation[0][3], 0.2);
+}
+
+TEST(McYaml, NoSectionIsAnEmptySpec) {
+    EXPECT_TRUE(parse_stochastic("name: x\n", "p.yaml").empty());
+}
+
+TEST(McYaml, BadInputNamesFileLineAndField) {
+    struct Row {
+        const char* yaml;
+        const char* message;
+    };
+    const Row rows[] = {
+        {"stochastic:\n  merchant_price: {volatility: 0.2, vol: 3}\n",
+         "p.yaml:2:37: stochastic.merchant_price.vol: unknown key"},
+        {"stochastic:\n  volume: {volatility: high}\n",
+         "p.yaml:2:24: stochastic.volume.volatility: must be a number"},
+        {"stochastic:\n  merchant_price: {model: heston}\n",
+         "p.yaml:2:27: stochastic.merchant_price.model: must be one of gbm, ou; got 'heston'"},
+        {"stochastic:\n  merchant_price: {volatility: 0.2}\n  volume: {volatility: 0.1}\n"
+         "  correlation_factors: [merchant_price, volume]\n  correlation: [[1, 0.5], [0.4, 1]]\n",
+         "p.yaml:2:3: stochastic.correlation[0][1]: matrix must be symmetric, got 0.5 but correlation[1][0] = 0.4"},
+        {"stochastic:\n  wind: {}\n", "p.yaml:2:3: stochastic.wind: unknown key"},
+    };
+    for (const auto& row : rows) {
+        try {
+            (void)parse_stochastic(row.yaml, "p.yaml");
+            ADD_FAILURE() << "no error for:\n" << row.yaml;
+        } catch (const InputError& e) {
+            EXPECT_EQ(std::string(e.what()), row.message);
+        }
+    }
+}
