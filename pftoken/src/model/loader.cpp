@@ -632,7 +632,6 @@ Project read_project(Context& ctx, const YAML::Node& root) {
         WaterfallStep step{};
         if (top.read_enum(e, path, step, kSteps)) p.waterfall_order.push_back(step);
     });
-    (void)top.has("stochastic");  // the Monte Carlo model: read by mc::load_stochastic (mc/stochastic_yaml.hpp)
     // Sections owned by other layers' loaders (the Monte Carlo model of `pftoken mc`) and
     // user extensions (`x_...`) sit in the same file; the project loader leaves them alone.
     for (const auto& section : project_extension_sections()) (void)top.has(section);
