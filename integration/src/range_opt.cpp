@@ -258,32 +258,78 @@ void RangeOptOptions::validate() const {
     }
 }
 
+namespace {
+
+/// Splits n (1 - alpha) into whole points and a fractional weight. Guards against w landing a
+/// hair below an integer, e.g. 100 * (1 - 0.95) = 4.999999999999999.
+struct TailSize {
+    double points = 0.0;
+    std::size_t whole = 0;
+    double fraction = 0.0;
+};
+
+TailSize tailSize(std::size_t n, double alpha) {
+    const double w = static_cast<double>(n) * (1.0 - alpha);
+    const double wRounded = std::nearbyint(w);
+    TailSize t;
+    t.points = std::abs(w - wRounded) < 1e-9 * std::max(1.0, w) ? wRounded : w;
+    t.whole = static_cast<std::size_t>(std::floor(t.points));
+    t.fraction = t.points - static_cast<double>(t.whole);
+    return t;
+}
+
+/// CVaR from the `whole` smallest values (sorted or not) of `x` and the next one.
+double tailMean(std::span<double> x, const TailSize& t) {
+    if (t.whole == 0) return -*std::min_element(x.begin(), x.end());
+    double sum = 0.0;
+    if (t.whole < x.size()) {
+        std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(t.whole), x.end());
+        sum = sum4(x.first(t.whole));
+        if (t.fraction > 0.0) sum += t.fraction * x[t.whole];
+    } else {
+        sum = sum4(x);
+    }
+    return -sum / t.points;
+}
+
+}  // namespace
+
 double cvarOfLosses(std::span<double> outcomes, double alpha) {
     PFT_REQUIRE(!outcomes.empty(), "cvarOfLosses.outcomes: must not be empty");
     PFT_REQUIRE(alpha > 0.0 && alpha < 1.0, "cvarOfLosses.alpha: must be in (0, 1), got " << alpha);
-    const double w = static_cast<double>(outcomes.size()) * (1.0 - alpha);
-    // Guard against w landing a hair below an integer, e.g. 100 * (1 - 0.95) = 4.999999999999999.
-    const double wRounded = std::nearbyint(w);
-    const double tail = std::abs(w - wRounded) < 1e-9 * std::max(1.0, w) ? wRounded : w;
-    const auto whole = static_cast<std::size_t>(std::floor(tail));
-    const double frac = tail - static_cast<double>(whole);
-    if (whole == 0) {
-        // Fewer than one point in the tail: the single worst outcome.
-        return -*std::min_element(outcomes.begin(), outcomes.end());
-    }
-    // After nth_element, outcomes[0..whole) are the `whole` smallest and outcomes[whole] the
-    // next one (if any).
-    const auto nth = outcomes.begin() + static_cast<std::ptrdiff_t>(whole);
-    double sum = 0.0;
-    if (whole < outcomes.size()) {
-        std::nth_element(outcomes.begin(), nth, outcomes.end());
-        sum = sum4(outcomes.first(whole));
-        if (frac > 0.0) sum += frac * outcomes[whole];
-    } else {
-        sum = sum4(outcomes);
-    }
-    return -sum / tail;
+    return tailMean(outcomes, tailSize(outcomes.size(), alpha));
 }
+
+namespace {
+
+/// cvarOfLosses for the sweep: the same order statistics, found faster. A threshold tau from a
+/// strided sample (rank chosen with margin) keeps only the values <= tau (one branch-free
+/// pass); if at least the needed count survive, they contain every order statistic the tail
+/// needs and the selection runs on them alone; otherwise it falls back to the full selection.
+/// `scratch` has outcomes.size() + 1 doubles. Deterministic (no random sampling).
+double fastCvarOfLosses(std::span<double> outcomes, double alpha, std::span<double> scratch) {
+    const std::size_t n = outcomes.size();
+    const TailSize t = tailSize(n, alpha);
+    const std::size_t need = std::min(n, t.whole + 1);
+    constexpr std::size_t kStride = 16;
+    if (n < 64 * kStride || t.whole == 0 || need * 4 > n) return tailMean(outcomes, t);
+    const std::size_t samples = n / kStride;
+    for (std::size_t q = 0; q < samples; ++q) scratch[q] = outcomes[q * kStride];
+    std::size_t rank = (need * samples * 3) / (2 * n) + 8;  // 1.5x the expected rank, plus slack
+    rank = std::min(rank, samples - 1);
+    std::nth_element(scratch.begin(), scratch.begin() + static_cast<std::ptrdiff_t>(rank),
+                     scratch.begin() + static_cast<std::ptrdiff_t>(samples));
+    const double tau = scratch[rank];
+    std::size_t kept = 0;
+    for (std::size_t p = 0; p < n; ++p) {
+        scratch[kept] = outcomes[p];
+        kept += outcomes[p] <= tau ? 1U : 0U;
+    }
+    if (kept < need) return tailMean(outcomes, t);
+    return tailMean(scratch.first(kept), t);
+}
+
+}  // namespace
 
 // ---------------------------------------------------------------------------------------------
 // Optimiser
@@ -445,7 +491,8 @@ struct SweepConstants {
 /// Evaluates range (i, j) of the grid. `outcomes` is N doubles of scratch.
 RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
                            std::span<const double> boundaries, std::size_t i, std::size_t j,
-                           const SweepConstants& k, std::span<double> outcomes) {
+                           const SweepConstants& k, std::span<double> outcomes,
+                           std::span<double> scratch) {
     const std::size_t n = s.pathCount;
     RangeMetrics r;
     r.tickLower = ticks[i];
@@ -509,7 +556,7 @@ RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
     }
     r.expectedPnl = r.expectedFees - r.expectedRebalanceCost + r.expectedIl;
     r.timeInRange = inRangeSteps;  // scaled to a fraction by the caller
-    r.cvar = cvarOfLosses(outcomes, k.alpha);
+    r.cvar = fastCvarOfLosses(outcomes, k.alpha, scratch);
     r.objective = r.expectedNetReturn - k.lambda * r.cvar;
     return r;
 }
@@ -598,14 +645,14 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
     const unsigned workers = std::max(1U, std::min(threads, static_cast<unsigned>(g - 1)));
     std::atomic<std::size_t> nextRow{0};
     runWorkers(workers, [&](unsigned) {
-        std::vector<double> outcomes(stats.pathCount);
+        std::vector<double> outcomes(stats.pathCount), scratch(stats.pathCount + 1);
         for (;;) {
             // Rows are handed out widest first (row i has g - 1 - i ranges).
             const std::size_t i = nextRow.fetch_add(1);
             if (i + 1 >= g) break;
             for (std::size_t j = i + 1; j < g; ++j) {
                 all[offset(i) + (j - i - 1)] =
-                    evaluateRange(stats, ticks, boundaries, i, j, k, outcomes);
+                    evaluateRange(stats, ticks, boundaries, i, j, k, outcomes, scratch);
             }
         }
     });

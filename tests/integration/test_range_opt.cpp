@@ -247,7 +247,7 @@ TEST(RangeOpt, EveryRangeMatchesBruteForceAndSoDoesTheChoice) {
     g.volatility = 0.9;
     g.horizonYears = 0.4;
     g.steps = 50;
-    g.paths = 301;
+    g.paths = 1201;  // > 1024: the sweep's sampled-threshold CVaR selection is exercised
     g.seed = 11;
     const pi::PricePaths paths = pi::simulateGbmPaths(g, 2);
     pi::RangeOptOptions o;
