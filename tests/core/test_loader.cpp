@@ -170,6 +170,9 @@ const std::vector<Row> kRows{
     {"sweep unknown tranche", {{"covenants.sweep.tranche", "mezz"}}, "covenants.sweep.tranche: unknown tranche 'mezz'; tranches are: senior, junior"},
     {"dsra unknown tranche", {{"dsra.tranches", "[senior, mezz]"}}, "dsra.tranches[1]: unknown tranche 'mezz'; tranches are: senior, junior"},
     {"unknown forward curve", {{"tranches[1].index", "SOFR"}}, "tranches[1].index: unknown forward curve 'SOFR'; market.forwards has: IDX"},
+    {"index on a fixed tranche", {{"tranches[0].index", "IDX"}}, "tranches[0].index: is only used by floating tranches (this tranche is fixed; set rate_type: floating)"},
+    {"leap day ok, 29 Feb 2025 not", {{"timeline.financial_close", "2025-02-29"}}, "timeline.financial_close: not a valid calendar date, got 2025-02-29"},
+    {"month 13", {{"timeline.financial_close", "2025-13-01"}}, "timeline.financial_close: not a valid calendar date, got 2025-13-01"},
     {"impossible date", {{"timeline.financial_close", "2025-02-30"}}, "timeline.financial_close: not a valid calendar date, got 2025-02-30"},
     {"malformed date", {{"timeline.financial_close", "2025/01/01"}}, "timeline.financial_close: must be a date YYYY-MM-DD, got '2025/01/01'"},
     {"bad enum", {{"tranches[0].amortisation", "linear"}}, "tranches[0].amortisation: must be one of bullet, annuity, level_principal, sculpted, schedule; got 'linear'"},
@@ -376,6 +379,11 @@ TEST(Loader, SectionsOfOtherLoadersAndExtensionsAreSkipped) {
     EXPECT_EQ(p.name, "Test");
     const auto message = load_error(std::string(kBase) + "stochastc: {}\n");
     EXPECT_NE(message.find("t.yaml:49:1: stochastc: unknown key (did you mean 'stochastic'?)"), std::string::npos) << message;
+}
+
+TEST(Loader, LeapDayIsAValidDate) {
+    const auto p = pftoken::parse_project(edited({{"timeline.financial_close", "2024-02-29"}}), "t.yaml");
+    EXPECT_EQ(p.timeline.financial_close, (pftoken::CalendarDate{std::chrono::year{2024}, std::chrono::month{2}, std::chrono::day{29}}));
 }
 
 TEST(Loader, NumbersAcceptDigitSeparators) {

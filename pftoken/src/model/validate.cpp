@@ -377,6 +377,8 @@ std::vector<InputIssue> check_project(const Project& p) {
         if (tr.principal) c.positive(base + ".principal", *tr.principal);
         if (tr.rate_type == Tranche::RateType::Fixed) {
             c.rate(base + ".fixed_rate", tr.fixed_rate);
+            if (!tr.index.empty())
+                c.fail(base + ".index", "is only used by floating tranches (this tranche is fixed; set rate_type: floating)");
         } else {
             if (tr.index.empty())
                 c.fail(base + ".index", "is required for a floating tranche (a market.forwards name)");
