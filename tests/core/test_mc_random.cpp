@@ -98,3 +98,31 @@ TEST(McRandom, SubstreamsAreDeterministicAndDistinct) {
     }
     EXPECT_NEAR(sum / n, 0.5, 4.0 * 0.2887 / std::sqrt(n));
 }
+
+// The Ziggurat sampler is N(0,1): empirical CDF at a table of points within 4 binomial standard
+// errors of Phi (Boost.Math), and the first four moments (0, 1, 0, 3) within 4 standard errors.
+TEST(McRandom, ZigguratIsStandardNormal) {
+    const boost::math::normal_distribution<double> n01;
+    const double points[] = {-3.5, -2.5, -1.5, -0.7, 0.0, 0.3, 1.0, 2.0, 3.0, 3.6};
+    const int n = 1000000;
+    std::vector<int> below(std::size(points), 0);
+    double m1 = 0, m2 = 0, m3 = 0, m4 = 0;
+    Xoshiro256StarStar rng(2024, 0);
+    for (int i = 0; i < n; ++i) {
+        const double z = ziggurat_normal(rng);
+        for (std::size_t k = 0; k < std::size(points); ++k) below[k] += z < points[k] ? 1 : 0;
+        m1 += z;
+        m2 += z * z;
+        m3 += z * z * z;
+        m4 += z * z * z * z;
+    }
+    for (std::size_t k = 0; k < std::size(points); ++k) {
+        const double p = boost::math::cdf(n01, points[k]);
+        EXPECT_NEAR(static_cast<double>(below[k]) / n, p, 4 * std::sqrt(p * (1 - p) / n) + 1e-7) << points[k];
+    }
+    // Standard errors: sqrt(Var(Z^k)/n) with Var = 1, 2, 15, 96.
+    EXPECT_NEAR(m1 / n, 0.0, 4 * std::sqrt(1.0 / n));
+    EXPECT_NEAR(m2 / n, 1.0, 4 * std::sqrt(2.0 / n));
+    EXPECT_NEAR(m3 / n, 0.0, 4 * std::sqrt(15.0 / n));
+    EXPECT_NEAR(m4 / n, 3.0, 4 * std::sqrt(96.0 / n));
+}

@@ -272,7 +272,7 @@ void FactorModel::draw_normals(std::uint64_t path, PathWorkspace& ws) const noex
     const std::uint64_t base = sampling_.antithetic ? path / 2 : path;
     if (sobol_.empty()) {
         Xoshiro256StarStar rng(sampling_.seed, base);
-        for (double& z : ws.normals) z = inverse_normal_cdf(rng.uniform());
+        for (double& z : ws.normals) z = ziggurat_normal(rng);
     } else {
         const auto rep = static_cast<std::int64_t>(base / paths_per_replication_);
         const auto index = static_cast<std::uint32_t>(base % paths_per_replication_);

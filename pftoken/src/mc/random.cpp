@@ -69,6 +69,55 @@ double inverse_normal_cdf(double p) noexcept {
     return q < 0.0 ? -value : value;
 }
 
+namespace {
+
+// Doornik (2005), ZIGNOR: 128 boxes of equal area V under the normal density, base tail at R.
+struct ZigguratTables {
+    static constexpr int kBoxes = 128;
+    static constexpr double kR = 3.442619855899;
+    static constexpr double kV = 9.91256303526217e-3;
+    double x[kBoxes + 1];
+    double ratio[kBoxes];
+    ZigguratTables() noexcept {
+        double f = std::exp(-0.5 * kR * kR);
+        x[0] = kV / f;
+        x[1] = kR;
+        x[kBoxes] = 0.0;
+        for (int i = 2; i < kBoxes; ++i) {
+            x[i] = std::sqrt(-2.0 * std::log(kV / x[i - 1] + f));
+            f = std::exp(-0.5 * x[i] * x[i]);
+        }
+        for (int i = 0; i < kBoxes; ++i) ratio[i] = x[i + 1] / x[i];
+    }
+};
+const ZigguratTables kZiggurat;
+
+}  // namespace
+
+double ziggurat_normal(Xoshiro256StarStar& rng) noexcept {
+    const ZigguratTables& z = kZiggurat;
+    for (;;) {
+        const std::uint64_t bits = rng.next();
+        const auto box = static_cast<int>(bits & 0x7F);
+        // Uniform in (-1, 1) from the top 53 bits (independent of the box bits).
+        const double u = 2.0 * ((static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53) - 1.0;
+        if (std::abs(u) < z.ratio[box]) return u * z.x[box];
+        if (box == 0) {
+            // Tail beyond R (Marsaglia 1964).
+            double tx, ty;
+            do {
+                tx = std::log(rng.uniform()) / ZigguratTables::kR;
+                ty = std::log(rng.uniform());
+            } while (-2.0 * ty < tx * tx);
+            return u < 0.0 ? tx - ZigguratTables::kR : ZigguratTables::kR - tx;
+        }
+        const double x = u * z.x[box];
+        const double f0 = std::exp(-0.5 * (z.x[box] * z.x[box] - x * x));
+        const double f1 = std::exp(-0.5 * (z.x[box + 1] * z.x[box + 1] - x * x));
+        if (f1 + rng.uniform() * (f0 - f1) < 1.0) return x;
+    }
+}
+
 SobolSequence::SobolSequence(std::size_t dimension)
     : dimension_(dimension), direction_(32 * dimension) {
     PFT_REQUIRE(dimension >= 1 && dimension <= 21200,

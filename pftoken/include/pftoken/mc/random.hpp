@@ -53,6 +53,12 @@ class Xoshiro256StarStar {
     std::array<std::uint64_t, 4> s_{};
 };
 
+/// Standard normal draw by the Ziggurat method (Marsaglia and Tsang 2000, in Doornik's 2005
+/// formulation "An improved Ziggurat method to generate normal random samples": 128 layers, the
+/// layer index and the uniform from independent bits of one 64-bit draw). About 4x faster than
+/// the inverse CDF; used for pseudo-random paths (Sobol needs the monotone inverse CDF).
+double ziggurat_normal(Xoshiro256StarStar& rng) noexcept;
+
 /// Inverse of the standard normal CDF, Wichura's AS241 (PPND16, relative accuracy ~1e-16).
 /// `p` must be in (0, 1).
 double inverse_normal_cdf(double p) noexcept;
