@@ -80,12 +80,12 @@ std::string scenarios_csv(const StressSummary& summary) {
 }
 
 std::string reverse_csv(const ReverseSummary& summary) {
-    std::string out = "factor,target,tranche,found,at_base,shock,threshold,value_at_shock,evaluations,message\n";
+    std::string out = "factor,target,tranche,found,at_base,jump,shock,threshold,value_at_shock,value_before,evaluations,message\n";
     for (const auto& f : summary.findings)
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{}\n", f.factor, target_label(f.target),
+        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", f.factor, target_label(f.target),
                            f.target == ReverseTarget::TrancheLoss ? f.target_name.substr(5) : std::string(),
-                           f.found ? 1 : 0, f.at_base ? 1 : 0, num(f.shock), num(f.threshold), num(f.value_at_shock),
-                           f.evaluations, csv_text(f.message));
+                           f.found ? 1 : 0, f.at_base ? 1 : 0, f.jump ? 1 : 0, num(f.shock), num(f.threshold),
+                           num(f.value_at_shock), num(f.value_before), f.evaluations, csv_text(f.message));
     return out;
 }
 
@@ -188,6 +188,8 @@ std::string reverse_json(const ReverseSummary& summary) {
                        {"shock", jnum(f.shock)},
                        {"threshold", jnum(f.threshold)},
                        {"value_at_shock", jnum(f.value_at_shock)},
+                       {"value_before", jnum(f.value_before)},
+                       {"jump", f.jump},
                        {"evaluations", f.evaluations},
                        {"message", f.message}});
     return out.dump(2);

@@ -227,12 +227,16 @@ ReverseSummary reverse_stress(StressEngine& engine, const ReverseOptions& option
                 g_hi = indicator(target, ind, default_dscr, options, base_equity);
                 metric_hi = metric(target, ind);
             }
-            (void)g_hi;
+            finding.value_before = metric(target, evaluate(lo));
+            const double scale = target.kind == ReverseTarget::EquityWipeout ? std::fabs(base_equity) : 1.0;
+            finding.jump = std::fabs(g_hi) > 1e-6 * scale;
             finding.found = true;
             finding.shock = factor.direction * hi;
             finding.value_at_shock = metric_hi;
             finding.evaluations = evaluations - before;
             finding.message = fmt::format("{} {} reaches {}", factor.name, size_text(factor, finding.shock), target.name);
+            if (finding.jump)
+                finding.message += fmt::format(" (jumps from {:.6g} to {:.6g} there)", finding.value_before, metric_hi);
             summary.findings.push_back(std::move(finding));
         }
     }

@@ -1,6 +1,7 @@
 // Stress scenarios: YAML -> Scenario structs with field-path validation (docs/stress.md).
 #include "pftoken/stress/scenario.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -263,8 +264,8 @@ class Reader {
             }
         }
         if (is_market_shock(s.type) && node["token"]) text(node["token"], path + ".token", s.token);
-        if (node["window"] && std::find(allowed_keys(s.type).begin(), allowed_keys(s.type).end(), "window") !=
-                                  allowed_keys(s.type).end())
+        const auto keys = allowed_keys(s.type);
+        if (node["window"] && std::find(keys.begin(), keys.end(), "window") != keys.end())
             s.window = window(node["window"], path + ".window");
         scenario.shocks.push_back(std::move(s));
     }

@@ -54,6 +54,10 @@ struct ReverseFinding {
     double shock = kNaN;                    ///< signed size in the factor's units
     double threshold = kNaN;                ///< the threshold the indicator crosses
     double value_at_shock = kNaN;           ///< indicator metric at the shock (DSCR, loss share, equity value)
+    double value_before = kNaN;             ///< the metric just below the shock (other bracket end)
+    /// The metric jumps across the threshold at the shock (e.g. distributions stop at a default):
+    /// the shock is located to solver tolerance, but value_at_shock is not on the threshold.
+    bool jump = false;
     int evaluations = 0;
     std::string message;                    ///< what was found, or why nothing was
 };

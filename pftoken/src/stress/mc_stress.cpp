@@ -1,0 +1,233 @@
+// Stochastic stress: scenarios applied to the project inputs, then the project Monte Carlo.
+#include "pftoken/stress/mc_stress.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "pftoken/error.hpp"
+#include "pftoken/mc/project_mc.hpp"
+
+namespace pftoken::stress {
+namespace {
+
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
+nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+void shift_curve(CurveSpec& curve, double shift) {
+    curve.flat_rate += shift;
+    for (auto& p : curve.pillars) p.second += shift;
+}
+
+McScenarioStress run_one(const std::string& name, const Project& project, const mc::StochasticSpec& spec,
+                         const McStressOptions& options) {
+    McScenarioStress out;
+    out.name = name;
+    mc::ProjectMcOptions mo;
+    mo.mc.paths = options.paths;
+    mo.mc.seed = options.seed;
+    mo.mc.threads = options.threads;
+    const auto s = mc::run_project_mc(project, spec, mo);
+    out.paths = s.paths;
+    out.seconds = s.seconds;
+    for (const auto& t : s.tranches) {
+        McTrancheStress ts;
+        ts.name = t.name;
+        ts.pd_payment = t.pd_payment.mean;
+        ts.pd_principal = t.pd_principal.mean;
+        ts.expected_loss = t.expected_loss.mean;
+        ts.price_mean = t.price_per_token.mean;
+        ts.price_stderr = t.price_per_token.standard_error;
+        ts.price_var95 = t.price_per_token_dist.var95;
+        ts.price_var99 = t.price_per_token_dist.var99;
+        out.tranches.push_back(ts);
+    }
+    out.equity_npv_mean = s.equity.npv.estimate.mean;
+    out.equity_npv_var95 = s.equity.npv.var95;
+    out.equity_irr_median = s.equity.irr.percentiles.size() > 4 ? s.equity.irr.percentiles[4] : std::numeric_limits<double>::quiet_NaN();
+    return out;
+}
+
+}  // namespace
+
+mc::StochasticSpec default_stress_spec() {
+    mc::StochasticSpec spec;
+    spec.merchant_price.enabled = true;
+    spec.merchant_price.volatility = 0.15;
+    spec.volume.enabled = true;
+    spec.volume.p90_over_p50 = 0.92;
+    spec.availability.enabled = true;
+    spec.availability.probability = 0.02;
+    spec.availability.loss_fraction = 0.5;
+    spec.opex_inflation.enabled = true;
+    spec.opex_inflation.volatility = 0.03;
+    return spec;
+}
+
+Project stressed_project(const Project& base, const Scenario& scenario, mc::StochasticSpec& spec) {
+    Project p = base;
+    for (const auto& s : scenario.shocks) {
+        if (is_market_shock(s.type)) continue;
+        const std::string path = s.path.empty() ? std::string(to_string(s.type)) : s.path;
+        if (!s.window.unbounded())
+            throw InputError(path + ".window", "time windows are not supported under --mc (the deterministic stress covers them)");
+        switch (s.type) {
+        case ShockType::MerchantPrice:
+            for (auto& r : p.revenues)
+                for (auto& pt : r.merchant_curve) pt.price *= 1.0 + s.size;
+            break;
+        case ShockType::Volume:
+            for (auto& r : p.revenues) {
+                r.capacity_factor *= 1.0 + s.size;
+                if (r.p50_volume) *r.p50_volume *= 1.0 + s.size;
+            }
+            break;
+        case ShockType::Availability:
+            for (auto& r : p.revenues) r.availability *= 1.0 - s.size;
+            break;
+        case ShockType::Opex:
+            p.opex.fixed_per_year *= 1.0 + s.size;
+            p.opex.variable_per_unit *= 1.0 + s.size;
+            break;
+        case ShockType::CapexOverrun:
+            spec.construction.enabled = true;
+            spec.construction.median_overrun = (1.0 + spec.construction.median_overrun) * (1.0 + s.size) - 1.0;
+            break;
+        case ShockType::ConstructionDelay:
+            spec.construction.enabled = true;
+            spec.construction.delay_median_months += s.size;
+            break;
+        case ShockType::RatesParallel:
+            shift_curve(p.market.discount, s.size * 1e-4);
+            for (auto& f : p.market.forwards) shift_curve(f, s.size * 1e-4);
+            break;
+        case ShockType::Spread:
+            for (auto& t : p.tranches) {
+                if (!s.tranches.empty() && std::find(s.tranches.begin(), s.tranches.end(), t.name) == s.tranches.end())
+                    continue;
+                if (t.rate_type == Tranche::RateType::Floating)
+                    throw InputError(path, fmt::format("a spread shock on floating tranche '{}' would change its "
+                                                       "coupon margin under --mc; not supported",
+                                                       t.name));
+                t.spread += s.size * 1e-4;
+            }
+            break;
+        case ShockType::Inflation:
+            p.opex.escalation += s.size * 1e-4;
+            for (auto& r : p.revenues) {
+                r.merchant_escalation += s.size * 1e-4 * s.merchant_passthrough;
+                r.indexation += s.size * 1e-4 * s.contract_passthrough;
+            }
+            break;
+        case ShockType::RatesTwist:
+            throw InputError(path, "rates_twist is not supported under --mc (use rates_parallel)");
+        case ShockType::TokenSelloff:
+        case ShockType::LpWithdrawal: break;
+        }
+    }
+    return p;
+}
+
+McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario>& scenarios,
+                              const McStressOptions& options) {
+    PFT_REQUIRE(options.paths > 0, "mc.paths: must be > 0, got " << options.paths);
+    const mc::StochasticSpec base_spec = options.spec.empty() ? default_stress_spec() : options.spec;
+    McStressSummary summary;
+    summary.paths = options.paths;
+    summary.seed = options.seed;
+    summary.base = run_one("base", project, base_spec, options);
+    for (const auto& sc : scenarios) {
+        if (!sc.has_project_shocks()) continue;
+        try {
+            mc::StochasticSpec spec = base_spec;
+            const Project stressed = stressed_project(project, sc, spec);
+            summary.scenarios.push_back(run_one(sc.name, stressed, spec, options));
+        } catch (const std::exception& e) {
+            McScenarioStress failed;
+            failed.name = sc.name;
+            failed.ok = false;
+            failed.error = e.what();
+            summary.scenarios.push_back(std::move(failed));
+        }
+    }
+    return summary;
+}
+
+std::string mc_stress_table(const McStressSummary& summary) {
+    std::string out = fmt::format("{:<30}", "scenario");
+    for (const auto& t : summary.base.tranches)
+        out += fmt::format(" {:>9} {:>9} {:>10}", t.name.substr(0, 6) + " PD", "EL", "VaR99/tok");
+    out += fmt::format(" {:>12}\n", "eq NPV mean");
+    auto row = [&](const McScenarioStress& s) {
+        if (!s.ok) {
+            out += fmt::format("{:<30} FAILED: {}\n", s.name, s.error);
+            return;
+        }
+        out += fmt::format("{:<30}", s.name.size() > 30 ? s.name.substr(0, 29) + "~" : s.name);
+        for (const auto& t : s.tranches)
+            out += fmt::format(" {:>8.2f}% {:>8.3f}% {:>10.3f}", 100.0 * t.pd_principal, 100.0 * t.expected_loss,
+                               t.price_var99);
+        out += fmt::format(" {:>11.2f}m\n", s.equity_npv_mean / 1e6);
+    };
+    row(summary.base);
+    for (const auto& s : summary.scenarios) row(s);
+    return out;
+}
+
+std::string mc_stress_csv(const McStressSummary& summary) {
+    std::string out = "scenario,ok,error,tranche,pd_payment,pd_principal,expected_loss,price_mean,price_stderr,"
+                      "price_var95,price_var99,equity_npv_mean,equity_npv_var95,equity_irr_median,paths\n";
+    auto rows = [&](const McScenarioStress& s) {
+        if (!s.ok) {
+            out += fmt::format("{},0,\"{}\",,,,,,,,,,,,\n", s.name, s.error);
+            return;
+        }
+        for (const auto& t : s.tranches)
+            out += fmt::format("{},1,,{},{},{},{},{},{},{},{},{},{},{},{}\n", s.name, t.name, num(t.pd_payment),
+                               num(t.pd_principal), num(t.expected_loss), num(t.price_mean), num(t.price_stderr),
+                               num(t.price_var95), num(t.price_var99), num(s.equity_npv_mean), num(s.equity_npv_var95),
+                               num(s.equity_irr_median), s.paths);
+    };
+    rows(summary.base);
+    for (const auto& s : summary.scenarios) rows(s);
+    return out;
+}
+
+std::string mc_stress_json(const McStressSummary& summary) {
+    auto one = [](const McScenarioStress& s) {
+        nlohmann::json j{{"name", s.name}, {"ok", s.ok}};
+        if (!s.ok) {
+            j["error"] = s.error;
+            return j;
+        }
+        j["paths"] = s.paths;
+        j["equity_npv_mean"] = jnum(s.equity_npv_mean);
+        j["equity_npv_var95"] = jnum(s.equity_npv_var95);
+        j["equity_irr_median"] = jnum(s.equity_irr_median);
+        nlohmann::json tranches = nlohmann::json::array();
+        for (const auto& t : s.tranches)
+            tranches.push_back({{"name", t.name},
+                                {"pd_payment", jnum(t.pd_payment)},
+                                {"pd_principal", jnum(t.pd_principal)},
+                                {"expected_loss", jnum(t.expected_loss)},
+                                {"price_mean", jnum(t.price_mean)},
+                                {"price_stderr", jnum(t.price_stderr)},
+                                {"price_var95", jnum(t.price_var95)},
+                                {"price_var99", jnum(t.price_var99)}});
+        j["tranches"] = tranches;
+        return j;
+    };
+    nlohmann::json out;
+    out["paths"] = summary.paths;
+    out["seed"] = summary.seed;
+    out["base"] = one(summary.base);
+    out["scenarios"] = nlohmann::json::array();
+    for (const auto& s : summary.scenarios) out["scenarios"].push_back(one(s));
+    return out.dump(2);
+}
+
+}  // namespace pftoken::stress
