@@ -100,6 +100,16 @@ TEST(McProject, ZeroVolatilityEqualsDeterministicRun) {
         const auto& t = mc.tranches[static_cast<std::size_t>(k)];
         EXPECT_EQ(t.pv.estimate.mean, pv) << t.name << " diff " << (t.pv.estimate.mean - pv);
         EXPECT_EQ(t.pd_payment.standard_error, 0.0) << t.name;
+        // A zero-vol path misses a payment exactly when the base run's event log has a payment
+        // default or a deferral of this tranche.
+        bool missed = false;
+        for (int e = 0; e < ws.results.event_count; ++e) {
+            const Event& ev = ws.results.events[static_cast<std::size_t>(e)];
+            missed |= ev.tranche == k && (ev.kind == EventKind::PaymentDefault || ev.kind == EventKind::InterestDeferred ||
+                                          ev.kind == EventKind::PrincipalDeferred);
+        }
+        EXPECT_EQ(t.pd_payment.mean, missed ? 1.0 : 0.0) << t.name;
+        EXPECT_EQ(t.pd_principal.mean, 0.0) << t.name;
         EXPECT_EQ(t.pv.estimate.standard_error, 0.0) << t.name;
         EXPECT_EQ(t.promised_pv, pv) << t.name;
         EXPECT_EQ(t.pv.percentiles.front(), t.pv.percentiles.back()) << t.name;

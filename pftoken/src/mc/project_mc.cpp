@@ -181,8 +181,10 @@ class ProjectEvaluator : public PathEvaluator {
                 pv += cash * s_.tranche_df[i] * q;
                 pv_cs += cash * s_.tranche_df_cs[i] * q;
                 pv_rf += cash * s_.curve_df[t] * q;
-                unpaid |= r.tranche_interest_paid[i] + tol < r.tranche_interest_due[i] ||
-                          r.tranche_principal_paid[i] + tol < r.tranche_principal_due[i];
+                // Construction-period interest is capitalised by design, not a missed payment.
+                unpaid |= cp.grid.operating[t] != 0 &&
+                          (r.tranche_interest_paid[i] + tol < r.tranche_interest_due[i] ||
+                           r.tranche_principal_paid[i] + tol < r.tranche_principal_due[i]);
             }
             const double final_balance = r.tranche_balance[cp.at(k, cp.periods - 1)];
             double* o = &out[static_cast<std::size_t>(k) * kTrancheScalars];
@@ -208,12 +210,15 @@ class ProjectEvaluator : public PathEvaluator {
 
         if (!tallies_) return;
         const double lock = cp.covenants.lockup_dscr, dflt = cp.covenants.default_dscr;
+        // Thresholds apply to the ratio the covenants test (LTM when use_historic_dscr).
+        const std::vector<double>& tested = cp.covenants.use_ltm ? r.ltm_dscr : r.dscr;
         for (std::size_t t = 0; t < n; ++t) {
             const double x = r.dscr[t];
+            const double y = tested[t];
+            st.below_lockup[t] += std::isfinite(y) && y < lock ? 1U : 0U;
+            st.below_default[t] += std::isfinite(y) && y < dflt ? 1U : 0U;
             if (std::isfinite(x)) {
                 ++st.defined[t];
-                st.below_lockup[t] += x < lock ? 1U : 0U;
-                st.below_default[t] += x < dflt ? 1U : 0U;
                 const double pos = std::clamp(x / kHistWidth, 0.0, static_cast<double>(kHistBins));
                 ++st.hist[t * (kHistBins + 1) + static_cast<std::size_t>(pos)];
             }
