@@ -1,0 +1,413 @@
+// Liquidity stress: token sell-offs and LP withdrawals on v2/v3 pools (fast twins), compared
+// with the stressed DCF value per token.
+#include "pftoken/integration/liquidity_stress.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
+#include "pftoken/amm/fast/constant_product_pool.hpp"
+#include "pftoken/amm/fast/tick_math.hpp"
+#include "pftoken/error.hpp"
+#include "pftoken/model/loader.hpp"
+
+namespace pftoken::integration {
+namespace {
+
+namespace fast = pftoken::amm::fast;
+using stress::kNaN;
+
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
+nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+class PoolReader {
+  public:
+    explicit PoolReader(std::string source) : source_(std::move(source)) {}
+
+    void issue(const YAML::Node& node, const std::string& path, const std::string& constraint) {
+        std::string location = source_;
+        if (node.IsDefined() && node.Mark().line >= 0)
+            location += fmt::format(":{}:{}", node.Mark().line + 1, node.Mark().column + 1);
+        issues_.push_back(InputIssue{location, path, constraint});
+    }
+
+    bool number(const YAML::Node& map, const char* key, const std::string& path, double& out, bool required) {
+        const auto node = map[key];
+        if (!node) {
+            if (required) issue(map, path, "required");
+            return false;
+        }
+        std::string text = node.IsScalar() ? node.Scalar() : std::string();
+        std::erase(text, '_');
+        try {
+            std::size_t used = 0;
+            out = std::stod(text, &used);
+            if (used != text.size() || !std::isfinite(out)) throw std::invalid_argument(text);
+        } catch (const std::exception&) {
+            issue(node, path, fmt::format("must be a finite number, got '{}'", node.IsScalar() ? node.Scalar() : "?"));
+            return false;
+        }
+        return true;
+    }
+
+    void positive(const YAML::Node& map, const char* key, const std::string& path, double& out) {
+        if (number(map, key, path, out, true) && !(out > 0.0))
+            issue(map[key], path, fmt::format("must be > 0, got {}", out));
+    }
+
+    void unknown(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) {
+        for (const auto& kv : map) {
+            const auto key = kv.first.Scalar();
+            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+            std::string list;
+            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+            issue(kv.first, (path.empty() ? "" : path + ".") + key, "unknown key (allowed: " + list + ")");
+        }
+    }
+
+    PoolSpec read(const YAML::Node& root) {
+        PoolSpec spec;
+        if (!root.IsMap() || !root["pool"] || !root["pool"].IsMap()) {
+            issue(root, "pool", "required: a map describing the pool");
+            return spec;
+        }
+        unknown(root, "", {"pool"});
+        const auto p = root["pool"];
+        unknown(p, "pool", {"name", "type", "token", "quote", "fee", "reserve_token", "reserve_quote", "price",
+                            "tick_spacing", "positions"});
+        if (p["name"]) spec.name = p["name"].Scalar();
+        if (!p["token"] || !p["token"].IsScalar() || p["token"].Scalar().empty())
+            issue(p, "pool.token", "required: the project token symbol (token0)");
+        else spec.token = p["token"].Scalar();
+        if (p["quote"]) spec.quote = p["quote"].Scalar();
+        const std::string type = p["type"] && p["type"].IsScalar() ? p["type"].Scalar() : "";
+        if (type == "v2") spec.type = PoolSpec::Type::V2;
+        else if (type == "v3") spec.type = PoolSpec::Type::V3;
+        else issue(p["type"] ? p["type"] : p, "pool.type", fmt::format("must be v2 or v3, got '{}'", type));
+        if (number(p, "fee", "pool.fee", spec.fee, false) && (spec.fee < 0.0 || spec.fee >= 1.0))
+            issue(p["fee"], "pool.fee", fmt::format("must be in [0, 1), got {}", spec.fee));
+        if (spec.type == PoolSpec::Type::V2) {
+            positive(p, "reserve_token", "pool.reserve_token", spec.reserve_token);
+            positive(p, "reserve_quote", "pool.reserve_quote", spec.reserve_quote);
+            for (const char* k : {"price", "tick_spacing", "positions"})
+                if (p[k]) issue(p[k], std::string("pool.") + k, "only for v3 pools");
+            return spec;
+        }
+        positive(p, "price", "pool.price", spec.price);
+        double spacing = 60.0;
+        if (number(p, "tick_spacing", "pool.tick_spacing", spacing, false) &&
+            (spacing != std::floor(spacing) || spacing < 1.0 || spacing > 16384.0))
+            issue(p["tick_spacing"], "pool.tick_spacing", fmt::format("must be an integer in [1, 16384], got {}", spacing));
+        spec.tick_spacing = static_cast<int>(spacing);
+        for (const char* k : {"reserve_token", "reserve_quote"})
+            if (p[k]) issue(p[k], std::string("pool.") + k, "only for v2 pools (v3 pools take positions)");
+        const auto list = p["positions"];
+        if (!list || !list.IsSequence() || list.size() == 0) {
+            issue(list ? list : p, "pool.positions", "required for v3: a non-empty list of positions");
+            return spec;
+        }
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const std::string path = fmt::format("pool.positions[{}]", i);
+            PoolPosition pos;
+            unknown(list[i], path, {"lower_price", "upper_price", "value"});
+            positive(list[i], "lower_price", path + ".lower_price", pos.lower_price);
+            positive(list[i], "upper_price", path + ".upper_price", pos.upper_price);
+            positive(list[i], "value", path + ".value", pos.value);
+            if (pos.lower_price > 0.0 && pos.upper_price > 0.0 && !(pos.upper_price > pos.lower_price))
+                issue(list[i]["upper_price"], path + ".upper_price",
+                      fmt::format("must be > lower_price ({}), got {}", pos.lower_price, pos.upper_price));
+            spec.positions.push_back(pos);
+        }
+        return spec;
+    }
+
+    void finish() const {
+        if (!issues_.empty()) throw ProjectInputError(source_, issues_);
+    }
+
+  private:
+    std::string source_;
+    std::vector<InputIssue> issues_;
+};
+
+/// Quote value of one unit of v3 liquidity on [sa^2, sb^2] at sqrt price s (token0 valued at s^2).
+double value_per_liquidity(double s, double sa, double sb) {
+    if (s <= sa) return s * s * (1.0 / sa - 1.0 / sb);
+    if (s >= sb) return sb - sa;
+    return 2.0 * s - sa - s * s / sb;
+}
+
+/// A pool under stress: either twin behind one interface.
+class StressPool {
+  public:
+    explicit StressPool(const PoolSpec& spec) : spec_(spec) {
+        if (spec.type == PoolSpec::Type::V2) {
+            v2_.emplace(fast::ConstantProductOptions{spec.reserve_token, spec.reserve_quote, spec.fee});
+            return;
+        }
+        fast::ConcentratedLiquidityOptions options;
+        options.fee = static_cast<std::uint32_t>(std::lround(spec.fee * 1e6));
+        options.tickSpacing = spec.tick_spacing;
+        options.sqrtPrice = std::sqrt(spec.price);
+        v3_.emplace(options);
+        const int spacing = spec.tick_spacing;
+        for (std::size_t i = 0; i < spec.positions.size(); ++i) {
+            const auto& pos = spec.positions[i];
+            // Widen to the tick grid: lower rounded down, upper rounded up.
+            const int lower = static_cast<int>(
+                std::floor(static_cast<double>(fast::tickAtSqrtPrice(std::sqrt(pos.lower_price))) / spacing) * spacing);
+            int upper = static_cast<int>(
+                std::ceil(static_cast<double>(fast::tickAtSqrtPrice(std::sqrt(pos.upper_price))) / spacing) * spacing);
+            if (upper <= lower) upper = lower + spacing;
+            const double per_l = value_per_liquidity(options.sqrtPrice, fast::sqrtPriceAtTick(lower),
+                                                     fast::sqrtPriceAtTick(upper));
+            const double liquidity = pos.value / per_l;
+            const std::string owner = fmt::format("lp{}", i);
+            v3_->mint(owner, lower, upper, liquidity);
+            ranges_.push_back({owner, lower, upper, liquidity});
+        }
+    }
+
+    [[nodiscard]] double price() const { return v2_ ? v2_->price() : v3_->price(); }
+
+    /// Sells `tokens` (token0) for quote; returns (executed tokens, quote received).
+    std::pair<double, double> sell(double tokens) {
+        if (v2_) {
+            const auto s = v2_->swapExactIn(true, tokens);
+            return {s.amountIn, s.amountOut};
+        }
+        const auto s = v3_->swapExactIn(true, tokens);
+        return {s.amount0, -s.amount1};
+    }
+
+    /// Withdraws `share` of every LP's liquidity; returns (tokens, quote) taken out.
+    std::pair<double, double> withdraw(double share) {
+        if (v2_) {
+            const auto c = v2_->removeLiquidity(share * v2_->totalShares());
+            return {c.amount0, c.amount1};
+        }
+        double tokens = 0.0, quote = 0.0;
+        for (auto& r : ranges_) {
+            const double amount = share * r.liquidity;
+            if (!(amount > 0.0)) continue;
+            const auto burned = v3_->burn(r.owner, r.lower, r.upper, amount);
+            (void)v3_->collect(r.owner, r.lower, r.upper, burned.amount0, burned.amount1);
+            r.liquidity -= amount;
+            tokens += burned.amount0;
+            quote += burned.amount1;
+        }
+        return {tokens, quote};
+    }
+
+  private:
+    struct Range {
+        std::string owner;
+        int lower, upper;
+        double liquidity;
+    };
+    PoolSpec spec_;
+    std::optional<fast::ConstantProductPool> v2_;
+    std::optional<fast::ConcentratedLiquidityPool> v3_;
+    std::vector<Range> ranges_;
+};
+
+double token_supply(const Project& project, const std::string& symbol) {
+    for (const auto& t : project.tranches)
+        if (t.token.symbol == symbol) return t.token.supply;
+    if (project.equity.token.symbol == symbol) return project.equity.token.supply;
+    return kNaN;
+}
+
+double dcf_price(const stress::StressMetrics& m, const Project& project, const std::string& symbol) {
+    for (const auto& t : m.tranches)
+        if (t.symbol == symbol) return t.price_per_token;
+    if (project.equity.token.symbol == symbol) return m.equity_price_per_token;
+    return kNaN;
+}
+
+}  // namespace
+
+PoolSpec parse_pool(std::string_view yaml_text, const std::string& source_name) {
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml_text));
+    } catch (const YAML::Exception& e) {
+        throw ProjectInputError(source_name, {InputIssue{fmt::format("{}:{}:{}", source_name, e.mark.line + 1,
+                                                                     e.mark.column + 1),
+                                                         "", "invalid YAML: " + e.msg}});
+    }
+    PoolReader reader(source_name);
+    auto spec = reader.read(root);
+    reader.finish();
+    return spec;
+}
+
+PoolSpec load_pool(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path.string(), "cannot open pool file");
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    return parse_pool(buffer.str(), path.string());
+}
+
+LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, double dcf, const std::vector<stress::Shock>& shocks) {
+    LiquidityStressResult r;
+    r.token = pool.token;
+    r.supply = supply;
+    r.dcf_price_stressed = dcf;
+    StressPool state(pool);
+    r.pool_price_before = state.price();
+    r.pool_premium_to_dcf = r.pool_price_before / dcf - 1.0;
+    for (const auto& s : shocks) {
+        if (!stress::is_market_shock(s.type)) continue;
+        LiquidityStep step;
+        step.action = std::string(stress::to_string(s.type));
+        step.size = s.size;
+        step.price_before = state.price();
+        if (s.type == stress::ShockType::TokenSelloff) {
+            PFT_REQUIRE(s.token.empty() || s.token == pool.token,
+                        s.path << ".token: no pool for token '" << s.token << "' (the pool trades " << pool.token << ")");
+            const auto [sold, received] = state.sell(s.size * supply);
+            step.tokens_sold = sold;
+            step.quote_received = received;
+            step.exit_price = sold > 0.0 ? received / sold : kNaN;
+            step.discount_to_dcf = step.exit_price / dcf - 1.0;
+            r.tokens_sold += sold;
+            r.quote_received += received;
+        } else {
+            const auto [tokens, quote] = state.withdraw(s.size);
+            step.liquidity_removed_tokens = tokens;
+            step.liquidity_removed_quote = quote;
+            step.exit_price = kNaN;
+            step.discount_to_dcf = kNaN;
+        }
+        step.price_after = state.price();
+        step.price_impact = step.price_after / step.price_before - 1.0;
+        r.steps.push_back(step);
+    }
+    r.pool_price_after = state.price();
+    r.total_price_impact = r.pool_price_after / r.pool_price_before - 1.0;
+    if (r.tokens_sold > 0.0) {
+        r.exit_price = r.quote_received / r.tokens_sold;
+        r.discount_to_dcf = r.exit_price / dcf - 1.0;
+    }
+    return r;
+}
+
+std::vector<LiquidityStressResult> run_liquidity_stress(const PoolSpec& pool, const Project& project,
+                                                       const std::vector<stress::Scenario>& scenarios,
+                                                       const stress::StressSummary& deterministic) {
+    std::vector<LiquidityStressResult> out;
+    const double supply = token_supply(project, pool.token);
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+        const auto& sc = scenarios[i];
+        if (!sc.has_market_shocks()) continue;
+        LiquidityStressResult r;
+        try {
+            PFT_REQUIRE(std::isfinite(supply), "pool.token: '" << pool.token << "' is not a token of project '"
+                                                               << project.name << "'");
+            PFT_REQUIRE(i < deterministic.scenarios.size() && deterministic.scenarios[i].name == sc.name,
+                        "internal: deterministic results do not match the scenario list");
+            const auto& det = deterministic.scenarios[i];
+            PFT_REQUIRE(det.ok, "project shocks failed: " << det.error);
+            const double dcf = dcf_price(det.metrics, project, pool.token);
+            r = apply_market_shocks(pool, supply, dcf, sc.shocks);
+            r.dcf_price_base = dcf_price(deterministic.base.metrics, project, pool.token);
+        } catch (const std::exception& e) {
+            r.ok = false;
+            r.error = e.what();
+        }
+        r.scenario = sc.name;
+        r.token = pool.token;
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
+std::string liquidity_csv(const std::vector<LiquidityStressResult>& results) {
+    std::string out = "scenario,ok,error,token,step,action,size,tokens_sold,quote_received,price_before,price_after,"
+                      "price_impact,exit_price,dcf_price_base,dcf_price_stressed,discount_to_dcf,"
+                      "liquidity_removed_tokens,liquidity_removed_quote\n";
+    for (const auto& r : results) {
+        if (!r.ok) {
+            out += fmt::format("{},0,\"{}\",{},,,,,,,,,,,,,,\n", r.scenario, r.error, r.token);
+            continue;
+        }
+        for (std::size_t i = 0; i < r.steps.size(); ++i) {
+            const auto& s = r.steps[i];
+            out += fmt::format("{},1,,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.scenario, r.token, i, s.action,
+                               num(s.size), num(s.tokens_sold), num(s.quote_received), num(s.price_before),
+                               num(s.price_after), num(s.price_impact), num(s.exit_price), num(r.dcf_price_base),
+                               num(r.dcf_price_stressed), num(s.discount_to_dcf), num(s.liquidity_removed_tokens),
+                               num(s.liquidity_removed_quote));
+        }
+        out += fmt::format("{},1,,{},total,sequence,,{},{},{},{},{},{},{},{},{},,\n", r.scenario, r.token,
+                           num(r.tokens_sold), num(r.quote_received), num(r.pool_price_before), num(r.pool_price_after),
+                           num(r.total_price_impact), num(r.exit_price), num(r.dcf_price_base),
+                           num(r.dcf_price_stressed), num(r.discount_to_dcf));
+    }
+    return out;
+}
+
+std::string liquidity_table(const std::vector<LiquidityStressResult>& results) {
+    std::string out = fmt::format("{:<26} {:>8} {:>12} {:>12} {:>9} {:>11} {:>11} {:>9}\n", "scenario", "token",
+                                  "pool before", "pool after", "impact", "exit price", "DCF (str.)", "vs DCF");
+    for (const auto& r : results) {
+        if (!r.ok) {
+            out += fmt::format("{:<26} FAILED: {}\n", r.scenario, r.error);
+            continue;
+        }
+        out += fmt::format("{:<26} {:>8} {:>12.4f} {:>12.4f} {:>+8.2f}% {:>11.4f} {:>11.4f} {:>+8.2f}%\n", r.scenario,
+                           r.token, r.pool_price_before, r.pool_price_after, 100.0 * r.total_price_impact,
+                           r.exit_price, r.dcf_price_stressed, 100.0 * r.discount_to_dcf);
+    }
+    return out;
+}
+
+std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& r : results) {
+        nlohmann::json j{{"scenario", r.scenario}, {"ok", r.ok}, {"token", r.token}};
+        if (!r.ok) {
+            j["error"] = r.error;
+            out.push_back(j);
+            continue;
+        }
+        j["supply"] = jnum(r.supply);
+        j["dcf_price_base"] = jnum(r.dcf_price_base);
+        j["dcf_price_stressed"] = jnum(r.dcf_price_stressed);
+        j["pool_price_before"] = jnum(r.pool_price_before);
+        j["pool_price_after"] = jnum(r.pool_price_after);
+        j["total_price_impact"] = jnum(r.total_price_impact);
+        j["pool_premium_to_dcf"] = jnum(r.pool_premium_to_dcf);
+        j["tokens_sold"] = jnum(r.tokens_sold);
+        j["quote_received"] = jnum(r.quote_received);
+        j["exit_price"] = jnum(r.exit_price);
+        j["discount_to_dcf"] = jnum(r.discount_to_dcf);
+        nlohmann::json steps = nlohmann::json::array();
+        for (const auto& s : r.steps)
+            steps.push_back({{"action", s.action},
+                             {"size", jnum(s.size)},
+                             {"tokens_sold", jnum(s.tokens_sold)},
+                             {"quote_received", jnum(s.quote_received)},
+                             {"price_before", jnum(s.price_before)},
+                             {"price_after", jnum(s.price_after)},
+                             {"price_impact", jnum(s.price_impact)},
+                             {"exit_price", jnum(s.exit_price)},
+                             {"discount_to_dcf", jnum(s.discount_to_dcf)},
+                             {"liquidity_removed_tokens", jnum(s.liquidity_removed_tokens)},
+                             {"liquidity_removed_quote", jnum(s.liquidity_removed_quote)}});
+        j["steps"] = steps;
+        out.push_back(j);
+    }
+    return out.dump(2);
+}
+
+}  // namespace pftoken::integration
