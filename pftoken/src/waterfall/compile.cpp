@@ -188,6 +188,19 @@ void fixed_shape_schedule(const Project& project, CompiledProject& cp, int k) {
     }
 }
 
+/// Derived arrays the kernel reads: prefix sums of scheduled principal, 1 / accrual.
+void finalise(CompiledProject& cp) {
+    const auto n = static_cast<std::size_t>(cp.periods);
+    cp.inverse_accrual.resize(n);
+    for (std::size_t t = 0; t < n; ++t) cp.inverse_accrual[t] = cp.grid.accrual[t] > 0.0 ? 1.0 / cp.grid.accrual[t] : 0.0;
+    cp.cumulative_scheduled.assign(static_cast<std::size_t>(cp.tranche_count) * (n + 1), 0.0);
+    for (int k = 0; k < cp.tranche_count; ++k) {
+        double* cum = cp.cumulative_scheduled.data() + static_cast<std::size_t>(k) * (n + 1);
+        const double* sched = cp.scheduled_principal.data() + cp.at(k, 0);
+        for (std::size_t t = 0; t < n; ++t) cum[t + 1] = cum[t] + sched[t];
+    }
+}
+
 /// Pro-rata debt share / equity-first equity commitment so that the drawn balance plus
 /// capitalised IDC reaches the commitments at COD in the base case.
 void calibrate_funding(CompiledProject& cp, WaterfallWorkspace& ws) {
@@ -387,6 +400,7 @@ CompiledProject compile(const Project& project) {
             }
             cp.covenant_discount_rate[t] = cp.total_debt > 0.0 ? weighted / cp.total_debt : 0.0;
         }
+        finalise(cp);
     };
     refresh_totals();
     WaterfallWorkspace ws(cp, 0);
@@ -458,6 +472,7 @@ CompiledProject compile(const Project& project) {
         }
         cp.covenants.sweep_enabled = sweep;
     }
+    finalise(cp);
     return cp;
 }
 

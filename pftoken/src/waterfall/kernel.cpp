@@ -3,6 +3,7 @@
 #include "pftoken/waterfall/kernel.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -48,14 +49,71 @@ struct Run {
             ++r.events_dropped;
         }
     }
-
-    [[nodiscard]] double tranche_rate(int k, int t) const {
-        const CompiledTranche& tr = p.tranches[static_cast<std::size_t>(k)];
-        if (!tr.floating) return tr.fixed_rate;
-        const double index = d.index_level.empty() ? p.base_index[p.at(k, t)] : d.index_level[static_cast<std::size_t>(t)];
-        return index + PeriodDrivers::at(d.index_shift, t, 0.0) + tr.spread;
-    }
 };
+
+/// Running totals a rank group's payment updates (copied in and out so that the kernel's own
+/// locals never have their address taken and stay in registers).
+struct PayState {
+    double cash;
+    double dsra;
+    double dsra_draw;
+    double paid_total;
+    bool payment_default;
+};
+
+/// Pays the `due` amounts of one rank group when cash does not cover them all: cash pro rata
+/// within the rank, then the DSRA for covered tranches; what stays unpaid is left in `unpaid`.
+void pay_group_short(const Run& run, int t, int gb, int ge, const double* due, double* paid_col, double* unpaid,
+                     bool interest, PayState& st) {
+    const CompiledProject& p = run.p;
+    const int* rank_order = p.rank_order.data();
+    const auto N = static_cast<std::size_t>(run.n);
+    double total = 0.0;
+    for (int q = gb; q < ge; ++q) total += due[rank_order[q]];
+    if (total <= 0.0) {
+        for (int q = gb; q < ge; ++q) {
+            unpaid[rank_order[q]] = 0.0;
+            paid_col[static_cast<std::size_t>(rank_order[q]) * N + static_cast<std::size_t>(t)] = 0.0;
+        }
+        return;
+    }
+    const double from_cash = std::min(st.cash, total);
+    st.cash -= from_cash;
+    const double cash_share = from_cash / total;
+    double covered_unpaid = 0.0;
+    for (int q = gb; q < ge; ++q) {
+        const int k = rank_order[q];
+        unpaid[k] = from_cash == total ? 0.0 : due[k] * (1.0 - cash_share);
+        if (p.tranches[static_cast<std::size_t>(k)].dsra_covered) covered_unpaid += unpaid[k];
+    }
+    double draw = 0.0;
+    if (p.dsra.enabled && covered_unpaid > 0.0 && st.dsra > 0.0) {
+        draw = std::min(st.dsra, covered_unpaid);
+        st.dsra -= draw;
+        st.dsra_draw += draw;
+    }
+    for (int q = gb; q < ge; ++q) {
+        const int k = rank_order[q];
+        const CompiledTranche& tr = p.tranches[static_cast<std::size_t>(k)];
+        if (draw > 0.0 && tr.dsra_covered) {
+            const double part = draw == covered_unpaid ? unpaid[k] : draw * unpaid[k] / covered_unpaid;
+            unpaid[k] -= part;
+            run.event(t, EventKind::DsraDraw, k, part);
+        }
+        if (unpaid[k] < 0.0) unpaid[k] = 0.0;
+        const double paid = due[k] - unpaid[k];
+        paid_col[static_cast<std::size_t>(k) * N + static_cast<std::size_t>(t)] = paid;
+        st.paid_total += paid;
+        if (unpaid[k] > 0.0) {
+            if (tr.deferrable) {
+                run.event(t, interest ? EventKind::InterestDeferred : EventKind::PrincipalDeferred, k, unpaid[k]);
+            } else {
+                st.payment_default = true;
+                run.event(t, EventKind::PaymentDefault, k, unpaid[k]);
+            }
+        }
+    }
+}
 
 }  // namespace
 
@@ -97,6 +155,9 @@ void WaterfallWorkspace::resize(const CompiledProject& project, int event_capaci
     for (auto* v : {&balance, &arrears, &rate, &interest_due, &principal_due, &unpaid}) size_to(*v, k);
     const auto n = static_cast<std::size_t>(project.periods);
     for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project}) size_to(*v, n);
+    size_to(period_rate, n * k);
+    size_to(rate_prefix, (n + 1) * k);
+    size_to(weighted_prefix, (n + 1) * k);
 }
 
 void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
@@ -112,7 +173,7 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
     PFT_REQUIRE(d.delay_periods >= 0, "drivers.delay_periods: must be >= 0, got " << d.delay_periods);
     WaterfallResults& r = w.results;
     PFT_REQUIRE(r.periods == n && r.tranches == K && w.balance.size() == static_cast<std::size_t>(K) &&
-                    w.coverage_cfads.size() == static_cast<std::size_t>(n),
+                    w.period_rate.size() == static_cast<std::size_t>(n) * static_cast<std::size_t>(K),
                 "waterfall workspace: sized for " << r.periods << " periods x " << r.tranches
                                                   << " tranches, project has " << n << " x " << K
                                                   << " (call WaterfallWorkspace::resize)");
@@ -121,39 +182,142 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
     r.events_dropped = 0;
     r.close_capex = r.close_debt = r.close_equity = r.close_dsra_funding = 0.0;
 
-    double* bal = w.balance.data();
-    double* arrears = w.arrears.data();
-    double* rate = w.rate.data();
-    double* idue = w.interest_due.data();
-    double* pdue = w.principal_due.data();
-    double* unpaid = w.unpaid.data();
+    const auto N = static_cast<std::size_t>(n);
+    const auto N1 = N + 1;
+    double* const bal = w.balance.data();
+    double* const arrears = w.arrears.data();
+    double* const idue = w.interest_due.data();
+    double* const pdue = w.principal_due.data();
+    double* const unpaid = w.unpaid.data();
+    double* const rates = w.period_rate.data();
+    double* const rate_prefix = w.rate_prefix.data();
+    double* const weighted_prefix = w.weighted_prefix.data();
+    const double* const accrual = p.grid.accrual.data();
+    const double* const sched_all = p.scheduled_principal.data();
+    const double* const cum_all = p.cumulative_scheduled.data();
+    const CompiledTranche* const tranches = p.tranches.data();
+    const int* const rank_order = p.rank_order.data();
+    const int groups = static_cast<int>(p.rank_begin.size()) - 1;
     std::fill(w.balance.begin(), w.balance.end(), 0.0);
     std::fill(w.arrears.begin(), w.arrears.end(), 0.0);
+
+    // Per-run rates (drivers move floating indices) and the DSRA prefix sums.
+    for (int k = 0; k < K; ++k) {
+        const CompiledTranche& tr = tranches[k];
+        double* rk = rates + static_cast<std::size_t>(k) * N;
+        if (!tr.floating) {
+            std::fill(rk, rk + N, tr.fixed_rate);
+        } else {
+            const double* base = p.base_index.data() + p.at(k, 0);
+            const double* level = d.index_level.empty() ? base : d.index_level.data();
+            if (d.index_shift.empty()) {
+                for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + tr.spread;
+            } else {
+                for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + d.index_shift[t] + tr.spread;
+            }
+        }
+        if (p.dsra.enabled && tr.dsra_covered) {
+            double* q = rate_prefix + static_cast<std::size_t>(k) * N1;
+            double* wq = weighted_prefix + static_cast<std::size_t>(k) * N1;
+            const double* cum = cum_all + static_cast<std::size_t>(k) * N1;
+            q[0] = wq[0] = 0.0;
+            for (std::size_t t = 0; t < N; ++t) {
+                const double rt = rk[t] * accrual[t];
+                q[t + 1] = q[t] + rt;
+                wq[t + 1] = wq[t] + cum[t] * rt;
+            }
+        }
+    }
 
     const double overrun = 1.0 + d.capex_overrun;
     const auto& g = p.grid;
     const int C = g.construction_periods;
-    const int ppy = g.periods_per_year;
     const int m_ahead = p.dsra.periods_ahead;
 
-    // DSRA target: forward debt service of covered tranches over the next m periods, projected
-    // from the current balances on the scheduled amortisation (rates as in each period).
-    auto dsra_target = [&](int from) {
+    // DSRA target: forward debt service of covered tranches over periods [from, from + m),
+    // projected from the current balances on the scheduled amortisation. When the balance
+    // covers the window's scheduled principal and no maturity falls inside, the sum has a
+    // closed form in prefix sums: principal = CUM_b - CUM_a, interest =
+    // (B + CUM_a)(Q_b - Q_a) - (W_b - W_a); otherwise the window is walked period by period.
+    auto dsra_target = [=](int from) {
         double target = 0.0;
+        const int stop = std::min(n, from + m_ahead);
+        if (from >= stop) return 0.0;
         for (int k = 0; k < K; ++k) {
-            const CompiledTranche& tr = p.tranches[static_cast<std::size_t>(k)];
-            if (!tr.dsra_covered) continue;
-            double b = bal[k];
-            const int stop = std::min(n, from + m_ahead);
-            for (int j = from; j < stop && b > 0.0; ++j) {
-                const double interest = b * run.tranche_rate(k, j) * g.accrual[static_cast<std::size_t>(j)];
-                const double principal = (j >= tr.maturity) ? b : std::min(b, p.scheduled_principal[p.at(k, j)]);
-                target += interest + principal;
-                b -= principal;
+            const CompiledTranche& tr = tranches[k];
+            if (!tr.dsra_covered || bal[k] <= 0.0) continue;
+            const double* cum = cum_all + static_cast<std::size_t>(k) * N1;
+            const auto a = static_cast<std::size_t>(from);
+            const auto b = static_cast<std::size_t>(stop);
+            const double principal = cum[b] - cum[a];
+            if (stop - 1 < tr.maturity && bal[k] >= principal) {
+                const double* q = rate_prefix + static_cast<std::size_t>(k) * N1;
+                const double* wq = weighted_prefix + static_cast<std::size_t>(k) * N1;
+                target += principal + (bal[k] + cum[a]) * (q[b] - q[a]) - (wq[b] - wq[a]);
+                continue;
+            }
+            double remaining = bal[k];
+            const double* rk = rates + static_cast<std::size_t>(k) * N;
+            const double* sched = sched_all + static_cast<std::size_t>(k) * N;
+            for (int j = from; j < stop && remaining > 0.0; ++j) {
+                const auto js = static_cast<std::size_t>(j);
+                const double interest = remaining * rk[js] * accrual[js];
+                const double repaid = (j >= tr.maturity) ? remaining : std::min(remaining, sched[js]);
+                target += interest + repaid;
+                remaining -= repaid;
             }
         }
         return target;
     };
+
+    // Output columns.
+    double* const o_revenue = r.revenue.data();
+    double* const o_opex = r.opex.data();
+    double* const o_dwc = r.working_capital_change.data();
+    double* const o_tax = r.tax.data();
+    double* const o_maint = r.maintenance_capex.data();
+    double* const o_mra_release = r.mra_release.data();
+    double* const o_cfads = r.cfads.data();
+    double* const o_fees = r.senior_fees.data();
+    double* const o_ds_due = r.debt_service_due.data();
+    double* const o_ds_paid = r.debt_service_paid.data();
+    double* const o_dscr = r.dscr.data();
+    double* const o_ltm = r.ltm_dscr.data();
+    double* const o_llcr = r.llcr.data();
+    double* const o_plcr = r.plcr.data();
+    double* const o_dsra_bal = r.dsra_balance.data();
+    double* const o_dsra_draw = r.dsra_draw.data();
+    double* const o_dsra_dep = r.dsra_deposit.data();
+    double* const o_dsra_rel = r.dsra_release.data();
+    double* const o_dsra_int = r.dsra_interest.data();
+    double* const o_mra_bal = r.mra_balance.data();
+    double* const o_mra_dep = r.mra_deposit.data();
+    double* const o_lock_bal = r.lockup_balance.data();
+    double* const o_lock_dep = r.lockup_deposit.data();
+    double* const o_lock_rel = r.lockup_release.data();
+    std::uint8_t* const o_lockup = r.lockup.data();
+    std::uint8_t* const o_eod = r.event_of_default.data();
+    std::uint8_t* const o_dsra_drawn = r.dsra_drawn.data();
+    double* const o_sweep = r.sweep.data();
+    double* const o_dist = r.distributions.data();
+    double* const o_inject = r.equity_injection.data();
+    double* const o_equity_cf = r.equity_cash_flow.data();
+    double* const o_capex = r.capex.data();
+    double* const o_draw = r.debt_drawdown.data();
+    double* const o_equity = r.equity_funding.data();
+    double* const o_idc = r.interest_during_construction.data();
+    double* const o_sources = r.sources.data();
+    double* const o_uses = r.uses.data();
+    double* const o_t_rate = r.tranche_rate.data();
+    double* const o_t_draw = r.tranche_drawdown.data();
+    double* const o_t_idue = r.tranche_interest_due.data();
+    double* const o_t_ipaid = r.tranche_interest_paid.data();
+    double* const o_t_pdue = r.tranche_principal_due.data();
+    double* const o_t_ppaid = r.tranche_principal_paid.data();
+    double* const o_t_prepay = r.tranche_prepayment.data();
+    double* const o_t_deferred = r.tranche_deferred.data();
+    double* const o_t_bal = r.tranche_balance.data();
+    auto at = [N](int k, int t) { return static_cast<std::size_t>(k) * N + static_cast<std::size_t>(t); };
 
     double dsra = 0.0;
     double mra = 0.0;
@@ -168,20 +332,20 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
     double equity_drawn = 0.0;
 
     // ---- Construction -------------------------------------------------------------------------
-    auto fund_dsra_at_close = [&](double& amount) {
-        amount = 0.0;
+    auto fund_dsra_at_close = [&]() {
+        double amount = 0.0;
         if (p.dsra.enabled && p.dsra.funded_at_close) {
-            for (int k = 0; k < K; ++k) bal[k] = p.tranches[static_cast<std::size_t>(k)].principal;  // projection at COD
+            for (int k = 0; k < K; ++k) bal[k] = tranches[k].principal;  // projection at COD
             amount = dsra_target(C);
             for (int k = 0; k < K; ++k) bal[k] = 0.0;
         }
+        return amount;
     };
     if (C == 0) {
-        double dsra_fund = 0.0;
-        fund_dsra_at_close(dsra_fund);
+        const double dsra_fund = fund_dsra_at_close();
         double debt = 0.0;
         for (int k = 0; k < K; ++k) {
-            bal[k] = p.tranches[static_cast<std::size_t>(k)].principal;
+            bal[k] = tranches[k].principal;
             debt += bal[k];
         }
         r.close_capex = p.capex_total * overrun;
@@ -192,9 +356,8 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
     }
     for (int t = 0; t < C; ++t) {
         const auto ts = static_cast<std::size_t>(t);
-        const double tau = g.accrual[ts];
-        double dsra_fund = 0.0;
-        if (t == 0) fund_dsra_at_close(dsra_fund);
+        const double tau = accrual[ts];
+        const double dsra_fund = t == 0 ? fund_dsra_at_close() : 0.0;
         const double base_uses = p.construction_capex[ts] + dsra_fund;
         const double capex = p.construction_capex[ts] * overrun;
         // Interest on the opening drawn balance, capitalised within the commitment.
@@ -202,9 +365,9 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
         double idc_cash = 0.0;
         double headroom_total = 0.0;
         for (int k = 0; k < K; ++k) {
-            rate[k] = run.tranche_rate(k, t);
-            const double interest = bal[k] * rate[k] * tau;
-            const double headroom = std::max(0.0, p.tranches[static_cast<std::size_t>(k)].principal - bal[k]);
+            const double rk = rates[at(k, t)];
+            const double interest = bal[k] * rk * tau;
+            const double headroom = std::max(0.0, tranches[k].principal - bal[k]);
             double capitalised = 0.0;
             if (p.capitalise_interest) {
                 capitalised = std::min(interest, headroom);
@@ -212,11 +375,11 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 idc_capitalised += capitalised;
             }
             idc_cash += interest - capitalised;
-            r.tranche_rate[p.at(k, t)] = rate[k];
-            r.tranche_interest_due[p.at(k, t)] = interest;
-            r.tranche_deferred[p.at(k, t)] = capitalised;
-            r.tranche_interest_paid[p.at(k, t)] = interest - capitalised;
-            headroom_total += std::max(0.0, p.tranches[static_cast<std::size_t>(k)].principal - bal[k]);
+            o_t_rate[at(k, t)] = rk;
+            o_t_idue[at(k, t)] = interest;
+            o_t_deferred[at(k, t)] = capitalised;
+            o_t_ipaid[at(k, t)] = interest - capitalised;
+            headroom_total += std::max(0.0, tranches[k].principal - bal[k]);
         }
         const double uses = capex + dsra_fund + idc_cash;
         double debt_wanted;
@@ -228,35 +391,33 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
         }
         const double draw = std::min(debt_wanted, headroom_total);
         for (int k = 0; k < K; ++k) {
-            const double headroom = std::max(0.0, p.tranches[static_cast<std::size_t>(k)].principal - bal[k]);
+            const double headroom = std::max(0.0, tranches[k].principal - bal[k]);
             const double part = headroom_total > 0.0 ? draw * headroom / headroom_total : 0.0;
             bal[k] += part;
-            r.tranche_drawdown[p.at(k, t)] = part;
-            r.tranche_balance[p.at(k, t)] = bal[k];
-            r.tranche_principal_due[p.at(k, t)] = 0.0;
-            r.tranche_principal_paid[p.at(k, t)] = 0.0;
-            r.tranche_prepayment[p.at(k, t)] = 0.0;
+            o_t_draw[at(k, t)] = part;
+            o_t_bal[at(k, t)] = bal[k];
+            o_t_pdue[at(k, t)] = 0.0;
+            o_t_ppaid[at(k, t)] = 0.0;
+            o_t_prepay[at(k, t)] = 0.0;
         }
         const double equity = uses - draw;
         equity_drawn += equity;
         dsra += dsra_fund;
-        r.capex[ts] = capex;
-        r.debt_drawdown[ts] = draw;
-        r.equity_funding[ts] = equity;
-        r.interest_during_construction[ts] = idc_capitalised + idc_cash;
-        r.dsra_deposit[ts] = dsra_fund;
-        r.dsra_balance[ts] = dsra;
-        r.equity_cash_flow[ts] = -equity;
-        r.sources[ts] = draw + equity;
-        r.uses[ts] = capex + dsra_fund + idc_cash;
-        for (auto* col : {&r.revenue, &r.opex, &r.working_capital_change, &r.tax, &r.maintenance_capex,
-                          &r.mra_release, &r.cfads, &r.senior_fees, &r.debt_service_due, &r.debt_service_paid,
-                          &r.dsra_draw, &r.dsra_release, &r.dsra_interest, &r.mra_balance, &r.mra_deposit,
-                          &r.lockup_balance, &r.lockup_deposit, &r.lockup_release, &r.sweep, &r.distributions,
-                          &r.equity_injection})
-            (*col)[ts] = 0.0;
-        for (auto* col : {&r.dscr, &r.ltm_dscr, &r.llcr, &r.plcr}) (*col)[ts] = kNaN;
-        r.lockup[ts] = r.event_of_default[ts] = r.dsra_drawn[ts] = 0;
+        o_capex[ts] = capex;
+        o_draw[ts] = draw;
+        o_equity[ts] = equity;
+        o_idc[ts] = idc_capitalised + idc_cash;
+        o_dsra_dep[ts] = dsra_fund;
+        o_dsra_bal[ts] = dsra;
+        o_equity_cf[ts] = -equity;
+        o_sources[ts] = draw + equity;
+        o_uses[ts] = capex + dsra_fund + idc_cash;
+        for (double* col : {o_revenue, o_opex, o_dwc, o_tax, o_maint, o_mra_release, o_cfads, o_fees, o_ds_due,
+                            o_ds_paid, o_dsra_draw, o_dsra_rel, o_dsra_int, o_mra_bal, o_mra_dep, o_lock_bal,
+                            o_lock_dep, o_lock_rel, o_sweep, o_dist, o_inject})
+            col[ts] = 0.0;
+        for (double* col : {o_dscr, o_ltm, o_llcr, o_plcr}) col[ts] = kNaN;
+        o_lockup[ts] = o_eod[ts] = o_dsra_drawn[ts] = 0;
     }
 
     // ---- Forecast CFADS for LLCR / PLCR covenant tests (pre-tax, see docs/conventions.md) -----
@@ -277,7 +438,7 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                                 PeriodDrivers::at(d.opex_multiplier, t, 1.0);
             const double cf = revenue - opex - p.maintenance_capex[ts];
             w.coverage_cfads[ts] = cf;
-            const double v = 1.0 / (1.0 + p.covenant_discount_rate[ts] * g.accrual[ts]);
+            const double v = 1.0 / (1.0 + p.covenant_discount_rate[ts] * accrual[ts]);
             npv_project = (cf + npv_project) * v;
             npv_debt = t <= p.covenants.last_debt_period ? (cf + npv_debt) * v : 0.0;
             w.coverage_npv_debt[ts] = npv_debt;
@@ -286,10 +447,44 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
     }
 
     // ---- Operations ---------------------------------------------------------------------------
+    const double* const contracted_volume = p.contracted_volume.data();
+    const double* const contracted_revenue = p.contracted_revenue.data();
+    const double* const merchant_volume = p.merchant_volume.data();
+    const double* const merchant_price = p.merchant_price.data();
+    const double* const opex_fixed = p.opex_fixed.data();
+    const double* const opex_variable = p.opex_variable_per_unit.data();
+    const double* const maintenance_capex = p.maintenance_capex.data();
+    const double* const senior_fees = p.senior_fees.data();
+    const double* const depreciation = p.depreciation.data();
+    const double* const inverse_accrual = p.inverse_accrual.data();
+    const double receivable = p.receivable_days / 365.0;
+    const double payable = p.payable_days / 365.0;
+    const int ltm_periods = p.covenants.ltm_periods;
+    const bool use_ltm = p.covenants.use_ltm;
+    // Scalars copied to locals: stores through the double* columns could otherwise alias them.
+    const double tax_rate = p.tax_rate;
+    const bool loss_carry_forward = p.loss_carry_forward;
+    const bool mra_enabled = p.mra.enabled;
+    const double mra_target = p.mra.target;
+    const bool dsra_enabled = p.dsra.enabled;
+    const double dsra_rate = p.dsra.interest_rate;
+    const double lockup_dscr = p.covenants.lockup_dscr;
+    const double default_dscr = p.covenants.default_dscr;
+    const double min_llcr = p.covenants.min_llcr;
+    const double min_plcr = p.covenants.min_plcr;
+    const int cure_periods = p.covenants.cure_periods;
+    const bool sweep_enabled = p.covenants.sweep_enabled;
+    const double sweep_trigger = p.covenants.sweep_trigger;
+    const double sweep_share = p.covenants.sweep_share;
+    const int sweep_tranche = p.covenants.sweep_tranche;
+    const std::array<WaterfallStep, 7> order = p.order;
+    const int order_size = p.order_size;
+    const double* const mra_contribution = p.mra_contribution.data();
+
     for (int t = C; t < n; ++t) {
         const auto ts = static_cast<std::size_t>(t);
         const int i = t - C;
-        const double tau = g.accrual[ts];
+        const double tau = accrual[ts];
         const bool last = (t == n - 1);
 
         // Revenue, opex, working capital, tax, maintenance -> CFADS.
@@ -297,63 +492,61 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                                               : PeriodDrivers::at(d.volume_multiplier, t, 1.0) *
                                                     (1.0 - PeriodDrivers::at(d.availability_loss, t, 0.0));
         const double om = PeriodDrivers::at(d.opex_multiplier, t, 1.0);
-        const double volume = (p.contracted_volume[ts] + p.merchant_volume[ts]) * vm;
-        const double revenue = p.contracted_revenue[ts] * vm +
-                               p.merchant_volume[ts] * vm * p.merchant_price[ts] * PeriodDrivers::at(d.price_multiplier, t, 1.0);
-        const double opex = (p.opex_fixed[ts] + p.opex_variable_per_unit[ts] * volume) * om;
-        const double wc = last ? 0.0 : (revenue * p.receivable_days - opex * p.payable_days) / (365.0 * tau);
+        const double volume = (contracted_volume[ts] + merchant_volume[ts]) * vm;
+        const double revenue = contracted_revenue[ts] * vm +
+                               merchant_volume[ts] * vm * merchant_price[ts] * PeriodDrivers::at(d.price_multiplier, t, 1.0);
+        const double opex = (opex_fixed[ts] + opex_variable[ts] * volume) * om;
+        const double wc = last ? 0.0 : (revenue * receivable - opex * payable) * inverse_accrual[ts];
         const double dwc = wc - wc_prev;
         wc_prev = wc;
-        const double maintenance = p.maintenance_capex[ts];
-        const double fees_due = p.senior_fees[ts] + fee_arrears;
+        const double maintenance = maintenance_capex[ts];
+        const double fees_due = senior_fees[ts] + fee_arrears;
 
         double opening_debt = 0.0;
         double interest_accrued = 0.0;
+        double ds_due = 0.0;
         for (int k = 0; k < K; ++k) {
-            rate[k] = run.tranche_rate(k, t);
-            idue[k] = bal[k] * rate[k] * tau;
+            const std::size_t kt = at(k, t);
+            const double rk = rates[kt];
+            idue[k] = bal[k] * rk * tau;
             opening_debt += bal[k];
             interest_accrued += idue[k];
+            // Scheduled principal (+ arrears); the whole balance from maturity on.
+            const double scheduled = t >= tranches[k].maturity ? bal[k] : std::min(bal[k], sched_all[kt]);
+            pdue[k] = std::min(bal[k], scheduled + arrears[k]);
+            ds_due += idue[k] + scheduled;
+            o_t_rate[kt] = rk;
+            o_t_idue[kt] = idue[k];
+            o_t_pdue[kt] = pdue[k];
+            o_t_ipaid[kt] = 0.0;
+            o_t_ppaid[kt] = 0.0;
+            o_t_prepay[kt] = 0.0;
+            o_t_deferred[kt] = 0.0;
+            o_t_draw[kt] = 0.0;
         }
-        const double taxable = revenue - opex - p.senior_fees[ts] - p.depreciation[ts] * overrun - interest_accrued;
+        const double taxable = revenue - opex - senior_fees[ts] - depreciation[ts] * overrun - interest_accrued;
         double tax = 0.0;
-        if (p.loss_carry_forward) {
+        if (loss_carry_forward) {
             if (taxable < 0.0) {
                 nol -= taxable;
             } else {
                 const double used = std::min(nol, taxable);
                 nol -= used;
-                tax = p.tax_rate * (taxable - used);
+                tax = tax_rate * (taxable - used);
             }
         } else {
-            tax = p.tax_rate * std::max(0.0, taxable);
+            tax = tax_rate * std::max(0.0, taxable);
         }
-        const double mra_release = p.mra.enabled ? std::min(mra, maintenance) : 0.0;
+        const double mra_release = mra_enabled ? std::min(mra, maintenance) : 0.0;
         mra -= mra_release;
         const double cfads = revenue - opex - dwc - tax - maintenance + mra_release;
 
-        // Scheduled debt service: interest, scheduled principal (+ arrears), balloon at maturity.
-        double ds_due = 0.0;
-        for (int k = 0; k < K; ++k) {
-            const CompiledTranche& tr = p.tranches[static_cast<std::size_t>(k)];
-            const double scheduled = t >= tr.maturity ? bal[k] : std::min(bal[k], p.scheduled_principal[p.at(k, t)]);
-            pdue[k] = std::min(bal[k], scheduled + arrears[k]);
-            ds_due += idue[k] + scheduled;
-            r.tranche_rate[p.at(k, t)] = rate[k];
-            r.tranche_interest_due[p.at(k, t)] = idue[k];
-            r.tranche_principal_due[p.at(k, t)] = pdue[k];
-            r.tranche_interest_paid[p.at(k, t)] = 0.0;
-            r.tranche_principal_paid[p.at(k, t)] = 0.0;
-            r.tranche_prepayment[p.at(k, t)] = 0.0;
-            r.tranche_deferred[p.at(k, t)] = 0.0;
-            r.tranche_drawdown[p.at(k, t)] = 0.0;
-        }
         const double dscr = ds_due > 0.0 ? cfads / ds_due : kNaN;
         ltm_cfads += cfads;
         ltm_ds += ds_due;
-        if (i >= p.covenants.ltm_periods) {
-            ltm_cfads -= r.cfads[ts - static_cast<std::size_t>(p.covenants.ltm_periods)];
-            ltm_ds -= r.debt_service_due[ts - static_cast<std::size_t>(p.covenants.ltm_periods)];
+        if (i >= ltm_periods) {
+            ltm_cfads -= o_cfads[ts - static_cast<std::size_t>(ltm_periods)];
+            ltm_ds -= o_ds_due[ts - static_cast<std::size_t>(ltm_periods)];
         }
         const double ltm_dscr = ltm_ds > 1e-9 * std::max(1.0, std::abs(ltm_cfads)) ? ltm_cfads / ltm_ds : kNaN;
         double llcr = kNaN;
@@ -363,8 +556,8 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
             plcr = w.coverage_npv_project[ts] / opening_debt;
         }
 
-        // DSRA earns interest on its opening balance, credited to the account.
-        const double dsra_interest = dsra * p.dsra.interest_rate * tau;
+        // The DSRA earns interest on its opening balance, credited to the account.
+        const double dsra_interest = dsra * dsra_rate * tau;
         dsra += dsra_interest;
 
         double cash = cfads;
@@ -376,64 +569,13 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
         }
         double fees_paid = 0.0, dsra_draw = 0.0, dsra_deposit = 0.0, dsra_release = 0.0, mra_deposit = 0.0;
         double sweep = 0.0, distributions = 0.0, trapped_deposit = 0.0, trapped_release = 0.0;
-        double interest_paid_total = 0.0, principal_paid_total = 0.0;
+        double interest_paid_total = 0.0, principal_paid_total = 0.0, prepay_total = 0.0;
         bool payment_default = false;
         bool dscr_default = false;
-        bool lockup_failed = false;
+        const double tested = use_ltm ? ltm_dscr : dscr;
 
-        const double tested = p.covenants.use_ltm ? ltm_dscr : dscr;
-
-        // Pays `due` amounts of one rank group from cash then the DSRA (covered tranches);
-        // returns the amount paid per tranche in `paid_out` via `unpaid`.
-        auto pay_group = [&](int gb, int ge, const double* due, std::vector<double>& paid_col, bool interest) {
-            double total = 0.0;
-            for (int q = gb; q < ge; ++q) total += due[p.rank_order[static_cast<std::size_t>(q)]];
-            if (total <= 0.0) {
-                for (int q = gb; q < ge; ++q) unpaid[p.rank_order[static_cast<std::size_t>(q)]] = 0.0;
-                return;
-            }
-            const double from_cash = std::min(cash, total);
-            cash -= from_cash;
-            const double cash_share = from_cash / total;
-            double covered_unpaid = 0.0;
-            for (int q = gb; q < ge; ++q) {
-                const int k = p.rank_order[static_cast<std::size_t>(q)];
-                unpaid[k] = due[k] * (1.0 - cash_share);
-                if (from_cash == total) unpaid[k] = 0.0;
-                if (p.tranches[static_cast<std::size_t>(k)].dsra_covered) covered_unpaid += unpaid[k];
-            }
-            double draw = 0.0;
-            if (p.dsra.enabled && covered_unpaid > 0.0 && dsra > 0.0) {
-                draw = std::min(dsra, covered_unpaid);
-                dsra -= draw;
-                dsra_draw += draw;
-            }
-            for (int q = gb; q < ge; ++q) {
-                const int k = p.rank_order[static_cast<std::size_t>(q)];
-                const CompiledTranche& tr = p.tranches[static_cast<std::size_t>(k)];
-                if (draw > 0.0 && tr.dsra_covered) {
-                    const double part = draw == covered_unpaid ? unpaid[k] : draw * unpaid[k] / covered_unpaid;
-                    unpaid[k] -= part;
-                    run.event(t, EventKind::DsraDraw, k, part);
-                }
-                if (unpaid[k] < 0.0) unpaid[k] = 0.0;
-                const double paid = due[k] - unpaid[k];
-                paid_col[p.at(k, t)] = paid;
-                if (interest) interest_paid_total += paid;
-                else principal_paid_total += paid;
-                if (unpaid[k] > 0.0) {
-                    if (tr.deferrable) {
-                        run.event(t, interest ? EventKind::InterestDeferred : EventKind::PrincipalDeferred, k, unpaid[k]);
-                    } else {
-                        payment_default = true;
-                        run.event(t, EventKind::PaymentDefault, k, unpaid[k]);
-                    }
-                }
-            }
-        };
-
-        for (int s = 0; s < p.order_size; ++s) {
-            switch (p.order[static_cast<std::size_t>(s)]) {
+        for (int s = 0; s < order_size; ++s) {
+            switch (order[static_cast<std::size_t>(s)]) {
             case WaterfallStep::SeniorFees: {
                 fees_paid = std::min(cash, fees_due);
                 cash -= fees_paid;
@@ -442,29 +584,53 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 break;
             }
             case WaterfallStep::DebtService: {
-                const int groups = static_cast<int>(p.rank_begin.size()) - 1;
+                // Fast path: cash covers every tranche's interest and principal.
+                double total_due = 0.0;
+                for (int k = 0; k < K; ++k) total_due += idue[k] + pdue[k];
+                if (cash >= total_due) {
+                    cash -= total_due;
+                    for (int k = 0; k < K; ++k) {
+                        const std::size_t kt = at(k, t);
+                        o_t_ipaid[kt] = idue[k];
+                        o_t_ppaid[kt] = pdue[k];
+                        bal[k] -= pdue[k];
+                        arrears[k] = 0.0;
+                        interest_paid_total += idue[k];
+                        principal_paid_total += pdue[k];
+                    }
+                    break;
+                }
+                PayState st{cash, dsra, dsra_draw, 0.0, payment_default};
                 for (int gi = 0; gi < groups; ++gi) {
                     const int gb = p.rank_begin[static_cast<std::size_t>(gi)];
                     const int ge = p.rank_begin[static_cast<std::size_t>(gi) + 1];
-                    pay_group(gb, ge, idue, r.tranche_interest_paid, true);
+                    st.paid_total = 0.0;
+                    pay_group_short(run, t, gb, ge, idue, o_t_ipaid, unpaid, true, st);
+                    interest_paid_total += st.paid_total;
                     for (int q = gb; q < ge; ++q) {  // unpaid interest is capitalised
-                        const int k = p.rank_order[static_cast<std::size_t>(q)];
+                        const int k = rank_order[q];
+                        if (unpaid[k] <= 0.0) continue;
                         bal[k] += unpaid[k];
-                        r.tranche_deferred[p.at(k, t)] = unpaid[k];
-                        if (unpaid[k] > 0.0) pdue[k] = t >= p.tranches[static_cast<std::size_t>(k)].maturity ? bal[k] : pdue[k];
+                        o_t_deferred[at(k, t)] = unpaid[k];
+                        if (t >= tranches[k].maturity) pdue[k] = bal[k];
                     }
-                    pay_group(gb, ge, pdue, r.tranche_principal_paid, false);
+                    st.paid_total = 0.0;
+                    pay_group_short(run, t, gb, ge, pdue, o_t_ppaid, unpaid, false, st);
+                    principal_paid_total += st.paid_total;
                     for (int q = gb; q < ge; ++q) {
-                        const int k = p.rank_order[static_cast<std::size_t>(q)];
-                        const double paid = r.tranche_principal_paid[p.at(k, t)];
-                        bal[k] -= paid;
+                        const int k = rank_order[q];
+                        bal[k] -= o_t_ppaid[at(k, t)];
                         arrears[k] = unpaid[k];
                     }
                 }
+                cash = st.cash;
+                dsra = st.dsra;
+                dsra_draw = st.dsra_draw;
+                payment_default = st.payment_default;
                 break;
             }
             case WaterfallStep::DsraTopUp: {
-                if (!p.dsra.enabled) break;
+                if (!dsra_enabled) break;
                 const double target = last ? 0.0 : dsra_target(t + 1);
                 if (dsra > target) {
                     dsra_release = dsra - target;
@@ -478,42 +644,43 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 break;
             }
             case WaterfallStep::MraTopUp: {
-                if (!p.mra.enabled) break;
+                if (!mra_enabled) break;
                 if (last) {  // the account is released at the end of the project
                     cash += mra;
                     mra_deposit -= mra;
                     mra = 0.0;
                     break;
                 }
-                const double want = std::min(p.mra_contribution[ts], std::max(0.0, p.mra.target - mra));
+                const double want = std::min(mra_contribution[ts], std::max(0.0, mra_target - mra));
                 mra_deposit = std::min(cash, want);
                 mra += mra_deposit;
                 cash -= mra_deposit;
                 break;
             }
             case WaterfallStep::LockupTest: {
-                const double lock_level = p.covenants.lockup_dscr;
+                const double lock_level = lockup_dscr;
+                bool failed = false;
                 if (!std::isnan(tested) && tested < lock_level) {
-                    lockup_failed = true;
+                    failed = true;
                     run.event(t, EventKind::LockupBreach, -1, 0.0, tested, lock_level);
                 }
-                if (!std::isnan(llcr) && p.covenants.min_llcr > 0.0 && llcr < p.covenants.min_llcr) {
-                    lockup_failed = true;
-                    run.event(t, EventKind::LockupBreach, -1, 0.0, llcr, p.covenants.min_llcr);
+                if (!std::isnan(llcr) && min_llcr > 0.0 && llcr < min_llcr) {
+                    failed = true;
+                    run.event(t, EventKind::LockupBreach, -1, 0.0, llcr, min_llcr);
                 }
-                if (!std::isnan(plcr) && p.covenants.min_plcr > 0.0 && plcr < p.covenants.min_plcr) {
-                    lockup_failed = true;
-                    run.event(t, EventKind::LockupBreach, -1, 0.0, plcr, p.covenants.min_plcr);
+                if (!std::isnan(plcr) && min_plcr > 0.0 && plcr < min_plcr) {
+                    failed = true;
+                    run.event(t, EventKind::LockupBreach, -1, 0.0, plcr, min_plcr);
                 }
-                if (!std::isnan(tested) && tested < p.covenants.default_dscr) {
+                if (!std::isnan(tested) && tested < default_dscr) {
                     dscr_default = true;
-                    run.event(t, EventKind::DscrDefault, -1, 0.0, tested, p.covenants.default_dscr);
+                    run.event(t, EventKind::DscrDefault, -1, 0.0, tested, default_dscr);
                 }
-                if (lockup_failed) {
+                if (failed) {
                     locked = true;
                     cure_count = 0;
                 } else if (locked) {
-                    if (++cure_count >= p.covenants.cure_periods) {
+                    if (++cure_count >= cure_periods) {
                         locked = false;
                         cure_count = 0;
                         run.event(t, EventKind::LockupReleased, -1, 0.0, tested, lock_level);
@@ -522,16 +689,17 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 break;
             }
             case WaterfallStep::CashSweep: {
-                if (!p.covenants.sweep_enabled || cash <= 0.0) break;
-                const bool active = p.covenants.sweep_trigger > 0.0
-                                        ? (!std::isnan(tested) && tested < p.covenants.sweep_trigger)
+                if (!sweep_enabled || cash <= 0.0) break;
+                const bool active = sweep_trigger > 0.0
+                                        ? (!std::isnan(tested) && tested < sweep_trigger)
                                         : locked;
-                const int k = p.covenants.sweep_tranche;
+                const int k = sweep_tranche;
                 if (!active || bal[k] <= 0.0) break;
-                sweep = std::min(p.covenants.sweep_share * cash, bal[k]);
+                sweep = std::min(sweep_share * cash, bal[k]);
                 bal[k] -= sweep;
                 cash -= sweep;
-                r.tranche_prepayment[p.at(k, t)] = sweep;
+                o_t_prepay[at(k, t)] = sweep;
+                prepay_total += sweep;
                 run.event(t, EventKind::CashSweep, k, sweep);
                 break;
             }
@@ -545,12 +713,13 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                     trapped = 0.0;
                     dsra = 0.0;
                     for (int q = 0; q < K; ++q) {
-                        const int k = p.rank_order[static_cast<std::size_t>(q)];
+                        const int k = rank_order[q];
                         const double pay = std::min(cash, bal[k]);
                         if (pay <= 0.0) continue;
                         bal[k] -= pay;
                         cash -= pay;
-                        r.tranche_prepayment[p.at(k, t)] += pay;
+                        o_t_prepay[at(k, t)] += pay;
+                        prepay_total += pay;
                     }
                     distributions = cash;
                     cash = 0.0;
@@ -574,58 +743,52 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
             distributions += cash;
             cash = 0.0;
         }
+        for (int k = 0; k < K; ++k) o_t_bal[at(k, t)] = bal[k];
         if (last) {
             for (int k = 0; k < K; ++k)
-                if (bal[k] > 1e-9 * std::max(1.0, p.tranches[static_cast<std::size_t>(k)].principal))
-                    run.event(t, EventKind::LossAtMaturity, k, bal[k]);
+                if (bal[k] > 1e-9 * std::max(1.0, tranches[k].principal)) run.event(t, EventKind::LossAtMaturity, k, bal[k]);
         }
 
-        double prepay_total = 0.0;
-        for (int k = 0; k < K; ++k) {
-            r.tranche_balance[p.at(k, t)] = bal[k];
-            prepay_total += r.tranche_prepayment[p.at(k, t)];
-        }
-        r.revenue[ts] = revenue;
-        r.opex[ts] = opex;
-        r.working_capital_change[ts] = dwc;
-        r.tax[ts] = tax;
-        r.maintenance_capex[ts] = maintenance;
-        r.mra_release[ts] = mra_release;
-        r.cfads[ts] = cfads;
-        r.senior_fees[ts] = fees_paid;
-        r.debt_service_due[ts] = ds_due;
-        r.debt_service_paid[ts] = interest_paid_total + principal_paid_total;
-        r.dscr[ts] = dscr;
-        r.ltm_dscr[ts] = ltm_dscr;
-        r.llcr[ts] = llcr;
-        r.plcr[ts] = plcr;
-        r.dsra_balance[ts] = dsra;
-        r.dsra_draw[ts] = dsra_draw;
-        r.dsra_deposit[ts] = dsra_deposit;
-        r.dsra_release[ts] = dsra_release;
-        r.dsra_interest[ts] = dsra_interest;
-        r.mra_balance[ts] = mra;
-        r.mra_deposit[ts] = mra_deposit;
-        r.lockup_balance[ts] = trapped;
-        r.lockup_deposit[ts] = trapped_deposit;
-        r.lockup_release[ts] = trapped_release;
-        r.lockup[ts] = locked ? 1 : 0;
-        r.event_of_default[ts] = (payment_default || dscr_default) ? 1 : 0;
-        r.dsra_drawn[ts] = dsra_draw > 0.0 ? 1 : 0;
-        r.sweep[ts] = sweep;
-        r.distributions[ts] = distributions;
-        r.equity_injection[ts] = injection;
-        r.equity_cash_flow[ts] = distributions - injection;
-        r.capex[ts] = 0.0;
-        r.debt_drawdown[ts] = 0.0;
-        r.equity_funding[ts] = 0.0;
-        r.interest_during_construction[ts] = 0.0;
+        o_revenue[ts] = revenue;
+        o_opex[ts] = opex;
+        o_dwc[ts] = dwc;
+        o_tax[ts] = tax;
+        o_maint[ts] = maintenance;
+        o_mra_release[ts] = mra_release;
+        o_cfads[ts] = cfads;
+        o_fees[ts] = fees_paid;
+        o_ds_due[ts] = ds_due;
+        o_ds_paid[ts] = interest_paid_total + principal_paid_total;
+        o_dscr[ts] = dscr;
+        o_ltm[ts] = ltm_dscr;
+        o_llcr[ts] = llcr;
+        o_plcr[ts] = plcr;
+        o_dsra_bal[ts] = dsra;
+        o_dsra_draw[ts] = dsra_draw;
+        o_dsra_dep[ts] = dsra_deposit;
+        o_dsra_rel[ts] = dsra_release;
+        o_dsra_int[ts] = dsra_interest;
+        o_mra_bal[ts] = mra;
+        o_mra_dep[ts] = mra_deposit;
+        o_lock_bal[ts] = trapped;
+        o_lock_dep[ts] = trapped_deposit;
+        o_lock_rel[ts] = trapped_release;
+        o_lockup[ts] = locked ? 1 : 0;
+        o_eod[ts] = (payment_default || dscr_default) ? 1 : 0;
+        o_dsra_drawn[ts] = dsra_draw > 0.0 ? 1 : 0;
+        o_sweep[ts] = sweep;
+        o_dist[ts] = distributions;
+        o_inject[ts] = injection;
+        o_equity_cf[ts] = distributions - injection;
+        o_capex[ts] = 0.0;
+        o_draw[ts] = 0.0;
+        o_equity[ts] = 0.0;
+        o_idc[ts] = 0.0;
         // mra_deposit is negative in the last period (the account released into the waterfall).
-        r.sources[ts] = revenue - dwc + injection + dsra_draw + dsra_release + mra_release + trapped_release +
+        o_sources[ts] = revenue - dwc + injection + dsra_draw + dsra_release + mra_release + trapped_release +
                         std::max(0.0, -mra_deposit);
-        r.uses[ts] = opex + tax + maintenance + fees_paid + interest_paid_total + principal_paid_total +
+        o_uses[ts] = opex + tax + maintenance + fees_paid + interest_paid_total + principal_paid_total +
                      prepay_total + dsra_deposit + std::max(0.0, mra_deposit) + trapped_deposit + distributions;
-        (void)ppy;
     }
 }
 

@@ -67,6 +67,10 @@ struct CompiledProject {
     // Per tranche [k * periods + t].
     std::vector<double> base_index;          ///< forward index rate (floating), 0 for fixed
     std::vector<double> scheduled_principal; ///< on the commitment, before prepayments
+    /// Per tranche, [k * (periods + 1) + t] = sum of scheduled principal before period t
+    /// (prefix sums for the O(1) DSRA target; set by compile()).
+    std::vector<double> cumulative_scheduled;
+    std::vector<double> inverse_accrual;     ///< per period, 1 / accrual
 
     // Scalars.
     double capex_total = 0.0;

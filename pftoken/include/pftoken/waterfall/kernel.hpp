@@ -22,6 +22,9 @@ struct WaterfallWorkspace {
     std::vector<double> interest_due;     ///< per tranche, this period
     std::vector<double> principal_due;    ///< per tranche, this period
     std::vector<double> unpaid;           ///< per tranche, scratch
+    std::vector<double> period_rate;      ///< per tranche [k * periods + t], all-in annual rate
+    std::vector<double> rate_prefix;      ///< [k * (periods + 1) + t] = sum_{j<t} rate_j tau_j
+    std::vector<double> weighted_prefix;  ///< [k * (periods + 1) + t] = sum_{j<t} cum_sched_j rate_j tau_j
     std::vector<double> coverage_cfads;   ///< per period, forecast CFADS for LLCR / PLCR tests
     std::vector<double> coverage_npv_debt;
     std::vector<double> coverage_npv_project;
