@@ -91,7 +91,7 @@ struct RangeOptOptions {
     std::size_t tickCount = 200;
     int gridStepSpacings = 0;
     double coverageSigmas = 3.0;
-    // Frontier
+    // Execution
     std::size_t threads = 0;             ///< worker threads for the sweep, 0 = hardware
     bool keepAllRanges = false;          ///< fill RangeOptResult::ranges (every range's metrics)
 
