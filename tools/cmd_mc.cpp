@@ -199,16 +199,17 @@ std::string text_summary(const ProjectMcSummary& s) {
                      e.price_per_token.standard_error, e.price_per_token_dist.percentiles[1],
                      e.price_per_token_dist.percentiles[7]);
     if (e.irr.count > 0)
-        o << fmt::format("\nEquity IRR: P5 {:.2%}  P50 {:.2%}  P95 {:.2%}  ({} of {} paths have an IRR)\n",
-                         e.irr.percentiles[1], e.irr.percentiles[4], e.irr.percentiles[7], e.irr.count, s.paths);
+        o << fmt::format("\nEquity IRR: P5 {:.2f}%  P50 {:.2f}%  P95 {:.2f}%  ({} of {} paths have an IRR)\n",
+                         100 * e.irr.percentiles[1], 100 * e.irr.percentiles[4], 100 * e.irr.percentiles[7],
+                         e.irr.count, s.paths);
     double worst_lockup = 0.0, worst_default = 0.0, worst_dsra = 0.0;
     for (std::size_t t = 0; t < s.per_period.time.size(); ++t) {
         worst_lockup = std::max(worst_lockup, s.per_period.prob_dscr_below_lockup[t]);
         worst_default = std::max(worst_default, s.per_period.prob_dscr_below_default[t]);
         worst_dsra = std::max(worst_dsra, s.per_period.prob_dsra_drawn[t]);
     }
-    o << fmt::format("Worst period: P(DSCR < lock-up) {:.2%}, P(DSCR < default) {:.2%}, P(DSRA drawn) {:.2%}\n",
-                     worst_lockup, worst_default, worst_dsra);
+    o << fmt::format("Worst period: P(DSCR < lock-up) {:.2f}%, P(DSCR < default) {:.2f}%, P(DSRA drawn) {:.2f}%\n",
+                     100 * worst_lockup, 100 * worst_default, 100 * worst_dsra);
     if (std::isfinite(s.tranches.empty() ? NAN : s.tranches[0].dv01)) {
         o << "\nSensitivities per token (CRN bump and revalue):\n";
         o << fmt::format("{:<8} {:>10} {:>10} {:>12} {:>12} {:>12}\n", "token", "DV01", "CS01", "+1% price",
