@@ -239,4 +239,9 @@ TEST(Curves, DateConversionRoundTrips) {
                                                              std::chrono::month{2}, std::chrono::day{30}});
               }),
               "date: not a valid calendar date");
+    EXPECT_EQ(error_of([] {
+                  (void)pp::to_ql_date(pftoken::CalendarDate{std::chrono::year{2200},
+                                                             std::chrono::month{1}, std::chrono::day{1}});
+              }),
+              "date: year must be in 1901..2199 (QuantLib range), got 2200");
 }

@@ -91,7 +91,7 @@ QuantLib::DayCounter to_day_counter(DayCount day_count) {
 QuantLib::Date to_ql_date(const CalendarDate& date) {
     PFT_REQUIRE(date.ok(), "date: not a valid calendar date");
     const int y = static_cast<int>(date.year());
-    PFT_REQUIRE(y > 1901 && y < 2199, "date: year must be in 1902..2198 (QuantLib range), got " << y);
+    PFT_REQUIRE(y >= 1901 && y <= 2199, "date: year must be in 1901..2199 (QuantLib range), got " << y);
     return {static_cast<QuantLib::Day>(static_cast<unsigned>(date.day())),
             static_cast<QuantLib::Month>(static_cast<unsigned>(date.month())),
             static_cast<QuantLib::Year>(y)};
