@@ -20,17 +20,18 @@ struct ValuationOptions {
     bool include_periods = true;
 };
 
-/// DCF metrics of one tranche token, discounted on the project discount curve plus the
-/// tranche's `spread` (the discount spread for fixed tranches, see docs/conventions.md).
+/// DCF metrics of one tranche token at COD (when the tranche is fully drawn), discounted on the
+/// project discount curve (reference date COD) plus the tranche's `spread` as a continuous
+/// z-spread (docs/conventions.md). Flows: interest, scheduled principal and prepayments paid.
 struct TrancheValuation {
     std::string name;
     std::string symbol;
     int rank = 1;
     double principal = 0.0;           ///< committed principal (after sizing)
-    double pv = 0.0;                  ///< PV at valuation date (financial close) of the tranche cash flows
+    double pv = 0.0;                  ///< PV at COD of the tranche's cash flows
     double price_per_token = 0.0;     ///< pv / token supply (NaN if no supply)
     double price_pct_of_par = 0.0;    ///< pv / principal * 100
-    double yield = 0.0;               ///< IRR of (-principal at draw dates, cash received), annual compounding at the period frequency
+    double yield = 0.0;               ///< yield at the market price if given, else at pv; compounded at the period frequency
     double macaulay_duration = 0.0;   ///< years, at the yield
     double modified_duration = 0.0;   ///< years
     double convexity = 0.0;           ///< years^2
@@ -41,12 +42,14 @@ struct TrancheValuation {
     double deferred_interest = 0.0;   ///< capitalised over the life
     double final_balance = 0.0;       ///< unpaid at the end of the grid (> 0 = loss)
     bool payment_default = false;
+    bool sized_by_model = false;
+    std::string sizing_report;        ///< pricing::SizingSummary::brief_report() when sized
 };
 
 struct EquityValuation {
     std::string symbol;
     double contribution = 0.0;        ///< equity paid in (construction / close + injections)
-    double npv = 0.0;                 ///< at cost_of_equity, valuation date financial close
+    double npv = 0.0;                 ///< of all equity flows at cost_of_equity (annual), at financial close
     double irr = std::numeric_limits<double>::quiet_NaN();
     double price_per_token = std::numeric_limits<double>::quiet_NaN();  ///< value per token at cost of equity
     double total_distributions = 0.0;
@@ -72,7 +75,8 @@ struct CovenantSummary {
 struct ValuationResult {
     std::string project;
     std::string currency;
-    CalendarDate valuation_date{};    ///< financial close
+    CalendarDate valuation_date{};    ///< financial close: equity NPV/IRR and project IRR
+    CalendarDate debt_valuation_date{};  ///< COD: tranche PV, yield, durations
     PeriodGrid grid;
     std::vector<TrancheValuation> tranches;  ///< input order
     EquityValuation equity;

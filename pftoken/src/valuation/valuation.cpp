@@ -1,0 +1,209 @@
+// Deterministic valuation: compile, run the kernel on neutral drivers, price by DCF.
+
+#include "pftoken/valuation/valuation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "pftoken/error.hpp"
+#include "pftoken/pricing/cashflow_metrics.hpp"
+#include "pftoken/pricing/coverage.hpp"
+#include "pftoken/pricing/curves.hpp"
+#include "pftoken/pricing/tranche_pricing.hpp"
+#include "pftoken/waterfall/compiled_project.hpp"
+#include "pftoken/waterfall/kernel.hpp"
+
+namespace pftoken {
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+}  // namespace
+
+ValuationResult value(const Project& project, const ValuationOptions& options) {
+    const CompiledProject cp = compile(project);
+    WaterfallWorkspace ws(cp);
+    run_waterfall(cp, PeriodDrivers{}, ws);
+    const WaterfallResults& r = ws.results;
+    const PeriodGrid& g = cp.grid;
+    const int n = cp.periods;
+    const int C = g.construction_periods;
+    const auto ops = static_cast<std::size_t>(g.operating_periods);
+
+    ValuationResult out;
+    out.project = cp.name;
+    out.currency = cp.currency;
+    out.valuation_date = g.financial_close;
+    out.debt_valuation_date = g.cod;
+    out.grid = g;
+    out.total_capex = cp.capex_total;
+    out.total_debt = cp.total_debt;
+
+    for (const auto& [name, price] : options.market_price_per_token) {
+        const bool known = std::any_of(cp.tranches.begin(), cp.tranches.end(),
+                                       [&](const CompiledTranche& t) { return t.name == name; });
+        if (!known) throw InputError("market_price_per_token." + name, "unknown tranche '" + name + "'");
+    }
+
+    // Debt: discount curve with reference date COD, sampled on the operating payment dates.
+    const QuantLib::Date cod = pricing::to_ql_date(g.cod);
+    const auto curve = pricing::build_curve(project.market.discount, cod, g.day_count, {}, "market.discount");
+    std::vector<CalendarDate> pay_dates(g.end.begin() + C, g.end.end());
+    std::vector<QuantLib::Date> ql_dates;
+    ql_dates.reserve(ops);
+    for (const CalendarDate& d : pay_dates) ql_dates.push_back(pricing::to_ql_date(d));
+    const pricing::DiscountGrid dfs = pricing::sample_curve(*curve, pay_dates);
+    const std::vector<double> yield_times = pricing::flow_times(ql_dates, cod, g.day_count);
+    pricing::YieldConvention convention;
+    convention.compounding = pricing::Compounding::Compounded;
+    convention.frequency = g.periods_per_year;
+
+    std::vector<double> interest(ops), principal(ops);
+    for (int k = 0; k < cp.tranche_count; ++k) {
+        const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
+        TrancheValuation tv;
+        tv.name = tr.name;
+        tv.symbol = tr.token.symbol;
+        tv.rank = tr.rank;
+        tv.principal = tr.principal;
+        tv.sized_by_model = tr.sized_by_model;
+        tv.sizing_report = tr.sizing_message;
+        for (std::size_t i = 0; i < ops; ++i) {
+            const int t = C + static_cast<int>(i);
+            interest[i] = r.at(r.tranche_interest_paid, k, t);
+            principal[i] = r.at(r.tranche_principal_paid, k, t) + r.at(r.tranche_prepayment, k, t);
+            tv.total_interest += interest[i];
+            tv.total_principal += principal[i];
+            tv.deferred_interest += r.at(r.tranche_deferred, k, t);
+        }
+        tv.final_balance = r.at(r.tranche_balance, k, n - 1);
+        for (int e = 0; e < r.event_count; ++e)
+            if (r.events[static_cast<std::size_t>(e)].kind == EventKind::PaymentDefault &&
+                r.events[static_cast<std::size_t>(e)].tranche == k)
+                tv.payment_default = true;
+        const double outstanding = C > 0 ? r.at(r.tranche_balance, k, C - 1) : tr.principal;
+        if (!(outstanding > 0.0)) {
+            tv.pv = tv.price_per_token = tv.price_pct_of_par = tv.yield = kNaN;
+            tv.macaulay_duration = tv.modified_duration = tv.convexity = tv.wal = kNaN;
+            out.tranches.push_back(tv);
+            continue;
+        }
+        pricing::TranchePricingInputs in;
+        in.field = "tranches[" + std::to_string(k) + "]";
+        in.interest = interest;
+        in.principal = principal;
+        in.yield_times = yield_times;
+        in.curve_times = dfs.times;
+        in.discount_factors = dfs.discount_factors;
+        in.spread = tr.discount_spread;
+        in.outstanding = outstanding;
+        in.token = tr.token;
+        in.yield_convention = convention;
+        if (!(in.token.supply > 0.0)) {  // no token class given: one token per unit of principal
+            in.token.supply = outstanding;
+            in.token.face_per_token = 1.0;
+        }
+        if (const auto it = options.market_price_per_token.find(tr.name); it != options.market_price_per_token.end())
+            in.market_price_per_token = it->second;
+        const pricing::TrancheMetrics m = pricing::price_tranche(in);
+        tv.pv = m.pv;
+        tv.price_per_token = m.price_per_token;
+        tv.price_pct_of_par = m.price_pct_face;
+        tv.yield = m.yield;
+        tv.macaulay_duration = m.macaulay_duration;
+        tv.modified_duration = m.modified_duration;
+        tv.convexity = m.convexity;
+        tv.wal = m.wal;
+        if (m.z_spread) tv.z_spread = *m.z_spread;
+        out.tranches.push_back(tv);
+    }
+
+    // Equity and project flows at Act/365F times from financial close (annual compounding).
+    std::vector<double> times, equity_flows, project_flows;
+    times.reserve(static_cast<std::size_t>(n) + 1);
+    times.push_back(0.0);
+    equity_flows.push_back(-r.close_equity);
+    project_flows.push_back(-r.close_capex);
+    double contribution = r.close_equity;
+    double distributions = 0.0;
+    for (int t = 0; t < n; ++t) {
+        const auto ts = static_cast<std::size_t>(t);
+        times.push_back(g.time_from_close[ts]);
+        equity_flows.push_back(r.equity_cash_flow[ts]);
+        project_flows.push_back(r.cfads[ts] - r.capex[ts]);
+        contribution += r.equity_funding[ts] + r.equity_injection[ts];
+        distributions += r.distributions[ts];
+    }
+    out.equity.symbol = project.equity.token.symbol;
+    out.equity.contribution = contribution;
+    out.equity.total_distributions = distributions;
+    const pricing::YieldConvention annual;  // annual compounding
+    out.equity.npv = pricing::pv_at_yield(equity_flows, times, project.equity.cost_of_equity, annual);
+    const pricing::IrrResult equity_irr = pricing::irr(equity_flows, times, annual, {}, "equity.irr");
+    if (equity_irr.found) out.equity.irr = equity_irr.rate;
+    if (project.equity.token.supply > 0.0) {
+        std::vector<double> receipts(equity_flows.size());
+        for (std::size_t i = 0; i < receipts.size(); ++i) receipts[i] = std::max(0.0, equity_flows[i]);
+        out.equity.price_per_token =
+            pricing::pv_at_yield(receipts, times, project.equity.cost_of_equity, annual) / project.equity.token.supply;
+    }
+    const pricing::IrrResult project_irr = pricing::irr(project_flows, times, annual, {}, "project.irr");
+    if (project_irr.found) out.project_irr = project_irr.rate;
+    out.gearing = cp.total_debt + contribution > 0.0 ? cp.total_debt / (cp.total_debt + contribution) : 0.0;
+
+    // Coverage: DSCR statistics, ex-post LLCR / PLCR on realised CFADS (operating periods).
+    std::vector<double> cfads(ops), ds(ops), accrual(ops), rate(ops), opening(ops), llcr(ops), plcr(ops);
+    for (std::size_t i = 0; i < ops; ++i) {
+        const std::size_t t = static_cast<std::size_t>(C) + i;
+        cfads[i] = r.cfads[t];
+        ds[i] = r.debt_service_due[t];
+        accrual[i] = g.accrual[t];
+        rate[i] = cp.covenant_discount_rate[t];
+        double debt = 0.0;
+        for (int k = 0; k < cp.tranche_count; ++k)
+            debt += t == 0 ? cp.tranches[static_cast<std::size_t>(k)].principal
+                           : r.at(r.tranche_balance, k, static_cast<int>(t) - 1);
+        opening[i] = debt;
+    }
+    CovenantSummary& cs = out.covenants;
+    const pricing::DscrStats stats = pricing::dscr_stats(cfads, ds);
+    if (stats.periods > 0) {
+        cs.min_dscr = stats.min;
+        cs.min_dscr_period = C + static_cast<int>(stats.min_period);
+        cs.min_dscr_date = g.end[static_cast<std::size_t>(cs.min_dscr_period)];
+        cs.average_dscr = stats.average;
+    }
+    pricing::coverage_ratios({cfads, accrual, rate, opening}, llcr, plcr);
+    out.llcr.assign(static_cast<std::size_t>(n), kNaN);
+    out.plcr.assign(static_cast<std::size_t>(n), kNaN);
+    for (std::size_t i = 0; i < ops; ++i) {
+        out.llcr[static_cast<std::size_t>(C) + i] = llcr[i];
+        out.plcr[static_cast<std::size_t>(C) + i] = plcr[i];
+        if (!std::isnan(llcr[i]) && (std::isnan(cs.min_llcr) || llcr[i] < cs.min_llcr)) cs.min_llcr = llcr[i];
+    }
+    if (ops > 0) {
+        cs.llcr_at_cod = llcr[0];
+        cs.plcr_at_cod = plcr[0];
+    }
+    for (int t = C; t < n; ++t) {
+        const auto ts = static_cast<std::size_t>(t);
+        if (!std::isnan(r.ltm_dscr[ts]) && (std::isnan(cs.min_ltm_dscr) || r.ltm_dscr[ts] < cs.min_ltm_dscr))
+            cs.min_ltm_dscr = r.ltm_dscr[ts];
+        cs.lockup_periods += r.lockup[ts];
+        cs.default_periods += r.event_of_default[ts];
+        cs.dsra_draw_periods += r.dsra_drawn[ts];
+        cs.total_swept += r.sweep[ts];
+    }
+    out.events.assign(r.events.begin(), r.events.begin() + r.event_count);
+    if (options.include_periods) {
+        out.periods = std::move(ws.results);
+        out.periods.events.resize(static_cast<std::size_t>(out.periods.event_count));
+    } else {
+        out.periods.periods = n;
+        out.periods.tranches = cp.tranche_count;
+    }
+    return out;
+}
+
+}  // namespace pftoken
