@@ -538,22 +538,30 @@ RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
     const double* terminal = s.terminalPrice.data();
     const double* sqrtT = s.terminalSqrt.data();
     const double* invSqrtT = s.terminalInvSqrt.data();
-    double* out = outcomes.data();
-    for (std::size_t p = 0; p < n; ++p) {
-        const double sc = std::min(std::max(sqrtT[p], sqrtLower), sqrtUpper);
-        const double isc = std::min(std::max(invSqrtT[p], invUpper), invLower);
-        out[p] = terminal[p] * (liq * isc + priceCoeff) + (liq * sc + constant);
-    }
-    r.expectedIl = sum4(outcomes) / static_cast<double>(n);
-
     const double* occLow = s.row(s.occupancyPrefix, i + 1);
     const double* occHigh = s.row(s.occupancyPrefix, j + 1);
     const double* down = s.row(s.downCrossings, i);
     const double* up = s.row(s.upCrossings, j);
     const double rebal = k.rebalanceCost;
-    for (std::size_t p = 0; p < n; ++p) {
-        out[p] += feePerInRangeStep * (occHigh[p] - occLow[p]) - rebal * (down[p] + up[p]);
+    double* out = outcomes.data();
+    // One pass: the path's P&L, and the terminal term summed with the grouping of sum4.
+    const auto pathPnl = [&](std::size_t p, double& terminalSum) {
+        const double sc = std::min(std::max(sqrtT[p], sqrtLower), sqrtUpper);
+        const double isc = std::min(std::max(invSqrtT[p], invUpper), invLower);
+        const double vsHold = terminal[p] * (liq * isc + priceCoeff) + (liq * sc + constant);
+        out[p] = vsHold + (feePerInRangeStep * (occHigh[p] - occLow[p]) - rebal * (down[p] + up[p]));
+        terminalSum += vsHold;
+    };
+    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
+    std::size_t p = 0;
+    for (; p + 4 <= n; p += 4) {
+        pathPnl(p, a0);
+        pathPnl(p + 1, a1);
+        pathPnl(p + 2, a2);
+        pathPnl(p + 3, a3);
     }
+    for (; p < n; ++p) pathPnl(p, a0);
+    r.expectedIl = ((a0 + a1) + (a2 + a3)) / static_cast<double>(n);
     r.expectedPnl = r.expectedFees - r.expectedRebalanceCost + r.expectedIl;
     r.timeInRange = inRangeSteps;  // scaled to a fraction by the caller
     r.cvar = fastCvarOfLosses(outcomes, k.alpha, scratch);
