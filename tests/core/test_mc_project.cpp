@@ -9,6 +9,7 @@
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/pricing/curves.hpp"
+#include "pftoken/valuation/valuation.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 
@@ -62,8 +63,9 @@ double black_put(double forward, double strike, double s) {
 }  // namespace
 
 // With every volatility at zero each path is the base case, so the Monte Carlo reproduces the
-// deterministic kernel run exactly: same PVs, zero standard error, PD 0 or 1.
-TEST(McProject, ZeroVolatilityEqualsDeterministicRun) {
+// deterministic valuation pftoken::value() exactly: same PVs and prices (bit for bit), zero
+// standard errors, PDs 0 or 1 according to the base run's event log.
+TEST(McProject, ZeroVolatilityEqualsDeterministicValuation) {
     const Project project = solar();
     StochasticSpec spec;
     spec.merchant_price.enabled = true;
@@ -76,45 +78,30 @@ TEST(McProject, ZeroVolatilityEqualsDeterministicRun) {
     opt.mc.paths = 16;
     opt.mc.threads = 2;
     const auto mc = run_project_mc(project, spec, opt);
+    const ValuationResult det = value(project);
 
-    // Deterministic reference: neutral drivers through the same kernel, discounted on the curve
-    // plus each tranche's spread.
-    const CompiledProject cp = compile(project);
-    WaterfallWorkspace ws(cp);
-    run_waterfall(cp, PeriodDrivers{}, ws);
-    const auto curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.financial_close),
-                                            project.timeline.day_count, {}, "market.discount");
-    const auto grid = pricing::sample_curve(*curve, cp.grid.end);
-    ASSERT_EQ(mc.tranches.size(), static_cast<std::size_t>(cp.tranche_count));
-    for (int k = 0; k < cp.tranche_count; ++k) {
-        double pv = 0.0;
-        for (int t = 0; t < cp.periods; ++t) {
-            const auto i = cp.at(k, t);
-            const auto ts = static_cast<std::size_t>(t);
-            const double df = grid.discount_factors[ts] *
-                              std::exp(-cp.tranches[static_cast<std::size_t>(k)].discount_spread * grid.times[ts]);
-            pv += (ws.results.tranche_interest_paid[i] + ws.results.tranche_principal_paid[i] +
-                   ws.results.tranche_prepayment[i]) *
-                  df;
-        }
-        const auto& t = mc.tranches[static_cast<std::size_t>(k)];
-        EXPECT_EQ(t.pv.estimate.mean, pv) << t.name << " diff " << (t.pv.estimate.mean - pv);
-        EXPECT_EQ(t.pd_payment.standard_error, 0.0) << t.name;
-        // A zero-vol path misses a payment exactly when the base run's event log has a payment
-        // default or a deferral of this tranche.
-        bool missed = false;
-        for (int e = 0; e < ws.results.event_count; ++e) {
-            const Event& ev = ws.results.events[static_cast<std::size_t>(e)];
-            missed |= ev.tranche == k && (ev.kind == EventKind::PaymentDefault || ev.kind == EventKind::InterestDeferred ||
-                                          ev.kind == EventKind::PrincipalDeferred);
-        }
-        EXPECT_EQ(t.pd_payment.mean, missed ? 1.0 : 0.0) << t.name;
-        EXPECT_EQ(t.pd_principal.mean, 0.0) << t.name;
+    ASSERT_EQ(mc.tranches.size(), det.tranches.size());
+    for (std::size_t k = 0; k < det.tranches.size(); ++k) {
+        const auto& t = mc.tranches[k];
+        const auto& d = det.tranches[k];
+        EXPECT_EQ(t.pv.estimate.mean, d.pv) << t.name << " diff " << (t.pv.estimate.mean - d.pv);
+        EXPECT_EQ(t.price_per_token.mean, d.price_per_token) << t.name;
         EXPECT_EQ(t.pv.estimate.standard_error, 0.0) << t.name;
-        EXPECT_EQ(t.promised_pv, pv) << t.name;
+        EXPECT_EQ(t.promised_pv, d.pv) << t.name;
         EXPECT_EQ(t.pv.percentiles.front(), t.pv.percentiles.back()) << t.name;
+        bool missed = false;
+        for (const Event& ev : det.events)
+            missed |= ev.tranche == static_cast<int>(k) &&
+                      (ev.kind == EventKind::PaymentDefault || ev.kind == EventKind::InterestDeferred ||
+                       ev.kind == EventKind::PrincipalDeferred);
+        EXPECT_EQ(t.pd_payment.mean, missed ? 1.0 : 0.0) << t.name;
+        EXPECT_EQ(t.pd_principal.mean, d.final_balance > 1e-9 * d.principal ? 1.0 : 0.0) << t.name;
     }
+    EXPECT_EQ(mc.equity.npv.estimate.mean, det.equity.npv);
     EXPECT_EQ(mc.equity.npv.estimate.standard_error, 0.0);
+    EXPECT_EQ(mc.equity.price_per_token.mean, det.equity.price_per_token);
+    // IRR: a different root search on the same flows (Newton + TOMS 748 vs pricing::irr).
+    EXPECT_NEAR(mc.equity.irr.percentiles[4], det.equity.irr, 1e-10);
 }
 
 // Merton (1974) / Black-Scholes: CFADS_T = R0 M_T lognormal with log-sd s, debt service due

@@ -25,8 +25,11 @@ enum TrancheScalar : std::size_t { kPv = 0, kPvCs = 1, kPvRiskFree = 2, kPayDefa
 /// Everything fixed for a run: compiled project, discount factors, the factor model.
 struct Setup {
     CompiledProject project;
-    std::vector<double> curve_df;        // risk-free DF at each period end
-    std::vector<double> curve_time;      // curve year fraction of each period end
+    // Debt is valued at COD on the discount curve referenced at COD, over the operating
+    // periods, exactly as pftoken::value() does (construction periods carry DF 0).
+    std::vector<double> curve_df;        // risk-free DF at each period end (from COD)
+    std::vector<double> curve_time;      // curve year fraction of each period end (from COD)
+    int first_operating = 0;
     std::vector<double> tranche_df;      // [k * n + t]: curve DF x exp(-spread t)
     std::vector<double> tranche_df_cs;   // spread + 1bp
     std::vector<double> equity_df;       // (1 + cost of equity)^-t
@@ -46,19 +49,28 @@ Setup make_setup(const Project& project, const StochasticSpec& spec, const Proje
     const CompiledProject& cp = s.project;
     const auto n = static_cast<std::size_t>(cp.periods);
     const QuantLib::Date close = pricing::to_ql_date(cp.grid.financial_close);
+    // The factor model (Hull-White fit) lives on the curve referenced at financial close.
     const auto curve = pricing::build_curve(project.market.discount, close, project.timeline.day_count, {},
                                             "market.discount");
-    const auto grid = pricing::sample_curve(*curve, cp.grid.end);
-    s.curve_df = grid.discount_factors;
-    s.curve_time = grid.times;
-    s.tranche_df.resize(n * static_cast<std::size_t>(cp.tranche_count));
-    s.tranche_df_cs.resize(s.tranche_df.size());
+    const auto cod_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.cod),
+                                                cp.grid.day_count, {}, "market.discount");
+    const auto c = static_cast<std::size_t>(cp.grid.first_operating());
+    s.first_operating = cp.grid.first_operating();
+    const std::vector<CalendarDate> pay_dates(cp.grid.end.begin() + static_cast<std::ptrdiff_t>(c), cp.grid.end.end());
+    const auto grid = pricing::sample_curve(*cod_curve, pay_dates);
+    s.curve_df.assign(n, 0.0);
+    s.curve_time.assign(n, 0.0);
+    for (std::size_t t = c; t < n; ++t) {
+        s.curve_df[t] = grid.discount_factors[t - c];
+        s.curve_time[t] = grid.times[t - c];
+    }
+    s.tranche_df.assign(n * static_cast<std::size_t>(cp.tranche_count), 0.0);
+    s.tranche_df_cs.assign(s.tranche_df.size(), 0.0);
     for (int k = 0; k < cp.tranche_count; ++k) {
         const double spread = cp.tranches[static_cast<std::size_t>(k)].discount_spread;
-        for (std::size_t t = 0; t < n; ++t) {
-            s.tranche_df[cp.at(k, static_cast<int>(t))] = grid.discount_factors[t] * std::exp(-spread * grid.times[t]);
-            s.tranche_df_cs[cp.at(k, static_cast<int>(t))] =
-                grid.discount_factors[t] * std::exp(-(spread + 1e-4) * grid.times[t]);
+        for (std::size_t t = c; t < n; ++t) {
+            s.tranche_df[cp.at(k, static_cast<int>(t))] = s.curve_df[t] * std::exp(-spread * s.curve_time[t]);
+            s.tranche_df_cs[cp.at(k, static_cast<int>(t))] = s.curve_df[t] * std::exp(-(spread + 1e-4) * s.curve_time[t]);
         }
     }
     s.times = cp.grid.time_from_close;
@@ -146,7 +158,7 @@ class ProjectEvaluator : public PathEvaluator {
     ProjectEvaluator(const Setup& s, Bumps bumps, bool irr, bool tallies)
         : s_(s), bumps_(bumps), irr_(irr), tallies_(tallies) {}
     [[nodiscard]] std::size_t scalar_count() const override {
-        return kTrancheScalars * static_cast<std::size_t>(s_.project.tranche_count) + 2;
+        return kTrancheScalars * static_cast<std::size_t>(s_.project.tranche_count) + 3;
     }
     [[nodiscard]] std::unique_ptr<EvaluatorState> make_state() const override {
         return std::make_unique<ProjectState>(s_);
@@ -168,23 +180,26 @@ class ProjectEvaluator : public PathEvaluator {
         run_waterfall(cp, d, st.workspace);
         const WaterfallResults& r = st.workspace.results;
         const double* ratio = s_.pathwise ? f.discount_ratio.data() : nullptr;
+        const auto c = static_cast<std::size_t>(s_.first_operating);
+        // Path discount relative to COD (the debt valuation date).
+        const double ratio_at_cod = ratio && c > 0 ? ratio[c - 1] : 1.0;
 
         for (int k = 0; k < cp.tranche_count; ++k) {
             const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
             const double tol = 1e-9 * std::max(1.0, tr.principal);
             double pv = 0.0, pv_cs = 0.0, pv_rf = 0.0;
             bool unpaid = false;
-            for (std::size_t t = 0; t < n; ++t) {
+            for (std::size_t t = c; t < n; ++t) {
                 const std::size_t i = cp.at(k, static_cast<int>(t));
-                const double cash = r.tranche_interest_paid[i] + r.tranche_principal_paid[i] + r.tranche_prepayment[i];
-                const double q = ratio ? ratio[t] : 1.0;
+                // Same association as pftoken::value(): interest + (principal + prepayment).
+                const double cash = r.tranche_interest_paid[i] + (r.tranche_principal_paid[i] + r.tranche_prepayment[i]);
+                const double q = ratio ? ratio[t] / ratio_at_cod : 1.0;
                 pv += cash * s_.tranche_df[i] * q;
                 pv_cs += cash * s_.tranche_df_cs[i] * q;
                 pv_rf += cash * s_.curve_df[t] * q;
                 // Construction-period interest is capitalised by design, not a missed payment.
-                unpaid |= cp.grid.operating[t] != 0 &&
-                          (r.tranche_interest_paid[i] + tol < r.tranche_interest_due[i] ||
-                           r.tranche_principal_paid[i] + tol < r.tranche_principal_due[i]);
+                unpaid |= r.tranche_interest_paid[i] + tol < r.tranche_interest_due[i] ||
+                          r.tranche_principal_paid[i] + tol < r.tranche_principal_due[i];
             }
             const double final_balance = r.tranche_balance[cp.at(k, cp.periods - 1)];
             double* o = &out[static_cast<std::size_t>(k) * kTrancheScalars];
@@ -196,17 +211,21 @@ class ProjectEvaluator : public PathEvaluator {
             o[kLossFraction] = tr.principal > 0 ? std::max(0.0, final_balance) / tr.principal : 0.0;
         }
         // Equity: contributions at close (no construction) and every period's equity cash flow.
-        double npv = -r.close_equity;
+        // Same order and discount factors as pftoken::value(): flow at close first.
+        double npv = 0.0 + -r.close_equity * 1.0;
+        double receipts = 0.0 + std::max(0.0, -r.close_equity) * 1.0;
         st.equity_flows[0] = -r.close_equity;
         st.equity_times[0] = 0.0;
         for (std::size_t t = 0; t < n; ++t) {
             npv += r.equity_cash_flow[t] * s_.equity_df[t];
+            receipts += std::max(0.0, r.equity_cash_flow[t]) * s_.equity_df[t];
             st.equity_flows[t + 1] = r.equity_cash_flow[t];
             st.equity_times[t + 1] = s_.times[t];
         }
         const std::size_t e = kTrancheScalars * static_cast<std::size_t>(cp.tranche_count);
         out[e] = npv;
         out[e + 1] = irr_ ? equity_irr(st.equity_flows, st.equity_times, s_.base_irr_guess) : kNaN;
+        out[e + 2] = receipts;
 
         if (!tallies_) return;
         const double lock = cp.covenants.lockup_dscr, dflt = cp.covenants.default_dscr;
@@ -266,23 +285,26 @@ double mean_of(const PathRun& run, std::size_t j) {
     return run.paths ? s / static_cast<double>(run.paths) : kNaN;
 }
 
-Estimate scaled(Estimate e, double factor) {
-    e.mean *= factor;
-    e.standard_error *= std::abs(factor);
-    e.ci_low *= factor;
-    e.ci_high *= factor;
-    if (e.ci_low > e.ci_high) std::swap(e.ci_low, e.ci_high);
+// Per-token figures divide by the supply (as pftoken::value does, so zero-vol results match
+// bit for bit); NaN without a positive supply.
+Estimate per_token(Estimate e, double supply) {
+    const double s = supply > 0 ? supply : kNaN;
+    e.mean /= s;
+    e.standard_error /= s;
+    e.ci_low /= s;
+    e.ci_high /= s;
     return e;
 }
 
-Distribution scaled(Distribution d, double factor) {
-    d.estimate = scaled(d.estimate, factor);
-    d.stdev *= std::abs(factor);
-    for (double& p : d.percentiles) p *= factor;
-    d.var95 *= factor;
-    d.var99 *= factor;
-    d.cvar95 *= factor;
-    d.cvar99 *= factor;
+Distribution per_token(Distribution d, double supply) {
+    const double s = supply > 0 ? supply : kNaN;
+    d.estimate = per_token(d.estimate, supply);
+    d.stdev /= s;
+    for (double& p : d.percentiles) p /= s;
+    d.var95 /= s;
+    d.var99 /= s;
+    d.cvar95 /= s;
+    d.cvar99 /= s;
     return d;
 }
 
@@ -324,7 +346,7 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
         for (std::size_t k = 0; k < nk; ++k)
             for (std::size_t t = 0; t < n; ++t) {
                 const std::size_t i = cp.at(static_cast<int>(k), static_cast<int>(t));
-                promised_flows[k][t] = r.tranche_interest_paid[i] + r.tranche_principal_paid[i] + r.tranche_prepayment[i];
+                promised_flows[k][t] = r.tranche_interest_paid[i] + (r.tranche_principal_paid[i] + r.tranche_prepayment[i]);
                 promised_pv[k] += promised_flows[k][t] * setup.tranche_df[i];
             }
         std::vector<double> flows{-r.close_equity}, times{0.0};
@@ -360,9 +382,8 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
         t.supply = tr.token.supply;
         const std::size_t base = k * kTrancheScalars;
         t.pv = distribution(run, base + kPv, model, scratch);
-        const double per_token = t.supply > 0 ? 1.0 / t.supply : kNaN;
-        t.price_per_token = scaled(t.pv.estimate, per_token);
-        t.price_per_token_dist = scaled(t.pv, per_token);
+        t.price_per_token = per_token(t.pv.estimate, t.supply);
+        t.price_per_token_dist = per_token(t.pv, t.supply);
         t.pd_payment = estimate(run, base + kPayDefault, model);
         t.pd_principal = estimate(run, base + kPrincipalLoss, model);
         t.expected_loss = estimate(run, base + kLossFraction, model);
@@ -388,16 +409,18 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
                 t.fair_spread = 0.5 * (root.first + root.second);
             }
         }
-        t.cs01 = (mean_of(run, base + kPv) - mean_of(run, base + kPvCs)) * per_token;
+        t.cs01 = (mean_of(run, base + kPv) - mean_of(run, base + kPvCs)) / t.supply;
         out.tranches.push_back(std::move(t));
     }
     const std::size_t e = nk * kTrancheScalars;
     out.equity.symbol = project.equity.token.symbol;
     out.equity.supply = project.equity.token.supply;
     out.equity.npv = distribution(run, e, model, scratch);
-    const double eq_per_token = out.equity.supply > 0 ? 1.0 / out.equity.supply : kNaN;
-    out.equity.price_per_token = scaled(out.equity.npv.estimate, eq_per_token);
-    out.equity.price_per_token_dist = scaled(out.equity.npv, eq_per_token);
+    const double eq_supply = out.equity.supply > 0 ? out.equity.supply : kNaN;
+    // Value per token = PV of the distributions at the cost of equity / supply (as pftoken value).
+    const Distribution receipts = distribution(run, e + 2, model, scratch);
+    out.equity.price_per_token = per_token(receipts.estimate, eq_supply);
+    out.equity.price_per_token_dist = per_token(receipts, eq_supply);
     out.equity.irr = distribution(run, e + 1, model, scratch);
 
     // Per-period covenant statistics.
@@ -435,17 +458,16 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
             auto& t = out.tranches[k];
             const std::size_t j = k * kTrancheScalars + kPv;
             const double base = mean_of(run, j);
-            const double per_token = t.supply > 0 ? 1.0 / t.supply : kNaN;
-            t.dv01 = (base - mean_of(curve, j)) * per_token;
-            t.price_delta = (mean_of(price, j) - base) * per_token;
-            t.volume_delta = (mean_of(volume, j) - base) * per_token;
-            t.opex_delta = (mean_of(opex, j) - base) * per_token;
+            t.dv01 = (base - mean_of(curve, j)) / t.supply;
+            t.price_delta = (mean_of(price, j) - base) / t.supply;
+            t.volume_delta = (mean_of(volume, j) - base) / t.supply;
+            t.opex_delta = (mean_of(opex, j) - base) / t.supply;
         }
-        const double base = mean_of(run, e);
-        out.equity.dv01 = (base - mean_of(curve, e)) * eq_per_token;
-        out.equity.price_delta = (mean_of(price, e) - base) * eq_per_token;
-        out.equity.volume_delta = (mean_of(volume, e) - base) * eq_per_token;
-        out.equity.opex_delta = (mean_of(opex, e) - base) * eq_per_token;
+        const double base = mean_of(run, e + 2);
+        out.equity.dv01 = (base - mean_of(curve, e + 2)) / eq_supply;
+        out.equity.price_delta = (mean_of(price, e + 2) - base) / eq_supply;
+        out.equity.volume_delta = (mean_of(volume, e + 2) - base) / eq_supply;
+        out.equity.opex_delta = (mean_of(opex, e + 2) - base) / eq_supply;
         out.sensitivity_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     }

@@ -34,7 +34,7 @@ struct TrancheMc {
     std::string symbol;
     double principal = 0.0;
     double supply = 0.0;
-    Distribution pv;                    ///< PV of realised receipts (curve + discount spread)
+    Distribution pv;                    ///< PV at COD of realised receipts (curve + discount spread), as pftoken::value
     Estimate price_per_token;           ///< pv / supply
     Distribution price_per_token_dist;  ///< percentiles / VaR / CVaR per token
     Estimate pd_payment;                ///< P(any scheduled interest or principal unpaid when due)
@@ -55,8 +55,8 @@ struct TrancheMc {
 struct EquityMc {
     std::string symbol;
     double supply = 0.0;
-    Distribution npv;                   ///< at cost of equity, incl. contributions
-    Estimate price_per_token;
+    Distribution npv;                   ///< at cost of equity from financial close, incl. contributions
+    Estimate price_per_token;           ///< PV of distributions at cost of equity / supply (as pftoken::value)
     Distribution price_per_token_dist;
     Distribution irr;                   ///< paths without an IRR are excluded (count says how many used)
     double dv01 = kNaN, price_delta = kNaN, volume_delta = kNaN, opex_delta = kNaN;
