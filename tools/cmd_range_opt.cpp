@@ -46,7 +46,8 @@ int runRangeOpt(const RangeOptArgs& args) {
     namespace fs = std::filesystem;
     std::error_code ec;
     fs::create_directories(args.outDir, ec);
-    if (ec) throw InputError("--out", "cannot create directory '" + args.outDir + "': " + ec.message());
+    if (ec)
+        throw InputError("--out", "cannot create directory '" + args.outDir + "': " + ec.message());
     // Write to temporary names first and rename at the end: either every file appears or none.
     std::vector<fs::path> temporaries;
     for (const auto& [name, text] : outputs) {

@@ -161,8 +161,8 @@ PricePaths simulateGbmPaths(const GbmScenario& scenario, unsigned threads) {
     const double logDrift = (scenario.drift - 0.5 * scenario.volatility * scenario.volatility) * dt;
     const double logVol = scenario.volatility * std::sqrt(dt);
     const double logS0 = std::log(scenario.initialPrice);
-    const unsigned workers = std::max(1U, std::min(resolveThreads(threads),
-                                                   static_cast<unsigned>(out.pathCount)));
+    const unsigned workers =
+        std::max(1U, std::min(resolveThreads(threads), static_cast<unsigned>(out.pathCount)));
     std::atomic<std::size_t> next{0};
     constexpr std::size_t kChunk = 64;
     runWorkers(workers, [&](unsigned) {
@@ -200,12 +200,17 @@ double realisedVolatility(const PricePaths& paths) {
 
 int tickSpacingForFeeTier(int feeTier, const std::string& field) {
     switch (feeTier) {
-        case 500: return 10;
-        case 3000: return 60;
-        case 10000: return 200;
-        default: break;
+        case 500:
+            return 10;
+        case 3000:
+            return 60;
+        case 10000:
+            return 200;
+        default:
+            break;
     }
-    throw InputError(field, "must be one of 500, 3000, 10000 (pips), got " + std::to_string(feeTier));
+    throw InputError(field,
+                     "must be one of 500, 3000, 10000 (pips), got " + std::to_string(feeTier));
 }
 
 double priceAtTick(int tick) noexcept {
@@ -342,18 +347,18 @@ namespace {
 /// Cells: c = #{k : B_k <= P} in 0..G, so cell c holds prices in [B_{c-1}, B_c). A range of grid
 /// ticks [t_i, t_j) (i < j) holds P exactly when c is in [i + 1, j].
 struct GridStatistics {
-    std::size_t tickCount = 0;                  ///< G
-    std::size_t pathCount = 0;                  ///< N
-    std::vector<double> occupancyPrefix;        ///< (G + 2) x N: steps with cell < m
-    std::vector<double> downCrossings;          ///< G x N: steps with P_t >= B_k > P_{t+1}
-    std::vector<double> upCrossings;            ///< G x N: steps with P_t < B_k <= P_{t+1}
-    std::vector<double> terminalPrice;          ///< N
-    std::vector<double> terminalSqrt;           ///< N
-    std::vector<double> terminalInvSqrt;        ///< N
-    std::vector<double> meanOccupancyPrefix;    ///< G + 2
-    std::vector<DoubleDouble> meanSqrtPrefix;   ///< G + 2: sum over cells < m of E[sum sqrt P]
-    std::vector<double> meanDown;               ///< G
-    std::vector<double> meanUp;                 ///< G
+    std::size_t tickCount = 0;                 ///< G
+    std::size_t pathCount = 0;                 ///< N
+    std::vector<double> occupancyPrefix;       ///< (G + 2) x N: steps with cell < m
+    std::vector<double> downCrossings;         ///< G x N: steps with P_t >= B_k > P_{t+1}
+    std::vector<double> upCrossings;           ///< G x N: steps with P_t < B_k <= P_{t+1}
+    std::vector<double> terminalPrice;         ///< N
+    std::vector<double> terminalSqrt;          ///< N
+    std::vector<double> terminalInvSqrt;       ///< N
+    std::vector<double> meanOccupancyPrefix;   ///< G + 2
+    std::vector<DoubleDouble> meanSqrtPrefix;  ///< G + 2: sum over cells < m of E[sum sqrt P]
+    std::vector<double> meanDown;              ///< G
+    std::vector<double> meanUp;                ///< G
 
     [[nodiscard]] const double* row(const std::vector<double>& a, std::size_t r) const noexcept {
         return a.data() + r * pathCount;
@@ -369,7 +374,9 @@ std::size_t cellOf(double price, std::span<const double> boundaries, double firs
     const double estimate =
         std::floor((std::log(price) * kInvLogTickBase - firstTick) / stepTicks) + 1.0;
     std::ptrdiff_t c =
-        estimate < 0.0 ? 0 : (estimate > static_cast<double>(g) ? g : static_cast<std::ptrdiff_t>(estimate));
+        estimate < 0.0
+            ? 0
+            : (estimate > static_cast<double>(g) ? g : static_cast<std::ptrdiff_t>(estimate));
     while (c < g && boundaries[static_cast<std::size_t>(c)] <= price) ++c;
     while (c > 0 && boundaries[static_cast<std::size_t>(c - 1)] > price) --c;
     return static_cast<std::size_t>(c);
@@ -481,7 +488,7 @@ struct SweepConstants {
     double stepsPerYear = 365.0;
     double protocolFeeShare = 0.0;
     double poolLiquidity = 0.0;
-    double lvrPerSqrtPrice = 0.0;   ///< sigma^2 / 4 * dt: LVR = this * L * sum sqrt P in range
+    double lvrPerSqrtPrice = 0.0;  ///< sigma^2 / 4 * dt: LVR = this * L * sum sqrt P in range
     double rebalanceCost = 0.0;
     double capital = 0.0;
     double lambda = 0.0;
@@ -549,7 +556,8 @@ RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
         const double sc = std::min(std::max(sqrtT[p], sqrtLower), sqrtUpper);
         const double isc = std::min(std::max(invSqrtT[p], invUpper), invLower);
         const double vsHold = terminal[p] * (liq * isc + priceCoeff) + (liq * sc + constant);
-        out[p] = vsHold + (feePerInRangeStep * (occHigh[p] - occLow[p]) - rebal * (down[p] + up[p]));
+        out[p] =
+            vsHold + (feePerInRangeStep * (occHigh[p] - occLow[p]) - rebal * (down[p] + up[p]));
         terminalSum += vsHold;
     };
     double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
@@ -582,7 +590,8 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
     in.steps = paths.steps;
     in.horizonYears = paths.horizonYears;
     in.timeStepYears = paths.timeStepYears();
-    in.lvrVolatility = options.lvrVolatility >= 0.0 ? options.lvrVolatility : realisedVolatility(paths);
+    in.lvrVolatility =
+        options.lvrVolatility >= 0.0 ? options.lvrVolatility : realisedVolatility(paths);
     in.feeRate = static_cast<double>(options.feeTier) * 1e-6;
     in.tickSpacing = tickSpacingForFeeTier(options.feeTier);
     in.initialTick = amm::fast::tickAtSqrtPrice(std::sqrt(in.initialPrice));
@@ -596,8 +605,8 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
     if (stepSpacings == 0) {
         const double halfWidthTicks = options.coverageSigmas * in.lvrVolatility *
                                       std::sqrt(in.horizonYears) / std::log(1.0001);
-        const double perStep = halfWidthTicks / static_cast<double>(std::max(below, 1)) /
-                               static_cast<double>(spacing);
+        const double perStep =
+            halfWidthTicks / static_cast<double>(std::max(below, 1)) / static_cast<double>(spacing);
         stepSpacings = std::max(1, static_cast<int>(std::ceil(std::min(perStep, 1.0e6))));
     }
     const long long stepTicks = static_cast<long long>(stepSpacings) * spacing;
@@ -616,9 +625,9 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
     in.firstTick = static_cast<int>(first);
     in.lastTick = static_cast<int>(last);
     in.volumePerStep = options.dailyVolume * 365.0 * in.timeStepYears;
-    in.rebalanceCost = options.rebalanceOnExit
-                           ? options.gasCostPerRebalance + options.swapCostFraction * options.capital
-                           : 0.0;
+    in.rebalanceCost = options.rebalanceOnExit ? options.gasCostPerRebalance +
+                                                     options.swapCostFraction * options.capital
+                                               : 0.0;
 
     const std::size_t g = options.tickCount;
     std::vector<int> ticks(g);
@@ -691,8 +700,9 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
     for (auto& point : result.frontier) {
         point.paretoEfficient = std::none_of(
             result.frontier.begin(), result.frontier.end(), [&](const FrontierPoint& other) {
-                const bool noWorse = other.range.expectedNetReturn >= point.range.expectedNetReturn &&
-                                     other.range.cvar <= point.range.cvar;
+                const bool noWorse =
+                    other.range.expectedNetReturn >= point.range.expectedNetReturn &&
+                    other.range.cvar <= point.range.cvar;
                 const bool better = other.range.expectedNetReturn > point.range.expectedNetReturn ||
                                     other.range.cvar < point.range.cvar;
                 return noWorse && better;

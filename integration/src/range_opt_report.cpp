@@ -43,11 +43,24 @@ RangeOptReport runRangeOptSpec(const RangeOptSpec& spec) {
 }
 
 const std::vector<std::string>& rangeOptCsvColumns() {
-    static const std::vector<std::string> columns = {
-        "width_ticks", "best", "pareto", "tick_lower", "tick_upper", "price_lower", "price_upper",
-        "liquidity", "time_in_range", "expected_fees", "expected_lvr", "expected_rebalances",
-        "expected_rebalance_cost", "expected_net_return", "expected_il", "expected_pnl", "cvar",
-        "objective"};
+    static const std::vector<std::string> columns = {"width_ticks",
+                                                     "best",
+                                                     "pareto",
+                                                     "tick_lower",
+                                                     "tick_upper",
+                                                     "price_lower",
+                                                     "price_upper",
+                                                     "liquidity",
+                                                     "time_in_range",
+                                                     "expected_fees",
+                                                     "expected_lvr",
+                                                     "expected_rebalances",
+                                                     "expected_rebalance_cost",
+                                                     "expected_net_return",
+                                                     "expected_il",
+                                                     "expected_pnl",
+                                                     "cvar",
+                                                     "objective"};
     return columns;
 }
 
@@ -60,13 +73,13 @@ std::string formatRangeOptCsv(const RangeOptReport& report) {
     for (const FrontierPoint& f : report.result.frontier) {
         const RangeMetrics& r = f.range;
         const bool isBest = r.tickLower == best.tickLower && r.tickUpper == best.tickUpper;
-        out += fmt::format("{},{},{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},"
-                           "{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",
-                           f.widthTicks, isBest ? 1 : 0, f.paretoEfficient ? 1 : 0, r.tickLower,
-                           r.tickUpper, r.priceLower, r.priceUpper, r.liquidity, r.timeInRange,
-                           r.expectedFees, r.expectedLvr, r.expectedRebalances,
-                           r.expectedRebalanceCost, r.expectedNetReturn, r.expectedIl,
-                           r.expectedPnl, r.cvar, r.objective);
+        out += fmt::format(
+            "{},{},{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},"
+            "{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",
+            f.widthTicks, isBest ? 1 : 0, f.paretoEfficient ? 1 : 0, r.tickLower, r.tickUpper,
+            r.priceLower, r.priceUpper, r.liquidity, r.timeInRange, r.expectedFees, r.expectedLvr,
+            r.expectedRebalances, r.expectedRebalanceCost, r.expectedNetReturn, r.expectedIl,
+            r.expectedPnl, r.cvar, r.objective);
     }
     return out;
 }
@@ -129,15 +142,18 @@ std::string formatRangeOptTable(const RangeOptReport& report) {
     const RangeOptInputs& in = report.result.inputs;
     const RangeMetrics& b = report.result.best;
     std::string out;
-    out += "pftoken range-opt: optimal Uniswap v3 range (objective = E[fees] - E[LVR] - "
-           "E[rebalancing] - lambda * CVaR)\n\n";
+    out +=
+        "pftoken range-opt: optimal Uniswap v3 range (objective = E[fees] - E[LVR] - "
+        "E[rebalancing] - lambda * CVaR)\n\n";
     out += "Inputs\n";
-    out += fmt::format("  scenario        {} P0={:.6g} (tick {}) sigma={:.4g}/yr horizon={:.4g}y "
-                       "steps={} paths={}\n",
-                       modelName(spec), in.initialPrice, in.initialTick, in.lvrVolatility,
-                       in.horizonYears, in.steps, in.pathCount);
-    out += fmt::format("  pool            fee tier {} ({:.2f}%), spacing {}, active liquidity {:.6g}\n",
-                       o.feeTier, in.feeRate * 100.0, in.tickSpacing, o.poolLiquidity);
+    out += fmt::format(
+        "  scenario        {} P0={:.6g} (tick {}) sigma={:.4g}/yr horizon={:.4g}y "
+        "steps={} paths={}\n",
+        modelName(spec), in.initialPrice, in.initialTick, in.lvrVolatility, in.horizonYears,
+        in.steps, in.pathCount);
+    out += fmt::format(
+        "  pool            fee tier {} ({:.2f}%), spacing {}, active liquidity {:.6g}\n", o.feeTier,
+        in.feeRate * 100.0, in.tickSpacing, o.poolLiquidity);
     out += fmt::format("  volume          {:.6g} token1/day ({:.6g} per step)\n", o.dailyVolume,
                        in.volumePerStep);
     out += fmt::format("  lp capital      {:.6g} token1\n", o.capital);
@@ -163,9 +179,10 @@ std::string formatRangeOptTable(const RangeOptReport& report) {
     out += fmt::format("  CVaR            {:.6g}\n", b.cvar);
     out += fmt::format("  objective       {:.6g}\n\n", b.objective);
     out += "Efficient frontier (best range per width; * = Pareto-efficient in return vs CVaR)\n";
-    out += fmt::format("  {:>8} {:>9} {:>9} {:>11} {:>11} {:>7} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
-                       "width", "lower", "upper", "p_lower", "p_upper", "in_rng", "E[fees]",
-                       "E[LVR]", "E[rebal]", "CVaR", "objective");
+    out +=
+        fmt::format("  {:>8} {:>9} {:>9} {:>11} {:>11} {:>7} {:>11} {:>11} {:>11} {:>11} {:>11}\n",
+                    "width", "lower", "upper", "p_lower", "p_upper", "in_rng", "E[fees]", "E[LVR]",
+                    "E[rebal]", "CVaR", "objective");
     for (const FrontierPoint& f : report.result.frontier) {
         const RangeMetrics& r = f.range;
         out += fmt::format(

@@ -17,11 +17,16 @@ namespace {
 
 std::string describe(const YAML::Node& node) {
     switch (node.Type()) {
-        case YAML::NodeType::Null: return "null";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Map: return "a mapping";
-        case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-        default: return "nothing";
+        case YAML::NodeType::Null:
+            return "null";
+        case YAML::NodeType::Sequence:
+            return "a list";
+        case YAML::NodeType::Map:
+            return "a mapping";
+        case YAML::NodeType::Scalar:
+            return "'" + node.Scalar() + "'";
+        default:
+            return "nothing";
     }
 }
 
@@ -35,8 +40,8 @@ class MapReader {
     void allowOnly(std::initializer_list<const char*> keys) const {
         for (const auto& entry : node_) {
             const std::string key = entry.first.as<std::string>();
-            const bool known = std::any_of(keys.begin(), keys.end(),
-                                           [&](const char* k) { return key == k; });
+            const bool known =
+                std::any_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; });
             if (!known) {
                 std::string list;
                 for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
@@ -49,7 +54,8 @@ class MapReader {
     [[nodiscard]] std::string field(const std::string& key) const { return path_ + "." + key; }
     [[nodiscard]] YAML::Node node(const std::string& key) const { return node_[key]; }
 
-    [[nodiscard]] double number(const std::string& key, double fallback, bool required = false) const {
+    [[nodiscard]] double number(const std::string& key, double fallback,
+                                bool required = false) const {
         const YAML::Node n = node_[key];
         if (!n) {
             if (required) throw InputError(field(key), "is required");
@@ -58,7 +64,8 @@ class MapReader {
         return asNumber(n, field(key));
     }
 
-    [[nodiscard]] long long integer(const std::string& key, long long fallback, bool required = false) const {
+    [[nodiscard]] long long integer(const std::string& key, long long fallback,
+                                    bool required = false) const {
         const YAML::Node n = node_[key];
         if (!n) {
             if (required) throw InputError(field(key), "is required");
@@ -153,7 +160,8 @@ RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sou
         g.steps = toCount(sc.integer("steps", 365), sc.field("steps"), 1, 100000);
         g.paths = toCount(sc.integer("paths", 1000), sc.field("paths"), 1, 10000000);
         const long long seed = sc.integer("seed", 1);
-        if (seed < 0) throw InputError(sc.field("seed"), "must be >= 0, got " + std::to_string(seed));
+        if (seed < 0)
+            throw InputError(sc.field("seed"), "must be >= 0, got " + std::to_string(seed));
         g.seed = static_cast<std::uint64_t>(seed);
         g.validate();
         o.lvrVolatility = g.volatility;
@@ -173,15 +181,16 @@ RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sou
         const YAML::Node rows = sc.node("prices");
         if (!rows) throw InputError(sc.field("prices"), "is required");
         if (!rows.IsSequence() || rows.size() == 0) {
-            throw InputError(sc.field("prices"), "must be a non-empty list of price lists, got " +
-                                                     describe(rows));
+            throw InputError(sc.field("prices"),
+                             "must be a non-empty list of price lists, got " + describe(rows));
         }
         p.pathCount = rows.size();
         for (std::size_t r = 0; r < rows.size(); ++r) {
             const std::string rowField = sc.field("prices") + "[" + std::to_string(r) + "]";
             const YAML::Node row = rows[r];
             if (!row.IsSequence() || row.size() < 2) {
-                throw InputError(rowField, "must be a list of at least 2 prices, got " + describe(row));
+                throw InputError(rowField,
+                                 "must be a list of at least 2 prices, got " + describe(row));
             }
             if (r == 0) p.steps = row.size() - 1;
             if (row.size() != p.steps + 1) {
@@ -203,7 +212,8 @@ RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sou
     // pool
     const MapReader pool(root["pool"], "pool");
     pool.allowOnly({"fee_tier", "active_liquidity", "tvl", "protocol_fee_share"});
-    o.feeTier = static_cast<int>(std::clamp<long long>(pool.integer("fee_tier", 0, true), -1, 1000000));
+    o.feeTier =
+        static_cast<int>(std::clamp<long long>(pool.integer("fee_tier", 0, true), -1, 1000000));
     (void)tickSpacingForFeeTier(o.feeTier, pool.field("fee_tier"));
     if (pool.has("active_liquidity") == pool.has("tvl")) {
         throw InputError("pool", "give exactly one of active_liquidity, tvl");
@@ -243,7 +253,8 @@ RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sou
         rb.allowOnly({"trigger", "gas_cost", "swap_cost_fraction"});
         const std::string trigger = rb.text("trigger", "on_exit");
         if (trigger != "none" && trigger != "on_exit") {
-            throw InputError(rb.field("trigger"), "must be one of none, on_exit, got '" + trigger + "'");
+            throw InputError(rb.field("trigger"),
+                             "must be one of none, on_exit, got '" + trigger + "'");
         }
         o.rebalanceOnExit = trigger == "on_exit";
         o.gasCostPerRebalance = rb.number("gas_cost", 0.0);

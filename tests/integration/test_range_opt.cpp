@@ -28,7 +28,8 @@ double normalCdf(double x) { return 0.5 * std::erfc(-x / std::sqrt(2.0)); }
 /// Closed forms for a GBM sampled at t_k = k dt, k = 0..n-1 (the left-point rule): ln P_t is
 /// N(ln P0 + (mu - sigma^2/2) t, sigma^2 t), so
 ///   E[#steps in [pa, pb)]           = sum_k Phi(d_b(t_k)) - Phi(d_a(t_k)),
-///   E[sum_k sqrt(P_k) 1{in range}]  = sum_k exp(m/2 + v/8) (Phi((b-m-v/2)/sqrt v) - Phi((a-m-v/2)/sqrt v))
+///   E[sum_k sqrt(P_k) 1{in range}]  = sum_k exp(m/2 + v/8) (Phi((b-m-v/2)/sqrt v) -
+///   Phi((a-m-v/2)/sqrt v))
 /// with m, v the mean and variance of ln P_{t_k}, a = ln pa, b = ln pb (the second from the
 /// lognormal partial moment E[e^{X/2} 1{a <= X < b}], e.g. Hull, "Options, Futures and Other
 /// Derivatives", the partial expectation behind the Black-Scholes formula, with exponent 1/2).
@@ -53,8 +54,8 @@ ClosedForm gbmClosedForm(double s0, double mu, double sigma, double dt, std::siz
         }
         const double sd = std::sqrt(v);
         cf.inRangeSteps += normalCdf((b - m) / sd) - normalCdf((a - m) / sd);
-        cf.sqrtPriceInRange += std::exp(m / 2.0 + v / 8.0) *
-                               (normalCdf((b - m - v / 2.0) / sd) - normalCdf((a - m - v / 2.0) / sd));
+        cf.sqrtPriceInRange += std::exp(m / 2.0 + v / 8.0) * (normalCdf((b - m - v / 2.0) / sd) -
+                                                              normalCdf((a - m - v / 2.0) / sd));
     }
     return cf;
 }
@@ -75,7 +76,8 @@ Direct directEvaluation(const pi::PricePaths& paths, const pi::RangeOptOptions& 
     const double dt = paths.timeStepYears();
     const double volumePerStep = o.dailyVolume * 365.0 * dt;
     const double feePerStep = volumePerStep * static_cast<double>(o.feeTier) * 1e-6 *
-                              (1.0 - o.protocolFeeShare) * liquidity / (liquidity + o.poolLiquidity);
+                              (1.0 - o.protocolFeeShare) * liquidity /
+                              (liquidity + o.poolLiquidity);
     const double costPerExit =
         o.rebalanceOnExit ? o.gasCostPerRebalance + o.swapCostFraction * o.capital : 0.0;
     const auto n = static_cast<double>(paths.pathCount);
@@ -94,8 +96,8 @@ Direct directEvaluation(const pi::PricePaths& paths, const pi::RangeOptOptions& 
             if (s < pHi && next >= pHi) exits += 1.0;  // leaves through the upper edge
         }
         const double sT = paths.at(p, paths.steps);
-        const double vsHold = pa::positionValue(liquidity, sT, pLo, pHi) -
-                              (deposit.amount0 * sT + deposit.amount1);
+        const double vsHold =
+            pa::positionValue(liquidity, sT, pLo, pHi) - (deposit.amount0 * sT + deposit.amount1);
         d.fees += fees;
         d.lvr += lvr;
         d.rebalances += exits;
@@ -175,21 +177,23 @@ TEST(RangeOpt, ExpectedFeesAndLvrMatchGbmClosedFormsAndFallWithWidth) {
     for (int half = 1; half <= 18; half += 3) {  // symmetric ranges of +-half grid steps
         const int lower = r.inputs.firstTick + (20 - half) * r.inputs.gridStepTicks;
         const int upper = r.inputs.firstTick + (20 + half) * r.inputs.gridStepTicks;
-        const auto it = std::find_if(r.ranges.begin(), r.ranges.end(), [&](const pi::RangeMetrics& m) {
-            return m.tickLower == lower && m.tickUpper == upper;
-        });
+        const auto it =
+            std::find_if(r.ranges.begin(), r.ranges.end(), [&](const pi::RangeMetrics& m) {
+                return m.tickLower == lower && m.tickUpper == upper;
+            });
         ASSERT_NE(it, r.ranges.end());
         const ClosedForm cf = gbmClosedForm(g.initialPrice, g.drift, g.volatility, dt, g.steps,
                                             it->priceLower, it->priceUpper);
-        const double feePerStep = o.dailyVolume * 365.0 * dt * 0.003 * it->liquidity /
-                                  (it->liquidity + o.poolLiquidity);
+        const double feePerStep =
+            o.dailyVolume * 365.0 * dt * 0.003 * it->liquidity / (it->liquidity + o.poolLiquidity);
         const double feesCf = feePerStep * cf.inRangeSteps;
-        const double lvrCf = g.volatility * g.volatility / 4.0 * dt * it->liquidity * cf.sqrtPriceInRange;
+        const double lvrCf =
+            g.volatility * g.volatility / 4.0 * dt * it->liquidity * cf.sqrtPriceInRange;
         const Direct d = directEvaluation(paths, o, g.volatility, lower, upper);
-        SCOPED_TRACE(::testing::Message() << "range [" << lower << ", " << upper << ") fees "
-                                          << it->expectedFees << " vs " << feesCf << " +- "
-                                          << d.feesStdError << ", lvr " << it->expectedLvr
-                                          << " vs " << lvrCf << " +- " << d.lvrStdError);
+        SCOPED_TRACE(::testing::Message()
+                     << "range [" << lower << ", " << upper << ") fees " << it->expectedFees
+                     << " vs " << feesCf << " +- " << d.feesStdError << ", lvr " << it->expectedLvr
+                     << " vs " << lvrCf << " +- " << d.lvrStdError);
         EXPECT_LE(std::abs(it->expectedFees - feesCf), 4.0 * d.feesStdError + 1e-12 * feesCf);
         EXPECT_LE(std::abs(it->expectedLvr - lvrCf), 4.0 * d.lvrStdError + 1e-12 * lvrCf);
         // The closed forms fall with width, and so do the estimates.
@@ -228,9 +232,10 @@ TEST(RangeOpt, TerminalLossVersusHoldEqualsMinusLvrForAMartingalePrice) {
     for (int half = 2; half <= 18; half += 4) {
         const int lower = r.inputs.firstTick + (20 - half) * r.inputs.gridStepTicks;
         const int upper = r.inputs.firstTick + (20 + half) * r.inputs.gridStepTicks;
-        const auto it = std::find_if(r.ranges.begin(), r.ranges.end(), [&](const pi::RangeMetrics& m) {
-            return m.tickLower == lower && m.tickUpper == upper;
-        });
+        const auto it =
+            std::find_if(r.ranges.begin(), r.ranges.end(), [&](const pi::RangeMetrics& m) {
+                return m.tickLower == lower && m.tickUpper == upper;
+            });
         ASSERT_NE(it, r.ranges.end());
         const Direct d = directEvaluation(paths, o, g.volatility, lower, upper);
         EXPECT_LE(std::abs(it->expectedIl + it->expectedLvr),
@@ -261,19 +266,21 @@ TEST(RangeOpt, ChosenRangeIsNearTheClosedFormOptimum) {
     const double dt = paths.timeStepYears();
     double bestCf = -INFINITY, chosenCf = 0.0;
     for (const pi::RangeMetrics& m : r.ranges) {
-        const ClosedForm cf =
-            gbmClosedForm(g.initialPrice, g.drift, g.volatility, dt, g.steps, m.priceLower, m.priceUpper);
+        const ClosedForm cf = gbmClosedForm(g.initialPrice, g.drift, g.volatility, dt, g.steps,
+                                            m.priceLower, m.priceUpper);
         const double feePerStep =
             o.dailyVolume * 365.0 * dt * 0.003 * m.liquidity / (m.liquidity + o.poolLiquidity);
-        const double objective = feePerStep * cf.inRangeSteps -
-                                 g.volatility * g.volatility / 4.0 * dt * m.liquidity * cf.sqrtPriceInRange;
+        const double objective = feePerStep * cf.inRangeSteps - g.volatility * g.volatility / 4.0 *
+                                                                    dt * m.liquidity *
+                                                                    cf.sqrtPriceInRange;
         bestCf = std::max(bestCf, objective);
-        if (m.tickLower == r.best.tickLower && m.tickUpper == r.best.tickUpper) chosenCf = objective;
+        if (m.tickLower == r.best.tickLower && m.tickUpper == r.best.tickUpper)
+            chosenCf = objective;
     }
     ASSERT_GT(bestCf, 0.0);
-    EXPECT_GT(chosenCf, 0.97 * bestCf) << "chosen [" << r.best.tickLower << ", "
-                                       << r.best.tickUpper << ") closed-form objective " << chosenCf
-                                       << " vs best " << bestCf;
+    EXPECT_GT(chosenCf, 0.97 * bestCf)
+        << "chosen [" << r.best.tickLower << ", " << r.best.tickUpper << ") closed-form objective "
+        << chosenCf << " vs best " << bestCf;
 }
 
 // Every range's O(1) evaluation equals the direct per-path, per-step sum (to 1e-12 relative), and
@@ -311,13 +318,15 @@ TEST(RangeOpt, EveryRangeMatchesBruteForceAndSoDoesTheChoice) {
     int bestLower = 0, bestUpper = 0;
     for (const pi::RangeMetrics& m : r.ranges) {
         const Direct d = directEvaluation(paths, o, sigma, m.tickLower, m.tickUpper);
-        SCOPED_TRACE(::testing::Message() << "range [" << m.tickLower << ", " << m.tickUpper << ")");
+        SCOPED_TRACE(::testing::Message()
+                     << "range [" << m.tickLower << ", " << m.tickUpper << ")");
         EXPECT_LE(relDiff(m.expectedFees, d.fees), 1e-12) << m.expectedFees << " vs " << d.fees;
         EXPECT_LE(relDiff(m.expectedLvr, d.lvr), 1e-12) << m.expectedLvr << " vs " << d.lvr;
         EXPECT_LE(relDiff(m.expectedRebalances, d.rebalances), 1e-12);
         EXPECT_LE(relDiff(m.expectedRebalanceCost, d.rebalanceCost), 1e-12);
         // V_T - V_hold cancels two terms of size ~capital: compare relative to the capital.
-        EXPECT_LE(std::abs(m.expectedIl - d.il), 1e-12 * o.capital) << m.expectedIl << " vs " << d.il;
+        EXPECT_LE(std::abs(m.expectedIl - d.il), 1e-12 * o.capital)
+            << m.expectedIl << " vs " << d.il;
         EXPECT_LE(std::abs(m.cvar - d.cvar), 1e-12 * o.capital) << m.cvar << " vs " << d.cvar;
         EXPECT_LE(std::abs(m.objective - d.objective), 1e-12 * o.capital);
         if (d.objective > bestObjective) {
@@ -362,12 +371,14 @@ TEST(RangeOpt, BitIdenticalForAnyThreadCount) {
 // Acerbi and Tasche (2002), "On the coherence of expected shortfall", eq. 3.3, worked by hand:
 // outcomes {-10, -5, 0, 5, 10}.
 TEST(RangeOpt, CvarIsTheAcerbiTascheExpectedShortfall) {
-    struct Row { double alpha, expected; };
+    struct Row {
+        double alpha, expected;
+    };
     const Row rows[] = {
-        {0.6, 7.5},                      // w = 2: mean of the losses 10 and 5
-        {0.7, (10.0 + 0.5 * 5.0) / 1.5}, // w = 1.5: the second worst at weight 1/2
-        {0.8, 10.0},                     // w = 1
-        {0.95, 10.0},                    // w < 1: the worst outcome
+        {0.6, 7.5},                       // w = 2: mean of the losses 10 and 5
+        {0.7, (10.0 + 0.5 * 5.0) / 1.5},  // w = 1.5: the second worst at weight 1/2
+        {0.8, 10.0},                      // w = 1
+        {0.95, 10.0},                     // w < 1: the worst outcome
         {0.2, (10.0 + 5.0 + 0.0 - 5.0) / 4.0},
     };
     for (const Row& row : rows) {
@@ -384,7 +395,8 @@ TEST(RangeOpt, RealisedVolatilityOfGbmPaths) {
     const pi::PricePaths paths = pi::simulateGbmPaths(g);
     const double n = static_cast<double>(g.paths * g.steps);
     // E[r^2] = sigma^2 dt + (drift - sigma^2/2)^2 dt^2: the drift term is ~1e-4 relative here.
-    EXPECT_NEAR(pi::realisedVolatility(paths), g.volatility, 4.0 * g.volatility / std::sqrt(2.0 * n) + 1e-3);
+    EXPECT_NEAR(pi::realisedVolatility(paths), g.volatility,
+                4.0 * g.volatility / std::sqrt(2.0 * n) + 1e-3);
 }
 
 TEST(RangeOpt, FeeTierSpacings) {
@@ -437,20 +449,30 @@ TEST(RangeOptSpec, ValidSpecResolvesTvlAndVolume) {
 }
 
 TEST(RangeOptSpec, ErrorsNameTheField) {
-    struct Row { const char* from; const char* to; const char* message; };
+    struct Row {
+        const char* from;
+        const char* to;
+        const char* message;
+    };
     const Row rows[] = {
-        {"volatility: 0.6", "volatility: -0.2", "scenario.volatility: must be in [0, 20), got -0.2"},
-        {"initial_price: 2.0", "initial_price: abc", "scenario.initial_price: must be a finite number, got 'abc'"},
+        {"volatility: 0.6", "volatility: -0.2",
+         "scenario.volatility: must be in [0, 20), got -0.2"},
+        {"initial_price: 2.0", "initial_price: abc",
+         "scenario.initial_price: must be a finite number, got 'abc'"},
         {"steps: 20", "steps: 0", "scenario.steps: must be in [1, 100000], got 0"},
         {"paths: 50", "paths: 2.5", "scenario.paths: must be an integer, got '2.5'"},
         {"model: gbm", "model: heston", "scenario.model: must be one of gbm, paths, got 'heston'"},
-        {"fee_tier: 3000", "fee_tier: 2500", "pool.fee_tier: must be one of 500, 3000, 10000 (pips), got 2500"},
+        {"fee_tier: 3000", "fee_tier: 2500",
+         "pool.fee_tier: must be one of 500, 3000, 10000 (pips), got 2500"},
         {"tvl: 1000000", "tvl: -5", "pool.tvl: must be > 0, got -5"},
-        {"tvl: 1000000", "tvl: 1, active_liquidity: 3", "pool: give exactly one of active_liquidity, tvl"},
+        {"tvl: 1000000", "tvl: 1, active_liquidity: 3",
+         "pool: give exactly one of active_liquidity, tvl"},
         {"tvl_multiple: 0.2", "daily: -1", "volume.daily: must be finite and >= 0, got -1"},
         {"capital: 1000", "capital: 0", "lp.capital: must be finite and > 0, got 0"},
-        {"trigger: on_exit", "trigger: daily", "rebalance.trigger: must be one of none, on_exit, got 'daily'"},
-        {"swap_cost_fraction: 0.001", "swap_cost_fraction: 2", "rebalance.swap_cost_fraction: must be in [0, 1], got 2"},
+        {"trigger: on_exit", "trigger: daily",
+         "rebalance.trigger: must be one of none, on_exit, got 'daily'"},
+        {"swap_cost_fraction: 0.001", "swap_cost_fraction: 2",
+         "rebalance.swap_cost_fraction: must be in [0, 1], got 2"},
         {"lambda: 0.5", "lambda: -1", "risk.lambda: must be finite and >= 0, got -1"},
         {"cvar_level: 0.9", "cvar_level: 1", "risk.cvar_level: must be in (0, 1), got 1"},
         {"tick_count: 12", "tick_count: 1", "grid.tick_count: must be in [2, 4000], got 1"},

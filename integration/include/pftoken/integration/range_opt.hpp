@@ -1,5 +1,6 @@
 #pragma once
-// Optimal Uniswap v3 LP range: exhaustive search over a tick grid of fees - LVR - rebalancing - lambda CVaR.
+// Optimal Uniswap v3 LP range: exhaustive search over a tick grid of fees - LVR - rebalancing -
+// lambda CVaR.
 //
 // Pipeline (docs/range-optimisation.md): price paths (simulated GBM or supplied) -> per-path
 // tick-occupancy histograms, sqrt-price-weighted histograms, boundary-crossing counts and
@@ -68,21 +69,21 @@ struct PricePaths {
 /// Everything besides the price paths.
 struct RangeOptOptions {
     // Pool
-    int feeTier = 3000;                  ///< pips: 500, 3000 or 10000
-    double poolLiquidity = 1.0e6;        ///< other LPs' active liquidity L_pool, flat over the grid
-    double protocolFeeShare = 0.0;       ///< share of fees the protocol keeps, in [0, 1]
+    int feeTier = 3000;             ///< pips: 500, 3000 or 10000
+    double poolLiquidity = 1.0e6;   ///< other LPs' active liquidity L_pool, flat over the grid
+    double protocolFeeShare = 0.0;  ///< share of fees the protocol keeps, in [0, 1]
     // Volume
-    double dailyVolume = 1.0e5;          ///< token1 traded per day at the current price
+    double dailyVolume = 1.0e5;  ///< token1 traded per day at the current price
     // LP
-    double capital = 1.0e4;              ///< token1 value deposited at P_0
+    double capital = 1.0e4;  ///< token1 value deposited at P_0
     // Rebalancing: each exit of the price from the range (a crossing of a range edge from
     // inside) costs gas + swapCostFraction * capital.
     bool rebalanceOnExit = false;
-    double gasCostPerRebalance = 0.0;    ///< token1
-    double swapCostFraction = 0.0;       ///< fraction of capital lost to swapping per rebalance
+    double gasCostPerRebalance = 0.0;  ///< token1
+    double swapCostFraction = 0.0;     ///< fraction of capital lost to swapping per rebalance
     // Risk
-    double riskAversion = 0.0;           ///< lambda >= 0
-    double cvarLevel = 0.95;             ///< alpha in (0, 1): CVaR is the mean of the worst 1-alpha
+    double riskAversion = 0.0;  ///< lambda >= 0
+    double cvarLevel = 0.95;    ///< alpha in (0, 1): CVaR is the mean of the worst 1-alpha
     // LVR volatility (annual); negative = the realised volatility of the paths.
     double lvrVolatility = -1.0;
     // Grid: tickCount ticks t_k = firstTick + k * gridStepTicks, k = 0..tickCount-1, centred on
@@ -92,8 +93,8 @@ struct RangeOptOptions {
     int gridStepSpacings = 0;
     double coverageSigmas = 3.0;
     // Execution
-    std::size_t threads = 0;             ///< worker threads for the sweep, 0 = hardware
-    bool keepAllRanges = false;          ///< fill RangeOptResult::ranges (every range's metrics)
+    std::size_t threads = 0;     ///< worker threads for the sweep, 0 = hardware
+    bool keepAllRanges = false;  ///< fill RangeOptResult::ranges (every range's metrics)
 
     [[nodiscard]] bool isValid(std::string* why = nullptr) const;
     void validate() const;  ///< throws pftoken::InputError naming the field
@@ -105,17 +106,17 @@ struct RangeMetrics {
     int tickUpper = 0;
     double priceLower = 0.0;
     double priceUpper = 0.0;
-    double liquidity = 0.0;              ///< L funded by `capital` at P_0
-    double timeInRange = 0.0;            ///< expected fraction of steps in range
+    double liquidity = 0.0;    ///< L funded by `capital` at P_0
+    double timeInRange = 0.0;  ///< expected fraction of steps in range
     double expectedFees = 0.0;
     double expectedLvr = 0.0;
-    double expectedRebalances = 0.0;     ///< expected exits from the range
+    double expectedRebalances = 0.0;  ///< expected exits from the range
     double expectedRebalanceCost = 0.0;
-    double expectedIl = 0.0;             ///< E[V_T - V_hold]: terminal value minus holding (<= 0 in range)
-    double expectedNetReturn = 0.0;      ///< fees - LVR - rebalancing cost
-    double expectedPnl = 0.0;            ///< E[fees - rebalancing cost + V_T - V_hold]
-    double cvar = 0.0;                   ///< CVaR_alpha of the loss -(fees - rebal + V_T - V_hold)
-    double objective = 0.0;              ///< expectedNetReturn - lambda * cvar
+    double expectedIl = 0.0;  ///< E[V_T - V_hold]: terminal value minus holding (<= 0 in range)
+    double expectedNetReturn = 0.0;  ///< fees - LVR - rebalancing cost
+    double expectedPnl = 0.0;        ///< E[fees - rebalancing cost + V_T - V_hold]
+    double cvar = 0.0;               ///< CVaR_alpha of the loss -(fees - rebal + V_T - V_hold)
+    double objective = 0.0;          ///< expectedNetReturn - lambda * cvar
 };
 
 /// One row of the efficient frontier: the best range of each width.
@@ -152,7 +153,7 @@ struct RangeOptTiming {
 
 struct RangeOptResult {
     RangeOptInputs inputs;
-    RangeMetrics best;                    ///< the maximum objective (first in (lower, upper) order on ties)
+    RangeMetrics best;  ///< the maximum objective (first in (lower, upper) order on ties)
     std::vector<FrontierPoint> frontier;  ///< one per width in grid steps, narrowest first
     std::vector<RangeMetrics> ranges;     ///< every range, lower-major, if keepAllRanges
     RangeOptTiming timing;

@@ -1,5 +1,6 @@
 #pragma once
-// The `pftoken range-opt` input file (YAML): price scenario, pool, volume, LP, rebalancing, risk, grid.
+// The `pftoken range-opt` input file (YAML): price scenario, pool, volume, LP, rebalancing, risk,
+// grid.
 //
 // Layout (docs/tools/range-opt.md has every field with its unit and default):
 //   scenario: {model: gbm, initial_price, drift, volatility, horizon_years, steps, paths, seed}
@@ -22,11 +23,11 @@ namespace pftoken::integration {
 struct RangeOptSpec {
     enum class Model { Gbm, Paths };
     Model model = Model::Gbm;
-    GbmScenario gbm;            ///< model == Gbm
-    PricePaths suppliedPaths;   ///< model == Paths
+    GbmScenario gbm;           ///< model == Gbm
+    PricePaths suppliedPaths;  ///< model == Paths
     RangeOptOptions options;
     // How the pool and the volume were given (echoed in the output).
-    double poolTvl = 0.0;       ///< > 0 when pool.tvl was given (active liquidity = tvl / (2 sqrt P0))
+    double poolTvl = 0.0;  ///< > 0 when pool.tvl was given (active liquidity = tvl / (2 sqrt P0))
     double volumeTvlMultiple = 0.0;  ///< > 0 when volume.tvl_multiple was given
 };
 
