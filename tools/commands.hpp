@@ -7,4 +7,5 @@ namespace pftoken::cli {
 // (Add one declaration per subcommand file.)
 void register_range_opt(CLI::App& app, int& exit_code);  // cmd_range_opt.cpp
 void register_mc(CLI::App& app, int& exit_code);          // cmd_mc.cpp
+void register_value(CLI::App& app, int& exit_code);        // cmd_value.cpp
 }  // namespace pftoken::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", pftoken::version());
     app.require_subcommand(1);
     int exit_code = 0;
+    pftoken::cli::register_value(app, exit_code);
     pftoken::cli::register_range_opt(app, exit_code);
     pftoken::cli::register_mc(app, exit_code);
     (void)exit_code;
