@@ -274,8 +274,10 @@ LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, d
         if (s.type == stress::ShockType::TokenSelloff) {
             PFT_REQUIRE(s.token.empty() || s.token == pool.token,
                         s.path << ".token: no pool for token '" << s.token << "' (the pool trades " << pool.token << ")");
-            const auto [sold, received] = state.sell(s.size * supply);
+            step.tokens_requested = s.size * supply;
+            const auto [sold, received] = state.sell(step.tokens_requested);
             step.tokens_sold = sold;
+            r.tokens_requested += step.tokens_requested;
             step.quote_received = received;
             step.exit_price = sold > 0.0 ? received / sold : kNaN;
             step.discount_to_dcf = step.exit_price / dcf - 1.0;
@@ -332,24 +334,24 @@ std::vector<LiquidityStressResult> run_liquidity_stress(const PoolSpec& pool, co
 }
 
 std::string liquidity_csv(const std::vector<LiquidityStressResult>& results) {
-    std::string out = "scenario,ok,error,token,step,action,size,tokens_sold,quote_received,price_before,price_after,"
+    std::string out = "scenario,ok,error,token,step,action,size,tokens_requested,tokens_sold,quote_received,price_before,price_after,"
                       "price_impact,exit_price,dcf_price_base,dcf_price_stressed,discount_to_dcf,"
                       "liquidity_removed_tokens,liquidity_removed_quote\n";
     for (const auto& r : results) {
         if (!r.ok) {
-            out += fmt::format("{},0,\"{}\",{},,,,,,,,,,,,,,\n", r.scenario, r.error, r.token);
+            out += fmt::format("{},0,\"{}\",{},,,,,,,,,,,,,,,\n", r.scenario, r.error, r.token);
             continue;
         }
         for (std::size_t i = 0; i < r.steps.size(); ++i) {
             const auto& s = r.steps[i];
-            out += fmt::format("{},1,,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.scenario, r.token, i, s.action,
-                               num(s.size), num(s.tokens_sold), num(s.quote_received), num(s.price_before),
+            out += fmt::format("{},1,,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.scenario, r.token, i,
+                               s.action, num(s.size), num(s.tokens_requested), num(s.tokens_sold), num(s.quote_received), num(s.price_before),
                                num(s.price_after), num(s.price_impact), num(s.exit_price), num(r.dcf_price_base),
                                num(r.dcf_price_stressed), num(s.discount_to_dcf), num(s.liquidity_removed_tokens),
                                num(s.liquidity_removed_quote));
         }
-        out += fmt::format("{},1,,{},total,sequence,,{},{},{},{},{},{},{},{},{},,\n", r.scenario, r.token,
-                           num(r.tokens_sold), num(r.quote_received), num(r.pool_price_before), num(r.pool_price_after),
+        out += fmt::format("{},1,,{},total,sequence,,{},{},{},{},{},{},{},{},{},{},,\n", r.scenario, r.token,
+                           num(r.tokens_requested), num(r.tokens_sold), num(r.quote_received), num(r.pool_price_before), num(r.pool_price_after),
                            num(r.total_price_impact), num(r.exit_price), num(r.dcf_price_base),
                            num(r.dcf_price_stressed), num(r.discount_to_dcf));
     }
@@ -357,16 +359,22 @@ std::string liquidity_csv(const std::vector<LiquidityStressResult>& results) {
 }
 
 std::string liquidity_table(const std::vector<LiquidityStressResult>& results) {
-    std::string out = fmt::format("{:<26} {:>8} {:>12} {:>12} {:>9} {:>11} {:>11} {:>9}\n", "scenario", "token",
-                                  "pool before", "pool after", "impact", "exit price", "DCF (str.)", "vs DCF");
+    auto cell = [](double v, const char* spec) {
+        return std::isfinite(v) ? fmt::format(fmt::runtime(spec), v) : std::string("-");
+    };
+    std::string out = fmt::format("{:<26} {:>8} {:>12} {:>12} {:>9} {:>8} {:>11} {:>11} {:>9}\n", "scenario", "token",
+                                  "pool before", "pool after", "impact", "filled", "exit price", "DCF (str.)", "vs DCF");
     for (const auto& r : results) {
         if (!r.ok) {
             out += fmt::format("{:<26} FAILED: {}\n", r.scenario, r.error);
             continue;
         }
-        out += fmt::format("{:<26} {:>8} {:>12.4f} {:>12.4f} {:>+8.2f}% {:>11.4f} {:>11.4f} {:>+8.2f}%\n", r.scenario,
-                           r.token, r.pool_price_before, r.pool_price_after, 100.0 * r.total_price_impact,
-                           r.exit_price, r.dcf_price_stressed, 100.0 * r.discount_to_dcf);
+        const double filled = r.tokens_requested > 0.0 ? r.tokens_sold / r.tokens_requested : stress::kNaN;
+        out += fmt::format("{:<26} {:>8} {:>12} {:>12} {:>9} {:>8} {:>11} {:>11} {:>9}\n", r.scenario, r.token,
+                           cell(r.pool_price_before, "{:.4f}"), cell(r.pool_price_after, "{:.4f}"),
+                           cell(100.0 * r.total_price_impact, "{:+.2f}%"), cell(100.0 * filled, "{:.1f}%"),
+                           cell(r.exit_price, "{:.4f}"), cell(r.dcf_price_stressed, "{:.4f}"),
+                           cell(100.0 * r.discount_to_dcf, "{:+.2f}%"));
     }
     return out;
 }
@@ -387,6 +395,7 @@ std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
         j["pool_price_after"] = jnum(r.pool_price_after);
         j["total_price_impact"] = jnum(r.total_price_impact);
         j["pool_premium_to_dcf"] = jnum(r.pool_premium_to_dcf);
+        j["tokens_requested"] = jnum(r.tokens_requested);
         j["tokens_sold"] = jnum(r.tokens_sold);
         j["quote_received"] = jnum(r.quote_received);
         j["exit_price"] = jnum(r.exit_price);
@@ -395,6 +404,7 @@ std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
         for (const auto& s : r.steps)
             steps.push_back({{"action", s.action},
                              {"size", jnum(s.size)},
+                             {"tokens_requested", jnum(s.tokens_requested)},
                              {"tokens_sold", jnum(s.tokens_sold)},
                              {"quote_received", jnum(s.quote_received)},
                              {"price_before", jnum(s.price_before)},

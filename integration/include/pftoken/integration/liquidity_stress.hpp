@@ -57,6 +57,7 @@ struct PoolSpec {
 struct LiquidityStep {
     std::string action;         ///< "token_selloff" or "lp_withdrawal"
     double size = 0.0;          ///< share of supply sold / share of liquidity withdrawn
+    double tokens_requested = 0.0;  ///< size x supply (sales)
     double tokens_sold = 0.0;   ///< executed (may fall short of the request when liquidity runs out)
     double quote_received = 0.0;
     double price_before = 0.0;
@@ -80,6 +81,7 @@ struct LiquidityStressResult {
     double pool_price_after = 0.0;
     double total_price_impact = 0.0;   ///< after / before - 1 over the whole sequence
     double pool_premium_to_dcf = 0.0;  ///< pool price before / stressed DCF - 1
+    double tokens_requested = 0.0;
     double tokens_sold = 0.0;
     double quote_received = 0.0;
     double exit_price = stress::kNaN;  ///< over all sales of the sequence
