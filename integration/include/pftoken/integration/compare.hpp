@@ -1,0 +1,54 @@
+#pragma once
+// `pftoken compare`: the DCF-vs-market report of one tranche token and its pool: fair value vs
+// pool price, implied spread and CFADS haircut, arbitrage to fair value, liquidity allocation,
+// scenario propagation and the market/model feedback loop.
+
+#include <cstdint>
+#include <string>
+
+#include "pftoken/integration/arbitrage.hpp"
+#include "pftoken/integration/fair_value.hpp"
+#include "pftoken/integration/feedback.hpp"
+#include "pftoken/integration/implied.hpp"
+#include "pftoken/integration/liquidity_allocation.hpp"
+#include "pftoken/integration/liquidity_stress.hpp"
+#include "pftoken/integration/propagation.hpp"
+#include "pftoken/mc/stochastic.hpp"
+#include "pftoken/model/project.hpp"
+
+namespace pftoken::integration {
+
+struct CompareOptions {
+    std::uint64_t mc_paths = 0;     ///< 0 = no Monte Carlo (needs the project's `stochastic` block)
+    std::uint64_t seed = 42;
+    double sale_share = 0.01;       ///< Q = sale_share x token supply (liquidity allocation, exit cost)
+    double max_price_move = 0.05;   ///< x of the liquidity allocation
+    PropagationOptions propagation; ///< exit_tokens is set to Q; seed to `seed`
+    FeedbackOptions feedback;
+    [[nodiscard]] bool isValid(std::string* why = nullptr) const;
+};
+
+struct CompareReport {
+    std::string project;
+    std::string pool_name;
+    std::string pool_type;          ///< "v2" / "v3"
+    std::string quote;
+    FairValueResult fair;
+    ImpliedSpreadResult spread;
+    ImpliedHaircutResult haircut;
+    ArbitrageResult arbitrage;
+    LiquidityAllocationResult liquidity;
+    PropagationResult propagation;
+    FeedbackResult feedback;
+};
+
+/// Runs every part. `stochastic` is required when options.mc_paths > 0.
+[[nodiscard]] CompareReport run_compare(const Project& project, const PoolSpec& pool,
+                                        const mc::StochasticSpec* stochastic, const CompareOptions& options);
+
+[[nodiscard]] std::string compare_table(const CompareReport& report);
+/// Long format `section,field,value` (one number per line; golden files compare it per field).
+[[nodiscard]] std::string compare_csv(const CompareReport& report);
+[[nodiscard]] std::string compare_json(const CompareReport& report);
+
+}  // namespace pftoken::integration

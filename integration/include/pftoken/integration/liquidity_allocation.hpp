@@ -1,0 +1,62 @@
+#pragma once
+// Liquidity allocation from DCF cash flows: the pool depth (v2 reserves, or v3 liquidity on a
+// range) needed so that selling Q tokens moves the price by at most x%, and the share of the
+// equity distributions (the issuer's treasury inflow) that funding it takes over time.
+
+#include <string>
+#include <vector>
+
+#include "pftoken/integration/liquidity_stress.hpp"
+#include "pftoken/valuation/valuation.hpp"
+
+namespace pftoken::integration {
+
+struct LiquidityAllocationOptions {
+    double sale_tokens = 0.0;       ///< Q, tokens sold in one swap (> 0)
+    double max_price_move = 0.05;   ///< x: the price may fall by at most this share, in (0, 1)
+    double fee = 0.003;             ///< pool fee on the input
+    int tick_spacing = 60;          ///< v3 grid
+    /// True when usable; otherwise `why` names the field and the constraint.
+    [[nodiscard]] bool isValid(std::string* why = nullptr) const;
+};
+
+/// Operating year's equity distributions and the share of them the pool capital represents.
+struct DistributionYear {
+    int year = 0;                   ///< 0-based operating year since COD
+    double distributions = 0.0;
+    double cumulative = 0.0;
+    double capital_share = 0.0;     ///< capital / distributions of the year (inf when none)
+};
+
+struct LiquidityAllocationResult {
+    double price = 0.0;             ///< pool price the depth is built at (quote per token)
+    double sale_tokens = 0.0;
+    double max_price_move = 0.0;
+    // v2: reserves with p' / p = x^2 / ((x + Q)(x + (1-f)Q)) = 1 - max_price_move
+    double v2_reserve_token = 0.0;
+    double v2_reserve_quote = 0.0;
+    double v2_capital = 0.0;        ///< 2 x reserve_quote (tokens valued at the pool price)
+    // v3: one position [lower, upper] holding the sale inside the range
+    int v3_lower_tick = 0;
+    int v3_upper_tick = 0;
+    double v3_lower_price = 0.0;
+    double v3_upper_price = 0.0;
+    double v3_liquidity = 0.0;
+    double v3_capital = 0.0;        ///< quote value of the position at the pool price
+    double capital_efficiency = 0.0;  ///< v2_capital / v3_capital
+    // funding from the equity distributions of the base case
+    double total_distributions = 0.0;
+    int years_to_fund_v2 = -1;      ///< first operating year whose cumulative distributions cover it; -1 = never
+    int years_to_fund_v3 = -1;
+    std::vector<DistributionYear> years;  ///< capital_share is for the v3 capital
+};
+
+/// Depth needed at `price`; `valuation` (with its per-period table) gives the distributions.
+[[nodiscard]] LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult& valuation,
+                                                           const LiquidityAllocationOptions& options);
+
+/// v2 token reserve x such that selling Q moves the price by exactly -m: the positive root of
+/// m x^2 - r (2-f) Q x - r (1-f) Q^2 = 0, r = 1 - m (docs/integration.md).
+[[nodiscard]] double v2_reserve_for_impact(double sale_tokens, double max_price_move, double fee);
+
+}  // namespace pftoken::integration

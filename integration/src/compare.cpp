@@ -1,0 +1,218 @@
+// `pftoken compare` report (see compare.hpp).
+#include "pftoken/integration/compare.hpp"
+
+#include <cmath>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "pftoken/error.hpp"
+#include "pftoken/mc/project_mc.hpp"
+#include "pftoken/valuation/valuation.hpp"
+
+namespace pftoken::integration {
+
+bool CompareOptions::isValid(std::string* why) const {
+    auto fail = [why](std::string msg) {
+        if (why != nullptr) *why = std::move(msg);
+        return false;
+    };
+    if (!(sale_share > 0.0 && sale_share <= 1.0))
+        return fail(fmt::format("compare.sale_share: must be in (0, 1], got {}", sale_share));
+    if (!(max_price_move > 0.0 && max_price_move < 1.0))
+        return fail(fmt::format("compare.max_price_move: must be in (0, 1), got {}", max_price_move));
+    PropagationOptions p = propagation;
+    if (!p.isValid(why)) return false;
+    return feedback.isValid(why);
+}
+
+CompareReport run_compare(const Project& project, const PoolSpec& pool, const mc::StochasticSpec* stochastic,
+                          const CompareOptions& options) {
+    std::string why;
+    PFT_REQUIRE(options.isValid(&why), why);
+    CompareReport r;
+    r.project = project.name;
+    r.pool_name = pool.name;
+    r.pool_type = pool.type == PoolSpec::Type::V2 ? "v2" : "v3";
+    r.quote = pool.quote;
+    const auto valuation = value(project);
+    std::optional<mc::ProjectMcSummary> mc_summary;
+    if (options.mc_paths > 0) {
+        PFT_REQUIRE(stochastic != nullptr, "--mc: the project has no `stochastic` section to simulate");
+        mc::ProjectMcOptions mo;
+        mo.mc.paths = options.mc_paths;
+        mo.mc.seed = options.seed;
+        mo.mc.threads = 1;  // same bits on every machine, and the tool shares the cores
+        mo.equity_irr = false;
+        mc_summary = mc::run_project_mc(project, *stochastic, mo);
+    }
+    r.fair = fair_value(project, valuation, pool, mc_summary ? &*mc_summary : nullptr);
+    const std::size_t k = r.fair.tranche_index;
+    r.spread = implied_spread(project, k, r.fair.pool_price);
+    r.haircut = implied_haircut(project, k, r.fair.pool_price, r.fair.dcf_price);
+    r.arbitrage = arbitrage(pool, r.fair.dcf_price);
+    LiquidityAllocationOptions lo;
+    lo.sale_tokens = options.sale_share * r.fair.supply;
+    lo.max_price_move = options.max_price_move;
+    lo.fee = pool.fee;
+    lo.tick_spacing = pool.type == PoolSpec::Type::V3 ? pool.tick_spacing : 60;
+    r.liquidity = allocate_liquidity(r.fair.dcf_price, valuation, lo);
+    PropagationOptions po = options.propagation;
+    po.seed = options.seed;
+    po.exit_tokens = lo.sale_tokens;
+    r.propagation = propagate(pool, r.fair.dcf_price, po);
+    r.feedback = feedback_loop(project, k, r.fair.pool_price, options.feedback);
+    return r;
+}
+
+namespace {
+
+/// Every reported number once, in report order: (section, field, value).
+std::vector<std::tuple<std::string, std::string, double>> fields(const CompareReport& r) {
+    std::vector<std::tuple<std::string, std::string, double>> f;
+    auto add = [&f](const char* s, std::string n, double v) { f.emplace_back(s, std::move(n), v); };
+    const auto& fv = r.fair;
+    add("fair_value", "supply", fv.supply);
+    add("fair_value", "dcf_price", fv.dcf_price);
+    add("fair_value", "pool_price", fv.pool_price);
+    add("fair_value", "premium", fv.premium);
+    add("fair_value", "mc_paths", static_cast<double>(fv.mc_paths));
+    add("fair_value", "mc_mean", fv.mc_mean);
+    add("fair_value", "mc_standard_error", fv.mc_standard_error);
+    add("fair_value", "mc_premium", fv.mc_premium);
+    add("fair_value", "market_percentile", fv.market_percentile);
+    for (std::size_t i = 0; i < fv.mc_percentiles.size(); ++i)
+        add("fair_value", fmt::format("mc_p{:g}", 100.0 * mc::kPercentileLevels[i]), fv.mc_percentiles[i]);
+    add("implied", "model_spread", r.spread.model_spread);
+    add("implied", "implied_spread", r.spread.implied_spread);
+    add("implied", "spread_gap_bp", r.spread.spread_gap_bp);
+    add("implied", "haircut_found", r.haircut.found ? 1.0 : 0.0);
+    add("implied", "haircut", r.haircut.haircut);
+    add("implied", "haircut_target_ratio", r.haircut.target_ratio);
+    add("implied", "haircut_achieved_ratio", r.haircut.achieved_ratio);
+    const auto& a = r.arbitrage;
+    add("arbitrage", "buys_tokens", a.buys_tokens ? 1.0 : 0.0);
+    add("arbitrage", "price_before", a.price_before);
+    add("arbitrage", "target_price", a.target_price);
+    add("arbitrage", "price_after", a.price_after);
+    add("arbitrage", "tokens_traded", a.tokens_traded);
+    add("arbitrage", "quote_traded", a.quote_traded);
+    add("arbitrage", "fee_paid", a.fee_paid);
+    add("arbitrage", "profit", a.profit);
+    add("arbitrage", "price_impact", a.price_impact);
+    const auto& l = r.liquidity;
+    add("liquidity", "sale_tokens", l.sale_tokens);
+    add("liquidity", "max_price_move", l.max_price_move);
+    add("liquidity", "v2_reserve_token", l.v2_reserve_token);
+    add("liquidity", "v2_reserve_quote", l.v2_reserve_quote);
+    add("liquidity", "v2_capital", l.v2_capital);
+    add("liquidity", "v3_lower_price", l.v3_lower_price);
+    add("liquidity", "v3_upper_price", l.v3_upper_price);
+    add("liquidity", "v3_liquidity", l.v3_liquidity);
+    add("liquidity", "v3_capital", l.v3_capital);
+    add("liquidity", "capital_efficiency", l.capital_efficiency);
+    add("liquidity", "total_distributions", l.total_distributions);
+    add("liquidity", "years_to_fund_v2", l.years_to_fund_v2);
+    add("liquidity", "years_to_fund_v3", l.years_to_fund_v3);
+    const auto& p = r.propagation;
+    add("propagation", "paths", static_cast<double>(p.paths));
+    add("propagation", "fees_mean", p.fees_mean);
+    add("propagation", "lvr_mean", p.lvr_mean);
+    add("propagation", "lp_pnl_mean", p.lp_pnl_mean);
+    add("propagation", "lp_pnl_standard_error", p.lp_pnl_standard_error);
+    for (std::size_t i = 0; i < p.gap_percentiles.size(); ++i)
+        add("propagation", fmt::format("gap_p{:g}", 100.0 * kGapLevels[i]), p.gap_percentiles[i]);
+    for (std::size_t i = 0; i < p.exit_cost_mean.size(); ++i)
+        add("propagation", fmt::format("exit_cost_t{:.4g}", p.exit_time[i]), p.exit_cost_mean[i]);
+    const auto& fb = r.feedback;
+    add("feedback", "converged", fb.converged ? 1.0 : 0.0);
+    add("feedback", "iterations", fb.iterations);
+    add("feedback", "residual", fb.residual);
+    add("feedback", "spread", fb.spread);
+    add("feedback", "price", fb.price);
+    add("feedback", "dcf_price", fb.dcf_price);
+    return f;
+}
+
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.12g}", v) : std::string(); }
+
+}  // namespace
+
+std::string compare_csv(const CompareReport& report) {
+    std::string out = "section,field,value\n";
+    for (const auto& [s, n, v] : fields(report)) out += fmt::format("{},{},{}\n", s, n, num(v));
+    return out;
+}
+
+std::string compare_json(const CompareReport& report) {
+    nlohmann::ordered_json j;
+    j["project"] = report.project;
+    j["pool"] = report.pool_name;
+    j["pool_type"] = report.pool_type;
+    j["token"] = report.fair.symbol;
+    j["tranche"] = report.fair.tranche;
+    j["quote"] = report.quote;
+    for (const auto& [s, n, v] : fields(report))
+        j[s][n] = std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+    j["implied"]["haircut_message"] = report.haircut.message;
+    j["fair_value"]["market_percentile_note"] = report.fair.market_percentile_note;
+    j["feedback"]["message"] = report.feedback.message;
+    return j.dump(2) + "\n";
+}
+
+std::string compare_table(const CompareReport& r) {
+    const auto& fv = r.fair;
+    const auto& a = r.arbitrage;
+    const auto& l = r.liquidity;
+    const auto& p = r.propagation;
+    std::string o;
+    o += fmt::format("DCF vs market: {} ({}), pool {} ({}), price in {} per token\n\n", fv.symbol, fv.tranche,
+                     r.pool_name, r.pool_type, r.quote);
+    o += "Fair value\n";
+    o += fmt::format("  DCF price per token      {:>14.4f}\n", fv.dcf_price);
+    o += fmt::format("  pool price               {:>14.4f}\n", fv.pool_price);
+    o += fmt::format("  premium (+) / discount   {:>13.3f}%\n", 100.0 * fv.premium);
+    if (fv.mc_paths > 0) {
+        o += fmt::format("  MC mean ({} paths)   {:>14.4f} +- {:.4f}\n", fv.mc_paths, fv.mc_mean, fv.mc_standard_error);
+        o += fmt::format("  pool price percentile    {:>13.1f}% {}\n", fv.market_percentile, fv.market_percentile_note);
+    }
+    o += "\nMarket-implied\n";
+    o += fmt::format("  model spread             {:>11.2f} bp\n", 1e4 * r.spread.model_spread);
+    o += fmt::format("  implied z-spread         {:>11.2f} bp  (gap {:+.2f} bp)\n", 1e4 * r.spread.implied_spread,
+                     r.spread.spread_gap_bp);
+    if (r.haircut.found)
+        o += fmt::format("  implied CFADS haircut    {:>13.3f}%\n", 100.0 * r.haircut.haircut);
+    else
+        o += fmt::format("  implied CFADS haircut    none: {}\n", r.haircut.message);
+    o += "\nArbitrage to the DCF price\n";
+    o += fmt::format("  direction                {}\n", a.buys_tokens ? "buy tokens (pool below DCF)"
+                                                                     : "sell tokens (pool above DCF)");
+    o += fmt::format("  tokens / quote traded    {:>14.4f} / {:.2f}\n", a.tokens_traded, a.quote_traded);
+    o += fmt::format("  fee paid                 {:>14.4f} ({})\n", a.fee_paid, a.buys_tokens ? r.quote : fv.symbol);
+    o += fmt::format("  price after / impact     {:>14.4f} / {:+.3f}%\n", a.price_after, 100.0 * a.price_impact);
+    o += fmt::format("  profit after fees        {:>14.2f} {}\n", a.profit, r.quote);
+    o += fmt::format("\nLiquidity for selling {:.0f} tokens with at most {:.1f}% price impact\n", l.sale_tokens,
+                     100.0 * l.max_price_move);
+    o += fmt::format("  v2 reserves              {:>14.2f} tokens + {:.0f} {} (capital {:.0f})\n", l.v2_reserve_token,
+                     l.v2_reserve_quote, r.quote, l.v2_capital);
+    o += fmt::format("  v3 range                 [{:.2f}, {:.2f}], L = {:.6g}, capital {:.0f} ({:.1f}x less)\n",
+                     l.v3_lower_price, l.v3_upper_price, l.v3_liquidity, l.v3_capital, l.capital_efficiency);
+    o += fmt::format("  equity distributions     {:>14.0f} over the life; fund v2 in {} yr, v3 in {} yr\n",
+                     l.total_distributions, l.years_to_fund_v2, l.years_to_fund_v3);
+    o += fmt::format("\nPropagation ({} paths x {} steps, GBM on the DCF value)\n", p.paths, p.steps);
+    o += fmt::format("  LP fees - LVR            {:>14.2f} - {:.2f} = {:.2f} (+- {:.2f})\n", p.fees_mean, p.lvr_mean,
+                     p.lp_pnl_mean, p.lp_pnl_standard_error);
+    if (p.gap_percentiles.size() == std::size(kGapLevels))
+        o += fmt::format("  market/DCF gap p5 p50 p95 {:+.3f}% {:+.3f}% {:+.3f}%\n", 100.0 * p.gap_percentiles[1],
+                         100.0 * p.gap_percentiles[3], 100.0 * p.gap_percentiles[5]);
+    for (std::size_t i = 0; i < p.exit_time.size(); ++i)
+        o += fmt::format("  exit cost at {:.2f} y        {:>13.3f}%\n", p.exit_time[i], 100.0 * p.exit_cost_mean[i]);
+    o += "\nFeedback loop (implied spread -> discount spread -> revalue -> arbitrage)\n";
+    o += fmt::format("  {}: spread {:.2f} bp, price {:.4f}, DCF {:.4f}\n", r.feedback.message, 1e4 * r.feedback.spread,
+                     r.feedback.price, r.feedback.dcf_price);
+    return o;
+}
+
+}  // namespace pftoken::integration

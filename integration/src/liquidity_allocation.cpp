@@ -1,0 +1,94 @@
+// Liquidity allocation (see liquidity_allocation.hpp).
+#include "pftoken/integration/liquidity_allocation.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "pftoken/amm/fast/tick_math.hpp"
+#include "pftoken/error.hpp"
+#include "pftoken/integration/compare_pool.hpp"
+
+namespace pftoken::integration {
+
+bool LiquidityAllocationOptions::isValid(std::string* why) const {
+    auto fail = [why](std::string msg) {
+        if (why != nullptr) *why = std::move(msg);
+        return false;
+    };
+    if (!(sale_tokens > 0.0) || !std::isfinite(sale_tokens))
+        return fail(fmt::format("liquidity.sale_tokens: must be > 0, got {}", sale_tokens));
+    if (!(max_price_move > 0.0 && max_price_move < 1.0))
+        return fail(fmt::format("liquidity.max_price_move: must be in (0, 1), got {}", max_price_move));
+    if (!(fee >= 0.0 && fee < 1.0)) return fail(fmt::format("liquidity.fee: must be in [0, 1), got {}", fee));
+    if (tick_spacing < 1 || tick_spacing > 16384)
+        return fail(fmt::format("liquidity.tick_spacing: must be in [1, 16384], got {}", tick_spacing));
+    return true;
+}
+
+double v2_reserve_for_impact(double sale_tokens, double max_price_move, double fee) {
+    const double q = sale_tokens, m = max_price_move, r = 1.0 - max_price_move;
+    const double b = r * (2.0 - fee) * q;
+    const double c = r * (1.0 - fee) * q * q;
+    return (b + std::sqrt(b * b + 4.0 * m * c)) / (2.0 * m);
+}
+
+LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult& valuation,
+                                             const LiquidityAllocationOptions& options) {
+    std::string why;
+    PFT_REQUIRE(options.isValid(&why), why);
+    PFT_REQUIRE(price > 0.0 && std::isfinite(price), "liquidity: price must be > 0, got " << price);
+    LiquidityAllocationResult r;
+    r.price = price;
+    r.sale_tokens = options.sale_tokens;
+    r.max_price_move = options.max_price_move;
+
+    r.v2_reserve_token = v2_reserve_for_impact(options.sale_tokens, options.max_price_move, options.fee);
+    r.v2_reserve_quote = r.v2_reserve_token * price;
+    r.v2_capital = 2.0 * r.v2_reserve_quote;
+
+    // v3: the lowest price the sale may reach, rounded down to the grid, is the range's lower
+    // end (no capital below where the price can go); the upper end mirrors it in ticks.
+    const double s = std::sqrt(price);
+    const double s_floor = s * std::sqrt(1.0 - options.max_price_move);
+    const int spacing = options.tick_spacing;
+    const int tick_now = amm::fast::tickAtSqrtPrice(s);
+    r.v3_lower_tick = static_cast<int>(
+        std::floor(static_cast<double>(amm::fast::tickAtSqrtPrice(s_floor)) / spacing) * spacing);
+    r.v3_upper_tick = static_cast<int>(
+        std::ceil(static_cast<double>(2 * tick_now - r.v3_lower_tick) / spacing) * spacing);
+    if (r.v3_upper_tick <= tick_now) r.v3_upper_tick += spacing;
+    const double sa = amm::fast::sqrtPriceAtTick(r.v3_lower_tick);
+    const double sb = amm::fast::sqrtPriceAtTick(r.v3_upper_tick);
+    r.v3_lower_price = sa * sa;
+    r.v3_upper_price = sb * sb;
+    // Selling Q token0 inside the range: 1/s' - 1/s = (1-f) Q / L (whitepaper eq. 6.15).
+    r.v3_liquidity = (1.0 - options.fee) * options.sale_tokens / (1.0 / s_floor - 1.0 / s);
+    r.v3_capital = r.v3_liquidity * v3_value_per_liquidity(s, sa, sb);
+    r.capital_efficiency = r.v2_capital / r.v3_capital;
+
+    const auto& grid = valuation.grid;
+    const auto& dist = valuation.periods.distributions;
+    int years = 0;
+    for (int t = 0; t < grid.size(); ++t) years = std::max(years, grid.operating_year[static_cast<std::size_t>(t)] + 1);
+    r.years.resize(static_cast<std::size_t>(years));
+    for (int y = 0; y < years; ++y) r.years[static_cast<std::size_t>(y)].year = y;
+    for (std::size_t t = 0; t < dist.size() && t < grid.operating_year.size(); ++t) {
+        const int y = grid.operating_year[t];
+        if (y >= 0) r.years[static_cast<std::size_t>(y)].distributions += dist[t];
+    }
+    double cumulative = 0.0;
+    for (auto& year : r.years) {
+        cumulative += year.distributions;
+        year.cumulative = cumulative;
+        year.capital_share = year.distributions > 0.0 ? r.v3_capital / year.distributions
+                                                      : std::numeric_limits<double>::infinity();
+        if (r.years_to_fund_v2 < 0 && cumulative >= r.v2_capital) r.years_to_fund_v2 = year.year + 1;
+        if (r.years_to_fund_v3 < 0 && cumulative >= r.v3_capital) r.years_to_fund_v3 = year.year + 1;
+    }
+    r.total_distributions = cumulative;
+    return r;
+}
+
+}  // namespace pftoken::integration

@@ -1,0 +1,185 @@
+// Scenario propagation on the fast pool twin (see propagation.hpp).
+#include "pftoken/integration/propagation.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numbers>
+#include <random>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "pftoken/error.hpp"
+#include "pftoken/integration/compare_pool.hpp"
+
+namespace pftoken::integration {
+
+bool PropagationOptions::isValid(std::string* why) const {
+    auto fail = [why](std::string msg) {
+        if (why != nullptr) *why = std::move(msg);
+        return false;
+    };
+    if (paths < 1) return fail("propagation.paths: must be >= 1, got 0");
+    if (!(horizon_years > 0.0)) return fail(fmt::format("propagation.horizon_years: must be > 0, got {}", horizon_years));
+    if (steps_per_year < 1) return fail(fmt::format("propagation.steps_per_year: must be >= 1, got {}", steps_per_year));
+    if (!(volatility >= 0.0)) return fail(fmt::format("propagation.volatility: must be >= 0, got {}", volatility));
+    if (!(noise_trade_tokens >= 0.0))
+        return fail(fmt::format("propagation.noise_trade_tokens: must be >= 0, got {}", noise_trade_tokens));
+    if (!(exit_tokens >= 0.0)) return fail(fmt::format("propagation.exit_tokens: must be >= 0, got {}", exit_tokens));
+    if (report_every < 1) return fail(fmt::format("propagation.report_every: must be >= 1, got {}", report_every));
+    return true;
+}
+
+namespace {
+
+/// Standard normals from mt19937_64 by Box-Muller (bit-reproducible across standard libraries,
+/// unlike std::normal_distribution).
+class Normals {
+  public:
+    explicit Normals(std::uint64_t seed) : engine_(seed) {}
+    double next() {
+        if (has_spare_) {
+            has_spare_ = false;
+            return spare_;
+        }
+        // 53-bit uniform in (0, 1]
+        const double u1 = (static_cast<double>(engine_() >> 11) + 1.0) * 0x1.0p-53;
+        const double u2 = static_cast<double>(engine_() >> 11) * 0x1.0p-53;
+        const double radius = std::sqrt(-2.0 * std::log(u1));
+        spare_ = radius * std::sin(2.0 * std::numbers::pi * u2);
+        has_spare_ = true;
+        return radius * std::cos(2.0 * std::numbers::pi * u2);
+    }
+
+  private:
+    std::mt19937_64 engine_;
+    double spare_ = 0.0;
+    bool has_spare_ = false;
+};
+
+struct Trade {
+    double tokens = 0.0;  ///< token0 in (> 0) or out (< 0)
+    double quote = 0.0;   ///< token1 in (> 0) or out (< 0)
+    double fee_tokens = 0.0;
+    double fee_quote = 0.0;
+};
+
+Trade swap_in(FastPool& pool, bool sell_tokens, double amount) {
+    Trade t;
+    if (auto* v2 = std::get_if<amm::fast::ConstantProductPool>(&pool)) {
+        const auto s = v2->swapExactIn(sell_tokens, amount);
+        if (sell_tokens) t = {s.amountIn, -s.amountOut, s.feePaid, 0.0};
+        else t = {-s.amountOut, s.amountIn, 0.0, s.feePaid};
+        return t;
+    }
+    auto& v3 = std::get<amm::fast::ConcentratedLiquidityPool>(pool);
+    const auto s = v3.swapExactIn(sell_tokens, amount);
+    t.tokens = s.amount0, t.quote = s.amount1;
+    (sell_tokens ? t.fee_tokens : t.fee_quote) = s.feeAmount;
+    return t;
+}
+
+Trade swap_to(FastPool& pool, double target) {
+    Trade t;
+    if (auto* v2 = std::get_if<amm::fast::ConstantProductPool>(&pool)) {
+        const bool sell = target < v2->price();
+        const auto s = v2->swapToPrice(target);
+        if (sell) t = {s.amountIn, -s.amountOut, s.feePaid, 0.0};
+        else t = {-s.amountOut, s.amountIn, 0.0, s.feePaid};
+        return t;
+    }
+    auto& v3 = std::get<amm::fast::ConcentratedLiquidityPool>(pool);
+    const bool sell = target < v3.price();
+    const auto s = v3.swapToSqrtPrice(std::sqrt(target));
+    t.tokens = s.amount0, t.quote = s.amount1;
+    (sell ? t.fee_tokens : t.fee_quote) = s.feeAmount;
+    return t;
+}
+
+double pool_price(const FastPool& pool) {
+    return std::visit([](const auto& p) { return p.price(); }, pool);
+}
+double pool_fee(const FastPool& pool) {
+    if (const auto* v2 = std::get_if<amm::fast::ConstantProductPool>(&pool)) return v2->fee();
+    return static_cast<double>(std::get<amm::fast::ConcentratedLiquidityPool>(pool).fee()) / 1e6;
+}
+
+double quantile(std::vector<double>& values, double level) {
+    // type 7 (linear between order statistics)
+    std::sort(values.begin(), values.end());
+    const double h = level * static_cast<double>(values.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const auto hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
+}
+
+}  // namespace
+
+PropagationResult propagate(const PoolSpec& pool, double fair_value, const PropagationOptions& options) {
+    std::string why;
+    PFT_REQUIRE(options.isValid(&why), why);
+    PFT_REQUIRE(fair_value > 0.0, "propagation: fair value must be > 0, got " << fair_value);
+    const FastPool initial = make_fast_pool(pool);
+    const int steps = static_cast<int>(std::lround(options.horizon_years * options.steps_per_year));
+    const double dt = 1.0 / options.steps_per_year;
+    const double drift = (options.drift - 0.5 * options.volatility * options.volatility) * dt;
+    const double diffusion = options.volatility * std::sqrt(dt);
+    PropagationResult r;
+    r.paths = options.paths;
+    r.steps = steps;
+    const int reports = steps / options.report_every;
+    for (int j = 1; j <= reports; ++j) r.exit_time.push_back(j * options.report_every * dt);
+    r.exit_cost_mean.assign(r.exit_time.size(), 0.0);
+    std::vector<double> gaps;
+    gaps.reserve(static_cast<std::size_t>(options.paths) * static_cast<std::size_t>(steps));
+    double sum_pnl = 0.0, sum_pnl2 = 0.0, sum_fees = 0.0, sum_lvr = 0.0;
+    Normals normals(options.seed);
+    for (std::uint64_t path = 0; path < options.paths; ++path) {
+        FastPool state = initial;  // one copy per path (setup, not per step)
+        const double fee = pool_fee(state);
+        double fair = fair_value, fees = 0.0, lvr = 0.0;
+        for (int step = 1; step <= steps; ++step) {
+            fair *= std::exp(drift + diffusion * normals.next());
+            const double noise = options.noise_trade_tokens * normals.next();
+            if (noise != 0.0) {
+                // noise trader: sells |noise| tokens, or buys with quote worth |noise| at the pool price
+                const bool sell = noise < 0.0;
+                const double amount = sell ? -noise : noise * pool_price(state);
+                const Trade t = swap_in(state, sell, amount);
+                fees += t.fee_tokens * fair + t.fee_quote;
+            }
+            gaps.push_back(pool_price(state) / fair - 1.0);
+            // Arbitrageur: trades only when the gap beats the fee, to the edge of the no-arbitrage band.
+            const double price = pool_price(state);
+            const double target = price < fair * (1.0 - fee) ? fair * (1.0 - fee)
+                                  : price > fair / (1.0 - fee) ? fair / (1.0 - fee)
+                                                                : price;
+            if (target != price) {
+                const Trade t = swap_to(state, target);
+                // arbitrageur's profit at fair value = the LPs' loss versus rebalancing
+                lvr += -(t.tokens * fair + t.quote);
+                fees += t.fee_tokens * fair + t.fee_quote;
+            }
+            if (options.exit_tokens > 0.0 && step % options.report_every == 0) {
+                FastPool probe = state;  // reporting dates only
+                const Trade t = swap_in(probe, true, options.exit_tokens);
+                const auto j = static_cast<std::size_t>(step / options.report_every - 1);
+                r.exit_cost_mean[j] += 1.0 - (-t.quote) / (options.exit_tokens * fair);
+            }
+        }
+        const double pnl = fees - lvr;
+        sum_fees += fees, sum_lvr += lvr, sum_pnl += pnl, sum_pnl2 += pnl * pnl;
+    }
+    const auto n = static_cast<double>(options.paths);
+    r.fees_mean = sum_fees / n;
+    r.lvr_mean = sum_lvr / n;
+    r.lp_pnl_mean = sum_pnl / n;
+    const double var = n > 1 ? (sum_pnl2 - n * r.lp_pnl_mean * r.lp_pnl_mean) / (n - 1) : 0.0;
+    r.lp_pnl_standard_error = std::sqrt(std::max(var, 0.0) / n);
+    for (auto& c : r.exit_cost_mean) c /= n;
+    if (!gaps.empty())
+        for (double level : kGapLevels) r.gap_percentiles.push_back(quantile(gaps, level));
+    return r;
+}
+
+}  // namespace pftoken::integration
