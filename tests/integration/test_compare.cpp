@@ -1,0 +1,121 @@
+// `pftoken compare` report: golden-file regression of the shipped examples (per-field absolute +
+// relative tolerances; PFTOKEN_UPDATE_GOLDEN=1 rewrites the files) and input errors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+
+#include "pftoken/error.hpp"
+#include "pftoken/integration/compare.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
+#include "pftoken/model/loader.hpp"
+
+namespace {
+
+using namespace pftoken;
+using namespace pftoken::integration;
+
+const std::string kSource = PFTOKEN_SOURCE_DIR;
+
+std::map<std::string, std::string> read_csv(const std::string& text) {
+    std::map<std::string, std::string> out;
+    std::istringstream in(text);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+        const auto c1 = line.find(',');
+        const auto c2 = line.find(',', c1 + 1);
+        out[line.substr(0, c2)] = line.substr(c2 + 1);
+    }
+    return out;
+}
+
+/// Tolerances per section: deterministic numbers tight; Monte Carlo / propagation looser, since
+/// libm and optimisation levels (the ASan build) may differ in the last bits along a path.
+double rel_tolerance(const std::string& key) {
+    if (key.rfind("propagation", 0) == 0 || key.rfind("fair_value,mc", 0) == 0 ||
+        key == "fair_value,market_percentile")
+        return 1e-6;
+    return 1e-8;
+}
+
+void check_golden(const std::string& pool_file, const std::string& golden_file, std::uint64_t mc_paths) {
+    const std::string project_path = kSource + "/data/examples/solar.yaml";
+    const Project project = load_project(project_path);
+    const auto spec = mc::load_stochastic(project_path);
+    const PoolSpec pool = load_pool(kSource + "/data/compare/" + pool_file);
+    CompareOptions options;
+    options.mc_paths = mc_paths;
+    options.propagation.paths = 50;
+    options.propagation.noise_trade_tokens = 52.0;
+    const auto report = run_compare(project, pool, &spec, options);
+    const std::string csv = compare_csv(report);
+    const std::string golden_path = kSource + "/data/compare/" + golden_file;
+    if (const char* update = std::getenv("PFTOKEN_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
+        std::ofstream(golden_path, std::ios::binary) << csv;
+        GTEST_SKIP() << "rewrote " << golden_path;
+    }
+    std::ifstream in(golden_path, std::ios::binary);
+    ASSERT_TRUE(in) << "missing " << golden_path << " (run with PFTOKEN_UPDATE_GOLDEN=1)";
+    std::stringstream buffer;
+    buffer << in.rdbuf();
+    const auto expected = read_csv(buffer.str());
+    const auto actual = read_csv(csv);
+    EXPECT_EQ(expected.size(), actual.size());
+    for (const auto& [key, value] : expected) {
+        const auto it = actual.find(key);
+        ASSERT_NE(it, actual.end()) << key << " missing from the report";
+        if (value.empty() || it->second.empty()) {
+            EXPECT_EQ(value, it->second) << key;
+            continue;
+        }
+        const double e = std::stod(value), a = std::stod(it->second);
+        EXPECT_NEAR(a, e, 1e-9 + rel_tolerance(key) * std::fabs(e)) << key;
+    }
+}
+
+TEST(Compare, GoldenSolarV2) { check_golden("solar_pool.yaml", "expected_solar_v2.csv", 128); }
+TEST(Compare, GoldenSolarV3) { check_golden("solar_pool_v3.yaml", "expected_solar_v3.csv", 0); }
+
+// The report is internally consistent: the arbitrage targets the DCF price and the premium is
+// the pool price against it.
+TEST(Compare, ReportTiesTogether) {
+    const Project project = load_project(kSource + "/data/examples/solar.yaml");
+    const PoolSpec pool = load_pool(kSource + "/data/compare/solar_pool.yaml");
+    CompareOptions options;
+    options.propagation.paths = 10;
+    const auto r = run_compare(project, pool, nullptr, options);
+    EXPECT_DOUBLE_EQ(r.arbitrage.target_price, r.fair.dcf_price);
+    EXPECT_NEAR(r.arbitrage.price_after / r.fair.dcf_price - 1.0, 0.0, 1e-12);
+    EXPECT_DOUBLE_EQ(r.fair.pool_price, 950.0);
+    EXPECT_NEAR(r.liquidity.sale_tokens, 520.0, 1e-12);  // 1% of the 52,000 supply
+    EXPECT_NE(compare_table(r).find("Fair value"), std::string::npos);
+    EXPECT_NE(compare_json(r).find("\"implied_spread\""), std::string::npos);
+}
+
+TEST(Compare, MonteCarloWithoutStochasticSectionIsAnError) {
+    const Project project = load_project(kSource + "/data/examples/solar.yaml");
+    const PoolSpec pool = load_pool(kSource + "/data/compare/solar_pool.yaml");
+    CompareOptions options;
+    options.mc_paths = 10;
+    try {
+        (void)run_compare(project, pool, nullptr, options);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("--mc: the project has no `stochastic` section"), std::string::npos);
+    }
+    options.mc_paths = 0;
+    options.sale_share = 0.0;
+    try {
+        (void)run_compare(project, pool, nullptr, options);
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "compare.sale_share: must be in (0, 1], got 0");
+    }
+}
+
+}  // namespace
