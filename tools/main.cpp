@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     pftoken::cli::register_value(app, exit_code);
     pftoken::cli::register_range_opt(app, exit_code);
+    pftoken::cli::register_stress(app, exit_code);
     pftoken::cli::register_mc(app, exit_code);
     (void)exit_code;
     try {
