@@ -5,4 +5,5 @@
 namespace pftoken::cli {
 // Each register_* adds one subcommand to `app`; its callback sets `exit_code`.
 // (Add one declaration per subcommand file.)
+void register_amm(CLI::App& app, int& exit_code);  // cmd_amm.cpp: `amm replay`
 }  // namespace pftoken::cli

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", pftoken::version());
     app.require_subcommand(1);
     int exit_code = 0;
-    (void)exit_code;
+    pftoken::cli::register_amm(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
