@@ -137,7 +137,8 @@ BENCHMARK(BM_AnalyticsArbitrageProfitRate);
 
 void BM_AnalyticsDepthConcentrated(benchmark::State& state) {
     std::vector<an::LiquidityRange> ranges;
-    for (int t = -6000; t < 6000; t += 60) ranges.push_back({t, t + 600, 1e18 * (1 + ((t / 60) % 5 + 5) % 5)});
+    for (int t = -6000; t < 6000; t += 60)
+        ranges.push_back({t, t + 600, 1e18 * (1 + ((t / 60) % 5 + 5) % 5)});
     const auto bands = an::liquidityBands(ranges);
     for (auto _ : state) benchmark::DoNotOptimize(an::depthConcentrated(bands, 1.0, 3000.0, 0.02));
     state.SetItemsProcessed(state.iterations());

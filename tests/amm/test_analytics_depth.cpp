@@ -39,14 +39,18 @@ TEST(AnalyticsDepth, ConstantProductAmountsMoveThePriceExactly) {
             const auto depth = an::depthConstantProduct(1e6, 3e9, fee, move);
             fast::ConstantProductPool down(fast::ConstantProductOptions{1e6, 3e9, fee});
             down.swapExactIn(true, depth.amount0ToMoveDown);
-            EXPECT_NEAR(down.price() / 3000.0, 1.0 - move, 1e-12) << "fee " << fee << " move " << move;
+            EXPECT_NEAR(down.price() / 3000.0, 1.0 - move, 1e-12)
+                << "fee " << fee << " move " << move;
             fast::ConstantProductPool up(fast::ConstantProductOptions{1e6, 3e9, fee});
             up.swapExactIn(false, depth.amount1ToMoveUp);
-            EXPECT_NEAR(up.price() / 3000.0, 1.0 + move, 1e-12) << "fee " << fee << " move " << move;
+            EXPECT_NEAR(up.price() / 3000.0, 1.0 + move, 1e-12)
+                << "fee " << fee << " move " << move;
             if (fee == 0.0) {
                 // x (1/sqrt(1 - m) - 1) and y (sqrt(1 + m) - 1) from x y = k with y / x = P.
-                EXPECT_NEAR(depth.amount0ToMoveDown / (1e6 * (1.0 / std::sqrt(1.0 - move) - 1.0)), 1.0, 1e-12);
-                EXPECT_NEAR(depth.amount1ToMoveUp / (3e9 * (std::sqrt(1.0 + move) - 1.0)), 1.0, 1e-12);
+                EXPECT_NEAR(depth.amount0ToMoveDown / (1e6 * (1.0 / std::sqrt(1.0 - move) - 1.0)),
+                            1.0, 1e-12);
+                EXPECT_NEAR(depth.amount1ToMoveUp / (3e9 * (std::sqrt(1.0 + move) - 1.0)), 1.0,
+                            1e-12);
             }
         }
     }
@@ -74,8 +78,9 @@ TEST(AnalyticsDepth, ImpactAndSlippageCurves) {
         const double inLessFee = sizes[i] * 0.997;
         // x y = k on fee-adjusted input a' = 0.997 a, the whole a joining the reserve:
         // P' = P / ((1 + a'/x)(1 + a/x)), exec = 0.997 y / (x + a').
-        EXPECT_NEAR(curve[i].priceAfter /
-                        (3000.0 / ((1.0 + inLessFee / 1e6) * (1.0 + sizes[i] / 1e6))), 1.0, 1e-12);
+        EXPECT_NEAR(
+            curve[i].priceAfter / (3000.0 / ((1.0 + inLessFee / 1e6) * (1.0 + sizes[i] / 1e6))),
+            1.0, 1e-12);
         EXPECT_NEAR(curve[i].executionPrice / (0.997 * 3e9 / (1e6 + inLessFee)), 1.0, 1e-12);
         EXPECT_GE(curve[i].slippage, 0.003 - 1e-12);
         if (i > 0) {
@@ -96,21 +101,21 @@ TEST(AnalyticsDepth, ImpactAndSlippageCurves) {
 TEST(AnalyticsLiquidityDistribution, BandsAndSamplers) {
     const auto pool = layeredPool();
     const auto bands = an::liquidityBands(pool);
-    const std::vector<an::LiquidityBand> expected{{-6000, -1200, 1e20},   {-1200, -600, 1.5e20},
-                                                  {-600, -60, 4.5e20},    {-60, 300, 4e20},
-                                                  {300, 900, 6e20},       {900, 1200, 4e20},
-                                                  {1200, 6000, 1e20}};
+    const std::vector<an::LiquidityBand> expected{
+        {-6000, -1200, 1e20}, {-1200, -600, 1.5e20}, {-600, -60, 4.5e20}, {-60, 300, 4e20},
+        {300, 900, 6e20},     {900, 1200, 4e20},     {1200, 6000, 1e20}};
     ASSERT_EQ(bands.size(), expected.size());
     for (std::size_t i = 0; i < bands.size(); ++i) {
         EXPECT_EQ(bands[i].tickLower, expected[i].tickLower) << i;
         EXPECT_EQ(bands[i].tickUpper, expected[i].tickUpper) << i;
         EXPECT_DOUBLE_EQ(bands[i].liquidity, expected[i].liquidity) << i;
     }
-    const std::vector<an::LiquidityRange> ranges{{-6000, 6000, 1e20}, {-600, 1200, 3e20},
-                                                 {300, 900, 2e20}, {-1200, -60, 5e19}};
+    const std::vector<an::LiquidityRange> ranges{
+        {-6000, 6000, 1e20}, {-600, 1200, 3e20}, {300, 900, 2e20}, {-1200, -60, 5e19}};
     const auto fromRanges = an::liquidityBands(ranges);
     ASSERT_EQ(fromRanges.size(), bands.size());
-    for (std::size_t i = 0; i < bands.size(); ++i) EXPECT_DOUBLE_EQ(fromRanges[i].liquidity, bands[i].liquidity);
+    for (std::size_t i = 0; i < bands.size(); ++i)
+        EXPECT_DOUBLE_EQ(fromRanges[i].liquidity, bands[i].liquidity);
     // The band containing the current tick carries the pool's active liquidity.
     EXPECT_DOUBLE_EQ(an::liquidityAtTick(bands, pool.tick()), pool.liquidity());
     std::vector<double> grid(5);
@@ -160,6 +165,7 @@ TEST(AnalyticsFeeIncome, MatchesPoolAccountingForInRangeVolume) {
         (void)an::feeIncome(o);
         FAIL() << "no error";
     } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(), "activeLiquidity: must be > 0 and >= positionLiquidity 2e+20, got 1e+20");
+        EXPECT_STREQ(e.what(),
+                     "activeLiquidity: must be > 0 and >= positionLiquidity 2e+20, got 1e+20");
     }
 }

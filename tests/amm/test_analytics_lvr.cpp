@@ -45,13 +45,16 @@ double lvrFromDerivative(double sigma, double liquidity, double price, double pa
 }  // namespace
 
 TEST(AnalyticsLvr, ClosedFormsMatchTheGeneralFormula) {
-    struct Row { double sigma, liquidity, price, pa, pb; };
+    struct Row {
+        double sigma, liquidity, price, pa, pb;
+    };
     const Row rows[] = {{0.8, 1e6, 2500.0, 2000.0, 3000.0},
                         {0.05, 3.0, 1.0, 0.5, 4.0},
                         {1.5, 1e3, 0.01, 0.0, HUGE_VAL}};
     for (const Row& r : rows) {
         const double closed = an::lvrConcentrated(r.sigma, r.liquidity, r.price, r.pa, r.pb);
-        EXPECT_NEAR(closed / lvrFromDerivative(r.sigma, r.liquidity, r.price, r.pa, r.pb), 1.0, 1e-8)
+        EXPECT_NEAR(closed / lvrFromDerivative(r.sigma, r.liquidity, r.price, r.pa, r.pb), 1.0,
+                    1e-8)
             << "sigma=" << r.sigma << " L=" << r.liquidity << " P=" << r.price;
     }
     // Constant product: V = 2 L sqrt(P), so sigma^2 V / 8 equals the full-range v3 formula.
@@ -76,14 +79,15 @@ TEST(AnalyticsLvr, TradeProbabilityLimitsAndErrors) {
         (void)an::arbitrageTradeProbability(0.05, -1.0, 0.003);
         FAIL() << "no error";
     } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(), "arbitrageTradeProbability.blockRate: must be finite and > 0, got -1");
+        EXPECT_STREQ(e.what(),
+                     "arbitrageTradeProbability.blockRate: must be finite and > 0, got -1");
     }
 }
 
 namespace {
 
 struct ArbitrageEstimate {
-    double ratioMean = 0.0;      // mean over paths of (arbitrage profit) / (integrated LVR)
+    double ratioMean = 0.0;  // mean over paths of (arbitrage profit) / (integrated LVR)
     double ratioStdError = 0.0;
     double tradeFraction = 0.0;  // blocks with a trade / blocks
     double tradeFractionStdError = 0.0;
@@ -143,7 +147,8 @@ ArbitrageEstimate simulateArbitrage(Pool makePool, double sigma, double blockRat
     e.ratioMean = sumRatio / n;
     e.ratioStdError = std::sqrt((sumRatio2 / n - e.ratioMean * e.ratioMean) / (n - 1.0));
     e.tradeFraction = sumFrac / n;
-    e.tradeFractionStdError = std::sqrt((sumFrac2 / n - e.tradeFraction * e.tradeFraction) / (n - 1.0));
+    e.tradeFractionStdError =
+        std::sqrt((sumFrac2 / n - e.tradeFraction * e.tradeFraction) / (n - 1.0));
     return e;
 }
 
@@ -181,28 +186,30 @@ struct V3Adapter {
 
 // Zero fee: every block trades and the arbitrage profit rate is LVR itself (Milionis et al. 2022,
 // sigma^2 V / 8 for constant product; sigma^2 L sqrt(P) / 4 for a v3 range).
-// With a fee f and Poisson blocks: ARB = P_trade LVR, P_trade = 1 / (1 + sqrt(2 lambda) gamma / sigma)
-// (Milionis, Moallemi, Roughgarden 2023). Parameters: daily sigma 5%, 12 s blocks (7200 a day),
-// so sigma / sqrt(lambda) = 6e-4 and gamma ~ 5e-4: the asymptotic corrections (order gamma and
-// sigma / sqrt(lambda) relative) are far below the Monte Carlo error.
+// With a fee f and Poisson blocks: ARB = P_trade LVR, P_trade = 1 / (1 + sqrt(2 lambda) gamma /
+// sigma) (Milionis, Moallemi, Roughgarden 2023). Parameters: daily sigma 5%, 12 s blocks (7200 a
+// day), so sigma / sqrt(lambda) = 6e-4 and gamma ~ 5e-4: the asymptotic corrections (order gamma
+// and sigma / sqrt(lambda) relative) are far below the Monte Carlo error.
 TEST(AnalyticsLvrMonteCarlo, ConstantProductArbitrageMatchesLvrAndFeeAdjustedRate) {
     const double sigma = 0.05;
     const double blockRate = 7200.0;
-    struct Row { double fee; };
+    struct Row {
+        double fee;
+    };
     const Row rows[] = {{0.0}, {0.0005}, {0.003}};
     std::uint64_t seed = 11;
     for (const Row& row : rows) {
         const auto make = [&] {
-            return V2Adapter{fast::ConstantProductPool(fast::ConstantProductOptions{1e6, 2e9, row.fee})};
+            return V2Adapter{
+                fast::ConstantProductPool(fast::ConstantProductOptions{1e6, 2e9, row.fee})};
         };
-        const auto e = simulateArbitrage(make, sigma, blockRate, row.fee, 48 / kPathScale, 20000,
-                                         seed++);
+        const auto e =
+            simulateArbitrage(make, sigma, blockRate, row.fee, 48 / kPathScale, 20000, seed++);
         const double expected = an::arbitrageTradeProbability(sigma, blockRate, row.fee);
-        ::testing::Test::RecordProperty("v2_fee_" + std::to_string(row.fee),
-                                        std::to_string(e.ratioMean) + " +- " +
-                                            std::to_string(e.ratioStdError) + " vs " +
-                                            std::to_string(expected) + "; trades " +
-                                            std::to_string(e.tradeFraction));
+        ::testing::Test::RecordProperty(
+            "v2_fee_" + std::to_string(row.fee),
+            std::to_string(e.ratioMean) + " +- " + std::to_string(e.ratioStdError) + " vs " +
+                std::to_string(expected) + "; trades " + std::to_string(e.tradeFraction));
         EXPECT_LT(e.ratioStdError, 0.03 * expected) << "fee " << row.fee;
         EXPECT_NEAR(e.ratioMean, expected, 4.0 * e.ratioStdError)
             << "fee " << row.fee << " ARB/LVR " << e.ratioMean << " +- " << e.ratioStdError;
@@ -221,14 +228,14 @@ TEST(AnalyticsLvrMonteCarlo, ConcentratedRangeArbitrageMatchesLvrAndFeeAdjustedR
             options.fee = feePips;
             options.tickSpacing = 10;
             options.sqrtPrice = 1.0;
-            V3Adapter adapter{fast::ConcentratedLiquidityPool(options), fast::sqrtPriceAtTick(-20000) *
-                                  fast::sqrtPriceAtTick(-20000), fast::sqrtPriceAtTick(20000) *
-                                  fast::sqrtPriceAtTick(20000)};
+            V3Adapter adapter{fast::ConcentratedLiquidityPool(options),
+                              fast::sqrtPriceAtTick(-20000) * fast::sqrtPriceAtTick(-20000),
+                              fast::sqrtPriceAtTick(20000) * fast::sqrtPriceAtTick(20000)};
             adapter.pool.mint("lp", -20000, 20000, 1e20);
             return adapter;
         };
-        const auto e = simulateArbitrage(make, sigma, blockRate, fee, 32 / kPathScale, 20000,
-                                         100 + feePips);
+        const auto e =
+            simulateArbitrage(make, sigma, blockRate, fee, 32 / kPathScale, 20000, 100 + feePips);
         const double expected = an::arbitrageTradeProbability(sigma, blockRate, fee);
         ::testing::Test::RecordProperty("v3_fee_" + std::to_string(fee),
                                         std::to_string(e.ratioMean) + " +- " +

@@ -25,12 +25,15 @@ TEST(AnalyticsPosition, AmountsMatchPoolMint) {
         options.sqrtPrice = std::sqrt(price);
         fast::ConcentratedLiquidityPool pool(options);
         const auto minted = pool.mint("lp", -600, 1200, liquidity);
-        const auto amounts = an::positionAmounts(liquidity, price, tickPrice(-600), tickPrice(1200));
+        const auto amounts =
+            an::positionAmounts(liquidity, price, tickPrice(-600), tickPrice(1200));
         EXPECT_NEAR(amounts.amount0, minted.amount0, 1e-12 * liquidity) << "price " << price;
         EXPECT_NEAR(amounts.amount1, minted.amount1, 1e-12 * liquidity) << "price " << price;
         // Inverse: the amounts fund exactly the liquidity.
-        EXPECT_NEAR(an::liquidityForAmounts(amounts.amount0, amounts.amount1, price, tickPrice(-600),
-                                            tickPrice(1200)) / liquidity, 1.0, 1e-12);
+        EXPECT_NEAR(an::liquidityForAmounts(amounts.amount0, amounts.amount1, price,
+                                            tickPrice(-600), tickPrice(1200)) /
+                        liquidity,
+                    1.0, 1e-12);
     }
     // Full range: x = L / sqrt(P), y = L sqrt(P) (whitepaper eqs. 6.5, 6.6).
     const auto full = an::positionAmounts(2.0, 4.0, 0.0, HUGE_VAL);
@@ -42,11 +45,15 @@ TEST(AnalyticsPosition, AmountsMatchPoolMint) {
 // Published v2 impermanent loss: Pintail, "Uniswap: A Good Deal for Liquidity Providers?" (2019),
 // table of losses for price changes (given to 0.1%).
 TEST(AnalyticsImpermanentLoss, V2PublishedTable) {
-    struct Row { double ratio; double lossPercent; };
-    const Row rows[] = {{1.25, 0.6}, {1.5, 2.0}, {1.75, 3.8}, {2.0, 5.7}, {3.0, 13.4}, {4.0, 20.0},
-                        {5.0, 25.5}};
+    struct Row {
+        double ratio;
+        double lossPercent;
+    };
+    const Row rows[] = {{1.25, 0.6}, {1.5, 2.0},  {1.75, 3.8}, {2.0, 5.7},
+                        {3.0, 13.4}, {4.0, 20.0}, {5.0, 25.5}};
     for (const Row& r : rows) {
-        EXPECT_NEAR(-100.0 * an::impermanentLossV2(r.ratio), r.lossPercent, 0.05) << "ratio " << r.ratio;
+        EXPECT_NEAR(-100.0 * an::impermanentLossV2(r.ratio), r.lossPercent, 0.05)
+            << "ratio " << r.ratio;
         // Symmetric in log price: a fall by the same factor loses the same fraction.
         EXPECT_NEAR(an::impermanentLossV2(1.0 / r.ratio), an::impermanentLossV2(r.ratio), 1e-15);
     }
@@ -66,8 +73,10 @@ TEST(AnalyticsImpermanentLoss, V3ClosedFormMatchesValueFormula) {
         EXPECT_NEAR(an::impermanentLossV3(p0, p1, pa, pb), lp / hold - 1.0, 1e-13) << "p1 " << p1;
     }
     // Wider ranges lose less; the full range is the v2 loss.
-    EXPECT_LT(an::impermanentLossV3(p0, 2400.0, pa, pb), an::impermanentLossV3(p0, 2400.0, 1000.0, 4000.0));
-    EXPECT_NEAR(an::impermanentLossV3(p0, 2400.0, 0.0, HUGE_VAL), an::impermanentLossV2(1.2), 1e-15);
+    EXPECT_LT(an::impermanentLossV3(p0, 2400.0, pa, pb),
+              an::impermanentLossV3(p0, 2400.0, 1000.0, 4000.0));
+    EXPECT_NEAR(an::impermanentLossV3(p0, 2400.0, 0.0, HUGE_VAL), an::impermanentLossV2(1.2),
+                1e-15);
     EXPECT_NEAR(an::impermanentLossV3(p0, 2400.0, 1e-12, 1e18), an::impermanentLossV2(1.2), 1e-9);
     EXPECT_EQ(an::impermanentLossV3(p0, p0, pa, pb), 0.0);
 }
@@ -84,7 +93,8 @@ TEST(AnalyticsPosition, RejectsBadInput) {
         FAIL() << "no error";
     } catch (const fast::Error& e) {
         EXPECT_STREQ(e.what(),
-                     "impermanentLossV3.initialPrice: must be > 0 and in [priceLower 1, priceUpper 2], got 5");
+                     "impermanentLossV3.initialPrice: must be > 0 and in [priceLower 1, priceUpper "
+                     "2], got 5");
     }
     EXPECT_THROW((void)an::impermanentLossV2(0.0), fast::Error);
 }

@@ -42,8 +42,9 @@ std::string errorOf(Fn&& fn) {
 
 TEST(FastTickMath, MatchesPublishedTickMathValues) {
     // getSqrtRatioAtTick values from Uniswap v3-core TickMath.spec.ts snapshot (divided by 2^96):
-    // MIN_SQRT_RATIO = 4295128739, MAX_SQRT_RATIO = 1461446703485210103287273052203988822378723970342.
-    // MIN_SQRT_RATIO is truncated to an integer of 33 bits: 2.3e-10 relative below the real value.
+    // MIN_SQRT_RATIO = 4295128739, MAX_SQRT_RATIO =
+    // 1461446703485210103287273052203988822378723970342. MIN_SQRT_RATIO is truncated to an integer
+    // of 33 bits: 2.3e-10 relative below the real value.
     EXPECT_LT(relDiff(fast::sqrtPriceAtTick(fast::kMinTick), fast::kMinSqrtPrice), 3e-10);
     EXPECT_LT(relDiff(fast::sqrtPriceAtTick(fast::kMaxTick), fast::kMaxSqrtPrice), 1e-11);
     EXPECT_EQ(fast::sqrtPriceAtTick(0), 1.0);
@@ -59,7 +60,10 @@ TEST(FastTickMath, MatchesPublishedTickMathValues) {
 TEST(FastConcentratedLiquidity, SwapInsideOneRangeIsConstantProductOnVirtualReserves) {
     const double liquidity = 1e21;
     const double sqrtPrice = std::sqrt(2500.0);
-    struct Row { bool zeroForOne; double amount; };
+    struct Row {
+        bool zeroForOne;
+        double amount;
+    };
     const Row rows[] = {{true, 1e18}, {true, 3e19}, {false, 2e21}, {false, 1e15}};
     for (const Row& row : rows) {
         auto pool = makePool(sqrtPrice);
@@ -196,8 +200,10 @@ TEST(FastConcentratedLiquidity, RevertsWithUniswapCodesAndLeavesStateUnchanged) 
               "burn.liquidity: NP: poke of a position with no liquidity");
     EXPECT_EQ(errorOf([&] { pool.swap(true, 0.0, 0.5); }),
               "swap.amountSpecified: AS: must be non-zero, got 0");
-    EXPECT_EQ(errorOf([&] { pool.swap(true, 1.0, 1.5); }).substr(0, 30), "swap.sqrtPriceLimit: SPL: must");
-    EXPECT_EQ(errorOf([&] { pool.swap(false, 1.0, 0.5); }).substr(0, 30), "swap.sqrtPriceLimit: SPL: must");
+    EXPECT_EQ(errorOf([&] { pool.swap(true, 1.0, 1.5); }).substr(0, 30),
+              "swap.sqrtPriceLimit: SPL: must");
+    EXPECT_EQ(errorOf([&] { pool.swap(false, 1.0, 0.5); }).substr(0, 30),
+              "swap.sqrtPriceLimit: SPL: must");
     EXPECT_EQ(errorOf([] { makePool(0.0); }).substr(0, 20), "sqrtPrice: R: must b");
     EXPECT_EQ(pool.liquidity(), before.liquidity());
     EXPECT_EQ(pool.initializedTicks().size(), before.initializedTicks().size());
@@ -268,7 +274,8 @@ TEST(FastConcentratedLiquidity, PropertiesOnRandomSequences) {
         }
         const auto positions = pool.positions();
         for (const auto& [key, info] : positions) {
-            if (info.liquidity > 0.0) pool.burn(key.owner, key.tickLower, key.tickUpper, info.liquidity);
+            if (info.liquidity > 0.0)
+                pool.burn(key.owner, key.tickLower, key.tickUpper, info.liquidity);
         }
         EXPECT_EQ(pool.liquidity(), 0.0);
         EXPECT_TRUE(pool.initializedTicks().empty());

@@ -12,9 +12,12 @@ namespace fast = pftoken::amm::fast;
 
 namespace {
 
-double relDiff(double a, double b) { return std::fabs(a - b) / std::max(std::fabs(a), std::fabs(b)); }
+double relDiff(double a, double b) {
+    return std::fabs(a - b) / std::max(std::fabs(a), std::fabs(b));
+}
 
-fast::ConstantProductPool makePool(double r0 = 1000.0, double r1 = 2'000'000.0, double fee = 0.003) {
+fast::ConstantProductPool makePool(double r0 = 1000.0, double r1 = 2'000'000.0,
+                                   double fee = 0.003) {
     return fast::ConstantProductPool(fast::ConstantProductOptions{r0, r1, fee});
 }
 
@@ -24,14 +27,18 @@ fast::ConstantProductPool makePool(double r0 = 1000.0, double r1 = 2'000'000.0, 
 // (r_in + (1-f) in) (r_out - out) = r_in r_out (Adams, Zinsmeister, Robinson, "Uniswap v2 Core"
 // (2020), section 3.2.1: the K check on fee-adjusted balances).
 TEST(FastConstantProduct, ExactInSatisfiesFeeAdjustedInvariant) {
-    struct Row { bool zeroForOne; double amountIn; };
+    struct Row {
+        bool zeroForOne;
+        double amountIn;
+    };
     const Row rows[] = {{true, 1.0}, {true, 250.0}, {false, 1e3}, {false, 5e6}, {true, 1e-6}};
     for (const Row& row : rows) {
         auto pool = makePool();
         const double rIn = row.zeroForOne ? pool.reserve0() : pool.reserve1();
         const double rOut = row.zeroForOne ? pool.reserve1() : pool.reserve0();
         const auto swap = pool.swapExactIn(row.zeroForOne, row.amountIn);
-        EXPECT_NEAR((rIn + 0.997 * row.amountIn) * (rOut - swap.amountOut) / (rIn * rOut), 1.0, 1e-13)
+        EXPECT_NEAR((rIn + 0.997 * row.amountIn) * (rOut - swap.amountOut) / (rIn * rOut), 1.0,
+                    1e-13)
             << "zeroForOne=" << row.zeroForOne << " in=" << row.amountIn;
         EXPECT_DOUBLE_EQ(swap.feePaid, 0.003 * row.amountIn);
         // The whole input (fee included) joins the reserves.

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <sstream>
 #include <random>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,8 +21,8 @@ namespace fast = pftoken::amm::fast;
 namespace v2 = pftoken::amm::v2;
 namespace v3 = pftoken::amm::v3;
 using pftoken::amm::I256;
-using pftoken::amm::U256;
 using pftoken::amm::u128;
+using pftoken::amm::U256;
 
 namespace {
 
@@ -31,7 +31,9 @@ const double kQ128 = std::ldexp(1.0, 128);
 constexpr double kRelTol = 1e-9;
 double gWorstRelative = 0.0;  // reported as a test property, to see the margin
 
-double toDouble(const I256& v) { return v.negative() ? -v.magnitude().to_double() : v.bits.to_double(); }
+double toDouble(const I256& v) {
+    return v.negative() ? -v.magnitude().to_double() : v.bits.to_double();
+}
 double toDouble(u128 v) { return static_cast<double>(v); }
 
 // |fast - exact| <= 1e-9 max(|fast|, |exact|, floor). `floor` is the operation's natural scale
@@ -41,11 +43,12 @@ double toDouble(u128 v) { return static_cast<double>(v); }
 ::testing::AssertionResult close(const char* what, double fastValue, double exactValue,
                                  double floor = 0.0) {
     const double scale = std::max({std::fabs(fastValue), std::fabs(exactValue), floor});
-    if (scale > 0.0) gWorstRelative = std::max(gWorstRelative, std::fabs(fastValue - exactValue) / scale);
+    if (scale > 0.0)
+        gWorstRelative = std::max(gWorstRelative, std::fabs(fastValue - exactValue) / scale);
     if (std::fabs(fastValue - exactValue) <= kRelTol * scale) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << what << ": fast " << fastValue << " vs exact "
-                                         << exactValue << " (relative "
-                                         << std::fabs(fastValue - exactValue) / scale << ")";
+    return ::testing::AssertionFailure()
+           << what << ": fast " << fastValue << " vs exact " << exactValue << " (relative "
+           << std::fabs(fastValue - exactValue) / scale << ")";
 }
 
 U256 toU256(u128 v) { return U256(v); }
@@ -78,7 +81,8 @@ TEST(FastVsExact, ConcentratedLiquidityRandomSequences) {
         const int spacing = fee == 500 ? 10 : (fee == 3000 ? 60 : 200);
         v3::Pool exact(v3::PoolConfig{fee, spacing});
         const U256 atTick = v3::get_sqrt_ratio_at_tick(tickIndex(rng) * 7).value;
-        const U256 start = atTick + atTick / U256(2000u + mantissa(rng) % 1000u);  // off the tick grid
+        const U256 start =
+            atTick + atTick / U256(2000u + mantissa(rng) % 1000u);  // off the tick grid
         ASSERT_TRUE(exact.initialize(start).ok());
         if (sequence % 4 == 3) {
             ASSERT_EQ(exact.set_fee_protocol(6, 4), pftoken::amm::Revert::None);
@@ -93,7 +97,9 @@ TEST(FastVsExact, ConcentratedLiquidityRandomSequences) {
         }
         fast::ConcentratedLiquidityPool twin(options);
         ASSERT_EQ(twin.tick(), exact.tick());
-        struct Minted { int owner, lower, upper; };
+        struct Minted {
+            int owner, lower, upper;
+        };
         std::vector<Minted> minted;
         for (int op = 0; op < 120; ++op) {
             SCOPED_TRACE("sequence " + std::to_string(sequence) + " op " + std::to_string(op));
@@ -114,19 +120,25 @@ TEST(FastVsExact, ConcentratedLiquidityRandomSequences) {
                 minted.push_back({who, lo, hi});
             } else if (kind < 5) {
                 const Minted m = minted[rng() % minted.size()];
-                const v3::PositionInfo* pos = exact.position(static_cast<v3::OwnerId>(m.owner), m.lower, m.upper);
+                const v3::PositionInfo* pos =
+                    exact.position(static_cast<v3::OwnerId>(m.owner), m.lower, m.upper);
                 ASSERT_NE(pos, nullptr);
                 const std::string name = "o" + std::to_string(m.owner);
                 if (pos->liquidity > 0) {
-                    const u128 part = coin(rng) ? pos->liquidity : (pos->liquidity / 2 / unit) * unit;
-                    const auto e = exact.burn(static_cast<v3::OwnerId>(m.owner), m.lower, m.upper, part);
+                    const u128 part =
+                        coin(rng) ? pos->liquidity : (pos->liquidity / 2 / unit) * unit;
+                    const auto e =
+                        exact.burn(static_cast<v3::OwnerId>(m.owner), m.lower, m.upper, part);
                     ASSERT_TRUE(e.ok()) << e.code();
                     const auto f = twin.burn(name, m.lower, m.upper, toDouble(part));
-                    EXPECT_TRUE(close("burn amount0", f.amount0, e.value.amount0.to_double(), scale));
-                    EXPECT_TRUE(close("burn amount1", f.amount1, e.value.amount1.to_double(), scale));
+                    EXPECT_TRUE(
+                        close("burn amount0", f.amount0, e.value.amount0.to_double(), scale));
+                    EXPECT_TRUE(
+                        close("burn amount1", f.amount1, e.value.amount1.to_double(), scale));
                 }
                 const u128 all = ~u128{0};
-                const auto e = exact.collect(static_cast<v3::OwnerId>(m.owner), m.lower, m.upper, all, all);
+                const auto e =
+                    exact.collect(static_cast<v3::OwnerId>(m.owner), m.lower, m.upper, all, all);
                 ASSERT_TRUE(e.ok()) << e.code();
                 const auto f = twin.collect(name, m.lower, m.upper, 1e300, 1e300);
                 EXPECT_TRUE(close("collect amount0", f.amount0, toDouble(e.value.amount0), scale));
@@ -146,12 +158,15 @@ TEST(FastVsExact, ConcentratedLiquidityRandomSequences) {
                 } else {
                     // Beyond every position (ticks are within +-50 spacings): the swap may run
                     // out of liquidity and cross an empty stretch up to the limit.
-                    limit = v3::get_sqrt_ratio_at_tick(zeroForOne ? -60 * spacing : 60 * spacing).value;
-                    if (zeroForOne ? !(limit < exact.sqrt_price_x96()) : !(exact.sqrt_price_x96() < limit)) {
+                    limit =
+                        v3::get_sqrt_ratio_at_tick(zeroForOne ? -60 * spacing : 60 * spacing).value;
+                    if (zeroForOne ? !(limit < exact.sqrt_price_x96())
+                                   : !(exact.sqrt_price_x96() < limit)) {
                         continue;
                     }
                 }
-                const I256 specified = exactIn ? I256::from_bits(toU256(amount)) : -I256::from_bits(toU256(amount));
+                const I256 specified =
+                    exactIn ? I256::from_bits(toU256(amount)) : -I256::from_bits(toU256(amount));
                 const auto e = exact.swap(zeroForOne, specified, limit);
                 ASSERT_TRUE(e.ok()) << e.code();
                 const double specifiedD = exactIn ? toDouble(amount) : -toDouble(amount);
@@ -162,7 +177,8 @@ TEST(FastVsExact, ConcentratedLiquidityRandomSequences) {
                 EXPECT_EQ(static_cast<std::uint32_t>(f.ticksCrossed), e.value.ticks_crossed);
                 EXPECT_TRUE(close("swap amount0", f.amount0, toDouble(e.value.amount0), scale));
                 EXPECT_TRUE(close("swap amount1", f.amount1, toDouble(e.value.amount1), scale));
-                EXPECT_TRUE(close("sqrtPrice", twin.sqrtPrice(), e.value.sqrt_price_x96.to_double() / kQ96));
+                EXPECT_TRUE(close("sqrtPrice", twin.sqrtPrice(),
+                                  e.value.sqrt_price_x96.to_double() / kQ96));
                 EXPECT_TRUE(close("liquidity", twin.liquidity(), toDouble(e.value.liquidity)));
                 EXPECT_TRUE(close("feeGrowthGlobal0", twin.feeGrowthGlobal0(),
                                   e.value.fee_growth_global0_x128.to_double() / kQ128));
@@ -170,14 +186,17 @@ TEST(FastVsExact, ConcentratedLiquidityRandomSequences) {
                                   e.value.fee_growth_global1_x128.to_double() / kQ128));
                 if (twin.tick() != e.value.tick) {
                     // Only acceptable when the price sits on a tick boundary to within rounding.
-                    const double boundary = fast::sqrtPriceAtTick(std::max(twin.tick(), e.value.tick));
+                    const double boundary =
+                        fast::sqrtPriceAtTick(std::max(twin.tick(), e.value.tick));
                     EXPECT_TRUE(close("tick boundary", twin.sqrtPrice(), boundary))
                         << "tick fast " << twin.tick() << " exact " << e.value.tick;
                 }
             }
             ASSERT_TRUE(close("active liquidity", twin.liquidity(), toDouble(exact.liquidity())));
-            EXPECT_TRUE(close("protocol fees 0", twin.protocolFees().amount0, toDouble(exact.protocol_fees().token0), scale));
-            EXPECT_TRUE(close("protocol fees 1", twin.protocolFees().amount1, toDouble(exact.protocol_fees().token1), scale));
+            EXPECT_TRUE(close("protocol fees 0", twin.protocolFees().amount0,
+                              toDouble(exact.protocol_fees().token0), scale));
+            EXPECT_TRUE(close("protocol fees 1", twin.protocolFees().amount1,
+                              toDouble(exact.protocol_fees().token1), scale));
         }
     }
     ::testing::Test::RecordProperty("worst_relative_difference", scientific(gWorstRelative));
@@ -206,7 +225,8 @@ TEST(FastVsExact, ConstantProductRandomSequences) {
         const u128 r1 = big(17 + sequence % 4);
         v2::Pair exact;
         ASSERT_TRUE(exact.mint(U256(r0), U256(r1)).ok());
-        fast::ConstantProductPool twin(fast::ConstantProductOptions{toDouble(r0), toDouble(r1), 0.003});
+        fast::ConstantProductPool twin(
+            fast::ConstantProductOptions{toDouble(r0), toDouble(r1), 0.003});
         EXPECT_TRUE(close("initial shares", twin.totalShares(), exact.total_supply().to_double()));
         for (int op = 0; op < 150; ++op) {
             const int kind = opKind(rng);
@@ -240,9 +260,12 @@ TEST(FastVsExact, ConstantProductRandomSequences) {
                 const auto f = twin.swapExactOut(zeroForOne, toDouble(amount));
                 EXPECT_TRUE(close("amountIn", f.amountIn, e.value.amount_in.to_double()));
             }
-            ASSERT_TRUE(close("reserve0", twin.reserve0(), exact.reserve0().to_double())) << "op " << op;
-            ASSERT_TRUE(close("reserve1", twin.reserve1(), exact.reserve1().to_double())) << "op " << op;
-            ASSERT_TRUE(close("total shares", twin.totalShares(), exact.total_supply().to_double()));
+            ASSERT_TRUE(close("reserve0", twin.reserve0(), exact.reserve0().to_double()))
+                << "op " << op;
+            ASSERT_TRUE(close("reserve1", twin.reserve1(), exact.reserve1().to_double()))
+                << "op " << op;
+            ASSERT_TRUE(
+                close("total shares", twin.totalShares(), exact.total_supply().to_double()));
         }
     }
     ::testing::Test::RecordProperty("worst_relative_difference", scientific(gWorstRelative));

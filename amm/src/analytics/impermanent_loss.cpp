@@ -8,8 +8,9 @@
 namespace pftoken::amm::analytics {
 
 double impermanentLossV2(double priceRatio) {
-    PFT_AMM_FAST_REQUIRE(priceRatio > 0.0 && std::isfinite(priceRatio),
-                         "impermanentLossV2.priceRatio: must be finite and > 0, got " << priceRatio);
+    PFT_AMM_FAST_REQUIRE(
+        priceRatio > 0.0 && std::isfinite(priceRatio),
+        "impermanentLossV2.priceRatio: must be finite and > 0, got " << priceRatio);
     return 2.0 * std::sqrt(priceRatio) / (1.0 + priceRatio) - 1.0;
 }
 
@@ -25,8 +26,9 @@ double impermanentLossV3(double initialPrice, double finalPrice, double priceLow
                          "impermanentLossV3.initialPrice: must be > 0 and in [priceLower "
                              << priceLower << ", priceUpper " << priceUpper << "], got "
                              << initialPrice);
-    PFT_AMM_FAST_REQUIRE(finalPrice > 0.0 && std::isfinite(finalPrice),
-                         "impermanentLossV3.finalPrice: must be finite and > 0, got " << finalPrice);
+    PFT_AMM_FAST_REQUIRE(
+        finalPrice > 0.0 && std::isfinite(finalPrice),
+        "impermanentLossV3.finalPrice: must be finite and > 0, got " << finalPrice);
     const double k = finalPrice / initialPrice;
     const double a = std::sqrt(priceLower / initialPrice);
     const double b = std::sqrt(initialPrice / priceUpper);  // 0 for an unbounded range

@@ -24,7 +24,8 @@ std::vector<LiquidityBand> bandsFromEvents(std::vector<std::pair<int, double>>& 
         while (i < events.size() && events[i].first == tick) running += events[i++].second;
         if (i < events.size() && running > 0.0) {
             // Merge with the previous band when the liquidity is unchanged (no real boundary).
-            if (!bands.empty() && bands.back().tickUpper == tick && bands.back().liquidity == running) {
+            if (!bands.empty() && bands.back().tickUpper == tick &&
+                bands.back().liquidity == running) {
                 bands.back().tickUpper = events[i].first;
             } else {
                 bands.push_back({tick, events[i].first, running});
@@ -38,7 +39,8 @@ std::vector<LiquidityBand> bandsFromEvents(std::vector<std::pair<int, double>>& 
 
 std::vector<LiquidityBand> liquidityBands(const fast::ConcentratedLiquidityPool& pool) {
     std::vector<std::pair<int, double>> events;
-    for (const fast::TickInfo& t : pool.initializedTicks()) events.emplace_back(t.tick, t.liquidityNet);
+    for (const fast::TickInfo& t : pool.initializedTicks())
+        events.emplace_back(t.tick, t.liquidityNet);
     return bandsFromEvents(events);
 }
 
@@ -50,8 +52,8 @@ std::vector<LiquidityBand> liquidityBands(std::span<const LiquidityRange> ranges
         PFT_AMM_FAST_REQUIRE(r.tickLower < r.tickUpper, "ranges[" << i << "].tickLower: must be < "
                                                                   << "tickUpper " << r.tickUpper
                                                                   << ", got " << r.tickLower);
-        PFT_AMM_FAST_REQUIRE(r.liquidity >= 0.0, "ranges[" << i << "].liquidity: must be >= 0, got "
-                                                           << r.liquidity);
+        PFT_AMM_FAST_REQUIRE(r.liquidity >= 0.0,
+                             "ranges[" << i << "].liquidity: must be >= 0, got " << r.liquidity);
         events.emplace_back(r.tickLower, r.liquidity);
         events.emplace_back(r.tickUpper, -r.liquidity);
     }
@@ -83,8 +85,8 @@ void sampleLiquidityOnPrices(std::span<const LiquidityBand> bands, std::span<con
                                                           << prices.size() << " elements, got "
                                                           << out.size());
     for (std::size_t i = 0; i < prices.size(); ++i) {
-        PFT_AMM_FAST_REQUIRE(prices[i] > 0.0, "sampleLiquidityOnPrices.prices[" << i
-                                                  << "]: must be > 0, got " << prices[i]);
+        PFT_AMM_FAST_REQUIRE(prices[i] > 0.0, "sampleLiquidityOnPrices.prices["
+                                                  << i << "]: must be > 0, got " << prices[i]);
         out[i] = liquidityAtTick(bands, fast::tickAtSqrtPrice(std::sqrt(prices[i])));
     }
 }

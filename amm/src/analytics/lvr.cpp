@@ -43,10 +43,11 @@ double noArbitrageBandHalfWidth(double fee) {
 
 double arbitrageTradeProbability(double sigma, double blockRate, double fee) {
     checkSigma(sigma, "arbitrageTradeProbability");
-    PFT_AMM_FAST_REQUIRE(sigma > 0.0, "arbitrageTradeProbability.sigma: must be > 0, got " << sigma);
-    PFT_AMM_FAST_REQUIRE(blockRate > 0.0 && std::isfinite(blockRate),
-                         "arbitrageTradeProbability.blockRate: must be finite and > 0, got "
-                             << blockRate);
+    PFT_AMM_FAST_REQUIRE(sigma > 0.0,
+                         "arbitrageTradeProbability.sigma: must be > 0, got " << sigma);
+    PFT_AMM_FAST_REQUIRE(
+        blockRate > 0.0 && std::isfinite(blockRate),
+        "arbitrageTradeProbability.blockRate: must be finite and > 0, got " << blockRate);
     const double gamma = noArbitrageBandHalfWidth(fee);
     return 1.0 / (1.0 + std::sqrt(2.0 * blockRate) * gamma / sigma);
 }

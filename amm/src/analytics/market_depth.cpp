@@ -36,9 +36,9 @@ std::vector<PriceImpactPoint> curve(const Pool& pool, double mid, bool zeroForOn
     std::vector<PriceImpactPoint> points;
     points.reserve(sizes.size());
     for (std::size_t i = 0; i < sizes.size(); ++i) {
-        PFT_AMM_FAST_REQUIRE(sizes[i] > 0.0 && std::isfinite(sizes[i]),
-                             "priceImpactCurve.sizes[" << i << "]: must be finite and > 0, got "
-                                                       << sizes[i]);
+        PFT_AMM_FAST_REQUIRE(
+            sizes[i] > 0.0 && std::isfinite(sizes[i]),
+            "priceImpactCurve.sizes[" << i << "]: must be finite and > 0, got " << sizes[i]);
         Pool copy = pool;
         PriceImpactPoint p;
         p.amountIn = sizes[i];
@@ -61,8 +61,8 @@ std::vector<PriceImpactPoint> curve(const Pool& pool, double mid, bool zeroForOn
 
 MarketDepth depthConstantProduct(double reserve0, double reserve1, double fee, double move) {
     checkMove(move, "depthConstantProduct");
-    PFT_AMM_FAST_REQUIRE(reserve0 > 0.0, "depthConstantProduct.reserve0: must be > 0, got "
-                                             << reserve0);
+    PFT_AMM_FAST_REQUIRE(reserve0 > 0.0,
+                         "depthConstantProduct.reserve0: must be > 0, got " << reserve0);
     const fast::ConstantProductPool pool(fast::ConstantProductOptions{reserve0, reserve1, fee});
     MarketDepth depth;
     depth.priceDown = pool.price() * (1.0 - move);
@@ -85,9 +85,10 @@ MarketDepth depthConcentrated(std::span<const LiquidityBand> bands, double price
     depth.priceUp = price * (1.0 + move);
     const double s = std::sqrt(price);
     // Token0 in moves sqrt P down: dx = L (1/lo - 1/hi) (eq. 6.16).
-    depth.amount0ToMoveDown =
-        grossUp * integrateBands(bands, std::sqrt(depth.priceDown), s,
-                                 [](double l, double lo, double hi) { return l * (hi - lo) / (lo * hi); });
+    depth.amount0ToMoveDown = grossUp * integrateBands(bands, std::sqrt(depth.priceDown), s,
+                                                       [](double l, double lo, double hi) {
+                                                           return l * (hi - lo) / (lo * hi);
+                                                       });
     // Token1 in moves sqrt P up: dy = L (hi - lo) (eq. 6.14).
     depth.amount1ToMoveUp =
         grossUp * integrateBands(bands, s, std::sqrt(depth.priceUp),

@@ -33,8 +33,9 @@ struct Step {
 // SwapMath.computeSwapStep in real numbers. `remaining` > 0: exact input left; < 0: exact
 // output left. Partial steps use the closed forms of the new price and of the other amount that
 // avoid subtracting nearly equal sqrt prices:
-//   token0 in a:  s' = L s / (L + a s),  out1 = a s s'     token1 in a:  s' = s + a / L,  out0 = a / (s s')
-//   token1 out b: s' = s - b / L,        in0 = b / (s s')   token0 out a: s' = L s / (L - a s), in1 = a s s'
+//   token0 in a:  s' = L s / (L + a s),  out1 = a s s'     token1 in a:  s' = s + a / L,  out0 = a
+//   / (s s') token1 out b: s' = s - b / L,        in0 = b / (s s')   token0 out a: s' = L s / (L -
+//   a s), in1 = a s s'
 inline Step computeSwapStep(bool zeroForOne, double sqrtPrice, double sqrtTarget, double liquidity,
                             double remaining, double feePips) noexcept {
     Step step{};
@@ -119,8 +120,11 @@ void ConcentratedLiquidityOptions::validate() const {
 }
 
 ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidityOptions& options)
-    : fee_(options.fee), tickSpacing_(options.tickSpacing), feeProtocol0_(options.feeProtocol0),
-      feeProtocol1_(options.feeProtocol1), maxLiquidityPerTick_(0.0),
+    : fee_(options.fee),
+      tickSpacing_(options.tickSpacing),
+      feeProtocol0_(options.feeProtocol0),
+      feeProtocol1_(options.feeProtocol1),
+      maxLiquidityPerTick_(0.0),
       sqrtPrice_(options.sqrtPrice) {
     options.validate();
     const int minTick = (kMinTick / tickSpacing_) * tickSpacing_;
@@ -204,7 +208,8 @@ TokenAmounts ConcentratedLiquidityPool::modifyPosition(std::string_view owner, i
     checkTicks(tickLower, tickUpper, operation);
     PositionKey key{std::string(owner), tickLower, tickUpper};
     const auto existing = positions_.find(key);
-    const double positionLiquidity = existing == positions_.end() ? 0.0 : existing->second.liquidity;
+    const double positionLiquidity =
+        existing == positions_.end() ? 0.0 : existing->second.liquidity;
     // Validate everything before touching state, so a failing operation changes nothing.
     if (liquidityDelta == 0.0) {
         PFT_AMM_FAST_REQUIRE(positionLiquidity > 0.0,
@@ -217,9 +222,9 @@ TokenAmounts ConcentratedLiquidityPool::modifyPosition(std::string_view owner, i
     const TickInfo* upperInfo = findTick(tickUpper);
     const double lowerGross = (lowerInfo ? lowerInfo->liquidityGross : 0.0) + liquidityDelta;
     const double upperGross = (upperInfo ? upperInfo->liquidityGross : 0.0) + liquidityDelta;
-    PFT_AMM_FAST_REQUIRE(lowerGross <= maxLiquidityPerTick_ && upperGross <= maxLiquidityPerTick_,
-                         operation << ".liquidity: LO: tick liquidity would exceed "
-                                   << maxLiquidityPerTick_);
+    PFT_AMM_FAST_REQUIRE(
+        lowerGross <= maxLiquidityPerTick_ && upperGross <= maxLiquidityPerTick_,
+        operation << ".liquidity: LO: tick liquidity would exceed " << maxLiquidityPerTick_);
 
     const int current = tick();
     if (liquidityDelta != 0.0) {
@@ -236,9 +241,9 @@ TokenAmounts ConcentratedLiquidityPool::modifyPosition(std::string_view owner, i
                     fresh.feeGrowthOutside0 = feeGrowthGlobal0_;
                     fresh.feeGrowthOutside1 = feeGrowthGlobal1_;
                 }
-                const auto at = std::lower_bound(
-                    ticks_.begin(), ticks_.end(), t,
-                    [](const TickInfo& i, int x) { return i.tick < x; });
+                const auto at =
+                    std::lower_bound(ticks_.begin(), ticks_.end(), t,
+                                     [](const TickInfo& i, int x) { return i.tick < x; });
                 info = &*ticks_.insert(at, fresh);
                 if (t <= current) ++cursor_;
             }
@@ -339,12 +344,14 @@ SwapResult ConcentratedLiquidityPool::swap(bool zeroForOne, double amountSpecifi
                          "swap.amountSpecified: AS: must be non-zero, got " << amountSpecified);
     if (zeroForOne) {
         PFT_AMM_FAST_REQUIRE(sqrtPriceLimit < sqrtPrice_ && sqrtPriceLimit > kMinSqrtPrice,
-                             "swap.sqrtPriceLimit: SPL: must be in (" << kMinSqrtPrice << ", "
-                                 << sqrtPrice_ << ") for zeroForOne, got " << sqrtPriceLimit);
+                             "swap.sqrtPriceLimit: SPL: must be in ("
+                                 << kMinSqrtPrice << ", " << sqrtPrice_ << ") for zeroForOne, got "
+                                 << sqrtPriceLimit);
     } else {
         PFT_AMM_FAST_REQUIRE(sqrtPriceLimit > sqrtPrice_ && sqrtPriceLimit < kMaxSqrtPrice,
-                             "swap.sqrtPriceLimit: SPL: must be in (" << sqrtPrice_ << ", "
-                                 << kMaxSqrtPrice << ") for oneForZero, got " << sqrtPriceLimit);
+                             "swap.sqrtPriceLimit: SPL: must be in ("
+                                 << sqrtPrice_ << ", " << kMaxSqrtPrice << ") for oneForZero, got "
+                                 << sqrtPriceLimit);
     }
     const bool exactInput = amountSpecified > 0.0;
     const double feePips = static_cast<double>(fee_);
@@ -374,7 +381,8 @@ SwapResult ConcentratedLiquidityPool::swap(bool zeroForOne, double amountSpecifi
         }
         const double sqrtTarget =
             zeroForOne ? std::max(sqrtNext, sqrtPriceLimit) : std::min(sqrtNext, sqrtPriceLimit);
-        Step step = computeSwapStep(zeroForOne, sqrtPrice, sqrtTarget, liquidity, remaining, feePips);
+        Step step =
+            computeSwapStep(zeroForOne, sqrtPrice, sqrtTarget, liquidity, remaining, feePips);
         sqrtPrice = step.sqrtPriceNext;
         if (exactInput) {
             specifiedUsed += step.amountIn + step.feeAmount;
@@ -444,15 +452,17 @@ SwapResult ConcentratedLiquidityPool::swap(bool zeroForOne, double amountSpecifi
 
 SwapResult ConcentratedLiquidityPool::swapExactIn(bool zeroForOne, double amountIn) {
     PFT_AMM_FAST_REQUIRE(amountIn > 0.0, "swapExactIn.amountIn: AS: must be > 0, got " << amountIn);
-    return swap(zeroForOne, amountIn,
-                zeroForOne ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+    return swap(
+        zeroForOne, amountIn,
+        zeroForOne ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
 }
 
 SwapResult ConcentratedLiquidityPool::swapExactOut(bool zeroForOne, double amountOut) {
     PFT_AMM_FAST_REQUIRE(amountOut > 0.0,
                          "swapExactOut.amountOut: AS: must be > 0, got " << amountOut);
-    return swap(zeroForOne, -amountOut,
-                zeroForOne ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+    return swap(
+        zeroForOne, -amountOut,
+        zeroForOne ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
 }
 
 SwapResult ConcentratedLiquidityPool::swapToSqrtPrice(double targetSqrtPrice) {

@@ -33,7 +33,9 @@ void ConstantProductOptions::validate() const {
 }
 
 ConstantProductPool::ConstantProductPool(const ConstantProductOptions& options)
-    : reserve0_(options.reserve0), reserve1_(options.reserve1), fee_(options.fee),
+    : reserve0_(options.reserve0),
+      reserve1_(options.reserve1),
+      fee_(options.fee),
       totalShares_(0.0) {
     options.validate();
     totalShares_ = std::sqrt(reserve0_ * reserve1_);
@@ -115,7 +117,8 @@ ConstantProductSwap ConstantProductPool::swapToPrice(double targetPrice) {
     const double reserveOut = zeroForOne ? reserve1_ : reserve0_;
     // Set the output reserve from the target price itself so the pool lands on it to rounding.
     const double newReserveIn = reserveIn + in;
-    const double newReserveOut = zeroForOne ? newReserveIn * targetPrice : newReserveIn / targetPrice;
+    const double newReserveOut =
+        zeroForOne ? newReserveIn * targetPrice : newReserveIn / targetPrice;
     const double out = reserveOut - newReserveOut;
     const double feePaid = in * fee_;
     if (zeroForOne) {
@@ -149,8 +152,8 @@ LiquidityChange ConstantProductPool::addLiquidity(double amount0, double amount1
 
 LiquidityChange ConstantProductPool::removeLiquidity(double shares) {
     PFT_AMM_FAST_REQUIRE(shares > 0.0 && shares <= totalShares_,
-                         "removeLiquidity.shares: must be > 0 and <= totalShares " << totalShares_
-                                                                                   << ", got " << shares);
+                         "removeLiquidity.shares: must be > 0 and <= totalShares "
+                             << totalShares_ << ", got " << shares);
     const double fraction = shares / totalShares_;
     const double amount0 = reserve0_ * fraction;
     const double amount1 = reserve1_ * fraction;

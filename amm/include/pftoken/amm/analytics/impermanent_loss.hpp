@@ -5,7 +5,8 @@ namespace pftoken::amm::analytics {
 
 /// Constant product (v2), fees ignored: IL(k) = 2 sqrt(k) / (1 + k) - 1, k = P1 / P0 (the ratio
 /// of the final to the initial price). Always <= 0. Source: Pintail, "Uniswap: A Good Deal for
-/// Liquidity Providers?" (2019); follows from V_lp = 2 L sqrt(P1), V_hold = L (P1/sqrt(P0) + sqrt(P0)).
+/// Liquidity Providers?" (2019); follows from V_lp = 2 L sqrt(P1), V_hold = L (P1/sqrt(P0) +
+/// sqrt(P0)).
 [[nodiscard]] double impermanentLossV2(double priceRatio);
 
 /// Concentrated liquidity on [priceLower, priceUpper], deposited at initialPrice inside the range

@@ -27,7 +27,8 @@ struct LiquidityRange {
 
 /// Bands of the pool between consecutive initialized ticks with non-zero liquidity, in
 /// increasing order: the running sum of liquidityNet (as the swap loop sees it).
-[[nodiscard]] std::vector<LiquidityBand> liquidityBands(const fast::ConcentratedLiquidityPool& pool);
+[[nodiscard]] std::vector<LiquidityBand> liquidityBands(
+    const fast::ConcentratedLiquidityPool& pool);
 
 /// Bands from a list of ranges (overlaps add up); ranges need tickLower < tickUpper.
 [[nodiscard]] std::vector<LiquidityBand> liquidityBands(std::span<const LiquidityRange> ranges);

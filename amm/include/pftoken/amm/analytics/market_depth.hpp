@@ -16,10 +16,10 @@ namespace pftoken::amm::analytics {
 /// Inputs (fee included, raw token units) that move the marginal price from P to P (1 - move)
 /// by selling token0, and to P (1 + move) by selling token1.
 struct MarketDepth {
-    double priceDown = 0.0;         ///< P (1 - move)
-    double amount0ToMoveDown = 0.0; ///< token0 in
-    double priceUp = 0.0;           ///< P (1 + move)
-    double amount1ToMoveUp = 0.0;   ///< token1 in
+    double priceDown = 0.0;          ///< P (1 - move)
+    double amount0ToMoveDown = 0.0;  ///< token0 in
+    double priceUp = 0.0;            ///< P (1 + move)
+    double amount1ToMoveUp = 0.0;    ///< token1 in
 };
 
 /// Constant product with reserves (x, y), fee f on input: the closed form of
@@ -38,7 +38,7 @@ struct MarketDepth {
 
 /// One trade size on a price-impact / slippage curve.
 struct PriceImpactPoint {
-    double amountIn = 0.0;        ///< trade size (input token, fee included)
+    double amountIn = 0.0;  ///< trade size (input token, fee included)
     double amountOut = 0.0;
     double executionPrice = 0.0;  ///< token1 per token0 actually paid or received
     double priceAfter = 0.0;      ///< marginal price after the trade

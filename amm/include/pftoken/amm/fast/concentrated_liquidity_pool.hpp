@@ -17,9 +17,9 @@ namespace pftoken::amm::fast {
 
 /// Initial state. Price convention: price = sqrtPrice^2 = token1 per token0 in raw units.
 struct ConcentratedLiquidityOptions {
-    std::uint32_t fee = 3000;   ///< swap fee in pips (1e-6): 500, 3000, 10000 on chain; < 1e6
-    int tickSpacing = 60;       ///< ticks of positions must be multiples of this; in [1, 16384]
-    double sqrtPrice = 1.0;     ///< initial sqrt price, in (kMinSqrtPrice, kMaxSqrtPrice)
+    std::uint32_t fee = 3000;       ///< swap fee in pips (1e-6): 500, 3000, 10000 on chain; < 1e6
+    int tickSpacing = 60;           ///< ticks of positions must be multiples of this; in [1, 16384]
+    double sqrtPrice = 1.0;         ///< initial sqrt price, in (kMinSqrtPrice, kMaxSqrtPrice)
     std::uint8_t feeProtocol0 = 0;  ///< protocol share 1/n of token0 fees: 0 (off) or 4..10
     std::uint8_t feeProtocol1 = 0;  ///< same for token1 fees
 
@@ -147,7 +147,8 @@ class ConcentratedLiquidityPool {
     TokenAmounts protocolFees_{};
     TokenAmounts balances_{};
     std::vector<TickInfo> ticks_;
-    /// Index in ticks_ of the first initialized tick above the current tick (ticks_[i].tick > tick).
+    /// Index in ticks_ of the first initialized tick above the current tick (ticks_[i].tick >
+    /// tick).
     std::size_t cursor_ = 0;
     /// slot0.tick when known exactly (after a step ended on a tick or at construction);
     /// otherwise recomputed from the price on demand, because the log is the costliest part of a

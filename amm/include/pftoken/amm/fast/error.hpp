@@ -19,11 +19,11 @@ class Error : public std::invalid_argument {
 }  // namespace pftoken::amm::fast
 
 /// Throws pftoken::amm::fast::Error with a streamed message when `condition` is false.
-#define PFT_AMM_FAST_REQUIRE(condition, message)                                                   \
-    do {                                                                                           \
-        if (!(condition)) {                                                                        \
-            std::ostringstream pft_amm_fast_stream_;                                               \
-            pft_amm_fast_stream_ << message;                                                       \
-            throw ::pftoken::amm::fast::Error(pft_amm_fast_stream_.str());                         \
-        }                                                                                          \
+#define PFT_AMM_FAST_REQUIRE(condition, message)                           \
+    do {                                                                   \
+        if (!(condition)) {                                                \
+            std::ostringstream pft_amm_fast_stream_;                       \
+            pft_amm_fast_stream_ << message;                               \
+            throw ::pftoken::amm::fast::Error(pft_amm_fast_stream_.str()); \
+        }                                                                  \
     } while (false)
