@@ -13,7 +13,7 @@ namespace an = pftoken::amm::analytics;
 namespace fast = pftoken::amm::fast;
 
 namespace {
-double tickPrice(int tick) { return std::pow(1.0001, tick); }
+double tick_price(int tick) { return std::pow(1.0001, tick); }
 }  // namespace
 
 // The amounts a pool asks for when minting (SqrtPriceMath deltas in the swap code path) equal
@@ -22,24 +22,24 @@ TEST(AnalyticsPosition, AmountsMatchPoolMint) {
     const double liquidity = 7.5e18;
     for (const double price : {0.5, 0.97, 1.0, 1.2, 3.0}) {
         fast::ConcentratedLiquidityOptions options;
-        options.sqrtPrice = std::sqrt(price);
+        options.sqrt_price = std::sqrt(price);
         fast::ConcentratedLiquidityPool pool(options);
         const auto minted = pool.mint("lp", -600, 1200, liquidity);
         const auto amounts =
-            an::positionAmounts(liquidity, price, tickPrice(-600), tickPrice(1200));
+            an::position_amounts(liquidity, price, tick_price(-600), tick_price(1200));
         EXPECT_NEAR(amounts.amount0, minted.amount0, 1e-12 * liquidity) << "price " << price;
         EXPECT_NEAR(amounts.amount1, minted.amount1, 1e-12 * liquidity) << "price " << price;
         // Inverse: the amounts fund exactly the liquidity.
-        EXPECT_NEAR(an::liquidityForAmounts(amounts.amount0, amounts.amount1, price,
-                                            tickPrice(-600), tickPrice(1200)) /
+        EXPECT_NEAR(an::liquidity_for_amounts(amounts.amount0, amounts.amount1, price,
+                                              tick_price(-600), tick_price(1200)) /
                         liquidity,
                     1.0, 1e-12);
     }
     // Full range: x = L / sqrt(P), y = L sqrt(P) (whitepaper eqs. 6.5, 6.6).
-    const auto full = an::positionAmounts(2.0, 4.0, 0.0, HUGE_VAL);
+    const auto full = an::position_amounts(2.0, 4.0, 0.0, HUGE_VAL);
     EXPECT_DOUBLE_EQ(full.amount0, 1.0);
     EXPECT_DOUBLE_EQ(full.amount1, 4.0);
-    EXPECT_DOUBLE_EQ(an::positionValue(2.0, 4.0, 0.0, HUGE_VAL), 8.0);
+    EXPECT_DOUBLE_EQ(an::position_value(2.0, 4.0, 0.0, HUGE_VAL), 8.0);
 }
 
 // Published v2 impermanent loss: Pintail, "Uniswap: A Good Deal for Liquidity Providers?" (2019),
@@ -47,15 +47,16 @@ TEST(AnalyticsPosition, AmountsMatchPoolMint) {
 TEST(AnalyticsImpermanentLoss, V2PublishedTable) {
     struct Row {
         double ratio;
-        double lossPercent;
+        double loss_percent;
     };
     const Row rows[] = {{1.25, 0.6}, {1.5, 2.0},  {1.75, 3.8}, {2.0, 5.7},
                         {3.0, 13.4}, {4.0, 20.0}, {5.0, 25.5}};
     for (const Row& r : rows) {
-        EXPECT_NEAR(-100.0 * an::impermanentLossV2(r.ratio), r.lossPercent, 0.05)
+        EXPECT_NEAR(-100.0 * an::impermanent_loss_v2(r.ratio), r.loss_percent, 0.05)
             << "ratio " << r.ratio;
         // Symmetric in log price: a fall by the same factor loses the same fraction.
-        EXPECT_NEAR(an::impermanentLossV2(1.0 / r.ratio), an::impermanentLossV2(r.ratio), 1e-15);
+        EXPECT_NEAR(an::impermanent_loss_v2(1.0 / r.ratio), an::impermanent_loss_v2(r.ratio),
+                    1e-15);
     }
 }
 
@@ -66,35 +67,37 @@ TEST(AnalyticsImpermanentLoss, V3ClosedFormMatchesValueFormula) {
     const double pa = 1500.0;
     const double pb = 2600.0;
     const double liquidity = 1234.5;
-    const auto deposit = an::positionAmounts(liquidity, p0, pa, pb);
+    const auto deposit = an::position_amounts(liquidity, p0, pa, pb);
     for (const double p1 : {500.0, 1500.0, 1700.0, 2000.0, 2300.0, 2600.0, 9000.0}) {
         const double hold = deposit.amount0 * p1 + deposit.amount1;
-        const double lp = an::positionValue(liquidity, p1, pa, pb);
-        EXPECT_NEAR(an::impermanentLossV3(p0, p1, pa, pb), lp / hold - 1.0, 1e-13) << "p1 " << p1;
+        const double lp = an::position_value(liquidity, p1, pa, pb);
+        EXPECT_NEAR(an::impermanent_loss_v3(p0, p1, pa, pb), lp / hold - 1.0, 1e-13) << "p1 " << p1;
     }
     // Wider ranges lose less; the full range is the v2 loss.
-    EXPECT_LT(an::impermanentLossV3(p0, 2400.0, pa, pb),
-              an::impermanentLossV3(p0, 2400.0, 1000.0, 4000.0));
-    EXPECT_NEAR(an::impermanentLossV3(p0, 2400.0, 0.0, HUGE_VAL), an::impermanentLossV2(1.2),
+    EXPECT_LT(an::impermanent_loss_v3(p0, 2400.0, pa, pb),
+              an::impermanent_loss_v3(p0, 2400.0, 1000.0, 4000.0));
+    EXPECT_NEAR(an::impermanent_loss_v3(p0, 2400.0, 0.0, HUGE_VAL), an::impermanent_loss_v2(1.2),
                 1e-15);
-    EXPECT_NEAR(an::impermanentLossV3(p0, 2400.0, 1e-12, 1e18), an::impermanentLossV2(1.2), 1e-9);
-    EXPECT_EQ(an::impermanentLossV3(p0, p0, pa, pb), 0.0);
+    EXPECT_NEAR(an::impermanent_loss_v3(p0, 2400.0, 1e-12, 1e18), an::impermanent_loss_v2(1.2),
+                1e-9);
+    EXPECT_EQ(an::impermanent_loss_v3(p0, p0, pa, pb), 0.0);
 }
 
 TEST(AnalyticsPosition, RejectsBadInput) {
     try {
-        (void)an::positionAmounts(1.0, 1.0, 2.0, 1.0);
+        (void)an::position_amounts(1.0, 1.0, 2.0, 1.0);
         FAIL() << "no error";
     } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(), "positionAmounts.priceUpper: must be > priceLower 2, got 1");
+        EXPECT_STREQ(e.what(), "position_amounts.price_upper: must be > price_lower 2, got 1");
     }
     try {
-        (void)an::impermanentLossV3(5.0, 1.0, 1.0, 2.0);
+        (void)an::impermanent_loss_v3(5.0, 1.0, 1.0, 2.0);
         FAIL() << "no error";
     } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(),
-                     "impermanentLossV3.initialPrice: must be > 0 and in [priceLower 1, priceUpper "
-                     "2], got 5");
+        EXPECT_STREQ(
+            e.what(),
+            "impermanent_loss_v3.initial_price: must be > 0 and in [price_lower 1, price_upper "
+            "2], got 5");
     }
-    EXPECT_THROW((void)an::impermanentLossV2(0.0), fast::Error);
+    EXPECT_THROW((void)an::impermanent_loss_v2(0.0), fast::Error);
 }
