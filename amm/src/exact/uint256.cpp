@@ -51,11 +51,14 @@ inline std::uint64_t div_2by1_preinv(std::uint64_t nh, std::uint64_t nl, std::ui
     return qh;
 }
 
-template <std::size_t N>
-inline int significant_limbs(const std::array<std::uint64_t, N>& x) noexcept {
-    int n = static_cast<int>(N);
-    while (n > 0 && x[static_cast<std::size_t>(n - 1)] == 0) --n;
-    return n;
+inline int significant_limbs(const std::array<std::uint64_t, 4>& x) noexcept {
+    return x[3] != 0 ? 4 : x[2] != 0 ? 3 : x[1] != 0 ? 2 : x[0] != 0 ? 1 : 0;
+}
+inline int significant_limbs(const std::array<std::uint64_t, 8>& x) noexcept {
+    if ((x[4] | x[5] | x[6] | x[7]) == 0) {
+        return significant_limbs(std::array<std::uint64_t, 4>{x[0], x[1], x[2], x[3]});
+    }
+    return x[7] != 0 ? 8 : x[6] != 0 ? 7 : x[5] != 0 ? 6 : 5;
 }
 
 // Knuth D with the limb counts as template parameters so every loop is unrolled: u has M limbs,

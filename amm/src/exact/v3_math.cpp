@@ -100,16 +100,20 @@ Result<std::int32_t> get_tick_at_sqrt_ratio(const U256& sqrt_price_x96) noexcept
 
     i128 log_2 = static_cast<i128>(static_cast<int>(msb) - 128) * (i128{1} << 64);
     for (int bit = 63; bit >= 50; --bit) {
-        const U256 sq = mul_128x128(r, r);  // < 2^256; (sq >> 127) has at most 129 bits
+        // r*r >> 127 has at most 129 bits; its top bit f is the next binary digit of the log.
+        const U256 sq = mul_128x128(r, r);
         const bool f = (sq.limb[3] >> 63) != 0;
         log_2 |= static_cast<i128>(f ? 1 : 0) << bit;
-        r = f ? (sq >> 128).low128() : (sq >> 127).low128();
+        const u128 hi = (u128{sq.limb[3]} << 64) | sq.limb[2];
+        r = f ? hi : ((hi << 1) | (sq.limb[1] >> 63));
     }
 
-    // Sign-extend the Q64.64 log to 256 bits, then scale by 1/log2(sqrt(1.0001)) as a Q128.128 number.
-    const U256 log_2_bits = U256{static_cast<u128>(log_2)} | (log_2 < 0 ? U256{0u, 0u, ~0ull, ~0ull} : U256{});
-    const I256 log_sqrt10001 =
-        I256::from_bits(log_2_bits) * I256::from_bits(U256{make_u128(0x3627ull, 0xa301d71055774c85ull)});
+    // log_sqrt10001 = log_2 * 255738958999603826347141 as a signed Q128.128 number; |log_2| < 2^72,
+    // so the magnitude product is an exact 128x128 multiplication.
+    const bool negative_log = log_2 < 0;
+    const u128 magnitude = negative_log ? u128{0} - static_cast<u128>(log_2) : static_cast<u128>(log_2);
+    const U256 product = mul_128x128(magnitude, make_u128(0x3627ull, 0xa301d71055774c85ull));
+    const I256 log_sqrt10001 = I256::from_bits(negative_log ? -product : product);
     const I256 low_offset = I256::from_bits(U256{make_u128(0x028f6481ab7f045aull, 0x5af012a19d003aaaull)});
     const I256 high_offset = I256::from_bits(U256{make_u128(0xdb2df09e81959a81ull, 0x455e260799a0632full)});
     const auto tick_low = static_cast<std::int32_t>(static_cast<std::int64_t>(sar(log_sqrt10001 - low_offset, 128).bits.limb[0]));
