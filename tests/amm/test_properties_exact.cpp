@@ -12,6 +12,7 @@
 #include "pftoken/amm/exact/v2/pair.hpp"
 #include "pftoken/amm/exact/v3/pool.hpp"
 #include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
+#include "pftoken/amm/exact/v3/swap_math.hpp"
 
 namespace {
 
@@ -294,6 +295,40 @@ TEST(V2Reverts, LeaveReservesUnchanged) {
     EXPECT_EQ(pair.reserve0(), r0);
     EXPECT_EQ(pair.reserve1(), r1);
     EXPECT_EQ(pair.total_supply(), ts);
+}
+
+}  // namespace
+
+namespace {
+
+// Protocol fee (UniswapV3Pool.swap): with feeProtocol0 = 4 the protocol keeps floor(fee/4) of each
+// step's token0 fee, LPs' fee growth gets the rest, and collectProtocol leaves 1 wei behind.
+TEST(V3ProtocolFee, TakesOneNthOfTheSwapFee) {
+    v3::Pool pool(v3::PoolConfig::fee_tier(3000));
+    ASSERT_TRUE(pool.initialize(dec("79228162514264337593543950336")).ok());
+    const u128 liquidity = 2000000000000000000u;
+    ASSERT_TRUE(pool.mint(1, -887220, 887220, liquidity).ok());
+    ASSERT_EQ(pool.set_fee_protocol(4, 0), Revert::None);
+    EXPECT_EQ(pool.fee_protocol(), 4);
+    const I256 amount{1000000000000000};  // small: a single swap step, no tick crossed
+    const auto step = v3::compute_swap_step(pool.sqrt_price_x96(), v3::kMinSqrtRatio + U256{1u}, liquidity, amount, 3000);
+    ASSERT_TRUE(step.ok());
+    const auto swapped = pool.swap(true, amount, v3::kMinSqrtRatio + U256{1u});
+    ASSERT_TRUE(swapped.ok());
+    const U256 protocol = step.value.fee_amount / U256{4u};
+    EXPECT_EQ(U256{pool.protocol_fees().token0}, protocol);
+    EXPECT_EQ(pool.protocol_fees().token1, u128{0});
+    EXPECT_EQ(pool.fee_growth_global0_x128(), ((step.value.fee_amount - protocol) << 128) / U256{liquidity});
+    // Token1 side is off: a swap the other way pays no protocol fee.
+    ASSERT_TRUE(pool.swap(false, amount, v3::kMaxSqrtRatio - U256{1u}).ok());
+    EXPECT_EQ(pool.protocol_fees().token1, u128{0});
+    const U256 balance_before = pool.balance0();
+    const auto collected = pool.collect_protocol(~u128{0}, ~u128{0});
+    ASSERT_TRUE(collected.ok());
+    EXPECT_EQ(U256{collected.value.amount0}, protocol - U256{1u});
+    EXPECT_EQ(pool.protocol_fees().token0, u128{1});
+    EXPECT_EQ(pool.balance0(), balance_before - U256{collected.value.amount0});
+    EXPECT_EQ(pool.set_fee_protocol(11, 0), Revert::FeeProtocol);
 }
 
 }  // namespace
