@@ -33,7 +33,7 @@ constexpr int kPathScale = 4;
 constexpr int kPathScale = 1;
 #endif
 
-// LVR = sigma^2 P^2 |x'(P)| / 2 (Milionis et al. 2022, Theorem 1), with x(P) differentiated
+// LVR = sigma^2 P^2 |x'(P)| / 2 (Milionis et al. 2022, arXiv 2208.06046), with x(P) differentiated
 // numerically from the position's token0 amount: independent of the closed forms under test.
 double lvr_from_derivative(double sigma, double liquidity, double price, double pa, double pb) {
     const double h = price * 1e-5;
