@@ -9,51 +9,52 @@
 namespace pftoken::amm::analytics {
 namespace {
 
-void checkRange(double price, double priceLower, double priceUpper, const char* function) {
+void check_range(double price, double price_lower, double price_upper, const char* function) {
     PFT_AMM_FAST_REQUIRE(price > 0.0 && std::isfinite(price),
                          function << ".price: must be finite and > 0, got " << price);
-    PFT_AMM_FAST_REQUIRE(priceLower >= 0.0,
-                         function << ".priceLower: must be >= 0, got " << priceLower);
-    PFT_AMM_FAST_REQUIRE(priceUpper > priceLower, function << ".priceUpper: must be > priceLower "
-                                                           << priceLower << ", got " << priceUpper);
+    PFT_AMM_FAST_REQUIRE(price_lower >= 0.0,
+                         function << ".price_lower: must be >= 0, got " << price_lower);
+    PFT_AMM_FAST_REQUIRE(price_upper > price_lower, function
+                                                        << ".price_upper: must be > price_lower "
+                                                        << price_lower << ", got " << price_upper);
 }
 
 }  // namespace
 
-PositionAmounts positionAmounts(double liquidity, double price, double priceLower,
-                                double priceUpper) {
-    checkRange(price, priceLower, priceUpper, "positionAmounts");
+PositionAmounts position_amounts(double liquidity, double price, double price_lower,
+                                 double price_upper) {
+    check_range(price, price_lower, price_upper, "position_amounts");
     PFT_AMM_FAST_REQUIRE(liquidity >= 0.0,
-                         "positionAmounts.liquidity: must be >= 0, got " << liquidity);
-    const double sa = std::sqrt(priceLower);
-    const double sb = std::sqrt(priceUpper);  // may be +inf for a full-range position
+                         "position_amounts.liquidity: must be >= 0, got " << liquidity);
+    const double sa = std::sqrt(price_lower);
+    const double sb = std::sqrt(price_upper);  // may be +inf for a full-range position
     const double s = std::sqrt(price);
-    if (price <= priceLower) return {liquidity * (1.0 / sa - 1.0 / sb), 0.0};
-    if (price >= priceUpper) return {0.0, liquidity * (sb - sa)};
+    if (price <= price_lower) return {liquidity * (1.0 / sa - 1.0 / sb), 0.0};
+    if (price >= price_upper) return {0.0, liquidity * (sb - sa)};
     return {liquidity * (1.0 / s - 1.0 / sb), liquidity * (s - sa)};
 }
 
-double positionValue(double liquidity, double price, double priceLower, double priceUpper) {
-    const PositionAmounts a = positionAmounts(liquidity, price, priceLower, priceUpper);
+double position_value(double liquidity, double price, double price_lower, double price_upper) {
+    const PositionAmounts a = position_amounts(liquidity, price, price_lower, price_upper);
     return a.amount0 * price + a.amount1;
 }
 
-double liquidityForAmounts(double amount0, double amount1, double price, double priceLower,
-                           double priceUpper) {
-    checkRange(price, priceLower, priceUpper, "liquidityForAmounts");
+double liquidity_for_amounts(double amount0, double amount1, double price, double price_lower,
+                             double price_upper) {
+    check_range(price, price_lower, price_upper, "liquidity_for_amounts");
     PFT_AMM_FAST_REQUIRE(amount0 >= 0.0,
-                         "liquidityForAmounts.amount0: must be >= 0, got " << amount0);
+                         "liquidity_for_amounts.amount0: must be >= 0, got " << amount0);
     PFT_AMM_FAST_REQUIRE(amount1 >= 0.0,
-                         "liquidityForAmounts.amount1: must be >= 0, got " << amount1);
-    const double sa = std::sqrt(priceLower);
-    const double sb = std::sqrt(priceUpper);
+                         "liquidity_for_amounts.amount1: must be >= 0, got " << amount1);
+    const double sa = std::sqrt(price_lower);
+    const double sb = std::sqrt(price_upper);
     const double s = std::sqrt(price);
     // Inverting eq. 6.29 / 6.30 for L.
-    const auto fromAmount0 = [&](double from) { return amount0 / (1.0 / from - 1.0 / sb); };
-    const auto fromAmount1 = [&](double to) { return amount1 / (to - sa); };
-    if (price <= priceLower) return fromAmount0(sa);
-    if (price >= priceUpper) return fromAmount1(sb);
-    return std::min(fromAmount0(s), fromAmount1(s));
+    const auto from_amount0 = [&](double from) { return amount0 / (1.0 / from - 1.0 / sb); };
+    const auto from_amount1 = [&](double to) { return amount1 / (to - sa); };
+    if (price <= price_lower) return from_amount0(sa);
+    if (price >= price_upper) return from_amount1(sb);
+    return std::min(from_amount0(s), from_amount1(s));
 }
 
 }  // namespace pftoken::amm::analytics

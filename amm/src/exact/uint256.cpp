@@ -24,58 +24,87 @@ inline std::uint64_t div_128_by_64(std::uint64_t hi, std::uint64_t lo, std::uint
 #endif
 }
 
-template <std::size_t N>
-inline int significant_limbs(const std::array<std::uint64_t, N>& x) noexcept {
-    int n = static_cast<int>(N);
-    while (n > 0 && x[static_cast<std::size_t>(n - 1)] == 0) --n;
-    return n;
+// Reciprocal of a normalized divisor d (top bit set): floor((2^128 - 1) / d) - 2^64
+// (Moller & Granlund, "Improved division by invariant integers", IEEE TC 2011).
+inline std::uint64_t reciprocal_2by1(std::uint64_t d) noexcept {
+    std::uint64_t rem = 0;
+    return div_128_by_64(~d, ~std::uint64_t{0}, d, rem);
 }
 
-// Knuth D: u has m limbs, v has n limbs with v[n-1] != 0, m >= n >= 1.
-// q receives m-n+1 limbs, r receives n limbs.
-void knuth_divide(const std::uint64_t* u, int m, const std::uint64_t* v, int n, std::uint64_t* q,
-                  std::uint64_t* r) noexcept {
-    if (n == 1) {
-        std::uint64_t rem = 0;
-        for (int j = m - 1; j >= 0; --j) q[j] = div_128_by_64(rem, u[j], v[0], rem);
-        r[0] = rem;
-        return;
+// (nh*2^64 + nl) / d for normalized d and nh < d, with two multiplications instead of a divide.
+inline std::uint64_t div_2by1_preinv(std::uint64_t nh, std::uint64_t nl, std::uint64_t d, std::uint64_t dinv,
+                                     std::uint64_t& rem) noexcept {
+    u128 p = u128{nh} * dinv;
+    p += (u128{nh + 1} << 64) | nl;  // wraps modulo 2^128 by design
+    auto qh = static_cast<std::uint64_t>(p >> 64);
+    const auto ql = static_cast<std::uint64_t>(p);
+    std::uint64_t r = nl - qh * d;
+    if (r > ql) {
+        --qh;
+        r += d;
     }
-    const int s = __builtin_clzll(v[n - 1]);
-    std::uint64_t vn[4] = {0, 0, 0, 0};
-    std::uint64_t un[9] = {0, 0, 0, 0, 0, 0, 0, 0, 0};
-    for (int i = n - 1; i > 0; --i) vn[i] = (v[i] << s) | (s != 0 ? v[i - 1] >> (64 - s) : 0);
+    if (r >= d) {  // rare
+        ++qh;
+        r -= d;
+    }
+    rem = r;
+    return qh;
+}
+
+inline int significant_limbs(const std::array<std::uint64_t, 4>& x) noexcept {
+    return x[3] != 0 ? 4 : x[2] != 0 ? 3 : x[1] != 0 ? 2 : x[0] != 0 ? 1 : 0;
+}
+inline int significant_limbs(const std::array<std::uint64_t, 8>& x) noexcept {
+    if ((x[4] | x[5] | x[6] | x[7]) == 0) {
+        return significant_limbs(std::array<std::uint64_t, 4>{x[0], x[1], x[2], x[3]});
+    }
+    return x[7] != 0 ? 8 : x[6] != 0 ? 7 : x[5] != 0 ? 6 : 5;
+}
+
+// Knuth D with the limb counts as template parameters so every loop is unrolled: u has M limbs,
+// v has N limbs with v[N-1] != 0, M >= N >= 2. q receives M-N+1 limbs, r receives N limbs.
+template <int M, int N>
+void knuth_divide_fixed(const std::uint64_t* u, const std::uint64_t* v, std::uint64_t* q, std::uint64_t* r) noexcept {
+    const int s = __builtin_clzll(v[N - 1]);
+    std::uint64_t vn[N];
+    std::uint64_t un[M + 1];
+    // Branch-free normalisation: (x >> 1) >> (63 - s) is x >> (64 - s) and 0 when s == 0.
+    for (int i = N - 1; i > 0; --i) vn[i] = (v[i] << s) | ((v[i - 1] >> 1) >> (63 - s));
     vn[0] = v[0] << s;
-    un[m] = s != 0 ? u[m - 1] >> (64 - s) : 0;
-    for (int i = m - 1; i > 0; --i) un[i] = (u[i] << s) | (s != 0 ? u[i - 1] >> (64 - s) : 0);
+    un[M] = (u[M - 1] >> 1) >> (63 - s);
+    for (int i = M - 1; i > 0; --i) un[i] = (u[i] << s) | ((u[i - 1] >> 1) >> (63 - s));
     un[0] = u[0] << s;
 
-    const std::uint64_t vtop = vn[n - 1], vnext = vn[n - 2];
-    for (int j = m - n; j >= 0; --j) {
+    const std::uint64_t vtop = vn[N - 1], vnext = vn[N - 2];
+    // With two or more quotient digits one reciprocal replaces the per-digit hardware divide.
+    constexpr bool kPreinvert = M - N >= 1;
+    const std::uint64_t vinv = kPreinvert ? reciprocal_2by1(vtop) : 0;
+    for (int j = M - N; j >= 0; --j) {
         std::uint64_t qhat = 0;
         std::uint64_t rhat = 0;
         bool rhat_overflow = false;
-        if (un[j + n] >= vtop) {
+        if (un[j + N] >= vtop) {
             // Quotient digit saturates at 2^64-1; rhat = top two digits - qhat*vtop.
             qhat = ~std::uint64_t{0};
-            const u128 num = (u128{un[j + n]} << 64) | un[j + n - 1];
+            const u128 num = (u128{un[j + N]} << 64) | un[j + N - 1];
             const u128 rh = num - u128{qhat} * vtop;
             rhat_overflow = (rh >> 64) != 0;
             rhat = static_cast<std::uint64_t>(rh);
+        } else if constexpr (kPreinvert) {
+            qhat = div_2by1_preinv(un[j + N], un[j + N - 1], vtop, vinv, rhat);
         } else {
-            qhat = div_128_by_64(un[j + n], un[j + n - 1], vtop, rhat);
+            qhat = div_128_by_64(un[j + N], un[j + N - 1], vtop, rhat);
         }
-        while (!rhat_overflow &&
-               u128{qhat} * vnext > ((u128{rhat} << 64) | un[j + n - 2])) {
+        while (!rhat_overflow && u128{qhat} * vnext > ((u128{rhat} << 64) | un[j + N - 2])) {
             --qhat;
             const u128 sum = u128{rhat} + vtop;
             rhat = static_cast<std::uint64_t>(sum);
             rhat_overflow = (sum >> 64) != 0;
         }
-        // Multiply and subtract qhat*vn from un[j .. j+n].
+        // Multiply and subtract qhat*vn from un[j .. j+N].
         std::uint64_t mul_carry = 0;
         std::uint64_t borrow = 0;
-        for (int i = 0; i < n; ++i) {
+        for (int i = 0; i < N; ++i) {
             const u128 p = u128{qhat} * vn[i] + mul_carry;
             mul_carry = static_cast<std::uint64_t>(p >> 64);
             const auto plo = static_cast<std::uint64_t>(p);
@@ -88,23 +117,69 @@ void knuth_divide(const std::uint64_t* u, int m, const std::uint64_t* v, int n, 
             borrow = b1 + b2;
         }
         const u128 sub = u128{mul_carry} + borrow;
-        const bool negative = u128{un[j + n]} < sub;
-        un[j + n] = static_cast<std::uint64_t>(u128{un[j + n]} - sub);
+        const bool negative = u128{un[j + N]} < sub;
+        un[j + N] = static_cast<std::uint64_t>(u128{un[j + N]} - sub);
         if (negative) {
             // qhat was one too large (rare): add the divisor back.
             --qhat;
             std::uint64_t carry = 0;
-            for (int i = 0; i < n; ++i) {
+            for (int i = 0; i < N; ++i) {
                 const u128 t = u128{un[i + j]} + vn[i] + carry;
                 un[i + j] = static_cast<std::uint64_t>(t);
                 carry = static_cast<std::uint64_t>(t >> 64);
             }
-            un[j + n] += carry;
+            un[j + N] += carry;
         }
         q[j] = qhat;
     }
-    for (int i = 0; i < n - 1; ++i) r[i] = (un[i] >> s) | (s != 0 ? un[i + 1] << (64 - s) : 0);
-    r[n - 1] = un[n - 1] >> s;
+    for (int i = 0; i < N - 1; ++i) r[i] = (un[i] >> s) | ((un[i + 1] << 1) << (63 - s));
+    r[N - 1] = un[N - 1] >> s;
+}
+
+template <int M>
+void knuth_divide_m(const std::uint64_t* u, const std::uint64_t* v, int n, std::uint64_t* q, std::uint64_t* r) noexcept {
+    if constexpr (M >= 2) {
+        if (n == 2) return knuth_divide_fixed<M, 2>(u, v, q, r);
+    }
+    if constexpr (M >= 3) {
+        if (n == 3) return knuth_divide_fixed<M, 3>(u, v, q, r);
+    }
+    if constexpr (M >= 4) {
+        if (n == 4) return knuth_divide_fixed<M, 4>(u, v, q, r);
+    }
+}
+
+// u has m limbs, v has n limbs with v[n-1] != 0, m >= n >= 1.
+void knuth_divide(const std::uint64_t* u, int m, const std::uint64_t* v, int n, std::uint64_t* q,
+                  std::uint64_t* r) noexcept {
+    if (n == 1) {
+        if (m <= 2) {
+            std::uint64_t rem = 0;
+            for (int j = m - 1; j >= 0; --j) q[j] = div_128_by_64(rem, u[j], v[0], rem);
+            r[0] = rem;
+            return;
+        }
+        // Normalize so the reciprocal trick applies, then shift the remainder back.
+        const int s = __builtin_clzll(v[0]);
+        const std::uint64_t d = v[0] << s;
+        const std::uint64_t dinv = reciprocal_2by1(d);
+        std::uint64_t rem = (u[m - 1] >> 1) >> (63 - s);
+        for (int j = m - 1; j >= 0; --j) {
+            const std::uint64_t limb = (u[j] << s) | (j > 0 ? (u[j - 1] >> 1) >> (63 - s) : 0);
+            q[j] = div_2by1_preinv(rem, limb, d, dinv, rem);
+        }
+        r[0] = rem >> s;
+        return;
+    }
+    switch (m) {
+    case 2: return knuth_divide_m<2>(u, v, n, q, r);
+    case 3: return knuth_divide_m<3>(u, v, n, q, r);
+    case 4: return knuth_divide_m<4>(u, v, n, q, r);
+    case 5: return knuth_divide_m<5>(u, v, n, q, r);
+    case 6: return knuth_divide_m<6>(u, v, n, q, r);
+    case 7: return knuth_divide_m<7>(u, v, n, q, r);
+    default: return knuth_divide_m<8>(u, v, n, q, r);
+    }
 }
 
 }  // namespace
@@ -118,8 +193,9 @@ DivMod256 divmod(const U256& a, const U256& b) noexcept {
     }
     if (a.fits128()) {
         const u128 x = a.low128(), y = b.low128();
-        out.quotient = U256{x / y};
-        out.remainder = U256{x % y};
+        const u128 quotient = x / y;  // one libgcc call; the remainder follows by multiplication
+        out.quotient = U256{quotient};
+        out.remainder = U256{x - quotient * y};
         return out;
     }
     const int m = significant_limbs(a.limb), n = significant_limbs(b.limb);

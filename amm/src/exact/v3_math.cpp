@@ -12,7 +12,7 @@ namespace {
 constexpr u128 make_u128(std::uint64_t hi, std::uint64_t lo) noexcept { return (u128{hi} << 64) | lo; }
 
 // floor(a*b / 2^128) for a, b < 2^128.
-inline u128 mul_hi_128(u128 a, u128 b) noexcept {
+constexpr u128 mul_hi_128(u128 a, u128 b) noexcept {
     const auto a0 = static_cast<std::uint64_t>(a), a1 = static_cast<std::uint64_t>(a >> 64);
     const auto b0 = static_cast<std::uint64_t>(b), b1 = static_cast<std::uint64_t>(b >> 64);
     const u128 p00 = u128{a0} * b0, p01 = u128{a0} * b1, p10 = u128{a1} * b0, p11 = u128{a1} * b1;
@@ -43,6 +43,29 @@ constexpr u128 kTickFactors[19] = {
     make_u128(0x00000000048a1703ull, 0x91f7dc42444e8fa2ull),
 };
 
+// TickMath's product chain runs from bit 0 upward and each step only depends on the previous
+// value, so the value after the low kTableBits bits is a pure function of (|tick| & mask): we
+// tabulate it (bit-exact, same floors) and only multiply for the higher bits.
+constexpr unsigned kTableBits = 12;
+struct RatioTable {
+    u128 value[1u << kTableBits];  // 0 stands for exactly 2^128 (index 0: no bit set)
+};
+constexpr RatioTable make_ratio_table() {
+    RatioTable t{};
+    for (std::uint32_t idx = 0; idx < (1u << kTableBits); ++idx) {
+        bool one = (idx & 1u) == 0;
+        u128 ratio = one ? u128{0} : make_u128(0xfffcb933bd6fad37ull, 0xaa2d162d1a594001ull);
+        for (unsigned i = 1; i < kTableBits; ++i) {
+            if ((idx & (1u << i)) == 0) continue;
+            ratio = one ? kTickFactors[i - 1] : mul_hi_128(ratio, kTickFactors[i - 1]);
+            one = false;
+        }
+        t.value[idx] = one ? u128{0} : ratio;
+    }
+    return t;
+}
+constexpr RatioTable kRatioTable = make_ratio_table();
+
 }  // namespace
 
 Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
@@ -51,22 +74,19 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
     if (abs_tick > static_cast<std::uint32_t>(kMaxTick)) return Revert::T;
 
     // ratio is a Q128.128 number <= 1; `ratio_is_one` stands for exactly 2^128 (129 bits).
-    bool ratio_is_one = (abs_tick & 1u) == 0;
-    u128 ratio = ratio_is_one ? u128{0} : make_u128(0xfffcb933bd6fad37ull, 0xaa2d162d1a594001ull);
-    for (unsigned i = 1; i < 20; ++i) {
-        if ((abs_tick & (1u << i)) == 0) continue;
-        if (ratio_is_one) {
-            ratio = kTickFactors[i - 1];
-            ratio_is_one = false;
-        } else {
-            ratio = mul_hi_128(ratio, kTickFactors[i - 1]);
-        }
+    u128 ratio = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
+    bool ratio_is_one = ratio == 0;
+    for (std::uint32_t high = abs_tick >> kTableBits; high != 0; high &= high - 1) {
+        const unsigned i = kTableBits + static_cast<unsigned>(__builtin_ctz(high));
+        ratio = ratio_is_one ? kTickFactors[i - 1] : mul_hi_128(ratio, kTickFactors[i - 1]);
+        ratio_is_one = false;
     }
     U256 r = ratio_is_one ? U256::pow2(128) : U256{ratio};
     if (tick > 0) r = U256::max() / r;
     // Q128.128 -> Q128.96 rounding up, so getTickAtSqrtRatio of the result is consistent.
     const bool has_fraction = (r.limb[0] & 0xffffffffull) != 0;
-    U256 out = r >> 32;
+    U256 out{(r.limb[0] >> 32) | (r.limb[1] << 32), (r.limb[1] >> 32) | (r.limb[2] << 32),
+             (r.limb[2] >> 32) | (r.limb[3] << 32), r.limb[3] >> 32};
     if (has_fraction) out += U256{1u};
     return out;
 }
@@ -80,16 +100,20 @@ Result<std::int32_t> get_tick_at_sqrt_ratio(const U256& sqrt_price_x96) noexcept
 
     i128 log_2 = static_cast<i128>(static_cast<int>(msb) - 128) * (i128{1} << 64);
     for (int bit = 63; bit >= 50; --bit) {
-        const U256 sq = mul_128x128(r, r);  // < 2^256; (sq >> 127) has at most 129 bits
+        // r*r >> 127 has at most 129 bits; its top bit f is the next binary digit of the log.
+        const U256 sq = mul_128x128(r, r);
         const bool f = (sq.limb[3] >> 63) != 0;
         log_2 |= static_cast<i128>(f ? 1 : 0) << bit;
-        r = f ? (sq >> 128).low128() : (sq >> 127).low128();
+        const u128 hi = (u128{sq.limb[3]} << 64) | sq.limb[2];
+        r = f ? hi : ((hi << 1) | (sq.limb[1] >> 63));
     }
 
-    // Sign-extend the Q64.64 log to 256 bits, then scale by 1/log2(sqrt(1.0001)) as a Q128.128 number.
-    const U256 log_2_bits = U256{static_cast<u128>(log_2)} | (log_2 < 0 ? U256{0u, 0u, ~0ull, ~0ull} : U256{});
-    const I256 log_sqrt10001 =
-        I256::from_bits(log_2_bits) * I256::from_bits(U256{make_u128(0x3627ull, 0xa301d71055774c85ull)});
+    // log_sqrt10001 = log_2 * 255738958999603826347141 as a signed Q128.128 number; |log_2| < 2^72,
+    // so the magnitude product is an exact 128x128 multiplication.
+    const bool negative_log = log_2 < 0;
+    const u128 magnitude = negative_log ? u128{0} - static_cast<u128>(log_2) : static_cast<u128>(log_2);
+    const U256 product = mul_128x128(magnitude, make_u128(0x3627ull, 0xa301d71055774c85ull));
+    const I256 log_sqrt10001 = I256::from_bits(negative_log ? -product : product);
     const I256 low_offset = I256::from_bits(U256{make_u128(0x028f6481ab7f045aull, 0x5af012a19d003aaaull)});
     const I256 high_offset = I256::from_bits(U256{make_u128(0xdb2df09e81959a81ull, 0x455e260799a0632full)});
     const auto tick_low = static_cast<std::int32_t>(static_cast<std::int64_t>(sar(log_sqrt10001 - low_offset, 128).bits.limb[0]));

@@ -14,98 +14,102 @@ namespace {
 
 constexpr double kPipsPerUnit = 1e6;
 
-// SqrtPriceMath.getAmount0Delta / getAmount1Delta without rounding, for sqrtA <= sqrtB.
-inline double amount0Delta(double sqrtA, double sqrtB, double liquidity) noexcept {
-    return liquidity * (sqrtB - sqrtA) / (sqrtA * sqrtB);
+// SqrtPriceMath.getAmount0Delta / getAmount1Delta without rounding, for sqrt_a <= sqrt_b.
+inline double amount0_delta(double sqrt_a, double sqrt_b, double liquidity) noexcept {
+    return liquidity * (sqrt_b - sqrt_a) / (sqrt_a * sqrt_b);
 }
-inline double amount1Delta(double sqrtA, double sqrtB, double liquidity) noexcept {
-    return liquidity * (sqrtB - sqrtA);
+inline double amount1_delta(double sqrt_a, double sqrt_b, double liquidity) noexcept {
+    return liquidity * (sqrt_b - sqrt_a);
 }
 
 struct Step {
-    double sqrtPriceNext;
-    double amountIn;
-    double amountOut;
-    double feeAmount;
+    double sqrt_price_next;
+    double amount_in;
+    double amount_out;
+    double fee_amount;
     bool exhausted;  // the specified amount is used up inside this step
 };
 
 // SwapMath.computeSwapStep in real numbers. `remaining` > 0: exact input left; < 0: exact
 // output left. Partial steps use the closed forms of the new price and of the other amount that
 // avoid subtracting nearly equal sqrt prices:
-//   token0 in a:  s' = L s / (L + a s),  out1 = a s s'     token1 in a:  s' = s + a / L,  out0 = a / (s s')
-//   token1 out b: s' = s - b / L,        in0 = b / (s s')   token0 out a: s' = L s / (L - a s), in1 = a s s'
-inline Step computeSwapStep(bool zeroForOne, double sqrtPrice, double sqrtTarget, double liquidity,
-                            double remaining, double feePips) noexcept {
+//   token0 in a:   s' = L s / (L + a s),   out1 = a s s'
+//   token1 in a:   s' = s + a / L,         out0 = a / (s s')
+//   token1 out b:  s' = s - b / L,         in0 = b / (s s')
+//   token0 out a:  s' = L s / (L - a s),   in1 = a s s'
+inline Step compute_swap_step(bool zero_for_one, double sqrt_price, double sqrt_target,
+                              double liquidity, double remaining, double fee_pips) noexcept {
     Step step{};
-    const double feeOnInput = feePips / (kPipsPerUnit - feePips);
+    const double fee_on_input = fee_pips / (kPipsPerUnit - fee_pips);
     if (remaining > 0.0) {
-        const double lessFee = remaining * ((kPipsPerUnit - feePips) / kPipsPerUnit);
-        const double inToTarget = zeroForOne ? amount0Delta(sqrtTarget, sqrtPrice, liquidity)
-                                             : amount1Delta(sqrtPrice, sqrtTarget, liquidity);
-        if (lessFee >= inToTarget) {
-            step.sqrtPriceNext = sqrtTarget;
-            step.amountIn = inToTarget;
-            step.amountOut = zeroForOne ? amount1Delta(sqrtTarget, sqrtPrice, liquidity)
-                                        : amount0Delta(sqrtPrice, sqrtTarget, liquidity);
-            step.feeAmount = inToTarget * feeOnInput;
+        const double less_fee = remaining * ((kPipsPerUnit - fee_pips) / kPipsPerUnit);
+        const double in_to_target = zero_for_one
+                                        ? amount0_delta(sqrt_target, sqrt_price, liquidity)
+                                        : amount1_delta(sqrt_price, sqrt_target, liquidity);
+        if (less_fee >= in_to_target) {
+            step.sqrt_price_next = sqrt_target;
+            step.amount_in = in_to_target;
+            step.amount_out = zero_for_one ? amount1_delta(sqrt_target, sqrt_price, liquidity)
+                                           : amount0_delta(sqrt_price, sqrt_target, liquidity);
+            step.fee_amount = in_to_target * fee_on_input;
         } else {
-            step.amountIn = lessFee;
-            if (zeroForOne) {
-                const double next = liquidity * sqrtPrice / (liquidity + lessFee * sqrtPrice);
-                step.sqrtPriceNext = std::max(next, sqrtTarget);
-                step.amountOut = lessFee * sqrtPrice * step.sqrtPriceNext;
+            step.amount_in = less_fee;
+            if (zero_for_one) {
+                const double next = liquidity * sqrt_price / (liquidity + less_fee * sqrt_price);
+                step.sqrt_price_next = std::max(next, sqrt_target);
+                step.amount_out = less_fee * sqrt_price * step.sqrt_price_next;
             } else {
-                const double next = sqrtPrice + lessFee / liquidity;
-                step.sqrtPriceNext = std::min(next, sqrtTarget);
-                step.amountOut = lessFee / (sqrtPrice * step.sqrtPriceNext);
+                const double next = sqrt_price + less_fee / liquidity;
+                step.sqrt_price_next = std::min(next, sqrt_target);
+                step.amount_out = less_fee / (sqrt_price * step.sqrt_price_next);
             }
-            step.feeAmount = remaining - lessFee;
+            step.fee_amount = remaining - less_fee;
             step.exhausted = true;
         }
     } else {
         const double wanted = -remaining;
-        const double outToTarget = zeroForOne ? amount1Delta(sqrtTarget, sqrtPrice, liquidity)
-                                              : amount0Delta(sqrtPrice, sqrtTarget, liquidity);
-        if (wanted >= outToTarget) {
-            step.sqrtPriceNext = sqrtTarget;
-            step.amountOut = outToTarget;
-            step.amountIn = zeroForOne ? amount0Delta(sqrtTarget, sqrtPrice, liquidity)
-                                       : amount1Delta(sqrtPrice, sqrtTarget, liquidity);
+        const double out_to_target = zero_for_one
+                                         ? amount1_delta(sqrt_target, sqrt_price, liquidity)
+                                         : amount0_delta(sqrt_price, sqrt_target, liquidity);
+        if (wanted >= out_to_target) {
+            step.sqrt_price_next = sqrt_target;
+            step.amount_out = out_to_target;
+            step.amount_in = zero_for_one ? amount0_delta(sqrt_target, sqrt_price, liquidity)
+                                          : amount1_delta(sqrt_price, sqrt_target, liquidity);
         } else {
-            step.amountOut = wanted;
-            if (zeroForOne) {
-                const double next = sqrtPrice - wanted / liquidity;
-                step.sqrtPriceNext = std::max(next, sqrtTarget);
-                step.amountIn = wanted / (sqrtPrice * step.sqrtPriceNext);
+            step.amount_out = wanted;
+            if (zero_for_one) {
+                const double next = sqrt_price - wanted / liquidity;
+                step.sqrt_price_next = std::max(next, sqrt_target);
+                step.amount_in = wanted / (sqrt_price * step.sqrt_price_next);
             } else {
-                const double next = liquidity * sqrtPrice / (liquidity - wanted * sqrtPrice);
-                step.sqrtPriceNext = std::min(next, sqrtTarget);
-                step.amountIn = wanted * sqrtPrice * step.sqrtPriceNext;
+                const double next = liquidity * sqrt_price / (liquidity - wanted * sqrt_price);
+                step.sqrt_price_next = std::min(next, sqrt_target);
+                step.amount_in = wanted * sqrt_price * step.sqrt_price_next;
             }
             step.exhausted = true;
         }
-        step.feeAmount = step.amountIn * feeOnInput;
+        step.fee_amount = step.amount_in * fee_on_input;
     }
     return step;
 }
 
 }  // namespace
 
-bool ConcentratedLiquidityOptions::isValid(std::string* why) const {
+bool ConcentratedLiquidityOptions::is_valid(std::string* why) const {
     std::ostringstream msg;
-    const auto protocolOk = [](std::uint8_t p) { return p == 0 || (p >= 4 && p <= 10); };
-    if (!(fee < 1000000u)) {
-        msg << "fee: must be < 1000000 pips, got " << fee;
-    } else if (!(tickSpacing >= 1 && tickSpacing <= 16384)) {
-        msg << "tickSpacing: must be in [1, 16384], got " << tickSpacing;
-    } else if (!(sqrtPrice >= kMinSqrtPrice && sqrtPrice < kMaxSqrtPrice)) {
-        msg << "sqrtPrice: R: must be in [" << kMinSqrtPrice << ", " << kMaxSqrtPrice << "), got "
-            << sqrtPrice;
-    } else if (!protocolOk(feeProtocol0)) {
-        msg << "feeProtocol0: must be 0 or in [4, 10], got " << static_cast<int>(feeProtocol0);
-    } else if (!protocolOk(feeProtocol1)) {
-        msg << "feeProtocol1: must be 0 or in [4, 10], got " << static_cast<int>(feeProtocol1);
+    const auto protocol_ok = [](std::uint8_t p) { return p == 0 || (p >= 4 && p <= 10); };
+    if (!(fee_pips < 1000000u)) {
+        msg << "fee_pips: must be < 1000000, got " << fee_pips;
+    } else if (!(tick_spacing >= 1 && tick_spacing <= 16384)) {
+        msg << "tick_spacing: must be in [1, 16384], got " << tick_spacing;
+    } else if (!(sqrt_price >= kMinSqrtPrice && sqrt_price < kMaxSqrtPrice)) {
+        msg << "sqrt_price: R: must be in [" << kMinSqrtPrice << ", " << kMaxSqrtPrice << "), got "
+            << sqrt_price;
+    } else if (!protocol_ok(fee_protocol0)) {
+        msg << "fee_protocol0: must be 0 or in [4, 10], got " << static_cast<int>(fee_protocol0);
+    } else if (!protocol_ok(fee_protocol1)) {
+        msg << "fee_protocol1: must be 0 or in [4, 10], got " << static_cast<int>(fee_protocol1);
     } else {
         return true;
     }
@@ -115,24 +119,27 @@ bool ConcentratedLiquidityOptions::isValid(std::string* why) const {
 
 void ConcentratedLiquidityOptions::validate() const {
     std::string why;
-    PFT_AMM_FAST_REQUIRE(isValid(&why), why);
+    PFT_AMM_FAST_REQUIRE(is_valid(&why), why);
 }
 
 ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidityOptions& options)
-    : fee_(options.fee), tickSpacing_(options.tickSpacing), feeProtocol0_(options.feeProtocol0),
-      feeProtocol1_(options.feeProtocol1), maxLiquidityPerTick_(0.0),
-      sqrtPrice_(options.sqrtPrice) {
+    : fee_pips_(options.fee_pips),
+      tick_spacing_(options.tick_spacing),
+      fee_protocol0_(options.fee_protocol0),
+      fee_protocol1_(options.fee_protocol1),
+      max_liquidity_per_tick_(0.0),
+      sqrt_price_(options.sqrt_price) {
     options.validate();
-    const int minTick = (kMinTick / tickSpacing_) * tickSpacing_;
-    const int maxTick = (kMaxTick / tickSpacing_) * tickSpacing_;
-    const double numTicks = static_cast<double>((maxTick - minTick) / tickSpacing_ + 1);
-    maxLiquidityPerTick_ = std::ldexp(1.0, 128) / numTicks;
-    tick_ = tickAtSqrtPrice(sqrtPrice_);
-    tickKnown_ = true;
+    const int min_tick = (kMinTick / tick_spacing_) * tick_spacing_;
+    const int max_tick = (kMaxTick / tick_spacing_) * tick_spacing_;
+    const double num_ticks = static_cast<double>((max_tick - min_tick) / tick_spacing_ + 1);
+    max_liquidity_per_tick_ = std::ldexp(1.0, 128) / num_ticks;
+    tick_ = tick_at_sqrt_price(sqrt_price_);
+    tick_known_ = true;
 }
 
-int ConcentratedLiquidityPool::computeTick() const noexcept {
-    int t = tickAtSqrtPrice(sqrtPrice_);
+int ConcentratedLiquidityPool::compute_tick() const noexcept {
+    int t = tick_at_sqrt_price(sqrt_price_);
     // Keep slot0.tick consistent with the crossed ticks even when the price sits within an ulp
     // of an initialized tick.
     if (cursor_ > 0) t = std::max(t, ticks_[cursor_ - 1].tick);
@@ -141,126 +148,128 @@ int ConcentratedLiquidityPool::computeTick() const noexcept {
 }
 
 int ConcentratedLiquidityPool::tick() const noexcept {
-    if (!tickKnown_) {
-        tick_ = computeTick();
-        tickKnown_ = true;
+    if (!tick_known_) {
+        tick_ = compute_tick();
+        tick_known_ = true;
     }
     return tick_;
 }
 
-const TickInfo* ConcentratedLiquidityPool::findTick(int tick) const noexcept {
+const TickInfo* ConcentratedLiquidityPool::find_tick(int tick) const noexcept {
     const auto it = std::lower_bound(ticks_.begin(), ticks_.end(), tick,
                                      [](const TickInfo& info, int t) { return info.tick < t; });
     return (it != ticks_.end() && it->tick == tick) ? &*it : nullptr;
 }
 
-TickInfo* ConcentratedLiquidityPool::findTick(int tick) noexcept {
-    const auto* found = static_cast<const ConcentratedLiquidityPool*>(this)->findTick(tick);
+TickInfo* ConcentratedLiquidityPool::find_tick(int tick) noexcept {
+    const auto* found = static_cast<const ConcentratedLiquidityPool*>(this)->find_tick(tick);
     return const_cast<TickInfo*>(found);
 }
 
 std::optional<PositionInfo> ConcentratedLiquidityPool::position(std::string_view owner,
-                                                                int tickLower,
-                                                                int tickUpper) const {
-    const auto it = positions_.find(PositionKey{std::string(owner), tickLower, tickUpper});
+                                                                int tick_lower,
+                                                                int tick_upper) const {
+    const auto it = positions_.find(PositionKey{std::string(owner), tick_lower, tick_upper});
     if (it == positions_.end()) return std::nullopt;
     return it->second;
 }
 
-TokenAmounts ConcentratedLiquidityPool::feeGrowthInside(int tickLower, int tickUpper) const {
+TokenAmounts ConcentratedLiquidityPool::fee_growth_inside(int tick_lower, int tick_upper) const {
     const int current = tick();
-    const TickInfo* lower = findTick(tickLower);
-    const TickInfo* upper = findTick(tickUpper);
-    const double lowerOut0 = lower ? lower->feeGrowthOutside0 : 0.0;
-    const double lowerOut1 = lower ? lower->feeGrowthOutside1 : 0.0;
-    const double upperOut0 = upper ? upper->feeGrowthOutside0 : 0.0;
-    const double upperOut1 = upper ? upper->feeGrowthOutside1 : 0.0;
-    const double below0 = current >= tickLower ? lowerOut0 : feeGrowthGlobal0_ - lowerOut0;
-    const double below1 = current >= tickLower ? lowerOut1 : feeGrowthGlobal1_ - lowerOut1;
-    const double above0 = current < tickUpper ? upperOut0 : feeGrowthGlobal0_ - upperOut0;
-    const double above1 = current < tickUpper ? upperOut1 : feeGrowthGlobal1_ - upperOut1;
-    return {feeGrowthGlobal0_ - below0 - above0, feeGrowthGlobal1_ - below1 - above1};
+    const TickInfo* lower = find_tick(tick_lower);
+    const TickInfo* upper = find_tick(tick_upper);
+    const double lower_out0 = lower ? lower->fee_growth_outside0 : 0.0;
+    const double lower_out1 = lower ? lower->fee_growth_outside1 : 0.0;
+    const double upper_out0 = upper ? upper->fee_growth_outside0 : 0.0;
+    const double upper_out1 = upper ? upper->fee_growth_outside1 : 0.0;
+    const double below0 = current >= tick_lower ? lower_out0 : fee_growth_global0_ - lower_out0;
+    const double below1 = current >= tick_lower ? lower_out1 : fee_growth_global1_ - lower_out1;
+    const double above0 = current < tick_upper ? upper_out0 : fee_growth_global0_ - upper_out0;
+    const double above1 = current < tick_upper ? upper_out1 : fee_growth_global1_ - upper_out1;
+    return {fee_growth_global0_ - below0 - above0, fee_growth_global1_ - below1 - above1};
 }
 
-void ConcentratedLiquidityPool::checkTicks(int tickLower, int tickUpper,
-                                           const char* operation) const {
-    PFT_AMM_FAST_REQUIRE(tickLower < tickUpper, operation << ".tickLower: TLU: must be < tickUpper "
-                                                          << tickUpper << ", got " << tickLower);
-    PFT_AMM_FAST_REQUIRE(tickLower >= kMinTick, operation << ".tickLower: TLM: must be >= "
-                                                          << kMinTick << ", got " << tickLower);
-    PFT_AMM_FAST_REQUIRE(tickUpper <= kMaxTick, operation << ".tickUpper: TUM: must be <= "
-                                                          << kMaxTick << ", got " << tickUpper);
-    PFT_AMM_FAST_REQUIRE(tickLower % tickSpacing_ == 0,
-                         operation << ".tickLower: must be a multiple of tickSpacing "
-                                   << tickSpacing_ << ", got " << tickLower);
-    PFT_AMM_FAST_REQUIRE(tickUpper % tickSpacing_ == 0,
-                         operation << ".tickUpper: must be a multiple of tickSpacing "
-                                   << tickSpacing_ << ", got " << tickUpper);
+void ConcentratedLiquidityPool::check_ticks(int tick_lower, int tick_upper,
+                                            const char* operation) const {
+    PFT_AMM_FAST_REQUIRE(tick_lower < tick_upper, operation
+                                                      << ".tick_lower: TLU: must be < tick_upper "
+                                                      << tick_upper << ", got " << tick_lower);
+    PFT_AMM_FAST_REQUIRE(tick_lower >= kMinTick, operation << ".tick_lower: TLM: must be >= "
+                                                           << kMinTick << ", got " << tick_lower);
+    PFT_AMM_FAST_REQUIRE(tick_upper <= kMaxTick, operation << ".tick_upper: TUM: must be <= "
+                                                           << kMaxTick << ", got " << tick_upper);
+    PFT_AMM_FAST_REQUIRE(tick_lower % tick_spacing_ == 0,
+                         operation << ".tick_lower: must be a multiple of tick_spacing "
+                                   << tick_spacing_ << ", got " << tick_lower);
+    PFT_AMM_FAST_REQUIRE(tick_upper % tick_spacing_ == 0,
+                         operation << ".tick_upper: must be a multiple of tick_spacing "
+                                   << tick_spacing_ << ", got " << tick_upper);
 }
 
-TokenAmounts ConcentratedLiquidityPool::modifyPosition(std::string_view owner, int tickLower,
-                                                       int tickUpper, double liquidityDelta,
-                                                       const char* operation) {
-    checkTicks(tickLower, tickUpper, operation);
-    PositionKey key{std::string(owner), tickLower, tickUpper};
+TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, int tick_lower,
+                                                        int tick_upper, double liquidity_delta,
+                                                        const char* operation) {
+    check_ticks(tick_lower, tick_upper, operation);
+    PositionKey key{std::string(owner), tick_lower, tick_upper};
     const auto existing = positions_.find(key);
-    const double positionLiquidity = existing == positions_.end() ? 0.0 : existing->second.liquidity;
+    const double position_liquidity =
+        existing == positions_.end() ? 0.0 : existing->second.liquidity;
     // Validate everything before touching state, so a failing operation changes nothing.
-    if (liquidityDelta == 0.0) {
-        PFT_AMM_FAST_REQUIRE(positionLiquidity > 0.0,
+    if (liquidity_delta == 0.0) {
+        PFT_AMM_FAST_REQUIRE(position_liquidity > 0.0,
                              operation << ".liquidity: NP: poke of a position with no liquidity");
     }
-    PFT_AMM_FAST_REQUIRE(positionLiquidity + liquidityDelta >= 0.0,
+    PFT_AMM_FAST_REQUIRE(position_liquidity + liquidity_delta >= 0.0,
                          operation << ".liquidity: LS: must be <= the position's liquidity "
-                                   << positionLiquidity << ", got " << -liquidityDelta);
-    const TickInfo* lowerInfo = findTick(tickLower);
-    const TickInfo* upperInfo = findTick(tickUpper);
-    const double lowerGross = (lowerInfo ? lowerInfo->liquidityGross : 0.0) + liquidityDelta;
-    const double upperGross = (upperInfo ? upperInfo->liquidityGross : 0.0) + liquidityDelta;
-    PFT_AMM_FAST_REQUIRE(lowerGross <= maxLiquidityPerTick_ && upperGross <= maxLiquidityPerTick_,
-                         operation << ".liquidity: LO: tick liquidity would exceed "
-                                   << maxLiquidityPerTick_);
+                                   << position_liquidity << ", got " << -liquidity_delta);
+    const TickInfo* lower_info = find_tick(tick_lower);
+    const TickInfo* upper_info = find_tick(tick_upper);
+    const double lower_gross = (lower_info ? lower_info->liquidity_gross : 0.0) + liquidity_delta;
+    const double upper_gross = (upper_info ? upper_info->liquidity_gross : 0.0) + liquidity_delta;
+    PFT_AMM_FAST_REQUIRE(
+        lower_gross <= max_liquidity_per_tick_ && upper_gross <= max_liquidity_per_tick_,
+        operation << ".liquidity: LO: tick liquidity would exceed " << max_liquidity_per_tick_);
 
     const int current = tick();
-    if (liquidityDelta != 0.0) {
+    if (liquidity_delta != 0.0) {
         // Tick.update for both ends; a tick initialized below or at the price starts with all
         // growth counted as "outside" (below), by convention.
-        for (const bool isUpper : {false, true}) {
-            const int t = isUpper ? tickUpper : tickLower;
-            TickInfo* info = findTick(t);
+        for (const bool is_upper : {false, true}) {
+            const int t = is_upper ? tick_upper : tick_lower;
+            TickInfo* info = find_tick(t);
             if (info == nullptr) {
                 TickInfo fresh;
                 fresh.tick = t;
-                fresh.sqrtPrice = sqrtPriceAtTick(t);
+                fresh.sqrt_price = sqrt_price_at_tick(t);
                 if (t <= current) {
-                    fresh.feeGrowthOutside0 = feeGrowthGlobal0_;
-                    fresh.feeGrowthOutside1 = feeGrowthGlobal1_;
+                    fresh.fee_growth_outside0 = fee_growth_global0_;
+                    fresh.fee_growth_outside1 = fee_growth_global1_;
                 }
-                const auto at = std::lower_bound(
-                    ticks_.begin(), ticks_.end(), t,
-                    [](const TickInfo& i, int x) { return i.tick < x; });
+                const auto at =
+                    std::lower_bound(ticks_.begin(), ticks_.end(), t,
+                                     [](const TickInfo& i, int x) { return i.tick < x; });
                 info = &*ticks_.insert(at, fresh);
                 if (t <= current) ++cursor_;
             }
-            info->liquidityGross += liquidityDelta;
-            info->liquidityNet += isUpper ? -liquidityDelta : liquidityDelta;
+            info->liquidity_gross += liquidity_delta;
+            info->liquidity_net += is_upper ? -liquidity_delta : liquidity_delta;
         }
     }
 
-    const TokenAmounts inside = feeGrowthInside(tickLower, tickUpper);
+    const TokenAmounts inside = fee_growth_inside(tick_lower, tick_upper);
     PositionInfo& pos = positions_[key];
-    pos.tokensOwed0 += (inside.amount0 - pos.feeGrowthInside0Last) * pos.liquidity;
-    pos.tokensOwed1 += (inside.amount1 - pos.feeGrowthInside1Last) * pos.liquidity;
-    pos.liquidity += liquidityDelta;
+    pos.tokens_owed0 += (inside.amount0 - pos.fee_growth_inside0_last) * pos.liquidity;
+    pos.tokens_owed1 += (inside.amount1 - pos.fee_growth_inside1_last) * pos.liquidity;
+    pos.liquidity += liquidity_delta;
     if (pos.liquidity < 0.0) pos.liquidity = 0.0;
-    pos.feeGrowthInside0Last = inside.amount0;
-    pos.feeGrowthInside1Last = inside.amount1;
+    pos.fee_growth_inside0_last = inside.amount0;
+    pos.fee_growth_inside1_last = inside.amount1;
 
-    if (liquidityDelta < 0.0) {
+    if (liquidity_delta < 0.0) {
         // Tick.clear for ticks whose gross liquidity went back to zero.
-        for (const int t : {tickLower, tickUpper}) {
-            TickInfo* info = findTick(t);
-            if (info != nullptr && info->liquidityGross <= 0.0) {
+        for (const int t : {tick_lower, tick_upper}) {
+            TickInfo* info = find_tick(t);
+            if (info != nullptr && info->liquidity_gross <= 0.0) {
                 const auto index = static_cast<std::size_t>(info - ticks_.data());
                 ticks_.erase(ticks_.begin() + static_cast<std::ptrdiff_t>(index));
                 if (t <= current) --cursor_;
@@ -269,196 +278,202 @@ TokenAmounts ConcentratedLiquidityPool::modifyPosition(std::string_view owner, i
     }
 
     TokenAmounts amounts{};
-    const double magnitude = std::fabs(liquidityDelta);
-    const double sqrtLower = sqrtPriceAtTick(tickLower);
-    const double sqrtUpper = sqrtPriceAtTick(tickUpper);
-    if (current < tickLower) {
-        amounts.amount0 = amount0Delta(sqrtLower, sqrtUpper, magnitude);
-    } else if (current < tickUpper) {
-        amounts.amount0 = amount0Delta(sqrtPrice_, sqrtUpper, magnitude);
-        amounts.amount1 = amount1Delta(sqrtLower, sqrtPrice_, magnitude);
-        liquidity_ += liquidityDelta;
+    const double magnitude = std::fabs(liquidity_delta);
+    const double sqrt_lower = sqrt_price_at_tick(tick_lower);
+    const double sqrt_upper = sqrt_price_at_tick(tick_upper);
+    if (current < tick_lower) {
+        amounts.amount0 = amount0_delta(sqrt_lower, sqrt_upper, magnitude);
+    } else if (current < tick_upper) {
+        amounts.amount0 = amount0_delta(sqrt_price_, sqrt_upper, magnitude);
+        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_price_, magnitude);
+        liquidity_ += liquidity_delta;
         if (liquidity_ < 0.0) liquidity_ = 0.0;
     } else {
-        amounts.amount1 = amount1Delta(sqrtLower, sqrtUpper, magnitude);
+        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
     }
     return amounts;
 }
 
-TokenAmounts ConcentratedLiquidityPool::mint(std::string_view owner, int tickLower, int tickUpper,
+TokenAmounts ConcentratedLiquidityPool::mint(std::string_view owner, int tick_lower, int tick_upper,
                                              double liquidity) {
     PFT_AMM_FAST_REQUIRE(liquidity > 0.0 && std::isfinite(liquidity),
                          "mint.liquidity: must be finite and > 0, got " << liquidity);
-    const TokenAmounts amounts = modifyPosition(owner, tickLower, tickUpper, liquidity, "mint");
+    const TokenAmounts amounts = modify_position(owner, tick_lower, tick_upper, liquidity, "mint");
     balances_.amount0 += amounts.amount0;
     balances_.amount1 += amounts.amount1;
     return amounts;
 }
 
-TokenAmounts ConcentratedLiquidityPool::burn(std::string_view owner, int tickLower, int tickUpper,
+TokenAmounts ConcentratedLiquidityPool::burn(std::string_view owner, int tick_lower, int tick_upper,
                                              double liquidity) {
     PFT_AMM_FAST_REQUIRE(liquidity >= 0.0 && std::isfinite(liquidity),
                          "burn.liquidity: must be finite and >= 0, got " << liquidity);
-    const TokenAmounts amounts = modifyPosition(owner, tickLower, tickUpper, -liquidity, "burn");
-    PositionInfo& pos = positions_[PositionKey{std::string(owner), tickLower, tickUpper}];
-    pos.tokensOwed0 += amounts.amount0;
-    pos.tokensOwed1 += amounts.amount1;
+    const TokenAmounts amounts = modify_position(owner, tick_lower, tick_upper, -liquidity, "burn");
+    PositionInfo& pos = positions_[PositionKey{std::string(owner), tick_lower, tick_upper}];
+    pos.tokens_owed0 += amounts.amount0;
+    pos.tokens_owed1 += amounts.amount1;
     return amounts;
 }
 
-TokenAmounts ConcentratedLiquidityPool::collect(std::string_view owner, int tickLower,
-                                                int tickUpper, double amount0Requested,
-                                                double amount1Requested) {
-    PFT_AMM_FAST_REQUIRE(amount0Requested >= 0.0,
-                         "collect.amount0Requested: must be >= 0, got " << amount0Requested);
-    PFT_AMM_FAST_REQUIRE(amount1Requested >= 0.0,
-                         "collect.amount1Requested: must be >= 0, got " << amount1Requested);
-    const auto it = positions_.find(PositionKey{std::string(owner), tickLower, tickUpper});
+TokenAmounts ConcentratedLiquidityPool::collect(std::string_view owner, int tick_lower,
+                                                int tick_upper, double amount0_requested,
+                                                double amount1_requested) {
+    PFT_AMM_FAST_REQUIRE(amount0_requested >= 0.0,
+                         "collect.amount0_requested: must be >= 0, got " << amount0_requested);
+    PFT_AMM_FAST_REQUIRE(amount1_requested >= 0.0,
+                         "collect.amount1_requested: must be >= 0, got " << amount1_requested);
+    const auto it = positions_.find(PositionKey{std::string(owner), tick_lower, tick_upper});
     if (it == positions_.end()) return {};
     PositionInfo& pos = it->second;
-    const TokenAmounts paid{std::min(amount0Requested, pos.tokensOwed0),
-                            std::min(amount1Requested, pos.tokensOwed1)};
-    pos.tokensOwed0 -= paid.amount0;
-    pos.tokensOwed1 -= paid.amount1;
+    const TokenAmounts paid{std::min(amount0_requested, pos.tokens_owed0),
+                            std::min(amount1_requested, pos.tokens_owed1)};
+    pos.tokens_owed0 -= paid.amount0;
+    pos.tokens_owed1 -= paid.amount1;
     balances_.amount0 -= paid.amount0;
     balances_.amount1 -= paid.amount1;
     return paid;
 }
 
-TokenAmounts ConcentratedLiquidityPool::collectProtocol() {
-    const TokenAmounts paid = protocolFees_;
-    protocolFees_ = {};
+TokenAmounts ConcentratedLiquidityPool::collect_protocol() {
+    const TokenAmounts paid = protocol_fees_;
+    protocol_fees_ = {};
     balances_.amount0 -= paid.amount0;
     balances_.amount1 -= paid.amount1;
     return paid;
 }
 
-SwapResult ConcentratedLiquidityPool::swap(bool zeroForOne, double amountSpecified,
-                                           double sqrtPriceLimit) {
-    PFT_AMM_FAST_REQUIRE(amountSpecified != 0.0 && !std::isnan(amountSpecified),
-                         "swap.amountSpecified: AS: must be non-zero, got " << amountSpecified);
-    if (zeroForOne) {
-        PFT_AMM_FAST_REQUIRE(sqrtPriceLimit < sqrtPrice_ && sqrtPriceLimit > kMinSqrtPrice,
-                             "swap.sqrtPriceLimit: SPL: must be in (" << kMinSqrtPrice << ", "
-                                 << sqrtPrice_ << ") for zeroForOne, got " << sqrtPriceLimit);
+SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_specified,
+                                           double sqrt_price_limit) {
+    PFT_AMM_FAST_REQUIRE(amount_specified != 0.0 && !std::isnan(amount_specified),
+                         "swap.amount_specified: AS: must be non-zero, got " << amount_specified);
+    if (zero_for_one) {
+        PFT_AMM_FAST_REQUIRE(sqrt_price_limit < sqrt_price_ && sqrt_price_limit > kMinSqrtPrice,
+                             "swap.sqrt_price_limit: SPL: must be in ("
+                                 << kMinSqrtPrice << ", " << sqrt_price_
+                                 << ") for zero_for_one, got " << sqrt_price_limit);
     } else {
-        PFT_AMM_FAST_REQUIRE(sqrtPriceLimit > sqrtPrice_ && sqrtPriceLimit < kMaxSqrtPrice,
-                             "swap.sqrtPriceLimit: SPL: must be in (" << sqrtPrice_ << ", "
-                                 << kMaxSqrtPrice << ") for oneForZero, got " << sqrtPriceLimit);
+        PFT_AMM_FAST_REQUIRE(sqrt_price_limit > sqrt_price_ && sqrt_price_limit < kMaxSqrtPrice,
+                             "swap.sqrt_price_limit: SPL: must be in ("
+                                 << sqrt_price_ << ", " << kMaxSqrtPrice
+                                 << ") for !zero_for_one, got " << sqrt_price_limit);
     }
-    const bool exactInput = amountSpecified > 0.0;
-    const double feePips = static_cast<double>(fee_);
-    const std::uint8_t feeProtocol = zeroForOne ? feeProtocol0_ : feeProtocol1_;
-    double& feeGrowthGlobalIn = zeroForOne ? feeGrowthGlobal0_ : feeGrowthGlobal1_;
-    double& protocolFeeIn = zeroForOne ? protocolFees_.amount0 : protocolFees_.amount1;
+    const bool exact_input = amount_specified > 0.0;
+    const double fee_pips = static_cast<double>(fee_pips_);
+    const std::uint8_t fee_protocol = zero_for_one ? fee_protocol0_ : fee_protocol1_;
+    double& fee_growth_global_in = zero_for_one ? fee_growth_global0_ : fee_growth_global1_;
+    double& protocol_fee_in = zero_for_one ? protocol_fees_.amount0 : protocol_fees_.amount1;
 
-    double remaining = amountSpecified;
-    double specifiedUsed = 0.0;  // input incl. fee (exact in) or output (exact out) so far
-    double calculated = 0.0;     // output (exact in) or input incl. fee (exact out) so far
-    double totalFee = 0.0;
-    double sqrtPrice = sqrtPrice_;
+    double remaining = amount_specified;
+    double specified_used = 0.0;  // input incl. fee (exact in) or output (exact out) so far
+    double calculated = 0.0;      // output (exact in) or input incl. fee (exact out) so far
+    double total_fee = 0.0;
+    double sqrt_price = sqrt_price_;
     double liquidity = liquidity_;
-    int ticksCrossed = 0;
-    bool endedOnTick = false;
-    int endTick = 0;
+    int ticks_crossed = 0;
+    bool ended_on_tick = false;
+    int end_tick = 0;
 
-    while (remaining != 0.0 && sqrtPrice != sqrtPriceLimit) {
+    while (remaining != 0.0 && sqrt_price != sqrt_price_limit) {
         TickInfo* next = nullptr;
-        double sqrtNext = 0.0;
-        if (zeroForOne) {
+        double sqrt_next = 0.0;
+        if (zero_for_one) {
             if (cursor_ > 0) next = &ticks_[cursor_ - 1];
-            sqrtNext = next ? next->sqrtPrice : kMinSqrtPrice;
+            sqrt_next = next ? next->sqrt_price : kMinSqrtPrice;
         } else {
             if (cursor_ < ticks_.size()) next = &ticks_[cursor_];
-            sqrtNext = next ? next->sqrtPrice : kMaxSqrtPrice;
+            sqrt_next = next ? next->sqrt_price : kMaxSqrtPrice;
         }
-        const double sqrtTarget =
-            zeroForOne ? std::max(sqrtNext, sqrtPriceLimit) : std::min(sqrtNext, sqrtPriceLimit);
-        Step step = computeSwapStep(zeroForOne, sqrtPrice, sqrtTarget, liquidity, remaining, feePips);
-        sqrtPrice = step.sqrtPriceNext;
-        if (exactInput) {
-            specifiedUsed += step.amountIn + step.feeAmount;
-            remaining = step.exhausted ? 0.0 : remaining - (step.amountIn + step.feeAmount);
-            calculated += step.amountOut;
+        const double sqrt_target = zero_for_one ? std::max(sqrt_next, sqrt_price_limit)
+                                                : std::min(sqrt_next, sqrt_price_limit);
+        Step step = compute_swap_step(zero_for_one, sqrt_price, sqrt_target, liquidity, remaining,
+                                      fee_pips);
+        sqrt_price = step.sqrt_price_next;
+        if (exact_input) {
+            specified_used += step.amount_in + step.fee_amount;
+            remaining = step.exhausted ? 0.0 : remaining - (step.amount_in + step.fee_amount);
+            calculated += step.amount_out;
         } else {
-            specifiedUsed += step.amountOut;
-            remaining = step.exhausted ? 0.0 : remaining + step.amountOut;
-            calculated += step.amountIn + step.feeAmount;
+            specified_used += step.amount_out;
+            remaining = step.exhausted ? 0.0 : remaining + step.amount_out;
+            calculated += step.amount_in + step.fee_amount;
         }
-        totalFee += step.feeAmount;
-        if (feeProtocol > 0) {
-            const double delta = step.feeAmount / feeProtocol;
-            step.feeAmount -= delta;
-            protocolFeeIn += delta;
+        total_fee += step.fee_amount;
+        if (fee_protocol > 0) {
+            const double delta = step.fee_amount / fee_protocol;
+            step.fee_amount -= delta;
+            protocol_fee_in += delta;
         }
-        if (liquidity > 0.0) feeGrowthGlobalIn += step.feeAmount / liquidity;
+        if (liquidity > 0.0) fee_growth_global_in += step.fee_amount / liquidity;
 
-        if (sqrtPrice == sqrtNext) {
+        if (sqrt_price == sqrt_next) {
             if (next != nullptr) {
-                // Tick.cross: flip the outside accumulators and apply liquidityNet.
+                // Tick.cross: flip the outside accumulators and apply liquidity_net.
                 TickInfo& crossed = *next;
-                crossed.feeGrowthOutside0 = feeGrowthGlobal0_ - crossed.feeGrowthOutside0;
-                crossed.feeGrowthOutside1 = feeGrowthGlobal1_ - crossed.feeGrowthOutside1;
-                if (zeroForOne) {
-                    liquidity -= crossed.liquidityNet;
+                crossed.fee_growth_outside0 = fee_growth_global0_ - crossed.fee_growth_outside0;
+                crossed.fee_growth_outside1 = fee_growth_global1_ - crossed.fee_growth_outside1;
+                if (zero_for_one) {
+                    liquidity -= crossed.liquidity_net;
                     --cursor_;
                 } else {
-                    liquidity += crossed.liquidityNet;
+                    liquidity += crossed.liquidity_net;
                     ++cursor_;
                 }
                 // Liquidity is a sum of doubles: never let rounding make it negative.
                 if (liquidity < 0.0) liquidity = 0.0;
-                ++ticksCrossed;
-                endTick = zeroForOne ? crossed.tick - 1 : crossed.tick;
+                ++ticks_crossed;
+                end_tick = zero_for_one ? crossed.tick - 1 : crossed.tick;
             } else {
-                endTick = zeroForOne ? kMinTick - 1 : kMaxTick;
+                end_tick = zero_for_one ? kMinTick - 1 : kMaxTick;
             }
-            endedOnTick = true;
+            ended_on_tick = true;
         } else {
-            endedOnTick = false;
+            ended_on_tick = false;
         }
     }
 
     // slot0.tick: exact when the last step ended on a tick (even with the price unchanged, as
     // when a swap starts on an initialized tick and crosses it), else recomputed lazily.
-    if (endedOnTick) {
-        tick_ = endTick;
-        tickKnown_ = true;
-    } else if (sqrtPrice != sqrtPrice_) {
-        tickKnown_ = false;
+    if (ended_on_tick) {
+        tick_ = end_tick;
+        tick_known_ = true;
+    } else if (sqrt_price != sqrt_price_) {
+        tick_known_ = false;
     }
-    sqrtPrice_ = sqrtPrice;
+    sqrt_price_ = sqrt_price;
     liquidity_ = liquidity;
 
     SwapResult result;
-    result.feeAmount = totalFee;
-    result.ticksCrossed = ticksCrossed;
-    const double in = exactInput ? specifiedUsed : calculated;
-    const double out = exactInput ? calculated : specifiedUsed;
-    result.amount0 = zeroForOne ? in : -out;
-    result.amount1 = zeroForOne ? -out : in;
+    result.fee_amount = total_fee;
+    result.ticks_crossed = ticks_crossed;
+    const double in = exact_input ? specified_used : calculated;
+    const double out = exact_input ? calculated : specified_used;
+    result.amount0 = zero_for_one ? in : -out;
+    result.amount1 = zero_for_one ? -out : in;
     balances_.amount0 += result.amount0;
     balances_.amount1 += result.amount1;
     return result;
 }
 
-SwapResult ConcentratedLiquidityPool::swapExactIn(bool zeroForOne, double amountIn) {
-    PFT_AMM_FAST_REQUIRE(amountIn > 0.0, "swapExactIn.amountIn: AS: must be > 0, got " << amountIn);
-    return swap(zeroForOne, amountIn,
-                zeroForOne ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+SwapResult ConcentratedLiquidityPool::swap_exact_in(bool zero_for_one, double amount_in) {
+    PFT_AMM_FAST_REQUIRE(amount_in > 0.0,
+                         "swap_exact_in.amount_in: AS: must be > 0, got " << amount_in);
+    return swap(
+        zero_for_one, amount_in,
+        zero_for_one ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
 }
 
-SwapResult ConcentratedLiquidityPool::swapExactOut(bool zeroForOne, double amountOut) {
-    PFT_AMM_FAST_REQUIRE(amountOut > 0.0,
-                         "swapExactOut.amountOut: AS: must be > 0, got " << amountOut);
-    return swap(zeroForOne, -amountOut,
-                zeroForOne ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+SwapResult ConcentratedLiquidityPool::swap_exact_out(bool zero_for_one, double amount_out) {
+    PFT_AMM_FAST_REQUIRE(amount_out > 0.0,
+                         "swap_exact_out.amount_out: AS: must be > 0, got " << amount_out);
+    return swap(
+        zero_for_one, -amount_out,
+        zero_for_one ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
 }
 
-SwapResult ConcentratedLiquidityPool::swapToSqrtPrice(double targetSqrtPrice) {
-    if (targetSqrtPrice == sqrtPrice_) return {};
-    return swap(targetSqrtPrice < sqrtPrice_, std::numeric_limits<double>::infinity(),
-                targetSqrtPrice);
+SwapResult ConcentratedLiquidityPool::swap_to_sqrt_price(double target_sqrt_price) {
+    if (target_sqrt_price == sqrt_price_) return {};
+    return swap(target_sqrt_price < sqrt_price_, std::numeric_limits<double>::infinity(),
+                target_sqrt_price);
 }
 
 }  // namespace pftoken::amm::fast

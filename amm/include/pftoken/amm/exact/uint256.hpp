@@ -174,8 +174,24 @@ struct U512 {
     [[nodiscard]] constexpr U256 high() const noexcept { return {limb[4], limb[5], limb[6], limb[7]}; }
 };
 
+// Product of two values below 2^128, always exact in 256 bits.
+constexpr U256 mul_128x128(u128 a, u128 b) noexcept {
+    const auto a0 = static_cast<std::uint64_t>(a), a1 = static_cast<std::uint64_t>(a >> 64);
+    const auto b0 = static_cast<std::uint64_t>(b), b1 = static_cast<std::uint64_t>(b >> 64);
+    const u128 p00 = u128{a0} * b0, p01 = u128{a0} * b1, p10 = u128{a1} * b0, p11 = u128{a1} * b1;
+    const u128 mid = (p00 >> 64) + static_cast<std::uint64_t>(p01) + static_cast<std::uint64_t>(p10);
+    const u128 hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    return {static_cast<std::uint64_t>(p00), static_cast<std::uint64_t>(mid),
+            static_cast<std::uint64_t>(hi), static_cast<std::uint64_t>(hi >> 64)};
+}
 constexpr U512 mul_wide(const U256& a, const U256& b) noexcept {
     U512 r;
+    if (a.fits128() && b.fits128()) {
+        // Most amounts, reserves and liquidities: one 2x2-limb product.
+        const U256 p = mul_128x128(a.low128(), b.low128());
+        r.limb = {p.limb[0], p.limb[1], p.limb[2], p.limb[3], 0, 0, 0, 0};
+        return r;
+    }
     // Skip zero high limbs: most Uniswap operands use 2-3 limbs.
     std::size_t na = 4, nb = 4;
     while (na > 0 && a.limb[na - 1] == 0) --na;
@@ -191,16 +207,6 @@ constexpr U512 mul_wide(const U256& a, const U256& b) noexcept {
         r.limb[i + nb] = static_cast<std::uint64_t>(carry);
     }
     return r;
-}
-// Product of two values below 2^128, always exact in 256 bits.
-constexpr U256 mul_128x128(u128 a, u128 b) noexcept {
-    const auto a0 = static_cast<std::uint64_t>(a), a1 = static_cast<std::uint64_t>(a >> 64);
-    const auto b0 = static_cast<std::uint64_t>(b), b1 = static_cast<std::uint64_t>(b >> 64);
-    const u128 p00 = u128{a0} * b0, p01 = u128{a0} * b1, p10 = u128{a1} * b0, p11 = u128{a1} * b1;
-    const u128 mid = (p00 >> 64) + static_cast<std::uint64_t>(p01) + static_cast<std::uint64_t>(p10);
-    const u128 hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-    return {static_cast<std::uint64_t>(p00), static_cast<std::uint64_t>(mid),
-            static_cast<std::uint64_t>(hi), static_cast<std::uint64_t>(hi >> 64)};
 }
 constexpr U256 operator*(const U256& a, const U256& b) noexcept { return mul_wide(a, b).low(); }
 

@@ -15,43 +15,43 @@
 
 namespace pftoken::amm::fast {
 
-/// Initial state. Price convention: price = sqrtPrice^2 = token1 per token0 in raw units.
+/// Initial state. Price convention: price = sqrt_price^2 = token1 per token0 in raw units.
 struct ConcentratedLiquidityOptions {
-    std::uint32_t fee = 3000;   ///< swap fee in pips (1e-6): 500, 3000, 10000 on chain; < 1e6
-    int tickSpacing = 60;       ///< ticks of positions must be multiples of this; in [1, 16384]
-    double sqrtPrice = 1.0;     ///< initial sqrt price, in (kMinSqrtPrice, kMaxSqrtPrice)
-    std::uint8_t feeProtocol0 = 0;  ///< protocol share 1/n of token0 fees: 0 (off) or 4..10
-    std::uint8_t feeProtocol1 = 0;  ///< same for token1 fees
+    std::uint32_t fee_pips = 3000;  ///< swap fee in pips (1e-6): 500, 3000, 10000 on chain; < 1e6
+    int tick_spacing = 60;          ///< ticks of positions must be multiples of this; in [1, 16384]
+    double sqrt_price = 1.0;        ///< initial sqrt price, in (kMinSqrtPrice, kMaxSqrtPrice)
+    std::uint8_t fee_protocol0 = 0;  ///< protocol share 1/n of token0 fees: 0 (off) or 4..10
+    std::uint8_t fee_protocol1 = 0;  ///< same for token1 fees
 
-    [[nodiscard]] bool isValid(std::string* why = nullptr) const;
+    [[nodiscard]] bool is_valid(std::string* why = nullptr) const;
     void validate() const;
 };
 
-/// An initialized tick (Tick.Info): liquidityNet is added when the price crosses it upwards.
+/// An initialized tick (Tick.Info): liquidity_net is added when the price crosses it upwards.
 /// Fee growths are per unit of liquidity, in token units (feeGrowth*X128 / 2^128 on chain).
 struct TickInfo {
     int tick = 0;
-    double sqrtPrice = 0.0;  ///< sqrtPriceAtTick(tick), cached for the swap loop
-    double liquidityGross = 0.0;
-    double liquidityNet = 0.0;
-    double feeGrowthOutside0 = 0.0;
-    double feeGrowthOutside1 = 0.0;
+    double sqrt_price = 0.0;  ///< sqrt_price_at_tick(tick), cached for the swap loop
+    double liquidity_gross = 0.0;
+    double liquidity_net = 0.0;
+    double fee_growth_outside0 = 0.0;
+    double fee_growth_outside1 = 0.0;
 };
 
 /// Position.Info: liquidity, fee growth inside at the last update, and tokens owed.
 struct PositionInfo {
     double liquidity = 0.0;
-    double feeGrowthInside0Last = 0.0;
-    double feeGrowthInside1Last = 0.0;
-    double tokensOwed0 = 0.0;
-    double tokensOwed1 = 0.0;
+    double fee_growth_inside0_last = 0.0;
+    double fee_growth_inside1_last = 0.0;
+    double tokens_owed0 = 0.0;
+    double tokens_owed1 = 0.0;
 };
 
-/// Positions are keyed as on chain by (owner, tickLower, tickUpper).
+/// Positions are keyed as on chain by (owner, tick_lower, tick_upper).
 struct PositionKey {
     std::string owner;
-    int tickLower = 0;
-    int tickUpper = 0;
+    int tick_lower = 0;
+    int tick_upper = 0;
     auto operator<=>(const PositionKey&) const = default;
 };
 
@@ -59,8 +59,8 @@ struct PositionKey {
 struct SwapResult {
     double amount0 = 0.0;
     double amount1 = 0.0;
-    double feeAmount = 0.0;  ///< total fee charged on the input (LP and protocol shares)
-    int ticksCrossed = 0;    ///< initialized ticks crossed
+    double fee_amount = 0.0;  ///< total fee charged on the input (LP and protocol shares)
+    int ticks_crossed = 0;    ///< initialized ticks crossed
 };
 
 /// Token amounts of a mint, burn or collect (non-negative).
@@ -80,80 +80,81 @@ class ConcentratedLiquidityPool {
 
     /// Adds `liquidity` (> 0) to the position; returns the tokens owed to the pool (rounded
     /// nowhere: SqrtPriceMath.getAmount{0,1}Delta in real numbers).
-    TokenAmounts mint(std::string_view owner, int tickLower, int tickUpper, double liquidity);
+    TokenAmounts mint(std::string_view owner, int tick_lower, int tick_upper, double liquidity);
     /// Removes `liquidity` (>= 0; 0 pokes the position to accrue fees); the amounts are credited
     /// to tokensOwed, as on chain, and returned.
-    TokenAmounts burn(std::string_view owner, int tickLower, int tickUpper, double liquidity);
+    TokenAmounts burn(std::string_view owner, int tick_lower, int tick_upper, double liquidity);
     /// Pays out min(requested, owed) of each token.
-    TokenAmounts collect(std::string_view owner, int tickLower, int tickUpper,
-                         double amount0Requested, double amount1Requested);
-    /// Protocol fees taken so far, paid out (collectProtocol with unlimited request).
-    TokenAmounts collectProtocol();
+    TokenAmounts collect(std::string_view owner, int tick_lower, int tick_upper,
+                         double amount0_requested, double amount1_requested);
+    /// Protocol fees taken so far, paid out (collect_protocol with unlimited request).
+    TokenAmounts collect_protocol();
 
-    /// UniswapV3Pool.swap: amountSpecified > 0 is an exact input, < 0 an exact output; stops
-    /// early at sqrtPriceLimit. Throws with AS (amountSpecified == 0) or SPL (limit on the wrong
+    /// UniswapV3Pool.swap: amount_specified > 0 is an exact input, < 0 an exact output; stops
+    /// early at sqrt_price_limit. Throws with AS (amount_specified == 0) or SPL (limit on the wrong
     /// side of the price or beyond the tick range).
-    SwapResult swap(bool zeroForOne, double amountSpecified, double sqrtPriceLimit);
+    SwapResult swap(bool zero_for_one, double amount_specified, double sqrt_price_limit);
     /// Exact input / exact output with no price limit (the extreme limits of the tick range).
-    SwapResult swapExactIn(bool zeroForOne, double amountIn);
-    SwapResult swapExactOut(bool zeroForOne, double amountOut);
-    /// Trades whatever it takes to move the price to `targetSqrtPrice` (direction inferred; a
+    SwapResult swap_exact_in(bool zero_for_one, double amount_in);
+    SwapResult swap_exact_out(bool zero_for_one, double amount_out);
+    /// Trades whatever it takes to move the price to `target_sqrt_price` (direction inferred; a
     /// no-op at the current price), as swap(..., +infinity, target).
-    SwapResult swapToSqrtPrice(double targetSqrtPrice);
+    SwapResult swap_to_sqrt_price(double target_sqrt_price);
 
-    [[nodiscard]] double sqrtPrice() const noexcept { return sqrtPrice_; }
-    [[nodiscard]] double price() const noexcept { return sqrtPrice_ * sqrtPrice_; }
+    [[nodiscard]] double sqrt_price() const noexcept { return sqrt_price_; }
+    [[nodiscard]] double price() const noexcept { return sqrt_price_ * sqrt_price_; }
     /// slot0.tick: the tick the price is in (one below a tick the price reached going down).
     [[nodiscard]] int tick() const noexcept;
-    /// Active liquidity: sum of the liquidity of positions with tickLower <= tick < tickUpper.
+    /// Active liquidity: sum of the liquidity of positions with tick_lower <= tick < tick_upper.
     [[nodiscard]] double liquidity() const noexcept { return liquidity_; }
-    [[nodiscard]] double feeGrowthGlobal0() const noexcept { return feeGrowthGlobal0_; }
-    [[nodiscard]] double feeGrowthGlobal1() const noexcept { return feeGrowthGlobal1_; }
-    [[nodiscard]] TokenAmounts protocolFees() const noexcept { return protocolFees_; }
+    [[nodiscard]] double fee_growth_global0() const noexcept { return fee_growth_global0_; }
+    [[nodiscard]] double fee_growth_global1() const noexcept { return fee_growth_global1_; }
+    [[nodiscard]] TokenAmounts protocol_fees() const noexcept { return protocol_fees_; }
     /// Tokens the pool holds: deposits + swap inputs - swap outputs - collected amounts.
     [[nodiscard]] TokenAmounts balances() const noexcept { return balances_; }
-    [[nodiscard]] std::uint32_t fee() const noexcept { return fee_; }
-    [[nodiscard]] int tickSpacing() const noexcept { return tickSpacing_; }
+    [[nodiscard]] std::uint32_t fee_pips() const noexcept { return fee_pips_; }
+    [[nodiscard]] int tick_spacing() const noexcept { return tick_spacing_; }
     /// Tick.tickSpacingToMaxLiquidityPerTick in real numbers: (2^128 - 1) / number of usable ticks.
-    [[nodiscard]] double maxLiquidityPerTick() const noexcept { return maxLiquidityPerTick_; }
+    [[nodiscard]] double max_liquidity_per_tick() const noexcept { return max_liquidity_per_tick_; }
     /// Initialized ticks in increasing order.
-    [[nodiscard]] std::span<const TickInfo> initializedTicks() const noexcept { return ticks_; }
+    [[nodiscard]] std::span<const TickInfo> initialized_ticks() const noexcept { return ticks_; }
     /// The position, if it was ever touched.
-    [[nodiscard]] std::optional<PositionInfo> position(std::string_view owner, int tickLower,
-                                                       int tickUpper) const;
+    [[nodiscard]] std::optional<PositionInfo> position(std::string_view owner, int tick_lower,
+                                                       int tick_upper) const;
     [[nodiscard]] const std::map<PositionKey, PositionInfo>& positions() const noexcept {
         return positions_;
     }
-    /// Fee growth per unit of liquidity inside [tickLower, tickUpper) (Tick.getFeeGrowthInside).
-    [[nodiscard]] TokenAmounts feeGrowthInside(int tickLower, int tickUpper) const;
+    /// Fee growth per unit of liquidity inside [tick_lower, tick_upper) (Tick.getFeeGrowthInside).
+    [[nodiscard]] TokenAmounts fee_growth_inside(int tick_lower, int tick_upper) const;
 
   private:
-    TokenAmounts modifyPosition(std::string_view owner, int tickLower, int tickUpper,
-                                double liquidityDelta, const char* operation);
-    void checkTicks(int tickLower, int tickUpper, const char* operation) const;
-    [[nodiscard]] const TickInfo* findTick(int tick) const noexcept;
-    [[nodiscard]] TickInfo* findTick(int tick) noexcept;
-    [[nodiscard]] int computeTick() const noexcept;
+    TokenAmounts modify_position(std::string_view owner, int tick_lower, int tick_upper,
+                                 double liquidity_delta, const char* operation);
+    void check_ticks(int tick_lower, int tick_upper, const char* operation) const;
+    [[nodiscard]] const TickInfo* find_tick(int tick) const noexcept;
+    [[nodiscard]] TickInfo* find_tick(int tick) noexcept;
+    [[nodiscard]] int compute_tick() const noexcept;
 
-    std::uint32_t fee_;
-    int tickSpacing_;
-    std::uint8_t feeProtocol0_;
-    std::uint8_t feeProtocol1_;
-    double maxLiquidityPerTick_;
-    double sqrtPrice_;
+    std::uint32_t fee_pips_;
+    int tick_spacing_;
+    std::uint8_t fee_protocol0_;
+    std::uint8_t fee_protocol1_;
+    double max_liquidity_per_tick_;
+    double sqrt_price_;
     double liquidity_ = 0.0;
-    double feeGrowthGlobal0_ = 0.0;
-    double feeGrowthGlobal1_ = 0.0;
-    TokenAmounts protocolFees_{};
+    double fee_growth_global0_ = 0.0;
+    double fee_growth_global1_ = 0.0;
+    TokenAmounts protocol_fees_{};
     TokenAmounts balances_{};
     std::vector<TickInfo> ticks_;
-    /// Index in ticks_ of the first initialized tick above the current tick (ticks_[i].tick > tick).
+    /// Index in ticks_ of the first initialized tick above the current tick (ticks_[i].tick >
+    /// tick).
     std::size_t cursor_ = 0;
     /// slot0.tick when known exactly (after a step ended on a tick or at construction);
     /// otherwise recomputed from the price on demand, because the log is the costliest part of a
     /// swap and a Monte Carlo loop rarely asks for the tick.
     mutable int tick_ = 0;
-    mutable bool tickKnown_ = true;
+    mutable bool tick_known_ = true;
     std::map<PositionKey, PositionInfo> positions_;
 };
 

@@ -62,6 +62,7 @@ class Pair {
     U256 total_supply_;
     U256 k_last_;
     U256 fee_to_balance_;
+    U256 locked_;  // kMinimumLiquidity once the first mint happened
     bool fee_on_ = false;
 };
 
