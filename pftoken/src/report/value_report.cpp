@@ -134,7 +134,8 @@ struct SourcesUses {
     double idc = 0.0;
     double dsra_funding = 0.0;
     double other_uses = 0.0;
-    std::vector<double> debt;  ///< per tranche
+    std::vector<double> debt;  ///< per tranche, cash drawn
+    double capitalised_interest = 0.0;  ///< IDC added to the tranche balances (a non-cash source)
     double equity = 0.0;
     double total = 0.0;
 };
@@ -165,7 +166,8 @@ SourcesUses sources_uses(const Project& project, const ValuationResult& r) {
         drawn += w.close_debt;
     }
     su.equity = sum(w.equity_funding) + w.close_equity;
-    su.total = drawn + su.equity;
+    if (project.construction.capitalise_interest) su.capitalised_interest = su.idc;
+    su.total = drawn + su.equity + su.capitalised_interest;
     su.other_uses = su.total - su.capex - su.idc - su.dsra_funding;
     return su;
 }
@@ -200,6 +202,7 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
     uses["total"] = jnum(su.total);
     ordered_json sources;
     for (std::size_t k = 0; k < su.debt.size(); ++k) sources[project.tranches[k].name] = jnum(su.debt[k]);
+    sources["capitalised_interest"] = jnum(su.capitalised_interest);
     sources["equity"] = jnum(su.equity);
     sources["total"] = jnum(su.total);
     j["uses"] = uses;
@@ -525,6 +528,7 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     su_row("  total uses", su.total);
     line("  sources");
     for (std::size_t k = 0; k < su.debt.size(); ++k) su_row("  " + project.tranches[k].name, su.debt[k]);
+    if (su.capitalised_interest != 0.0) su_row("  capitalised interest (IDC)", su.capitalised_interest);
     su_row("  equity", su.equity);
     su_row("  total sources", su.total);
     line(fmt::format("  gearing {:.1f}% (debt {} m / total uses)", 100.0 * r.gearing, money_m(r.total_debt)));
