@@ -21,14 +21,14 @@ std::vector<V3Range> v3_ranges(const PoolSpec& pool) {
     const double s = std::sqrt(pool.price);
     for (const auto& pos : pool.positions) {
         const int lower = static_cast<int>(
-            std::floor(static_cast<double>(amm::fast::tickAtSqrtPrice(std::sqrt(pos.lower_price))) / spacing) *
+            std::floor(static_cast<double>(amm::fast::tick_at_sqrt_price(std::sqrt(pos.lower_price))) / spacing) *
             spacing);
         int upper = static_cast<int>(
-            std::ceil(static_cast<double>(amm::fast::tickAtSqrtPrice(std::sqrt(pos.upper_price))) / spacing) *
+            std::ceil(static_cast<double>(amm::fast::tick_at_sqrt_price(std::sqrt(pos.upper_price))) / spacing) *
             spacing);
         if (upper <= lower) upper = lower + spacing;
         const double per_l =
-            v3_value_per_liquidity(s, amm::fast::sqrtPriceAtTick(lower), amm::fast::sqrtPriceAtTick(upper));
+            v3_value_per_liquidity(s, amm::fast::sqrt_price_at_tick(lower), amm::fast::sqrt_price_at_tick(upper));
         out.push_back({lower, upper, pos.value / per_l});
     }
     return out;
@@ -39,9 +39,9 @@ FastPool make_fast_pool(const PoolSpec& pool) {
         return amm::fast::ConstantProductPool(
             amm::fast::ConstantProductOptions{pool.reserve_token, pool.reserve_quote, pool.fee});
     amm::fast::ConcentratedLiquidityOptions options;
-    options.fee = static_cast<std::uint32_t>(std::lround(pool.fee * 1e6));
-    options.tickSpacing = pool.tick_spacing;
-    options.sqrtPrice = std::sqrt(pool.price);
+    options.fee_pips = static_cast<std::uint32_t>(std::lround(pool.fee * 1e6));
+    options.tick_spacing = pool.tick_spacing;
+    options.sqrt_price = std::sqrt(pool.price);
     amm::fast::ConcentratedLiquidityPool v3(options);
     const auto ranges = v3_ranges(pool);
     for (std::size_t i = 0; i < ranges.size(); ++i)

@@ -53,14 +53,14 @@ LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult
     const double s = std::sqrt(price);
     const double s_floor = s * std::sqrt(1.0 - options.max_price_move);
     const int spacing = options.tick_spacing;
-    const int tick_now = amm::fast::tickAtSqrtPrice(s);
+    const int tick_now = amm::fast::tick_at_sqrt_price(s);
     r.v3_lower_tick = static_cast<int>(
-        std::floor(static_cast<double>(amm::fast::tickAtSqrtPrice(s_floor)) / spacing) * spacing);
+        std::floor(static_cast<double>(amm::fast::tick_at_sqrt_price(s_floor)) / spacing) * spacing);
     r.v3_upper_tick = static_cast<int>(
         std::ceil(static_cast<double>(2 * tick_now - r.v3_lower_tick) / spacing) * spacing);
     if (r.v3_upper_tick <= tick_now) r.v3_upper_tick += spacing;
-    const double sa = amm::fast::sqrtPriceAtTick(r.v3_lower_tick);
-    const double sb = amm::fast::sqrtPriceAtTick(r.v3_upper_tick);
+    const double sa = amm::fast::sqrt_price_at_tick(r.v3_lower_tick);
+    const double sb = amm::fast::sqrt_price_at_tick(r.v3_upper_tick);
     r.v3_lower_price = sa * sa;
     r.v3_upper_price = sb * sb;
     // Selling Q token0 inside the range: 1/s' - 1/s = (1-f) Q / L (whitepaper eq. 6.15).

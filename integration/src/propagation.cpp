@@ -67,15 +67,15 @@ struct Trade {
 Trade swap_in(FastPool& pool, bool sell_tokens, double amount) {
     Trade t;
     if (auto* v2 = std::get_if<amm::fast::ConstantProductPool>(&pool)) {
-        const auto s = v2->swapExactIn(sell_tokens, amount);
-        if (sell_tokens) t = {s.amountIn, -s.amountOut, s.feePaid, 0.0};
-        else t = {-s.amountOut, s.amountIn, 0.0, s.feePaid};
+        const auto s = v2->swap_exact_in(sell_tokens, amount);
+        if (sell_tokens) t = {s.amount_in, -s.amount_out, s.fee_paid, 0.0};
+        else t = {-s.amount_out, s.amount_in, 0.0, s.fee_paid};
         return t;
     }
     auto& v3 = std::get<amm::fast::ConcentratedLiquidityPool>(pool);
-    const auto s = v3.swapExactIn(sell_tokens, amount);
+    const auto s = v3.swap_exact_in(sell_tokens, amount);
     t.tokens = s.amount0, t.quote = s.amount1;
-    (sell_tokens ? t.fee_tokens : t.fee_quote) = s.feeAmount;
+    (sell_tokens ? t.fee_tokens : t.fee_quote) = s.fee_amount;
     return t;
 }
 
@@ -83,16 +83,16 @@ Trade swap_to(FastPool& pool, double target) {
     Trade t;
     if (auto* v2 = std::get_if<amm::fast::ConstantProductPool>(&pool)) {
         const bool sell = target < v2->price();
-        const auto s = v2->swapToPrice(target);
-        if (sell) t = {s.amountIn, -s.amountOut, s.feePaid, 0.0};
-        else t = {-s.amountOut, s.amountIn, 0.0, s.feePaid};
+        const auto s = v2->swap_to_price(target);
+        if (sell) t = {s.amount_in, -s.amount_out, s.fee_paid, 0.0};
+        else t = {-s.amount_out, s.amount_in, 0.0, s.fee_paid};
         return t;
     }
     auto& v3 = std::get<amm::fast::ConcentratedLiquidityPool>(pool);
     const bool sell = target < v3.price();
-    const auto s = v3.swapToSqrtPrice(std::sqrt(target));
+    const auto s = v3.swap_to_sqrt_price(std::sqrt(target));
     t.tokens = s.amount0, t.quote = s.amount1;
-    (sell ? t.fee_tokens : t.fee_quote) = s.feeAmount;
+    (sell ? t.fee_tokens : t.fee_quote) = s.fee_amount;
     return t;
 }
 
@@ -101,7 +101,7 @@ double pool_price(const FastPool& pool) {
 }
 double pool_fee(const FastPool& pool) {
     if (const auto* v2 = std::get_if<amm::fast::ConstantProductPool>(&pool)) return v2->fee();
-    return static_cast<double>(std::get<amm::fast::ConcentratedLiquidityPool>(pool).fee()) / 1e6;
+    return static_cast<double>(std::get<amm::fast::ConcentratedLiquidityPool>(pool).fee_pips()) / 1e6;
 }
 
 double quantile(std::vector<double>& values, double level) {

@@ -54,7 +54,7 @@ TEST(Arbitrage, V2WithoutFeeMatchesHandValues) {
     }
 }
 
-// With the fee kept in the reserves: the same trade on the fast twin's own quoteToPrice (an
+// With the fee kept in the reserves: the same trade on the fast twin's own quote_to_price (an
 // independent derivation, docs/amm-fast-and-analytics.md) and executed on the bit-exact
 // UniswapV2Pair (getAmountOut with 997/1000, integer rounding) must land on the target.
 TEST(Arbitrage, V2WithFeeLandsOnTheTargetOnTheExactPair) {
@@ -63,7 +63,7 @@ TEST(Arbitrage, V2WithFeeLandsOnTheTargetOnTheExactPair) {
     for (double target : {800.0, 950.0, 999.0, 1001.0, 1100.0, 1500.0}) {
         const double a = v2_amount_in_to_price(x, y, 0.003, target);
         amm::fast::ConstantProductPool twin({x, y, 0.003});
-        EXPECT_NEAR(a / twin.quoteToPrice(target) - 1.0, 0.0, 1e-10) << target;
+        EXPECT_NEAR(a / twin.quote_to_price(target) - 1.0, 0.0, 1e-10) << target;
         const auto r = arbitrage_v2(v2_pool(x, y, 0.003), target);
         EXPECT_NEAR(r.price_after / target - 1.0, 0.0, 1e-12) << target;
         EXPECT_NEAR(r.fee_paid, 0.003 * a, 1e-9 * a);
@@ -105,7 +105,7 @@ TEST(Arbitrage, V3ExactLandsWithinOneTickOfTheTargetNeverPast) {
         }
         // the fast twin (real numbers) agrees on the amounts
         auto twin = std::get<amm::fast::ConcentratedLiquidityPool>(make_fast_pool(pool));
-        const auto s = twin.swapToSqrtPrice(std::sqrt(target));
+        const auto s = twin.swap_to_sqrt_price(std::sqrt(target));
         EXPECT_NEAR(r.tokens_traded / std::fabs(s.amount0) - 1.0, 0.0, 1e-6) << target;
         EXPECT_NEAR(r.quote_traded / std::fabs(s.amount1) - 1.0, 0.0, 1e-6) << target;
         EXPECT_GT(r.profit, 0.0);

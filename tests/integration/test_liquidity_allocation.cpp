@@ -30,7 +30,7 @@ TEST(LiquidityAllocation, V2ReserveGivesTheAllowedMove) {
     for (const auto& c : cases) {
         const double x = v2_reserve_for_impact(c.q, c.m, c.fee);
         amm::fast::ConstantProductPool pool({x, x * c.price, c.fee});
-        (void)pool.swapExactIn(true, c.q);
+        (void)pool.swap_exact_in(true, c.q);
         EXPECT_NEAR(pool.price() / c.price, 1.0 - c.m, 1e-12) << "Q " << c.q;
     }
 }
@@ -49,10 +49,10 @@ TEST(LiquidityAllocation, V3RangeAndLiquidityGiveTheAllowedMove) {
         EXPECT_GT(r.v3_lower_price, 1000.0 * (1.0 - m) / std::pow(1.0001, 60));  // within one spacing
         EXPECT_GT(r.v3_upper_price, 1000.0);
         amm::fast::ConcentratedLiquidityOptions po;
-        po.sqrtPrice = std::sqrt(1000.0);
+        po.sqrt_price = std::sqrt(1000.0);
         amm::fast::ConcentratedLiquidityPool pool(po);
         (void)pool.mint("lp", r.v3_lower_tick, r.v3_upper_tick, r.v3_liquidity);
-        (void)pool.swapExactIn(true, 520.0);
+        (void)pool.swap_exact_in(true, 520.0);
         EXPECT_NEAR(pool.price() / 1000.0, 1.0 - m, 1e-9) << "m " << m;
         // a v2 pool needs more capital for the same depth
         EXPECT_GT(r.capital_efficiency, 1.0);
