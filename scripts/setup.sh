@@ -9,6 +9,7 @@ PACKAGES=(
   libeigen3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
+  gnuplot-nox chromium
 )
 
 SUDO=""
