@@ -1,0 +1,327 @@
+// `pftoken report PROJECT.yaml [--pool POOL.yaml] [--mc N] [--range-opt SPEC.yaml] -o report.html`:
+// one self-contained HTML page (inline CSS and SVG, no scripts, no network) with the valuation,
+// tranches, covenants, Monte Carlo, stress, DCF-vs-market and every chart (docs/tools/report.md).
+//
+// No partial output: the whole page is built in memory, written to a temporary file next to the
+// target and renamed over it only at the end.
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include "pftoken/charts/charts.hpp"
+#include "pftoken/error.hpp"
+#include "pftoken/integration/compare.hpp"
+#include "pftoken/integration/compare_pool.hpp"
+#include "pftoken/integration/range_opt_report.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
+#include "pftoken/model/loader.hpp"
+#include "pftoken/stress/scenario.hpp"
+
+#ifndef PFTOKEN_DATA_DIR
+#define PFTOKEN_DATA_DIR "data"
+#endif
+
+namespace pftoken::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ReportArgs {
+    std::string project;
+    std::string pool;
+    std::string range_opt;
+    std::string out;
+    std::uint64_t mc_paths = 2000;
+    std::uint64_t seed = 42;
+};
+
+std::string esc(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        switch (c) {
+            case '&': o += "&amp;"; break;
+            case '<': o += "&lt;"; break;
+            case '>': o += "&gt;"; break;
+            case '"': o += "&quot;"; break;
+            default: o += c;
+        }
+    }
+    return o;
+}
+
+std::string n2(double v, int digits = 2) {
+    return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : std::string("–");
+}
+std::string money(double v) { return std::isfinite(v) ? fmt::format("{:.0f}", v) : std::string("–"); }
+std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", 100.0 * v) : std::string("–"); }
+std::string date(const CalendarDate& d) {
+    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
+                       static_cast<unsigned>(d.day()));
+}
+
+/// Collects the page; each chart is a <figure class="chart"> with its SVG inlined.
+class Page {
+  public:
+    void h2(const std::string& text) { body_ += "<h2>" + esc(text) + "</h2>\n"; }
+    void p(const std::string& text) { body_ += "<p>" + esc(text) + "</p>\n"; }
+    void pre(const std::string& text) { body_ += "<pre>" + esc(text) + "</pre>\n"; }
+    void table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
+        body_ += "<table><thead><tr>";
+        for (const auto& h : head) body_ += "<th>" + esc(h) + "</th>";
+        body_ += "</tr></thead><tbody>\n";
+        for (const auto& r : rows) {
+            body_ += "<tr>";
+            for (std::size_t i = 0; i < r.size(); ++i) body_ += (i ? "<td class=\"num\">" : "<td>") + esc(r[i]) + "</td>";
+            body_ += "</tr>\n";
+        }
+        body_ += "</tbody></table>\n";
+    }
+    void kv(const std::vector<std::pair<std::string, std::string>>& rows) {
+        body_ += "<table class=\"kv\"><tbody>\n";
+        for (const auto& [k, v] : rows) body_ += "<tr><th>" + esc(k) + "</th><td class=\"num\">" + esc(v) + "</td></tr>\n";
+        body_ += "</tbody></table>\n";
+    }
+    void chart(const std::string& name, const std::string& svg, const std::string& caption) {
+        ++charts_;
+        body_ += fmt::format("<figure class=\"chart\" id=\"chart-{}\">\n", name);
+        body_ += charts::inline_svg(svg, fmt::format("c{}_", charts_));
+        body_ += "<figcaption>" + esc(caption) + "</figcaption></figure>\n";
+    }
+    [[nodiscard]] std::string html(const std::string& title) const {
+        return "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" + esc(title) +
+               "</title>\n<style>\n"
+               "body{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.4}\n"
+               "h1{color:#1F3A5F}h2{color:#0072B2;border-bottom:2px solid #E69F00;padding-bottom:.2em;margin-top:2em}\n"
+               "table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{padding:.3em .7em;border-bottom:1px solid #ddd}\n"
+               "th{background:#f3f6f9;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+               "figure.chart{margin:1.5em 0}figure.chart svg{display:block;width:100%;height:auto}\n"
+               "figcaption{font-size:.85em;color:#555}pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:.8em}\n"
+               "</style></head>\n<body>\n<h1>" +
+               esc(title) + "</h1>\n" + body_ + "</body></html>\n";
+    }
+
+  private:
+    std::string body_;
+    int charts_ = 0;
+};
+
+fs::path data_file(const std::string& relative) {
+    std::vector<fs::path> candidates;
+    if (const char* dir = std::getenv("PFTOKEN_DATA_DIR")) candidates.emplace_back(fs::path(dir) / relative);
+    candidates.emplace_back(fs::path(PFTOKEN_DATA_DIR) / relative);
+    candidates.emplace_back(fs::path("data") / relative);
+    for (const auto& c : candidates)
+        if (fs::exists(c)) return c;
+    throw InputError("report", "cannot find data/" + relative + " (set PFTOKEN_DATA_DIR to the data folder)");
+}
+
+void section_valuation(Page& page, const Project& project, const ValuationResult& v) {
+    page.h2("Valuation summary");
+    page.kv({{"Currency", v.currency},
+             {"Financial close (valuation date)", date(v.valuation_date)},
+             {"COD (debt valuation date)", date(v.debt_valuation_date)},
+             {"Total capex", money(v.total_capex)},
+             {"Total debt", money(v.total_debt)},
+             {"Gearing", pct(v.gearing)},
+             {"Project IRR (unlevered, post-tax)", pct(v.project_irr)},
+             {"Equity contribution", money(v.equity.contribution)},
+             {"Equity NPV at cost of equity", money(v.equity.npv)},
+             {"Equity IRR", pct(v.equity.irr)},
+             {"Equity value per token (" + v.equity.symbol + ")", n2(v.equity.price_per_token, 4)}});
+    page.h2("Tranches");
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : v.tranches)
+        rows.push_back({t.name + " (" + t.symbol + ")", std::to_string(t.rank), money(t.principal), money(t.pv),
+                        n2(t.price_per_token, 4), n2(t.price_pct_of_par), pct(t.yield), n2(t.wal),
+                        n2(t.modified_duration), std::isfinite(t.z_spread) ? n2(1e4 * t.z_spread, 1) : "–",
+                        money(t.final_balance), t.payment_default ? "yes" : "no"});
+    page.table({"Tranche", "Rank", "Principal", "PV at COD", "Price/token", "% of par", "Yield", "WAL (y)",
+                "Mod. duration (y)", "Z-spread (bp)", "Unpaid at end", "Payment default"},
+               rows);
+    const auto& c = v.covenants;
+    page.h2("Covenants");
+    page.kv({{"Lock-up DSCR threshold", n2(project.covenants.lockup_dscr) + "x"},
+             {"Default DSCR threshold", n2(project.covenants.default_dscr) + "x"},
+             {"Minimum DSCR", n2(c.min_dscr) + "x" + (c.min_dscr_period >= 0 ? " on " + date(c.min_dscr_date) : "")},
+             {"Average DSCR", n2(c.average_dscr) + "x"},
+             {"Minimum LTM DSCR", n2(c.min_ltm_dscr) + "x"},
+             {"LLCR at COD", n2(c.llcr_at_cod) + "x"},
+             {"PLCR at COD", n2(c.plcr_at_cod) + "x"},
+             {"Minimum LLCR", n2(c.min_llcr) + "x"},
+             {"Periods in lock-up", std::to_string(c.lockup_periods)},
+             {"Periods in default", std::to_string(c.default_periods)},
+             {"Periods with DSRA draws", std::to_string(c.dsra_draw_periods)},
+             {"Total cash swept", money(c.total_swept)}});
+    page.chart("waterfall", charts::waterfall_chart(charts::waterfall_from(v)),
+               "Uses of CFADS per operating period, stacked in payment order; the line is CFADS.");
+    page.chart("coverage", charts::coverage_chart(charts::coverage_from(v, project.covenants)),
+               "Period DSCR and ex-post LLCR of the base case against the lock-up and default thresholds.");
+}
+
+void section_mc(Page& page, const Project& project, const ReportArgs& args) {
+    page.h2("Monte Carlo");
+    const mc::StochasticSpec spec = mc::load_stochastic(args.project);
+    mc::ProjectMcOptions options;
+    options.mc.paths = args.mc_paths;
+    options.mc.seed = args.seed;
+    options.sensitivities = true;
+    const mc::ProjectMcSummary s = mc::run_project_mc(project, spec, options);
+    page.p(fmt::format("{} paths, seed {}, {} (antithetic: {}).", s.paths, s.seed,
+                       s.method == mc::RandomMethod::Sobol ? "Sobol" : "pseudo-random", s.antithetic ? "yes" : "no"));
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& t : s.tranches)
+        rows.push_back({t.symbol, n2(t.price_per_token.mean, 4), n2(t.price_per_token.standard_error, 4),
+                        pct(t.pd_payment.mean), pct(t.pd_principal.mean), pct(t.expected_loss.mean),
+                        n2(t.price_per_token_dist.var95, 4), n2(t.price_per_token_dist.cvar95, 4),
+                        std::isfinite(t.fair_spread) ? n2(1e4 * t.fair_spread, 1) : "–"});
+    rows.push_back({s.equity.symbol + " (equity)", n2(s.equity.price_per_token.mean, 4),
+                    n2(s.equity.price_per_token.standard_error, 4), "–", "–", "–",
+                    n2(s.equity.price_per_token_dist.var95, 4), n2(s.equity.price_per_token_dist.cvar95, 4), "–"});
+    page.table({"Token", "Mean price/token", "Std. error", "PD (payment)", "PD (principal)", "Expected loss",
+                "VaR 95%", "CVaR 95%", "Fair spread (bp)"},
+               rows);
+    page.chart("dscr-fan", charts::fan_chart(charts::dscr_fan_from(s)),
+               "Per-period DSCR over Monte Carlo paths: P5–P95 band and median.");
+    // Token value over time: outstanding principal per token of the senior tranche on a sample of
+    // the same paths (the summary keeps percentiles of PV only at COD).
+    if (!s.tranches.empty() && s.tranches[0].supply > 0) {
+        const std::uint64_t sample = std::min<std::uint64_t>(s.paths, 200);
+        const auto dumps = mc::dump_project_paths(project, spec, options, sample);
+        const auto periods = static_cast<std::size_t>(s.periods);
+        std::vector<double> values(dumps.size() * periods);
+        for (std::size_t p = 0; p < dumps.size(); ++p)
+            for (std::size_t t = 0; t < periods; ++t) values[p * periods + t] = dumps[p].tranche_balance[t] / s.tranches[0].supply;
+        auto fan = charts::fan_from_paths(values, dumps.size(), s.per_period.time);
+        fan.title = fmt::format("{} token value (outstanding principal per token), {} paths", s.tranches[0].symbol, dumps.size());
+        fan.y_label = "Principal per token (" + project.currency + ")";
+        page.chart("token-fan", charts::fan_chart(fan), "Outstanding principal per token over paths: P5–P95, P25–P75 and median.");
+    }
+    const auto loss = charts::loss_from(s);
+    if (!loss.tranches.empty())
+        page.chart("loss", charts::loss_chart(loss),
+                   "Loss of value per token (mean minus quantile) as a share of the mean, with VaR and CVaR at 95%.");
+    if (!s.tranches.empty())
+        page.chart("tornado", charts::tornado_chart(charts::tornado_from(s, 0)),
+                   "Change of the senior token's value per token, linearised from common-random-number 1% / 1 bp bumps.");
+}
+
+void section_stress(Page& page, const Project& project) {
+    page.h2("Stress scenarios");
+    stress::StressEngine engine(project);
+    const auto summary = engine.run_all(stress::load_scenarios(data_file("stress/library.yaml")));
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& s : summary.scenarios) {
+        if (!s.ok) {
+            rows.push_back({s.name, "failed: " + s.error, "", "", "", "", ""});
+            continue;
+        }
+        const auto& m = s.metrics;
+        rows.push_back({s.name, money(m.equity_value), money(m.equity_value_change), pct(m.equity_irr),
+                        n2(m.min_dscr) + "x", std::to_string(m.lockup_periods) + " / " + std::to_string(m.default_periods),
+                        m.first_loss_tranche.empty() ? "none" : m.first_loss_tranche});
+    }
+    page.table({"Scenario", "Equity value", "Change", "Equity IRR", "Min DSCR", "Lock-up / default periods",
+                "First loss tranche"},
+               rows);
+    const auto bars = charts::stress_bars_from(summary);
+    if (!bars.categories.empty())
+        page.chart("stress", charts::bar_chart(bars, {900, 520, charts::ImageFormat::Svg}),
+                   "Equity value and minimum DSCR per scenario, as a change from the base case.");
+}
+
+void section_market(Page& page, const Project& project, const std::string& pool_path) {
+    page.h2("DCF vs market");
+    const auto pool = integration::load_pool(pool_path);
+    integration::CompareOptions options;
+    const auto report = integration::run_compare(project, pool, nullptr, options);
+    page.pre(integration::compare_table(report));
+    if (pool.type == integration::PoolSpec::Type::V3) {
+        std::vector<amm::analytics::LiquidityRange> ranges;
+        for (const auto& r : integration::v3_ranges(pool)) ranges.push_back({r.lower, r.upper, r.liquidity});
+        const auto bands = amm::analytics::liquidity_bands(ranges);
+        const int tick = static_cast<int>(std::floor(std::log(pool.initial_price()) / std::log(1.0001)));
+        if (!bands.empty())
+            page.chart("liquidity", charts::liquidity_chart(charts::liquidity_from(bands, tick)),
+                       "Active liquidity of the pool over ticks (price = 1.0001^tick); the dashed line is the pool price.");
+    }
+}
+
+void section_range(Page& page, const std::string& spec_path) {
+    page.h2("LP range optimisation");
+    const auto rr = integration::runRangeOptSpec(integration::loadRangeOptSpec(spec_path));
+    const auto& b = rr.result.best;
+    page.kv({{"Chosen range (ticks)", fmt::format("[{}, {})", b.tickLower, b.tickUpper)},
+             {"Price range", n2(b.priceLower, 4) + " – " + n2(b.priceUpper, 4)},
+             {"Time in range", pct(b.timeInRange)},
+             {"Expected fees", n2(b.expectedFees, 4)},
+             {"Expected LVR", n2(b.expectedLvr, 4)},
+             {"Expected net return", n2(b.expectedNetReturn, 4)},
+             {"CVaR of loss", n2(b.cvar, 4)}});
+    page.chart("frontier", charts::frontier_chart(charts::frontier_from(rr.result)),
+               "Best range of each width: expected net return against CVaR; the marked point is the chosen range.");
+}
+
+int run_report(const ReportArgs& args) {
+    if (args.out.empty()) throw InputError("-o", "an output file is required");
+    if (args.mc_paths == 0) throw InputError("--mc", "must be > 0, got 0");
+    const Project project = load_project(args.project);
+    ValuationOptions vo;
+    vo.include_periods = true;
+    const ValuationResult v = value(project, vo);
+
+    Page page;
+    section_valuation(page, project, v);
+    section_mc(page, project, args);
+    section_stress(page, project);
+    if (!args.pool.empty()) section_market(page, project, args.pool);
+    if (!args.range_opt.empty()) section_range(page, args.range_opt);
+    const std::string html = page.html("pftoken report: " + v.project);
+
+    const fs::path target(args.out);
+    const fs::path tmp = target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), static_cast<long>(::getpid()));
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << html;
+        out.close();
+        if (!out) {
+            std::error_code ignored;
+            fs::remove(tmp, ignored);
+            throw InputError("-o", "cannot write '" + target.string() + "'");
+        }
+    }
+    std::error_code ec;
+    fs::rename(tmp, target, ec);
+    if (ec) {
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
+        throw InputError("-o", "cannot write '" + target.string() + "': " + ec.message());
+    }
+    std::cout << "Wrote " << target.string() << '\n';
+    return 0;
+}
+
+}  // namespace
+
+void register_report(CLI::App& app, int& exit_code) {
+    auto args = std::make_shared<ReportArgs>();
+    auto* cmd = app.add_subcommand("report", "One self-contained HTML report: valuation, tranches, covenants, "
+                                             "Monte Carlo, stress, DCF vs market and charts (docs/tools/report.md)");
+    cmd->add_option("project", args->project, "Project YAML file (docs/input-schema.md)")->required();
+    cmd->add_option("--pool", args->pool, "Pool YAML (data/pools/*.yaml): adds the DCF-vs-market section");
+    cmd->add_option("--mc", args->mc_paths, "Monte Carlo paths (default 2000)");
+    cmd->add_option("--seed", args->seed, "Monte Carlo seed (default 42)");
+    cmd->add_option("--range-opt", args->range_opt, "Range-optimiser spec (data/range_opt/*.yaml): adds the frontier");
+    cmd->add_option("-o,--out", args->out, "Output HTML file (written only on success)")->required();
+    cmd->callback([args, &exit_code] { exit_code = run_report(*args); });
+}
+
+}  // namespace pftoken::cli
