@@ -58,6 +58,13 @@ int run_compare_command(const CompareArgs& args) {
     if (args.mc_paths > 0) stochastic = mc::load_stochastic(args.project);
     if (!args.out.empty() && fs::exists(args.out) && !fs::is_directory(args.out))
         throw InputError("--out", fmt::format("'{}' exists and is not a directory", args.out));
+    // Option errors name the option the user typed.
+    if (!(args.sale_share > 0.0 && args.sale_share <= 1.0))
+        throw InputError("--sale-share", fmt::format("must be in (0, 1], got {}", args.sale_share));
+    if (!(args.max_move > 0.0 && args.max_move < 1.0))
+        throw InputError("--max-move", fmt::format("must be in (0, 1), got {}", args.max_move));
+    if (!(args.volatility >= 0.0)) throw InputError("--volatility", fmt::format("must be >= 0, got {}", args.volatility));
+    if (args.paths < 1) throw InputError("--paths", "must be >= 1, got 0");
     integration::CompareOptions options;
     options.mc_paths = args.mc_paths;
     options.seed = args.seed;
