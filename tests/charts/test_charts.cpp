@@ -6,7 +6,15 @@
 #include <string>
 #include <vector>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <unistd.h>
+
 #include "pftoken/charts/charts.hpp"
+#include "pftoken/charts/plots.hpp"
+#include "pftoken/model/loader.hpp"
 #include "pftoken/error.hpp"
 
 namespace pc = pftoken::charts;
@@ -205,4 +213,26 @@ TEST(Charts, FanFromPathsIsType7) {
     EXPECT_DOUBLE_EQ(fan.p5[1], 2.0);
     EXPECT_DOUBLE_EQ(fan.p50[1], 99.0);
     EXPECT_THROW((void)pc::fan_from_paths(values, 4, x), pftoken::Error);
+}
+
+// Adapters and --plots on the shipped example: one point per operating period, the covenant
+// thresholds of the project file, and the files written.
+TEST(ChartsPlots, ValuePlotsOfTheSolarExample) {
+    const auto project = pftoken::load_project(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/solar.yaml");
+    const auto result = pftoken::value(project);
+    const auto w = pc::waterfall_from(result);
+    EXPECT_EQ(w.x.size(), static_cast<std::size_t>(result.grid.operating_periods));
+    EXPECT_EQ(w.uses.size(), 7u);
+    const auto c = pc::coverage_from(result, project.covenants);
+    EXPECT_EQ(c.lockup_level, project.covenants.lockup_dscr);
+    EXPECT_EQ(c.default_level, project.covenants.default_dscr);
+    const auto dir = std::filesystem::temp_directory_path() / ("pftoken-plots-test-" + std::to_string(::getpid()));
+    const auto files = pc::write_value_plots(dir, project, result);
+    ASSERT_EQ(files.size(), 2u);
+    for (const auto& f : files) {
+        std::ifstream in(f);
+        const std::string svg((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        EXPECT_TRUE(well_formed(svg)) << f;
+    }
+    std::filesystem::remove_all(dir);
 }
