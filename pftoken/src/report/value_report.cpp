@@ -375,9 +375,9 @@ std::string periods_csv(const Project& project, const ValuationResult& r) {
     const auto& w = r.periods;
     std::string out;
     const auto names = period_column_names();
-    for (std::size_t i = 0; i < names.size(); ++i) out += (i ? "," : "") + names[i];
+    for (std::size_t i = 0; i < names.size(); ++i) { if (i) out += ','; out += names[i]; }
     for (std::size_t k = 0; k < project.tranches.size() && static_cast<int>(k) < w.tranches; ++k)
-        for (const auto& c : kTrancheColumns) out += "," + quote(project.tranches[k].name + "." + c.name);
+        for (const auto& c : kTrancheColumns) { out += ','; out += quote(project.tranches[k].name + "." + c.name); }
     out += "\n";
     const int n = period_count(r);
     for (int t = 0; t < n; ++t) {
@@ -388,14 +388,14 @@ std::string periods_csv(const Project& project, const ValuationResult& r) {
                            i < r.grid.end.size() ? date_text(r.grid.end[i]) : "", operating ? "operations" : "construction",
                            op_year >= 0 ? std::to_string(op_year + 1) : std::string{},
                            i < r.grid.accrual.size() ? cell(r.grid.accrual[i]) : std::string{});
-        for (const auto& c : kDoubleColumns) out += "," + cell(value_at(w.*(c.column), t));
+        for (const auto& c : kDoubleColumns) { out += ','; out += cell(value_at(w.*(c.column), t)); }
         for (const auto& c : kFlagColumns) {
             const auto& v = w.*(c.column);
-            out += "," + (i < v.size() ? std::to_string(static_cast<int>(v[i])) : std::string{});
+            out += ','; out += (i < v.size() ? std::to_string(static_cast<int>(v[i])) : std::string{});
         }
-        out += "," + cell(value_at(r.llcr, t)) + "," + cell(value_at(r.plcr, t));
+        out += ','; out += cell(value_at(r.llcr, t)); out += ','; out += cell(value_at(r.plcr, t));
         for (int k = 0; k < w.tranches && static_cast<std::size_t>(k) < project.tranches.size(); ++k)
-            for (const auto& c : kTrancheColumns) out += "," + cell(tranche_value(w, w.*(c.column), k, t));
+            for (const auto& c : kTrancheColumns) { out += ','; out += cell(tranche_value(w, w.*(c.column), k, t)); }
         out += "\n";
     }
     return out;
