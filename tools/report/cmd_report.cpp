@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -238,9 +239,8 @@ void section_stress(Page& page, const Project& project) {
                    "Equity value and minimum DSCR per scenario, as a change from the base case.");
 }
 
-void section_market(Page& page, const Project& project, const std::string& pool_path) {
+void section_market(Page& page, const Project& project, const integration::PoolSpec& pool) {
     page.h2("DCF vs market");
-    const auto pool = integration::load_pool(pool_path);
     integration::CompareOptions options;
     const auto report = integration::run_compare(project, pool, nullptr, options);
     page.pre(integration::compare_table(report));
@@ -274,6 +274,9 @@ int run_report(const ReportArgs& args) {
     if (args.out.empty()) throw InputError("-o", "an output file is required");
     if (args.mc_paths == 0) throw InputError("--mc", "must be > 0, got 0");
     const Project project = load_project(args.project);
+    // Read every input file before the long computations, so a bad file fails fast.
+    std::optional<integration::PoolSpec> pool;
+    if (!args.pool.empty()) pool = integration::load_pool(args.pool);
     ValuationOptions vo;
     vo.include_periods = true;
     const ValuationResult v = value(project, vo);
@@ -282,7 +285,7 @@ int run_report(const ReportArgs& args) {
     section_valuation(page, project, v);
     section_mc(page, project, args);
     section_stress(page, project);
-    if (!args.pool.empty()) section_market(page, project, args.pool);
+    if (pool) section_market(page, project, *pool);
     if (!args.range_opt.empty()) section_range(page, args.range_opt);
     const std::string html = page.html("pftoken report: " + v.project);
 
