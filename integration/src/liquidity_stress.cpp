@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <fstream>
 #include <sstream>
@@ -149,25 +150,26 @@ class StressPool {
   public:
     explicit StressPool(const PoolSpec& spec) : spec_(spec) {
         if (spec.type == PoolSpec::Type::V2) {
-            v2_.emplace(fast::ConstantProductOptions{spec.reserve_token, spec.reserve_quote, spec.fee});
+            v2_ = std::make_unique<fast::ConstantProductPool>(
+                fast::ConstantProductOptions{spec.reserve_token, spec.reserve_quote, spec.fee});
             return;
         }
         fast::ConcentratedLiquidityOptions options;
-        options.fee = static_cast<std::uint32_t>(std::lround(spec.fee * 1e6));
-        options.tickSpacing = spec.tick_spacing;
-        options.sqrtPrice = std::sqrt(spec.price);
-        v3_.emplace(options);
+        options.fee_pips = static_cast<std::uint32_t>(std::lround(spec.fee * 1e6));
+        options.tick_spacing = spec.tick_spacing;
+        options.sqrt_price = std::sqrt(spec.price);
+        v3_ = std::make_unique<fast::ConcentratedLiquidityPool>(options);
         const int spacing = spec.tick_spacing;
         for (std::size_t i = 0; i < spec.positions.size(); ++i) {
             const auto& pos = spec.positions[i];
             // Widen to the tick grid: lower rounded down, upper rounded up.
             const int lower = static_cast<int>(
-                std::floor(static_cast<double>(fast::tickAtSqrtPrice(std::sqrt(pos.lower_price))) / spacing) * spacing);
+                std::floor(static_cast<double>(fast::tick_at_sqrt_price(std::sqrt(pos.lower_price))) / spacing) * spacing);
             int upper = static_cast<int>(
-                std::ceil(static_cast<double>(fast::tickAtSqrtPrice(std::sqrt(pos.upper_price))) / spacing) * spacing);
+                std::ceil(static_cast<double>(fast::tick_at_sqrt_price(std::sqrt(pos.upper_price))) / spacing) * spacing);
             if (upper <= lower) upper = lower + spacing;
-            const double per_l = value_per_liquidity(options.sqrtPrice, fast::sqrtPriceAtTick(lower),
-                                                     fast::sqrtPriceAtTick(upper));
+            const double per_l = value_per_liquidity(options.sqrt_price, fast::sqrt_price_at_tick(lower),
+                                                     fast::sqrt_price_at_tick(upper));
             const double liquidity = pos.value / per_l;
             const std::string owner = fmt::format("lp{}", i);
             v3_->mint(owner, lower, upper, liquidity);
@@ -180,17 +182,17 @@ class StressPool {
     /// Sells `tokens` (token0) for quote; returns (executed tokens, quote received).
     std::pair<double, double> sell(double tokens) {
         if (v2_) {
-            const auto s = v2_->swapExactIn(true, tokens);
-            return {s.amountIn, s.amountOut};
+            const auto s = v2_->swap_exact_in(true, tokens);
+            return {s.amount_in, s.amount_out};
         }
-        const auto s = v3_->swapExactIn(true, tokens);
+        const auto s = v3_->swap_exact_in(true, tokens);
         return {s.amount0, -s.amount1};
     }
 
     /// Withdraws `share` of every LP's liquidity; returns (tokens, quote) taken out.
     std::pair<double, double> withdraw(double share) {
         if (v2_) {
-            const auto c = v2_->removeLiquidity(share * v2_->totalShares());
+            const auto c = v2_->remove_liquidity(share * v2_->total_shares());
             return {c.amount0, c.amount1};
         }
         double tokens = 0.0, quote = 0.0;
@@ -213,8 +215,9 @@ class StressPool {
         double liquidity;
     };
     PoolSpec spec_;
-    std::optional<fast::ConstantProductPool> v2_;
-    std::optional<fast::ConcentratedLiquidityPool> v3_;
+    // Heap-held: GCC 12 reports a false maybe-uninitialized on std::optional<pool> at -O1.
+    std::unique_ptr<fast::ConstantProductPool> v2_;
+    std::unique_ptr<fast::ConcentratedLiquidityPool> v3_;
     std::vector<Range> ranges_;
 };
 
