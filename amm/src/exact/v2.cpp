@@ -37,11 +37,22 @@ Result<U256> div(const U256& a, const U256& b) noexcept {
 
 const U256 kUint112Max = U256::low_mask(112);
 
+// uint112, the width of the pair's stored reserves: products of two such values (times the
+// 997/1000 fee factors) fit in 256 bits and sums in 128, so no SafeMath check can fire.
+constexpr bool fits112(const U256& x) noexcept { return (x.limb[2] | x.limb[3] | (x.limb[1] >> 48)) == 0; }
+
 }  // namespace
 
 Result<U256> get_amount_out(const U256& amount_in, const U256& reserve_in, const U256& reserve_out) noexcept {
     if (amount_in.is_zero()) return Revert::InsufficientInputAmount;
     if (reserve_in.is_zero() || reserve_out.is_zero()) return Revert::InsufficientLiquidity;
+    if (fits112(amount_in) && fits112(reserve_in) && fits112(reserve_out)) {
+        // Same formula in 128-bit pieces: in*997 < 2^122, reserve_in*1000 + in*997 < 2^123,
+        // (in*997)*reserve_out < 2^234; the one remaining division is the exact 256/128 one.
+        const u128 in_with_fee = amount_in.low128() * 997u;
+        const u128 denominator = reserve_in.low128() * 1000u + in_with_fee;
+        return divmod(mul_128x128(in_with_fee, reserve_out.low128()), U256{denominator}).quotient;
+    }
     PFT_AMM_TRY(in_with_fee, mul(amount_in, U256{997u}));
     PFT_AMM_TRY(numerator, mul(in_with_fee, reserve_out));
     PFT_AMM_TRY(scaled_reserve, mul(reserve_in, U256{1000u}));
@@ -200,6 +211,23 @@ Result<BurnResult> Pair::burn(const U256& liquidity) {
 Revert Pair::swap(const U256& amount0_out, const U256& amount1_out, const U256& amount0_in, const U256& amount1_in) {
     if (amount0_out.is_zero() && amount1_out.is_zero()) return Revert::InsufficientOutputAmount;
     if (!(amount0_out < reserve0_ && amount1_out < reserve1_)) return Revert::InsufficientLiquidity;
+    if (fits112(amount0_in) && fits112(amount1_in) && fits112(reserve0_) && fits112(reserve1_)) {
+        // uint112 reserves and inputs (outputs are below the reserves): the same checks in the
+        // same order on 128-bit values; only the two K-side products need 256 bits.
+        const u128 r0 = reserve0_.low128(), r1 = reserve1_.low128();
+        const u128 in0 = amount0_in.low128(), in1 = amount1_in.low128();
+        const u128 bal0 = r0 - amount0_out.low128() + in0, bal1 = r1 - amount1_out.low128() + in1;  // < 2^113
+        if (in0 == 0 && in1 == 0) return Revert::InsufficientInputAmount;
+        const u128 scaled0 = bal0 * 1000u, fee0 = in0 * 3u, scaled1 = bal1 * 1000u, fee1 = in1 * 3u;
+        if (scaled0 < fee0 || scaled1 < fee1) return Revert::Underflow;
+        // r0*r1*1000^2 == (r0*1000)*(r1*1000), each factor < 2^122.
+        if (mul_128x128(scaled0 - fee0, scaled1 - fee1) < mul_128x128(r0 * 1000u, r1 * 1000u)) return Revert::K;
+        const u128 max112 = (u128{1} << 112) - 1;
+        if (bal0 > max112 || bal1 > max112) return Revert::Overflow;
+        reserve0_ = U256{bal0};
+        reserve1_ = U256{bal1};
+        return Revert::None;
+    }
     U256 balance0;
     U256 balance1;
     if (add_overflow(reserve0_ - amount0_out, amount0_in, balance0)) return Revert::Overflow;

@@ -302,10 +302,16 @@ Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, c
             protocol_fee += delta.low128();  // uint128() truncation, wrapping add
         }
         if (liquidity > 0) {
-            // mulDiv(feeAmount, Q128, liquidity)
-            const Result<U256> growth = mul_div(fee_amount, U256::pow2(128), U256{liquidity});
-            if (!growth.ok()) return fail(growth.error);
-            fee_growth_global += growth.value;  // wraps modulo 2^256 like the on-chain accumulator
+            // mulDiv(feeAmount, Q128, liquidity). A fee below 2^128 (always, in practice) makes the
+            // product fee << 128 fit in 256 bits: one 256/128 division, same floor, no overflow.
+            if (fee_amount.fits128()) {
+                const U256 shifted{0u, 0u, fee_amount.limb[0], fee_amount.limb[1]};
+                fee_growth_global += divmod(shifted, U256{liquidity}).quotient;
+            } else {
+                const Result<U256> growth = mul_div(fee_amount, U256::pow2(128), U256{liquidity});
+                if (!growth.ok()) return fail(growth.error);
+                fee_growth_global += growth.value;  // wraps modulo 2^256 like the on-chain accumulator
+            }
         }
 
         if (sqrt_price == sqrt_next.value) {
