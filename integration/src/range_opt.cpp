@@ -214,7 +214,7 @@ int tickSpacingForFeeTier(int feeTier, const std::string& field) {
 }
 
 double priceAtTick(int tick) noexcept {
-    const double s = amm::fast::sqrtPriceAtTick(tick);
+    const double s = amm::fast::sqrt_price_at_tick(tick);
     return s * s;
 }
 
@@ -510,21 +510,21 @@ RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
     const double sqrtUpper = std::sqrt(r.priceUpper);
     // Liquidity funded by the capital at P_0 (whitepaper eqs. 6.29/6.30 via amm analytics).
     r.liquidity =
-        k.capital / amm::analytics::positionValue(1.0, k.initialPrice, r.priceLower, r.priceUpper);
+        k.capital / amm::analytics::position_value(1.0, k.initialPrice, r.priceLower, r.priceUpper);
     const amm::analytics::PositionAmounts deposit =
-        amm::analytics::positionAmounts(r.liquidity, k.initialPrice, r.priceLower, r.priceUpper);
+        amm::analytics::position_amounts(r.liquidity, k.initialPrice, r.priceLower, r.priceUpper);
 
     // Fee per in-range step: the position's share of active liquidity of every fee paid.
     amm::analytics::FeeIncomeOptions fee;
-    fee.volumePerPeriod = k.volumePerStep;
-    fee.feeRate = k.feeRate;
-    fee.protocolShare = k.protocolFeeShare;
-    fee.positionLiquidity = r.liquidity;
-    fee.activeLiquidity = r.liquidity + k.poolLiquidity;
-    fee.timeInRange = 1.0;
-    fee.positionValue = k.capital;
+    fee.volume_per_period = k.volumePerStep;
+    fee.fee_rate = k.feeRate;
+    fee.protocol_share = k.protocolFeeShare;
+    fee.position_liquidity = r.liquidity;
+    fee.active_liquidity = r.liquidity + k.poolLiquidity;
+    fee.time_in_range = 1.0;
+    fee.position_value = k.capital;
     fee.periodsPerYear = k.stepsPerYear;
-    const double feePerInRangeStep = amm::analytics::feeIncome(fee).incomePerPeriod;
+    const double feePerInRangeStep = amm::analytics::fee_income(fee).income_per_period;
 
     const double inRangeSteps = s.meanOccupancyPrefix[j + 1] - s.meanOccupancyPrefix[i + 1];
     const double sqrtInRange = difference(s.meanSqrtPrefix[j + 1], s.meanSqrtPrefix[i + 1]);
@@ -594,7 +594,7 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
         options.lvrVolatility >= 0.0 ? options.lvrVolatility : realisedVolatility(paths);
     in.feeRate = static_cast<double>(options.feeTier) * 1e-6;
     in.tickSpacing = tickSpacingForFeeTier(options.feeTier);
-    in.initialTick = amm::fast::tickAtSqrtPrice(std::sqrt(in.initialPrice));
+    in.initialTick = amm::fast::tick_at_sqrt_price(std::sqrt(in.initialPrice));
     in.tickCount = options.tickCount;
     in.rangeCount = options.tickCount * (options.tickCount - 1) / 2;
 

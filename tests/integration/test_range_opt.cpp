@@ -71,8 +71,8 @@ Direct directEvaluation(const pi::PricePaths& paths, const pi::RangeOptOptions& 
                         int tickLower, int tickUpper) {
     const double pLo = pi::priceAtTick(tickLower), pHi = pi::priceAtTick(tickUpper);
     const double s0 = paths.at(0, 0);
-    const double liquidity = o.capital / pa::positionValue(1.0, s0, pLo, pHi);
-    const pa::PositionAmounts deposit = pa::positionAmounts(liquidity, s0, pLo, pHi);
+    const double liquidity = o.capital / pa::position_value(1.0, s0, pLo, pHi);
+    const pa::PositionAmounts deposit = pa::position_amounts(liquidity, s0, pLo, pHi);
     const double dt = paths.timeStepYears();
     const double volumePerStep = o.dailyVolume * 365.0 * dt;
     const double feePerStep = volumePerStep * static_cast<double>(o.feeTier) * 1e-6 *
@@ -90,14 +90,14 @@ Direct directEvaluation(const pi::PricePaths& paths, const pi::RangeOptOptions& 
             const double s = paths.at(p, t), next = paths.at(p, t + 1);
             if (s >= pLo && s < pHi) {
                 fees += feePerStep;
-                lvr += pa::lvrConcentrated(sigma, liquidity, s, pLo, pHi) * dt;
+                lvr += pa::lvr_concentrated(sigma, liquidity, s, pLo, pHi) * dt;
             }
             if (s >= pLo && next < pLo) exits += 1.0;  // leaves through the lower edge
             if (s < pHi && next >= pHi) exits += 1.0;  // leaves through the upper edge
         }
         const double sT = paths.at(p, paths.steps);
         const double vsHold =
-            pa::positionValue(liquidity, sT, pLo, pHi) - (deposit.amount0 * sT + deposit.amount1);
+            pa::position_value(liquidity, sT, pLo, pHi) - (deposit.amount0 * sT + deposit.amount1);
         d.fees += fees;
         d.lvr += lvr;
         d.rebalances += exits;
