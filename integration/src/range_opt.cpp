@@ -523,7 +523,7 @@ RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
     fee.active_liquidity = r.liquidity + k.poolLiquidity;
     fee.time_in_range = 1.0;
     fee.position_value = k.capital;
-    fee.periodsPerYear = k.stepsPerYear;
+    fee.periods_per_year = k.stepsPerYear;
     const double feePerInRangeStep = amm::analytics::fee_income(fee).income_per_period;
 
     const double inRangeSteps = s.meanOccupancyPrefix[j + 1] - s.meanOccupancyPrefix[i + 1];
