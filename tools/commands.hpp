@@ -10,4 +10,5 @@ void register_stress(CLI::App& app, int& exit_code);     // cmd_stress.cpp
 void register_mc(CLI::App& app, int& exit_code);          // cmd_mc.cpp
 void register_value(CLI::App& app, int& exit_code);        // cmd_value.cpp
 void register_amm(CLI::App& app, int& exit_code);  // cmd_amm.cpp: `amm replay`
+void register_compare(CLI::App& app, int& exit_code);  // cmd_compare.cpp
 }  // namespace pftoken::cli
