@@ -97,7 +97,7 @@ void check_golden(const std::string& example, const std::string& golden_name) {
         GTEST_SKIP() << "rewrote " << golden_path << "; review the diff and commit it";
     }
     std::ifstream in(golden_path);
-    if (!in.good()) GTEST_SKIP() << "missing " << golden_path << ": generate it with PFTOKEN_UPDATE_GOLDEN=1 and commit it";
+    if (!in.good()) FAIL() << "missing " << golden_path << ": generate it with PFTOKEN_UPDATE_GOLDEN=1 and commit it";
     std::stringstream buffer;
     buffer << in.rdbuf();
     const auto diffs = compare(json::parse(buffer.str()), json::parse(text));

@@ -491,7 +491,7 @@ TEST(Waterfall, CashConservedOnRandomProjectsAndDrivers) {
 TEST(Waterfall, ExamplesConserveCash) {
     for (const char* name : {"solar.yaml", "toll_road.yaml"}) {
         const auto path = std::filesystem::path(PFTOKEN_SOURCE_DIR) / "data" / "examples" / name;
-        if (!std::filesystem::exists(path)) GTEST_SKIP() << "example not present: " << path;
+        ASSERT_TRUE(std::filesystem::exists(path)) << "example not present: " << path;
         const Project p = load_project(path);
         KernelRun run(p);
         expect_cash_conserved(run.cp, run.run(), name);
