@@ -1,5 +1,6 @@
 // U256/I256 division (Knuth algorithm D on 64-bit limbs), square root and decimal conversion.
 #include "pftoken/amm/exact/uint256.hpp"
+#include "wide_div.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -7,49 +8,9 @@
 namespace pftoken::amm {
 namespace {
 
-// (hi*2^64 + lo) / d with hi < d, so the quotient fits in 64 bits.
-inline std::uint64_t div_128_by_64(std::uint64_t hi, std::uint64_t lo, std::uint64_t d,
-                                   std::uint64_t& rem) noexcept {
-#if defined(__x86_64__)
-    std::uint64_t q = 0;
-    std::uint64_t r = 0;
-    // One hardware divide; the compiler's __udivti3 would not know hi < d.
-    __asm__("divq %4" : "=a"(q), "=d"(r) : "a"(lo), "d"(hi), "rm"(d));
-    rem = r;
-    return q;
-#else
-    const u128 n = (u128{hi} << 64) | lo;
-    rem = static_cast<std::uint64_t>(n % d);
-    return static_cast<std::uint64_t>(n / d);
-#endif
-}
-
-// Reciprocal of a normalized divisor d (top bit set): floor((2^128 - 1) / d) - 2^64
-// (Moller & Granlund, "Improved division by invariant integers", IEEE TC 2011).
-inline std::uint64_t reciprocal_2by1(std::uint64_t d) noexcept {
-    std::uint64_t rem = 0;
-    return div_128_by_64(~d, ~std::uint64_t{0}, d, rem);
-}
-
-// (nh*2^64 + nl) / d for normalized d and nh < d, with two multiplications instead of a divide.
-inline std::uint64_t div_2by1_preinv(std::uint64_t nh, std::uint64_t nl, std::uint64_t d, std::uint64_t dinv,
-                                     std::uint64_t& rem) noexcept {
-    u128 p = u128{nh} * dinv;
-    p += (u128{nh + 1} << 64) | nl;  // wraps modulo 2^128 by design
-    auto qh = static_cast<std::uint64_t>(p >> 64);
-    const auto ql = static_cast<std::uint64_t>(p);
-    std::uint64_t r = nl - qh * d;
-    if (r > ql) {
-        --qh;
-        r += d;
-    }
-    if (r >= d) {  // rare
-        ++qh;
-        r -= d;
-    }
-    rem = r;
-    return qh;
-}
+using detail::div_128_by_64;
+using detail::div_2by1_preinv;
+using detail::reciprocal_2by1;
 
 inline int significant_limbs(const std::array<std::uint64_t, 4>& x) noexcept {
     return x[3] != 0 ? 4 : x[2] != 0 ? 3 : x[1] != 0 ? 2 : x[0] != 0 ? 1 : 0;
@@ -75,60 +36,81 @@ void knuth_divide_fixed(const std::uint64_t* u, const std::uint64_t* v, std::uin
     for (int i = M - 1; i > 0; --i) un[i] = (u[i] << s) | ((u[i - 1] >> 1) >> (63 - s));
     un[0] = u[0] << s;
 
-    const std::uint64_t vtop = vn[N - 1], vnext = vn[N - 2];
-    // With two or more quotient digits one reciprocal replaces the per-digit hardware divide.
-    constexpr bool kPreinvert = M - N >= 1;
-    const std::uint64_t vinv = kPreinvert ? reciprocal_2by1(vtop) : 0;
+    // Each quotient digit comes from a 3-by-2 division of the top three remainder limbs by the top
+    // two divisor limbs (exact for that truncation, so at most one add-back), then the lower N-2
+    // divisor limbs are multiplied and subtracted. Same scheme as intx (chfast/intx).
+    const u128 dtop = (u128{vn[N - 1]} << 64) | vn[N - 2];
+    const std::uint64_t vinv = detail::reciprocal_3by2(dtop);
     for (int j = M - N; j >= 0; --j) {
+        const u128 top = (u128{un[j + N]} << 64) | un[j + N - 1];
         std::uint64_t qhat = 0;
-        std::uint64_t rhat = 0;
-        bool rhat_overflow = false;
-        if (un[j + N] >= vtop) {
-            // Quotient digit saturates at 2^64-1; rhat = top two digits - qhat*vtop.
+        if (top >= dtop) {
+            // Only top == dtop is possible (the running remainder is below the divisor): the
+            // digit estimate saturates; classic Knuth step with add-backs.
             qhat = ~std::uint64_t{0};
-            const u128 num = (u128{un[j + N]} << 64) | un[j + N - 1];
-            const u128 rh = num - u128{qhat} * vtop;
-            rhat_overflow = (rh >> 64) != 0;
-            rhat = static_cast<std::uint64_t>(rh);
-        } else if constexpr (kPreinvert) {
-            qhat = div_2by1_preinv(un[j + N], un[j + N - 1], vtop, vinv, rhat);
-        } else {
-            qhat = div_128_by_64(un[j + N], un[j + N - 1], vtop, rhat);
-        }
-        while (!rhat_overflow && u128{qhat} * vnext > ((u128{rhat} << 64) | un[j + N - 2])) {
-            --qhat;
-            const u128 sum = u128{rhat} + vtop;
-            rhat = static_cast<std::uint64_t>(sum);
-            rhat_overflow = (sum >> 64) != 0;
-        }
-        // Multiply and subtract qhat*vn from un[j .. j+N].
-        std::uint64_t mul_carry = 0;
-        std::uint64_t borrow = 0;
-        for (int i = 0; i < N; ++i) {
-            const u128 p = u128{qhat} * vn[i] + mul_carry;
-            mul_carry = static_cast<std::uint64_t>(p >> 64);
-            const auto plo = static_cast<std::uint64_t>(p);
-            const std::uint64_t ui = un[i + j];
-            const std::uint64_t d1 = ui - plo;
-            const std::uint64_t b1 = ui < plo ? 1u : 0u;
-            const std::uint64_t d2 = d1 - borrow;
-            const std::uint64_t b2 = d1 < borrow ? 1u : 0u;
-            un[i + j] = d2;
-            borrow = b1 + b2;
-        }
-        const u128 sub = u128{mul_carry} + borrow;
-        const bool negative = u128{un[j + N]} < sub;
-        un[j + N] = static_cast<std::uint64_t>(u128{un[j + N]} - sub);
-        if (negative) {
-            // qhat was one too large (rare): add the divisor back.
-            --qhat;
-            std::uint64_t carry = 0;
+            std::uint64_t mul_carry = 0;
+            std::uint64_t borrow = 0;
             for (int i = 0; i < N; ++i) {
-                const u128 t = u128{un[i + j]} + vn[i] + carry;
-                un[i + j] = static_cast<std::uint64_t>(t);
-                carry = static_cast<std::uint64_t>(t >> 64);
+                const u128 p = u128{qhat} * vn[i] + mul_carry;
+                mul_carry = static_cast<std::uint64_t>(p >> 64);
+                const auto plo = static_cast<std::uint64_t>(p);
+                const std::uint64_t ui = un[i + j];
+                const std::uint64_t d1 = ui - plo;
+                const std::uint64_t b1 = ui < plo ? 1u : 0u;
+                const std::uint64_t d2 = d1 - borrow;
+                const std::uint64_t b2 = d1 < borrow ? 1u : 0u;
+                un[i + j] = d2;
+                borrow = b1 + b2;
             }
-            un[j + N] += carry;
+            const u128 sub = u128{mul_carry} + borrow;
+            bool negative = u128{un[j + N]} < sub;
+            un[j + N] = static_cast<std::uint64_t>(u128{un[j + N]} - sub);
+            while (negative) {
+                --qhat;
+                std::uint64_t carry = 0;
+                for (int i = 0; i < N; ++i) {
+                    const u128 t = u128{un[i + j]} + vn[i] + carry;
+                    un[i + j] = static_cast<std::uint64_t>(t);
+                    carry = static_cast<std::uint64_t>(t >> 64);
+                }
+                const u128 t = u128{un[j + N]} + carry;
+                un[j + N] = static_cast<std::uint64_t>(t);
+                negative = (t >> 64) == 0;  // no carry out: still below zero
+            }
+        } else {
+            u128 rem = top;
+            qhat = detail::div_3by2_preinv(rem, un[j + N - 2], dtop, vinv);
+            // Subtract qhat * vn[0 .. N-3] from un[j .. j+N-3]; the borrow comes out of rem.
+            std::uint64_t mul_carry = 0;
+            std::uint64_t borrow = 0;
+            for (int i = 0; i < N - 2; ++i) {
+                const u128 p = u128{qhat} * vn[i] + mul_carry;
+                mul_carry = static_cast<std::uint64_t>(p >> 64);
+                const auto plo = static_cast<std::uint64_t>(p);
+                const std::uint64_t ui = un[i + j];
+                const std::uint64_t d1 = ui - plo;
+                const std::uint64_t b1 = ui < plo ? 1u : 0u;
+                const std::uint64_t d2 = d1 - borrow;
+                const std::uint64_t b2 = d1 < borrow ? 1u : 0u;
+                un[i + j] = d2;
+                borrow = b1 + b2;
+            }
+            const std::uint64_t overflow = mul_carry + borrow;  // mul_carry <= 2^64 - 2
+            const bool negative = rem < overflow;
+            rem -= overflow;
+            un[j + N - 2] = static_cast<std::uint64_t>(rem);
+            un[j + N - 1] = static_cast<std::uint64_t>(rem >> 64);
+            un[j + N] = 0;
+            if (negative) {
+                // qhat was one too large (rare): add the divisor back.
+                --qhat;
+                std::uint64_t carry = 0;
+                for (int i = 0; i < N; ++i) {
+                    const u128 t = u128{un[i + j]} + vn[i] + carry;
+                    un[i + j] = static_cast<std::uint64_t>(t);
+                    carry = static_cast<std::uint64_t>(t >> 64);
+                }
+            }
         }
         q[j] = qhat;
     }
@@ -147,9 +129,13 @@ void knuth_divide_m(const std::uint64_t* u, const std::uint64_t* v, int n, std::
     if constexpr (M >= 4) {
         if (n == 4) return knuth_divide_fixed<M, 4>(u, v, q, r);
     }
+    if constexpr (M >= 5) {
+        // 320-bit divisors: sqrtPriceA * sqrtPriceB in SqrtPriceMath.getAmount0Delta.
+        if (n == 5) return knuth_divide_fixed<M, 5>(u, v, q, r);
+    }
 }
 
-// u has m limbs, v has n limbs with v[n-1] != 0, m >= n >= 1.
+// u has m limbs, v has n limbs with v[n-1] != 0, m >= n >= 1, n <= 5, m <= 8.
 void knuth_divide(const std::uint64_t* u, int m, const std::uint64_t* v, int n, std::uint64_t* q,
                   std::uint64_t* r) noexcept {
     if (n == 1) {
@@ -184,6 +170,11 @@ void knuth_divide(const std::uint64_t* u, int m, const std::uint64_t* v, int n, 
 
 }  // namespace
 
+void detail::divide_limbs(const std::uint64_t* u, int m, const std::uint64_t* v, int n, std::uint64_t* q,
+                          std::uint64_t* r) noexcept {
+    knuth_divide(u, m, v, n, q, r);
+}
+
 DivMod256 divmod(const U256& a, const U256& b) noexcept {
     DivMod256 out;
     if (b.is_zero()) return out;
@@ -196,6 +187,12 @@ DivMod256 divmod(const U256& a, const U256& b) noexcept {
         const u128 quotient = x / y;  // one libgcc call; the remainder follows by multiplication
         out.quotient = U256{quotient};
         out.remainder = U256{x - quotient * y};
+        return out;
+    }
+    if (b.fits128()) {
+        u128 rem = 0;
+        out.quotient = detail::div_by_u128(a, b.low128(), rem);
+        out.remainder = U256{rem};
         return out;
     }
     const int m = significant_limbs(a.limb), n = significant_limbs(b.limb);

@@ -1,10 +1,13 @@
 // Uniswap v3 TickMath, SqrtPriceMath and SwapMath on U256 (see the headers for the contracts).
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 
 #include "pftoken/amm/exact/full_math.hpp"
 #include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
 #include "pftoken/amm/exact/v3/swap_math.hpp"
 #include "pftoken/amm/exact/v3/tick_math.hpp"
+#include "wide_div.hpp"
 
 namespace pftoken::amm::v3 {
 namespace {
@@ -66,6 +69,23 @@ constexpr RatioTable make_ratio_table() {
 }
 constexpr RatioTable kRatioTable = make_ratio_table();
 
+// floor((2^256 - 1) / r) for 2^64 <= r < 2^128: TickMath's `type(uint256).max / ratio` for
+// positive ticks (ratio > 2^64 at MAX_TICK). Three 3-by-2 quotient digits with one reciprocal
+// instead of a general 256-bit long division.
+U256 max_u256_div(u128 r) noexcept {
+    const int s = __builtin_clzll(detail::hi64(r));
+    const u128 d = r << s;
+    const std::uint64_t v = detail::reciprocal_3by2(d);
+    constexpr std::uint64_t ones = ~std::uint64_t{0};
+    // (2^256 - 1) << s as five limbs: [ones >> (64 - s), ones, ones, ones, ones << s].
+    const std::uint64_t top = (ones >> 1) >> (63 - s);
+    u128 rem = (u128{top} << 64) | ones;
+    const std::uint64_t q2 = detail::div_3by2_preinv(rem, ones, d, v);
+    const std::uint64_t q1 = detail::div_3by2_preinv(rem, ones, d, v);
+    const std::uint64_t q0 = detail::div_3by2_preinv(rem, ones << s, d, v);
+    return {q0, q1, q2, 0u};
+}
+
 }  // namespace
 
 Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
@@ -82,7 +102,7 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
         ratio_is_one = false;
     }
     U256 r = ratio_is_one ? U256::pow2(128) : U256{ratio};
-    if (tick > 0) r = U256::max() / r;
+    if (tick > 0) r = max_u256_div(ratio);  // tick > 0 implies ratio < 2^128 (never "one")
     // Q128.128 -> Q128.96 rounding up, so getTickAtSqrtRatio of the result is consistent.
     const bool has_fraction = (r.limb[0] & 0xffffffffull) != 0;
     U256 out{(r.limb[0] >> 32) | (r.limb[1] << 32), (r.limb[1] >> 32) | (r.limb[2] << 32),
@@ -93,34 +113,20 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
 
 Result<std::int32_t> get_tick_at_sqrt_ratio(const U256& sqrt_price_x96) noexcept {
     if (sqrt_price_x96 < kMinSqrtRatio || sqrt_price_x96 >= kMaxSqrtRatio) return Revert::R;
-    const U256 ratio = sqrt_price_x96 << 32;
-    const unsigned msb = most_significant_bit(ratio);
-    const U256 normalised = msb >= 128 ? ratio >> (msb - 127) : ratio << (127 - msb);
-    u128 r = normalised.low128();  // in [2^127, 2^128)
-
-    i128 log_2 = static_cast<i128>(static_cast<int>(msb) - 128) * (i128{1} << 64);
-    for (int bit = 63; bit >= 50; --bit) {
-        // r*r >> 127 has at most 129 bits; its top bit f is the next binary digit of the log.
-        const U256 sq = mul_128x128(r, r);
-        const bool f = (sq.limb[3] >> 63) != 0;
-        log_2 |= static_cast<i128>(f ? 1 : 0) << bit;
-        const u128 hi = (u128{sq.limb[3]} << 64) | sq.limb[2];
-        r = f ? hi : ((hi << 1) | (sq.limb[1] >> 63));
-    }
-
-    // log_sqrt10001 = log_2 * 255738958999603826347141 as a signed Q128.128 number; |log_2| < 2^72,
-    // so the magnitude product is an exact 128x128 multiplication.
-    const bool negative_log = log_2 < 0;
-    const u128 magnitude = negative_log ? u128{0} - static_cast<u128>(log_2) : static_cast<u128>(log_2);
-    const U256 product = mul_128x128(magnitude, make_u128(0x3627ull, 0xa301d71055774c85ull));
-    const I256 log_sqrt10001 = I256::from_bits(negative_log ? -product : product);
-    const I256 low_offset = I256::from_bits(U256{make_u128(0x028f6481ab7f045aull, 0x5af012a19d003aaaull)});
-    const I256 high_offset = I256::from_bits(U256{make_u128(0xdb2df09e81959a81ull, 0x455e260799a0632full)});
-    const auto tick_low = static_cast<std::int32_t>(static_cast<std::int64_t>(sar(log_sqrt10001 - low_offset, 128).bits.limb[0]));
-    const auto tick_high = static_cast<std::int32_t>(static_cast<std::int64_t>(sar(log_sqrt10001 + high_offset, 128).bits.limb[0]));
-    if (tick_low == tick_high) return tick_low;
-    const Result<U256> at_high = get_sqrt_ratio_at_tick(tick_high);
-    return (at_high.ok() && at_high.value <= sqrt_price_x96) ? tick_high : tick_low;
+    // TickMath.getTickAtSqrtRatio returns the greatest tick with getSqrtRatioAtTick(tick) <= price
+    // (its specification, fuzzed by Uniswap's TickMathEchidnaTest). Instead of its 14-step binary
+    // log we take the nearest integer n to the real tick 2*log(price/2^96)/log(1.0001) and decide
+    // between n - 1 and n with one exact getSqrtRatioAtTick. This is exact as long as the estimate
+    // is within 0.5 tick of the true boundary: double rounding and log2 contribute ~1e-9 tick, and
+    // getSqrtRatioAtTick's own rounding (1 unit of a price >= 4295128739) at most ~5e-6 tick.
+    // tests/amm/test_exact_fast_paths.cpp checks it against the log-chain port at every tick
+    // boundary sampled and on random prices.
+    constexpr double kTicksPerLog2 = 13863.636746829117;  // 2 / log2(1.0001)
+    const double estimate = (std::log2(sqrt_price_x96.to_double()) - 96.0) * kTicksPerLog2;
+    auto nearest = static_cast<std::int32_t>(std::lround(estimate));
+    nearest = std::clamp(nearest, kMinTick, kMaxTick);
+    const Result<U256> at_nearest = get_sqrt_ratio_at_tick(nearest);
+    return at_nearest.value <= sqrt_price_x96 ? nearest : nearest - 1;
 }
 
 Result<U256> get_next_sqrt_price_from_amount0_rounding_up(const U256& sqrt_px96, u128 liquidity,
@@ -201,8 +207,36 @@ Result<U256> get_next_sqrt_price_from_output(const U256& sqrt_px96, u128 liquidi
                         : get_next_sqrt_price_from_amount0_rounding_up(sqrt_px96, liquidity, amount_out, false);
 }
 
+namespace {
+// getAmount0Delta for prices below 2^160 (all valid prices) with one division instead of two:
+// floor(floor(x/b)/a) == floor(x/(a*b)) and ceil(ceil(x/b)/a) == ceil(x/(a*b)) for positive
+// integers, with x = (L << 96) * (b - a) (at most 384 bits) and a*b (at most 320 bits). Neither
+// of Uniswap's mulDiv steps can revert here: b - a < b keeps the first quotient below L << 96.
+U256 amount0_delta_one_division(const U256& a, const U256& b, u128 liquidity, bool round_up) noexcept {
+    const U512 ld = mul_wide(U256{liquidity}, b - a);  // <= 288 bits
+    std::uint64_t x[7] = {0, ld.limb[0] << 32, (ld.limb[0] >> 32) | (ld.limb[1] << 32),
+                          (ld.limb[1] >> 32) | (ld.limb[2] << 32), (ld.limb[2] >> 32) | (ld.limb[3] << 32),
+                          (ld.limb[3] >> 32) | (ld.limb[4] << 32), ld.limb[4] >> 32};
+    // x = ld << 96: limb 0 is zero and the others are ld shifted left by 32 within the limbs.
+    const U512 y = mul_wide(a, b);  // <= 320 bits, >= 2
+    int m = 7;
+    while (m > 0 && x[m - 1] == 0) --m;
+    if (m == 0) return {};
+    int n = 5;
+    while (y.limb[static_cast<std::size_t>(n - 1)] == 0) --n;
+    if (m < n) return U256{round_up ? 1u : 0u};  // 0 < x < y
+    std::uint64_t q[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::uint64_t r[5] = {0, 0, 0, 0, 0};
+    detail::divide_limbs(x, m, y.limb.data(), n, q, r);
+    U256 quotient{q[0], q[1], q[2], q[3]};  // < 2^224
+    if (round_up && (r[0] | r[1] | r[2] | r[3] | r[4]) != 0) quotient += U256{1u};
+    return quotient;
+}
+}  // namespace
+
 Result<U256> get_amount0_delta(U256 a, U256 b, u128 liquidity, bool round_up) noexcept {
     if (a > b) std::swap(a, b);
+    if (!a.is_zero() && b.fits_bits(160)) return amount0_delta_one_division(a, b, liquidity, round_up);
     const U256 numerator1 = U256{liquidity} << 96;
     const U256 numerator2 = b - a;
     if (a.is_zero()) return Revert::ZeroPrice;
@@ -253,9 +287,28 @@ Result<SwapStep> compute_swap_step(const U256& current, const U256& target, u128
     if (fee_pips >= 1000000u) return Revert::Overflow;  // 1e6 - feePips would underflow
     const U256 fee_complement{1000000u - fee_pips};
 
+    bool price_found = false;
+    Result<U256> less_fee;
     if (exact_in) {
-        const Result<U256> less_fee = mul_div(amount_remaining.bits, fee_complement, one_million);
+        less_fee = mul_div(amount_remaining.bits, fee_complement, one_million);
         if (!less_fee.ok()) return less_fee.error;
+        if (zero_for_one && !target.is_zero() && current.fits_bits(160) &&
+            less_fee.value.bit_length() + current.bit_length() <= 256) {
+            // Shortcut, same result: when the price after the whole input (no overflow fallback
+            // inside getNextSqrtPriceFromAmount0RoundingUp) stops strictly above the target, the
+            // input is below amountIn-to-target, so Uniswap takes the same branch: with
+            // x >= amountIn >= L*2^96*(c-t)/(c*t), L*2^96*c/(L*2^96 + x*c) <= t and its ceiling is
+            // <= t. Any revert falls back to Uniswap's order of evaluation.
+            const Result<U256> next = get_next_sqrt_price_from_input(current, liquidity, less_fee.value, true);
+            if (next.ok() && next.value > target) {
+                s.sqrt_ratio_next_x96 = next.value;
+                price_found = true;
+            }
+        }
+    }
+    if (price_found) {
+        // amount_in and amount_out are computed below (the target was not reached).
+    } else if (exact_in) {
         const Result<U256> in = zero_for_one ? get_amount0_delta(target, current, liquidity, true)
                                              : get_amount1_delta(current, target, liquidity, true);
         if (!in.ok()) return in.error;

@@ -238,6 +238,17 @@ Result<CollectResult> Pool::collect_protocol(u128 amount0_requested, u128 amount
     return r;
 }
 
+const U256& Pool::sqrt_ratio_at(std::int32_t tick) noexcept {
+    // Fibonacci hashing spreads multiples of the tick spacing over the 16 slots.
+    const std::uint32_t slot = (static_cast<std::uint32_t>(tick) * 2654435769u) >> 28;
+    SqrtCacheEntry& e = sqrt_cache_[slot];
+    if (e.tick != tick) {
+        e.sqrt_price_x96 = get_sqrt_ratio_at_tick(tick).value;  // in range: never reverts
+        e.tick = tick;
+    }
+    return e.sqrt_price_x96;
+}
+
 Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96) {
     if (amount_specified.is_zero()) return Revert::AS;
     if (!unlocked_) return Revert::LOK;
@@ -273,13 +284,12 @@ Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, c
         TickBitmap::Next next = bitmap_.next_initialized_tick_within_one_word(tick, zero_for_one);
         // The bitmap does not know the tick bounds.
         next.tick = std::clamp(next.tick, kMinTick, kMaxTick);
-        const Result<U256> sqrt_next = get_sqrt_ratio_at_tick(next.tick);
-        if (!sqrt_next.ok()) return fail(sqrt_next.error);
+        const U256 sqrt_next = sqrt_ratio_at(next.tick);
 
         const bool limit_first =
-            zero_for_one ? sqrt_next.value < sqrt_price_limit_x96 : sqrt_next.value > sqrt_price_limit_x96;
+            zero_for_one ? sqrt_next < sqrt_price_limit_x96 : sqrt_next > sqrt_price_limit_x96;
         const Result<SwapStep> step = compute_swap_step(
-            sqrt_price, limit_first ? sqrt_price_limit_x96 : sqrt_next.value, liquidity, remaining, config_.fee_pips);
+            sqrt_price, limit_first ? sqrt_price_limit_x96 : sqrt_next, liquidity, remaining, config_.fee_pips);
         if (!step.ok()) return fail(step.error);
         sqrt_price = step.value.sqrt_ratio_next_x96;
         U256 fee_amount = step.value.fee_amount;
@@ -314,7 +324,7 @@ Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, c
             }
         }
 
-        if (sqrt_price == sqrt_next.value) {
+        if (sqrt_price == sqrt_next) {
             if (next.initialized) {
                 const U256& g0 = zero_for_one ? fee_growth_global : fee_growth_global0_x128_;
                 const U256& g1 = zero_for_one ? fee_growth_global1_x128_ : fee_growth_global;

@@ -2,6 +2,7 @@
 // Bit-exact Uniswap v3 pool (UniswapV3Pool.sol without oracle and callbacks): initialize, mint,
 // burn, collect, swap, protocol fee. Failures return the Uniswap revert code and change nothing.
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -128,6 +129,15 @@ class Pool {
         U256 fee_growth_global1_x128;
     };
 
+    // getSqrtRatioAtTick(tick) through a 16-entry direct-mapped cache: the swap loop's next ticks
+    // (word boundaries, initialized ticks) repeat from swap to swap. A pure function, so the
+    // cache can never be stale; `tick` must be within [kMinTick, kMaxTick].
+    const U256& sqrt_ratio_at(std::int32_t tick) noexcept;
+    struct SqrtCacheEntry {
+        std::int32_t tick = kMaxTick + 1;  // no valid tick: empty
+        U256 sqrt_price_x96;
+    };
+
     PoolConfig config_;
     u128 max_liquidity_per_tick_ = 0;
     // slot0 (oracle fields omitted)
@@ -146,6 +156,7 @@ class Pool {
     std::unordered_map<std::int32_t, TickInfo> ticks_;
     TickBitmap bitmap_;
     std::map<PositionKey, PositionInfo> positions_;
+    std::array<SqrtCacheEntry, 16> sqrt_cache_{};
     std::vector<CrossRecord> cross_log_;  // undo log so a swap that reverts mid-way changes nothing
 };
 
