@@ -1,5 +1,6 @@
 // Uniswap v3 TickMath, SqrtPriceMath and SwapMath on U256 (see the headers for the contracts).
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 
@@ -88,21 +89,33 @@ U256 max_u256_div(u128 r) noexcept {
 
 }  // namespace
 
+namespace {
+// TickMath's Q128.128 ratio 1/sqrt(1.0001)^|tick| before the inversion for positive ticks;
+// `one` stands for exactly 2^128 (tick 0, 129 bits).
+struct TickRatio {
+    u128 value;
+    bool one;
+};
+TickRatio tick_ratio(std::uint32_t abs_tick) noexcept {
+    u128 ratio = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
+    bool one = ratio == 0;
+    for (std::uint32_t high = abs_tick >> kTableBits; high != 0; high &= high - 1) {
+        const unsigned i = kTableBits + static_cast<unsigned>(__builtin_ctz(high));
+        ratio = one ? kTickFactors[i - 1] : mul_hi_128(ratio, kTickFactors[i - 1]);
+        one = false;
+    }
+    return {ratio, one};
+}
+}  // namespace
+
 Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
     const std::uint32_t abs_tick =
         tick < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(tick)) : static_cast<std::uint32_t>(tick);
     if (abs_tick > static_cast<std::uint32_t>(kMaxTick)) return Revert::T;
 
-    // ratio is a Q128.128 number <= 1; `ratio_is_one` stands for exactly 2^128 (129 bits).
-    u128 ratio = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
-    bool ratio_is_one = ratio == 0;
-    for (std::uint32_t high = abs_tick >> kTableBits; high != 0; high &= high - 1) {
-        const unsigned i = kTableBits + static_cast<unsigned>(__builtin_ctz(high));
-        ratio = ratio_is_one ? kTickFactors[i - 1] : mul_hi_128(ratio, kTickFactors[i - 1]);
-        ratio_is_one = false;
-    }
-    U256 r = ratio_is_one ? U256::pow2(128) : U256{ratio};
-    if (tick > 0) r = max_u256_div(ratio);  // tick > 0 implies ratio < 2^128 (never "one")
+    const TickRatio ratio = tick_ratio(abs_tick);
+    U256 r = ratio.one ? U256::pow2(128) : U256{ratio.value};
+    if (tick > 0) r = max_u256_div(ratio.value);  // tick > 0 implies ratio < 2^128 (never "one")
     // Q128.128 -> Q128.96 rounding up, so getTickAtSqrtRatio of the result is consistent.
     const bool has_fraction = (r.limb[0] & 0xffffffffull) != 0;
     U256 out{(r.limb[0] >> 32) | (r.limb[1] << 32), (r.limb[1] >> 32) | (r.limb[2] << 32),
@@ -110,6 +123,37 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
     if (has_fraction) out += U256{1u};
     return out;
 }
+
+namespace {
+// getSqrtRatioAtTick(tick) <= price without TickMath's division for positive ticks:
+// ceil(q / 2^32) <= p  <=>  q <= p*2^32, and for q = floor((2^256-1)/r) that is
+// r*(p*2^32 + 1) >= 2^256. Requires |tick| <= kMaxTick and price < 2^160.
+bool sqrt_ratio_at_tick_at_most(std::int32_t tick, const U256& price) noexcept {
+    const std::uint32_t abs_tick =
+        tick < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(tick)) : static_cast<std::uint32_t>(tick);
+    const TickRatio ratio = tick_ratio(abs_tick);
+    const U256 scaled = price << 32;  // < 2^192
+    if (ratio.one) return U256::pow2(128) <= scaled;
+    if (tick <= 0) return U256{ratio.value} <= scaled;
+    const U512 product = mul_wide(U256{ratio.value}, scaled + U256{1u});
+    return (product.limb[4] | product.limb[5] | product.limb[6] | product.limb[7]) != 0;
+}
+
+// The top 64 bits as a double (relative error below 2^-52): plenty for the estimates here and
+// much cheaper than U256::to_double.
+double approx_double(const U256& x) noexcept {
+    int k = 3;
+    while (k > 0 && x.limb[static_cast<std::size_t>(k)] == 0) --k;
+    const std::uint64_t top_limb = x.limb[static_cast<std::size_t>(k)];
+    if (k == 0) return static_cast<double>(top_limb);
+    const int c = __builtin_clzll(top_limb | 1u);
+    const std::uint64_t below = x.limb[static_cast<std::size_t>(k - 1)];
+    const std::uint64_t top = (top_limb << c) | ((below >> 1) >> (63 - c));
+    // x ~ top * 2^(64k - c); the power of two is built directly in the exponent field.
+    const auto exponent = static_cast<std::uint64_t>(1023 + 64 * k - c);
+    return static_cast<double>(top) * std::bit_cast<double>(exponent << 52);
+}
+}  // namespace
 
 Result<std::int32_t> get_tick_at_sqrt_ratio(const U256& sqrt_price_x96) noexcept {
     if (sqrt_price_x96 < kMinSqrtRatio || sqrt_price_x96 >= kMaxSqrtRatio) return Revert::R;
@@ -122,11 +166,10 @@ Result<std::int32_t> get_tick_at_sqrt_ratio(const U256& sqrt_price_x96) noexcept
     // tests/amm/test_exact_fast_paths.cpp checks it against the log-chain port at every tick
     // boundary sampled and on random prices.
     constexpr double kTicksPerLog2 = 13863.636746829117;  // 2 / log2(1.0001)
-    const double estimate = (std::log2(sqrt_price_x96.to_double()) - 96.0) * kTicksPerLog2;
+    const double estimate = (std::log2(approx_double(sqrt_price_x96)) - 96.0) * kTicksPerLog2;
     auto nearest = static_cast<std::int32_t>(std::lround(estimate));
     nearest = std::clamp(nearest, kMinTick, kMaxTick);
-    const Result<U256> at_nearest = get_sqrt_ratio_at_tick(nearest);
-    return at_nearest.value <= sqrt_price_x96 ? nearest : nearest - 1;
+    return sqrt_ratio_at_tick_at_most(nearest, sqrt_price_x96) ? nearest : nearest - 1;
 }
 
 Result<U256> get_next_sqrt_price_from_amount0_rounding_up(const U256& sqrt_px96, u128 liquidity,
@@ -278,6 +321,18 @@ Result<I256> get_amount1_delta_signed(const U256& a, const U256& b, i128 liquidi
     return signed_amount(get_amount1_delta(a, b, abs_liquidity(liquidity), !negative), negative);
 }
 
+namespace {
+// A floating-point guess whether an exact input of token0 stops before the target price: only
+// picks which exact evaluation order runs first (both give the same result), so its accuracy
+// only matters for speed. amountIn to the target is L*2^96*(c - t)/(c*t).
+bool likely_stops_short(const U256& current, const U256& target, u128 liquidity, const U256& amount) noexcept {
+    const double c = approx_double(current), t = approx_double(target);
+    const double to_target =
+        static_cast<double>(liquidity) * 79228162514264337593543950336.0 * approx_double(current - target) / (c * t);
+    return approx_double(amount) < 0.999 * to_target;
+}
+}  // namespace
+
 Result<SwapStep> compute_swap_step(const U256& current, const U256& target, u128 liquidity,
                                    const I256& amount_remaining, std::uint32_t fee_pips) noexcept {
     SwapStep s;
@@ -293,7 +348,8 @@ Result<SwapStep> compute_swap_step(const U256& current, const U256& target, u128
         less_fee = mul_div(amount_remaining.bits, fee_complement, one_million);
         if (!less_fee.ok()) return less_fee.error;
         if (zero_for_one && !target.is_zero() && current.fits_bits(160) &&
-            less_fee.value.bit_length() + current.bit_length() <= 256) {
+            less_fee.value.bit_length() + current.bit_length() <= 256 &&
+            likely_stops_short(current, target, liquidity, less_fee.value)) {
             // Shortcut, same result: when the price after the whole input (no overflow fallback
             // inside getNextSqrtPriceFromAmount0RoundingUp) stops strictly above the target, the
             // input is below amountIn-to-target, so Uniswap takes the same branch: with

@@ -73,13 +73,17 @@ struct U256 {
     // True when the value fits in `bits` bits (uint160, uint128, ...).
     [[nodiscard]] constexpr bool fits_bits(unsigned bits) const noexcept { return bit_length() <= bits; }
 
-    friend constexpr bool operator==(const U256&, const U256&) noexcept = default;
+    // Branch-light comparisons on two 128-bit halves (the defaulted == would call memcmp).
+    [[nodiscard]] constexpr u128 high128() const noexcept { return (u128{limb[3]} << 64) | limb[2]; }
+    friend constexpr bool operator==(const U256& a, const U256& b) noexcept {
+        return ((a.limb[0] ^ b.limb[0]) | (a.limb[1] ^ b.limb[1]) | (a.limb[2] ^ b.limb[2]) |
+                (a.limb[3] ^ b.limb[3])) == 0;
+    }
     friend constexpr std::strong_ordering operator<=>(const U256& a, const U256& b) noexcept {
-        for (int i = 3; i >= 0; --i) {
-            const auto k = static_cast<std::size_t>(i);
-            if (a.limb[k] != b.limb[k]) return a.limb[k] < b.limb[k] ? std::strong_ordering::less
-                                                                     : std::strong_ordering::greater;
-        }
+        const u128 ah = a.high128(), bh = b.high128();
+        if (ah != bh) return ah < bh ? std::strong_ordering::less : std::strong_ordering::greater;
+        const u128 al = a.low128(), bl = b.low128();
+        if (al != bl) return al < bl ? std::strong_ordering::less : std::strong_ordering::greater;
         return std::strong_ordering::equal;
     }
 
@@ -91,30 +95,24 @@ struct U256 {
 };
 
 // ---- wrapping arithmetic (mod 2^256) ----
+// On two 128-bit halves: the compiler emits add/adc (sub/sbb) chains.
 constexpr U256 add_carry(const U256& a, const U256& b, bool& carry) noexcept {
-    U256 r;
-    u128 c = 0;
-    for (std::size_t i = 0; i < 4; ++i) {
-        c += u128{a.limb[i]} + b.limb[i];
-        r.limb[i] = static_cast<std::uint64_t>(c);
-        c >>= 64;
-    }
-    carry = c != 0;
-    return r;
+    const u128 lo = a.low128() + b.low128();
+    const u128 c0 = lo < a.low128() ? 1u : 0u;
+    const u128 hi1 = a.high128() + b.high128();
+    const u128 hi = hi1 + c0;
+    carry = hi1 < a.high128() || hi < hi1;
+    return {static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(lo >> 64), static_cast<std::uint64_t>(hi),
+            static_cast<std::uint64_t>(hi >> 64)};
 }
 constexpr U256 sub_borrow(const U256& a, const U256& b, bool& borrow) noexcept {
-    U256 r;
-    std::uint64_t br = 0;
-    for (std::size_t i = 0; i < 4; ++i) {
-        const std::uint64_t ai = a.limb[i], bi = b.limb[i];
-        const std::uint64_t d = ai - bi;
-        const std::uint64_t b1 = ai < bi ? 1u : 0u;
-        r.limb[i] = d - br;
-        const std::uint64_t b2 = d < br ? 1u : 0u;
-        br = b1 | b2;
-    }
-    borrow = br != 0;
-    return r;
+    const u128 lo = a.low128() - b.low128();
+    const u128 b0 = a.low128() < b.low128() ? 1u : 0u;
+    const u128 hi1 = a.high128() - b.high128();
+    const u128 hi = hi1 - b0;
+    borrow = a.high128() < b.high128() || hi1 < b0;
+    return {static_cast<std::uint64_t>(lo), static_cast<std::uint64_t>(lo >> 64), static_cast<std::uint64_t>(hi),
+            static_cast<std::uint64_t>(hi >> 64)};
 }
 constexpr U256 operator+(const U256& a, const U256& b) noexcept {
     bool c = false;
