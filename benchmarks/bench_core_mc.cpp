@@ -4,7 +4,8 @@
 //
 // BM_McFullPaths          whole engine, both cores: paths/s through factor paths + waterfall + stats
 // BM_FactorPathsOnly      our random numbers + factor paths only (one thread)
-// BM_WaterfallOnly        the kernel on one fixed factor path (one thread)
+// BM_WaterfallOnly        the kernel on one fixed factor path (one thread), full output
+// BM_WaterfallOnlyLean    the same in the lean output mode the Monte Carlo engine uses
 // BM_QuantLibMultiPath    QuantLib's MultiPathGenerator (StochasticProcessArray of the same four
 //                         processes, same correlation, same time grid, Mersenne Twister +
 //                         inverse-cumulative normal) producing the factor paths only (one thread)
@@ -103,19 +104,22 @@ void BM_FactorPathsOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_FactorPathsOnly)->Unit(benchmark::kMicrosecond);
 
-void BM_WaterfallOnly(benchmark::State& state) {
+void waterfall_on_path(benchmark::State& state, WaterfallOutput output) {
     const Fixture f;
     PathWorkspace ws = f.model->make_workspace();
     f.model->generate(1, ws);
     WaterfallWorkspace w(f.compiled);
     const PeriodDrivers d = ws.drivers();
     for (auto _ : state) {
-        run_waterfall(f.compiled, d, w);
+        run_waterfall(f.compiled, d, w, output);
         benchmark::DoNotOptimize(w.results.cfads.data());
     }
     state.SetItemsProcessed(state.iterations());
 }
+void BM_WaterfallOnly(benchmark::State& state) { waterfall_on_path(state, WaterfallOutput::Full); }
 BENCHMARK(BM_WaterfallOnly)->Unit(benchmark::kMicrosecond);
+void BM_WaterfallOnlyLean(benchmark::State& state) { waterfall_on_path(state, WaterfallOutput::Lean); }
+BENCHMARK(BM_WaterfallOnlyLean)->Unit(benchmark::kMicrosecond);
 
 // QuantLib's own path generation for the same four factors on the same grid: log price as an
 // OrnsteinUhlenbeckProcess, volume and opex as GeometricBrownianMotionProcess (volume shocks are

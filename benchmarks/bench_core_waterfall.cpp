@@ -1,5 +1,7 @@
 // One deterministic waterfall run after setup: 300 monthly operating periods, three tranches,
 // DSRA, MRA, LTM lock-up, sweep. Target <= 20 us per run on the project's 2-core machine.
+// Each case runs in both output modes: Full (every diagnostic column and the event log, what
+// pftoken value uses) and Lean (the columns Monte Carlo paths consume).
 
 #include <benchmark/benchmark.h>
 
@@ -67,7 +69,7 @@ Project solar_like() {
     return p;
 }
 
-void run_benchmark(benchmark::State& state, const Project& project) {
+void run_benchmark(benchmark::State& state, const Project& project, WaterfallOutput output) {
     const CompiledProject cp = compile(project);
     WaterfallWorkspace ws(cp);
     const PeriodDrivers neutral;
@@ -76,7 +78,7 @@ void run_benchmark(benchmark::State& state, const Project& project) {
     double best = 1e300;
     for (auto _ : state) {
         const auto start = std::chrono::steady_clock::now();
-        run_waterfall(cp, neutral, ws);
+        run_waterfall(cp, neutral, ws, output);
         benchmark::DoNotOptimize(ws.results.distributions.data());
         benchmark::ClobberMemory();
         best = std::min(best, std::chrono::duration<double, std::micro>(std::chrono::steady_clock::now() - start).count());
@@ -87,17 +89,22 @@ void run_benchmark(benchmark::State& state, const Project& project) {
     state.counters["runs/s"] = benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 
-void BM_WaterfallSolarInCode(benchmark::State& state) { run_benchmark(state, solar_like()); }
+void BM_WaterfallSolarInCode(benchmark::State& state) { run_benchmark(state, solar_like(), WaterfallOutput::Full); }
 BENCHMARK(BM_WaterfallSolarInCode)->Unit(benchmark::kMicrosecond);
+void BM_WaterfallSolarInCodeLean(benchmark::State& state) { run_benchmark(state, solar_like(), WaterfallOutput::Lean); }
+BENCHMARK(BM_WaterfallSolarInCodeLean)->Unit(benchmark::kMicrosecond);
 
-void BM_WaterfallSolarExample(benchmark::State& state) {
+void solar_example(benchmark::State& state, WaterfallOutput output) {
     const auto path = std::filesystem::path(PFTOKEN_SOURCE_DIR) / "data" / "examples" / "solar.yaml";
     if (!std::filesystem::exists(path)) {
         state.SkipWithError("data/examples/solar.yaml not found");
         return;
     }
-    run_benchmark(state, load_project(path));
+    run_benchmark(state, load_project(path), output);
 }
+void BM_WaterfallSolarExample(benchmark::State& state) { solar_example(state, WaterfallOutput::Full); }
 BENCHMARK(BM_WaterfallSolarExample)->Unit(benchmark::kMicrosecond);
+void BM_WaterfallSolarExampleLean(benchmark::State& state) { solar_example(state, WaterfallOutput::Lean); }
+BENCHMARK(BM_WaterfallSolarExampleLean)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

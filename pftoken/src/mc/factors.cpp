@@ -272,7 +272,7 @@ void FactorModel::draw_normals(std::uint64_t path, PathWorkspace& ws) const noex
     const std::uint64_t base = sampling_.antithetic ? path / 2 : path;
     if (sobol_.empty()) {
         Xoshiro256StarStar rng(sampling_.seed, base);
-        for (double& z : ws.normals) z = ziggurat_normal(rng);
+        fill_ziggurat_normals(rng, ws.normals);
     } else {
         const auto rep = static_cast<std::int64_t>(base / paths_per_replication_);
         const auto index = static_cast<std::uint32_t>(base % paths_per_replication_);
@@ -299,69 +299,119 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
     draw_normals(path, ws);
     const double* z = ws.normals.data() + construction_dims_;
 
-    // Independent increments per step and slot: [step * g + slot].
-    for (std::size_t slot = 0; slot < g; ++slot) {
-        if (bridge_ && is_brownian(factor_of_slot_[slot])) {
-            for (std::size_t j = 0; j < n; ++j) ws.bridged[j] = z[j * g + slot];
-            bridge_->transform(ws.bridged, ws.bridged, ws.bridge_work);
-            for (std::size_t j = 0; j < n; ++j) ws.correlated[j * g + slot] = ws.bridged[j];
-        } else {
-            for (std::size_t j = 0; j < n; ++j) ws.correlated[j * g + slot] = z[j * g + slot];
-        }
-    }
-    if (correlated_) {
+    // Independent increments per step and slot: [step * g + slot]. Pointers are hoisted out of
+    // the loops (the stores through double* could otherwise force reloads of the vectors'
+    // data pointers); the arithmetic and its order are unchanged.
+    double* const correlated = ws.correlated.data();
+    const bool any_bridged = bridge_ && std::any_of(factor_of_slot_.begin(), factor_of_slot_.end(), is_brownian);
+    if (!any_bridged && !correlated_) {
+        std::copy(z, z + n * g, correlated);
+    } else if (!any_bridged) {
+        // Copy and correlate in one pass: step j's g numbers times the factor L.
+        const double* const l = cholesky_.data();
         double tmp[kFactors];
         for (std::size_t j = 0; j < n; ++j) {
-            double* step = &ws.correlated[j * g];
+            const double* in = z + j * g;
             for (std::size_t r = 0; r < g; ++r) {
                 double sum = 0.0;
-                for (std::size_t c = 0; c < g; ++c) sum += cholesky_[r * g + c] * step[c];
+                for (std::size_t c = 0; c < g; ++c) sum += l[r * g + c] * in[c];
                 tmp[r] = sum;
             }
+            double* step = correlated + j * g;
             for (std::size_t r = 0; r < g; ++r) step[r] = tmp[r];
         }
+    } else {
+        for (std::size_t slot = 0; slot < g; ++slot) {
+            if (bridge_ && is_brownian(factor_of_slot_[slot])) {
+                for (std::size_t j = 0; j < n; ++j) ws.bridged[j] = z[j * g + slot];
+                bridge_->transform(ws.bridged, ws.bridged, ws.bridge_work);
+                for (std::size_t j = 0; j < n; ++j) correlated[j * g + slot] = ws.bridged[j];
+            } else {
+                for (std::size_t j = 0; j < n; ++j) correlated[j * g + slot] = z[j * g + slot];
+            }
+        }
+        if (correlated_) {
+            const double* const l = cholesky_.data();
+            double tmp[kFactors];
+            for (std::size_t j = 0; j < n; ++j) {
+                double* step = correlated + j * g;
+                for (std::size_t r = 0; r < g; ++r) {
+                    double sum = 0.0;
+                    for (std::size_t c = 0; c < g; ++c) sum += l[r * g + c] * step[c];
+                    tmp[r] = sum;
+                }
+                for (std::size_t r = 0; r < g; ++r) step[r] = tmp[r];
+            }
+        }
     }
-    auto slot_z = [&](int factor, std::size_t step) {
-        return ws.correlated[step * g + static_cast<std::size_t>(slot_of_factor_[static_cast<std::size_t>(factor)])];
+    // Factor f's shock in step i is zf[i * g] with zf = correlated + slot(f).
+    auto shocks = [&](int factor) -> const double* {
+        return correlated + slot_of_factor_[static_cast<std::size_t>(factor)];
     };
 
     if (spec_.merchant_price.enabled) {
+        const double* zf = shocks(kPrice);
+        const double* decay = price_decay_.data();
+        const double* mean = price_mean_.data();
+        const double* sd = price_sd_.data();
+        double* out = ws.price_multiplier.data();
         double x = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
-            x = price_decay_[i] * x + price_mean_[i] + price_sd_[i] * slot_z(kPrice, i);
-            ws.price_multiplier[i] = std::exp(x);
+            x = decay[i] * x + mean[i] + sd[i] * zf[i * g];
+            out[i] = std::exp(x);
         }
     }
     if (spec_.volume.enabled) {
-        const bool lognormal = spec_.volume.distribution == VolumeFactor::Distribution::Lognormal;
-        for (std::size_t i = 0; i < n; ++i) {
-            const double e = volume_sigma_ * slot_z(kVolume, i);
-            ws.volume_multiplier[i] = lognormal ? std::exp(e) : std::max(0.0, 1.0 + e);
+        const double* zf = shocks(kVolume);
+        const double sigma = volume_sigma_;
+        double* out = ws.volume_multiplier.data();
+        if (spec_.volume.distribution == VolumeFactor::Distribution::Lognormal) {
+            for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(sigma * zf[i * g]);
+        } else {
+            for (std::size_t i = 0; i < n; ++i) out[i] = std::max(0.0, 1.0 + sigma * zf[i * g]);
         }
     }
     if (spec_.availability.enabled) {
+        const double* zf = shocks(kAvailability);
         const double loss = spec_.availability.loss_fraction;
-        for (std::size_t i = 0; i < n; ++i)
-            ws.availability_loss[i] = slot_z(kAvailability, i) < outage_threshold_ ? loss : 0.0;
+        const double threshold = outage_threshold_;
+        double* out = ws.availability_loss.data();
+        for (std::size_t i = 0; i < n; ++i) out[i] = zf[i * g] < threshold ? loss : 0.0;
     }
     if (spec_.opex_inflation.enabled) {
+        const double* zf = shocks(kOpex);
+        const double* mean = opex_mean_.data();
+        const double* sd = opex_sd_.data();
+        double* out = ws.opex_multiplier.data();
         double x = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
-            x += opex_mean_[i] + opex_sd_[i] * slot_z(kOpex, i);
-            ws.opex_multiplier[i] = std::exp(x);
+            x += mean[i] + sd[i] * zf[i * g];
+            out[i] = std::exp(x);
         }
     }
     if (spec_.interest_rate.enabled) {
+        const double* zf = shocks(kRate);
+        const double* decay = rate_decay_.data();
+        const double* sd = rate_sd_.data();
+        const double* adjust = rate_adjust_.data();
+        const double* det = rate_det_.data();
+        const double* conv = rate_conv_.data();
+        const double* bond = bond_price_.data();
+        const double* dt = dt_.data();
+        double* shift = ws.index_shift.data();
+        double* short_rate = ws.short_rate.data();
+        double* ratio = ws.discount_ratio.data();
+        double* discount = ws.path_discount.data();
         double y = 0.0;           // deviation of r from its zero-vol path; y(0) = 0
         double integral = 0.0;    // trapezoid of y
         for (std::size_t i = 0; i < n; ++i) {
-            ws.index_shift[i] = y + rate_adjust_[i];  // fixed at the period start
-            const double y_next = rate_decay_[i] * y + rate_sd_[i] * slot_z(kRate, i);
-            integral += 0.5 * (y + y_next) * dt_[i];
+            shift[i] = y + adjust[i];  // fixed at the period start
+            const double y_next = decay[i] * y + sd[i] * zf[i * g];
+            integral += 0.5 * (y + y_next) * dt[i];
             y = y_next;
-            ws.short_rate[i] = rate_det_[i] + y;
-            ws.discount_ratio[i] = std::exp(rate_conv_[i] - integral);
-            ws.path_discount[i] = bond_price_[i] * ws.discount_ratio[i];
+            short_rate[i] = det[i] + y;
+            ratio[i] = std::exp(conv[i] - integral);
+            discount[i] = bond[i] * ratio[i];
         }
     }
     if (spec_.construction.enabled) {

@@ -3,6 +3,7 @@
 #include "pftoken/mc/project_mc.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -22,6 +23,35 @@ constexpr double kHistWidth = 0.005;
 constexpr std::size_t kTrancheScalars = 6;
 enum TrancheScalar : std::size_t { kPv = 0, kPvCs = 1, kPvRiskFree = 2, kPayDefault = 3, kPrincipalLoss = 4, kLossFraction = 5 };
 
+/// The time steps of a flow grid, grouped so that discount factors can be built by running
+/// products: step i (from times[i - 1] to times[i], times[0] = 0) belongs to class step_class[i]
+/// of length class_step[class]. A monthly ACT/365 grid has four classes (28 to 31 days), so one
+/// NPV evaluation costs a handful of exp() calls instead of one per flow.
+struct IrrGrid {
+    static constexpr std::size_t kMaxClasses = 16;
+    std::vector<double> times;           ///< year fractions, times[0] = 0 (the close)
+    std::vector<std::uint8_t> step_class;
+    std::array<double, kMaxClasses> class_step{};
+    std::size_t classes = 0;
+    bool incremental = false;            ///< false: too many distinct steps, exp() per flow
+
+    explicit IrrGrid(std::vector<double> t) : times(std::move(t)), step_class(times.size(), 0) {
+        incremental = !times.empty() && times[0] == 0.0;
+        for (std::size_t i = 1; i < times.size() && incremental; ++i) {
+            const double step = times[i] - times[i - 1];
+            std::size_t c = 0;
+            // Steps within 1e-12 years (30 microseconds) share a class: the discount factor
+            // then differs by a relative 1e-12 * ln(1 + r), far below the IRR tolerance.
+            while (c < classes && std::abs(class_step[c] - step) > 1e-12) ++c;
+            if (c == classes) {
+                if (classes == kMaxClasses) incremental = false;
+                else class_step[classes++] = step;
+            }
+            step_class[i] = static_cast<std::uint8_t>(c);
+        }
+    }
+};
+
 /// Everything fixed for a run: compiled project, discount factors, the factor model.
 struct Setup {
     CompiledProject project;
@@ -35,6 +65,7 @@ struct Setup {
     std::vector<double> equity_df;       // (1 + cost of equity)^-t
     std::vector<double> times;           // years from financial close (equity IRR)
     std::unique_ptr<FactorModel> model;
+    std::unique_ptr<IrrGrid> irr_grid;   // close (t = 0) then every period end
     bool pathwise = false;
     double base_irr_guess = 0.1;
 };
@@ -74,6 +105,11 @@ Setup make_setup(const Project& project, const StochasticSpec& spec, const Proje
         }
     }
     s.times = cp.grid.time_from_close;
+    {
+        std::vector<double> irr_times{0.0};
+        irr_times.insert(irr_times.end(), s.times.begin(), s.times.end());
+        s.irr_grid = std::make_unique<IrrGrid>(std::move(irr_times));
+    }
     s.equity_df.resize(n);
     for (std::size_t t = 0; t < n; ++t)
         s.equity_df[t] = std::pow(1.0 + project.equity.cost_of_equity, -s.times[t]);
@@ -87,25 +123,40 @@ Setup make_setup(const Project& project, const StochasticSpec& spec, const Proje
     return s;
 }
 
-/// Annual-compounding IRR of flows at `times` (NaN if none): Newton from `guess`, then a
-/// bracketed TOMS 748 search. No allocation.
-double equity_irr(std::span<const double> flows, std::span<const double> times, double guess) {
+/// Annual-compounding IRR of flows on `grid` (NaN if no sign change): Newton from `guess`
+/// (the deterministic IRR, a few iterations per path), then a bracketed TOMS 748 search.
+/// No allocation.
+double equity_irr(std::span<const double> flows, const IrrGrid& grid, double guess) {
     bool pos = false, neg = false;
     for (double c : flows) {
         pos |= c > 0;
         neg |= c < 0;
     }
     if (!pos || !neg) return kNaN;
+    const std::span<const double> times = grid.times;
+    // NPV and its derivative: v = sum c_i (1 + r)^-t_i, dv/dr = -sum c_i t_i (1 + r)^(-t_i - 1).
     auto npv = [&](double r, double* slope) {
         const double l = std::log1p(r);
         double v = 0.0, d = 0.0;
-        for (std::size_t i = 0; i < flows.size(); ++i) {
-            if (flows[i] == 0.0) continue;
-            const double df = std::exp(-times[i] * l);
-            v += flows[i] * df;
-            d -= flows[i] * times[i] * df / (1.0 + r);
+        if (grid.incremental) {
+            std::array<double, IrrGrid::kMaxClasses> factor;
+            for (std::size_t c = 0; c < grid.classes; ++c) factor[c] = std::exp(-grid.class_step[c] * l);
+            double df = 1.0;
+            v = flows[0];
+            for (std::size_t i = 1; i < flows.size(); ++i) {
+                df *= factor[grid.step_class[i]];
+                v += flows[i] * df;
+                d += flows[i] * times[i] * df;
+            }
+        } else {
+            for (std::size_t i = 0; i < flows.size(); ++i) {
+                if (flows[i] == 0.0) continue;
+                const double df = std::exp(-times[i] * l);
+                v += flows[i] * df;
+                d += flows[i] * times[i] * df;
+            }
         }
-        if (slope) *slope = d;
+        if (slope) *slope = -d / (1.0 + r);
         return v;
     };
     double r = std::clamp(guess, -0.9, 5.0);
@@ -136,8 +187,8 @@ class ProjectState : public EvaluatorState {
         price.resize(n);
         volume.resize(n);
         opex.resize(n);
+        path_discount.resize(n);
         equity_flows.resize(n + 1);
-        equity_times.resize(n + 1);
         hist.assign(n * (kHistBins + 1), 0);
         below_lockup.assign(n, 0);
         below_default.assign(n, 0);
@@ -147,7 +198,8 @@ class ProjectState : public EvaluatorState {
     }
     WaterfallWorkspace workspace;
     std::vector<double> price, volume, opex;  // bumped drivers
-    std::vector<double> equity_flows, equity_times;
+    std::vector<double> path_discount;        // pathwise discount relative to COD, per period
+    std::vector<double> equity_flows;
     // Integer tallies: order-independent, so merging thread states is deterministic.
     std::vector<std::uint32_t> hist;           // [t * (bins + 1) + bin]; last bin = overflow
     std::vector<std::uint64_t> below_lockup, below_default, dsra_drawn, lockup, defined;
@@ -177,12 +229,15 @@ class ProjectEvaluator : public PathEvaluator {
         d.price_multiplier = bump(d.price_multiplier, bumps_.price, st.price);
         d.volume_multiplier = bump(d.volume_multiplier, bumps_.volume, st.volume);
         d.opex_multiplier = bump(d.opex_multiplier, bumps_.opex, st.opex);
-        run_waterfall(cp, d, st.workspace);
+        run_waterfall(cp, d, st.workspace, WaterfallOutput::Lean);
         const WaterfallResults& r = st.workspace.results;
         const double* ratio = s_.pathwise ? f.discount_ratio.data() : nullptr;
         const auto c = static_cast<std::size_t>(s_.first_operating);
-        // Path discount relative to COD (the debt valuation date).
+        // Path discount relative to COD (the debt valuation date), once per path for all tranches.
         const double ratio_at_cod = ratio && c > 0 ? ratio[c - 1] : 1.0;
+        double* const path_q = st.path_discount.data();
+        if (ratio)
+            for (std::size_t t = c; t < n; ++t) path_q[t] = ratio[t] / ratio_at_cod;
 
         for (int k = 0; k < cp.tranche_count; ++k) {
             const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
@@ -193,7 +248,7 @@ class ProjectEvaluator : public PathEvaluator {
                 const std::size_t i = cp.at(k, static_cast<int>(t));
                 // Same association as pftoken::value(): interest + (principal + prepayment).
                 const double cash = r.tranche_interest_paid[i] + (r.tranche_principal_paid[i] + r.tranche_prepayment[i]);
-                const double q = ratio ? ratio[t] / ratio_at_cod : 1.0;
+                const double q = ratio ? path_q[t] : 1.0;
                 pv += cash * s_.tranche_df[i] * q;
                 pv_cs += cash * s_.tranche_df_cs[i] * q;
                 pv_rf += cash * s_.curve_df[t] * q;
@@ -215,16 +270,14 @@ class ProjectEvaluator : public PathEvaluator {
         double npv = 0.0 + -r.close_equity * 1.0;
         double receipts = 0.0 + std::max(0.0, -r.close_equity) * 1.0;
         st.equity_flows[0] = -r.close_equity;
-        st.equity_times[0] = 0.0;
         for (std::size_t t = 0; t < n; ++t) {
             npv += r.equity_cash_flow[t] * s_.equity_df[t];
             receipts += std::max(0.0, r.equity_cash_flow[t]) * s_.equity_df[t];
             st.equity_flows[t + 1] = r.equity_cash_flow[t];
-            st.equity_times[t + 1] = s_.times[t];
         }
         const std::size_t e = kTrancheScalars * static_cast<std::size_t>(cp.tranche_count);
         out[e] = npv;
-        out[e + 1] = irr_ ? equity_irr(st.equity_flows, st.equity_times, s_.base_irr_guess) : kNaN;
+        out[e + 1] = irr_ ? equity_irr(st.equity_flows, *s_.irr_grid, s_.base_irr_guess) : kNaN;
         out[e + 2] = receipts;
 
         if (!tallies_) return;
@@ -349,12 +402,9 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
                 promised_flows[k][t] = r.tranche_interest_paid[i] + (r.tranche_principal_paid[i] + r.tranche_prepayment[i]);
                 promised_pv[k] += promised_flows[k][t] * setup.tranche_df[i];
             }
-        std::vector<double> flows{-r.close_equity}, times{0.0};
-        for (std::size_t t = 0; t < n; ++t) {
-            flows.push_back(r.equity_cash_flow[t]);
-            times.push_back(setup.times[t]);
-        }
-        const double g = equity_irr(flows, times, 0.1);
+        std::vector<double> flows{-r.close_equity};
+        for (std::size_t t = 0; t < n; ++t) flows.push_back(r.equity_cash_flow[t]);
+        const double g = equity_irr(flows, *setup.irr_grid, 0.1);
         if (std::isfinite(g)) setup.base_irr_guess = g;
     }
 

@@ -69,39 +69,25 @@ double inverse_normal_cdf(double p) noexcept {
     return q < 0.0 ? -value : value;
 }
 
-namespace {
+namespace detail {
 
 // Doornik (2005), ZIGNOR: 128 boxes of equal area V under the normal density, base tail at R.
-struct ZigguratTables {
-    static constexpr int kBoxes = 128;
-    static constexpr double kR = 3.442619855899;
-    static constexpr double kV = 9.91256303526217e-3;
-    double x[kBoxes + 1];
-    double ratio[kBoxes];
-    ZigguratTables() noexcept {
-        double f = std::exp(-0.5 * kR * kR);
-        x[0] = kV / f;
-        x[1] = kR;
-        x[kBoxes] = 0.0;
-        for (int i = 2; i < kBoxes; ++i) {
-            x[i] = std::sqrt(-2.0 * std::log(kV / x[i - 1] + f));
-            f = std::exp(-0.5 * x[i] * x[i]);
-        }
-        for (int i = 0; i < kBoxes; ++i) ratio[i] = x[i + 1] / x[i];
+ZigguratTables::ZigguratTables() noexcept {
+    double f = std::exp(-0.5 * kR * kR);
+    x[0] = kV / f;
+    x[1] = kR;
+    x[kBoxes] = 0.0;
+    for (int i = 2; i < kBoxes; ++i) {
+        x[i] = std::sqrt(-2.0 * std::log(kV / x[i - 1] + f));
+        f = std::exp(-0.5 * x[i] * x[i]);
     }
-};
-const ZigguratTables kZiggurat;
+    for (int i = 0; i < kBoxes; ++i) ratio[i] = x[i + 1] / x[i];
+}
+const ZigguratTables kZigguratTables;
 
-}  // namespace
-
-double ziggurat_normal(Xoshiro256StarStar& rng) noexcept {
-    const ZigguratTables& z = kZiggurat;
+double ziggurat_normal_slow(Xoshiro256StarStar& rng, int box, double u) noexcept {
+    const ZigguratTables& z = kZigguratTables;
     for (;;) {
-        const std::uint64_t bits = rng.next();
-        const auto box = static_cast<int>(bits & 0x7F);
-        // Uniform in (-1, 1) from the top 53 bits (independent of the box bits).
-        const double u = 2.0 * ((static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53) - 1.0;
-        if (std::abs(u) < z.ratio[box]) return u * z.x[box];
         if (box == 0) {
             // Tail beyond R (Marsaglia 1964).
             double tx, ty;
@@ -115,8 +101,15 @@ double ziggurat_normal(Xoshiro256StarStar& rng) noexcept {
         const double f0 = std::exp(-0.5 * (z.x[box] * z.x[box] - x * x));
         const double f1 = std::exp(-0.5 * (z.x[box + 1] * z.x[box + 1] - x * x));
         if (f1 + rng.uniform() * (f0 - f1) < 1.0) return x;
+        // Rejected: a fresh draw, exactly as the inline fast path makes it.
+        const std::uint64_t bits = rng.next();
+        box = static_cast<int>(bits & 0x7F);
+        u = 2.0 * ((static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53) - 1.0;
+        if (std::abs(u) < z.ratio[box]) return u * z.x[box];
     }
 }
+
+}  // namespace detail
 
 SobolSequence::SobolSequence(std::size_t dimension)
     : dimension_(dimension), direction_(32 * dimension) {

@@ -25,7 +25,10 @@ void check_driver(std::span<const double> values, int periods, const char* name)
                            << values.size());
 }
 
-/// Mutable state of one run, kept in locals / the workspace.
+/// Mutable state of one run, kept in locals / the workspace. `Full` selects the output mode at
+/// compile time: the lean instantiation of the same code skips the diagnostic stores and the
+/// event log (see WaterfallOutput).
+template <bool Full>
 struct Run {
     const CompiledProject& p;
     const PeriodDrivers& d;
@@ -36,6 +39,7 @@ struct Run {
 
     void event(int t, EventKind kind, int tranche, double amount, double value = kNaN,
                double threshold = kNaN) const {
+        if constexpr (!Full) return;
         if (r.event_count < static_cast<int>(r.events.size())) {
             Event& e = r.events[static_cast<std::size_t>(r.event_count++)];
             e.period = t;
@@ -63,7 +67,8 @@ struct PayState {
 
 /// Pays the `due` amounts of one rank group when cash does not cover them all: cash pro rata
 /// within the rank, then the DSRA for covered tranches; what stays unpaid is left in `unpaid`.
-void pay_group_short(const Run& run, int t, int gb, int ge, const double* due, double* paid_col, double* unpaid,
+template <bool Full>
+void pay_group_short(const Run<Full>& run, int t, int gb, int ge, const double* due, double* paid_col, double* unpaid,
                      bool interest, PayState& st) {
     const CompiledProject& p = run.p;
     const int* rank_order = p.rank_order.data();
@@ -160,9 +165,14 @@ void WaterfallWorkspace::resize(const CompiledProject& project, int event_capaci
     size_to(weighted_prefix, (n + 1) * k);
 }
 
-void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
+/// The kernel. `Full` selects the output mode; `KFixed` > 0 is the tranche count as a
+/// compile-time constant (the dispatcher instantiates the common small counts), so the per-
+/// tranche loops unroll and the running per-tranche state lives in local arrays the compiler
+/// can keep in registers; KFixed = 0 handles any count with the workspace's buffers.
+template <bool Full, int KFixed>
+void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
     const int n = p.periods;
-    const int K = p.tranche_count;
+    const int K = KFixed > 0 ? KFixed : p.tranche_count;
     check_driver(d.price_multiplier, n, "price_multiplier");
     check_driver(d.volume_multiplier, n, "volume_multiplier");
     check_driver(d.availability_loss, n, "availability_loss");
@@ -177,18 +187,22 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 "waterfall workspace: sized for " << r.periods << " periods x " << r.tranches
                                                   << " tranches, project has " << n << " x " << K
                                                   << " (call WaterfallWorkspace::resize)");
-    const Run run{p, d, w, r, n, K};
+    const Run<Full> run{p, d, w, r, n, K};
     r.event_count = 0;
     r.events_dropped = 0;
     r.close_capex = r.close_debt = r.close_equity = r.close_dsra_funding = 0.0;
 
     const auto N = static_cast<std::size_t>(n);
     const auto N1 = N + 1;
-    double* const bal = w.balance.data();
-    double* const arrears = w.arrears.data();
-    double* const idue = w.interest_due.data();
-    double* const pdue = w.principal_due.data();
-    double* const unpaid = w.unpaid.data();
+    // Running per-tranche state. Local arrays are not reachable through the output columns'
+    // double pointers, so stores to the results cannot force them back to memory.
+    constexpr std::size_t kLocal = KFixed > 0 ? static_cast<std::size_t>(KFixed) : 1;
+    double local_bal[kLocal], local_arrears[kLocal], local_idue[kLocal], local_pdue[kLocal], local_unpaid[kLocal];
+    double* const bal = KFixed > 0 ? local_bal : w.balance.data();
+    double* const arrears = KFixed > 0 ? local_arrears : w.arrears.data();
+    double* const idue = KFixed > 0 ? local_idue : w.interest_due.data();
+    double* const pdue = KFixed > 0 ? local_pdue : w.principal_due.data();
+    double* const unpaid = KFixed > 0 ? local_unpaid : w.unpaid.data();
     double* const rates = w.period_rate.data();
     double* const rate_prefix = w.rate_prefix.data();
     double* const weighted_prefix = w.weighted_prefix.data();
@@ -198,8 +212,11 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
     const CompiledTranche* const tranches = p.tranches.data();
     const int* const rank_order = p.rank_order.data();
     const int groups = static_cast<int>(p.rank_begin.size()) - 1;
-    std::fill(w.balance.begin(), w.balance.end(), 0.0);
-    std::fill(w.arrears.begin(), w.arrears.end(), 0.0);
+    std::fill(bal, bal + K, 0.0);
+    std::fill(arrears, arrears + K, 0.0);
+    std::fill(idue, idue + K, 0.0);
+    std::fill(pdue, pdue + K, 0.0);
+    std::fill(unpaid, unpaid + K, 0.0);
 
     // Per-run rates (drivers move floating indices) and the DSRA prefix sums.
     for (int k = 0; k < K; ++k) {
@@ -375,9 +392,11 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 idc_capitalised += capitalised;
             }
             idc_cash += interest - capitalised;
-            o_t_rate[at(k, t)] = rk;
+            if constexpr (Full) {
+                o_t_rate[at(k, t)] = rk;
+                o_t_deferred[at(k, t)] = capitalised;
+            }
             o_t_idue[at(k, t)] = interest;
-            o_t_deferred[at(k, t)] = capitalised;
             o_t_ipaid[at(k, t)] = interest - capitalised;
             headroom_total += std::max(0.0, tranches[k].principal - bal[k]);
         }
@@ -394,7 +413,7 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
             const double headroom = std::max(0.0, tranches[k].principal - bal[k]);
             const double part = headroom_total > 0.0 ? draw * headroom / headroom_total : 0.0;
             bal[k] += part;
-            o_t_draw[at(k, t)] = part;
+            if constexpr (Full) o_t_draw[at(k, t)] = part;
             o_t_bal[at(k, t)] = bal[k];
             o_t_pdue[at(k, t)] = 0.0;
             o_t_ppaid[at(k, t)] = 0.0;
@@ -403,21 +422,25 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
         const double equity = uses - draw;
         equity_drawn += equity;
         dsra += dsra_fund;
-        o_capex[ts] = capex;
-        o_draw[ts] = draw;
-        o_equity[ts] = equity;
-        o_idc[ts] = idc_capitalised + idc_cash;
-        o_dsra_dep[ts] = dsra_fund;
-        o_dsra_bal[ts] = dsra;
         o_equity_cf[ts] = -equity;
-        o_sources[ts] = draw + equity;
-        o_uses[ts] = capex + dsra_fund + idc_cash;
-        for (double* col : {o_revenue, o_opex, o_dwc, o_tax, o_maint, o_mra_release, o_cfads, o_fees, o_ds_due,
-                            o_ds_paid, o_dsra_draw, o_dsra_rel, o_dsra_int, o_mra_bal, o_mra_dep, o_lock_bal,
-                            o_lock_dep, o_lock_rel, o_sweep, o_dist, o_inject})
-            col[ts] = 0.0;
-        for (double* col : {o_dscr, o_ltm, o_llcr, o_plcr}) col[ts] = kNaN;
+        for (double* col : {o_cfads, o_ds_due, o_dsra_draw, o_dist}) col[ts] = 0.0;
+        for (double* col : {o_dscr, o_ltm}) col[ts] = kNaN;
         o_lockup[ts] = o_eod[ts] = o_dsra_drawn[ts] = 0;
+        if constexpr (Full) {
+            o_capex[ts] = capex;
+            o_draw[ts] = draw;
+            o_equity[ts] = equity;
+            o_idc[ts] = idc_capitalised + idc_cash;
+            o_dsra_dep[ts] = dsra_fund;
+            o_dsra_bal[ts] = dsra;
+            o_sources[ts] = draw + equity;
+            o_uses[ts] = capex + dsra_fund + idc_cash;
+            for (double* col : {o_revenue, o_opex, o_dwc, o_tax, o_maint, o_mra_release, o_fees, o_ds_paid,
+                                o_dsra_rel, o_dsra_int, o_mra_bal, o_mra_dep, o_lock_bal, o_lock_dep, o_lock_rel,
+                                o_sweep, o_inject})
+                col[ts] = 0.0;
+            for (double* col : {o_llcr, o_plcr}) col[ts] = kNaN;
+        }
     }
 
     // ---- Forecast CFADS for LLCR / PLCR covenant tests (pre-tax, see docs/conventions.md) -----
@@ -479,6 +502,7 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
     const int sweep_tranche = p.covenants.sweep_tranche;
     const std::array<WaterfallStep, 7> order = p.order;
     const int order_size = p.order_size;
+    const bool default_order = order_size == 7 && order == default_waterfall_order();
     const double* const mra_contribution = p.mra_contribution.data();
 
     for (int t = C; t < n; ++t) {
@@ -515,14 +539,16 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
             const double scheduled = t >= tranches[k].maturity ? bal[k] : std::min(bal[k], sched_all[kt]);
             pdue[k] = std::min(bal[k], scheduled + arrears[k]);
             ds_due += idue[k] + scheduled;
-            o_t_rate[kt] = rk;
             o_t_idue[kt] = idue[k];
             o_t_pdue[kt] = pdue[k];
             o_t_ipaid[kt] = 0.0;
             o_t_ppaid[kt] = 0.0;
             o_t_prepay[kt] = 0.0;
-            o_t_deferred[kt] = 0.0;
-            o_t_draw[kt] = 0.0;
+            if constexpr (Full) {
+                o_t_rate[kt] = rk;
+                o_t_deferred[kt] = 0.0;
+                o_t_draw[kt] = 0.0;
+            }
         }
         const double taxable = revenue - opex - senior_fees[ts] - depreciation[ts] * overrun - interest_accrued;
         double tax = 0.0;
@@ -574,8 +600,10 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
         bool dscr_default = false;
         const double tested = use_ltm ? ltm_dscr : dscr;
 
-        for (int s = 0; s < order_size; ++s) {
-            switch (order[static_cast<std::size_t>(s)]) {
+        // One waterfall step; called with constants below for the default order, so the switch
+        // folds away and the period runs as straight-line code.
+        auto step = [&](WaterfallStep which) __attribute__((always_inline)) {
+            switch (which) {
             case WaterfallStep::SeniorFees: {
                 fees_paid = std::min(cash, fees_due);
                 cash -= fees_paid;
@@ -611,7 +639,7 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                         const int k = rank_order[q];
                         if (unpaid[k] <= 0.0) continue;
                         bal[k] += unpaid[k];
-                        o_t_deferred[at(k, t)] = unpaid[k];
+                        if constexpr (Full) o_t_deferred[at(k, t)] = unpaid[k];
                         if (t >= tranches[k].maturity) pdue[k] = bal[k];
                     }
                     st.paid_total = 0.0;
@@ -737,6 +765,17 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 break;
             }
             }
+        };
+        if (default_order) {
+            step(WaterfallStep::SeniorFees);
+            step(WaterfallStep::DebtService);
+            step(WaterfallStep::DsraTopUp);
+            step(WaterfallStep::MraTopUp);
+            step(WaterfallStep::LockupTest);
+            step(WaterfallStep::CashSweep);
+            step(WaterfallStep::Distribution);
+        } else {
+            for (int s = 0; s < order_size; ++s) step(order[static_cast<std::size_t>(s)]);
         }
         // A custom order without a distribution step leaves cash with equity.
         if (cash != 0.0) {
@@ -749,47 +788,73 @@ void run_waterfall(const CompiledProject& p, const PeriodDrivers& d, WaterfallWo
                 if (bal[k] > 1e-9 * std::max(1.0, tranches[k].principal)) run.event(t, EventKind::LossAtMaturity, k, bal[k]);
         }
 
-        o_revenue[ts] = revenue;
-        o_opex[ts] = opex;
-        o_dwc[ts] = dwc;
-        o_tax[ts] = tax;
-        o_maint[ts] = maintenance;
-        o_mra_release[ts] = mra_release;
+        // Lean columns (what Monte Carlo paths and stress tallies consume).
         o_cfads[ts] = cfads;
-        o_fees[ts] = fees_paid;
         o_ds_due[ts] = ds_due;
-        o_ds_paid[ts] = interest_paid_total + principal_paid_total;
         o_dscr[ts] = dscr;
         o_ltm[ts] = ltm_dscr;
-        o_llcr[ts] = llcr;
-        o_plcr[ts] = plcr;
-        o_dsra_bal[ts] = dsra;
         o_dsra_draw[ts] = dsra_draw;
-        o_dsra_dep[ts] = dsra_deposit;
-        o_dsra_rel[ts] = dsra_release;
-        o_dsra_int[ts] = dsra_interest;
-        o_mra_bal[ts] = mra;
-        o_mra_dep[ts] = mra_deposit;
-        o_lock_bal[ts] = trapped;
-        o_lock_dep[ts] = trapped_deposit;
-        o_lock_rel[ts] = trapped_release;
         o_lockup[ts] = locked ? 1 : 0;
         o_eod[ts] = (payment_default || dscr_default) ? 1 : 0;
         o_dsra_drawn[ts] = dsra_draw > 0.0 ? 1 : 0;
-        o_sweep[ts] = sweep;
         o_dist[ts] = distributions;
-        o_inject[ts] = injection;
         o_equity_cf[ts] = distributions - injection;
-        o_capex[ts] = 0.0;
-        o_draw[ts] = 0.0;
-        o_equity[ts] = 0.0;
-        o_idc[ts] = 0.0;
-        // mra_deposit is negative in the last period (the account released into the waterfall).
-        o_sources[ts] = revenue - dwc + injection + dsra_draw + dsra_release + mra_release + trapped_release +
-                        std::max(0.0, -mra_deposit);
-        o_uses[ts] = opex + tax + maintenance + fees_paid + interest_paid_total + principal_paid_total +
-                     prepay_total + dsra_deposit + std::max(0.0, mra_deposit) + trapped_deposit + distributions;
+        if constexpr (Full) {
+            o_revenue[ts] = revenue;
+            o_opex[ts] = opex;
+            o_dwc[ts] = dwc;
+            o_tax[ts] = tax;
+            o_maint[ts] = maintenance;
+            o_mra_release[ts] = mra_release;
+            o_fees[ts] = fees_paid;
+            o_ds_paid[ts] = interest_paid_total + principal_paid_total;
+            o_llcr[ts] = llcr;
+            o_plcr[ts] = plcr;
+            o_dsra_bal[ts] = dsra;
+            o_dsra_dep[ts] = dsra_deposit;
+            o_dsra_rel[ts] = dsra_release;
+            o_dsra_int[ts] = dsra_interest;
+            o_mra_bal[ts] = mra;
+            o_mra_dep[ts] = mra_deposit;
+            o_lock_bal[ts] = trapped;
+            o_lock_dep[ts] = trapped_deposit;
+            o_lock_rel[ts] = trapped_release;
+            o_sweep[ts] = sweep;
+            o_inject[ts] = injection;
+            o_capex[ts] = 0.0;
+            o_draw[ts] = 0.0;
+            o_equity[ts] = 0.0;
+            o_idc[ts] = 0.0;
+            // mra_deposit is negative in the last period (the account released into the waterfall).
+            o_sources[ts] = revenue - dwc + injection + dsra_draw + dsra_release + mra_release + trapped_release +
+                            std::max(0.0, -mra_deposit);
+            o_uses[ts] = opex + tax + maintenance + fees_paid + interest_paid_total + principal_paid_total +
+                         prepay_total + dsra_deposit + std::max(0.0, mra_deposit) + trapped_deposit + distributions;
+        }
     }
+}
+
+namespace {
+
+template <bool Full>
+void dispatch_on_tranche_count(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
+    switch (p.tranche_count) {
+    case 1: run_waterfall_impl<Full, 1>(p, d, w); break;
+    case 2: run_waterfall_impl<Full, 2>(p, d, w); break;
+    case 3: run_waterfall_impl<Full, 3>(p, d, w); break;
+    case 4: run_waterfall_impl<Full, 4>(p, d, w); break;
+    default: run_waterfall_impl<Full, 0>(p, d, w); break;
+    }
+}
+
+}  // namespace
+
+void run_waterfall(const CompiledProject& project, const PeriodDrivers& drivers, WaterfallWorkspace& workspace,
+                   WaterfallOutput output) {
+    if (output == WaterfallOutput::Full)
+        dispatch_on_tranche_count<true>(project, drivers, workspace);
+    else
+        dispatch_on_tranche_count<false>(project, drivers, workspace);
 }
 
 }  // namespace pftoken

@@ -35,9 +35,22 @@ struct WaterfallWorkspace {
     void resize(const CompiledProject& project, int event_capacity = 4096);
 };
 
+/// Which result columns a run writes. Both modes execute the same waterfall code (one template,
+/// two instantiations) and give bit-identical values in the columns they both write.
+enum class WaterfallOutput {
+    /// Every column of WaterfallResults plus the event log (valuation, reports, golden files).
+    Full,
+    /// Only what Monte Carlo paths consume: cfads, debt_service_due, dscr, ltm_dscr, dsra_draw,
+    /// dsra_drawn, lockup, event_of_default, distributions, equity_cash_flow, the close_* scalars
+    /// and the tranche columns interest_due, interest_paid, principal_due, principal_paid,
+    /// prepayment and balance. Every other column keeps stale values from an earlier run and the
+    /// event log is left empty (event_count = 0).
+    Lean,
+};
+
 /// Runs the waterfall over the whole grid. Drivers spans must be empty or of grid size
 /// (checked; throws pftoken::Error naming the driver before touching the workspace).
 void run_waterfall(const CompiledProject& project, const PeriodDrivers& drivers,
-                   WaterfallWorkspace& workspace);
+                   WaterfallWorkspace& workspace, WaterfallOutput output = WaterfallOutput::Full);
 
 }  // namespace pftoken
