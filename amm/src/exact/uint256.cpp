@@ -1,4 +1,5 @@
 // U256/I256 division (Knuth algorithm D on 64-bit limbs), square root and decimal conversion.
+#include "pftoken/amm/exact/full_math.hpp"
 #include "pftoken/amm/exact/uint256.hpp"
 #include "wide_div.hpp"
 
@@ -173,6 +174,37 @@ void knuth_divide(const std::uint64_t* u, int m, const std::uint64_t* v, int n, 
 void detail::divide_limbs(const std::uint64_t* u, int m, const std::uint64_t* v, int n, std::uint64_t* q,
                           std::uint64_t* r) noexcept {
     knuth_divide(u, m, v, n, q, r);
+}
+
+Result<U256> mul_div_small(const U256& a, std::uint64_t b, std::uint64_t denominator, bool round_up) noexcept {
+    if (denominator == 0) return Revert::DivisionByZero;
+    // a*b as five limbs.
+    std::uint64_t p[5];
+    u128 carry = 0;
+    for (std::size_t i = 0; i < 4; ++i) {
+        carry += u128{a.limb[i]} * b;
+        p[i] = static_cast<std::uint64_t>(carry);
+        carry >>= 64;
+    }
+    p[4] = static_cast<std::uint64_t>(carry);
+    // Normalized 2-by-1 digits, most significant first; quotient digit 4 must be zero.
+    const int s = __builtin_clzll(denominator);
+    const std::uint64_t d = denominator << s;
+    const std::uint64_t dinv = detail::reciprocal_2by1(d);
+    std::uint64_t rem = (p[4] >> 1) >> (63 - s);
+    std::uint64_t q[5];
+    for (int j = 4; j >= 0; --j) {
+        const auto k = static_cast<std::size_t>(j);
+        const std::uint64_t limb = (p[k] << s) | (j > 0 ? (p[k - 1] >> 1) >> (63 - s) : std::uint64_t{0});
+        q[k] = detail::div_2by1_preinv(rem, limb, d, dinv, rem);
+    }
+    if (q[4] != 0) return Revert::Overflow;
+    U256 out{q[0], q[1], q[2], q[3]};
+    if (round_up && rem != 0) {
+        if (out == U256::max()) return Revert::Overflow;
+        out += U256{1u};
+    }
+    return out;
 }
 
 DivMod256 divmod(const U256& a, const U256& b) noexcept {

@@ -172,6 +172,49 @@ Result<std::int32_t> get_tick_at_sqrt_ratio(const U256& sqrt_price_x96) noexcept
     return sqrt_ratio_at_tick_at_most(nearest, sqrt_price_x96) ? nearest : nearest - 1;
 }
 
+namespace {
+// floor((v << 96) / y) for v < 2^288 and y (n significant limbs, 1 <= n <= 5): the shared
+// core of mulDiv(L << 96, x, y) in getAmount0Delta and getNextSqrtPriceFromAmount0RoundingUp,
+// with the product built as (L * x) << 96 from one narrow multiplication.
+struct Quotient96 {
+    U256 value;
+    bool inexact = false;   // non-zero remainder
+    bool overflow = false;  // quotient >= 2^256
+};
+Quotient96 div_shifted96(const U512& v, const std::uint64_t* y, int n) noexcept {
+    const std::uint64_t x[7] = {0, v.limb[0] << 32, (v.limb[0] >> 32) | (v.limb[1] << 32),
+                                (v.limb[1] >> 32) | (v.limb[2] << 32), (v.limb[2] >> 32) | (v.limb[3] << 32),
+                                (v.limb[3] >> 32) | (v.limb[4] << 32), v.limb[4] >> 32};
+    Quotient96 out;
+    int m = 7;
+    while (m > 0 && x[m - 1] == 0) --m;
+    if (m == 0) return out;
+    if (m < n) {  // 0 < x < y
+        out.inexact = true;
+        return out;
+    }
+    std::uint64_t q[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    std::uint64_t r[5] = {0, 0, 0, 0, 0};
+    detail::divide_limbs(x, m, y, n, q, r);
+    out.value = U256{q[0], q[1], q[2], q[3]};
+    out.inexact = (r[0] | r[1] | r[2] | r[3] | r[4]) != 0;
+    out.overflow = (q[4] | q[5] | q[6]) != 0;
+    return out;
+}
+
+// getAmount0Delta for prices below 2^160 (all valid prices) with one division instead of two:
+// floor(floor(x/b)/a) == floor(x/(a*b)) and ceil(ceil(x/b)/a) == ceil(x/(a*b)) for positive
+// integers, with x = (L << 96) * (b - a) (at most 384 bits) and a*b (at most 320 bits). Neither
+// of Uniswap's mulDiv steps can revert here: b - a < b keeps the first quotient below L << 96.
+U256 amount0_delta_one_division(const U256& a, const U256& b, u128 liquidity, bool round_up) noexcept {
+    const U512 y = mul_wide(a, b);  // <= 320 bits, >= 2
+    int n = 5;
+    while (y.limb[static_cast<std::size_t>(n - 1)] == 0) --n;
+    const Quotient96 q = div_shifted96(mul_wide(U256{liquidity}, b - a), y.limb.data(), n);
+    return round_up && q.inexact ? q.value + U256{1u} : q.value;  // < 2^224: no overflow
+}
+}  // namespace
+
 Result<U256> get_next_sqrt_price_from_amount0_rounding_up(const U256& sqrt_px96, u128 liquidity,
                                                           const U256& amount, bool add) noexcept {
     if (amount.is_zero()) return sqrt_px96;
@@ -182,9 +225,19 @@ Result<U256> get_next_sqrt_price_from_amount0_rounding_up(const U256& sqrt_px96,
         if (!product_overflows) {
             U256 denominator;
             if (!add_overflow(numerator1, product, denominator)) {
-                const Result<U256> r = mul_div_rounding_up(numerator1, sqrt_px96, denominator);
-                if (!r.ok()) return r;
-                return U256{r.value & U256::low_mask(160)};  // uint160() truncation as in Solidity
+                if (!sqrt_px96.fits_bits(160)) {  // not a uint160: the general path
+                    const Result<U256> r = mul_div_rounding_up(numerator1, sqrt_px96, denominator);
+                    if (!r.ok()) return r;
+                    return U256{r.value & U256::low_mask(160)};
+                }
+                if (denominator.is_zero()) return Revert::DivisionByZero;
+                // mulDivRoundingUp(numerator1, sqrtP, denominator) with numerator1 = L << 96.
+                int n = 4;
+                while (denominator.limb[static_cast<std::size_t>(n - 1)] == 0) --n;
+                const Quotient96 q = div_shifted96(mul_wide(U256{liquidity}, sqrt_px96), denominator.limb.data(), n);
+                if (q.overflow || (q.inexact && q.value == U256::max())) return Revert::Overflow;
+                const U256 r = q.inexact ? q.value + U256{1u} : q.value;
+                return U256{r & U256::low_mask(160)};  // uint160() truncation as in Solidity
             }
         }
         // Overflow fallback: L*2^96 / (L*2^96/sqrtP + amount), rounded up.
@@ -250,33 +303,6 @@ Result<U256> get_next_sqrt_price_from_output(const U256& sqrt_px96, u128 liquidi
                         : get_next_sqrt_price_from_amount0_rounding_up(sqrt_px96, liquidity, amount_out, false);
 }
 
-namespace {
-// getAmount0Delta for prices below 2^160 (all valid prices) with one division instead of two:
-// floor(floor(x/b)/a) == floor(x/(a*b)) and ceil(ceil(x/b)/a) == ceil(x/(a*b)) for positive
-// integers, with x = (L << 96) * (b - a) (at most 384 bits) and a*b (at most 320 bits). Neither
-// of Uniswap's mulDiv steps can revert here: b - a < b keeps the first quotient below L << 96.
-U256 amount0_delta_one_division(const U256& a, const U256& b, u128 liquidity, bool round_up) noexcept {
-    const U512 ld = mul_wide(U256{liquidity}, b - a);  // <= 288 bits
-    std::uint64_t x[7] = {0, ld.limb[0] << 32, (ld.limb[0] >> 32) | (ld.limb[1] << 32),
-                          (ld.limb[1] >> 32) | (ld.limb[2] << 32), (ld.limb[2] >> 32) | (ld.limb[3] << 32),
-                          (ld.limb[3] >> 32) | (ld.limb[4] << 32), ld.limb[4] >> 32};
-    // x = ld << 96: limb 0 is zero and the others are ld shifted left by 32 within the limbs.
-    const U512 y = mul_wide(a, b);  // <= 320 bits, >= 2
-    int m = 7;
-    while (m > 0 && x[m - 1] == 0) --m;
-    if (m == 0) return {};
-    int n = 5;
-    while (y.limb[static_cast<std::size_t>(n - 1)] == 0) --n;
-    if (m < n) return U256{round_up ? 1u : 0u};  // 0 < x < y
-    std::uint64_t q[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-    std::uint64_t r[5] = {0, 0, 0, 0, 0};
-    detail::divide_limbs(x, m, y.limb.data(), n, q, r);
-    U256 quotient{q[0], q[1], q[2], q[3]};  // < 2^224
-    if (round_up && (r[0] | r[1] | r[2] | r[3] | r[4]) != 0) quotient += U256{1u};
-    return quotient;
-}
-}  // namespace
-
 Result<U256> get_amount0_delta(U256 a, U256 b, u128 liquidity, bool round_up) noexcept {
     if (a > b) std::swap(a, b);
     if (!a.is_zero() && b.fits_bits(160)) return amount0_delta_one_division(a, b, liquidity, round_up);
@@ -295,8 +321,16 @@ Result<U256> get_amount0_delta(U256 a, U256 b, u128 liquidity, bool round_up) no
 
 Result<U256> get_amount1_delta(U256 a, U256 b, u128 liquidity, bool round_up) noexcept {
     if (a > b) std::swap(a, b);
+    const U256 d = b - a;
+    if (d.fits128()) {
+        // L * d fits in 256 bits: one 128x128 product, then the shift.
+        const U256 p = mul_128x128(liquidity, d.low128());
+        U256 q = p >> 96;
+        if (round_up && (p.limb[0] != 0 || (p.limb[1] & 0xffffffffull) != 0)) q += U256{1u};  // q < 2^160
+        return q;
+    }
     // mulDiv(L, b - a, Q96): the power-of-two denominator is a shift.
-    return mul_shift(U256{liquidity}, b - a, 96, round_up);
+    return mul_shift(U256{liquidity}, d, 96, round_up);
 }
 
 namespace {
@@ -338,14 +372,12 @@ Result<SwapStep> compute_swap_step(const U256& current, const U256& target, u128
     SwapStep s;
     const bool zero_for_one = current >= target;
     const bool exact_in = !amount_remaining.negative();
-    const U256 one_million{1000000u};
     if (fee_pips >= 1000000u) return Revert::Overflow;  // 1e6 - feePips would underflow
-    const U256 fee_complement{1000000u - fee_pips};
 
     bool price_found = false;
     Result<U256> less_fee;
     if (exact_in) {
-        less_fee = mul_div(amount_remaining.bits, fee_complement, one_million);
+        less_fee = mul_div_small(amount_remaining.bits, 1000000u - fee_pips, 1000000u, false);
         if (!less_fee.ok()) return less_fee.error;
         if (zero_for_one && !target.is_zero() && current.fits_bits(160) &&
             less_fee.value.bit_length() + current.bit_length() <= 256 &&
@@ -423,7 +455,7 @@ Result<SwapStep> compute_swap_step(const U256& current, const U256& target, u128
         // The remainder of the input is the fee (input rounding is in the pool's favour).
         s.fee_amount = amount_remaining.bits - s.amount_in;
     } else {
-        const Result<U256> fee = mul_div_rounding_up(s.amount_in, U256{fee_pips}, fee_complement);
+        const Result<U256> fee = mul_div_small(s.amount_in, fee_pips, 1000000u - fee_pips, true);
         if (!fee.ok()) return fee.error;
         s.fee_amount = fee.value;
     }

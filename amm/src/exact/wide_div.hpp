@@ -125,13 +125,16 @@ inline U256 div_by_u128(const U256& x, u128 d, u128& remainder) noexcept {
     const int s = __builtin_clzll(hi64(d));
     const u128 dn = d << s;
     const std::uint64_t v = reciprocal_3by2(dn);
-    // x << s as five limbs un[4..0]; the running remainder starts at (0, un[4]) < dn.
-    u128 rem = (x.limb[3] >> 1) >> (63 - s);
+    // x << s as five limbs un[4..0]; long division from the top non-zero limb t, whose value
+    // alone is below dn (dn >= 2^127), so the digits above t - 1 are zero.
+    const std::uint64_t un[5] = {x.limb[0] << s, (x.limb[1] << s) | ((x.limb[0] >> 1) >> (63 - s)),
+                                 (x.limb[2] << s) | ((x.limb[1] >> 1) >> (63 - s)),
+                                 (x.limb[3] << s) | ((x.limb[2] >> 1) >> (63 - s)), (x.limb[3] >> 1) >> (63 - s)};
+    int t = 4;
+    while (t > 0 && un[t] == 0) --t;
+    u128 rem = un[t];
     U256 q;
-    q.limb[3] = div_3by2_preinv(rem, (x.limb[3] << s) | ((x.limb[2] >> 1) >> (63 - s)), dn, v);
-    q.limb[2] = div_3by2_preinv(rem, (x.limb[2] << s) | ((x.limb[1] >> 1) >> (63 - s)), dn, v);
-    q.limb[1] = div_3by2_preinv(rem, (x.limb[1] << s) | ((x.limb[0] >> 1) >> (63 - s)), dn, v);
-    q.limb[0] = div_3by2_preinv(rem, x.limb[0] << s, dn, v);
+    for (int j = t - 1; j >= 0; --j) q.limb[static_cast<std::size_t>(j)] = div_3by2_preinv(rem, un[j], dn, v);
     remainder = rem >> s;
     return q;
 }

@@ -56,6 +56,11 @@ inline Result<U256> mul_shift(const U256& a, const U256& b, unsigned shift, bool
     return q;
 }
 
+/// mul_div / mul_div_rounding_up for a factor and a non-zero denominator below 2^64 (SwapMath's
+/// fee arithmetic: feePips and 1e6): one 256x64 product and a 64-bit-divisor digit loop. Same
+/// results and reverts as the general functions.
+Result<U256> mul_div_small(const U256& a, std::uint64_t b, std::uint64_t denominator, bool round_up) noexcept;
+
 /// UnsafeMath.divRoundingUp: ceil(x/y); y == 0 is reported (the EVM would return 0).
 inline Result<U256> div_rounding_up(const U256& x, const U256& y) noexcept {
     if (y.is_zero()) return Revert::DivisionByZero;
