@@ -14,6 +14,7 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
@@ -40,6 +41,7 @@ struct CompareArgs {
     double noise = -1.0;  ///< tokens; < 0 = 0.1% of supply
     std::string format = "table";
     std::string out;
+    std::string plots;
 };
 
 void write_file(const fs::path& path, const std::string& text) {
@@ -85,6 +87,7 @@ int run_compare_command(const CompareArgs& args) {
     const std::string table = integration::compare_table(report);
     const std::string csv = integration::compare_csv(report);
     const std::string json = integration::compare_json(report);
+    const auto chart_files = args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_pool_plots(pool);
 
     // ---- write
     const bool all = args.format == "all";
@@ -99,6 +102,11 @@ int run_compare_command(const CompareArgs& args) {
         if (args.format == "csv" || all) write_file(dir / "compare.csv", csv);
         if (args.format == "json" || all) write_file(dir / "compare.json", json);
         std::cout << table << "\nwritten to " << args.out << '\n';
+    }
+    if (!args.plots.empty()) {
+        std::cerr << "Plots:";
+        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
+        std::cerr << '\n';
     }
     return 0;
 }
@@ -123,6 +131,7 @@ void register_compare(CLI::App& app, int& exit_code) {
     cmd->add_option("--noise", args->noise, "Std. dev. of one weekly noise trade, tokens (default 0.1% of supply)");
     cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"table", "csv", "json", "all"}));
     cmd->add_option("--out", args->out, "Folder for the output files (else stdout)");
+    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): liquidity.svg for a v3 pool");
     cmd->callback([args, &exit_code]() { exit_code = run_compare_command(*args); });
 }
 

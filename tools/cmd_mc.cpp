@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
@@ -39,6 +40,7 @@ struct McArgs {
     std::string out;
     std::uint64_t dump_paths = 0;
     bool quiet = false;
+    std::string plots;
 };
 
 std::string num(double x) {
@@ -270,6 +272,7 @@ int run_mc(const McArgs& args) {
 
     // Render everything first, then write.
     const std::string text = text_summary(summary);
+    const auto chart_files = args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_mc_plots(summary);
     if (!args.out.empty()) {
         std::vector<std::pair<std::string, std::string>> files = {
             {"tranches.csv", tranches_csv(summary)},
@@ -288,6 +291,11 @@ int run_mc(const McArgs& args) {
         std::cout << '\n';
     } else {
         std::cout << text;
+    }
+    if (!args.plots.empty()) {
+        std::cerr << "Plots:";
+        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
+        std::cerr << '\n';
     }
     return 0;
 }
@@ -309,6 +317,7 @@ void register_mc(CLI::App& app, int& exit_code) {
     cmd->add_flag("--no-irr", args->no_irr, "Skip the per-path equity IRR (faster)");
     cmd->add_option("--out", args->out, "Output folder: tranches.csv, periods.csv, equity_irr.csv, summary.json");
     cmd->add_option("--dump-paths", args->dump_paths, "Also write the per-period arrays of the first N paths (paths.csv)");
+    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): dscr_fan.svg, loss.svg, tornado.svg");
     cmd->add_flag("--quiet", args->quiet, "No progress bar or notes on stderr");
     cmd->callback([args, &exit_code] { exit_code = run_mc(*args); });
 }

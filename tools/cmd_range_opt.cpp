@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "commands.hpp"
+#include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/range_opt_report.hpp"
 
@@ -18,6 +19,7 @@ struct RangeOptArgs {
     std::string spec;
     std::string format = "table";
     std::string outDir;
+    std::string plots;
 };
 
 /// Everything is computed and formatted before the first byte is written, so bad input leaves
@@ -38,9 +40,18 @@ int runRangeOpt(const RangeOptArgs& args) {
         outputs.emplace_back("range_opt.json", integration::formatRangeOptJson(report));
     }
 
+    const auto chart_files =
+        args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_range_opt_plots(report.result);
+    auto write_plots = [&] {
+        if (args.plots.empty()) return;
+        std::cerr << "Plots:";
+        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
+        std::cerr << '\n';
+    };
     if (args.outDir.empty()) {
         for (const auto& [name, text] : outputs) std::cout << text;
         std::cout.flush();
+        write_plots();
         return 0;
     }
     namespace fs = std::filesystem;
@@ -65,6 +76,7 @@ int runRangeOpt(const RangeOptArgs& args) {
         fs::rename(temporaries[i], fs::path(args.outDir) / outputs[i].first);
         std::cerr << "wrote " << (fs::path(args.outDir) / outputs[i].first).string() << '\n';
     }
+    write_plots();
     return 0;
 }
 
@@ -83,6 +95,7 @@ void register_range_opt(CLI::App& app, int& exit_code) {
     cmd->add_option("--out", args->outDir,
                     "write range_opt.txt / range_opt_frontier.csv / range_opt.json into DIR "
                     "instead of stdout");
+    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): frontier.svg");
     cmd->callback([args, &exit_code] { exit_code = runRangeOpt(*args); });
 }
 

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
 #include "pftoken/model/loader.hpp"
@@ -37,9 +38,11 @@ struct StressArgs {
     bool reverse = false;
     std::uint64_t mc_paths = 0;
     std::uint64_t seed = 42;
+    int threads = 0;
     std::string pool;
     std::string format = "table";
     std::string out;
+    std::string plots;
 };
 
 /// The shipped library: $PFTOKEN_DATA_DIR, the source tree the binary was built from, ./data.
@@ -97,6 +100,7 @@ int run_stress(const StressArgs& args) {
         stress::McStressOptions options;
         options.paths = args.mc_paths;
         options.seed = args.seed;
+        options.threads = args.threads;
         mc = stress::run_mc_stress(project, scenarios, options);
     }
 
@@ -124,6 +128,12 @@ int run_stress(const StressArgs& args) {
     if (mc) json["mc"] = nlohmann::json::parse(stress::mc_stress_json(*mc));
     if (pool) json["liquidity"] = nlohmann::json::parse(integration::liquidity_json(liquidity));
     const std::string json_text = json.dump(2) + "\n";
+    std::vector<charts::ChartFile> chart_files;
+    if (!args.plots.empty()) {
+        chart_files = charts::render_stress_plots(summary);
+        if (pool)
+            for (auto& f : charts::render_pool_plots(*pool, liquidity)) chart_files.push_back(std::move(f));
+    }
 
     // ---- write
     const bool all = args.format == "all";
@@ -150,6 +160,11 @@ int run_stress(const StressArgs& args) {
         std::cout << table;
         std::cout << "\nwritten to " << args.out << '\n';
     }
+    if (!args.plots.empty()) {
+        std::cerr << "Plots:";
+        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
+        std::cerr << '\n';
+    }
     int failed = summary.failed;
     for (const auto& l : liquidity) failed += l.ok ? 0 : 1;
     if (failed > 0) std::cerr << fmt::format("pftoken stress: {} scenario(s) failed (see the report)\n", failed);
@@ -168,9 +183,13 @@ void register_stress(CLI::App& app, int& exit_code) {
     cmd->add_option("--mc", args->mc_paths, "Monte Carlo paths per scenario (stochastic stress)")
         ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}));
     cmd->add_option("--seed", args->seed, "Monte Carlo seed");
+    cmd->add_option("--threads", args->threads, "Monte Carlo worker threads (default 0 = all cores; results do not depend on it)")
+        ->check(CLI::NonNegativeNumber);
     cmd->add_option("--pool", args->pool, "Pool YAML (data/pools/*.yaml) for token-market shocks")->check(CLI::ExistingFile);
     cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"table", "csv", "json", "all"}));
     cmd->add_option("--out", args->out, "Folder for the output files (else stdout)");
+    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): stress.svg; with a v3 --pool also "
+                                           "liquidity.svg and a liquidity heatmap per LP-withdrawal scenario");
     cmd->callback([args, &exit_code]() { exit_code = run_stress(*args); });
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "commands.hpp"
+#include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/report/value_report.hpp"
@@ -33,6 +34,7 @@ struct ValueArgs {
     std::string out;
     std::vector<std::string> market_prices;
     int max_events = 20;
+    std::string plots;
 };
 
 report::ReportFormat parse_format(const std::string& text) {
@@ -125,10 +127,18 @@ int run_value(const ValueArgs& args) {
 
     // Render everything before writing anything.
     const std::string text = report::summary_text(project, result, args.max_events);
+    const auto chart_files = args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_value_plots(project, result);
+    auto write_plots = [&] {
+        if (args.plots.empty()) return;
+        std::cerr << "Plots:";
+        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
+        std::cerr << '\n';
+    };
     if (args.out.empty()) {
         if (format == report::ReportFormat::Csv) std::cout << report::summary_csv(project, result);
         else if (format == report::ReportFormat::Json) std::cout << report::summary_json(project, result);
         else std::cout << text;
+        write_plots();
         return 0;
     }
     const auto files = report::report_files(project, result, format);
@@ -139,6 +149,7 @@ int run_value(const ValueArgs& args) {
         for (const auto& f : files) std::cout << ' ' << (fs::path(args.out) / f.name).string();
         std::cout << '\n';
     }
+    write_plots();
     return 0;
 }
 
@@ -155,6 +166,7 @@ void register_value(CLI::App& app, int& exit_code) {
     cmd->add_option("--out", args->out, "Output folder for the files (created if missing; written only on success)");
     cmd->add_option("--market-price", args->market_prices,
                     "SYMBOL=PRICE market price per token of a tranche token; its z-spread is reported (repeatable)");
+    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): waterfall.svg, coverage.svg");
     cmd->add_option("--events", args->max_events, "Event-log lines printed in the summary (default 20)");
     cmd->callback([args, &exit_code] { exit_code = run_value(*args); });
 }

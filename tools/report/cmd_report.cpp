@@ -18,7 +18,9 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "../commands.hpp"
 #include "pftoken/charts/charts.hpp"
+#include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare.hpp"
 #include "pftoken/integration/compare_pool.hpp"
@@ -215,10 +217,19 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args) {
                    "Change of the senior token's value per token, linearised from common-random-number 1% / 1 bp bumps.");
 }
 
-void section_stress(Page& page, const Project& project) {
+/// The standard library's scenarios and their deterministic results (also used by the market section).
+struct StressRun {
+    std::vector<stress::Scenario> scenarios;
+    stress::StressSummary summary;
+};
+
+StressRun section_stress(Page& page, const Project& project) {
     page.h2("Stress scenarios");
+    StressRun run;
+    run.scenarios = stress::load_scenarios(data_file("stress/library.yaml"));
     stress::StressEngine engine(project);
-    const auto summary = engine.run_all(stress::load_scenarios(data_file("stress/library.yaml")));
+    run.summary = engine.run_all(run.scenarios);
+    const auto& summary = run.summary;
     std::vector<std::vector<std::string>> rows;
     for (const auto& s : summary.scenarios) {
         if (!s.ok) {
@@ -237,9 +248,10 @@ void section_stress(Page& page, const Project& project) {
     if (!bars.categories.empty())
         page.chart("stress", charts::bar_chart(bars, {900, 520, charts::ImageFormat::Svg}),
                    "Equity value and minimum DSCR per scenario, as a change from the base case.");
+    return run;
 }
 
-void section_market(Page& page, const Project& project, const integration::PoolSpec& pool) {
+void section_market(Page& page, const Project& project, const integration::PoolSpec& pool, const StressRun& stress_run) {
     page.h2("DCF vs market");
     integration::CompareOptions options;
     const auto report = integration::run_compare(project, pool, nullptr, options);
@@ -252,6 +264,15 @@ void section_market(Page& page, const Project& project, const integration::PoolS
         if (!bands.empty())
             page.chart("liquidity", charts::liquidity_chart(charts::liquidity_from(bands, tick)),
                        "Active liquidity of the pool over ticks (price = 1.0001^tick); the dashed line is the pool price.");
+        // Heatmaps: liquidity over ticks through each token-market scenario with an LP withdrawal.
+        const auto liquidity = integration::run_liquidity_stress(pool, project, stress_run.scenarios, stress_run.summary);
+        for (const auto& file : charts::render_pool_plots(pool, liquidity)) {
+            if (file.name == "liquidity.svg") continue;  // drawn above
+            const std::string scenario = file.name.substr(10, file.name.size() - 14);  // liquidity_<name>.svg
+            page.chart("heatmap-" + scenario, file.bytes,
+                       "Active liquidity over ticks (rows) after each step of stress scenario " + scenario +
+                           " (columns; 0 = before): LP withdrawals are pro rata to every position.");
+        }
     }
 }
 
@@ -284,8 +305,8 @@ int run_report(const ReportArgs& args) {
     Page page;
     section_valuation(page, project, v);
     section_mc(page, project, args);
-    section_stress(page, project);
-    if (pool) section_market(page, project, *pool);
+    const StressRun stress_run = section_stress(page, project);
+    if (pool) section_market(page, project, *pool, stress_run);
     if (!args.range_opt.empty()) section_range(page, args.range_opt);
     const std::string html = page.html("pftoken report: " + v.project);
 

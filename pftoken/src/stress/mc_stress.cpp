@@ -11,6 +11,7 @@
 
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
+#include "pftoken/model/loader.hpp"
 
 namespace pftoken::stress {
 namespace {
@@ -18,7 +19,13 @@ namespace {
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-void shift_curve(CurveSpec& curve, double shift) {
+/// Parallel shift of a curve. A zero curve read from a CSV file is first turned into inline
+/// pillars (the same reader the loader uses), so the shift applies to it as well.
+void shift_curve(CurveSpec& curve, double shift, const std::string& field) {
+    if (curve.kind == CurveSpec::Kind::Zero && !curve.csv_path.empty()) {
+        curve.pillars = read_zero_curve_csv(curve.csv_path, field + ".csv_path");
+        curve.csv_path.clear();
+    }
     curve.flat_rate += shift;
     for (auto& p : curve.pillars) p.second += shift;
 }
@@ -102,8 +109,9 @@ Project stressed_project(const Project& base, const Scenario& scenario, mc::Stoc
             spec.construction.delay_median_months += s.size;
             break;
         case ShockType::RatesParallel:
-            shift_curve(p.market.discount, s.size * 1e-4);
-            for (auto& f : p.market.forwards) shift_curve(f, s.size * 1e-4);
+            shift_curve(p.market.discount, s.size * 1e-4, "market.discount");
+            for (std::size_t i = 0; i < p.market.forwards.size(); ++i)
+                shift_curve(p.market.forwards[i], s.size * 1e-4, fmt::format("market.forwards[{}]", i));
             break;
         case ShockType::Spread:
             for (auto& t : p.tranches) {

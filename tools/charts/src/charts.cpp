@@ -306,13 +306,19 @@ std::string heatmap_chart(const HeatmapChart& data, const ChartOptions& options)
     require_same_size(data.x.size() * data.ticks.size(), data.z.size(), "heatmap.z");
     std::string body = labels(data.title, data.x_label, data.y_label);
     body += "set cblabel " + quote(data.z_label) + " noenhanced\nset palette defined (0 '#ffffff', 1 '#56B4E9', 2 '#0072B2', 3 '#1F3A5F')\n"
-            "set key off\nset grid noytics\n$d << EOD\n";
+            "set key off\nset grid noytics\nset rmargin 14\n";
+    // Few integral columns (scenario steps): one tic per column.
+    bool integral = data.x.size() <= 24;
+    for (double v : data.x) integral = integral && v == std::round(v);
+    if (integral) body += "set xtics 1\n";
+    body += "$d << EOD\n";
     for (std::size_t t = 0; t < data.x.size(); ++t) {
         for (std::size_t i = 0; i < data.ticks.size(); ++i)
             body += num(data.x[t]) + ' ' + num(data.ticks[i]) + ' ' + num(data.z[t * data.ticks.size() + i]) + '\n';
         body += '\n';
     }
-    body += "EOD\nplot $d using 1:2:3 with image title 'Liquidity'\n";
+    // `pixels`: one rectangle per cell, so viewers do not smooth the cells into each other.
+    body += "EOD\nplot $d using 1:2:3 with image pixels title 'Liquidity'\n";
     return render(body, options);
 }
 

@@ -1,22 +1,58 @@
 #pragma once
-// `--plots DIR` for the tools: writes the charts of one result as SVG files into DIR.
+// `--plots DIR` for the tools: the charts of one result as SVG files. Charts are rendered first
+// (render_*), so a tool can draw everything before it writes anything, then written together
+// (write_chart_files: temporary names, renamed at the end; nothing is left behind on failure).
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "pftoken/integration/liquidity_stress.hpp"
+#include "pftoken/integration/range_opt.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/model/project.hpp"
+#include "pftoken/stress/engine.hpp"
 #include "pftoken/valuation/valuation.hpp"
 
 namespace pftoken::charts {
 
-/// waterfall.svg and coverage.svg of a valuation (needs the per-period table). Every chart is
-/// drawn before anything is written; returns the paths written.
+/// One rendered chart: its file name in the plots folder and the image bytes.
+struct ChartFile {
+    std::string name;
+    std::string bytes;
+};
+
+/// waterfall.svg (uses of CFADS per period) and coverage.svg (DSCR/LLCR with the covenant lines).
+/// Needs the per-period table (ValuationOptions::include_periods).
+[[nodiscard]] std::vector<ChartFile> render_value_plots(const Project& project, const ValuationResult& result);
+
+/// dscr_fan.svg, loss.svg (when a tranche has a loss distribution) and tornado.svg (when the run
+/// computed sensitivities).
+[[nodiscard]] std::vector<ChartFile> render_mc_plots(const mc::ProjectMcSummary& summary);
+
+/// stress.svg: equity value and minimum DSCR change per scenario (failed scenarios left out).
+[[nodiscard]] std::vector<ChartFile> render_stress_plots(const stress::StressSummary& summary);
+
+/// liquidity.svg (v3 pools: active liquidity over ticks, pool price marked) and, for every
+/// token-market scenario with an LP withdrawal, liquidity_<scenario>.svg: a heatmap of the
+/// active liquidity over ticks after each step of the scenario (withdrawals are pro rata to
+/// every position, as in integration::apply_market_shocks). v2 pools have no tick structure:
+/// nothing is drawn for them.
+[[nodiscard]] std::vector<ChartFile> render_pool_plots(const integration::PoolSpec& pool,
+                                                       const std::vector<integration::LiquidityStressResult>& stress = {});
+
+/// frontier.svg: best range of each width, expected net return against CVaR, chosen range marked.
+[[nodiscard]] std::vector<ChartFile> render_range_opt_plots(const integration::RangeOptResult& result);
+
+/// Writes the files into `dir` (created if missing): temporary names first, renamed at the end;
+/// on any failure removes what it wrote and throws InputError naming `--plots`. Returns the paths.
+std::vector<std::filesystem::path> write_chart_files(const std::filesystem::path& dir, const std::vector<ChartFile>& files);
+
+/// render_value_plots + write_chart_files.
 std::vector<std::filesystem::path> write_value_plots(const std::filesystem::path& dir, const Project& project,
                                                      const ValuationResult& result);
 
-/// dscr_fan.svg, loss.svg and (when sensitivities were run) tornado.svg of a Monte Carlo run.
+/// render_mc_plots + write_chart_files.
 std::vector<std::filesystem::path> write_mc_plots(const std::filesystem::path& dir, const mc::ProjectMcSummary& summary);
 
 }  // namespace pftoken::charts
