@@ -10,6 +10,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   gnuplot-nox chromium
+  clang-19 clang-tools-19 python3
 )
 
 SUDO=""
