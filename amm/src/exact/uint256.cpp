@@ -191,9 +191,11 @@ Result<U256> mul_div_small(const U256& a, std::uint64_t b, std::uint64_t denomin
     const int s = __builtin_clzll(denominator);
     const std::uint64_t d = denominator << s;
     const std::uint64_t dinv = detail::reciprocal_2by1(d);
-    std::uint64_t rem = (p[4] >> 1) >> (63 - s);
-    std::uint64_t q[5];
-    for (int j = 4; j >= 0; --j) {
+    int top = 4;  // skip leading zero limbs (amounts are mostly one or two limbs)
+    while (top > 0 && p[top] == 0) --top;
+    std::uint64_t rem = (p[top] >> 1) >> (63 - s);
+    std::uint64_t q[5] = {0, 0, 0, 0, 0};
+    for (int j = top; j >= 0; --j) {
         const auto k = static_cast<std::size_t>(j);
         const std::uint64_t limb = (p[k] << s) | (j > 0 ? (p[k - 1] >> 1) >> (63 - s) : std::uint64_t{0});
         q[k] = detail::div_2by1_preinv(rem, limb, d, dinv, rem);

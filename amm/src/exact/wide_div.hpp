@@ -39,7 +39,7 @@ inline std::uint64_t reciprocal_2by1(std::uint64_t d) noexcept {
 }
 
 // (nh*2^64 + nl) / d for normalized d and nh < d (Algorithm 4 of Moller-Granlund, 2-by-1 form).
-inline std::uint64_t div_2by1_preinv(std::uint64_t nh, std::uint64_t nl, std::uint64_t d, std::uint64_t dinv,
+[[gnu::always_inline]] inline std::uint64_t div_2by1_preinv(std::uint64_t nh, std::uint64_t nl, std::uint64_t d, std::uint64_t dinv,
                                      std::uint64_t& rem) noexcept {
     u128 p = u128{nh} * dinv;
     p += (u128{nh + 1} << 64) | nl;  // wraps modulo 2^128 by design
@@ -83,7 +83,8 @@ inline std::uint64_t reciprocal_3by2(u128 d) noexcept {
 
 // (rem*2^64 + u0) / d for a normalized 128-bit d and rem < d; rem receives the remainder.
 // Algorithm 5 of Moller-Granlund (3-by-2 division with the reciprocal of reciprocal_3by2).
-inline std::uint64_t div_3by2_preinv(u128& rem, std::uint64_t u0, u128 d, std::uint64_t v) noexcept {
+// Forced inline: GCC otherwise keeps it out of line in the unrolled Knuth loops.
+[[gnu::always_inline]] inline std::uint64_t div_3by2_preinv(u128& rem, std::uint64_t u0, u128 d, std::uint64_t v) noexcept {
     const std::uint64_t u2 = hi64(rem), u1 = lo64(rem);
     const u128 q = u128{v} * u2 + rem;  // modulo 2^128
     std::uint64_t q1 = hi64(q);
