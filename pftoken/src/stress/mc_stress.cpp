@@ -11,7 +11,7 @@
 
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
-#include "pftoken/model/loader.hpp"
+#include "pftoken/pricing/curves.hpp"
 
 namespace pftoken::stress {
 namespace {
@@ -20,10 +20,10 @@ std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) 
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 /// Parallel shift of a curve. A zero curve read from a CSV file is first turned into inline
-/// pillars (the same reader the loader uses), so the shift applies to it as well.
-void shift_curve(CurveSpec& curve, double shift, const std::string& field) {
+/// pillars (the reader build_curve and the Monte Carlo use), so the shift applies to it as well.
+void shift_curve(CurveSpec& curve, double shift) {
     if (curve.kind == CurveSpec::Kind::Zero && !curve.csv_path.empty()) {
-        curve.pillars = read_zero_curve_csv(curve.csv_path, field + ".csv_path");
+        curve.pillars = pricing::read_pillar_csv(curve.csv_path);
         curve.csv_path.clear();
     }
     curve.flat_rate += shift;
@@ -109,9 +109,8 @@ Project stressed_project(const Project& base, const Scenario& scenario, mc::Stoc
             spec.construction.delay_median_months += s.size;
             break;
         case ShockType::RatesParallel:
-            shift_curve(p.market.discount, s.size * 1e-4, "market.discount");
-            for (std::size_t i = 0; i < p.market.forwards.size(); ++i)
-                shift_curve(p.market.forwards[i], s.size * 1e-4, fmt::format("market.forwards[{}]", i));
+            shift_curve(p.market.discount, s.size * 1e-4);
+            for (auto& f : p.market.forwards) shift_curve(f, s.size * 1e-4);
             break;
         case ShockType::Spread:
             for (auto& t : p.tranches) {
