@@ -246,6 +246,9 @@ def check_notebook_in(notebook: Path, args: argparse.Namespace, clang_repl: str,
     for index, _ in plan.cells:
         expected = stored_stdout(cells[index])
         if not expected.strip():
+            if out.get(index, "").strip():
+                mismatches.append(f"cell {index}: prints output now but the notebook stores none "
+                                  "(run with --write-outputs)")
             continue
         checked += 1
         got = out.get(index, "")
