@@ -172,15 +172,32 @@ void Pool::commit(const ModifyPlan& plan) {
 }
 
 Result<MintResult> Pool::mint(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper, u128 amount) {
+    return mint_impl(owner, tick_lower, tick_upper, amount, nullptr);
+}
+
+Result<MintResult> Pool::mint(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper, u128 amount,
+                              const PayCallback& pay) {
+    return mint_impl(owner, tick_lower, tick_upper, amount, &pay);
+}
+
+Result<MintResult> Pool::mint_impl(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper, u128 amount,
+                                   const PayCallback* pay) {
     if (!unlocked_) return Revert::LOK;
     if (amount == 0) return Revert::ZeroAmount;
     if ((amount >> 127) != 0) return Revert::Overflow;  // int256(amount).toInt128()
     const Result<ModifyPlan> plan = plan_modify_position(owner, tick_lower, tick_upper, static_cast<i128>(amount));
     if (!plan.ok()) return plan.error;
     const MintResult r{plan.value.amount0.bits, plan.value.amount1.bits};  // non-negative for a mint
+    Payment paid{r.amount0, r.amount1};
+    if (pay != nullptr && *pay) {
+        // uniswapV3MintCallback, then require(balanceBefore + amount <= balance) per non-zero amount.
+        paid = (*pay)(r.amount0, r.amount1);
+        if (!r.amount0.is_zero() && paid.amount0 < r.amount0) return Revert::M0;
+        if (!r.amount1.is_zero() && paid.amount1 < r.amount1) return Revert::M1;
+    }
     commit(plan.value);
-    balance0_ += r.amount0;
-    balance1_ += r.amount1;
+    balance0_ += paid.amount0;
+    balance1_ += paid.amount1;
     return r;
 }
 
@@ -250,6 +267,16 @@ const U256& Pool::sqrt_ratio_at(std::int32_t tick) noexcept {
 }
 
 Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96) {
+    return swap_impl(zero_for_one, amount_specified, sqrt_price_limit_x96, nullptr);
+}
+
+Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96,
+                              const PayCallback& pay) {
+    return swap_impl(zero_for_one, amount_specified, sqrt_price_limit_x96, &pay);
+}
+
+Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96,
+                                   const PayCallback* pay) {
     if (amount_specified.is_zero()) return Revert::AS;
     if (!unlocked_) return Revert::LOK;
     if (zero_for_one ? !(sqrt_price_limit_x96 < sqrt_price_x96_ && sqrt_price_limit_x96 > kMinSqrtRatio)
@@ -357,6 +384,16 @@ Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, c
         amount1 = consumed;
     }
 
+    // The input token is paid after the output was sent (uniswapV3SwapCallback); the pool then
+    // requires balanceBefore + amountIn <= balance (IIA). Outputs (negative amounts) leave.
+    const U256 owed0 = amount0.negative() ? U256{} : amount0.bits;
+    const U256 owed1 = amount1.negative() ? U256{} : amount1.bits;
+    Payment paid{owed0, owed1};
+    if (pay != nullptr && *pay) {
+        paid = (*pay)(zero_for_one ? owed0 : U256{}, zero_for_one ? U256{} : owed1);
+        if (zero_for_one ? paid.amount0 < owed0 : paid.amount1 < owed1) return fail(Revert::IIA);
+    }
+
     // Commit.
     cross_log_.clear();
     sqrt_price_x96_ = sqrt_price;
@@ -369,8 +406,10 @@ Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, c
         fee_growth_global1_x128_ = fee_growth_global;
         protocol_fees_.token1 += protocol_fee;
     }
-    balance0_ += amount0.bits;  // signed add in two's complement
-    balance1_ += amount1.bits;
+    balance0_ += paid.amount0;
+    balance1_ += paid.amount1;
+    if (amount0.negative()) balance0_ += amount0.bits;  // signed add in two's complement: the output
+    if (amount1.negative()) balance1_ += amount1.bits;
 
     SwapResult r;
     r.amount0 = amount0;

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -56,6 +57,17 @@ struct SwapResult {
     U256 fee_growth_global1_x128;
     std::uint32_t ticks_crossed = 0;  ///< initialized ticks crossed (not on chain; for benchmarks)
 };
+/// Tokens a payer actually transfers to the pool inside Uniswap's mint/swap callback.
+struct Payment {
+    U256 amount0;
+    U256 amount1;
+};
+/// The mint/swap callback: called with what the pool is owed (mint: both amounts; swap: the
+/// input token's amount, 0 for the other) and returns what the payer transfers. Paying less than
+/// owed makes the operation revert (M0/M1 for mint, IIA for swap) with the pool unchanged; paying
+/// more is a donation that stays in balance0()/balance1().
+using PayCallback = std::function<Payment(const U256& owed0, const U256& owed1)>;
+
 struct ProtocolFees {
     u128 token0 = 0;
     u128 token1 = 0;
@@ -70,8 +82,12 @@ class Pool {
     Result<std::int32_t> initialize(const U256& sqrt_price_x96);
 
     /// Adds `amount` liquidity to (owner, lower, upper). LOK, TLU, TLM, TUM, ZeroAmount,
-    /// TickSpacing, LO, Overflow. The payer always pays exactly what is returned (no M0/M1).
+    /// TickSpacing, LO, Overflow. The payer pays exactly what is returned.
     Result<MintResult> mint(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper, u128 amount);
+    /// mint with UniswapV3Pool's mint callback modelled by `pay`: M0 / M1 when it pays less
+    /// token0 / token1 than the returned amounts (checked only for a non-zero amount, token0 first).
+    Result<MintResult> mint(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper, u128 amount,
+                            const PayCallback& pay);
     /// Removes `amount` liquidity; the token amounts are credited to tokens owed (collect pays).
     /// amount == 0 pokes the position to credit fees (NP if it has no liquidity).
     Result<BurnResult> burn(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper, u128 amount);
@@ -80,8 +96,12 @@ class Pool {
                                   u128 amount0_requested, u128 amount1_requested);
     /// amount_specified > 0: exact input; < 0: exact output. The price never passes the limit
     /// (SPL when the limit is on the wrong side or outside (MIN_SQRT_RATIO, MAX_SQRT_RATIO)).
-    /// The trader always pays what is returned (no IIA). Allocation-free after the first calls.
+    /// The trader pays exactly what is returned. Allocation-free after the first calls.
     Result<SwapResult> swap(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96);
+    /// swap with the swap callback modelled by `pay` (asked for the input token's amount): IIA
+    /// when it pays less than that, after the whole swap was computed; the pool is then unchanged.
+    Result<SwapResult> swap(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96,
+                            const PayCallback& pay);
 
     /// setFeeProtocol: each of fee_protocol0/1 is 0 (off) or 4..10 (1/n of swap fees).
     Revert set_fee_protocol(std::uint8_t fee_protocol0, std::uint8_t fee_protocol1);
@@ -120,6 +140,10 @@ class Pool {
 
   private:
     struct ModifyPlan;
+    Result<MintResult> mint_impl(OwnerId owner, std::int32_t tick_lower, std::int32_t tick_upper, u128 amount,
+                                 const PayCallback* pay);
+    Result<SwapResult> swap_impl(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96,
+                                 const PayCallback* pay);
     [[nodiscard]] Result<ModifyPlan> plan_modify_position(OwnerId owner, std::int32_t tick_lower,
                                                           std::int32_t tick_upper, i128 liquidity_delta) const;
     void commit(const ModifyPlan& plan);
