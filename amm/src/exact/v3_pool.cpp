@@ -8,6 +8,7 @@
 #include "pftoken/amm/exact/v3/pool.hpp"
 #include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
 #include "pftoken/amm/exact/v3/swap_math.hpp"
+#include "wide_div.hpp"
 
 namespace pftoken::amm::v3 {
 
@@ -294,6 +295,7 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
     u128 protocol_fee = 0;
     u128 liquidity = liquidity_;
     std::uint32_t crossed = 0;
+    detail::Divisor128 liquidity_divisor;  // value 0: not prepared yet
     cross_log_.clear();
 
     const auto undo_crosses = [&]() {
@@ -343,7 +345,14 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
             // product fee << 128 fit in 256 bits: one 256/128 division, same floor, no overflow.
             if (fee_amount.fits128()) {
                 const U256 shifted{0u, 0u, fee_amount.limb[0], fee_amount.limb[1]};
-                fee_growth_global += divmod(shifted, U256{liquidity}).quotient;
+                if ((liquidity >> 64) != 0) {
+                    // The reciprocal of the liquidity is reused until a crossing changes it.
+                    if (liquidity_divisor.value != liquidity) liquidity_divisor = detail::make_divisor128(liquidity);
+                    u128 unused = 0;
+                    fee_growth_global += detail::div_by_divisor128(shifted, liquidity_divisor, unused);
+                } else {
+                    fee_growth_global += divmod(shifted, U256{liquidity}).quotient;
+                }
             } else {
                 const Result<U256> growth = mul_div(fee_amount, U256::pow2(128), U256{liquidity});
                 if (!growth.ok()) return fail(growth.error);

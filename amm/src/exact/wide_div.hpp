@@ -105,6 +105,25 @@ inline std::uint64_t reciprocal_3by2(u128 d) noexcept {
     return q1;
 }
 
+// A divisor of at least 2^64, normalized, with its 3-by-2 reciprocal: reusable while the
+// divisor does not change (the pool's liquidity across swap steps).
+struct Divisor128 {
+    u128 value = 0;
+    int shift = 0;
+    u128 normalized = 0;
+    std::uint64_t reciprocal = 0;
+};
+inline Divisor128 make_divisor128(u128 d) noexcept {
+    Divisor128 out;
+    out.value = d;
+    out.shift = __builtin_clzll(hi64(d));
+    out.normalized = d << out.shift;
+    out.reciprocal = reciprocal_3by2(out.normalized);
+    return out;
+}
+
+inline U256 div_by_divisor128(const U256& x, const Divisor128& divisor, u128& remainder) noexcept;
+
 // floor(x / d) and x mod d for 0 < d < 2^128: a normalized 2-by-1 (d < 2^64) or 3-by-2 digit
 // loop with one reciprocal, instead of the general long division.
 inline U256 div_by_u128(const U256& x, u128 d, u128& remainder) noexcept {
@@ -123,9 +142,15 @@ inline U256 div_by_u128(const U256& x, u128 d, u128& remainder) noexcept {
         remainder = rem >> s;
         return q;
     }
-    const int s = __builtin_clzll(hi64(d));
-    const u128 dn = d << s;
-    const std::uint64_t v = reciprocal_3by2(dn);
+    const Divisor128 divisor = make_divisor128(d);
+    return div_by_divisor128(x, divisor, remainder);
+}
+
+// floor(x / d) and x mod d for a prepared divisor d >= 2^64.
+inline U256 div_by_divisor128(const U256& x, const Divisor128& divisor, u128& remainder) noexcept {
+    const int s = divisor.shift;
+    const u128 dn = divisor.normalized;
+    const std::uint64_t v = divisor.reciprocal;
     // x << s as five limbs un[4..0]; long division from the top non-zero limb t, whose value
     // alone is below dn (dn >= 2^127), so the digits above t - 1 are zero.
     const std::uint64_t un[5] = {x.limb[0] << s, (x.limb[1] << s) | ((x.limb[0] >> 1) >> (63 - s)),
