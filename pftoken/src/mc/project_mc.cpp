@@ -389,19 +389,34 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
     const auto n = static_cast<std::size_t>(cp.periods);
     const auto nk = static_cast<std::size_t>(cp.tranche_count);
 
-    // Base case (neutral drivers): the promised flows and the IRR starting guess.
+    // Promised flows: the contractual schedule of each tranche from its balance at COD in the
+    // base case — scheduled interest on the scheduled balance plus scheduled principal (all of
+    // it at maturity) at the base-case rates, with no sweeps, prepayments or shortfalls. Taking
+    // the base case's realised flows instead would count a base-case sweep as "promised" and
+    // give a swept tranche a negative fair spread. Same arithmetic as the kernel, so a tranche
+    // the base case pays exactly on schedule has promised_pv == its deterministic PV, bit for bit.
     std::vector<double> promised_pv(nk, 0.0);
     std::vector<std::vector<double>> promised_flows(nk, std::vector<double>(n, 0.0));
     {
         WaterfallWorkspace ws(cp);
         run_waterfall(cp, PeriodDrivers{}, ws);
         const auto& r = ws.results;
-        for (std::size_t k = 0; k < nk; ++k)
-            for (std::size_t t = 0; t < n; ++t) {
-                const std::size_t i = cp.at(static_cast<int>(k), static_cast<int>(t));
-                promised_flows[k][t] = r.tranche_interest_paid[i] + (r.tranche_principal_paid[i] + r.tranche_prepayment[i]);
+        const auto c = static_cast<std::size_t>(setup.first_operating);
+        for (std::size_t k = 0; k < nk; ++k) {
+            const CompiledTranche& tr = cp.tranches[k];
+            const int kk = static_cast<int>(k);
+            double balance = c > 0 ? r.tranche_balance[cp.at(kk, static_cast<int>(c) - 1)] : tr.principal;
+            for (std::size_t t = c; t < n; ++t) {
+                const std::size_t i = cp.at(kk, static_cast<int>(t));
+                const double interest = balance * ws.period_rate[i] * cp.grid.accrual[t];
+                const double principal = static_cast<int>(t) >= tr.maturity
+                                             ? balance
+                                             : std::min(balance, cp.scheduled_principal[i]);
+                balance -= principal;
+                promised_flows[k][t] = interest + (principal + 0.0);
                 promised_pv[k] += promised_flows[k][t] * setup.tranche_df[i];
             }
+        }
         std::vector<double> flows{-r.close_equity};
         for (std::size_t t = 0; t < n; ++t) flows.push_back(r.equity_cash_flow[t]);
         const double g = equity_irr(flows, *setup.irr_grid, 0.1);

@@ -203,6 +203,14 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     double* const idue = KFixed > 0 ? local_idue : w.interest_due.data();
     double* const pdue = KFixed > 0 ? local_pdue : w.principal_due.data();
     double* const unpaid = KFixed > 0 ? local_unpaid : w.unpaid.data();
+    // DSRA coverage per tranche, read in every period's target: a dense copy for fixed counts.
+    bool local_covered[kLocal] = {};
+    for (int k = 0; k < (KFixed > 0 ? KFixed : 0); ++k) local_covered[k] = p.tranches[static_cast<std::size_t>(k)].dsra_covered;
+    struct CoveredView {
+        const bool* local;
+        const CompiledTranche* tranches;
+        bool operator[](int k) const { return KFixed > 0 ? local[k] : tranches[k].dsra_covered; }
+    } const covered{local_covered, p.tranches.data()};
     double* const rates = w.period_rate.data();
     double* const rate_prefix = w.rate_prefix.data();
     double* const weighted_prefix = w.weighted_prefix.data();
@@ -256,13 +264,13 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     // covers the window's scheduled principal and no maturity falls inside, the sum has a
     // closed form in prefix sums: principal = CUM_b - CUM_a, interest =
     // (B + CUM_a)(Q_b - Q_a) - (W_b - W_a); otherwise the window is walked period by period.
-    auto dsra_target = [=](int from) {
+    auto dsra_target = [=](int from) __attribute__((always_inline)) {
         double target = 0.0;
         const int stop = std::min(n, from + m_ahead);
         if (from >= stop) return 0.0;
-        for (int k = 0; k < K; ++k) {
+        for (int k = 0; k < (KFixed > 0 ? KFixed : K); ++k) {
+            if (!covered[k] || bal[k] <= 0.0) continue;
             const CompiledTranche& tr = tranches[k];
-            if (!tr.dsra_covered || bal[k] <= 0.0) continue;
             const double* cum = cum_all + static_cast<std::size_t>(k) * N1;
             const auto a = static_cast<std::size_t>(from);
             const auto b = static_cast<std::size_t>(stop);
@@ -541,8 +549,10 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
             ds_due += idue[k] + scheduled;
             o_t_idue[kt] = idue[k];
             o_t_pdue[kt] = pdue[k];
-            o_t_ipaid[kt] = 0.0;
-            o_t_ppaid[kt] = 0.0;
+            if (!default_order) {  // the debt-service step writes both for every tranche
+                o_t_ipaid[kt] = 0.0;
+                o_t_ppaid[kt] = 0.0;
+            }
             o_t_prepay[kt] = 0.0;
             if constexpr (Full) {
                 o_t_rate[kt] = rk;
