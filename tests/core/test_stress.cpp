@@ -13,6 +13,7 @@
 #include "pftoken/stress/report.hpp"
 #include "pftoken/stress/reverse.hpp"
 #include "pftoken/stress/scenario.hpp"
+#include "pftoken/valuation/valuation.hpp"
 
 namespace {
 
@@ -176,6 +177,27 @@ TEST(StressEngine, BaseCaseIsSane) {
     EXPECT_GT(b.equity_value, 0.0);
     EXPECT_TRUE(std::isfinite(b.equity_irr));
     EXPECT_TRUE(b.first_loss_tranche.empty());
+}
+
+// The base scenario must price every tranche token exactly as `pftoken value` does (same
+// kernel, same curve referenced at COD, same spread convention): a user comparing the two tools
+// sees one number. Reference: pftoken::value(), itself cross-checked against QuantLib's
+// DiscountingBondEngine in test_pricing_quantlib.cpp.
+TEST(StressEngine, BaseCasePricesEqualTheDeterministicValuation) {
+    for (const char* example : {"/data/examples/solar.yaml", "/data/examples/toll_road.yaml"}) {
+        const Project project = load_project(kSource + example);
+        const ValuationResult valuation = value(project);
+        StressEngine engine(project);
+        const auto& base = engine.base();
+        ASSERT_EQ(base.metrics.tranches.size(), valuation.tranches.size()) << example;
+        for (std::size_t k = 0; k < valuation.tranches.size(); ++k) {
+            const auto& v = valuation.tranches[k];
+            const auto& s = base.metrics.tranches[k];
+            EXPECT_NEAR(s.pv, v.pv, 1e-10 * std::abs(v.pv)) << example << " " << v.name;
+            EXPECT_NEAR(s.price_per_token, v.price_per_token, 1e-10 * std::abs(v.price_per_token))
+                << example << " " << v.name;
+        }
+    }
 }
 
 TEST(StressEngine, LowerPriceNeverRaisesValues) {

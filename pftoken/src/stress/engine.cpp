@@ -117,12 +117,21 @@ StressEngine::StressEngine(const Project& project) : project_(project), base_pro
                                             project.timeline.day_count, {}, "market.discount");
     const auto sampled = pricing::sample_curve(*curve, grid.end);
     curve_time_ = sampled.times;
+    // Tranche PVs on value()'s basis: operating flows discounted to COD on the curve referenced
+    // at COD, DF(t) exp(-spread t), so the base scenario reproduces `pftoken value`.
+    const int first_op = grid.first_operating();
+    const auto cod_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(grid.cod),
+                                                project.timeline.day_count, {}, "market.discount");
+    const std::vector<CalendarDate> pay_dates(grid.end.begin() + first_op, grid.end.end());
+    const auto cod_sampled = pricing::sample_curve(*cod_curve, pay_dates);
+    debt_time_.assign(idx(n), 0.0);
+    for (int t = first_op; t < n; ++t) debt_time_[idx(t)] = cod_sampled.times[idx(t - first_op)];
     tranche_discount_.assign(idx(k_count) * idx(n), 0.0);
     for (int k = 0; k < k_count; ++k) {
         const double spread = base_project_.tranches[idx(k)].discount_spread;
-        for (int t = 0; t < n; ++t)
+        for (int t = first_op; t < n; ++t)
             tranche_discount_[base_project_.at(k, t)] =
-                sampled.discount_factors[idx(t)] * std::exp(-spread * curve_time_[idx(t)]);
+                cod_sampled.discount_factors[idx(t - first_op)] * std::exp(-spread * debt_time_[idx(t)]);
     }
     equity_discount_.resize(idx(n));
     const double coe = project.equity.cost_of_equity;
@@ -275,7 +284,8 @@ double StressEngine::tranche_pv(int k, const ResolvedScenario& resolved) const {
     for (int t = 0; t < n; ++t) {
         const std::size_t i = base_project_.at(k, t);
         if (shifted) {
-            const double dt = curve_time_[idx(t)] - (t == 0 ? 0.0 : curve_time_[idx(t - 1)]);
+            // Forward shifts integrated from COD (debt_time_ is 0 before it).
+            const double dt = debt_time_[idx(t)] - (t == 0 ? 0.0 : debt_time_[idx(t - 1)]);
             cumulative += (resolved.index_shift[idx(t)] + resolved.tranche_shift[i]) * dt;
         }
         const double flow = r.tranche_interest_paid[i] + r.tranche_principal_paid[i] + r.tranche_prepayment[i];

@@ -137,8 +137,11 @@ class StressEngine {
     Project project_;
     CompiledProject base_project_;
     CompiledProject scratch_project_;      ///< copy whose contracted revenue a scenario scales
-    std::vector<double> curve_time_;       ///< per period end: discount-curve year fraction
-    std::vector<double> tranche_discount_; ///< [k * periods + t]: DF(t) exp(-spread_k t)
+    std::vector<double> curve_time_;       ///< per period end: year fraction from financial close (shock shapes)
+    std::vector<double> debt_time_;        ///< per period end: year fraction from COD (0 before COD)
+    /// [k * periods + t]: DF_COD(t) exp(-spread_k t), the curve referenced at COD as in value();
+    /// 0 for construction periods (tranche PVs are at COD of the operating flows, like value()).
+    std::vector<double> tranche_discount_;
     std::vector<double> equity_discount_;  ///< (1 + cost of equity)^-t
     std::vector<double> irr_amounts_, irr_times_;
     std::vector<double> cum_scratch_;
