@@ -10,6 +10,7 @@
 #include <ql/models/shortrate/onefactormodels/vasicek.hpp>
 
 #include "pftoken/error.hpp"
+#include "pftoken/mc/vector_exp.hpp"
 
 namespace pftoken::mc {
 namespace {
@@ -358,15 +359,17 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
         double x = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
             x = decay[i] * x + mean[i] + sd[i] * zf[i * g];
-            out[i] = std::exp(x);
+            out[i] = x;
         }
+        exp_in_place({out, n});
     }
     if (spec_.volume.enabled) {
         const double* zf = shocks(kVolume);
         const double sigma = volume_sigma_;
         double* out = ws.volume_multiplier.data();
         if (spec_.volume.distribution == VolumeFactor::Distribution::Lognormal) {
-            for (std::size_t i = 0; i < n; ++i) out[i] = std::exp(sigma * zf[i * g]);
+            for (std::size_t i = 0; i < n; ++i) out[i] = sigma * zf[i * g];
+            exp_in_place({out, n});
         } else {
             for (std::size_t i = 0; i < n; ++i) out[i] = std::max(0.0, 1.0 + sigma * zf[i * g]);
         }
@@ -386,8 +389,9 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
         double x = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
             x += mean[i] + sd[i] * zf[i * g];
-            out[i] = std::exp(x);
+            out[i] = x;
         }
+        exp_in_place({out, n});
     }
     if (spec_.interest_rate.enabled) {
         const double* zf = shocks(kRate);
@@ -410,9 +414,10 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
             integral += 0.5 * (y + y_next) * dt[i];
             y = y_next;
             short_rate[i] = det[i] + y;
-            ratio[i] = std::exp(conv[i] - integral);
-            discount[i] = bond[i] * ratio[i];
+            ratio[i] = conv[i] - integral;
         }
+        exp_in_place({ratio, n});
+        for (std::size_t i = 0; i < n; ++i) discount[i] = bond[i] * ratio[i];
     }
     if (spec_.construction.enabled) {
         const auto& c = spec_.construction;
