@@ -190,7 +190,11 @@ Result<U256> mul_div_small(const U256& a, std::uint64_t b, std::uint64_t denomin
     // Normalized 2-by-1 digits, most significant first; quotient digit 4 must be zero.
     const int s = __builtin_clzll(denominator);
     const std::uint64_t d = denominator << s;
-    const std::uint64_t dinv = detail::reciprocal_2by1(d);
+    // SwapMath divides by 1e6 in every step: its reciprocal is a compile-time constant.
+    constexpr std::uint64_t kMillionNormalized = std::uint64_t{1000000} << 44;  // clz(1e6) == 44
+    constexpr auto kMillionReciprocal =
+        static_cast<std::uint64_t>(~u128{0} / kMillionNormalized - (u128{1} << 64));
+    const std::uint64_t dinv = denominator == 1000000u ? kMillionReciprocal : detail::reciprocal_2by1(d);
     int top = 4;  // skip leading zero limbs (amounts are mostly one or two limbs)
     while (top > 0 && p[top] == 0) --top;
     std::uint64_t rem = (p[top] >> 1) >> (63 - s);
