@@ -103,11 +103,7 @@ int run_compare_command(const CompareArgs& args) {
         if (args.format == "json" || all) write_file(dir / "compare.json", json);
         std::cout << table << "\nwritten to " << args.out << '\n';
     }
-    if (!args.plots.empty()) {
-        std::cerr << "Plots:";
-        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
-        std::cerr << '\n';
-    }
+    charts::write_plots(args.plots, chart_files, std::cerr);
     return 0;
 }
 

@@ -292,11 +292,7 @@ int run_mc(const McArgs& args) {
     } else {
         std::cout << text;
     }
-    if (!args.plots.empty()) {
-        std::cerr << "Plots:";
-        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
-        std::cerr << '\n';
-    }
+    charts::write_plots(args.plots, chart_files, std::cerr);
     return 0;
 }
 

@@ -42,12 +42,7 @@ int runRangeOpt(const RangeOptArgs& args) {
 
     const auto chart_files =
         args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_range_opt_plots(report.result);
-    auto write_plots = [&] {
-        if (args.plots.empty()) return;
-        std::cerr << "Plots:";
-        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
-        std::cerr << '\n';
-    };
+    auto write_plots = [&] { charts::write_plots(args.plots, chart_files, std::cerr); };
     if (args.outDir.empty()) {
         for (const auto& [name, text] : outputs) std::cout << text;
         std::cout.flush();

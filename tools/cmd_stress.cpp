@@ -160,11 +160,7 @@ int run_stress(const StressArgs& args) {
         std::cout << table;
         std::cout << "\nwritten to " << args.out << '\n';
     }
-    if (!args.plots.empty()) {
-        std::cerr << "Plots:";
-        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
-        std::cerr << '\n';
-    }
+    charts::write_plots(args.plots, chart_files, std::cerr);
     int failed = summary.failed;
     for (const auto& l : liquidity) failed += l.ok ? 0 : 1;
     if (failed > 0) std::cerr << fmt::format("pftoken stress: {} scenario(s) failed (see the report)\n", failed);

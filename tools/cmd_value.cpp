@@ -128,12 +128,7 @@ int run_value(const ValueArgs& args) {
     // Render everything before writing anything.
     const std::string text = report::summary_text(project, result, args.max_events);
     const auto chart_files = args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_value_plots(project, result);
-    auto write_plots = [&] {
-        if (args.plots.empty()) return;
-        std::cerr << "Plots:";
-        for (const auto& p : charts::write_chart_files(args.plots, chart_files)) std::cerr << ' ' << p.string();
-        std::cerr << '\n';
-    };
+    auto write_plots = [&] { charts::write_plots(args.plots, chart_files, std::cerr); };
     if (args.out.empty()) {
         if (format == report::ReportFormat::Csv) std::cout << report::summary_csv(project, result);
         else if (format == report::ReportFormat::Json) std::cout << report::summary_json(project, result);

@@ -141,6 +141,14 @@ std::vector<fs::path> write_chart_files(const fs::path& dir, const std::vector<C
     return written;
 }
 
+void write_plots(const std::string& dir, const std::vector<ChartFile>& files, std::ostream& log) {
+    if (dir.empty()) return;
+    const auto written = write_chart_files(dir, files);
+    log << "Plots:";
+    for (const auto& p : written) log << ' ' << p.string();
+    log << '\n';
+}
+
 std::vector<fs::path> write_value_plots(const fs::path& dir, const Project& project, const ValuationResult& result) {
     return write_chart_files(dir, render_value_plots(project, result));
 }

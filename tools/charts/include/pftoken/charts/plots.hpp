@@ -4,6 +4,7 @@
 // (write_chart_files: temporary names, renamed at the end; nothing is left behind on failure).
 
 #include <filesystem>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ struct ChartFile {
 /// Writes the files into `dir` (created if missing): temporary names first, renamed at the end;
 /// on any failure removes what it wrote and throws InputError naming `--plots`. Returns the paths.
 std::vector<std::filesystem::path> write_chart_files(const std::filesystem::path& dir, const std::vector<ChartFile>& files);
+
+/// The tools' `--plots DIR`: write_chart_files, then lists the files on `log` ("Plots: a b").
+/// Does nothing when `dir` is empty (the option was not given).
+void write_plots(const std::string& dir, const std::vector<ChartFile>& files, std::ostream& log);
 
 /// render_value_plots + write_chart_files.
 std::vector<std::filesystem::path> write_value_plots(const std::filesystem::path& dir, const Project& project,
