@@ -38,7 +38,6 @@ import time
 from pathlib import Path
 
 SKIP_EXIT_CODE = 77
-CELL_MARK = "@@PFTOKEN-CELL {}@@"
 CELL_MARK_RE = re.compile(r"\n@@PFTOKEN-CELL (-?\d+)@@\n")
 # Announced on stderr by notebooks/pftoken_notebook.hpp when it shows a chart as text.
 DISPLAY_RE = re.compile(r"^@@PFTOKEN-DISPLAY ([\w+/.-]+) (.+)@@$", re.M)
