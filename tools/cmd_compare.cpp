@@ -17,7 +17,9 @@
 #include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare.hpp"
+#include "pftoken/integration/liquidity_allocation.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
+#include "pftoken/valuation/valuation.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 
@@ -87,7 +89,18 @@ int run_compare_command(const CompareArgs& args) {
     const std::string table = integration::compare_table(report);
     const std::string csv = integration::compare_csv(report);
     const std::string json = integration::compare_json(report);
-    const auto chart_files = args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_pool_plots(pool);
+    std::vector<charts::ChartFile> chart_files;
+    if (!args.plots.empty()) {
+        chart_files = charts::render_pool_plots(pool);
+        integration::LiquidityAllocationOptions lo;
+        lo.sale_tokens = args.sale_share * project.tranches[k].token.supply;
+        lo.max_price_move = args.max_move;
+        lo.fee = pool.fee;
+        lo.tick_spacing = pool.type == integration::PoolSpec::Type::V3 ? pool.tick_spacing : 60;
+        for (auto& f : charts::render_life_liquidity_plots(integration::liquidity_over_life(project, value(project), k, lo),
+                                                           project.tranches[k].token.symbol))
+            chart_files.push_back(std::move(f));
+    }
 
     // ---- write
     const bool all = args.format == "all";
@@ -127,7 +140,7 @@ void register_compare(CLI::App& app, int& exit_code) {
     cmd->add_option("--noise", args->noise, "Std. dev. of one weekly noise trade, tokens (default 0.1% of supply)");
     cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"table", "csv", "json", "all"}));
     cmd->add_option("--out", args->out, "Folder for the output files (else stdout)");
-    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): liquidity.svg for a v3 pool");
+    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): liquidity_over_life.svg, and liquidity.svg for a v3 pool");
     cmd->callback([args, &exit_code]() { exit_code = run_compare_command(*args); });
 }
 

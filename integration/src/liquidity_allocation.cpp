@@ -9,6 +9,7 @@
 #include "pftoken/amm/fast/tick_math.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare_pool.hpp"
+#include "pftoken/pricing/curves.hpp"
 
 namespace pftoken::integration {
 
@@ -89,6 +90,56 @@ LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult
     }
     r.total_distributions = cumulative;
     return r;
+}
+
+std::vector<LifeLiquidityPoint> liquidity_over_life(const Project& project, const ValuationResult& valuation,
+                                                    std::size_t tranche, const LiquidityAllocationOptions& options) {
+    PFT_REQUIRE(tranche < valuation.tranches.size(), "liquidity_over_life: tranche index " << tranche << " out of range");
+    const auto& grid = valuation.grid;
+    const auto& r = valuation.periods;
+    const int n = grid.size();
+    const int first_op = grid.first_operating();
+    PFT_REQUIRE(r.periods == n, "liquidity_over_life: the valuation has no per-period table (ValuationOptions::include_periods)");
+    const auto& spec = project.tranches[tranche];
+    PFT_REQUIRE(spec.token.supply > 0.0, "tranches[" << tranche << "].token.supply: must be > 0 to price per token");
+    // Same discounting as value(): the curve referenced at COD, sampled on the operating dates.
+    const auto curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(grid.cod), grid.day_count, {},
+                                            "market.discount");
+    const std::vector<CalendarDate> pay_dates(grid.end.begin() + first_op, grid.end.end());
+    const auto dfs = pricing::sample_curve(*curve, pay_dates);
+    const auto ops = static_cast<int>(pay_dates.size());
+    const double spread = spec.spread;
+    const int k = static_cast<int>(tranche);
+    auto flow = [&](int i) {  // operating period i (0-based)
+        const int t = first_op + i;
+        return r.at(r.tranche_interest_paid, k, t) + r.at(r.tranche_principal_paid, k, t) + r.at(r.tranche_prepayment, k, t);
+    };
+    // PV at the end of operating period j (j = -1: COD) of the flows after it.
+    auto price_at = [&](int j) {
+        const double tj = j < 0 ? 0.0 : dfs.times[static_cast<std::size_t>(j)];
+        const double dj = j < 0 ? 1.0 : dfs.discount_factors[static_cast<std::size_t>(j)];
+        double pv = 0.0;
+        for (int i = j + 1; i < ops; ++i) {
+            const auto u = static_cast<std::size_t>(i);
+            pv += flow(i) * dfs.discount_factors[u] / dj * std::exp(-spread * (dfs.times[u] - tj));
+        }
+        return pv / spec.token.supply;
+    };
+    std::vector<LifeLiquidityPoint> points;
+    for (int j = -1; j < ops; j += grid.periods_per_year) {
+        const double price = price_at(j);
+        if (!(price > 1e-9 * std::max(1.0, points.empty() ? price : points.front().price))) break;  // repaid
+        const auto a = allocate_liquidity(price, valuation, options);
+        LifeLiquidityPoint p;
+        p.years_from_cod = j < 0 ? 0.0 : dfs.times[static_cast<std::size_t>(j)];
+        p.price = price;
+        p.lower_tick = a.v3_lower_tick;
+        p.upper_tick = a.v3_upper_tick;
+        p.liquidity = a.v3_liquidity;
+        p.capital = a.v3_capital;
+        points.push_back(p);
+    }
+    return points;
 }
 
 }  // namespace pftoken::integration

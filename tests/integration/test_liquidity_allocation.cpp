@@ -101,3 +101,35 @@ TEST(LiquidityAllocation, BadOptionsNameTheField) {
 }
 
 }  // namespace
+
+// Depth over the token's life. Reference for the first point: pftoken::value()'s price per token
+// at COD (itself checked against QuantLib's DiscountingBondEngine in the core tests). Then: the
+// senior token amortises, so its fair value per token falls to ~0 by maturity, and the v3
+// liquidity for a fixed sale scales with sqrt(price) (L = (1-f) Q sqrt(p) / (1/sqrt(1-m) - 1),
+// whitepaper eq. 6.15), which must hold at every point.
+TEST(LiquidityAllocation, DepthOverLifeStartsAtTheValuationPrice) {
+    const Project project = load_project(kSource + "/data/examples/solar.yaml");
+    ValuationOptions vo;
+    vo.include_periods = true;
+    const ValuationResult valuation = value(project, vo);
+    LiquidityAllocationOptions options;
+    options.sale_tokens = 520.0;
+    options.max_price_move = 0.05;
+    options.fee = 0.003;
+    options.tick_spacing = 60;
+    const auto life = liquidity_over_life(project, valuation, 0, options);
+    ASSERT_GE(life.size(), 10u);
+    const double reference = valuation.tranches[0].price_per_token;
+    EXPECT_NEAR(life.front().price, reference, 1e-10 * reference);
+    EXPECT_EQ(life.front().years_from_cod, 0.0);
+    const double factor = (1.0 - options.fee) * options.sale_tokens / (1.0 / std::sqrt(1.0 - options.max_price_move) - 1.0);
+    for (std::size_t i = 0; i < life.size(); ++i) {
+        EXPECT_NEAR(life[i].liquidity, factor * std::sqrt(life[i].price), 1e-9 * life[i].liquidity) << i;
+        EXPECT_LT(life[i].lower_tick, life[i].upper_tick) << i;
+        if (i > 0) {
+            EXPECT_GT(life[i].years_from_cod, life[i - 1].years_from_cod) << i;
+            EXPECT_LT(life[i].price, life[i - 1].price * 1.05) << i;  // no jump up on an amortising token
+        }
+    }
+    EXPECT_LT(life.back().price, 0.2 * reference);  // mostly repaid by the last year end
+}

@@ -100,6 +100,33 @@ std::vector<ChartFile> render_pool_plots(const integration::PoolSpec& pool,
     return files;
 }
 
+std::vector<ChartFile> render_life_liquidity_plots(const std::vector<integration::LifeLiquidityPoint>& points,
+                                                  const std::string& token) {
+    std::vector<ChartFile> files;
+    if (points.empty()) return files;
+    int lo = points.front().lower_tick, hi = points.front().upper_tick;
+    for (const auto& p : points) {
+        lo = std::min(lo, p.lower_tick);
+        hi = std::max(hi, p.upper_tick);
+    }
+    const int width = std::max(hi - lo, 1);
+    const int step = std::max(1, width / 150);
+    lo -= 5 * step;
+    hi += 5 * step;
+    HeatmapChart chart;
+    chart.title = "Liquidity " + token + " needs over its life (v3 range at each year's fair value)";
+    chart.x_label = "Years from COD";
+    chart.y_label = "Tick (price = 1.0001^tick)";
+    chart.z_label = "Liquidity L";
+    for (int t = lo; t <= hi; t += step) chart.ticks.push_back(t);
+    for (const auto& p : points) {
+        chart.x.push_back(std::round(p.years_from_cod));  // a regular grid for `with image`
+        for (double t : chart.ticks) chart.z.push_back(t >= p.lower_tick && t < p.upper_tick ? p.liquidity : 0.0);
+    }
+    files.push_back({"liquidity_over_life.svg", heatmap_chart(chart)});
+    return files;
+}
+
 std::vector<ChartFile> render_range_opt_plots(const integration::RangeOptResult& result) {
     std::vector<ChartFile> files;
     if (!result.frontier.empty()) files.push_back({"frontier.svg", frontier_chart(frontier_from(result))});

@@ -55,6 +55,25 @@ struct LiquidityAllocationResult {
 [[nodiscard]] LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult& valuation,
                                                            const LiquidityAllocationOptions& options);
 
+/// One point of the depth over the token's life (liquidity_over_life).
+struct LifeLiquidityPoint {
+    double years_from_cod = 0.0;    ///< 0 = COD, then each operating year end
+    double price = 0.0;             ///< fair value per token then: PV of the remaining base-case flows
+    int lower_tick = 0;             ///< v3 range allocate_liquidity gives at that price
+    int upper_tick = 0;
+    double liquidity = 0.0;
+    double capital = 0.0;           ///< quote value of the position at that price
+};
+
+/// The v3 depth a tranche token needs over its life: at COD and at each operating year end while
+/// the tranche is outstanding, its fair value per token (the PV at that date of its remaining
+/// base-case flows, discounted as value() does: curve referenced at COD, DF(t_i)/DF(t_j) times
+/// exp(-spread (t_i - t_j))) and the range and liquidity allocate_liquidity gives at that price.
+/// The first point's price is value()'s price per token (tested). `valuation` needs its periods.
+[[nodiscard]] std::vector<LifeLiquidityPoint> liquidity_over_life(const Project& project, const ValuationResult& valuation,
+                                                                  std::size_t tranche,
+                                                                  const LiquidityAllocationOptions& options);
+
 /// v2 token reserve x such that selling Q moves the price by exactly -m: the positive root of
 /// m x^2 - r (2-f) Q x - r (1-f) Q^2 = 0, r = 1 - m (docs/integration.md).
 [[nodiscard]] double v2_reserve_for_impact(double sale_tokens, double max_price_move, double fee);

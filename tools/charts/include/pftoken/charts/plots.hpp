@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "pftoken/integration/liquidity_allocation.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
 #include "pftoken/integration/range_opt.hpp"
 #include "pftoken/mc/project_mc.hpp"
@@ -41,6 +42,11 @@ struct ChartFile {
 /// nothing is drawn for them.
 [[nodiscard]] std::vector<ChartFile> render_pool_plots(const integration::PoolSpec& pool,
                                                        const std::vector<integration::LiquidityStressResult>& stress = {});
+
+/// liquidity_over_life.svg: heatmap of the v3 liquidity the token needs over its life (years from
+/// COD across, ticks up), from integration::liquidity_over_life; nothing when `points` is empty.
+[[nodiscard]] std::vector<ChartFile> render_life_liquidity_plots(const std::vector<integration::LifeLiquidityPoint>& points,
+                                                                 const std::string& token);
 
 /// frontier.svg: best range of each width, expected net return against CVaR, chosen range marked.
 [[nodiscard]] std::vector<ChartFile> render_range_opt_plots(const integration::RangeOptResult& result);
