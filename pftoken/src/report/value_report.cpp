@@ -534,7 +534,7 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     line(fmt::format("  gearing {:.1f}% (debt {} m / total uses)", 100.0 * r.gearing, money_m(r.total_debt)));
     line("");
 
-    line("Tranches (PV at financial close on the discount curve + tranche spread)");
+    line("Tranches (PV at COD on the discount curve referenced at COD + tranche spread)");
     line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", "tranche", "symbol",
                      "rank", "principal m", "rate", "PV m", "price/token", "% par", "yield", "MacDur", "ModDur", "convex",
                      "WAL", "z-spread"));
