@@ -17,9 +17,7 @@
 #include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare.hpp"
-#include "pftoken/integration/liquidity_allocation.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
-#include "pftoken/valuation/valuation.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 
@@ -92,13 +90,7 @@ int run_compare_command(const CompareArgs& args) {
     std::vector<charts::ChartFile> chart_files;
     if (!args.plots.empty()) {
         chart_files = charts::render_pool_plots(pool);
-        integration::LiquidityAllocationOptions lo;
-        lo.sale_tokens = args.sale_share * project.tranches[k].token.supply;
-        lo.max_price_move = args.max_move;
-        lo.fee = pool.fee;
-        lo.tick_spacing = pool.type == integration::PoolSpec::Type::V3 ? pool.tick_spacing : 60;
-        for (auto& f : charts::render_life_liquidity_plots(integration::liquidity_over_life(project, value(project), k, lo),
-                                                           project.tranches[k].token.symbol))
+        for (auto& f : charts::render_life_liquidity_plots(report.liquidity_life, project.tranches[k].token.symbol))
             chart_files.push_back(std::move(f));
     }
 

@@ -59,6 +59,7 @@ CompareReport run_compare(const Project& project, const PoolSpec& pool, const mc
     lo.fee = pool.fee;
     lo.tick_spacing = pool.type == PoolSpec::Type::V3 ? pool.tick_spacing : 60;
     r.liquidity = allocate_liquidity(r.fair.dcf_price, valuation, lo);
+    r.liquidity_life = liquidity_over_life(project, valuation, k, lo);
     PropagationOptions po = options.propagation;
     po.seed = options.seed;
     po.exit_tokens = lo.sale_tokens;

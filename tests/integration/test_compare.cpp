@@ -93,6 +93,11 @@ TEST(Compare, ReportTiesTogether) {
     EXPECT_NEAR(r.arbitrage.price_after / r.fair.dcf_price - 1.0, 0.0, 1e-12);
     EXPECT_DOUBLE_EQ(r.fair.pool_price, 950.0);
     EXPECT_NEAR(r.liquidity.sale_tokens, 520.0, 1e-12);  // 1% of the 52,000 supply
+    // The depth over the token's life starts where the one-off allocation is: same price, same L.
+    ASSERT_FALSE(r.liquidity_life.empty());
+    EXPECT_NEAR(r.liquidity_life.front().price, r.fair.dcf_price, 1e-10 * r.fair.dcf_price);
+    EXPECT_NEAR(r.liquidity_life.front().liquidity, r.liquidity.v3_liquidity, 1e-10 * r.liquidity.v3_liquidity);
+    EXPECT_EQ(r.liquidity_life.front().lower_tick, r.liquidity.v3_lower_tick);
     EXPECT_NE(compare_table(r).find("Fair value"), std::string::npos);
     EXPECT_NE(compare_json(r).find("\"implied_spread\""), std::string::npos);
 }

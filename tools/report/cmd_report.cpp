@@ -24,7 +24,6 @@
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare.hpp"
 #include "pftoken/integration/compare_pool.hpp"
-#include "pftoken/integration/liquidity_allocation.hpp"
 #include "pftoken/integration/range_opt_report.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
@@ -258,20 +257,14 @@ void section_market(Page& page, const Project& project, const integration::PoolS
     const auto report = integration::run_compare(project, pool, nullptr, options);
     page.pre(integration::compare_table(report));
     {
-        // The depth the token needs over its life, with the compare report's sale and move.
+        // The depth the token needs over its life (computed by run_compare with its sale and move).
         const std::size_t k = report.fair.tranche_index;
-        integration::LiquidityAllocationOptions lo;
-        lo.sale_tokens = options.sale_share * project.tranches[k].token.supply;
-        lo.max_price_move = options.max_price_move;
-        lo.fee = pool.fee;
-        lo.tick_spacing = pool.type == integration::PoolSpec::Type::V3 ? pool.tick_spacing : 60;
-        const auto life = integration::liquidity_over_life(project, value(project), k, lo);
-        for (const auto& file : charts::render_life_liquidity_plots(life, project.tranches[k].token.symbol))
+        for (const auto& file : charts::render_life_liquidity_plots(report.liquidity_life, project.tranches[k].token.symbol))
             page.chart("liquidity-over-life", file.bytes,
                        fmt::format("v3 liquidity needed over the token's life so that selling {:g} tokens moves the price by "
                                    "at most {:g}%: the range sits around each year's fair value per token (PV of the "
                                    "remaining base-case flows) and shifts down as the tranche amortises.",
-                                   lo.sale_tokens, 100.0 * lo.max_price_move));
+                                   report.liquidity.sale_tokens, 100.0 * report.liquidity.max_price_move));
     }
     if (pool.type == integration::PoolSpec::Type::V3) {
         std::vector<amm::analytics::LiquidityRange> ranges;

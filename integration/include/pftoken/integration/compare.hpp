@@ -38,6 +38,7 @@ struct CompareReport {
     ImpliedHaircutResult haircut;
     ArbitrageResult arbitrage;
     LiquidityAllocationResult liquidity;
+    std::vector<LifeLiquidityPoint> liquidity_life;  ///< the same depth over the token's life (liquidity_over_life)
     PropagationResult propagation;
     FeedbackResult feedback;
 };
