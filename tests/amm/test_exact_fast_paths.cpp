@@ -281,8 +281,11 @@ TEST(ExactFastPaths, DivisionOnStructuredLimbsMatchesBoost) {
         if (ref_up) {
             ASSERT_EQ(big(up.value), *ref_up);
         }
-        // The 64-bit factor/denominator variant used for SwapMath's fee arithmetic.
-        const std::uint64_t b64 = b.limb[0], d64 = iter % 2 == 0 ? std::uint64_t{1000000} : d.limb[0];
+        // The 64-bit factor/denominator variant used for SwapMath's fee arithmetic: 1e6 and
+        // 1e6 - fee for the standard tiers (compile-time reciprocals), and any other denominator.
+        constexpr std::uint64_t kFeeDenominators[6] = {1000000u, 999900u, 999500u, 997000u, 990000u, 0u};
+        const std::uint64_t b64 = iter % 3 == 0 ? b.limb[0] % 1000001u : b.limb[0];
+        const std::uint64_t d64 = iter % 6 == 5 ? d.limb[0] : kFeeDenominators[iter % 6];
         if (d64 == 0) continue;
         for (const bool round_up : {false, true}) {
             const auto small = pftoken::amm::mul_div_small(a, b64, d64, round_up);

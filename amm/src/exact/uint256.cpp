@@ -176,8 +176,40 @@ void detail::divide_limbs(const std::uint64_t* u, int m, const std::uint64_t* v,
     knuth_divide(u, m, v, n, q, r);
 }
 
+namespace {
+// floor((2^128 - 1) / (d << clz(d))) - 2^64: the 2-by-1 reciprocal of a normalized d, at compile time.
+constexpr std::uint64_t reciprocal_of(std::uint64_t d) noexcept {
+    const std::uint64_t normalized = d << __builtin_clzll(d);
+    return static_cast<std::uint64_t>(~u128{0} / normalized - (u128{1} << 64));
+}
+// SwapMath divides by 1e6 and by 1e6 - feePips in every step: the reciprocals of 1e6 and of the
+// standard fee tiers (0.01%, 0.05%, 0.3%, 1%) are constants; other denominators pay one divide.
+std::uint64_t reciprocal_for(std::uint64_t d, std::uint64_t normalized) noexcept {
+    constexpr std::uint64_t kDenominators[5] = {1000000u, 999900u, 999500u, 997000u, 990000u};
+    constexpr std::uint64_t kReciprocals[5] = {reciprocal_of(1000000u), reciprocal_of(999900u), reciprocal_of(999500u),
+                                               reciprocal_of(997000u), reciprocal_of(990000u)};
+    for (std::size_t i = 0; i < 5; ++i)
+        if (d == kDenominators[i]) return kReciprocals[i];
+    return detail::reciprocal_2by1(normalized);
+}
+}  // namespace
+
 Result<U256> mul_div_small(const U256& a, std::uint64_t b, std::uint64_t denominator, bool round_up) noexcept {
     if (denominator == 0) return Revert::DivisionByZero;
+    if (a.fits64()) {
+        // Amounts below 2^64: a*b has two limbs, the quotient two 2-by-1 digits.
+        const u128 p = u128{a.limb[0]} * b;
+        const int s = __builtin_clzll(denominator);
+        const std::uint64_t d = denominator << s;
+        const std::uint64_t dinv = reciprocal_for(denominator, d);
+        const auto p_high = static_cast<std::uint64_t>(p >> 64), p_low = static_cast<std::uint64_t>(p);
+        std::uint64_t rem = (p_high >> 1) >> (63 - s);
+        const std::uint64_t q1 = detail::div_2by1_preinv(rem, (p_high << s) | ((p_low >> 1) >> (63 - s)), d, dinv, rem);
+        const std::uint64_t q0 = detail::div_2by1_preinv(rem, p_low << s, d, dinv, rem);
+        u128 q = (u128{q1} << 64) | q0;
+        if (round_up && rem != 0) ++q;  // q <= a*b/denominator < 2^128: no overflow
+        return U256{q};
+    }
     // a*b as five limbs.
     std::uint64_t p[5];
     u128 carry = 0;
@@ -190,11 +222,7 @@ Result<U256> mul_div_small(const U256& a, std::uint64_t b, std::uint64_t denomin
     // Normalized 2-by-1 digits, most significant first; quotient digit 4 must be zero.
     const int s = __builtin_clzll(denominator);
     const std::uint64_t d = denominator << s;
-    // SwapMath divides by 1e6 in every step: its reciprocal is a compile-time constant.
-    constexpr std::uint64_t kMillionNormalized = std::uint64_t{1000000} << 44;  // clz(1e6) == 44
-    constexpr auto kMillionReciprocal =
-        static_cast<std::uint64_t>(~u128{0} / kMillionNormalized - (u128{1} << 64));
-    const std::uint64_t dinv = denominator == 1000000u ? kMillionReciprocal : detail::reciprocal_2by1(d);
+    const std::uint64_t dinv = reciprocal_for(denominator, d);
     int top = 4;  // skip leading zero limbs (amounts are mostly one or two limbs)
     while (top > 0 && p[top] == 0) --top;
     std::uint64_t rem = (p[top] >> 1) >> (63 - s);

@@ -262,7 +262,9 @@ Result<U256> get_next_sqrt_price_from_amount1_rounding_down(const U256& sqrt_px9
         U256 quotient;
         if (amount.fits_bits(160)) {
             if (liquidity == 0) return Revert::DivisionByZero;
-            quotient = (amount << 96) / l;
+            // (amount << 96) / L with L < 2^128: the 256/128 digit loop, not the general division.
+            u128 unused = 0;
+            quotient = detail::div_by_u128(amount << 96, liquidity, unused);
         } else {
             const Result<U256> q = mul_div(amount, U256::pow2(96), l);
             if (!q.ok()) return q;
@@ -275,9 +277,10 @@ Result<U256> get_next_sqrt_price_from_amount1_rounding_down(const U256& sqrt_px9
     }
     U256 quotient;
     if (amount.fits_bits(160)) {
-        const Result<U256> q = div_rounding_up(amount << 96, l);
-        if (!q.ok()) return q;
-        quotient = q.value;
+        if (liquidity == 0) return Revert::DivisionByZero;
+        u128 remainder = 0;
+        quotient = detail::div_by_u128(amount << 96, liquidity, remainder);
+        if (remainder != 0) quotient += U256{1u};  // the quotient is below 2^160: no overflow
     } else {
         const Result<U256> q = mul_div_rounding_up(amount, U256::pow2(96), l);
         if (!q.ok()) return q;
@@ -320,6 +323,21 @@ Result<U256> get_amount0_delta(U256 a, U256 b, u128 liquidity, bool round_up) no
 }
 
 Result<U256> get_amount1_delta(U256 a, U256 b, u128 liquidity, bool round_up) noexcept {
+    // |b - a| on the two 128-bit halves; below 2^128 (every price step of a real pool) the result
+    // is (L * d) >> 96 from one 128x128 product, rounded up if any of the 96 low bits is set.
+    const bool ordered = a <= b;
+    const U256& lo = ordered ? a : b;
+    const U256& hi = ordered ? b : a;
+    const u128 d_low = hi.low128() - lo.low128();
+    const u128 d_high = hi.high128() - lo.high128() - (hi.low128() < lo.low128() ? 1u : 0u);
+    if (d_high == 0) {
+        const U256 p = mul_128x128(liquidity, d_low);
+        const bool inexact = round_up && (p.limb[0] | (p.limb[1] & 0xffffffffull)) != 0;
+        const u128 q_low = ((u128{(p.limb[2] >> 32) | (p.limb[3] << 32)} << 64) | ((p.limb[1] >> 32) | (p.limb[2] << 32))) +
+                           (inexact ? 1u : 0u);
+        const std::uint64_t q_top = (p.limb[3] >> 32) + (inexact && q_low == 0 ? 1u : 0u);  // q < 2^160
+        return U256{static_cast<std::uint64_t>(q_low), static_cast<std::uint64_t>(q_low >> 64), q_top, 0u};
+    }
     if (a > b) std::swap(a, b);
     const U256 d = b - a;
     if (d.fits128()) {
@@ -361,8 +379,10 @@ namespace {
 // only matters for speed. amountIn to the target is L*2^96*(c - t)/(c*t).
 bool likely_stops_short(const U256& current, const U256& target, u128 liquidity, const U256& amount) noexcept {
     const double c = approx_double(current), t = approx_double(target);
-    const double to_target =
-        static_cast<double>(liquidity) * 79228162514264337593543950336.0 * approx_double(current - target) / (c * t);
+    // L as a double from its two halves (static_cast<double>(u128) is a libgcc call).
+    const double l = static_cast<double>(static_cast<std::uint64_t>(liquidity >> 64)) * 18446744073709551616.0 +
+                     static_cast<double>(static_cast<std::uint64_t>(liquidity));
+    const double to_target = l * 79228162514264337593543950336.0 * approx_double(current - target) / (c * t);
     return approx_double(amount) < 0.999 * to_target;
 }
 }  // namespace
