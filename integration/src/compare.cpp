@@ -1,6 +1,7 @@
 // `pftoken compare` report (see compare.hpp).
 #include "pftoken/integration/compare.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 #include <vector>
@@ -63,7 +64,21 @@ CompareReport run_compare(const Project& project, const PoolSpec& pool, const mc
     PropagationOptions po = options.propagation;
     po.seed = options.seed;
     po.exit_tokens = lo.sale_tokens;
-    r.propagation = propagate(pool, r.fair.dcf_price, po);
+    if (options.mc_paths > 0) {
+        // Fair-value paths from the project's own Monte Carlo: the regression needs more paths
+        // than a quick --mc gives (a 57-term basis on solar), and gains little beyond 20,000.
+        mc::FairValuePathOptions fo;
+        fo.mc.paths = std::clamp<std::uint64_t>(options.mc_paths, kMinRegressionPaths, kMaxRegressionPaths);
+        fo.mc.seed = options.seed;
+        fo.tranche = k;
+        fo.horizon_years = po.horizon_years;
+        const auto paths = mc::fair_value_paths(project, *stochastic, fo);
+        r.regression_paths = paths.paths;
+        r.regression_r2_horizon = paths.r_squared.back();
+        r.propagation = propagate(pool, paths, po);
+    } else {
+        r.propagation = propagate(pool, r.fair.dcf_price, po);
+    }
     r.feedback = feedback_loop(project, k, r.fair.pool_price, options.feedback);
     return r;
 }
@@ -118,7 +133,12 @@ std::vector<std::tuple<std::string, std::string, double>> fields(const CompareRe
     add("liquidity", "years_to_fund_v2", l.years_to_fund_v2);
     add("liquidity", "years_to_fund_v3", l.years_to_fund_v3);
     const auto& p = r.propagation;
+    add("propagation", "monte_carlo", p.source == "monte-carlo" ? 1.0 : 0.0);
     add("propagation", "paths", static_cast<double>(p.paths));
+    add("propagation", "steps", static_cast<double>(p.steps));
+    add("propagation", "paths_to_horizon", static_cast<double>(p.paths_to_horizon));
+    add("propagation", "regression_paths", static_cast<double>(r.regression_paths));
+    add("propagation", "regression_r2_horizon", r.regression_r2_horizon);
     add("propagation", "fees_mean", p.fees_mean);
     add("propagation", "lvr_mean", p.lvr_mean);
     add("propagation", "lp_pnl_mean", p.lp_pnl_mean);
@@ -127,6 +147,8 @@ std::vector<std::tuple<std::string, std::string, double>> fields(const CompareRe
         add("propagation", fmt::format("gap_p{:g}", 100.0 * kGapLevels[i]), p.gap_percentiles[i]);
     for (std::size_t i = 0; i < p.exit_cost_mean.size(); ++i)
         add("propagation", fmt::format("exit_cost_t{:.4g}", p.exit_time[i]), p.exit_cost_mean[i]);
+    for (std::size_t i = 0; i < p.fair_value_end_percentiles.size(); ++i)
+        add("propagation", fmt::format("fair_end_p{:g}", 100.0 * kGapLevels[i]), p.fair_value_end_percentiles[i]);
     const auto& fb = r.feedback;
     add("feedback", "converged", fb.converged ? 1.0 : 0.0);
     add("feedback", "iterations", fb.iterations);
@@ -202,7 +224,12 @@ std::string compare_table(const CompareReport& r) {
                      l.v3_lower_price, l.v3_upper_price, l.v3_liquidity, l.v3_capital, l.capital_efficiency);
     o += fmt::format("  equity distributions     {:>14.0f} over the life; fund v2 in {} yr, v3 in {} yr\n",
                      l.total_distributions, l.years_to_fund_v2, l.years_to_fund_v3);
-    o += fmt::format("\nPropagation ({} paths x {} steps, GBM on the DCF value)\n", p.paths, p.steps);
+    if (p.source == "monte-carlo")
+        o += fmt::format("\nPropagation ({} paths x {} steps, Monte Carlo fair-value paths: regression on {} paths, "
+                         "R^2 {:.3f} at the horizon)\n",
+                         p.paths, p.steps, r.regression_paths, r.regression_r2_horizon);
+    else
+        o += fmt::format("\nPropagation ({} paths x {} steps, GBM on the DCF value)\n", p.paths, p.steps);
     o += fmt::format("  LP fees - LVR            {:>14.2f} - {:.2f} = {:.2f} (+- {:.2f})\n", p.fees_mean, p.lvr_mean,
                      p.lp_pnl_mean, p.lp_pnl_standard_error);
     if (p.gap_percentiles.size() == std::size(kGapLevels))
@@ -210,6 +237,9 @@ std::string compare_table(const CompareReport& r) {
                          100.0 * p.gap_percentiles[3], 100.0 * p.gap_percentiles[5]);
     for (std::size_t i = 0; i < p.exit_time.size(); ++i)
         o += fmt::format("  exit cost at {:.2f} y        {:>13.3f}%\n", p.exit_time[i], 100.0 * p.exit_cost_mean[i]);
+    if (p.fair_value_end_percentiles.size() == std::size(kGapLevels))
+        o += fmt::format("  fair value at {:.2f} y p5 p50 p95 {:.4f} {:.4f} {:.4f}\n", p.horizon_years,
+                         p.fair_value_end_percentiles[1], p.fair_value_end_percentiles[3], p.fair_value_end_percentiles[5]);
     o += "\nFeedback loop (implied spread -> discount spread -> revalue -> arbitrage)\n";
     o += fmt::format("  {}: spread {:.2f} bp, price {:.4f}, DCF {:.4f}\n", r.feedback.message, 1e4 * r.feedback.spread,
                      r.feedback.price, r.feedback.dcf_price);

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "pftoken/error.hpp"
 #include "pftoken/integration/propagation.hpp"
@@ -69,6 +71,69 @@ TEST(Propagation, FeeFreeLvrMatchesTheClosedForm) {
     EXPECT_NEAR(r.lvr_mean / expected, 1.0, 0.05) << r.lvr_mean;
     EXPECT_DOUBLE_EQ(r.fees_mean, 0.0);
     EXPECT_NEAR(r.lp_pnl_mean, -r.lvr_mean, 1e-6 * r.lvr_mean);
+}
+
+// Fair-value paths given on dates (as mc::fair_value_paths produces them). One trading step per
+// date (steps_per_year = 1 < 1 / date gap), no noise, fee-free v2 pool: the arbitrageur moves the
+// pool from the previous fair value p to the new one p' each step, and the LPs lose
+//   LVR = x p' + y - 2 sqrt(k p') = sqrt(k) (sqrt(p') - sqrt(p))^2 / sqrt(p)     (k = x y)
+// at p' (Milionis et al. 2022, section 4; the constant-product value 2 sqrt(k p) of Adams et al.
+// 2020). Before each arbitrage the pool sits at the previous fair value: gap = p / p' - 1.
+TEST(Propagation, FairValuePathsOnDatesGiveTheConstantProductLvr) {
+    pftoken::mc::FairValuePaths fv;
+    fv.paths = 2;
+    fv.time = {0.0, 0.25, 0.5, 0.75, 1.0};
+    const std::vector<double> path0 = {1000.0, 1040.0, 990.0, 1010.0, 960.0};
+    const std::vector<double> path1 = {1000.0, 1000.0, 1100.0, 1050.0, 1050.0};
+    fv.value = path0;
+    fv.value.insert(fv.value.end(), path1.begin(), path1.end());
+    PropagationOptions o;
+    o.paths = 2;
+    o.steps_per_year = 1;
+    o.report_every = 1;
+    o.exit_tokens = 0.0;
+    const double x = 10'000.0, y = 10'000'000.0;  // pool price 1000 = fv.mean(0)
+    const auto r = propagate(v2_pool(x, y, 0.0), fv, o);
+    EXPECT_EQ(r.source, "monte-carlo");
+    EXPECT_EQ(r.steps, 4);
+    EXPECT_EQ(r.paths_to_horizon, 2u);
+    const double sqrt_k = std::sqrt(x * y);
+    double lvr = 0.0;
+    std::vector<double> gaps;
+    for (const auto* path : {&path0, &path1})
+        for (std::size_t j = 1; j < path->size(); ++j) {
+            const double p = (*path)[j - 1], q = (*path)[j];
+            lvr += sqrt_k * (std::sqrt(q) - std::sqrt(p)) * (std::sqrt(q) - std::sqrt(p)) / std::sqrt(p);
+            gaps.push_back(p / q - 1.0);
+        }
+    EXPECT_NEAR(r.lvr_mean, lvr / 2.0, 1e-9 * lvr);
+    EXPECT_DOUBLE_EQ(r.fees_mean, 0.0);
+    std::sort(gaps.begin(), gaps.end());
+    EXPECT_NEAR(r.gap_percentiles.front(), gaps.front() + 0.01 * 7 * (gaps[1] - gaps[0]), 1e-12);  // type 7, p1 of 8
+    EXPECT_NEAR(r.gap_percentiles[3], 0.5 * (gaps[3] + gaps[4]), 1e-12);                           // median
+    EXPECT_EQ(r.fair_value_end_percentiles[3], 0.5 * (960.0 + 1050.0));
+}
+
+// A path whose fair value reaches 0 (repaid or worthless) stops there; the others run on.
+TEST(Propagation, FairValuePathsStopAtZero) {
+    pftoken::mc::FairValuePaths fv;
+    fv.paths = 2;
+    fv.time = {0.0, 0.5, 1.0};
+    fv.value = {100.0, 0.0, 0.0, 100.0, 101.0, 102.0};
+    PropagationOptions o;
+    o.paths = 5;  // more than there are: all of them
+    o.steps_per_year = 4;  // two steps per half year
+    o.report_every = 2;
+    o.exit_tokens = 1.0;
+    const auto r = propagate(v2_pool(1'000.0, 100'000.0, 0.003), fv, o);
+    EXPECT_EQ(r.paths, 2u);
+    EXPECT_EQ(r.steps, 4);
+    EXPECT_EQ(r.paths_to_horizon, 1u);
+    ASSERT_EQ(r.exit_time.size(), 2u);
+    EXPECT_DOUBLE_EQ(r.exit_time[0], 0.5);
+    EXPECT_DOUBLE_EQ(r.exit_time[1], 1.0);
+    EXPECT_TRUE(std::isfinite(r.exit_cost_mean[1]));  // averaged over the one live path
+    EXPECT_EQ(r.fair_value_end_percentiles.front(), 102.0);
 }
 
 TEST(Propagation, BadOptionsNameTheField) {

@@ -4,6 +4,7 @@
 // scenario propagation and the market/model feedback loop.
 
 #include <cstdint>
+#include <limits>
 #include <string>
 
 #include "pftoken/integration/arbitrage.hpp"
@@ -17,6 +18,10 @@
 #include "pftoken/model/project.hpp"
 
 namespace pftoken::integration {
+
+/// Paths of the fair-value regression: the --mc count, clamped to this range.
+inline constexpr std::uint64_t kMinRegressionPaths = 2000;
+inline constexpr std::uint64_t kMaxRegressionPaths = 20000;
 
 struct CompareOptions {
     std::uint64_t mc_paths = 0;     ///< 0 = no Monte Carlo (needs the project's `stochastic` block)
@@ -39,7 +44,9 @@ struct CompareReport {
     ArbitrageResult arbitrage;
     LiquidityAllocationResult liquidity;
     std::vector<LifeLiquidityPoint> liquidity_life;  ///< the same depth over the token's life (liquidity_over_life)
-    PropagationResult propagation;
+    PropagationResult propagation;  ///< on Monte Carlo fair-value paths when options.mc_paths > 0, else GBM
+    std::uint64_t regression_paths = 0;   ///< paths of the fair-value regression (0 = GBM)
+    double regression_r2_horizon = std::numeric_limits<double>::quiet_NaN();  ///< R^2 on the last date
     FeedbackResult feedback;
 };
 
