@@ -128,7 +128,7 @@ void register_compare(CLI::App& app, int& exit_code) {
     cmd->add_option("--sale-share", args->sale_share, "Q as a share of the token supply (default 0.01)");
     cmd->add_option("--max-move", args->max_move, "Largest price fall allowed for selling Q (default 0.05)");
     cmd->add_option("--paths", args->paths, "Propagation paths (default 200)");
-    cmd->add_option("--volatility", args->volatility, "Annual volatility of the fair value in the propagation");
+    cmd->add_option("--volatility", args->volatility, "GBM propagation only (without --mc): annual volatility of the fair value");
     cmd->add_option("--noise", args->noise, "Std. dev. of one weekly noise trade, tokens (default 0.1% of supply)");
     cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"table", "csv", "json", "all"}));
     cmd->add_option("--out", args->out, "Folder for the output files (else stdout)");
