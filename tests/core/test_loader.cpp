@@ -368,7 +368,7 @@ TEST(Loader, CurveCsvErrorsNameFileAndLine) {
     } catch (const ProjectInputError& e) {
         ASSERT_EQ(e.issues().size(), 1u) << e.what();
         EXPECT_EQ(e.issues()[0].location, (dir / "bad.csv").string() + ":3");
-        EXPECT_EQ(e.issues()[0].constraint, "expected two numbers 'years,zero_rate', got '2,abc'");
+        EXPECT_EQ(e.issues()[0].constraint, "column zero_rate: not a finite number, got 'abc'");
         EXPECT_EQ(e.issues()[0].path, "market.discount.csv_path");
     }
     std::filesystem::remove_all(dir);

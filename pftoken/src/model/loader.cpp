@@ -17,6 +17,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "pftoken/model/loader.hpp"
+#include "pftoken/model/pillar_csv.hpp"
 
 namespace pftoken {
 namespace {
@@ -690,45 +691,16 @@ std::vector<std::pair<double, double>> read_zero_curve_csv(const fs::path& csv_p
     if (!in)
         throw ProjectInputError(csv_path.string(),
                                 {InputIssue{{}, field_path, "cannot open curve file '" + csv_path.string() + "'"}});
-    auto trim = [](const std::string& s) {
-        const auto b = s.find_first_not_of(" \t\r");
-        const auto e = s.find_last_not_of(" \t\r");
-        return b == std::string::npos ? std::string{} : s.substr(b, e - b + 1);
-    };
-    std::vector<std::pair<double, double>> pillars;
-    std::vector<InputIssue> issues;
-    std::string line;
-    int line_number = 0;
-    bool header_seen = false;
-    while (std::getline(in, line)) {
-        ++line_number;
-        line = trim(line);
-        if (line.empty()) continue;
-        const std::string where = fmt::format("{}:{}", csv_path.string(), line_number);
-        const auto comma = line.find(',');
-        const bool two_cells = comma != std::string::npos && line.find(',', comma + 1) == std::string::npos;
-        const auto first = two_cells ? trim(line.substr(0, comma)) : line;
-        const auto second = two_cells ? trim(line.substr(comma + 1)) : std::string{};
-        if (!header_seen) {
-            header_seen = true;
-            if (!(two_cells && first == "years" && second == "zero_rate")) {
-                issues.push_back(InputIssue{where, field_path, "the first line must be the header 'years,zero_rate', got '" + line + "'"});
-                break;
-            }
-            continue;
-        }
-        const auto years = two_cells ? to_double(first) : std::nullopt;
-        const auto rate = two_cells ? to_double(second) : std::nullopt;
-        if (!years || !rate) {
-            issues.push_back(InputIssue{where, field_path, "expected two numbers 'years,zero_rate', got '" + line + "'"});
-            continue;
-        }
-        pillars.emplace_back(*years, *rate);
+    PillarCsv csv = parse_pillar_csv(in);
+    if (!csv.issues.empty()) {
+        std::vector<InputIssue> issues;
+        for (const auto& issue : csv.issues)
+            issues.push_back(InputIssue{issue.line > 0 ? fmt::format("{}:{}", csv_path.string(), issue.line)
+                                                       : csv_path.string(),
+                                        field_path, issue.message});
+        throw ProjectInputError(csv_path.string(), std::move(issues));
     }
-    if (issues.empty() && pillars.empty())
-        issues.push_back(InputIssue{csv_path.string(), field_path, "curve file has no pillars after the header 'years,zero_rate'"});
-    if (!issues.empty()) throw ProjectInputError(csv_path.string(), std::move(issues));
-    return pillars;
+    return std::move(csv.pillars);
 }
 
 }  // namespace pftoken

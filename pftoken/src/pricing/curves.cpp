@@ -17,7 +17,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "pftoken/error.hpp"
+#include "pftoken/model/pillar_csv.hpp"
 
 namespace pftoken::pricing {
 
@@ -34,32 +37,6 @@ QuantLib::Compounding to_ql(Compounding c) {
 
 QuantLib::Frequency to_ql_frequency(int frequency) {
     return static_cast<QuantLib::Frequency>(frequency);
-}
-
-std::string trim(const std::string& s) {
-    const auto first = s.find_first_not_of(" \t\r");
-    if (first == std::string::npos) return {};
-    const auto last = s.find_last_not_of(" \t\r");
-    return s.substr(first, last - first + 1);
-}
-
-/// Parses a whole cell as a finite double or throws naming file, line and column.
-double parse_cell(const std::string& cell, const std::string& path, int line, const char* column) {
-    const std::string text = trim(cell);
-    std::size_t used = 0;
-    double value = 0.0;
-    bool ok = !text.empty();
-    if (ok) {
-        try {
-            value = std::stod(text, &used);
-        } catch (const std::exception&) {
-            ok = false;
-        }
-    }
-    PFT_REQUIRE(ok && used == text.size() && std::isfinite(value),
-                path << ":" << line << ": column " << column << ": not a finite number, got '"
-                     << text << "'");
-    return value;
 }
 
 /// Date of a pillar `years` after `reference`: whole months when possible (so 0.5 -> 6M).
@@ -106,41 +83,13 @@ CalendarDate from_ql_date(const QuantLib::Date& date) {
 std::vector<std::pair<double, double>> read_pillar_csv(const std::string& path) {
     std::ifstream in(path);
     PFT_REQUIRE(in.good(), path << ": cannot open the curve CSV file");
-    std::vector<std::pair<double, double>> pillars;
-    std::string line;
-    int line_number = 0;
-    bool header_seen = false;
-    while (std::getline(in, line)) {
-        ++line_number;
-        if (trim(line).empty()) continue;
-        std::vector<std::string> cells;
-        std::stringstream stream(line);
-        std::string cell;
-        while (std::getline(stream, cell, ',')) cells.push_back(trim(cell));
-        if (!header_seen) {
-            PFT_REQUIRE(cells.size() == 2 && cells[0] == "years" && cells[1] == "zero_rate",
-                        path << ":" << line_number
-                             << ": header must be 'years,zero_rate', got '" << trim(line) << "'");
-            header_seen = true;
-            continue;
-        }
-        PFT_REQUIRE(cells.size() == 2, path << ":" << line_number << ": expected 2 columns "
-                                             "(years,zero_rate), got " << cells.size());
-        const double years = parse_cell(cells[0], path, line_number, "years");
-        const double rate = parse_cell(cells[1], path, line_number, "zero_rate");
-        PFT_REQUIRE(years > 0.0, path << ":" << line_number << ": column years: must be > 0, got "
-                                      << years);
-        PFT_REQUIRE(pillars.empty() || years > pillars.back().first,
-                    path << ":" << line_number << ": column years: must increase, got " << years
-                         << " after " << pillars.back().first);
-        PFT_REQUIRE(rate > -1.0 && rate < 1.0, path << ":" << line_number
-                                                    << ": column zero_rate: must be in (-100%, "
-                                                       "100%), got " << rate);
-        pillars.emplace_back(years, rate);
+    PillarCsv csv = parse_pillar_csv(in);
+    if (!csv.issues.empty()) {
+        const PillarCsvIssue& first = csv.issues.front();
+        if (first.line > 0) throw Error(fmt::format("{}:{}: {}", path, first.line, first.message));
+        throw Error(fmt::format("{}: {}", path, first.message));
     }
-    PFT_REQUIRE(header_seen, path << ": empty file, expected header 'years,zero_rate'");
-    PFT_REQUIRE(!pillars.empty(), path << ": no pillars after the header");
-    return pillars;
+    return std::move(csv.pillars);
 }
 
 QuantLib::ext::shared_ptr<QuantLib::YieldTermStructure>

@@ -60,8 +60,9 @@ class ProjectInputError : public InputError {
 void validate(const Project& project);
 
 /// Reads a zero-curve pillar CSV: the header `years,zero_rate`, then one pair per line (decimal
-/// rates, same convention as inline pillars); blank lines are skipped. Same format as
-/// pricing::read_pillar_csv, but every bad line is collected.
+/// rates, same convention as inline pillars); blank lines are skipped. The parser is
+/// parse_pillar_csv (model/pillar_csv.hpp), shared with pricing::read_pillar_csv; here every bad
+/// line is collected.
 /// Throws ProjectInputError naming `field_path` and the CSV line on a malformed file.
 [[nodiscard]] std::vector<std::pair<double, double>>
 read_zero_curve_csv(const std::filesystem::path& csv_path, const std::string& field_path);
