@@ -295,7 +295,8 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
     u128 protocol_fee = 0;
     u128 liquidity = liquidity_;
     std::uint32_t crossed = 0;
-    detail::Divisor128 liquidity_divisor;  // value 0: not prepared yet
+    detail::Divisor128 liquidity_divisor{liquidity_reciprocal_.value, liquidity_reciprocal_.shift,
+                                         liquidity_reciprocal_.normalized, liquidity_reciprocal_.reciprocal};
     cross_log_.clear();
 
     const auto undo_crosses = [&]() {
@@ -405,6 +406,8 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
 
     // Commit.
     cross_log_.clear();
+    liquidity_reciprocal_ = {liquidity_divisor.value, liquidity_divisor.shift, liquidity_divisor.normalized,
+                             liquidity_divisor.reciprocal};
     sqrt_price_x96_ = sqrt_price;
     tick_ = tick;
     liquidity_ = liquidity;

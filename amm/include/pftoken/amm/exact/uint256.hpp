@@ -190,6 +190,20 @@ constexpr U512 mul_wide(const U256& a, const U256& b) noexcept {
         r.limb = {p.limb[0], p.limb[1], p.limb[2], p.limb[3], 0, 0, 0, 0};
         return r;
     }
+    if ((a.limb[3] | b.limb[3]) == 0) {
+        // Both below 2^192 (sqrt prices are below 2^160): the 3x3-limb schoolbook, unrolled.
+        for (std::size_t i = 0; i < 3; ++i) {
+            u128 carry = 0;
+            const u128 ai = a.limb[i];
+            for (std::size_t j = 0; j < 3; ++j) {
+                carry += ai * b.limb[j] + r.limb[i + j];
+                r.limb[i + j] = static_cast<std::uint64_t>(carry);
+                carry >>= 64;
+            }
+            r.limb[i + 3] = static_cast<std::uint64_t>(carry);
+        }
+        return r;
+    }
     // Skip zero high limbs: most Uniswap operands use 2-3 limbs.
     std::size_t na = 4, nb = 4;
     while (na > 0 && a.limb[na - 1] == 0) --na;

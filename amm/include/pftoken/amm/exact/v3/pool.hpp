@@ -181,6 +181,16 @@ class Pool {
     TickBitmap bitmap_;
     std::map<PositionKey, PositionInfo> positions_;
     std::array<SqrtCacheEntry, 16> sqrt_cache_{};
+    // The fee-growth division feeAmount * 2^128 / liquidity needs the liquidity normalised and its
+    // 3-by-2 reciprocal (one hardware divide): kept from swap to swap while the liquidity is the
+    // same (the fields of the internal detail::Divisor128; value 0: nothing cached).
+    struct LiquidityReciprocal {
+        u128 value = 0;
+        int shift = 0;
+        u128 normalized = 0;
+        std::uint64_t reciprocal = 0;
+    };
+    LiquidityReciprocal liquidity_reciprocal_;
     std::vector<CrossRecord> cross_log_;  // undo log so a swap that reverts mid-way changes nothing
 };
 
