@@ -374,6 +374,32 @@ TEST(Loader, CurveCsvErrorsNameFileAndLine) {
     std::filesystem::remove_all(dir);
 }
 
+// Every bad line of a curve CSV is reported at once, each with its line and column.
+TEST(Loader, CurveCsvCollectsEveryBadLine) {
+    const auto dir = std::filesystem::temp_directory_path() / "pftoken_loader_test_many";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream csv(dir / "bad.csv");
+        csv << "years,zero_rate\n1,0.03\n0.5,0.04\n2,1.5\n\n3,x\n4,0.05,1\n";
+    }
+    try {
+        (void)pftoken::parse_project(edited({{"market.discount", "{csv_path: bad.csv}"}}), "t.yaml", dir);
+        FAIL();
+    } catch (const ProjectInputError& e) {
+        const std::string file = (dir / "bad.csv").string();
+        ASSERT_EQ(e.issues().size(), 4u) << e.what();
+        EXPECT_EQ(e.issues()[0].location, file + ":3");
+        EXPECT_EQ(e.issues()[0].constraint, "column years: must increase, got 0.5 after 1");
+        EXPECT_EQ(e.issues()[1].location, file + ":4");
+        EXPECT_EQ(e.issues()[1].constraint, "column zero_rate: must be in (-100%, 100%), got 1.5");
+        EXPECT_EQ(e.issues()[2].location, file + ":6");
+        EXPECT_EQ(e.issues()[2].constraint, "column zero_rate: not a finite number, got 'x'");
+        EXPECT_EQ(e.issues()[3].location, file + ":7");
+        EXPECT_EQ(e.issues()[3].constraint, "expected 2 columns (years,zero_rate), got 3");
+    }
+    std::filesystem::remove_all(dir);
+}
+
 TEST(Loader, SectionsOfOtherLoadersAndExtensionsAreSkipped) {
     const auto p = pftoken::parse_project(std::string(kBase) + "stochastic: {volume: {p90_over_p50: 0.9}}\nx_notes: free text\n", "t.yaml");
     EXPECT_EQ(p.name, "Test");
