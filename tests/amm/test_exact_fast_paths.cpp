@@ -420,6 +420,33 @@ TEST(ExactFastPaths, AmountDeltasAndNextPricesMatchSolidityPort) {
     }
 }
 
+// getAmount0Delta for prices below 2^128 runs as two divisions by 128-bit numbers (b, then a),
+// with a 2-by-1 path for a price below 2^64: prices on both sides of 2^64, at 2^64 - 1, 2^64,
+// 2^128 - 1, limbs of all ones, and liquidity up to 2^128 - 1 (the largest numerators).
+TEST(ExactFastPaths, Amount0DeltaBelow2To128MatchesSolidityPort) {
+    std::mt19937_64 rng(41);
+    const std::vector<U256> special = {u256(kMinSqrt), U256{~std::uint64_t{0}}, U256{0u, 1u, 0u, 0u},
+                                       U256{1u, 1u, 0u, 0u}, U256::low_mask(128), U256::low_mask(128) - U256{1u},
+                                       U256::pow2(96), U256::pow2(96) + U256{1u}, U256::low_mask(96)};
+    const auto draw_price = [&]() {
+        if (rng() % 4 == 0) return special[rng() % special.size()];
+        const U256 p = random_bits(rng, 33 + static_cast<unsigned>(rng() % 96));
+        return big(p) < kMinSqrt ? u256(kMinSqrt) : p;
+    };
+    for (int iter = 0; iter < 20000; ++iter) {
+        const U256 a = draw_price(), b = draw_price();
+        const u128 l = rng() % 4 == 0 ? ~u128{0} : random_liquidity(rng);
+        for (const bool up : {false, true}) {
+            const auto want = ref_amount0_delta(big(a), big(b), cpp_int(l), up);
+            const auto got = v3::get_amount0_delta(a, b, l, up);
+            ASSERT_EQ(got.ok(), want.has_value()) << big(a) << " " << big(b) << " " << cpp_int(l);
+            if (want) {
+                ASSERT_EQ(big(got.value), *want) << big(a) << " " << big(b) << " " << cpp_int(l) << " " << up;
+            }
+        }
+    }
+}
+
 TEST(ExactFastPaths, ComputeSwapStepMatchesSolidityPort) {
     std::mt19937_64 rng(11);
     const std::uint32_t fees[] = {0, 100, 500, 3000, 10000, 999999};

@@ -231,6 +231,49 @@ Quotient96 div_shifted96(const U512& v, const std::uint64_t* y, int n) noexcept 
 // floor(floor(x/b)/a) == floor(x/(a*b)) and ceil(ceil(x/b)/a) == ceil(x/(a*b)) for positive
 // integers, with x = (L << 96) * (b - a) (at most 384 bits) and a*b (at most 320 bits). Neither
 // of Uniswap's mulDiv steps can revert here: b - a < b keeps the first quotient below L << 96.
+// Prices below 2^128 (sqrt(P) < 2^32, every pool with a price below 1.8e19): Uniswap's own two
+// steps floor(floor(x / b) / a) (ceilings when rounding up), each a division by a 128-bit
+// number, which is cheaper than one 384/256-bit long division. x / b < L * 2^96 < 2^224, so
+// floor(x / 2^256) < b: the long division by b starts with the remainder x >> 256 and produces
+// only the four low quotient digits.
+U256 amount0_delta_two_u128_divisions(u128 a, u128 b, u128 liquidity, bool round_up) noexcept {
+    const U256 p = mul_128x128(liquidity, b - a);  // x = p << 96
+    const std::uint64_t x[6] = {0u, p.limb[0] << 32, (p.limb[0] >> 32) | (p.limb[1] << 32),
+                                (p.limb[1] >> 32) | (p.limb[2] << 32), (p.limb[2] >> 32) | (p.limb[3] << 32),
+                                p.limb[3] >> 32};
+    U256 q1;
+    bool inexact = false;
+    if (detail::hi64(b) == 0) {
+        const auto d = static_cast<std::uint64_t>(b);
+        const int s = __builtin_clzll(d);
+        const std::uint64_t dn = d << s, inv = detail::reciprocal_2by1(dn);
+        // x >> 256 < b < 2^64: limb 5 is zero and the normalized remainder starts as limb 4.
+        std::uint64_t rem = (x[4] << s) | ((x[3] >> 1) >> (63 - s));
+        for (int j = 3; j >= 0; --j) {
+            const auto k = static_cast<std::size_t>(j);
+            const std::uint64_t limb = (x[k] << s) | (j > 0 ? (x[k - 1] >> 1) >> (63 - s) : std::uint64_t{0});
+            q1.limb[k] = detail::div_2by1_preinv(rem, limb, dn, inv, rem);
+        }
+        inexact = rem != 0;
+    } else {
+        const detail::Divisor128 divisor = detail::make_divisor128(b);
+        const int s = divisor.shift;
+        const auto limb_at = [&](int j) {
+            const auto k = static_cast<std::size_t>(j);
+            return (x[k] << s) | (j > 0 ? (x[k - 1] >> 1) >> (63 - s) : std::uint64_t{0});
+        };
+        u128 rem = (u128{limb_at(5)} << 64) | limb_at(4);  // (x >> 256) << s < b << s
+        for (int j = 3; j >= 0; --j)
+            q1.limb[static_cast<std::size_t>(j)] = detail::div_3by2_preinv(rem, limb_at(j), divisor.normalized, divisor.reciprocal);
+        inexact = rem != 0;
+    }
+    if (round_up && inexact) q1 += U256{1u};  // q1 < 2^224
+    u128 rem2 = 0;
+    U256 q = detail::div_by_u128(q1, a, rem2);
+    if (round_up && rem2 != 0) q += U256{1u};
+    return q;
+}
+
 U256 amount0_delta_one_division(const U256& a, const U256& b, u128 liquidity, bool round_up) noexcept {
     const U512 y = mul_wide(a, b);  // <= 320 bits, >= 2
     int n = 5;
@@ -333,6 +376,7 @@ Result<U256> get_next_sqrt_price_from_output(const U256& sqrt_px96, u128 liquidi
 
 Result<U256> get_amount0_delta(U256 a, U256 b, u128 liquidity, bool round_up) noexcept {
     if (a > b) std::swap(a, b);
+    if (!a.is_zero() && b.fits128()) return amount0_delta_two_u128_divisions(a.low128(), b.low128(), liquidity, round_up);
     if (!a.is_zero() && b.fits_bits(160)) return amount0_delta_one_division(a, b, liquidity, round_up);
     const U256 numerator1 = U256{liquidity} << 96;
     const U256 numerator2 = b - a;
