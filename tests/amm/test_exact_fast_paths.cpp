@@ -14,6 +14,7 @@
 
 #include "pftoken/amm/exact/full_math.hpp"
 #include "pftoken/amm/exact/uint256.hpp"
+#include "pftoken/amm/exact/v3/pool.hpp"
 #include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
 #include "pftoken/amm/exact/v3/swap_math.hpp"
 #include "pftoken/amm/exact/v3/tick_math.hpp"
@@ -444,6 +445,32 @@ TEST(ExactFastPaths, Amount0DeltaBelow2To128MatchesSolidityPort) {
                 ASSERT_EQ(big(got.value), *want) << big(a) << " " << big(b) << " " << cpp_int(l) << " " << up;
             }
         }
+    }
+}
+
+// The pool's fee-growth division mulDiv(feeAmount, 2^128, L): two 3-by-2 digits when fee < L
+// (L >= 2^64), the 256/128 long division when fee >= L, the 2-by-1 loop for L < 2^64. One swap
+// from price 1 up to a price limit below the first word boundary (tick 15300) is one step, so
+// feeGrowthGlobal1 must be floor(fee * 2^128 / L) with the fee of the ported computeSwapStep.
+TEST(ExactFastPaths, PoolFeeGrowthMatchesSolidityPort) {
+    std::mt19937_64 rng(43);
+    const cpp_int q96 = cpp_int(1) << 96;
+    for (int iter = 0; iter < 3000; ++iter) {
+        // Up to 2^112: the full-range position must stay below maxLiquidityPerTick (~2^113).
+        const u128 l = random_bits(rng, 40 + static_cast<unsigned>(rng() % 73)).low128();
+        const U256 amount = random_bits(rng, 1 + static_cast<unsigned>(rng() % 127)) + U256{1u};
+        const std::int32_t limit_tick = 1 + static_cast<std::int32_t>(rng() % 15000);
+        const U256 limit = v3::get_sqrt_ratio_at_tick(limit_tick).value;
+        v3::Pool pool(v3::PoolConfig{3000, 60});
+        ASSERT_TRUE(pool.initialize(U256::pow2(96)).ok());
+        ASSERT_TRUE(pool.mint(1, -887220, 887220, l).ok());
+        const auto swapped = pool.swap(false, I256::from_bits(amount), limit);
+        ASSERT_TRUE(swapped.ok()) << swapped.code() << " " << cpp_int(l) << " " << big(amount) << " " << limit_tick;
+        const auto step = ref_compute_swap_step(q96, big(limit), cpp_int(l), big(amount), 3000);
+        ASSERT_TRUE(step.has_value());
+        const cpp_int want = (step->fee << 128) / cpp_int(l);
+        ASSERT_EQ(big(pool.fee_growth_global1_x128()), want) << cpp_int(l) << " " << big(amount) << " " << limit_tick;
+        ASSERT_EQ(big(pool.sqrt_price_x96()), step->next);
     }
 }
 

@@ -349,8 +349,19 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
                 if ((liquidity >> 64) != 0) {
                     // The reciprocal of the liquidity is reused until a crossing changes it.
                     if (liquidity_divisor.value != liquidity) liquidity_divisor = detail::make_divisor128(liquidity);
-                    u128 unused = 0;
-                    fee_growth_global += detail::div_by_divisor128(shifted, liquidity_divisor, unused);
+                    if (fee_amount.low128() < liquidity) {
+                        // fee * 2^128 / L < 2^128: with the normalized fee as the first remainder
+                        // (fee << shift < L << shift), the two low quotient digits are all there is.
+                        u128 rem = fee_amount.low128() << liquidity_divisor.shift;
+                        const std::uint64_t q1 =
+                            detail::div_3by2_preinv(rem, 0u, liquidity_divisor.normalized, liquidity_divisor.reciprocal);
+                        const std::uint64_t q0 =
+                            detail::div_3by2_preinv(rem, 0u, liquidity_divisor.normalized, liquidity_divisor.reciprocal);
+                        fee_growth_global += U256{q0, q1, 0u, 0u};
+                    } else {
+                        u128 unused = 0;
+                        fee_growth_global += detail::div_by_divisor128(shifted, liquidity_divisor, unused);
+                    }
                 } else {
                     fee_growth_global += divmod(shifted, U256{liquidity}).quotient;
                 }
