@@ -120,6 +120,98 @@ void pay_group_short(const Run<Full>& run, int t, int gb, int ge, const double* 
     }
 }
 
+/// Inputs of operating_pass (pointers to per-period arrays, global period index).
+struct OperatingArrays {
+    const double* volume_mult;
+    const double* availability_loss;
+    const double* price_mult;
+    const double* opex_mult;
+    const double* contracted_volume;
+    const double* contracted_revenue;
+    const double* merchant_volume;
+    const double* merchant_price;
+    const double* opex_fixed;
+    const double* opex_variable;
+    const double* senior_fees;
+    const double* depreciation;
+    const double* inverse_accrual;
+};
+
+/// Operating flows of periods [begin, end) with volume multiplier `vm` (Producing) or 0.
+template <bool Producing>
+void operating_periods(std::size_t begin, std::size_t end, OperatingArrays a, double receivable, double payable,
+                       double overrun, double* __restrict revenue, double* __restrict opex, double* __restrict wc,
+                       double* __restrict pre_tax) {
+    const double* __restrict volume_mult = a.volume_mult;
+    const double* __restrict availability_loss = a.availability_loss;
+    const double* __restrict price_mult = a.price_mult;
+    const double* __restrict opex_mult = a.opex_mult;
+    const double* __restrict contracted_volume = a.contracted_volume;
+    const double* __restrict contracted_revenue = a.contracted_revenue;
+    const double* __restrict merchant_volume = a.merchant_volume;
+    const double* __restrict merchant_price = a.merchant_price;
+    const double* __restrict opex_fixed = a.opex_fixed;
+    const double* __restrict opex_variable = a.opex_variable;
+    const double* __restrict senior_fees = a.senior_fees;
+    const double* __restrict depreciation = a.depreciation;
+    const double* __restrict inverse_accrual = a.inverse_accrual;
+    for (std::size_t ts = begin; ts < end; ++ts) {
+        const double vm = Producing ? volume_mult[ts] * (1.0 - availability_loss[ts]) : 0.0;
+        const double volume = (contracted_volume[ts] + merchant_volume[ts]) * vm;
+        const double rev = contracted_revenue[ts] * vm + merchant_volume[ts] * vm * merchant_price[ts] * price_mult[ts];
+        const double ox = (opex_fixed[ts] + opex_variable[ts] * volume) * opex_mult[ts];
+        revenue[ts] = rev;
+        opex[ts] = ox;
+        wc[ts] = (rev * receivable - ox * payable) * inverse_accrual[ts];
+        pre_tax[ts] = rev - ox - senior_fees[ts] - depreciation[ts] * overrun;
+    }
+}
+
+/// The operating cash flows of every operating period that do not depend on the waterfall's
+/// state (revenue, opex, working capital, the pre-interest tax base), in straight passes over
+/// the grid that the compiler vectorises; the period loop then reads one value per quantity.
+/// Each expression and its evaluation order are the period loop's own, so every value is
+/// bit-identical to computing it inside the loop. An empty driver reads a neutral array
+/// (x 1.0 and - 0.0 are exact, so it gives the same bits as the scalar default).
+void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w, double overrun,
+                    double* __restrict revenue, double* __restrict opex, double* __restrict dwc) {
+    const int n = p.periods;
+    const int C = p.grid.construction_periods;
+    if (C >= n) return;
+    const double* const one = w.neutral_one.data();
+    const double* const zero = w.neutral_zero.data();
+    const OperatingArrays a{d.volume_multiplier.empty() ? one : d.volume_multiplier.data(),
+                            d.availability_loss.empty() ? zero : d.availability_loss.data(),
+                            d.price_multiplier.empty() ? one : d.price_multiplier.data(),
+                            d.opex_multiplier.empty() ? one : d.opex_multiplier.data(),
+                            p.contracted_volume.data(),
+                            p.contracted_revenue.data(),
+                            p.merchant_volume.data(),
+                            p.merchant_price.data(),
+                            p.opex_fixed.data(),
+                            p.opex_variable_per_unit.data(),
+                            p.senior_fees.data(),
+                            p.depreciation.data(),
+                            p.inverse_accrual.data()};
+    double* __restrict wc = w.operating_wc.data();
+    double* __restrict pre_tax = w.pre_tax.data();
+    double* __restrict pre_cfads = w.pre_cfads.data();
+    const double receivable = p.receivable_days / 365.0;
+    const double payable = p.payable_days / 365.0;
+    // The first delay_periods operating periods have no output (vm = 0): their own loop, so
+    // neither loop branches.
+    const auto begin = static_cast<std::size_t>(C);
+    const auto end = static_cast<std::size_t>(n);
+    const auto producing = begin + std::min(static_cast<std::size_t>(d.delay_periods), end - begin);
+    operating_periods<false>(begin, producing, a, receivable, payable, overrun, revenue, opex, wc, pre_tax);
+    operating_periods<true>(producing, end, a, receivable, payable, overrun, revenue, opex, wc, pre_tax);
+    // The working capital is released in the last period.
+    wc[end - 1] = 0.0;
+    dwc[begin] = wc[begin] - 0.0;
+    for (auto t = begin + 1; t < end; ++t) dwc[t] = wc[t] - wc[t - 1];
+    for (auto t = begin; t < end; ++t) pre_cfads[t] = revenue[t] - opex[t] - dwc[t];
+}
+
 }  // namespace
 
 void WaterfallResults::resize(const CompiledProject& project, int event_capacity) {
@@ -159,7 +251,10 @@ void WaterfallWorkspace::resize(const CompiledProject& project, int event_capaci
     const auto k = static_cast<std::size_t>(project.tranche_count);
     for (auto* v : {&balance, &arrears, &rate, &interest_due, &principal_due, &unpaid}) size_to(*v, k);
     const auto n = static_cast<std::size_t>(project.periods);
-    for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project}) size_to(*v, n);
+    for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project, &operating_revenue, &operating_opex,
+                    &operating_wc, &operating_dwc, &pre_tax, &pre_cfads, &neutral_zero})
+        size_to(*v, n);
+    neutral_one.assign(n, 1.0);
     size_to(period_rate, n * k);
     size_to(rate_prefix, (n + 1) * k);
     size_to(weighted_prefix, (n + 1) * k);
@@ -348,7 +443,6 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     double mra = 0.0;
     double trapped = 0.0;
     double nol = 0.0;
-    double wc_prev = 0.0;
     double fee_arrears = 0.0;
     bool locked = false;
     int cure_count = 0;
@@ -478,18 +572,32 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     }
 
     // ---- Operations ---------------------------------------------------------------------------
-    const double* const contracted_volume = p.contracted_volume.data();
-    const double* const contracted_revenue = p.contracted_revenue.data();
-    const double* const merchant_volume = p.merchant_volume.data();
-    const double* const merchant_price = p.merchant_price.data();
-    const double* const opex_fixed = p.opex_fixed.data();
-    const double* const opex_variable = p.opex_variable_per_unit.data();
+    // State-independent operating flows first (full mode: straight into the result columns).
+    double* const op_revenue = Full ? o_revenue : w.operating_revenue.data();
+    double* const op_opex = Full ? o_opex : w.operating_opex.data();
+    double* const op_dwc = Full ? o_dwc : w.operating_dwc.data();
+    operating_pass(p, d, w, overrun, op_revenue, op_opex, op_dwc);
+    const double* const pre_tax = w.pre_tax.data();
+    const double* const pre_cfads = w.pre_cfads.data();
+    // Columns that are constant over the operating periods, written in bulk.
+    const auto ops_begin = static_cast<std::size_t>(C);
+    for (int k = 0; k < K; ++k) {
+        const std::size_t row = static_cast<std::size_t>(k) * N;
+        std::fill(o_t_prepay + row + ops_begin, o_t_prepay + row + N, 0.0);
+        if constexpr (Full) {
+            std::copy(rates + row + ops_begin, rates + row + N, o_t_rate + row + ops_begin);
+            std::fill(o_t_deferred + row + ops_begin, o_t_deferred + row + N, 0.0);
+            std::fill(o_t_draw + row + ops_begin, o_t_draw + row + N, 0.0);
+        }
+    }
+    if constexpr (Full) {
+        std::copy(p.maintenance_capex.begin() + C, p.maintenance_capex.end(), o_maint + ops_begin);
+        for (double* col : {o_capex, o_draw, o_equity, o_idc}) std::fill(col + ops_begin, col + N, 0.0);
+        if (!test_coverage)
+            for (double* col : {o_llcr, o_plcr}) std::fill(col + ops_begin, col + N, kNaN);
+    }
     const double* const maintenance_capex = p.maintenance_capex.data();
     const double* const senior_fees = p.senior_fees.data();
-    const double* const depreciation = p.depreciation.data();
-    const double* const inverse_accrual = p.inverse_accrual.data();
-    const double receivable = p.receivable_days / 365.0;
-    const double payable = p.payable_days / 365.0;
     const int ltm_periods = p.covenants.ltm_periods;
     const bool use_ltm = p.covenants.use_ltm;
     // Scalars copied to locals: stores through the double* columns could otherwise alias them.
@@ -519,18 +627,7 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
         const double tau = accrual[ts];
         const bool last = (t == n - 1);
 
-        // Revenue, opex, working capital, tax, maintenance -> CFADS.
-        const double vm = i < d.delay_periods ? 0.0
-                                              : PeriodDrivers::at(d.volume_multiplier, t, 1.0) *
-                                                    (1.0 - PeriodDrivers::at(d.availability_loss, t, 0.0));
-        const double om = PeriodDrivers::at(d.opex_multiplier, t, 1.0);
-        const double volume = (contracted_volume[ts] + merchant_volume[ts]) * vm;
-        const double revenue = contracted_revenue[ts] * vm +
-                               merchant_volume[ts] * vm * merchant_price[ts] * PeriodDrivers::at(d.price_multiplier, t, 1.0);
-        const double opex = (opex_fixed[ts] + opex_variable[ts] * volume) * om;
-        const double wc = last ? 0.0 : (revenue * receivable - opex * payable) * inverse_accrual[ts];
-        const double dwc = wc - wc_prev;
-        wc_prev = wc;
+        // Tax, maintenance -> CFADS (revenue, opex and working capital: operating_pass).
         const double maintenance = maintenance_capex[ts];
         const double fees_due = senior_fees[ts] + fee_arrears;
 
@@ -553,14 +650,8 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
                 o_t_ipaid[kt] = 0.0;
                 o_t_ppaid[kt] = 0.0;
             }
-            o_t_prepay[kt] = 0.0;
-            if constexpr (Full) {
-                o_t_rate[kt] = rk;
-                o_t_deferred[kt] = 0.0;
-                o_t_draw[kt] = 0.0;
-            }
         }
-        const double taxable = revenue - opex - senior_fees[ts] - depreciation[ts] * overrun - interest_accrued;
+        const double taxable = pre_tax[ts] - interest_accrued;
         double tax = 0.0;
         if (loss_carry_forward) {
             if (taxable < 0.0) {
@@ -575,7 +666,7 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
         }
         const double mra_release = mra_enabled ? std::min(mra, maintenance) : 0.0;
         mra -= mra_release;
-        const double cfads = revenue - opex - dwc - tax - maintenance + mra_release;
+        const double cfads = pre_cfads[ts] - tax - maintenance + mra_release;
 
         const double dscr = ds_due > 0.0 ? cfads / ds_due : kNaN;
         ltm_cfads += cfads;
@@ -810,16 +901,17 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
         o_dist[ts] = distributions;
         o_equity_cf[ts] = distributions - injection;
         if constexpr (Full) {
-            o_revenue[ts] = revenue;
-            o_opex[ts] = opex;
-            o_dwc[ts] = dwc;
+            const double revenue = op_revenue[ts];
+            const double opex = op_opex[ts];
+            const double dwc = op_dwc[ts];
             o_tax[ts] = tax;
-            o_maint[ts] = maintenance;
             o_mra_release[ts] = mra_release;
             o_fees[ts] = fees_paid;
             o_ds_paid[ts] = interest_paid_total + principal_paid_total;
-            o_llcr[ts] = llcr;
-            o_plcr[ts] = plcr;
+            if (test_coverage) {
+                o_llcr[ts] = llcr;
+                o_plcr[ts] = plcr;
+            }
             o_dsra_bal[ts] = dsra;
             o_dsra_dep[ts] = dsra_deposit;
             o_dsra_rel[ts] = dsra_release;
@@ -831,10 +923,6 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
             o_lock_rel[ts] = trapped_release;
             o_sweep[ts] = sweep;
             o_inject[ts] = injection;
-            o_capex[ts] = 0.0;
-            o_draw[ts] = 0.0;
-            o_equity[ts] = 0.0;
-            o_idc[ts] = 0.0;
             // mra_deposit is negative in the last period (the account released into the waterfall).
             o_sources[ts] = revenue - dwc + injection + dsra_draw + dsra_release + mra_release + trapped_release +
                             std::max(0.0, -mra_deposit);
