@@ -70,6 +70,48 @@ constexpr RatioTable make_ratio_table() {
 }
 constexpr RatioTable kRatioTable = make_ratio_table();
 
+// The product of the factors of the high tick bits (above kTableBits; |tick| < 2^20), as a
+// 256-bit fraction P[h] ~ 2^256 * prod c_i / 2^128, built by the same truncated chain: a lower
+// bound within popcount(h) units of 2^-256 (each truncation loses less than one unit and later
+// factors are below one). Lets negative ticks skip the chain (see get_sqrt_ratio_at_tick).
+constexpr unsigned kHighBits = 20 - kTableBits;
+struct HighProductTable {
+    std::uint64_t value[1u << kHighBits][4];  // little-endian limbs; entry 0 unused
+};
+constexpr HighProductTable make_high_product_table() {
+    HighProductTable t{};
+    for (std::uint32_t h = 1; h < (1u << kHighBits); ++h) {
+        std::uint64_t p[4] = {0, 0, 0, 0};
+        bool first = true;
+        for (unsigned i = 0; i < kHighBits; ++i) {
+            if ((h & (1u << i)) == 0) continue;
+            const u128 c = kTickFactors[kTableBits + i - 1];
+            const auto c0 = static_cast<std::uint64_t>(c), c1 = static_cast<std::uint64_t>(c >> 64);
+            if (first) {  // 2^256 * c / 2^128, exact
+                p[2] = c0;
+                p[3] = c1;
+                first = false;
+                continue;
+            }
+            // floor(p * c / 2^128): the 6-limb product's limbs 2..5.
+            std::uint64_t w[6] = {0, 0, 0, 0, 0, 0};
+            for (unsigned a = 0; a < 4; ++a) {
+                u128 carry = 0;
+                for (unsigned b = 0; b < 2; ++b) {
+                    carry += u128{p[a]} * (b == 0 ? c0 : c1) + w[a + b];
+                    w[a + b] = static_cast<std::uint64_t>(carry);
+                    carry >>= 64;
+                }
+                w[a + 2] = static_cast<std::uint64_t>(carry);
+            }
+            for (unsigned k = 0; k < 4; ++k) p[k] = w[k + 2];
+        }
+        for (unsigned k = 0; k < 4; ++k) t.value[h][k] = p[k];
+    }
+    return t;
+}
+constexpr HighProductTable kHighProducts = make_high_product_table();
+
 // floor((2^256 - 1) / r) for 2^64 <= r < 2^128: TickMath's `type(uint256).max / ratio` for
 // positive ticks (ratio > 2^64 at MAX_TICK). Three 3-by-2 quotient digits with one reciprocal
 // instead of a general 256-bit long division.
@@ -112,6 +154,39 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
     const std::uint32_t abs_tick =
         tick < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(tick)) : static_cast<std::uint32_t>(tick);
     if (abs_tick > static_cast<std::uint32_t>(kMaxTick)) return Revert::T;
+
+    const std::uint32_t high = abs_tick >> kTableBits;
+    if (tick < 0 && high != 0) {
+        // Without the chain: with r0 the tabulated low-bit ratio and Y = r0 * prod(c_i / 2^128)
+        // (real), the chain's m = popcount(high) truncations give r in (Y - m, Y], and
+        // A = floor(r0 * P[high] / 2^256) satisfies Y - m * 2^-128 < A + frac <= Y, so r lies in
+        // [A - m + 1, A + 1]. The result ceil(r / 2^32) = ((r - 1) >> 32) + 1 is then the same
+        // for every candidate when the low 32 bits of A are at least m (all but ~m / 2^32 of
+        // ticks); otherwise the exact chain below decides.
+        const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
+        const std::uint64_t* p = kHighProducts.value[high];
+        u128 a;
+        if (r0 == 0) {  // low bits all zero: r0 = 2^128
+            a = (u128{p[3]} << 64) | p[2];
+        } else {
+            const auto b0 = static_cast<std::uint64_t>(r0), b1 = static_cast<std::uint64_t>(r0 >> 64);
+            // Limbs 4 and 5 of the 2x4-limb product r0 * P.
+            std::uint64_t w[6] = {0, 0, 0, 0, 0, 0};
+            for (unsigned i = 0; i < 2; ++i) {
+                const u128 bi = i == 0 ? b0 : b1;
+                u128 carry = 0;
+                for (unsigned k = 0; k < 4; ++k) {
+                    carry += bi * p[k] + w[i + k];
+                    w[i + k] = static_cast<std::uint64_t>(carry);
+                    carry >>= 64;
+                }
+                w[i + 4] = static_cast<std::uint64_t>(carry);
+            }
+            a = (u128{w[5]} << 64) | w[4];
+        }
+        if (static_cast<std::uint32_t>(a) >= static_cast<std::uint32_t>(__builtin_popcount(high)))
+            return U256{(a >> 32) + 1u};
+    }
 
     const TickRatio ratio = tick_ratio(abs_tick);
     U256 r = ratio.one ? U256::pow2(128) : U256{ratio.value};
