@@ -298,14 +298,18 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     double* const idue = KFixed > 0 ? local_idue : w.interest_due.data();
     double* const pdue = KFixed > 0 ? local_pdue : w.principal_due.data();
     double* const unpaid = KFixed > 0 ? local_unpaid : w.unpaid.data();
-    // DSRA coverage per tranche, read in every period's target: a dense copy for fixed counts.
-    bool local_covered[kLocal] = {};
-    for (int k = 0; k < (KFixed > 0 ? KFixed : 0); ++k) local_covered[k] = p.tranches[static_cast<std::size_t>(k)].dsra_covered;
-    struct CoveredView {
-        const bool* local;
-        const CompiledTranche* tranches;
-        bool operator[](int k) const { return KFixed > 0 ? local[k] : tranches[k].dsra_covered; }
-    } const covered{local_covered, p.tranches.data()};
+    // Fixed counts: the tranches the DSRA covers as a compact ascending list (every period's
+    // target sums over them in index order, so the others cost nothing) and the maturities,
+    // in locals that stores to the result columns cannot alias.
+    int local_covered[kLocal] = {};
+    int local_maturity[kLocal] = {};
+    int covered_count = 0;
+    if constexpr (KFixed > 0) {
+        for (int k = 0; k < KFixed; ++k) {
+            local_maturity[k] = p.tranches[static_cast<std::size_t>(k)].maturity;
+            if (p.tranches[static_cast<std::size_t>(k)].dsra_covered) local_covered[covered_count++] = k;
+        }
+    }
     double* const rates = w.period_rate.data();
     double* const rate_prefix = w.rate_prefix.data();
     double* const weighted_prefix = w.weighted_prefix.data();
@@ -363,14 +367,17 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
         double target = 0.0;
         const int stop = std::min(n, from + m_ahead);
         if (from >= stop) return 0.0;
-        for (int k = 0; k < (KFixed > 0 ? KFixed : K); ++k) {
-            if (!covered[k] || bal[k] <= 0.0) continue;
-            const CompiledTranche& tr = tranches[k];
+        const int candidates = KFixed > 0 ? covered_count : K;
+        for (int c = 0; c < candidates; ++c) {
+            const int k = KFixed > 0 ? local_covered[c] : c;
+            if (KFixed == 0 && !tranches[k].dsra_covered) continue;
+            if (bal[k] <= 0.0) continue;
+            const int maturity = KFixed > 0 ? local_maturity[k] : tranches[k].maturity;
             const double* cum = cum_all + static_cast<std::size_t>(k) * N1;
             const auto a = static_cast<std::size_t>(from);
             const auto b = static_cast<std::size_t>(stop);
             const double principal = cum[b] - cum[a];
-            if (stop - 1 < tr.maturity && bal[k] >= principal) {
+            if (stop - 1 < maturity && bal[k] >= principal) {
                 const double* q = rate_prefix + static_cast<std::size_t>(k) * N1;
                 const double* wq = weighted_prefix + static_cast<std::size_t>(k) * N1;
                 target += principal + (bal[k] + cum[a]) * (q[b] - q[a]) - (wq[b] - wq[a]);
@@ -382,7 +389,7 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
             for (int j = from; j < stop && remaining > 0.0; ++j) {
                 const auto js = static_cast<std::size_t>(j);
                 const double interest = remaining * rk[js] * accrual[js];
-                const double repaid = (j >= tr.maturity) ? remaining : std::min(remaining, sched[js]);
+                const double repaid = (j >= maturity) ? remaining : std::min(remaining, sched[js]);
                 target += interest + repaid;
                 remaining -= repaid;
             }
@@ -641,14 +648,17 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
             opening_debt += bal[k];
             interest_accrued += idue[k];
             // Scheduled principal (+ arrears); the whole balance from maturity on.
-            const double scheduled = t >= tranches[k].maturity ? bal[k] : std::min(bal[k], sched_all[kt]);
+            const int maturity = KFixed > 0 ? local_maturity[k] : tranches[k].maturity;
+            const double scheduled = t >= maturity ? bal[k] : std::min(bal[k], sched_all[kt]);
             pdue[k] = std::min(bal[k], scheduled + arrears[k]);
             ds_due += idue[k] + scheduled;
             o_t_idue[kt] = idue[k];
             o_t_pdue[kt] = pdue[k];
-            if (!default_order) {  // the debt-service step writes both for every tranche
-                o_t_ipaid[kt] = 0.0;
-                o_t_ppaid[kt] = 0.0;
+        }
+        if (!default_order) {  // the default order's debt-service step writes both for every tranche
+            for (int k = 0; k < K; ++k) {
+                o_t_ipaid[at(k, t)] = 0.0;
+                o_t_ppaid[at(k, t)] = 0.0;
             }
         }
         const double taxable = pre_tax[ts] - interest_accrued;
