@@ -16,6 +16,7 @@
 #include "pftoken/model/loader.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/valuation/valuation.hpp"
+#include "bullet_project.hpp"
 
 using namespace pftoken;
 using namespace pftoken::mc;
@@ -23,40 +24,6 @@ using namespace pftoken::mc;
 namespace {
 
 Project solar() { return load_project(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/solar.yaml"); }
-
-/// Two annual operating periods, merchant revenue R0 M(t) (M a driftless GBM multiplier), no
-/// costs, no tax, no reserves, covenants off. One bullet tranche of `debt` at `rate` for two
-/// years: interest D r at t1, D (1 + r) at t2.
-Project two_period_bullet(double revenue, double debt, double rate) {
-    Project p;
-    p.name = "bullet2";
-    p.timeline.financial_close = CalendarDate{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{1}};
-    p.timeline.construction_months = 0;
-    p.timeline.operations_years = 2;
-    p.timeline.frequency = Frequency::Annual;
-    p.construction.capex_total = debt / 0.8;
-    RevenueStream r;
-    r.name = "merchant";
-    r.p50_volume = revenue / 50.0;
-    r.price_type = RevenueStream::PriceType::Merchant;
-    r.merchant_curve = {{0.0, 50.0}};
-    p.revenues.push_back(r);
-    p.tax.rate = 0.0;
-    Tranche t;
-    t.name = "bullet";
-    t.rank = 1;
-    t.principal = debt;
-    t.fixed_rate = rate;
-    t.amortisation = Amortisation::Bullet;
-    t.tenor_years = 2.0;
-    t.token = {"BUL", debt / 100.0, 100.0};
-    p.tranches.push_back(t);
-    p.equity.token = {"EQ", 1000.0, 0.0};
-    p.covenants.lockup_dscr = 0.0;
-    p.covenants.default_dscr = 0.0;
-    p.market.discount.flat_rate = 0.03;  // annual compounding (the curve convention's default)
-    return p;
-}
 
 // Undiscounted Black put E[(K - X)^+], X lognormal with mean F and log-sd s.
 double black_put(double forward, double strike, double s) {
@@ -128,7 +95,7 @@ TEST(FairValuePaths, BulletTrancheMatchesTheBlackScholesConditionalValue) {
     struct Row { double revenue, debt, rate, sigma; };
     const Row rows[] = {{5.0e6, 4.0e6, 0.05, 0.30}, {5.0e6, 4.5e6, 0.06, 0.45}};
     for (const auto& row : rows) {
-        const Project project = two_period_bullet(row.revenue, row.debt, row.rate);
+        const Project project = test_projects::merchant_bullet_project(row.revenue / 50.0, 50.0, row.debt, row.rate, 2);
         StochasticSpec spec;
         spec.merchant_price.enabled = true;
         spec.merchant_price.volatility = row.sigma;
