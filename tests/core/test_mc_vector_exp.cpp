@@ -46,3 +46,22 @@ TEST(McVectorExp, ExactPointsAndFallback) {
     EXPECT_NEAR(powers[2], 0.125, 4e-16 * 0.125);
     EXPECT_NEAR(powers[3], 1024.0, 4e-16 * 1024.0);
 }
+
+// The range check works on bit patterns (so that it vectorises): its boundary must be exactly
+// |x| <= 700, and inf and NaN of either sign must take the std::exp fallback.
+TEST(McVectorExp, RangeCheckBoundary) {
+    const double inf = std::numeric_limits<double>::infinity();
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    for (double x : {700.0, -700.0}) {
+        std::vector<double> v{x};
+        exp_in_place(v);
+        EXPECT_EQ(v[0], pftoken::mc::detail::exp_kernel(x)) << x;  // in range: the polynomial kernel
+    }
+    for (double x : {std::nextafter(700.0, inf), std::nextafter(-700.0, -inf), inf, -inf, nan, -nan}) {
+        std::vector<double> v{0.5, x};
+        exp_in_place(v);
+        EXPECT_EQ(v[0], std::exp(0.5)) << x;  // the whole array took std::exp
+        if (std::isnan(x)) EXPECT_TRUE(std::isnan(v[1]));
+        else EXPECT_EQ(v[1], std::exp(x)) << x;
+    }
+}

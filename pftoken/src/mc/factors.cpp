@@ -51,6 +51,42 @@ double forward_convexity(double a, double sigma, double t) {
     return 0.5 * sigma * sigma * g * g;
 }
 
+// out[j * G + r] = sum_c l[r * G + c] in[j * G + c] for every step j, with G known at compile
+// time so the loops unroll and the factor stays in registers (a runtime g kept the three loops
+// and called memcpy per step). For a lower-triangular l the zero upper entries are skipped:
+// they only ever added +-0 to a partial sum, so the result is the same, bit for bit. `in` may
+// equal `out` (each step is read completely before it is written).
+template <std::size_t G, bool Lower>
+void correlate_steps(const double* l, const double* in, double* out, std::size_t steps) noexcept {
+    double m[G][G];
+    for (std::size_t r = 0; r < G; ++r)
+        for (std::size_t c = 0; c < G; ++c) m[r][c] = l[r * G + c];
+    for (std::size_t j = 0; j < steps; ++j) {
+        const double* x = in + j * G;
+        double tmp[G];
+        for (std::size_t r = 0; r < G; ++r) {
+            double sum = 0.0;
+            for (std::size_t c = 0; c < (Lower ? r + 1 : G); ++c) sum += m[r][c] * x[c];
+            tmp[r] = sum;
+        }
+        double* y = out + j * G;
+        for (std::size_t r = 0; r < G; ++r) y[r] = tmp[r];
+    }
+}
+
+template <bool Lower>
+void correlate_steps(std::size_t g, const double* l, const double* in, double* out,
+                     std::size_t steps) noexcept {
+    static_assert(kFactors == 5, "one instantiation per possible number of Gaussian slots");
+    switch (g) {
+    case 1: correlate_steps<1, Lower>(l, in, out, steps); break;
+    case 2: correlate_steps<2, Lower>(l, in, out, steps); break;
+    case 3: correlate_steps<3, Lower>(l, in, out, steps); break;
+    case 4: correlate_steps<4, Lower>(l, in, out, steps); break;
+    default: correlate_steps<5, Lower>(l, in, out, steps); break;
+    }
+}
+
 }  // namespace
 
 PeriodDrivers PathWorkspace::drivers() const noexcept {
@@ -110,6 +146,7 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
         const Eigen::LLT<Eigen::MatrixXd> llt(c);
         if (llt.info() == Eigen::Success) {
             l = llt.matrixL();
+            cholesky_lower_ = true;
         } else {
             // Positive semi-definite but singular: C = V diag(max(lambda, 0)) V' gives a square
             // root that is not triangular but serves the same purpose.
@@ -305,22 +342,17 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
     // data pointers); the arithmetic and its order are unchanged.
     double* const correlated = ws.correlated.data();
     const bool any_bridged = bridge_ && std::any_of(factor_of_slot_.begin(), factor_of_slot_.end(), is_brownian);
+    auto correlate = [&](const double* in) {
+        if (cholesky_lower_) correlate_steps<true>(g, cholesky_.data(), in, correlated, n);
+        else correlate_steps<false>(g, cholesky_.data(), in, correlated, n);
+    };
+    // Independent shocks without a bridge are the normals themselves: no copy.
+    const double* shocks_base = correlated;
     if (!any_bridged && !correlated_) {
-        std::copy(z, z + n * g, correlated);
+        shocks_base = z;
     } else if (!any_bridged) {
         // Copy and correlate in one pass: step j's g numbers times the factor L.
-        const double* const l = cholesky_.data();
-        double tmp[kFactors];
-        for (std::size_t j = 0; j < n; ++j) {
-            const double* in = z + j * g;
-            for (std::size_t r = 0; r < g; ++r) {
-                double sum = 0.0;
-                for (std::size_t c = 0; c < g; ++c) sum += l[r * g + c] * in[c];
-                tmp[r] = sum;
-            }
-            double* step = correlated + j * g;
-            for (std::size_t r = 0; r < g; ++r) step[r] = tmp[r];
-        }
+        correlate(z);
     } else {
         for (std::size_t slot = 0; slot < g; ++slot) {
             if (bridge_ && is_brownian(factor_of_slot_[slot])) {
@@ -331,23 +363,11 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
                 for (std::size_t j = 0; j < n; ++j) correlated[j * g + slot] = z[j * g + slot];
             }
         }
-        if (correlated_) {
-            const double* const l = cholesky_.data();
-            double tmp[kFactors];
-            for (std::size_t j = 0; j < n; ++j) {
-                double* step = correlated + j * g;
-                for (std::size_t r = 0; r < g; ++r) {
-                    double sum = 0.0;
-                    for (std::size_t c = 0; c < g; ++c) sum += l[r * g + c] * step[c];
-                    tmp[r] = sum;
-                }
-                for (std::size_t r = 0; r < g; ++r) step[r] = tmp[r];
-            }
-        }
+        if (correlated_) correlate(correlated);
     }
-    // Factor f's shock in step i is zf[i * g] with zf = correlated + slot(f).
+    // Factor f's shock in step i is zf[i * g] with zf = shocks_base + slot(f).
     auto shocks = [&](int factor) -> const double* {
-        return correlated + slot_of_factor_[static_cast<std::size_t>(factor)];
+        return shocks_base + slot_of_factor_[static_cast<std::size_t>(factor)];
     };
 
     if (spec_.merchant_price.enabled) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -127,12 +128,13 @@ Setup make_setup(const Project& project, const StochasticSpec& spec, const Proje
 /// (the deterministic IRR, a few iterations per path), then a bracketed TOMS 748 search.
 /// No allocation.
 double equity_irr(std::span<const double> flows, const IrrGrid& grid, double guess) {
-    bool pos = false, neg = false;
+    // Integer ORs (GCC vectorises these; `bool |=` it does not).
+    unsigned pos = 0, neg = 0;
     for (double c : flows) {
-        pos |= c > 0;
-        neg |= c < 0;
+        pos |= static_cast<unsigned>(c > 0);
+        neg |= static_cast<unsigned>(c < 0);
     }
-    if (!pos || !neg) return kNaN;
+    if (pos == 0 || neg == 0) return kNaN;
     const std::span<const double> times = grid.times;
     // NPV and its derivative: v = sum c_i (1 + r)^-t_i, dv/dr = -sum c_i t_i (1 + r)^(-t_i - 1).
     auto npv = [&](double r, double* slope) {
@@ -187,7 +189,7 @@ class ProjectState : public EvaluatorState {
         price.resize(n);
         volume.resize(n);
         opex.resize(n);
-        path_discount.resize(n);
+        path_discount.assign(n, 1.0);
         equity_flows.resize(n + 1);
         hist.assign(n * (kHistBins + 1), 0);
         below_lockup.assign(n, 0);
@@ -234,28 +236,51 @@ class ProjectEvaluator : public PathEvaluator {
         const double* ratio = s_.pathwise ? f.discount_ratio.data() : nullptr;
         const auto c = static_cast<std::size_t>(s_.first_operating);
         // Path discount relative to COD (the debt valuation date), once per path for all tranches.
+        // Without pathwise discounting path_q stays all 1.0 (set once in ProjectState), and
+        // x * 1.0 == x exactly, so the loops below need no branch on it.
         const double ratio_at_cod = ratio && c > 0 ? ratio[c - 1] : 1.0;
         double* const path_q = st.path_discount.data();
         if (ratio)
             for (std::size_t t = c; t < n; ++t) path_q[t] = ratio[t] / ratio_at_cod;
+        const double* const interest_paid = r.tranche_interest_paid.data();
+        const double* const interest_due = r.tranche_interest_due.data();
+        const double* const principal_paid = r.tranche_principal_paid.data();
+        const double* const principal_due = r.tranche_principal_due.data();
+        const double* const prepayment = r.tranche_prepayment.data();
 
         for (int k = 0; k < cp.tranche_count; ++k) {
             const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
             const double tol = 1e-9 * std::max(1.0, tr.principal);
             double pv = 0.0, pv_cs = 0.0, pv_rf = 0.0;
-            bool unpaid = false;
+            const std::size_t row = cp.at(k, 0);
+            const double* const df = s_.tranche_df.data() + row;
+            const double* const df_cs = s_.tranche_df_cs.data() + row;
+            const double* const curve_df = s_.curve_df.data();
+            const double* const ip = interest_paid + row;
+            const double* const id = interest_due + row;
+            const double* const pp = principal_paid + row;
+            const double* const pd = principal_due + row;
+            const double* const pre = prepayment + row;
             for (std::size_t t = c; t < n; ++t) {
-                const std::size_t i = cp.at(k, static_cast<int>(t));
                 // Same association as pftoken::value(): interest + (principal + prepayment).
-                const double cash = r.tranche_interest_paid[i] + (r.tranche_principal_paid[i] + r.tranche_prepayment[i]);
-                const double q = ratio ? path_q[t] : 1.0;
-                pv += cash * s_.tranche_df[i] * q;
-                pv_cs += cash * s_.tranche_df_cs[i] * q;
-                pv_rf += cash * s_.curve_df[t] * q;
-                // Construction-period interest is capitalised by design, not a missed payment.
-                unpaid |= r.tranche_interest_paid[i] + tol < r.tranche_interest_due[i] ||
-                          r.tranche_principal_paid[i] + tol < r.tranche_principal_due[i];
+                const double cash = ip[t] + (pp[t] + pre[t]);
+                const double q = path_q[t];
+                pv += cash * df[t] * q;
+                pv_cs += cash * df_cs[t] * q;
+                pv_rf += cash * curve_df[t] * q;
             }
+            // Unpaid when paid + tol < due for interest or principal. For finite doubles
+            // (paid + tol) - due is negative exactly when paid + tol < due (IEEE subtraction is
+            // zero only for equal operands and keeps the sign otherwise; -0.0 would need
+            // paid + tol == -0.0), so OR-ing the sign bits gives the same flag as the comparisons,
+            // in a loop GCC vectorises (it does not vectorise a comparison accumulated into an
+            // integer). Construction-period interest is capitalised by design, not a missed
+            // payment, hence the loop starts at COD.
+            std::uint64_t sign_bits = 0;
+            for (std::size_t t = c; t < n; ++t)
+                sign_bits |= std::bit_cast<std::uint64_t>((ip[t] + tol) - id[t]) |
+                             std::bit_cast<std::uint64_t>((pp[t] + tol) - pd[t]);
+            const bool unpaid = (sign_bits >> 63) != 0;
             const double final_balance = r.tranche_balance[cp.at(k, cp.periods - 1)];
             double* o = &out[static_cast<std::size_t>(k) * kTrancheScalars];
             o[kPv] = pv;
@@ -283,19 +308,31 @@ class ProjectEvaluator : public PathEvaluator {
         if (!tallies_) return;
         const double lock = cp.covenants.lockup_dscr, dflt = cp.covenants.default_dscr;
         // Thresholds apply to the ratio the covenants test (LTM when use_historic_dscr).
-        const std::vector<double>& tested = cp.covenants.use_ltm ? r.ltm_dscr : r.dscr;
+        const double* const dscr = r.dscr.data();
+        const double* const tested = (cp.covenants.use_ltm ? r.ltm_dscr : r.dscr).data();
+        const auto* const drawn = r.dsra_drawn.data();
+        const auto* const locked = r.lockup.data();
+        std::uint32_t* const hist = st.hist.data();
+        std::uint64_t* const below_lockup = st.below_lockup.data();
+        std::uint64_t* const below_default = st.below_default.data();
+        std::uint64_t* const defined = st.defined.data();
+        std::uint64_t* const dsra_drawn = st.dsra_drawn.data();
+        std::uint64_t* const lockup = st.lockup.data();
         for (std::size_t t = 0; t < n; ++t) {
-            const double x = r.dscr[t];
+            const double x = dscr[t];
             const double y = tested[t];
-            st.below_lockup[t] += std::isfinite(y) && y < lock ? 1U : 0U;
-            st.below_default[t] += std::isfinite(y) && y < dflt ? 1U : 0U;
+            // isfinite(y) && y < level without branches: NaN compares false, +inf is never
+            // below a level, so only -inf needs the second comparison.
+            const bool finite_low = y > -HUGE_VAL;
+            below_lockup[t] += static_cast<unsigned>(finite_low & (y < lock));
+            below_default[t] += static_cast<unsigned>(finite_low & (y < dflt));
             if (std::isfinite(x)) {
-                ++st.defined[t];
+                ++defined[t];
                 const double pos = std::clamp(x / kHistWidth, 0.0, static_cast<double>(kHistBins));
-                ++st.hist[t * (kHistBins + 1) + static_cast<std::size_t>(pos)];
+                ++hist[t * (kHistBins + 1) + static_cast<std::size_t>(pos)];
             }
-            st.dsra_drawn[t] += r.dsra_drawn[t] != 0 ? 1U : 0U;
-            st.lockup[t] += r.lockup[t] != 0 ? 1U : 0U;
+            dsra_drawn[t] += static_cast<unsigned>(drawn[t] != 0);
+            lockup[t] += static_cast<unsigned>(locked[t] != 0);
         }
     }
     void merge(EvaluatorState& into_base, const EvaluatorState& from_base) const override {

@@ -104,7 +104,7 @@ double ziggurat_normal_slow(Xoshiro256StarStar& rng, int box, double u) noexcept
         // Rejected: a fresh draw, exactly as the inline fast path makes it.
         const std::uint64_t bits = rng.next();
         box = static_cast<int>(bits & 0x7F);
-        u = 2.0 * ((static_cast<double>(bits >> 11) + 0.5) * 0x1.0p-53) - 1.0;
+        u = ziggurat_uniform(bits);
         if (std::abs(u) < z.ratio[box]) return u * z.x[box];
     }
 }

@@ -98,6 +98,7 @@ class FactorModel {
     std::vector<int> slot_of_factor_;       ///< canonical id -> slot or -1
     std::vector<double> cholesky_;          ///< G x G lower factor, row-major
     bool correlated_ = false;
+    bool cholesky_lower_ = false;           ///< cholesky_ is lower triangular (LLT succeeded)
     std::size_t construction_dims_ = 0;
     std::size_t dimension_ = 0;
     std::vector<double> dt_, sqrt_dt_;
