@@ -6,6 +6,7 @@
 #include <pftoken/error.hpp>
 #include <pftoken/mc/engine.hpp>
 #include <pftoken/mc/factors.hpp>
+#include <pftoken/mc/fair_value_paths.hpp>
 #include <pftoken/mc/project_mc.hpp>
 #include <pftoken/mc/random.hpp>
 #include <pftoken/mc/stochastic.hpp>
