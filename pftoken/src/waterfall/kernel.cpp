@@ -212,6 +212,33 @@ void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallW
     for (auto t = begin; t < end; ++t) pre_cfads[t] = revenue[t] - opex[t] - dwc[t];
 }
 
+/// One covered tranche's rows for the DSRA prefix sums.
+struct DsraPrefixRow {
+    const double* rate;        ///< all-in rate per period
+    const double* cumulative;  ///< scheduled principal before period t
+    double* rate_sum;          ///< [t] = sum_{j<t} rate_j tau_j
+    double* weighted_sum;      ///< [t] = sum_{j<t} cumulative_j rate_j tau_j
+};
+
+/// The prefix sums of two covered tranches in one loop (their four addition chains overlap);
+/// a == b computes one tranche (the second chain pair writes the same values again).
+void dsra_prefix_sums(std::size_t n, const double* accrual, DsraPrefixRow a, DsraPrefixRow b) {
+    double qa = 0.0, wa = 0.0, qb = 0.0, wb = 0.0;
+    a.rate_sum[0] = a.weighted_sum[0] = b.rate_sum[0] = b.weighted_sum[0] = 0.0;
+    for (std::size_t t = 0; t < n; ++t) {
+        const double ra = a.rate[t] * accrual[t];
+        const double rb = b.rate[t] * accrual[t];
+        qa += ra;
+        wa += a.cumulative[t] * ra;
+        qb += rb;
+        wb += b.cumulative[t] * rb;
+        a.rate_sum[t + 1] = qa;
+        a.weighted_sum[t + 1] = wa;
+        b.rate_sum[t + 1] = qb;
+        b.weighted_sum[t + 1] = wb;
+    }
+}
+
 }  // namespace
 
 void WaterfallResults::resize(const CompiledProject& project, int event_capacity) {
@@ -340,17 +367,26 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
                 for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + d.index_shift[t] + tr.spread;
             }
         }
-        if (p.dsra.enabled && tr.dsra_covered) {
-            double* q = rate_prefix + static_cast<std::size_t>(k) * N1;
-            double* wq = weighted_prefix + static_cast<std::size_t>(k) * N1;
-            const double* cum = cum_all + static_cast<std::size_t>(k) * N1;
-            q[0] = wq[0] = 0.0;
-            for (std::size_t t = 0; t < N; ++t) {
-                const double rt = rk[t] * accrual[t];
-                q[t + 1] = q[t] + rt;
-                wq[t + 1] = wq[t] + cum[t] * rt;
+    }
+    // The DSRA prefix sums: serial chains of additions, so their latency is the cost. Running
+    // sums live in locals (no store-to-load round trip) and covered tranches go in pairs, so
+    // four independent chains overlap. Same additions in the same order: same bits.
+    if (p.dsra.enabled) {
+        auto row = [&](int k) {
+            const auto kk = static_cast<std::size_t>(k);
+            return DsraPrefixRow{rates + kk * N, cum_all + kk * N1, rate_prefix + kk * N1, weighted_prefix + kk * N1};
+        };
+        int pending = -1;
+        for (int k = 0; k < K; ++k) {
+            if (!tranches[k].dsra_covered) continue;
+            if (pending < 0) {
+                pending = k;
+            } else {
+                dsra_prefix_sums(N, accrual, row(pending), row(k));
+                pending = -1;
             }
         }
+        if (pending >= 0) dsra_prefix_sums(N, accrual, row(pending), row(pending));
     }
 
     const double overrun = 1.0 + d.capex_overrun;
