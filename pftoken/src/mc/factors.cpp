@@ -65,8 +65,11 @@ void correlate_steps(const double* l, const double* in, double* out, std::size_t
         const double* x = in + j * G;
         double tmp[G];
         for (std::size_t r = 0; r < G; ++r) {
-            double sum = 0.0;
-            for (std::size_t c = 0; c < (Lower ? r + 1 : G); ++c) sum += m[r][c] * x[c];
+            // Starting from the first product instead of 0.0 + it can only change the sign of
+            // an exact zero, which no factor recurrence can see (exp(-0) = exp(0), -0 < t iff
+            // 0 < t, and a * -0 + b = b for b != 0).
+            double sum = m[r][0] * x[0];
+            for (std::size_t c = 1; c < (Lower ? r + 1 : G); ++c) sum += m[r][c] * x[c];
             tmp[r] = sum;
         }
         double* y = out + j * G;

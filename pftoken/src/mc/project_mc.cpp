@@ -128,11 +128,17 @@ Setup make_setup(const Project& project, const StochasticSpec& spec, const Proje
 /// (the deterministic IRR, a few iterations per path), then a bracketed TOMS 748 search.
 /// No allocation.
 double equity_irr(std::span<const double> flows, const IrrGrid& grid, double guess) {
-    // Integer ORs (GCC vectorises these; `bool |=` it does not).
-    unsigned pos = 0, neg = 0;
+    // Any flow > 0 and any < 0, on the bit patterns so that GCC vectorises the scan: a flow is
+    // non-zero when its magnitude bits are (then magnitude + 2^63 - 1 carries into bit 63), and
+    // its sign bit says which side. (A NaN flow would count on one side; the NPV is then NaN
+    // and the search below returns NaN, as it would have.)
+    constexpr std::uint64_t kMagnitude = 0x7FFF'FFFF'FFFF'FFFFULL;
+    std::uint64_t pos = 0, neg = 0;
     for (double c : flows) {
-        pos |= static_cast<unsigned>(c > 0);
-        neg |= static_cast<unsigned>(c < 0);
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(c);
+        const std::uint64_t nonzero = ((bits & kMagnitude) + kMagnitude) & ~kMagnitude;
+        pos |= ~bits & nonzero;
+        neg |= bits & nonzero;
     }
     if (pos == 0 || neg == 0) return kNaN;
     const std::span<const double> times = grid.times;
