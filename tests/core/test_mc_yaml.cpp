@@ -33,14 +33,14 @@ TEST(McYaml, BadInputNamesFileLineAndField) {
     };
     const Row rows[] = {
         {"stochastic:\n  merchant_price: {volatility: 0.2, vol: 3}\n",
-         "p.yaml:2:37: stochastic.merchant_price.vol: unknown key"},
+         "p.yaml:2:37: stochastic.merchant_price.vol: unknown key (did you mean 'volatility'?)"},
         {"stochastic:\n  volume: {volatility: high}\n",
-         "p.yaml:2:24: stochastic.volume.volatility: must be a number"},
+         "p.yaml:2:24: stochastic.volume.volatility: must be a number, got 'high'"},
         {"stochastic:\n  merchant_price: {model: heston}\n",
          "p.yaml:2:27: stochastic.merchant_price.model: must be one of gbm, ou; got 'heston'"},
         {"stochastic:\n  merchant_price: {volatility: 0.2}\n  volume: {volatility: 0.1}\n"
          "  correlation_factors: [merchant_price, volume]\n  correlation: [[1, 0.5], [0.4, 1]]\n",
-         "p.yaml:2:3: stochastic.correlation[0][1]: matrix must be symmetric, got 0.5 but correlation[1][0] = 0.4"},
+         "p.yaml:5:21: stochastic.correlation[0][1]: matrix must be symmetric, got 0.5 but correlation[1][0] = 0.4"},
         {"stochastic:\n  wind: {}\n", "p.yaml:2:3: stochastic.wind: unknown key"},
     };
     for (const auto& row : rows) {
@@ -50,5 +50,20 @@ TEST(McYaml, BadInputNamesFileLineAndField) {
         } catch (const InputError& e) {
             EXPECT_EQ(std::string(e.what()), row.message);
         }
+    }
+}
+
+// The section is read with the project loader's reader: every problem at once, in file order.
+TEST(McYaml, CollectsEveryProblemWithItsPosition) {
+    try {
+        (void)parse_stochastic("stochastic:\n  volume: {volatility: high}\n  merchant_price: {modle: ou}\n"
+                               "  correlation: [[1, x]]\n",
+                               "p.yaml");
+        FAIL();
+    } catch (const ProjectInputError& e) {
+        ASSERT_EQ(e.issues().size(), 3u) << e.what();
+        EXPECT_EQ(e.issues()[0].to_string(), "p.yaml:2:24: stochastic.volume.volatility: must be a number, got 'high'");
+        EXPECT_EQ(e.issues()[1].to_string(), "p.yaml:3:20: stochastic.merchant_price.modle: unknown key (did you mean 'model'?)");
+        EXPECT_EQ(e.issues()[2].to_string(), "p.yaml:4:21: stochastic.correlation[0][1]: must be a number, got 'x'");
     }
 }

@@ -10,181 +10,110 @@
 #include <yaml-cpp/yaml.h>
 
 #include "pftoken/error.hpp"
+#include "pftoken/model/loader.hpp"
+#include "../model/yaml_reader.hpp"
 
 namespace pftoken::mc {
 namespace {
 
-std::string where(const std::string& source, const YAML::Mark& mark) {
-    if (mark.line < 0) return source + ": ";
-    return source + ":" + std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": ";
+using namespace yaml_reader;
+
+/// Reads one factor block: `enabled` defaults to true when the block is present.
+template <class Fill>
+void factor(Context& ctx, Reader& top, const std::string& key, bool& enabled, Fill fill) {
+    const auto* n = top.child(key);
+    if (!n) return;
+    Reader b(ctx, *n, "stochastic." + key);
+    if (!b.ok()) return;
+    enabled = true;
+    b.boolean("enabled", enabled);
+    fill(b);
+    b.finish();
 }
 
-/// Reads one mapping; every key must be asked for, or finish() rejects it.
-class Block {
-  public:
-    Block(const std::string& source, const YAML::Node& node, std::string path)
-        : source_(source), node_(node), path_(std::move(path)) {
-        if (!node.IsMap()) fail(node, path_, "must be a mapping of keys");
-    }
-    [[noreturn]] void fail(const YAML::Node& n, const std::string& path, const std::string& what) const {
-        throw InputError(where(source_, n.Mark()) + path, what);
-    }
-    YAML::Node get(const std::string& key) {
-        known_.push_back(key);
-        return node_[key];
-    }
-    void number(const std::string& key, double& out) {
-        const YAML::Node n = get(key);
-        if (!n) return;
-        const std::string path = path_ + "." + key;
-        try {
-            if (!n.IsScalar()) throw YAML::Exception(n.Mark(), "");
-            out = n.as<double>();
-        } catch (const YAML::Exception&) {
-            fail(n, path, "must be a number");
-        }
-    }
-    void boolean(const std::string& key, bool& out) {
-        const YAML::Node n = get(key);
-        if (!n) return;
-        try {
-            out = n.as<bool>();
-        } catch (const YAML::Exception&) {
-            fail(n, path_ + "." + key, "must be true or false");
-        }
-    }
-    template <class E>
-    void word(const std::string& key, E& out, std::initializer_list<std::pair<const char*, E>> words) {
-        const YAML::Node n = get(key);
-        if (!n) return;
-        std::string allowed;
-        for (const auto& [w, v] : words) {
-            if (n.IsScalar() && n.Scalar() == w) {
-                out = v;
-                return;
-            }
-            allowed += (allowed.empty() ? "" : ", ") + std::string(w);
-        }
-        fail(n, path_ + "." + key, "must be one of " + allowed + "; got '" + (n.IsScalar() ? n.Scalar() : "?") + "'");
-    }
-    void finish() const {
-        for (auto it = node_.begin(); it != node_.end(); ++it) {
-            const std::string key = it->first.Scalar();
-            if (std::find(known_.begin(), known_.end(), key) == known_.end())
-                throw InputError(where(source_, it->first.Mark()) + path_ + "." + key, "unknown key");
-        }
-    }
-    const std::string& source() const { return source_; }
-
-  private:
-    const std::string& source_;
-    YAML::Node node_;
-    std::string path_;
-    std::vector<std::string> known_;
-};
-
-StochasticSpec read(const YAML::Node& root, const std::string& source) {
+StochasticSpec read(Context& ctx, const YAML::Node& root) {
     StochasticSpec s;
     if (!root.IsMap()) return s;
     const YAML::Node node = root["stochastic"];
     if (!node || node.IsNull()) return s;
-    Block top(source, node, "stochastic");
-    if (YAML::Node n = top.get("merchant_price")) {
-        Block b(source, n, "stochastic.merchant_price");
+    Reader top(ctx, node, "stochastic");
+    if (!top.ok()) return s;
+    factor(ctx, top, "merchant_price", s.merchant_price.enabled, [&](Reader& b) {
         auto& f = s.merchant_price;
-        f.enabled = true;
-        b.boolean("enabled", f.enabled);
-        b.word("model", f.model, {{"gbm", MerchantPriceFactor::Model::Gbm}, {"ou", MerchantPriceFactor::Model::OrnsteinUhlenbeck}});
+        b.enumeration("model", f.model, {{"gbm", MerchantPriceFactor::Model::Gbm}, {"ou", MerchantPriceFactor::Model::OrnsteinUhlenbeck}});
         b.number("drift", f.drift);
         b.number("volatility", f.volatility);
         b.number("speed", f.speed);
         b.number("long_run_level", f.long_run_level);
-        b.finish();
-    }
-    if (YAML::Node n = top.get("volume")) {
-        Block b(source, n, "stochastic.volume");
+    });
+    factor(ctx, top, "volume", s.volume.enabled, [&](Reader& b) {
         auto& f = s.volume;
-        f.enabled = true;
-        b.boolean("enabled", f.enabled);
-        b.word("distribution", f.distribution,
-               {{"lognormal", VolumeFactor::Distribution::Lognormal}, {"normal", VolumeFactor::Distribution::Normal}});
+        b.enumeration("distribution", f.distribution,
+                      {{"lognormal", VolumeFactor::Distribution::Lognormal}, {"normal", VolumeFactor::Distribution::Normal}});
         b.number("volatility", f.volatility);
         b.number("p90_over_p50", f.p90_over_p50);
-        b.finish();
-    }
-    if (YAML::Node n = top.get("availability")) {
-        Block b(source, n, "stochastic.availability");
-        auto& f = s.availability;
-        f.enabled = true;
-        b.boolean("enabled", f.enabled);
-        b.number("probability", f.probability);
-        b.number("loss_fraction", f.loss_fraction);
-        b.finish();
-    }
-    if (YAML::Node n = top.get("opex_inflation")) {
-        Block b(source, n, "stochastic.opex_inflation");
-        auto& f = s.opex_inflation;
-        f.enabled = true;
-        b.boolean("enabled", f.enabled);
-        b.number("drift", f.drift);
-        b.number("volatility", f.volatility);
-        b.finish();
-    }
-    if (YAML::Node n = top.get("interest_rate")) {
-        Block b(source, n, "stochastic.interest_rate");
+    });
+    factor(ctx, top, "availability", s.availability.enabled, [&](Reader& b) {
+        b.number("probability", s.availability.probability);
+        b.number("loss_fraction", s.availability.loss_fraction);
+    });
+    factor(ctx, top, "opex_inflation", s.opex_inflation.enabled, [&](Reader& b) {
+        b.number("drift", s.opex_inflation.drift);
+        b.number("volatility", s.opex_inflation.volatility);
+    });
+    factor(ctx, top, "interest_rate", s.interest_rate.enabled, [&](Reader& b) {
         auto& f = s.interest_rate;
-        f.enabled = true;
-        b.boolean("enabled", f.enabled);
-        b.word("model", f.model,
-               {{"hull_white", InterestRateFactor::Model::HullWhite}, {"vasicek", InterestRateFactor::Model::Vasicek}});
+        b.enumeration("model", f.model,
+                      {{"hull_white", InterestRateFactor::Model::HullWhite}, {"vasicek", InterestRateFactor::Model::Vasicek}});
         b.number("speed", f.speed);
         b.number("volatility", f.volatility);
         b.number("long_run_rate", f.long_run_rate);
         b.number("initial_rate", f.initial_rate);
         b.boolean("pathwise_discounting", f.pathwise_discounting);
-        b.finish();
-    }
-    if (YAML::Node n = top.get("construction")) {
-        Block b(source, n, "stochastic.construction");
+    });
+    factor(ctx, top, "construction", s.construction.enabled, [&](Reader& b) {
         auto& f = s.construction;
-        f.enabled = true;
-        b.boolean("enabled", f.enabled);
         b.number("delay_median_months", f.delay_median_months);
         b.number("delay_sigma", f.delay_sigma);
         b.number("median_overrun", f.median_overrun);
         b.number("overrun_sigma", f.overrun_sigma);
-        b.finish();
-    }
-    if (YAML::Node n = top.get("correlation_factors")) {
-        if (!n.IsSequence()) top.fail(n, "stochastic.correlation_factors", "must be a list of factor names");
-        for (std::size_t i = 0; i < n.size(); ++i) {
-            if (!n[i].IsScalar())
-                top.fail(n[i], "stochastic.correlation_factors[" + std::to_string(i) + "]", "must be a factor name");
-            s.correlation_factors.push_back(n[i].Scalar());
+    });
+    top.strings("correlation_factors", s.correlation_factors);
+    for_each_element(ctx, top, "correlation", false, [&](const YAML::Node& row, const std::string& path, std::size_t) {
+        s.correlation.emplace_back();
+        if (!row.IsSequence()) {
+            ctx.error(row.Mark(), path, "must be a list of numbers, got " + describe(row));
+            return;
         }
-    }
-    if (YAML::Node n = top.get("correlation")) {
-        if (!n.IsSequence()) top.fail(n, "stochastic.correlation", "must be a list of rows");
-        for (std::size_t i = 0; i < n.size(); ++i) {
-            const std::string row_path = "stochastic.correlation[" + std::to_string(i) + "]";
-            if (!n[i].IsSequence()) top.fail(n[i], row_path, "must be a list of numbers");
-            s.correlation.emplace_back();
-            for (std::size_t j = 0; j < n[i].size(); ++j) {
-                try {
-                    s.correlation.back().push_back(n[i][j].as<double>());
-                } catch (const YAML::Exception&) {
-                    top.fail(n[i][j], row_path + "[" + std::to_string(j) + "]", "must be a number");
-                }
-            }
+        for (std::size_t j = 0; j < row.size(); ++j) {
+            const auto element_path = fmt::format("{}[{}]", path, j);
+            ctx.marks[element_path] = row[j].Mark();
+            double value = 0.0;
+            top.read_number(row[j], element_path, value);
+            s.correlation.back().push_back(value);
         }
-    }
+    });
     top.finish();
+    return s;
+}
+
+StochasticSpec parse(std::string_view yaml_text, const std::string& source_name) {
+    Context ctx;
+    ctx.source = source_name;
+    YAML::Node root;
+    try {
+        root = YAML::Load(std::string(yaml_text));
+    } catch (const YAML::ParserException& e) {
+        throw ProjectInputError(source_name, {InputIssue{ctx.location(e.mark), "stochastic", "YAML syntax error: " + e.msg}});
+    }
+    StochasticSpec s = read(ctx, root);
+    if (!ctx.issues.empty()) throw_issues(source_name, std::move(ctx.issues));
     try {
         s.validate();
     } catch (const InputError& e) {
-        // Point at the section: the field path in the message says which entry.
-        throw InputError(where(source, node.Mark()) + e.field(),
-                         std::string(e.what()).substr(e.field().size() + 2));
+        // Point at the entry the field path names (or its nearest parent in the file).
+        const std::string constraint = std::string(e.what()).substr(e.field().size() + 2);
+        throw ProjectInputError(source_name, {InputIssue{ctx.location(ctx.mark_of(e.field())), e.field(), constraint}});
     }
     return s;
 }
@@ -192,13 +121,7 @@ StochasticSpec read(const YAML::Node& root, const std::string& source) {
 }  // namespace
 
 StochasticSpec parse_stochastic(std::string_view yaml_text, const std::string& source_name) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::ParserException& e) {
-        throw InputError(where(source_name, e.mark) + "stochastic", "YAML syntax error: " + e.msg);
-    }
-    return read(root, source_name);
+    return parse(yaml_text, source_name);
 }
 
 StochasticSpec load_stochastic(const std::filesystem::path& project_yaml) {

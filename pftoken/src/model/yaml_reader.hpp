@@ -1,0 +1,361 @@
+#pragma once
+// Strict YAML mapping reader shared by the project loader and the `stochastic:` reader: typed
+// getters for known keys, unknown keys reported with a suggestion, every problem collected with
+// its field path and file position (Context), thrown once at the end as a ProjectInputError.
+// Private to pftoken::core (not installed): yaml-cpp is a private dependency.
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "pftoken/model/loader.hpp"
+
+namespace pftoken::yaml_reader {
+
+struct LocatedIssue {
+    int line = -1;  // 0-based, -1 = unknown (sorts first)
+    int column = -1;
+    InputIssue issue;
+};
+
+inline std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+/// The closest candidate when it is plausibly a typo (or a prefix) of `word`; empty otherwise.
+inline std::string suggestion(const std::string& word, const std::vector<std::string>& candidates) {
+    std::string best;
+    std::size_t best_distance = std::numeric_limits<std::size_t>::max();
+    for (const auto& candidate : candidates) {
+        const std::size_t d = edit_distance(word, candidate);
+        if (d < best_distance) best_distance = d, best = candidate;
+    }
+    if (best.empty()) return {};
+    if (best_distance <= std::max<std::size_t>(2, word.size() / 3)) return best;
+    for (const auto& candidate : candidates)
+        if (word.size() >= 3 && (candidate.starts_with(word) || word.starts_with(candidate))) return candidate;
+    return {};
+}
+
+inline std::string did_you_mean(const std::string& word, const std::vector<std::string>& candidates) {
+    const auto best = suggestion(word, candidates);
+    return best.empty() ? std::string{} : " (did you mean '" + best + "'?)";
+}
+
+inline std::string list_words(const std::vector<std::string>& words) {
+    std::string text;
+    for (const auto& w : words) text += (text.empty() ? "" : ", ") + w;
+    return text;
+}
+
+inline std::string describe(const YAML::Node& node) {
+    switch (node.Type()) {
+    case YAML::NodeType::Null: return "null";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
+    default: return "nothing";
+    }
+}
+
+inline bool quoted(const YAML::Node& node) { return node.Tag() == "!"; }
+
+/// Parses a YAML plain scalar as a number: decimal or exponent form, '_' digit separators,
+/// .nan/.inf (accepted here so check_project reports them as "must be finite").
+inline std::optional<double> to_double(const std::string& text) {
+    std::string s;
+    s.reserve(text.size());
+    for (char ch : text)
+        if (ch != '_') s.push_back(ch);
+    if (s == ".nan" || s == ".NaN" || s == ".NAN") return std::numeric_limits<double>::quiet_NaN();
+    if (s == ".inf" || s == ".Inf" || s == ".INF" || s == "+.inf" || s == "+.Inf") return std::numeric_limits<double>::infinity();
+    if (s == "-.inf" || s == "-.Inf" || s == "-.INF") return -std::numeric_limits<double>::infinity();
+    if (s.empty()) return std::nullopt;
+    const char* first = s.data();
+    if (*first == '+') ++first;
+    double value = 0.0;
+    const auto [end, ec] = std::from_chars(first, s.data() + s.size(), value);
+    if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
+    return value;
+}
+
+/// Shared state of one load: issues, the file position of every field path, and the paths
+/// already reported in phase 1 (phase 2 stays silent on them to avoid follow-on noise).
+struct Context {
+    std::string source;
+    std::filesystem::path base_dir;
+    std::vector<LocatedIssue> issues;
+    std::map<std::string, YAML::Mark> marks;
+    std::set<std::string> reported;
+
+    void error(const YAML::Mark& mark, const std::string& path, std::string constraint) {
+        LocatedIssue located;
+        located.line = mark.line;
+        located.column = mark.column;
+        located.issue = InputIssue{location(mark), path, std::move(constraint)};
+        issues.push_back(std::move(located));
+        reported.insert(path);
+    }
+    [[nodiscard]] std::string location(const YAML::Mark& mark) const {
+        if (mark.line < 0) return source;
+        return fmt::format("{}:{}:{}", source, mark.line + 1, mark.column + 1);
+    }
+    /// The mark of `path` or of its nearest recorded parent.
+    [[nodiscard]] YAML::Mark mark_of(std::string path) const {
+        while (true) {
+            if (auto it = marks.find(path); it != marks.end()) return it->second;
+            const auto cut = path.find_last_of(".[");
+            if (cut == std::string::npos || cut == 0) return YAML::Mark::null_mark();
+            path.resize(cut);
+        }
+    }
+    [[nodiscard]] bool already_reported(const std::string& path) const {
+        for (const auto& r : reported) {
+            if (path == r) return true;
+            if (path.size() > r.size() && path.starts_with(r) && (path[r.size()] == '.' || path[r.size()] == '['))
+                return true;
+            // A parent-level constraint (e.g. "schedule: must sum") after an element error.
+            if (r.size() > path.size() && r.starts_with(path) && (r[path.size()] == '.' || r[path.size()] == '['))
+                return true;
+        }
+        return false;
+    }
+};
+
+inline std::string child_path(const std::string& parent, const std::string& key) {
+    return parent.empty() ? key : parent + "." + key;
+}
+
+/// Reads one YAML mapping: typed getters for known keys; finish() reports unknown keys.
+class Reader {
+  public:
+    Reader(Context& ctx, const YAML::Node& node, std::string path) : ctx_(ctx), node_(node), path_(std::move(path)) {
+        ok_ = node.IsMap();
+        if (!ok_) {
+            ctx_.error(node.Mark(), path_.empty() ? "(document)" : path_, "must be a mapping of keys, got " + describe(node));
+            return;
+        }
+        for (auto it = node.begin(); it != node.end(); ++it) {
+            const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string("?");
+            if (entries_.count(key)) {
+                ctx_.error(it->first.Mark(), child_path(path_, key), "duplicate key");
+                continue;
+            }
+            entries_.emplace(key, Entry{it->first, it->second});
+            order_.push_back(key);
+            const auto mark = it->second.Mark().line >= 0 ? it->second.Mark() : it->first.Mark();
+            ctx_.marks[child_path(path_, key)] = mark;
+        }
+    }
+
+    [[nodiscard]] bool ok() const { return ok_; }
+    [[nodiscard]] const std::string& path() const { return path_; }
+    [[nodiscard]] bool has(const std::string& key) {
+        known_.push_back(key);
+        auto it = entries_.find(key);
+        return it != entries_.end();
+    }
+    /// Present, declared-known child (nullptr when absent). A key whose value is null counts as
+    /// present only when `null_is_absent` is false.
+    const YAML::Node* child(const std::string& key, bool required = false) {
+        known_.push_back(key);
+        auto it = entries_.find(key);
+        if (it == entries_.end()) {
+            if (required && ok_) ctx_.error(node_.Mark(), child_path(path_, key), "is required");
+            return nullptr;
+        }
+        return &it->second.value;
+    }
+    YAML::Mark key_mark(const std::string& key) const {
+        auto it = entries_.find(key);
+        return it == entries_.end() ? node_.Mark() : it->second.key.Mark();
+    }
+
+    void number(const std::string& key, double& out, bool required = false) {
+        if (const auto* n = child(key, required)) read_number(*n, child_path(path_, key), out);
+    }
+    void optional_number(const std::string& key, std::optional<double>& out) {
+        const auto* n = child(key);
+        if (!n || n->IsNull()) return;
+        double value = 0.0;
+        if (read_number(*n, child_path(path_, key), value)) out = value;
+    }
+    void integer(const std::string& key, int& out, bool required = false) {
+        const auto* n = child(key, required);
+        if (!n) return;
+        const auto path = child_path(path_, key);
+        double value = 0.0;
+        if (!read_number(*n, path, value, "a whole number")) return;
+        if (!std::isfinite(value) || value != std::floor(value) || std::abs(value) > 1e9) {
+            ctx_.error(n->Mark(), path, "must be a whole number, got " + describe(*n));
+            return;
+        }
+        out = static_cast<int>(value);
+    }
+    void boolean(const std::string& key, bool& out) {
+        const auto* n = child(key);
+        if (!n) return;
+        const auto path = child_path(path_, key);
+        if (n->IsScalar() && !quoted(*n)) {
+            std::string s = n->Scalar();
+            std::transform(s.begin(), s.end(), s.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+            if (s == "true") { out = true; return; }
+            if (s == "false") { out = false; return; }
+        }
+        ctx_.error(n->Mark(), path, "must be true or false, got " + describe(*n));
+    }
+    void string(const std::string& key, std::string& out, bool required = false) {
+        const auto* n = child(key, required);
+        if (!n) return;
+        if (n->IsScalar()) out = n->Scalar();
+        else ctx_.error(n->Mark(), child_path(path_, key), "must be a text value, got " + describe(*n));
+    }
+    template <class Enum>
+    void enumeration(const std::string& key, Enum& out, const std::vector<std::pair<std::string, Enum>>& words,
+                     bool required = false) {
+        const auto* n = child(key, required);
+        if (!n) return;
+        read_enum(*n, child_path(path_, key), out, words);
+    }
+    template <class Enum>
+    bool read_enum(const YAML::Node& n, const std::string& path, Enum& out,
+                   const std::vector<std::pair<std::string, Enum>>& words) {
+        std::vector<std::string> allowed;
+        for (const auto& [word, value] : words) allowed.push_back(word);
+        if (n.IsScalar()) {
+            for (const auto& [word, value] : words)
+                if (n.Scalar() == word) { out = value; return true; }
+            ctx_.error(n.Mark(), path,
+                       "must be one of " + list_words(allowed) + "; got '" + n.Scalar() + "'" + did_you_mean(n.Scalar(), allowed));
+            return false;
+        }
+        ctx_.error(n.Mark(), path, "must be one of " + list_words(allowed) + "; got " + describe(n));
+        return false;
+    }
+    void numbers(const std::string& key, std::vector<double>& out) {
+        const auto* n = child(key);
+        if (!n) return;
+        const auto path = child_path(path_, key);
+        if (!n->IsSequence()) {
+            ctx_.error(n->Mark(), path, "must be a list of numbers, got " + describe(*n));
+            return;
+        }
+        out.clear();
+        for (std::size_t i = 0; i < n->size(); ++i) {
+            const auto element = (*n)[i];
+            const auto element_path = fmt::format("{}[{}]", path, i);
+            ctx_.marks[element_path] = element.Mark();
+            double value = 0.0;
+            read_number(element, element_path, value);
+            out.push_back(value);
+        }
+    }
+    void strings(const std::string& key, std::vector<std::string>& out) {
+        const auto* n = child(key);
+        if (!n) return;
+        const auto path = child_path(path_, key);
+        if (!n->IsSequence()) {
+            ctx_.error(n->Mark(), path, "must be a list of names, got " + describe(*n));
+            return;
+        }
+        out.clear();
+        for (std::size_t i = 0; i < n->size(); ++i) {
+            const auto element = (*n)[i];
+            const auto element_path = fmt::format("{}[{}]", path, i);
+            ctx_.marks[element_path] = element.Mark();
+            if (element.IsScalar()) out.push_back(element.Scalar());
+            else ctx_.error(element.Mark(), element_path, "must be a name, got " + describe(element));
+        }
+    }
+
+    bool read_number(const YAML::Node& n, const std::string& path, double& out, const char* what = "a number") {
+        if (n.IsScalar() && !quoted(n)) {
+            if (auto value = to_double(n.Scalar())) {
+                out = *value;
+                return true;
+            }
+        }
+        ctx_.error(n.Mark(), path,
+                   std::string("must be ") + what + ", got " + (n.IsScalar() && quoted(n) ? "text " : "") + describe(n));
+        return false;
+    }
+
+    /// Reports keys that no getter asked for, with a suggestion among the known ones.
+    void finish() { finish_allowing_prefix({}); }
+    void finish_allowing_prefix(const std::string& ignored_prefix) {
+        if (!ok_) return;
+        for (const auto& key : order_) {
+            if (std::find(known_.begin(), known_.end(), key) != known_.end()) continue;
+            if (!ignored_prefix.empty() && key.starts_with(ignored_prefix)) continue;
+            ctx_.error(entries_.at(key).key.Mark(), child_path(path_, key), "unknown key" + did_you_mean(key, known_));
+        }
+    }
+
+  private:
+    struct Entry {
+        YAML::Node key;
+        YAML::Node value;
+    };
+    Context& ctx_;
+    YAML::Node node_;
+    std::string path_;
+    bool ok_ = false;
+    std::map<std::string, Entry> entries_;
+    std::vector<std::string> order_;
+    std::vector<std::string> known_;
+};
+
+/// Calls `each(node, path)` for every element of a list value at `key`.
+template <class Each>
+void for_each_element(Context& ctx, Reader& parent, const std::string& key, bool required, Each each) {
+    const auto* n = parent.child(key, required);
+    if (!n) return;
+    const auto path = child_path(parent.path(), key);
+    if (!n->IsSequence()) {
+        ctx.error(n->Mark(), path, "must be a list, got " + describe(*n));
+        return;
+    }
+    for (std::size_t i = 0; i < n->size(); ++i) {
+        const auto element_path = fmt::format("{}[{}]", path, i);
+        ctx.marks[element_path] = (*n)[i].Mark();
+        each((*n)[i], element_path, i);
+    }
+}
+
+
+/// Throws every collected issue at once, in file order.
+[[noreturn]] inline void throw_issues(const std::string& source, std::vector<LocatedIssue> located) {
+    std::stable_sort(located.begin(), located.end(), [](const LocatedIssue& a, const LocatedIssue& b) {
+        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    std::vector<InputIssue> issues;
+    issues.reserve(located.size());
+    for (auto& l : located) issues.push_back(std::move(l.issue));
+    throw ProjectInputError(source, std::move(issues));
+}
+
+}  // namespace pftoken::yaml_reader
