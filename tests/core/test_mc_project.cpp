@@ -12,6 +12,7 @@
 #include "pftoken/valuation/valuation.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
+#include "bullet_project.hpp"
 
 using namespace pftoken;
 using namespace pftoken::mc;
@@ -23,34 +24,7 @@ Project solar() { return load_project(std::string(PFTOKEN_SOURCE_DIR) + "/data/e
 /// One annual operating period, merchant revenue R0 = volume x price, nothing else: CFADS at
 /// T = 1 is R0 M_T with M a GBM multiplier. One bullet tranche of `debt` at `rate`.
 Project merton_project(double volume, double price, double debt, double rate) {
-    Project p;
-    p.name = "merton";
-    p.timeline.financial_close = CalendarDate{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{1}};
-    p.timeline.construction_months = 0;
-    p.timeline.operations_years = 1;
-    p.timeline.frequency = Frequency::Annual;
-    p.construction.capex_total = debt / 0.8;
-    RevenueStream r;
-    r.name = "merchant";
-    r.p50_volume = volume;
-    r.price_type = RevenueStream::PriceType::Merchant;
-    r.merchant_curve = {{0.0, price}};
-    p.revenues.push_back(r);
-    p.tax.rate = 0.0;
-    Tranche t;
-    t.name = "bullet";
-    t.rank = 1;
-    t.principal = debt;
-    t.fixed_rate = rate;
-    t.amortisation = Amortisation::Bullet;
-    t.tenor_years = 1.0;
-    t.token = {"BUL", debt / 100.0, 100.0};
-    p.tranches.push_back(t);
-    p.equity.token = {"EQ", 1000.0, 0.0};
-    p.covenants.lockup_dscr = 0.0;
-    p.covenants.default_dscr = 0.0;
-    p.market.discount.flat_rate = 0.03;
-    return p;
+    return test_projects::merchant_bullet_project(volume, price, debt, rate, 1);
 }
 
 // Undiscounted Black put: E[(K - X)^+] for lognormal X with mean F and log-sd s.
