@@ -3,6 +3,8 @@
 // price (log-OU), volume (P90), opex inflation (GBM) and Hull-White rates.
 //
 // BM_McFullPaths          whole engine, both cores: paths/s through factor paths + waterfall + stats
+// BM_McSolarExampleSpec   the same with the example file's stochastic section (what `pftoken mc`
+//                         runs: four correlated factors plus availability outages)
 // BM_FactorPathsOnly      our random numbers + factor paths only (one thread)
 // BM_WaterfallOnly        the kernel on one fixed factor path (one thread), full output
 // BM_WaterfallOnlyLean    the same in the lean output mode the Monte Carlo engine uses
@@ -26,6 +28,7 @@
 #include <ql/time/daycounters/actual365fixed.hpp>
 
 #include "pftoken/mc/project_mc.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
@@ -76,6 +79,27 @@ void BM_McFullPaths(benchmark::State& state) {
     state.SetItemsProcessed(static_cast<std::int64_t>(paths));
 }
 BENCHMARK(BM_McFullPaths)->Args({20000, 2, 1})->Args({20000, 2, 0})->Args({10000, 1, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// What `pftoken mc data/examples/solar.yaml` runs: the example's own stochastic section, which
+// adds uncorrelated availability outages as a fifth Gaussian factor (315 more normals per path).
+void BM_McSolarExampleSpec(benchmark::State& state) {
+    const Project project = load_project(kSolar);
+    const StochasticSpec spec = load_stochastic(kSolar);
+    ProjectMcOptions opt;
+    opt.mc.paths = static_cast<std::uint64_t>(state.range(0));
+    opt.mc.threads = static_cast<int>(state.range(1));
+    double seconds = 0.0;
+    std::uint64_t paths = 0;
+    for (auto _ : state) {
+        const auto s = run_project_mc(project, spec, opt);
+        seconds += s.seconds;
+        paths += s.paths;
+        benchmark::DoNotOptimize(s.tranches[0].pv.estimate.mean);
+    }
+    state.counters["paths_per_s"] = static_cast<double>(paths) / seconds;
+    state.SetItemsProcessed(static_cast<std::int64_t>(paths));
+}
+BENCHMARK(BM_McSolarExampleSpec)->Args({20000, 2})->Args({10000, 1})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 struct Fixture {
     Project project = load_project(kSolar);
