@@ -130,7 +130,7 @@ TEST(McRandom, ZigguratIsStandardNormal) {
 }
 
 // fill_ziggurat_normals keeps the generator state in registers and takes the slow path (wedge
-// and tail, ~1.3% of draws) through a temporary generator: it must give exactly the draws of
+// and tail, ~2.8% of draws) through a temporary generator: it must give exactly the draws of
 // calling ziggurat_normal in a loop and leave the generator in the same state; the block is long
 // enough to take the slow path a few hundred times (counted by replaying the draws).
 TEST(McRandom, FillZigguratEqualsDrawByDrawBitForBit) {
@@ -150,9 +150,11 @@ TEST(McRandom, FillZigguratEqualsDrawByDrawBitForBit) {
             (void)detail::ziggurat_normal_slow(replay, box, u);
         }
     }
-    EXPECT_EQ(looped.next(), filled.next());
-    EXPECT_EQ(looped.next(), replay.next());
-    // ~1.3% of 20,000 draws; a wide band, it only proves the slow path was exercised.
-    EXPECT_GT(slow, 100);
-    EXPECT_LT(slow, 500);
+    // All three generators end in the same state.
+    const std::uint64_t after = looped.next();
+    EXPECT_EQ(after, filled.next());
+    EXPECT_EQ(after, replay.next());
+    // ~2.8% of 20,000 draws; a wide band, it only proves the slow path was exercised.
+    EXPECT_GT(slow, 200);
+    EXPECT_LT(slow, 1000);
 }

@@ -74,7 +74,7 @@ struct ZigguratTables {
     ZigguratTables() noexcept;
 };
 extern const ZigguratTables kZigguratTables;
-/// The rare rejection branch (~1.3% of draws): tail or wedge test, then fresh draws.
+/// The rare rejection branch (~2.8% of draws): tail or wedge test, then fresh draws.
 double ziggurat_normal_slow(Xoshiro256StarStar& rng, int box, double u) noexcept;
 }  // namespace detail
 
@@ -82,7 +82,7 @@ double ziggurat_normal_slow(Xoshiro256StarStar& rng, int box, double u) noexcept
 /// formulation "An improved Ziggurat method to generate normal random samples": 128 layers, the
 /// layer index and the uniform from independent bits of one 64-bit draw). About 4x faster than
 /// the inverse CDF; used for pseudo-random paths (Sobol needs the monotone inverse CDF).
-/// Inline: the accepted draw (~98.7%) is a table look-up and a multiply, so a call costs a few
+/// Inline: the accepted draw (~97.2%) is a table look-up and a multiply, so a call costs a few
 /// nanoseconds only if the generator state can stay in registers (see fill_ziggurat_normals).
 namespace detail {
 /// Uniform in (-1, 1) from the top 53 bits of a draw (independent of the low 7 box bits).
@@ -106,7 +106,7 @@ inline double ziggurat_normal(Xoshiro256StarStar& rng) noexcept {
 
 /// Fills `out` with consecutive ziggurat_normal(rng) draws (the same numbers, bit for bit, as
 /// calling it in a loop). The four state words live in local variables whose address never
-/// escapes, so they stay in registers; only the rare slow path (~1.3% of draws) materialises
+/// escapes, so they stay in registers; only the rare slow path (~2.8% of draws) materialises
 /// a generator object for ziggurat_normal_slow and reads the state back.
 inline void fill_ziggurat_normals(Xoshiro256StarStar& rng, std::span<double> out) noexcept {
     const detail::ZigguratTables& z = detail::kZigguratTables;
