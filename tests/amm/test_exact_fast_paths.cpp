@@ -307,6 +307,10 @@ TEST(ExactFastPaths, SqrtRatioAtTickMatchesSolidityPort) {
         for (const std::int32_t d : {-1, 0, 1})
             for (const std::int32_t sign : {-1, 1}) ticks.push_back(sign * ((1 << k) + d));
     for (const std::int32_t t : {v3::kMinTick, v3::kMinTick + 1, v3::kMaxTick - 1, v3::kMaxTick}) ticks.push_back(t);
+    // Random ticks over the whole range: negative ones take the bracketed path (no chain),
+    // positive ones the chain and the division.
+    std::mt19937_64 rng(59);
+    for (int i = 0; i < 20000; ++i) ticks.push_back(static_cast<std::int32_t>(rng() % 1774545) + v3::kMinTick);
     for (const std::int32_t t : ticks) {
         if (t < v3::kMinTick || t > v3::kMaxTick) continue;
         const auto got = v3::get_sqrt_ratio_at_tick(t);
