@@ -19,9 +19,14 @@ constexpr u128 make_u128(std::uint64_t hi, std::uint64_t lo) noexcept { return (
 constexpr u128 mul_hi_128(u128 a, u128 b) noexcept {
     const auto a0 = static_cast<std::uint64_t>(a), a1 = static_cast<std::uint64_t>(a >> 64);
     const auto b0 = static_cast<std::uint64_t>(b), b1 = static_cast<std::uint64_t>(b >> 64);
+    // a*b = p11*2^128 + (p01 + p10)*2^64 + p00. With t = p01 + hi(p00) and t2 = p10 + lo(t)
+    // (neither overflows: (2^64-1)^2 + 2^64-1 < 2^128), a*b = (p11 + hi(t) + hi(t2))*2^128 +
+    // lo(t2)*2^64 + lo(p00). Written this way the compiler emits plain add/adc carry chains
+    // (about half the instructions of summing three zero-extended 64-bit halves).
     const u128 p00 = u128{a0} * b0, p01 = u128{a0} * b1, p10 = u128{a1} * b0, p11 = u128{a1} * b1;
-    const u128 mid = (p00 >> 64) + static_cast<std::uint64_t>(p01) + static_cast<std::uint64_t>(p10);
-    return p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
+    const u128 t = p01 + static_cast<std::uint64_t>(p00 >> 64);
+    const u128 t2 = p10 + static_cast<std::uint64_t>(t);
+    return p11 + static_cast<std::uint64_t>(t >> 64) + static_cast<std::uint64_t>(t2 >> 64);
 }
 
 // The 1/sqrt(1.0001)^(2^i) factors of TickMath as Q128 numbers, i = 1..19.
@@ -138,15 +143,22 @@ struct TickRatio {
     u128 value;
     bool one;
 };
-TickRatio tick_ratio(std::uint32_t abs_tick) noexcept {
-    u128 ratio = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
-    bool one = ratio == 0;
-    for (std::uint32_t high = abs_tick >> kTableBits; high != 0; high &= high - 1) {
-        const unsigned i = kTableBits + static_cast<unsigned>(__builtin_ctz(high));
-        ratio = one ? kTickFactors[i - 1] : mul_hi_128(ratio, kTickFactors[i - 1]);
-        one = false;
+// The chain over the high bits from the tabulated low-bit value r0 (0 = exactly 2^128). Requires
+// r0 != 0 or high != 0; the first factor replaces 2^128 exactly, so the loop has no branch on it.
+[[gnu::always_inline]] inline u128 chain_ratio(u128 r0, std::uint32_t high) noexcept {
+    if (r0 == 0) {
+        r0 = kTickFactors[kTableBits + static_cast<unsigned>(__builtin_ctz(high)) - 1];
+        high &= high - 1;
     }
-    return {ratio, one};
+    for (; high != 0; high &= high - 1)
+        r0 = mul_hi_128(r0, kTickFactors[kTableBits + static_cast<unsigned>(__builtin_ctz(high)) - 1]);
+    return r0;
+}
+[[gnu::always_inline]] inline TickRatio tick_ratio(std::uint32_t abs_tick) noexcept {
+    const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
+    const std::uint32_t high = abs_tick >> kTableBits;
+    if (r0 == 0 && high == 0) return {0, true};
+    return {chain_ratio(r0, high), false};
 }
 }  // namespace
 
@@ -188,15 +200,18 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
             return U256{(a >> 32) + 1u};
     }
 
-    const TickRatio ratio = tick_ratio(abs_tick);
-    U256 r = ratio.one ? U256::pow2(128) : U256{ratio.value};
-    if (tick > 0) r = max_u256_div(ratio.value);  // tick > 0 implies ratio < 2^128 (never "one")
+    const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
+    if (r0 == 0 && high == 0) return U256::pow2(96);  // tick 0: ratio exactly 2^128
+    const u128 ratio = chain_ratio(r0, high);         // < 2^128 for every tick != 0
     // Q128.128 -> Q128.96 rounding up, so getTickAtSqrtRatio of the result is consistent.
-    const bool has_fraction = (r.limb[0] & 0xffffffffull) != 0;
-    U256 out{(r.limb[0] >> 32) | (r.limb[1] << 32), (r.limb[1] >> 32) | (r.limb[2] << 32),
-             (r.limb[2] >> 32) | (r.limb[3] << 32), r.limb[3] >> 32};
-    if (has_fraction) out += U256{1u};
-    return out;
+    if (tick < 0) return U256{(ratio >> 32) + (static_cast<std::uint32_t>(ratio) != 0 ? 1u : 0u)};
+    // q = floor((2^256 - 1) / ratio) < 2^192 (ratio > 2^64), and ceil(q / 2^32) < 2^160.
+    const U256 q = max_u256_div(ratio);
+    const u128 q_lo = (u128{q.limb[1]} << 64) | q.limb[0];
+    const u128 low = ((u128{q.limb[2]} << 96) | (q_lo >> 32)) + (static_cast<std::uint32_t>(q_lo) != 0 ? 1u : 0u);
+    // The +1 carries into bit 128 only when the 128 bits below were all ones (then low wraps to 0).
+    const std::uint64_t top = (q.limb[2] >> 32) + (low == 0 && static_cast<std::uint32_t>(q_lo) != 0 ? 1u : 0u);
+    return U256{static_cast<std::uint64_t>(low), static_cast<std::uint64_t>(low >> 64), top, 0u};
 }
 
 namespace {
