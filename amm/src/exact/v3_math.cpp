@@ -170,34 +170,33 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
     const std::uint32_t high = abs_tick >> kTableBits;
     if (tick < 0 && high != 0) {
         // Without the chain: with r0 the tabulated low-bit ratio and Y = r0 * prod(c_i / 2^128)
-        // (real), the chain's m = popcount(high) truncations give r in (Y - m, Y], and
+        // (real), the chain's m = popcount(high) <= 8 truncations give r in (Y - m, Y], and
         // A = floor(r0 * P[high] / 2^256) satisfies Y - m * 2^-128 < A + frac <= Y, so r lies in
-        // [A - m + 1, A + 1]. The result ceil(r / 2^32) = ((r - 1) >> 32) + 1 is then the same
-        // for every candidate when the low 32 bits of A are at least m (all but ~m / 2^32 of
-        // ticks); otherwise the exact chain below decides.
+        // [A - m + 1, A + 1]. We compute A' = A or A - 1 (below) from the partial products of
+        // limb position >= 3 only, so r is in [A' - 7, A' + 2] and r - 1 in [A' - 8, A' + 1].
+        // The result ceil(r / 2^32) = ((r - 1) >> 32) + 1 is then the same for every candidate,
+        // (A' >> 32) + 1, when the low 32 bits of A' are in [8, 2^32 - 2] (all but ~10 / 2^32 of
+        // ticks: no negative tick at all, checked over the whole range); otherwise the exact
+        // chain below decides.
         const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
         const std::uint64_t* p = kHighProducts.value[high];
         u128 a;
-        if (r0 == 0) {  // low bits all zero: r0 = 2^128
+        if (r0 == 0) {  // low bits all zero: r0 = 2^128, A exact
             a = (u128{p[3]} << 64) | p[2];
         } else {
+            // r0 * P = sum b_i p_k 2^(64(i+k)) (b = r0's limbs). In units of 2^192 it is T + D with
+            // T = b1 p3 2^64 + b0 p3 + b1 p2 + hi(b0 p2) + hi(b1 p1) and
+            // 0 <= D < (lo(b0 p2) + lo(b1 p1)) / 2^64 + (b0 p1 + b1 p0) / 2^128 + b0 p0 / 2^192 < 5,
+            // so A = floor((T + D) / 2^64) is floor(T / 2^64) = A' or A' + 1.
             const auto b0 = static_cast<std::uint64_t>(r0), b1 = static_cast<std::uint64_t>(r0 >> 64);
-            // Limbs 4 and 5 of the 2x4-limb product r0 * P.
-            std::uint64_t w[6] = {0, 0, 0, 0, 0, 0};
-            for (unsigned i = 0; i < 2; ++i) {
-                const u128 bi = i == 0 ? b0 : b1;
-                u128 carry = 0;
-                for (unsigned k = 0; k < 4; ++k) {
-                    carry += bi * p[k] + w[i + k];
-                    w[i + k] = static_cast<std::uint64_t>(carry);
-                    carry >>= 64;
-                }
-                w[i + 4] = static_cast<std::uint64_t>(carry);
-            }
-            a = (u128{w[5]} << 64) | w[4];
+            const u128 s_a = u128{b0} * p[3] + static_cast<std::uint64_t>((u128{b0} * p[2]) >> 64);  // < 2^128
+            const u128 s_b = u128{b1} * p[2] + static_cast<std::uint64_t>((u128{b1} * p[1]) >> 64);  // < 2^128
+            const u128 s = s_a + s_b;
+            const u128 carry = s < s_a ? (u128{1} << 64) : 0u;
+            a = u128{b1} * p[3] + static_cast<std::uint64_t>(s >> 64) + carry;
         }
-        if (static_cast<std::uint32_t>(a) >= static_cast<std::uint32_t>(__builtin_popcount(high)))
-            return U256{(a >> 32) + 1u};
+        const auto low32 = static_cast<std::uint32_t>(a);
+        if (low32 >= 8u && low32 != 0xffffffffu) return U256{(a >> 32) + 1u};
     }
 
     const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
