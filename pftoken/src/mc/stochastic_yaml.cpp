@@ -81,17 +81,7 @@ StochasticSpec read(Context& ctx, const YAML::Node& root) {
     top.strings("correlation_factors", s.correlation_factors);
     for_each_element(ctx, top, "correlation", false, [&](const YAML::Node& row, const std::string& path, std::size_t) {
         s.correlation.emplace_back();
-        if (!row.IsSequence()) {
-            ctx.error(row.Mark(), path, "must be a list of numbers, got " + describe(row));
-            return;
-        }
-        for (std::size_t j = 0; j < row.size(); ++j) {
-            const auto element_path = fmt::format("{}[{}]", path, j);
-            ctx.marks[element_path] = row[j].Mark();
-            double value = 0.0;
-            top.read_number(row[j], element_path, value);
-            s.correlation.back().push_back(value);
-        }
+        top.read_numbers(row, path, s.correlation.back());
     });
     top.finish();
     return s;
@@ -100,13 +90,7 @@ StochasticSpec read(Context& ctx, const YAML::Node& root) {
 StochasticSpec parse(std::string_view yaml_text, const std::string& source_name) {
     Context ctx;
     ctx.source = source_name;
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::ParserException& e) {
-        throw ProjectInputError(source_name, {InputIssue{ctx.location(e.mark), "stochastic", "YAML syntax error: " + e.msg}});
-    }
-    StochasticSpec s = read(ctx, root);
+    StochasticSpec s = read(ctx, load_yaml(ctx, yaml_text, "stochastic"));
     if (!ctx.issues.empty()) throw_issues(source_name, std::move(ctx.issues));
     try {
         s.validate();

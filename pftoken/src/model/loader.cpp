@@ -330,13 +330,7 @@ Project parse_project(std::string_view yaml_text, const std::string& source_name
     Context ctx;
     ctx.source = source_name;
     ctx.base_dir = base_dir;
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::ParserException& e) {
-        throw ProjectInputError(source_name, {InputIssue{ctx.location(e.mark), "", "YAML syntax error: " + e.msg}});
-    }
-    Project project = read_project(ctx, root);
+    Project project = read_project(ctx, load_yaml(ctx, yaml_text, ""));
     for (auto& issue : check_project(project)) {
         if (ctx.already_reported(issue.path)) continue;
         const auto mark = ctx.mark_of(issue.path);

@@ -257,16 +257,17 @@ class Reader {
         return false;
     }
     void numbers(const std::string& key, std::vector<double>& out) {
-        const auto* n = child(key);
-        if (!n) return;
-        const auto path = child_path(path_, key);
-        if (!n->IsSequence()) {
-            ctx_.error(n->Mark(), path, "must be a list of numbers, got " + describe(*n));
+        if (const auto* n = child(key)) read_numbers(*n, child_path(path_, key), out);
+    }
+    /// A list of numbers at `path` (any node, e.g. a row of a list of lists).
+    void read_numbers(const YAML::Node& n, const std::string& path, std::vector<double>& out) {
+        if (!n.IsSequence()) {
+            ctx_.error(n.Mark(), path, "must be a list of numbers, got " + describe(n));
             return;
         }
         out.clear();
-        for (std::size_t i = 0; i < n->size(); ++i) {
-            const auto element = (*n)[i];
+        for (std::size_t i = 0; i < n.size(); ++i) {
+            const auto element = n[i];
             const auto element_path = fmt::format("{}[{}]", path, i);
             ctx_.marks[element_path] = element.Mark();
             double value = 0.0;
@@ -346,6 +347,15 @@ void for_each_element(Context& ctx, Reader& parent, const std::string& key, bool
     }
 }
 
+
+/// Parses YAML text; a syntax error is a ProjectInputError at its position, under `path`.
+inline YAML::Node load_yaml(const Context& ctx, std::string_view text, const std::string& path) {
+    try {
+        return YAML::Load(std::string(text));
+    } catch (const YAML::ParserException& e) {
+        throw ProjectInputError(ctx.source, {InputIssue{ctx.location(e.mark), path, "YAML syntax error: " + e.msg}});
+    }
+}
 
 /// Throws every collected issue at once, in file order.
 [[noreturn]] inline void throw_issues(const std::string& source, std::vector<LocatedIssue> located) {
