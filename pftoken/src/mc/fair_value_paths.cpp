@@ -13,6 +13,7 @@
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
+#include "debt_setup.hpp"
 
 namespace pftoken::mc {
 
@@ -100,22 +101,11 @@ FairValuePaths fair_value_paths(const Project& project, const StochasticSpec& sp
     // Discounting exactly as run_project_mc and pftoken::value(): curve referenced at COD,
     // the tranche's continuous spread on the curve's year fraction, path-wise short-rate
     // discounting relative to COD when the rate factor asks for it.
-    const QuantLib::Date close = pricing::to_ql_date(cp.grid.financial_close);
-    const auto close_curve = pricing::build_curve(project.market.discount, close, project.timeline.day_count, {},
-                                                  "market.discount");
-    const auto cod_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.cod),
-                                                cp.grid.day_count, {}, "market.discount");
-    const std::vector<CalendarDate> pay_dates(cp.grid.end.begin() + static_cast<std::ptrdiff_t>(c), cp.grid.end.end());
-    const auto sampled = pricing::sample_curve(*cod_curve, pay_dates);
+    const detail::CodCurve cod = detail::sample_cod_curve(project, cp);
     std::vector<double> df(n, 0.0);  // tranche DF from COD at each operating period end
-    for (std::size_t t = c; t < n; ++t)
-        df[t] = sampled.discount_factors[t - c] * std::exp(-tranche.discount_spread * sampled.times[t - c]);
-
-    FactorGrid fg;
-    fg.period_end_time = cp.grid.time_from_close;
-    fg.operating = cp.grid.operating;
-    fg.periods_per_year = cp.grid.periods_per_year;
-    const FactorModel model(spec, std::move(fg), options.mc.sampling(), close_curve);
+    for (std::size_t t = c; t < n; ++t) df[t] = cod.df[t] * std::exp(-tranche.discount_spread * cod.time[t]);
+    const auto model_owner = detail::make_factor_model(project, cp, spec, options.mc.sampling());
+    const FactorModel& model = *model_owner;
     const bool pathwise = spec.interest_rate.enabled && spec.interest_rate.pathwise_discounting;
 
     // Dates: COD, then each operating period end within the horizon.

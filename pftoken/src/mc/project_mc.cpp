@@ -15,6 +15,7 @@
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
+#include "debt_setup.hpp"
 
 namespace pftoken::mc {
 namespace {
@@ -80,22 +81,11 @@ Setup make_setup(const Project& project, const StochasticSpec& spec, const Proje
     s.project = compile(project);
     const CompiledProject& cp = s.project;
     const auto n = static_cast<std::size_t>(cp.periods);
-    const QuantLib::Date close = pricing::to_ql_date(cp.grid.financial_close);
-    // The factor model (Hull-White fit) lives on the curve referenced at financial close.
-    const auto curve = pricing::build_curve(project.market.discount, close, project.timeline.day_count, {},
-                                            "market.discount");
-    const auto cod_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.cod),
-                                                cp.grid.day_count, {}, "market.discount");
     const auto c = static_cast<std::size_t>(cp.grid.first_operating());
     s.first_operating = cp.grid.first_operating();
-    const std::vector<CalendarDate> pay_dates(cp.grid.end.begin() + static_cast<std::ptrdiff_t>(c), cp.grid.end.end());
-    const auto grid = pricing::sample_curve(*cod_curve, pay_dates);
-    s.curve_df.assign(n, 0.0);
-    s.curve_time.assign(n, 0.0);
-    for (std::size_t t = c; t < n; ++t) {
-        s.curve_df[t] = grid.discount_factors[t - c];
-        s.curve_time[t] = grid.times[t - c];
-    }
+    detail::CodCurve cod = detail::sample_cod_curve(project, cp);
+    s.curve_df = std::move(cod.df);
+    s.curve_time = std::move(cod.time);
     s.tranche_df.assign(n * static_cast<std::size_t>(cp.tranche_count), 0.0);
     s.tranche_df_cs.assign(s.tranche_df.size(), 0.0);
     for (int k = 0; k < cp.tranche_count; ++k) {
@@ -115,11 +105,7 @@ Setup make_setup(const Project& project, const StochasticSpec& spec, const Proje
     for (std::size_t t = 0; t < n; ++t)
         s.equity_df[t] = std::pow(1.0 + project.equity.cost_of_equity, -s.times[t]);
 
-    FactorGrid fg;
-    fg.period_end_time = cp.grid.time_from_close;
-    fg.operating = cp.grid.operating;
-    fg.periods_per_year = cp.grid.periods_per_year;
-    s.model = std::make_unique<FactorModel>(spec, std::move(fg), options.mc.sampling(), curve);
+    s.model = detail::make_factor_model(project, cp, spec, options.mc.sampling());
     s.pathwise = spec.interest_rate.enabled && spec.interest_rate.pathwise_discounting;
     return s;
 }
