@@ -115,8 +115,8 @@ double quantile(std::vector<double>& values, double level) {
     return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
 }
 
-/// The propagation loop. `next_fair(path, step, normals)` returns the fair value at `step`
-/// (1-based) of `path`; the GBM source draws its normal from the same stream before the noise
+/// The propagation loop. `next_fair(path, step, previous fair value, normals)` returns the fair
+/// value at `step` (1-based) of `path`; the GBM source draws its normal from the same stream before the noise
 /// trade's, so a seed gives the same bits as before fair-value paths existed. A path whose fair
 /// value reaches 0 (the token is repaid or worthless) stops there.
 template <class NextFair>
@@ -219,6 +219,13 @@ PropagationResult propagate(const PoolSpec& pool, const mc::FairValuePaths& fair
     PFT_REQUIRE(options.isValid(&why), why);
     PFT_REQUIRE(fair.dates() >= 2, "propagation: the fair-value paths need at least 2 dates, got " << fair.dates());
     PFT_REQUIRE(fair.paths >= 1, "propagation: no fair-value paths");
+    PFT_REQUIRE(fair.value.size() == static_cast<std::size_t>(fair.paths) * fair.dates(),
+                "propagation: fair-value paths: value must hold paths x dates = "
+                    << static_cast<std::size_t>(fair.paths) * fair.dates() << " numbers, got " << fair.value.size());
+    for (std::size_t j = 1; j < fair.dates(); ++j)
+        PFT_REQUIRE(fair.time[j] > fair.time[j - 1], "propagation: fair-value paths: time[" << j
+                                                         << "] must be after time[" << j - 1 << "], got "
+                                                         << fair.time[j] << " after " << fair.time[j - 1]);
     const std::uint64_t paths = std::min<std::uint64_t>(options.paths, fair.paths);
     // Sub-steps: each interval between payment dates is cut into about steps_per_year x its
     // length steps (at least one); the fair value moves geometrically between the dates.
