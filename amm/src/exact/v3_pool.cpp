@@ -8,6 +8,7 @@
 #include "pftoken/amm/exact/v3/pool.hpp"
 #include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
 #include "pftoken/amm/exact/v3/swap_math.hpp"
+#include "v3_swap_fast.hpp"
 #include "wide_div.hpp"
 
 namespace pftoken::amm::v3 {
@@ -36,6 +37,27 @@ PoolConfig checked(const PoolConfig& c) {
     if (!why.empty()) throw std::invalid_argument(why);
     return c;
 }
+
+// The pool keeps prepared divisors as plain fields (pool.hpp does not see the internal types).
+template <class Prepared>
+detail::Divisor128 to_divisor(const Prepared& p) noexcept {
+    return detail::Divisor128{p.value, p.shift, p.normalized, p.reciprocal};
+}
+template <class Prepared>
+void store_divisor(Prepared& p, const detail::Divisor128& d) noexcept {
+    p.value = d.value;
+    p.shift = d.shift;
+    p.normalized = d.normalized;
+    p.reciprocal = d.reciprocal;
+}
+template <class Prepared64>
+fast::Divisor64 to_divisor64(const Prepared64& p) noexcept {
+    return fast::Divisor64{p.value, p.normalized, p.reciprocal, p.shift};
+}
+template <class Prepared64>
+Prepared64 from_divisor64(const fast::Divisor64& d) noexcept {
+    return Prepared64{d.value, d.normalized, d.reciprocal, d.shift};
+}
 }  // namespace
 
 Pool::Pool(const PoolConfig& config)
@@ -44,6 +66,9 @@ Pool::Pool(const PoolConfig& config)
       bitmap_(config.tick_spacing) {
     cross_log_.reserve(256);
     ticks_.reserve(64);
+    const fast::FeeConstants k = fast::make_fee_constants(config_.fee_pips);
+    fee_million_ = from_divisor64<PreparedDivisor64>(k.million);
+    fee_complement_ = from_divisor64<PreparedDivisor64>(k.complement);
 }
 
 Result<std::int32_t> Pool::initialize(const U256& sqrt_price_x96) {
@@ -256,15 +281,18 @@ Result<CollectResult> Pool::collect_protocol(u128 amount0_requested, u128 amount
     return r;
 }
 
-const U256& Pool::sqrt_ratio_at(std::int32_t tick) noexcept {
+const Pool::SqrtCacheEntry& Pool::sqrt_entry_at(std::int32_t tick) noexcept {
     // Fibonacci hashing spreads multiples of the tick spacing over the 16 slots.
     const std::uint32_t slot = (static_cast<std::uint32_t>(tick) * 2654435769u) >> 28;
     SqrtCacheEntry& e = sqrt_cache_[slot];
     if (e.tick != tick) {
         e.sqrt_price_x96 = get_sqrt_ratio_at_tick(tick).value;  // in range: never reverts
         e.tick = tick;
+        e.divisor = PreparedDivisor{};
+        if (fast::in_price_regime(e.sqrt_price_x96))
+            store_divisor(e.divisor, detail::make_divisor128(e.sqrt_price_x96.low128()));
     }
-    return e.sqrt_price_x96;
+    return e;
 }
 
 Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96) {
@@ -295,8 +323,12 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
     u128 protocol_fee = 0;
     u128 liquidity = liquidity_;
     std::uint32_t crossed = 0;
-    detail::Divisor128 liquidity_divisor{liquidity_reciprocal_.value, liquidity_reciprocal_.shift,
-                                         liquidity_reciprocal_.normalized, liquidity_reciprocal_.reciprocal};
+    detail::Divisor128 liquidity_divisor = to_divisor(liquidity_reciprocal_);
+    // For the 128-bit step (v3_swap_fast.hpp): the current price's divisor (valid while its value
+    // is the price), the limit's (prepared when first needed) and the fee denominators.
+    detail::Divisor128 price_divisor = to_divisor(price_divisor_);
+    detail::Divisor128 limit_divisor{};
+    const fast::FeeConstants fee_constants{config_.fee_pips, to_divisor64(fee_million_), to_divisor64(fee_complement_)};
     cross_log_.clear();
 
     const auto undo_crosses = [&]() {
@@ -314,26 +346,54 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
         TickBitmap::Next next = bitmap_.next_initialized_tick_within_one_word(tick, zero_for_one);
         // The bitmap does not know the tick bounds.
         next.tick = std::clamp(next.tick, kMinTick, kMaxTick);
-        const U256 sqrt_next = sqrt_ratio_at(next.tick);
+        const SqrtCacheEntry& next_entry = sqrt_entry_at(next.tick);
+        const U256& sqrt_next = next_entry.sqrt_price_x96;
 
         const bool limit_first =
             zero_for_one ? sqrt_next < sqrt_price_limit_x96 : sqrt_next > sqrt_price_limit_x96;
-        const Result<SwapStep> step = compute_swap_step(
-            sqrt_price, limit_first ? sqrt_price_limit_x96 : sqrt_next, liquidity, remaining, config_.fee_pips);
-        if (!step.ok()) return fail(step.error);
-        sqrt_price = step.value.sqrt_ratio_next_x96;
-        U256 fee_amount = step.value.fee_amount;
+        const U256& target = limit_first ? sqrt_price_limit_x96 : sqrt_next;
+        U256 fee_amount;
+        bool stepped = false;
+        if (exact_input && (liquidity >> 64) != 0 && fast::in_price_regime(sqrt_price) &&
+            fast::in_price_regime(target)) {
+            // The 128-bit computeSwapStep; it declines (returns false) outside its regime and the
+            // general step below runs instead. Either way the same bits (tests/amm/test_swap_fast.cpp).
+            if (liquidity_divisor.value != liquidity) liquidity_divisor = detail::make_divisor128(liquidity);
+            if (price_divisor.value != sqrt_price.low128())
+                price_divisor = detail::make_divisor128(sqrt_price.low128());
+            if (limit_first && limit_divisor.value == 0)
+                limit_divisor = detail::make_divisor128(sqrt_price_limit_x96.low128());
+            const detail::Divisor128 target_divisor = limit_first ? limit_divisor : to_divisor(next_entry.divisor);
+            fast::StepOut fs;
+            if (fast::exact_in_step(price_divisor, target_divisor, liquidity_divisor, remaining.bits, fee_constants,
+                                    fs)) {
+                stepped = true;
+                sqrt_price = U256{fs.sqrt_next};
+                price_divisor = fs.next_divisor;
+                fee_amount = U256{fs.fee_amount};
+                // All three below 2^127: amountIn + fee fits toInt256, amountOut too.
+                remaining = remaining - I256::from_bits(U256{fs.amount_in + fs.fee_amount});  // unchecked
+                if (sub_overflow(calculated, I256::from_bits(U256{fs.amount_out}), calculated))
+                    return fail(Revert::Overflow);
+            }
+        }
+        if (!stepped) {
+            const Result<SwapStep> step = compute_swap_step(sqrt_price, target, liquidity, remaining, config_.fee_pips);
+            if (!step.ok()) return fail(step.error);
+            sqrt_price = step.value.sqrt_ratio_next_x96;
+            fee_amount = step.value.fee_amount;
 
-        I256 in_plus_fee;
-        I256 out;
-        if (!to_int256(step.value.amount_in + fee_amount, in_plus_fee)) return fail(Revert::Overflow);
-        if (!to_int256(step.value.amount_out, out)) return fail(Revert::Overflow);
-        if (exact_input) {
-            remaining = remaining - in_plus_fee;  // unchecked in Solidity 0.7
-            if (sub_overflow(calculated, out, calculated)) return fail(Revert::Overflow);
-        } else {
-            remaining = remaining + out;
-            if (add_overflow(calculated, in_plus_fee, calculated)) return fail(Revert::Overflow);
+            I256 in_plus_fee;
+            I256 out;
+            if (!to_int256(step.value.amount_in + fee_amount, in_plus_fee)) return fail(Revert::Overflow);
+            if (!to_int256(step.value.amount_out, out)) return fail(Revert::Overflow);
+            if (exact_input) {
+                remaining = remaining - in_plus_fee;  // unchecked in Solidity 0.7
+                if (sub_overflow(calculated, out, calculated)) return fail(Revert::Overflow);
+            } else {
+                remaining = remaining + out;
+                if (add_overflow(calculated, in_plus_fee, calculated)) return fail(Revert::Overflow);
+            }
         }
 
         if (fee_protocol > 0) {
@@ -417,8 +477,8 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
 
     // Commit.
     cross_log_.clear();
-    liquidity_reciprocal_ = {liquidity_divisor.value, liquidity_divisor.shift, liquidity_divisor.normalized,
-                             liquidity_divisor.reciprocal};
+    store_divisor(liquidity_reciprocal_, liquidity_divisor);
+    store_divisor(price_divisor_, price_divisor);
     sqrt_price_x96_ = sqrt_price;
     tick_ = tick;
     liquidity_ = liquidity;
