@@ -38,26 +38,6 @@ PoolConfig checked(const PoolConfig& c) {
     return c;
 }
 
-// The pool keeps prepared divisors as plain fields (pool.hpp does not see the internal types).
-template <class Prepared>
-detail::Divisor128 to_divisor(const Prepared& p) noexcept {
-    return detail::Divisor128{p.value, p.shift, p.normalized, p.reciprocal};
-}
-template <class Prepared>
-void store_divisor(Prepared& p, const detail::Divisor128& d) noexcept {
-    p.value = d.value;
-    p.shift = d.shift;
-    p.normalized = d.normalized;
-    p.reciprocal = d.reciprocal;
-}
-template <class Prepared64>
-fast::Divisor64 to_divisor64(const Prepared64& p) noexcept {
-    return fast::Divisor64{p.value, p.normalized, p.reciprocal, p.shift};
-}
-template <class Prepared64>
-Prepared64 from_divisor64(const fast::Divisor64& d) noexcept {
-    return Prepared64{d.value, d.normalized, d.reciprocal, d.shift};
-}
 }  // namespace
 
 Pool::Pool(const PoolConfig& config)
@@ -67,8 +47,8 @@ Pool::Pool(const PoolConfig& config)
     cross_log_.reserve(256);
     ticks_.reserve(64);
     const fast::FeeConstants k = fast::make_fee_constants(config_.fee_pips);
-    fee_million_ = from_divisor64<PreparedDivisor64>(k.million);
-    fee_complement_ = from_divisor64<PreparedDivisor64>(k.complement);
+    fee_million_ = k.million;
+    fee_complement_ = k.complement;
 }
 
 Result<std::int32_t> Pool::initialize(const U256& sqrt_price_x96) {
@@ -288,9 +268,8 @@ const Pool::SqrtCacheEntry& Pool::sqrt_entry_at(std::int32_t tick) noexcept {
     if (e.tick != tick) {
         e.sqrt_price_x96 = get_sqrt_ratio_at_tick(tick).value;  // in range: never reverts
         e.tick = tick;
-        e.divisor = PreparedDivisor{};
-        if (fast::in_price_regime(e.sqrt_price_x96))
-            store_divisor(e.divisor, detail::make_divisor128(e.sqrt_price_x96.low128()));
+        e.divisor = fast::in_price_regime(e.sqrt_price_x96) ? detail::make_divisor128(e.sqrt_price_x96.low128())
+                                                            : detail::Divisor128{};
     }
     return e;
 }
@@ -323,12 +302,12 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
     u128 protocol_fee = 0;
     u128 liquidity = liquidity_;
     std::uint32_t crossed = 0;
-    detail::Divisor128 liquidity_divisor = to_divisor(liquidity_reciprocal_);
+    detail::Divisor128 liquidity_divisor = liquidity_divisor_;
     // For the 128-bit step (v3_swap_fast.hpp): the current price's divisor (valid while its value
     // is the price), the limit's (prepared when first needed) and the fee denominators.
-    detail::Divisor128 price_divisor = to_divisor(price_divisor_);
+    detail::Divisor128 price_divisor = price_divisor_;
     detail::Divisor128 limit_divisor{};
-    const fast::FeeConstants fee_constants{config_.fee_pips, to_divisor64(fee_million_), to_divisor64(fee_complement_)};
+    const fast::FeeConstants fee_constants{config_.fee_pips, fee_million_, fee_complement_};
     cross_log_.clear();
 
     const auto undo_crosses = [&]() {
@@ -363,7 +342,7 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
                 price_divisor = detail::make_divisor128(sqrt_price.low128());
             if (limit_first && limit_divisor.value == 0)
                 limit_divisor = detail::make_divisor128(sqrt_price_limit_x96.low128());
-            const detail::Divisor128 target_divisor = limit_first ? limit_divisor : to_divisor(next_entry.divisor);
+            const detail::Divisor128& target_divisor = limit_first ? limit_divisor : next_entry.divisor;
             fast::StepOut fs;
             if (fast::exact_in_step(price_divisor, target_divisor, liquidity_divisor, remaining.bits, fee_constants,
                                     fs)) {
@@ -477,8 +456,8 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
 
     // Commit.
     cross_log_.clear();
-    store_divisor(liquidity_reciprocal_, liquidity_divisor);
-    store_divisor(price_divisor_, price_divisor);
+    liquidity_divisor_ = liquidity_divisor;
+    price_divisor_ = price_divisor;
     sqrt_price_x96_ = sqrt_price;
     tick_ = tick;
     liquidity_ = liquidity;

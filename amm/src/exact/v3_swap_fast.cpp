@@ -9,9 +9,15 @@ namespace {
 using detail::hi64;
 using detail::lo64;
 
-// (hi << s) | (lo >> (64 - s)) for 0 <= s < 64 without the undefined shift by 64.
+// (hi << s) | (lo >> (64 - s)) for 0 <= s < 64 (the top limb of a two-limb left shift).
 [[gnu::always_inline]] inline std::uint64_t shl2(std::uint64_t hi, std::uint64_t lo, int s) noexcept {
+#if defined(__x86_64__)
+    // One shld; the portable form below costs four instructions (no shift by 64 when s = 0).
+    __asm__("shldq %%cl, %1, %0" : "+r"(hi) : "r"(lo), "c"(static_cast<std::uint8_t>(s)) : "cc");
+    return hi;
+#else
     return (hi << s) | ((lo >> 1) >> (63 - s));
+#endif
 }
 
 // u128 to double without the libgcc call (only for the estimate below).
@@ -79,34 +85,24 @@ bool div_ceil_q128(const std::uint64_t (&nn)[7], const std::uint64_t (&dn)[4], u
     return true;
 }
 
-}  // namespace
-
-Divisor64 make_divisor64(std::uint64_t d) noexcept {
-    Divisor64 out;
-    out.value = d;
-    out.shift = __builtin_clzll(d);
-    out.normalized = d << out.shift;
-    out.reciprocal = detail::reciprocal_2by1(out.normalized);
-    return out;
-}
-
-FeeConstants make_fee_constants(std::uint32_t fee_pips) noexcept {
-    FeeConstants k;
-    k.fee_pips = fee_pips;
-    k.million = make_divisor64(1000000u);
-    k.complement = make_divisor64(1000000u - fee_pips);
-    return k;
-}
-
-bool mul_div_u64(u128 x, std::uint64_t m, const Divisor64& d, bool round_up, u128& out) noexcept {
+[[gnu::always_inline]] inline bool mul_div_u64_impl(u128 x, std::uint64_t m, const Divisor64& d, bool round_up, u128& out) noexcept {
     // x * m as three limbs p2:p1:p0 (hi below: (2^64-1)^2 + 2^64-1 < 2^128).
     const u128 lo = u128{lo64(x)} * m;
     const u128 hi = u128{hi64(x)} * m + hi64(lo);
     const std::uint64_t p0 = lo64(lo), p1 = lo64(hi), p2 = hi64(hi);
     const int s = d.shift;
     // Normalized 2-by-1 digits; the first remainder is the top s bits of p2 (< 2^s <= d << s).
-    std::uint64_t rem = (p2 >> 1) >> (63 - s);
-    const std::uint64_t q2 = detail::div_2by1_preinv(rem, shl2(p2, p1, s), d.normalized, d.reciprocal, rem);
+    // When p2 < 2^(63 - s) (amounts below ~2^107 for SwapMath's 20-bit factors), the two top
+    // limbs of the shifted product are below 2^63 <= d << s: digit 2 is zero and its remainder is
+    // the second limb itself, so the first division is skipped.
+    std::uint64_t rem = 0;
+    std::uint64_t q2 = 0;
+    if ((p2 >> (63 - s)) == 0) {
+        rem = shl2(p2, p1, s);
+    } else {
+        rem = (p2 >> 1) >> (63 - s);
+        q2 = detail::div_2by1_preinv(rem, shl2(p2, p1, s), d.normalized, d.reciprocal, rem);
+    }
     const std::uint64_t q1 = detail::div_2by1_preinv(rem, shl2(p1, p0, s), d.normalized, d.reciprocal, rem);
     const std::uint64_t q0 = detail::div_2by1_preinv(rem, p0 << s, d.normalized, d.reciprocal, rem);
     if (q2 != 0) return false;
@@ -119,7 +115,7 @@ bool mul_div_u64(u128 x, std::uint64_t m, const Divisor64& d, bool round_up, u12
     return true;
 }
 
-U256 amount1_delta(u128 a, u128 b, u128 liquidity, bool round_up) noexcept {
+[[gnu::always_inline]] inline U256 amount1_delta_impl(u128 a, u128 b, u128 liquidity, bool round_up) noexcept {
     // mulDiv(L, b - a, 2^96) (rounded up: mulDivRoundingUp): L * (b - a) < 2^256 never overflows,
     // the division by 2^96 is the shift, and the quotient is below 2^160 (+1 cannot carry out).
     const U256 p = mul_128x128(liquidity, b - a);
@@ -130,7 +126,8 @@ U256 amount1_delta(u128 a, u128 b, u128 liquidity, bool round_up) noexcept {
     return U256{lo64(q_low), hi64(q_low), q_top, 0u};
 }
 
-U256 amount0_delta(const detail::Divisor128& a, const detail::Divisor128& b, u128 liquidity, bool round_up) noexcept {
+[[gnu::always_inline]] inline U256 amount0_delta_impl(const detail::Divisor128& a, const detail::Divisor128& b, u128 liquidity,
+                                                     bool round_up) noexcept {
     // Uniswap: mulDiv(L << 96, b - a, b) / a (rounding up: divRoundingUp(mulDivRoundingUp(..), a)).
     // x = (L * (b - a)) << 96 < 2^352. The first quotient x / b is at most L * 2^96 < 2^224 (also
     // rounded up, as (b - a) / b < 1), so x >> 256 < b and the long division by b (3-by-2 digits
@@ -141,9 +138,17 @@ U256 amount0_delta(const detail::Divisor128& a, const detail::Divisor128& b, u12
                         x3 = (p.limb[1] >> 32) | (p.limb[2] << 32), x4 = (p.limb[2] >> 32) | (p.limb[3] << 32),
                         x5 = p.limb[3] >> 32;  // x0 = 0
     int s = b.shift;
-    u128 rem = (u128{shl2(x5, x4, s)} << 64) | shl2(x4, x3, s);
     std::uint64_t q1[4];
-    q1[3] = detail::div_3by2_preinv(rem, shl2(x3, x2, s), b.normalized, b.reciprocal);
+    u128 rem = 0;
+    if ((x4 | x5) == 0) {
+        // x < 2^256 (L * (b - a) < 2^160, the usual case): q1 < 2^192 and x >> 192 < 2^64 <= b,
+        // so digit 3 is zero and the remainder starts from limbs 3 and 2 (one digit less).
+        q1[3] = 0;
+        rem = (u128{(x3 >> 1) >> (63 - s)} << 64) | shl2(x3, x2, s);
+    } else {
+        rem = (u128{shl2(x5, x4, s)} << 64) | shl2(x4, x3, s);
+        q1[3] = detail::div_3by2_preinv(rem, shl2(x3, x2, s), b.normalized, b.reciprocal);
+    }
     q1[2] = detail::div_3by2_preinv(rem, shl2(x2, x1, s), b.normalized, b.reciprocal);
     q1[1] = detail::div_3by2_preinv(rem, x1 << s, b.normalized, b.reciprocal);
     q1[0] = detail::div_3by2_preinv(rem, 0u, b.normalized, b.reciprocal);
@@ -152,10 +157,22 @@ U256 amount0_delta(const detail::Divisor128& a, const detail::Divisor128& b, u12
             if (++limb != 0) break;
     }
     s = a.shift;
-    rem = (u128{(q1[3] >> 1) >> (63 - s)} << 64) | shl2(q1[3], q1[2], s);
     std::uint64_t q[3];
-    q[2] = detail::div_3by2_preinv(rem, shl2(q1[2], q1[1], s), a.normalized, a.reciprocal);
-    q[1] = detail::div_3by2_preinv(rem, shl2(q1[1], q1[0], s), a.normalized, a.reciprocal);
+    // Leading zero digits: q1 >> 64k < 2^64 <= a means digit k of q is zero and the remainder
+    // starts one limb lower.
+    if (q1[3] != 0) {
+        rem = (u128{(q1[3] >> 1) >> (63 - s)} << 64) | shl2(q1[3], q1[2], s);
+        q[2] = detail::div_3by2_preinv(rem, shl2(q1[2], q1[1], s), a.normalized, a.reciprocal);
+        q[1] = detail::div_3by2_preinv(rem, shl2(q1[1], q1[0], s), a.normalized, a.reciprocal);
+    } else if (q1[2] != 0) {
+        q[2] = 0;
+        rem = (u128{(q1[2] >> 1) >> (63 - s)} << 64) | shl2(q1[2], q1[1], s);
+        q[1] = detail::div_3by2_preinv(rem, shl2(q1[1], q1[0], s), a.normalized, a.reciprocal);
+    } else {
+        q[2] = 0;
+        q[1] = 0;
+        rem = (u128{(q1[1] >> 1) >> (63 - s)} << 64) | shl2(q1[1], q1[0], s);
+    }
     q[0] = detail::div_3by2_preinv(rem, q1[0] << s, a.normalized, a.reciprocal);
     U256 out{q[0], q[1], q[2], 0u};
     if (round_up && rem != 0) {  // q < 2^160: no carry out of limb 2
@@ -167,7 +184,7 @@ U256 amount0_delta(const detail::Divisor128& a, const detail::Divisor128& b, u12
     return out;
 }
 
-bool next_sqrt_price_from_amount0_add(u128 c, u128 liquidity, u128 amount, u128& out) noexcept {
+[[gnu::always_inline]] inline bool next_price_from_amount0_impl(u128 c, u128 liquidity, u128 amount, u128& out) noexcept {
     if (amount == 0) {
         out = c;
         return true;
@@ -201,6 +218,38 @@ bool next_sqrt_price_from_amount0_add(u128 c, u128 liquidity, u128 amount, u128&
     return n == 4 ? div_ceil_q128<4>(nn, dn, out) : div_ceil_q128<3>(nn, dn, out);
 }
 
+}  // namespace
+
+Divisor64 make_divisor64(std::uint64_t d) noexcept {
+    Divisor64 out;
+    out.value = d;
+    out.shift = __builtin_clzll(d);
+    out.normalized = d << out.shift;
+    out.reciprocal = detail::reciprocal_2by1(out.normalized);
+    return out;
+}
+
+FeeConstants make_fee_constants(std::uint32_t fee_pips) noexcept {
+    FeeConstants k;
+    k.fee_pips = fee_pips;
+    k.million = make_divisor64(1000000u);
+    k.complement = make_divisor64(1000000u - fee_pips);
+    return k;
+}
+
+bool mul_div_u64(u128 x, std::uint64_t m, const Divisor64& d, bool round_up, u128& out) noexcept {
+    return mul_div_u64_impl(x, m, d, round_up, out);
+}
+U256 amount1_delta(u128 a, u128 b, u128 liquidity, bool round_up) noexcept {
+    return amount1_delta_impl(a, b, liquidity, round_up);
+}
+U256 amount0_delta(const detail::Divisor128& a, const detail::Divisor128& b, u128 liquidity, bool round_up) noexcept {
+    return amount0_delta_impl(a, b, liquidity, round_up);
+}
+bool next_sqrt_price_from_amount0_add(u128 c, u128 liquidity, u128 amount, u128& out) noexcept {
+    return next_price_from_amount0_impl(c, liquidity, amount, out);
+}
+
 bool exact_in_step(const detail::Divisor128& current, const detail::Divisor128& target,
                    const detail::Divisor128& liquidity, const U256& remaining, const FeeConstants& fee,
                    StepOut& out) noexcept {
@@ -215,7 +264,7 @@ bool exact_in_step(const detail::Divisor128& current, const detail::Divisor128& 
     u128 less_fee = 0;
     U256 less_fee_wide;
     if (small) {
-        (void)mul_div_u64(remaining.low128(), fee.complement.value, fee.million, false, less_fee);  // <= remaining
+        (void)mul_div_u64_impl(remaining.low128(), fee.complement.value, fee.million, false, less_fee);  // <= remaining
         less_fee_wide = U256{less_fee};
     } else if (!huge) {
         const Result<U256> lf = mul_div_small(remaining, fee.complement.value, 1000000u, false);
@@ -229,23 +278,23 @@ bool exact_in_step(const detail::Divisor128& current, const detail::Divisor128& 
     if (zero_for_one) {
         bool stops_short = false;
         if (small && likely_stops_short(c, t, l, less_fee)) {
-            if (!next_sqrt_price_from_amount0_add(c, l, less_fee, next)) return false;
+            if (!next_price_from_amount0_impl(c, l, less_fee, next)) return false;
             next_computed = true;
             // Strictly above the target: then less_fee < amountIn(target) (proof in
             // compute_swap_step, v3_math.cpp), so Uniswap takes the same branch.
             stops_short = next > t;
         }
         if (!stops_short) {
-            in_target = amount0_delta(target, current, l, true);
+            in_target = amount0_delta_impl(target, current, l, true);
             if (huge || less_fee_wide >= in_target) {
                 next = t;
             } else if (!next_computed) {
                 if (!small) return false;
-                if (!next_sqrt_price_from_amount0_add(c, l, less_fee, next)) return false;
+                if (!next_price_from_amount0_impl(c, l, less_fee, next)) return false;
             }
         }
     } else {
-        in_target = amount1_delta(c, t, l, true);
+        in_target = amount1_delta_impl(c, t, l, true);
         if (huge || less_fee_wide >= in_target) {
             next = t;
         } else {
@@ -269,10 +318,10 @@ bool exact_in_step(const detail::Divisor128& current, const detail::Divisor128& 
     }
     // Exact input: the amount in to the target is kept when the target is reached.
     const U256 amount_in = reached ? in_target
-                                   : (zero_for_one ? amount0_delta(out.next_divisor, current, l, true)
-                                                   : amount1_delta(c, next, l, true));
-    const U256 amount_out = zero_for_one ? amount1_delta(next, c, l, false)
-                                         : amount0_delta(current, out.next_divisor, l, false);
+                                   : (zero_for_one ? amount0_delta_impl(out.next_divisor, current, l, true)
+                                                   : amount1_delta_impl(c, next, l, true));
+    const U256 amount_out = zero_for_one ? amount1_delta_impl(next, c, l, false)
+                                         : amount0_delta_impl(current, out.next_divisor, l, false);
     constexpr u128 kLimit = u128{1} << 127;
     if (!amount_in.fits128() || amount_in.low128() >= kLimit) return false;
     if (!amount_out.fits128() || amount_out.low128() >= kLimit) return false;
@@ -282,7 +331,7 @@ bool exact_in_step(const detail::Divisor128& current, const detail::Divisor128& 
         // uint256(amountRemaining) - amountIn (small here: not reaching the target needs it).
         if (in > remaining.low128()) return false;  // Uniswap would wrap: the general path
         fee_amount = remaining.low128() - in;
-    } else if (!mul_div_u64(in, fee.fee_pips, fee.complement, true, fee_amount)) {
+    } else if (!mul_div_u64_impl(in, fee.fee_pips, fee.complement, true, fee_amount)) {
         return false;
     }
     if (fee_amount >= kLimit) return false;

@@ -17,13 +17,7 @@
 
 namespace pftoken::amm::v3::fast {
 
-/// A 64-bit divisor, normalized, with its 2-by-1 reciprocal (SwapMath's 1e6 and 1e6 - fee).
-struct Divisor64 {
-    std::uint64_t value = 0;
-    std::uint64_t normalized = 0;
-    std::uint64_t reciprocal = 0;
-    int shift = 0;
-};
+using detail::Divisor64;  // uint256.hpp: normalized, with its 2-by-1 reciprocal
 Divisor64 make_divisor64(std::uint64_t d) noexcept;  // d != 0
 
 /// The pool's fee constants, prepared once per pool (fee_pips < 1e6).
@@ -50,12 +44,13 @@ U256 amount1_delta(u128 a, u128 b, u128 liquidity, bool round_up) noexcept;
 bool next_sqrt_price_from_amount0_add(u128 c, u128 liquidity, u128 amount, u128& out) noexcept;
 
 /// One computeSwapStep for an exact input, all outputs below 2^127.
+/// Left uninitialised on purpose (written by exact_in_step when it accepts; one per swap step).
 struct StepOut {
-    u128 sqrt_next = 0;
+    u128 sqrt_next;
     detail::Divisor128 next_divisor;  ///< prepared divisor of sqrt_next
-    u128 amount_in = 0;
-    u128 amount_out = 0;
-    u128 fee_amount = 0;
+    u128 amount_in;
+    u128 amount_out;
+    u128 fee_amount;
 };
 /// computeSwapStep(current, target, L, remaining, fee) for remaining >= 0 (the bits of a
 /// non-negative int256). Requires current/target in [2^64, 2^128) with their prepared divisors,

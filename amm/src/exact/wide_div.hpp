@@ -105,14 +105,8 @@ inline std::uint64_t reciprocal_3by2(u128 d) noexcept {
     return q1;
 }
 
-// A divisor of at least 2^64, normalized, with its 3-by-2 reciprocal: reusable while the
-// divisor does not change (the pool's liquidity across swap steps).
-struct Divisor128 {
-    u128 value = 0;
-    int shift = 0;
-    u128 normalized = 0;
-    std::uint64_t reciprocal = 0;
-};
+// Divisor128 (uint256.hpp): a divisor of at least 2^64, normalized, with its 3-by-2 reciprocal,
+// reusable while the divisor does not change (the pool's liquidity across swap steps).
 inline Divisor128 make_divisor128(u128 d) noexcept {
     Divisor128 out;
     out.value = d;

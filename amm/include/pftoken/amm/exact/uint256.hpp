@@ -325,4 +325,23 @@ constexpr bool to_int256(const U256& v, I256& out) noexcept {
     return !out.negative();  // true == success
 }
 
+namespace detail {
+// Prepared divisors for the division kernels (amm/src/exact/wide_div.hpp, internal): the divisor
+// shifted so its top bit is set, with its Moller-Granlund reciprocal (one hardware divide to
+// build, then every quotient digit is multiplications). Public only so the v3 pool can keep them
+// from swap to swap (the liquidity, sqrt prices, SwapMath's fee denominators).
+struct Divisor128 {  ///< a divisor in [2^64, 2^128); value 0: none prepared
+    u128 value = 0;
+    int shift = 0;
+    u128 normalized = 0;
+    std::uint64_t reciprocal = 0;  ///< 3-by-2 reciprocal of `normalized`
+};
+struct Divisor64 {  ///< a non-zero 64-bit divisor
+    std::uint64_t value = 0;
+    std::uint64_t normalized = 0;
+    std::uint64_t reciprocal = 0;  ///< 2-by-1 reciprocal of `normalized`
+    int shift = 0;
+};
+}  // namespace detail
+
 }  // namespace pftoken::amm

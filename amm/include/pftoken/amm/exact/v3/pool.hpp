@@ -159,18 +159,11 @@ class Pool {
     // gives the price's prepared divisor.
     // The fee-growth division feeAmount * 2^128 / liquidity and the 128-bit swap-step fast path
     // (amm/src/exact/v3_swap_fast.hpp) divide by the liquidity and by sqrt prices: each divisor is
-    // kept normalised with its 3-by-2 reciprocal (one hardware divide) while the value is the same
-    // (the fields of the internal detail::Divisor128; value 0: nothing prepared).
-    struct PreparedDivisor {
-        u128 value = 0;
-        int shift = 0;
-        u128 normalized = 0;
-        std::uint64_t reciprocal = 0;
-    };
+    // kept normalised with its 3-by-2 reciprocal (one hardware divide) while the value is the same.
     struct SqrtCacheEntry {
         std::int32_t tick = kMaxTick + 1;  // no valid tick: empty
         U256 sqrt_price_x96;
-        PreparedDivisor divisor;  // of sqrt_price_x96 when it is in [2^64, 2^128), else value 0
+        detail::Divisor128 divisor;  // of sqrt_price_x96 when it is in [2^64, 2^128), else value 0
     };
     const SqrtCacheEntry& sqrt_entry_at(std::int32_t tick) noexcept;
 
@@ -193,18 +186,10 @@ class Pool {
     TickBitmap bitmap_;
     std::map<PositionKey, PositionInfo> positions_;
     std::array<SqrtCacheEntry, 16> sqrt_cache_{};
-    PreparedDivisor liquidity_reciprocal_;  // of the liquidity
-    PreparedDivisor price_divisor_;         // of sqrt_price_x96_ (when in [2^64, 2^128))
-    // SwapMath's fee denominators 1e6 and 1e6 - fee_pips, normalised with 2-by-1 reciprocals
-    // (fields of the internal fast::Divisor64: value, normalized, reciprocal, shift).
-    struct PreparedDivisor64 {
-        std::uint64_t value = 0;
-        std::uint64_t normalized = 0;
-        std::uint64_t reciprocal = 0;
-        int shift = 0;
-    };
-    PreparedDivisor64 fee_million_;
-    PreparedDivisor64 fee_complement_;
+    detail::Divisor128 liquidity_divisor_;  // of the liquidity
+    detail::Divisor128 price_divisor_;      // of sqrt_price_x96_ (when in [2^64, 2^128))
+    detail::Divisor64 fee_million_;         // SwapMath's fee denominators 1e6 and 1e6 - fee_pips
+    detail::Divisor64 fee_complement_;
     std::vector<CrossRecord> cross_log_;  // undo log so a swap that reverts mid-way changes nothing
 };
 
