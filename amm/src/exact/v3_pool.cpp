@@ -274,6 +274,15 @@ const Pool::SqrtCacheEntry& Pool::sqrt_entry_at(std::int32_t tick) noexcept {
     return e;
 }
 
+const detail::Divisor128& Pool::liquidity_divisor_for(u128 liquidity) noexcept {
+    // Crossing ticks back and forth revisits the same liquidity values: 32 direct-mapped slots.
+    const std::uint64_t h = (static_cast<std::uint64_t>(liquidity) ^ static_cast<std::uint64_t>(liquidity >> 64)) *
+                            0x9e3779b97f4a7c15ull;
+    detail::Divisor128& e = liquidity_divisors_[h >> 59];
+    if (e.value != liquidity) e = detail::make_divisor128(liquidity);
+    return e;
+}
+
 Result<SwapResult> Pool::swap(bool zero_for_one, const I256& amount_specified, const U256& sqrt_price_limit_x96) {
     return swap_impl(zero_for_one, amount_specified, sqrt_price_limit_x96, nullptr);
 }
@@ -337,7 +346,7 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
             fast::in_price_regime(target)) {
             // The 128-bit computeSwapStep; it declines (returns false) outside its regime and the
             // general step below runs instead. Either way the same bits (tests/amm/test_swap_fast.cpp).
-            if (liquidity_divisor.value != liquidity) liquidity_divisor = detail::make_divisor128(liquidity);
+            if (liquidity_divisor.value != liquidity) liquidity_divisor = liquidity_divisor_for(liquidity);
             if (price_divisor.value != sqrt_price.low128())
                 price_divisor = detail::make_divisor128(sqrt_price.low128());
             if (limit_first && limit_divisor.value == 0)
@@ -387,7 +396,7 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
                 const U256 shifted{0u, 0u, fee_amount.limb[0], fee_amount.limb[1]};
                 if ((liquidity >> 64) != 0) {
                     // The reciprocal of the liquidity is reused until a crossing changes it.
-                    if (liquidity_divisor.value != liquidity) liquidity_divisor = detail::make_divisor128(liquidity);
+                    if (liquidity_divisor.value != liquidity) liquidity_divisor = liquidity_divisor_for(liquidity);
                     if (fee_amount.low128() < liquidity) {
                         // fee * 2^128 / L < 2^128: with the normalized fee as the first remainder
                         // (fee << shift < L << shift), the two low quotient digits are all there is.

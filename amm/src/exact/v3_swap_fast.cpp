@@ -20,9 +20,13 @@ using detail::lo64;
 #endif
 }
 
-// u128 to double without the libgcc call (only for the estimate below).
+// u128 to double without the libgcc call, as two non-negative int64 pieces of x >> 1 (one
+// cvtsi2sd each; an unsigned conversion needs a branchy sequence). Drops the two lowest bits
+// (relative error below 2^-62 for x >= 2^64): only for the estimate below.
 inline double to_double(u128 x) noexcept {
-    return static_cast<double>(hi64(x)) * 18446744073709551616.0 + static_cast<double>(lo64(x));
+    const u128 y = x >> 1;
+    return static_cast<double>(static_cast<std::int64_t>(hi64(y))) * 36893488147419103232.0 +
+           static_cast<double>(static_cast<std::int64_t>(lo64(y) >> 1)) * 4.0;
 }
 
 // The floating-point guess of compute_swap_step (v3_math.cpp): does an exact input of token0

@@ -177,9 +177,12 @@ constexpr U256 mul_128x128(u128 a, u128 b) noexcept {
     const auto a0 = static_cast<std::uint64_t>(a), a1 = static_cast<std::uint64_t>(a >> 64);
     const auto b0 = static_cast<std::uint64_t>(b), b1 = static_cast<std::uint64_t>(b >> 64);
     const u128 p00 = u128{a0} * b0, p01 = u128{a0} * b1, p10 = u128{a1} * b0, p11 = u128{a1} * b1;
-    const u128 mid = (p00 >> 64) + static_cast<std::uint64_t>(p01) + static_cast<std::uint64_t>(p10);
-    const u128 hi = p11 + (p01 >> 64) + (p10 >> 64) + (mid >> 64);
-    return {static_cast<std::uint64_t>(p00), static_cast<std::uint64_t>(mid),
+    // t = p01 + hi(p00) and t2 = p10 + lo(t) cannot overflow ((2^64-1)^2 + 2^64-1 < 2^128); in
+    // this form the compiler emits add/adc chains instead of summing zero-extended halves.
+    const u128 t = p01 + static_cast<std::uint64_t>(p00 >> 64);
+    const u128 t2 = p10 + static_cast<std::uint64_t>(t);
+    const u128 hi = p11 + static_cast<std::uint64_t>(t >> 64) + static_cast<std::uint64_t>(t2 >> 64);
+    return {static_cast<std::uint64_t>(p00), static_cast<std::uint64_t>(t2),
             static_cast<std::uint64_t>(hi), static_cast<std::uint64_t>(hi >> 64)};
 }
 constexpr U512 mul_wide(const U256& a, const U256& b) noexcept {

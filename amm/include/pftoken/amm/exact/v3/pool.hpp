@@ -187,6 +187,10 @@ class Pool {
     std::map<PositionKey, PositionInfo> positions_;
     std::array<SqrtCacheEntry, 16> sqrt_cache_{};
     detail::Divisor128 liquidity_divisor_;  // of the liquidity
+    // The prepared divisor of a liquidity >= 2^64 through a 32-slot direct-mapped cache (a pure
+    // function of the value, never stale): each crossed tick changes the liquidity.
+    const detail::Divisor128& liquidity_divisor_for(u128 liquidity) noexcept;
+    std::array<detail::Divisor128, 32> liquidity_divisors_{};
     detail::Divisor128 price_divisor_;      // of sqrt_price_x96_ (when in [2^64, 2^128))
     detail::Divisor64 fee_million_;         // SwapMath's fee denominators 1e6 and 1e6 - fee_pips
     detail::Divisor64 fee_complement_;
