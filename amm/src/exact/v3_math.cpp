@@ -119,8 +119,8 @@ constexpr HighProductTable kHighProducts = make_high_product_table();
 
 // q = floor((2^256 - 1) / r), TickMath's `type(uint256).max / ratio` for positive ticks (2^64 <=
 // r < 2^128; ratio > 2^64 at MAX_TICK), as far as the caller's ceil(q / 2^32) can tell: three
-// 3-by-2 quotient digits with one reciprocal instead of a general 256-bit long division, and the
-// last digit only estimated. Moller-Granlund's candidate e = hi(v*u2 + <u2, u1>) + 1 is within one
+// quotient digits with one reciprocal instead of a general 256-bit long division: the first from
+// the reciprocal itself, the second a 3-by-2 division, the last only estimated. Moller-Granlund's candidate e = hi(v*u2 + <u2, u1>) + 1 is within one
 // of the true digit (Algorithm 5 corrects it by -1 and then by +1 at most), so when e's low 32 bits
 // are in [2, 2^32 - 2] the digits e - 1, e, e + 1 share their high 32 bits and all have non-zero
 // low 32 bits: ceil(q / 2^32) is the same for each. That skips the digit's correction, a branch
@@ -131,10 +131,21 @@ U256 quotient_for_q96(u128 r) noexcept {
     const u128 d = r << s;
     const std::uint64_t v = detail::reciprocal_3by2(d);
     constexpr std::uint64_t ones = ~std::uint64_t{0};
-    // (2^256 - 1) << s as five limbs: [ones >> (64 - s), ones, ones, ones, ones << s].
-    const std::uint64_t top = (ones >> 1) >> (63 - s);
-    u128 rem = (u128{top} << 64) | ones;
-    const std::uint64_t q2 = detail::div_3by2_preinv(rem, ones, d, v);
+    // (2^256 - 1) << s as five limbs: [ones >> (64 - s), ones, ones, ones, ones << s]. The first
+    // digit divides its top three limbs, N = 2^(128+s) - 1, and comes from the reciprocal: with
+    // V = 2^64 + v = floor((2^192 - 1) / d) and k = 64 - s, N / d = ((2^192 - 1) - (2^k - 1)) / d
+    // / 2^k lies in ((V - 1) / 2^k, (V + 1) / 2^k) since 2^k - 1 < d, so q2 = floor(N / d) is V >> k
+    // or (V >> k) - 1. With P = (V >> k) * d, N - P has low limbs ~P (N's are all ones: no borrow)
+    // and top limb (2^s - 1) - P's top limb, negative exactly when P's top limb is >= 2^s; then
+    // q2 is one less and the remainder d more.
+    std::uint64_t q2 = ((v >> 1) >> (63 - s)) | (std::uint64_t{1} << s);  // V >> k
+    const u128 p_low = u128{q2} * detail::lo64(d);
+    const u128 p_mid = u128{q2} * detail::hi64(d) + detail::hi64(p_low);  // < 2^128
+    u128 rem = ~((p_mid << 64) | detail::lo64(p_low));
+    if ((detail::hi64(p_mid) >> s) != 0) [[unlikely]] {
+        --q2;
+        rem += d;
+    }
     const std::uint64_t q1 = detail::div_3by2_preinv(rem, ones, d, v);
     std::uint64_t q0 = detail::hi64(u128{v} * detail::hi64(rem) + rem) + 1u;
     const auto q0_low = static_cast<std::uint32_t>(q0);
