@@ -2,6 +2,8 @@
 // schedules (including sculpting and sizing), construction funding and covenant terms.
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <sstream>
 #include <cmath>
 #include <string>
@@ -236,7 +238,9 @@ std::array<WaterfallStep, 7> default_waterfall_order() noexcept {
 }
 
 CompiledProject compile(const Project& project) {
+    static std::atomic<std::uint64_t> last_id{0};
     CompiledProject cp;
+    cp.id = last_id.fetch_add(1, std::memory_order_relaxed) + 1;
     cp.name = project.name;
     cp.currency = project.currency;
     cp.grid = compile_timeline(project.timeline);
@@ -466,6 +470,7 @@ CompiledProject compile(const Project& project) {
                 for (std::size_t i = 0; i < ops; ++i)
                     cp.scheduled_principal[cp.at(k, C + static_cast<int>(i))] = std::max(0.0, summary.principal[i]);
                 refresh_totals();
+                ws.bind(cp);  // the schedule changed in place: the workspace's run-invariant columns follow
             }
             calibrate_funding(cp, ws);
             if (iteration > 0 && change < 1e-12) break;

@@ -239,6 +239,51 @@ void dsra_prefix_sums(std::size_t n, const double* accrual, DsraPrefixRow a, Dsr
     }
 }
 
+/// The DSRA prefix sums of the covered tranches whose rate kind is `floating` (fixed-rate rows
+/// are run-invariant and filled by bind(); floating rows follow the drivers, every run). Serial
+/// chains of additions, so their latency is the cost: running sums live in locals and covered
+/// tranches go in pairs, so four independent chains overlap. Same additions in the same order
+/// wherever they run: same bits.
+void dsra_prefix_rows(const CompiledProject& p, WaterfallWorkspace& w, bool floating) {
+    if (!p.dsra.enabled) return;
+    const auto N = static_cast<std::size_t>(p.periods);
+    const auto N1 = N + 1;
+    auto row = [&](int k) {
+        const auto kk = static_cast<std::size_t>(k);
+        return DsraPrefixRow{w.period_rate.data() + kk * N, p.cumulative_scheduled.data() + kk * N1,
+                             w.rate_prefix.data() + kk * N1, w.weighted_prefix.data() + kk * N1};
+    };
+    int pending = -1;
+    for (int k = 0; k < p.tranche_count; ++k) {
+        const CompiledTranche& tr = p.tranches[static_cast<std::size_t>(k)];
+        if (!tr.dsra_covered || tr.floating != floating) continue;
+        if (pending < 0) {
+            pending = k;
+        } else {
+            dsra_prefix_sums(N, p.grid.accrual.data(), row(pending), row(k));
+            pending = -1;
+        }
+    }
+    if (pending >= 0) dsra_prefix_sums(N, p.grid.accrual.data(), row(pending), row(pending));
+}
+
+bool tests_coverage(const CompiledProject& p) { return p.covenants.min_llcr > 0.0 || p.covenants.min_plcr > 0.0; }
+
+/// Zeroes the operating-period entries of a sparse tranche column that the last run set (all
+/// of them if the list overflowed).
+void clear_written(double* column, const std::uint32_t* list, int& count, int capacity, int tranches,
+                   std::size_t periods, std::size_t first_operating) {
+    if (count > capacity) {
+        for (int k = 0; k < tranches; ++k) {
+            double* row = column + static_cast<std::size_t>(k) * periods;
+            std::fill(row + first_operating, row + periods, 0.0);
+        }
+    } else {
+        for (int i = 0; i < count; ++i) column[list[i]] = 0.0;
+    }
+    count = 0;
+}
+
 }  // namespace
 
 void WaterfallResults::resize(const CompiledProject& project, int event_capacity) {
@@ -285,6 +330,56 @@ void WaterfallWorkspace::resize(const CompiledProject& project, int event_capaci
     size_to(period_rate, n * k);
     size_to(rate_prefix, (n + 1) * k);
     size_to(weighted_prefix, (n + 1) * k);
+    size_to(prepayment_written, n + k);
+    size_to(deferred_written, n * k);
+    bind(project);
+}
+
+void WaterfallWorkspace::bind(const CompiledProject& p) {
+    WaterfallResults& r = results;
+    const auto N = static_cast<std::size_t>(p.periods);
+    const auto K = static_cast<std::size_t>(p.tranche_count);
+    PFT_REQUIRE(r.periods == p.periods && r.tranches == p.tranche_count && period_rate.size() == N * K &&
+                    prepayment_written.size() == N + K,
+                "waterfall workspace: sized for " << r.periods << " periods x " << r.tranches
+                                                  << " tranches, project has " << p.periods << " x " << p.tranche_count
+                                                  << " (call WaterfallWorkspace::resize)");
+    const auto C = static_cast<std::size_t>(p.grid.construction_periods);
+    auto fill = [](std::vector<double>& v, std::size_t begin, std::size_t end, double x) {
+        std::fill(v.begin() + static_cast<std::ptrdiff_t>(begin), v.begin() + static_cast<std::ptrdiff_t>(end), x);
+    };
+    // Construction periods: nothing operates, no debt service, no ratio.
+    for (auto* v : {&r.revenue, &r.opex, &r.working_capital_change, &r.tax, &r.maintenance_capex, &r.mra_release,
+                    &r.senior_fees, &r.debt_service_paid, &r.dsra_release, &r.dsra_interest, &r.mra_balance,
+                    &r.mra_deposit, &r.lockup_balance, &r.lockup_deposit, &r.lockup_release, &r.sweep,
+                    &r.equity_injection, &r.cfads, &r.debt_service_due, &r.dsra_draw, &r.distributions})
+        fill(*v, 0, C, 0.0);
+    for (auto* v : {&r.dscr, &r.ltm_dscr, &r.llcr, &r.plcr}) fill(*v, 0, C, kNaN);
+    for (auto* v : {&r.lockup, &r.event_of_default, &r.dsra_drawn})
+        std::fill(v->begin(), v->begin() + static_cast<std::ptrdiff_t>(C), std::uint8_t{0});
+    // Operating periods: no construction flows; maintenance capex as compiled; ratios not tested.
+    for (auto* v : {&r.capex, &r.debt_drawdown, &r.equity_funding, &r.interest_during_construction}) fill(*v, C, N, 0.0);
+    std::copy(p.maintenance_capex.begin() + static_cast<std::ptrdiff_t>(C), p.maintenance_capex.end(),
+              r.maintenance_capex.begin() + static_cast<std::ptrdiff_t>(C));
+    if (!tests_coverage(p))
+        for (auto* v : {&r.llcr, &r.plcr}) fill(*v, C, N, kNaN);
+    for (std::size_t k = 0; k < K; ++k) {
+        const std::size_t row = k * N;
+        fill(r.tranche_principal_due, row, row + C, 0.0);
+        fill(r.tranche_principal_paid, row, row + C, 0.0);
+        fill(r.tranche_prepayment, row, row + N, 0.0);
+        fill(r.tranche_deferred, row + C, row + N, 0.0);
+        fill(r.tranche_drawdown, row + C, row + N, 0.0);
+        const CompiledTranche& tr = p.tranches[k];
+        if (!tr.floating) {
+            fill(period_rate, row, row + N, tr.fixed_rate);
+            fill(r.tranche_rate, row, row + N, tr.fixed_rate);
+        }
+    }
+    dsra_prefix_rows(p, *this, false);
+    prepayment_written_count = 0;
+    deferred_written_count = 0;
+    project_id = p.id;
 }
 
 /// The kernel. `Full` selects the output mode; `KFixed` > 0 is the tranche count as a
@@ -309,6 +404,9 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
                 "waterfall workspace: sized for " << r.periods << " periods x " << r.tranches
                                                   << " tranches, project has " << n << " x " << K
                                                   << " (call WaterfallWorkspace::resize)");
+    PFT_REQUIRE(w.project_id == p.id, "waterfall workspace: bound to compiled project #"
+                                          << w.project_id << ", run with project #" << p.id
+                                          << " (a workspace serves the project it was sized for: resize or bind it)");
     const Run<Full> run{p, d, w, r, n, K};
     r.event_count = 0;
     r.events_dropped = 0;
@@ -352,42 +450,24 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     std::fill(pdue, pdue + K, 0.0);
     std::fill(unpaid, unpaid + K, 0.0);
 
-    // Per-run rates (drivers move floating indices) and the DSRA prefix sums.
+    // Per-run rates of floating tranches (drivers move their index) and their DSRA prefix sums;
+    // fixed-rate rows are run-invariant (bind()).
+    bool any_floating = false;
     for (int k = 0; k < K; ++k) {
         const CompiledTranche& tr = tranches[k];
+        if (!tr.floating) continue;
+        any_floating = true;
         double* rk = rates + static_cast<std::size_t>(k) * N;
-        if (!tr.floating) {
-            std::fill(rk, rk + N, tr.fixed_rate);
+        const double* base = p.base_index.data() + p.at(k, 0);
+        const double* level = d.index_level.empty() ? base : d.index_level.data();
+        if (d.index_shift.empty()) {
+            for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + tr.spread;
         } else {
-            const double* base = p.base_index.data() + p.at(k, 0);
-            const double* level = d.index_level.empty() ? base : d.index_level.data();
-            if (d.index_shift.empty()) {
-                for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + tr.spread;
-            } else {
-                for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + d.index_shift[t] + tr.spread;
-            }
+            for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + d.index_shift[t] + tr.spread;
         }
+        if constexpr (Full) std::copy(rk, rk + N, r.tranche_rate.data() + static_cast<std::size_t>(k) * N);
     }
-    // The DSRA prefix sums: serial chains of additions, so their latency is the cost. Running
-    // sums live in locals (no store-to-load round trip) and covered tranches go in pairs, so
-    // four independent chains overlap. Same additions in the same order: same bits.
-    if (p.dsra.enabled) {
-        auto row = [&](int k) {
-            const auto kk = static_cast<std::size_t>(k);
-            return DsraPrefixRow{rates + kk * N, cum_all + kk * N1, rate_prefix + kk * N1, weighted_prefix + kk * N1};
-        };
-        int pending = -1;
-        for (int k = 0; k < K; ++k) {
-            if (!tranches[k].dsra_covered) continue;
-            if (pending < 0) {
-                pending = k;
-            } else {
-                dsra_prefix_sums(N, accrual, row(pending), row(k));
-                pending = -1;
-            }
-        }
-        if (pending >= 0) dsra_prefix_sums(N, accrual, row(pending), row(pending));
-    }
+    if (any_floating) dsra_prefix_rows(p, w, true);
 
     const double overrun = 1.0 + d.capex_overrun;
     const auto& g = p.grid;
@@ -438,7 +518,6 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     double* const o_opex = r.opex.data();
     double* const o_dwc = r.working_capital_change.data();
     double* const o_tax = r.tax.data();
-    double* const o_maint = r.maintenance_capex.data();
     double* const o_mra_release = r.mra_release.data();
     double* const o_cfads = r.cfads.data();
     double* const o_fees = r.senior_fees.data();
@@ -471,7 +550,6 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     double* const o_idc = r.interest_during_construction.data();
     double* const o_sources = r.sources.data();
     double* const o_uses = r.uses.data();
-    double* const o_t_rate = r.tranche_rate.data();
     double* const o_t_draw = r.tranche_drawdown.data();
     double* const o_t_idue = r.tranche_interest_due.data();
     double* const o_t_ipaid = r.tranche_interest_paid.data();
@@ -537,10 +615,7 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
                 idc_capitalised += capitalised;
             }
             idc_cash += interest - capitalised;
-            if constexpr (Full) {
-                o_t_rate[at(k, t)] = rk;
-                o_t_deferred[at(k, t)] = capitalised;
-            }
+            if constexpr (Full) o_t_deferred[at(k, t)] = capitalised;
             o_t_idue[at(k, t)] = interest;
             o_t_ipaid[at(k, t)] = interest - capitalised;
             headroom_total += std::max(0.0, tranches[k].principal - bal[k]);
@@ -560,18 +635,12 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
             bal[k] += part;
             if constexpr (Full) o_t_draw[at(k, t)] = part;
             o_t_bal[at(k, t)] = bal[k];
-            o_t_pdue[at(k, t)] = 0.0;
-            o_t_ppaid[at(k, t)] = 0.0;
-            o_t_prepay[at(k, t)] = 0.0;
         }
         const double equity = uses - draw;
         equity_drawn += equity;
         dsra += dsra_fund;
         o_equity_cf[ts] = -equity;
-        for (double* col : {o_cfads, o_ds_due, o_dsra_draw, o_dist}) col[ts] = 0.0;
-        for (double* col : {o_dscr, o_ltm}) col[ts] = kNaN;
-        o_lockup[ts] = o_eod[ts] = o_dsra_drawn[ts] = 0;
-        if constexpr (Full) {
+        if constexpr (Full) {  // the other construction-period columns are run-invariant (bind())
             o_capex[ts] = capex;
             o_draw[ts] = draw;
             o_equity[ts] = equity;
@@ -580,11 +649,6 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
             o_dsra_bal[ts] = dsra;
             o_sources[ts] = draw + equity;
             o_uses[ts] = capex + dsra_fund + idc_cash;
-            for (double* col : {o_revenue, o_opex, o_dwc, o_tax, o_maint, o_mra_release, o_fees, o_ds_paid,
-                                o_dsra_rel, o_dsra_int, o_mra_bal, o_mra_dep, o_lock_bal, o_lock_dep, o_lock_rel,
-                                o_sweep, o_inject})
-                col[ts] = 0.0;
-            for (double* col : {o_llcr, o_plcr}) col[ts] = kNaN;
         }
     }
 
@@ -622,23 +686,20 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     operating_pass(p, d, w, overrun, op_revenue, op_opex, op_dwc);
     const double* const pre_tax = w.pre_tax.data();
     const double* const pre_cfads = w.pre_cfads.data();
-    // Columns that are constant over the operating periods, written in bulk.
+    // Sparse operating-period columns: zero except where a run writes them. Clear what the
+    // previous run wrote; this run's entries are noted as it writes them.
     const auto ops_begin = static_cast<std::size_t>(C);
-    for (int k = 0; k < K; ++k) {
-        const std::size_t row = static_cast<std::size_t>(k) * N;
-        std::fill(o_t_prepay + row + ops_begin, o_t_prepay + row + N, 0.0);
-        if constexpr (Full) {
-            std::copy(rates + row + ops_begin, rates + row + N, o_t_rate + row + ops_begin);
-            std::fill(o_t_deferred + row + ops_begin, o_t_deferred + row + N, 0.0);
-            std::fill(o_t_draw + row + ops_begin, o_t_draw + row + N, 0.0);
-        }
-    }
-    if constexpr (Full) {
-        std::copy(p.maintenance_capex.begin() + C, p.maintenance_capex.end(), o_maint + ops_begin);
-        for (double* col : {o_capex, o_draw, o_equity, o_idc}) std::fill(col + ops_begin, col + N, 0.0);
-        if (!test_coverage)
-            for (double* col : {o_llcr, o_plcr}) std::fill(col + ops_begin, col + N, kNaN);
-    }
+    std::uint32_t* const prepay_list = w.prepayment_written.data();
+    const int prepay_capacity = static_cast<int>(w.prepayment_written.size());
+    clear_written(o_t_prepay, prepay_list, w.prepayment_written_count, prepay_capacity, K, N, ops_begin);
+    std::uint32_t* const deferred_list = w.deferred_written.data();
+    const int deferred_capacity = static_cast<int>(w.deferred_written.size());
+    if constexpr (Full)
+        clear_written(o_t_deferred, deferred_list, w.deferred_written_count, deferred_capacity, K, N, ops_begin);
+    auto note_written = [](std::uint32_t* list, int& count, int capacity, std::size_t kt) {
+        if (count < capacity) list[count] = static_cast<std::uint32_t>(kt);
+        ++count;  // past the capacity: the next run clears the whole column
+    };
     const double* const maintenance_capex = p.maintenance_capex.data();
     const double* const senior_fees = p.senior_fees.data();
     const int ltm_periods = p.covenants.ltm_periods;
@@ -786,7 +847,10 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
                         const int k = rank_order[q];
                         if (unpaid[k] <= 0.0) continue;
                         bal[k] += unpaid[k];
-                        if constexpr (Full) o_t_deferred[at(k, t)] = unpaid[k];
+                        if constexpr (Full) {
+                            o_t_deferred[at(k, t)] = unpaid[k];
+                            note_written(deferred_list, w.deferred_written_count, deferred_capacity, at(k, t));
+                        }
                         if (t >= tranches[k].maturity) pdue[k] = bal[k];
                     }
                     st.paid_total = 0.0;
@@ -874,6 +938,7 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
                 bal[k] -= sweep;
                 cash -= sweep;
                 o_t_prepay[at(k, t)] = sweep;
+                note_written(prepay_list, w.prepayment_written_count, prepay_capacity, at(k, t));
                 prepay_total += sweep;
                 run.event(t, EventKind::CashSweep, k, sweep);
                 break;
@@ -894,6 +959,7 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
                         bal[k] -= pay;
                         cash -= pay;
                         o_t_prepay[at(k, t)] += pay;
+                        note_written(prepay_list, w.prepayment_written_count, prepay_capacity, at(k, t));
                         prepay_total += pay;
                     }
                     distributions = cash;

@@ -39,6 +39,9 @@ struct CompiledTranche {
 /// Immutable compiled project. Per-period arrays have grid.size() entries; per-tranche arrays
 /// are tranche-major [k * periods + t] in input order.
 struct CompiledProject {
+    /// Identity of this compilation (unique per compile() call, kept by copies). A waterfall
+    /// workspace is bound to the project it was sized for and checks this id on every run.
+    std::uint64_t id = 0;
     std::string name;
     std::string currency;
     PeriodGrid grid;

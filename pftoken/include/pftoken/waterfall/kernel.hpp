@@ -5,6 +5,7 @@
 // workspace. It does not allocate, touches no QuantLib object and keeps no global state, so
 // threads may run it concurrently on a shared CompiledProject with one workspace each.
 
+#include <cstdint>
 #include <vector>
 
 #include "pftoken/waterfall/compiled_project.hpp"
@@ -14,8 +15,29 @@
 namespace pftoken {
 
 /// Caller-owned buffers of one kernel run: the results plus per-tranche scratch state.
+///
+/// A workspace is BOUND to the compiled project it was sized for (constructor or resize()):
+/// the columns that depend only on that project are filled once there, not on every run, and
+/// run_waterfall() throws if it is given a project with another CompiledProject::id. Copies of
+/// a compiled project keep its id and may share the workspace. If a bound project is changed in
+/// place (compile()'s own sizing iterations do this), call bind() before the next run.
+///
+/// Run-invariant columns (written by bind(), never by run_waterfall()):
+/// - construction periods: revenue, opex, working_capital_change, tax, maintenance_capex,
+///   mra_release, senior_fees, debt_service_paid, dsra_release, dsra_interest, mra_balance,
+///   mra_deposit, lockup_balance, lockup_deposit, lockup_release, sweep, equity_injection (0),
+///   cfads, debt_service_due, dsra_draw, distributions (0), dscr, ltm_dscr, llcr, plcr (NaN),
+///   lockup, event_of_default, dsra_drawn (0), tranche_principal_due, tranche_principal_paid (0);
+/// - operating periods: capex, debt_drawdown, equity_funding, interest_during_construction,
+///   tranche_drawdown (0), maintenance_capex (the compiled profile), llcr and plcr (NaN) when no
+///   LLCR / PLCR covenant is tested;
+/// - every period: tranche_rate of fixed-rate tranches (and their rows of period_rate and of
+///   the DSRA prefix sums). Floating-rate rows follow the drivers and are written per run.
+/// tranche_prepayment and tranche_deferred are zero in operating periods except where a run
+/// writes them; the workspace remembers those entries and the next run clears just them.
 struct WaterfallWorkspace {
     WaterfallResults results;
+    std::uint64_t project_id = 0;         ///< CompiledProject::id this workspace is bound to
     std::vector<double> balance;          ///< per tranche, running
     std::vector<double> arrears;          ///< per tranche, unpaid scheduled principal
     std::vector<double> rate;             ///< per tranche, this period
@@ -39,11 +61,20 @@ struct WaterfallWorkspace {
     std::vector<double> pre_cfads;             ///< revenue - opex - working-capital change
     std::vector<double> neutral_one;           ///< all 1.0: stands in for an empty multiplier driver
     std::vector<double> neutral_zero;          ///< all 0.0: stands in for an empty additive driver
+    // Entries [k * periods + t] of tranche_prepayment / tranche_deferred that the last run set
+    // in operating periods (cleared at the start of the next run that writes the column).
+    std::vector<std::uint32_t> prepayment_written;
+    std::vector<std::uint32_t> deferred_written;
+    int prepayment_written_count = 0;
+    int deferred_written_count = 0;
 
     WaterfallWorkspace() = default;
-    /// Sizes every buffer for `project` (allocates once).
+    /// Sizes every buffer for `project` (allocates once) and binds the workspace to it.
     explicit WaterfallWorkspace(const CompiledProject& project, int event_capacity = 4096);
     void resize(const CompiledProject& project, int event_capacity = 4096);
+    /// Re-binds to `project` (same periods and tranche count as the sizing project): fills the
+    /// run-invariant columns again. No allocation.
+    void bind(const CompiledProject& project);
 };
 
 /// Which result columns a run writes. Both modes execute the same waterfall code (one template,
@@ -60,7 +91,8 @@ enum class WaterfallOutput {
 };
 
 /// Runs the waterfall over the whole grid. Drivers spans must be empty or of grid size
-/// (checked; throws pftoken::Error naming the driver before touching the workspace).
+/// (checked; throws pftoken::Error naming the driver before touching the workspace); the
+/// workspace must be bound to `project` (same CompiledProject::id; checked likewise).
 void run_waterfall(const CompiledProject& project, const PeriodDrivers& drivers,
                    WaterfallWorkspace& workspace, WaterfallOutput output = WaterfallOutput::Full);
 
