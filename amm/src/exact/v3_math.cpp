@@ -55,21 +55,19 @@ constexpr u128 kTickFactors[19] = {
 // TickMath's product chain runs from bit 0 upward and each step only depends on the previous
 // value, so the value after the low kTableBits bits is a pure function of (|tick| & mask): we
 // tabulate it (bit-exact, same floors) and only multiply for the higher bits.
-constexpr unsigned kTableBits = 12;
+constexpr unsigned kTableBits = 14;
 struct RatioTable {
     u128 value[1u << kTableBits];  // 0 stands for exactly 2^128 (index 0: no bit set)
 };
+// Built in index order: the chain handles idx's highest bit last, so value[idx] is value[idx
+// without that bit] times its factor (one multiplication per entry).
 constexpr RatioTable make_ratio_table() {
     RatioTable t{};
-    for (std::uint32_t idx = 0; idx < (1u << kTableBits); ++idx) {
-        bool one = (idx & 1u) == 0;
-        u128 ratio = one ? u128{0} : make_u128(0xfffcb933bd6fad37ull, 0xaa2d162d1a594001ull);
-        for (unsigned i = 1; i < kTableBits; ++i) {
-            if ((idx & (1u << i)) == 0) continue;
-            ratio = one ? kTickFactors[i - 1] : mul_hi_128(ratio, kTickFactors[i - 1]);
-            one = false;
-        }
-        t.value[idx] = one ? u128{0} : ratio;
+    t.value[1] = make_u128(0xfffcb933bd6fad37ull, 0xaa2d162d1a594001ull);  // bit 0 starts the chain
+    for (std::uint32_t idx = 2; idx < (1u << kTableBits); ++idx) {
+        const unsigned top = 31u - static_cast<unsigned>(std::countl_zero(idx));
+        const std::uint32_t rest = idx ^ (1u << top);
+        t.value[idx] = rest == 0 ? kTickFactors[top - 1] : mul_hi_128(t.value[rest], kTickFactors[top - 1]);
     }
     return t;
 }
@@ -190,10 +188,11 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
     const std::uint32_t high = abs_tick >> kTableBits;
     if (tick < 0 && high != 0) {
         // Without the chain: with r0 the tabulated low-bit ratio and Y = r0 * prod(c_i / 2^128)
-        // (real), the chain's m = popcount(high) <= 8 truncations give r in (Y - m, Y], and
+        // (real), the chain's m = popcount(high) <= 6 truncations give r in (Y - m, Y], and
         // A = floor(r0 * P[high] / 2^256) satisfies Y - m * 2^-128 < A + frac <= Y, so r lies in
         // [A - m + 1, A + 1]. We compute A' = A or A - 1 (below) from the partial products of
-        // limb position >= 3 only, so r is in [A' - 7, A' + 2] and r - 1 in [A' - 8, A' + 1].
+        // limb position >= 3 only, so r is in [A' - 7, A' + 2] (a bound that holds for m <= 8) and
+        // r - 1 in [A' - 8, A' + 1].
         // The result ceil(r / 2^32) = ((r - 1) >> 32) + 1 is then the same for every candidate,
         // (A' >> 32) + 1, when the low 32 bits of A' are in [8, 2^32 - 2] (all but ~10 / 2^32 of
         // ticks: no negative tick at all, checked over the whole range); otherwise the exact
