@@ -604,3 +604,116 @@ TEST(Waterfall, GenericTrancheCountPathPaysPariPassuTranchesAlike) {
         }
     }
 }
+
+namespace {
+/// Every column, flag, scalar and event of two results, bit for bit (NaN payloads included).
+void expect_same_results(const WaterfallResults& a, const WaterfallResults& b, const std::string& where) {
+    for (auto column : {&WaterfallResults::revenue, &WaterfallResults::opex, &WaterfallResults::working_capital_change,
+                        &WaterfallResults::tax, &WaterfallResults::maintenance_capex, &WaterfallResults::mra_release,
+                        &WaterfallResults::cfads, &WaterfallResults::senior_fees, &WaterfallResults::debt_service_due,
+                        &WaterfallResults::debt_service_paid, &WaterfallResults::dscr, &WaterfallResults::ltm_dscr,
+                        &WaterfallResults::llcr, &WaterfallResults::plcr, &WaterfallResults::dsra_balance,
+                        &WaterfallResults::dsra_draw, &WaterfallResults::dsra_deposit, &WaterfallResults::dsra_release,
+                        &WaterfallResults::dsra_interest, &WaterfallResults::mra_balance, &WaterfallResults::mra_deposit,
+                        &WaterfallResults::lockup_balance, &WaterfallResults::lockup_deposit,
+                        &WaterfallResults::lockup_release, &WaterfallResults::sweep, &WaterfallResults::distributions,
+                        &WaterfallResults::equity_injection, &WaterfallResults::equity_cash_flow, &WaterfallResults::capex,
+                        &WaterfallResults::debt_drawdown, &WaterfallResults::equity_funding,
+                        &WaterfallResults::interest_during_construction, &WaterfallResults::sources,
+                        &WaterfallResults::uses, &WaterfallResults::tranche_rate, &WaterfallResults::tranche_drawdown,
+                        &WaterfallResults::tranche_interest_due, &WaterfallResults::tranche_interest_paid,
+                        &WaterfallResults::tranche_principal_due, &WaterfallResults::tranche_principal_paid,
+                        &WaterfallResults::tranche_prepayment, &WaterfallResults::tranche_deferred,
+                        &WaterfallResults::tranche_balance})
+        EXPECT_TRUE(same_bits(a.*column, b.*column)) << where;
+    EXPECT_EQ(a.lockup, b.lockup) << where;
+    EXPECT_EQ(a.event_of_default, b.event_of_default) << where;
+    EXPECT_EQ(a.dsra_drawn, b.dsra_drawn) << where;
+    for (auto scalar : {&WaterfallResults::close_capex, &WaterfallResults::close_debt, &WaterfallResults::close_equity,
+                        &WaterfallResults::close_dsra_funding})
+        EXPECT_EQ(std::memcmp(&(a.*scalar), &(b.*scalar), sizeof(double)), 0) << where;
+    ASSERT_EQ(a.event_count, b.event_count) << where;
+    EXPECT_EQ(a.events_dropped, b.events_dropped) << where;
+    for (int i = 0; i < a.event_count; ++i) {
+        const Event& x = a.events[static_cast<std::size_t>(i)];
+        const Event& y = b.events[static_cast<std::size_t>(i)];
+        EXPECT_TRUE(x.period == y.period && x.date == y.date && x.kind == y.kind && x.tranche == y.tranche &&
+                    std::memcmp(&x.amount, &y.amount, sizeof(double)) == 0)
+            << where << ", event " << i;
+    }
+}
+}  // namespace
+
+// The workspace fills its run-invariant columns once, when it is bound to a project, and a run
+// clears only the sparse entries (sweeps, deferrals) the previous run wrote. A workspace reused
+// through runs in both modes, with drivers that sweep, defer, draw and default and then without
+// them, must give exactly what a fresh workspace gives for the same run.
+TEST(Waterfall, ReusedWorkspaceEqualsFreshWorkspace) {
+    std::mt19937_64 rng(20261123);
+    std::uniform_real_distribution<double> u(0.0, 1.0);
+    std::vector<Project> projects;
+    for (int trial = 0; trial < 12; ++trial) projects.push_back(random_project(rng));
+    for (const char* name : {"solar.yaml", "toll_road.yaml"})
+        projects.push_back(load_project(std::filesystem::path(PFTOKEN_SOURCE_DIR) / "data" / "examples" / name));
+    for (std::size_t i = 0; i < projects.size(); ++i) {
+        const CompiledProject cp = compile(projects[i]);
+        const auto n = static_cast<std::size_t>(cp.periods);
+        std::vector<double> price(n), volume(n), shift(n), level(n);
+        for (std::size_t t = 0; t < n; ++t) {
+            price[t] = std::exp(0.6 * (u(rng) - 0.5));
+            volume[t] = u(rng) < 0.08 ? 0.0 : 0.3 + 1.0 * u(rng);
+            shift[t] = 0.02 * (u(rng) - 0.5);
+            level[t] = 0.03 + 0.02 * u(rng);
+        }
+        PeriodDrivers stressed;
+        stressed.price_multiplier = price;
+        stressed.volume_multiplier = volume;
+        stressed.index_shift = shift;
+        stressed.index_level = level;
+        stressed.capex_overrun = 0.1;
+        const PeriodDrivers neutral;
+        WaterfallWorkspace reused(cp);
+        const std::pair<const PeriodDrivers*, WaterfallOutput> runs[] = {
+            {&stressed, WaterfallOutput::Full}, {&neutral, WaterfallOutput::Full}, {&stressed, WaterfallOutput::Lean},
+            {&stressed, WaterfallOutput::Full}, {&neutral, WaterfallOutput::Lean}, {&neutral, WaterfallOutput::Full}};
+        int step = 0;
+        for (const auto& [drivers, mode] : runs) {
+            run_waterfall(cp, *drivers, reused, mode);
+            if (mode == WaterfallOutput::Lean) continue;  // lean leaves the diagnostic columns stale by contract
+            WaterfallWorkspace fresh(cp);
+            run_waterfall(cp, *drivers, fresh, mode);
+            expect_same_results(reused.results, fresh.results,
+                                "project " + std::to_string(i) + ", run " + std::to_string(step));
+            ++step;
+        }
+    }
+}
+
+// A workspace serves the compiled project it was bound to (its run-invariant columns came from
+// that project): another compilation is refused with a message, a copy of the same compilation
+// is accepted, and bind() moves the workspace to another project of the same shape.
+TEST(Waterfall, WorkspaceIsBoundToItsCompiledProject) {
+    Project p = constant_cfads_project();
+    p.tranches.push_back(fixed_tranche("senior", 1'000'000.0, 0.05, Amortisation::Annuity, 5));
+    const CompiledProject first = compile(p);
+    p.tranches[0].fixed_rate = 0.07;
+    const CompiledProject second = compile(p);
+    ASSERT_NE(first.id, second.id);
+    WaterfallWorkspace ws(first);
+    try {
+        run_waterfall(second, PeriodDrivers{}, ws);
+        FAIL() << "a workspace bound to another compiled project was accepted";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("waterfall workspace: bound to compiled project #"), std::string::npos)
+            << e.what();
+    }
+    const CompiledProject copy = first;  // same compilation, same id
+    run_waterfall(copy, PeriodDrivers{}, ws);
+    EXPECT_EQ(ws.results.tranche_rate[0], 0.05);
+    ws.bind(second);
+    run_waterfall(second, PeriodDrivers{}, ws);
+    WaterfallWorkspace fresh(second);
+    run_waterfall(second, PeriodDrivers{}, fresh);
+    EXPECT_EQ(ws.results.tranche_rate[0], 0.07);
+    expect_same_results(ws.results, fresh.results, "after bind");
+}

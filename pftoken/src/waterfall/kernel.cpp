@@ -428,10 +428,16 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     // in locals that stores to the result columns cannot alias.
     int local_covered[kLocal] = {};
     int local_maturity[kLocal] = {};
+    // Fixed counts: a fixed-rate tranche's rate as a scalar (NaN marks a floating tranche, whose
+    // rate row follows the drivers): the period loop reads one rate row less per such tranche.
+    double local_fixed_rate[kLocal] = {};
     int covered_count = 0;
     if constexpr (KFixed > 0) {
         for (int k = 0; k < KFixed; ++k) {
             local_maturity[k] = p.tranches[static_cast<std::size_t>(k)].maturity;
+            local_fixed_rate[k] = p.tranches[static_cast<std::size_t>(k)].floating
+                                      ? kNaN
+                                      : p.tranches[static_cast<std::size_t>(k)].fixed_rate;
             if (p.tranches[static_cast<std::size_t>(k)].dsra_covered) local_covered[covered_count++] = k;
         }
     }
@@ -444,6 +450,16 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     const CompiledTranche* const tranches = p.tranches.data();
     const int* const rank_order = p.rank_order.data();
     const int groups = static_cast<int>(p.rank_begin.size()) - 1;
+    // Fixed counts: the covered tranches' prefix-sum rows, addressed once here.
+    const double* covered_cum[kLocal] = {};
+    const double* covered_q[kLocal] = {};
+    const double* covered_wq[kLocal] = {};
+    for (int c = 0; c < covered_count; ++c) {
+        const std::size_t row = static_cast<std::size_t>(local_covered[c]) * N1;
+        covered_cum[c] = cum_all + row;
+        covered_q[c] = rate_prefix + row;
+        covered_wq[c] = weighted_prefix + row;
+    }
     std::fill(bal, bal + K, 0.0);
     std::fill(arrears, arrears + K, 0.0);
     std::fill(idue, idue + K, 0.0);
@@ -489,13 +505,13 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
             if (KFixed == 0 && !tranches[k].dsra_covered) continue;
             if (bal[k] <= 0.0) continue;
             const int maturity = KFixed > 0 ? local_maturity[k] : tranches[k].maturity;
-            const double* cum = cum_all + static_cast<std::size_t>(k) * N1;
+            const double* cum = KFixed > 0 ? covered_cum[c] : cum_all + static_cast<std::size_t>(k) * N1;
             const auto a = static_cast<std::size_t>(from);
             const auto b = static_cast<std::size_t>(stop);
             const double principal = cum[b] - cum[a];
             if (stop - 1 < maturity && bal[k] >= principal) {
-                const double* q = rate_prefix + static_cast<std::size_t>(k) * N1;
-                const double* wq = weighted_prefix + static_cast<std::size_t>(k) * N1;
+                const double* q = KFixed > 0 ? covered_q[c] : rate_prefix + static_cast<std::size_t>(k) * N1;
+                const double* wq = KFixed > 0 ? covered_wq[c] : weighted_prefix + static_cast<std::size_t>(k) * N1;
                 target += principal + (bal[k] + cum[a]) * (q[b] - q[a]) - (wq[b] - wq[a]);
                 continue;
             }
@@ -740,7 +756,7 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
         double ds_due = 0.0;
         for (int k = 0; k < K; ++k) {
             const std::size_t kt = at(k, t);
-            const double rk = rates[kt];
+            const double rk = KFixed > 0 && !std::isnan(local_fixed_rate[k]) ? local_fixed_rate[k] : rates[kt];
             idue[k] = bal[k] * rk * tau;
             opening_debt += bal[k];
             interest_accrued += idue[k];
