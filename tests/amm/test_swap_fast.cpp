@@ -34,6 +34,18 @@ u128 random_u128_bits(std::mt19937_64& rng, unsigned bits) {
     if (bits < 128) x &= (u128{1} << bits) - 1;
     return x | (u128{1} << (bits - 1));
 }
+// A liquidity in [1, 2^128): small values, both sides of 2^64, log-uniform.
+u128 random_liquidity(std::mt19937_64& rng) {
+    switch (rng() % 6) {
+    case 0: return 1 + rng() % 1000;
+    case 1: return kTwo64 - 1 - rng() % 3;
+    default: return random_u128_bits(rng, 1 + static_cast<unsigned>(rng() % 128));
+    }
+}
+// The step's liquidity argument: prepared from 2^64 on, by value below.
+detail::Divisor128 liquidity_divisor(u128 l) {
+    return (l >> 64) != 0 ? detail::make_divisor128(l) : detail::Divisor128{l, 0, 0, 0};
+}
 // Prices / liquidity in [2^64, 2^128): edges, values near the edges, log-uniform.
 u128 random_wide(std::mt19937_64& rng) {
     switch (rng() % 8) {
@@ -97,8 +109,8 @@ TEST(SwapFast, AmountDeltasAndNextPriceMatchGeneralPath) {
         const auto want1 = v3::get_amount1_delta(U256{a}, U256{b}, l, up);
         ASSERT_TRUE(want1.ok());
         ASSERT_EQ(fast::amount1_delta(a, b, l, up), want1.value);
-        // Next price from an input of token0: L >= 2^64, amount < 2^127.
-        const u128 lw = random_wide(rng);
+        // Next price from an input of token0: any L > 0, amount < 2^127.
+        const u128 lw = random_liquidity(rng);
         const u128 amount = rng() % 8 == 0 ? (u128{1} << 127) - 1 - rng() % 2
                                            : random_u128_bits(rng, 1 + static_cast<unsigned>(rng() % 127)) - (rng() % 2);
         const auto want_next = v3::get_next_sqrt_price_from_amount0_rounding_up(U256{b}, lw, U256{amount}, true);
@@ -127,7 +139,8 @@ TEST(SwapFast, StructuredLimbsMatchGeneralPath) {
     };
     int next_checked = 0;
     for (int iter = 0; iter < 200000; ++iter) {
-        const u128 c = wide(), l = wide();
+        const u128 c = wide();
+        const u128 l = iter % 3 == 0 ? std::max<u128>(limb(), 1) : wide();  // both sides of 2^64
         const u128 amount = ((u128{limb()} << 64) | limb()) >> (1 + rng() % 127);
         u128 got = 0;
         if (fast::next_sqrt_price_from_amount0_add(c, l, amount, got)) {
@@ -166,7 +179,7 @@ TEST(SwapFast, ExactInStepMatchesComputeSwapStep) {
             if (fast::in_price_regime(p)) t = p.low128();
         }
         if (rng() % 50 == 0) t = c;
-        const u128 l = random_wide(rng);
+        const u128 l = rng() % 2 == 0 ? random_wide(rng) : random_liquidity(rng);
         const std::uint32_t fee = rng() % 4 == 0 ? static_cast<std::uint32_t>(rng() % 1000000) : fees[rng() % 7];
         U256 remaining = random_amount(rng);
         if (rng() % 3 == 0) {
@@ -184,7 +197,7 @@ TEST(SwapFast, ExactInStepMatchesComputeSwapStep) {
         const fast::FeeConstants k = fast::make_fee_constants(fee);
         fast::StepOut got;
         const bool ok = fast::exact_in_step(detail::make_divisor128(c), detail::make_divisor128(t),
-                                            detail::make_divisor128(l), remaining, k, got);
+                                            liquidity_divisor(l), remaining, k, got);
         SCOPED_TRACE("iter " + std::to_string(iter) + " remaining " + remaining.to_decimal() + " fee " +
                      std::to_string(fee));
         if (!want.ok()) {
@@ -208,19 +221,21 @@ TEST(SwapFast, ExactInStepMatchesComputeSwapStep) {
     EXPECT_GT(short_of_target, 5000);
 }
 
-// Whole swaps through the pool (fast steps: prices near 1, L = 1e21 >= 2^64) against Uniswap's
-// loop written out with the general compute_swap_step over the same word-boundary targets (one
-// full-range position, so no tick is crossed): price, tick and both amounts agree.
+// Whole swaps through the pool (fast steps: prices near 1) against Uniswap's loop written out with
+// the general compute_swap_step and FullMath.mulDiv over the same word-boundary targets (one
+// full-range position, so no tick is crossed): price, tick, both amounts and the fee growth agree.
 TEST(SwapFast, PoolSwapsMatchIteratedComputeSwapStep) {
     std::mt19937_64 rng(4);
+    // L = 1e21 (prepared 3-by-2 divisor) and L = 1e18 < 2^64 (2-by-1 digits).
+    for (const u128 l : {u128{1000000000000000000u} * 1000u, u128{1000000000000000000u}}) {
     v3::Pool pool(v3::PoolConfig{3000, 60});
     ASSERT_TRUE(pool.initialize(U256{1u} << 96).ok());
-    const u128 l = u128{1000000000000000000u} * 1000u;
     ASSERT_TRUE(pool.mint(1, -887220, 887220, l).ok());
-    for (int iter = 0; iter < 3000; ++iter) {
+    for (int iter = 0; iter < 2000; ++iter) {
         const bool zero_for_one = rng() % 2 == 0;
-        const U256 amount{random_u128_bits(rng, 1 + static_cast<unsigned>(rng() % 80))};
+        const U256 amount{random_u128_bits(rng, 1 + static_cast<unsigned>(rng() % (l >> 64 != 0 ? 80 : 70)))};
         const U256 start = pool.sqrt_price_x96();
+        U256 growth = zero_for_one ? pool.fee_growth_global0_x128() : pool.fee_growth_global1_x128();
         const U256 limit = zero_for_one ? v3::kMinSqrtRatio + U256{1u} : v3::kMaxSqrtRatio - U256{1u};
         const auto r = pool.swap(zero_for_one, I256::from_bits(amount), limit);
         ASSERT_TRUE(r.ok());
@@ -240,6 +255,7 @@ TEST(SwapFast, PoolSwapsMatchIteratedComputeSwapStep) {
             price = step.value.sqrt_ratio_next_x96;
             remaining = remaining - I256::from_bits(step.value.amount_in + step.value.fee_amount);
             calculated = calculated - I256::from_bits(step.value.amount_out);
+            growth += pftoken::amm::mul_div(step.value.fee_amount, U256::pow2(128), U256{l}).value;
             if (price == sqrt_next) tick = zero_for_one ? next_tick - 1 : next_tick;
             else if (price != before) tick = v3::get_tick_at_sqrt_ratio(price).value;
         }
@@ -247,6 +263,8 @@ TEST(SwapFast, PoolSwapsMatchIteratedComputeSwapStep) {
         ASSERT_EQ(r.value.tick, tick);
         ASSERT_EQ(zero_for_one ? r.value.amount1 : r.value.amount0, calculated);
         ASSERT_EQ(zero_for_one ? r.value.amount0 : r.value.amount1, I256::from_bits(amount) - remaining);
+        ASSERT_EQ(zero_for_one ? r.value.fee_growth_global0_x128 : r.value.fee_growth_global1_x128, growth);
+    }
     }
 }
 

@@ -342,11 +342,15 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
         const U256& target = limit_first ? sqrt_price_limit_x96 : sqrt_next;
         U256 fee_amount;
         bool stepped = false;
-        if (exact_input && (liquidity >> 64) != 0 && fast::in_price_regime(sqrt_price) &&
-            fast::in_price_regime(target)) {
+        if (exact_input && liquidity != 0 && fast::in_price_regime(sqrt_price) && fast::in_price_regime(target)) {
             // The 128-bit computeSwapStep; it declines (returns false) outside its regime and the
             // general step below runs instead. Either way the same bits (tests/amm/test_swap_fast.cpp).
-            if (liquidity_divisor.value != liquidity) liquidity_divisor = liquidity_divisor_for(liquidity);
+            // A liquidity below 2^64 is passed by value only (the step divides by it with 2-by-1
+            // digits); that value never equals a liquidity >= 2^64, so the fee-growth division
+            // below still prepares its divisor whenever it needs one.
+            if (liquidity_divisor.value != liquidity)
+                liquidity_divisor = (liquidity >> 64) != 0 ? liquidity_divisor_for(liquidity)
+                                                           : detail::Divisor128{liquidity, 0, 0, 0};
             if (price_divisor.value != sqrt_price.low128())
                 price_divisor = detail::make_divisor128(sqrt_price.low128());
             if (limit_first && limit_divisor.value == 0)
@@ -411,7 +415,9 @@ Result<SwapResult> Pool::swap_impl(bool zero_for_one, const I256& amount_specifi
                         fee_growth_global += detail::div_by_divisor128(shifted, liquidity_divisor, unused);
                     }
                 } else {
-                    fee_growth_global += divmod(shifted, U256{liquidity}).quotient;
+                    // Below 2^64: the 2-by-1 digit loop (fee < 2^128 keeps the quotient below 2^256).
+                    u128 unused = 0;
+                    fee_growth_global += detail::div_by_u128(shifted, liquidity, unused);
                 }
             } else {
                 const Result<U256> growth = mul_div(fee_amount, U256::pow2(128), U256{liquidity});

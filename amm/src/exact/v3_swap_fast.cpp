@@ -38,7 +38,7 @@ inline bool likely_stops_short(u128 c, u128 t, u128 liquidity, u128 amount) noex
 }
 
 // ceil(N / D) for N = nn (7 limbs, normalized by the same shift as D) and D = dn (n normalized
-// limbs, n = 3 or 4) when the quotient is known to be below 2^128, i.e. nn < dn * 2^128: then
+// limbs, n = 2, 3 or 4) when the quotient is known to be below 2^128, i.e. nn < dn * 2^128: then
 // limbs n+2.. of nn are zero and nn's limbs 2..n+1 are below dn, so Knuth's algorithm D has
 // exactly two quotient digits. Each digit is the Moller-Granlund 3-by-2 quotient of the top three
 // limbs by the divisor's top two, corrected by at most one add-back (as GMP's mpn_sbpi1_div_qr).
@@ -207,8 +207,8 @@ bool div_ceil_q128(const std::uint64_t (&nn)[7], const std::uint64_t (&dn)[4], u
     const U256 product = mul_128x128(amount, c);
     const U256 numerator1{0u, lo64(liquidity) << 32, (lo64(liquidity) >> 32) | (hi64(liquidity) << 32),
                           hi64(liquidity) >> 32};
-    const U256 d = product + numerator1;  // >= L 2^96 >= 2^160: limb 2 or 3 is non-zero
-    const int n = d.limb[3] != 0 ? 4 : 3;
+    const U256 d = product + numerator1;  // >= L 2^96 >= 2^96: limb 1, 2 or 3 is non-zero
+    const int n = d.limb[3] != 0 ? 4 : (d.limb[2] != 0 ? 3 : 2);
     const int s = __builtin_clzll(d.limb[static_cast<std::size_t>(n - 1)]);
     const std::uint64_t dn[4] = {d.limb[0] << s, shl2(d.limb[1], d.limb[0], s), shl2(d.limb[2], d.limb[1], s),
                                  shl2(d.limb[3], d.limb[2], s)};
@@ -219,7 +219,8 @@ bool div_ceil_q128(const std::uint64_t (&nn)[7], const std::uint64_t (&dn)[4], u
                                  shl2(nw[4], nw[3], s),
                                  shl2(nw[5], nw[4], s),
                                  (nw[5] >> 1) >> (63 - s)};
-    return n == 4 ? div_ceil_q128<4>(nn, dn, out) : div_ceil_q128<3>(nn, dn, out);
+    if (n == 4) return div_ceil_q128<4>(nn, dn, out);
+    return n == 3 ? div_ceil_q128<3>(nn, dn, out) : div_ceil_q128<2>(nn, dn, out);
 }
 
 }  // namespace
@@ -306,7 +307,8 @@ bool exact_in_step(const detail::Divisor128& current, const detail::Divisor128& 
             // getNextSqrtPriceFromAmount1RoundingDown(add): c + (less_fee << 96) / L, the shift
             // exact (less_fee < 2^127 is below uint160 max), one 256/128 division by the prepared L.
             u128 unused = 0;
-            const U256 q = detail::div_by_divisor128(U256{less_fee} << 96, liquidity, unused);
+            const U256 q = hi64(l) != 0 ? detail::div_by_divisor128(U256{less_fee} << 96, liquidity, unused)
+                                        : detail::div_by_u128(U256{less_fee} << 96, l, unused);
             const U256 sum = U256{c} + q;
             if (!sum.fits128()) return false;
             next = sum.low128();

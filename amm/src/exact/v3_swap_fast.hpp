@@ -3,7 +3,7 @@
 // loop before the general U256 path (v3_math.cpp) whenever its guards hold.
 //
 // Regime (checked by the caller, see exact_in_step): sqrt prices (current and target) in
-// [2^64, 2^128), i.e. prices between 5.4e-20 and 1.8e19, liquidity >= 2^64, a non-negative amount
+// [2^64, 2^128), i.e. prices between 5.4e-20 and 1.8e19, liquidity > 0, a non-negative amount
 // remaining. Every function here is bit-exact with Uniswap's SqrtPriceMath/SwapMath on that domain
 // (proofs of each narrowing next to the code); anything outside it (a value that would need more
 // than 127 bits, a division's rare tie case) makes exact_in_step return false and the caller runs
@@ -38,7 +38,7 @@ U256 amount0_delta(const detail::Divisor128& a, const detail::Divisor128& b, u12
 /// getAmount1Delta(a, b, L, roundUp) for a <= b < 2^128 (any L < 2^128). Below 2^160.
 U256 amount1_delta(u128 a, u128 b, u128 liquidity, bool round_up) noexcept;
 
-/// getNextSqrtPriceFromAmount0RoundingUp(c, L, amount, add = true) for c < 2^128, 2^64 <= L,
+/// getNextSqrtPriceFromAmount0RoundingUp(c, L, amount, add = true) for c < 2^128, 0 < L < 2^128,
 /// amount < 2^127 (then Uniswap never takes its overflow branch). False in the rare case the
 /// long division's top limbs tie (then the caller uses the general path).
 bool next_sqrt_price_from_amount0_add(u128 c, u128 liquidity, u128 amount, u128& out) noexcept;
@@ -54,7 +54,7 @@ struct StepOut {
 };
 /// computeSwapStep(current, target, L, remaining, fee) for remaining >= 0 (the bits of a
 /// non-negative int256). Requires current/target in [2^64, 2^128) with their prepared divisors,
-/// and liquidity.value >= 2^64. Returns false (out untouched in meaning) whenever the step leaves
+/// and liquidity.value > 0: prepared when >= 2^64, only `value` is read below 2^64. Returns false (out untouched in meaning) whenever the step leaves
 /// the regime: then the caller must run the general compute_swap_step.
 bool exact_in_step(const detail::Divisor128& current, const detail::Divisor128& target,
                    const detail::Divisor128& liquidity, const U256& remaining, const FeeConstants& fee,
