@@ -85,8 +85,9 @@ enum class WaterfallOutput {
     /// Only what Monte Carlo paths consume: cfads, debt_service_due, dscr, ltm_dscr, dsra_draw,
     /// dsra_drawn, lockup, event_of_default, distributions, equity_cash_flow, the close_* scalars
     /// and the tranche columns interest_due, interest_paid, principal_due, principal_paid,
-    /// prepayment and balance. Every other column keeps stale values from an earlier run and the
-    /// event log is left empty (event_count = 0).
+    /// prepayment and balance. Every other column holds its run-invariant values where it has
+    /// them (see WaterfallWorkspace) and otherwise stale values from an earlier run; the event
+    /// log is left empty (event_count = 0).
     Lean,
 };
 
