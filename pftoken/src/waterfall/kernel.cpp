@@ -137,11 +137,13 @@ struct OperatingArrays {
     const double* inverse_accrual;
 };
 
-/// Operating flows of periods [begin, end) with volume multiplier `vm` (Producing) or 0.
-template <bool Producing>
+/// Operating flows of periods [begin, end) with volume multiplier `vm` (Producing) or 0. Revenue
+/// and opex are stored only when `StoreFlows` (full mode's result columns); `margin` receives
+/// revenue - opex, the first operation of both CFADS expressions.
+template <bool Producing, bool StoreFlows>
 void operating_periods(std::size_t begin, std::size_t end, OperatingArrays a, double receivable, double payable,
                        double overrun, double* __restrict revenue, double* __restrict opex, double* __restrict wc,
-                       double* __restrict pre_tax) {
+                       double* __restrict pre_tax, double* __restrict margin) {
     const double* __restrict volume_mult = a.volume_mult;
     const double* __restrict availability_loss = a.availability_loss;
     const double* __restrict price_mult = a.price_mult;
@@ -160,10 +162,14 @@ void operating_periods(std::size_t begin, std::size_t end, OperatingArrays a, do
         const double volume = (contracted_volume[ts] + merchant_volume[ts]) * vm;
         const double rev = contracted_revenue[ts] * vm + merchant_volume[ts] * vm * merchant_price[ts] * price_mult[ts];
         const double ox = (opex_fixed[ts] + opex_variable[ts] * volume) * opex_mult[ts];
-        revenue[ts] = rev;
-        opex[ts] = ox;
+        if constexpr (StoreFlows) {
+            revenue[ts] = rev;
+            opex[ts] = ox;
+        }
+        const double rev_less_opex = rev - ox;
+        margin[ts] = rev_less_opex;
         wc[ts] = (rev * receivable - ox * payable) * inverse_accrual[ts];
-        pre_tax[ts] = rev - ox - senior_fees[ts] - depreciation[ts] * overrun;
+        pre_tax[ts] = rev_less_opex - senior_fees[ts] - depreciation[ts] * overrun;
     }
 }
 
@@ -172,7 +178,10 @@ void operating_periods(std::size_t begin, std::size_t end, OperatingArrays a, do
 /// the grid that the compiler vectorises; the period loop then reads one value per quantity.
 /// Each expression and its evaluation order are the period loop's own, so every value is
 /// bit-identical to computing it inside the loop. An empty driver reads a neutral array
-/// (x 1.0 and - 0.0 are exact, so it gives the same bits as the scalar default).
+/// (x 1.0 and - 0.0 are exact, so it gives the same bits as the scalar default). Full mode
+/// writes revenue, opex and the working-capital change into the result columns; lean mode
+/// stores none of them (the period loop needs only the pre-tax base and pre-tax CFADS).
+template <bool Full>
 void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w, double overrun,
                     double* __restrict revenue, double* __restrict opex, double* __restrict dwc) {
     const int n = p.periods;
@@ -203,13 +212,21 @@ void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallW
     const auto begin = static_cast<std::size_t>(C);
     const auto end = static_cast<std::size_t>(n);
     const auto producing = begin + std::min(static_cast<std::size_t>(d.delay_periods), end - begin);
-    operating_periods<false>(begin, producing, a, receivable, payable, overrun, revenue, opex, wc, pre_tax);
-    operating_periods<true>(producing, end, a, receivable, payable, overrun, revenue, opex, wc, pre_tax);
-    // The working capital is released in the last period.
+    operating_periods<false, Full>(begin, producing, a, receivable, payable, overrun, revenue, opex, wc, pre_tax,
+                                   pre_cfads);
+    operating_periods<true, Full>(producing, end, a, receivable, payable, overrun, revenue, opex, wc, pre_tax,
+                                  pre_cfads);
+    // The working capital is released in the last period. pre_cfads holds revenue - opex:
+    // subtracting the change gives revenue - opex - dwc, the loop's own expression.
     wc[end - 1] = 0.0;
-    dwc[begin] = wc[begin] - 0.0;
-    for (auto t = begin + 1; t < end; ++t) dwc[t] = wc[t] - wc[t - 1];
-    for (auto t = begin; t < end; ++t) pre_cfads[t] = revenue[t] - opex[t] - dwc[t];
+    if constexpr (Full) {
+        dwc[begin] = wc[begin] - 0.0;
+        for (auto t = begin + 1; t < end; ++t) dwc[t] = wc[t] - wc[t - 1];
+        for (auto t = begin; t < end; ++t) pre_cfads[t] = pre_cfads[t] - dwc[t];
+    } else {
+        pre_cfads[begin] = pre_cfads[begin] - (wc[begin] - 0.0);
+        for (auto t = begin + 1; t < end; ++t) pre_cfads[t] = pre_cfads[t] - (wc[t] - wc[t - 1]);
+    }
 }
 
 /// One covered tranche's rows for the DSRA prefix sums.
@@ -323,8 +340,8 @@ void WaterfallWorkspace::resize(const CompiledProject& project, int event_capaci
     const auto k = static_cast<std::size_t>(project.tranche_count);
     for (auto* v : {&balance, &arrears, &rate, &interest_due, &principal_due, &unpaid}) size_to(*v, k);
     const auto n = static_cast<std::size_t>(project.periods);
-    for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project, &operating_revenue, &operating_opex,
-                    &operating_wc, &operating_dwc, &pre_tax, &pre_cfads, &neutral_zero})
+    for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project, &operating_wc, &pre_tax, &pre_cfads,
+                    &neutral_zero})
         size_to(*v, n);
     neutral_one.assign(n, 1.0);
     size_to(period_rate, n * k);
@@ -696,10 +713,10 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
 
     // ---- Operations ---------------------------------------------------------------------------
     // State-independent operating flows first (full mode: straight into the result columns).
-    double* const op_revenue = Full ? o_revenue : w.operating_revenue.data();
-    double* const op_opex = Full ? o_opex : w.operating_opex.data();
-    double* const op_dwc = Full ? o_dwc : w.operating_dwc.data();
-    operating_pass(p, d, w, overrun, op_revenue, op_opex, op_dwc);
+    double* const op_revenue = Full ? o_revenue : nullptr;
+    double* const op_opex = Full ? o_opex : nullptr;
+    double* const op_dwc = Full ? o_dwc : nullptr;
+    operating_pass<Full>(p, d, w, overrun, op_revenue, op_opex, op_dwc);
     const double* const pre_tax = w.pre_tax.data();
     const double* const pre_cfads = w.pre_cfads.data();
     // Sparse operating-period columns: zero except where a run writes them. Clear what the

@@ -52,11 +52,8 @@ struct WaterfallWorkspace {
     std::vector<double> coverage_npv_project;
     // Per period: the operating cash flows that do not depend on the waterfall's state, computed
     // in one vectorisable pass before the period loop (revenue, opex and the working-capital
-    // change go straight to the result columns in full mode; these hold them in lean mode).
-    std::vector<double> operating_revenue;
-    std::vector<double> operating_opex;
+    // change go straight to the result columns in full mode; lean mode does not store them).
     std::vector<double> operating_wc;          ///< working-capital balance
-    std::vector<double> operating_dwc;
     std::vector<double> pre_tax;               ///< revenue - opex - senior fees - depreciation (before interest)
     std::vector<double> pre_cfads;             ///< revenue - opex - working-capital change
     std::vector<double> neutral_one;           ///< all 1.0: stands in for an empty multiplier driver
