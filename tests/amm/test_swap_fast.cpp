@@ -14,6 +14,7 @@
 #include "pftoken/amm/exact/v3/pool.hpp"
 #include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
 #include "pftoken/amm/exact/v3/swap_math.hpp"
+#include "pftoken/amm/exact/v3/tick_bitmap.hpp"
 #include "pftoken/amm/exact/v3/tick_math.hpp"
 
 namespace {
@@ -265,6 +266,49 @@ TEST(SwapFast, PoolSwapsMatchIteratedComputeSwapStep) {
         ASSERT_EQ(zero_for_one ? r.value.amount0 : r.value.amount1, I256::from_bits(amount) - remaining);
         ASSERT_EQ(zero_for_one ? r.value.fee_growth_global0_x128 : r.value.fee_growth_global1_x128, growth);
     }
+    }
+}
+
+// TickBitmap.nextInitializedTickWithinOneWord searches limb by limb; the reference is the
+// Solidity formula on the whole word: masked = word & mask, then mostSignificantBit (lte) or
+// leastSignificantBit (gt) of the masked word. Sparse and dense random bitmaps, spacings 1 and
+// 60, ticks at word edges, both directions.
+TEST(SwapFast, BitmapSearchMatchesWholeWordFormula) {
+    std::mt19937_64 rng(6);
+    for (const std::int32_t spacing : {1, 60}) {
+        v3::TickBitmap bitmap(spacing);
+        const std::int32_t lo = v3::kMinTick / spacing, hi = v3::kMaxTick / spacing;
+        const auto random_compressed = [&]() {
+            // Near zero (dense region) or anywhere; word edges often.
+            std::int32_t c = rng() % 2 == 0 ? static_cast<std::int32_t>(rng() % 2048) - 1024
+                                            : lo + static_cast<std::int32_t>(rng() % static_cast<std::uint64_t>(hi - lo));
+            if (rng() % 4 == 0) c = (c & ~255) + (rng() % 2 == 0 ? 0 : 255);
+            return std::clamp(c, lo, hi);
+        };
+        for (int i = 0; i < 3000; ++i) (void)bitmap.flip_tick(random_compressed() * spacing);
+        for (int iter = 0; iter < 20000; ++iter) {
+            const std::int32_t tick = random_compressed() * spacing + (spacing > 1 ? static_cast<std::int32_t>(rng() % 60) - 30 : 0);
+            for (const bool lte : {true, false}) {
+                std::int32_t compressed = tick / spacing;
+                if (tick < 0 && tick % spacing != 0) --compressed;
+                if (!lte) ++compressed;
+                const auto bit = static_cast<unsigned>(compressed & 255);
+                const U256 word = bitmap.word(compressed >> 8);
+                const U256 masked = lte ? (word & U256::low_mask(bit + 1)) : (word & ~U256::low_mask(bit));
+                v3::TickBitmap::Next want{};
+                if (masked.is_zero()) {
+                    want = {(lte ? compressed - static_cast<std::int32_t>(bit)
+                                 : compressed + static_cast<std::int32_t>(255u - bit)) * spacing, false};
+                } else if (lte) {
+                    want = {(compressed - static_cast<std::int32_t>(bit - pftoken::amm::most_significant_bit(masked))) * spacing, true};
+                } else {
+                    want = {(compressed + static_cast<std::int32_t>(pftoken::amm::least_significant_bit(masked) - bit)) * spacing, true};
+                }
+                const auto got = bitmap.next_initialized_tick_within_one_word(tick, lte);
+                ASSERT_EQ(got.tick, want.tick) << tick << " " << lte;
+                ASSERT_EQ(got.initialized, want.initialized) << tick << " " << lte;
+            }
+        }
     }
 }
 

@@ -135,21 +135,53 @@ bool TickBitmap::is_initialized(std::int32_t tick) const noexcept {
     return ((w >> bit).limb[0] & 1u) != 0;
 }
 
+namespace {
+// Index of the highest set bit of w at or below `bit`, or -1 (BitMath.mostSignificantBit of
+// w & (2^(bit+1) - 1)), limb by limb instead of building the 256-bit mask.
+int highest_at_or_below(const U256& w, unsigned bit) noexcept {
+    auto k = static_cast<std::size_t>(bit >> 6);
+    // (2 << 63) wraps to 0 for unsigned operands, so the mask is all ones for bit 63 of a limb.
+    std::uint64_t m = w.limb[k] & ((std::uint64_t{2} << (bit & 63u)) - 1u);
+    while (m == 0) {
+        if (k == 0) return -1;
+        m = w.limb[--k];
+    }
+    return static_cast<int>(k * 64u) + 63 - __builtin_clzll(m);
+}
+// Index of the lowest set bit of w at or above `bit`, or -1 (leastSignificantBit of w & ~(2^bit - 1)).
+int lowest_at_or_above(const U256& w, unsigned bit) noexcept {
+    auto k = static_cast<std::size_t>(bit >> 6);
+    std::uint64_t m = w.limb[k] & (~std::uint64_t{0} << (bit & 63u));
+    while (m == 0) {
+        if (k == 3) return -1;
+        m = w.limb[++k];
+    }
+    return static_cast<int>(k * 64u) + __builtin_ctzll(m);
+}
+}  // namespace
+
 TickBitmap::Next TickBitmap::next_initialized_tick_within_one_word(std::int32_t tick, bool lte) const noexcept {
     const std::int32_t compressed = compress(tick, spacing_);
+    // The word by reference (no copy); outside the allocated range it is zero.
+    static constexpr U256 kZero{};
+    const auto word_at = [&](std::int32_t word_position) -> const U256& {
+        const std::int64_t idx = std::int64_t{word_position} - min_word_;
+        if (idx < 0 || idx >= static_cast<std::int64_t>(words_.size())) return kZero;
+        return words_[static_cast<std::size_t>(idx)];
+    };
     if (lte) {
         const auto bit = static_cast<unsigned>(compressed & 255);
         // All bits at or to the right of the current bit.
-        const U256 masked = word(compressed >> 8) & U256::low_mask(bit + 1);
-        if (masked.is_zero()) return {(compressed - static_cast<std::int32_t>(bit)) * spacing_, false};
-        return {(compressed - static_cast<std::int32_t>(bit - most_significant_bit(masked))) * spacing_, true};
+        const int msb = highest_at_or_below(word_at(compressed >> 8), bit);
+        if (msb < 0) return {(compressed - static_cast<std::int32_t>(bit)) * spacing_, false};
+        return {(compressed - static_cast<std::int32_t>(bit) + msb) * spacing_, true};
     }
     // Start from the next tick: the current one is already crossed when searching right.
     const std::int32_t next = compressed + 1;
     const auto bit = static_cast<unsigned>(next & 255);
-    const U256 masked = word(next >> 8) & ~U256::low_mask(bit);
-    if (masked.is_zero()) return {(next + static_cast<std::int32_t>(255u - bit)) * spacing_, false};
-    return {(next + static_cast<std::int32_t>(least_significant_bit(masked) - bit)) * spacing_, true};
+    const int lsb = lowest_at_or_above(word_at(next >> 8), bit);
+    if (lsb < 0) return {(next + static_cast<std::int32_t>(255u - bit)) * spacing_, false};
+    return {(next + lsb - static_cast<std::int32_t>(bit)) * spacing_, true};
 }
 
 }  // namespace pftoken::amm::v3
