@@ -19,8 +19,11 @@ namespace pftoken {
 /// A workspace is BOUND to the compiled project it was sized for (constructor or resize()):
 /// the columns that depend only on that project are filled once there, not on every run, and
 /// run_waterfall() throws if it is given a project with another CompiledProject::id. Copies of
-/// a compiled project keep its id and may share the workspace. If a bound project is changed in
-/// place (compile()'s own sizing iterations do this), call bind() before the next run.
+/// a compiled project keep its id and may share the workspace as they are. The id cannot see
+/// edits: if a bound project, or a copy run on the same workspace, is changed in anything the
+/// run-invariant columns below depend on (e.g. the grid, construction flows, maintenance capex, the
+/// covenants tested, fixed rates, the DSRA's covered tranches), call bind() with it before the
+/// next run (compile()'s own sizing iterations do this).
 ///
 /// Run-invariant columns (written by bind(), never by run_waterfall()):
 /// - construction periods: revenue, opex, working_capital_change, tax, maintenance_capex,
