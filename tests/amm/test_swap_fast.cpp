@@ -83,7 +83,7 @@ TEST(SwapFast, MulDivU64MatchesMulDivSmall) {
         const std::uint64_t d = rng() % 2 == 0 ? divisors[rng() % 9] : 1 + rng() % 2000000;
         const bool up = (iter & 1) != 0;
         u128 got = 0;
-        const bool fits = fast::mul_div_u64(x, m, fast::make_divisor64(d), up, got);
+        const bool fits = fast::mul_div_u64(x, m, detail::make_divisor64(d), up, got);
         const auto want = pftoken::amm::mul_div_small(U256{x}, m, d, up);
         ASSERT_TRUE(want.ok());
         ASSERT_EQ(fits, want.value.fits128()) << std::to_string(static_cast<std::uint64_t>(x)) << " " << m << " " << d;

@@ -185,6 +185,7 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
         tick < 0 ? static_cast<std::uint32_t>(-static_cast<std::int64_t>(tick)) : static_cast<std::uint32_t>(tick);
     if (abs_tick > static_cast<std::uint32_t>(kMaxTick)) return Revert::T;
 
+    const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
     const std::uint32_t high = abs_tick >> kTableBits;
     if (tick < 0 && high != 0) {
         // Without the chain: with r0 the tabulated low-bit ratio and Y = r0 * prod(c_i / 2^128)
@@ -197,7 +198,6 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
         // (A' >> 32) + 1, when the low 32 bits of A' are in [8, 2^32 - 2] (all but ~10 / 2^32 of
         // ticks: no negative tick at all, checked over the whole range); otherwise the exact
         // chain below decides.
-        const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
         const std::uint64_t* p = kHighProducts.value[high];
         u128 a;
         if (r0 == 0) {  // low bits all zero: r0 = 2^128, A exact
@@ -218,7 +218,6 @@ Result<U256> get_sqrt_ratio_at_tick(std::int32_t tick) noexcept {
         if (low32 >= 8u && low32 != 0xffffffffu) return U256{(a >> 32) + 1u};
     }
 
-    const u128 r0 = kRatioTable.value[abs_tick & ((1u << kTableBits) - 1u)];
     if (r0 == 0 && high == 0) return U256::pow2(96);  // tick 0: ratio exactly 2^128
     const u128 ratio = chain_ratio(r0, high);         // < 2^128 for every tick != 0
     // Q128.128 -> Q128.96 rounding up, so getTickAtSqrtRatio of the result is consistent.

@@ -225,20 +225,11 @@ bool div_ceil_q128(const std::uint64_t (&nn)[7], const std::uint64_t (&dn)[4], u
 
 }  // namespace
 
-Divisor64 make_divisor64(std::uint64_t d) noexcept {
-    Divisor64 out;
-    out.value = d;
-    out.shift = __builtin_clzll(d);
-    out.normalized = d << out.shift;
-    out.reciprocal = detail::reciprocal_2by1(out.normalized);
-    return out;
-}
-
 FeeConstants make_fee_constants(std::uint32_t fee_pips) noexcept {
     FeeConstants k;
     k.fee_pips = fee_pips;
-    k.million = make_divisor64(1000000u);
-    k.complement = make_divisor64(1000000u - fee_pips);
+    k.million = detail::make_divisor64(1000000u);
+    k.complement = detail::make_divisor64(1000000u - fee_pips);
     return k;
 }
 

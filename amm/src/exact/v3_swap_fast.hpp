@@ -17,8 +17,7 @@
 
 namespace pftoken::amm::v3::fast {
 
-using detail::Divisor64;  // uint256.hpp: normalized, with its 2-by-1 reciprocal
-Divisor64 make_divisor64(std::uint64_t d) noexcept;  // d != 0
+using detail::Divisor64;  // uint256.hpp: normalized, with its 2-by-1 reciprocal (make_divisor64: wide_div.hpp)
 
 /// The pool's fee constants, prepared once per pool (fee_pips < 1e6).
 struct FeeConstants {

@@ -116,6 +116,16 @@ inline Divisor128 make_divisor128(u128 d) noexcept {
     return out;
 }
 
+// Divisor64 (uint256.hpp): a non-zero 64-bit divisor, normalized, with its 2-by-1 reciprocal.
+inline Divisor64 make_divisor64(std::uint64_t d) noexcept {
+    Divisor64 out;
+    out.value = d;
+    out.shift = __builtin_clzll(d);
+    out.normalized = d << out.shift;
+    out.reciprocal = reciprocal_2by1(out.normalized);
+    return out;
+}
+
 inline U256 div_by_divisor128(const U256& x, const Divisor128& divisor, u128& remainder) noexcept;
 
 // floor(x / d) and x mod d for 0 < d < 2^128: a normalized 2-by-1 (d < 2^64) or 3-by-2 digit
