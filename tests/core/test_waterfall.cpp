@@ -516,6 +516,15 @@ namespace {
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
     return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
 }
+
+/// `count` random projects followed by the two shipped examples.
+std::vector<Project> random_and_example_projects(std::mt19937_64& rng, int count) {
+    std::vector<Project> projects;
+    for (int trial = 0; trial < count; ++trial) projects.push_back(random_project(rng));
+    for (const char* name : {"solar.yaml", "toll_road.yaml"})
+        projects.push_back(load_project(std::filesystem::path(PFTOKEN_SOURCE_DIR) / "data" / "examples" / name));
+    return projects;
+}
 }  // namespace
 
 // The lean output mode (Monte Carlo paths) runs the same waterfall: every column it writes is
@@ -524,10 +533,7 @@ bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
 TEST(Waterfall, LeanOutputEqualsFullOnItsColumns) {
     std::mt19937_64 rng(20261122);
     std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<Project> projects;
-    for (int trial = 0; trial < 20; ++trial) projects.push_back(random_project(rng));
-    for (const char* name : {"solar.yaml", "toll_road.yaml"})
-        projects.push_back(load_project(std::filesystem::path(PFTOKEN_SOURCE_DIR) / "data" / "examples" / name));
+    const std::vector<Project> projects = random_and_example_projects(rng, 20);
     for (std::size_t i = 0; i < projects.size(); ++i) {
         const CompiledProject cp = compile(projects[i]);
         const auto n = static_cast<std::size_t>(cp.periods);
@@ -651,10 +657,7 @@ void expect_same_results(const WaterfallResults& a, const WaterfallResults& b, c
 TEST(Waterfall, ReusedWorkspaceEqualsFreshWorkspace) {
     std::mt19937_64 rng(20261123);
     std::uniform_real_distribution<double> u(0.0, 1.0);
-    std::vector<Project> projects;
-    for (int trial = 0; trial < 12; ++trial) projects.push_back(random_project(rng));
-    for (const char* name : {"solar.yaml", "toll_road.yaml"})
-        projects.push_back(load_project(std::filesystem::path(PFTOKEN_SOURCE_DIR) / "data" / "examples" / name));
+    const std::vector<Project> projects = random_and_example_projects(rng, 12);
     for (std::size_t i = 0; i < projects.size(); ++i) {
         const CompiledProject cp = compile(projects[i]);
         const auto n = static_cast<std::size_t>(cp.periods);
