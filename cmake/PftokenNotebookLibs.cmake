@@ -2,7 +2,7 @@
 # load .so files, not static archives (docs/notebooks.md). Each one is linked from its static
 # library's own object files (every pftoken target is built position independent), so the option
 # costs a few links, not a second compile. They land in ${PROJECT_BINARY_DIR}/notebook-libs:
-#   libpftoken_core.so  libpftoken_amm.so  libpftoken_integration.so  libpftoken_charts.so
+#   libpftoken_base.so  libpftoken_core.so  libpftoken_amm.so  libpftoken_integration.so  libpftoken_charts.so
 # and carry DT_NEEDED entries (QuantLib, yaml-cpp, fmt, each other), so loading the one a notebook
 # needs pulls in the rest. Not installed: the installed package stays static.
 set(PFTOKEN_NOTEBOOK_LIB_DIR "${PROJECT_BINARY_DIR}/notebook-libs")
@@ -29,14 +29,15 @@ function(pftoken_add_notebook_lib name static_target)
   target_link_options(${name} PRIVATE LINKER:--no-undefined LINKER:--no-as-needed)
 endfunction()
 
-pftoken_add_notebook_lib(pftoken_core_notebook pftoken_core)
-pftoken_add_notebook_lib(pftoken_amm_notebook pftoken_amm)
+pftoken_add_notebook_lib(pftoken_base_notebook pftoken_base)
+pftoken_add_notebook_lib(pftoken_core_notebook pftoken_core pftoken_base_notebook)
+pftoken_add_notebook_lib(pftoken_amm_notebook pftoken_amm pftoken_base_notebook)
 pftoken_add_notebook_lib(pftoken_integration_notebook pftoken_integration
-  pftoken_core_notebook pftoken_amm_notebook)
-set(PFTOKEN_NOTEBOOK_LIB_TARGETS pftoken_core_notebook pftoken_amm_notebook pftoken_integration_notebook)
+  pftoken_base_notebook pftoken_core_notebook pftoken_amm_notebook)
+set(PFTOKEN_NOTEBOOK_LIB_TARGETS pftoken_base_notebook pftoken_core_notebook pftoken_amm_notebook pftoken_integration_notebook)
 if(TARGET pftoken_charts)
   pftoken_add_notebook_lib(pftoken_charts_notebook pftoken_charts
-    pftoken_core_notebook pftoken_amm_notebook pftoken_integration_notebook)
+    pftoken_base_notebook pftoken_core_notebook pftoken_amm_notebook pftoken_integration_notebook)
   list(APPEND PFTOKEN_NOTEBOOK_LIB_TARGETS pftoken_charts_notebook)
 endif()
 # `cmake --build <dir> --target pftoken_notebook_libs` builds only what the notebooks load.

@@ -2,12 +2,12 @@
 include(CMakePackageConfigHelpers)
 set(PFTOKEN_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/pftoken")
 
-install(TARGETS pftoken_core pftoken_amm pftoken_integration EXPORT pftokenTargets
+install(TARGETS pftoken_base pftoken_core pftoken_amm pftoken_integration EXPORT pftokenTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(layer pftoken amm integration)
+foreach(layer base pftoken amm integration)
   install(DIRECTORY "${PROJECT_SOURCE_DIR}/${layer}/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(EXPORT pftokenTargets NAMESPACE pftoken:: DESTINATION ${PFTOKEN_CMAKE_DIR})
