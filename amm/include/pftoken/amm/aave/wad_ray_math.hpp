@@ -30,86 +30,29 @@ inline constexpr U256 HALF_PERCENTAGE_FACTOR{std::uint64_t{5'000}};
 /// Rounding of a ray/wad product or quotient: Aave's default half-up, or v3.5's directional modes.
 enum class Rounding : std::uint8_t { HalfUp, Floor, Ceil };
 
-namespace detail {
-// (p + add) / d where p = a*b must satisfy p <= max - add (else Overflow); `rounding` on the quotient.
-inline Result<U256> mul_then_div(const U256& a, const U256& b, const U256& d, Rounding rounding) noexcept {
-    const U512 p = mul_wide(a, b);
-    if (!p.high().is_zero()) return Revert::Overflow;
-    U256 n = p.low();
-    if (rounding == Rounding::HalfUp) {
-        const U256 half = d >> 1;
-        if (n > U256::max() - half) return Revert::Overflow;
-        n += half;
-    }
-    const DivMod256 qr = divmod(n, d);
-    if (rounding == Rounding::Ceil && !qr.remainder.is_zero()) return qr.quotient + U256{1u};
-    return qr.quotient;
-}
-}  // namespace detail
-
 /// WadRayMath.rayMul (half up), rayMulFloor, rayMulCeil: a*b/RAY; Overflow when a*b (+HALF_RAY) >= 2^256.
-inline Result<U256> ray_mul(const U256& a, const U256& b, Rounding rounding = Rounding::HalfUp) noexcept {
-    return detail::mul_then_div(a, b, RAY, rounding);
-}
-
-/// WadRayMath.wadMul (half up): (a*b + HALF_WAD)/WAD.
-inline Result<U256> wad_mul(const U256& a, const U256& b) noexcept {
-    return detail::mul_then_div(a, b, WAD, Rounding::HalfUp);
-}
+Result<U256> ray_mul(const U256& a, const U256& b, Rounding rounding = Rounding::HalfUp) noexcept;
 
 /// WadRayMath.rayDiv (half up: (a*RAY + b/2)/b), rayDivFloor, rayDivCeil. b == 0: DivisionByZero;
 /// a*RAY (+ b/2) >= 2^256: Overflow.
-inline Result<U256> ray_div(const U256& a, const U256& b, Rounding rounding = Rounding::HalfUp) noexcept {
-    if (b.is_zero()) return Revert::DivisionByZero;
-    const U512 p = mul_wide(a, RAY);
-    if (!p.high().is_zero()) return Revert::Overflow;
-    U256 n = p.low();
-    if (rounding == Rounding::HalfUp) {
-        const U256 half = b >> 1;
-        if (n > U256::max() - half) return Revert::Overflow;
-        n += half;
-    }
-    const DivMod256 qr = divmod(n, b);
-    if (rounding == Rounding::Ceil && !qr.remainder.is_zero()) return qr.quotient + U256{1u};
-    return qr.quotient;
-}
+Result<U256> ray_div(const U256& a, const U256& b, Rounding rounding = Rounding::HalfUp) noexcept;
+
+/// WadRayMath.wadMul (half up): (a*b + HALF_WAD)/WAD.
+Result<U256> wad_mul(const U256& a, const U256& b) noexcept;
 
 /// WadRayMath.wadDiv (half up): (a*WAD + b/2)/b.
-inline Result<U256> wad_div(const U256& a, const U256& b) noexcept {
-    if (b.is_zero()) return Revert::DivisionByZero;
-    const U512 p = mul_wide(a, WAD);
-    if (!p.high().is_zero()) return Revert::Overflow;
-    const U256 half = b >> 1;
-    if (p.low() > U256::max() - half) return Revert::Overflow;
-    return divmod(p.low() + half, b).quotient;
-}
+Result<U256> wad_div(const U256& a, const U256& b) noexcept;
 
 /// WadRayMath.rayToWad: a/1e9 rounded half up (never reverts).
-inline U256 ray_to_wad(const U256& a) noexcept {
-    const DivMod256 qr = divmod(a, WAD_RAY_RATIO);
-    return qr.remainder >= U256{std::uint64_t{500'000'000}} ? qr.quotient + U256{1u} : qr.quotient;
-}
+U256 ray_to_wad(const U256& a) noexcept;
 
 /// WadRayMath.wadToRay: a*1e9; Overflow when that needs more than 256 bits.
-inline Result<U256> wad_to_ray(const U256& a) noexcept {
-    U256 out;
-    if (mul_overflow(a, WAD_RAY_RATIO, out)) return Revert::Overflow;
-    return out;
-}
+Result<U256> wad_to_ray(const U256& a) noexcept;
 
 /// PercentageMath.percentMul: (value*percentage + 0.5e4)/1e4, percentage in basis points.
-inline Result<U256> percent_mul(const U256& value, const U256& percentage) noexcept {
-    return detail::mul_then_div(value, percentage, PERCENTAGE_FACTOR, Rounding::HalfUp);
-}
+Result<U256> percent_mul(const U256& value, const U256& percentage) noexcept;
 
 /// PercentageMath.percentDiv: (value*1e4 + percentage/2)/percentage. percentage == 0: DivisionByZero.
-inline Result<U256> percent_div(const U256& value, const U256& percentage) noexcept {
-    if (percentage.is_zero()) return Revert::DivisionByZero;
-    const U512 p = mul_wide(value, PERCENTAGE_FACTOR);
-    if (!p.high().is_zero()) return Revert::Overflow;
-    const U256 half = percentage >> 1;
-    if (p.low() > U256::max() - half) return Revert::Overflow;
-    return divmod(p.low() + half, percentage).quotient;
-}
+Result<U256> percent_div(const U256& value, const U256& percentage) noexcept;
 
 }  // namespace pftoken::amm::aave
