@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "checked.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::amm::aave {
@@ -13,11 +14,7 @@ U256 pow10(unsigned decimals) noexcept {
     for (unsigned i = 0; i < decimals; ++i) r = r * U256{10u};
     return r;
 }
-Result<U256> checked_mul(const U256& a, const U256& b) noexcept {
-    U256 out;
-    if (mul_overflow(a, b, out)) return Revert::Overflow;
-    return out;
-}
+using detail::checked_mul;
 }  // namespace
 
 Result<U256> value_in_base(const U256& amount, const U256& price, unsigned decimals) noexcept {

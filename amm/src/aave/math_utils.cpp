@@ -1,6 +1,8 @@
 // Aave v3 MathUtils (see the header for the sources and commits).
 #include "pftoken/amm/aave/math_utils.hpp"
 
+#include "checked.hpp"
+
 namespace pftoken::amm::aave {
 
 namespace {
@@ -8,17 +10,8 @@ namespace {
 constexpr U256 kYear{kSecondsPerYear};
 constexpr U256 kYearSquared{kSecondsPerYear * kSecondsPerYear};  // 9.9e14, fits 64 bits
 
-// Solidity 0.8 checked arithmetic.
-Result<U256> checked_mul(const U256& a, const U256& b) noexcept {
-    U256 out;
-    if (mul_overflow(a, b, out)) return Revert::Overflow;
-    return out;
-}
-Result<U256> checked_add(const U256& a, const U256& b) noexcept {
-    U256 out;
-    if (add_overflow(a, b, out)) return Revert::Overflow;
-    return out;
-}
+using detail::checked_add;
+using detail::checked_mul;
 
 // v3.0-v3.3: the binomial expansion with per-second powers truncated to integers.
 Result<U256> compounded_binomial(const U256& rate, const U256& exp) noexcept {
