@@ -1,13 +1,14 @@
 // Aave v3 protocol math (amm/aave): issue values, closed forms, properties and a Boost port of the
-// Solidity (aave-v3-core WadRayMath.sol @ 09ed87d, MathUtils.sol @ 00c2e66, ReserveLogic.sol @ 2bafef0;
-// aave-v3-origin WadRayMath.sol / TokenMath.sol / ReserveLogic.sol @ 070cd23, MathUtils.sol @ 13fc64a).
+// Solidity (aave-v3-core WadRayMath.sol @ 09ed87d, MathUtils.sol @ 00c2e66, ReserveLogic.sol @
+// 2bafef0; aave-v3-origin WadRayMath.sol / TokenMath.sol / ReserveLogic.sol @ 070cd23,
+// MathUtils.sol @ 13fc64a).
+#include <gtest/gtest.h>
+
 #include <array>
+#include <boost/multiprecision/cpp_int.hpp>
 #include <cmath>
 #include <random>
 #include <string>
-
-#include <boost/multiprecision/cpp_int.hpp>
-#include <gtest/gtest.h>
 
 #include "pftoken/amm/aave/health.hpp"
 #include "pftoken/amm/aave/math_utils.hpp"
@@ -46,9 +47,11 @@ constexpr std::uint64_t kYear = aave::kSecondsPerYear;
 TEST(AaveMath, ScaledSupplyAtIndexRoundsPerMode) {
     const U256 index = dec("1050000000000000000000000001");
     const U256 amount{1'000'000u};
-    EXPECT_EQ(aave::ray_div(amount, index).value, U256{952381u});                  // half up (v3.0-v3.4)
-    EXPECT_EQ(aave::ray_div(amount, index, Rounding::Floor).value, U256{952380u});  // v3.5 aToken mint
-    EXPECT_EQ(aave::ray_div(amount, index, Rounding::Ceil).value, U256{952381u});   // v3.5 aToken burn
+    EXPECT_EQ(aave::ray_div(amount, index).value, U256{952381u});  // half up (v3.0-v3.4)
+    EXPECT_EQ(aave::ray_div(amount, index, Rounding::Floor).value,
+              U256{952380u});  // v3.5 aToken mint
+    EXPECT_EQ(aave::ray_div(amount, index, Rounding::Ceil).value,
+              U256{952381u});  // v3.5 aToken burn
     EXPECT_EQ(aave::atoken_mint_scaled(amount, index, Version::V3_0).value, U256{952381u});
     EXPECT_EQ(aave::atoken_mint_scaled(amount, index, Version::V3_5).value, U256{952380u});
     EXPECT_EQ(aave::atoken_burn_scaled(amount, index, Version::V3_5).value, U256{952381u});
@@ -75,8 +78,9 @@ TEST(AaveMath, RayMulRoundsHalfUp) {
 }
 
 // 5% APR for one hour. Closed form: rate*dt/year = 0.05 * 3600 / 31,536,000 = 1/175,200, so the
-// linear factor is RAY + floor(1e27/175200) = 1.000005707762557077625570776 (issue: 1.000005707763).
-// Three-term binomial (v3.0-v3.3): + n(n-1)/2 * b2 with b2 = floor(2.5e24 / 31536000^2) = 2513777269
+// linear factor is RAY + floor(1e27/175200) = 1.000005707762557077625570776
+// (issue: 1.000005707763). Three-term binomial (v3.0-v3.3): + n(n-1)/2 * b2 with b2 = floor(2.5e24
+// / 31536000^2) = 2513777269
 // -> 1.000005707778841852838170176 (issue: 1.000005707779).
 TEST(AaveMath, OneHourAtFivePercent) {
     const U256 rate = ray_fraction(5, 100);
@@ -86,25 +90,30 @@ TEST(AaveMath, OneHourAtFivePercent) {
     EXPECT_EQ(linear.value, dec("1000005707762557077625570776"));
     EXPECT_NEAR(static_cast<double>(ray_to_real(linear.value)), 1.000005707763, 5e-13);
 
-    const Result<U256> binomial = aave::calculate_compounded_interest(rate, 0, kHour, Version::V3_0);
+    const Result<U256> binomial =
+        aave::calculate_compounded_interest(rate, 0, kHour, Version::V3_0);
     ASSERT_TRUE(binomial.ok());
     const U256 b2 = dec("2500000000000000000000000") / U256{kYear * kYear};
     EXPECT_EQ(b2, U256{2'513'777'269u});
-    const U256 b3 = aave::ray_mul(b2, rate).value / U256{kYear};  // floor(2513777269 * 0.05 / Y) = 3
+    const U256 b3 =
+        aave::ray_mul(b2, rate).value / U256{kYear};  // floor(2513777269 * 0.05 / Y) = 3
     EXPECT_EQ(b3, U256{3u});
-    EXPECT_EQ(binomial.value, RAY + RAY / U256{175'200u} + U256{kHour * (kHour - 1)} * b2 / U256{2u} +
+    EXPECT_EQ(binomial.value, RAY + RAY / U256{175'200u} +
+                                  U256{kHour * (kHour - 1)} * b2 / U256{2u} +
                                   U256{kHour * (kHour - 1) * (kHour - 2)} * b3 / U256{6u});
     EXPECT_EQ(binomial.value, dec("1000005707778841852838170176"));
     EXPECT_NEAR(static_cast<double>(ray_to_real(binomial.value)), 1.000005707779, 5e-13);
 
     // Taylor form (v3.4+): 1 + x + x^2/2 + x^3/6 with x = 1/175200; x^3/6 ~ 1e-16 is below 1e-12.
-    const Result<U256> taylor = aave::calculate_compounded_interest(rate, 100, 100 + kHour, Version::V3_4);
+    const Result<U256> taylor =
+        aave::calculate_compounded_interest(rate, 100, 100 + kHour, Version::V3_4);
     ASSERT_TRUE(taylor.ok());
     const long double x = 1.0L / 175200.0L;
-    EXPECT_NEAR(static_cast<double>(to_ld(taylor.value - RAY) / 1e27L), static_cast<double>(x + x * x / 2 + x * x * x / 6),
-                1e-20);
+    EXPECT_NEAR(static_cast<double>(to_ld(taylor.value - RAY) / 1e27L),
+                static_cast<double>(x + x * x / 2 + x * x * x / 6), 1e-20);
     EXPECT_EQ(aave::calculate_compounded_interest(rate, 5, 5, Version::V3_0).value, RAY);
-    EXPECT_EQ(aave::calculate_compounded_interest(rate, 6, 5, Version::V3_4).error, Revert::Underflow);
+    EXPECT_EQ(aave::calculate_compounded_interest(rate, 6, 5, Version::V3_4).error,
+              Revert::Underflow);
 }
 
 // One year at 5%. v3.4+ gives 1 + r + r^2/2 + r^3/6 = 1.0512708333... exactly (x = r). v3.0-v3.3
@@ -118,11 +127,13 @@ TEST(AaveMath, OneYearCompoundingVersionsDifferByPerSecondTruncation) {
     const Result<U256> v30 = aave::calculate_compounded_interest(rate, 0, kYear, Version::V3_0);
     const Result<U256> v34 = aave::calculate_compounded_interest(rate, 0, kYear, Version::V3_4);
     ASSERT_TRUE(v30.ok() && v34.ok());
-    EXPECT_EQ(v34.value, dec("1051270833333333333333333333"));  // 1 + 0.05 + 0.00125 + 0.0000208333...
+    EXPECT_EQ(v34.value,
+              dec("1051270833333333333333333333"));  // 1 + 0.05 + 0.00125 + 0.0000208333...
 
     const long double r = 0.05L, n = static_cast<long double>(kYear);
     const long double rho2 = r * r / (n * n) * 1e27L, rho3 = r * r * r / (n * n * n) * 1e27L;
-    const long double closed = r * r / 2 + r * r * r / 6 - n * (n - 1) / 2 * std::floor(rho2) / 1e27L -
+    const long double closed = r * r / 2 + r * r * r / 6 -
+                               n * (n - 1) / 2 * std::floor(rho2) / 1e27L -
                                n * (n - 1) * (n - 2) / 6 * std::floor(rho3) / 1e27L;
     const long double computed = to_ld(v34.value - v30.value) / 1e27L;
     EXPECT_NEAR(static_cast<double>(computed), static_cast<double>(closed), 1e-15);
@@ -130,14 +141,16 @@ TEST(AaveMath, OneYearCompoundingVersionsDifferByPerSecondTruncation) {
     EXPECT_EQ(std::floor(rho3), 3.0L);
     // Both stay below the continuous e^r: the Taylor remainder r^4/24 + r^5/120 + ... .
     const long double taylor_gap = std::exp(r) - ray_to_real(v34.value);
-    EXPECT_NEAR(static_cast<double>(taylor_gap), static_cast<double>(r * r * r * r / 24 + std::pow(r, 5) / 120), 1e-10);
+    EXPECT_NEAR(static_cast<double>(taylor_gap),
+                static_cast<double>(r * r * r * r / 24 + std::pow(r, 5) / 120), 1e-10);
 }
 
 // ---------------------------------------------------------------- reverts at the documented bounds
 
 TEST(AaveMath, OverflowRevertsAtSolidityBounds) {
     const U256 max = U256::max();
-    for (const U256 b : {U256{1u}, U256{3u}, RAY, RAY + U256{12345u}, dec("340282366920938463463374607431768211455")}) {
+    for (const U256 b : {U256{1u}, U256{3u}, RAY, RAY + U256{12345u},
+                         dec("340282366920938463463374607431768211455")}) {
         // rayMul: reverts iff a > (max - HALF_RAY) / b.
         const U256 a_ok = (max - aave::HALF_RAY) / b;
         EXPECT_TRUE(aave::ray_mul(a_ok, b).ok());
@@ -145,7 +158,8 @@ TEST(AaveMath, OverflowRevertsAtSolidityBounds) {
         // rayMulFloor/Ceil (v3.5): a > max / b.
         EXPECT_TRUE(aave::ray_mul(max / b, b, Rounding::Ceil).ok());
         if (b != U256{1u}) {  // max / 1 + 1 wraps to 0
-            EXPECT_EQ(aave::ray_mul(max / b + U256{1u}, b, Rounding::Floor).error, Revert::Overflow);
+            EXPECT_EQ(aave::ray_mul(max / b + U256{1u}, b, Rounding::Floor).error,
+                      Revert::Overflow);
         }
         // rayDiv: a > (max - b/2) / RAY.
         const U256 d_ok = (max - (b >> 1)) / RAY;
@@ -155,11 +169,13 @@ TEST(AaveMath, OverflowRevertsAtSolidityBounds) {
         EXPECT_TRUE(aave::wad_mul((max - aave::HALF_WAD) / b, b).ok());
         EXPECT_EQ(aave::wad_mul((max - aave::HALF_WAD) / b + U256{1u}, b).error, Revert::Overflow);
         EXPECT_TRUE(aave::wad_div((max - (b >> 1)) / aave::WAD, b).ok());
-        EXPECT_EQ(aave::wad_div((max - (b >> 1)) / aave::WAD + U256{1u}, b).error, Revert::Overflow);
+        EXPECT_EQ(aave::wad_div((max - (b >> 1)) / aave::WAD + U256{1u}, b).error,
+                  Revert::Overflow);
     }
     // rayDivFloor/Ceil: a > max / RAY.
     EXPECT_TRUE(aave::ray_div(max / RAY, U256{7u}, Rounding::Floor).ok());
-    EXPECT_EQ(aave::ray_div(max / RAY + U256{1u}, U256{7u}, Rounding::Ceil).error, Revert::Overflow);
+    EXPECT_EQ(aave::ray_div(max / RAY + U256{1u}, U256{7u}, Rounding::Ceil).error,
+              Revert::Overflow);
     EXPECT_EQ(aave::ray_div(U256{1u}, U256{}).error, Revert::DivisionByZero);
     EXPECT_EQ(aave::wad_div(U256{1u}, U256{}).error, Revert::DivisionByZero);
     EXPECT_EQ(aave::ray_mul(max, U256{}).value, U256{});  // b == 0 never reverts
@@ -185,8 +201,8 @@ TEST(AaveMath, RoundTripAndRoundingOrderProperties) {
         SCOPED_TRACE(amount.to_decimal() + " / " + index.to_decimal());
         const U256 scaled = aave::ray_div(amount, index).value;
         const U256 back = aave::ray_mul(scaled, index).value;
-        // |rayMul(rayDiv(a, i), i) - a| <= 1 for i >= RAY: the two half-unit errors are scaled by i/RAY
-        // and 1 respectively; with i/RAY up to 1.3e3 the bound is i/(2 RAY) + 1/2.
+        // |rayMul(rayDiv(a, i), i) - a| <= 1 for i >= RAY: the two half-unit errors are scaled by
+        // i/RAY and 1 respectively; with i/RAY up to 1.3e3 the bound is i/(2 RAY) + 1/2.
         const U256 diff = back > amount ? back - amount : amount - back;
         const U256 bound = index / (RAY + RAY) + U256{1u};
         ASSERT_LE(diff, bound);
@@ -330,21 +346,32 @@ Port sol_linear(const cpp_int& rate, const cpp_int& dt) {
         if (!ours.ok()) return ::testing::AssertionSuccess();
         return ::testing::AssertionFailure() << "port reverts, ours " << ours.value.to_decimal();
     }
-    if (!ours.ok()) return ::testing::AssertionFailure() << "ours reverts (" << ours.code() << "), port " << port.value;
+    if (!ours.ok())
+        return ::testing::AssertionFailure()
+               << "ours reverts (" << ours.code() << "), port " << port.value;
     if (to_boost(ours.value) != port.value)
-        return ::testing::AssertionFailure() << "ours " << ours.value.to_decimal() << ", port " << port.value;
+        return ::testing::AssertionFailure()
+               << "ours " << ours.value.to_decimal() << ", port " << port.value;
     return ::testing::AssertionSuccess();
 }
 
 // Operands drawn near the interesting scales (amounts, indexes, rays) and the overflow edges.
 U256 random_operand(std::mt19937_64& rng) {
     switch (rng() % 6) {
-    case 0: return random_bits(rng, static_cast<unsigned>(rng() % 257));
-    case 1: return RAY + random_bits(rng, static_cast<unsigned>(rng() % 100));                 // an index
-    case 2: return random_bits(rng, 1 + static_cast<unsigned>(rng() % 128));                   // an amount
-    case 3: return U256::max() - random_bits(rng, static_cast<unsigned>(rng() % 200));        // near 2^256
-    case 4: return (U256::max() - aave::HALF_RAY) / (RAY + random_bits(rng, 64)) + U256{rng() % 3};  // rayMul edge
-    default: return (U256::max() >> (rng() % 256)) + U256{rng() % 2};
+        case 0:
+            return random_bits(rng, static_cast<unsigned>(rng() % 257));
+        case 1:
+            return RAY + random_bits(rng, static_cast<unsigned>(rng() % 100));  // an index
+        case 2:
+            return random_bits(rng, 1 + static_cast<unsigned>(rng() % 128));  // an amount
+        case 3:
+            return U256::max() -
+                   random_bits(rng, static_cast<unsigned>(rng() % 200));  // near 2^256
+        case 4:
+            return (U256::max() - aave::HALF_RAY) / (RAY + random_bits(rng, 64)) +
+                   U256{rng() % 3};  // rayMul edge
+        default:
+            return (U256::max() >> (rng() % 256)) + U256{rng() % 2};
     }
 }
 
@@ -380,8 +407,10 @@ TEST(AaveMath, WadRayMathMatchesSolidityPortOnRandomInputs) {
 TEST(AaveMath, InterestMatchesSolidityPortOnRandomInputs) {
     std::mt19937_64 rng(42'18);
     for (int i = 0; i < 10'000; ++i) {
-        // Rates up to ~2^100 (1.2e3 = 126,000% APR) mostly, sometimes anything; dt up to ~100 years.
-        const U256 rate = rng() % 16 == 0 ? random_operand(rng) : random_bits(rng, static_cast<unsigned>(rng() % 101));
+        // Rates up to ~2^100 (1.2e3 = 126,000% APR) mostly, sometimes anything; dt up to ~100
+        // years.
+        const U256 rate = rng() % 16 == 0 ? random_operand(rng)
+                                          : random_bits(rng, static_cast<unsigned>(rng() % 101));
         const std::uint64_t last = rng() % (std::uint64_t{1} << 34);
         const std::uint64_t dt = rng() % 4 == 0 ? rng() % 100 : rng() % (100 * kYear);
         const cpp_int R = to_boost(rate), E(dt);
@@ -394,13 +423,15 @@ TEST(AaveMath, InterestMatchesSolidityPortOnRandomInputs) {
     }
 }
 
-// ReserveLogic.updateState (@ 2bafef0 for v3.0, @ 070cd23 for v3.5), ported with the Solidity helpers.
+// ReserveLogic.updateState (@ 2bafef0 for v3.0, @ 070cd23 for v3.5), ported with the Solidity
+// helpers.
 struct PortReserve {
     cpp_int liquidity_index, borrow_index, treasury;
     bool reverted = false;
 };
 PortReserve sol_update_state(const aave::ReserveState& s, std::uint64_t now, Version v) {
-    PortReserve out{to_boost(s.liquidity_index), to_boost(s.variable_borrow_index), to_boost(s.accrued_to_treasury)};
+    PortReserve out{to_boost(s.liquidity_index), to_boost(s.variable_borrow_index),
+                    to_boost(s.accrued_to_treasury)};
     const cpp_int dt(now - s.last_update_timestamp);
     const cpp_int scaled = to_boost(s.scaled_variable_debt);
     const cpp_int two128 = cpp_int(1) << 128;
@@ -413,7 +444,8 @@ PortReserve sol_update_state(const aave::ReserveState& s, std::uint64_t now, Ver
     }
     if (scaled != 0) {
         const cpp_int rate = to_boost(s.current_variable_borrow_rate);
-        const Port g = v == Version::V3_0 ? sol_compounded_v30(rate, dt) : sol_compounded_v34(rate, dt);
+        const Port g =
+            v == Version::V3_0 ? sol_compounded_v30(rate, dt) : sol_compounded_v34(rate, dt);
         const Port n = g.reverted ? kRevert : sol_ray_mul(g.value, next_bi);
         if (n.reverted || n.value >= two128) return {0, 0, 0, true};
         next_bi = n.value;
@@ -425,14 +457,16 @@ PortReserve sol_update_state(const aave::ReserveState& s, std::uint64_t now, Ver
             if (p.reverted) return {0, 0, 0, true};
             accrued = p.value;
         } else {
-            const Port prev = sol_ray_mul(scaled, out.borrow_index), curr = sol_ray_mul(scaled, next_bi);
+            const Port prev = sol_ray_mul(scaled, out.borrow_index),
+                       curr = sol_ray_mul(scaled, next_bi);
             if (prev.reverted || curr.reverted) return {0, 0, 0, true};
             accrued = curr.value - prev.value;
         }
         const Port mint = sol_percent_mul(accrued, cpp_int(s.reserve_factor_bps));
         if (mint.reverted) return {0, 0, 0, true};
         if (mint.value != 0) {
-            const Port sc = v == Version::V3_5 ? sol_ray_div_floor(mint.value, next_li) : sol_ray_div(mint.value, next_li);
+            const Port sc = v == Version::V3_5 ? sol_ray_div_floor(mint.value, next_li)
+                                               : sol_ray_div(mint.value, next_li);
             if (sc.reverted || sc.value >= two128) return {0, 0, 0, true};
             out.treasury += sc.value;
             if (out.treasury >= two128) return {0, 0, 0, true};
@@ -451,9 +485,11 @@ TEST(AaveMath, UpdateStateMatchesSolidityPortOnRandomReserves) {
         aave::ReserveState s;
         s.liquidity_index = RAY + random_bits(rng, static_cast<unsigned>(rng() % 95));
         s.variable_borrow_index = RAY + random_bits(rng, static_cast<unsigned>(rng() % 95));
-        s.current_liquidity_rate = rng() % 8 == 0 ? U256{} : random_bits(rng, static_cast<unsigned>(rng() % 92));
+        s.current_liquidity_rate =
+            rng() % 8 == 0 ? U256{} : random_bits(rng, static_cast<unsigned>(rng() % 92));
         s.current_variable_borrow_rate = random_bits(rng, static_cast<unsigned>(rng() % 92));
-        s.scaled_variable_debt = rng() % 8 == 0 ? U256{} : random_bits(rng, static_cast<unsigned>(rng() % 120));
+        s.scaled_variable_debt =
+            rng() % 8 == 0 ? U256{} : random_bits(rng, static_cast<unsigned>(rng() % 120));
         s.accrued_to_treasury = random_bits(rng, 60);
         s.reserve_factor_bps = static_cast<std::uint16_t>(rng() % 3 == 0 ? 0 : rng() % 10'001);
         s.last_update_timestamp = 1'700'000'000 + rng() % 1'000'000;
@@ -462,7 +498,8 @@ TEST(AaveMath, UpdateStateMatchesSolidityPortOnRandomReserves) {
         const PortReserve expected = sol_update_state(s, now, v);
         aave::ReserveState ours = s;
         const Revert r = aave::update_state(ours, now, v);
-        SCOPED_TRACE("case " + std::to_string(i) + " version " + std::string(aave::version_name(v)));
+        SCOPED_TRACE("case " + std::to_string(i) + " version " +
+                     std::string(aave::version_name(v)));
         if (expected.reverted) {
             ASSERT_NE(r, Revert::None);
             ASSERT_EQ(ours.liquidity_index, s.liquidity_index);  // unchanged on revert
@@ -487,7 +524,7 @@ TEST(AaveMath, UpdateStateMatchesSolidityPortOnRandomReserves) {
 TEST(AaveMath, TreasuryAccruesReserveFactorShareOfInterest) {
     for (const Version v : {Version::V3_0, Version::V3_4, Version::V3_5}) {
         aave::ReserveState s;
-        s.current_liquidity_rate = ray_fraction(36, 1000);       // 3.6%
+        s.current_liquidity_rate = ray_fraction(36, 1000);      // 3.6%
         s.current_variable_borrow_rate = ray_fraction(5, 100);  // 5%
         s.scaled_variable_debt = U256{800'000'000'000u};        // 800,000 USDC (6 decimals)
         s.reserve_factor_bps = 1'000;
@@ -495,7 +532,8 @@ TEST(AaveMath, TreasuryAccruesReserveFactorShareOfInterest) {
         ASSERT_EQ(aave::update_state(s, 1'000 + kYear / 12, v), Revert::None);
         const long double debt_growth = 8e11L * (to_ld(s.variable_borrow_index) / 1e27L - 1.0L);
         const long double expected = 0.1L * debt_growth / (to_ld(s.liquidity_index) / 1e27L);
-        EXPECT_NEAR(static_cast<double>(to_ld(s.accrued_to_treasury)), static_cast<double>(expected), 2.0)
+        EXPECT_NEAR(static_cast<double>(to_ld(s.accrued_to_treasury)),
+                    static_cast<double>(expected), 2.0)
             << aave::version_name(v);
         // Liquidity index: linear growth, 1 + 0.036/12 exactly (a 30.42-day month of 365/12 days).
         EXPECT_EQ(s.liquidity_index, RAY + ray_fraction(36, 1000) * U256{kYear / 12} / U256{kYear});
@@ -516,8 +554,8 @@ TEST(AaveMath, TreasuryAccruesReserveFactorShareOfInterest) {
 //   usage 50%: borrow = 4% * 0.5/0.8 = 2.5%, supply = 2.5% * 0.5 * 0.9 = 1.125%;
 //   usage 90%: borrow = 4% + 75% * (0.1/0.2) = 41.5%, supply = 41.5% * 0.9 * 0.9 = 33.615%.
 TEST(AaveMath, DefaultInterestRateStrategyTwoSlopes) {
-    const aave::RateStrategy strategy{aave::ray_from_bps(8'000), aave::ray_from_bps(0), aave::ray_from_bps(400),
-                                      aave::ray_from_bps(7'500)};
+    const aave::RateStrategy strategy{aave::ray_from_bps(8'000), aave::ray_from_bps(0),
+                                      aave::ray_from_bps(400), aave::ray_from_bps(7'500)};
     aave::RateInputs at50{U256{50'000'000u}, U256{50'000'000u}, U256{}, 1'000, false};
     const Result<aave::InterestRates> r50 = aave::calculate_interest_rates(strategy, at50);
     ASSERT_TRUE(r50.ok());
@@ -530,14 +568,17 @@ TEST(AaveMath, DefaultInterestRateStrategyTwoSlopes) {
     EXPECT_EQ(r90.value.liquidity_rate, ray_fraction(33'615, 100'000));
     // Unbacked (or deficit) liquidity dilutes only the supply side: usage 90/(100+20) = 75%.
     at90.unbacked = U256{20'000'000u};
-    EXPECT_EQ(aave::calculate_interest_rates(strategy, at90).value.liquidity_rate, ray_fraction(280'125, 1'000'000));
+    EXPECT_EQ(aave::calculate_interest_rates(strategy, at90).value.liquidity_rate,
+              ray_fraction(280'125, 1'000'000));
     // The v3.0-v3.1 weighted overall rate is the same rate up to ray rounding.
     at90.overall_rate_via_weighting = true;
-    EXPECT_EQ(aave::calculate_interest_rates(strategy, at90).value.liquidity_rate, ray_fraction(280'125, 1'000'000));
+    EXPECT_EQ(aave::calculate_interest_rates(strategy, at90).value.liquidity_rate,
+              ray_fraction(280'125, 1'000'000));
     // No debt: supply rate 0, borrow rate = base.
-    const aave::RateStrategy based{strategy.optimal_usage_ratio, aave::ray_from_bps(50), strategy.variable_rate_slope1,
-                                   strategy.variable_rate_slope2};
-    const Result<aave::InterestRates> none = aave::calculate_interest_rates(based, {U256{1u}, U256{}, U256{}, 1'000});
+    const aave::RateStrategy based{strategy.optimal_usage_ratio, aave::ray_from_bps(50),
+                                   strategy.variable_rate_slope1, strategy.variable_rate_slope2};
+    const Result<aave::InterestRates> none =
+        aave::calculate_interest_rates(based, {U256{1u}, U256{}, U256{}, 1'000});
     EXPECT_EQ(none.value.liquidity_rate, U256{});
     EXPECT_EQ(none.value.variable_borrow_rate, ray_fraction(5, 1000));
 }
@@ -590,7 +631,8 @@ TEST(AaveMath, LiquidationCloseFactorBonusAndFee) {
     EXPECT_EQ(aave::liquidation_amounts(in).value.close_factor_bps, 10'000);  // at 0.95: full
     in.health_factor = U256{900'000'000'000'000'000u};
     in.protocol_fee_bps = 0;
-    // Collateral capped at 0.1 ETH ($200): debt needed = 200 USDC percentDiv 105% = 190.476190 USDC.
+    // Collateral capped at 0.1 ETH ($200): debt needed = 200 USDC percentDiv 105% = 190.476190
+    // USDC.
     in.user_collateral = U256{100'000'000'000'000'000u};
     const Result<aave::Liquidation> capped = aave::liquidation_amounts(in);
     ASSERT_TRUE(capped.ok());

@@ -28,12 +28,15 @@ Result<AccountData> account_data(std::span<const AccountAsset> assets) noexcept 
     AccountData data;
     U256 weighted_threshold;
     for (const AccountAsset& asset : assets) {
-        if (add_overflow(data.total_collateral_base, asset.collateral_base, data.total_collateral_base) ||
+        if (add_overflow(data.total_collateral_base, asset.collateral_base,
+                         data.total_collateral_base) ||
             add_overflow(data.total_debt_base, asset.debt_base, data.total_debt_base))
             return Revert::Overflow;
-        const Result<U256> weighted = checked_mul(asset.collateral_base, U256{asset.liquidation_threshold_bps});
+        const Result<U256> weighted =
+            checked_mul(asset.collateral_base, U256{asset.liquidation_threshold_bps});
         if (!weighted) return weighted.error;
-        if (add_overflow(weighted_threshold, weighted.value, weighted_threshold)) return Revert::Overflow;
+        if (add_overflow(weighted_threshold, weighted.value, weighted_threshold))
+            return Revert::Overflow;
     }
     if (!data.total_collateral_base.is_zero())
         data.average_liquidation_threshold_bps = weighted_threshold / data.total_collateral_base;
@@ -41,7 +44,8 @@ Result<AccountData> account_data(std::span<const AccountAsset> assets) noexcept 
         data.health_factor = U256::max();
         return data;
     }
-    const Result<U256> adjusted = percent_mul(data.total_collateral_base, data.average_liquidation_threshold_bps);
+    const Result<U256> adjusted =
+        percent_mul(data.total_collateral_base, data.average_liquidation_threshold_bps);
     if (!adjusted) return adjusted.error;
     const Result<U256> hf = wad_div(adjusted.value, data.total_debt_base);
     if (!hf) return hf.error;
@@ -53,10 +57,12 @@ Result<Liquidation> liquidation_amounts(const LiquidationInputs& in) noexcept {
     Liquidation out;
     if (in.health_factor >= HEALTH_FACTOR_LIQUIDATION_THRESHOLD) return out;
     out.allowed = true;
-    out.close_factor_bps = in.health_factor > CLOSE_FACTOR_HF_THRESHOLD ? kDefaultCloseFactorBps : kMaxCloseFactorBps;
+    out.close_factor_bps =
+        in.health_factor > CLOSE_FACTOR_HF_THRESHOLD ? kDefaultCloseFactorBps : kMaxCloseFactorBps;
     const Result<U256> max_liquidatable = percent_mul(in.user_debt, U256{out.close_factor_bps});
     if (!max_liquidatable) return max_liquidatable.error;
-    const U256 debt_to_cover = in.debt_to_cover > max_liquidatable.value ? max_liquidatable.value : in.debt_to_cover;
+    const U256 debt_to_cover =
+        in.debt_to_cover > max_liquidatable.value ? max_liquidatable.value : in.debt_to_cover;
 
     if (in.debt_decimals > 77 || in.collateral_decimals > 77) return Revert::Overflow;
     const U256 debt_unit = pow10(in.debt_decimals), collateral_unit = pow10(in.collateral_decimals);
@@ -89,7 +95,8 @@ Result<Liquidation> liquidation_amounts(const LiquidationInputs& in) noexcept {
     if (in.protocol_fee_bps != 0) {
         const Result<U256> without_bonus = percent_div(collateral_amount, bonus);
         if (!without_bonus) return without_bonus.error;
-        const Result<U256> fee = percent_mul(collateral_amount - without_bonus.value, U256{in.protocol_fee_bps});
+        const Result<U256> fee =
+            percent_mul(collateral_amount - without_bonus.value, U256{in.protocol_fee_bps});
         if (!fee) return fee.error;
         out.protocol_fee = fee.value;
     }

@@ -65,7 +65,8 @@ Result<U256> calculate_linear_interest(const U256& rate, std::uint64_t last_upda
 }
 
 Result<U256> calculate_compounded_interest(const U256& rate, std::uint64_t last_update_timestamp,
-                                           std::uint64_t current_timestamp, Version version) noexcept {
+                                           std::uint64_t current_timestamp,
+                                           Version version) noexcept {
     if (current_timestamp < last_update_timestamp) return Revert::Underflow;
     const U256 exp{current_timestamp - last_update_timestamp};
     if (exp.is_zero()) return RAY;

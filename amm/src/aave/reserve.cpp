@@ -1,4 +1,5 @@
-// Aave v3 ReserveLogic index accounting and DefaultReserveInterestRateStrategy (sources in the header).
+// Aave v3 ReserveLogic index accounting and DefaultReserveInterestRateStrategy (sources in the
+// header).
 #include "pftoken/amm/aave/reserve.hpp"
 
 namespace pftoken::amm::aave {
@@ -8,14 +9,17 @@ namespace {
 constexpr bool fits_uint128(const U256& v) noexcept { return v.fits128(); }
 }  // namespace
 
-Result<U256> treasury_accrual_scaled(const U256& scaled_variable_debt, const U256& current_borrow_index,
-                                     const U256& next_borrow_index, const U256& next_liquidity_index,
+Result<U256> treasury_accrual_scaled(const U256& scaled_variable_debt,
+                                     const U256& current_borrow_index,
+                                     const U256& next_borrow_index,
+                                     const U256& next_liquidity_index,
                                      std::uint16_t reserve_factor_bps, Version version) noexcept {
     if (reserve_factor_bps == 0) return U256{};
     U256 debt_accrued;
     if (directional_rounding(version)) {
         U256 index_growth;
-        if (sub_underflow(next_borrow_index, current_borrow_index, index_growth)) return Revert::Underflow;
+        if (sub_underflow(next_borrow_index, current_borrow_index, index_growth))
+            return Revert::Underflow;
         const Result<U256> accrued = ray_mul(scaled_variable_debt, index_growth, Rounding::Floor);
         if (!accrued) return accrued.error;
         debt_accrued = accrued.value;
@@ -35,7 +39,8 @@ Result<U256> treasury_accrual_scaled(const U256& scaled_variable_debt, const U25
     return scaled.value;
 }
 
-Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp, Version version) noexcept {
+Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp,
+                    Version version) noexcept {
     if (current_timestamp == reserve.last_update_timestamp) return Revert::None;
     // The chain's clock never goes back; Solidity would only notice when a rate is non-zero.
     if (current_timestamp < reserve.last_update_timestamp) return Revert::Underflow;
@@ -44,8 +49,8 @@ Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp, Vers
 
     // _updateIndexes
     if (!reserve.current_liquidity_rate.is_zero()) {
-        const Result<U256> growth = calculate_linear_interest(reserve.current_liquidity_rate,
-                                                              reserve.last_update_timestamp, current_timestamp);
+        const Result<U256> growth = calculate_linear_interest(
+            reserve.current_liquidity_rate, reserve.last_update_timestamp, current_timestamp);
         if (!growth) return growth.error;
         const Result<U256> next = ray_mul(growth.value, reserve.liquidity_index);
         if (!next) return next.error;
@@ -54,7 +59,8 @@ Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp, Vers
     }
     if (!reserve.scaled_variable_debt.is_zero()) {
         const Result<U256> growth = calculate_compounded_interest(
-            reserve.current_variable_borrow_rate, reserve.last_update_timestamp, current_timestamp, version);
+            reserve.current_variable_borrow_rate, reserve.last_update_timestamp, current_timestamp,
+            version);
         if (!growth) return growth.error;
         const Result<U256> next = ray_mul(growth.value, reserve.variable_borrow_index);
         if (!next) return next.error;
@@ -63,12 +69,13 @@ Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp, Vers
     }
 
     // _accrueToTreasury
-    const Result<U256> accrual =
-        treasury_accrual_scaled(reserve.scaled_variable_debt, reserve.variable_borrow_index, next_borrow_index,
-                                next_liquidity_index, reserve.reserve_factor_bps, version);
+    const Result<U256> accrual = treasury_accrual_scaled(
+        reserve.scaled_variable_debt, reserve.variable_borrow_index, next_borrow_index,
+        next_liquidity_index, reserve.reserve_factor_bps, version);
     if (!accrual) return accrual.error;
     U256 treasury;
-    if (add_overflow(reserve.accrued_to_treasury, accrual.value, treasury) || !fits_uint128(treasury))
+    if (add_overflow(reserve.accrued_to_treasury, accrual.value, treasury) ||
+        !fits_uint128(treasury))
         return Revert::Overflow;
 
     reserve.liquidity_index = next_liquidity_index;
@@ -80,21 +87,23 @@ Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp, Vers
 
 Result<U256> normalized_income(const ReserveState& reserve, std::uint64_t timestamp) noexcept {
     if (timestamp == reserve.last_update_timestamp) return reserve.liquidity_index;
-    const Result<U256> growth =
-        calculate_linear_interest(reserve.current_liquidity_rate, reserve.last_update_timestamp, timestamp);
+    const Result<U256> growth = calculate_linear_interest(reserve.current_liquidity_rate,
+                                                          reserve.last_update_timestamp, timestamp);
     if (!growth) return growth.error;
     return ray_mul(growth.value, reserve.liquidity_index);
 }
 
-Result<U256> normalized_debt(const ReserveState& reserve, std::uint64_t timestamp, Version version) noexcept {
+Result<U256> normalized_debt(const ReserveState& reserve, std::uint64_t timestamp,
+                             Version version) noexcept {
     if (timestamp == reserve.last_update_timestamp) return reserve.variable_borrow_index;
-    const Result<U256> growth = calculate_compounded_interest(reserve.current_variable_borrow_rate,
-                                                              reserve.last_update_timestamp, timestamp, version);
+    const Result<U256> growth = calculate_compounded_interest(
+        reserve.current_variable_borrow_rate, reserve.last_update_timestamp, timestamp, version);
     if (!growth) return growth.error;
     return ray_mul(growth.value, reserve.variable_borrow_index);
 }
 
-Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy, const RateInputs& inputs) noexcept {
+Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy,
+                                               const RateInputs& inputs) noexcept {
     InterestRates rates;
     rates.variable_borrow_rate = strategy.base_variable_borrow_rate;
     const U256& debt = inputs.total_variable_debt;
@@ -111,12 +120,13 @@ Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy, con
 
     U256 increment;
     if (borrow_usage.value > strategy.optimal_usage_ratio) {
-        const Result<U256> excess =
-            ray_div(borrow_usage.value - strategy.optimal_usage_ratio, RAY - strategy.optimal_usage_ratio);
+        const Result<U256> excess = ray_div(borrow_usage.value - strategy.optimal_usage_ratio,
+                                            RAY - strategy.optimal_usage_ratio);
         if (!excess) return excess.error;
         const Result<U256> steep = ray_mul(strategy.variable_rate_slope2, excess.value);
         if (!steep) return steep.error;
-        if (add_overflow(strategy.variable_rate_slope1, steep.value, increment)) return Revert::Overflow;
+        if (add_overflow(strategy.variable_rate_slope1, steep.value, increment))
+            return Revert::Overflow;
     } else {
         const Result<U256> partial = ray_mul(strategy.variable_rate_slope1, borrow_usage.value);
         if (!partial) return partial.error;
@@ -124,7 +134,8 @@ Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy, con
         if (!scaled) return scaled.error;
         increment = scaled.value;
     }
-    if (add_overflow(rates.variable_borrow_rate, increment, rates.variable_borrow_rate)) return Revert::Overflow;
+    if (add_overflow(rates.variable_borrow_rate, increment, rates.variable_borrow_rate))
+        return Revert::Overflow;
 
     U256 overall = rates.variable_borrow_rate;
     if (inputs.overall_rate_via_weighting) {
@@ -136,10 +147,12 @@ Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy, con
         if (!average) return average.error;
         overall = average.value;
     }
-    if (inputs.reserve_factor_bps > 10'000) return Revert::Underflow;  // PERCENTAGE_FACTOR - reserveFactor
+    if (inputs.reserve_factor_bps > 10'000)
+        return Revert::Underflow;  // PERCENTAGE_FACTOR - reserveFactor
     const Result<U256> utilised = ray_mul(overall, supply_usage.value);
     if (!utilised) return utilised.error;
-    const Result<U256> supply = percent_mul(utilised.value, U256{std::uint64_t{10'000u - inputs.reserve_factor_bps}});
+    const Result<U256> supply =
+        percent_mul(utilised.value, U256{std::uint64_t{10'000u - inputs.reserve_factor_bps}});
     if (!supply) return supply.error;
     rates.liquidity_rate = supply.value;
     return rates;

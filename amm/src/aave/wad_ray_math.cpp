@@ -71,7 +71,9 @@ Result<U256> ray_div(const U256& a, const U256& b, Rounding rounding) noexcept {
     return q.value;
 }
 
-Result<U256> wad_mul(const U256& a, const U256& b) noexcept { return mul_then_div(a, b, WAD, Rounding::HalfUp); }
+Result<U256> wad_mul(const U256& a, const U256& b) noexcept {
+    return mul_then_div(a, b, WAD, Rounding::HalfUp);
+}
 
 Result<U256> wad_div(const U256& a, const U256& b) noexcept {
     if (b.is_zero()) return Revert::DivisionByZero;

@@ -5,7 +5,8 @@
 //   aave/aave-v3-core contracts/protocol/libraries/logic/GenericLogic.sol
 //     @ fd045202d4f8a5db5823eaa51c2100c6c3a83f74 (calculateUserAccountData)
 //   aave/aave-v3-core contracts/protocol/libraries/logic/LiquidationLogic.sol
-//     @ e0bfed13240adeb7f05cb6cbe5e7ce78657f0621 (close factor, _calculateAvailableCollateralToLiquidate)
+//     @ e0bfed13240adeb7f05cb6cbe5e7ce78657f0621 (close factor,
+//     _calculateAvailableCollateralToLiquidate)
 // Amounts in base currency are integers (the oracle's unit, 8 decimals on Aave v3 markets).
 
 #include <cstdint>
@@ -16,7 +17,7 @@
 namespace pftoken::amm::aave {
 
 /// LiquidationLogic / ValidationLogic constants (wad and basis points).
-inline constexpr U256 HEALTH_FACTOR_LIQUIDATION_THRESHOLD = WAD;                         // 1e18
+inline constexpr U256 HEALTH_FACTOR_LIQUIDATION_THRESHOLD = WAD;                          // 1e18
 inline constexpr U256 CLOSE_FACTOR_HF_THRESHOLD{std::uint64_t{950'000'000'000'000'000}};  // 0.95e18
 inline constexpr std::uint16_t kDefaultCloseFactorBps = 5'000;
 inline constexpr std::uint16_t kMaxCloseFactorBps = 10'000;
@@ -44,11 +45,11 @@ Result<U256> value_in_base(const U256& amount, const U256& price, unsigned decim
 Result<AccountData> account_data(std::span<const AccountAsset> assets) noexcept;
 
 struct LiquidationInputs {
-    U256 health_factor;          ///< wad, from account_data
-    U256 user_debt;              ///< variable debt of the debt asset, in its base units
-    U256 debt_to_cover;          ///< what the liquidator offers to repay (uint256 max: all allowed)
-    U256 user_collateral;        ///< collateral-asset balance, in its base units
-    U256 debt_price;             ///< oracle prices in base currency
+    U256 health_factor;    ///< wad, from account_data
+    U256 user_debt;        ///< variable debt of the debt asset, in its base units
+    U256 debt_to_cover;    ///< what the liquidator offers to repay (uint256 max: all allowed)
+    U256 user_collateral;  ///< collateral-asset balance, in its base units
+    U256 debt_price;       ///< oracle prices in base currency
     U256 collateral_price;
     unsigned debt_decimals = 18;
     unsigned collateral_decimals = 18;
@@ -57,11 +58,12 @@ struct LiquidationInputs {
 };
 
 struct Liquidation {
-    bool allowed = false;  ///< health factor below 1 (else Aave reverts HEALTH_FACTOR_NOT_BELOW_THRESHOLD)
+    bool allowed =
+        false;  ///< health factor below 1 (else Aave reverts HEALTH_FACTOR_NOT_BELOW_THRESHOLD)
     std::uint16_t close_factor_bps = 0;
-    U256 debt_repaid;             ///< debt burnt (actual debt to liquidate)
+    U256 debt_repaid;  ///< debt burnt (actual debt to liquidate)
     U256 collateral_to_liquidator;
-    U256 protocol_fee;            ///< collateral to the treasury
+    U256 protocol_fee;  ///< collateral to the treasury
 };
 
 /// LiquidationLogic.executeLiquidationCall's amounts (v3.0-v3.2 close factor rule): close factor

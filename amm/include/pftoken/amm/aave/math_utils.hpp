@@ -21,15 +21,19 @@ namespace pftoken::amm::aave {
 enum class Version : std::uint8_t {
     V3_0,  ///< v3.0-v3.3: binomial compounding with per-second integer truncation, half-up rounding
     V3_4,  ///< v3.4: Taylor compounding on x = rate*dt/year, half-up rounding
-    V3_5,  ///< v3.5: v3.4 compounding plus directional rounding of scaled balances and treasury accrual
+    V3_5,  ///< v3.5: v3.4 compounding plus directional rounding of scaled balances and treasury
+           ///< accrual
 };
 
 /// "v3.0-v3.3", "v3.4", "v3.5".
 constexpr std::string_view version_name(Version v) noexcept {
     switch (v) {
-    case Version::V3_0: return "v3.0-v3.3";
-    case Version::V3_4: return "v3.4";
-    case Version::V3_5: return "v3.5";
+        case Version::V3_0:
+            return "v3.0-v3.3";
+        case Version::V3_4:
+            return "v3.4";
+        case Version::V3_5:
+            return "v3.5";
     }
     return "unknown";
 }
@@ -48,8 +52,10 @@ Result<U256> calculate_linear_interest(const U256& rate, std::uint64_t last_upda
 /// MathUtils.calculateCompoundedInterest for `version` (rate in ray); RAY when no time passed.
 /// v3.0-v3.3: RAY + rate*n/Y + n(n-1)/2 * b2 + n(n-1)(n-2)/6 * b3 with
 ///            b2 = rayMul(rate, rate)/Y^2, b3 = rayMul(b2, rate)/Y (checked products and sums);
-/// v3.4+:     x = rate*n/Y; RAY + x + rayMul(x, x/2 + rayMul(x, x/6)) (unchecked: wraps like the EVM).
+/// v3.4+:     x = rate*n/Y; RAY + x + rayMul(x, x/2 + rayMul(x, x/6)) (unchecked: wraps like the
+/// EVM).
 Result<U256> calculate_compounded_interest(const U256& rate, std::uint64_t last_update_timestamp,
-                                           std::uint64_t current_timestamp, Version version) noexcept;
+                                           std::uint64_t current_timestamp,
+                                           Version version) noexcept;
 
 }  // namespace pftoken::amm::aave

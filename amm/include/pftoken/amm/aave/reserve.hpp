@@ -8,7 +8,8 @@
 //   v3.5:      aave-dao/aave-v3-origin src/contracts/protocol/libraries/logic/ReserveLogic.sol and
 //              src/contracts/protocol/libraries/helpers/TokenMath.sol
 //              @ 070cd23d949d828ad78d098ef481c2049f5eabb6 (directional rounding)
-// Stable-rate debt (removed in v3.2, zero on every live v3.0-v3.1 market of interest) is not modelled.
+// Stable-rate debt (removed in v3.2, zero on every live v3.0-v3.1 market of interest) is not
+// modelled.
 
 #include <cstdint>
 
@@ -17,31 +18,44 @@
 namespace pftoken::amm::aave {
 
 // ---- scaled balances (AToken / VariableDebtToken, TokenMath in v3.5) ----
-// Before v3.5 every conversion is the half-up rayDiv / rayMul. v3.5 rounds in the protocol's favour:
+// Before v3.5 every conversion is the half-up rayDiv / rayMul. v3.5 rounds in the protocol's
+// favour:
 
 /// Scaled aTokens minted for a supply of `amount`: rayDiv (v3.5: floor).
-inline Result<U256> atoken_mint_scaled(const U256& amount, const U256& liquidity_index, Version v) noexcept {
-    return ray_div(amount, liquidity_index, directional_rounding(v) ? Rounding::Floor : Rounding::HalfUp);
+inline Result<U256> atoken_mint_scaled(const U256& amount, const U256& liquidity_index,
+                                       Version v) noexcept {
+    return ray_div(amount, liquidity_index,
+                   directional_rounding(v) ? Rounding::Floor : Rounding::HalfUp);
 }
-/// Scaled aTokens burnt for a withdrawal of `amount`: rayDiv (v3.5: ceil; transfers round the same way).
-inline Result<U256> atoken_burn_scaled(const U256& amount, const U256& liquidity_index, Version v) noexcept {
-    return ray_div(amount, liquidity_index, directional_rounding(v) ? Rounding::Ceil : Rounding::HalfUp);
+/// Scaled aTokens burnt for a withdrawal of `amount`: rayDiv (v3.5: ceil; transfers round the same
+/// way).
+inline Result<U256> atoken_burn_scaled(const U256& amount, const U256& liquidity_index,
+                                       Version v) noexcept {
+    return ray_div(amount, liquidity_index,
+                   directional_rounding(v) ? Rounding::Ceil : Rounding::HalfUp);
 }
 /// aToken balance of a scaled balance: rayMul (v3.5: floor).
-inline Result<U256> atoken_balance(const U256& scaled, const U256& liquidity_index, Version v) noexcept {
-    return ray_mul(scaled, liquidity_index, directional_rounding(v) ? Rounding::Floor : Rounding::HalfUp);
+inline Result<U256> atoken_balance(const U256& scaled, const U256& liquidity_index,
+                                   Version v) noexcept {
+    return ray_mul(scaled, liquidity_index,
+                   directional_rounding(v) ? Rounding::Floor : Rounding::HalfUp);
 }
 /// Scaled variable debt minted for a borrow of `amount`: rayDiv (v3.5: ceil).
-inline Result<U256> debt_mint_scaled(const U256& amount, const U256& borrow_index, Version v) noexcept {
-    return ray_div(amount, borrow_index, directional_rounding(v) ? Rounding::Ceil : Rounding::HalfUp);
+inline Result<U256> debt_mint_scaled(const U256& amount, const U256& borrow_index,
+                                     Version v) noexcept {
+    return ray_div(amount, borrow_index,
+                   directional_rounding(v) ? Rounding::Ceil : Rounding::HalfUp);
 }
 /// Scaled variable debt burnt for a repayment of `amount`: rayDiv (v3.5: floor).
-inline Result<U256> debt_burn_scaled(const U256& amount, const U256& borrow_index, Version v) noexcept {
-    return ray_div(amount, borrow_index, directional_rounding(v) ? Rounding::Floor : Rounding::HalfUp);
+inline Result<U256> debt_burn_scaled(const U256& amount, const U256& borrow_index,
+                                     Version v) noexcept {
+    return ray_div(amount, borrow_index,
+                   directional_rounding(v) ? Rounding::Floor : Rounding::HalfUp);
 }
 /// Variable debt of a scaled balance: rayMul (v3.5: ceil).
 inline Result<U256> debt_balance(const U256& scaled, const U256& borrow_index, Version v) noexcept {
-    return ray_mul(scaled, borrow_index, directional_rounding(v) ? Rounding::Ceil : Rounding::HalfUp);
+    return ray_mul(scaled, borrow_index,
+                   directional_rounding(v) ? Rounding::Ceil : Rounding::HalfUp);
 }
 
 // ---- reserve ----
@@ -55,28 +69,34 @@ struct ReserveState {
     U256 current_variable_borrow_rate;  ///< ray per year, compounded into the borrow index
     std::uint64_t last_update_timestamp = 0;
     U256 scaled_variable_debt;  ///< VariableDebtToken.scaledTotalSupply()
-    U256 accrued_to_treasury;   ///< scaled aTokens owed to the treasury (minted later by mintToTreasury)
-    std::uint16_t reserve_factor_bps = 0;  ///< share of borrow interest kept by the treasury, <= 10000
+    U256 accrued_to_treasury;   ///< scaled aTokens owed to the treasury (minted later by
+                                ///< mintToTreasury)
+    std::uint16_t reserve_factor_bps =
+        0;  ///< share of borrow interest kept by the treasury, <= 10000
 };
 
 /// ReserveLogic.updateState at `current_timestamp`: _updateIndexes then _accrueToTreasury, then the
 /// timestamp. The liquidity index grows only when the liquidity rate is non-zero, the borrow index
 /// only when there is variable debt. On a revert (`Overflow` for an index beyond uint128, as
 /// SafeCast.toUint128; `Underflow` for a timestamp in the past) `reserve` is left unchanged.
-[[nodiscard]] Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp, Version version) noexcept;
+[[nodiscard]] Revert update_state(ReserveState& reserve, std::uint64_t current_timestamp,
+                                  Version version) noexcept;
 
 /// The scaled amount _accrueToTreasury adds for the move of the borrow index from `current` to
 /// `next` (liquidity index `next_liquidity_index`):
 ///   v3.0-v3.4: percentMul(rayMul(s, next) - rayMul(s, current), rf) rayDiv nextLiquidityIndex
 ///   v3.5:      percentMul(rayMulFloor(s, next - current), rf) rayDivFloor nextLiquidityIndex
-Result<U256> treasury_accrual_scaled(const U256& scaled_variable_debt, const U256& current_borrow_index,
-                                     const U256& next_borrow_index, const U256& next_liquidity_index,
+Result<U256> treasury_accrual_scaled(const U256& scaled_variable_debt,
+                                     const U256& current_borrow_index,
+                                     const U256& next_borrow_index,
+                                     const U256& next_liquidity_index,
                                      std::uint16_t reserve_factor_bps, Version version) noexcept;
 
 /// ReserveLogic.getNormalizedIncome: the liquidity index the reserve would have at `timestamp`.
 Result<U256> normalized_income(const ReserveState& reserve, std::uint64_t timestamp) noexcept;
 /// ReserveLogic.getNormalizedDebt: the borrow index the reserve would have at `timestamp`.
-Result<U256> normalized_debt(const ReserveState& reserve, std::uint64_t timestamp, Version version) noexcept;
+Result<U256> normalized_debt(const ReserveState& reserve, std::uint64_t timestamp,
+                             Version version) noexcept;
 
 // ---- interest rate strategy ----
 
@@ -111,11 +131,13 @@ struct InterestRates {
 };
 
 /// DefaultReserveInterestRateStrategy.calculateInterestRates:
-///   borrowUsage = debt rayDiv (available + debt), supplyUsage = debt rayDiv (available + debt + unbacked);
-///   borrow = base + slope1 rayMul borrowUsage rayDiv optimal                 (usage <= optimal)
+///   borrowUsage = debt rayDiv (available + debt), supplyUsage = debt rayDiv (available + debt +
+///   unbacked); borrow = base + slope1 rayMul borrowUsage rayDiv optimal                 (usage <=
+///   optimal)
 ///          = base + slope1 + slope2 rayMul ((usage - optimal) rayDiv (RAY - optimal))  (above)
 ///   supply = borrow rayMul supplyUsage percentMul (1e4 - reserve factor).
 /// No debt: supply rate 0, borrow rate = base.
-Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy, const RateInputs& inputs) noexcept;
+Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy,
+                                               const RateInputs& inputs) noexcept;
 
 }  // namespace pftoken::amm::aave

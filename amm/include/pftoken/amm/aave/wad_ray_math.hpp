@@ -2,8 +2,9 @@
 // Aave v3 WadRayMath and PercentageMath on 256-bit integers, reverts reported as Result<T>.
 //
 // Sources (docs/aave-math.md):
-//   aave/aave-v3-core contracts/protocol/libraries/math/WadRayMath.sol @ 09ed87d6f5361b9e592ae4c36f5d6671f6a3e21d
-//   aave-dao/aave-v3-origin src/contracts/protocol/libraries/math/WadRayMath.sol @ 070cd23d949d828ad78d098ef481c2049f5eabb6
+//   aave/aave-v3-core contracts/protocol/libraries/math/WadRayMath.sol @
+//   09ed87d6f5361b9e592ae4c36f5d6671f6a3e21d aave-dao/aave-v3-origin
+//   src/contracts/protocol/libraries/math/WadRayMath.sol @ 070cd23d949d828ad78d098ef481c2049f5eabb6
 //     (v3.5: rayMulFloor/Ceil, rayDivFloor/Ceil)
 // Solidity's assembly guards are division-based (`a > (max - HALF_RAY) / b`); the equivalent test
 // used here is on the exact 512-bit product (`a*b > max - HALF_RAY`), which revert on exactly the
@@ -30,7 +31,8 @@ inline constexpr U256 HALF_PERCENTAGE_FACTOR{std::uint64_t{5'000}};
 /// Rounding of a ray/wad product or quotient: Aave's default half-up, or v3.5's directional modes.
 enum class Rounding : std::uint8_t { HalfUp, Floor, Ceil };
 
-/// WadRayMath.rayMul (half up), rayMulFloor, rayMulCeil: a*b/RAY; Overflow when a*b (+HALF_RAY) >= 2^256.
+/// WadRayMath.rayMul (half up), rayMulFloor, rayMulCeil: a*b/RAY; Overflow when a*b (+HALF_RAY) >=
+/// 2^256.
 Result<U256> ray_mul(const U256& a, const U256& b, Rounding rounding = Rounding::HalfUp) noexcept;
 
 /// WadRayMath.rayDiv (half up: (a*RAY + b/2)/b), rayDivFloor, rayDivCeil. b == 0: DivisionByZero;
@@ -52,7 +54,8 @@ Result<U256> wad_to_ray(const U256& a) noexcept;
 /// PercentageMath.percentMul: (value*percentage + 0.5e4)/1e4, percentage in basis points.
 Result<U256> percent_mul(const U256& value, const U256& percentage) noexcept;
 
-/// PercentageMath.percentDiv: (value*1e4 + percentage/2)/percentage. percentage == 0: DivisionByZero.
+/// PercentageMath.percentDiv: (value*1e4 + percentage/2)/percentage. percentage == 0:
+/// DivisionByZero.
 Result<U256> percent_div(const U256& value, const U256& percentage) noexcept;
 
 }  // namespace pftoken::amm::aave
