@@ -1,10 +1,10 @@
 // Speed of the Aave v3 integer math: rayMul/rayDiv, both compounding forms, one reserve
 // update_state (index growth + treasury accrual), and an hourly year of updates (8,760 steps),
 // the unit of the yield backtester (issue 18: four strategies for a year under 10 ms).
-#include <benchmark/benchmark.h>
-
 #include <array>
 #include <random>
+
+#include <benchmark/benchmark.h>
 
 #include "pftoken/amm/aave/math_utils.hpp"
 #include "pftoken/amm/aave/reserve.hpp"

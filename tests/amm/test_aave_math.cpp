@@ -2,13 +2,13 @@
 // Solidity (aave-v3-core WadRayMath.sol @ 09ed87d, MathUtils.sol @ 00c2e66, ReserveLogic.sol @
 // 2bafef0; aave-v3-origin WadRayMath.sol / TokenMath.sol / ReserveLogic.sol @ 070cd23,
 // MathUtils.sol @ 13fc64a).
-#include <gtest/gtest.h>
-
 #include <array>
-#include <boost/multiprecision/cpp_int.hpp>
 #include <cmath>
 #include <random>
 #include <string>
+
+#include <boost/multiprecision/cpp_int.hpp>
+#include <gtest/gtest.h>
 
 #include "pftoken/amm/aave/health.hpp"
 #include "pftoken/amm/aave/math_utils.hpp"

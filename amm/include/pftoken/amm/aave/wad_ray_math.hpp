@@ -2,10 +2,10 @@
 // Aave v3 WadRayMath and PercentageMath on 256-bit integers, reverts reported as Result<T>.
 //
 // Sources (docs/aave-math.md):
-//   aave/aave-v3-core contracts/protocol/libraries/math/WadRayMath.sol @
-//   09ed87d6f5361b9e592ae4c36f5d6671f6a3e21d aave-dao/aave-v3-origin
-//   src/contracts/protocol/libraries/math/WadRayMath.sol @ 070cd23d949d828ad78d098ef481c2049f5eabb6
-//     (v3.5: rayMulFloor/Ceil, rayDivFloor/Ceil)
+//   aave/aave-v3-core contracts/protocol/libraries/math/WadRayMath.sol
+//     @ 09ed87d6f5361b9e592ae4c36f5d6671f6a3e21d (v3.0-v3.4)
+//   aave-dao/aave-v3-origin src/contracts/protocol/libraries/math/WadRayMath.sol
+//     @ 070cd23d949d828ad78d098ef481c2049f5eabb6 (v3.5: rayMulFloor/Ceil, rayDivFloor/Ceil)
 // Solidity's assembly guards are division-based (`a > (max - HALF_RAY) / b`); the equivalent test
 // used here is on the exact 512-bit product (`a*b > max - HALF_RAY`), which revert on exactly the
 // same inputs (tests/amm/test_aave_math.cpp checks both against a Boost port of the Solidity).
