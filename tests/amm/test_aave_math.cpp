@@ -549,6 +549,57 @@ TEST(AaveMath, TreasuryAccruesReserveFactorShareOfInterest) {
     EXPECT_EQ(past.last_update_timestamp, kYear);
 }
 
+// A reserve through a year: 1,000,000 USDC supplied, 800,000 borrowed, rates recomputed every hour
+// (optimal 90%, slope1 4%, slope2 60%, reserve factor 10%). Solvency (the Certora property
+// "aToken supply <= underlying + debt"): what suppliers and the treasury are owed never exceeds
+// the cash plus the debt, and the gap is only the within-hour compounding the debt earns over the
+// linear supply side (0.9 D x^2/2 per hour: 0.053 USDC over the year) plus rounding.
+TEST(AaveMath, ReserveYearStaysSolventAcrossVersions) {
+    const aave::RateStrategy strategy{aave::ray_from_bps(9'000), aave::ray_from_bps(0),
+                                      aave::ray_from_bps(400), aave::ray_from_bps(6'000)};
+    for (const Version v : {Version::V3_0, Version::V3_4, Version::V3_5}) {
+        SCOPED_TRACE(std::string(aave::version_name(v)));
+        aave::ReserveState s;
+        s.reserve_factor_bps = 1'000;
+        s.last_update_timestamp = 1'700'000'000;
+        std::uint64_t t = s.last_update_timestamp;
+        const U256 supply{1'000'000'000'000u}, borrow{800'000'000'000u};
+        const U256 scaled_supply = aave::atoken_mint_scaled(supply, s.liquidity_index, v).value;
+        ASSERT_EQ(aave::update_interest_rates(s, strategy, supply, U256{}, v), Revert::None);
+        t += 60;
+        ASSERT_EQ(aave::update_state(s, t, v), Revert::None);
+        s.scaled_variable_debt = aave::debt_mint_scaled(borrow, s.variable_borrow_index, v).value;
+        ASSERT_EQ(aave::update_interest_rates(s, strategy, U256{}, borrow, v), Revert::None);
+        // Usage 80%: borrow 4% * 80/90 = 3.5555...% (ray, half up: ...556), supply = borrow * 0.8
+        // (half up: 2.8444...445%) * 0.9 = 2.56% + 1e-27 (half up of ...0.5).
+        EXPECT_EQ(s.current_variable_borrow_rate, dec("35555555555555555555555556"));
+        EXPECT_EQ(s.current_liquidity_rate, dec("25600000000000000000000001"));
+        for (int h = 0; h < 8'760; ++h) {
+            t += 3'600;
+            ASSERT_EQ(aave::update_state(s, t, v), Revert::None);
+            ASSERT_EQ(aave::update_interest_rates(s, strategy, U256{}, U256{}, v), Revert::None);
+        }
+        const U256 owed =
+            aave::atoken_balance(scaled_supply + s.accrued_to_treasury, s.liquidity_index, v).value;
+        const U256 held =
+            s.virtual_underlying_balance +
+            aave::debt_balance(s.scaled_variable_debt, s.variable_borrow_index, v).value;
+        ASSERT_GE(held, owed);
+        // Per hour the debt grows D(x + x^2/2) (x = r * 3600 / year), suppliers get 0.9 D x and the
+        // treasury 0.1 D (x + x^2/2): the gap is 0.9 D x^2 / 2 per hour, with D the average debt
+        // (800,000 growing 3.6%). v3.5's floor/ceil balances add up to one unit per hour.
+        const long double x = 0.04L * 8 / 9 * 3600 / static_cast<long double>(kYear);
+        const long double closed = 8760 * 0.9L * 8e11L * (1 + 0.0362L / 2) * x * x / 2;  // ~52,900
+        const long double gap = to_ld(held - owed);
+        EXPECT_NEAR(static_cast<double>(gap), static_cast<double>(closed),
+                    static_cast<double>(0.03L * closed) + (v == Version::V3_5 ? 8760.0 : 0.0));
+        // Supplier yield ~ e^(2.56% drifting with usage) - 1: between 2.5% and 2.7%.
+        const long double growth = to_ld(s.liquidity_index) / 1e27L - 1;
+        EXPECT_GT(growth, 0.025L);
+        EXPECT_LT(growth, 0.027L);
+    }
+}
+
 // DefaultReserveInterestRateStrategy with optimal 80%, base 0, slope1 4%, slope2 75% (Aave v3 USDC
 // Ethereum style parameters), reserve factor 10%. Closed forms:
 //   usage 50%: borrow = 4% * 0.5/0.8 = 2.5%, supply = 2.5% * 0.5 * 0.9 = 1.125%;

@@ -158,4 +158,30 @@ Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy,
     return rates;
 }
 
+Revert update_interest_rates(ReserveState& reserve, const RateStrategy& strategy,
+                             const U256& liquidity_added, const U256& liquidity_taken,
+                             Version version) noexcept {
+    const Result<U256> total_debt =
+        debt_balance(reserve.scaled_variable_debt, reserve.variable_borrow_index, version);
+    if (!total_debt) return total_debt.error;
+    U256 with_added, available;
+    if (add_overflow(reserve.virtual_underlying_balance, liquidity_added, with_added))
+        return Revert::Overflow;
+    if (sub_underflow(with_added, liquidity_taken, available)) return Revert::Underflow;
+    RateInputs inputs;
+    inputs.available_liquidity = available;
+    inputs.total_variable_debt = total_debt.value;
+    inputs.unbacked = reserve.unbacked;
+    inputs.reserve_factor_bps = reserve.reserve_factor_bps;
+    const Result<InterestRates> rates = calculate_interest_rates(strategy, inputs);
+    if (!rates) return rates.error;
+    if (!fits_uint128(rates.value.liquidity_rate) ||
+        !fits_uint128(rates.value.variable_borrow_rate) || !fits_uint128(available))
+        return Revert::Overflow;  // toUint128 of the rates and of the virtual balance
+    reserve.current_liquidity_rate = rates.value.liquidity_rate;
+    reserve.current_variable_borrow_rate = rates.value.variable_borrow_rate;
+    reserve.virtual_underlying_balance = available;
+    return Revert::None;
+}
+
 }  // namespace pftoken::amm::aave

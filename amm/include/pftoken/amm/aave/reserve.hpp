@@ -69,10 +69,14 @@ struct ReserveState {
     U256 current_variable_borrow_rate;  ///< ray per year, compounded into the borrow index
     std::uint64_t last_update_timestamp = 0;
     U256 scaled_variable_debt;  ///< VariableDebtToken.scaledTotalSupply()
-    U256 accrued_to_treasury;   ///< scaled aTokens owed to the treasury (minted later by
-                                ///< mintToTreasury)
-    std::uint16_t reserve_factor_bps =
-        0;  ///< share of borrow interest kept by the treasury, <= 10000
+    /// Scaled aTokens owed to the treasury (minted later by mintToTreasury).
+    U256 accrued_to_treasury;
+    /// Underlying held by the aToken as the pool accounts it (v3.1+ virtual balance).
+    U256 virtual_underlying_balance;
+    /// Unbacked aTokens (portals, v3.0-v3.2) or the reserve's deficit (v3.3+).
+    U256 unbacked;
+    /// Share of borrow interest kept by the treasury, <= 10000.
+    std::uint16_t reserve_factor_bps = 0;
 };
 
 /// ReserveLogic.updateState at `current_timestamp`: _updateIndexes then _accrueToTreasury, then the
@@ -139,5 +143,14 @@ struct InterestRates {
 /// No debt: supply rate 0, borrow rate = base.
 Result<InterestRates> calculate_interest_rates(const RateStrategy& strategy,
                                                const RateInputs& inputs) noexcept;
+
+/// ReserveLogic.updateInterestRatesAndVirtualBalance after an action that added or took
+/// liquidity (supply/repay add, withdraw/borrow take; call update_state first and apply the scaled
+/// debt change to `reserve.scaled_variable_debt` before): total debt = debt_balance(scaled debt,
+/// borrow index), rates from `strategy` on available = virtual balance + added - taken, then the
+/// virtual balance moves. Rates must fit uint128 (SafeCast); on a revert `reserve` is unchanged.
+[[nodiscard]] Revert update_interest_rates(ReserveState& reserve, const RateStrategy& strategy,
+                                           const U256& liquidity_added, const U256& liquidity_taken,
+                                           Version version) noexcept;
 
 }  // namespace pftoken::amm::aave
