@@ -7,26 +7,38 @@ namespace pftoken::amm::aave {
 
 namespace {
 
-// RAY >= 2^64: its normalized form and 3-by-2 reciprocal are prepared once (a function-local
-// static: safe from static-initialisation order), so every rayMul's division is multiply-based
-// quotient digits without a hardware divide for the reciprocal.
-const detail::Divisor128& ray_divisor() noexcept {
-    static const detail::Divisor128 divisor = detail::make_divisor128(RAY.low128());
-    return divisor;
-}
-
 struct Quotient {
     U256 value;
     bool exact;
 };
 
-Quotient divide(const U256& n, const U256& d) noexcept {
-    u128 remainder = 0;
-    if (d == RAY) {
-        const U256 q = detail::div_by_divisor128(n, ray_divisor(), remainder);
-        return {q, remainder == 0};
+// n / RAY with RAY = 2^27 * 5^27: a shift, then a 256-by-64-bit division by 5^27 (< 2^63) with
+// its 2-by-1 reciprocal computed at compile time (Moller-Granlund, amm/src/exact/wide_div.hpp):
+// four multiply-based digits and no hardware divide. floor(floor(n / 2^27) / 5^27) = floor(n /
+// RAY).
+constexpr std::uint64_t kFivePow27 = 7'450'580'596'923'828'125ull;
+constexpr unsigned kFiveShift = 1;  // 2^62 < 5^27 < 2^63: one bit normalizes it
+constexpr std::uint64_t kFiveNormalized = kFivePow27 << kFiveShift;
+constexpr std::uint64_t kFiveReciprocal = static_cast<std::uint64_t>(
+    ~u128{0} / kFiveNormalized - (u128{1} << 64));  // floor((2^128-1)/d) - 2^64
+
+Quotient divide_by_ray(const U256& n) noexcept {
+    const bool low_bits = (n.limb[0] & ((std::uint64_t{1} << 27) - 1)) != 0;
+    const U256 m = n >> 27;
+    std::uint64_t rem = m.limb[3] >> (64 - kFiveShift);
+    U256 q;
+    for (int j = 3; j >= 0; --j) {
+        const auto k = static_cast<std::size_t>(j);
+        const std::uint64_t limb =
+            (m.limb[k] << kFiveShift) | (j > 0 ? m.limb[k - 1] >> (64 - kFiveShift) : 0);
+        q.limb[k] = detail::div_2by1_preinv(rem, limb, kFiveNormalized, kFiveReciprocal, rem);
     }
+    return {q, !low_bits && rem == 0};
+}
+
+Quotient divide(const U256& n, const U256& d) noexcept {
     if (d.fits128()) {
+        u128 remainder = 0;
         const U256 q = detail::div_by_u128(n, d.low128(), remainder);
         return {q, remainder == 0};
     }
@@ -34,18 +46,24 @@ Quotient divide(const U256& n, const U256& d) noexcept {
     return {qr.quotient, qr.remainder.is_zero()};
 }
 
-// (a*b [+ d/2]) / d, rounded per `rounding`; Overflow when a*b [+ d/2] needs more than 256 bits
-// (the product form of Solidity's `a > (max - d/2) / b` and `a > max / b`). d != 0.
-Result<U256> mul_then_div(const U256& a, const U256& b, const U256& d, Rounding rounding) noexcept {
-    const U512 p = mul_wide(a, b);
-    if (!p.high().is_zero()) return Revert::Overflow;
-    U256 n = p.low();
+// (a*b [+ half]) / d, rounded per `rounding`; Overflow when a*b [+ half] needs more than 256
+// bits (the product form of Solidity's `a > (max - half) / b` and `a > max / b`).
+template <class Divide>
+Result<U256> mul_then_div(const U256& a, const U256& b, const U256& half, Rounding rounding,
+                          Divide&& divide_by) noexcept {
+    U256 n;
+    if (a.fits128() && b.fits128()) {  // indexes, rates and amounts: one 2x2-limb product
+        n = mul_128x128(a.low128(), b.low128());
+    } else {
+        const U512 p = mul_wide(a, b);
+        if (!p.high().is_zero()) return Revert::Overflow;
+        n = p.low();
+    }
     if (rounding == Rounding::HalfUp) {
-        const U256 half = d >> 1;
         if (n > U256::max() - half) return Revert::Overflow;
         n += half;
     }
-    const Quotient q = divide(n, d);
+    const Quotient q = divide_by(n);
     if (rounding == Rounding::Ceil && !q.exact) return q.value + U256{1u};  // q <= max / d: no wrap
     return q.value;
 }
@@ -53,7 +71,7 @@ Result<U256> mul_then_div(const U256& a, const U256& b, const U256& d, Rounding 
 }  // namespace
 
 Result<U256> ray_mul(const U256& a, const U256& b, Rounding rounding) noexcept {
-    return mul_then_div(a, b, RAY, rounding);
+    return mul_then_div(a, b, HALF_RAY, rounding, divide_by_ray);
 }
 
 Result<U256> ray_div(const U256& a, const U256& b, Rounding rounding) noexcept {
@@ -72,7 +90,8 @@ Result<U256> ray_div(const U256& a, const U256& b, Rounding rounding) noexcept {
 }
 
 Result<U256> wad_mul(const U256& a, const U256& b) noexcept {
-    return mul_then_div(a, b, WAD, Rounding::HalfUp);
+    return mul_then_div(a, b, HALF_WAD, Rounding::HalfUp,
+                        [](const U256& n) { return divide(n, WAD); });
 }
 
 Result<U256> wad_div(const U256& a, const U256& b) noexcept {
@@ -96,7 +115,8 @@ Result<U256> wad_to_ray(const U256& a) noexcept {
 }
 
 Result<U256> percent_mul(const U256& value, const U256& percentage) noexcept {
-    return mul_then_div(value, percentage, PERCENTAGE_FACTOR, Rounding::HalfUp);
+    return mul_then_div(value, percentage, HALF_PERCENTAGE_FACTOR, Rounding::HalfUp,
+                        [](const U256& n) { return divide(n, PERCENTAGE_FACTOR); });
 }
 
 Result<U256> percent_div(const U256& value, const U256& percentage) noexcept {
