@@ -1,0 +1,270 @@
+// Parametric impact market maker: closed-form costs and inversions, diversion, penalties, caps.
+#include "pftoken/amm/pm/parametric.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+#include "pftoken/error.hpp"
+
+namespace pftoken::amm::pm {
+
+double Ramp::at(double fraction) const noexcept {
+    const double s = std::clamp(fraction, 0.0, 1.0);
+    return start + (end - start) * s;
+}
+
+QuadraticRoots stable_quadratic_roots(double a, double b, double c) {
+    const double disc = b * b - 4.0 * a * c;
+    PFT_REQUIRE(a != 0.0 && disc >= 0.0,
+                "stable_quadratic_roots: needs a != 0 and b^2 >= 4ac, got a=" << a << " b=" << b
+                                                                               << " c=" << c);
+    const double q = -0.5 * (b + std::copysign(std::sqrt(disc), b));
+    PFT_REQUIRE(q != 0.0, "stable_quadratic_roots: b and c are both 0");
+    return {q / a, c / q};
+}
+
+std::size_t ParametricOptions::active_count() const {
+    std::size_t count = 0;
+    for (std::size_t i = 0; i < std::min(outcomes, kMaxOutcomes); ++i) count += active[i] ? 1U : 0U;
+    return count;
+}
+
+namespace {
+
+// Appends "<name>.start/end: must be <rule>, got v" for the first end of the ramp outside (lo, hi)
+// (lo inclusive when lo_closed). Returns false when it wrote a message.
+bool ramp_ok(std::ostringstream& msg, const char* name, const Ramp& ramp, double lo, bool lo_closed,
+             double hi, const char* rule) {
+    for (const auto& [end, value] : {std::pair{"start", ramp.start}, std::pair{"end", ramp.end}}) {
+        const bool above = lo_closed ? value >= lo : value > lo;
+        if (!(above && value < hi && std::isfinite(value))) {
+            msg << name << '.' << end << ": must be " << rule << ", got " << value;
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+bool ParametricOptions::is_valid(std::string* why) const {
+    std::ostringstream msg;
+    const double inf = HUGE_VAL;
+    const double n = static_cast<double>(outcomes);
+    if (!(outcomes >= 2 && outcomes <= kMaxOutcomes)) {
+        msg << "outcomes: must be in [2, " << kMaxOutcomes << "], got " << outcomes;
+    } else if (!(subsidy > 0.0 && std::isfinite(subsidy))) {
+        msg << "subsidy: must be finite and > 0, got " << subsidy;
+    } else if (!(fee >= 0.0 && fee < 1.0)) {
+        msg << "fee: must be in [0, 1), got " << fee;
+    } else if (!(p_min > 0.0 && p_min < 1.0 / n)) {
+        msg << "p_min: must be in (0, 1/outcomes = " << 1.0 / n << "), got " << p_min;
+    } else if (!(p_max > 0.5 && p_max < 1.0)) {
+        msg << "p_max: must be in (0.5, 1), got " << p_max;
+    } else if (!(eta >= 0.0 && std::isfinite(eta))) {
+        msg << "eta: must be finite and >= 0, got " << eta;
+    } else if (!ramp_ok(msg, "zeta", zeta, 0.0, true, 1.0 / (n - 1.0),
+                        ("in [0, 1/(outcomes - 1) = " + std::to_string(1.0 / (n - 1.0)) + ")")
+                            .c_str()) ||
+               !ramp_ok(msg, "mu", mu, 0.0, false, inf, "finite and > 0") ||
+               !ramp_ok(msg, "nu", nu, 0.0, false, inf, "finite and > 0") ||
+               !ramp_ok(msg, "kappa", kappa, 0.0, false, inf, "finite and > 0")) {
+        // message written by ramp_ok
+    } else if (!(t_end > t_start && std::isfinite(t_start) && std::isfinite(t_end))) {
+        msg << "t_end: must be finite and > t_start " << t_start << ", got " << t_end;
+    } else if (active_count() < 2) {
+        msg << "active: at least 2 outcomes must be active, got " << active_count();
+    } else {
+        return true;
+    }
+    if (why != nullptr) *why = msg.str();
+    return false;
+}
+
+void ParametricOptions::validate() const {
+    std::string why;
+    if (is_valid(&why)) return;
+    const auto colon = why.find(": ");
+    throw InputError(why.substr(0, colon), why.substr(colon + 2));
+}
+
+ImpactParams ParametricOptions::at(double t) const {
+    const double fraction = (t - t_start) / (t_end - t_start);
+    return {zeta.at(fraction), mu.at(fraction), nu.at(fraction), kappa.at(fraction)};
+}
+
+ParametricMarket::ParametricMarket(const ParametricOptions& options) : options_(options) {
+    options_.validate();
+    n_ = options_.outcomes;
+    for (std::size_t i = n_; i < kMaxOutcomes; ++i) options_.active[i] = false;
+    n_active_ = options_.active_count();
+    for (std::size_t i = 0; i < n_; ++i) {
+        price_[i] = options_.active[i] ? 1.0 / static_cast<double>(n_active_) : 0.0;
+    }
+}
+
+double ParametricMarket::worst_case_loss() const {
+    double worst = -HUGE_VAL;
+    for (std::size_t w = 0; w < n_; ++w) {
+        if (options_.active[w]) worst = std::max(worst, held_[w] - collected_);
+    }
+    return worst;
+}
+
+double ParametricMarket::own_share(double t) const {
+    return 1.0 - static_cast<double>(n_active_ - 1) * options_.at(t).zeta;
+}
+
+double ParametricMarket::buy_slope(std::size_t i, double t) const {
+    const ImpactParams k = options_.at(t);
+    const double p = price_[i];
+    const double penalty = (p - options_.p_min) / std::max(options_.p_max - p, 0.0);
+    return k.mu * k.kappa * own_share(t) / options_.subsidy * (1.0 + options_.eta * penalty);
+}
+
+double ParametricMarket::sell_slope(std::size_t i, double t) const {
+    const ImpactParams k = options_.at(t);
+    const double p = price_[i];
+    const double penalty = (options_.p_max - p) / std::max(p - options_.p_min, 0.0);
+    return k.nu * k.kappa * own_share(t) / options_.subsidy * (1.0 + options_.eta * penalty);
+}
+
+double ParametricMarket::max_buy(std::size_t i, double t) const {
+    check_trade(i, 0.0, "size");
+    const double a = buy_slope(i, t);
+    const double others = static_cast<double>(n_active_ - 1);
+    double cap = (options_.p_max - price_[i]) / a;
+    for (std::size_t j = 0; j < n_; ++j) {
+        if (j != i && options_.active[j]) cap = std::min(cap, (price_[j] - options_.p_min) * others / a);
+    }
+    // Loss if i wins after buying x: x - g (p x + a x^2 / 2) must stay within the headroom h.
+    const double g = 1.0 + options_.fee;
+    const double h = options_.subsidy - (held_[i] - collected_);
+    const double edge = 1.0 - g * price_[i];
+    if (h <= 0.0) return 0.0;
+    if (edge > 0.0 && edge * edge / (2.0 * g * a) > h) {
+        cap = std::min(cap, stable_quadratic_roots(0.5 * g * a, -edge, h).x2);
+    }
+    return std::max(cap, 0.0);
+}
+
+double ParametricMarket::max_sell(std::size_t i, double t) const {
+    check_trade(i, 0.0, "size");
+    const double b = sell_slope(i, t);
+    const double others = static_cast<double>(n_active_ - 1);
+    double cap = std::min(held_[i], (price_[i] - options_.p_min) / b);
+    double worst_other = -HUGE_VAL;
+    for (std::size_t j = 0; j < n_; ++j) {
+        if (j == i || !options_.active[j]) continue;
+        cap = std::min(cap, (options_.p_max - price_[j]) * others / b);
+        worst_other = std::max(worst_other, held_[j] - collected_);
+    }
+    // Loss if another outcome wins after paying (1 - f)(p x - b x^2 / 2) must stay within h.
+    const double g = 1.0 - options_.fee;
+    const double h = options_.subsidy - worst_other;
+    const double p = price_[i];
+    if (h <= 0.0) return 0.0;
+    if (g * p * p / (2.0 * b) > h) cap = std::min(cap, stable_quadratic_roots(0.5 * g * b, -g * p, h).x2);
+    return std::max(cap, 0.0);
+}
+
+void ParametricMarket::check_trade(std::size_t i, double amount, const char* field) const {
+    if (i >= n_ || !options_.active[i]) {
+        throw InputError("outcome", "must name an active outcome in [0, " + std::to_string(n_) +
+                                        "), got " + std::to_string(i));
+    }
+    if (!(amount >= 0.0 && std::isfinite(amount))) {
+        std::ostringstream got;
+        got << "must be finite and >= 0, got " << amount;
+        throw InputError(field, got.str());
+    }
+}
+
+ParametricQuote ParametricMarket::quote_buy(std::size_t i, double size, double t) const {
+    check_trade(i, size, "size");
+    ParametricQuote quote;
+    const double cap = max_buy(i, t);
+    quote.start_price = quote.end_price = price_[i];
+    quote.slope = buy_slope(i, t);
+    quote.capped = size > cap;
+    quote.size = std::min(size, cap);
+    if (quote.size <= 0.0) return quote;
+    const double base = quote.size * (price_[i] + 0.5 * quote.slope * quote.size);
+    quote.fee = options_.fee * base;
+    quote.cash = base + quote.fee;
+    quote.end_price = price_[i] + quote.slope * quote.size;
+    return quote;
+}
+
+ParametricQuote ParametricMarket::quote_sell(std::size_t i, double size, double t) const {
+    check_trade(i, size, "size");
+    ParametricQuote quote;
+    const double cap = max_sell(i, t);
+    quote.start_price = quote.end_price = price_[i];
+    quote.slope = sell_slope(i, t);
+    quote.capped = size > cap;
+    quote.size = std::min(size, cap);
+    if (quote.size <= 0.0) return quote;
+    const double gross = quote.size * (price_[i] - 0.5 * quote.slope * quote.size);
+    quote.fee = options_.fee * gross;
+    quote.cash = gross - quote.fee;
+    quote.end_price = price_[i] - quote.slope * quote.size;
+    return quote;
+}
+
+double ParametricMarket::size_for_budget(std::size_t i, double budget, double t) const {
+    check_trade(i, budget, "budget");
+    if (budget == 0.0) return 0.0;
+    // (1 + f)(p x + a x^2 / 2) = budget: the positive root is c / q.
+    const double a = buy_slope(i, t);
+    return stable_quadratic_roots(0.5 * a, price_[i], -budget / (1.0 + options_.fee)).x2;
+}
+
+double ParametricMarket::size_for_proceeds(std::size_t i, double proceeds, double t) const {
+    check_trade(i, proceeds, "proceeds");
+    if (proceeds == 0.0) return 0.0;
+    // (1 - f)(p x - b x^2 / 2) = proceeds: the smaller positive root is c / q.
+    const double b = sell_slope(i, t);
+    const double p = price_[i];
+    const double net = proceeds / (1.0 - options_.fee);
+    if (p * p < 2.0 * b * net) {
+        std::ostringstream got;
+        got << "must be <= (1 - f) p^2 / (2 b) = " << (1.0 - options_.fee) * p * p / (2.0 * b)
+            << ", got " << proceeds;
+        throw InputError("proceeds", got.str());
+    }
+    return stable_quadratic_roots(0.5 * b, -p, net).x2;
+}
+
+void ParametricMarket::move_prices(std::size_t i, double own_move) {
+    const double diverted = own_move / static_cast<double>(n_active_ - 1);
+    double others = 0.0;
+    for (std::size_t j = 0; j < n_; ++j) {
+        if (j == i || !options_.active[j]) continue;
+        price_[j] -= diverted;
+        others += price_[j];
+    }
+    // The own price closes the sum, so rounding never accumulates in sum p = 1.
+    price_[i] = 1.0 - others;
+}
+
+ParametricQuote ParametricMarket::buy(std::size_t i, double size, double t) {
+    const ParametricQuote quote = quote_buy(i, size, t);
+    if (quote.size <= 0.0) return quote;
+    move_prices(i, quote.slope * quote.size);
+    held_[i] += quote.size;
+    collected_ += quote.cash;
+    return quote;
+}
+
+ParametricQuote ParametricMarket::sell(std::size_t i, double size, double t) {
+    const ParametricQuote quote = quote_sell(i, size, t);
+    if (quote.size <= 0.0) return quote;
+    move_prices(i, -quote.slope * quote.size);
+    held_[i] -= quote.size;
+    collected_ -= quote.cash;
+    return quote;
+}
+
+}  // namespace pftoken::amm::pm
