@@ -17,8 +17,8 @@ double lmsr_liquidity(double subsidy, std::size_t n_active) {
         throw InputError("subsidy", got.str());
     }
     if (n_active < 2) {
-        throw InputError("active", "at least 2 outcomes must be active, got " +
-                                       std::to_string(n_active));
+        throw InputError("active",
+                         "at least 2 outcomes must be active, got " + std::to_string(n_active));
     }
     return subsidy / std::log(static_cast<double>(n_active));
 }

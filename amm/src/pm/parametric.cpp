@@ -18,7 +18,7 @@ QuadraticRoots stable_quadratic_roots(double a, double b, double c) {
     const double disc = b * b - 4.0 * a * c;
     PFT_REQUIRE(a != 0.0 && disc >= 0.0,
                 "stable_quadratic_roots: needs a != 0 and b^2 >= 4ac, got a=" << a << " b=" << b
-                                                                               << " c=" << c);
+                                                                              << " c=" << c);
     const double q = -0.5 * (b + std::copysign(std::sqrt(disc), b));
     PFT_REQUIRE(q != 0.0, "stable_quadratic_roots: b and c are both 0");
     return {q / a, c / q};
@@ -52,6 +52,9 @@ bool ParametricOptions::is_valid(std::string* why) const {
     std::ostringstream msg;
     const double inf = HUGE_VAL;
     const double n = static_cast<double>(outcomes);
+    std::ostringstream zeta_limit;  // f = 1 - (N_active - 1) zeta must stay > 0 for every N_active
+    zeta_limit << "in [0, 1/(outcomes - 1) = " << 1.0 / (n - 1.0) << ")";
+    const std::string zeta_rule = zeta_limit.str();
     if (!(outcomes >= 2 && outcomes <= kMaxOutcomes)) {
         msg << "outcomes: must be in [2, " << kMaxOutcomes << "], got " << outcomes;
     } else if (!(subsidy > 0.0 && std::isfinite(subsidy))) {
@@ -64,9 +67,7 @@ bool ParametricOptions::is_valid(std::string* why) const {
         msg << "p_max: must be in (0.5, 1), got " << p_max;
     } else if (!(eta >= 0.0 && std::isfinite(eta))) {
         msg << "eta: must be finite and >= 0, got " << eta;
-    } else if (!ramp_ok(msg, "zeta", zeta, 0.0, true, 1.0 / (n - 1.0),
-                        ("in [0, 1/(outcomes - 1) = " + std::to_string(1.0 / (n - 1.0)) + ")")
-                            .c_str()) ||
+    } else if (!ramp_ok(msg, "zeta", zeta, 0.0, true, 1.0 / (n - 1.0), zeta_rule.c_str()) ||
                !ramp_ok(msg, "mu", mu, 0.0, false, inf, "finite and > 0") ||
                !ramp_ok(msg, "nu", nu, 0.0, false, inf, "finite and > 0") ||
                !ramp_ok(msg, "kappa", kappa, 0.0, false, inf, "finite and > 0")) {
@@ -136,7 +137,8 @@ double ParametricMarket::max_buy(std::size_t i, double t) const {
     const double others = static_cast<double>(n_active_ - 1);
     double cap = (options_.p_max - price_[i]) / a;
     for (std::size_t j = 0; j < n_; ++j) {
-        if (j != i && options_.active[j]) cap = std::min(cap, (price_[j] - options_.p_min) * others / a);
+        if (j != i && options_.active[j])
+            cap = std::min(cap, (price_[j] - options_.p_min) * others / a);
     }
     // Loss if i wins after buying x: x - g (p x + a x^2 / 2) must stay within the headroom h.
     const double g = 1.0 + options_.fee;
@@ -165,7 +167,8 @@ double ParametricMarket::max_sell(std::size_t i, double t) const {
     const double h = options_.subsidy - worst_other;
     const double p = price_[i];
     if (h <= 0.0) return 0.0;
-    if (g * p * p / (2.0 * b) > h) cap = std::min(cap, stable_quadratic_roots(0.5 * g * b, -g * p, h).x2);
+    if (g * p * p / (2.0 * b) > h)
+        cap = std::min(cap, stable_quadratic_roots(0.5 * g * b, -g * p, h).x2);
     return std::max(cap, 0.0);
 }
 

@@ -17,7 +17,7 @@ inline constexpr std::size_t kMaxOutcomes = 10;
 /// Options of an LMSR market: outcome count, subsidy Z and which outcomes are still active.
 struct LmsrOptions {
     std::size_t outcomes = 3;
-    double subsidy = 100.0;                            ///< Z: worst-case loss of the market maker
+    double subsidy = 100.0;  ///< Z: worst-case loss of the market maker
     std::array<bool, kMaxOutcomes> active{true, true, true, true, true,
                                           true, true, true, true, true};
     /// True when valid; else *why (if given) is "field: constraint, got value".
