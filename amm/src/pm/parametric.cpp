@@ -4,10 +4,15 @@
 #include <algorithm>
 #include <cmath>
 #include <sstream>
+#include <string>
+#include <utility>
 
+#include "pftoken/base/validate.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::amm::pm {
+
+namespace check = ::pftoken::validate;
 
 double Ramp::at(double fraction) const noexcept {
     const double s = std::clamp(fraction, 0.0, 1.0);
@@ -24,70 +29,34 @@ QuadraticRoots stable_quadratic_roots(double a, double b, double c) {
     return {q / a, c / q};
 }
 
-std::size_t ParametricOptions::active_count() const {
-    std::size_t count = 0;
-    for (std::size_t i = 0; i < std::min(outcomes, kMaxOutcomes); ++i) count += active[i] ? 1U : 0U;
-    return count;
-}
-
-namespace {
-
-// Appends "<name>.start/end: must be <rule>, got v" for the first end of the ramp outside (lo, hi)
-// (lo inclusive when lo_closed). Returns false when it wrote a message.
-bool ramp_ok(std::ostringstream& msg, const char* name, const Ramp& ramp, double lo, bool lo_closed,
-             double hi, const char* rule) {
-    for (const auto& [end, value] : {std::pair{"start", ramp.start}, std::pair{"end", ramp.end}}) {
-        const bool above = lo_closed ? value >= lo : value > lo;
-        if (!(above && value < hi && std::isfinite(value))) {
-            msg << name << '.' << end << ": must be " << rule << ", got " << value;
-            return false;
+void ParametricOptions::validate() const {
+    check::Rules rules;
+    const auto limit = static_cast<double>(kMaxOutcomes);
+    if (rules.require("outcomes", static_cast<double>(outcomes),
+                      {check::at_least(2), check::at_most(limit)})) {
+        const double n = static_cast<double>(outcomes);
+        rules.require("subsidy", subsidy, {check::positive()});
+        rules.require("fee", fee, {check::in_half_open(0.0, 1.0)});
+        rules.require("p_min", p_min, {check::positive(), check::below(1.0 / n)});
+        rules.require("p_max", p_max, {check::above(0.5), check::below(1.0)});
+        rules.require("eta", eta, {check::non_negative()});
+        // f = 1 - (N_active - 1) zeta must stay > 0 for every N_active <= outcomes.
+        rules.require("zeta.start", zeta.start,
+                      {check::non_negative(), check::below(1.0 / (n - 1.0))});
+        rules.require("zeta.end", zeta.end, {check::non_negative(), check::below(1.0 / (n - 1.0))});
+        for (const auto& [name, ramp] :
+             {std::pair{"mu", mu}, std::pair{"nu", nu}, std::pair{"kappa", kappa}}) {
+            rules.require(std::string(name) + ".start", ramp.start, {check::positive()});
+            rules.require(std::string(name) + ".end", ramp.end, {check::positive()});
+        }
+        rules.finite("t_start", t_start);
+        rules.require("t_end", t_end, {check::above(t_start)});
+        if (active_count() < 2) {
+            rules.fail("active",
+                       "at least 2 outcomes must be active, got " + std::to_string(active_count()));
         }
     }
-    return true;
-}
-
-}  // namespace
-
-bool ParametricOptions::is_valid(std::string* why) const {
-    std::ostringstream msg;
-    const double inf = HUGE_VAL;
-    const double n = static_cast<double>(outcomes);
-    std::ostringstream zeta_limit;  // f = 1 - (N_active - 1) zeta must stay > 0 for every N_active
-    zeta_limit << "in [0, 1/(outcomes - 1) = " << 1.0 / (n - 1.0) << ")";
-    const std::string zeta_rule = zeta_limit.str();
-    if (!(outcomes >= 2 && outcomes <= kMaxOutcomes)) {
-        msg << "outcomes: must be in [2, " << kMaxOutcomes << "], got " << outcomes;
-    } else if (!(subsidy > 0.0 && std::isfinite(subsidy))) {
-        msg << "subsidy: must be finite and > 0, got " << subsidy;
-    } else if (!(fee >= 0.0 && fee < 1.0)) {
-        msg << "fee: must be in [0, 1), got " << fee;
-    } else if (!(p_min > 0.0 && p_min < 1.0 / n)) {
-        msg << "p_min: must be in (0, 1/outcomes = " << 1.0 / n << "), got " << p_min;
-    } else if (!(p_max > 0.5 && p_max < 1.0)) {
-        msg << "p_max: must be in (0.5, 1), got " << p_max;
-    } else if (!(eta >= 0.0 && std::isfinite(eta))) {
-        msg << "eta: must be finite and >= 0, got " << eta;
-    } else if (!ramp_ok(msg, "zeta", zeta, 0.0, true, 1.0 / (n - 1.0), zeta_rule.c_str()) ||
-               !ramp_ok(msg, "mu", mu, 0.0, false, inf, "finite and > 0") ||
-               !ramp_ok(msg, "nu", nu, 0.0, false, inf, "finite and > 0") ||
-               !ramp_ok(msg, "kappa", kappa, 0.0, false, inf, "finite and > 0")) {
-        // message written by ramp_ok
-    } else if (!(t_end > t_start && std::isfinite(t_start) && std::isfinite(t_end))) {
-        msg << "t_end: must be finite and > t_start " << t_start << ", got " << t_end;
-    } else if (active_count() < 2) {
-        msg << "active: at least 2 outcomes must be active, got " << active_count();
-    } else {
-        return true;
-    }
-    if (why != nullptr) *why = msg.str();
-    return false;
-}
-
-void ParametricOptions::validate() const {
-    std::string why;
-    if (is_valid(&why)) return;
-    const auto colon = why.find(": ");
-    throw InputError(why.substr(0, colon), why.substr(colon + 2));
+    rules.throw_if_failed("parametric");
 }
 
 ImpactParams ParametricOptions::at(double t) const {
@@ -173,15 +142,10 @@ double ParametricMarket::max_sell(std::size_t i, double t) const {
 }
 
 void ParametricMarket::check_trade(std::size_t i, double amount, const char* field) const {
-    if (i >= n_ || !options_.active[i]) {
-        throw InputError("outcome", "must name an active outcome in [0, " + std::to_string(n_) +
-                                        "), got " + std::to_string(i));
-    }
-    if (!(amount >= 0.0 && std::isfinite(amount))) {
-        std::ostringstream got;
-        got << "must be finite and >= 0, got " << amount;
-        throw InputError(field, got.str());
-    }
+    require_active_outcome(options_.active, n_, i);
+    check::Rules rules;
+    rules.require(field, amount, {check::non_negative()});
+    rules.throw_if_failed("parametric");
 }
 
 ParametricQuote ParametricMarket::quote_buy(std::size_t i, double size, double t) const {
@@ -231,12 +195,10 @@ double ParametricMarket::size_for_proceeds(std::size_t i, double proceeds, doubl
     const double b = sell_slope(i, t);
     const double p = price_[i];
     const double net = proceeds / (1.0 - options_.fee);
-    if (p * p < 2.0 * b * net) {
-        std::ostringstream got;
-        got << "must be <= (1 - f) p^2 / (2 b) = " << (1.0 - options_.fee) * p * p / (2.0 * b)
-            << ", got " << proceeds;
-        throw InputError("proceeds", got.str());
-    }
+    // The largest net proceeds along the linear path, (1 - f) p^2 / (2 b), at x = p / b.
+    check::Rules rules;
+    rules.require("proceeds", proceeds, {check::at_most((1.0 - options_.fee) * p * p / (2.0 * b))});
+    rules.throw_if_failed("parametric");
     return stable_quadratic_roots(0.5 * b, -p, net).x2;
 }
 

@@ -3,12 +3,10 @@
 
 #include <array>
 #include <cstddef>
-#include <string>
+
+#include "pftoken/amm/pm/outcomes.hpp"
 
 namespace pftoken::amm::pm {
-
-/// Most outcomes a prediction market holds (issue 16: N = 3 to 10; 2 is allowed for closed forms).
-inline constexpr std::size_t kMaxOutcomes = 10;
 
 /// Liquidity b such that the worst-case loss b * ln(n_active) equals the subsidy Z (Gnosis'
 /// funding-to-b mapping). Throws InputError unless subsidy > 0 and n_active >= 2.
@@ -18,12 +16,11 @@ inline constexpr std::size_t kMaxOutcomes = 10;
 struct LmsrOptions {
     std::size_t outcomes = 3;
     double subsidy = 100.0;  ///< Z: worst-case loss of the market maker
-    std::array<bool, kMaxOutcomes> active{true, true, true, true, true,
-                                          true, true, true, true, true};
-    /// True when valid; else *why (if given) is "field: constraint, got value".
-    [[nodiscard]] bool is_valid(std::string* why) const;
+    ActiveMask active = kAllActive;
     void validate() const;  ///< throws InputError naming the field and the constraint
-    [[nodiscard]] std::size_t active_count() const;
+    [[nodiscard]] std::size_t active_count() const noexcept {
+        return count_active(active, outcomes);
+    }
 };
 
 /// State of an LMSR market: outstanding shares q_i the market maker has sold per outcome.
@@ -58,10 +55,11 @@ class Lmsr {
     double trade(std::size_t i, double size);
 
   private:
-    void check_outcome(std::size_t i, const char* field) const;
+    /// log sum_active exp(q_j / b - top) with top = max_active q_j / b (log-sum-exp shift).
+    [[nodiscard]] double shifted_log_sum(double* top) const;
     std::size_t n_ = 0;
     double b_ = 0.0;
-    std::array<bool, kMaxOutcomes> active_{};
+    ActiveMask active_{};
     std::array<double, kMaxOutcomes> q_{};
 };
 

@@ -4,7 +4,6 @@
 
 #include <array>
 #include <cstddef>
-#include <string>
 
 #include "pftoken/amm/pm/lmsr.hpp"
 
@@ -41,13 +40,13 @@ struct ParametricOptions {
     Ramp kappa{1.0, 1.0};
     double t_start = 0.0;
     double t_end = 1.0;
-    std::array<bool, kMaxOutcomes> active{true, true, true, true, true,
-                                          true, true, true, true, true};
+    ActiveMask active = kAllActive;
 
-    /// True when valid; else *why (if given) is "field: constraint, got value".
-    [[nodiscard]] bool is_valid(std::string* why) const;
-    void validate() const;  ///< throws InputError naming the field and the constraint
-    [[nodiscard]] std::size_t active_count() const;
+    /// Throws InputError naming every field that breaks its constraint.
+    void validate() const;
+    [[nodiscard]] std::size_t active_count() const noexcept {
+        return count_active(active, outcomes);
+    }
     /// ζ, μ, ν, κ at time t (clamped to the window).
     [[nodiscard]] ImpactParams at(double t) const;
 };
@@ -101,7 +100,7 @@ class ParametricMarket {
     ParametricQuote sell(std::size_t i, double size, double t);
 
   private:
-    void check_trade(std::size_t i, double amount, const char* field) const;
+    void check_trade(std::size_t i, double amount, const char* field) const;  // throws InputError
     [[nodiscard]] double own_share(double t) const;
     void move_prices(std::size_t i, double own_move);
 
