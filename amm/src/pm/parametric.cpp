@@ -148,36 +148,31 @@ void ParametricMarket::check_trade(std::size_t i, double amount, const char* fie
     rules.throw_if_failed("parametric");
 }
 
-ParametricQuote ParametricMarket::quote_buy(std::size_t i, double size, double t) const {
+// side = +1 buys, -1 sells: the own price walks linearly from p by side * slope per token, the
+// cash leg is x (p + side * slope x / 2), and the fee is added to a payment or taken from proceeds.
+ParametricQuote ParametricMarket::quote(std::size_t i, double size, double t, double side) const {
     check_trade(i, size, "size");
+    const bool buying = side > 0.0;
+    const double cap = buying ? max_buy(i, t) : max_sell(i, t);
     ParametricQuote quote;
-    const double cap = max_buy(i, t);
     quote.start_price = quote.end_price = price_[i];
-    quote.slope = buy_slope(i, t);
+    quote.slope = buying ? buy_slope(i, t) : sell_slope(i, t);
     quote.capped = size > cap;
     quote.size = std::min(size, cap);
     if (quote.size <= 0.0) return quote;
-    const double base = quote.size * (price_[i] + 0.5 * quote.slope * quote.size);
-    quote.fee = options_.fee * base;
-    quote.cash = base + quote.fee;
-    quote.end_price = price_[i] + quote.slope * quote.size;
+    const double gross = quote.size * (price_[i] + side * 0.5 * quote.slope * quote.size);
+    quote.fee = options_.fee * gross;
+    quote.cash = gross + side * quote.fee;
+    quote.end_price = price_[i] + side * quote.slope * quote.size;
     return quote;
 }
 
+ParametricQuote ParametricMarket::quote_buy(std::size_t i, double size, double t) const {
+    return quote(i, size, t, 1.0);
+}
+
 ParametricQuote ParametricMarket::quote_sell(std::size_t i, double size, double t) const {
-    check_trade(i, size, "size");
-    ParametricQuote quote;
-    const double cap = max_sell(i, t);
-    quote.start_price = quote.end_price = price_[i];
-    quote.slope = sell_slope(i, t);
-    quote.capped = size > cap;
-    quote.size = std::min(size, cap);
-    if (quote.size <= 0.0) return quote;
-    const double gross = quote.size * (price_[i] - 0.5 * quote.slope * quote.size);
-    quote.fee = options_.fee * gross;
-    quote.cash = gross - quote.fee;
-    quote.end_price = price_[i] - quote.slope * quote.size;
-    return quote;
+    return quote(i, size, t, -1.0);
 }
 
 double ParametricMarket::size_for_budget(std::size_t i, double budget, double t) const {

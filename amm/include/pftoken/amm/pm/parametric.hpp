@@ -102,6 +102,7 @@ class ParametricMarket {
   private:
     void check_trade(std::size_t i, double amount, const char* field) const;  // throws InputError
     [[nodiscard]] double own_share(double t) const;
+    [[nodiscard]] ParametricQuote quote(std::size_t i, double size, double t, double side) const;
     void move_prices(std::size_t i, double own_move);
 
     ParametricOptions options_;
