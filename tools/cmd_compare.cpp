@@ -68,7 +68,10 @@ int run_compare_command(const CompareArgs& args) {
     }
 
     // ---- compute and render
+    const auto bar = args.common.progress("compare --mc: paths");
+    if (args.mc) options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
     const auto report = integration::run_compare(project, pool, stochastic ? &*stochastic : nullptr, options);
+    bar->finish();
     Rendered r;
     r.text_name = "compare.txt";
     r.text = integration::compare_table(report);
