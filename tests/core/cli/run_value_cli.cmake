@@ -29,9 +29,9 @@ if(MODE STREQUAL "broken" OR MODE STREQUAL "bad_option")
   endif()
   if(MODE STREQUAL "broken")
     set(expected
-      "broken.yaml: 3 input errors:"
-      "timeline.financial_close: not a valid calendar date, got 2025-02-30"
-      "tranches[1].fixed_rate: must be < 1 (100%), got 1.5"
+      "pftoken value: error: 3 input errors:"
+      "broken.yaml:5:20: timeline.financial_close: not a valid calendar date, got 2025-02-30"
+      "broken.yaml:19:17: tranches[1].fixed_rate: must be < 1 (100%), got 1.5"
       "tranches[1].tenor_years: must be > 0, got -3")
   else()
     set(expected "--market-price NOPE: unknown token symbol; tranche tokens are: SUN-A, SUN-B, SUN-C")
