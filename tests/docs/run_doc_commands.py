@@ -26,6 +26,7 @@ too, so the list cannot go stale. Nothing is skipped silently.
 Usage: run_doc_commands.py --pftoken BIN --source DIR [--list]
 """
 import argparse
+import json
 import os
 import re
 import shlex
@@ -42,50 +43,58 @@ ALLOWED = {
         "installs the build packages with apt-get (root, network) and builds the release preset; "
         "its last step, `pftoken value data/examples/solar.yaml`, is run from docs/tools/value.md",
     "./scripts/test.sh":
-        "installs packages and runs the whole configure/build/test workflow; that is the CI itself",
+        "installs packages and runs the whole configure/build/test workflow: that is the CI itself",
     "./scripts/setup.sh test":
         "installs Debian packages with apt-get (root, network)",
     "cmake --workflow --preset dev":
         "a full build in a second build tree (minutes); the ci workflow builds and tests the same sources",
     "cmake --workflow --preset release":
         "a full build in a second build tree (minutes); the release preset is the ci preset without tests",
-    "cmake --preset notebooks":
-        "a configure in a second build tree; the notebook libraries it turns on are built and run "
-        "by this build (notebooks.libs, notebooks.run)",
-    "cmake --build build/notebooks --target pftoken_notebook_libs":
-        "a build in a second build tree (minutes); this build tree builds the same target",
+    "cmake --workflow --preset notebooks":
+        "a full build in a second build tree (minutes); docs.notebook_setup configures this preset and "
+        "checks that it turns the notebook libraries on, and this build tree builds the same libraries",
     "cmake --preset dev -B build/dev -DPFTOKEN_AMM_VECTORS_DIR=/path/to/vectors/amm":
-        "needs the reference vectors at a user path; the ci preset requires them (PFTOKEN_REQUIRE_VECTORS)",
-    "cmake --preset ci -B build/ci && cmake --build build/ci -j2":
+        "a configure of a second build tree for a vector folder at a user path; the ci preset runs the vectors",
+    "cmake --preset ci && cmake --build build/ci -j2":
         "the build this test runs in",
     "ctest --test-dir build/ci -L notebooks --output-on-failure":
         "runs the notebooks tests, which are part of this ctest run",
     "python3 tools/run_notebooks.py --lib-dir build/ci/notebook-libs notebooks":
         "the notebooks.run test runs exactly this",
     "python3 tools/run_notebooks.py --lib-dir build/ci/notebook-libs notebooks/03_amm_pools.ipynb":
-        "a subset of the notebooks.run test",
+        "one notebook of the notebooks.run test",
+    "python3 tools/run_notebooks.py --lib-dir build/notebooks/notebook-libs notebooks":
+        "needs the notebooks preset's build tree; notebooks.run runs the same command on this tree's libraries",
     "python3 tools/run_notebooks.py --lib-dir build/ci/notebook-libs --write-outputs notebooks":
         "rewrites the notebooks in the source tree",
+    "python3 tools/run_notebooks.py --lib-dir build/notebooks/notebook-libs --write-outputs notebooks/03_amm_pools.ipynb":
+        "rewrites a notebook in the source tree",
     "PFTOKEN_UPDATE_GOLDEN=1 ./build/dev/tests/core/pftoken_core_tests --gtest_filter='Golden*'":
         "rewrites the golden files in the source tree",
     "PFTOKEN_UPDATE_GOLDEN=1 ctest --test-dir build/ci -R 'Golden'":
         "rewrites the golden files in the source tree",
     "git diff tests/golden/":
         "reviews a change in a git checkout; nothing to test",
-    "sudo apt-get install jupyter-notebook python3-ipykernel":
-        "installs Debian packages (root, network)",
-    "python3 -m venv --system-site-packages ~/.venvs/pftoken":
-        "creates a user environment outside the build tree",
-    "~/.venvs/pftoken/bin/pip install jupyterlab":
-        "downloads from PyPI (network)",
-    "jupyter lab notebooks/":
-        "starts an interactive server",
+    "sudo apt-get install jupyter-notebook":
+        "installs Debian packages (root, network); the build machine has no Jupyter",
+    "jupyter notebook notebooks/":
+        "starts an interactive server (and needs Jupyter)",
+    "mamba create -n pftoken-notebooks -c conda-forge xeus-cling jupyterlab cxx-compiler cmake ninja "
+    "quantlib boost-cpp eigen yaml-cpp fmt nlohmann_json cli11 gnuplot":
+        "conda-forge is not reachable from the build machine and conda is not installed",
+    "mamba activate pftoken-notebooks":
+        "needs the conda environment above",
     "jupyter kernelspec list":
         "needs Jupyter, which the build machine does not install",
-    "mkdir -p ~/.local/share/jupyter/kernels/pftoken-cpp20":
-        "writes into the user's Jupyter folder; the kernel file it gets is checked by "
-        "tests/docs (kernel.json is valid JSON naming clang-repl)",
+    "jupyter lab notebooks/":
+        "starts an interactive server (and needs JupyterLab)",
 }
+
+# Command lines that write into the user's environment: run with HOME and CONDA_PREFIX pointing
+# into the temporary folder; every JSON file they write there must parse (kernelspecs).
+SANDBOXED = (
+    'mkdir -p "$CONDA_PREFIX/share/jupyter/kernels/',
+)
 
 PROMPT = "$ "
 SHELL_LANGS = {"sh", "bash", "shell", "console"}
@@ -178,7 +187,7 @@ def extract(path, rel):
     indented = []
     prev_blank = True
     for n, line in enumerate(lines, 1):
-        m = re.match(r"^\s*(```+|~~~+)\s*([^\s`]*)", line)
+        m = re.match(r"^\s*(```+|~~~+)\s*([^\s`]*)[^`]*$", line)
         if fence is None and m:
             if indented:
                 flush("", indented)
@@ -262,6 +271,10 @@ def run_example(pftoken, source, fixtures, cmd):
         bindir.mkdir()
         os.symlink(pftoken, bindir / "pftoken")
         env = dict(os.environ, PATH=f"{bindir}:{os.environ.get('PATH', '')}", PFTOKEN_DATA_DIR=str(source / "data"))
+        sandbox = work / "sandbox"
+        if cmd.text.startswith(SANDBOXED):
+            (sandbox / "home").mkdir(parents=True)
+            env.update(HOME=str(sandbox / "home"), CONDA_PREFIX=str(sandbox / "conda"))
         start = time.monotonic()
         r = subprocess.run(["bash", "-c", "set -o pipefail; " + text], cwd=work, env=env,
                            capture_output=True, text=True, timeout=300)
@@ -270,6 +283,13 @@ def run_example(pftoken, source, fixtures, cmd):
         if r.returncode != cmd.expect:
             problems.append(f"exit code {r.returncode}, the doc expects {cmd.expect}"
                             + ("" if cmd.expect else " (mark a failure shown on purpose with `# exit N`)"))
+        for written in sorted(sandbox.rglob("*.json")) if sandbox.is_dir() else []:
+            try:
+                json.loads(written.read_text(encoding="utf-8"))
+            except ValueError as e:
+                problems.append(f"{written.relative_to(sandbox)} is not valid JSON: {e}")
+        if cmd.text.startswith(SANDBOXED) and not (sandbox.is_dir() and any(sandbox.rglob("*.json"))):
+            problems.append("wrote no JSON file into the sandbox")
         for shown in cmd.console_output:
             if re.match(r"^pftoken [a-z -]+: error: ", shown) and shown not in r.stderr.splitlines():
                 problems.append(f"shown error line not on stderr: {shown}")
@@ -310,11 +330,11 @@ def main():
             n_allowed += 1
             print(f"allowed  {c.where()}: {c.text}  -- {ALLOWED[c.text]}")
             continue
-        if not c.text.startswith("pftoken "):
+        if not c.text.startswith("pftoken ") and not c.text.startswith(SANDBOXED):
             failures.append(f"{c.where()}: `{c.text}`: not a pftoken command and not in the "
                             "allow-list of tests/docs/run_doc_commands.py (add it with the reason it cannot run)")
             continue
-        if is_synopsis(c.text):
+        if c.text.startswith("pftoken ") and is_synopsis(c.text):
             n_syn += 1
             err = check_synopsis(pftoken, c)
             print(f"synopsis {c.where()}: {c.text}" + (f"  FAILED: {err}" if err else ""))
