@@ -8,6 +8,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/cashflow_metrics.hpp"
 #include "pftoken/pricing/curves.hpp"
@@ -17,10 +18,7 @@ namespace {
 
 std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
-std::string date_text(const CalendarDate& d) {
-    return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                       static_cast<unsigned>(d.day()));
-}
+std::string date_text(const CalendarDate& d) { return format::iso_date(d); }
 
 /// Zero-rate shift (decimal) of a twist at time t (years from financial close).
 double twist_zero_shift(const Shock& s, double t) {
