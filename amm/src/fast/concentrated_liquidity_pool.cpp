@@ -18,11 +18,13 @@ constexpr double kPipsPerUnit = 1e6;
 // exactly, fractional ones to 2^-32, and sums without drift. The cap 2^127 units (2^95
 // liquidity) keeps nets in int128.
 constexpr int kLiquidityFractionBits = 32;
+constexpr double kUnitsToLiquidity = 1.0 / 4294967296.0;  // 2^-kLiquidityFractionBits
+static_assert(kLiquidityFractionBits == 32);
 inline double to_real(u128 units) noexcept {
-    return std::ldexp(static_cast<double>(units), -kLiquidityFractionBits);
+    return static_cast<double>(units) * kUnitsToLiquidity;
 }
 inline double to_real(v3::i128 units) noexcept {
-    return std::ldexp(static_cast<double>(units), -kLiquidityFractionBits);
+    return static_cast<double>(units) * kUnitsToLiquidity;
 }
 
 // SqrtPriceMath.getAmount0Delta / getAmount1Delta without rounding, for sqrt_a <= sqrt_b.
@@ -152,6 +154,12 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
 int ConcentratedLiquidityPool::compute_tick() const noexcept {
     // kMaxSqrtPrice stands for MAX_SQRT_RATIO - 1, whose tick is kMaxTick - 1.
     int t = std::min(tick_at_sqrt_price(sqrt_price_), kMaxTick - 1);
+    // A downward swap stopped by a limit exactly on a bitmap word's first tick: the exact loop
+    // stops there as on a tick (nextInitializedTickWithinOneWord) and sets tick - 1.
+    if (ended_down_at_limit_ && t % (256 * tick_spacing_) == 0 &&
+        sqrt_price_at_tick(t) == sqrt_price_) {
+        --t;
+    }
     // Keep slot0.tick consistent with the crossed ticks even when the price sits within an ulp
     // of an initialized tick.
     if (cursor_ > 0) t = std::max(t, ticks_[cursor_ - 1].tick);
@@ -485,16 +493,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         tick_known_ = true;
     } else if (sqrt_price != sqrt_price_) {
         tick_known_ = false;
-        if (zero_for_one && sqrt_price == sqrt_price_limit) {
-            // A limit exactly on a bitmap word's first tick going down: the exact loop stops
-            // there as on a tick (nextInitializedTickWithinOneWord) and sets tick - 1.
-            const int t = tick_at_sqrt_price(sqrt_price);
-            const int word = 256 * tick_spacing_;
-            if (sqrt_price_at_tick(t) == sqrt_price && t % word == 0) {
-                tick_ = t - 1;
-                tick_known_ = true;
-            }
-        }
+        ended_down_at_limit_ = zero_for_one && sqrt_price == sqrt_price_limit;
     }
     sqrt_price_ = sqrt_price;
     liquidity_units_ = liquidity_units;

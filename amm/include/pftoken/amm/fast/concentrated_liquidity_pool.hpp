@@ -172,6 +172,7 @@ class ConcentratedLiquidityPool {
     /// swap and a Monte Carlo loop rarely asks for the tick.
     mutable int tick_ = 0;
     mutable bool tick_known_ = true;
+    bool ended_down_at_limit_ = false;  ///< the last swap stopped at its limit going down
     std::map<PositionKey, PositionInfo> positions_;
 };
 
