@@ -573,8 +573,75 @@ RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
     r.expectedPnl = r.expectedFees - r.expectedRebalanceCost + r.expectedIl;
     r.timeInRange = inRangeSteps;  // scaled to a fraction by the caller
     r.cvar = fastCvarOfLosses(outcomes, k.alpha, scratch);
-    r.objective = r.expectedNetReturn - k.lambda * r.cvar;
+    // Tail loss only: a CVaR below zero (even the worst paths gain) is no reward.
+    r.objective = r.expectedNetReturn - k.lambda * std::max(0.0, r.cvar);
     return r;
+}
+
+// Every range [t_i, t_j) of the grid t_k = first + k * step, k < count, lower-major (triangular
+// order: range (i, j), i < j, at i * (2 count - i - 1) / 2 + (j - i - 1)); timeInRange as a
+// fraction of the steps.
+std::vector<RangeMetrics> sweepGrid(const PricePaths& paths, const RangeOptOptions& options,
+                                    const RangeOptInputs& in, int first, int step,
+                                    std::size_t count, unsigned threads, RangeOptTiming& timing) {
+    const auto start = Clock::now();
+    const std::size_t g = count;
+    std::vector<int> ticks(g);
+    std::vector<double> boundaries(g);
+    for (std::size_t k = 0; k < g; ++k) {
+        ticks[k] = first + static_cast<int>(k) * step;
+        boundaries[k] = priceAtTick(ticks[k]);
+    }
+    const GridStatistics stats = buildGridStatistics(paths, boundaries, first, step, threads);
+    timing.histogramSeconds = secondsSince(start);
+
+    const auto rangesStart = Clock::now();
+    SweepConstants k;
+    k.initialPrice = in.initialPrice;
+    k.volumePerStep = in.volumePerStep;
+    k.feeRate = in.feeRate;
+    k.stepsPerYear = 1.0 / in.timeStepYears;
+    k.protocolFeeShare = options.protocolFeeShare;
+    k.poolLiquidity = options.poolLiquidity;
+    k.lvrPerSqrtPrice = in.lvrVolatility * in.lvrVolatility / 4.0 * in.timeStepYears;
+    k.rebalanceCost = in.rebalanceCost;
+    k.capital = options.capital;
+    k.lambda = options.riskAversion;
+    k.alpha = options.cvarLevel;
+
+    const auto offset = [g](std::size_t i) { return i * (2 * g - i - 1) / 2; };
+    std::vector<RangeMetrics> all(g * (g - 1) / 2);
+    const unsigned workers = std::max(1U, std::min(threads, static_cast<unsigned>(g - 1)));
+    std::atomic<std::size_t> nextRow{0};
+    runWorkers(workers, [&](unsigned) {
+        std::vector<double> outcomes(stats.pathCount), scratch(stats.pathCount + 1);
+        for (;;) {
+            // Rows are handed out widest first (row i has g - 1 - i ranges).
+            const std::size_t i = nextRow.fetch_add(1);
+            if (i + 1 >= g) break;
+            for (std::size_t j = i + 1; j < g; ++j) {
+                all[offset(i) + (j - i - 1)] =
+                    evaluateRange(stats, ticks, boundaries, i, j, k, outcomes, scratch);
+            }
+        }
+    });
+    const double steps = static_cast<double>(in.steps);
+    for (auto& r : all) r.timeInRange /= steps;
+    timing.sweepSeconds = secondsSince(rangesStart);
+    return all;
+}
+
+// The best range with tick_lower <= initial tick < tick_upper (first in order on ties).
+RangeMetrics bestContaining(const std::vector<RangeMetrics>& all, int initialTick) {
+    const RangeMetrics* best = nullptr;
+    for (const RangeMetrics& r : all) {
+        if (r.tickLower <= initialTick && initialTick < r.tickUpper &&
+            (best == nullptr || r.objective > best->objective)) {
+            best = &r;
+        }
+    }
+    PFT_ENSURE(best != nullptr, "range_opt: the grid holds no range containing the price");
+    return *best;
 }
 
 }  // namespace
@@ -582,7 +649,6 @@ RangeMetrics evaluateRange(const GridStatistics& s, std::span<const int> ticks,
 RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& options) {
     options.validate();
     paths.validate();
-    const auto sweepStart = Clock::now();
     RangeOptResult result;
     RangeOptInputs& in = result.inputs;
     in.initialPrice = paths.at(0, 0);
@@ -629,52 +695,13 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
                                                      options.swapCostFraction * options.capital
                                                : 0.0;
 
-    const std::size_t g = options.tickCount;
-    std::vector<int> ticks(g);
-    std::vector<double> boundaries(g);
-    for (std::size_t k = 0; k < g; ++k) {
-        ticks[k] = in.firstTick + static_cast<int>(k) * in.gridStepTicks;
-        boundaries[k] = priceAtTick(ticks[k]);
-    }
-
     const unsigned threads = resolveThreads(options.threads);
-    const GridStatistics stats =
-        buildGridStatistics(paths, boundaries, in.firstTick, in.gridStepTicks, threads);
-    result.timing.histogramSeconds = secondsSince(sweepStart);
-
+    std::vector<RangeMetrics> all =
+        sweepGrid(paths, options, in, in.firstTick, in.gridStepTicks, options.tickCount, threads,
+                  result.timing);
     const auto rangesStart = Clock::now();
-    SweepConstants k;
-    k.initialPrice = in.initialPrice;
-    k.volumePerStep = in.volumePerStep;
-    k.feeRate = in.feeRate;
-    k.stepsPerYear = 1.0 / in.timeStepYears;
-    k.protocolFeeShare = options.protocolFeeShare;
-    k.poolLiquidity = options.poolLiquidity;
-    k.lvrPerSqrtPrice = in.lvrVolatility * in.lvrVolatility / 4.0 * in.timeStepYears;
-    k.rebalanceCost = in.rebalanceCost;
-    k.capital = options.capital;
-    k.lambda = options.riskAversion;
-    k.alpha = options.cvarLevel;
-
-    // Triangular storage: range (i, j), i < j, at offset(i) + (j - i - 1).
+    const std::size_t g = options.tickCount;
     const auto offset = [g](std::size_t i) { return i * (2 * g - i - 1) / 2; };
-    std::vector<RangeMetrics> all(in.rangeCount);
-    const unsigned workers = std::max(1U, std::min(threads, static_cast<unsigned>(g - 1)));
-    std::atomic<std::size_t> nextRow{0};
-    runWorkers(workers, [&](unsigned) {
-        std::vector<double> outcomes(stats.pathCount), scratch(stats.pathCount + 1);
-        for (;;) {
-            // Rows are handed out widest first (row i has g - 1 - i ranges).
-            const std::size_t i = nextRow.fetch_add(1);
-            if (i + 1 >= g) break;
-            for (std::size_t j = i + 1; j < g; ++j) {
-                all[offset(i) + (j - i - 1)] =
-                    evaluateRange(stats, ticks, boundaries, i, j, k, outcomes, scratch);
-            }
-        }
-    });
-    const double steps = static_cast<double>(in.steps);
-    for (auto& r : all) r.timeInRange /= steps;
 
     // Best range and the frontier (best per width), scanned in (lower, upper) order.
     std::size_t bestIndex = 0;
@@ -691,6 +718,31 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
         }
     }
     result.best = all[bestIndex];
+    result.bestContainingPrice = bestContaining(all, in.initialTick);
+    result.containingStepTicks = in.gridStepTicks;
+    if (options.refineGrid) {
+        // A second sweep on the finest grid (a multiple of the spacing) that spans the chosen
+        // range plus one coarse step either side with at most tick_count ticks.
+        const RangeMetrics& c = result.bestContainingPrice;
+        const long long lo = std::max<long long>(c.tickLower - in.gridStepTicks, in.firstTick);
+        const long long hi = std::min<long long>(c.tickUpper + in.gridStepTicks, in.lastTick);
+        const long long perStep = (hi - lo + static_cast<long long>(g) - 2) /
+                                  static_cast<long long>(g - 1);
+        const long long unit = in.tickSpacing;
+        const long long fine = std::max(unit, (perStep + unit - 1) / unit * unit);
+        if (fine < in.gridStepTicks) {
+            const auto count = static_cast<std::size_t>((hi - lo) / fine + 1);
+            RangeOptTiming refineTiming;
+            const std::vector<RangeMetrics> refined =
+                sweepGrid(paths, options, in, static_cast<int>(lo), static_cast<int>(fine), count,
+                          threads, refineTiming);
+            const RangeMetrics candidate = bestContaining(refined, in.initialTick);
+            if (candidate.objective > c.objective) result.bestContainingPrice = candidate;
+            result.containingStepTicks = static_cast<int>(fine);
+            result.timing.sweepSeconds += refineTiming.histogramSeconds + refineTiming.sweepSeconds;
+        }
+    }
+    result.provide = result.bestContainingPrice.objective > result.noProvisionObjective;
     for (std::size_t width = 1; width < g; ++width) {
         FrontierPoint point;
         point.range = all[bestOfWidth[width]];
@@ -709,7 +761,7 @@ RangeOptResult optimiseRange(const PricePaths& paths, const RangeOptOptions& opt
             });
     }
     if (options.keepAllRanges) result.ranges = std::move(all);
-    result.timing.sweepSeconds = secondsSince(rangesStart);
+    result.timing.sweepSeconds += secondsSince(rangesStart);
     return result;
 }
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 #include <vector>
 
@@ -60,7 +61,9 @@ const std::vector<std::string>& rangeOptCsvColumns() {
                                                      "expected_il",
                                                      "expected_pnl",
                                                      "cvar",
-                                                     "objective"};
+                                                     "objective",
+                                                     "contains_price",
+                                                     "chosen"};
     return columns;
 }
 
@@ -69,18 +72,42 @@ std::string formatRangeOptCsv(const RangeOptReport& report) {
     const auto& cols = rangeOptCsvColumns();
     for (std::size_t c = 0; c < cols.size(); ++c) out += (c ? "," : "") + cols[c];
     out += '\n';
-    const RangeMetrics& best = report.result.best;
-    for (const FrontierPoint& f : report.result.frontier) {
-        const RangeMetrics& r = f.range;
-        const bool isBest = r.tickLower == best.tickLower && r.tickUpper == best.tickUpper;
+    const RangeOptResult& result = report.result;
+    const RangeMetrics& best = result.best;
+    const RangeMetrics& containing = result.bestContainingPrice;
+    const int tick0 = result.inputs.initialTick;
+    const auto same = [](const RangeMetrics& a, const RangeMetrics& b) {
+        return a.tickLower == b.tickLower && a.tickUpper == b.tickUpper;
+    };
+    const auto row = [&](int width, bool isBest, bool pareto, const RangeMetrics& r) {
+        const bool contains = r.tickLower <= tick0 && tick0 < r.tickUpper;
+        const bool chosen = result.provide && same(r, containing);
         out += fmt::format(
             "{},{},{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},"
-            "{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g}\n",
-            f.widthTicks, isBest ? 1 : 0, f.paretoEfficient ? 1 : 0, r.tickLower, r.tickUpper,
-            r.priceLower, r.priceUpper, r.liquidity, r.timeInRange, r.expectedFees, r.expectedLvr,
+            "{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{}\n",
+            width, isBest ? 1 : 0, pareto ? 1 : 0, r.tickLower, r.tickUpper, r.priceLower,
+            r.priceUpper, r.liquidity, r.timeInRange, r.expectedFees, r.expectedLvr,
             r.expectedRebalances, r.expectedRebalanceCost, r.expectedNetReturn, r.expectedIl,
-            r.expectedPnl, r.cvar, r.objective);
+            r.expectedPnl, r.cvar, r.objective, contains ? 1 : 0, chosen ? 1 : 0);
+    };
+    bool containingListed = false;
+    for (const FrontierPoint& f : result.frontier) {
+        row(f.widthTicks, same(f.range, best), f.paretoEfficient, f.range);
+        containingListed = containingListed || same(f.range, containing);
     }
+    // The best range containing the price when the frontier does not hold it, then the
+    // alternative of not providing (width 0, every amount 0, objective 0): `chosen` marks the
+    // answer.
+    if (!containingListed) {
+        row(containing.tickUpper - containing.tickLower, false, false, containing);
+    }
+    RangeMetrics none;
+    none.tickLower = none.tickUpper = tick0;
+    none.priceLower = none.priceUpper = result.inputs.initialPrice;
+    none.objective = result.noProvisionObjective;
+    out += fmt::format(
+        "0,0,0,{},{},{:.17g},{:.17g},0,0,0,0,0,0,0,0,0,0,{:.17g},0,{}\n", tick0, tick0,
+        none.priceLower, none.priceUpper, none.objective, result.provide ? 0 : 1);
     return out;
 }
 
@@ -123,7 +150,16 @@ std::string formatRangeOptJson(const RangeOptReport& report) {
     inputs["grid"]["first_tick"] = in.firstTick;
     inputs["grid"]["last_tick"] = in.lastTick;
     inputs["grid"]["ranges"] = in.rangeCount;
+    inputs["grid"]["refine"] = o.refineGrid;
     j["best"] = rangeJson(report.result.best);
+    const RangeOptResult& result = report.result;
+    nlohmann::ordered_json& answer = j["answer"];
+    answer["decision"] = result.provide ? "provide" : "do_not_provide";
+    answer["best_containing_price"] = rangeJson(result.bestContainingPrice);
+    answer["best_containing_price_step_ticks"] = result.containingStepTicks;
+    answer["no_provision_objective"] = result.noProvisionObjective;
+    answer["best_contains_price"] = result.best.tickLower <= in.initialTick &&
+                                    in.initialTick < result.best.tickUpper;
     nlohmann::ordered_json frontier = nlohmann::ordered_json::array();
     for (const FrontierPoint& f : report.result.frontier) {
         nlohmann::ordered_json row;
@@ -144,7 +180,7 @@ std::string formatRangeOptTable(const RangeOptReport& report) {
     std::string out;
     out +=
         "pftoken range-opt: optimal Uniswap v3 range (objective = E[fees] - E[LVR] - "
-        "E[rebalancing] - lambda * CVaR)\n\n";
+        "E[rebalancing] - lambda * max(0, CVaR of loss))\n\n";
     out += "Inputs\n";
     out += fmt::format(
         "  scenario        {} P0={:.6g} (tick {}) sigma={:.4g}/yr horizon={:.4g}y "
@@ -163,7 +199,25 @@ std::string formatRangeOptTable(const RangeOptReport& report) {
                        o.cvarLevel);
     out += fmt::format("  grid            {} ticks, step {} ticks, [{}, {}], {} ranges\n\n",
                        in.tickCount, in.gridStepTicks, in.firstTick, in.lastTick, in.rangeCount);
-    out += "Best range\n";
+    const RangeOptResult& result = report.result;
+    const RangeMetrics& c = result.bestContainingPrice;
+    out += "Answer\n";
+    out += fmt::format("  {}\n", result.provide
+                                     ? "provide liquidity on the best range containing the price"
+                                     : "do not provide liquidity: every range containing the "
+                                       "price scores below holding the tokens");
+    out += fmt::format(
+        "  containing P0   [{}, {})  prices [{:.6g}, {:.6g}]  objective {:.6g}  time in range "
+        "{:.2f}%\n",
+        c.tickLower, c.tickUpper, c.priceLower, c.priceUpper, c.objective, c.timeInRange * 100.0);
+    out += fmt::format("  not providing   objective {:.6g}\n", result.noProvisionObjective);
+    out += fmt::format("  resolution      edges on a {}-tick grid ({:.3g}% in price){}\n\n",
+                       result.containingStepTicks,
+                       (std::pow(1.0001, result.containingStepTicks) - 1.0) * 100.0,
+                       o.refineGrid ? ", refined around it" : "");
+    out += fmt::format("Best range{}\n", b.tickLower <= in.initialTick && in.initialTick < b.tickUpper
+                                             ? ""
+                                             : " (does not contain the current price)");
     out += fmt::format("  ticks           [{}, {})  width {} ticks\n", b.tickLower, b.tickUpper,
                        b.tickUpper - b.tickLower);
     out += fmt::format("  prices          [{:.6g}, {:.6g}]\n", b.priceLower, b.priceUpper);

@@ -272,7 +272,7 @@ RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sou
     // grid
     if (top.has("grid")) {
         const MapReader grid(root["grid"], "grid");
-        grid.allowOnly({"tick_count", "step_spacings", "coverage_sigmas"});
+        grid.allowOnly({"tick_count", "step_spacings", "coverage_sigmas", "refine"});
         o.tickCount = toCount(grid.integer("tick_count", 200), grid.field("tick_count"), 2, 4000);
         if (grid.has("step_spacings") && grid.text("step_spacings", "") == "auto") {
             o.gridStepSpacings = 0;
@@ -281,6 +281,11 @@ RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sou
                 toCount(grid.integer("step_spacings", 0), grid.field("step_spacings"), 0, 100000));
         }
         o.coverageSigmas = grid.number("coverage_sigmas", 3.0);
+        const std::string refine = grid.text("refine", "false");
+        if (refine != "true" && refine != "false") {
+            throw InputError(grid.field("refine"), "must be true or false, got '" + refine + "'");
+        }
+        o.refineGrid = refine == "true";
     }
     if (top.has("threads")) {
         o.threads = toCount(MapReader(root, "spec").integer("threads", 0), "threads", 0, 1024);

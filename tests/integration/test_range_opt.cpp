@@ -130,7 +130,7 @@ Direct directEvaluation(const pi::PricePaths& paths, const pi::RangeOptOptions& 
         if (whole < pnl.size()) sum += (tail - static_cast<double>(whole)) * pnl[whole];
         d.cvar = -sum / tail;
     }
-    d.objective = d.fees - d.lvr - d.rebalanceCost - o.riskAversion * d.cvar;
+    d.objective = d.fees - d.lvr - d.rebalanceCost - o.riskAversion * std::max(0.0, d.cvar);
     return d;
 }
 
@@ -581,4 +581,104 @@ TEST(RangeOptGolden, ExampleFrontierCsv) {
                 << "row " << r << " column " << col << ": " << a << " vs " << e;
         }
     }
+}
+
+// Issue 14: with fee tier 500 and the example's settings the best range overall is
+// [-2380, -480), wholly below the price (tick 6931, in range 0.2% of the time), and every range
+// containing the price scores below zero: the optimiser must say "do not provide" in every
+// format, next to the best range containing the price and the grid resolution.
+TEST(RangeOptAnswer, FeeTier500SaysDoNotProvide) {
+    pi::RangeOptSpec spec =
+        pi::loadRangeOptSpec(std::string(PFTOKEN_SOURCE_DIR) + "/data/range_opt/gbm.yaml");
+    spec.options.feeTier = 500;
+    const pi::RangeOptReport report = pi::runRangeOptSpec(spec);
+    const pi::RangeOptResult& r = report.result;
+    EXPECT_EQ(r.best.tickLower, -2380);
+    EXPECT_EQ(r.best.tickUpper, -480);
+    EXPECT_LT(r.best.tickUpper, r.inputs.initialTick);
+    const pi::RangeMetrics& c = r.bestContainingPrice;
+    EXPECT_LE(c.tickLower, r.inputs.initialTick);
+    EXPECT_GT(c.tickUpper, r.inputs.initialTick);
+    EXPECT_LT(c.objective, 0.0);
+    EXPECT_EQ(r.noProvisionObjective, 0.0);
+    EXPECT_FALSE(r.provide);
+    EXPECT_EQ(r.containingStepTicks, r.inputs.gridStepTicks);
+    const std::string text = pi::formatRangeOptTable(report);
+    EXPECT_NE(text.find("do not provide liquidity"), std::string::npos) << text;
+    EXPECT_NE(text.find("edges on a 190-tick grid"), std::string::npos) << text;
+    const std::string json = pi::formatRangeOptJson(report);
+    EXPECT_NE(json.find("\"decision\": \"do_not_provide\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"best_containing_price_step_ticks\": 190"), std::string::npos);
+    // CSV: the last row is "not providing" (width 0, objective 0) and is the chosen one.
+    const std::string csv = pi::formatRangeOptCsv(report);
+    const auto rows = readCsv(csv);
+    ASSERT_GE(rows.size(), 2u);
+    EXPECT_EQ(rows.back().front(), "0");
+    EXPECT_EQ(rows.back().back(), "1");  // chosen
+    for (std::size_t i = 1; i + 1 < rows.size(); ++i) EXPECT_EQ(rows[i].back(), "0");
+
+    // The 0.30% tier of the same example does pay: the answer is the best range containing P0.
+    spec.options.feeTier = 3000;
+    const pi::RangeOptReport paid = pi::runRangeOptSpec(spec);
+    EXPECT_TRUE(paid.result.provide);
+    EXPECT_GT(paid.result.bestContainingPrice.objective, 0.0);
+    EXPECT_NE(pi::formatRangeOptTable(paid).find("provide liquidity on the best range"),
+              std::string::npos);
+}
+
+// Issue 14: the penalty is lambda * max(0, CVaR of loss). With a CVaR below zero (even the
+// worst 5% of paths gain) the old -lambda * CVaR became a reward growing with lambda; a larger
+// lambda must never raise the objective of a fixed range.
+TEST(RangeOptAnswer, LargerLambdaNeverRaisesTheObjective) {
+    pi::GbmScenario g;
+    g.initialPrice = 2.0;
+    g.volatility = 0.3;
+    g.horizonYears = 0.25;
+    g.steps = 60;
+    g.paths = 400;
+    g.seed = 5;
+    const pi::PricePaths paths = pi::simulateGbmPaths(g, 2);
+    pi::RangeOptOptions o;
+    o.feeTier = 10000;
+    o.poolLiquidity = 2.0e5;
+    o.dailyVolume = 2.0e6;  // fees dwarf the loss: many ranges gain even in the tail
+    o.capital = 1.0e4;
+    o.cvarLevel = 0.95;
+    o.tickCount = 30;
+    o.keepAllRanges = true;
+    std::vector<std::vector<pi::RangeMetrics>> byLambda;
+    for (const double lambda : {0.0, 1.0, 4.0, 8.0}) {
+        o.riskAversion = lambda;
+        byLambda.push_back(pi::optimiseRange(paths, o).ranges);
+    }
+    bool tailGain = false;
+    for (std::size_t i = 0; i < byLambda[0].size(); ++i) {
+        tailGain = tailGain || byLambda[0][i].cvar < 0.0;
+        for (std::size_t l = 1; l < byLambda.size(); ++l) {
+            EXPECT_LE(byLambda[l][i].objective, byLambda[l - 1][i].objective)
+                << "range [" << byLambda[l][i].tickLower << ", " << byLambda[l][i].tickUpper
+                << ") cvar " << byLambda[l][i].cvar;
+        }
+    }
+    EXPECT_TRUE(tailGain) << "the scenario must hold ranges whose CVaR of loss is negative";
+}
+
+// grid.refine: a second sweep on a finer grid around the best range containing the price;
+// the reported resolution is the finer step and the answer can only improve.
+TEST(RangeOptAnswer, RefinedGridAroundTheAnswer) {
+    pi::RangeOptSpec spec =
+        pi::loadRangeOptSpec(std::string(PFTOKEN_SOURCE_DIR) + "/data/range_opt/gbm.yaml");
+    spec.options.tickCount = 40;
+    const pi::RangeOptReport coarse = pi::runRangeOptSpec(spec);
+    spec.options.refineGrid = true;
+    const pi::RangeOptReport fine = pi::runRangeOptSpec(spec);
+    EXPECT_LT(fine.result.containingStepTicks, coarse.result.containingStepTicks);
+    EXPECT_EQ(fine.result.containingStepTicks % fine.result.inputs.tickSpacing, 0);
+    EXPECT_GE(fine.result.bestContainingPrice.objective,
+              coarse.result.bestContainingPrice.objective);
+    const pi::RangeMetrics& c = fine.result.bestContainingPrice;
+    EXPECT_LE(c.tickLower, fine.result.inputs.initialTick);
+    EXPECT_GT(c.tickUpper, fine.result.inputs.initialTick);
+    EXPECT_NE(pi::formatRangeOptTable(fine).find("refined around it"), std::string::npos);
+    EXPECT_EQ(coarse.result.containingStepTicks, coarse.result.inputs.gridStepTicks);
 }

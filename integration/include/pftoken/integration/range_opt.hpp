@@ -92,6 +92,10 @@ struct RangeOptOptions {
     std::size_t tickCount = 200;
     int gridStepSpacings = 0;
     double coverageSigmas = 3.0;
+    /// After the sweep, sweep again around the best range containing the price on the finest
+    /// grid (a multiple of the spacing) spanning it plus one coarse step either side with at
+    /// most tickCount ticks; the finer range replaces it when it scores higher.
+    bool refineGrid = false;
     // Execution
     std::size_t threads = 0;     ///< worker threads for the sweep, 0 = hardware
     bool keepAllRanges = false;  ///< fill RangeOptResult::ranges (every range's metrics)
@@ -116,7 +120,9 @@ struct RangeMetrics {
     double expectedNetReturn = 0.0;  ///< fees - LVR - rebalancing cost
     double expectedPnl = 0.0;        ///< E[fees - rebalancing cost + V_T - V_hold]
     double cvar = 0.0;               ///< CVaR_alpha of the loss -(fees - rebal + V_T - V_hold)
-    double objective = 0.0;          ///< expectedNetReturn - lambda * cvar
+    /// expectedNetReturn - lambda * max(0, cvar): only a tail *loss* is penalised, so a larger
+    /// lambda never raises the objective of a range.
+    double objective = 0.0;
 };
 
 /// One row of the efficient frontier: the best range of each width.
@@ -154,6 +160,16 @@ struct RangeOptTiming {
 struct RangeOptResult {
     RangeOptInputs inputs;
     RangeMetrics best;  ///< the maximum objective (first in (lower, upper) order on ties)
+    /// The best range with tickLower <= initial tick < tickUpper: the one an LP providing at the
+    /// current price would choose (`best` may lie wholly to one side of the price).
+    RangeMetrics bestContainingPrice;
+    /// Grid step (ticks) of bestContainingPrice: bounds how precise its edges are (the refined
+    /// step with RangeOptOptions::refineGrid).
+    int containingStepTicks = 0;
+    /// Objective of not providing liquidity (holding the tokens): 0 by definition.
+    double noProvisionObjective = 0.0;
+    /// bestContainingPrice.objective > noProvisionObjective: providing beats not providing.
+    bool provide = false;
     std::vector<FrontierPoint> frontier;  ///< one per width in grid steps, narrowest first
     std::vector<RangeMetrics> ranges;     ///< every range, lower-major, if keepAllRanges
     RangeOptTiming timing;
