@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "pftoken/amm/exact/v2/library.hpp"
 #include "pftoken/amm/exact/v2/pair.hpp"
 #include "pftoken/amm/exact/v3/pool.hpp"
 
@@ -230,8 +231,75 @@ json replay_v2(const json& pool_spec, const json& ops) {
             const auto r = pair.burn(uint_field("liquidity"));
             results.push_back(r.ok() ? json{{"amount0", r.value.amount0.to_decimal()}, {"amount1", r.value.amount1.to_decimal()}}
                                      : error_result(r.error));
+        } else if (kind == "pairSwap") {
+            // UniswapV2Pair.swap(amount0Out, amount1Out): the trader transfers amount0In /
+            // amount1In to the pair first (a flash swap pays inside the callback, the same for the
+            // K check); reverts INSUFFICIENT_OUTPUT_AMOUNT, INSUFFICIENT_LIQUIDITY, K ...
+            reject_unknown_keys(op, path, {"op", "amount0Out", "amount1Out", "amount0In", "amount1In"});
+            const auto optional_uint = [&](const char* key) {
+                return op.contains(key) ? parse_uint(op.at(key), path + "." + key, 256) : U256{};
+            };
+            const Revert r = pair.swap(optional_uint("amount0Out"), optional_uint("amount1Out"),
+                                       optional_uint("amount0In"), optional_uint("amount1In"));
+            results.push_back(r == Revert::None ? json{{"reserve0", pair.reserve0().to_decimal()},
+                                                       {"reserve1", pair.reserve1().to_decimal()}}
+                                                : error_result(r));
+        } else if (kind == "getAmountOut" || kind == "getAmountIn") {
+            // UniswapV2Library on the given reserves (any: 0, or below the 1000-share lock, as the
+            // router library takes them) or, without reserves, the pair's (zeroForOne: token0 in).
+            const bool out = kind == "getAmountOut";
+            const char* amount_key = out ? "amountIn" : "amountOut";
+            reject_unknown_keys(op, path, {"op", amount_key, "reserveIn", "reserveOut", "zeroForOne"});
+            const U256 amount = uint_field(amount_key);
+            U256 reserve_in, reserve_out;
+            if (op.contains("reserveIn") || op.contains("reserveOut")) {
+                reserve_in = uint_field("reserveIn");
+                reserve_out = uint_field("reserveOut");
+            } else {
+                const bool z = parse_bool(require_field(op, path, "zeroForOne"), path + ".zeroForOne");
+                reserve_in = z ? pair.reserve0() : pair.reserve1();
+                reserve_out = z ? pair.reserve1() : pair.reserve0();
+            }
+            const auto r = out ? v2::get_amount_out(amount, reserve_in, reserve_out)
+                               : v2::get_amount_in(amount, reserve_in, reserve_out);
+            results.push_back(r.ok() ? json{{out ? "amountOut" : "amountIn", r.value.to_decimal()}} : error_result(r.error));
+        } else if (kind == "quote") {
+            reject_unknown_keys(op, path, {"op", "amountA", "reserveA", "reserveB"});
+            const auto r = v2::quote(uint_field("amountA"), uint_field("reserveA"), uint_field("reserveB"));
+            results.push_back(r.ok() ? json{{"amountB", r.value.to_decimal()}} : error_result(r.error));
+        } else if (kind == "computeProfitMaximizingTrade") {
+            reject_unknown_keys(op, path, {"op", "truePriceTokenA", "truePriceTokenB", "reserveA", "reserveB"});
+            const auto r = v2::compute_profit_maximizing_trade(uint_field("truePriceTokenA"), uint_field("truePriceTokenB"),
+                                                               uint_field("reserveA"), uint_field("reserveB"));
+            results.push_back(r.ok() ? json{{"aToB", r.value.a_to_b}, {"amountIn", r.value.amount_in.to_decimal()}}
+                                     : error_result(r.error));
+        } else if (kind == "getReservesAfterArbitrage") {
+            reject_unknown_keys(op, path, {"op", "truePriceTokenA", "truePriceTokenB", "reserveA", "reserveB"});
+            const auto r = v2::get_reserves_after_arbitrage(uint_field("truePriceTokenA"), uint_field("truePriceTokenB"),
+                                                            uint_field("reserveA"), uint_field("reserveB"));
+            results.push_back(r.ok() ? json{{"reserveA", r.value.reserve_a.to_decimal()}, {"reserveB", r.value.reserve_b.to_decimal()}}
+                                     : error_result(r.error));
+        } else if (kind == "getLiquidityValueAfterArbitrageToPrice") {
+            reject_unknown_keys(op, path, {"op", "truePriceTokenA", "truePriceTokenB", "reserveA", "reserveB", "totalSupply",
+                                           "liquidity", "feeOn", "kLast"});
+            const auto r = v2::get_liquidity_value_after_arbitrage_to_price(
+                uint_field("truePriceTokenA"), uint_field("truePriceTokenB"), uint_field("reserveA"), uint_field("reserveB"),
+                uint_field("totalSupply"), uint_field("liquidity"), parse_bool(require_field(op, path, "feeOn"), path + ".feeOn"),
+                op.contains("kLast") ? uint_field("kLast") : U256{});
+            results.push_back(r.ok() ? json{{"amountA", r.value.amount_a.to_decimal()}, {"amountB", r.value.amount_b.to_decimal()}}
+                                     : error_result(r.error));
+        } else if (kind == "state") {
+            reject_unknown_keys(op, path, {"op"});
+            results.push_back(json{{"reserve0", pair.reserve0().to_decimal()},
+                                   {"reserve1", pair.reserve1().to_decimal()},
+                                   {"totalSupply", pair.total_supply().to_decimal()},
+                                   {"kLast", pair.k_last().to_decimal()},
+                                   {"feeToBalance", pair.fee_to_balance().to_decimal()}});
         } else {
-            throw ReplayError(path + ".op", "unknown v2 op \"" + kind + "\" (expected swap, swapExactOut, mint or burn)");
+            throw ReplayError(path + ".op", "unknown v2 op \"" + kind +
+                                                "\" (expected swap, swapExactOut, mint, burn, pairSwap, getAmountOut, "
+                                                "getAmountIn, quote, computeProfitMaximizingTrade, getReservesAfterArbitrage, "
+                                                "getLiquidityValueAfterArbitrageToPrice or state)");
         }
     }
     return results;
