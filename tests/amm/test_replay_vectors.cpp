@@ -5,6 +5,7 @@
 // Source: ../shared/vectors/amm (README there): Uniswap/v2-core @ ee547b17,
 // Uniswap/v2-periphery @ 0335e8f7, Uniswap/v3-core @ d8b1c635.
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -218,5 +219,89 @@ INSTANTIATE_TEST_SUITE_P(
         },
         [](const json& doc, const json& c) { return doc.at("pools").at(c.at("pool").get<std::size_t>()); })),
     pftoken::amm::testing::case_name);
+
+// The v3-core library vectors (TickMath, SqrtPriceMath, SwapMath, Tick) as replay library ops.
+std::vector<VectorCase> v3_unit_cases() {
+    return pftoken::amm::testing::load_cases(
+        "uniswap-v3-core/unit.cases.json",
+        [](const json& doc) {
+            json all = json::array();
+            for (auto c : doc.at("tickMath").at("getSqrtRatioAtTick")) {
+                c["fn"] = "getSqrtRatioAtTick";
+                all.push_back(c);
+            }
+            for (auto c : doc.at("tickMath").at("getTickAtSqrtRatio")) {
+                c["fn"] = "getTickAtSqrtRatio";
+                all.push_back(c);
+            }
+            for (const auto& c : doc.at("tickMath").at("inline")) all.push_back(c);
+            for (const auto& c : doc.at("sqrtPriceMath")) all.push_back(c);
+            for (auto c : doc.at("swapMath").at("computeSwapStep")) {
+                c["fn"] = "computeSwapStep";
+                all.push_back(c);
+            }
+            for (auto c : doc.at("tick").at("tickSpacingToMaxLiquidityPerTick")) {
+                c["fn"] = "tickSpacingToMaxLiquidityPerTick";
+                all.push_back(c);
+            }
+            for (auto c : doc.at("tick").at("getFeeGrowthInside")) {
+                c["fn"] = "getFeeGrowthInside";
+                all.push_back(c);
+            }
+            return all;
+        },
+        [](const json& c) { return c.at("fn").get<std::string>() + "_" + c.value("desc", c.dump().substr(0, 40)); });
+}
+
+class V3ReplayUnitVectors : public ::testing::TestWithParam<VectorCase> {};
+
+TEST_P(V3ReplayUnitVectors, ReplaysLikeUniswap) {
+    PFT_VECTOR_CASE_OR_SKIP(GetParam());
+    const json& c = GetParam().data;
+    SCOPED_TRACE(c.dump());
+    const std::string fn = c.at("fn");
+    json op = {{"op", fn}};
+    for (const auto& [key, value] : c.items()) {
+        // Everything but the expectations and the vectors' notes is an argument.
+        const bool meta = key == "fn" || key == "desc" || key == "note" || key == "valuesFromSpec" || key == "expect" ||
+                          key == "expectRevert" || key == "expectRoundDown";
+        if (!meta) op[key] = value;
+    }
+    const json pool = {{"type", "v3"}, {"fee", 3000}, {"sqrtPriceX96", "79228162514264337593543950336"}};
+    const json r = replay(json{{"pool", pool}, {"ops", json::array({op})}}).at("results").at(0);
+    if (c.contains("expectRevert")) {
+        ASSERT_TRUE(r.contains("error")) << r.dump();
+        if (c.at("expectRevert").is_string()) {
+            EXPECT_EQ(r.at("error"), c.at("expectRevert"));
+        }
+        return;
+    }
+    ASSERT_FALSE(r.contains("error")) << r.dump();
+    const json& e = c.at("expect");
+    if (fn == "getSqrtRatioAtTick" || fn == "getNextSqrtPriceFromInput" || fn == "getNextSqrtPriceFromOutput") {
+        EXPECT_EQ(r.at("sqrtPriceX96"), e);
+    } else if (fn == "getTickAtSqrtRatio") {
+        EXPECT_EQ(r.at("tick"), std::to_string(e.get<std::int32_t>()));
+    } else if (fn == "getAmount0Delta" || fn == "getAmount1Delta") {
+        EXPECT_EQ(r.at("amount"), e);
+        if (c.contains("expectRoundDown")) {
+            op["roundUp"] = false;
+            const json d = replay(json{{"pool", pool}, {"ops", json::array({op})}}).at("results").at(0);
+            EXPECT_EQ(d.at("amount"), c.at("expectRoundDown"));
+        }
+    } else if (fn == "computeSwapStep") {
+        for (const char* key : {"amountIn", "feeAmount", "amountOut", "sqrtRatioNextX96"}) EXPECT_EQ(r.at(key), e.at(key)) << key;
+    } else if (fn == "tickSpacingToMaxLiquidityPerTick") {
+        EXPECT_EQ(r.at("maxLiquidityPerTick"), e);
+    } else if (fn == "getFeeGrowthInside") {
+        EXPECT_EQ(r.at("feeGrowthInside0X128"), e.at("feeGrowthInside0X128"));
+        EXPECT_EQ(r.at("feeGrowthInside1X128"), e.at("feeGrowthInside1X128"));
+    } else {
+        FAIL() << "a v3 library vector the replay test does not convert: " << fn;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(V3Unit, V3ReplayUnitVectors, ::testing::ValuesIn(v3_unit_cases()),
+                         pftoken::amm::testing::case_name);
 
 }  // namespace
