@@ -16,4 +16,39 @@ std::string InputError::compose(const SourceLocation& where, const std::string& 
     return (at.empty() ? std::string{} : at + ": ") + field + ": " + constraint;
 }
 
+std::string InputIssue::to_string() const {
+    std::string text;
+    if (!location.empty()) text = location + ": ";
+    if (!path.empty()) text += path + ": ";
+    return text + constraint;
+}
+
+namespace {
+
+// A single issue reads as its own line; several as "N input errors:" and one issue per line.
+std::string issues_message(const std::string& source, const std::vector<InputIssue>& issues) {
+    if (issues.empty()) return source + ": invalid input";
+    if (issues.size() == 1) return issues.front().to_string();
+    std::string text = fmt::format("{} input errors:", issues.size());
+    for (const auto& issue : issues) text += "\n  " + issue.to_string();
+    return text;
+}
+
+}  // namespace
+
+InputError::InputError(const std::string& source, std::vector<InputIssue> issues)
+    : Error(issues_message(source, issues)), issues_(std::move(issues)) {
+    if (issues_.empty()) issues_.push_back(InputIssue{source, {}, "invalid input"});
+    if (issues_.size() == 1) {
+        const auto& only = issues_.front();
+        field_ = only.path.empty() ? (only.location.empty() ? source : only.location) : only.path;
+        constraint_ = only.constraint;
+        where_.file = only.location;  // already "file:line:col"
+    } else {
+        field_ = source;
+        constraint_ = std::string(what()).substr(std::string(what()).find(':') + 1);
+        where_.file = source;
+    }
+}
+
 }  // namespace pftoken

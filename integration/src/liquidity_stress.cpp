@@ -11,13 +11,13 @@
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
 
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 #include "pftoken/amm/fast/constant_product_pool.hpp"
 #include "pftoken/amm/fast/tick_math.hpp"
+#include "pftoken/base/validate.hpp"
+#include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
-#include "pftoken/model/loader.hpp"
 
 namespace pftoken::integration {
 namespace {
@@ -28,115 +28,79 @@ using stress::kNaN;
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-class PoolReader {
-  public:
-    explicit PoolReader(std::string source) : source_(std::move(source)) {}
+// Bounds of a pool file (docs/stress.md): prices inside [1e-18, 1e18] quote per token (well
+// within Uniswap v3's tick range [2.9e-39, 3.4e38], so every position maps to ticks and the exact
+// models can mint it), amounts and deposit values at most 1e18 (so products of them stay finite).
+constexpr double kMinPrice = 1e-18;
+constexpr double kMaxPrice = 1e18;
+constexpr double kMaxAmount = 1e18;
 
-    void issue(const YAML::Node& node, const std::string& path, const std::string& constraint) {
-        std::string location = source_;
-        if (node.IsDefined() && node.Mark().line >= 0)
-            location += fmt::format(":{}:{}", node.Mark().line + 1, node.Mark().column + 1);
-        issues_.push_back(InputIssue{location, path, constraint});
-    }
-
-    bool number(const YAML::Node& map, const char* key, const std::string& path, double& out, bool required) {
-        const auto node = map[key];
-        if (!node) {
-            if (required) issue(map, path, "required");
-            return false;
+PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validate::Rules& rules) {
+    using namespace validate;
+    PoolSpec spec;
+    yaml::Reader top(ctx, root, "");
+    if (!top.ok()) return spec;
+    const auto* node = top.child("pool", true);
+    top.finish();
+    if (!node) return spec;
+    yaml::Reader p(ctx, *node, "pool");
+    if (!p.ok()) return spec;
+    p.string("name", spec.name);
+    p.string("token", spec.token, true);
+    if (p.has("token") && spec.token.empty() && p.child("token")->IsScalar())
+        rules.fail("pool.token", "must not be empty (the project token symbol, token0)");
+    p.string("quote", spec.quote);
+    p.enumeration("type", spec.type, {{"v2", PoolSpec::Type::V2}, {"v3", PoolSpec::Type::V3}}, true);
+    p.number("fee", spec.fee);
+    rules.require("pool.fee", spec.fee, {in_half_open(0.0, 1.0)});
+    if (spec.type == PoolSpec::Type::V2) {
+        p.number("reserve_token", spec.reserve_token, true);
+        p.number("reserve_quote", spec.reserve_quote, true);
+        rules.require("pool.reserve_token", spec.reserve_token, {positive(), at_most(kMaxAmount)});
+        rules.require("pool.reserve_quote", spec.reserve_quote, {positive(), at_most(kMaxAmount)});
+        if (rules.ok()) {
+            const double price = spec.reserve_quote / spec.reserve_token;
+            if (price < kMinPrice || price > kMaxPrice)
+                rules.fail("pool.reserve_quote", fmt::format("reserve_quote / reserve_token (the pool price) must be in "
+                                                             "[{}, {}], got {}", kMinPrice, kMaxPrice, price));
         }
-        std::string text = node.IsScalar() ? node.Scalar() : std::string();
-        std::erase(text, '_');
-        try {
-            std::size_t used = 0;
-            out = std::stod(text, &used);
-            if (used != text.size() || !std::isfinite(out)) throw std::invalid_argument(text);
-        } catch (const std::exception&) {
-            issue(node, path, fmt::format("must be a finite number, got '{}'", node.IsScalar() ? node.Scalar() : "?"));
-            return false;
-        }
-        return true;
-    }
-
-    void positive(const YAML::Node& map, const char* key, const std::string& path, double& out) {
-        if (number(map, key, path, out, true) && !(out > 0.0))
-            issue(map[key], path, fmt::format("must be > 0, got {}", out));
-    }
-
-    void unknown(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) {
-        for (const auto& kv : map) {
-            const auto key = kv.first.Scalar();
-            if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-            std::string list;
-            for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-            issue(kv.first, (path.empty() ? "" : path + ".") + key, "unknown key (allowed: " + list + ")");
-        }
-    }
-
-    PoolSpec read(const YAML::Node& root) {
-        PoolSpec spec;
-        if (!root.IsMap() || !root["pool"] || !root["pool"].IsMap()) {
-            issue(root, "pool", "required: a map describing the pool");
-            return spec;
-        }
-        unknown(root, "", {"pool"});
-        const auto p = root["pool"];
-        unknown(p, "pool", {"name", "type", "token", "quote", "fee", "reserve_token", "reserve_quote", "price",
-                            "tick_spacing", "positions"});
-        if (p["name"]) spec.name = p["name"].Scalar();
-        if (!p["token"] || !p["token"].IsScalar() || p["token"].Scalar().empty())
-            issue(p, "pool.token", "required: the project token symbol (token0)");
-        else spec.token = p["token"].Scalar();
-        if (p["quote"]) spec.quote = p["quote"].Scalar();
-        const std::string type = p["type"] && p["type"].IsScalar() ? p["type"].Scalar() : "";
-        if (type == "v2") spec.type = PoolSpec::Type::V2;
-        else if (type == "v3") spec.type = PoolSpec::Type::V3;
-        else issue(p["type"] ? p["type"] : p, "pool.type", fmt::format("must be v2 or v3, got '{}'", type));
-        if (number(p, "fee", "pool.fee", spec.fee, false) && (spec.fee < 0.0 || spec.fee >= 1.0))
-            issue(p["fee"], "pool.fee", fmt::format("must be in [0, 1), got {}", spec.fee));
-        if (spec.type == PoolSpec::Type::V2) {
-            positive(p, "reserve_token", "pool.reserve_token", spec.reserve_token);
-            positive(p, "reserve_quote", "pool.reserve_quote", spec.reserve_quote);
-            for (const char* k : {"price", "tick_spacing", "positions"})
-                if (p[k]) issue(p[k], std::string("pool.") + k, "only for v3 pools");
-            return spec;
-        }
-        positive(p, "price", "pool.price", spec.price);
-        double spacing = 60.0;
-        if (number(p, "tick_spacing", "pool.tick_spacing", spacing, false) &&
-            (spacing != std::floor(spacing) || spacing < 1.0 || spacing > 16384.0))
-            issue(p["tick_spacing"], "pool.tick_spacing", fmt::format("must be an integer in [1, 16384], got {}", spacing));
-        spec.tick_spacing = static_cast<int>(spacing);
-        for (const char* k : {"reserve_token", "reserve_quote"})
-            if (p[k]) issue(p[k], std::string("pool.") + k, "only for v2 pools (v3 pools take positions)");
-        const auto list = p["positions"];
-        if (!list || !list.IsSequence() || list.size() == 0) {
-            issue(list ? list : p, "pool.positions", "required for v3: a non-empty list of positions");
-            return spec;
-        }
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const std::string path = fmt::format("pool.positions[{}]", i);
-            PoolPosition pos;
-            unknown(list[i], path, {"lower_price", "upper_price", "value"});
-            positive(list[i], "lower_price", path + ".lower_price", pos.lower_price);
-            positive(list[i], "upper_price", path + ".upper_price", pos.upper_price);
-            positive(list[i], "value", path + ".value", pos.value);
-            if (pos.lower_price > 0.0 && pos.upper_price > 0.0 && !(pos.upper_price > pos.lower_price))
-                issue(list[i]["upper_price"], path + ".upper_price",
-                      fmt::format("must be > lower_price ({}), got {}", pos.lower_price, pos.upper_price));
-            spec.positions.push_back(pos);
-        }
+        p.finish();  // price, tick_spacing, positions are v3 keys: reported as unknown here
         return spec;
     }
+    p.number("price", spec.price, true);
+    rules.require("pool.price", spec.price, {in_closed(kMinPrice, kMaxPrice)});
+    p.integer("tick_spacing", spec.tick_spacing, false, 1.0, 16384.0);
+    const auto* list = p.child("positions", true);
+    if (list && list->IsSequence() && list->size() == 0)
+        ctx.error(list->Mark(), "pool.positions", "must be a non-empty list of positions");
+    yaml::for_each_element(ctx, p, "positions", false, [&](const YAML::Node& e, const std::string& path, std::size_t) {
+        PoolPosition pos;
+        yaml::Reader r(ctx, e, path);
+        if (!r.ok()) return;
+        r.number("lower_price", pos.lower_price, true);
+        r.number("upper_price", pos.upper_price, true);
+        r.number("value", pos.value, true);
+        r.finish();
+        const bool lower_ok = rules.require(path + ".lower_price", pos.lower_price, {in_closed(kMinPrice, kMaxPrice)});
+        if (rules.require(path + ".upper_price", pos.upper_price, {in_closed(kMinPrice, kMaxPrice)}) && lower_ok &&
+            !(pos.upper_price > pos.lower_price))
+            rules.fail(path + ".upper_price",
+                       fmt::format("must be > lower_price ({}), got {}", pos.lower_price, pos.upper_price));
+        rules.require(path + ".value", pos.value, {positive(), at_most(kMaxAmount)});
+        spec.positions.push_back(pos);
+    });
+    p.finish();
+    return spec;
+}
 
-    void finish() const {
-        if (!issues_.empty()) throw ProjectInputError(source_, issues_);
-    }
-
-  private:
-    std::string source_;
-    std::vector<InputIssue> issues_;
-};
+PoolSpec read_pool_checked(yaml::Context& ctx, const YAML::Node& root) {
+    std::vector<InputIssue> issues;
+    validate::Rules rules(issues);
+    PoolSpec spec = read_pool(ctx, root, rules);
+    ctx.place(std::move(issues));
+    yaml::finish(ctx);
+    return spec;
+}
 
 /// Quote value of one unit of v3 liquidity on [sa^2, sb^2] at sqrt price s (token0 valued at s^2).
 double value_per_liquidity(double s, double sa, double sb) {
@@ -238,26 +202,15 @@ double dcf_price(const stress::StressMetrics& m, const Project& project, const s
 }  // namespace
 
 PoolSpec parse_pool(std::string_view yaml_text, const std::string& source_name) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::Exception& e) {
-        throw ProjectInputError(source_name, {InputIssue{fmt::format("{}:{}:{}", source_name, e.mark.line + 1,
-                                                                     e.mark.column + 1),
-                                                         "", "invalid YAML: " + e.msg}});
-    }
-    PoolReader reader(source_name);
-    auto spec = reader.read(root);
-    reader.finish();
-    return spec;
+    yaml::Context ctx;
+    ctx.source = source_name;
+    return read_pool_checked(ctx, yaml::load(ctx, yaml_text, ""));
 }
 
 PoolSpec load_pool(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path.string(), "cannot open pool file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parse_pool(buffer.str(), path.string());
+    yaml::Context ctx;
+    ctx.source = path.string();
+    return read_pool_checked(ctx, yaml::load_file(ctx, path, ""));
 }
 
 LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, double dcf, const std::vector<stress::Shock>& shocks) {

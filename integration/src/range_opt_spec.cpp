@@ -1,305 +1,240 @@
-// `pftoken range-opt` spec: YAML -> RangeOptSpec, with field-path error messages.
+// `pftoken range-opt` spec: YAML -> RangeOptSpec through the strict reader (pftoken/base/yaml.hpp):
+// every problem with its field path and file:line:col, bounds checked where each value is read.
 #include "pftoken/integration/range_opt_spec.hpp"
 
-#include <yaml-cpp/yaml.h>
-
-#include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <initializer_list>
 #include <limits>
-#include <sstream>
+#include <vector>
 
+#include <fmt/format.h>
+
+#include "pftoken/base/validate.hpp"
+#include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::integration {
 namespace {
 
-std::string describe(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Null:
-            return "null";
-        case YAML::NodeType::Sequence:
-            return "a list";
-        case YAML::NodeType::Map:
-            return "a mapping";
-        case YAML::NodeType::Scalar:
-            return "'" + node.Scalar() + "'";
-        default:
-            return "nothing";
+using namespace validate;
+
+// Bounds of a spec (docs/tools/range-opt.md). Prices inside [1e-18, 1e18] token1 per token0;
+// money amounts (capital, volume, TVL, gas) at most 1e15 and liquidity at most 1e18, so the
+// products the optimiser forms (fees = volume x share, L x sqrt P) stay finite.
+constexpr double kMinPrice = 1e-18;
+constexpr double kMaxPrice = 1e18;
+constexpr double kMaxMoney = 1e15;
+constexpr double kMaxLiquidity = 1e18;
+// The paths of a run are held in memory: at most 1e8 prices (800 MB of doubles).
+constexpr double kMaxPrices = 1e8;
+// A GBM path's log price moves by at most |drift| T + sigma^2 T / 2 + 8 sigma sqrt(T) (eight
+// standard deviations); e^700 is near the largest double (1.8e308 = e^709.8).
+constexpr double kMaxLogMove = 700.0;
+
+void read_gbm(yaml::Reader& sc, Rules& rules, RangeOptSpec& spec) {
+    GbmScenario& g = spec.gbm;
+    sc.number("initial_price", g.initialPrice, true);
+    sc.number("drift", g.drift);
+    sc.number("volatility", g.volatility, true);
+    sc.number("horizon_years", g.horizonYears);
+    sc.integer("steps", g.steps, false, 1.0, 100000.0);
+    sc.integer("paths", g.paths, false, 1.0, 10000000.0);
+    sc.integer("seed", g.seed, false, 0.0);
+    rules.require("scenario.initial_price", g.initialPrice, {in_closed(kMinPrice, kMaxPrice)});
+    const bool drift_ok = rules.require("scenario.drift", g.drift, {magnitude_at_most(10.0)});
+    const bool vol_ok = rules.require("scenario.volatility", g.volatility, {non_negative(), below(20.0)});
+    const bool horizon_ok = rules.require("scenario.horizon_years", g.horizonYears, {positive(), at_most(100.0)});
+    if (drift_ok && vol_ok && horizon_ok) {
+        const double t = g.horizonYears;
+        const double s = g.volatility;
+        const double move = std::abs(g.drift) * t + 0.5 * s * s * t + 8.0 * s * std::sqrt(t);
+        if (move > kMaxLogMove)
+            rules.fail("scenario", fmt::format("drift {}, volatility {} over horizon_years {} move the log price by up "
+                                               "to {:.4g} (|drift| T + sigma^2 T / 2 + 8 sigma sqrt T), more than {}: "
+                                               "prices would overflow",
+                                               g.drift, s, t, move, kMaxLogMove));
     }
+    const double prices = static_cast<double>(g.paths) * (static_cast<double>(g.steps) + 1.0);
+    if (prices > kMaxPrices)
+        rules.fail("scenario.paths", fmt::format("paths x (steps + 1) = {} x {} = {:.4g} prices, more than the limit "
+                                                 "of {:.0e} held in memory",
+                                                 g.paths, g.steps + 1, prices, kMaxPrices));
+    spec.options.lvrVolatility = g.volatility;
 }
 
-/// Typed access to one YAML mapping at `path`; rejects keys that are not read (typos).
-class MapReader {
-  public:
-    MapReader(const YAML::Node& node, std::string path) : node_(node), path_(std::move(path)) {
-        if (!node_.IsMap()) throw InputError(path_, "must be a mapping, got " + describe(node_));
+void read_paths(yaml::Context& ctx, yaml::Reader& sc, Rules& rules, RangeOptSpec& spec) {
+    PricePaths& p = spec.suppliedPaths;
+    sc.number("horizon_years", p.horizonYears, true);
+    rules.require("scenario.horizon_years", p.horizonYears, {positive(), at_most(100.0)});
+    if (sc.has("volatility")) {
+        sc.number("volatility", spec.options.lvrVolatility);
+        rules.require("scenario.volatility", spec.options.lvrVolatility, {non_negative(), below(20.0)});
     }
+    const auto* rows = sc.child("prices", true);
+    if (!rows) return;
+    if (!rows->IsSequence() || rows->size() == 0) {
+        ctx.error(rows->Mark(), "scenario.prices", "must be a non-empty list of price lists, got " + yaml::describe(*rows));
+        return;
+    }
+    p.pathCount = rows->size();
+    if (static_cast<double>(p.pathCount) * static_cast<double>((*rows)[0].size()) > kMaxPrices) {
+        ctx.error(rows->Mark(), "scenario.prices", fmt::format("more than the limit of {:.0e} prices", kMaxPrices));
+        return;
+    }
+    yaml::for_each_element(ctx, sc, "prices", false, [&](const YAML::Node& row, const std::string& path, std::size_t r) {
+        std::vector<double> values;
+        sc.read_numbers(row, path, values);
+        if (row.IsSequence() && values.size() < 2) {
+            ctx.error(row.Mark(), path, fmt::format("must be a list of at least 2 prices, got {}", values.size()));
+            return;
+        }
+        if (r == 0) p.steps = values.size() - 1;
+        if (values.size() != p.steps + 1) {
+            ctx.error(row.Mark(), path,
+                      fmt::format("must have {} prices like the first path, got {}", p.steps + 1, values.size()));
+            return;
+        }
+        for (std::size_t t = 0; t < values.size(); ++t)
+            rules.require(fmt::format("{}[{}]", path, t), values[t], {in_closed(kMinPrice, kMaxPrice)});
+        p.prices.insert(p.prices.end(), values.begin(), values.end());
+    });
+}
 
-    void allowOnly(std::initializer_list<const char*> keys) const {
-        for (const auto& entry : node_) {
-            const std::string key = entry.first.as<std::string>();
-            const bool known =
-                std::any_of(keys.begin(), keys.end(), [&](const char* k) { return key == k; });
-            if (!known) {
-                std::string list;
-                for (const char* k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
-                throw InputError(field(key), "unknown field (expected one of: " + list + ")");
+RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
+    std::vector<InputIssue> issues;
+    Rules rules(issues);
+    RangeOptSpec spec;
+    RangeOptOptions& o = spec.options;
+    yaml::Reader top(ctx, root, "");
+    if (!top.ok()) return spec;
+
+    if (const auto* n = top.child("scenario", true)) {
+        yaml::Reader sc(ctx, *n, "scenario");
+        if (sc.ok()) {
+            sc.enumeration("model", spec.model, {{"gbm", RangeOptSpec::Model::Gbm}, {"paths", RangeOptSpec::Model::Paths}});
+            if (spec.model == RangeOptSpec::Model::Gbm) read_gbm(sc, rules, spec);
+            else read_paths(ctx, sc, rules, spec);
+            sc.finish();
+        }
+    }
+    const double initial_price = spec.model == RangeOptSpec::Model::Gbm
+                                     ? spec.gbm.initialPrice
+                                     : (spec.suppliedPaths.prices.empty() ? 0.0 : spec.suppliedPaths.prices.front());
+    const bool price_ok = std::isfinite(initial_price) && initial_price >= kMinPrice && initial_price <= kMaxPrice;
+
+    if (const auto* n = top.child("pool", true)) {
+        yaml::Reader pool(ctx, *n, "pool");
+        if (pool.ok()) {
+            const auto* fee = pool.child("fee_tier", true);
+            if (fee && pool.read_integer(*fee, "pool.fee_tier", o.feeTier) && o.feeTier != 500 && o.feeTier != 3000 &&
+                o.feeTier != 10000)
+                rules.fail("pool.fee_tier", fmt::format("must be one of 500, 3000, 10000 (pips), got {}", o.feeTier));
+            if (pool.has("active_liquidity") == pool.has("tvl")) {
+                rules.fail("pool", "give exactly one of active_liquidity, tvl");
+            } else if (pool.has("tvl")) {
+                pool.number("tvl", spec.poolTvl);
+                // A full-range pool of liquidity L holds 2 L sqrt(P) of value (whitepaper eq. 6.29/6.30).
+                if (rules.require("pool.tvl", spec.poolTvl, {positive(), at_most(kMaxMoney)}) && price_ok)
+                    o.poolLiquidity = spec.poolTvl / (2.0 * std::sqrt(initial_price));
+            } else {
+                pool.number("active_liquidity", o.poolLiquidity);
+                rules.require("pool.active_liquidity", o.poolLiquidity, {non_negative(), at_most(kMaxLiquidity)});
             }
+            pool.number("protocol_fee_share", o.protocolFeeShare);
+            rules.require("pool.protocol_fee_share", o.protocolFeeShare, {in_closed(0.0, 1.0)});
+            pool.finish();
         }
     }
-
-    [[nodiscard]] bool has(const std::string& key) const { return static_cast<bool>(node_[key]); }
-    [[nodiscard]] std::string field(const std::string& key) const { return path_ + "." + key; }
-    [[nodiscard]] YAML::Node node(const std::string& key) const { return node_[key]; }
-
-    [[nodiscard]] double number(const std::string& key, double fallback,
-                                bool required = false) const {
-        const YAML::Node n = node_[key];
-        if (!n) {
-            if (required) throw InputError(field(key), "is required");
-            return fallback;
+    if (const auto* n = top.child("volume", true)) {
+        yaml::Reader vol(ctx, *n, "volume");
+        if (vol.ok()) {
+            if (vol.has("daily") == vol.has("tvl_multiple")) {
+                rules.fail("volume", "give exactly one of daily, tvl_multiple");
+            } else if (vol.has("tvl_multiple")) {
+                vol.number("tvl_multiple", spec.volumeTvlMultiple);
+                if (rules.require("volume.tvl_multiple", spec.volumeTvlMultiple, {positive(), at_most(1000.0)}) && price_ok)
+                    o.dailyVolume = spec.volumeTvlMultiple * 2.0 * o.poolLiquidity * std::sqrt(initial_price);
+            } else {
+                vol.number("daily", o.dailyVolume);
+                rules.require("volume.daily", o.dailyVolume, {non_negative(), at_most(kMaxMoney)});
+            }
+            vol.finish();
         }
-        return asNumber(n, field(key));
     }
-
-    [[nodiscard]] long long integer(const std::string& key, long long fallback,
-                                    bool required = false) const {
-        const YAML::Node n = node_[key];
-        if (!n) {
-            if (required) throw InputError(field(key), "is required");
-            return fallback;
+    if (const auto* n = top.child("lp", true)) {
+        yaml::Reader lp(ctx, *n, "lp");
+        if (lp.ok()) {
+            lp.number("capital", o.capital, true);
+            rules.require("lp.capital", o.capital, {positive(), at_most(kMaxMoney)});
+            lp.finish();
         }
-        const double v = asNumber(n, field(key));
-        if (v != std::floor(v) || std::abs(v) > 9.0e15) {
-            throw InputError(field(key), "must be an integer, got " + describe(n));
+    }
+    if (const auto* n = top.child("rebalance")) {
+        yaml::Reader rb(ctx, *n, "rebalance");
+        if (rb.ok()) {
+            o.rebalanceOnExit = true;  // the default trigger is on_exit
+            rb.enumeration("trigger", o.rebalanceOnExit, {{"none", false}, {"on_exit", true}});
+            rb.number("gas_cost", o.gasCostPerRebalance);
+            rules.require("rebalance.gas_cost", o.gasCostPerRebalance, {non_negative(), at_most(kMaxMoney)});
+            rb.number("swap_cost_fraction", o.swapCostFraction);
+            rules.require("rebalance.swap_cost_fraction", o.swapCostFraction, {in_closed(0.0, 1.0)});
+            rb.finish();
         }
-        return static_cast<long long>(v);
     }
-
-    [[nodiscard]] std::string text(const std::string& key, const std::string& fallback) const {
-        const YAML::Node n = node_[key];
-        if (!n) return fallback;
-        if (!n.IsScalar()) throw InputError(field(key), "must be a word, got " + describe(n));
-        return n.Scalar();
+    if (const auto* n = top.child("risk")) {
+        yaml::Reader risk(ctx, *n, "risk");
+        if (risk.ok()) {
+            risk.number("lambda", o.riskAversion);
+            rules.require("risk.lambda", o.riskAversion, {non_negative(), at_most(1e6)});
+            risk.number("cvar_level", o.cvarLevel);
+            rules.require("risk.cvar_level", o.cvarLevel,
+                          {Constraint{[](double v) { return v > 0.0 && v < 1.0; }, "must be in (0, 1)"}});
+            risk.finish();
+        }
     }
+    if (const auto* n = top.child("grid")) {
+        yaml::Reader grid(ctx, *n, "grid");
+        if (grid.ok()) {
+            grid.integer("tick_count", o.tickCount, false, 2.0, 4000.0);
+            if (const auto* s = grid.child("step_spacings")) {
+                if (!(s->IsScalar() && s->Scalar() == "auto"))
+                    grid.read_integer(*s, "grid.step_spacings", o.gridStepSpacings, 0.0, 100000.0);
+            }
+            grid.number("coverage_sigmas", o.coverageSigmas);
+            rules.require("grid.coverage_sigmas", o.coverageSigmas, {in_open_closed(0.0, 50.0)});
+            grid.boolean("refine", o.refineGrid);
+            grid.finish();
+        }
+    }
+    top.integer("threads", o.threads, false, 0.0, 1024.0);
+    top.finish();
 
-    static double asNumber(const YAML::Node& n, const std::string& field) {
-        if (!n.IsScalar()) throw InputError(field, "must be a number, got " + describe(n));
-        const std::string& s = n.Scalar();
-        std::size_t used = 0;
-        double v = 0.0;
+    ctx.place(std::move(issues));
+    if (ctx.issues.empty()) {
+        // The engine's own checks (range_opt.cpp), e.g. supplied paths starting at one price.
         try {
-            v = std::stod(s, &used);
-        } catch (const std::exception&) {
-            used = 0;
+            if (spec.model == RangeOptSpec::Model::Gbm) spec.gbm.validate();
+            else spec.suppliedPaths.validate("scenario.prices");
+            o.validate();
+        } catch (const InputError& e) {
+            ctx.place(e);
         }
-        if (used == 0 || used != s.size() || !std::isfinite(v)) {
-            throw InputError(field, "must be a finite number, got " + describe(n));
-        }
-        return v;
     }
-
-  private:
-    YAML::Node node_;
-    std::string path_;
-};
-
-std::size_t toCount(long long v, const std::string& field, long long lo, long long hi) {
-    if (v < lo || v > hi) {
-        throw InputError(field, "must be in [" + std::to_string(lo) + ", " + std::to_string(hi) +
-                                    "], got " + std::to_string(v));
-    }
-    return static_cast<std::size_t>(v);
-}
-
-void requirePositive(double v, const std::string& field) {
-    if (!(v > 0.0)) {
-        std::ostringstream m;
-        m << "must be > 0, got " << v;
-        throw InputError(field, m.str());
-    }
+    yaml::finish(ctx);
+    return spec;
 }
 
 }  // namespace
 
 RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sourceName) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yamlText));
-    } catch (const YAML::Exception& e) {
-        std::ostringstream m;
-        m << "YAML syntax error at line " << e.mark.line + 1 << ", column " << e.mark.column + 1
-          << ": " << e.msg;
-        throw InputError(sourceName, m.str());
-    }
-    if (!root || !root.IsMap()) throw InputError(sourceName, "must be a YAML mapping of sections");
-    const MapReader top(root, "spec");
-    top.allowOnly({"scenario", "pool", "volume", "lp", "rebalance", "risk", "grid", "threads"});
-    for (const char* section : {"scenario", "pool", "volume", "lp"}) {
-        if (!top.has(section)) throw InputError(section, "section is required");
-    }
-
-    RangeOptSpec spec;
-    RangeOptOptions& o = spec.options;
-
-    // scenario
-    const MapReader sc(root["scenario"], "scenario");
-    const std::string model = sc.text("model", "gbm");
-    double initialPrice = 0.0;
-    if (model == "gbm") {
-        sc.allowOnly({"model", "initial_price", "drift", "volatility", "horizon_years", "steps",
-                      "paths", "seed"});
-        spec.model = RangeOptSpec::Model::Gbm;
-        GbmScenario& g = spec.gbm;
-        g.initialPrice = sc.number("initial_price", 0.0, true);
-        g.drift = sc.number("drift", 0.0);
-        g.volatility = sc.number("volatility", 0.0, true);
-        g.horizonYears = sc.number("horizon_years", 1.0);
-        g.steps = toCount(sc.integer("steps", 365), sc.field("steps"), 1, 100000);
-        g.paths = toCount(sc.integer("paths", 1000), sc.field("paths"), 1, 10000000);
-        const long long seed = sc.integer("seed", 1);
-        if (seed < 0)
-            throw InputError(sc.field("seed"), "must be >= 0, got " + std::to_string(seed));
-        g.seed = static_cast<std::uint64_t>(seed);
-        g.validate();
-        o.lvrVolatility = g.volatility;
-        initialPrice = g.initialPrice;
-    } else if (model == "paths") {
-        sc.allowOnly({"model", "horizon_years", "volatility", "prices"});
-        spec.model = RangeOptSpec::Model::Paths;
-        PricePaths& p = spec.suppliedPaths;
-        p.horizonYears = sc.number("horizon_years", 0.0, true);
-        requirePositive(p.horizonYears, sc.field("horizon_years"));
-        o.lvrVolatility = sc.number("volatility", -1.0);
-        if (sc.has("volatility") && o.lvrVolatility < 0.0) {
-            std::ostringstream m;
-            m << "must be >= 0 (omit it to use the realised volatility), got " << o.lvrVolatility;
-            throw InputError(sc.field("volatility"), m.str());
-        }
-        const YAML::Node rows = sc.node("prices");
-        if (!rows) throw InputError(sc.field("prices"), "is required");
-        if (!rows.IsSequence() || rows.size() == 0) {
-            throw InputError(sc.field("prices"),
-                             "must be a non-empty list of price lists, got " + describe(rows));
-        }
-        p.pathCount = rows.size();
-        for (std::size_t r = 0; r < rows.size(); ++r) {
-            const std::string rowField = sc.field("prices") + "[" + std::to_string(r) + "]";
-            const YAML::Node row = rows[r];
-            if (!row.IsSequence() || row.size() < 2) {
-                throw InputError(rowField,
-                                 "must be a list of at least 2 prices, got " + describe(row));
-            }
-            if (r == 0) p.steps = row.size() - 1;
-            if (row.size() != p.steps + 1) {
-                throw InputError(rowField, "must have " + std::to_string(p.steps + 1) +
-                                               " prices like the first path, got " +
-                                               std::to_string(row.size()));
-            }
-            for (std::size_t t = 0; t < row.size(); ++t) {
-                p.prices.push_back(
-                    MapReader::asNumber(row[t], rowField + "[" + std::to_string(t) + "]"));
-            }
-        }
-        p.validate(sc.field("prices"));
-        initialPrice = p.at(0, 0);
-    } else {
-        throw InputError(sc.field("model"), "must be one of gbm, paths, got '" + model + "'");
-    }
-
-    // pool
-    const MapReader pool(root["pool"], "pool");
-    pool.allowOnly({"fee_tier", "active_liquidity", "tvl", "protocol_fee_share"});
-    o.feeTier =
-        static_cast<int>(std::clamp<long long>(pool.integer("fee_tier", 0, true), -1, 1000000));
-    (void)tickSpacingForFeeTier(o.feeTier, pool.field("fee_tier"));
-    if (pool.has("active_liquidity") == pool.has("tvl")) {
-        throw InputError("pool", "give exactly one of active_liquidity, tvl");
-    }
-    if (pool.has("tvl")) {
-        spec.poolTvl = pool.number("tvl", 0.0);
-        requirePositive(spec.poolTvl, pool.field("tvl"));
-        // A full-range pool of liquidity L holds 2 L sqrt(P) of value (whitepaper eq. 6.29/6.30).
-        o.poolLiquidity = spec.poolTvl / (2.0 * std::sqrt(initialPrice));
-    } else {
-        o.poolLiquidity = pool.number("active_liquidity", 0.0);
-    }
-    o.protocolFeeShare = pool.number("protocol_fee_share", 0.0);
-
-    // volume
-    const MapReader vol(root["volume"], "volume");
-    vol.allowOnly({"daily", "tvl_multiple"});
-    if (vol.has("daily") == vol.has("tvl_multiple")) {
-        throw InputError("volume", "give exactly one of daily, tvl_multiple");
-    }
-    if (vol.has("tvl_multiple")) {
-        spec.volumeTvlMultiple = vol.number("tvl_multiple", 0.0);
-        requirePositive(spec.volumeTvlMultiple, vol.field("tvl_multiple"));
-        o.dailyVolume = spec.volumeTvlMultiple * 2.0 * o.poolLiquidity * std::sqrt(initialPrice);
-    } else {
-        o.dailyVolume = vol.number("daily", 0.0);
-    }
-
-    // lp
-    const MapReader lp(root["lp"], "lp");
-    lp.allowOnly({"capital"});
-    o.capital = lp.number("capital", 0.0, true);
-
-    // rebalance
-    if (top.has("rebalance")) {
-        const MapReader rb(root["rebalance"], "rebalance");
-        rb.allowOnly({"trigger", "gas_cost", "swap_cost_fraction"});
-        const std::string trigger = rb.text("trigger", "on_exit");
-        if (trigger != "none" && trigger != "on_exit") {
-            throw InputError(rb.field("trigger"),
-                             "must be one of none, on_exit, got '" + trigger + "'");
-        }
-        o.rebalanceOnExit = trigger == "on_exit";
-        o.gasCostPerRebalance = rb.number("gas_cost", 0.0);
-        o.swapCostFraction = rb.number("swap_cost_fraction", 0.0);
-    }
-
-    // risk
-    if (top.has("risk")) {
-        const MapReader risk(root["risk"], "risk");
-        risk.allowOnly({"lambda", "cvar_level"});
-        o.riskAversion = risk.number("lambda", 0.0);
-        o.cvarLevel = risk.number("cvar_level", 0.95);
-    }
-
-    // grid
-    if (top.has("grid")) {
-        const MapReader grid(root["grid"], "grid");
-        grid.allowOnly({"tick_count", "step_spacings", "coverage_sigmas", "refine"});
-        o.tickCount = toCount(grid.integer("tick_count", 200), grid.field("tick_count"), 2, 4000);
-        if (grid.has("step_spacings") && grid.text("step_spacings", "") == "auto") {
-            o.gridStepSpacings = 0;
-        } else {
-            o.gridStepSpacings = static_cast<int>(
-                toCount(grid.integer("step_spacings", 0), grid.field("step_spacings"), 0, 100000));
-        }
-        o.coverageSigmas = grid.number("coverage_sigmas", 3.0);
-        const std::string refine = grid.text("refine", "false");
-        if (refine != "true" && refine != "false") {
-            throw InputError(grid.field("refine"), "must be true or false, got '" + refine + "'");
-        }
-        o.refineGrid = refine == "true";
-    }
-    if (top.has("threads")) {
-        o.threads = toCount(MapReader(root, "spec").integer("threads", 0), "threads", 0, 1024);
-    }
-    o.validate();
-    return spec;
+    yaml::Context ctx;
+    ctx.source = sourceName;
+    return read_spec(ctx, yaml::load(ctx, yamlText, ""));
 }
 
 RangeOptSpec loadRangeOptSpec(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw InputError(path, "cannot open the spec file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parseRangeOptSpec(text.str(), path);
+    yaml::Context ctx;
+    ctx.source = path;
+    return read_spec(ctx, yaml::load_file(ctx, path, ""));
 }
 
 PricePaths scenarioPaths(const RangeOptSpec& spec) {

@@ -1,6 +1,8 @@
 // `pftoken amm replay`: JSON scenario -> exact pool operations -> JSON results.
 #include "pftoken/amm/exact/replay.hpp"
 
+#include "pftoken/base/json.hpp"
+
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -401,9 +403,10 @@ json replay(const json& scenario) {
 json replay_text(std::string_view text) {
     json scenario;
     try {
-        scenario = json::parse(text.begin(), text.end());
-    } catch (const json::parse_error& e) {
-        throw ReplayError("<input>", std::string("malformed JSON: ") + e.what());
+        scenario = parse_json(text, "<input>");
+    } catch (const InputError& e) {
+        const InputIssue& issue = e.issues().front();
+        throw ReplayError(issue.path.empty() ? "<input>" : issue.path, issue.constraint + " (at " + issue.location + ")");
     }
     return replay(scenario);
 }

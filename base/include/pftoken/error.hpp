@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <string>
 #include <utility>
+#include <vector>
 
 namespace pftoken {
 
@@ -27,24 +28,41 @@ struct SourceLocation {
     [[nodiscard]] bool known() const noexcept { return !file.empty(); }
 };
 
+/// One violated input constraint: `location` is "file:line:col" (or "file", or empty for
+/// values built in code), `path` the field path, `constraint` what was violated and the value.
+struct InputIssue {
+    std::string location;
+    std::string path;
+    std::string constraint;
+    /// "location: path: constraint" (empty parts omitted).
+    [[nodiscard]] std::string to_string() const;
+};
+
 /// An input (file, option, argument) that violates a documented constraint. what() is
-/// "[file:line:col: ]field: constraint".
+/// "[file:line:col: ]field: constraint". An input read from a file may carry several issues
+/// (every problem of the file at once): what() then lists one issue per line, and a single issue
+/// reads exactly like "location: path: constraint". issues() always holds at least one entry.
 class InputError : public Error {
   public:
     InputError(std::string field, const std::string& constraint)
-        : Error(field + ": " + constraint), field_(std::move(field)), constraint_(constraint) {}
+        : Error(field + ": " + constraint), field_(std::move(field)), constraint_(constraint),
+          issues_{InputIssue{{}, field_, constraint_}} {}
     InputError(SourceLocation where, std::string field, const std::string& constraint)
         : Error(compose(where, field, constraint)), field_(std::move(field)), constraint_(constraint),
-          where_(std::move(where)) {}
+          where_(std::move(where)), issues_{InputIssue{where_.str(), field_, constraint_}} {}
+    /// Every problem of the input `source` (a file name or "project"); issues must not be empty.
+    InputError(const std::string& source, std::vector<InputIssue> issues);
     [[nodiscard]] const std::string& field() const noexcept { return field_; }
     [[nodiscard]] const std::string& constraint() const noexcept { return constraint_; }
     [[nodiscard]] const SourceLocation& where() const noexcept { return where_; }
+    [[nodiscard]] const std::vector<InputIssue>& issues() const noexcept { return issues_; }
 
   private:
     static std::string compose(const SourceLocation& where, const std::string& field, const std::string& constraint);
     std::string field_;
     std::string constraint_;
     SourceLocation where_;
+    std::vector<InputIssue> issues_;
 };
 
 /// A broken invariant inside pftoken (a bug, not bad input).

@@ -1,22 +1,17 @@
 // YAML reader of the `stochastic:` project section: strict keys, typed values, field paths.
 #include "pftoken/mc/stochastic_yaml.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <fstream>
-#include <sstream>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
+#include "pftoken/base/validate.hpp"
+#include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
-#include "pftoken/model/loader.hpp"
-#include "../model/yaml_reader.hpp"
 
 namespace pftoken::mc {
 namespace {
 
-using namespace yaml_reader;
+using namespace yaml;
+using namespace validate;
 
 /// Reads one factor block: `enabled` defaults to true when the block is present.
 template <class Fill>
@@ -87,33 +82,64 @@ StochasticSpec read(Context& ctx, const YAML::Node& root) {
     return s;
 }
 
-StochasticSpec parse(std::string_view yaml_text, const std::string& source_name) {
-    Context ctx;
-    ctx.source = source_name;
-    StochasticSpec s = read(ctx, load_yaml(ctx, yaml_text, "stochastic"));
-    if (!ctx.issues.empty()) throw_issues(source_name, std::move(ctx.issues));
-    try {
-        s.validate();
-    } catch (const InputError& e) {
-        // Point at the entry the field path names (or its nearest parent in the file).
-        const std::string constraint = std::string(e.what()).substr(e.field().size() + 2);
-        throw ProjectInputError(source_name, {InputIssue{ctx.location(ctx.mark_of(e.field())), e.field(), constraint}});
+/// Bounds on the factor parameters, checked where they are read so that an absurd value is an
+/// input error naming its field instead of an overflow or NaN inside the simulation
+/// (docs/input-schema.md lists them). Per-year figures are decimals (0.05 = 5%).
+void check_bounds(const StochasticSpec& s, Rules& rules) {
+    const std::string at = "stochastic.";
+    if (s.merchant_price.enabled) {
+        const auto& f = s.merchant_price;
+        rules.require(at + "merchant_price.drift", f.drift, {magnitude_at_most(1.0)});
+        rules.require(at + "merchant_price.volatility", f.volatility, {non_negative(), at_most(5.0)});
+        rules.require(at + "merchant_price.speed", f.speed, {at_most(100.0)});
+        rules.require(at + "merchant_price.long_run_level", f.long_run_level, {at_most(1e12)});
     }
+    if (s.volume.enabled) rules.require(at + "volume.volatility", s.volume.volatility, {non_negative(), at_most(5.0)});
+    if (s.opex_inflation.enabled) {
+        rules.require(at + "opex_inflation.drift", s.opex_inflation.drift, {magnitude_at_most(1.0)});
+        rules.require(at + "opex_inflation.volatility", s.opex_inflation.volatility, {non_negative(), at_most(5.0)});
+    }
+    if (s.interest_rate.enabled) {
+        rules.require(at + "interest_rate.speed", s.interest_rate.speed, {at_most(100.0)});
+        rules.require(at + "interest_rate.volatility", s.interest_rate.volatility, {non_negative(), at_most(1.0)});
+    }
+    if (s.construction.enabled) {
+        const auto& f = s.construction;
+        rules.require(at + "construction.delay_median_months", f.delay_median_months, {non_negative(), at_most(120.0)});
+        rules.require(at + "construction.delay_sigma", f.delay_sigma, {non_negative(), at_most(2.0)});
+        rules.require(at + "construction.median_overrun", f.median_overrun, {above(-1.0), at_most(10.0)});
+        rules.require(at + "construction.overrun_sigma", f.overrun_sigma, {non_negative(), at_most(2.0)});
+    }
+}
+
+StochasticSpec read_checked(Context& ctx, const YAML::Node& root) {
+    StochasticSpec s = read(ctx, root);
+    Rules rules;
+    check_bounds(s, rules);
+    ctx.place(rules.issues());
+    if (ctx.issues.empty()) {
+        try {
+            s.validate();
+        } catch (const InputError& e) {
+            ctx.place(e);  // at the entry the field path names (or its nearest parent in the file)
+        }
+    }
+    finish(ctx);
     return s;
 }
 
 }  // namespace
 
 StochasticSpec parse_stochastic(std::string_view yaml_text, const std::string& source_name) {
-    return parse(yaml_text, source_name);
+    Context ctx;
+    ctx.source = source_name;
+    return read_checked(ctx, load(ctx, yaml_text, "stochastic"));
 }
 
 StochasticSpec load_stochastic(const std::filesystem::path& project_yaml) {
-    std::ifstream in(project_yaml, std::ios::binary);
-    if (!in) throw InputError(project_yaml.string(), "cannot open the project file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_stochastic(text.str(), project_yaml.string());
+    Context ctx;
+    ctx.source = project_yaml.string();
+    return read_checked(ctx, load_file(ctx, project_yaml, "stochastic"));
 }
 
 }  // namespace pftoken::mc

@@ -18,13 +18,14 @@
 
 #include "pftoken/model/loader.hpp"
 #include "pftoken/model/pillar_csv.hpp"
-#include "yaml_reader.hpp"
+#include "pftoken/base/input_file.hpp"
+#include "pftoken/base/yaml.hpp"
 
 namespace pftoken {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace yaml_reader;
+using namespace yaml;
 
 const std::vector<std::pair<std::string, Frequency>> kFrequencies{
     {"monthly", Frequency::Monthly}, {"quarterly", Frequency::Quarterly},
@@ -326,34 +327,39 @@ const std::vector<std::string>& project_extension_sections() {
     return sections;
 }
 
+namespace {
+
+Project read_checked(Context& ctx, const YAML::Node& root) {
+    Project project = read_project(ctx, root);
+    ctx.place(check_project(project));
+    finish(ctx);
+    return project;
+}
+
+}  // namespace
+
 Project parse_project(std::string_view yaml_text, const std::string& source_name, const fs::path& base_dir) {
     Context ctx;
     ctx.source = source_name;
     ctx.base_dir = base_dir;
-    Project project = read_project(ctx, load_yaml(ctx, yaml_text, ""));
-    for (auto& issue : check_project(project)) {
-        if (ctx.already_reported(issue.path)) continue;
-        const auto mark = ctx.mark_of(issue.path);
-        if (issue.location.empty()) issue.location = ctx.location(mark);  // CSV issues keep theirs
-        ctx.issues.push_back(LocatedIssue{mark.line, mark.column, std::move(issue)});
-    }
-    if (!ctx.issues.empty()) throw_issues(source_name, std::move(ctx.issues));
-    return project;
+    return read_checked(ctx, load(ctx, yaml_text, ""));
 }
 
 Project load_project(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ProjectInputError(path.string(), {InputIssue{path.string(), "", "cannot open the project file"}});
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parse_project(text.str(), path.string(), path.parent_path());
+    Context ctx;
+    ctx.source = path.string();
+    ctx.base_dir = path.parent_path();
+    return read_checked(ctx, load_file(ctx, path, ""));
 }
 
 std::vector<std::pair<double, double>> read_zero_curve_csv(const fs::path& csv_path, const std::string& field_path) {
-    std::ifstream in(csv_path);
-    if (!in)
-        throw ProjectInputError(csv_path.string(),
-                                {InputIssue{{}, field_path, "cannot open curve file '" + csv_path.string() + "'"}});
+    std::string text;
+    try {
+        text = read_input_file(csv_path);
+    } catch (const InputError& e) {
+        throw InputError(csv_path.string(), {InputIssue{{}, field_path, "curve file " + std::string(e.what())}});
+    }
+    std::istringstream in(text);
     PillarCsv csv = parse_pillar_csv(in);
     if (!csv.issues.empty()) {
         std::vector<InputIssue> issues;

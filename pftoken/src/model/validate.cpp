@@ -14,41 +14,6 @@
 
 namespace pftoken {
 
-std::string InputIssue::to_string() const {
-    std::string text;
-    if (!location.empty()) text = location + ": ";
-    if (!path.empty()) text += path + ": ";
-    return text + constraint;
-}
-
-namespace {
-
-std::string join_issues(const std::vector<InputIssue>& issues) {
-    std::string text = fmt::format("{} input errors:", issues.size());
-    for (const auto& issue : issues) text += "\n  " + issue.to_string();
-    return text;
-}
-
-// InputError composes "field: constraint"; one issue reads as its own line, several as a list.
-std::string error_field(const std::string& source, const std::vector<InputIssue>& issues) {
-    if (issues.size() == 1) {
-        const auto& only = issues.front();
-        if (!only.location.empty()) return only.path.empty() ? only.location : only.location + ": " + only.path;
-        return only.path.empty() ? source : only.path;
-    }
-    return source;
-}
-
-std::string error_constraint(const std::vector<InputIssue>& issues) {
-    if (issues.size() == 1) return issues.front().constraint;
-    return join_issues(issues);
-}
-
-}  // namespace
-
-ProjectInputError::ProjectInputError(const std::string& source, std::vector<InputIssue> issues)
-    : InputError(error_field(source, issues), error_constraint(issues)), issues_(std::move(issues)) {}
-
 std::string_view to_string(Frequency frequency) {
     switch (frequency) {
     case Frequency::Monthly: return "monthly";

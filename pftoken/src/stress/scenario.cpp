@@ -3,16 +3,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <map>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
 
+#include "pftoken/base/validate.hpp"
+#include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
-#include "pftoken/model/loader.hpp"
 
 namespace pftoken::stress {
 namespace {
@@ -92,276 +89,179 @@ std::string date_text(const CalendarDate& d) {
                        static_cast<unsigned>(d.day()));
 }
 
-class Reader {
+std::string type_list() {
+    std::vector<std::string> names;
+    for (const auto& info : kTypes) names.emplace_back(info.name);
+    return join(names);
+}
+
+// Largest construction delay a scenario may add (months): the timeline's own limit on
+// construction_months (docs/input-schema.md), so a delayed project still fits the model.
+constexpr int kMaxDelayMonths = 120;
+// Largest period index a window may name: beyond any timeline (120 construction months plus
+// 100 years of monthly operations).
+constexpr int kMaxPeriod = 120 + 1200;
+
+/// Reads the scenario file with the strict reader (yaml::Reader); the constraints on each value
+/// are validate::Rules placed at the value's position.
+class ScenarioReader {
   public:
-    explicit Reader(std::string source) : source_(std::move(source)) {}
-
-    void issue(const YAML::Node& node, const std::string& path, const std::string& constraint) {
-        std::string location = source_;
-        if (node.IsDefined() && node.Mark().line >= 0)
-            location += fmt::format(":{}:{}", node.Mark().line + 1, node.Mark().column + 1);
-        issues_.push_back(InputIssue{location, path, constraint});
-    }
-    void issue(const std::string& path, const std::string& constraint) {
-        issues_.push_back(InputIssue{source_, path, constraint});
-    }
-
-    bool number(const YAML::Node& node, const std::string& path, double& out) {
-        if (!node.IsScalar()) {
-            issue(node, path, "must be a number");
-            return false;
-        }
-        std::string text = node.Scalar();
-        std::erase(text, '_');
-        try {
-            std::size_t used = 0;
-            out = std::stod(text, &used);
-            if (used != text.size()) throw std::invalid_argument(text);
-        } catch (const std::exception&) {
-            issue(node, path, fmt::format("must be a number, got '{}'", node.Scalar()));
-            return false;
-        }
-        if (!std::isfinite(out)) {
-            issue(node, path, fmt::format("must be finite, got {}", node.Scalar()));
-            return false;
-        }
-        return true;
-    }
-
-    bool integer(const YAML::Node& node, const std::string& path, int& out) {
-        double value = 0.0;
-        if (!number(node, path, value)) return false;
-        if (value != std::floor(value) || std::fabs(value) > 1e6) {
-            issue(node, path, fmt::format("must be an integer, got {}", node.Scalar()));
-            return false;
-        }
-        out = static_cast<int>(value);
-        return true;
-    }
-
-    bool text(const YAML::Node& node, const std::string& path, std::string& out) {
-        if (!node.IsScalar()) {
-            issue(node, path, "must be a string");
-            return false;
-        }
-        out = node.Scalar();
-        return true;
-    }
-
-    void unknown_keys(const YAML::Node& map, const std::string& path, const std::vector<std::string>& allowed) {
-        for (const auto& kv : map) {
-            const auto key = kv.first.Scalar();
-            if (std::find(allowed.begin(), allowed.end(), key) == allowed.end())
-                issue(kv.first, path + "." + key, fmt::format("unknown key (allowed: {})", join(allowed)));
-        }
-    }
+    explicit ScenarioReader(yaml::Context& ctx) : ctx_(ctx), rules_(checks_) {}
 
     Window window(const YAML::Node& node, const std::string& path) {
         Window w;
-        if (!node.IsMap()) {
-            issue(node, path, "must be a map with start/end dates or start_period/end_period");
-            return w;
-        }
-        unknown_keys(node, path, {"start", "end", "start_period", "end_period"});
+        yaml::Reader r(ctx_, node, path);
+        if (!r.ok()) return w;
         for (const char* key : {"start", "end"}) {
-            if (!node[key]) continue;
-            std::string s;
+            const auto* n = r.child(key);
+            std::string text;
+            if (!n || !r.read_string(*n, path + "." + key, text)) continue;
             CalendarDate d{};
-            if (!text(node[key], path + "." + key, s)) continue;
-            if (!parse_date(s, d)) {
-                issue(node[key], path + "." + key, fmt::format("must be a date YYYY-MM-DD, got '{}'", s));
+            if (!parse_date(text, d)) {
+                ctx_.error(n->Mark(), path + "." + key, fmt::format("must be a date YYYY-MM-DD, got '{}'", text));
                 continue;
             }
             (std::string(key) == "start" ? w.start : w.end) = d;
         }
         for (const char* key : {"start_period", "end_period"}) {
-            if (!node[key]) continue;
+            if (!r.has(key)) continue;
             int p = 0;
-            if (!integer(node[key], path + "." + key, p)) continue;
-            if (p < 0) {
-                issue(node[key], path + "." + key, fmt::format("must be >= 0, got {}", p));
-                continue;
-            }
+            if (!r.read_integer(*r.child(key), path + "." + key, p, 0.0, static_cast<double>(kMaxPeriod))) continue;
             (std::string(key) == "start_period" ? w.start_period : w.end_period) = p;
         }
+        r.finish();
         if (w.start && w.end && !(*w.start < *w.end))
-            issue(node["end"], path + ".end",
-                  fmt::format("must be after start ({}), got {}", date_text(*w.start), date_text(*w.end)));
+            rules_.fail(path + ".end", fmt::format("must be after start ({}), got {}", date_text(*w.start), date_text(*w.end)));
         if (w.start_period && w.end_period && *w.end_period < *w.start_period)
-            issue(node["end_period"], path + ".end_period",
-                  fmt::format("must be >= start_period ({}), got {}", *w.start_period, *w.end_period));
-        if (w.unbounded()) issue(node, path, "must give at least one of start, end, start_period, end_period");
+            rules_.fail(path + ".end_period",
+                        fmt::format("must be >= start_period ({}), got {}", *w.start_period, *w.end_period));
+        if (w.unbounded()) rules_.fail(path, "must give at least one of start, end, start_period, end_period");
         return w;
     }
 
     void shock(const YAML::Node& node, const std::string& path, Scenario& scenario) {
-        if (!node.IsMap()) {
-            issue(node, path, "must be a map with a `type`");
-            return;
-        }
-        if (!node["type"]) {
-            issue(node, path + ".type", "required (one of: " + type_list() + ")");
-            return;
-        }
+        using namespace validate;
+        yaml::Reader r(ctx_, node, path);
+        if (!r.ok()) return;
         std::string type_name;
-        if (!text(node["type"], path + ".type", type_name)) return;
+        r.string("type", type_name, true);
         const TypeInfo* info = find_type(type_name);
         if (info == nullptr) {
-            issue(node["type"], path + ".type", fmt::format("unknown shock type '{}' (one of: {})", type_name, type_list()));
-            return;
+            if (!type_name.empty()) {
+                std::vector<std::string> names;
+                for (const auto& t : kTypes) names.emplace_back(t.name);
+                ctx_.error(r.child("type")->Mark(), path + ".type",
+                           fmt::format("unknown shock type '{}' (one of: {}){}", type_name, type_list(),
+                                       yaml::did_you_mean(type_name, names)));
+            }
+            return;  // the other keys depend on the type
         }
         Shock s;
         s.type = info->type;
         s.path = path;
-        unknown_keys(node, path, allowed_keys(s.type));
         const std::string size_key = info->size_key;
-        if (!size_key.empty()) {
-            const std::string p = path + "." + size_key;
-            if (!node[size_key]) {
-                issue(node, p, "required");
-            } else if (s.type == ShockType::ConstructionDelay) {
-                int months = 0;
-                if (integer(node[size_key], p, months)) {
-                    if (months < 0) issue(node[size_key], p, fmt::format("must be >= 0, got {}", months));
-                    s.size = months;
-                }
-            } else if (number(node[size_key], p, s.size)) {
-                check_size(node[size_key], p, s.type, s.size);
+        const std::string p = path + "." + size_key;
+        if (s.type == ShockType::ConstructionDelay) {
+            int months = 0;
+            r.integer(size_key, months, true, 0.0, static_cast<double>(kMaxDelayMonths));
+            s.size = months;
+        } else if (!size_key.empty()) {
+            r.number(size_key, s.size, true);
+            switch (s.type) {
+            case ShockType::MerchantPrice:
+            case ShockType::Volume:
+            case ShockType::Opex:
+            case ShockType::CapexOverrun:
+                rules_.require(p, s.size, {Constraint{[](double v) { return v > -1.0; }, "must be > -1 (a relative change)"},
+                                           at_most(100.0)});
+                break;
+            case ShockType::Availability: rules_.require(p, s.size, {in_closed(0.0, 1.0)}); break;
+            case ShockType::RatesParallel:
+            case ShockType::Spread:
+            case ShockType::Inflation:
+                rules_.require(p, s.size, {Constraint{[](double v) { return std::fabs(v) <= 5000.0; }, "must be within +-5000 bp"}});
+                break;
+            case ShockType::TokenSelloff:
+            case ShockType::LpWithdrawal: rules_.require(p, s.size, {in_open_closed(0.0, 1.0)}); break;
+            default: break;
             }
         }
         if (s.type == ShockType::RatesTwist) {
             s.size = 1.0;
-            if (node["scale"]) number(node["scale"], path + ".scale", s.size);
-            if (!node["short_bp"] && !node["long_bp"]) issue(node, path, "rates_twist needs short_bp and/or long_bp");
-            if (node["short_bp"]) bp_field(node["short_bp"], path + ".short_bp", s.short_bp);
-            if (node["long_bp"]) bp_field(node["long_bp"], path + ".long_bp", s.long_bp);
-            if (node["pivot_years"] && number(node["pivot_years"], path + ".pivot_years", s.pivot_years) &&
-                !(s.pivot_years > 0.0))
-                issue(node["pivot_years"], path + ".pivot_years", fmt::format("must be > 0, got {}", s.pivot_years));
-            if (node["long_years"] && number(node["long_years"], path + ".long_years", s.long_years) &&
-                !(s.long_years > s.pivot_years))
-                issue(node["long_years"], path + ".long_years",
-                      fmt::format("must be > pivot_years ({}), got {}", s.pivot_years, s.long_years));
+            r.number("scale", s.size);
+            rules_.require(path + ".scale", s.size, {magnitude_at_most(100.0)});
+            const bool has_short = r.has("short_bp");
+            const bool has_long = r.has("long_bp");
+            if (!has_short && !has_long) rules_.fail(path, "rates_twist needs short_bp and/or long_bp");
+            const Constraint bp{[](double v) { return std::fabs(v) <= 5000.0; }, "must be within +-5000 bp"};
+            if (has_short) { r.number("short_bp", s.short_bp); rules_.require(path + ".short_bp", s.short_bp, {bp}); }
+            if (has_long) { r.number("long_bp", s.long_bp); rules_.require(path + ".long_bp", s.long_bp, {bp}); }
+            r.number("pivot_years", s.pivot_years);
+            r.number("long_years", s.long_years);
+            if (rules_.require(path + ".pivot_years", s.pivot_years, {positive(), at_most(100.0)}))
+                rules_.require(path + ".long_years", s.long_years,
+                               {Constraint{[&](double v) { return v > s.pivot_years; },
+                                           fmt::format("must be > pivot_years ({})", s.pivot_years)},
+                                at_most(200.0)});
         }
         if (s.type == ShockType::Inflation) {
-            for (const char* key : {"merchant_passthrough", "contract_passthrough"}) {
-                if (!node[key]) continue;
-                double v = 0.0;
-                if (!number(node[key], path + "." + key, v)) continue;
-                if (v < 0.0 || v > 1.0) issue(node[key], path + "." + key, fmt::format("must be in [0, 1], got {}", v));
-                (std::string(key) == "merchant_passthrough" ? s.merchant_passthrough : s.contract_passthrough) = v;
-            }
+            r.number("merchant_passthrough", s.merchant_passthrough);
+            r.number("contract_passthrough", s.contract_passthrough);
+            rules_.require(path + ".merchant_passthrough", s.merchant_passthrough, {in_closed(0.0, 1.0)});
+            rules_.require(path + ".contract_passthrough", s.contract_passthrough, {in_closed(0.0, 1.0)});
         }
-        if (s.type == ShockType::Spread && node["tranches"]) {
-            const auto& list = node["tranches"];
-            if (!list.IsSequence()) {
-                issue(list, path + ".tranches", "must be a list of tranche names");
-            } else {
-                for (std::size_t i = 0; i < list.size(); ++i) {
-                    std::string name;
-                    if (text(list[i], fmt::format("{}.tranches[{}]", path, i), name)) s.tranches.push_back(name);
-                }
-            }
-        }
-        if (is_market_shock(s.type) && node["token"]) text(node["token"], path + ".token", s.token);
+        if (s.type == ShockType::Spread) r.strings("tranches", s.tranches);
+        if (is_market_shock(s.type)) r.string("token", s.token);
         const auto keys = allowed_keys(s.type);
-        if (node["window"] && std::find(keys.begin(), keys.end(), "window") != keys.end())
-            s.window = window(node["window"], path + ".window");
+        if (std::find(keys.begin(), keys.end(), "window") != keys.end())
+            if (const auto* w = r.child("window")) s.window = window(*w, path + ".window");
+        r.finish();
         scenario.shocks.push_back(std::move(s));
-    }
-
-    void bp_field(const YAML::Node& node, const std::string& path, double& out) {
-        if (number(node, path, out) && std::fabs(out) > 5000.0)
-            issue(node, path, fmt::format("must be within +-5000 bp, got {}", out));
-    }
-
-    void check_size(const YAML::Node& node, const std::string& p, ShockType type, double v) {
-        switch (type) {
-        case ShockType::MerchantPrice:
-        case ShockType::Volume:
-        case ShockType::Opex:
-        case ShockType::CapexOverrun:
-            if (!(v > -1.0)) issue(node, p, fmt::format("must be > -1 (a relative change), got {}", v));
-            break;
-        case ShockType::Availability:
-            if (v < 0.0 || v > 1.0) issue(node, p, fmt::format("must be in [0, 1], got {}", v));
-            break;
-        case ShockType::RatesParallel:
-        case ShockType::Spread:
-        case ShockType::Inflation:
-            if (std::fabs(v) > 5000.0) issue(node, p, fmt::format("must be within +-5000 bp, got {}", v));
-            break;
-        case ShockType::TokenSelloff:
-            if (!(v > 0.0) || v > 1.0) issue(node, p, fmt::format("must be in (0, 1], got {}", v));
-            break;
-        case ShockType::LpWithdrawal:
-            if (!(v > 0.0) || v > 1.0) issue(node, p, fmt::format("must be in (0, 1], got {}", v));
-            break;
-        default: break;
-        }
-    }
-
-    static std::string type_list() {
-        std::vector<std::string> names;
-        for (const auto& info : kTypes) names.emplace_back(info.name);
-        return join(names);
     }
 
     std::vector<Scenario> document(const YAML::Node& root) {
         std::vector<Scenario> out;
-        if (!root.IsMap()) {
-            issue(root, "", "must be a map with a `scenarios` list");
-            return out;
-        }
-        unknown_keys(root, "", {"scenarios"});
-        const auto& list = root["scenarios"];
-        if (!list) {
-            issue(root, "scenarios", "required (a list of scenarios)");
-            return out;
-        }
-        if (!list.IsSequence() || list.size() == 0) {
-            issue(list, "scenarios", "must be a non-empty list");
-            return out;
-        }
+        yaml::Reader top(ctx_, root, "");
+        if (!top.ok()) return out;
         std::set<std::string> names;
-        for (std::size_t i = 0; i < list.size(); ++i) {
-            const auto& node = list[i];
-            const std::string path = fmt::format("scenarios[{}]", i);
+        const auto* list = top.child("scenarios", true);
+        if (list && list->IsSequence() && list->size() == 0)
+            ctx_.error(list->Mark(), "scenarios", "must be a non-empty list of scenarios, got " + yaml::describe(*list));
+        yaml::for_each_element(ctx_, top, "scenarios", false, [&](const YAML::Node& node, const std::string& path, std::size_t) {
             Scenario sc;
             sc.path = path;
-            if (!node.IsMap()) {
-                issue(node, path, "must be a map with name and shocks");
-                continue;
-            }
-            unknown_keys(node, path, {"name", "description", "shocks"});
-            if (!node["name"]) issue(node, path + ".name", "required");
-            else if (text(node["name"], path + ".name", sc.name)) {
-                if (sc.name.empty()) issue(node["name"], path + ".name", "must not be empty");
-                else if (!names.insert(sc.name).second)
-                    issue(node["name"], path + ".name", fmt::format("duplicate scenario name '{}'", sc.name));
-            }
-            if (node["description"]) text(node["description"], path + ".description", sc.description);
-            const auto& shocks = node["shocks"];
+            yaml::Reader r(ctx_, node, path);
+            if (!r.ok()) return;
+            r.string("name", sc.name, true);
+            if (r.has("name") && sc.name.empty() && r.child("name")->IsScalar())
+                rules_.fail(path + ".name", "must not be empty");
+            else if (!sc.name.empty() && !names.insert(sc.name).second)
+                rules_.fail(path + ".name", fmt::format("duplicate scenario name '{}'", sc.name));
+            r.string("description", sc.description);
+            const auto* shocks = r.child("shocks");
             if (!shocks) {
-                issue(node, path + ".shocks", "required (a list of shocks; [] for the base case)");
-            } else if (!shocks.IsSequence()) {
-                issue(shocks, path + ".shocks", "must be a list");
+                ctx_.error(node.Mark(), path + ".shocks", "is required (a list of shocks; [] for the base case)");
             } else {
-                for (std::size_t j = 0; j < shocks.size(); ++j)
-                    shock(shocks[j], fmt::format("{}.shocks[{}]", path, j), sc);
+                yaml::for_each_element(ctx_, r, "shocks", false, [&](const YAML::Node& e, const std::string& p, std::size_t) {
+                    shock(e, p, sc);
+                });
             }
+            r.finish();
             out.push_back(std::move(sc));
-        }
+        });
+        top.finish();
         return out;
     }
 
-    void finish() const {
-        if (!issues_.empty()) throw ProjectInputError(source_, issues_);
+    void finish() {
+        ctx_.place(checks_);
+        yaml::finish(ctx_);
     }
 
   private:
-    std::string source_;
-    std::vector<InputIssue> issues_;
+    yaml::Context& ctx_;
+    std::vector<InputIssue> checks_;
+    validate::Rules rules_;
 };
 
 }  // namespace
@@ -381,26 +281,21 @@ bool Scenario::has_market_shocks() const noexcept {
 }
 
 std::vector<Scenario> parse_scenarios(std::string_view yaml_text, const std::string& source_name) {
-    YAML::Node root;
-    try {
-        root = YAML::Load(std::string(yaml_text));
-    } catch (const YAML::Exception& e) {
-        throw ProjectInputError(source_name,
-                                {InputIssue{fmt::format("{}:{}:{}", source_name, e.mark.line + 1, e.mark.column + 1),
-                                            "", "invalid YAML: " + e.msg}});
-    }
-    Reader reader(source_name);
-    auto scenarios = reader.document(root);
+    yaml::Context ctx;
+    ctx.source = source_name;
+    ScenarioReader reader(ctx);
+    auto scenarios = reader.document(yaml::load(ctx, yaml_text, ""));
     reader.finish();
     return scenarios;
 }
 
 std::vector<Scenario> load_scenarios(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path.string(), "cannot open scenario file");
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    return parse_scenarios(buffer.str(), path.string());
+    yaml::Context ctx;
+    ctx.source = path.string();
+    ScenarioReader reader(ctx);
+    auto scenarios = reader.document(yaml::load_file(ctx, path, ""));
+    reader.finish();
+    return scenarios;
 }
 
 std::vector<std::string> check_scenarios(const std::vector<Scenario>& scenarios) {

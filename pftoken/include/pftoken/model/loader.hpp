@@ -12,31 +12,14 @@
 #include <utility>
 #include <vector>
 
-#include "pftoken/error.hpp"
+#include "pftoken/error.hpp"  // InputError, InputIssue
 #include "pftoken/model/project.hpp"
 
 namespace pftoken {
 
-/// One violated constraint. `location` is "file:line:column" when the problem comes from a file
-/// position (empty for programmatically built projects); `path` is the field path.
-struct InputIssue {
-    std::string location;
-    std::string path;
-    std::string constraint;
-    /// "location: path: constraint" (location omitted when empty).
-    [[nodiscard]] std::string to_string() const;
-};
-
-/// All the problems of one input, thrown at once. what() lists one issue per line; a single
-/// issue reads exactly like `location: path: constraint`.
-class ProjectInputError : public InputError {
-  public:
-    ProjectInputError(const std::string& source, std::vector<InputIssue> issues);
-    [[nodiscard]] const std::vector<InputIssue>& issues() const noexcept { return issues_; }
-
-  private:
-    std::vector<InputIssue> issues_;
-};
+/// The loader's errors are pftoken::InputError (one issue per violated constraint, issues() in
+/// file order); the former name is kept for callers.
+using ProjectInputError = InputError;
 
 /// Top-level sections of a project file that belong to other loaders and are skipped here
 /// (the Monte Carlo model `stochastic`, read by `pftoken mc`). Top-level keys starting with

@@ -2,18 +2,19 @@
 // Error type and precondition macro of the floating-point AMM models and the LP analytics.
 
 #include <sstream>
-#include <stdexcept>
 #include <string>
+
+#include "pftoken/error.hpp"
 
 namespace pftoken::amm::fast {
 
 /// Raised for invalid input to the fast pools or to the LP analytics. The message names the
 /// field and the violated constraint (and, for pool operations, Uniswap's revert code, e.g.
 /// "swap.sqrt_price_limit: SPL: must be below the current sqrt price 1 for zero_for_one, got 2").
-/// pftoken::amm does not see pftoken::core, so this mirrors pftoken::Error instead of reusing it.
-class Error : public std::invalid_argument {
+/// Part of the one exception family (pftoken::Error, from pftoken::base).
+class Error : public ::pftoken::Error {
   public:
-    using std::invalid_argument::invalid_argument;
+    using ::pftoken::Error::Error;
 };
 
 }  // namespace pftoken::amm::fast

@@ -1,12 +1,18 @@
 #pragma once
-// Strict YAML mapping reader shared by the project loader and the `stochastic:` reader: typed
-// getters for known keys, unknown keys reported with a suggestion, every problem collected with
-// its field path and file position (Context), thrown once at the end as a ProjectInputError.
-// Private to pftoken::core (not installed): yaml-cpp is a private dependency.
+// The strict YAML reader every pftoken input file goes through (project, `stochastic:`, stress
+// scenarios, pools, range-opt specs): typed getters for known keys, unknown keys reported with a
+// did-you-mean suggestion, every problem collected with its field path and file:line:col
+// (Context) and thrown once at the end as one pftoken::InputError listing them all.
+//
+// Numbers: decimal or exponent form with '_' separators; .nan/.inf are read so that the
+// validators can report them as "must be finite". integer() accepts only whole numbers within
+// the stated range (never more than 2^53 in magnitude, the largest range in which every whole
+// number is a double), so an out-of-range value never reaches a cast. Text values must be UTF-8.
 
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <map>
@@ -21,9 +27,9 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
-#include "pftoken/model/loader.hpp"
+#include "pftoken/error.hpp"
 
-namespace pftoken::yaml_reader {
+namespace pftoken::yaml {
 
 struct LocatedIssue {
     int line = -1;  // 0-based, -1 = unknown (sorts first)
@@ -31,6 +37,7 @@ struct LocatedIssue {
     InputIssue issue;
 };
 
+/// Levenshtein distance (insertions, deletions, substitutions).
 inline std::size_t edit_distance(std::string_view a, std::string_view b) {
     std::vector<std::size_t> row(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -84,6 +91,9 @@ inline std::string describe(const YAML::Node& node) {
 
 inline bool quoted(const YAML::Node& node) { return node.Tag() == "!"; }
 
+/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF).
+bool valid_utf8(std::string_view text) noexcept;
+
 /// Parses a YAML plain scalar as a number: decimal or exponent form, '_' digit separators,
 /// .nan/.inf (accepted here so check_project reports them as "must be finite").
 inline std::optional<double> to_double(const std::string& text) {
@@ -133,6 +143,18 @@ struct Context {
             path.resize(cut);
         }
     }
+    /// Places issues found after reading (validators, which know field paths only) at the file
+    /// position of their field, skipping fields already reported while reading.
+    void place(std::vector<InputIssue> found) {
+        for (auto& issue : found) {
+            if (already_reported(issue.path)) continue;
+            const auto mark = mark_of(issue.path);
+            if (issue.location.empty()) issue.location = location(mark);
+            issues.push_back(LocatedIssue{mark.line, mark.column, std::move(issue)});
+        }
+    }
+    /// Same for one InputError thrown by a validate() that stops at the first problem.
+    void place(const InputError& error) { place(error.issues()); }
     [[nodiscard]] bool already_reported(const std::string& path) const {
         for (const auto& r : reported) {
             if (path == r) return true;
@@ -204,17 +226,32 @@ class Reader {
         double value = 0.0;
         if (read_number(*n, child_path(path_, key), value)) out = value;
     }
-    void integer(const std::string& key, int& out, bool required = false) {
-        const auto* n = child(key, required);
-        if (!n) return;
-        const auto path = child_path(path_, key);
+    /// A whole number in [lo, hi] (defaults: the range of T, capped at +-2^53).
+    template <class Int>
+    void integer(const std::string& key, Int& out, bool required = false,
+                 std::optional<double> lo = std::nullopt, std::optional<double> hi = std::nullopt) {
+        if (const auto* n = child(key, required)) read_integer(*n, child_path(path_, key), out, lo, hi);
+    }
+    template <class Int>
+    bool read_integer(const YAML::Node& n, const std::string& path, Int& out, std::optional<double> lo = std::nullopt,
+                      std::optional<double> hi = std::nullopt) {
+        constexpr double kWhole = 9007199254740992.0;  // 2^53
+        const double lowest = std::max(-kWhole, static_cast<double>(std::numeric_limits<Int>::lowest()));
+        const double highest = std::min(kWhole, static_cast<double>(std::numeric_limits<Int>::max()));
+        const double min = lo ? std::max(*lo, lowest) : lowest;
+        const double max = hi ? std::min(*hi, highest) : highest;
         double value = 0.0;
-        if (!read_number(*n, path, value, "a whole number")) return;
-        if (!std::isfinite(value) || value != std::floor(value) || std::abs(value) > 1e9) {
-            ctx_.error(n->Mark(), path, "must be a whole number, got " + describe(*n));
-            return;
+        if (!read_number(n, path, value, "a whole number")) return false;
+        if (!std::isfinite(value) || value != std::floor(value)) {
+            ctx_.error(n.Mark(), path, "must be a whole number, got " + describe(n));
+            return false;
         }
-        out = static_cast<int>(value);
+        if (value < min || value > max) {
+            ctx_.error(n.Mark(), path, fmt::format("must be a whole number in [{}, {}], got {}", min, max, n.Scalar()));
+            return false;
+        }
+        out = static_cast<Int>(value);
+        return true;
     }
     void boolean(const std::string& key, bool& out) {
         const auto* n = child(key);
@@ -229,10 +266,20 @@ class Reader {
         ctx_.error(n->Mark(), path, "must be true or false, got " + describe(*n));
     }
     void string(const std::string& key, std::string& out, bool required = false) {
-        const auto* n = child(key, required);
-        if (!n) return;
-        if (n->IsScalar()) out = n->Scalar();
-        else ctx_.error(n->Mark(), child_path(path_, key), "must be a text value, got " + describe(*n));
+        if (const auto* n = child(key, required)) read_string(*n, child_path(path_, key), out);
+    }
+    /// A text value (scalar, valid UTF-8).
+    bool read_string(const YAML::Node& n, const std::string& path, std::string& out) {
+        if (!n.IsScalar()) {
+            ctx_.error(n.Mark(), path, "must be a text value, got " + describe(n));
+            return false;
+        }
+        if (!valid_utf8(n.Scalar())) {
+            ctx_.error(n.Mark(), path, "must be UTF-8 text (the file holds bytes that are not UTF-8)");
+            return false;
+        }
+        out = n.Scalar();
+        return true;
     }
     template <class Enum>
     void enumeration(const std::string& key, Enum& out, const std::vector<std::pair<std::string, Enum>>& words,
@@ -288,8 +335,8 @@ class Reader {
             const auto element = (*n)[i];
             const auto element_path = fmt::format("{}[{}]", path, i);
             ctx_.marks[element_path] = element.Mark();
-            if (element.IsScalar()) out.push_back(element.Scalar());
-            else ctx_.error(element.Mark(), element_path, "must be a name, got " + describe(element));
+            std::string name;
+            if (read_string(element, element_path, name)) out.push_back(std::move(name));
         }
     }
 
@@ -348,24 +395,17 @@ void for_each_element(Context& ctx, Reader& parent, const std::string& key, bool
 }
 
 
-/// Parses YAML text; a syntax error is a ProjectInputError at its position, under `path`.
-inline YAML::Node load_yaml(const Context& ctx, std::string_view text, const std::string& path) {
-    try {
-        return YAML::Load(std::string(text));
-    } catch (const YAML::ParserException& e) {
-        throw ProjectInputError(ctx.source, {InputIssue{ctx.location(e.mark), path, "YAML syntax error: " + e.msg}});
-    }
-}
+/// Parses YAML text holding one document; a syntax error or a second document ("---") is an
+/// InputError at its position, under field `path`.
+[[nodiscard]] YAML::Node load(const Context& ctx, std::string_view text, const std::string& path);
 
-/// Throws every collected issue at once, in file order.
-[[noreturn]] inline void throw_issues(const std::string& source, std::vector<LocatedIssue> located) {
-    std::stable_sort(located.begin(), located.end(), [](const LocatedIssue& a, const LocatedIssue& b) {
-        return std::tie(a.line, a.column) < std::tie(b.line, b.column);
-    });
-    std::vector<InputIssue> issues;
-    issues.reserve(located.size());
-    for (auto& l : located) issues.push_back(std::move(l.issue));
-    throw ProjectInputError(source, std::move(issues));
-}
+/// Reads the file (read_input_file: size and type limits) and parses it like load().
+[[nodiscard]] YAML::Node load_file(Context& ctx, const std::filesystem::path& file, const std::string& path);
 
-}  // namespace pftoken::yaml_reader
+/// Throws every collected issue at once, in file order, as one InputError.
+[[noreturn]] void throw_issues(const std::string& source, std::vector<LocatedIssue> located);
+
+/// Throws ctx's issues (if any) as one InputError.
+void finish(Context& ctx);
+
+}  // namespace pftoken::yaml
