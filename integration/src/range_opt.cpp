@@ -2,16 +2,15 @@
 #include "pftoken/integration/range_opt.hpp"
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
 #include <sstream>
-#include <thread>
 
 #include "pftoken/amm/analytics/fee_income.hpp"
 #include "pftoken/amm/analytics/position.hpp"
 #include "pftoken/amm/fast/tick_math.hpp"
+#include "pftoken/base/thread_pool.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/random.hpp"
 
@@ -25,20 +24,10 @@ double secondsSince(Clock::time_point start) {
 }
 
 unsigned resolveThreads(std::size_t requested) {
-    if (requested > 0) return static_cast<unsigned>(requested);
-    const unsigned hw = std::thread::hardware_concurrency();
-    return hw == 0 ? 1U : hw;
+    return base::resolve_threads(static_cast<unsigned>(std::min<std::size_t>(requested, 1024)));
 }
 
-/// Runs body(worker) on `threads` workers (the caller's thread is worker 0).
-template <class Body>
-void runWorkers(unsigned threads, Body&& body) {
-    std::vector<std::thread> pool;
-    pool.reserve(threads > 0 ? threads - 1 : 0);
-    for (unsigned w = 1; w < threads; ++w) pool.emplace_back([&body, w] { body(w); });
-    body(0U);
-    for (auto& t : pool) t.join();
-}
+std::size_t chunkCount(std::size_t items, std::size_t chunk) { return (items + chunk - 1) / chunk; }
 
 bool fail(std::string* why, const std::ostringstream& msg) {
     if (why != nullptr) *why = msg.str();
@@ -161,24 +150,20 @@ PricePaths simulateGbmPaths(const GbmScenario& scenario, unsigned threads) {
     const double logDrift = (scenario.drift - 0.5 * scenario.volatility * scenario.volatility) * dt;
     const double logVol = scenario.volatility * std::sqrt(dt);
     const double logS0 = std::log(scenario.initialPrice);
-    const unsigned workers =
-        std::max(1U, std::min(resolveThreads(threads), static_cast<unsigned>(out.pathCount)));
-    std::atomic<std::size_t> next{0};
     constexpr std::size_t kChunk = 64;
-    runWorkers(workers, [&](unsigned) {
-        for (;;) {
-            const std::size_t begin = next.fetch_add(kChunk);
-            if (begin >= out.pathCount) break;
-            const std::size_t end = std::min(out.pathCount, begin + kChunk);
-            for (std::size_t p = begin; p < end; ++p) {
-                mc::Xoshiro256StarStar rng(scenario.seed, p);
-                double* row = out.prices.data() + p * (out.steps + 1);
-                double x = logS0;
-                row[0] = scenario.initialPrice;
-                for (std::size_t t = 1; t <= out.steps; ++t) {
-                    x += logDrift + logVol * mc::inverse_normal_cdf(rng.uniform());
-                    row[t] = std::exp(x);
-                }
+    base::ParallelOptions parallel;
+    parallel.threads = resolveThreads(threads);
+    base::parallel_for_chunks(chunkCount(out.pathCount, kChunk), parallel, [&](std::size_t chunk, unsigned) {
+        const std::size_t begin = chunk * kChunk;
+        const std::size_t end = std::min(out.pathCount, begin + kChunk);
+        for (std::size_t p = begin; p < end; ++p) {
+            mc::Xoshiro256StarStar rng(scenario.seed, p);
+            double* row = out.prices.data() + p * (out.steps + 1);
+            double x = logS0;
+            row[0] = scenario.initialPrice;
+            for (std::size_t t = 1; t <= out.steps; ++t) {
+                x += logDrift + logVol * mc::inverse_normal_cdf(rng.uniform());
+                row[t] = std::exp(x);
             }
         }
     });
@@ -400,15 +385,24 @@ GridStatistics buildGridStatistics(const PricePaths& paths, std::span<const doub
 
     const double first = static_cast<double>(firstTick);
     const double step = static_cast<double>(stepTicks);
-    const unsigned workers = std::max(1U, std::min(threads, static_cast<unsigned>(n)));
-    std::atomic<std::size_t> next{0};
     constexpr std::size_t kChunk = 32;
-    runWorkers(workers, [&](unsigned) {
-        // Per-worker scratch, allocated once; the per-path loop below does not allocate.
-        std::vector<double> count(g + 1), sqrtSum(g + 1), downDiff(g + 1), upDiff(g + 1);
-        for (;;) {
-            const std::size_t begin = next.fetch_add(kChunk);
-            if (begin >= n) break;
+    const std::size_t chunks = chunkCount(n, kChunk);
+    base::ParallelOptions parallel;
+    parallel.threads = threads;
+    // Per-worker scratch, allocated once; the per-path loop below does not allocate.
+    struct Scratch {
+        std::vector<double> count, sqrtSum, downDiff, upDiff;
+    };
+    std::vector<Scratch> scratchOf(base::worker_count(chunks, threads),
+                                   Scratch{std::vector<double>(g + 1), std::vector<double>(g + 1),
+                                           std::vector<double>(g + 1), std::vector<double>(g + 1)});
+    base::parallel_for_chunks(chunks, parallel, [&](std::size_t chunk, unsigned worker) {
+        std::vector<double>& count = scratchOf[worker].count;
+        std::vector<double>& sqrtSum = scratchOf[worker].sqrtSum;
+        std::vector<double>& downDiff = scratchOf[worker].downDiff;
+        std::vector<double>& upDiff = scratchOf[worker].upDiff;
+        {
+            const std::size_t begin = chunk * kChunk;
             const std::size_t end = std::min(n, begin + kChunk);
             for (std::size_t p = begin; p < end; ++p) {
                 std::fill(count.begin(), count.end(), 0.0);
@@ -611,18 +605,17 @@ std::vector<RangeMetrics> sweepGrid(const PricePaths& paths, const RangeOptOptio
 
     const auto offset = [g](std::size_t i) { return i * (2 * g - i - 1) / 2; };
     std::vector<RangeMetrics> all(g * (g - 1) / 2);
-    const unsigned workers = std::max(1U, std::min(threads, static_cast<unsigned>(g - 1)));
-    std::atomic<std::size_t> nextRow{0};
-    runWorkers(workers, [&](unsigned) {
-        std::vector<double> outcomes(stats.pathCount), scratch(stats.pathCount + 1);
-        for (;;) {
-            // Rows are handed out widest first (row i has g - 1 - i ranges).
-            const std::size_t i = nextRow.fetch_add(1);
-            if (i + 1 >= g) break;
-            for (std::size_t j = i + 1; j < g; ++j) {
-                all[offset(i) + (j - i - 1)] =
-                    evaluateRange(stats, ticks, boundaries, i, j, k, outcomes, scratch);
-            }
+    // One chunk per row, handed out widest first (row i has g - 1 - i ranges); per-worker
+    // scratch for the path outcomes.
+    base::ParallelOptions parallel;
+    parallel.threads = threads;
+    const unsigned workers = base::worker_count(g - 1, threads);
+    std::vector<std::vector<double>> outcomesOf(workers, std::vector<double>(stats.pathCount));
+    std::vector<std::vector<double>> scratchOf(workers, std::vector<double>(stats.pathCount + 1));
+    base::parallel_for_chunks(g - 1, parallel, [&](std::size_t i, unsigned worker) {
+        for (std::size_t j = i + 1; j < g; ++j) {
+            all[offset(i) + (j - i - 1)] = evaluateRange(stats, ticks, boundaries, i, j, k,
+                                                         outcomesOf[worker], scratchOf[worker]);
         }
     });
     const double steps = static_cast<double>(in.steps);

@@ -7,6 +7,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "pftoken/base/table.hpp"
+
 namespace pftoken::integration {
 namespace {
 
@@ -68,10 +70,17 @@ const std::vector<std::string>& rangeOptCsvColumns() {
 }
 
 std::string formatRangeOptCsv(const RangeOptReport& report) {
-    std::string out;
-    const auto& cols = rangeOptCsvColumns();
-    for (std::size_t c = 0; c < cols.size(); ++c) out += (c ? "," : "") + cols[c];
-    out += '\n';
+    // 17 significant digits so a reader gets the doubles back.
+    Table table("range_opt_frontier");
+    for (const std::string& name : rangeOptCsvColumns()) {
+        if (name == "best" || name == "pareto" || name == "contains_price" || name == "chosen") {
+            table.flag(name);
+        } else if (name == "width_ticks" || name == "tick_lower" || name == "tick_upper") {
+            table.integer(name);
+        } else {
+            table.real(name, 17);
+        }
+    }
     const RangeOptResult& result = report.result;
     const RangeMetrics& best = result.best;
     const RangeMetrics& containing = result.bestContainingPrice;
@@ -79,36 +88,35 @@ std::string formatRangeOptCsv(const RangeOptReport& report) {
     const auto same = [](const RangeMetrics& a, const RangeMetrics& b) {
         return a.tickLower == b.tickLower && a.tickUpper == b.tickUpper;
     };
-    const auto row = [&](int width, bool isBest, bool pareto, const RangeMetrics& r) {
-        const bool contains = r.tickLower <= tick0 && tick0 < r.tickUpper;
-        const bool chosen = result.provide && same(r, containing);
-        out += fmt::format(
-            "{},{},{},{},{},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},"
-            "{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{:.17g},{},{}\n",
-            width, isBest ? 1 : 0, pareto ? 1 : 0, r.tickLower, r.tickUpper, r.priceLower,
-            r.priceUpper, r.liquidity, r.timeInRange, r.expectedFees, r.expectedLvr,
-            r.expectedRebalances, r.expectedRebalanceCost, r.expectedNetReturn, r.expectedIl,
-            r.expectedPnl, r.cvar, r.objective, contains ? 1 : 0, chosen ? 1 : 0);
+    const auto row = [&](int width, bool isBest, bool pareto, const RangeMetrics& r, bool contains,
+                         bool chosen) {
+        table.add_row({Cell{std::int64_t{width}}, Cell{isBest}, Cell{pareto}, Cell{std::int64_t{r.tickLower}},
+                       Cell{std::int64_t{r.tickUpper}}, Cell{r.priceLower}, Cell{r.priceUpper}, Cell{r.liquidity},
+                       Cell{r.timeInRange}, Cell{r.expectedFees}, Cell{r.expectedLvr}, Cell{r.expectedRebalances},
+                       Cell{r.expectedRebalanceCost}, Cell{r.expectedNetReturn}, Cell{r.expectedIl},
+                       Cell{r.expectedPnl}, Cell{r.cvar}, Cell{r.objective}, Cell{contains}, Cell{chosen}});
+    };
+    const auto containsPrice = [tick0](const RangeMetrics& r) {
+        return r.tickLower <= tick0 && tick0 < r.tickUpper;
     };
     bool containingListed = false;
     for (const FrontierPoint& f : result.frontier) {
-        row(f.widthTicks, same(f.range, best), f.paretoEfficient, f.range);
+        row(f.widthTicks, same(f.range, best), f.paretoEfficient, f.range, containsPrice(f.range),
+            result.provide && same(f.range, containing));
         containingListed = containingListed || same(f.range, containing);
     }
     // The best range containing the price when the frontier does not hold it, then the
-    // alternative of not providing (width 0, every amount 0, objective 0): `chosen` marks the
-    // answer.
+    // alternative of not providing (width 0, both ticks at the price's, every amount 0,
+    // objective 0): `chosen` marks the answer.
     if (!containingListed) {
-        row(containing.tickUpper - containing.tickLower, false, false, containing);
+        row(containing.tickUpper - containing.tickLower, false, false, containing, true, result.provide);
     }
     RangeMetrics none;
     none.tickLower = none.tickUpper = tick0;
     none.priceLower = none.priceUpper = result.inputs.initialPrice;
     none.objective = result.noProvisionObjective;
-    out += fmt::format(
-        "0,0,0,{},{},{:.17g},{:.17g},0,0,0,0,0,0,0,0,0,0,{:.17g},0,{}\n", tick0, tick0,
-        none.priceLower, none.priceUpper, none.objective, result.provide ? 0 : 1);
-    return out;
+    row(0, false, false, none, false, !result.provide);
+    return to_csv(table);
 }
 
 std::string formatRangeOptJson(const RangeOptReport& report) {
@@ -169,7 +177,7 @@ std::string formatRangeOptJson(const RangeOptReport& report) {
         frontier.push_back(std::move(row));
     }
     j["frontier"] = std::move(frontier);
-    return j.dump(2) + "\n";
+    return dump_json(j);
 }
 
 std::string formatRangeOptTable(const RangeOptReport& report) {

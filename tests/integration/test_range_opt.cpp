@@ -543,7 +543,9 @@ TEST(RangeOptGolden, ExampleFrontierCsv) {
                                 .field("best", pftoken::test::Tolerance::exact_text())
                                 .field("pareto", pftoken::test::Tolerance::exact_text())
                                 .field("tick_lower", pftoken::test::Tolerance::exact_text())
-                                .field("tick_upper", pftoken::test::Tolerance::exact_text());
+                                .field("tick_upper", pftoken::test::Tolerance::exact_text())
+                                .field("contains_price", pftoken::test::Tolerance::exact_text())
+                                .field("chosen", pftoken::test::Tolerance::exact_text());
     pftoken::test::expect_golden("range_opt_gbm.csv", csv, tolerances);
 }
 
@@ -575,7 +577,7 @@ TEST(RangeOptAnswer, FeeTier500SaysDoNotProvide) {
     EXPECT_NE(json.find("\"best_containing_price_step_ticks\": 190"), std::string::npos);
     // CSV: the last row is "not providing" (width 0, objective 0) and is the chosen one.
     const std::string csv = pi::formatRangeOptCsv(report);
-    const auto rows = readCsv(csv);
+    const auto rows = pftoken::test::parse_csv(csv);
     ASSERT_GE(rows.size(), 2u);
     EXPECT_EQ(rows.back().front(), "0");
     EXPECT_EQ(rows.back().back(), "1");  // chosen
