@@ -1,10 +1,8 @@
 // `pftoken amm replay SCENARIO.json`: replays pool operations on the exact Uniswap models.
 // Exit codes and the input-file message: docs/tools/README.md.
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -12,6 +10,7 @@
 #include "cli.hpp"
 #include "commands.hpp"
 #include "pftoken/amm/exact/replay.hpp"
+#include "pftoken/base/input_file.hpp"
 #include "pftoken/base/table.hpp"
 #include "pftoken/error.hpp"
 
@@ -30,11 +29,7 @@ void register_amm(CLI::App& app, int& exit_code) {
             if (*path == "-") {
                 text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
             } else {
-                check_input_file("SCENARIO", *path);
-                std::ifstream in(*path, std::ios::binary);
-                std::ostringstream buffer;
-                buffer << in.rdbuf();
-                text = buffer.str();
+                text = read_input_file(*path);
             }
             try {
                 // Everything is computed before anything is printed: a bad op leaves stdout empty.
