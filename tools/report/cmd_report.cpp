@@ -292,14 +292,14 @@ void section_market(Page& page, const Project& project, const integration::PoolS
 
 void section_range(Page& page, const std::string& spec_path) {
     page.h2("LP range optimisation");
-    const auto rr = integration::runRangeOptSpec(integration::loadRangeOptSpec(spec_path));
+    const auto rr = integration::run_range_opt_spec(integration::load_range_opt_spec(spec_path));
     const auto& b = rr.result.best;
-    page.kv({{"Chosen range (ticks)", fmt::format("[{}, {})", b.tickLower, b.tickUpper)},
-             {"Price range", n2(b.priceLower, 4) + " – " + n2(b.priceUpper, 4)},
-             {"Time in range", pct(b.timeInRange)},
-             {"Expected fees", n2(b.expectedFees, 4)},
-             {"Expected LVR", n2(b.expectedLvr, 4)},
-             {"Expected net return", n2(b.expectedNetReturn, 4)},
+    page.kv({{"Chosen range (ticks)", fmt::format("[{}, {})", b.tick_lower, b.tick_upper)},
+             {"Price range", n2(b.price_lower, 4) + " – " + n2(b.price_upper, 4)},
+             {"Time in range", pct(b.time_in_range)},
+             {"Expected fees", n2(b.expected_fees, 4)},
+             {"Expected LVR", n2(b.expected_lvr, 4)},
+             {"Expected net return", n2(b.expected_net_return, 4)},
              {"CVaR of loss", n2(b.cvar, 4)}});
     page.chart("frontier", charts::frontier_chart(charts::frontier_from(rr.result)),
                "Best range of each width: expected net return against CVaR; the marked point is the chosen range.");
