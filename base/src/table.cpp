@@ -261,27 +261,34 @@ std::string to_json(const Table& table, int indent) {
 
 std::string to_text(const Table& table, const TextOptions& options) {
     const auto& columns = table.columns();
+    const std::size_t note = options.note_column.empty() ? columns.size() : table.column_index(options.note_column);
     std::vector<std::vector<std::string>> cells;
+    std::vector<bool> note_only;  // a row written as first cell + note
     std::vector<std::string> header;
     std::vector<std::size_t> width(columns.size(), 0);
     for (std::size_t i = 0; i < columns.size(); ++i) {
         const auto& c = columns[i];
-        header.push_back((c.title.empty() ? c.name : c.title) + (c.unit.empty() ? "" : " (" + c.unit + ")"));
+        header.push_back(i == note ? std::string()
+                                   : (c.title.empty() ? c.name : c.title) + (c.unit.empty() ? "" : " (" + c.unit + ")"));
         width[i] = std::max(c.display.width, options.header ? display_width(header.back()) : 0);
     }
     for (const auto& row : table.rows()) {
         auto& line = cells.emplace_back();
-        for (std::size_t i = 0; i < columns.size(); ++i) {
-            line.push_back(display_text(columns[i], row[i]));
-            width[i] = std::max(width[i], display_width(line.back()));
-        }
+        for (std::size_t i = 0; i < columns.size(); ++i) line.push_back(display_text(columns[i], row[i]));
+        bool only = note < columns.size() && note > 0 && !line[note].empty();
+        for (std::size_t i = 1; i < columns.size() && only; ++i) only = i == note || line[i].empty();
+        note_only.push_back(only);
+        for (std::size_t i = 0; i < columns.size(); ++i)
+            if (!only || i == 0) width[i] = std::max(width[i], display_width(line[i]));
     }
-    auto emit = [&](std::string& out, const std::vector<std::string>& line) {
+    auto gap = [&](std::size_t i) { return columns[i].display.gap ? *columns[i].display.gap : options.gap; };
+    auto emit = [&](std::string& out, const std::vector<std::string>& line, bool only) {
         std::string text = options.indent;
         for (std::size_t i = 0; i < columns.size(); ++i) {
-            const std::size_t pad = width[i] - display_width(line[i]);
+            if (only && i > 0 && i != note) continue;
+            const std::size_t pad = width[i] - std::min(width[i], display_width(line[i]));
             const bool left = !right_aligned(columns[i]);
-            if (i) text += columns[i].display.gap ? *columns[i].display.gap : options.gap;
+            if (i) text += gap(i);
             if (!left) text.append(pad, ' ');
             text += line[i];
             if (left && i + 1 < columns.size()) text.append(pad, ' ');
@@ -291,8 +298,8 @@ std::string to_text(const Table& table, const TextOptions& options) {
     };
     std::string out;
     if (!options.title.empty()) out += options.title + '\n';
-    if (options.header) emit(out, header);
-    for (const auto& line : cells) emit(out, line);
+    if (options.header) emit(out, header, false);
+    for (std::size_t r = 0; r < cells.size(); ++r) emit(out, cells[r], note_only[r]);
     return out;
 }
 

@@ -149,3 +149,17 @@ TEST(Table, HtmlEscapesAndClassesCellsByColumnType) {
               "table.pft th,table.pft td{text-align:left}table.pft th.num,table.pft td.num{text-align:right;"
               "font-variant-numeric:tabular-nums}\n");
 }
+
+TEST(Table, NoteColumnFollowsTheFirstCellOnARowWithoutNumbers) {
+    Table t("t");
+    t.text("scenario").real("pd", 10, 2).text("note");
+    t.display("scenario", {.width = 8});
+    t.add_row().set("scenario", "base").set("pd", 0.5);
+    t.add_row().set("scenario", "broken").set("note", "FAILED: no data");
+    t.add_row().set("scenario", "market").set("pd", 0.25).set("note", "(market only)");
+    EXPECT_EQ(to_text(t, {.note_column = "note"}),
+              "scenario   pd\n"
+              "base     0.50\n"
+              "broken   FAILED: no data\n"
+              "market   0.25 (market only)\n");
+}

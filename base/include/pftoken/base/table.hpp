@@ -141,6 +141,9 @@ struct TextOptions {
     std::string indent{};    ///< put before every line of the table (not the title)
     std::string gap = " ";   ///< between columns
     bool header = true;      ///< the line of column titles
+    /// A text column shown as a note: no title in the header, and on a row whose other cells
+    /// (after the first) are all empty, written right after the first cell ("name  FAILED: ...").
+    std::string note_column{};
 };
 
 /// Aligned text: a header of titles (with the unit in parentheses), then the rows; text
