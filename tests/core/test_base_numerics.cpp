@@ -1,6 +1,7 @@
-// pftoken::base numerics: quantiles, the parallel loop, the bracketed root finder.
+// pftoken::base numerics: quantiles, tail means, the parallel loop, the bracketed root finder.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <cmath>
@@ -53,6 +54,61 @@ TEST(BaseQuantile, RejectsEmptyInputAndLevelsOutsideUnitInterval) {
         FAIL();
     } catch (const pftoken::Error& e) {
         EXPECT_STREQ(e.what(), "quantile.level: must be in [0, 1], got 1.5");
+    }
+}
+
+// Tail mean = expected shortfall of the sample (Acerbi and Tasche 2002, eq. 3.3), worked by hand
+// on {3, 1, 4, 1, 5, 9, 2, 6}, sorted 1 1 2 3 4 5 6 9 (n = 8, w = 8 p):
+//   p = 0.25: w = 2    -> (1 + 1) / 2                       = 1
+//   p = 0.3:  w = 2.4  -> (1 + 1 + 0.4 * 2) / 2.4           = 2.8 / 2.4
+//   p = 0.5:  w = 4    -> (1 + 1 + 2 + 3) / 4               = 1.75
+//   p = 0.55: w = 4.4  -> (1 + 1 + 2 + 3 + 0.4 * 4) / 4.4   = 8.6 / 4.4
+//   p = 0.1:  w = 0.8 < 1 -> the minimum                    = 1
+//   p = 1:    the mean                                      = 31 / 8
+// It equals (1/p) times the integral over [0, p] of the empirical quantile function (a step
+// function with steps of 1/8): at p = 0.3, (0.25 * 1 + 0.05 * 2) / 0.3 = 0.35 / 0.3 = 2.8 / 2.4.
+TEST(BaseTailMean, IsTheAcerbiTascheExpectedShortfall) {
+    const std::vector<double> sample{3, 1, 4, 1, 5, 9, 2, 6};
+    std::vector<double> sorted = sample;
+    std::sort(sorted.begin(), sorted.end());
+    const struct {
+        double p, expected;
+    } rows[] = {{0.25, 1.0}, {0.3, 2.8 / 2.4}, {0.5, 1.75}, {0.55, 8.6 / 4.4}, {0.1, 1.0}, {1.0, 31.0 / 8.0}};
+    for (const auto& r : rows) {
+        EXPECT_NEAR(base::tail_mean_sorted(sorted, r.p), r.expected, 1e-15) << "p " << r.p;
+        std::vector<double> x = sample;  // the selecting overload reorders its input
+        EXPECT_NEAR(base::tail_mean(x, r.p), r.expected, 1e-15) << "p " << r.p;
+    }
+    // Continuous in p (the old "mean of the ceil(n p) smallest" jumped from 1 to 4/3 at p = 0.25).
+    EXPECT_NEAR(base::tail_mean_sorted(sorted, 0.25 + 1e-12), 1.0, 1e-11);
+}
+
+// n (1 - 0.95) = 4.999999999999999 for n = 100 is a tail of exactly 5 points: 1..100 gives the
+// mean of 1..5 = 3, not a fractional 5th point.
+TEST(BaseTailMean, SnapsTailSizesWithinRoundingOfAWholeNumber) {
+    std::vector<double> x(100);
+    std::iota(x.begin(), x.end(), 1.0);
+    const base::TailSize t = base::tail_size(x.size(), 1.0 - 0.95);
+    EXPECT_EQ(t.whole, 5U);
+    EXPECT_EQ(t.fraction, 0.0);
+    EXPECT_EQ(base::tail_mean_sorted(x, 1.0 - 0.95), 3.0);
+    EXPECT_EQ(base::tail_mean_sorted(x, 0.05), 3.0);
+}
+
+TEST(BaseTailMean, RejectsEmptyInputAndProbabilitiesOutsideZeroOne) {
+    std::vector<double> empty;
+    std::vector<double> one{1.0};
+    try {
+        (void)base::tail_mean(empty, 0.5);
+        FAIL();
+    } catch (const pftoken::Error& e) {
+        EXPECT_STREQ(e.what(), "tail_mean: needs at least one value");
+    }
+    try {
+        (void)base::tail_mean_sorted(one, 0.0);
+        FAIL();
+    } catch (const pftoken::Error& e) {
+        EXPECT_STREQ(e.what(), "tail_mean.probability: must be in (0, 1], got 0");
     }
 }
 

@@ -163,18 +163,11 @@ Distribution distribution(const PathRun& run, std::size_t j, const FactorModel& 
     d.stdev = std::sqrt(w.variance());
     std::sort(scratch.begin(), scratch.end());
     for (double level : kPercentileLevels) d.percentiles.push_back(base::quantile_sorted(scratch, level));
-    auto tail_mean = [&](double level) {
-        const auto k = std::max<std::size_t>(
-            1, static_cast<std::size_t>(std::ceil(level * static_cast<double>(scratch.size()))));
-        double sum = 0.0;
-        for (std::size_t i = 0; i < k; ++i) sum += scratch[i];
-        return sum / static_cast<double>(k);
-    };
     const double mean = w.mean;
     d.var95 = mean - base::quantile_sorted(scratch, 0.05);
     d.var99 = mean - base::quantile_sorted(scratch, 0.01);
-    d.cvar95 = mean - tail_mean(0.05);
-    d.cvar99 = mean - tail_mean(0.01);
+    d.cvar95 = mean - base::tail_mean_sorted(scratch, 0.05);
+    d.cvar99 = mean - base::tail_mean_sorted(scratch, 0.01);
     return d;
 }
 

@@ -83,7 +83,7 @@ struct Distribution {
     double stdev = 0.0;                    ///< of the path values
     std::vector<double> percentiles;       ///< at kPercentileLevels
     double var95 = 0.0, var99 = 0.0;       ///< value at risk of the value: mean - quantile (>= 0 typ.)
-    double cvar95 = 0.0, cvar99 = 0.0;     ///< mean - average of the values at or below the quantile
+    double cvar95 = 0.0, cvar99 = 0.0;     ///< mean - base::tail_mean_sorted (expected shortfall, 5% / 1% tail)
     std::uint64_t count = 0;               ///< finite values used
 };
 
