@@ -22,8 +22,14 @@ int run_range_opt(const RangeOptArgs& args) {
     (void)args.common.resolved_format();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    const integration::RangeOptSpec spec = integration::load_range_opt_spec(args.spec);
-    const integration::RangeOptReport report = integration::run_range_opt_spec(spec);
+    integration::RangeOptSpec spec = integration::load_range_opt_spec(args.spec);
+    integration::RangeOptReport report;
+    {
+        const auto bar = args.common.progress("range-opt: ranges");
+        spec.options.progress = bar->callback();
+        report = integration::run_range_opt_spec(spec);
+    }
+    report.spec.options.progress = nullptr;
 
     Rendered r;
     r.text_name = "range_opt.txt";

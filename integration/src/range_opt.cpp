@@ -2,6 +2,7 @@
 #include "pftoken/integration/range_opt.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -10,6 +11,7 @@
 #include "pftoken/amm/analytics/fee_income.hpp"
 #include "pftoken/amm/analytics/position.hpp"
 #include "pftoken/amm/fast/tick_math.hpp"
+#include "pftoken/base/quantile.hpp"
 #include "pftoken/base/thread_pool.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/random.hpp"
@@ -58,21 +60,7 @@ double difference(const DoubleDouble& upper, const DoubleDouble& lower) noexcept
     return (upper.hi - lower.hi) + (upper.lo - lower.lo);
 }
 
-/// Sum with four interleaved accumulators (fixed order, so deterministic; lets the compiler
-/// keep several additions in flight).
-double sum4(std::span<const double> x) noexcept {
-    double a0 = 0.0, a1 = 0.0, a2 = 0.0, a3 = 0.0;
-    std::size_t i = 0;
-    const std::size_t n = x.size();
-    for (; i + 4 <= n; i += 4) {
-        a0 += x[i];
-        a1 += x[i + 1];
-        a2 += x[i + 2];
-        a3 += x[i + 3];
-    }
-    for (; i < n; ++i) a0 += x[i];
-    return (a0 + a1) + (a2 + a3);
-}
+using base::sum4;
 
 }  // namespace
 
@@ -248,46 +236,10 @@ void RangeOptOptions::validate() const {
     }
 }
 
-namespace {
-
-/// Splits n (1 - alpha) into whole points and a fractional weight. Guards against w landing a
-/// hair below an integer, e.g. 100 * (1 - 0.95) = 4.999999999999999.
-struct TailSize {
-    double points = 0.0;
-    std::size_t whole = 0;
-    double fraction = 0.0;
-};
-
-TailSize tail_size(std::size_t n, double alpha) {
-    const double w = static_cast<double>(n) * (1.0 - alpha);
-    const double w_rounded = std::nearbyint(w);
-    TailSize t;
-    t.points = std::abs(w - w_rounded) < 1e-9 * std::max(1.0, w) ? w_rounded : w;
-    t.whole = static_cast<std::size_t>(std::floor(t.points));
-    t.fraction = t.points - static_cast<double>(t.whole);
-    return t;
-}
-
-/// CVaR from the `whole` smallest values (sorted or not) of `x` and the next one.
-double tail_mean(std::span<double> x, const TailSize& t) {
-    if (t.whole == 0) return -*std::min_element(x.begin(), x.end());
-    double sum = 0.0;
-    if (t.whole < x.size()) {
-        std::nth_element(x.begin(), x.begin() + static_cast<std::ptrdiff_t>(t.whole), x.end());
-        sum = sum4(x.first(t.whole));
-        if (t.fraction > 0.0) sum += t.fraction * x[t.whole];
-    } else {
-        sum = sum4(x);
-    }
-    return -sum / t.points;
-}
-
-}  // namespace
-
 double cvar_of_losses(std::span<double> outcomes, double alpha) {
     PFT_REQUIRE(!outcomes.empty(), "cvar_of_losses.outcomes: must not be empty");
     PFT_REQUIRE(alpha > 0.0 && alpha < 1.0, "cvar_of_losses.alpha: must be in (0, 1), got " << alpha);
-    return tail_mean(outcomes, tail_size(outcomes.size(), alpha));
+    return -base::tail_mean(outcomes, 1.0 - alpha);
 }
 
 namespace {
@@ -299,10 +251,10 @@ namespace {
 /// `scratch` has outcomes.size() + 1 doubles. Deterministic (no random sampling).
 double fast_cvar_of_losses(std::span<double> outcomes, double alpha, std::span<double> scratch) {
     const std::size_t n = outcomes.size();
-    const TailSize t = tail_size(n, alpha);
+    const base::TailSize t = base::tail_size(n, 1.0 - alpha);
     const std::size_t need = std::min(n, t.whole + 1);
     constexpr std::size_t kStride = 16;
-    if (n < 64 * kStride || t.whole == 0 || need * 4 > n) return tail_mean(outcomes, t);
+    if (n < 64 * kStride || t.whole == 0 || need * 4 > n) return -base::tail_mean(outcomes, t);
     const std::size_t samples = n / kStride;
     for (std::size_t q = 0; q < samples; ++q) scratch[q] = outcomes[q * kStride];
     std::size_t rank = (need * samples * 3) / (2 * n) + 8;  // 1.5x the expected rank, plus slack
@@ -315,8 +267,8 @@ double fast_cvar_of_losses(std::span<double> outcomes, double alpha, std::span<d
         scratch[kept] = outcomes[p];
         kept += outcomes[p] <= tau ? 1U : 0U;
     }
-    if (kept < need) return tail_mean(outcomes, t);
-    return tail_mean(scratch.first(kept), t);
+    if (kept < need) return -base::tail_mean(outcomes, t);
+    return -base::tail_mean(scratch.first(kept), t);
 }
 
 }  // namespace
@@ -575,9 +527,17 @@ RangeMetrics evaluate_range(const GridStatistics& s, std::span<const int> ticks,
 // Every range [t_i, t_j) of the grid t_k = first + k * step, k < count, lower-major (triangular
 // order: range (i, j), i < j, at i * (2 count - i - 1) / 2 + (j - i - 1)); time_in_range as a
 // fraction of the steps.
+// `progress`: the sweep reports its ranges as the units [done_before, done_before + units) of
+// `total`, scaled (the refined sweep's grid may be smaller than the units it stands for).
+struct SweepProgress {
+    const ProgressCallback* callback = nullptr;
+    std::size_t done_before = 0, units = 0, total = 0;
+};
+
 std::vector<RangeMetrics> sweep_grid(const PricePaths& paths, const RangeOptOptions& options,
                                     const RangeOptInputs& in, int first, int step,
-                                    std::size_t count, unsigned threads, RangeOptTiming& timing) {
+                                    std::size_t count, unsigned threads, RangeOptTiming& timing,
+                                    const SweepProgress& progress) {
     const auto start = Clock::now();
     const std::size_t g = count;
     std::vector<int> ticks(g);
@@ -609,6 +569,18 @@ std::vector<RangeMetrics> sweep_grid(const PricePaths& paths, const RangeOptOpti
     // scratch for the path outcomes.
     base::ParallelOptions parallel;
     parallel.threads = threads;
+    // Ranges finished, counted per row (one chunk), reported by the poll on the calling thread.
+    std::atomic<std::size_t> ranges_done{0};
+    const std::size_t ranges = g * (g - 1) / 2;
+    if (progress.callback != nullptr && *progress.callback && ranges > 0) {
+        parallel.poll = [&] {
+            const double share = static_cast<double>(ranges_done.load(std::memory_order_relaxed)) /
+                                 static_cast<double>(ranges);
+            (*progress.callback)(progress.done_before +
+                                     static_cast<std::size_t>(share * static_cast<double>(progress.units)),
+                                 progress.total);
+        };
+    }
     const unsigned workers = base::worker_count(g - 1, threads);
     std::vector<std::vector<double>> outcomes_of(workers, std::vector<double>(stats.path_count));
     std::vector<std::vector<double>> scratch_of(workers, std::vector<double>(stats.path_count + 1));
@@ -617,6 +589,7 @@ std::vector<RangeMetrics> sweep_grid(const PricePaths& paths, const RangeOptOpti
             all[offset(i) + (j - i - 1)] = evaluate_range(stats, ticks, boundaries, i, j, k,
                                                          outcomes_of[worker], scratch_of[worker]);
         }
+        ranges_done.fetch_add(g - 1 - i, std::memory_order_relaxed);
     });
     const double steps = static_cast<double>(in.steps);
     for (auto& r : all) r.time_in_range /= steps;
@@ -689,9 +662,10 @@ RangeOptResult optimise_range(const PricePaths& paths, const RangeOptOptions& op
                                                : 0.0;
 
     const unsigned threads = resolve_threads(options.threads);
+    const std::size_t progress_total = in.range_count * (options.refine_grid ? 2 : 1);
     std::vector<RangeMetrics> all =
         sweep_grid(paths, options, in, in.first_tick, in.grid_step_ticks, options.tick_count, threads,
-                  result.timing);
+                  result.timing, {&options.progress, 0, in.range_count, progress_total});
     const auto ranges_start = Clock::now();
     const std::size_t g = options.tick_count;
     const auto offset = [g](std::size_t i) { return i * (2 * g - i - 1) / 2; };
@@ -728,13 +702,14 @@ RangeOptResult optimise_range(const PricePaths& paths, const RangeOptOptions& op
             RangeOptTiming refine_timing;
             const std::vector<RangeMetrics> refined =
                 sweep_grid(paths, options, in, static_cast<int>(lo), static_cast<int>(fine), count,
-                          threads, refine_timing);
+                          threads, refine_timing, {&options.progress, in.range_count, in.range_count, progress_total});
             const RangeMetrics candidate = best_containing(refined, in.initial_tick);
             if (candidate.objective > c.objective) result.best_containing_price = candidate;
             result.containing_step_ticks = static_cast<int>(fine);
             result.timing.sweep_seconds += refine_timing.histogram_seconds + refine_timing.sweep_seconds;
         }
     }
+    if (options.progress) options.progress(progress_total, progress_total);
     result.provide = result.best_containing_price.objective > result.no_provision_objective;
     for (std::size_t width = 1; width < g; ++width) {
         FrontierPoint point;

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "pftoken/amm/analytics/lvr.hpp"
@@ -367,6 +368,41 @@ TEST(RangeOpt, BitIdenticalForAnyThreadCount) {
         EXPECT_EQ(a.ranges[i].cvar, b.ranges[i].cvar);
         EXPECT_EQ(a.ranges[i].expected_lvr, b.ranges[i].expected_lvr);
     }
+}
+
+// The progress callback: reports never go backwards or past the total, the last report is
+// (total, total) with total = ranges of both sweeps when refining, and listening changes no bit
+// (the poll gives every worker a thread of its own).
+TEST(RangeOpt, ProgressCountsRangesAndChangesNothing) {
+    pi::GbmScenario g = driftless_scenario();
+    g.paths = 500;
+    const pi::PricePaths paths = pi::simulate_gbm_paths(g, 2);
+    pi::RangeOptOptions o;
+    o.tick_count = 30;
+    o.risk_aversion = 0.3;
+    o.refine_grid = true;
+    o.keep_all_ranges = true;
+    o.threads = 2;
+    const pi::RangeOptResult quiet = pi::optimise_range(paths, o);
+    std::vector<std::pair<std::size_t, std::size_t>> reports;
+    o.progress = [&reports](std::size_t done, std::size_t total) { reports.emplace_back(done, total); };
+    const pi::RangeOptResult heard = pi::optimise_range(paths, o);
+    const std::size_t total = 2 * (30 * 29 / 2);
+    ASSERT_FALSE(reports.empty());
+    EXPECT_EQ(reports.back(), std::make_pair(total, total));
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        EXPECT_EQ(reports[i].second, total);
+        EXPECT_LE(reports[i].first, total);
+        if (i > 0) {
+            EXPECT_GE(reports[i].first, reports[i - 1].first) << i;
+        }
+    }
+    ASSERT_EQ(quiet.ranges.size(), heard.ranges.size());
+    for (std::size_t i = 0; i < quiet.ranges.size(); ++i) {
+        EXPECT_EQ(quiet.ranges[i].objective, heard.ranges[i].objective);
+        EXPECT_EQ(quiet.ranges[i].cvar, heard.ranges[i].cvar);
+    }
+    EXPECT_EQ(quiet.best_containing_price.objective, heard.best_containing_price.objective);
 }
 
 // Acerbi and Tasche (2002), "On the coherence of expected shortfall", eq. 3.3, worked by hand:

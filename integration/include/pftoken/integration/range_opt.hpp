@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "pftoken/base/progress.hpp"
+
 namespace pftoken::integration {
 
 /// Geometric Brownian motion of the pool price P (token1 per token0):
@@ -99,6 +101,10 @@ struct RangeOptOptions {
     // Execution
     std::size_t threads = 0;     ///< worker threads for the sweep, 0 = hardware
     bool keep_all_ranges = false;  ///< fill RangeOptResult::ranges (every range's metrics)
+    /// Ranges evaluated of all to evaluate (both sweeps when refine_grid: the refined sweep
+    /// counts as one more grid of tick_count ticks), called on the calling thread about every
+    /// 100 ms while the sweep runs (never per path) and once at the end; empty = nobody listens.
+    ProgressCallback progress;
 
     [[nodiscard]] bool is_valid(std::string* why = nullptr) const;
     void validate() const;  ///< throws pftoken::InputError naming the field
