@@ -53,7 +53,7 @@ int run_mc(const McArgs& args) {
 
     ProjectMcSummary summary;
     {
-        const auto bar = args.common.progress("mc: paths");
+        const auto bar = args.common.progress(args.sensitivities ? "mc: paths, base + 4 sensitivity runs" : "mc: paths");
         opt.mc.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
         summary = run_project_mc(project, spec, opt);
     }

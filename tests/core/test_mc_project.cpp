@@ -3,7 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdint>
 #include <cstring>
+#include <utility>
+#include <vector>
 
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
@@ -160,5 +163,31 @@ TEST(McProject, BitIdenticalAcrossThreadCountsOnTheSolarExample) {
         EXPECT_TRUE(same_bits(one.per_period.dscr_p50, many.per_period.dscr_p50));
         EXPECT_TRUE(same_bits(one.per_period.dscr_p5, many.per_period.dscr_p5));
         EXPECT_TRUE(same_bits(one.per_period.prob_dsra_drawn, many.per_period.prob_dsra_drawn));
+    }
+}
+
+// With sensitivities the progress callback sees one total over the base run and the four bump
+// runs (5 x paths), never going backwards, and ends at (total, total).
+TEST(McProject, SensitivityRunsReportOneProgressTotal) {
+    const Project project = solar();
+    StochasticSpec spec;
+    spec.volume.enabled = true;
+    spec.volume.p90_over_p50 = 0.92;
+    ProjectMcOptions opt;
+    opt.mc.paths = 64;
+    opt.mc.chunk_paths = 8;
+    opt.mc.threads = 2;
+    opt.sensitivities = true;
+    opt.equity_irr = false;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> reports;
+    opt.mc.progress = [&reports](std::uint64_t done, std::uint64_t total) { reports.emplace_back(done, total); };
+    (void)run_project_mc(project, spec, opt);
+    ASSERT_FALSE(reports.empty());
+    EXPECT_EQ(reports.back(), std::make_pair(std::uint64_t{5 * 64}, std::uint64_t{5 * 64}));
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        EXPECT_EQ(reports[i].second, 5U * 64U);
+        if (i > 0) {
+            EXPECT_GE(reports[i].first, reports[i - 1].first) << i;
+        }
     }
 }

@@ -274,7 +274,18 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
     }
 
     const ProjectEvaluator evaluator(setup, Bumps{}, options.equity_irr, true);
-    const PathRun run = run_paths(*setup.model, evaluator, options.mc);
+    // One progress report over every run: the base run, then the four sensitivity runs (run r
+    // reports its paths as r x paths + done of runs x paths).
+    const std::uint64_t runs = options.sensitivities ? 5 : 1;
+    auto run_options = [&](std::uint64_t r) {
+        McOptions o = options.mc;
+        if (options.mc.progress)
+            o.progress = [&options, r, runs](std::uint64_t done, std::uint64_t total) {
+                options.mc.progress(r * total + done, runs * total);
+            };
+        return o;
+    };
+    const PathRun run = run_paths(*setup.model, evaluator, run_options(0));
     const FactorModel& model = *setup.model;
 
     ProjectMcSummary out;
@@ -358,9 +369,10 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
     if (options.sensitivities) {
         const auto start = std::chrono::steady_clock::now();
         // Common random numbers: same seed, same paths, one input bumped.
+        std::uint64_t stage = 0;
         auto rerun = [&](const Setup& s, Bumps b) {
             const ProjectEvaluator ev(s, b, false, false);
-            return run_paths(*s.model, ev, options.mc);
+            return run_paths(*s.model, ev, run_options(++stage));
         };
         const PathRun price = rerun(setup, Bumps{1.01, 1.0, 1.0});
         const PathRun volume = rerun(setup, Bumps{1.0, 1.01, 1.0});

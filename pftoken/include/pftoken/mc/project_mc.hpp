@@ -19,7 +19,8 @@ namespace pftoken::mc {
 
 struct ProjectMcOptions {
     McOptions mc;
-    /// Bump-and-revalue sensitivities with common random numbers (four extra runs).
+    /// Bump-and-revalue sensitivities with common random numbers (four extra runs; mc.progress
+    /// then counts the paths of all five runs as one total).
     bool sensitivities = false;
     /// Equity IRR per path (a root search per path, about a third of the path cost).
     bool equity_irr = true;
