@@ -9,7 +9,7 @@
 #include "pftoken/amm/fast/tick_math.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare_pool.hpp"
-#include "pftoken/pricing/curves.hpp"
+#include "pftoken/valuation/measure.hpp"
 
 namespace pftoken::integration {
 
@@ -102,36 +102,36 @@ std::vector<LifeLiquidityPoint> liquidity_over_life(const Project& project, cons
     PFT_REQUIRE(r.periods == n, "liquidity_over_life: the valuation has no per-period table (ValuationOptions::include_periods)");
     const auto& spec = project.tranches[tranche];
     PFT_REQUIRE(spec.token.supply > 0.0, "tranches[" << tranche << "].token.supply: must be > 0 to price per token");
-    // Same discounting as value(): the curve referenced at COD, sampled on the operating dates.
-    const auto curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(grid.cod), grid.day_count, {},
-                                            "market.discount");
-    const std::vector<CalendarDate> pay_dates(grid.end.begin() + first_op, grid.end.end());
-    const auto dfs = pricing::sample_curve(*curve, pay_dates);
-    const auto ops = static_cast<int>(pay_dates.size());
+    // The tranche discount of value() (valuation/measure.hpp): the curve referenced at COD with
+    // the tranche's spread; a flow at period u valued at the end of period j is
+    // flow x DF(u) / DF(j), and at COD the price is value()'s PV per token.
+    const CodCurve curve = cod_curve(project, grid);
+    const auto ops = n - first_op;
     const double spread = spec.spread;
     const int k = static_cast<int>(tranche);
-    auto flow = [&](int i) {  // operating period i (0-based)
-        const int t = first_op + i;
-        return r.at(r.tranche_interest_paid, k, t) + r.at(r.tranche_principal_paid, k, t) + r.at(r.tranche_prepayment, k, t);
+    std::vector<double> df(static_cast<std::size_t>(n), 0.0);
+    for (int t = first_op; t < n; ++t) {
+        const auto u = static_cast<std::size_t>(t);
+        df[u] = tranche_discount(curve.df[u], curve.time[u], spread);
+    }
+    auto flow = [&](int t) {  // period t; the association of measure()
+        return r.at(r.tranche_interest_paid, k, t) + (r.at(r.tranche_principal_paid, k, t) + r.at(r.tranche_prepayment, k, t));
     };
     // PV at the end of operating period j (j = -1: COD) of the flows after it.
     auto price_at = [&](int j) {
-        const double tj = j < 0 ? 0.0 : dfs.times[static_cast<std::size_t>(j)];
-        const double dj = j < 0 ? 1.0 : dfs.discount_factors[static_cast<std::size_t>(j)];
+        const double dj = j < 0 ? 1.0 : df[static_cast<std::size_t>(first_op + j)];
         double pv = 0.0;
-        for (int i = j + 1; i < ops; ++i) {
-            const auto u = static_cast<std::size_t>(i);
-            pv += flow(i) * dfs.discount_factors[u] / dj * std::exp(-spread * (dfs.times[u] - tj));
-        }
-        return pv / spec.token.supply;
+        for (int t = first_op + j + 1; t < n; ++t) pv += flow(t) * df[static_cast<std::size_t>(t)];
+        return pv / dj / spec.token.supply;
     };
+    auto years_at = [&](int j) { return j < 0 ? 0.0 : curve.time[static_cast<std::size_t>(first_op + j)]; };
     std::vector<LifeLiquidityPoint> points;
     for (int j = -1; j < ops; j += grid.periods_per_year) {
         const double price = price_at(j);
         if (!(price > 1e-9 * std::max(1.0, points.empty() ? price : points.front().price))) break;  // repaid
         const auto a = allocate_liquidity(price, valuation, options);
         LifeLiquidityPoint p;
-        p.years_from_cod = j < 0 ? 0.0 : dfs.times[static_cast<std::size_t>(j)];
+        p.years_from_cod = years_at(j);
         p.price = price;
         p.lower_tick = a.v3_lower_tick;
         p.upper_tick = a.v3_upper_tick;

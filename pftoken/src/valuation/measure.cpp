@@ -93,6 +93,23 @@ double equity_irr(std::span<const double> flows, const IrrGrid& grid, double gue
         .mid();
 }
 
+CodCurve cod_curve(const Project& project, const PeriodGrid& grid) {
+    const auto n = static_cast<std::size_t>(grid.size());
+    const auto c = static_cast<std::size_t>(grid.first_operating());
+    const auto curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(grid.cod), grid.day_count, {},
+                                            "market.discount");
+    const std::vector<CalendarDate> pay_dates(grid.end.begin() + static_cast<std::ptrdiff_t>(c), grid.end.end());
+    const auto sampled = pricing::sample_curve(*curve, pay_dates);
+    CodCurve out;
+    out.df.assign(n, 0.0);
+    out.time.assign(n, 0.0);
+    for (std::size_t t = c; t < n; ++t) {
+        out.df[t] = sampled.discount_factors[t - c];
+        out.time[t] = sampled.times[t - c];
+    }
+    return out;
+}
+
 MeasureGrid make_measure_grid(const Project& project, const CompiledProject& cp) {
     const auto n = static_cast<std::size_t>(cp.periods);
     const auto c = static_cast<std::size_t>(cp.grid.first_operating());
@@ -100,24 +117,17 @@ MeasureGrid make_measure_grid(const Project& project, const CompiledProject& cp)
     g.periods = cp.periods;
     g.tranches = cp.tranche_count;
     g.first_operating = cp.grid.first_operating();
-    // The discount curve referenced at COD, sampled at each operating period end.
-    const auto cod_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.cod),
-                                                cp.grid.day_count, {}, "market.discount");
-    const std::vector<CalendarDate> pay_dates(cp.grid.end.begin() + static_cast<std::ptrdiff_t>(c), cp.grid.end.end());
-    const auto sampled = pricing::sample_curve(*cod_curve, pay_dates);
-    g.curve_df.assign(n, 0.0);
-    g.curve_time.assign(n, 0.0);
-    for (std::size_t t = c; t < n; ++t) {
-        g.curve_df[t] = sampled.discount_factors[t - c];
-        g.curve_time[t] = sampled.times[t - c];
-    }
+    CodCurve curve = cod_curve(project, cp.grid);
+    g.curve_df = std::move(curve.df);
+    g.curve_time = std::move(curve.time);
     g.tranche_df.assign(n * static_cast<std::size_t>(cp.tranche_count), 0.0);
     g.tranche_df_cs.assign(g.tranche_df.size(), 0.0);
     for (int k = 0; k < cp.tranche_count; ++k) {
         const double spread = cp.tranches[static_cast<std::size_t>(k)].discount_spread;
         for (std::size_t t = c; t < n; ++t) {
-            g.tranche_df[cp.at(k, static_cast<int>(t))] = g.curve_df[t] * std::exp(-spread * g.curve_time[t]);
-            g.tranche_df_cs[cp.at(k, static_cast<int>(t))] = g.curve_df[t] * std::exp(-(spread + 1e-4) * g.curve_time[t]);
+            g.tranche_df[cp.at(k, static_cast<int>(t))] = tranche_discount(g.curve_df[t], g.curve_time[t], spread);
+            g.tranche_df_cs[cp.at(k, static_cast<int>(t))] =
+                tranche_discount(g.curve_df[t], g.curve_time[t], spread + 1e-4);
         }
     }
     g.equity_df.resize(n);

@@ -4,6 +4,7 @@
 // value and IRR. `pftoken value`, the Monte Carlo, stress and fair-value paths all price here.
 
 #include <array>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -35,6 +36,22 @@ struct IrrGrid {
 /// no root lies in (-99%, 1000%)): Newton from `guess` (a few iterations when the guess is a
 /// nearby IRR), then TOMS 748 on the whole range. No allocation. The one equity IRR.
 [[nodiscard]] double equity_irr(std::span<const double> flows, const IrrGrid& grid, double guess);
+
+/// The discount curve referenced at COD (`project.market.discount`) sampled at each period end of
+/// `grid`: DF and curve year fraction from COD, 0 for construction periods. Where every tranche
+/// discount starts (built with QuantLib: at setup only).
+struct CodCurve {
+    std::vector<double> df;    ///< per period
+    std::vector<double> time;  ///< per period
+};
+[[nodiscard]] CodCurve cod_curve(const Project& project, const PeriodGrid& grid);
+
+/// The one tranche discount factor: the curve DF times exp(-spread t), t the curve year fraction
+/// from COD. A flow at period u valued at period j (j after COD) is
+/// flow x tranche_df(u) / tranche_df(j).
+[[nodiscard]] inline double tranche_discount(double curve_df, double curve_time, double spread) noexcept {
+    return curve_df * std::exp(-spread * curve_time);
+}
 
 /// The discount grid of a compiled project (one per project), built once at setup (QuantLib is used here only,
 /// never per path or per scenario). Debt is valued at COD on the discount curve referenced at
