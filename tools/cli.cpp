@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <limits>
@@ -43,6 +44,18 @@ std::uint64_t parse_count(std::string_view option, const std::string& text, std:
     if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max)
         throw InputError(std::string(option), fmt::format("must be a whole number in [{}, {}], got '{}'", min, max, text));
     return value;
+}
+
+fs::path shipped_data_file(const std::string& relative, const std::string& field) {
+    std::vector<fs::path> candidates;
+    if (const char* dir = std::getenv("PFTOKEN_DATA_DIR")) candidates.emplace_back(fs::path(dir) / relative);
+#ifdef PFTOKEN_DATA_DIR
+    candidates.emplace_back(fs::path(PFTOKEN_DATA_DIR) / relative);
+#endif
+    candidates.emplace_back(fs::path("data") / relative);
+    for (const auto& c : candidates)
+        if (fs::exists(c)) return c;
+    throw InputError(field, "cannot find " + relative + " (set PFTOKEN_DATA_DIR to the data folder)");
 }
 
 double parse_real(std::string_view option, const std::string& text, double min, double max) {

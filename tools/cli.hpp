@@ -60,6 +60,11 @@ void add_threads(CLI::App& cmd, CommonOptions& o);
 void add_paths(CLI::App& cmd, CommonOptions& o, const std::string& default_text);
 void add_plots(CLI::App& cmd, CommonOptions& o, const std::string& files);
 
+/// A file shipped in the data folder (`relative` to it, e.g. "stress/library.yaml"): found in
+/// $PFTOKEN_DATA_DIR, then the source tree the binary was built from, then ./data; otherwise an
+/// InputError on `field` naming the file and the variable to set.
+[[nodiscard]] std::filesystem::path shipped_data_file(const std::string& relative, const std::string& field);
+
 /// Option values: whole numbers and finite reals with the range in the message, exit 2.
 [[nodiscard]] std::uint64_t parse_count(std::string_view option, const std::string& text, std::uint64_t min,
                                         std::uint64_t max);

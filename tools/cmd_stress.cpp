@@ -3,8 +3,6 @@
 // A batch: every scenario runs; a failed one is reported with its reason on stderr, the rest
 // finish, the outputs are written and the exit code is 4 (docs/tools/README.md). Columns and
 // formats: docs/tools/stress.md.
-#include <cstdlib>
-#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -32,7 +30,6 @@
 namespace pftoken::cli {
 namespace {
 
-namespace fs = std::filesystem;
 
 struct StressArgs {
     CommonOptions common;
@@ -43,19 +40,6 @@ struct StressArgs {
     bool mc = false;
     std::string pool;
 };
-
-/// The shipped library: $PFTOKEN_DATA_DIR, the source tree the binary was built from, ./data.
-fs::path library_path() {
-    std::vector<fs::path> candidates;
-    if (const char* dir = std::getenv("PFTOKEN_DATA_DIR")) candidates.emplace_back(fs::path(dir) / "stress/library.yaml");
-#ifdef PFTOKEN_DATA_DIR
-    candidates.emplace_back(fs::path(PFTOKEN_DATA_DIR) / "stress/library.yaml");
-#endif
-    candidates.emplace_back(fs::path("data/stress/library.yaml"));
-    for (const auto& c : candidates)
-        if (fs::exists(c)) return c;
-    throw InputError("--library", "cannot find stress/library.yaml (set PFTOKEN_DATA_DIR to the data folder)");
-}
 
 int run_stress(const StressArgs& args) {
     // ---- options, then every input, before any computation
@@ -72,7 +56,7 @@ int run_stress(const StressArgs& args) {
     const Project project = load_project(args.project);
     std::vector<stress::Scenario> scenarios;
     if (args.library || args.scenarios.empty()) {
-        auto lib = stress::load_scenarios(library_path());
+        auto lib = stress::load_scenarios(shipped_data_file("stress/library.yaml", "--library"));
         scenarios.insert(scenarios.end(), lib.begin(), lib.end());
     }
     if (!args.scenarios.empty()) {

@@ -13,6 +13,11 @@ std::string number(double x, int significant, std::string_view non_finite) {
     return fmt::format("{:.{}g}", x, significant);
 }
 
+std::string message_number(double x, int significant) {
+    if (!std::isfinite(x)) return fmt::format("{}", x);
+    return number(x, significant);
+}
+
 std::string shortest(double x, std::string_view non_finite) { return number(x, 0, non_finite); }
 
 std::string fixed(double x, int decimals, std::string_view non_finite) {

@@ -5,8 +5,6 @@
 // No partial output: the whole page is built in memory and written to DIR/report.html by the
 // all-or-nothing OutputSet (docs/tools/README.md).
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -34,14 +32,9 @@
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/scenario.hpp"
 
-#ifndef PFTOKEN_DATA_DIR
-#define PFTOKEN_DATA_DIR "data"
-#endif
-
 namespace pftoken::cli {
 namespace {
 
-namespace fs = std::filesystem;
 
 struct ReportArgs {
     CommonOptions common;
@@ -96,16 +89,6 @@ class Page {
     std::string body_;
     int charts_ = 0;
 };
-
-fs::path data_file(const std::string& relative) {
-    std::vector<fs::path> candidates;
-    if (const char* dir = std::getenv("PFTOKEN_DATA_DIR")) candidates.emplace_back(fs::path(dir) / relative);
-    candidates.emplace_back(fs::path(PFTOKEN_DATA_DIR) / relative);
-    candidates.emplace_back(fs::path("data") / relative);
-    for (const auto& c : candidates)
-        if (fs::exists(c)) return c;
-    throw InputError("report", "cannot find data/" + relative + " (set PFTOKEN_DATA_DIR to the data folder)");
-}
 
 void section_valuation(Page& page, const Project& project, const ValuationResult& v) {
     page.h2("Valuation summary");
@@ -215,7 +198,7 @@ struct StressRun {
 StressRun section_stress(Page& page, const Project& project) {
     page.h2("Stress scenarios");
     StressRun run;
-    run.scenarios = stress::load_scenarios(data_file("stress/library.yaml"));
+    run.scenarios = stress::load_scenarios(shipped_data_file("stress/library.yaml", "report"));
     stress::StressEngine engine(project);
     run.summary = engine.run_all(run.scenarios);
     const auto& summary = run.summary;

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
-#include <sstream>
 
 #include <Eigen/Eigenvalues>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::mc {
@@ -17,12 +17,7 @@ namespace {
     throw InputError("stochastic." + field, constraint);
 }
 
-std::string fmt_value(double v) {
-    std::ostringstream s;
-    s.precision(12);
-    s << v;
-    return s.str();
-}
+std::string fmt_value(double v) { return format::message_number(v, 12); }
 
 void require_finite(const std::string& field, double v) {
     if (!std::isfinite(v)) fail(field, "must be a finite number, got " + fmt_value(v));

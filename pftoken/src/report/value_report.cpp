@@ -297,11 +297,12 @@ void flatten(const ordered_json& j, const std::string& prefix, Table& table) {
     else if (j.is_string()) row.set("value", j.get<std::string>());
 }
 
-std::string money_m(double x) { return std::isfinite(x) ? fmt::format("{:.3f}", x / 1e6) : std::string("-"); }
-std::string ratio(double x) { return std::isfinite(x) ? fmt::format("{:.3f}x", x) : std::string("-"); }
-std::string pct(double x) { return std::isfinite(x) ? fmt::format("{:.3f}%", 100.0 * x) : std::string("-"); }
-std::string years(double x) { return std::isfinite(x) ? fmt::format("{:.2f}", x) : std::string("-"); }
-std::string bp(double x) { return std::isfinite(x) ? fmt::format("{:.1f}bp", 1e4 * x) : std::string("-"); }
+// The text report's units over base formatting; "-" for a missing value.
+std::string money_m(double x) { return format::fixed(x / 1e6, 3, "-"); }
+std::string ratio(double x) { return std::isfinite(x) ? format::fixed(x, 3) + "x" : std::string("-"); }
+std::string pct(double x) { return format::percent(x, 3, "-"); }
+std::string years(double x) { return format::fixed(x, 2, "-"); }
+std::string bp(double x) { return std::isfinite(x) ? format::fixed(1e4 * x, 1) + "bp" : std::string("-"); }
 
 std::string event_text(const Project& project, const Event& e) {
     std::string text = fmt::format("  {:<10}  {:>4}  {:<20}", date_text(e.date), e.period, to_string(e.kind));

@@ -4,10 +4,10 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdint>
-#include <sstream>
 #include <cmath>
 #include <string>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/pricing/sizing.hpp"
@@ -17,11 +17,7 @@
 namespace pftoken {
 namespace {
 
-std::string num(double x) {
-    std::ostringstream s;
-    s << x;
-    return s.str();
-}
+std::string num(double x) { return format::message_number(x, 6); }
 
 std::string tranche_field(std::size_t k, const char* member) {
     return "tranches[" + std::to_string(k) + "]." + member;

@@ -15,6 +15,11 @@ namespace pftoken::format {
 /// CSV cell). significant = 0: the shortest text that reads back to the same double.
 [[nodiscard]] std::string number(double x, int significant = 10, std::string_view non_finite = {});
 
+/// A number inside a message ("must be >= 0, got -3"): number(x, significant) for a finite x
+/// (significant = 0: shortest round-trip), and "nan", "-nan", "inf" or "-inf" as printf spells
+/// them otherwise (a message must show what the user's value became).
+[[nodiscard]] std::string message_number(double x, int significant = 0);
+
 /// Shortest round-trip text of `x` (number(x, 0)).
 [[nodiscard]] std::string shortest(double x, std::string_view non_finite = {});
 
