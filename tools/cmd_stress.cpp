@@ -85,6 +85,7 @@ int run_stress(const StressArgs& args) {
     }
     std::optional<integration::PoolSpec> pool;
     if (!args.pool.empty()) pool = integration::load_pool(args.pool);
+    if (pool) integration::check_pool_token(*pool, project, args.pool);
     if (!args.out.empty() && fs::exists(args.out) && !fs::is_directory(args.out))
         throw InputError("--out", fmt::format("'{}' exists and is not a directory", args.out));
 

@@ -103,7 +103,7 @@ constexpr int kMaxDelayMonths = 120;
 constexpr int kMaxPeriod = 120 + 1200;
 
 /// Reads the scenario file with the strict reader (yaml::Reader); the constraints on each value
-/// are validate::Rules placed at the value's position.
+/// are validation::Rules placed at the value's position.
 class ScenarioReader {
   public:
     explicit ScenarioReader(yaml::Context& ctx) : ctx_(ctx), rules_(checks_) {}
@@ -140,7 +140,7 @@ class ScenarioReader {
     }
 
     void shock(const YAML::Node& node, const std::string& path, Scenario& scenario) {
-        using namespace validate;
+        using namespace validation;
         yaml::Reader r(ctx_, node, path);
         if (!r.ok()) return;
         std::string type_name;
@@ -261,7 +261,7 @@ class ScenarioReader {
   private:
     yaml::Context& ctx_;
     std::vector<InputIssue> checks_;
-    validate::Rules rules_;
+    validation::Rules rules_;
 };
 
 }  // namespace

@@ -53,6 +53,11 @@ struct PoolSpec {
 [[nodiscard]] PoolSpec parse_pool(std::string_view yaml_text, const std::string& source_name);
 [[nodiscard]] PoolSpec load_pool(const std::filesystem::path& path);
 
+/// Refuses, as an input error, a pool whose token is not a token of `project` (a tranche's or the
+/// equity's): "<pool_source>: pool.token: 'X' is not a token of project 'P' (its tokens: A, B)".
+/// Commands call it after reading their inputs, before computing or writing anything.
+void check_pool_token(const PoolSpec& pool, const Project& project, const std::string& pool_source);
+
 /// One market action of a scenario, in order.
 struct LiquidityStep {
     std::string action;         ///< "token_selloff" or "lp_withdrawal"
