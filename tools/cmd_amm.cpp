@@ -10,6 +10,7 @@
 
 #include "commands.hpp"
 #include "pftoken/amm/exact/replay.hpp"
+#include "pftoken/base/input_file.hpp"
 
 namespace pftoken::cli {
 
@@ -25,15 +26,13 @@ void register_amm(CLI::App& app, int& exit_code) {
         if (*path == "-") {
             text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
         } else {
-            std::ifstream in(*path, std::ios::binary);
-            if (!in) {
-                std::cerr << "pftoken amm replay: error: " << *path << ": cannot open file\n";
+            try {
+                text = pftoken::read_input_file(*path);  // same refusals and messages as every input file
+            } catch (const pftoken::InputError& e) {
+                std::cerr << "pftoken amm replay: error: " << e.what() << '\n';
                 exit_code = 2;
                 return;
             }
-            std::ostringstream buffer;
-            buffer << in.rdbuf();
-            text = buffer.str();
         }
         try {
             // Everything is computed before anything is printed: a bad op leaves stdout empty.
