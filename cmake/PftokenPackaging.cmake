@@ -2,13 +2,20 @@
 include(CMakePackageConfigHelpers)
 set(PFTOKEN_CMAKE_DIR "${CMAKE_INSTALL_LIBDIR}/cmake/pftoken")
 
-install(TARGETS pftoken_base pftoken_core pftoken_amm pftoken_integration EXPORT pftokenTargets
+# pftoken::charts (tools/charts) is built with the command line (PFTOKEN_BUILD_TOOLS).
+set(_pft_installed pftoken_base pftoken_core pftoken_amm pftoken_integration)
+set(_pft_include_dirs base/include pftoken/include amm/include integration/include)
+if(TARGET pftoken_charts)
+  list(APPEND _pft_installed pftoken_charts)
+  list(APPEND _pft_include_dirs tools/charts/include)
+endif()
+install(TARGETS ${_pft_installed} EXPORT pftokenTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-foreach(layer base pftoken amm integration)
-  install(DIRECTORY "${PROJECT_SOURCE_DIR}/${layer}/include/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+foreach(dir IN LISTS _pft_include_dirs)
+  install(DIRECTORY "${PROJECT_SOURCE_DIR}/${dir}/" DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endforeach()
 install(EXPORT pftokenTargets NAMESPACE pftoken:: DESTINATION ${PFTOKEN_CMAKE_DIR})
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/pftokenConfig.cmake.in"

@@ -1,4 +1,5 @@
 // `pftoken amm replay SCENARIO.json`: replays pool operations on the exact Uniswap models.
+// Exit codes and the input-file message: docs/tools/README.md.
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -8,9 +9,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli.hpp"
 #include "commands.hpp"
 #include "pftoken/amm/exact/replay.hpp"
 #include "pftoken/base/input_file.hpp"
+#include "pftoken/base/table.hpp"
+#include "pftoken/error.hpp"
 
 namespace pftoken::cli {
 
@@ -22,26 +26,22 @@ void register_amm(CLI::App& app, int& exit_code) {
     auto path = std::make_shared<std::string>();
     replay->add_option("SCENARIO", *path, "Scenario JSON file ('-' reads standard input)")->required();
     replay->callback([path, &exit_code]() {
-        std::string text;
-        if (*path == "-") {
-            text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
-        } else {
-            try {
-                text = pftoken::read_input_file(*path);  // same refusals and messages as every input file
-            } catch (const pftoken::InputError& e) {
-                std::cerr << "pftoken amm replay: error: " << e.what() << '\n';
-                exit_code = 2;
-                return;
+        exit_code = run_command("amm replay", [&] {
+            std::string text;
+            if (*path == "-") {
+                text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+            } else {
+                check_input_file("SCENARIO", *path);
+                text = pftoken::read_input_file(*path);
             }
-        }
-        try {
-            // Everything is computed before anything is printed: a bad op leaves stdout empty.
-            const std::string out = pftoken::amm::replay_text(text).dump(2);
-            std::cout << out << '\n';
-        } catch (const pftoken::amm::ReplayError& e) {
-            std::cerr << "pftoken amm replay: error: " << *path << ": " << e.what() << '\n';
-            exit_code = 2;
-        }
+            try {
+                // Everything is computed before anything is printed: a bad op leaves stdout empty.
+                std::cout << dump_json(pftoken::amm::replay_text(text), 2);
+            } catch (const pftoken::amm::ReplayError& e) {
+                throw InputError(*path, e.what());
+            }
+            return kExitOk;
+        });
     });
 }
 

@@ -1,12 +1,12 @@
 // `pftoken stress PROJECT.yaml`: scenario, reverse, stochastic and liquidity stress tests.
 //
-// Everything is computed before anything is written, so bad input (project, scenario file,
-// pool file, options) gives an error, exit code != 0 and no partial output. Columns and
+// A batch: every scenario runs; a failed one is reported with its reason on stderr, the rest
+// finish, the outputs are written and the exit code is 4 (docs/tools/README.md). Columns and
 // formats: docs/tools/stress.md.
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,9 +15,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli.hpp"
 #include "commands.hpp"
+#include "pftoken/base/table.hpp"
 #include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
+#include "pftoken/integration/fair_value.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/engine.hpp"
@@ -32,17 +35,13 @@ namespace {
 namespace fs = std::filesystem;
 
 struct StressArgs {
+    CommonOptions common;
     std::string project;
     std::string scenarios;
     bool library = false;
     bool reverse = false;
-    std::uint64_t mc_paths = 0;
-    std::uint64_t seed = 42;
-    int threads = 0;
+    bool mc = false;
     std::string pool;
-    std::string format = "table";
-    std::string out;
-    std::string plots;
 };
 
 /// The shipped library: $PFTOKEN_DATA_DIR, the source tree the binary was built from, ./data.
@@ -58,15 +57,21 @@ fs::path library_path() {
     throw InputError("--library", "cannot find stress/library.yaml (set PFTOKEN_DATA_DIR to the data folder)");
 }
 
-void write_file(const fs::path& path, const std::string& text) {
-    std::ofstream out(path, std::ios::binary);
-    if (!out) throw Error(fmt::format("cannot write {}", path.string()));
-    out << text;
-    if (!out) throw Error(fmt::format("cannot write {}", path.string()));
-}
-
 int run_stress(const StressArgs& args) {
-    // ---- read and validate every input first
+    // ---- options, then every input, before any computation
+    (void)args.common.resolved_format();
+    stress::McStressOptions mc_options;
+    if (args.mc) {
+        mc_options.paths = args.common.paths_value(10'000'000);
+        mc_options.seed = args.common.seed_value();
+        mc_options.threads = args.common.threads_value();
+    }
+    if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
+    if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
+    check_input_file("project", args.project);
+    if (!args.scenarios.empty()) check_input_file("--scenarios", args.scenarios);
+    if (!args.pool.empty()) check_input_file("--pool", args.pool);
+
     const Project project = load_project(args.project);
     std::vector<stress::Scenario> scenarios;
     if (args.library || args.scenarios.empty()) {
@@ -84,10 +89,10 @@ int run_stress(const StressArgs& args) {
         }
     }
     std::optional<integration::PoolSpec> pool;
-    if (!args.pool.empty()) pool = integration::load_pool(args.pool);
-    if (pool) integration::check_pool_token(*pool, project, args.pool);
-    if (!args.out.empty() && fs::exists(args.out) && !fs::is_directory(args.out))
-        throw InputError("--out", fmt::format("'{}' exists and is not a directory", args.out));
+    if (!args.pool.empty()) {
+        pool = integration::load_pool(args.pool);
+        integration::check_pool_token(*pool, project, args.pool);  // a tranche's or the equity's token
+    }
 
     // ---- compute
     stress::StressEngine engine(project);
@@ -97,75 +102,63 @@ int run_stress(const StressArgs& args) {
     std::vector<integration::LiquidityStressResult> liquidity;
     if (pool) liquidity = integration::run_liquidity_stress(*pool, project, scenarios, summary);
     std::optional<stress::McStressSummary> mc;
-    if (args.mc_paths > 0) {
-        stress::McStressOptions options;
-        options.paths = args.mc_paths;
-        options.seed = args.seed;
-        options.threads = args.threads;
-        mc = stress::run_mc_stress(project, scenarios, options);
+    if (args.mc) {
+        const auto bar = args.common.progress("stress --mc: scenarios");
+        mc_options.progress = [&bar](std::size_t done, std::size_t total) { bar->update(done, total); };
+        mc = stress::run_mc_stress(project, scenarios, mc_options);
     }
 
     // ---- render
-    std::string table = fmt::format("Stress test: {} ({} scenarios)\n\n", project.name, scenarios.size());
-    table += stress::scenarios_table(summary);
-    if (reverse) table += "\nReverse stress (smallest adverse shock per factor and target)\n" + stress::reverse_table(*reverse);
-    if (mc) table += "\nStochastic stress (" + std::to_string(args.mc_paths) + " paths per scenario)\n" + stress::mc_stress_table(*mc);
+    Rendered r;
+    r.text_name = "stress.txt";
+    r.text = fmt::format("Stress test: {} ({} scenarios)\n\n", project.name, scenarios.size());
+    r.text += stress::scenarios_table(summary);
+    if (reverse) r.text += "\nReverse stress (smallest adverse shock per factor and target)\n" + stress::reverse_table(*reverse);
+    if (mc) r.text += "\nStochastic stress (" + std::to_string(mc_options.paths) + " paths per scenario)\n" + stress::mc_stress_table(*mc);
     if (pool) {
-        table += fmt::format("\nLiquidity stress on {} ({})\n", pool->name.empty() ? pool->token : pool->name,
-                             pool->type == integration::PoolSpec::Type::V2 ? "v2" : "v3");
-        table += integration::liquidity_table(liquidity);
-        if (liquidity.empty()) table += "(no scenario has token-market shocks)\n";
+        r.text += fmt::format("\nLiquidity stress on {} ({})\n", pool->name.empty() ? pool->token : pool->name,
+                              pool->type == integration::PoolSpec::Type::V2 ? "v2" : "v3");
+        r.text += integration::liquidity_table(liquidity);
+        if (liquidity.empty()) r.text += "(no scenario has token-market shocks)\n";
     } else {
         int market = 0;
         for (const auto& s : scenarios) market += s.has_market_shocks() ? 1 : 0;
         if (market > 0)
-            table += fmt::format("\n{} scenario(s) with token-market shocks: give --pool POOL.yaml to evaluate them\n",
-                                 market);
+            r.text += fmt::format("\n{} scenario(s) with token-market shocks: give --pool POOL.yaml to evaluate them\n",
+                                  market);
     }
+    r.csv.emplace_back("stress_scenarios.csv", stress::scenarios_csv(summary));
+    if (reverse) r.csv.emplace_back("stress_reverse.csv", stress::reverse_csv(*reverse));
+    if (mc) r.csv.emplace_back("stress_mc.csv", stress::mc_stress_csv(*mc));
+    if (pool) r.csv.emplace_back("stress_liquidity.csv", integration::liquidity_csv(liquidity));
     nlohmann::json json;
     json["project"] = project.name;
     json["scenarios"] = nlohmann::json::parse(stress::scenarios_json(summary));
     if (reverse) json["reverse"] = nlohmann::json::parse(stress::reverse_json(*reverse));
     if (mc) json["mc"] = nlohmann::json::parse(stress::mc_stress_json(*mc));
     if (pool) json["liquidity"] = nlohmann::json::parse(integration::liquidity_json(liquidity));
-    const std::string json_text = json.dump(2) + "\n";
-    std::vector<charts::ChartFile> chart_files;
-    if (!args.plots.empty()) {
-        chart_files = charts::render_stress_plots(summary);
+    r.json.emplace_back("stress.json", dump_json(json, 2));
+    if (!args.common.plots.empty()) {
+        r.plots = charts::render_stress_plots(summary);
         if (pool)
-            for (auto& f : charts::render_pool_plots(*pool, liquidity)) chart_files.push_back(std::move(f));
+            for (auto& f : charts::render_pool_plots(*pool, liquidity)) r.plots.push_back(std::move(f));
     }
+    (void)emit(args.common, r);
 
-    // ---- write
-    const bool all = args.format == "all";
-    if (args.out.empty()) {
-        if (args.format == "table" || all) std::cout << table;
-        if (args.format == "csv" || all) {
-            std::cout << stress::scenarios_csv(summary);
-            if (reverse) std::cout << '\n' << stress::reverse_csv(*reverse);
-            if (mc) std::cout << '\n' << stress::mc_stress_csv(*mc);
-            if (pool) std::cout << '\n' << integration::liquidity_csv(liquidity);
-        }
-        if (args.format == "json" || all) std::cout << json_text;
-    } else {
-        fs::create_directories(args.out);
-        const fs::path dir(args.out);
-        if (args.format == "table" || all) write_file(dir / "stress.txt", table);
-        if (args.format == "csv" || all) {
-            write_file(dir / "stress_scenarios.csv", stress::scenarios_csv(summary));
-            if (reverse) write_file(dir / "stress_reverse.csv", stress::reverse_csv(*reverse));
-            if (mc) write_file(dir / "stress_mc.csv", stress::mc_stress_csv(*mc));
-            if (pool) write_file(dir / "stress_liquidity.csv", integration::liquidity_csv(liquidity));
-        }
-        if (args.format == "json" || all) write_file(dir / "stress.json", json_text);
-        std::cout << table;
-        std::cout << "\nwritten to " << args.out << '\n';
-    }
-    charts::write_plots(args.plots, chart_files, std::cerr);
-    int failed = summary.failed;
-    for (const auto& l : liquidity) failed += l.ok ? 0 : 1;
-    if (failed > 0) std::cerr << fmt::format("pftoken stress: {} scenario(s) failed (see the report)\n", failed);
-    return failed > 0 ? 1 : 0;
+    // ---- the batch policy: every failed item with its reason, exit 4 when any failed
+    std::vector<std::string> failures;
+    for (const auto& s : summary.scenarios)
+        if (!s.ok) failures.push_back(fmt::format("scenario '{}': {}", s.name, s.error));
+    if (mc)
+        for (const auto& s : mc->scenarios)
+            if (!s.ok) failures.push_back(fmt::format("stochastic stress of scenario '{}': {}", s.name, s.error));
+    for (const auto& l : liquidity)
+        if (!l.ok) failures.push_back(fmt::format("liquidity stress of scenario '{}': {}", l.scenario, l.error));
+    if (failures.empty()) return kExitOk;
+    for (const auto& f : failures) std::cerr << "pftoken stress: failed: " << f << '\n';
+    std::cerr << fmt::format("pftoken stress: {} item(s) failed; the others finished and were written (exit code {})\n",
+                             failures.size(), static_cast<int>(kExitBatchFailed));
+    return kExitBatchFailed;
 }
 
 }  // namespace
@@ -173,21 +166,22 @@ int run_stress(const StressArgs& args) {
 void register_stress(CLI::App& app, int& exit_code) {
     auto args = std::make_shared<StressArgs>();
     auto* cmd = app.add_subcommand("stress", "Stress tests: scenarios, reverse stress, stochastic stress, pool liquidity");
-    cmd->add_option("project", args->project, "Project YAML file")->required()->check(CLI::ExistingFile);
-    cmd->add_option("--scenarios", args->scenarios, "Scenario YAML file (docs/stress.md)")->check(CLI::ExistingFile);
+    cmd->add_option("project", args->project, "Project YAML file")->required();
+    cmd->add_option("--scenarios", args->scenarios, "Scenario YAML file (docs/stress.md)");
     cmd->add_flag("--library", args->library, "Run the standard library data/stress/library.yaml (default without --scenarios)");
     cmd->add_flag("--reverse", args->reverse, "Reverse stress: smallest shock per factor reaching each threshold");
-    cmd->add_option("--mc", args->mc_paths, "Monte Carlo paths per scenario (stochastic stress)")
-        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{10000000}));
-    cmd->add_option("--seed", args->seed, "Monte Carlo seed");
-    cmd->add_option("--threads", args->threads, "Monte Carlo worker threads (default 0 = all cores; results do not depend on it)")
-        ->check(CLI::NonNegativeNumber);
-    cmd->add_option("--pool", args->pool, "Pool YAML (data/pools/*.yaml) for token-market shocks")->check(CLI::ExistingFile);
-    cmd->add_option("--format", args->format, "Output format")->check(CLI::IsMember({"table", "csv", "json", "all"}));
-    cmd->add_option("--out", args->out, "Folder for the output files (else stdout)");
-    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): stress.svg; with a v3 --pool also "
-                                           "liquidity.svg and a liquidity heatmap per LP-withdrawal scenario");
-    cmd->callback([args, &exit_code]() { exit_code = run_stress(*args); });
+    cmd->add_flag("--mc", args->mc, "Stochastic stress: a Monte Carlo of --paths paths around every scenario");
+    add_paths(*cmd, args->common, "2000");
+    add_seed(*cmd, args->common);
+    add_threads(*cmd, args->common);
+    cmd->add_option("--pool", args->pool, "Pool YAML (data/pools/*.yaml) for token-market shocks");
+    add_format(*cmd, args->common);
+    add_out(*cmd, args->common, "stress.txt; stress_scenarios.csv, stress_reverse.csv, stress_mc.csv, "
+                                "stress_liquidity.csv; stress.json");
+    add_plots(*cmd, args->common, "stress.svg; with a v3 --pool also liquidity.svg and a liquidity heatmap per "
+                                  "LP-withdrawal scenario");
+    add_quiet(*cmd, args->common);
+    cmd->callback([args, &exit_code]() { exit_code = run_command("stress", [&] { return run_stress(*args); }); });
 }
 
 }  // namespace pftoken::cli

@@ -1,21 +1,15 @@
 // `pftoken value PROJECT.yaml`: load, validate and value a project; print the summary and
 // write the per-period table, summary and event log as CSV/JSON (docs/tools/value.md).
-//
-// No partial output: everything is computed and rendered in memory first; files are written
-// to temporary names in the output folder and renamed only once all of them are written.
+// Options, output rule and exit codes: tools/cli.hpp (docs/tools/README.md).
 #include <cmath>
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
-#include <unistd.h>
 
+#include "cli.hpp"
 #include "commands.hpp"
 #include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
@@ -26,24 +20,12 @@
 namespace pftoken::cli {
 namespace {
 
-namespace fs = std::filesystem;
-
 struct ValueArgs {
+    CommonOptions common;
     std::string project;
-    std::string format;
-    std::string out;
     std::vector<std::string> market_prices;
-    int max_events = 20;
-    std::string plots;
+    std::string max_events = "20";
 };
-
-report::ReportFormat parse_format(const std::string& text) {
-    if (text == "table") return report::ReportFormat::Table;
-    if (text == "csv") return report::ReportFormat::Csv;
-    if (text == "json") return report::ReportFormat::Json;
-    if (text == "all") return report::ReportFormat::All;
-    throw InputError("--format", "must be one of table, csv, json, all; got '" + text + "'");
-}
 
 /// SYMBOL=PRICE pairs -> market price per token by tranche name.
 std::map<std::string, double> parse_market_prices(const std::vector<std::string>& pairs, const Project& project) {
@@ -78,46 +60,13 @@ std::map<std::string, double> parse_market_prices(const std::vector<std::string>
     return by_tranche;
 }
 
-/// Writes every file under a temporary name, then renames them all; on any failure removes
-/// what it wrote and throws, leaving the folder as it was.
-void write_all(const fs::path& dir, const std::vector<report::ReportFile>& files) {
-    std::error_code ec;
-    const bool existed = fs::exists(dir, ec);
-    fs::create_directories(dir, ec);
-    if (ec) throw InputError("--out", "cannot create folder '" + dir.string() + "': " + ec.message());
-    const std::string tag = fmt::format(".tmp-{}", static_cast<long>(::getpid()));
-    std::vector<fs::path> temporaries;
-    auto cleanup = [&] {
-        std::error_code ignored;
-        for (const auto& t : temporaries) fs::remove(t, ignored);
-        if (!existed) fs::remove(dir, ignored);  // only removes it if still empty
-    };
-    for (const auto& file : files) {
-        const fs::path tmp = dir / ("." + file.name + tag);
-        temporaries.push_back(tmp);
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << file.content;
-        out.close();
-        if (!out) {
-            cleanup();
-            throw InputError("--out", "cannot write '" + tmp.string() + "'");
-        }
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        fs::rename(temporaries[i], dir / files[i].name, ec);
-        if (ec) {
-            cleanup();
-            throw InputError("--out", "cannot write '" + (dir / files[i].name).string() + "': " + ec.message());
-        }
-    }
-}
-
 int run_value(const ValueArgs& args) {
     // Options first: a wrong flag fails before any work.
-    const auto format = parse_format(args.format.empty() ? (args.out.empty() ? "table" : "all") : args.format);
-    if (format == report::ReportFormat::All && args.out.empty())
-        throw InputError("--format all", "needs --out DIR (csv or json alone print to standard output)");
-    if (args.max_events < 0) throw InputError("--events", fmt::format("must be >= 0, got {}", args.max_events));
+    const std::string format = args.common.resolved_format();
+    const auto max_events = static_cast<int>(parse_count("--events", args.max_events, 0, 1'000'000));
+    if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
+    if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
+    check_input_file("project", args.project);
 
     const Project project = load_project(args.project);
     ValuationOptions options;
@@ -126,26 +75,20 @@ int run_value(const ValueArgs& args) {
     const ValuationResult result = value(project, options);
 
     // Render everything before writing anything.
-    const std::string text = report::summary_text(project, result, args.max_events);
-    const auto chart_files = args.plots.empty() ? std::vector<charts::ChartFile>{} : charts::render_value_plots(project, result);
-    auto write_plots = [&] { charts::write_plots(args.plots, chart_files, std::cerr); };
-    if (args.out.empty()) {
-        if (format == report::ReportFormat::Csv) std::cout << report::summary_csv(project, result);
-        else if (format == report::ReportFormat::Json) std::cout << report::summary_json(project, result);
-        else std::cout << text;
-        write_plots();
-        return 0;
+    const bool event_files = !args.common.out.empty() && format != "table";
+    Rendered r;
+    r.text_name = "value.txt";
+    r.text = report::summary_text(project, result, max_events, event_files);
+    if (args.common.out.empty()) {
+        r.csv = {{"summary.csv", report::summary_csv(project, result)}};
+        r.json = {{"summary.json", report::summary_json(project, result)}};
+    } else {
+        for (auto& f : report::report_files(project, result, report::ReportFormat::Csv)) r.csv.emplace_back(f.name, f.content);
+        for (auto& f : report::report_files(project, result, report::ReportFormat::Json)) r.json.emplace_back(f.name, f.content);
     }
-    const auto files = report::report_files(project, result, format);
-    write_all(args.out, files);
-    std::cout << text;
-    if (!files.empty()) {
-        std::cout << "\nWrote";
-        for (const auto& f : files) std::cout << ' ' << (fs::path(args.out) / f.name).string();
-        std::cout << '\n';
-    }
-    write_plots();
-    return 0;
+    if (!args.common.plots.empty()) r.plots = charts::render_value_plots(project, result);
+    (void)emit(args.common, r);
+    return kExitOk;
 }
 
 }  // namespace
@@ -155,15 +98,15 @@ void register_value(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand("value", "Value a project: DCF price of every tranche token and the equity, "
                                             "coverage ratios, covenant tests and the event log");
     cmd->add_option("project", args->project, "Project YAML file (docs/input-schema.md)")->required();
-    cmd->add_option("--format", args->format,
-                    "table: print the summary only (default without --out); csv, json: write those files to --out "
-                    "(or print the summary in that format when no --out); all: csv and json (default with --out)");
-    cmd->add_option("--out", args->out, "Output folder for the files (created if missing; written only on success)");
+    add_format(*cmd, args->common);
+    add_out(*cmd, args->common,
+            "value.txt; summary.csv, tranches.csv, periods.csv, events.csv; summary.json, periods.json, events.json");
     cmd->add_option("--market-price", args->market_prices,
                     "SYMBOL=PRICE market price per token of a tranche token; its z-spread is reported (repeatable)");
-    cmd->add_option("--plots", args->plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): waterfall.svg, coverage.svg");
+    add_plots(*cmd, args->common, "waterfall.svg, coverage.svg");
+    add_quiet(*cmd, args->common);
     cmd->add_option("--events", args->max_events, "Event-log lines printed in the summary (default 20)");
-    cmd->callback([args, &exit_code] { exit_code = run_value(*args); });
+    cmd->callback([args, &exit_code] { exit_code = run_command("value", [&] { return run_value(*args); }); });
 }
 
 }  // namespace pftoken::cli

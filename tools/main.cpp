@@ -1,11 +1,11 @@
-// pftoken: command line entry point. Parse, run the chosen subcommand, map errors to exit codes.
-#include <exception>
+// pftoken: command line entry point. Parse, run the chosen subcommand, map errors to exit codes
+// (tools/cli.hpp, docs/tools/README.md).
 #include <iostream>
 
 #include <CLI/CLI.hpp>
 
+#include "cli.hpp"
 #include "commands.hpp"
-#include "pftoken/error.hpp"
 #include "pftoken/version.hpp"
 
 int main(int argc, char** argv) {
@@ -23,13 +23,9 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        return app.exit(e);
-    } catch (const pftoken::Error& e) {
-        std::cerr << "pftoken: error: " << e.what() << '\n';
-        return 2;
-    } catch (const std::exception& e) {
-        std::cerr << "pftoken: internal error: " << e.what() << '\n';
-        return 3;
+        // --help and --version exit 0; every malformed command line is an input error.
+        const int code = app.exit(e);
+        return code == 0 ? 0 : pftoken::cli::kExitInputError;
     }
     return exit_code;
 }

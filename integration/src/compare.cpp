@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/valuation/valuation.hpp"
@@ -159,15 +160,16 @@ std::vector<std::tuple<std::string, std::string, double>> fields(const CompareRe
     return f;
 }
 
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.12g}", v) : std::string(); }
-
 }  // namespace
 
-std::string compare_csv(const CompareReport& report) {
-    std::string out = "section,field,value\n";
-    for (const auto& [s, n, v] : fields(report)) out += fmt::format("{},{},{}\n", s, n, num(v));
-    return out;
+Table compare_fields_table(const CompareReport& report) {
+    Table t("compare");
+    t.text("section").text("field").real("value", 12);
+    for (const auto& [s, n, v] : fields(report)) t.add_row({Cell{std::string(s)}, Cell{std::string(n)}, Cell{v}});
+    return t;
 }
+
+std::string compare_csv(const CompareReport& report) { return to_csv(compare_fields_table(report)); }
 
 std::string compare_json(const CompareReport& report) {
     nlohmann::ordered_json j;
@@ -182,7 +184,7 @@ std::string compare_json(const CompareReport& report) {
     j["implied"]["haircut_message"] = report.haircut.message;
     j["fair_value"]["market_percentile_note"] = report.fair.market_percentile_note;
     j["feedback"]["message"] = report.feedback.message;
-    return j.dump(2) + "\n";
+    return dump_json(j, 2);
 }
 
 std::string compare_table(const CompareReport& r) {

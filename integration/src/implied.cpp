@@ -4,9 +4,9 @@
 #include <cmath>
 #include <cstdint>
 
-#include <boost/math/tools/toms748_solve.hpp>
 #include <fmt/format.h>
 
+#include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/valuation/valuation.hpp"
@@ -65,18 +65,20 @@ ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, doub
                                 r.target_ratio);
         return r;
     }
-    std::uintmax_t iterations = static_cast<std::uintmax_t>(options.max_iterations);
-    const double tol = options.tolerance;
-    auto tolerance = [tol](double a, double b) { return std::fabs(b - a) <= tol; };
-    const auto [lo, hi] = boost::math::tools::toms748_solve(f, 0.0, kMaxHaircut, f0, f1, tolerance, iterations);
-    r.iterations = static_cast<int>(iterations);
+    const base::RootBracket root =
+        base::solve_bracketed(f, 0.0, kMaxHaircut, f0, f1, base::AbsoluteTolerance{options.tolerance},
+                              static_cast<std::uintmax_t>(options.max_iterations), "implied_haircut",
+                              base::OnIterationCap::ReturnBracket);
+    r.iterations = static_cast<int>(root.iterations);
     // The flat stretches of a debt tranche's PV (fully covered until DSCR breaks) make the
     // smallest haircut that reaches the target the one to report: take the bracket's upper end
     // (f <= 0 there).
-    r.haircut = hi;
-    r.achieved_ratio = ratio(hi);
-    r.found = true;
-    (void)lo;
+    r.haircut = root.hi;
+    r.achieved_ratio = ratio(root.hi);
+    r.found = root.converged;
+    if (!root.converged)
+        r.message = fmt::format("no convergence in {} iterations: haircut bracket [{:.12g}, {:.12g}]",
+                                options.max_iterations, root.lo, root.hi);
     return r;
 }
 

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/quantile.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare_pool.hpp"
 
@@ -106,15 +107,6 @@ double pool_fee(const FastPool& pool) {
     return static_cast<double>(std::get<amm::fast::ConcentratedLiquidityPool>(pool).fee_pips()) / 1e6;
 }
 
-double quantile(std::vector<double>& values, double level) {
-    // type 7 (linear between order statistics)
-    std::sort(values.begin(), values.end());
-    const double h = level * static_cast<double>(values.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const auto hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
-}
-
 /// The propagation loop. `next_fair(path, step, previous fair value, normals)` returns the fair
 /// value at `step` (1-based) of `path`; the GBM source draws its normal from the same stream before the noise
 /// trade's, so a seed gives the same bits as before fair-value paths existed. A path whose fair
@@ -186,10 +178,10 @@ PropagationResult run_propagation(const PoolSpec& pool, double start_fair, std::
         r.exit_cost_mean[j] = exit_count[j] > 0 ? r.exit_cost_mean[j] / static_cast<double>(exit_count[j])
                                                 : std::numeric_limits<double>::quiet_NaN();
     if (!gaps.empty())
-        for (double level : kGapLevels) r.gap_percentiles.push_back(quantile(gaps, level));
+        for (double level : kGapLevels) r.gap_percentiles.push_back(base::quantile(gaps, level));
     r.paths_to_horizon = end_fair.size();
     if (!end_fair.empty())
-        for (double level : kGapLevels) r.fair_value_end_percentiles.push_back(quantile(end_fair, level));
+        for (double level : kGapLevels) r.fair_value_end_percentiles.push_back(base::quantile(end_fair, level));
     return r;
 }
 

@@ -192,7 +192,11 @@ TEST(FastConcentratedLiquidity, RevertsWithUniswapCodesAndLeavesStateUnchanged) 
     EXPECT_EQ(error_of([&] { pool.mint("a", -61, 60, 1.0); }),
               "mint.tick_lower: must be a multiple of tick_spacing 60, got -61");
     EXPECT_EQ(error_of([&] { pool.mint("a", -60, 60, 0.0); }),
-              "mint.liquidity: must be finite and > 0, got 0");
+              "mint.liquidity: must be >= 0.5 (a whole number of units > 0), got 0");
+    EXPECT_EQ(error_of([&] { pool.mint("a", -60, 60, 0.4); }),
+              "mint.liquidity: must be >= 0.5 (a whole number of units > 0), got 0.4");
+    EXPECT_EQ(error_of([&] { pool.mint("a", -60, 60, 1e39); }),
+              "mint.liquidity: must be finite, >= 0 and < 2^128, got 1e+39");
     EXPECT_THAT(error_of([&] { pool.mint("a", -60, 60, 1e38); }),
                 ::testing::StartsWith("mint.liquidity: LO: tick liquidity would exceed 1.15"));
     EXPECT_EQ(error_of([&] { pool.burn("a", -60, 60, 2e18); }),
@@ -208,7 +212,7 @@ TEST(FastConcentratedLiquidity, RevertsWithUniswapCodesAndLeavesStateUnchanged) 
                 AllOf(StartsWith("swap.sqrt_price_limit: SPL: must be in (5.42"),
                       EndsWith(", 1) for zero_for_one, got 1.5")));
     EXPECT_EQ(error_of([&] { pool.swap(false, 1.0, 0.5); }),
-              "swap.sqrt_price_limit: SPL: must be in (1, 1.84461e+19) for !zero_for_one, got 0.5");
+              "swap.sqrt_price_limit: SPL: must be in (1, 1.84461e+19] for !zero_for_one, got 0.5");
     EXPECT_THAT(error_of([] { make_pool(0.0); }),
                 AllOf(StartsWith("sqrt_price: R: must be in [5.42"), EndsWith("), got 0")));
     EXPECT_EQ(pool.liquidity(), before.liquidity());

@@ -1,6 +1,6 @@
 // Uniswap v2 vectors: library math, the pair's K check (normal and flash), initial mint, the
 // protocol fee on burn, and the periphery arbitrage / liquidity-value helpers.
-// Source: ../shared/vectors/amm/uniswap-v2/v2.cases.json, from Uniswap/v2-core @ ee547b17
+// Source: tests/vectors/amm/uniswap-v2/v2.cases.json, from Uniswap/v2-core @ ee547b17
 // (test/UniswapV2Pair.spec.ts) and Uniswap/v2-periphery @ 0335e8f7 (Router01/02, ExampleSwapToPrice,
 // ExampleComputeLiquidityValue specs).
 #include <string>

@@ -1,5 +1,5 @@
 // The 240 pool swaps of Uniswap v3-core's swap snapshot (190 swaps, 50 SPL reverts).
-// Source: ../shared/vectors/amm/uniswap-v3-core/swaps.cases.json, made from Uniswap/v3-core @ d8b1c635
+// Source: tests/vectors/amm/uniswap-v3-core/swaps.cases.json, made from Uniswap/v3-core @ d8b1c635
 // test/__snapshots__/UniswapV3Pool.swaps.spec.ts.snap and test/UniswapV3Pool.swaps.spec.ts.
 // Harness rules from the vectors' README: integers compared exactly, price fields as the
 // decimal.js toPrecision(5) strings, every position burnt and collected after the swap.

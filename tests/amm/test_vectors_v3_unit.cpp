@@ -1,5 +1,5 @@
 // Uniswap v3 library vectors: TickMath, SqrtPriceMath, SwapMath, Tick (maxLiquidityPerTick,
-// getFeeGrowthInside). Source: ../shared/vectors/amm/uniswap-v3-core/unit.cases.json, extracted
+// getFeeGrowthInside). Source: tests/vectors/amm/uniswap-v3-core/unit.cases.json, extracted
 // from Uniswap/v3-core @ d8b1c635 test/{TickMath,SqrtPriceMath,SwapMath,Tick}.spec.ts (+ .snap).
 #include <string>
 

@@ -5,9 +5,9 @@ file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}/profile")
 set(html "${WORK_DIR}/report.html")
 execute_process(
-  COMMAND "${REPORT}" report "${SOURCE_DIR}/data/examples/solar.yaml" --mc 400
+  COMMAND "${REPORT}" report "${SOURCE_DIR}/data/examples/solar.yaml" --paths 400
     --pool "${SOURCE_DIR}/data/pools/solar_senior_v3.yaml" --range-opt "${SOURCE_DIR}/data/range_opt/gbm.yaml"
-    -o "${html}"
+    --out "${WORK_DIR}" --quiet
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 200)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "pftoken report failed (exit ${rc}):\n${out}\n${err}")

@@ -3,8 +3,8 @@
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}")
 execute_process(
-  COMMAND "${REPORT}" report "${SOURCE_DIR}/data/examples/solar.yaml" --mc 50 --pool "${WORK_DIR}/missing.yaml"
-    -o "${WORK_DIR}/report.html"
+  COMMAND "${REPORT}" report "${SOURCE_DIR}/data/examples/solar.yaml" --paths 50 --pool "${WORK_DIR}/missing.yaml"
+    --out "${WORK_DIR}"
   RESULT_VARIABLE rc ERROR_VARIABLE err TIMEOUT 120)
 if(NOT rc EQUAL 2)
   message(FATAL_ERROR "expected exit code 2 for a missing pool file, got ${rc}:\n${err}")
@@ -16,8 +16,15 @@ file(GLOB left "${WORK_DIR}/*.html" "${WORK_DIR}/.report.html*")
 if(left)
   message(FATAL_ERROR "partial output left behind: ${left}")
 endif()
-execute_process(COMMAND "${REPORT}" report "${SOURCE_DIR}/data/examples/solar.yaml" --mc 0 -o "${WORK_DIR}/report.html"
-  RESULT_VARIABLE rc ERROR_VARIABLE err TIMEOUT 60)
-if(NOT rc EQUAL 2 OR NOT err MATCHES "--mc: must be > 0, got 0")
-  message(FATAL_ERROR "expected '--mc: must be > 0, got 0' and exit 2, got ${rc}:\n${err}")
+foreach(bad 0 -1)
+  execute_process(COMMAND "${REPORT}" report "${SOURCE_DIR}/data/examples/solar.yaml" --paths ${bad} --out "${WORK_DIR}"
+    RESULT_VARIABLE rc ERROR_VARIABLE err TIMEOUT 60)
+  string(FIND "${err}" "--paths: must be a whole number in [1, 10000000], got '${bad}'" at)
+  if(NOT rc EQUAL 2 OR at EQUAL -1)
+    message(FATAL_ERROR "expected '--paths: must be a whole number in [1, 10000000], got '${bad}'' and exit 2, got ${rc}:\n${err}")
+  endif()
+endforeach()
+file(GLOB left "${WORK_DIR}/*" "${WORK_DIR}/.*")
+if(left)
+  message(FATAL_ERROR "output left behind: ${left}")
 endif()

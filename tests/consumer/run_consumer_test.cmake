@@ -1,11 +1,22 @@
 # Installs the built tree into a scratch prefix, then configures, builds and runs a consumer
-# project that uses find_package(pftoken). Fails on any step.
+# project that uses find_package(pftoken). Fails on any step, and when the installed package
+# names Eigen (used by private sources only, it must not be required from consumers).
 file(REMOVE_RECURSE "${WORK_DIR}")
 execute_process(COMMAND ${CMAKE_COMMAND} --install "${BUILD_DIR}" --prefix "${WORK_DIR}/prefix"
   RESULT_VARIABLE rc OUTPUT_QUIET)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "install failed: ${rc}")
 endif()
+file(GLOB _package_files "${WORK_DIR}/prefix/lib*/cmake/pftoken/*.cmake")
+if(NOT _package_files)
+  message(FATAL_ERROR "no CMake package files installed under ${WORK_DIR}/prefix")
+endif()
+foreach(f IN LISTS _package_files)
+  file(READ "${f}" text)
+  if(text MATCHES "Eigen")
+    message(FATAL_ERROR "${f} requires Eigen; no public header needs it")
+  endif()
+endforeach()
 execute_process(COMMAND ${CMAKE_COMMAND} -S "${SOURCE_DIR}" -B "${WORK_DIR}/build" -G "${GENERATOR}"
   -DCMAKE_PREFIX_PATH=${WORK_DIR}/prefix -DCMAKE_BUILD_TYPE=Release RESULT_VARIABLE rc)
 if(NOT rc EQUAL 0)

@@ -16,14 +16,14 @@
 #include "pftoken/model/loader.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/valuation/valuation.hpp"
-#include "bullet_project.hpp"
+#include "support/builders.hpp"
 
 using namespace pftoken;
 using namespace pftoken::mc;
 
 namespace {
 
-Project solar() { return load_project(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/solar.yaml"); }
+Project solar() { return test::example_project("solar.yaml"); }
 
 // Undiscounted Black put E[(K - X)^+], X lognormal with mean F and log-sd s.
 double black_put(double forward, double strike, double s) {
@@ -95,7 +95,7 @@ TEST(FairValuePaths, BulletTrancheMatchesTheBlackScholesConditionalValue) {
     struct Row { double revenue, debt, rate, sigma; };
     const Row rows[] = {{5.0e6, 4.0e6, 0.05, 0.30}, {5.0e6, 4.5e6, 0.06, 0.45}};
     for (const auto& row : rows) {
-        const Project project = test_projects::merchant_bullet_project(row.revenue / 50.0, 50.0, row.debt, row.rate, 2);
+        const Project project = test::merchant_bullet_project(row.revenue / 50.0, 50.0, row.debt, row.rate, 2);
         StochasticSpec spec;
         spec.merchant_price.enabled = true;
         spec.merchant_price.volatility = row.sigma;

@@ -12,19 +12,19 @@
 #include "pftoken/valuation/valuation.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
-#include "bullet_project.hpp"
+#include "support/builders.hpp"
 
 using namespace pftoken;
 using namespace pftoken::mc;
 
 namespace {
 
-Project solar() { return load_project(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/solar.yaml"); }
+Project solar() { return test::example_project("solar.yaml"); }
 
 /// One annual operating period, merchant revenue R0 = volume x price, nothing else: CFADS at
 /// T = 1 is R0 M_T with M a GBM multiplier. One bullet tranche of `debt` at `rate`.
 Project merton_project(double volume, double price, double debt, double rate) {
-    return test_projects::merchant_bullet_project(volume, price, debt, rate, 1);
+    return test::merchant_bullet_project(volume, price, debt, rate, 1);
 }
 
 // Undiscounted Black put: E[(K - X)^+] for lognormal X with mean F and log-sd s.

@@ -14,6 +14,7 @@
 #include "pftoken/stress/reverse.hpp"
 #include "pftoken/stress/scenario.hpp"
 #include "pftoken/valuation/valuation.hpp"
+#include "support/golden.hpp"
 
 namespace {
 
@@ -389,78 +390,23 @@ TEST(StressReverse, ClearMessageWhenNoShockInRangeDoesIt) {
 
 // ---------------------------------------------------------------- golden regression
 
-struct ColumnTolerance {
-    const char* suffix;
-    double abs;
-    double rel;
-};
-// Money columns to a cent plus 1e-9 relative; ratios and rates to 1e-9.
-constexpr ColumnTolerance kTolerances[] = {
-    {"_pv", 1e-2, 1e-9},   {"_pv_change", 1e-2, 1e-9}, {"_loss", 1e-2, 1e-9}, {"equity_value", 1e-2, 1e-9},
-    {"equity_npv", 1e-2, 1e-9}, {"dsra_max_draw", 1e-2, 1e-9}, {"dsra_total_draw", 1e-2, 1e-9},
-    {"equity_value_change", 1e-2, 1e-9}, {"", 1e-9, 1e-8}};
-
-std::vector<std::vector<std::string>> read_csv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::string cell;
-        bool quoted = false;
-        for (char c : line) {
-            if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) cells.push_back(cell), cell.clear();
-            else cell += c;
-        }
-        cells.push_back(cell);
-        rows.push_back(cells);
-    }
-    return rows;
-}
+// Money columns to a cent plus 1e-9 relative; ratios and rates to 1e-9 absolute plus 1e-8 relative.
+const test::Tolerances kStressTolerances = test::Tolerances({1e-9, 1e-8})
+                                               .suffix("_pv", {1e-2, 1e-9})
+                                               .suffix("_pv_change", {1e-2, 1e-9})
+                                               .suffix("_loss", {1e-2, 1e-9})
+                                               .suffix("equity_value", {1e-2, 1e-9})
+                                               .suffix("equity_npv", {1e-2, 1e-9})
+                                               .suffix("dsra_max_draw", {1e-2, 1e-9})
+                                               .suffix("dsra_total_draw", {1e-2, 1e-9})
+                                               .suffix("equity_value_change", {1e-2, 1e-9});
 
 TEST(StressGolden, StandardLibraryOnSolarMatchesGolden) {
     auto& engine = solar_engine();
     const auto scenarios = load_scenarios(kSource + "/data/stress/library.yaml");
     const auto summary = engine.run_all(scenarios);
     EXPECT_EQ(summary.failed, 0) << scenarios_table(summary);
-    const std::string actual = scenarios_csv(summary);
-    const std::string golden_path = kSource + "/tests/core/golden/stress_solar_library.csv";
-    if (std::getenv("PFTOKEN_REGENERATE_GOLDEN") != nullptr) {
-        std::ofstream(golden_path) << actual;
-        GTEST_SKIP() << "regenerated " << golden_path;
-    }
-    std::ifstream in(golden_path);
-    ASSERT_TRUE(in) << "missing " << golden_path << " (regenerate with PFTOKEN_REGENERATE_GOLDEN=1)";
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const auto expected = read_csv(buffer.str());
-    const auto got = read_csv(actual);
-    ASSERT_EQ(got.size(), expected.size());
-    ASSERT_EQ(got[0], expected[0]);
-    for (std::size_t r = 1; r < got.size(); ++r) {
-        ASSERT_EQ(got[r].size(), expected[r].size());
-        for (std::size_t c = 0; c < got[r].size(); ++c) {
-            const std::string& column = expected[0][c];
-            const std::string& e = expected[r][c];
-            const std::string& a = got[r][c];
-            char* end = nullptr;
-            const double ev = std::strtod(e.c_str(), &end);
-            const bool numeric = !e.empty() && end != nullptr && *end == '\0';
-            if (!numeric) {
-                EXPECT_EQ(a, e) << "row " << expected[r][0] << " column " << column;
-                continue;
-            }
-            const double av = std::strtod(a.c_str(), nullptr);
-            ColumnTolerance tol = kTolerances[std::size(kTolerances) - 1];
-            for (const auto& t : kTolerances)
-                if (std::string(t.suffix).size() > 0 && column.ends_with(t.suffix)) {
-                    tol = t;
-                    break;
-                }
-            EXPECT_NEAR(av, ev, tol.abs + tol.rel * std::fabs(ev)) << "row " << expected[r][0] << " column " << column;
-        }
-    }
+    test::expect_golden("stress_solar_library.csv", scenarios_csv(summary), kStressTolerances);
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 #pragma once
-// Projects built in code for the timeline / waterfall / valuation tests, plus cash checks.
+// Cash checks for the timeline / waterfall / valuation tests (their projects: support/builders.hpp).
 
 #include <gtest/gtest.h>
 
@@ -10,48 +10,12 @@
 
 #include "pftoken/model/project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
+#include "support/builders.hpp"
 
 namespace pftoken::kernel_testing {
 
-/// One contracted stream of `monthly_revenue` per month (flat, no degradation), no opex, no
-/// tax, no construction, monthly periods on 30/360 so every accrual is exactly 1/12.
-inline Project constant_cfads_project(double monthly_revenue = 100'000.0, int years = 10) {
-    Project p;
-    p.name = "constant";
-    p.timeline.financial_close = CalendarDate{std::chrono::year{2025}, std::chrono::month{1}, std::chrono::day{1}};
-    p.timeline.construction_months = 0;
-    p.timeline.operations_years = years;
-    p.timeline.frequency = Frequency::Monthly;
-    p.timeline.day_count = DayCount::Thirty360;
-    RevenueStream rs;
-    rs.name = "ppa";
-    rs.p50_volume = 12'000.0;
-    rs.contract_price = monthly_revenue / 1000.0;
-    p.revenues.push_back(rs);
-    p.construction.capex_total = 10'000'000.0;
-    p.tax.rate = 0.0;
-    p.covenants.lockup_dscr = 1.10;
-    p.covenants.default_dscr = 1.00;
-    p.sizing.gearing_cap = 1.0;
-    p.market.discount.name = "usd";
-    p.market.discount.flat_rate = 0.05;
-    return p;
-}
-
-inline Tranche fixed_tranche(const std::string& name, double principal, double rate, Amortisation amortisation,
-                             double tenor_years, int rank = 1) {
-    Tranche t;
-    t.name = name;
-    t.rank = rank;
-    t.principal = principal;
-    t.fixed_rate = rate;
-    t.amortisation = amortisation;
-    t.tenor_years = tenor_years;
-    t.token.symbol = name;
-    t.token.supply = principal / 100.0;
-    t.token.face_per_token = 100.0;
-    return t;
-}
+using test::constant_cfads_project;
+using test::fixed_tranche;
 
 /// Cash conservation and account identities of every period of a run (1e-9 relative).
 inline void expect_cash_conserved(const CompiledProject& cp, const WaterfallResults& r, const std::string& label) {

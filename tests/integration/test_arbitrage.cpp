@@ -13,6 +13,7 @@
 #include "pftoken/integration/arbitrage.hpp"
 #include "pftoken/integration/compare_pool.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
+#include "support/builders.hpp"
 
 namespace {
 
@@ -21,15 +22,7 @@ using namespace pftoken::integration;
 
 const std::string kSource = PFTOKEN_SOURCE_DIR;
 
-PoolSpec v2_pool(double reserve_token, double reserve_quote, double fee) {
-    PoolSpec p;
-    p.type = PoolSpec::Type::V2;
-    p.token = "TOK";
-    p.reserve_token = reserve_token;
-    p.reserve_quote = reserve_quote;
-    p.fee = fee;
-    return p;
-}
+using pftoken::test::v2_pool;
 
 // Without a fee the constant product gives (R_in + a)^2 = k p* (quote in) or k / p* (tokens in)
 // (Adams, Zinsmeister, Robinson, "Uniswap v2 Core" 2020, eq. (1) x y = k); hand values:

@@ -1,5 +1,6 @@
 // `pftoken compare` report: golden-file regression of the shipped examples (per-field absolute +
-// relative tolerances; PFTOKEN_UPDATE_GOLDEN=1 rewrites the files) and input errors.
+// relative tolerances, tests/support/golden.hpp; PFTOKEN_UPDATE_GOLDEN=1 rewrites the files) and
+// input errors.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -13,6 +14,7 @@
 #include "pftoken/integration/compare.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
+#include "support/golden.hpp"
 
 namespace {
 
@@ -21,27 +23,13 @@ using namespace pftoken::integration;
 
 const std::string kSource = PFTOKEN_SOURCE_DIR;
 
-std::map<std::string, std::string> read_csv(const std::string& text) {
-    std::map<std::string, std::string> out;
-    std::istringstream in(text);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-        const auto c1 = line.find(',');
-        const auto c2 = line.find(',', c1 + 1);
-        out[line.substr(0, c2)] = line.substr(c2 + 1);
-    }
-    return out;
-}
-
 /// Tolerances per section: deterministic numbers tight; Monte Carlo / propagation looser, since
 /// libm and optimisation levels (the ASan build) may differ in the last bits along a path.
-double rel_tolerance(const std::string& key) {
-    if (key.rfind("propagation", 0) == 0 || key.rfind("fair_value,mc", 0) == 0 ||
-        key == "fair_value,market_percentile")
-        return 1e-6;
-    return 1e-8;
-}
+/// Rows are keyed by section,field; the tolerance is looked up on "<section>,<field>:value".
+const test::Tolerances kCompareTolerances = test::Tolerances({1e-9, 1e-8})
+                                                .prefix("propagation", {1e-9, 1e-6})
+                                                .prefix("fair_value,mc", {1e-9, 1e-6})
+                                                .field("fair_value,market_percentile:value", {1e-9, 1e-6});
 
 void check_golden(const std::string& pool_file, const std::string& golden_file, std::uint64_t mc_paths) {
     const std::string project_path = kSource + "/data/examples/solar.yaml";
@@ -53,33 +41,11 @@ void check_golden(const std::string& pool_file, const std::string& golden_file, 
     options.propagation.paths = 50;
     options.propagation.noise_trade_tokens = 52.0;
     const auto report = run_compare(project, pool, &spec, options);
-    const std::string csv = compare_csv(report);
-    const std::string golden_path = kSource + "/data/compare/" + golden_file;
-    if (const char* update = std::getenv("PFTOKEN_UPDATE_GOLDEN"); update != nullptr && std::string(update) == "1") {
-        std::ofstream(golden_path, std::ios::binary) << csv;
-        GTEST_SKIP() << "rewrote " << golden_path;
-    }
-    std::ifstream in(golden_path, std::ios::binary);
-    ASSERT_TRUE(in) << "missing " << golden_path << " (run with PFTOKEN_UPDATE_GOLDEN=1)";
-    std::stringstream buffer;
-    buffer << in.rdbuf();
-    const auto expected = read_csv(buffer.str());
-    const auto actual = read_csv(csv);
-    EXPECT_EQ(expected.size(), actual.size());
-    for (const auto& [key, value] : expected) {
-        const auto it = actual.find(key);
-        ASSERT_NE(it, actual.end()) << key << " missing from the report";
-        if (value.empty() || it->second.empty()) {
-            EXPECT_EQ(value, it->second) << key;
-            continue;
-        }
-        const double e = std::stod(value), a = std::stod(it->second);
-        EXPECT_NEAR(a, e, 1e-9 + rel_tolerance(key) * std::fabs(e)) << key;
-    }
+    test::expect_golden(golden_file, compare_csv(report), kCompareTolerances, {.key_columns = {"section", "field"}});
 }
 
-TEST(Compare, GoldenSolarV2) { check_golden("solar_pool.yaml", "expected_solar_v2.csv", 128); }
-TEST(Compare, GoldenSolarV3) { check_golden("solar_pool_v3.yaml", "expected_solar_v3.csv", 0); }
+TEST(Compare, GoldenSolarV2) { check_golden("solar_pool.yaml", "compare_solar_v2.csv", 128); }
+TEST(Compare, GoldenSolarV3) { check_golden("solar_pool_v3.yaml", "compare_solar_v3.csv", 0); }
 
 // The report is internally consistent: the arbitrage targets the DCF price and the premium is
 // the pool price against it.

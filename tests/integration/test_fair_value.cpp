@@ -8,6 +8,7 @@
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/valuation/valuation.hpp"
+#include "support/builders.hpp"
 
 namespace {
 
@@ -16,14 +17,7 @@ using namespace pftoken::integration;
 
 const std::string kSource = PFTOKEN_SOURCE_DIR;
 
-PoolSpec v2_pool(const std::string& token, double reserve_token, double reserve_quote) {
-    PoolSpec p;
-    p.type = PoolSpec::Type::V2;
-    p.token = token;
-    p.reserve_token = reserve_token;
-    p.reserve_quote = reserve_quote;
-    return p;
-}
+using pftoken::test::v2_pool;
 
 // Linear interpolation of the empirical CDF between quantile points (the inverse of Hyndman &
 // Fan 1996 type-7 interpolation); values computed by hand: x = v_i + w (v_{i+1} - v_i) maps to
@@ -45,7 +39,7 @@ TEST(FairValue, PremiumAgainstTheDcfPrice) {
     const Project project = load_project(kSource + "/data/examples/solar.yaml");
     const auto valuation = value(project);
     const double dcf = valuation.tranches[0].price_per_token;
-    const auto pool = v2_pool("SUN-A", 10'000.0, 9'500'000.0);  // 950 per token
+    const auto pool = v2_pool(10'000.0, 9'500'000.0, PoolSpec{}.fee, "SUN-A");  // 950 per token
     const auto r = fair_value(project, valuation, pool, nullptr);
     EXPECT_EQ(r.tranche, "senior");
     EXPECT_EQ(r.tranche_index, 0u);
@@ -59,7 +53,7 @@ TEST(FairValue, UnknownTokenNamesTheField) {
     const Project project = load_project(kSource + "/data/examples/solar.yaml");
     const auto valuation = value(project);
     try {
-        (void)fair_value(project, valuation, v2_pool("NOPE", 1.0, 1.0), nullptr);
+        (void)fair_value(project, valuation, v2_pool(1.0, 1.0, PoolSpec{}.fee, "NOPE"), nullptr);
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
         EXPECT_EQ(e.field(), "pool.token");
@@ -80,10 +74,10 @@ TEST(FairValue, MarketPercentileInTheMonteCarloDistribution) {
     const auto summary = mc::run_project_mc(project, spec, options);
     const auto valuation = value(project);
     const auto& median = summary.tranches[0].price_per_token_dist.percentiles[4];
-    const auto at_median = fair_value(project, valuation, v2_pool("SUN-A", 1000.0, 1000.0 * median), &summary);
+    const auto at_median = fair_value(project, valuation, v2_pool(1000.0, 1000.0 * median, PoolSpec{}.fee, "SUN-A"), &summary);
     EXPECT_NEAR(at_median.market_percentile, 50.0, 1e-6);
     EXPECT_EQ(at_median.mc_paths, 256u);
-    const auto low = fair_value(project, valuation, v2_pool("SUN-A", 1000.0, 1000.0), &summary);  // price 1
+    const auto low = fair_value(project, valuation, v2_pool(1000.0, 1000.0, PoolSpec{}.fee, "SUN-A"), &summary);  // price 1
     EXPECT_DOUBLE_EQ(low.market_percentile, 1.0);
     EXPECT_EQ(low.market_percentile_note, "below the 1st percentile");
 }

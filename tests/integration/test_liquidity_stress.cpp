@@ -7,6 +7,7 @@
 #include "pftoken/integration/liquidity_stress.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/engine.hpp"
+#include "support/builders.hpp"
 
 namespace {
 
@@ -17,15 +18,7 @@ using stress::ShockType;
 
 const std::string kSource = PFTOKEN_SOURCE_DIR;
 
-PoolSpec v2_pool(double reserve_token, double reserve_quote, double fee) {
-    PoolSpec p;
-    p.type = PoolSpec::Type::V2;
-    p.token = "TOK";
-    p.reserve_token = reserve_token;
-    p.reserve_quote = reserve_quote;
-    p.fee = fee;
-    return p;
-}
+using pftoken::test::v2_pool;
 
 Shock selloff(double share) { return stress::make_shock(ShockType::TokenSelloff, share); }
 Shock withdrawal(double share) { return stress::make_shock(ShockType::LpWithdrawal, share); }

@@ -9,20 +9,13 @@
 
 #include "pftoken/error.hpp"
 #include "pftoken/integration/propagation.hpp"
+#include "support/builders.hpp"
 
 namespace {
 
 using namespace pftoken::integration;
 
-PoolSpec v2_pool(double reserve_token, double reserve_quote, double fee) {
-    PoolSpec p;
-    p.type = PoolSpec::Type::V2;
-    p.token = "TOK";
-    p.reserve_token = reserve_token;
-    p.reserve_quote = reserve_quote;
-    p.fee = fee;
-    return p;
-}
+using pftoken::test::v2_pool;
 
 TEST(Propagation, SameSeedSameBits) {
     PropagationOptions o;

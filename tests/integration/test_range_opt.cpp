@@ -17,6 +17,7 @@
 #include "pftoken/integration/range_opt.hpp"
 #include "pftoken/integration/range_opt_report.hpp"
 #include "pftoken/integration/range_opt_spec.hpp"
+#include "support/golden.hpp"
 
 namespace pi = pftoken::integration;
 namespace pa = pftoken::amm::analytics;
@@ -536,58 +537,21 @@ grid: {tick_count: 8, step_spacings: 50}
 // ----------------------------------------------------------------------------------------------
 // Golden file: the shipped example's frontier CSV, compared per column with an absolute and a
 // relative tolerance (floating-point results may differ in the last bits between optimisation
-// levels). Regenerate with PFTOKEN_REGENERATE_GOLDEN=1 after an intended change.
-
-namespace {
-
-std::vector<std::vector<std::string>> readCsv(const std::string& text) {
-    std::vector<std::vector<std::string>> rows;
-    std::istringstream in(text);
-    std::string line;
-    while (std::getline(in, line)) {
-        std::vector<std::string> cells;
-        std::istringstream ls(line);
-        std::string cell;
-        while (std::getline(ls, cell, ',')) cells.push_back(cell);
-        rows.push_back(cells);
-    }
-    return rows;
-}
-
-}  // namespace
+// levels; tests/support/golden.hpp). Regenerate with PFTOKEN_UPDATE_GOLDEN=1 after an intended change.
 
 TEST(RangeOptGolden, ExampleFrontierCsv) {
     const std::string source = PFTOKEN_SOURCE_DIR;
     const std::string specPath = source + "/data/range_opt/gbm.yaml";
-    const std::string goldenPath = source + "/tests/integration/test_range_opt_golden_gbm.csv";
     const pi::RangeOptReport report = pi::runRangeOptSpec(pi::loadRangeOptSpec(specPath));
     const std::string csv = pi::formatRangeOptCsv(report);
-    if (std::getenv("PFTOKEN_REGENERATE_GOLDEN") != nullptr) {
-        std::ofstream(goldenPath, std::ios::binary) << csv;
-        GTEST_SKIP() << "regenerated " << goldenPath;
-    }
-    std::ifstream in(goldenPath, std::ios::binary);
-    ASSERT_TRUE(in) << "missing " << goldenPath << " (set PFTOKEN_REGENERATE_GOLDEN=1)";
-    std::ostringstream golden;
-    golden << in.rdbuf();
-    const auto expected = readCsv(golden.str());
-    const auto actual = readCsv(csv);
-    ASSERT_EQ(actual.size(), expected.size());
-    ASSERT_EQ(actual[0], expected[0]);  // header
-    ASSERT_EQ(actual[0], pi::rangeOptCsvColumns());
+    ASSERT_EQ(pftoken::test::parse_csv(csv).at(0), pi::rangeOptCsvColumns());  // header
     // Integer columns (width, flags, ticks) must match exactly; money columns to 1e-9 relative
     // or 1e-9 token1 absolute.
-    for (std::size_t r = 1; r < expected.size(); ++r) {
-        ASSERT_EQ(actual[r].size(), expected[r].size());
-        for (std::size_t c = 0; c < expected[r].size(); ++c) {
-            const std::string& col = expected[0][c];
-            if (c < 5) {
-                EXPECT_EQ(actual[r][c], expected[r][c]) << "row " << r << " column " << col;
-                continue;
-            }
-            const double a = std::stod(actual[r][c]), e = std::stod(expected[r][c]);
-            EXPECT_LE(std::abs(a - e), 1e-9 + 1e-9 * std::abs(e))
-                << "row " << r << " column " << col << ": " << a << " vs " << e;
-        }
-    }
+    const auto tolerances = pftoken::test::Tolerances({1e-9, 1e-9})
+                                .field("width_ticks", pftoken::test::Tolerance::exact_text())
+                                .field("best", pftoken::test::Tolerance::exact_text())
+                                .field("pareto", pftoken::test::Tolerance::exact_text())
+                                .field("tick_lower", pftoken::test::Tolerance::exact_text())
+                                .field("tick_upper", pftoken::test::Tolerance::exact_text());
+    pftoken::test::expect_golden("range_opt_gbm.csv", csv, tolerances);
 }

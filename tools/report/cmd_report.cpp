@@ -1,9 +1,9 @@
-// `pftoken report PROJECT.yaml [--pool POOL.yaml] [--mc N] [--range-opt SPEC.yaml] -o report.html`:
+// `pftoken report PROJECT.yaml [--pool POOL.yaml] [--paths N] [--range-opt SPEC.yaml] --out DIR`:
 // one self-contained HTML page (inline CSS and SVG, no scripts, no network) with the valuation,
 // tranches, covenants, Monte Carlo, stress, DCF-vs-market and every chart (docs/tools/report.md).
 //
-// No partial output: the whole page is built in memory, written to a temporary file next to the
-// target and renamed over it only at the end.
+// No partial output: the whole page is built in memory and written to DIR/report.html by the
+// all-or-nothing OutputSet (docs/tools/README.md).
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -18,7 +18,10 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include "../cli.hpp"
 #include "../commands.hpp"
+#include "pftoken/base/format.hpp"
+#include "pftoken/base/output.hpp"
 #include "pftoken/charts/charts.hpp"
 #include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
@@ -39,12 +42,13 @@ namespace {
 namespace fs = std::filesystem;
 
 struct ReportArgs {
+    CommonOptions common;
     std::string project;
     std::string pool;
     std::string range_opt;
-    std::string out;
-    std::uint64_t mc_paths = 2000;
-    std::uint64_t seed = 42;
+    std::uint64_t mc_paths = 2000;  ///< from --paths
+    std::uint64_t seed = 42;        ///< from --seed
+    int threads = 0;                ///< from --threads
 };
 
 std::string esc(const std::string& s) {
@@ -61,15 +65,10 @@ std::string esc(const std::string& s) {
     return o;
 }
 
-std::string n2(double v, int digits = 2) {
-    return std::isfinite(v) ? fmt::format("{:.{}f}", v, digits) : std::string("–");
-}
-std::string money(double v) { return std::isfinite(v) ? fmt::format("{:.0f}", v) : std::string("–"); }
-std::string pct(double v) { return std::isfinite(v) ? fmt::format("{:.2f}%", 100.0 * v) : std::string("–"); }
-std::string date(const CalendarDate& d) {
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                       static_cast<unsigned>(d.day()));
-}
+std::string n2(double v, int digits = 2) { return format::fixed(v, digits); }
+std::string money(double v) { return format::money(v); }
+std::string pct(double v) { return format::percent(v); }
+std::string date(const CalendarDate& d) { return format::iso_date(d); }
 
 /// Collects the page; each chart is a <figure class="chart"> with its SVG inlined.
 class Page {
@@ -176,8 +175,13 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args) {
     mc::ProjectMcOptions options;
     options.mc.paths = args.mc_paths;
     options.mc.seed = args.seed;
+    options.mc.threads = args.threads;
+    const auto bar = args.common.progress("report: Monte Carlo paths");
+    options.mc.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
     options.sensitivities = true;
     const mc::ProjectMcSummary s = mc::run_project_mc(project, spec, options);
+    bar->finish();
+    options.mc.progress = nullptr;
     page.p(fmt::format("{} paths, seed {}, {} (antithetic: {}).", s.paths, s.seed,
                        s.method == mc::RandomMethod::Sobol ? "Sobol" : "pseudo-random", s.antithetic ? "yes" : "no"));
     std::vector<std::vector<std::string>> rows;
@@ -301,9 +305,14 @@ void section_range(Page& page, const std::string& spec_path) {
                "Best range of each width: expected net return against CVaR; the marked point is the chosen range.");
 }
 
-int run_report(const ReportArgs& args) {
-    if (args.out.empty()) throw InputError("-o", "an output file is required");
-    if (args.mc_paths == 0) throw InputError("--mc", "must be > 0, got 0");
+int run_report(ReportArgs args) {
+    args.mc_paths = args.common.paths_value(10'000'000);
+    args.seed = args.common.seed_value();
+    args.threads = args.common.threads_value();
+    if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
+    check_input_file("project", args.project);
+    if (!args.pool.empty()) check_input_file("--pool", args.pool);
+    if (!args.range_opt.empty()) check_input_file("--range-opt", args.range_opt);
     const Project project = load_project(args.project);
     // Read every input file before the long computations, so a bad file fails fast.
     std::optional<integration::PoolSpec> pool;
@@ -320,27 +329,15 @@ int run_report(const ReportArgs& args) {
     if (!args.range_opt.empty()) section_range(page, args.range_opt);
     const std::string html = page.html("pftoken report: " + v.project);
 
-    const fs::path target(args.out);
-    const fs::path tmp = target.parent_path() / fmt::format(".{}.tmp-{}", target.filename().string(), static_cast<long>(::getpid()));
-    {
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << html;
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            fs::remove(tmp, ignored);
-            throw InputError("-o", "cannot write '" + target.string() + "'");
-        }
+    if (args.common.out.empty()) {
+        std::cout << html;
+        return kExitOk;
     }
-    std::error_code ec;
-    fs::rename(tmp, target, ec);
-    if (ec) {
-        std::error_code ignored;
-        fs::remove(tmp, ignored);
-        throw InputError("-o", "cannot write '" + target.string() + "': " + ec.message());
-    }
-    std::cout << "Wrote " << target.string() << '\n';
-    return 0;
+    OutputSet files;
+    files.add(args.common.out, "--out", "report.html", html);
+    const auto written = files.write();
+    std::cout << "Wrote " << written.front().string() << '\n';
+    return kExitOk;
 }
 
 }  // namespace
@@ -351,11 +348,13 @@ void register_report(CLI::App& app, int& exit_code) {
                                              "Monte Carlo, stress, DCF vs market and charts (docs/tools/report.md)");
     cmd->add_option("project", args->project, "Project YAML file (docs/input-schema.md)")->required();
     cmd->add_option("--pool", args->pool, "Pool YAML (data/pools/*.yaml): adds the DCF-vs-market section");
-    cmd->add_option("--mc", args->mc_paths, "Monte Carlo paths (default 2000)");
-    cmd->add_option("--seed", args->seed, "Monte Carlo seed (default 42)");
+    add_paths(*cmd, args->common, "2000");
+    add_seed(*cmd, args->common);
+    add_threads(*cmd, args->common);
     cmd->add_option("--range-opt", args->range_opt, "Range-optimiser spec (data/range_opt/*.yaml): adds the frontier");
-    cmd->add_option("-o,--out", args->out, "Output HTML file (written only on success)")->required();
-    cmd->callback([args, &exit_code] { exit_code = run_report(*args); });
+    add_out(*cmd, args->common, "report.html (without --out the page goes to standard output)");
+    add_quiet(*cmd, args->common);
+    cmd->callback([args, &exit_code] { exit_code = run_command("report", [&] { return run_report(*args); }); });
 }
 
 }  // namespace pftoken::cli

@@ -127,19 +127,20 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
       tick_spacing_(options.tick_spacing),
       fee_protocol0_(options.fee_protocol0),
       fee_protocol1_(options.fee_protocol1),
-      max_liquidity_per_tick_(0.0),
+      max_liquidity_per_tick_(0),
       sqrt_price_(options.sqrt_price) {
     options.validate();
     const int min_tick = (kMinTick / tick_spacing_) * tick_spacing_;
     const int max_tick = (kMaxTick / tick_spacing_) * tick_spacing_;
-    const double num_ticks = static_cast<double>((max_tick - min_tick) / tick_spacing_ + 1);
-    max_liquidity_per_tick_ = std::ldexp(1.0, 128) / num_ticks;
-    tick_ = tick_at_sqrt_price(sqrt_price_);
+    const auto num_ticks = static_cast<u128>((max_tick - min_tick) / tick_spacing_ + 1);
+    max_liquidity_per_tick_ = ~u128{0} / num_ticks;
+    tick_ = compute_tick();
     tick_known_ = true;
 }
 
 int ConcentratedLiquidityPool::compute_tick() const noexcept {
-    int t = tick_at_sqrt_price(sqrt_price_);
+    // kMaxSqrtPrice stands for MAX_SQRT_RATIO - 1, whose tick is kMaxTick - 1.
+    int t = std::min(tick_at_sqrt_price(sqrt_price_), kMaxTick - 1);
     // Keep slot0.tick consistent with the crossed ticks even when the price sits within an ulp
     // of an initialized tick.
     if (cursor_ > 0) t = std::max(t, ticks_[cursor_ - 1].tick);
@@ -207,31 +208,38 @@ void ConcentratedLiquidityPool::check_ticks(int tick_lower, int tick_upper,
 }
 
 TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, int tick_lower,
-                                                        int tick_upper, double liquidity_delta,
+                                                        int tick_upper, u128 liquidity, bool add,
                                                         const char* operation) {
     check_ticks(tick_lower, tick_upper, operation);
     PositionKey key{std::string(owner), tick_lower, tick_upper};
     const auto existing = positions_.find(key);
-    const double position_liquidity =
-        existing == positions_.end() ? 0.0 : existing->second.liquidity;
+    const u128 position_liquidity = existing == positions_.end() ? 0 : existing->second.liquidity_units;
     // Validate everything before touching state, so a failing operation changes nothing.
-    if (liquidity_delta == 0.0) {
-        PFT_AMM_FAST_REQUIRE(position_liquidity > 0.0,
+    if (liquidity == 0) {
+        PFT_AMM_FAST_REQUIRE(position_liquidity > 0,
                              operation << ".liquidity: NP: poke of a position with no liquidity");
     }
-    PFT_AMM_FAST_REQUIRE(position_liquidity + liquidity_delta >= 0.0,
+    PFT_AMM_FAST_REQUIRE(add || liquidity <= position_liquidity,
                          operation << ".liquidity: LS: must be <= the position's liquidity "
-                                   << position_liquidity << ", got " << -liquidity_delta);
+                                   << static_cast<double>(position_liquidity) << ", got "
+                                   << static_cast<double>(liquidity));
     const TickInfo* lower_info = find_tick(tick_lower);
     const TickInfo* upper_info = find_tick(tick_upper);
-    const double lower_gross = (lower_info ? lower_info->liquidity_gross : 0.0) + liquidity_delta;
-    const double upper_gross = (upper_info ? upper_info->liquidity_gross : 0.0) + liquidity_delta;
-    PFT_AMM_FAST_REQUIRE(
-        lower_gross <= max_liquidity_per_tick_ && upper_gross <= max_liquidity_per_tick_,
-        operation << ".liquidity: LO: tick liquidity would exceed " << max_liquidity_per_tick_);
-
+    if (add) {
+        const u128 lower_gross = lower_info ? lower_info->liquidity_gross_units : 0;
+        const u128 upper_gross = upper_info ? upper_info->liquidity_gross_units : 0;
+        PFT_AMM_FAST_REQUIRE(liquidity <= max_liquidity_per_tick_ - lower_gross &&
+                                 liquidity <= max_liquidity_per_tick_ - upper_gross,
+                             operation << ".liquidity: LO: tick liquidity would exceed "
+                                       << max_liquidity_per_tick());
+    }
     const int current = tick();
-    if (liquidity_delta != 0.0) {
+    const bool in_range = current >= tick_lower && current < tick_upper;
+    PFT_AMM_FAST_REQUIRE(!(add && in_range && liquidity > ~u128{0} - liquidity_units_),
+                         operation << ".liquidity: LA: active liquidity would exceed 2^128 - 1");
+
+    const auto signed_delta = static_cast<v3::i128>(liquidity);  // < 2^127: checked by LO
+    if (liquidity != 0) {
         // Tick.update for both ends; a tick initialized below or at the price starts with all
         // growth counted as "outside" (below), by convention.
         for (const bool is_upper : {false, true}) {
@@ -251,8 +259,11 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
                 info = &*ticks_.insert(at, fresh);
                 if (t <= current) ++cursor_;
             }
-            info->liquidity_gross += liquidity_delta;
-            info->liquidity_net += is_upper ? -liquidity_delta : liquidity_delta;
+            const bool adds_to_net = add != is_upper;
+            info->liquidity_gross_units += add ? liquidity : u128{0} - liquidity;
+            info->liquidity_net_units += adds_to_net ? signed_delta : -signed_delta;
+            info->liquidity_gross = static_cast<double>(info->liquidity_gross_units);
+            info->liquidity_net = static_cast<double>(info->liquidity_net_units);
         }
     }
 
@@ -260,16 +271,16 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     PositionInfo& pos = positions_[key];
     pos.tokens_owed0 += (inside.amount0 - pos.fee_growth_inside0_last) * pos.liquidity;
     pos.tokens_owed1 += (inside.amount1 - pos.fee_growth_inside1_last) * pos.liquidity;
-    pos.liquidity += liquidity_delta;
-    if (pos.liquidity < 0.0) pos.liquidity = 0.0;
+    pos.liquidity_units = add ? pos.liquidity_units + liquidity : pos.liquidity_units - liquidity;
+    pos.liquidity = static_cast<double>(pos.liquidity_units);
     pos.fee_growth_inside0_last = inside.amount0;
     pos.fee_growth_inside1_last = inside.amount1;
 
-    if (liquidity_delta < 0.0) {
+    if (!add && liquidity != 0) {
         // Tick.clear for ticks whose gross liquidity went back to zero.
         for (const int t : {tick_lower, tick_upper}) {
             TickInfo* info = find_tick(t);
-            if (info != nullptr && info->liquidity_gross <= 0.0) {
+            if (info != nullptr && info->liquidity_gross_units == 0) {
                 const auto index = static_cast<std::size_t>(info - ticks_.data());
                 ticks_.erase(ticks_.begin() + static_cast<std::ptrdiff_t>(index));
                 if (t <= current) --cursor_;
@@ -278,27 +289,41 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     }
 
     TokenAmounts amounts{};
-    const double magnitude = std::fabs(liquidity_delta);
+    const double magnitude = static_cast<double>(liquidity);
     const double sqrt_lower = sqrt_price_at_tick(tick_lower);
     const double sqrt_upper = sqrt_price_at_tick(tick_upper);
     if (current < tick_lower) {
         amounts.amount0 = amount0_delta(sqrt_lower, sqrt_upper, magnitude);
-    } else if (current < tick_upper) {
+    } else if (in_range) {
         amounts.amount0 = amount0_delta(sqrt_price_, sqrt_upper, magnitude);
         amounts.amount1 = amount1_delta(sqrt_lower, sqrt_price_, magnitude);
-        liquidity_ += liquidity_delta;
-        if (liquidity_ < 0.0) liquidity_ = 0.0;
+        liquidity_units_ = add ? liquidity_units_ + liquidity : liquidity_units_ - liquidity;
+        liquidity_ = static_cast<double>(liquidity_units_);
     } else {
         amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
     }
     return amounts;
 }
 
+namespace {
+
+// Liquidity is a whole number of units (uint128 on chain): the nearest integer to `liquidity`.
+u128 whole_units(double liquidity, const char* field) {
+    const double rounded = std::nearbyint(liquidity);
+    PFT_AMM_FAST_REQUIRE(rounded >= 0.0 && rounded < std::ldexp(1.0, 128),
+                         field << ": must be finite, >= 0 and < 2^128, got " << liquidity);
+    return static_cast<u128>(rounded);
+}
+
+}  // namespace
+
 TokenAmounts ConcentratedLiquidityPool::mint(std::string_view owner, int tick_lower, int tick_upper,
                                              double liquidity) {
-    PFT_AMM_FAST_REQUIRE(liquidity > 0.0 && std::isfinite(liquidity),
-                         "mint.liquidity: must be finite and > 0, got " << liquidity);
-    const TokenAmounts amounts = modify_position(owner, tick_lower, tick_upper, liquidity, "mint");
+    const u128 units = whole_units(liquidity, "mint.liquidity");
+    PFT_AMM_FAST_REQUIRE(units > 0,
+                         "mint.liquidity: must be >= 0.5 (a whole number of units > 0), got "
+                             << liquidity);
+    const TokenAmounts amounts = modify_position(owner, tick_lower, tick_upper, units, true, "mint");
     balances_.amount0 += amounts.amount0;
     balances_.amount1 += amounts.amount1;
     return amounts;
@@ -306,9 +331,9 @@ TokenAmounts ConcentratedLiquidityPool::mint(std::string_view owner, int tick_lo
 
 TokenAmounts ConcentratedLiquidityPool::burn(std::string_view owner, int tick_lower, int tick_upper,
                                              double liquidity) {
-    PFT_AMM_FAST_REQUIRE(liquidity >= 0.0 && std::isfinite(liquidity),
-                         "burn.liquidity: must be finite and >= 0, got " << liquidity);
-    const TokenAmounts amounts = modify_position(owner, tick_lower, tick_upper, -liquidity, "burn");
+    const u128 units = whole_units(liquidity, "burn.liquidity");
+    const TokenAmounts amounts =
+        modify_position(owner, tick_lower, tick_upper, units, false, "burn");
     PositionInfo& pos = positions_[PositionKey{std::string(owner), tick_lower, tick_upper}];
     pos.tokens_owed0 += amounts.amount0;
     pos.tokens_owed1 += amounts.amount1;
@@ -352,10 +377,11 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
                                  << kMinSqrtPrice << ", " << sqrt_price_
                                  << ") for zero_for_one, got " << sqrt_price_limit);
     } else {
-        PFT_AMM_FAST_REQUIRE(sqrt_price_limit > sqrt_price_ && sqrt_price_limit < kMaxSqrtPrice,
+        // MAX_SQRT_RATIO - 1, the exact pool's highest limit, is the double kMaxSqrtPrice.
+        PFT_AMM_FAST_REQUIRE(sqrt_price_limit > sqrt_price_ && sqrt_price_limit <= kMaxSqrtPrice,
                              "swap.sqrt_price_limit: SPL: must be in ("
                                  << sqrt_price_ << ", " << kMaxSqrtPrice
-                                 << ") for !zero_for_one, got " << sqrt_price_limit);
+                                 << "] for !zero_for_one, got " << sqrt_price_limit);
     }
     const bool exact_input = amount_specified > 0.0;
     const double fee_pips = static_cast<double>(fee_pips_);
@@ -368,6 +394,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
     double calculated = 0.0;      // output (exact in) or input incl. fee (exact out) so far
     double total_fee = 0.0;
     double sqrt_price = sqrt_price_;
+    u128 liquidity_units = liquidity_units_;
     double liquidity = liquidity_;
     int ticks_crossed = 0;
     bool ended_on_tick = false;
@@ -411,19 +438,23 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
                 TickInfo& crossed = *next;
                 crossed.fee_growth_outside0 = fee_growth_global0_ - crossed.fee_growth_outside0;
                 crossed.fee_growth_outside1 = fee_growth_global1_ - crossed.fee_growth_outside1;
+                // Integer liquidity, as LiquidityMath.addDelta: no drift, exactly 0 when every
+                // position is left (the positions' nets sum to the active liquidity).
+                const v3::i128 net =
+                    zero_for_one ? -crossed.liquidity_net_units : crossed.liquidity_net_units;
+                liquidity_units = net >= 0 ? liquidity_units + static_cast<u128>(net)
+                                           : liquidity_units - static_cast<u128>(-net);
+                liquidity = static_cast<double>(liquidity_units);
                 if (zero_for_one) {
-                    liquidity -= crossed.liquidity_net;
                     --cursor_;
                 } else {
-                    liquidity += crossed.liquidity_net;
                     ++cursor_;
                 }
-                // Liquidity is a sum of doubles: never let rounding make it negative.
-                if (liquidity < 0.0) liquidity = 0.0;
                 ++ticks_crossed;
                 end_tick = zero_for_one ? crossed.tick - 1 : crossed.tick;
             } else {
-                end_tick = zero_for_one ? kMinTick - 1 : kMaxTick;
+                // Only reachable upwards: the limit MAX_SQRT_RATIO - 1 lies in tick kMaxTick - 1.
+                end_tick = zero_for_one ? kMinTick : kMaxTick - 1;
             }
             ended_on_tick = true;
         } else {
@@ -438,8 +469,19 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         tick_known_ = true;
     } else if (sqrt_price != sqrt_price_) {
         tick_known_ = false;
+        if (zero_for_one && sqrt_price == sqrt_price_limit) {
+            // A limit exactly on a bitmap word's first tick going down: the exact loop stops
+            // there as on a tick (nextInitializedTickWithinOneWord) and sets tick - 1.
+            const int t = tick_at_sqrt_price(sqrt_price);
+            const int word = 256 * tick_spacing_;
+            if (sqrt_price_at_tick(t) == sqrt_price && t % word == 0) {
+                tick_ = t - 1;
+                tick_known_ = true;
+            }
+        }
     }
     sqrt_price_ = sqrt_price;
+    liquidity_units_ = liquidity_units;
     liquidity_ = liquidity;
 
     SwapResult result;

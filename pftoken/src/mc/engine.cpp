@@ -5,10 +5,9 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
-#include <exception>
-#include <mutex>
-#include <thread>
 
+#include "pftoken/base/quantile.hpp"
+#include "pftoken/base/thread_pool.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::mc {
@@ -37,9 +36,7 @@ SamplingOptions McOptions::sampling() const {
 }
 
 int McOptions::resolved_threads() const noexcept {
-    if (threads > 0) return threads;
-    const unsigned hc = std::thread::hardware_concurrency();
-    return hc == 0 ? 1 : static_cast<int>(hc);
+    return static_cast<int>(base::resolve_threads(static_cast<unsigned>(std::max(threads, 0))));
 }
 
 PathRun run_paths(const FactorModel& model, const PathEvaluator& evaluator,
@@ -51,9 +48,8 @@ PathRun run_paths(const FactorModel& model, const PathEvaluator& evaluator,
     run.scalars_per_path = evaluator.scalar_count();
     run.scalars.assign(run.paths * run.scalars_per_path, 0.0);
     const std::uint64_t chunk = options.chunk_paths;
-    const std::uint64_t chunks = (run.paths + chunk - 1) / chunk;
     const int threads = static_cast<int>(
-        std::max<std::uint64_t>(1, std::min<std::uint64_t>(chunks, static_cast<std::uint64_t>(options.resolved_threads()))));
+        base::worker_count(base::chunk_count(run.paths, chunk), static_cast<unsigned>(options.resolved_threads())));
     run.threads = threads;
 
     std::vector<std::unique_ptr<EvaluatorState>> states;
@@ -62,52 +58,25 @@ PathRun run_paths(const FactorModel& model, const PathEvaluator& evaluator,
         states.push_back(evaluator.make_state());
         workspaces.push_back(model.make_workspace());
     }
-    std::atomic<std::uint64_t> next_chunk{0};
     std::atomic<std::uint64_t> done_paths{0};
-    std::atomic<bool> failed{false};
-    std::exception_ptr error;
-    std::mutex error_mutex;
-
-    auto worker = [&](int t) {
-        try {
-            PathWorkspace& ws = workspaces[static_cast<std::size_t>(t)];
-            EvaluatorState& state = *states[static_cast<std::size_t>(t)];
-            for (;;) {
-                if (failed.load(std::memory_order_relaxed)) return;
-                const std::uint64_t c = next_chunk.fetch_add(1, std::memory_order_relaxed);
-                if (c >= chunks) return;
-                const std::uint64_t first = c * chunk;
-                const std::uint64_t last = std::min(run.paths, first + chunk);
-                for (std::uint64_t p = first; p < last; ++p) {
-                    model.generate(p, ws);
-                    evaluator.evaluate(p, ws, state,
-                                       std::span<double>(run.scalars.data() + p * run.scalars_per_path,
-                                                         run.scalars_per_path));
-                }
-                done_paths.fetch_add(last - first, std::memory_order_relaxed);
-            }
-        } catch (...) {
-            const std::lock_guard<std::mutex> lock(error_mutex);
-            if (!error) error = std::current_exception();
-            failed.store(true);
-        }
-    };
-
-    std::vector<std::thread> pool;
-    for (int t = 1; t < threads; ++t) pool.emplace_back(worker, t);
+    base::ParallelOptions parallel;
+    parallel.threads = static_cast<unsigned>(threads);
     if (options.progress) {
-        // The calling thread reports progress; worker 0 runs on a thread of its own.
-        pool.emplace_back(worker, 0);
-        while (done_paths.load() < run.paths && !failed.load()) {
-            options.progress(done_paths.load(), run.paths);
-            std::this_thread::sleep_for(std::chrono::milliseconds(100));
-        }
-        options.progress(done_paths.load(), run.paths);
-    } else {
-        worker(0);
+        // The calling thread reports progress; every worker runs on a thread of its own.
+        parallel.poll = [&] { options.progress(done_paths.load(), run.paths); };
     }
-    for (auto& th : pool) th.join();
-    if (error) std::rethrow_exception(error);
+    // Each path writes its own row of scalars; the per-worker states only hold integer tallies
+    // (merged below), so the result does not depend on which worker ran which chunk.
+    base::parallel_for(run.paths, chunk, parallel, [&](std::size_t first, std::size_t last, unsigned w) {
+        PathWorkspace& ws = workspaces[w];
+        EvaluatorState& state = *states[w];
+        for (std::uint64_t p = first; p < last; ++p) {
+            model.generate(p, ws);
+            evaluator.evaluate(p, ws, state,
+                               std::span<double>(run.scalars.data() + p * run.scalars_per_path, run.scalars_per_path));
+        }
+        done_paths.fetch_add(last - first, std::memory_order_relaxed);
+    });
     for (int t = 1; t < threads; ++t) evaluator.merge(*states[0], *states[static_cast<std::size_t>(t)]);
     run.state = std::move(states[0]);
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -133,14 +102,6 @@ struct Welford {
 
 Estimate make_estimate(double mean, double se) {
     return Estimate{mean, se, mean - 1.959963984540054 * se, mean + 1.959963984540054 * se};
-}
-
-// Type-7 quantile of sorted values.
-double quantile_sorted(const std::vector<double>& v, double level) {
-    const double h = (static_cast<double>(v.size()) - 1.0) * level;
-    const auto lo = static_cast<std::size_t>(std::floor(h));
-    const std::size_t hi = std::min(lo + 1, v.size() - 1);
-    return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
 }
 
 }  // namespace
@@ -201,7 +162,7 @@ Distribution distribution(const PathRun& run, std::size_t j, const FactorModel& 
                             : make_estimate(w.mean, std::sqrt(w.variance() / static_cast<double>(w.n)));
     d.stdev = std::sqrt(w.variance());
     std::sort(scratch.begin(), scratch.end());
-    for (double level : kPercentileLevels) d.percentiles.push_back(quantile_sorted(scratch, level));
+    for (double level : kPercentileLevels) d.percentiles.push_back(base::quantile_sorted(scratch, level));
     auto tail_mean = [&](double level) {
         const auto k = std::max<std::size_t>(
             1, static_cast<std::size_t>(std::ceil(level * static_cast<double>(scratch.size()))));
@@ -210,8 +171,8 @@ Distribution distribution(const PathRun& run, std::size_t j, const FactorModel& 
         return sum / static_cast<double>(k);
     };
     const double mean = w.mean;
-    d.var95 = mean - quantile_sorted(scratch, 0.05);
-    d.var99 = mean - quantile_sorted(scratch, 0.01);
+    d.var95 = mean - base::quantile_sorted(scratch, 0.05);
+    d.var99 = mean - base::quantile_sorted(scratch, 0.01);
     d.cvar95 = mean - tail_mean(0.05);
     d.cvar99 = mean - tail_mean(0.01);
     return d;

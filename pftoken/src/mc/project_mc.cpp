@@ -9,8 +9,7 @@
 #include <cmath>
 #include <sstream>
 
-#include <boost/math/tools/roots.hpp>
-
+#include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
@@ -167,11 +166,9 @@ double equity_irr(std::span<const double> flows, const IrrGrid& grid, double gue
     double lo = -0.99, hi = 10.0;
     double flo = npv(lo, nullptr), fhi = npv(hi, nullptr);
     if (!(flo * fhi < 0.0)) return kNaN;
-    std::uintmax_t iters = 200;
-    const auto root = boost::math::tools::toms748_solve(
-        [&](double x) { return npv(x, nullptr); }, lo, hi, flo, fhi,
-        boost::math::tools::eps_tolerance<double>(48), iters);
-    return 0.5 * (root.first + root.second);
+    return base::solve_bracketed([&](double x) { return npv(x, nullptr); }, lo, hi, flo, fhi,
+                                 base::BitsTolerance{48}, 200, "equity.irr", base::OnIterationCap::ReturnBracket)
+        .mid();
 }
 
 class ProjectState : public EvaluatorState {
@@ -496,12 +493,11 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
             };
             double lo = -0.5, hi = 5.0;
             const double flo = f(lo), fhi = f(hi);
-            if (flo * fhi < 0.0) {
-                std::uintmax_t iters = 200;
-                const auto root = boost::math::tools::toms748_solve(f, lo, hi, flo, fhi,
-                                                                    boost::math::tools::eps_tolerance<double>(48), iters);
-                t.fair_spread = 0.5 * (root.first + root.second);
-            }
+            if (flo * fhi < 0.0)
+                t.fair_spread = base::solve_bracketed(f, lo, hi, flo, fhi, base::BitsTolerance{48}, 200,
+                                                      "tranches[" + std::to_string(k) + "].fair_spread",
+                                                      base::OnIterationCap::ReturnBracket)
+                                    .mid();
         }
         t.cs01 = (mean_of(run, base + kPv) - mean_of(run, base + kPvCs)) / t.supply;
         out.tranches.push_back(std::move(t));

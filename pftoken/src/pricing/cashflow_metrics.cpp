@@ -2,13 +2,12 @@
 
 #include "pftoken/pricing/cashflow_metrics.hpp"
 
-#include <boost/math/tools/roots.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 
+#include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::pricing {
@@ -17,29 +16,17 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// Stops TOMS 748 when the bracket is narrow relative to the root (absolute floor near zero).
-struct RelativeTolerance {
-    double relative;
-    bool operator()(double a, double b) const {
-        const double scale = std::min(std::abs(a), std::abs(b));
-        return std::abs(b - a) <= std::max(relative * scale, 1e-15);
-    }
-};
-
 /// Root of f on [a, b] with f(a), f(b) of opposite signs (or one zero); returns the bracket end
 /// with the smaller |f|.
 template <class F>
-double solve_bracketed(F f, double a, double b, double fa, double fb, const SolverOptions& options,
+double closest_root(F f, double a, double b, double fa, double fb, const SolverOptions& options,
                        const std::string& field) {
     if (fa == 0.0) return a;
     if (fb == 0.0) return b;
-    std::uintmax_t iterations = static_cast<std::uintmax_t>(options.max_iterations);
-    const auto [lo, hi] = boost::math::tools::toms748_solve(
-        f, a, b, fa, fb, RelativeTolerance{options.relative_tolerance}, iterations);
-    PFT_ENSURE(iterations < static_cast<std::uintmax_t>(options.max_iterations),
-               field << ": root finder did not converge in " << options.max_iterations
-                     << " iterations (bracket [" << lo << ", " << hi << "])");
-    return std::abs(f(lo)) <= std::abs(f(hi)) ? lo : hi;
+    const base::RootBracket r =
+        base::solve_bracketed(f, a, b, fa, fb, base::RelativeTolerance{options.relative_tolerance, 1e-15},
+                              static_cast<std::uintmax_t>(options.max_iterations), field);
+    return std::abs(f(r.lo)) <= std::abs(f(r.hi)) ? r.lo : r.hi;
 }
 
 void validate_solver(const SolverOptions& options, const std::string& field) {
@@ -159,7 +146,7 @@ double yield_to_maturity(std::span<const double> amounts, std::span<const double
                 field << ": no yield in [" << lower << ", " << upper << "] reprices to " << dirty_price
                       << " (PV ranges from " << f_lower + dirty_price << " to "
                       << f_upper + dirty_price << ")");
-    return solve_bracketed(f, lower, upper, f_lower, f_upper, options, field);
+    return closest_root(f, lower, upper, f_lower, f_upper, options, field);
 }
 
 double macaulay_duration(std::span<const double> amounts, std::span<const double> times,
@@ -251,7 +238,7 @@ double z_spread(std::span<const double> amounts, std::span<const double> curve_t
                 field << ": no spread in [" << options.lower << ", " << options.upper
                       << "] reprices to " << dirty_price << " (PV ranges from "
                       << f_lower + dirty_price << " to " << f_upper + dirty_price << ")");
-    return solve_bracketed(f, options.lower, options.upper, f_lower, f_upper, options, field);
+    return closest_root(f, options.lower, options.upper, f_lower, f_upper, options, field);
 }
 
 IrrResult irr(std::span<const double> amounts, std::span<const double> times,
@@ -290,7 +277,7 @@ IrrResult irr(std::span<const double> amounts, std::span<const double> times,
         const double b = k == kSteps ? upper : std::expm1(u0 + (u1 - u0) * k / kSteps);
         const double fb = npv(b);
         if (fa == 0.0 || fa * fb < 0.0 || fb == 0.0) {
-            result.rate = solve_bracketed(npv, a, b, fa, fb, options, field);
+            result.rate = closest_root(npv, a, b, fa, fb, options, field);
             result.found = true;
             if (result.sign_changes > 1)
                 result.reason = "flows change sign " + std::to_string(result.sign_changes) +

@@ -2,14 +2,13 @@
 
 #include "pftoken/pricing/sizing.hpp"
 
-#include <boost/math/tools/roots.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <sstream>
 
+#include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::pricing {
@@ -109,15 +108,9 @@ double size_at_min_dscr(std::span<const double> cfads, const std::vector<double>
     PFT_ENSURE(gap(lo) > 0.0 && gap(hi) <= 0.0,
                field << ": could not bracket the minimum-DSCR size");
     if (lo == hi) return lo;
-    std::uintmax_t iterations = 200;
-    const auto tolerance = [relative_tolerance](double a, double b) {
-        return std::abs(b - a) <= relative_tolerance * std::min(std::abs(a), std::abs(b));
-    };
-    const auto [root_lo, root_hi] =
-        boost::math::tools::toms748_solve(gap, lo, hi, gap(lo), gap(hi), tolerance, iterations);
-    PFT_ENSURE(iterations < 200, field << ": minimum-DSCR sizing did not converge");
-    (void)root_hi;
-    return root_lo;  // the side where every DSCR is >= min_dscr
+    const base::RootBracket root = base::solve_bracketed(gap, lo, hi, base::RelativeTolerance{relative_tolerance, 0.0},
+                                                         200, field + " (minimum-DSCR sizing)");
+    return root.lo;  // the side where every DSCR is >= min_dscr
 }
 
 void append(std::string& message, const std::string& text) {

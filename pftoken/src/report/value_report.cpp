@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "pftoken/base/format.hpp"
+#include "pftoken/base/table.hpp"
 #include "pftoken/model/loader.hpp"
 
 namespace pftoken::report {
@@ -19,24 +21,15 @@ namespace {
 
 using nlohmann::ordered_json;
 
-std::string date_text(const CalendarDate& d) {
-    if (!d.ok()) return {};
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                       static_cast<unsigned>(d.day()));
-}
+std::string date_text(const CalendarDate& d) { return format::iso_date(d); }
 
 /// Shortest round-trip text of a number; empty for NaN/inf (an empty CSV cell).
-std::string cell(double x) { return std::isfinite(x) ? fmt::format("{}", x) : std::string{}; }
+std::string cell(double x) { return format::shortest(x); }
 
 ordered_json jnum(double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); }
 
 /// CSV field quoting (RFC 4180) for text cells.
-std::string quote(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string q = "\"";
-    for (char ch : s) q += ch == '"' ? std::string("\"\"") : std::string(1, ch);
-    return q + "\"";
-}
+std::string quote(const std::string& s) { return csv_field(s); }
 
 double sum(const std::vector<double>& v) {
     double total = 0.0;
@@ -342,7 +335,7 @@ std::vector<std::string> tranche_column_names() {
 }
 
 std::string summary_json(const Project& project, const ValuationResult& result) {
-    return summary_document(project, result).dump(2) + "\n";
+    return dump_json(summary_document(project, result), 2);
 }
 
 std::string summary_csv(const Project& project, const ValuationResult& result) {
@@ -456,7 +449,7 @@ std::string periods_json(const Project& project, const ValuationResult& r) {
     doc["project"] = project.name;
     doc["columns"] = columns;
     doc["tranches"] = tranches;
-    return doc.dump() + "\n";
+    return dump_json(doc, -1);
 }
 
 std::string events_csv(const Project& project, const ValuationResult& r) {
@@ -484,7 +477,7 @@ std::string events_json(const Project& project, const ValuationResult& r) {
     ordered_json doc;
     doc["events"] = list;
     doc["dropped"] = r.periods.events_dropped;
-    return doc.dump(1) + "\n";
+    return dump_json(doc, 1);
 }
 
 std::vector<ReportFile> report_files(const Project& project, const ValuationResult& result, ReportFormat format) {
@@ -503,7 +496,7 @@ std::vector<ReportFile> report_files(const Project& project, const ValuationResu
     return files;
 }
 
-std::string summary_text(const Project& project, const ValuationResult& r, int max_events) {
+std::string summary_text(const Project& project, const ValuationResult& r, int max_events, bool event_files_written) {
     const std::string ccy = r.currency.empty() ? project.currency : r.currency;
     std::string out;
     auto line = [&out](const std::string& s) { out += s + "\n"; };
@@ -586,7 +579,9 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
         line(fmt::format("  {:<10}  {:>4}  {:<20} {:<12} detail", "date", "per", "event", "tranche"));
         for (int i = 0; i < shown; ++i) line(event_text(project, r.events[static_cast<std::size_t>(i)]));
         if (static_cast<int>(r.events.size()) > shown)
-            line(fmt::format("  ... {} more (see events.csv / events.json)", r.events.size() - static_cast<std::size_t>(shown)));
+            line(fmt::format("  ... {} more ({})", r.events.size() - static_cast<std::size_t>(shown),
+                             event_files_written ? "see events.csv / events.json"
+                                                 : "--out DIR writes the whole log to events.csv / events.json"));
     }
     return out;
 }

@@ -6,10 +6,9 @@
 #include <cmath>
 #include <cstdint>
 
-#include <boost/math/tools/roots.hpp>
-
 #include <fmt/format.h>
 
+#include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/cashflow_metrics.hpp"
 #include "pftoken/pricing/curves.hpp"
@@ -48,19 +47,12 @@ double npv_at(std::span<const double> amounts, std::span<const double> times, do
 /// pricing::irr (first sign change from -99%) when no bracket is found near the guess.
 double equity_irr(std::span<const double> amounts, std::span<const double> times, double guess) {
     if (std::isfinite(guess)) {
-        double width = 0.01;
-        for (int attempt = 0; attempt < 8; ++attempt, width *= 2.0) {
-            const double lo = std::max(-0.95, guess - width), hi = std::min(5.0, guess + width);
-            const double f_lo = npv_at(amounts, times, lo), f_hi = npv_at(amounts, times, hi);
-            if (f_lo == 0.0) return lo;
-            if (f_hi == 0.0) return hi;
-            if ((f_lo < 0.0) == (f_hi < 0.0)) continue;
-            std::uintmax_t iterations = 100;
-            const auto root = boost::math::tools::toms748_solve(
-                [&](double r) { return npv_at(amounts, times, r); }, lo, hi, f_lo, f_hi,
-                boost::math::tools::eps_tolerance<double>(50), iterations);
-            return 0.5 * (root.first + root.second);
-        }
+        const auto npv = [&](double r) { return npv_at(amounts, times, r); };
+        const base::SignChange b = base::expand_bracket(npv, guess, 0.01, 2.0, 8, -0.95, 5.0);
+        if (b.found)
+            return base::solve_bracketed(npv, b.lo, b.hi, b.f_lo, b.f_hi, base::BitsTolerance{50}, 100, "equity.irr",
+                                         base::OnIterationCap::ReturnBracket)
+                .mid();
     }
     const auto irr = pricing::irr(amounts, times);
     return irr.found ? irr.rate : kNaN;

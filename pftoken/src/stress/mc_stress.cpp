@@ -146,7 +146,14 @@ McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario
     McStressSummary summary;
     summary.paths = options.paths;
     summary.seed = options.seed;
+    std::size_t total = 1;
+    for (const auto& sc : scenarios) total += sc.has_project_shocks() ? 1 : 0;
+    std::size_t done = 0;
+    auto report = [&] {
+        if (options.progress) options.progress(++done, total);
+    };
     summary.base = run_one("base", project, base_spec, options);
+    report();
     for (const auto& sc : scenarios) {
         if (!sc.has_project_shocks()) continue;
         try {
@@ -160,6 +167,7 @@ McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario
             failed.error = e.what();
             summary.scenarios.push_back(std::move(failed));
         }
+        report();
     }
     return summary;
 }

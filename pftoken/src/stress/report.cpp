@@ -6,20 +6,15 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "pftoken/base/format.hpp"
+#include "pftoken/base/table.hpp"
+
 namespace pftoken::stress {
 namespace {
 
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
+std::string num(double v) { return format::number(v, 10); }
 
-std::string csv_text(const std::string& s) {
-    if (s.find_first_of(",\"\n") == std::string::npos) return s;
-    std::string out = "\"";
-    for (char c : s) {
-        if (c == '"') out += '"';
-        out += c == '\n' ? ' ' : c;
-    }
-    return out + "\"";
-}
+std::string csv_text(const std::string& s) { return csv_field(s); }
 
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -38,10 +33,7 @@ const char* target_label(ReverseTarget t) {
 
 }  // namespace
 
-std::string format_date(const CalendarDate& d) {
-    return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                       static_cast<unsigned>(d.day()));
-}
+std::string format_date(const CalendarDate& d) { return format::iso_date(d); }
 
 std::string scenarios_csv(const StressSummary& summary) {
     std::string out =
@@ -175,7 +167,7 @@ std::string scenarios_json(const StressSummary& summary) {
     out["scenarios"] = nlohmann::json::array();
     for (const auto& r : summary.scenarios) out["scenarios"].push_back(one(r));
     out["failed"] = summary.failed;
-    return out.dump(2);
+    return dump_json(out, 2);
 }
 
 std::string reverse_json(const ReverseSummary& summary) {
@@ -192,7 +184,7 @@ std::string reverse_json(const ReverseSummary& summary) {
                        {"jump", f.jump},
                        {"evaluations", f.evaluations},
                        {"message", f.message}});
-    return out.dump(2);
+    return dump_json(out, 2);
 }
 
 }  // namespace pftoken::stress

@@ -5,9 +5,9 @@
 #include <cmath>
 #include <cstdint>
 
-#include <boost/math/tools/roots.hpp>
 #include <fmt/format.h>
 
+#include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::stress {
@@ -200,13 +200,13 @@ ReverseSummary reverse_stress(StressEngine& engine, const ReverseOptions& option
             } else {
                 // TOMS 748 on the continuous indicator; the reported shock is the side of the
                 // final bracket where the threshold is reached.
-                std::uintmax_t iterations = static_cast<std::uintmax_t>(options.max_iterations);
-                const boost::math::tools::eps_tolerance<double> tolerance(options.tolerance_bits);
                 try {
-                    const auto bracket = boost::math::tools::toms748_solve(g_at, lo, hi, g[j][hit - 1], g_hi,
-                                                                           tolerance, iterations);
-                    lo = bracket.first;
-                    hi = bracket.second;
+                    const auto bracket = base::solve_bracketed(
+                        g_at, lo, hi, g[j][hit - 1], g_hi, base::BitsTolerance{options.tolerance_bits},
+                        static_cast<std::uintmax_t>(options.max_iterations), "reverse stress shock",
+                        base::OnIterationCap::ReturnBracket);
+                    lo = bracket.lo;
+                    hi = bracket.hi;
                 } catch (const std::exception&) {
                     // Indicator not continuous in this cell: bisect on its sign instead.
                 }

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "pftoken/amm/analytics/liquidity_distribution.hpp"
+#include "pftoken/base/output.hpp"
 #include "pftoken/charts/charts.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare_pool.hpp"
@@ -134,38 +135,9 @@ std::vector<ChartFile> render_range_opt_plots(const integration::RangeOptResult&
 }
 
 std::vector<fs::path> write_chart_files(const fs::path& dir, const std::vector<ChartFile>& files) {
-    std::error_code ec;
-    const bool existed = fs::exists(dir, ec);
-    fs::create_directories(dir, ec);
-    if (ec) throw InputError("--plots", "cannot create folder '" + dir.string() + "': " + ec.message());
-    std::vector<fs::path> temporaries, written;
-    auto cleanup = [&] {
-        std::error_code ignored;
-        for (const auto& t : temporaries) fs::remove(t, ignored);
-        for (const auto& w : written) fs::remove(w, ignored);
-        if (!existed) fs::remove(dir, ignored);  // only removes it if empty
-    };
-    for (const auto& file : files) {
-        const fs::path tmp = dir / fmt::format(".{}.tmp-{}", file.name, static_cast<long>(::getpid()));
-        temporaries.push_back(tmp);
-        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << file.bytes;
-        out.close();
-        if (!out) {
-            cleanup();
-            throw InputError("--plots", "cannot write '" + tmp.string() + "'");
-        }
-    }
-    for (std::size_t i = 0; i < files.size(); ++i) {
-        const fs::path target = dir / files[i].name;
-        fs::rename(temporaries[i], target, ec);
-        if (ec) {
-            cleanup();
-            throw InputError("--plots", "cannot write '" + target.string() + "': " + ec.message());
-        }
-        written.push_back(target);
-    }
-    return written;
+    OutputSet set;
+    for (const auto& f : files) set.add(dir, "--plots", f.name, f.bytes);
+    return set.write();
 }
 
 void write_plots(const std::string& dir, const std::vector<ChartFile>& files, std::ostream& log) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <string>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/integration/arbitrage.hpp"
 #include "pftoken/integration/fair_value.hpp"
 #include "pftoken/integration/feedback.hpp"
@@ -55,6 +56,8 @@ struct CompareReport {
                                         const mc::StochasticSpec* stochastic, const CompareOptions& options);
 
 [[nodiscard]] std::string compare_table(const CompareReport& report);
+/// The numbers of a report as a long table `section, field, value` (value: 12 significant digits in CSV).
+[[nodiscard]] Table compare_fields_table(const CompareReport& report);
 /// Long format `section,field,value` (one number per line; golden files compare it per field).
 [[nodiscard]] std::string compare_csv(const CompareReport& report);
 [[nodiscard]] std::string compare_json(const CompareReport& report);

@@ -32,11 +32,11 @@ struct ImpliedHaircutResult {
     double target_ratio = 0.0;     ///< pool price / DCF price
     double achieved_ratio = 0.0;   ///< stressed / base tranche PV at the haircut
     int iterations = 0;
-    std::string message;           ///< why no haircut in [0, 1] does it (when !found)
+    std::string message;           ///< why no haircut in [0, 1] does it, or the bracket when not converged (when !found)
 };
 
 /// Uniform CFADS haircut h in [0, 1] with PV_k(volume x (1-h)) / PV_k(base) = pool / dcf,
-/// found by Boost.Math toms748 on the stress engine (debt kept as sized, docs/integration.md).
+/// found by base::solve_bracketed (TOMS 748) on the stress engine (debt kept as sized, docs/integration.md).
 [[nodiscard]] ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, double pool_price,
                                                    double dcf_price, const HaircutOptions& options = {});
 

@@ -23,8 +23,10 @@ struct ReportFile {
 enum class ReportFormat { Table, Csv, Json, All };
 
 /// The readable summary: project and dates, sources and uses, tranche table, equity,
-/// coverage ratios, covenant results and the event log (first `max_events` entries).
-[[nodiscard]] std::string summary_text(const Project& project, const ValuationResult& result, int max_events = 20);
+/// coverage ratios, covenant results and the event log (first `max_events` entries; the rest
+/// is pointed to in events.csv / events.json only when `event_files_written`).
+[[nodiscard]] std::string summary_text(const Project& project, const ValuationResult& result, int max_events = 20,
+                                       bool event_files_written = false);
 
 /// Summary as JSON (pretty-printed): the document the golden files compare.
 [[nodiscard]] std::string summary_json(const Project& project, const ValuationResult& result);

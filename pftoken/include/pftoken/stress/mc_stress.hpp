@@ -11,6 +11,7 @@
 // so differences between scenarios are not noise.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,8 @@ struct McStressOptions {
     int threads = 0;                    ///< 0 = hardware concurrency (results do not depend on it)
     /// Uncertainty around each scenario; empty (no factor enabled) = default_stress_spec().
     mc::StochasticSpec spec;
+    /// Called after the base and after each scenario with (runs done, runs in total); may be empty.
+    std::function<void(std::size_t, std::size_t)> progress;
 };
 
 /// Moderate uncertainty used when no spec is given: merchant price GBM 15%/yr, volume lognormal

@@ -22,7 +22,7 @@ namespace pftoken::stress {
 [[nodiscard]] std::string scenarios_json(const StressSummary& summary);
 [[nodiscard]] std::string reverse_json(const ReverseSummary& summary);
 
-/// "YYYY-MM-DD".
+/// "YYYY-MM-DD" (format::iso_date).
 [[nodiscard]] std::string format_date(const CalendarDate& date);
 
 }  // namespace pftoken::stress

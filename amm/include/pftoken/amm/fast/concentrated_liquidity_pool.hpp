@@ -1,6 +1,7 @@
 #pragma once
 // Concentrated-liquidity (Uniswap v3) pool in double precision: the exact pool's semantics and
-// names, with sqrt prices as plain numbers (sqrtPriceX96 / 2^96) instead of Q64.96 integers.
+// names, with sqrt prices as plain numbers (sqrtPriceX96 / 2^96) instead of Q64.96 integers and
+// liquidity kept as the exact pool keeps it: whole units in 128-bit integers.
 
 #include <compare>
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pftoken/amm/exact/uint256.hpp"
 #include "pftoken/amm/fast/tick_math.hpp"
 
 namespace pftoken::amm::fast {
@@ -29,18 +31,22 @@ struct ConcentratedLiquidityOptions {
 
 /// An initialized tick (Tick.Info): liquidity_net is added when the price crosses it upwards.
 /// Fee growths are per unit of liquidity, in token units (feeGrowth*X128 / 2^128 on chain).
+/// Liquidity is integer bookkeeping (`*_units`, exact); the doubles are their conversions.
 struct TickInfo {
     int tick = 0;
     double sqrt_price = 0.0;  ///< sqrt_price_at_tick(tick), cached for the swap loop
     double liquidity_gross = 0.0;
     double liquidity_net = 0.0;
+    u128 liquidity_gross_units = 0;
+    v3::i128 liquidity_net_units = 0;
     double fee_growth_outside0 = 0.0;
     double fee_growth_outside1 = 0.0;
 };
 
 /// Position.Info: liquidity, fee growth inside at the last update, and tokens owed.
 struct PositionInfo {
-    double liquidity = 0.0;
+    double liquidity = 0.0;  ///< liquidity_units as a double
+    u128 liquidity_units = 0;
     double fee_growth_inside0_last = 0.0;
     double fee_growth_inside1_last = 0.0;
     double tokens_owed0 = 0.0;
@@ -78,11 +84,13 @@ class ConcentratedLiquidityPool {
   public:
     explicit ConcentratedLiquidityPool(const ConcentratedLiquidityOptions& options);
 
-    /// Adds `liquidity` (> 0) to the position; returns the tokens owed to the pool (rounded
-    /// nowhere: SqrtPriceMath.getAmount{0,1}Delta in real numbers).
+    /// Adds `liquidity` to the position; returns the tokens owed to the pool (rounded nowhere:
+    /// SqrtPriceMath.getAmount{0,1}Delta in real numbers). Liquidity is a whole number of units
+    /// as on chain (uint128): `liquidity` is rounded to the nearest integer, which must be in
+    /// [1, 2^128); every double from 2^53 up is already an integer.
     TokenAmounts mint(std::string_view owner, int tick_lower, int tick_upper, double liquidity);
-    /// Removes `liquidity` (>= 0; 0 pokes the position to accrue fees); the amounts are credited
-    /// to tokensOwed, as on chain, and returned.
+    /// Removes `liquidity` (>= 0, rounded to the nearest integer as in mint; 0 pokes the position
+    /// to accrue fees); the amounts are credited to tokensOwed, as on chain, and returned.
     TokenAmounts burn(std::string_view owner, int tick_lower, int tick_upper, double liquidity);
     /// Pays out min(requested, owed) of each token.
     TokenAmounts collect(std::string_view owner, int tick_lower, int tick_upper,
@@ -92,7 +100,8 @@ class ConcentratedLiquidityPool {
 
     /// UniswapV3Pool.swap: amount_specified > 0 is an exact input, < 0 an exact output; stops
     /// early at sqrt_price_limit. Throws with AS (amount_specified == 0) or SPL (limit on the wrong
-    /// side of the price or beyond the tick range).
+    /// side of the price or outside (kMinSqrtPrice, kMaxSqrtPrice]; kMaxSqrtPrice stands for
+    /// MAX_SQRT_RATIO - 1, the same double, and a swap that reaches it ends in tick kMaxTick - 1).
     SwapResult swap(bool zero_for_one, double amount_specified, double sqrt_price_limit);
     /// Exact input / exact output with no price limit (the extreme limits of the tick range).
     SwapResult swap_exact_in(bool zero_for_one, double amount_in);
@@ -107,6 +116,8 @@ class ConcentratedLiquidityPool {
     [[nodiscard]] int tick() const noexcept;
     /// Active liquidity: sum of the liquidity of positions with tick_lower <= tick < tick_upper.
     [[nodiscard]] double liquidity() const noexcept { return liquidity_; }
+    /// The same, exact: the integer the pool keeps.
+    [[nodiscard]] u128 liquidity_units() const noexcept { return liquidity_units_; }
     [[nodiscard]] double fee_growth_global0() const noexcept { return fee_growth_global0_; }
     [[nodiscard]] double fee_growth_global1() const noexcept { return fee_growth_global1_; }
     [[nodiscard]] TokenAmounts protocol_fees() const noexcept { return protocol_fees_; }
@@ -114,8 +125,10 @@ class ConcentratedLiquidityPool {
     [[nodiscard]] TokenAmounts balances() const noexcept { return balances_; }
     [[nodiscard]] std::uint32_t fee_pips() const noexcept { return fee_pips_; }
     [[nodiscard]] int tick_spacing() const noexcept { return tick_spacing_; }
-    /// Tick.tickSpacingToMaxLiquidityPerTick in real numbers: (2^128 - 1) / number of usable ticks.
-    [[nodiscard]] double max_liquidity_per_tick() const noexcept { return max_liquidity_per_tick_; }
+    /// Tick.tickSpacingToMaxLiquidityPerTick: (2^128 - 1) / number of usable ticks, as a double.
+    [[nodiscard]] double max_liquidity_per_tick() const noexcept {
+        return static_cast<double>(max_liquidity_per_tick_);
+    }
     /// Initialized ticks in increasing order.
     [[nodiscard]] std::span<const TickInfo> initialized_ticks() const noexcept { return ticks_; }
     /// The position, if it was ever touched.
@@ -129,7 +142,7 @@ class ConcentratedLiquidityPool {
 
   private:
     TokenAmounts modify_position(std::string_view owner, int tick_lower, int tick_upper,
-                                 double liquidity_delta, const char* operation);
+                                 u128 liquidity, bool add, const char* operation);
     void check_ticks(int tick_lower, int tick_upper, const char* operation) const;
     [[nodiscard]] const TickInfo* find_tick(int tick) const noexcept;
     [[nodiscard]] TickInfo* find_tick(int tick) noexcept;
@@ -139,9 +152,10 @@ class ConcentratedLiquidityPool {
     int tick_spacing_;
     std::uint8_t fee_protocol0_;
     std::uint8_t fee_protocol1_;
-    double max_liquidity_per_tick_;
+    u128 max_liquidity_per_tick_;
     double sqrt_price_;
-    double liquidity_ = 0.0;
+    u128 liquidity_units_ = 0;
+    double liquidity_ = 0.0;  ///< liquidity_units_ converted, for the price math
     double fee_growth_global0_ = 0.0;
     double fee_growth_global1_ = 0.0;
     TokenAmounts protocol_fees_{};

@@ -51,8 +51,9 @@ struct ChartFile {
 /// frontier.svg: best range of each width, expected net return against CVaR, chosen range marked.
 [[nodiscard]] std::vector<ChartFile> render_range_opt_plots(const integration::RangeOptResult& result);
 
-/// Writes the files into `dir` (created if missing): temporary names first, renamed at the end;
-/// on any failure removes what it wrote and throws InputError naming `--plots`. Returns the paths.
+/// Writes the files into `dir` (created if missing) through the all-or-nothing OutputSet
+/// (pftoken/base/output.hpp); throws InputError naming `--plots`. Returns the paths. The tools
+/// add chart files to the same OutputSet as their --out files instead.
 std::vector<std::filesystem::path> write_chart_files(const std::filesystem::path& dir, const std::vector<ChartFile>& files);
 
 /// The tools' `--plots DIR`: write_chart_files, then lists the files on `log` ("Plots: a b").

@@ -1,1 +1,0 @@
-namespace pftoken::amm { int placeholder_symbol_ = 0; }

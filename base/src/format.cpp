@@ -1,0 +1,55 @@
+// Number, money, percent and date formatting: the one implementation (pftoken/base/format.hpp).
+#include "pftoken/base/format.hpp"
+
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace pftoken::format {
+
+std::string number(double x, int significant, std::string_view non_finite) {
+    if (!std::isfinite(x)) return std::string(non_finite);
+    if (significant <= 0) return fmt::format("{}", x);
+    return fmt::format("{:.{}g}", x, significant);
+}
+
+std::string shortest(double x, std::string_view non_finite) { return number(x, 0, non_finite); }
+
+std::string fixed(double x, int decimals, std::string_view non_finite) {
+    if (!std::isfinite(x)) return std::string(non_finite);
+    return fmt::format("{:.{}f}", x, decimals < 0 ? 0 : decimals);
+}
+
+std::string money(double x, std::string_view non_finite) { return fixed(x, 0, non_finite); }
+
+std::string percent(double fraction, int decimals, std::string_view non_finite) {
+    if (!std::isfinite(fraction)) return std::string(non_finite);
+    return fixed(100.0 * fraction, decimals) + "%";
+}
+
+std::string iso_date(const std::chrono::year_month_day& date) {
+    if (!date.ok()) return {};
+    return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
+                       static_cast<unsigned>(date.day()));
+}
+
+std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text) {
+    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
+    int value[3] = {0, 0, 0};
+    const std::size_t begin[3] = {0, 5, 8};
+    const std::size_t length[3] = {4, 2, 2};
+    for (int part = 0; part < 3; ++part) {
+        for (std::size_t i = begin[part]; i < begin[part] + length[part]; ++i) {
+            const char ch = text[i];
+            if (ch < '0' || ch > '9') return std::nullopt;
+            value[part] = value[part] * 10 + (ch - '0');
+        }
+    }
+    const std::chrono::year_month_day date{std::chrono::year{value[0]},
+                                           std::chrono::month{static_cast<unsigned>(value[1])},
+                                           std::chrono::day{static_cast<unsigned>(value[2])}};
+    if (!date.ok()) return std::nullopt;
+    return date;
+}
+
+}  // namespace pftoken::format

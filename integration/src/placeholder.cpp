@@ -1,1 +1,0 @@
-namespace pftoken::integration { int placeholder_symbol_ = 0; }

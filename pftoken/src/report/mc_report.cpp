@@ -1,0 +1,204 @@
+// Reports of a project Monte Carlo run (pftoken/report/mc_report.hpp).
+#include "pftoken/report/mc_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace pftoken::report {
+namespace {
+
+using namespace pftoken::mc;
+
+constexpr const char* kPercentileNames[] = {"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"};
+
+nlohmann::json jnum(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
+
+nlohmann::json to_json(const Estimate& e) {
+    return {{"mean", jnum(e.mean)}, {"standard_error", jnum(e.standard_error)},
+            {"ci95_low", jnum(e.ci_low)}, {"ci95_high", jnum(e.ci_high)}};
+}
+nlohmann::json to_json(const Distribution& d) {
+    nlohmann::json pct = nlohmann::json::object();
+    for (std::size_t i = 0; i < d.percentiles.size(); ++i)
+        pct[fmt::format("p{}", static_cast<int>(std::lround(kPercentileLevels[i] * 100)))] = jnum(d.percentiles[i]);
+    return {{"estimate", to_json(d.estimate)}, {"stdev", jnum(d.stdev)}, {"percentiles", pct},
+            {"var95", jnum(d.var95)}, {"var99", jnum(d.var99)}, {"cvar95", jnum(d.cvar95)},
+            {"cvar99", jnum(d.cvar99)}, {"count", d.count}};
+}
+
+void set_distribution(Table::Row& row, const Distribution& d) {
+    for (std::size_t i = 0; i < d.percentiles.size() && i < std::size(kPercentileNames); ++i)
+        row.set(std::string("price_") + kPercentileNames[i], d.percentiles[i]);
+    row.set("var95", d.var95).set("var99", d.var99).set("cvar95", d.cvar95).set("cvar99", d.cvar99);
+}
+
+}  // namespace
+
+Table mc_tranches_table(const ProjectMcSummary& s) {
+    Table t("tranches");
+    t.text("symbol").text("name").text("kind").integer("paths");
+    for (const char* c : {"mean_pv", "pv_se", "price_per_token", "price_se", "price_ci95_low", "price_ci95_high"}) t.real(c);
+    for (const char* p : kPercentileNames) t.real(std::string("price_") + p);
+    for (const char* c : {"var95", "var99", "cvar95", "cvar99", "pd_payment", "pd_payment_se", "pd_principal",
+                          "pd_principal_se", "expected_loss", "expected_loss_se", "lgd", "promised_pv",
+                          "expected_riskfree_pv", "fair_spread", "dv01", "cs01", "price_delta", "volume_delta",
+                          "opex_delta"})
+        t.real(c);
+    for (const auto& x : s.tranches) {
+        auto row = t.add_row();
+        row.set("symbol", x.symbol).set("name", x.name).set("kind", "tranche").set("paths", s.paths);
+        row.set("mean_pv", x.pv.estimate.mean).set("pv_se", x.pv.estimate.standard_error);
+        row.set("price_per_token", x.price_per_token.mean).set("price_se", x.price_per_token.standard_error);
+        row.set("price_ci95_low", x.price_per_token.ci_low).set("price_ci95_high", x.price_per_token.ci_high);
+        set_distribution(row, x.price_per_token_dist);
+        row.set("pd_payment", x.pd_payment.mean).set("pd_payment_se", x.pd_payment.standard_error);
+        row.set("pd_principal", x.pd_principal.mean).set("pd_principal_se", x.pd_principal.standard_error);
+        row.set("expected_loss", x.expected_loss.mean).set("expected_loss_se", x.expected_loss.standard_error);
+        row.set("lgd", x.lgd).set("promised_pv", x.promised_pv).set("expected_riskfree_pv", x.expected_riskfree_pv.mean);
+        row.set("fair_spread", x.fair_spread).set("dv01", x.dv01).set("cs01", x.cs01).set("price_delta", x.price_delta);
+        row.set("volume_delta", x.volume_delta).set("opex_delta", x.opex_delta);
+    }
+    const auto& e = s.equity;
+    auto row = t.add_row();
+    row.set("symbol", e.symbol).set("name", "equity").set("kind", "equity").set("paths", s.paths);
+    row.set("mean_pv", e.npv.estimate.mean).set("pv_se", e.npv.estimate.standard_error);
+    row.set("price_per_token", e.price_per_token.mean).set("price_se", e.price_per_token.standard_error);
+    row.set("price_ci95_low", e.price_per_token.ci_low).set("price_ci95_high", e.price_per_token.ci_high);
+    set_distribution(row, e.price_per_token_dist);
+    row.set("dv01", e.dv01).set("price_delta", e.price_delta).set("volume_delta", e.volume_delta);
+    row.set("opex_delta", e.opex_delta);
+    return t;
+}
+
+Table mc_periods_table(const ProjectMcSummary& s) {
+    Table t("periods");
+    t.integer("period").date("end_date").real("time");
+    for (const char* c : {"dscr_p5", "dscr_p50", "dscr_p95", "prob_dscr_below_lockup", "prob_dscr_below_default",
+                          "prob_dsra_drawn", "prob_lockup", "prob_dscr_defined"})
+        t.real(c);
+    const auto& p = s.per_period;
+    for (std::size_t i = 0; i < p.time.size(); ++i)
+        t.add_row({Cell{static_cast<std::int64_t>(i)}, Cell{p.end_date[i]}, Cell{p.time[i]}, Cell{p.dscr_p5[i]},
+                   Cell{p.dscr_p50[i]}, Cell{p.dscr_p95[i]}, Cell{p.prob_dscr_below_lockup[i]},
+                   Cell{p.prob_dscr_below_default[i]}, Cell{p.prob_dsra_drawn[i]}, Cell{p.prob_lockup[i]},
+                   Cell{p.prob_dscr_defined[i]}});
+    return t;
+}
+
+Table mc_equity_irr_table(const ProjectMcSummary& s) {
+    Table t("equity_irr");
+    t.text("symbol").integer("paths_with_irr").real("mean").real("se");
+    for (const char* p : kPercentileNames) t.real(p);
+    const auto& d = s.equity.irr;
+    auto row = t.add_row();
+    row.set("symbol", s.equity.symbol).set("paths_with_irr", d.count).set("mean", d.estimate.mean);
+    row.set("se", d.estimate.standard_error);
+    for (std::size_t i = 0; i < d.percentiles.size() && i < std::size(kPercentileNames); ++i)
+        row.set(kPercentileNames[i], d.percentiles[i]);
+    return t;
+}
+
+Table mc_paths_table(const std::vector<PathDump>& dumps, std::size_t tranches) {
+    Table t("paths");
+    t.integer("path").integer("period");
+    for (const char* c : {"price_multiplier", "volume_multiplier", "availability_loss", "opex_multiplier", "index_shift",
+                          "discount_ratio", "cfads", "debt_service_due", "dscr", "dsra_balance", "distributions"})
+        t.real(c);
+    t.integer("lockup").integer("event_of_default");
+    for (std::size_t k = 0; k < tranches; ++k) t.real(fmt::format("balance_{}", k));
+    for (const auto& d : dumps) {
+        const std::size_t n = d.cfads.size();
+        for (std::size_t i = 0; i < n; ++i) {
+            std::vector<Cell> cells{Cell{static_cast<std::int64_t>(d.path)}, Cell{static_cast<std::int64_t>(i)},
+                                    Cell{d.price_multiplier[i]}, Cell{d.volume_multiplier[i]},
+                                    Cell{d.availability_loss[i]}, Cell{d.opex_multiplier[i]}, Cell{d.index_shift[i]},
+                                    Cell{d.discount_ratio[i]}, Cell{d.cfads[i]}, Cell{d.debt_service_due[i]},
+                                    Cell{d.dscr[i]}, Cell{d.dsra_balance[i]}, Cell{d.distributions[i]},
+                                    Cell{std::int64_t{d.lockup[i]}}, Cell{std::int64_t{d.event_of_default[i]}}};
+            for (std::size_t k = 0; k < tranches; ++k) cells.emplace_back(d.tranche_balance[k * n + i]);
+            t.add_row(std::move(cells));
+        }
+    }
+    return t;
+}
+
+std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& opt) {
+    nlohmann::json j;
+    j["project"] = s.project;
+    j["paths"] = s.paths;
+    j["seed"] = s.seed;
+    j["threads"] = s.threads;
+    j["method"] = s.method == RandomMethod::Sobol ? "sobol" : "pseudo";
+    j["antithetic"] = s.antithetic;
+    j["sobol_replications"] = opt.mc.sobol_replications;
+    j["seconds"] = s.seconds;
+    j["paths_per_second"] = s.paths_per_second();
+    j["sensitivity_seconds"] = s.sensitivity_seconds;
+    for (const auto& t : s.tranches) {
+        j["tranches"].push_back({{"symbol", t.symbol}, {"name", t.name}, {"principal", t.principal},
+                                 {"supply", t.supply}, {"pv", to_json(t.pv)},
+                                 {"price_per_token", to_json(t.price_per_token_dist)},
+                                 {"pd_payment", to_json(t.pd_payment)}, {"pd_principal", to_json(t.pd_principal)},
+                                 {"expected_loss", to_json(t.expected_loss)}, {"lgd", jnum(t.lgd)},
+                                 {"promised_pv", jnum(t.promised_pv)},
+                                 {"expected_riskfree_pv", to_json(t.expected_riskfree_pv)},
+                                 {"fair_spread", jnum(t.fair_spread)},
+                                 {"sensitivities_per_token",
+                                  {{"dv01", jnum(t.dv01)}, {"cs01", jnum(t.cs01)}, {"price_delta", jnum(t.price_delta)},
+                                   {"volume_delta", jnum(t.volume_delta)}, {"opex_delta", jnum(t.opex_delta)}}}});
+    }
+    const auto& e = s.equity;
+    j["equity"] = {{"symbol", e.symbol}, {"supply", e.supply}, {"npv", to_json(e.npv)},
+                   {"price_per_token", to_json(e.price_per_token_dist)}, {"irr", to_json(e.irr)},
+                   {"sensitivities_per_token",
+                    {{"dv01", jnum(e.dv01)}, {"price_delta", jnum(e.price_delta)},
+                     {"volume_delta", jnum(e.volume_delta)}, {"opex_delta", jnum(e.opex_delta)}}}};
+    return dump_json(j, 2);
+}
+
+std::string mc_summary_text(const ProjectMcSummary& s) {
+    std::string o;
+    o += fmt::format("Monte Carlo: {}\n{} paths, {}{}, seed {}, {} threads: {:.2f} s ({:.0f} paths/s)\n\n", s.project,
+                     s.paths, s.method == RandomMethod::Sobol ? "sobol" : "pseudo", s.antithetic ? " + antithetic" : "",
+                     s.seed, s.threads, s.seconds, s.paths_per_second());
+    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token", "price", "s.e.", "P5",
+                     "P95", "PD pay", "PD princ", "EL", "LGD", "fair sprd");
+    for (const auto& t : s.tranches) {
+        const auto& pc = t.price_per_token_dist.percentiles;
+        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>9.4f} {:>9.4f} {:>8.4f} {:>8.4f} {:>9.2f}bp\n",
+                         t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, pc[1], pc[7],
+                         t.pd_payment.mean, t.pd_principal.mean, t.expected_loss.mean, t.lgd, t.fair_spread * 1e4);
+    }
+    const auto& e = s.equity;
+    o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.price_per_token.mean,
+                     e.price_per_token.standard_error, e.price_per_token_dist.percentiles[1],
+                     e.price_per_token_dist.percentiles[7]);
+    if (e.irr.count > 0)
+        o += fmt::format("\nEquity IRR: P5 {:.2f}%  P50 {:.2f}%  P95 {:.2f}%  ({} of {} paths have an IRR)\n",
+                         100 * e.irr.percentiles[1], 100 * e.irr.percentiles[4], 100 * e.irr.percentiles[7], e.irr.count,
+                         s.paths);
+    double worst_lockup = 0.0, worst_default = 0.0, worst_dsra = 0.0;
+    for (std::size_t t = 0; t < s.per_period.time.size(); ++t) {
+        worst_lockup = std::max(worst_lockup, s.per_period.prob_dscr_below_lockup[t]);
+        worst_default = std::max(worst_default, s.per_period.prob_dscr_below_default[t]);
+        worst_dsra = std::max(worst_dsra, s.per_period.prob_dsra_drawn[t]);
+    }
+    o += fmt::format("Worst period: P(DSCR < lock-up) {:.2f}%, P(DSCR < default) {:.2f}%, P(DSRA drawn) {:.2f}%\n",
+                     100 * worst_lockup, 100 * worst_default, 100 * worst_dsra);
+    if (!s.tranches.empty() && std::isfinite(s.tranches[0].dv01)) {
+        o += "\nSensitivities per token (CRN bump and revalue):\n";
+        o += fmt::format("{:<8} {:>10} {:>10} {:>12} {:>12} {:>12}\n", "token", "DV01", "CS01", "+1% price",
+                         "+1% volume", "+1% opex");
+        for (const auto& t : s.tranches)
+            o += fmt::format("{:<8} {:>10.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>12.4f}\n", t.symbol, t.dv01, t.cs01,
+                             t.price_delta, t.volume_delta, t.opex_delta);
+        o += fmt::format("{:<8} {:>10.4f} {:>10} {:>12.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.dv01, "", e.price_delta,
+                         e.volume_delta, e.opex_delta);
+    }
+    return o;
+}
+
+}  // namespace pftoken::report

@@ -1,0 +1,545 @@
+// Differential test of the fast (double) Uniswap v3 pool against the bit-exact pool: random pools
+// with non-round position liquidities drawn log-uniform in [1e12, 1e27], deep and shallow
+// positions mixed, long random sequences, swaps run past all liquidity to the extreme price
+// limits, and the cases of issue 14 (three positions left by a 1e30 buy, a deep position crossed
+// out of over a thin full-range one, tick prices at -195000, MAX_SQRT_RATIO - 1 as a limit).
+//
+// The bound, per quantity (docs/amm-fast-and-analytics.md, "Accuracy against the exact pool"):
+//   |fast - exact| <= 1e-9 * max(|exact|, scale) + units
+// where `scale` is the value one unit of relative price error moves the quantity by (L*sqrt(P)
+// for token1 amounts, L/sqrt(P) for token0 amounts, L*growth for owed fees: an amount that is a
+// small difference of large terms is only as precise as the terms), and `units` is the exact
+// pool's integer rounding: 2 token units per swap step it takes (round up of the input, round
+// down of the output, round up of the fee) and 1 per mint / burn. Active liquidity and the tick
+// must be identical (the tick may differ only when the price sits on a tick boundary to 1e-9).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "pftoken/amm/exact/uint256.hpp"
+#include "pftoken/amm/exact/v3/pool.hpp"
+#include "pftoken/amm/exact/v3/tick_math.hpp"
+#include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
+#include "pftoken/amm/fast/error.hpp"
+
+namespace fast = pftoken::amm::fast;
+namespace v3 = pftoken::amm::v3;
+using pftoken::amm::I256;
+using pftoken::amm::u128;
+using pftoken::amm::U256;
+
+namespace {
+
+const double kQ96 = std::ldexp(1.0, 96);
+const double kQ128 = std::ldexp(1.0, 128);
+constexpr double kRelBound = 1e-9;
+
+double to_double(const I256& v) {
+    return v.negative() ? -v.magnitude().to_double() : v.bits.to_double();
+}
+double to_double(u128 v) { return static_cast<double>(v); }
+
+// Normalised errors per quantity: max(0, |fast - exact| - units) / max(|exact|, scale). The
+// quantity passes when this is <= 1e-9.
+struct ErrorLog {
+    std::map<std::string, std::vector<double>> errors;
+    int failures = 0;
+
+    bool check(const std::string& what, double fast_value, double exact_value, double scale,
+               double units) {
+        const double excess = std::max(0.0, std::fabs(fast_value - exact_value) - units);
+        const double denominator = std::max(std::fabs(exact_value), scale);
+        const double e = denominator > 0.0 ? excess / denominator : (excess > 0.0 ? 1.0 : 0.0);
+        errors[what].push_back(std::isnan(fast_value) ? 1.0 : e);
+        if (e <= kRelBound && !std::isnan(fast_value)) return true;
+        if (++failures <= 20) {
+            ADD_FAILURE() << what << ": fast " << fast_value << " exact " << exact_value
+                          << " scale " << scale << " units " << units << " -> normalised error "
+                          << e;
+        }
+        return false;
+    }
+
+    static double quantile(std::vector<double> v, double q) {
+        if (v.empty()) return 0.0;
+        std::sort(v.begin(), v.end());
+        const auto i = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1));
+        return v[i];
+    }
+
+    void print(const char* title) const {
+        std::printf("%s\n  %-22s %8s %10s %10s %10s\n", title, "quantity", "n", "p99", "p99.9",
+                    "max");
+        for (const auto& [name, v] : errors) {
+            std::printf("  %-22s %8zu %10.3g %10.3g %10.3g\n", name.c_str(), v.size(),
+                        quantile(v, 0.99), quantile(v, 0.999), quantile(v, 1.0));
+        }
+    }
+};
+
+// The exact pool and its fast twin driven by the same operations, compared after each one.
+class Twins {
+  public:
+    Twins(std::uint32_t fee, int spacing, const U256& sqrt_price_x96, ErrorLog& log)
+        : exact_(v3::PoolConfig{fee, spacing}), fast_(make_fast(fee, spacing, sqrt_price_x96)),
+          log_(log) {
+        EXPECT_TRUE(exact_.initialize(sqrt_price_x96).ok());
+        EXPECT_EQ(fast_.tick(), exact_.tick());
+    }
+
+    void set_fee_protocol(std::uint8_t p0, std::uint8_t p1, std::uint32_t fee, int spacing) {
+        ASSERT_EQ(exact_.set_fee_protocol(p0, p1), pftoken::amm::Revert::None);
+        fast::ConcentratedLiquidityOptions options;
+        options.fee_pips = fee;
+        options.tick_spacing = spacing;
+        options.sqrt_price = fast_.sqrt_price();
+        options.fee_protocol0 = p0;
+        options.fee_protocol1 = p1;
+        fast_ = fast::ConcentratedLiquidityPool(options);  // only called before any mint
+    }
+
+    // Liquidities are doubles that are whole numbers, so both pools hold the same integer.
+    void mint(int owner, int lower, int upper, u128 liquidity) {
+        ASSERT_EQ(static_cast<u128>(to_double(liquidity)), liquidity) << "not a double";
+        const auto e = exact_.mint(static_cast<v3::OwnerId>(owner), lower, upper, liquidity);
+        if (!e.ok()) {
+            EXPECT_THROW(fast_.mint(name(owner), lower, upper, to_double(liquidity)), fast::Error)
+                << "exact reverted " << e.code();
+            return;
+        }
+        fast::TokenAmounts f;
+        try {
+            f = fast_.mint(name(owner), lower, upper, to_double(liquidity));
+        } catch (const fast::Error& error) {
+            refused("mint", error);
+            return;
+        }
+        position_amounts("mint", f.amount0, f.amount1, e.value.amount0.to_double(),
+                         e.value.amount1.to_double(), to_double(liquidity));
+        track_position(owner, lower, upper);
+        state("mint");
+    }
+
+    void burn(int owner, int lower, int upper, u128 liquidity) {
+        const auto e = exact_.burn(static_cast<v3::OwnerId>(owner), lower, upper, liquidity);
+        ASSERT_TRUE(e.ok()) << e.code();
+        fast::TokenAmounts f;
+        try {
+            f = fast_.burn(name(owner), lower, upper, to_double(liquidity));
+        } catch (const fast::Error& error) {
+            refused("burn", error);
+            return;
+        }
+        position_amounts("burn", f.amount0, f.amount1, e.value.amount0.to_double(),
+                         e.value.amount1.to_double(), to_double(liquidity));
+        track_position(owner, lower, upper);
+        state("burn");
+    }
+
+    void collect(int owner, int lower, int upper) {
+        const v3::PositionInfo* pos = exact_.position(static_cast<v3::OwnerId>(owner), lower, upper);
+        const double liquidity = pos ? to_double(pos->liquidity) : 0.0;
+        const u128 all = ~u128{0};
+        const auto e = exact_.collect(static_cast<v3::OwnerId>(owner), lower, upper, all, all);
+        ASSERT_TRUE(e.ok()) << e.code();
+        const auto f = fast_.collect(name(owner), lower, upper, 1e300, 1e300);
+        // Owed fees are L * (growth inside now - at the last update), a difference of growths
+        // of the size of the global one: scale L * global growth (+ what the burns credited).
+        const double g0 = exact_.fee_growth_global0_x128().to_double() / kQ128;
+        const double g1 = exact_.fee_growth_global1_x128().to_double() / kQ128;
+        const double l = std::max(liquidity, max_liquidity_);
+        log_.check("collect amount0", f.amount0, to_double(e.value.amount0),
+                   l * (g0 + growth_scale0_ * slack()), 2.0 + steps_);
+        log_.check("collect amount1", f.amount1, to_double(e.value.amount1),
+                   l * (g1 + growth_scale1_ * slack()), 2.0 + steps_);
+    }
+
+    // Returns false when the exact pool reverted (the fast pool must refuse too).
+    bool swap(bool zero_for_one, bool exact_input, u128 amount, const U256& limit) {
+        const I256 specified = exact_input ? I256::from_bits(U256(amount))
+                                           : -I256::from_bits(U256(amount));
+        const double liquidity_before = to_double(exact_.liquidity());
+        const double s_before = exact_.sqrt_price_x96().to_double() / kQ96;
+        const std::int32_t tick_before = exact_.tick();
+        const bool at_tick_edge = within_ulps_of_a_tick();
+        const auto e = exact_.swap(zero_for_one, specified, limit);
+        const double amount_d = exact_input ? to_double(amount) : -to_double(amount);
+        const double limit_d = limit.to_double() / kQ96;
+        if (!e.ok()) {
+            EXPECT_THROW(fast_.swap(zero_for_one, amount_d, limit_d), fast::Error)
+                << "exact reverted " << e.code();
+            return false;
+        }
+        fast::SwapResult f;
+        try {
+            f = fast_.swap(zero_for_one, amount_d, limit_d);
+        } catch (const fast::Error& error) {
+            refused("swap", error);
+            return true;
+        }
+        ++swaps_;
+        if (at_tick_edge && static_cast<std::uint32_t>(f.ticks_crossed) != e.value.ticks_crossed) {
+            // Which side of the tick the exact price is on is below double resolution: the
+            // twins have parted (documented limit); the caller starts a new sequence.
+            parted_ = true;
+            return true;
+        }
+        // Steps of the exact loop: one per crossed tick and per bitmap word boundary passed.
+        const int word = 256 * exact_.tick_spacing();
+        const double words = std::fabs(std::floor(static_cast<double>(tick_before) / word) -
+                                       std::floor(static_cast<double>(e.value.tick) / word));
+        const double units = 2.0 * (static_cast<double>(e.value.ticks_crossed) + words + 1.0);
+        const double fee = static_cast<double>(exact_.fee_pips()) * 1e-6;
+        // A unit of rounding of one token moves the other by the price (s^2 token1 per token0).
+        const double s_end = e.value.sqrt_price_x96.to_double() / kQ96;
+        const double s_lo = std::min(s_before, s_end), s_hi = std::max(s_before, s_end);
+        const double l = std::max(liquidity_before, to_double(e.value.liquidity));
+        log_.check("swap amount0", f.amount0, to_double(e.value.amount0), l / s_lo * slack(),
+                   units * std::max(1.0, 1.0 / (s_lo * s_lo)));
+        log_.check("swap amount1", f.amount1, to_double(e.value.amount1), l * s_hi * slack(),
+                   units * std::max(1.0, s_hi * s_hi));
+        steps_ += units;
+        protocol_scale0_ += fee * l / s_lo * slack();
+        protocol_scale1_ += fee * l * s_hi * slack();
+        // The exact pool's rounding of what it puts in moves the price it ends at: a swap ending
+        // inside liquidity L is off by units * max(s, 1/s) / L relative (ds = da / L for token1,
+        // ds = s^2 da / L for token0). A swap ending on a tick or at its limit resets the error.
+        const double l_after = to_double(e.value.liquidity);
+        const double s_after = e.value.sqrt_price_x96.to_double() / kQ96;
+        const bool on_tick_or_limit =
+            e.value.sqrt_price_x96 == limit ||
+            e.value.sqrt_price_x96 == sqrt_at_clamped(e.value.tick) ||
+            e.value.sqrt_price_x96 == sqrt_at_clamped(e.value.tick + 1);
+        price_rounding_ = on_tick_or_limit || l_after == 0.0
+                              ? 0.0
+                              : std::min(1.0, price_rounding_ +
+                                                  units * std::max(s_after, 1.0 / s_after) / l_after);
+        // Fee growth: fee rounding per step over the liquidity, and the fee on an amount that is
+        // only known to the price's resolution.
+        const double l_min = std::max(1.0, min_liquidity_);
+        (zero_for_one ? growth_units0_ : growth_units1_) += units / l_min;
+        growth_scale0_ = std::max(growth_scale0_, fee / std::min(s_before, s_after));
+        growth_scale1_ = std::max(growth_scale1_, fee * std::max(s_before, s_after));
+        log_.check("swap ticks crossed", f.ticks_crossed,
+                   static_cast<double>(e.value.ticks_crossed), 1e12, 0.0);
+        state("swap");
+        return true;
+    }
+
+    [[nodiscard]] const v3::Pool& exact() const { return exact_; }
+    [[nodiscard]] bool parted() const { return parted_; }
+
+    // The price is within 4 ulps of an initialized tick's price (as a double).
+    [[nodiscard]] bool within_ulps_of_a_tick() const {
+        const double s = fast_.sqrt_price();
+        for (const fast::TickInfo& t : fast_.initialized_ticks()) {
+            if (std::fabs(t.sqrt_price - s) <= 4.0 * std::numeric_limits<double>::epsilon() * s) {
+                return true;
+            }
+        }
+        return false;
+    }
+    [[nodiscard]] const fast::ConcentratedLiquidityPool& twin() const { return fast_; }
+
+  private:
+    static fast::ConcentratedLiquidityPool make_fast(std::uint32_t fee, int spacing,
+                                                      const U256& sqrt_price_x96) {
+        fast::ConcentratedLiquidityOptions options;
+        options.fee_pips = fee;
+        options.tick_spacing = spacing;
+        options.sqrt_price = sqrt_price_x96.to_double() / kQ96;
+        return fast::ConcentratedLiquidityPool(options);
+    }
+    static std::string name(int owner) { return "o" + std::to_string(owner); }
+
+    void refused(const std::string& op, const fast::Error& error) {
+        log_.check(op + " refused", 1.0, 0.0, 1.0, 0.0);
+        ADD_FAILURE() << "the fast pool refused a " << op
+                      << " the exact pool accepts: " << error.what();
+    }
+
+    // Allowed relative price discrepancy over 1e-9 (>= 1): scales the terms that carry it.
+    [[nodiscard]] double slack() const { return 1.0 + price_rounding_ / kRelBound; }
+    static U256 sqrt_at_clamped(std::int32_t t) {
+        return v3::get_sqrt_ratio_at_tick(std::clamp(t, v3::kMinTick, v3::kMaxTick)).value;
+    }
+
+    void position_amounts(const std::string& op, double f0, double f1, double e0, double e1,
+                          double liquidity) {
+        const double s = exact_.sqrt_price_x96().to_double() / kQ96;
+        max_liquidity_ = std::max(max_liquidity_, liquidity);
+        log_.check(op + " amount0", f0, e0, liquidity / s * slack(), 1.0);
+        log_.check(op + " amount1", f1, e1, liquidity * s * slack(), 1.0);
+    }
+    void track_position(int owner, int lower, int upper) {
+        const v3::PositionInfo* pos = exact_.position(static_cast<v3::OwnerId>(owner), lower, upper);
+        if (pos != nullptr && pos->liquidity > 0) {
+            const double l = to_double(pos->liquidity);
+            min_liquidity_ = min_liquidity_ == 0.0 ? l : std::min(min_liquidity_, l);
+        }
+    }
+
+    void state(const std::string& op) {
+        const double s_exact = exact_.sqrt_price_x96().to_double() / kQ96;
+        const bool same_price = log_.check("sqrt price", fast_.sqrt_price(), s_exact, 0.0,
+                                           // the exact price's own rounding: 1 unit of Q64.96
+                                           // per swap
+                                           std::ldexp(1.0, -96) * (1.0 + swaps_) +
+                                               price_rounding_ * s_exact);
+        const double l_exact = to_double(exact_.liquidity());
+        bool tick_on_boundary = false;
+        if (fast_.tick() != exact_.tick()) {
+            const std::int32_t t = std::max(fast_.tick(), exact_.tick());
+            const double boundary = v3::get_sqrt_ratio_at_tick(t).value.to_double() / kQ96;
+            tick_on_boundary = std::fabs(fast_.sqrt_price() - boundary) <= 1e-9 * boundary;
+            EXPECT_TRUE(tick_on_boundary || !same_price)
+                << op << ": tick fast " << fast_.tick() << " exact " << exact_.tick();
+            log_.check("tick", fast_.tick(), exact_.tick(), 1e12, tick_on_boundary ? 1e9 : 0.0);
+        } else {
+            log_.check("tick", fast_.tick(), exact_.tick(), 1e12, 0.0);
+        }
+        // Liquidity is integer bookkeeping: identical unless the price sits on a tick that one
+        // pool crossed and the other stopped 1 unit short of.
+        log_.check("liquidity", fast_.liquidity(), l_exact, 0.0,
+                   tick_on_boundary ? 1e300 : 0.0);
+        log_.check("fee growth global0", fast_.fee_growth_global0(),
+                   exact_.fee_growth_global0_x128().to_double() / kQ128,
+                   growth_scale0_ * slack(), growth_units0_);
+        log_.check("fee growth global1", fast_.fee_growth_global1(),
+                   exact_.fee_growth_global1_x128().to_double() / kQ128,
+                   growth_scale1_ * slack(), growth_units1_);
+        log_.check("protocol fees0", fast_.protocol_fees().amount0,
+                   to_double(exact_.protocol_fees().token0), protocol_scale0_, 1.0 + steps_);
+        log_.check("protocol fees1", fast_.protocol_fees().amount1,
+                   to_double(exact_.protocol_fees().token1), protocol_scale1_, 1.0 + steps_);
+    }
+
+    v3::Pool exact_;
+    fast::ConcentratedLiquidityPool fast_;
+    ErrorLog& log_;
+    bool parted_ = false;
+    double swaps_ = 0.0;
+    double steps_ = 0.0;            // rounding units of all swaps so far
+    double max_liquidity_ = 0.0;
+    double min_liquidity_ = 0.0;    // smallest non-zero position liquidity seen
+    double price_rounding_ = 0.0;   // relative price error the exact pool's rounding explains
+    double growth_units0_ = 0.0, growth_units1_ = 0.0;
+    double growth_scale0_ = 0.0, growth_scale1_ = 0.0;
+    double protocol_scale0_ = 0.0, protocol_scale1_ = 0.0;
+};
+
+// mantissa * 10^zeros as a 128-bit integer (literals above 2^64 do not exist in C++).
+u128 dec(std::uint64_t mantissa, int zeros) {
+    u128 v = mantissa;
+    for (int i = 0; i < zeros; ++i) v *= 10u;
+    return v;
+}
+
+U256 sqrt_at(int tick) { return v3::get_sqrt_ratio_at_tick(tick).value; }
+const U256 kLowestLimit = v3::kMinSqrtRatio + U256(1u);
+const U256 kHighestLimit = v3::kMaxSqrtRatio - U256(1u);
+
+// An integer drawn log-uniform in [10^lo, 10^hi], exactly representable as a double (so both
+// pools are given the same liquidity) and not a multiple of a large power of two.
+u128 log_uniform(std::mt19937_64& rng, double lo, double hi) {
+    std::uniform_real_distribution<double> exponent(lo, hi);
+    double v = std::floor(std::pow(10.0, exponent(rng)));
+    if (v < 9007199254740992.0) v = std::floor(v) + 1.0;  // odd-ish low bits below 2^53
+    return static_cast<u128>(v);
+}
+
+}  // namespace
+
+TEST(FastVsExactDifferential, RandomPoolsWithLogUniformLiquidity) {
+    ErrorLog log;
+    std::mt19937_64 rng(20261207);
+    std::uniform_int_distribution<int> op_kind(0, 9);
+    std::uniform_int_distribution<int> owner(1, 4);
+    std::uniform_int_distribution<int> start_tick(-60000, 60000);
+    std::bernoulli_distribution coin(0.5);
+    std::uniform_int_distribution<int> limit_kind(0, 3);
+    int past_all_liquidity = 0;
+    int parted = 0;  // sequences ended at a tick edge below double resolution
+    int operations = 0;
+    for (int sequence = 0; sequence < 48; ++sequence) {
+        SCOPED_TRACE("sequence " + std::to_string(sequence));
+        const std::uint32_t fee = sequence % 3 == 0 ? 500 : (sequence % 3 == 1 ? 3000 : 10000);
+        const int spacing = fee == 500 ? 10 : (fee == 3000 ? 60 : 200);
+        const int centre = start_tick(rng) / spacing * spacing;
+        const U256 at = sqrt_at(centre + static_cast<int>(rng() % 97));
+        const U256 start = at + at / U256(3000u + rng() % 5000u);  // off the tick grid
+        Twins twins(fee, spacing, start, log);
+        if (sequence % 4 == 3) twins.set_fee_protocol(6, 4, fee, spacing);
+        // Deep/shallow mixes: each sequence draws its positions from the whole 1e12..1e27 range.
+        struct Minted {
+            int owner, lower, upper;
+        };
+        std::vector<Minted> minted;
+        std::uniform_int_distribution<int> width(1, 100);
+        for (int op = 0; op < 160; ++op) {
+            SCOPED_TRACE("op " + std::to_string(op));
+            ++operations;
+            const int kind = op_kind(rng);
+            if (kind < 3 || minted.empty()) {
+                int lo = centre + (static_cast<int>(rng() % 201) - 100) * spacing;
+                int hi = lo + width(rng) * spacing;
+                if (lo >= hi) continue;
+                const int who = owner(rng);
+                twins.mint(who, lo, hi, log_uniform(rng, 12.0, 27.0));
+                minted.push_back({who, lo, hi});
+            } else if (kind < 5) {
+                const Minted m = minted[rng() % minted.size()];
+                const v3::PositionInfo* pos = twins.exact().position(
+                    static_cast<v3::OwnerId>(m.owner), m.lower, m.upper);
+                ASSERT_NE(pos, nullptr);
+                if (pos->liquidity > 0) {
+                    const double part_d =
+                        coin(rng) ? to_double(pos->liquidity)
+                                  : std::floor(to_double(pos->liquidity) * 0.37);
+                    const u128 part = static_cast<u128>(part_d);
+                    if (part > 0 && part <= pos->liquidity) twins.burn(m.owner, m.lower, m.upper, part);
+                }
+                twins.collect(m.owner, m.lower, m.upper);
+            } else {
+                const bool zero_for_one = coin(rng);
+                const bool exact_input = coin(rng);
+                const u128 amount = log_uniform(rng, 3.0, 30.0);
+                U256 limit;
+                const U256 s = twins.exact().sqrt_price_x96();
+                const int lk = limit_kind(rng);
+                if (lk == 0) {
+                    const U256 bps = U256(1u + rng() % 500u);
+                    limit = zero_for_one ? s * (U256(10000u) - bps) / U256(10000u)
+                                         : s * (U256(10000u) + bps) / U256(10000u);
+                } else if (lk == 1) {
+                    limit = sqrt_at(centre + (zero_for_one ? -1 : 1) * 150 * spacing);
+                } else {
+                    limit = zero_for_one ? kLowestLimit : kHighestLimit;  // past all liquidity
+                }
+                if (zero_for_one ? !(limit < s) : !(s < limit)) continue;
+                // A limit the same double as the price is on the wrong side for the fast pool
+                // (SPL) but may be a few Q64.96 units away for the exact one: not comparable.
+                if (limit.to_double() / kQ96 == twins.twin().sqrt_price()) continue;
+                if (twins.swap(zero_for_one, exact_input, amount, limit) &&
+                    twins.exact().liquidity() == 0 && lk >= 2) {
+                    ++past_all_liquidity;
+                }
+                if (twins.parted()) {
+                    ++parted;
+                    break;
+                }
+            }
+        }
+    }
+    log.print("fast vs exact, random pools with liquidities log-uniform in [1e12, 1e27]:");
+    std::printf("  %d operations; %d of 48 sequences ended at a tick edge below double resolution\n",
+                operations, parted);
+    EXPECT_LE(parted, 4);
+    EXPECT_EQ(log.failures, 0);
+    EXPECT_GT(past_all_liquidity, 50);  // the sequences do run past all liquidity
+}
+
+// Issue 14: positions of liquidity 1e23, 3e20+196608 and 7e18+5120; a buy of 1e30 token1 runs
+// past all of them; a sale of 1e20 token0 comes back. The exact pool ends the buy with liquidity
+// 0 and takes 3.08e21 token1 (rounded-down float sums used to leave 1,108,992 liquidity behind
+// and take 2.05e25).
+TEST(FastVsExactDifferential, LeavingEveryPositionLeavesNoLiquidity) {
+    ErrorLog log;
+    Twins twins(3000, 60, sqrt_at(0), log);
+    twins.mint(1, -600, 600, static_cast<u128>(1e23));  // the double nearest 1e23
+    twins.mint(2, -1200, 1800, dec(3, 20) + 196608u);
+    twins.mint(3, -60, 3000, dec(7, 18) + 5120u);
+    const u128 huge = dec(1, 30);
+    ASSERT_TRUE(twins.swap(false, true, huge, kHighestLimit));
+    EXPECT_EQ(twins.exact().liquidity(), u128{0});
+    EXPECT_EQ(twins.twin().liquidity(), 0.0);
+    EXPECT_EQ(twins.twin().tick(), v3::kMaxTick - 1);
+    const u128 sale = dec(1, 20);
+    ASSERT_TRUE(twins.swap(true, true, sale, kLowestLimit));
+    for (int who = 1; who <= 3; ++who) {
+        const int lower[] = {-600, -1200, -60};
+        const int upper[] = {600, 1800, 3000};
+        const u128 l = twins.exact().position(static_cast<v3::OwnerId>(who), lower[who - 1],
+                                              upper[who - 1])->liquidity;
+        twins.burn(who, lower[who - 1], upper[who - 1], l);
+        twins.collect(who, lower[who - 1], upper[who - 1]);
+    }
+    EXPECT_EQ(log.failures, 0);
+}
+
+// Issue 14: crossing out of a deep position (1.2e25) over a thin full-range one (9.9e12) must
+// leave exactly the thin liquidity (a float sum left it off by 2.7e-5 relative).
+TEST(FastVsExactDifferential, CrossingOutOfADeepPosition) {
+    ErrorLog log;
+    Twins twins(500, 10, sqrt_at(-195000) + U256(12345u), log);
+    twins.mint(1, -887270, 887270, u128{9'900'000'000'000u});
+    twins.mint(2, -195100, -194900, static_cast<u128>(1.2e25));
+    const u128 amount = dec(1, 28);
+    ASSERT_TRUE(twins.swap(true, true, amount, sqrt_at(-196000)));
+    EXPECT_EQ(twins.exact().liquidity(), u128{9'900'000'000'000u});
+    EXPECT_EQ(twins.twin().liquidity(), 9.9e12);
+    ASSERT_TRUE(twins.swap(false, false, amount / 1000u, kHighestLimit));
+    EXPECT_EQ(twins.twin().liquidity(), to_double(twins.exact().liquidity()));
+    EXPECT_EQ(log.failures, 0);
+}
+
+// Tick prices are the exact TickMath values converted once: bit-identical to the Q64.96 value
+// divided by 2^96 everywhere (pow(1.0001, t/2) drifted ~5.5e-15 per 1,000 ticks).
+TEST(FastVsExactDifferential, TickPricesAreTheExactTickMath) {
+    int mismatches = 0;
+    for (int t = v3::kMinTick; t <= v3::kMaxTick; t += 997) {
+        const double exact = sqrt_at(t).to_double() / kQ96;
+        if (fast::sqrt_price_at_tick(t) != exact) ++mismatches;
+    }
+    for (const int t : {v3::kMinTick, -195000, -1, 0, 1, 195000, v3::kMaxTick}) {
+        EXPECT_EQ(fast::sqrt_price_at_tick(t), sqrt_at(t).to_double() / kQ96) << t;
+        if (t < v3::kMaxTick) {
+            EXPECT_EQ(fast::tick_at_sqrt_price(sqrt_at(t).to_double() / kQ96), t);
+        }
+    }
+    EXPECT_EQ(mismatches, 0);
+}
+
+// One-tick crossing swap at tick -195000: the amounts must match to 1e-9.
+TEST(FastVsExactDifferential, OneTickCrossingAtALowPrice) {
+    ErrorLog log;
+    Twins twins(500, 10, sqrt_at(-194995), log);
+    twins.mint(1, -195010, -194990, static_cast<u128>(1.23456789012345678e20));
+    twins.mint(2, -195000, -194980, static_cast<u128>(9.87654321098765432e19));
+    ASSERT_TRUE(twins.swap(true, false, dec(1, 18), sqrt_at(-195008)));
+    ASSERT_TRUE(twins.swap(false, true, dec(1, 21), sqrt_at(-194985)));
+    EXPECT_EQ(log.failures, 0);
+}
+
+// Boundaries: the extreme limits MIN_SQRT_RATIO + 1 and MAX_SQRT_RATIO - 1 are accepted and
+// reached; a pool without liquidity moves to the limit for nothing; an empty range between two
+// positions is crossed for nothing.
+TEST(FastVsExactDifferential, BoundariesMatchTheExactPool) {
+    ErrorLog log;
+    {
+        Twins empty(3000, 60, sqrt_at(1234) + U256(777u), log);
+        ASSERT_TRUE(empty.swap(false, true, u128{1'000'000}, kHighestLimit));
+        EXPECT_EQ(empty.twin().tick(), empty.exact().tick());
+        ASSERT_TRUE(empty.swap(true, false, u128{1'000'000}, kLowestLimit));
+        EXPECT_EQ(empty.twin().tick(), empty.exact().tick());
+        EXPECT_EQ(empty.twin().sqrt_price(), kLowestLimit.to_double() / kQ96);
+    }
+    {
+        Twins gap(3000, 60, sqrt_at(0), log);
+        gap.mint(1, -600, 600, static_cast<u128>(5.123456789e18));
+        gap.mint(2, 1200, 2400, static_cast<u128>(3.987654321e18));
+        ASSERT_TRUE(gap.swap(false, true, dec(1, 21), sqrt_at(1800)));
+        ASSERT_TRUE(gap.swap(true, false, dec(1, 17), sqrt_at(900)));
+        ASSERT_TRUE(gap.swap(true, true, dec(1, 24), kLowestLimit));
+        EXPECT_EQ(gap.exact().liquidity(), u128{0});
+        EXPECT_EQ(gap.twin().liquidity(), 0.0);
+    }
+    EXPECT_EQ(log.failures, 0);
+}
