@@ -118,10 +118,10 @@ TEST(Json, DuplicateKeysAreRefusedWithPathAndPosition) {
     EXPECT_EQ(error_of([] { (void)pftoken::parse_json("{\"a\": 1,\n \"a\": 2}", "d.json"); }),
               "d.json:2:2: a: duplicate key 'a' (first at line 1, column 2)");
     EXPECT_EQ(error_of([] { (void)pftoken::parse_json(R"({"ops": [{"x": 1}, {"y": {"k": 1, "k": 2}}]})", "d.json"); }),
-              "d.json:1:34: ops[1].y.k: duplicate key 'k' (first at line 1, column 26)");
+              "d.json:1:35: ops[1].y.k: duplicate key 'k' (first at line 1, column 27)");
     // The same key in sibling objects, or as a string value, is not a duplicate.
     EXPECT_EQ(pftoken::parse_json(R"([{"a": "a"}, {"a": 2}])", "d.json").size(), 2u);
-    EXPECT_THAT(error_of([] { (void)pftoken::parse_json("{\"a\": ", "d.json"); }), HasSubstr("d.json:1:6: malformed JSON"));
+    EXPECT_THAT(error_of([] { (void)pftoken::parse_json("{\"a\": ", "d.json"); }), HasSubstr("d.json:1:7: malformed JSON"));
 }
 
 TEST(Validation, RulesStateTheConstraintAndTheValue) {
@@ -154,7 +154,7 @@ TEST(StochasticBounds, OverflowingValuesAreInputErrors) {
     EXPECT_EQ(error("  opex_inflation: {drift: 100, volatility: 0.01}\n"),
               "m.yaml:2:27: stochastic.opex_inflation.drift: must be within +-1, got 100");
     EXPECT_EQ(error("  merchant_price: {model: gbm, volatility: 0.2, drfit: 0.01}\n"),
-              "m.yaml:2:50: stochastic.merchant_price.drfit: unknown key (did you mean 'drift'?)");
+              "m.yaml:2:49: stochastic.merchant_price.drfit: unknown key (did you mean 'drift'?)");
 }
 
 }  // namespace

@@ -129,7 +129,7 @@ TEST(LiquidityStress, PoolFileValidationNamesTheField) {
         {"pool: {type: v2, token: A, reserve_token: 1, reserve_quote: 1, colour: red}", "pool.colour: unknown key"},
         // Bounded where read (issue 12): the message names the field the user wrote.
         {"pool: {type: v2, token: A, reserve_token: 1, reserve_quote: 1e308}",
-         "p.yaml:1:57: pool.reserve_quote: must be <= 1e+18, got 1e+308"},
+         "p.yaml:1:61: pool.reserve_quote: must be <= 1e+18, got 1e+308"},
         {"pool: {type: v3, token: A, price: 1, positions: [{lower_price: 1e-60, upper_price: 2, value: 5}]}",
          "pool.positions[0].lower_price: must be in [1e-18, 1e+18], got 1e-60"},
         {"pool: {type: v3, token: A, price: 1, tick_spacing: -3000, positions: [{lower_price: 0.5, upper_price: 2, value: 5}]}",

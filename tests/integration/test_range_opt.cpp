@@ -486,7 +486,7 @@ TEST(RangeOptSpec, ErrorsNameTheField) {
         {"fee_tier: 3000", "fee_tier: -3000", "pool.fee_tier: must be one of 500, 3000, 10000 (pips), got -3000"},
         {"paths: 50", "paths: 10000000", "scenario.paths: paths x (steps + 1) = 10000000 x 21 = 2.1e+08 prices, more than the limit of 1e+08 held in memory"},
         {"volatility: 0.6, horizon_years: 0.25", "volatility: 19, horizon_years: 100",
-         "scenario: drift 0, volatility 19 over horizon_years 100 move the log price by up to 1.82e+04"},
+         "scenario: drift 0, volatility 19 over horizon_years 100 move the log price by up to 1.957e+04"},
         {"paths: 50", "paths: 1e20", "scenario.paths: must be a whole number in [1, 10000000], got 1e20"},
     };
     for (const Row& row : rows) {
@@ -527,11 +527,11 @@ grid: {tick_count: 8, step_spacings: 50}
         return "no error";
     };
     EXPECT_EQ(errorOf("[1.0, 0.9, 0.95, 0.97]", "[1.0, 0.9, 0.95]"),
-              "<spec>:5:38: scenario.prices[1]: must have 4 prices like the first path, got 3");
+              "<spec>:5:34: scenario.prices[1]: must have 4 prices like the first path, got 3");
     EXPECT_EQ(errorOf("0.9, 0.95", "0.9, -0.95"),
-              "<spec>:5:49: scenario.prices[1][2]: must be in [1e-18, 1e+18], got -0.95");
+              "<spec>:5:45: scenario.prices[1][2]: must be in [1e-18, 1e+18], got -0.95");
     EXPECT_EQ(errorOf("[1.0, 0.9,", "[1.5, 0.9,"),
-              "<spec>:5:39: scenario.prices[1][0]: every path must start at the first path's price 1, got 1.5");
+              "<spec>:5:35: scenario.prices[1][0]: every path must start at the first path's price 1, got 1.5");
 }
 
 // ----------------------------------------------------------------------------------------------

@@ -98,9 +98,9 @@ std::string type_list() {
 // Largest construction delay a scenario may add (months): the timeline's own limit on
 // construction_months (docs/input-schema.md), so a delayed project still fits the model.
 constexpr int kMaxDelayMonths = 120;
-// Largest period index a window may name: beyond any timeline (120 construction months plus
-// 100 years of monthly operations).
-constexpr int kMaxPeriod = 120 + 1200;
+// Largest period index a window may name (an int range guard; the engine checks the window
+// against the project's own timeline and fails that scenario alone).
+constexpr int kMaxPeriod = 1000000;
 
 /// Reads the scenario file with the strict reader (yaml::Reader); the constraints on each value
 /// are validation::Rules placed at the value's position.

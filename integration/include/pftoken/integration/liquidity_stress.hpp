@@ -48,7 +48,7 @@ struct PoolSpec {
     }
 };
 
-/// Reads a pool YAML text; every problem is thrown at once (ProjectInputError) with field paths,
+/// Reads a pool YAML text; every problem is thrown at once (one InputError, the strict reader pftoken/base/yaml.hpp) with field paths and file:line:col,
 /// e.g. `pool.positions[0].upper_price: must be > lower_price (900), got 800`.
 [[nodiscard]] PoolSpec parse_pool(std::string_view yaml_text, const std::string& source_name);
 [[nodiscard]] PoolSpec load_pool(const std::filesystem::path& path);
