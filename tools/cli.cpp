@@ -106,22 +106,6 @@ void add_plots(CLI::App& cmd, CommonOptions& o, const std::string& files) {
     cmd.add_option("--plots", o.plots, "Folder for SVG charts (docs/charts.md; needs gnuplot): " + files);
 }
 
-void check_input_file(std::string_view label, const std::string& path) {
-    auto fail = [&](const std::string& why) {
-        throw InputError(std::string(label), "cannot read '" + path + "': " + why);
-    };
-    std::error_code ec;
-    const auto status = fs::status(path, ec);
-    if (!fs::exists(status)) fail("no such file");
-    if (fs::is_directory(status)) fail("it is a folder, not a file");
-    if (!fs::is_regular_file(status)) fail("not a regular file (a device, FIFO or socket)");
-    if (::access(path.c_str(), R_OK) != 0) fail(std::strerror(errno));
-    const auto size = fs::file_size(path, ec);
-    if (ec) fail(ec.message());
-    if (size > kMaxInputBytes)
-        fail(fmt::format("{} bytes, more than the {} MiB an input file may have", size, kMaxInputBytes / (1024 * 1024)));
-}
-
 std::vector<fs::path> emit(const CommonOptions& o, const Rendered& r) {
     const std::string format = o.resolved_format();
     const bool text = format == "table" || format == "all";

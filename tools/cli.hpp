@@ -65,11 +65,6 @@ void add_plots(CLI::App& cmd, CommonOptions& o, const std::string& files);
                                         std::uint64_t max);
 [[nodiscard]] double parse_real(std::string_view option, const std::string& text, double min, double max);
 
-/// Every input file is checked the same way before it is read: it exists, is a regular file,
-/// is readable and at most kMaxInputBytes. Throws InputError(`label`, "cannot read 'PATH': ...").
-void check_input_file(std::string_view label, const std::string& path);
-inline constexpr std::uintmax_t kMaxInputBytes = 16U * 1024U * 1024U;
-
 /// What a command produced, rendered: the readable text (stdout, and NAME.txt under --out),
 /// CSV files and JSON files (each printed to stdout or written under --out by format).
 struct Rendered {

@@ -1,10 +1,8 @@
 // `pftoken amm replay SCENARIO.json`: replays pool operations on the exact Uniswap models.
 // Exit codes and the input-file message: docs/tools/README.md.
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -31,8 +29,7 @@ void register_amm(CLI::App& app, int& exit_code) {
             if (*path == "-") {
                 text.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
             } else {
-                check_input_file("SCENARIO", *path);
-                text = pftoken::read_input_file(*path);
+                text = read_input_file(*path);
             }
             try {
                 // Everything is computed before anything is printed: a bad op leaves stdout empty.

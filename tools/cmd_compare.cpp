@@ -50,8 +50,6 @@ int run_compare_command(const CompareArgs& args) {
     options.propagation.volatility = parse_real("--volatility", args.volatility, 0.0, 10.0);
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    check_input_file("project", args.project);
-    check_input_file("--pool", args.pool);
 
     const Project project = load_project(args.project);
     const integration::PoolSpec pool = integration::load_pool(args.pool);
@@ -68,7 +66,10 @@ int run_compare_command(const CompareArgs& args) {
     }
 
     // ---- compute and render
+    const auto bar = args.common.progress("compare --mc: paths");
+    if (args.mc) options.progress = [&bar](std::uint64_t done, std::uint64_t total) { bar->update(done, total); };
     const auto report = integration::run_compare(project, pool, stochastic ? &*stochastic : nullptr, options);
+    bar->finish();
     Rendered r;
     r.text_name = "compare.txt";
     r.text = integration::compare_table(report);

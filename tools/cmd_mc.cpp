@@ -45,7 +45,6 @@ int run_mc(const McArgs& args) {
     (void)args.common.resolved_format();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    check_input_file("project", args.project);
 
     const Project project = load_project(args.project);
     const StochasticSpec spec = load_stochastic(args.project);

@@ -22,7 +22,6 @@ int run_range_opt(const RangeOptArgs& args) {
     (void)args.common.resolved_format();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    check_input_file("spec", args.spec);
     const integration::RangeOptSpec spec = integration::loadRangeOptSpec(args.spec);
     const integration::RangeOptReport report = integration::runRangeOptSpec(spec);
 

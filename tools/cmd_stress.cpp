@@ -68,9 +68,6 @@ int run_stress(const StressArgs& args) {
     }
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    check_input_file("project", args.project);
-    if (!args.scenarios.empty()) check_input_file("--scenarios", args.scenarios);
-    if (!args.pool.empty()) check_input_file("--pool", args.pool);
 
     const Project project = load_project(args.project);
     std::vector<stress::Scenario> scenarios;

@@ -66,7 +66,6 @@ int run_value(const ValueArgs& args) {
     const auto max_events = static_cast<int>(parse_count("--events", args.max_events, 0, 1'000'000));
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    check_input_file("project", args.project);
 
     const Project project = load_project(args.project);
     ValuationOptions options;

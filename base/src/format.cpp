@@ -33,7 +33,7 @@ std::string iso_date(const std::chrono::year_month_day& date) {
                        static_cast<unsigned>(date.day()));
 }
 
-std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text) {
+std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text, bool calendar_valid) {
     if (text.size() != 10 || text[4] != '-' || text[7] != '-') return std::nullopt;
     int value[3] = {0, 0, 0};
     const std::size_t begin[3] = {0, 5, 8};
@@ -48,7 +48,7 @@ std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text)
     const std::chrono::year_month_day date{std::chrono::year{value[0]},
                                            std::chrono::month{static_cast<unsigned>(value[1])},
                                            std::chrono::day{static_cast<unsigned>(value[2])}};
-    if (!date.ok()) return std::nullopt;
+    if (calendar_valid && !date.ok()) return std::nullopt;
     return date;
 }
 

@@ -48,6 +48,7 @@ CompareReport run_compare(const Project& project, const PoolSpec& pool, const mc
         mo.mc.seed = options.seed;
         mo.mc.threads = 1;  // same bits on every machine, and the tool shares the cores
         mo.equity_irr = false;
+        mo.mc.progress = options.progress;
         mc_summary = mc::run_project_mc(project, *stochastic, mo);
     }
     r.fair = fair_value(project, valuation, pool, mc_summary ? &*mc_summary : nullptr);

@@ -15,6 +15,7 @@
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 #include "pftoken/amm/fast/constant_product_pool.hpp"
 #include "pftoken/amm/fast/tick_math.hpp"
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
@@ -25,7 +26,7 @@ namespace {
 namespace fast = pftoken::amm::fast;
 using stress::kNaN;
 
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
+std::string num(double v) { return format::number(v, 10); }
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 // Bounds of a pool file (docs/stress.md): prices inside [1e-18, 1e18] quote per token (well
@@ -383,7 +384,7 @@ std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
         j["steps"] = steps;
         out.push_back(j);
     }
-    return out.dump(2);
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // valid UTF-8 always
 }
 
 }  // namespace pftoken::integration

@@ -31,6 +31,10 @@ TEST(Format, IsoDates) {
     EXPECT_EQ(format::iso_date(year{2023} / 2 / 30), "");  // not a date
     EXPECT_EQ(format::parse_iso_date("2024-02-29"), std::optional<year_month_day>(year{2024} / 2 / 29));
     EXPECT_FALSE(format::parse_iso_date("2023-02-29"));
+    const auto as_written = format::parse_iso_date("2023-02-29", false);
+    ASSERT_TRUE(as_written);
+    EXPECT_FALSE(as_written->ok());
+    EXPECT_EQ(static_cast<unsigned>(as_written->day()), 29U);
     EXPECT_FALSE(format::parse_iso_date("2024-2-29"));
     EXPECT_FALSE(format::parse_iso_date("2024-02-2x"));
     EXPECT_FALSE(format::parse_iso_date("2024-13-01"));

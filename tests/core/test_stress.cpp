@@ -188,7 +188,7 @@ TEST(StressEngine, BaseCaseIsSane) {
 }
 
 // The base scenario must price every tranche token exactly as `pftoken value` does (same
-// kernel, same curve referenced at COD, same spread convention): a user comparing the two tools
+// kernel, same measure: curve referenced at COD, same spread convention): a user comparing the two tools
 // sees one number. Reference: pftoken::value(), itself cross-checked against QuantLib's
 // DiscountingBondEngine in test_pricing_quantlib.cpp.
 TEST(StressEngine, BaseCasePricesEqualTheDeterministicValuation) {
@@ -201,10 +201,12 @@ TEST(StressEngine, BaseCasePricesEqualTheDeterministicValuation) {
         for (std::size_t k = 0; k < valuation.tranches.size(); ++k) {
             const auto& v = valuation.tranches[k];
             const auto& s = base.metrics.tranches[k];
-            EXPECT_NEAR(s.pv, v.pv, 1e-10 * std::abs(v.pv)) << example << " " << v.name;
-            EXPECT_NEAR(s.price_per_token, v.price_per_token, 1e-10 * std::abs(v.price_per_token))
-                << example << " " << v.name;
+            // One measure (valuation/measure.hpp) prices both: equal bit for bit.
+            EXPECT_EQ(s.pv, v.pv) << example << " " << v.name;
+            EXPECT_EQ(s.price_per_token, v.price_per_token) << example << " " << v.name;
         }
+        EXPECT_EQ(base.metrics.equity_npv, valuation.equity.npv) << example;
+        EXPECT_NEAR(base.metrics.equity_irr, valuation.equity.irr, 1e-15) << example;
     }
 }
 

@@ -7,7 +7,7 @@ cmake_minimum_required(VERSION 3.25)
 #   EXIT         expected exit code
 #   FILES        files that must exist afterwards (relative to WORK_DIR); with EXACT_FILES=ON no
 #                other file may exist (no temporaries, nothing half-written)
-#   STDOUT, STDERR  texts that must appear on stdout / stderr
+#   STDOUT, STDERR  texts that must appear on stdout / stderr (@WORK@ is replaced by WORK_DIR)
 #   SAME_SHAPE   pairs file=golden: the file has the golden's header line and line count
 #   SAME_AS      pairs file=other: the two files are byte-identical (determinism)
 #   RERUN_ARGS   a second run with these arguments before the checks (for SAME_AS); it must end
@@ -90,7 +90,8 @@ endif()
 
 foreach(stream STDOUT STDERR)
   if(DEFINED ${stream})
-    string(REPLACE "|" ";" texts "${${stream}}")
+    string(REPLACE "@WORK@" "${WORK_DIR}" texts "${${stream}}")
+    string(REPLACE "|" ";" texts "${texts}")
     if(stream STREQUAL "STDOUT")
       set(haystack "${out}")
     else()

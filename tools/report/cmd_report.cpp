@@ -310,9 +310,6 @@ int run_report(ReportArgs args) {
     args.seed = args.common.seed_value();
     args.threads = args.common.threads_value();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
-    check_input_file("project", args.project);
-    if (!args.pool.empty()) check_input_file("--pool", args.pool);
-    if (!args.range_opt.empty()) check_input_file("--range-opt", args.range_opt);
     const Project project = load_project(args.project);
     // Read every input file before the long computations, so a bad file fails fast.
     std::optional<integration::PoolSpec> pool;

@@ -1,7 +1,7 @@
 #pragma once
 // Setup shared by the project Monte Carlo and the fair-value paths (private to pftoken::core):
-// the debt's discount curve sampled per period as pftoken::value() uses it, and the factor model
-// on the project's period grid. QuantLib is touched here only, never on the paths.
+// the factor model on the project's period grid (the discount grid is valuation/measure.hpp).
+// QuantLib is touched at setup only, never on the paths.
 
 #include <cstddef>
 #include <memory>
@@ -13,28 +13,6 @@
 #include "pftoken/waterfall/compiled_project.hpp"
 
 namespace pftoken::mc::detail {
-
-/// The discount curve referenced at COD, sampled at each operating period end (DF and curve
-/// year fraction from COD); 0 for construction periods.
-struct CodCurve {
-    std::vector<double> df;
-    std::vector<double> time;
-};
-
-inline CodCurve sample_cod_curve(const Project& project, const CompiledProject& cp) {
-    const auto n = static_cast<std::size_t>(cp.periods);
-    const auto c = static_cast<std::size_t>(cp.grid.first_operating());
-    const auto cod_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.cod),
-                                                cp.grid.day_count, {}, "market.discount");
-    const std::vector<CalendarDate> pay_dates(cp.grid.end.begin() + static_cast<std::ptrdiff_t>(c), cp.grid.end.end());
-    const auto grid = pricing::sample_curve(*cod_curve, pay_dates);
-    CodCurve out{std::vector<double>(n, 0.0), std::vector<double>(n, 0.0)};
-    for (std::size_t t = c; t < n; ++t) {
-        out.df[t] = grid.discount_factors[t - c];
-        out.time[t] = grid.times[t - c];
-    }
-    return out;
-}
 
 /// The factor model on the project's period grid; the rate model lives on the curve referenced
 /// at financial close (Hull-White is fitted to it).

@@ -10,7 +10,7 @@
 
 #include "pftoken/error.hpp"
 #include "pftoken/mc/factors.hpp"
-#include "pftoken/pricing/curves.hpp"
+#include "pftoken/valuation/measure.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 #include "debt_setup.hpp"
@@ -96,14 +96,12 @@ FairValuePaths fair_value_paths(const Project& project, const StochasticSpec& sp
     const auto n = static_cast<std::size_t>(cp.periods);
     const auto c = static_cast<std::size_t>(cp.grid.first_operating());
     const int k = static_cast<int>(options.tranche);
-    const CompiledTranche& tranche = cp.tranches[options.tranche];
 
     // Discounting exactly as run_project_mc and pftoken::value(): curve referenced at COD,
     // the tranche's continuous spread on the curve's year fraction, path-wise short-rate
     // discounting relative to COD when the rate factor asks for it.
-    const detail::CodCurve cod = detail::sample_cod_curve(project, cp);
-    std::vector<double> df(n, 0.0);  // tranche DF from COD at each operating period end
-    for (std::size_t t = c; t < n; ++t) df[t] = cod.df[t] * std::exp(-tranche.discount_spread * cod.time[t]);
+    const MeasureGrid grid = make_measure_grid(project, cp);
+    const double* const df = grid.tranche_df.data() + cp.at(k, 0);  // tranche DF from COD per period end
     const auto model_owner = detail::make_factor_model(project, cp, spec, options.mc.sampling());
     const FactorModel& model = *model_owner;
     const bool pathwise = spec.interest_rate.enabled && spec.interest_rate.pathwise_discounting;

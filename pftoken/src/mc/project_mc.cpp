@@ -12,6 +12,7 @@
 #include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/curves.hpp"
+#include "pftoken/valuation/measure.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 #include "debt_setup.hpp"
@@ -24,49 +25,11 @@ constexpr double kHistWidth = 0.005;
 constexpr std::size_t kTrancheScalars = 6;
 enum TrancheScalar : std::size_t { kPv = 0, kPvCs = 1, kPvRiskFree = 2, kPayDefault = 3, kPrincipalLoss = 4, kLossFraction = 5 };
 
-/// The time steps of a flow grid, grouped so that discount factors can be built by running
-/// products: step i (from times[i - 1] to times[i], times[0] = 0) belongs to class step_class[i]
-/// of length class_step[class]. A monthly ACT/365 grid has four classes (28 to 31 days), so one
-/// NPV evaluation costs a handful of exp() calls instead of one per flow.
-struct IrrGrid {
-    static constexpr std::size_t kMaxClasses = 16;
-    std::vector<double> times;           ///< year fractions, times[0] = 0 (the close)
-    std::vector<std::uint8_t> step_class;
-    std::array<double, kMaxClasses> class_step{};
-    std::size_t classes = 0;
-    bool incremental = false;            ///< false: too many distinct steps, exp() per flow
-
-    explicit IrrGrid(std::vector<double> t) : times(std::move(t)), step_class(times.size(), 0) {
-        incremental = !times.empty() && times[0] == 0.0;
-        for (std::size_t i = 1; i < times.size() && incremental; ++i) {
-            const double step = times[i] - times[i - 1];
-            std::size_t c = 0;
-            // Steps within 1e-12 years (30 microseconds) share a class: the discount factor
-            // then differs by a relative 1e-12 * ln(1 + r), far below the IRR tolerance.
-            while (c < classes && std::abs(class_step[c] - step) > 1e-12) ++c;
-            if (c == classes) {
-                if (classes == kMaxClasses) incremental = false;
-                else class_step[classes++] = step;
-            }
-            step_class[i] = static_cast<std::uint8_t>(c);
-        }
-    }
-};
-
-/// Everything fixed for a run: compiled project, discount factors, the factor model.
+/// Everything fixed for a run: compiled project, its discount grid, the factor model.
 struct Setup {
     CompiledProject project;
-    // Debt is valued at COD on the discount curve referenced at COD, over the operating
-    // periods, exactly as pftoken::value() does (construction periods carry DF 0).
-    std::vector<double> curve_df;        // risk-free DF at each period end (from COD)
-    std::vector<double> curve_time;      // curve year fraction of each period end (from COD)
-    int first_operating = 0;
-    std::vector<double> tranche_df;      // [k * n + t]: curve DF x exp(-spread t)
-    std::vector<double> tranche_df_cs;   // spread + 1bp
-    std::vector<double> equity_df;       // (1 + cost of equity)^-t
-    std::vector<double> times;           // years from financial close (equity IRR)
+    MeasureGrid grid;  // debt at COD on the COD curve, equity at close (as pftoken::value())
     std::unique_ptr<FactorModel> model;
-    std::unique_ptr<IrrGrid> irr_grid;   // close (t = 0) then every period end
     bool pathwise = false;
     double base_irr_guess = 0.1;
 };
@@ -78,97 +41,10 @@ struct Bumps {
 Setup make_setup(const Project& project, const StochasticSpec& spec, const ProjectMcOptions& options) {
     Setup s;
     s.project = compile(project);
-    const CompiledProject& cp = s.project;
-    const auto n = static_cast<std::size_t>(cp.periods);
-    const auto c = static_cast<std::size_t>(cp.grid.first_operating());
-    s.first_operating = cp.grid.first_operating();
-    detail::CodCurve cod = detail::sample_cod_curve(project, cp);
-    s.curve_df = std::move(cod.df);
-    s.curve_time = std::move(cod.time);
-    s.tranche_df.assign(n * static_cast<std::size_t>(cp.tranche_count), 0.0);
-    s.tranche_df_cs.assign(s.tranche_df.size(), 0.0);
-    for (int k = 0; k < cp.tranche_count; ++k) {
-        const double spread = cp.tranches[static_cast<std::size_t>(k)].discount_spread;
-        for (std::size_t t = c; t < n; ++t) {
-            s.tranche_df[cp.at(k, static_cast<int>(t))] = s.curve_df[t] * std::exp(-spread * s.curve_time[t]);
-            s.tranche_df_cs[cp.at(k, static_cast<int>(t))] = s.curve_df[t] * std::exp(-(spread + 1e-4) * s.curve_time[t]);
-        }
-    }
-    s.times = cp.grid.time_from_close;
-    {
-        std::vector<double> irr_times{0.0};
-        irr_times.insert(irr_times.end(), s.times.begin(), s.times.end());
-        s.irr_grid = std::make_unique<IrrGrid>(std::move(irr_times));
-    }
-    s.equity_df.resize(n);
-    for (std::size_t t = 0; t < n; ++t)
-        s.equity_df[t] = std::pow(1.0 + project.equity.cost_of_equity, -s.times[t]);
-
-    s.model = detail::make_factor_model(project, cp, spec, options.mc.sampling());
+    s.grid = make_measure_grid(project, s.project);
+    s.model = detail::make_factor_model(project, s.project, spec, options.mc.sampling());
     s.pathwise = spec.interest_rate.enabled && spec.interest_rate.pathwise_discounting;
     return s;
-}
-
-/// Annual-compounding IRR of flows on `grid` (NaN if no sign change): Newton from `guess`
-/// (the deterministic IRR, a few iterations per path), then a bracketed TOMS 748 search.
-/// No allocation.
-double equity_irr(std::span<const double> flows, const IrrGrid& grid, double guess) {
-    // Any flow > 0 and any < 0, on the bit patterns so that GCC vectorises the scan: a flow is
-    // non-zero when its magnitude bits are (then magnitude + 2^63 - 1 carries into bit 63), and
-    // its sign bit says which side. (A NaN flow would count on one side; the NPV is then NaN
-    // and the search below returns NaN, as it would have.)
-    constexpr std::uint64_t kMagnitude = 0x7FFF'FFFF'FFFF'FFFFULL;
-    std::uint64_t pos = 0, neg = 0;
-    for (double c : flows) {
-        const std::uint64_t bits = std::bit_cast<std::uint64_t>(c);
-        const std::uint64_t nonzero = ((bits & kMagnitude) + kMagnitude) & ~kMagnitude;
-        pos |= ~bits & nonzero;
-        neg |= bits & nonzero;
-    }
-    if (pos == 0 || neg == 0) return kNaN;
-    const std::span<const double> times = grid.times;
-    // NPV and its derivative: v = sum c_i (1 + r)^-t_i, dv/dr = -sum c_i t_i (1 + r)^(-t_i - 1).
-    auto npv = [&](double r, double* slope) {
-        const double l = std::log1p(r);
-        double v = 0.0, d = 0.0;
-        if (grid.incremental) {
-            std::array<double, IrrGrid::kMaxClasses> factor;
-            for (std::size_t c = 0; c < grid.classes; ++c) factor[c] = std::exp(-grid.class_step[c] * l);
-            double df = 1.0;
-            v = flows[0];
-            for (std::size_t i = 1; i < flows.size(); ++i) {
-                df *= factor[grid.step_class[i]];
-                v += flows[i] * df;
-                d += flows[i] * times[i] * df;
-            }
-        } else {
-            for (std::size_t i = 0; i < flows.size(); ++i) {
-                if (flows[i] == 0.0) continue;
-                const double df = std::exp(-times[i] * l);
-                v += flows[i] * df;
-                d += flows[i] * times[i] * df;
-            }
-        }
-        if (slope) *slope = -d / (1.0 + r);
-        return v;
-    };
-    double r = std::clamp(guess, -0.9, 5.0);
-    for (int it = 0; it < 30; ++it) {
-        double d = 0.0;
-        const double v = npv(r, &d);
-        if (!(d != 0.0) || !std::isfinite(v)) break;
-        const double step = v / d;
-        const double next = r - step;
-        if (!(next > -0.99 && next < 10.0)) break;
-        if (std::abs(step) < 1e-12 * std::max(1.0, std::abs(r))) return next;
-        r = next;
-    }
-    double lo = -0.99, hi = 10.0;
-    double flo = npv(lo, nullptr), fhi = npv(hi, nullptr);
-    if (!(flo * fhi < 0.0)) return kNaN;
-    return base::solve_bracketed([&](double x) { return npv(x, nullptr); }, lo, hi, flo, fhi,
-                                 base::BitsTolerance{48}, 200, "equity.irr", base::OnIterationCap::ReturnBracket)
-        .mid();
 }
 
 class ProjectState : public EvaluatorState {
@@ -179,7 +55,7 @@ class ProjectState : public EvaluatorState {
         volume.resize(n);
         opex.resize(n);
         path_discount.assign(n, 1.0);
-        equity_flows.resize(n + 1);
+        prices.resize(s.project);
         hist.assign(n * (kHistBins + 1), 0);
         below_lockup.assign(n, 0);
         below_default.assign(n, 0);
@@ -190,7 +66,7 @@ class ProjectState : public EvaluatorState {
     WaterfallWorkspace workspace;
     std::vector<double> price, volume, opex;  // bumped drivers
     std::vector<double> path_discount;        // pathwise discount relative to COD, per period
-    std::vector<double> equity_flows;
+    Measure prices;
     // Integer tallies: order-independent, so merging thread states is deterministic.
     std::vector<std::uint32_t> hist;           // [t * (bins + 1) + bin]; last bin = overflow
     std::vector<std::uint64_t> below_lockup, below_default, dsra_drawn, lockup, defined;
@@ -222,77 +98,35 @@ class ProjectEvaluator : public PathEvaluator {
         d.opex_multiplier = bump(d.opex_multiplier, bumps_.opex, st.opex);
         run_waterfall(cp, d, st.workspace, WaterfallOutput::Lean);
         const WaterfallResults& r = st.workspace.results;
-        const double* ratio = s_.pathwise ? f.discount_ratio.data() : nullptr;
-        const auto c = static_cast<std::size_t>(s_.first_operating);
         // Path discount relative to COD (the debt valuation date), once per path for all tranches.
-        // Without pathwise discounting path_q stays all 1.0 (set once in ProjectState), and
-        // x * 1.0 == x exactly, so the loops below need no branch on it.
-        const double ratio_at_cod = ratio && c > 0 ? ratio[c - 1] : 1.0;
-        double* const path_q = st.path_discount.data();
-        if (ratio)
-            for (std::size_t t = c; t < n; ++t) path_q[t] = ratio[t] / ratio_at_cod;
-        const double* const interest_paid = r.tranche_interest_paid.data();
-        const double* const interest_due = r.tranche_interest_due.data();
-        const double* const principal_paid = r.tranche_principal_paid.data();
-        const double* const principal_due = r.tranche_principal_due.data();
-        const double* const prepayment = r.tranche_prepayment.data();
-
+        MeasureOptions mo;
+        mo.spread_bumped = mo.risk_free = true;
+        mo.irr = irr_;
+        mo.irr_guess = s_.base_irr_guess;
+        if (s_.pathwise) {
+            const double* const ratio = f.discount_ratio.data();
+            const auto c = static_cast<std::size_t>(s_.grid.first_operating);
+            const double ratio_at_cod = c > 0 ? ratio[c - 1] : 1.0;
+            for (std::size_t t = c; t < n; ++t) st.path_discount[t] = ratio[t] / ratio_at_cod;
+            mo.adjust = st.path_discount;
+        }
+        measure(cp, s_.grid, r, mo, st.prices);
         for (int k = 0; k < cp.tranche_count; ++k) {
             const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
+            const TrancheMeasure& m = st.prices.tranches[static_cast<std::size_t>(k)];
             const double tol = 1e-9 * std::max(1.0, tr.principal);
-            double pv = 0.0, pv_cs = 0.0, pv_rf = 0.0;
-            const std::size_t row = cp.at(k, 0);
-            const double* const df = s_.tranche_df.data() + row;
-            const double* const df_cs = s_.tranche_df_cs.data() + row;
-            const double* const curve_df = s_.curve_df.data();
-            const double* const ip = interest_paid + row;
-            const double* const id = interest_due + row;
-            const double* const pp = principal_paid + row;
-            const double* const pd = principal_due + row;
-            const double* const pre = prepayment + row;
-            for (std::size_t t = c; t < n; ++t) {
-                // Same association as pftoken::value(): interest + (principal + prepayment).
-                const double cash = ip[t] + (pp[t] + pre[t]);
-                const double q = path_q[t];
-                pv += cash * df[t] * q;
-                pv_cs += cash * df_cs[t] * q;
-                pv_rf += cash * curve_df[t] * q;
-            }
-            // Unpaid when paid + tol < due for interest or principal. For finite doubles
-            // (paid + tol) - due is negative exactly when paid + tol < due (IEEE subtraction is
-            // zero only for equal operands and keeps the sign otherwise; -0.0 would need
-            // paid + tol == -0.0), so OR-ing the sign bits gives the same flag as the comparisons,
-            // in a loop GCC vectorises (it does not vectorise a comparison accumulated into an
-            // integer). Construction-period interest is capitalised by design, not a missed
-            // payment, hence the loop starts at COD.
-            std::uint64_t sign_bits = 0;
-            for (std::size_t t = c; t < n; ++t)
-                sign_bits |= std::bit_cast<std::uint64_t>((ip[t] + tol) - id[t]) |
-                             std::bit_cast<std::uint64_t>((pp[t] + tol) - pd[t]);
-            const bool unpaid = (sign_bits >> 63) != 0;
-            const double final_balance = r.tranche_balance[cp.at(k, cp.periods - 1)];
             double* o = &out[static_cast<std::size_t>(k) * kTrancheScalars];
-            o[kPv] = pv;
-            o[kPvCs] = pv_cs;
-            o[kPvRiskFree] = pv_rf;
-            o[kPayDefault] = unpaid ? 1.0 : 0.0;
-            o[kPrincipalLoss] = final_balance > tol ? 1.0 : 0.0;
-            o[kLossFraction] = tr.principal > 0 ? std::max(0.0, final_balance) / tr.principal : 0.0;
-        }
-        // Equity: contributions at close (no construction) and every period's equity cash flow.
-        // Same order and discount factors as pftoken::value(): flow at close first.
-        double npv = 0.0 + -r.close_equity * 1.0;
-        double receipts = 0.0 + std::max(0.0, -r.close_equity) * 1.0;
-        st.equity_flows[0] = -r.close_equity;
-        for (std::size_t t = 0; t < n; ++t) {
-            npv += r.equity_cash_flow[t] * s_.equity_df[t];
-            receipts += std::max(0.0, r.equity_cash_flow[t]) * s_.equity_df[t];
-            st.equity_flows[t + 1] = r.equity_cash_flow[t];
+            o[kPv] = m.pv;
+            o[kPvCs] = m.pv_spread_bumped;
+            o[kPvRiskFree] = m.pv_risk_free;
+            o[kPayDefault] = m.missed_payment ? 1.0 : 0.0;
+            o[kPrincipalLoss] = m.final_balance > tol ? 1.0 : 0.0;
+            o[kLossFraction] = tr.principal > 0 ? m.loss / tr.principal : 0.0;
         }
         const std::size_t e = kTrancheScalars * static_cast<std::size_t>(cp.tranche_count);
-        out[e] = npv;
-        out[e + 1] = irr_ ? equity_irr(st.equity_flows, *s_.irr_grid, s_.base_irr_guess) : kNaN;
-        out[e + 2] = receipts;
+        out[e] = st.prices.equity_npv;
+        out[e + 1] = st.prices.equity_irr;
+        out[e + 2] = st.prices.equity_receipts;
 
         if (!tallies_) return;
         const double lock = cp.covenants.lockup_dscr, dflt = cp.covenants.default_dscr;
@@ -422,31 +256,21 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
     // give a swept tranche a negative fair spread. Same arithmetic as the kernel, so a tranche
     // the base case pays exactly on schedule has promised_pv == its deterministic PV, bit for bit.
     std::vector<double> promised_pv(nk, 0.0);
-    std::vector<std::vector<double>> promised_flows(nk, std::vector<double>(n, 0.0));
+    std::vector<double> promised;  // [k * n + t]
     {
         WaterfallWorkspace ws(cp);
         run_waterfall(cp, PeriodDrivers{}, ws);
-        const auto& r = ws.results;
-        const auto c = static_cast<std::size_t>(setup.first_operating);
-        for (std::size_t k = 0; k < nk; ++k) {
-            const CompiledTranche& tr = cp.tranches[k];
-            const int kk = static_cast<int>(k);
-            double balance = c > 0 ? r.tranche_balance[cp.at(kk, static_cast<int>(c) - 1)] : tr.principal;
-            for (std::size_t t = c; t < n; ++t) {
-                const std::size_t i = cp.at(kk, static_cast<int>(t));
-                const double interest = balance * ws.period_rate[i] * cp.grid.accrual[t];
-                const double principal = static_cast<int>(t) >= tr.maturity
-                                             ? balance
-                                             : std::min(balance, cp.scheduled_principal[i]);
-                balance -= principal;
-                promised_flows[k][t] = interest + (principal + 0.0);
-                promised_pv[k] += promised_flows[k][t] * setup.tranche_df[i];
+        promised = promised_flows(cp, ws.results, ws.period_rate);
+        for (std::size_t k = 0; k < nk; ++k)
+            for (auto t = static_cast<std::size_t>(setup.grid.first_operating); t < n; ++t) {
+                const std::size_t i = cp.at(static_cast<int>(k), static_cast<int>(t));
+                promised_pv[k] += promised[i] * setup.grid.tranche_df[i];
             }
-        }
-        std::vector<double> flows{-r.close_equity};
-        for (std::size_t t = 0; t < n; ++t) flows.push_back(r.equity_cash_flow[t]);
-        const double g = equity_irr(flows, *setup.irr_grid, 0.1);
-        if (std::isfinite(g)) setup.base_irr_guess = g;
+        Measure base;
+        MeasureOptions mo;
+        mo.irr_guess = 0.1;
+        measure(cp, setup.grid, ws.results, mo, base);
+        if (std::isfinite(base.equity_irr)) setup.base_irr_guess = base.equity_irr;
     }
 
     const ProjectEvaluator evaluator(setup, Bumps{}, options.equity_irr, true);
@@ -483,12 +307,12 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
         t.expected_riskfree_pv = estimate(run, base + kPvRiskFree, model);
         // Fair spread s: sum promised_t DF_t exp(-s tau_t) = E[realised PV on the curve].
         {
-            const auto& flows = promised_flows[k];
+            const double* const flows = promised.data() + cp.at(static_cast<int>(k), 0);
             const double target = t.expected_riskfree_pv.mean;
-            const auto& tau = setup.curve_time;
+            const auto& tau = setup.grid.curve_time;
             auto f = [&](double s) {
                 double v = 0.0;
-                for (std::size_t i = 0; i < n; ++i) v += flows[i] * setup.curve_df[i] * std::exp(-s * tau[i]);
+                for (std::size_t i = 0; i < n; ++i) v += flows[i] * setup.grid.curve_df[i] * std::exp(-s * tau[i]);
                 return v - target;
             };
             double lo = -0.5, hi = 5.0;
@@ -517,7 +341,7 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
     const auto& st = static_cast<const ProjectState&>(*run.state);
     auto& pp = out.per_period;
     const double paths = static_cast<double>(run.paths);
-    pp.time = setup.times;
+    pp.time = cp.grid.time_from_close;
     pp.end_date = cp.grid.end;
     for (std::size_t t = 0; t < n; ++t) {
         const std::uint32_t* h = &st.hist[t * (kHistBins + 1)];

@@ -18,6 +18,7 @@
 
 #include "pftoken/model/loader.hpp"
 #include "pftoken/model/pillar_csv.hpp"
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/input_file.hpp"
 #include "pftoken/base/yaml.hpp"
 
@@ -47,20 +48,12 @@ void read_date(Context& ctx, Reader& r, const std::string& key, CalendarDate& ou
     const auto* n = r.child(key, true);
     if (!n) return;
     const auto path = child_path(r.path(), key);
-    int y = 0;
-    unsigned m = 0;
-    unsigned d = 0;
-    const std::string s = n->IsScalar() ? n->Scalar() : std::string{};
-    const bool shaped = s.size() == 10 && s[4] == '-' && s[7] == '-' &&
-                        std::all_of(s.begin(), s.end(), [](char ch) { return ch == '-' || (ch >= '0' && ch <= '9'); });
-    if (!shaped) {
+    const auto date = format::parse_iso_date(n->IsScalar() ? n->Scalar() : std::string{}, /*calendar_valid=*/false);
+    if (!date) {
         ctx.error(n->Mark(), path, "must be a date YYYY-MM-DD, got " + describe(*n));
         return;
     }
-    std::from_chars(s.data(), s.data() + 4, y);
-    std::from_chars(s.data() + 5, s.data() + 7, m);
-    std::from_chars(s.data() + 8, s.data() + 10, d);
-    out = CalendarDate{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};  // ok() checked in phase 2
+    out = *date;  // ok() checked in phase 2
 }
 
 void read_token(Context& ctx, Reader& parent, TokenClass& token) {

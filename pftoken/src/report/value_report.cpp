@@ -344,25 +344,37 @@ std::string summary_csv(const Project& project, const ValuationResult& result) {
     return out;
 }
 
-std::string tranches_csv(const Project& project, const ValuationResult& r) {
-    std::string out =
-        "name,symbol,rank,rate,principal,pv,price_per_token,price_pct_of_par,yield,macaulay_duration,"
-        "modified_duration,convexity,wal,z_spread,total_interest,total_principal,deferred_interest,final_balance,"
-        "payment_default,contribution,npv,irr,total_distributions\n";
+Table tranches_table(const Project& project, const ValuationResult& r) {
+    Table t("tranches");
+    t.text("name").text("symbol").integer("rank").text("rate");
+    for (const char* c : {"principal", "pv", "price_per_token", "price_pct_of_par", "yield", "macaulay_duration",
+                          "modified_duration", "convexity", "wal", "z_spread", "total_interest", "total_principal",
+                          "deferred_interest", "final_balance"})
+        t.real(c, 0);  // shortest round-trip text
+    t.flag("payment_default");
+    for (const char* c : {"contribution", "npv", "irr", "total_distributions"}) t.real(c, 0);
     for (std::size_t k = 0; k < r.tranches.size(); ++k) {
-        const auto& t = r.tranches[k];
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},,,,\n", quote(t.name), quote(t.symbol),
-                           t.rank, k < project.tranches.size() ? quote(rate_text(project.tranches[k])) : std::string{},
-                           cell(t.principal), cell(t.pv), cell(t.price_per_token), cell(t.price_pct_of_par),
-                           cell(t.yield), cell(t.macaulay_duration), cell(t.modified_duration), cell(t.convexity),
-                           cell(t.wal), cell(t.z_spread), cell(t.total_interest), cell(t.total_principal),
-                           cell(t.deferred_interest), cell(t.final_balance), t.payment_default ? 1 : 0);
+        const auto& x = r.tranches[k];
+        auto row = t.add_row();
+        row.set("name", x.name).set("symbol", x.symbol).set("rank", x.rank);
+        if (k < project.tranches.size()) row.set("rate", rate_text(project.tranches[k]));
+        row.set("principal", x.principal).set("pv", x.pv).set("price_per_token", x.price_per_token);
+        row.set("price_pct_of_par", x.price_pct_of_par).set("yield", x.yield);
+        row.set("macaulay_duration", x.macaulay_duration).set("modified_duration", x.modified_duration);
+        row.set("convexity", x.convexity).set("wal", x.wal).set("z_spread", x.z_spread);
+        row.set("total_interest", x.total_interest).set("total_principal", x.total_principal);
+        row.set("deferred_interest", x.deferred_interest).set("final_balance", x.final_balance);
+        row.set("payment_default", x.payment_default);
     }
     const auto& e = r.equity;
-    out += fmt::format("equity,{},,,,{},{},,,,,,,,,,,,,{},{},{},{}\n", quote(e.symbol), cell(e.npv), cell(e.price_per_token),
-                       cell(e.contribution), cell(e.npv), cell(e.irr), cell(e.total_distributions));
-    return out;
+    auto row = t.add_row();
+    row.set("name", "equity").set("symbol", e.symbol).set("pv", e.npv).set("price_per_token", e.price_per_token);
+    row.set("contribution", e.contribution).set("npv", e.npv).set("irr", e.irr);
+    row.set("total_distributions", e.total_distributions);
+    return t;
 }
+
+std::string tranches_csv(const Project& project, const ValuationResult& r) { return to_csv(tranches_table(project, r)); }
 
 std::string periods_csv(const Project& project, const ValuationResult& r) {
     const auto& w = r.periods;

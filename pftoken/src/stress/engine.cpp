@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "pftoken/base/root.hpp"
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/cashflow_metrics.hpp"
 #include "pftoken/pricing/curves.hpp"
@@ -18,10 +18,7 @@ namespace {
 
 std::size_t idx(int i) { return static_cast<std::size_t>(i); }
 
-std::string date_text(const CalendarDate& d) {
-    return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                       static_cast<unsigned>(d.day()));
-}
+std::string date_text(const CalendarDate& d) { return format::iso_date(d); }
 
 /// Zero-rate shift (decimal) of a twist at time t (years from financial close).
 double twist_zero_shift(const Shock& s, double t) {
@@ -30,32 +27,6 @@ double twist_zero_shift(const Shock& s, double t) {
     if (t <= s.pivot_years) return short_shift * (1.0 - std::max(t, 0.0) / s.pivot_years);
     if (t >= s.long_years) return long_shift;
     return long_shift * (t - s.pivot_years) / (s.long_years - s.pivot_years);
-}
-
-/// NPV at an annually compounded rate r: sum a_i (1 + r)^-t_i (one exp per non-zero flow).
-double npv_at(std::span<const double> amounts, std::span<const double> times, double r) {
-    const double log_growth = std::log1p(r);
-    double npv = 0.0;
-    for (std::size_t i = 0; i < amounts.size(); ++i)
-        if (amounts[i] != 0.0) npv += amounts[i] * std::exp(-times[i] * log_growth);
-    return npv;
-}
-
-/// Equity IRR near `guess` (the base-case IRR): expand a bracket around the guess until the NPV
-/// changes sign, then TOMS 748. A stressed IRR is almost always near the base one, so this
-/// costs a dozen NPV evaluations instead of a scan of the whole rate range. Falls back to
-/// pricing::irr (first sign change from -99%) when no bracket is found near the guess.
-double equity_irr(std::span<const double> amounts, std::span<const double> times, double guess) {
-    if (std::isfinite(guess)) {
-        const auto npv = [&](double r) { return npv_at(amounts, times, r); };
-        const base::SignChange b = base::expand_bracket(npv, guess, 0.01, 2.0, 8, -0.95, 5.0);
-        if (b.found)
-            return base::solve_bracketed(npv, b.lo, b.hi, b.f_lo, b.f_hi, base::BitsTolerance{50}, 100, "equity.irr",
-                                         base::OnIterationCap::ReturnBracket)
-                .mid();
-    }
-    const auto irr = pricing::irr(amounts, times);
-    return irr.found ? irr.rate : kNaN;
 }
 
 }  // namespace
@@ -109,28 +80,11 @@ StressEngine::StressEngine(const Project& project) : project_(project), base_pro
                                             project.timeline.day_count, {}, "market.discount");
     const auto sampled = pricing::sample_curve(*curve, grid.end);
     curve_time_ = sampled.times;
-    // Tranche PVs on value()'s basis: operating flows discounted to COD on the curve referenced
-    // at COD, DF(t) exp(-spread t), so the base scenario reproduces `pftoken value`.
-    const int first_op = grid.first_operating();
-    const auto cod_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(grid.cod),
-                                                project.timeline.day_count, {}, "market.discount");
-    const std::vector<CalendarDate> pay_dates(grid.end.begin() + first_op, grid.end.end());
-    const auto cod_sampled = pricing::sample_curve(*cod_curve, pay_dates);
-    debt_time_.assign(idx(n), 0.0);
-    for (int t = first_op; t < n; ++t) debt_time_[idx(t)] = cod_sampled.times[idx(t - first_op)];
-    tranche_discount_.assign(idx(k_count) * idx(n), 0.0);
-    for (int k = 0; k < k_count; ++k) {
-        const double spread = base_project_.tranches[idx(k)].discount_spread;
-        for (int t = first_op; t < n; ++t)
-            tranche_discount_[base_project_.at(k, t)] =
-                cod_sampled.discount_factors[idx(t - first_op)] * std::exp(-spread * debt_time_[idx(t)]);
-    }
-    equity_discount_.resize(idx(n));
-    const double coe = project.equity.cost_of_equity;
-    for (int t = 0; t < n; ++t) equity_discount_[idx(t)] = std::pow(1.0 + coe, -grid.time_from_close[idx(t)]);
-    irr_amounts_.resize(idx(n) + 1);
-    irr_times_.resize(idx(n) + 1);
-    cum_scratch_.resize(idx(n));
+    // Tranche PVs on value()'s basis (the one measure), so the base scenario reproduces
+    // `pftoken value`.
+    grid_ = make_measure_grid(project, base_project_);
+    prices_.resize(base_project_);
+    adjust_.assign(idx(k_count) * idx(n), 1.0);
     workspace_.resize(base_project_);
 
     ResolvedScenario neutral;
@@ -267,26 +221,30 @@ void StressEngine::run_kernel(const ResolvedScenario& resolved) {
     }
 }
 
-double StressEngine::tranche_pv(int k, const ResolvedScenario& resolved) const {
-    const auto& r = workspace_.results;
-    const int n = base_project_.periods;
-    const bool shifted = resolved.uses_rates || resolved.uses_spread;
-    double cumulative = 0.0;
-    double pv = 0.0;
-    for (int t = 0; t < n; ++t) {
-        const std::size_t i = base_project_.at(k, t);
-        if (shifted) {
-            // Forward shifts integrated from COD (debt_time_ is 0 before it).
-            const double dt = debt_time_[idx(t)] - (t == 0 ? 0.0 : debt_time_[idx(t - 1)]);
-            cumulative += (resolved.index_shift[idx(t)] + resolved.tranche_shift[i]) * dt;
+void StressEngine::price(const ResolvedScenario& resolved, bool irr, double irr_guess) {
+    MeasureOptions mo;
+    mo.irr = irr;
+    mo.irr_guess = irr_guess;
+    if (resolved.uses_rates || resolved.uses_spread) {
+        // Forward shifts integrated from COD (the grid's curve time is 0 before it).
+        const int n = base_project_.periods;
+        const auto& time = grid_.curve_time;
+        for (int k = 0; k < base_project_.tranche_count; ++k) {
+            double cumulative = 0.0;
+            for (int t = 0; t < n; ++t) {
+                const std::size_t i = base_project_.at(k, t);
+                const double dt = time[idx(t)] - (t == 0 ? 0.0 : time[idx(t - 1)]);
+                cumulative += (resolved.index_shift[idx(t)] + resolved.tranche_shift[i]) * dt;
+                adjust_[i] = std::exp(-cumulative);
+            }
         }
-        const double flow = r.tranche_interest_paid[i] + r.tranche_principal_paid[i] + r.tranche_prepayment[i];
-        if (flow != 0.0) pv += flow * tranche_discount_[i] * (shifted ? std::exp(-cumulative) : 1.0);
+        mo.adjust = adjust_;
+        mo.per_tranche = true;
     }
-    return pv;
+    measure(base_project_, grid_, workspace_.results, mo, prices_);
 }
 
-StressMetrics StressEngine::collect(const ResolvedScenario& resolved) const {
+StressMetrics StressEngine::collect() const {
     const auto& r = workspace_.results;
     const auto& grid = base_project_.grid;
     const int n = base_project_.periods;
@@ -294,20 +252,17 @@ StressMetrics StressEngine::collect(const ResolvedScenario& resolved) const {
     m.tranches.resize(idx(base_project_.tranche_count));
     for (int k = 0; k < base_project_.tranche_count; ++k) {
         const auto& tr = base_project_.tranches[idx(k)];
+        const TrancheMeasure& p = prices_.tranches[idx(k)];
         auto& ts = m.tranches[idx(k)];
         ts.name = tr.name;
         ts.symbol = tr.token.symbol;
         ts.rank = tr.rank;
         ts.principal = tr.principal;
-        ts.pv = tranche_pv(k, resolved);
+        ts.pv = p.pv;
         ts.price_per_token = tr.token.supply > 0.0 ? ts.pv / tr.token.supply : kNaN;
-        ts.loss = std::max(0.0, r.at(r.tranche_balance, k, n - 1));
+        ts.loss = p.loss;
         ts.loss_share = tr.principal > 0.0 ? ts.loss / tr.principal : 0.0;
-    }
-    for (int e = 0; e < r.event_count; ++e) {
-        const auto& ev = r.events[idx(e)];
-        if (ev.kind == EventKind::PaymentDefault && ev.tranche >= 0 && ev.tranche < base_project_.tranche_count)
-            m.tranches[idx(ev.tranche)].payment_default = true;
+        ts.payment_default = p.payment_default;
     }
     // First to lose: the most junior rank with a loss above a rounding tolerance.
     int first_loss = -1;
@@ -317,16 +272,11 @@ StressMetrics StressEngine::collect(const ResolvedScenario& resolved) const {
     }
     if (first_loss >= 0) m.first_loss_tranche = m.tranches[idx(first_loss)].name;
 
-    double value = 0.0, npv = -r.close_equity;
-    for (int t = 0; t < n; ++t) {
-        const double df = equity_discount_[idx(t)];
-        value += (r.distributions[idx(t)] - r.equity_injection[idx(t)]) * df;
-        npv += r.equity_cash_flow[idx(t)] * df;
-    }
-    m.equity_value = value;
-    m.equity_npv = npv;
+    m.equity_value = prices_.equity_net_distributions;
+    m.equity_npv = prices_.equity_npv;
+    m.equity_irr = prices_.equity_irr;
     const double supply = project_.equity.token.supply;
-    m.equity_price_per_token = supply > 0.0 ? value / supply : kNaN;
+    m.equity_price_per_token = supply > 0.0 ? m.equity_value / supply : kNaN;
 
     const bool ltm = base_project_.covenants.use_ltm;
     for (int t = 0; t < n; ++t) {
@@ -369,26 +319,14 @@ void StressEngine::fill_changes(StressMetrics& m) const {
 
 StressMetrics StressEngine::evaluate(const ResolvedScenario& resolved) {
     run_kernel(resolved);
-    StressMetrics m = collect(resolved);
-    // Equity IRR: close flow at t = 0, then every period's equity cash flow.
-    const auto& r = workspace_.results;
-    const auto& grid = base_project_.grid;
-    irr_amounts_[0] = -r.close_equity;
-    irr_times_[0] = 0.0;
-    for (int t = 0; t < base_project_.periods; ++t) {
-        irr_amounts_[idx(t) + 1] = r.equity_cash_flow[idx(t)];
-        irr_times_[idx(t) + 1] = grid.time_from_close[idx(t)];
+    // Every run, the base included, solves the equity IRR from the same guess (the IRR found
+    // from 10% on the base flows), so a zero-size shock reproduces the base IRR bit for bit.
+    if (!has_base_) {
+        price(resolved, true, MeasureOptions{}.irr_guess);
+        if (std::isfinite(prices_.equity_irr)) irr_guess_ = prices_.equity_irr;
     }
-    // Every run, the base included, goes through the same solver from the base IRR as guess, so a
-    // zero-size shock reproduces the base IRR bit for bit.
-    double guess = kNaN;
-    if (has_base_) {
-        guess = base_.metrics.equity_irr;
-    } else {
-        const auto first = pricing::irr(irr_amounts_, irr_times_);
-        if (first.found) guess = first.rate;
-    }
-    m.equity_irr = equity_irr(irr_amounts_, irr_times_, guess);
+    price(resolved, true, irr_guess_);
+    StressMetrics m = collect();
     if (has_base_) fill_changes(m);
     return m;
 }
@@ -401,22 +339,21 @@ StressMetrics StressEngine::evaluate(const Scenario& scenario) {
 void StressEngine::indicators(const Scenario& scenario, Indicators& out) {
     resolve(scenario, scratch_resolved_);
     run_kernel(scratch_resolved_);
+    price(scratch_resolved_, false, 0.0);
     const auto& r = workspace_.results;
     const int n = base_project_.periods;
     const bool ltm = base_project_.covenants.use_ltm;
     out.min_tested_dscr = kNaN;
-    out.equity_value = 0.0;
     for (int t = 0; t < n; ++t) {
         const double tested = ltm ? r.ltm_dscr[idx(t)] : r.dscr[idx(t)];
         if (std::isfinite(tested) && std::isfinite(r.dscr[idx(t)]) && !(tested >= out.min_tested_dscr))
             out.min_tested_dscr = tested;
-        out.equity_value += (r.distributions[idx(t)] - r.equity_injection[idx(t)]) * equity_discount_[idx(t)];
     }
+    out.equity_value = prices_.equity_net_distributions;
     out.loss_share.resize(idx(base_project_.tranche_count));
     for (int k = 0; k < base_project_.tranche_count; ++k) {
         const double principal = base_project_.tranches[idx(k)].principal;
-        const double loss = std::max(0.0, r.at(r.tranche_balance, k, n - 1));
-        out.loss_share[idx(k)] = principal > 0.0 ? loss / principal : 0.0;
+        out.loss_share[idx(k)] = principal > 0.0 ? prices_.tranches[idx(k)].loss / principal : 0.0;
     }
 }
 

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/pricing/curves.hpp"
@@ -16,7 +17,7 @@
 namespace pftoken::stress {
 namespace {
 
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string(); }
+std::string num(double v) { return format::number(v, 10); }
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 /// Parallel shift of a curve. A zero curve read from a CSV file is first turned into inline
@@ -242,7 +243,7 @@ std::string mc_stress_json(const McStressSummary& summary) {
     out["base"] = one(summary.base);
     out["scenarios"] = nlohmann::json::array();
     for (const auto& s : summary.scenarios) out["scenarios"].push_back(one(s));
-    return out.dump(2);
+    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // valid UTF-8 always
 }
 
 }  // namespace pftoken::stress

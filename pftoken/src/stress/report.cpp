@@ -12,9 +12,6 @@
 namespace pftoken::stress {
 namespace {
 
-std::string num(double v) { return format::number(v, 10); }
-
-std::string csv_text(const std::string& s) { return csv_field(s); }
 
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
@@ -35,51 +32,62 @@ const char* target_label(ReverseTarget t) {
 
 std::string format_date(const CalendarDate& d) { return format::iso_date(d); }
 
-std::string scenarios_csv(const StressSummary& summary) {
-    std::string out =
-        "scenario,ok,error,market_only,min_dscr,min_dscr_date,min_tested_dscr,min_dscr_change,lockup_periods,"
-        "first_lockup_period,default_periods,first_default_period,dsra_max_draw,dsra_total_draw,dsra_draw_periods,"
-        "equity_value,equity_value_change,equity_npv,equity_irr,equity_irr_change,equity_price_per_token,"
-        "first_loss_tranche";
-    for (const auto& t : summary.base.metrics.tranches)
-        out += fmt::format(",{0}_pv,{0}_pv_change,{0}_pv_change_pct,{0}_price_per_token,{0}_price_change,{0}_loss,"
-                           "{0}_payment_default",
-                           t.name);
-    out += '\n';
-    auto row = [&](const ScenarioResult& r) {
-        out += csv_text(r.name) + (r.ok ? ",1," : ",0,") + csv_text(r.error) + (r.market_only ? ",1" : ",0");
-        if (!r.ok) {
-            out += std::string(18, ',');
-            for (std::size_t k = 0; k < summary.base.metrics.tranches.size(); ++k) out += std::string(7, ',');
-            out += '\n';
-            return;
-        }
+Table scenario_results(const StressSummary& summary) {
+    Table t("stress_scenarios");
+    t.text("scenario").flag("ok").text("error").flag("market_only").real("min_dscr").date("min_dscr_date");
+    t.real("min_tested_dscr").real("min_dscr_change").integer("lockup_periods").integer("first_lockup_period");
+    t.integer("default_periods").integer("first_default_period").real("dsra_max_draw").real("dsra_total_draw");
+    t.integer("dsra_draw_periods").real("equity_value").real("equity_value_change").real("equity_npv");
+    t.real("equity_irr").real("equity_irr_change").real("equity_price_per_token").text("first_loss_tranche");
+    for (const auto& x : summary.base.metrics.tranches) {
+        for (const char* c : {"_pv", "_pv_change", "_pv_change_pct", "_price_per_token", "_price_change", "_loss"})
+            t.real(x.name + c);
+        t.flag(x.name + "_payment_default");
+    }
+    auto add = [&](const ScenarioResult& r) {
+        auto row = t.add_row();
+        row.set("scenario", r.name).set("ok", r.ok).set("error", r.error).set("market_only", r.market_only);
+        if (!r.ok) return;  // a failed scenario carries its error; its numbers stay empty
         const auto& m = r.metrics;
-        out += fmt::format(",{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}", num(m.min_dscr), period_date(m),
-                           num(m.min_tested_dscr), num(m.min_dscr_change), m.lockup_periods, m.first_lockup_period,
-                           m.default_periods, m.first_default_period, num(m.dsra_max_draw), num(m.dsra_total_draw),
-                           m.dsra_draw_periods, num(m.equity_value), num(m.equity_value_change), num(m.equity_npv),
-                           num(m.equity_irr), num(m.equity_irr_change), num(m.equity_price_per_token),
-                           csv_text(m.first_loss_tranche));
-        for (const auto& t : m.tranches)
-            out += fmt::format(",{},{},{},{},{},{},{}", num(t.pv), num(t.pv_change), num(t.pv_change_pct),
-                               num(t.price_per_token), num(t.price_change), num(t.loss), t.payment_default ? 1 : 0);
-        out += '\n';
+        row.set("min_dscr", m.min_dscr).set("min_tested_dscr", m.min_tested_dscr).set("min_dscr_change", m.min_dscr_change);
+        if (m.min_dscr_period >= 0) row.set("min_dscr_date", m.min_dscr_date);
+        row.set("lockup_periods", m.lockup_periods).set("first_lockup_period", m.first_lockup_period);
+        row.set("default_periods", m.default_periods).set("first_default_period", m.first_default_period);
+        row.set("dsra_max_draw", m.dsra_max_draw).set("dsra_total_draw", m.dsra_total_draw);
+        row.set("dsra_draw_periods", m.dsra_draw_periods).set("equity_value", m.equity_value);
+        row.set("equity_value_change", m.equity_value_change).set("equity_npv", m.equity_npv);
+        row.set("equity_irr", m.equity_irr).set("equity_irr_change", m.equity_irr_change);
+        row.set("equity_price_per_token", m.equity_price_per_token).set("first_loss_tranche", m.first_loss_tranche);
+        for (const auto& x : m.tranches) {
+            row.set(x.name + "_pv", x.pv).set(x.name + "_pv_change", x.pv_change);
+            row.set(x.name + "_pv_change_pct", x.pv_change_pct).set(x.name + "_price_per_token", x.price_per_token);
+            row.set(x.name + "_price_change", x.price_change).set(x.name + "_loss", x.loss);
+            row.set(x.name + "_payment_default", x.payment_default);
+        }
     };
-    row(summary.base);
-    for (const auto& r : summary.scenarios) row(r);
-    return out;
+    add(summary.base);
+    for (const auto& r : summary.scenarios) add(r);
+    return t;
 }
 
-std::string reverse_csv(const ReverseSummary& summary) {
-    std::string out = "factor,target,tranche,found,at_base,jump,shock,threshold,value_at_shock,value_before,evaluations,message\n";
-    for (const auto& f : summary.findings)
-        out += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{}\n", f.factor, target_label(f.target),
-                           f.target == ReverseTarget::TrancheLoss ? f.target_name.substr(5) : std::string(),
-                           f.found ? 1 : 0, f.at_base ? 1 : 0, f.jump ? 1 : 0, num(f.shock), num(f.threshold),
-                           num(f.value_at_shock), num(f.value_before), f.evaluations, csv_text(f.message));
-    return out;
+std::string scenarios_csv(const StressSummary& summary) { return to_csv(scenario_results(summary)); }
+
+Table reverse_results(const ReverseSummary& summary) {
+    Table t("stress_reverse");
+    t.text("factor").text("target").text("tranche").flag("found").flag("at_base").flag("jump").real("shock");
+    t.real("threshold").real("value_at_shock").real("value_before").integer("evaluations").text("message");
+    for (const auto& f : summary.findings) {
+        auto row = t.add_row();
+        row.set("factor", f.factor).set("target", target_label(f.target));
+        row.set("tranche", f.target == ReverseTarget::TrancheLoss ? f.target_name.substr(5) : std::string());
+        row.set("found", f.found).set("at_base", f.at_base).set("jump", f.jump).set("shock", f.shock);
+        row.set("threshold", f.threshold).set("value_at_shock", f.value_at_shock).set("value_before", f.value_before);
+        row.set("evaluations", f.evaluations).set("message", f.message);
+    }
+    return t;
 }
+
+std::string reverse_csv(const ReverseSummary& summary) { return to_csv(reverse_results(summary)); }
 
 std::string scenarios_table(const StressSummary& summary) {
     const auto& tranches = summary.base.metrics.tranches;

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
@@ -74,20 +75,12 @@ std::string join(const std::vector<std::string>& words) {
 }
 
 bool parse_date(const std::string& text, CalendarDate& out) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-    for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u})
-        if (text[i] < '0' || text[i] > '9') return false;
-    const int y = std::stoi(text.substr(0, 4));
-    const auto m = static_cast<unsigned>(std::stoi(text.substr(5, 2)));
-    const auto d = static_cast<unsigned>(std::stoi(text.substr(8, 2)));
-    out = CalendarDate{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
-    return out.ok();
+    const auto date = format::parse_iso_date(text);
+    if (date) out = *date;
+    return date.has_value();
 }
 
-std::string date_text(const CalendarDate& d) {
-    return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(d.year()), static_cast<unsigned>(d.month()),
-                       static_cast<unsigned>(d.day()));
-}
+std::string date_text(const CalendarDate& d) { return format::iso_date(d); }
 
 std::string type_list() {
     std::vector<std::string> names;

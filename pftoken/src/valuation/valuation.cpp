@@ -11,6 +11,7 @@
 #include "pftoken/pricing/coverage.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/pricing/tranche_pricing.hpp"
+#include "pftoken/valuation/measure.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 
@@ -27,6 +28,9 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
     run_waterfall(cp, PeriodDrivers{}, ws);
     const WaterfallResults& r = ws.results;
     const PeriodGrid& g = cp.grid;
+    const MeasureGrid grid = make_measure_grid(project, cp);
+    Measure prices;
+    measure(cp, grid, r, MeasureOptions{}, prices);
     const int n = cp.periods;
     const int C = g.construction_periods;
     const auto ops = static_cast<std::size_t>(g.operating_periods);
@@ -46,15 +50,12 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         if (!known) throw InputError("market_price_per_token." + name, "unknown tranche '" + name + "'");
     }
 
-    // Debt: discount curve with reference date COD, sampled on the operating payment dates.
-    const QuantLib::Date cod = pricing::to_ql_date(g.cod);
-    const auto curve = pricing::build_curve(project.market.discount, cod, g.day_count, {}, "market.discount");
-    std::vector<CalendarDate> pay_dates(g.end.begin() + C, g.end.end());
+    // Debt: priced at COD on the measure grid (the curve referenced at COD); yields and durations
+    // on day-count times of the operating payment dates from COD.
     std::vector<QuantLib::Date> ql_dates;
     ql_dates.reserve(ops);
-    for (const CalendarDate& d : pay_dates) ql_dates.push_back(pricing::to_ql_date(d));
-    const pricing::DiscountGrid dfs = pricing::sample_curve(*curve, pay_dates);
-    const std::vector<double> yield_times = pricing::flow_times(ql_dates, cod, g.day_count);
+    for (auto t = static_cast<std::size_t>(C); t < g.end.size(); ++t) ql_dates.push_back(pricing::to_ql_date(g.end[t]));
+    const std::vector<double> yield_times = pricing::flow_times(ql_dates, pricing::to_ql_date(g.cod), g.day_count);
     pricing::YieldConvention convention;
     convention.compounding = pricing::Compounding::Compounded;
     convention.frequency = g.periods_per_year;
@@ -77,11 +78,9 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
             tv.total_principal += principal[i];
             tv.deferred_interest += r.at(r.tranche_deferred, k, t);
         }
-        tv.final_balance = r.at(r.tranche_balance, k, n - 1);
-        for (int e = 0; e < r.event_count; ++e)
-            if (r.events[static_cast<std::size_t>(e)].kind == EventKind::PaymentDefault &&
-                r.events[static_cast<std::size_t>(e)].tranche == k)
-                tv.payment_default = true;
+        const TrancheMeasure& priced = prices.tranches[static_cast<std::size_t>(k)];
+        tv.final_balance = priced.final_balance;
+        tv.payment_default = priced.payment_default;
         const double outstanding = C > 0 ? r.at(r.tranche_balance, k, C - 1) : tr.principal;
         if (!(outstanding > 0.0)) {
             tv.pv = tv.price_per_token = tv.price_pct_of_par = tv.yield = kNaN;
@@ -94,8 +93,8 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         in.interest = interest;
         in.principal = principal;
         in.yield_times = yield_times;
-        in.curve_times = dfs.times;
-        in.discount_factors = dfs.discount_factors;
+        in.curve_times = std::span<const double>(grid.curve_time).subspan(static_cast<std::size_t>(C));
+        in.discount_factors = std::span<const double>(grid.curve_df).subspan(static_cast<std::size_t>(C));
         in.spread = tr.discount_spread;
         in.outstanding = outstanding;
         in.token = tr.token;
@@ -107,7 +106,7 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         if (const auto it = options.market_price_per_token.find(tr.name); it != options.market_price_per_token.end())
             in.market_price_per_token = it->second;
         const pricing::TrancheMetrics m = pricing::price_tranche(in);
-        tv.pv = m.pv;
+        tv.pv = priced.pv;  // == m.pv: the same flows on the same factors
         tv.price_per_token = m.price_per_token;
         tv.price_pct_of_par = m.price_pct_face;
         tv.yield = m.yield;
@@ -119,18 +118,16 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         out.tranches.push_back(tv);
     }
 
-    // Equity and project flows at Act/365F times from financial close (annual compounding).
-    std::vector<double> times, equity_flows, project_flows;
+    // Equity (the one measure) and project flows at Act/365F times from financial close.
+    std::vector<double> times, project_flows;
     times.reserve(static_cast<std::size_t>(n) + 1);
     times.push_back(0.0);
-    equity_flows.push_back(-r.close_equity);
     project_flows.push_back(-r.close_capex);
     double contribution = r.close_equity;
     double distributions = 0.0;
     for (int t = 0; t < n; ++t) {
         const auto ts = static_cast<std::size_t>(t);
         times.push_back(g.time_from_close[ts]);
-        equity_flows.push_back(r.equity_cash_flow[ts]);
         project_flows.push_back(r.cfads[ts] - r.capex[ts]);
         contribution += r.equity_funding[ts] + r.equity_injection[ts];
         distributions += r.distributions[ts];
@@ -138,16 +135,10 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
     out.equity.symbol = project.equity.token.symbol;
     out.equity.contribution = contribution;
     out.equity.total_distributions = distributions;
+    out.equity.npv = prices.equity_npv;
+    if (std::isfinite(prices.equity_irr)) out.equity.irr = prices.equity_irr;
+    if (project.equity.token.supply > 0.0) out.equity.price_per_token = prices.equity_receipts / project.equity.token.supply;
     const pricing::YieldConvention annual;  // annual compounding
-    out.equity.npv = pricing::pv_at_yield(equity_flows, times, project.equity.cost_of_equity, annual);
-    const pricing::IrrResult equity_irr = pricing::irr(equity_flows, times, annual, {}, "equity.irr");
-    if (equity_irr.found) out.equity.irr = equity_irr.rate;
-    if (project.equity.token.supply > 0.0) {
-        std::vector<double> receipts(equity_flows.size());
-        for (std::size_t i = 0; i < receipts.size(); ++i) receipts[i] = std::max(0.0, equity_flows[i]);
-        out.equity.price_per_token =
-            pricing::pv_at_yield(receipts, times, project.equity.cost_of_equity, annual) / project.equity.token.supply;
-    }
     const pricing::IrrResult project_irr = pricing::irr(project_flows, times, annual, {}, "project.irr");
     if (project_irr.found) out.project_irr = project_irr.rate;
     out.gearing = cp.total_debt + contribution > 0.0 ? cp.total_debt / (cp.total_debt + contribution) : 0.0;

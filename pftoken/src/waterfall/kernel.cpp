@@ -1,4 +1,6 @@
-// The waterfall kernel: one pass over the period grid, no allocation, plain arrays only.
+// The waterfall kernel as named steps: set-up, construction, forecast CFADS, the operating pass,
+// then per operating period open_period, the waterfall steps and close_period. One pass over
+// the period grid, no allocation, plain arrays only.
 
 #include "pftoken/waterfall/kernel.hpp"
 
@@ -399,10 +401,846 @@ void WaterfallWorkspace::bind(const CompiledProject& p) {
     project_id = p.id;
 }
 
-/// The kernel. `Full` selects the output mode; `KFixed` > 0 is the tranche count as a
+namespace {
+
+#define PFT_STEP [[gnu::always_inline]] inline
+
+/// std::min / std::max by value (the same comparison, so the same result, NaN included): the
+/// steps compare members of the state structs, and a reference to a member would keep the
+/// compiler from holding the struct in registers.
+template <class T>
+PFT_STEP T min_value(T a, T b) {
+    return (b < a) ? b : a;
+}
+template <class T>
+PFT_STEP T max_value(T a, T b) {
+    return (a < b) ? b : a;
+}
+
+/// What one operating period hands to the next: account balances, the tax loss carried
+/// forward, fee arrears, the lock-up state and the LTM sums.
+struct CarriedState {
+    double dsra = 0.0;
+    double mra = 0.0;
+    double trapped = 0.0;
+    double nol = 0.0;
+    double fee_arrears = 0.0;
+    bool locked = false;
+    int cure_count = 0;
+    double ltm_cfads = 0.0;
+    double ltm_ds = 0.0;
+    double equity_drawn = 0.0;
+};
+
+/// One operating period's values as the waterfall steps compute and consume them.
+struct PeriodState {
+    int t = 0;
+    std::size_t ts = 0;
+    int i = 0;  ///< operating period index (t - construction periods)
+    double tau = 0.0;
+    bool last = false;
+    double maintenance = 0.0;
+    double fees_due = 0.0;
+    double opening_debt = 0.0;
+    double interest_accrued = 0.0;
+    double ds_due = 0.0;
+    double tax = 0.0;
+    double mra_release = 0.0;
+    double cfads = 0.0;
+    double dscr = kNaN;
+    double ltm_dscr = kNaN;
+    double llcr = kNaN;
+    double plcr = kNaN;
+    double dsra_interest = 0.0;
+    double cash = 0.0;
+    double injection = 0.0;
+    double fees_paid = 0.0, dsra_draw = 0.0, dsra_deposit = 0.0, dsra_release = 0.0, mra_deposit = 0.0;
+    double sweep = 0.0, distributions = 0.0, trapped_deposit = 0.0, trapped_release = 0.0;
+    double interest_paid_total = 0.0, principal_paid_total = 0.0, prepay_total = 0.0;
+    bool payment_default = false;
+    bool dscr_default = false;
+    double tested = kNaN;  ///< the ratio the covenants test (LTM or period DSCR)
+};
+
+/// Notes that entry `kt` of a sparse column was written this run.
+PFT_STEP void note_written(std::uint32_t* list, int& count, int capacity, std::size_t kt) {
+    if (count < capacity) list[count] = static_cast<std::uint32_t>(kt);
+    ++count;  // past the capacity: the next run clears the whole column
+}
+
+/// The kernel as named steps. The constructor is the set-up (checks, constants, output columns);
+/// run() calls construction, the forecast CFADS of the coverage tests, the operating pass and
+/// then, for every operating period, open_period, the waterfall steps in the project's order
+/// and close_period. `Full` selects the output mode; `KFixed` > 0 is the tranche count as a
 /// compile-time constant (the dispatcher instantiates the common small counts), so the per-
 /// tranche loops unroll and the running per-tranche state lives in local arrays the compiler
-/// can keep in registers; KFixed = 0 handles any count with the workspace's buffers.
+/// can keep in registers; KFixed = 0 handles any count with the workspace's buffers. Every step
+/// is always inlined into run(), and the kernel, CarriedState and PeriodState never leave it, so
+/// their members stay in registers as the one-function kernel's locals did (same operations in
+/// the same order: same bits).
+template <bool Full, int KFixed>
+struct Kernel {
+    static constexpr std::size_t kLocal = KFixed > 0 ? static_cast<std::size_t>(KFixed) : 1;
+
+    /// Per-tranche running state (balances, arrears, this period's dues, unpaid amounts), held
+    /// by the caller: local arrays for fixed counts, the workspace's buffers otherwise.
+    struct TrancheArrays {
+        double* bal;
+        double* arrears;
+        double* idue;
+        double* pdue;
+        double* unpaid;
+    };
+
+    const CompiledProject& p;
+    const PeriodDrivers& d;
+    WaterfallWorkspace& w;
+    WaterfallResults& r;
+    const Run<Full>& run;
+    const int n;
+    const int K;
+    const std::size_t N;
+    const std::size_t N1;
+    double* const bal;
+    double* const arrears;
+    double* const idue;
+    double* const pdue;
+    double* const unpaid;
+    // Fixed counts: the tranches the DSRA covers as a compact ascending list (every period's
+    // target sums over them in index order, so the others cost nothing) and the maturities.
+    int local_covered[kLocal] = {};
+    int local_maturity[kLocal] = {};
+    // Fixed counts: a fixed-rate tranche's rate as a scalar (NaN marks a floating tranche, whose
+    // rate row follows the drivers): the period loop reads one rate row less per such tranche.
+    double local_fixed_rate[kLocal] = {};
+    int covered_count = 0;
+    double* const rates;
+    double* const rate_prefix;
+    double* const weighted_prefix;
+    const double* const accrual;
+    const double* const sched_all;
+    const double* const cum_all;
+    const CompiledTranche* const tranches;
+    const int* const rank_order;
+    const int groups;
+    // Fixed counts: the covered tranches' prefix-sum rows, addressed once here.
+    const double* covered_cum[kLocal] = {};
+    const double* covered_q[kLocal] = {};
+    const double* covered_wq[kLocal] = {};
+    const double overrun;
+    const int C;
+    const int m_ahead;
+
+    // Output columns.
+    double* const o_revenue;
+    double* const o_opex;
+    double* const o_dwc;
+    double* const o_tax;
+    double* const o_mra_release;
+    double* const o_cfads;
+    double* const o_fees;
+    double* const o_ds_due;
+    double* const o_ds_paid;
+    double* const o_dscr;
+    double* const o_ltm;
+    double* const o_llcr;
+    double* const o_plcr;
+    double* const o_dsra_bal;
+    double* const o_dsra_draw;
+    double* const o_dsra_dep;
+    double* const o_dsra_rel;
+    double* const o_dsra_int;
+    double* const o_mra_bal;
+    double* const o_mra_dep;
+    double* const o_lock_bal;
+    double* const o_lock_dep;
+    double* const o_lock_rel;
+    std::uint8_t* const o_lockup;
+    std::uint8_t* const o_eod;
+    std::uint8_t* const o_dsra_drawn;
+    double* const o_sweep;
+    double* const o_dist;
+    double* const o_inject;
+    double* const o_equity_cf;
+    double* const o_capex;
+    double* const o_draw;
+    double* const o_equity;
+    double* const o_idc;
+    double* const o_sources;
+    double* const o_uses;
+    double* const o_t_draw;
+    double* const o_t_idue;
+    double* const o_t_ipaid;
+    double* const o_t_pdue;
+    double* const o_t_ppaid;
+    double* const o_t_prepay;
+    double* const o_t_deferred;
+    double* const o_t_bal;
+
+    // Operations.
+    const bool test_coverage;
+    double* const op_revenue;
+    double* const op_opex;
+    double* const op_dwc;
+    const double* const pre_tax;
+    const double* const pre_cfads;
+    std::uint32_t* const prepay_list;
+    const int prepay_capacity;
+    std::uint32_t* const deferred_list;
+    const int deferred_capacity;
+    const double* const maintenance_capex;
+    const double* const senior_fees;
+    const int ltm_periods;
+    const bool use_ltm;
+    // Scalars copied to members of this local object: stores through the double* columns
+    // cannot alias them.
+    const double tax_rate;
+    const bool loss_carry_forward;
+    const bool mra_enabled;
+    const double mra_target;
+    const bool dsra_enabled;
+    const double dsra_rate;
+    const double lockup_dscr;
+    const double default_dscr;
+    const double min_llcr;
+    const double min_plcr;
+    const int cure_periods;
+    const bool sweep_enabled;
+    const double sweep_trigger;
+    const double sweep_share;
+    const int sweep_tranche;
+    const std::array<WaterfallStep, 7> order;
+    const int order_size;
+    const bool default_order;
+    const double* const mra_contribution;
+
+    PFT_STEP Kernel(const CompiledProject& project, const PeriodDrivers& drivers, WaterfallWorkspace& workspace,
+                    const Run<Full>& kernel_run, TrancheArrays a)
+        : p(project), d(drivers), w(workspace), r(workspace.results), run(kernel_run), n(project.periods),
+          K(KFixed > 0 ? KFixed : project.tranche_count), N(static_cast<std::size_t>(n)), N1(N + 1), bal(a.bal),
+          arrears(a.arrears), idue(a.idue), pdue(a.pdue), unpaid(a.unpaid), rates(w.period_rate.data()),
+          rate_prefix(w.rate_prefix.data()), weighted_prefix(w.weighted_prefix.data()),
+          accrual(p.grid.accrual.data()), sched_all(p.scheduled_principal.data()),
+          cum_all(p.cumulative_scheduled.data()), tranches(p.tranches.data()), rank_order(p.rank_order.data()),
+          groups(static_cast<int>(p.rank_begin.size()) - 1), overrun(1.0 + d.capex_overrun),
+          C(p.grid.construction_periods), m_ahead(p.dsra.periods_ahead), o_revenue(r.revenue.data()),
+          o_opex(r.opex.data()), o_dwc(r.working_capital_change.data()), o_tax(r.tax.data()),
+          o_mra_release(r.mra_release.data()), o_cfads(r.cfads.data()), o_fees(r.senior_fees.data()),
+          o_ds_due(r.debt_service_due.data()), o_ds_paid(r.debt_service_paid.data()), o_dscr(r.dscr.data()),
+          o_ltm(r.ltm_dscr.data()), o_llcr(r.llcr.data()), o_plcr(r.plcr.data()),
+          o_dsra_bal(r.dsra_balance.data()), o_dsra_draw(r.dsra_draw.data()), o_dsra_dep(r.dsra_deposit.data()),
+          o_dsra_rel(r.dsra_release.data()), o_dsra_int(r.dsra_interest.data()), o_mra_bal(r.mra_balance.data()),
+          o_mra_dep(r.mra_deposit.data()), o_lock_bal(r.lockup_balance.data()),
+          o_lock_dep(r.lockup_deposit.data()), o_lock_rel(r.lockup_release.data()), o_lockup(r.lockup.data()),
+          o_eod(r.event_of_default.data()), o_dsra_drawn(r.dsra_drawn.data()), o_sweep(r.sweep.data()),
+          o_dist(r.distributions.data()), o_inject(r.equity_injection.data()),
+          o_equity_cf(r.equity_cash_flow.data()), o_capex(r.capex.data()), o_draw(r.debt_drawdown.data()),
+          o_equity(r.equity_funding.data()), o_idc(r.interest_during_construction.data()),
+          o_sources(r.sources.data()), o_uses(r.uses.data()), o_t_draw(r.tranche_drawdown.data()),
+          o_t_idue(r.tranche_interest_due.data()), o_t_ipaid(r.tranche_interest_paid.data()),
+          o_t_pdue(r.tranche_principal_due.data()), o_t_ppaid(r.tranche_principal_paid.data()),
+          o_t_prepay(r.tranche_prepayment.data()), o_t_deferred(r.tranche_deferred.data()),
+          o_t_bal(r.tranche_balance.data()),
+          test_coverage(p.covenants.min_llcr > 0.0 || p.covenants.min_plcr > 0.0),
+          op_revenue(Full ? o_revenue : nullptr), op_opex(Full ? o_opex : nullptr), op_dwc(Full ? o_dwc : nullptr),
+          pre_tax(w.pre_tax.data()), pre_cfads(w.pre_cfads.data()), prepay_list(w.prepayment_written.data()),
+          prepay_capacity(static_cast<int>(w.prepayment_written.size())),
+          deferred_list(w.deferred_written.data()), deferred_capacity(static_cast<int>(w.deferred_written.size())),
+          maintenance_capex(p.maintenance_capex.data()), senior_fees(p.senior_fees.data()),
+          ltm_periods(p.covenants.ltm_periods), use_ltm(p.covenants.use_ltm), tax_rate(p.tax_rate),
+          loss_carry_forward(p.loss_carry_forward), mra_enabled(p.mra.enabled), mra_target(p.mra.target),
+          dsra_enabled(p.dsra.enabled), dsra_rate(p.dsra.interest_rate), lockup_dscr(p.covenants.lockup_dscr),
+          default_dscr(p.covenants.default_dscr), min_llcr(p.covenants.min_llcr), min_plcr(p.covenants.min_plcr),
+          cure_periods(p.covenants.cure_periods), sweep_enabled(p.covenants.sweep_enabled),
+          sweep_trigger(p.covenants.sweep_trigger), sweep_share(p.covenants.sweep_share),
+          sweep_tranche(p.covenants.sweep_tranche), order(p.order), order_size(p.order_size),
+          default_order(p.order_size == 7 && p.order == default_waterfall_order()),
+          mra_contribution(p.mra_contribution.data()) {
+        if constexpr (KFixed > 0) {
+            for (int k = 0; k < KFixed; ++k) {
+                local_maturity[k] = p.tranches[static_cast<std::size_t>(k)].maturity;
+                local_fixed_rate[k] = p.tranches[static_cast<std::size_t>(k)].floating
+                                          ? kNaN
+                                          : p.tranches[static_cast<std::size_t>(k)].fixed_rate;
+                if (p.tranches[static_cast<std::size_t>(k)].dsra_covered) local_covered[covered_count++] = k;
+            }
+        }
+        for (int c = 0; c < covered_count; ++c) {
+            const std::size_t row = static_cast<std::size_t>(local_covered[c]) * N1;
+            covered_cum[c] = cum_all + row;
+            covered_q[c] = rate_prefix + row;
+            covered_wq[c] = weighted_prefix + row;
+        }
+        std::fill(bal, bal + K, 0.0);
+        std::fill(arrears, arrears + K, 0.0);
+        std::fill(idue, idue + K, 0.0);
+        std::fill(pdue, pdue + K, 0.0);
+        std::fill(unpaid, unpaid + K, 0.0);
+    }
+
+    [[nodiscard]] PFT_STEP std::size_t at(int k, int t) const {
+        return static_cast<std::size_t>(k) * N + static_cast<std::size_t>(t);
+    }
+
+    /// Per-run rates of floating tranches (drivers move their index) and their DSRA prefix sums;
+    /// fixed-rate rows are run-invariant (bind()).
+    PFT_STEP void floating_rates() {
+        bool any_floating = false;
+        for (int k = 0; k < K; ++k) {
+            const CompiledTranche& tr = tranches[k];
+            if (!tr.floating) continue;
+            any_floating = true;
+            double* rk = rates + static_cast<std::size_t>(k) * N;
+            const double* base = p.base_index.data() + p.at(k, 0);
+            const double* level = d.index_level.empty() ? base : d.index_level.data();
+            if (d.index_shift.empty()) {
+                for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + tr.spread;
+            } else {
+                for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + d.index_shift[t] + tr.spread;
+            }
+            if constexpr (Full) std::copy(rk, rk + N, r.tranche_rate.data() + static_cast<std::size_t>(k) * N);
+        }
+        if (any_floating) dsra_prefix_rows(p, w, true);
+    }
+
+    /// DSRA target: forward debt service of covered tranches over periods [from, from + m),
+    /// projected from the current balances on the scheduled amortisation. When the balance
+    /// covers the window's scheduled principal and no maturity falls inside, the sum has a
+    /// closed form in prefix sums: principal = CUM_b - CUM_a, interest =
+    /// (B + CUM_a)(Q_b - Q_a) - (W_b - W_a); otherwise the window is walked period by period.
+    [[nodiscard]] PFT_STEP double dsra_target(int from) const {
+        double target = 0.0;
+        const int stop = min_value(n, from + m_ahead);
+        if (from >= stop) return 0.0;
+        const int candidates = KFixed > 0 ? covered_count : K;
+        for (int c = 0; c < candidates; ++c) {
+            const int k = KFixed > 0 ? local_covered[c] : c;
+            if (KFixed == 0 && !tranches[k].dsra_covered) continue;
+            if (bal[k] <= 0.0) continue;
+            const int maturity = KFixed > 0 ? local_maturity[k] : tranches[k].maturity;
+            const double* cum = KFixed > 0 ? covered_cum[c] : cum_all + static_cast<std::size_t>(k) * N1;
+            const auto a = static_cast<std::size_t>(from);
+            const auto b = static_cast<std::size_t>(stop);
+            const double principal = cum[b] - cum[a];
+            if (stop - 1 < maturity && bal[k] >= principal) {
+                const double* q = KFixed > 0 ? covered_q[c] : rate_prefix + static_cast<std::size_t>(k) * N1;
+                const double* wq = KFixed > 0 ? covered_wq[c] : weighted_prefix + static_cast<std::size_t>(k) * N1;
+                target += principal + (bal[k] + cum[a]) * (q[b] - q[a]) - (wq[b] - wq[a]);
+                continue;
+            }
+            double remaining = bal[k];
+            const double* rk = rates + static_cast<std::size_t>(k) * N;
+            const double* sched = sched_all + static_cast<std::size_t>(k) * N;
+            for (int j = from; j < stop && remaining > 0.0; ++j) {
+                const auto js = static_cast<std::size_t>(j);
+                const double interest = remaining * rk[js] * accrual[js];
+                const double repaid = (j >= maturity) ? remaining : min_value(remaining, sched[js]);
+                target += interest + repaid;
+                remaining -= repaid;
+            }
+        }
+        return target;
+    }
+
+    /// The DSRA funded at close (the target at COD on the full commitments), or 0.
+    PFT_STEP double dsra_funding_at_close() {
+        double amount = 0.0;
+        if (p.dsra.enabled && p.dsra.funded_at_close) {
+            for (int k = 0; k < K; ++k) bal[k] = tranches[k].principal;  // projection at COD
+            amount = dsra_target(C);
+            for (int k = 0; k < K; ++k) bal[k] = 0.0;
+        }
+        return amount;
+    }
+
+    /// Financial close and the construction periods: capex, capitalised interest, drawdowns
+    /// pro rata to the headroom, equity for the rest, the DSRA funded at close.
+    PFT_STEP void construction(CarriedState& s) {
+        if (C == 0) {
+            const double dsra_fund = dsra_funding_at_close();
+            double debt = 0.0;
+            for (int k = 0; k < K; ++k) {
+                bal[k] = tranches[k].principal;
+                debt += bal[k];
+            }
+            r.close_capex = p.capex_total * overrun;
+            r.close_debt = debt;
+            r.close_dsra_funding = dsra_fund;
+            r.close_equity = r.close_capex + dsra_fund - debt;
+            s.dsra = dsra_fund;
+        }
+        for (int t = 0; t < C; ++t) {
+            const auto ts = static_cast<std::size_t>(t);
+            const double tau = accrual[ts];
+            const double dsra_fund = t == 0 ? dsra_funding_at_close() : 0.0;
+            const double base_uses = p.construction_capex[ts] + dsra_fund;
+            const double capex = p.construction_capex[ts] * overrun;
+            // Interest on the opening drawn balance, capitalised within the commitment.
+            double idc_capitalised = 0.0;
+            double idc_cash = 0.0;
+            double headroom_total = 0.0;
+            for (int k = 0; k < K; ++k) {
+                const double rk = rates[at(k, t)];
+                const double interest = bal[k] * rk * tau;
+                const double headroom = max_value(0.0, tranches[k].principal - bal[k]);
+                double capitalised = 0.0;
+                if (p.capitalise_interest) {
+                    capitalised = min_value(interest, headroom);
+                    bal[k] += capitalised;
+                    idc_capitalised += capitalised;
+                }
+                idc_cash += interest - capitalised;
+                if constexpr (Full) o_t_deferred[at(k, t)] = capitalised;
+                o_t_idue[at(k, t)] = interest;
+                o_t_ipaid[at(k, t)] = interest - capitalised;
+                headroom_total += max_value(0.0, tranches[k].principal - bal[k]);
+            }
+            const double uses = capex + dsra_fund + idc_cash;
+            double debt_wanted;
+            if (p.equity_first) {
+                const double equity_left = max_value(0.0, p.equity_commitment - s.equity_drawn);
+                debt_wanted = max_value(0.0, base_uses - equity_left);
+            } else {
+                debt_wanted = p.debt_share * base_uses;
+            }
+            const double draw = min_value(debt_wanted, headroom_total);
+            for (int k = 0; k < K; ++k) {
+                const double headroom = max_value(0.0, tranches[k].principal - bal[k]);
+                const double part = headroom_total > 0.0 ? draw * headroom / headroom_total : 0.0;
+                bal[k] += part;
+                if constexpr (Full) o_t_draw[at(k, t)] = part;
+                o_t_bal[at(k, t)] = bal[k];
+            }
+            const double equity = uses - draw;
+            s.equity_drawn += equity;
+            s.dsra += dsra_fund;
+            o_equity_cf[ts] = -equity;
+            if constexpr (Full) {  // the other construction-period columns are run-invariant (bind())
+                o_capex[ts] = capex;
+                o_draw[ts] = draw;
+                o_equity[ts] = equity;
+                o_idc[ts] = idc_capitalised + idc_cash;
+                o_dsra_dep[ts] = dsra_fund;
+                o_dsra_bal[ts] = s.dsra;
+                o_sources[ts] = draw + equity;
+                o_uses[ts] = capex + dsra_fund + idc_cash;
+            }
+        }
+    }
+
+    /// Forecast CFADS for the LLCR / PLCR covenant tests (pre-tax, see docs/conventions.md):
+    /// discounted sums over the remaining debt life and the project life, from the end back.
+    PFT_STEP void forecast_cfads() {
+        if (!test_coverage) return;
+        double npv_debt = 0.0;
+        double npv_project = 0.0;
+        for (int t = n - 1; t >= C; --t) {
+            const auto ts = static_cast<std::size_t>(t);
+            const int i = t - C;
+            const double vm = i < d.delay_periods ? 0.0
+                                                  : PeriodDrivers::at(d.volume_multiplier, t, 1.0) *
+                                                        (1.0 - PeriodDrivers::at(d.availability_loss, t, 0.0));
+            const double volume = (p.contracted_volume[ts] + p.merchant_volume[ts]) * vm;
+            const double revenue = p.contracted_revenue[ts] * vm + p.merchant_volume[ts] * vm * p.merchant_price[ts] *
+                                                                       PeriodDrivers::at(d.price_multiplier, t, 1.0);
+            const double opex = (p.opex_fixed[ts] + p.opex_variable_per_unit[ts] * volume) *
+                                PeriodDrivers::at(d.opex_multiplier, t, 1.0);
+            const double cf = revenue - opex - p.maintenance_capex[ts];
+            w.coverage_cfads[ts] = cf;
+            const double v = 1.0 / (1.0 + p.covenant_discount_rate[ts] * accrual[ts]);
+            npv_project = (cf + npv_project) * v;
+            npv_debt = t <= p.covenants.last_debt_period ? (cf + npv_debt) * v : 0.0;
+            w.coverage_npv_debt[ts] = npv_debt;
+            w.coverage_npv_project[ts] = npv_project;
+        }
+    }
+
+    /// State-independent operating flows of every operating period (full mode: straight into the
+    /// result columns), and the sparse columns the previous run wrote cleared: zero except where
+    /// a run writes them; this run's entries are noted as it writes them.
+    PFT_STEP void operating_flows() {
+        operating_pass<Full>(p, d, w, overrun, op_revenue, op_opex, op_dwc);
+        const auto ops_begin = static_cast<std::size_t>(C);
+        clear_written(o_t_prepay, prepay_list, w.prepayment_written_count, prepay_capacity, K, N, ops_begin);
+        if constexpr (Full)
+            clear_written(o_t_deferred, deferred_list, w.deferred_written_count, deferred_capacity, K, N, ops_begin);
+    }
+
+    /// Opens operating period t: interest and scheduled principal due, tax, CFADS, the coverage
+    /// ratios, DSRA interest, and the equity injection for negative CFADS.
+    PFT_STEP void open_period(int t, CarriedState& s, PeriodState& ps) {
+        ps.t = t;
+        ps.ts = static_cast<std::size_t>(t);
+        ps.i = t - C;
+        ps.tau = accrual[ps.ts];
+        ps.last = (t == n - 1);
+        const std::size_t ts = ps.ts;
+        const double tau = ps.tau;
+
+        // Tax, maintenance -> CFADS (revenue, opex and working capital: operating_flows).
+        ps.maintenance = maintenance_capex[ts];
+        ps.fees_due = senior_fees[ts] + s.fee_arrears;
+
+        double opening_debt = 0.0;
+        double interest_accrued = 0.0;
+        double ds_due = 0.0;
+        for (int k = 0; k < K; ++k) {
+            const std::size_t kt = at(k, t);
+            const double rk = KFixed > 0 && !std::isnan(local_fixed_rate[k]) ? local_fixed_rate[k] : rates[kt];
+            idue[k] = bal[k] * rk * tau;
+            opening_debt += bal[k];
+            interest_accrued += idue[k];
+            // Scheduled principal (+ arrears); the whole balance from maturity on.
+            const int maturity = KFixed > 0 ? local_maturity[k] : tranches[k].maturity;
+            const double scheduled = t >= maturity ? bal[k] : min_value(bal[k], sched_all[kt]);
+            pdue[k] = min_value(bal[k], scheduled + arrears[k]);
+            ds_due += idue[k] + scheduled;
+            o_t_idue[kt] = idue[k];
+            o_t_pdue[kt] = pdue[k];
+        }
+        ps.opening_debt = opening_debt;
+        ps.interest_accrued = interest_accrued;
+        ps.ds_due = ds_due;
+        if (!default_order) {  // the default order's debt-service step writes both for every tranche
+            for (int k = 0; k < K; ++k) {
+                o_t_ipaid[at(k, t)] = 0.0;
+                o_t_ppaid[at(k, t)] = 0.0;
+            }
+        }
+        const double taxable = pre_tax[ts] - interest_accrued;
+        double tax = 0.0;
+        if (loss_carry_forward) {
+            if (taxable < 0.0) {
+                s.nol -= taxable;
+            } else {
+                const double used = min_value(s.nol, taxable);
+                s.nol -= used;
+                tax = tax_rate * (taxable - used);
+            }
+        } else {
+            tax = tax_rate * max_value(0.0, taxable);
+        }
+        ps.tax = tax;
+        const double mra_release = mra_enabled ? min_value(s.mra, ps.maintenance) : 0.0;
+        s.mra -= mra_release;
+        ps.mra_release = mra_release;
+        const double cfads = pre_cfads[ts] - tax - ps.maintenance + mra_release;
+        ps.cfads = cfads;
+
+        ps.dscr = ds_due > 0.0 ? cfads / ds_due : kNaN;
+        s.ltm_cfads += cfads;
+        s.ltm_ds += ds_due;
+        if (ps.i >= ltm_periods) {
+            s.ltm_cfads -= o_cfads[ts - static_cast<std::size_t>(ltm_periods)];
+            s.ltm_ds -= o_ds_due[ts - static_cast<std::size_t>(ltm_periods)];
+        }
+        ps.ltm_dscr = s.ltm_ds > 1e-9 * max_value(1.0, std::abs(s.ltm_cfads)) ? s.ltm_cfads / s.ltm_ds : kNaN;
+        ps.llcr = kNaN;
+        ps.plcr = kNaN;
+        if (test_coverage && opening_debt > 0.0) {
+            ps.llcr = w.coverage_npv_debt[ts] / opening_debt;
+            ps.plcr = w.coverage_npv_project[ts] / opening_debt;
+        }
+
+        // The DSRA earns interest on its opening balance, credited to the account.
+        ps.dsra_interest = s.dsra * dsra_rate * tau;
+        s.dsra += ps.dsra_interest;
+
+        ps.cash = cfads;
+        ps.injection = 0.0;
+        if (ps.cash < 0.0) {
+            ps.injection = -ps.cash;
+            ps.cash = 0.0;
+            run.event(t, EventKind::EquityInjection, -1, ps.injection);
+        }
+        ps.fees_paid = ps.dsra_draw = ps.dsra_deposit = ps.dsra_release = ps.mra_deposit = 0.0;
+        ps.sweep = ps.distributions = ps.trapped_deposit = ps.trapped_release = 0.0;
+        ps.interest_paid_total = ps.principal_paid_total = ps.prepay_total = 0.0;
+        ps.payment_default = false;
+        ps.dscr_default = false;
+        ps.tested = use_ltm ? ps.ltm_dscr : ps.dscr;
+    }
+
+    /// Senior fees (and their arrears) from cash; the rest is carried as arrears.
+    PFT_STEP void senior_fees_step(CarriedState& s, PeriodState& ps) {
+        ps.fees_paid = min_value(ps.cash, ps.fees_due);
+        ps.cash -= ps.fees_paid;
+        s.fee_arrears = ps.fees_due - ps.fees_paid;
+        if (s.fee_arrears > 0.0) run.event(ps.t, EventKind::SeniorFeeShortfall, -1, s.fee_arrears);
+    }
+
+    /// Interest then principal of every tranche in rank order: all of it when cash covers the
+    /// total, else pro rata within each rank with the DSRA for covered tranches; unpaid interest
+    /// is capitalised, unpaid principal becomes arrears.
+    PFT_STEP void debt_service(CarriedState& s, PeriodState& ps) {
+        const int t = ps.t;
+        // Fast path: cash covers every tranche's interest and principal.
+        double total_due = 0.0;
+        for (int k = 0; k < K; ++k) total_due += idue[k] + pdue[k];
+        if (ps.cash >= total_due) {
+            ps.cash -= total_due;
+            for (int k = 0; k < K; ++k) {
+                const std::size_t kt = at(k, t);
+                o_t_ipaid[kt] = idue[k];
+                o_t_ppaid[kt] = pdue[k];
+                bal[k] -= pdue[k];
+                arrears[k] = 0.0;
+                ps.interest_paid_total += idue[k];
+                ps.principal_paid_total += pdue[k];
+            }
+            return;
+        }
+        PayState st{ps.cash, s.dsra, ps.dsra_draw, 0.0, ps.payment_default};
+        for (int gi = 0; gi < groups; ++gi) {
+            const int gb = p.rank_begin[static_cast<std::size_t>(gi)];
+            const int ge = p.rank_begin[static_cast<std::size_t>(gi) + 1];
+            st.paid_total = 0.0;
+            pay_group_short(run, t, gb, ge, idue, o_t_ipaid, unpaid, true, st);
+            ps.interest_paid_total += st.paid_total;
+            for (int q = gb; q < ge; ++q) {  // unpaid interest is capitalised
+                const int k = rank_order[q];
+                if (unpaid[k] <= 0.0) continue;
+                bal[k] += unpaid[k];
+                if constexpr (Full) {
+                    o_t_deferred[at(k, t)] = unpaid[k];
+                    note_written(deferred_list, w.deferred_written_count, deferred_capacity, at(k, t));
+                }
+                if (t >= tranches[k].maturity) pdue[k] = bal[k];
+            }
+            st.paid_total = 0.0;
+            pay_group_short(run, t, gb, ge, pdue, o_t_ppaid, unpaid, false, st);
+            ps.principal_paid_total += st.paid_total;
+            for (int q = gb; q < ge; ++q) {
+                const int k = rank_order[q];
+                bal[k] -= o_t_ppaid[at(k, t)];
+                arrears[k] = unpaid[k];
+            }
+        }
+        ps.cash = st.cash;
+        s.dsra = st.dsra;
+        ps.dsra_draw = st.dsra_draw;
+        ps.payment_default = st.payment_default;
+    }
+
+    /// The DSRA to its target (forward debt service from the next period): release the excess
+    /// or top it up from cash.
+    PFT_STEP void dsra_top_up(CarriedState& s, PeriodState& ps) {
+        if (!dsra_enabled) return;
+        const double target = ps.last ? 0.0 : dsra_target(ps.t + 1);
+        if (s.dsra > target) {
+            ps.dsra_release = s.dsra - target;
+            s.dsra = target;
+            ps.cash += ps.dsra_release;
+        } else {
+            ps.dsra_deposit = min_value(ps.cash, target - s.dsra);
+            s.dsra += ps.dsra_deposit;
+            ps.cash -= ps.dsra_deposit;
+        }
+    }
+
+    /// The MRA's scheduled contribution up to its target; released in the last period.
+    PFT_STEP void mra_top_up(CarriedState& s, PeriodState& ps) {
+        if (!mra_enabled) return;
+        if (ps.last) {  // the account is released at the end of the project
+            ps.cash += s.mra;
+            ps.mra_deposit -= s.mra;
+            s.mra = 0.0;
+            return;
+        }
+        const double want = min_value(mra_contribution[ps.ts], max_value(0.0, mra_target - s.mra));
+        ps.mra_deposit = min_value(ps.cash, want);
+        s.mra += ps.mra_deposit;
+        ps.cash -= ps.mra_deposit;
+    }
+
+    /// Covenant tests: lock-up (DSCR, LLCR, PLCR), DSCR default, and the cure of a lock-up.
+    PFT_STEP void lockup_test(CarriedState& s, PeriodState& ps) {
+        const int t = ps.t;
+        const double tested = ps.tested;
+        const double lock_level = lockup_dscr;
+        bool failed = false;
+        if (!std::isnan(tested) && tested < lock_level) {
+            failed = true;
+            run.event(t, EventKind::LockupBreach, -1, 0.0, tested, lock_level);
+        }
+        if (!std::isnan(ps.llcr) && min_llcr > 0.0 && ps.llcr < min_llcr) {
+            failed = true;
+            run.event(t, EventKind::LockupBreach, -1, 0.0, ps.llcr, min_llcr);
+        }
+        if (!std::isnan(ps.plcr) && min_plcr > 0.0 && ps.plcr < min_plcr) {
+            failed = true;
+            run.event(t, EventKind::LockupBreach, -1, 0.0, ps.plcr, min_plcr);
+        }
+        if (!std::isnan(tested) && tested < default_dscr) {
+            ps.dscr_default = true;
+            run.event(t, EventKind::DscrDefault, -1, 0.0, tested, default_dscr);
+        }
+        if (failed) {
+            s.locked = true;
+            s.cure_count = 0;
+        } else if (s.locked) {
+            if (++s.cure_count >= cure_periods) {
+                s.locked = false;
+                s.cure_count = 0;
+                run.event(t, EventKind::LockupReleased, -1, 0.0, tested, lock_level);
+            }
+        }
+    }
+
+    /// The cash sweep: a share of the remaining cash prepays the sweep tranche while the sweep
+    /// trigger (or the lock-up) holds.
+    PFT_STEP void cash_sweep(CarriedState& s, PeriodState& ps) {
+        if (!sweep_enabled || ps.cash <= 0.0) return;
+        const bool active = sweep_trigger > 0.0 ? (!std::isnan(ps.tested) && ps.tested < sweep_trigger) : s.locked;
+        const int k = sweep_tranche;
+        if (!active || bal[k] <= 0.0) return;
+        ps.sweep = min_value(sweep_share * ps.cash, bal[k]);
+        bal[k] -= ps.sweep;
+        ps.cash -= ps.sweep;
+        o_t_prepay[at(k, ps.t)] = ps.sweep;
+        note_written(prepay_list, w.prepayment_written_count, prepay_capacity, at(k, ps.t));
+        ps.prepay_total += ps.sweep;
+        run.event(ps.t, EventKind::CashSweep, k, ps.sweep);
+    }
+
+    /// Distribution to equity, or cash trapped while locked up or in default. In the last period
+    /// trapped cash and reserves repay what is still owed, in rank order, then go to equity.
+    PFT_STEP void distribution(CarriedState& s, PeriodState& ps) {
+        if (ps.last) {
+            ps.cash += s.trapped + s.dsra;
+            ps.trapped_release = s.trapped;
+            ps.dsra_release += s.dsra;
+            s.trapped = 0.0;
+            s.dsra = 0.0;
+            for (int q = 0; q < K; ++q) {
+                const int k = rank_order[q];
+                const double pay = min_value(ps.cash, bal[k]);
+                if (pay <= 0.0) continue;
+                bal[k] -= pay;
+                ps.cash -= pay;
+                o_t_prepay[at(k, ps.t)] += pay;
+                note_written(prepay_list, w.prepayment_written_count, prepay_capacity, at(k, ps.t));
+                ps.prepay_total += pay;
+            }
+            ps.distributions = ps.cash;
+            ps.cash = 0.0;
+            return;
+        }
+        if (s.locked || ps.payment_default || ps.dscr_default) {
+            ps.trapped_deposit = ps.cash;
+            s.trapped += ps.cash;
+        } else {
+            ps.trapped_release = s.trapped;
+            ps.distributions = ps.cash + s.trapped;
+            s.trapped = 0.0;
+        }
+        ps.cash = 0.0;
+    }
+
+    /// One waterfall step; called with constants for the default order, so the switch folds
+    /// away and the period runs as straight-line code.
+    PFT_STEP void step(WaterfallStep which, CarriedState& s, PeriodState& ps) {
+        switch (which) {
+        case WaterfallStep::SeniorFees: senior_fees_step(s, ps); break;
+        case WaterfallStep::DebtService: debt_service(s, ps); break;
+        case WaterfallStep::DsraTopUp: dsra_top_up(s, ps); break;
+        case WaterfallStep::MraTopUp: mra_top_up(s, ps); break;
+        case WaterfallStep::LockupTest: lockup_test(s, ps); break;
+        case WaterfallStep::CashSweep: cash_sweep(s, ps); break;
+        case WaterfallStep::Distribution: distribution(s, ps); break;
+        }
+    }
+
+    /// Closes the period: cash a custom order left goes to equity, balances and losses at
+    /// maturity, then the result columns (lean ones always, the diagnostic ones in full mode).
+    PFT_STEP void close_period(const CarriedState& s, PeriodState& ps) {
+        const int t = ps.t;
+        const std::size_t ts = ps.ts;
+        // A custom order without a distribution step leaves cash with equity.
+        if (ps.cash != 0.0) {
+            ps.distributions += ps.cash;
+            ps.cash = 0.0;
+        }
+        for (int k = 0; k < K; ++k) o_t_bal[at(k, t)] = bal[k];
+        if (ps.last) {
+            for (int k = 0; k < K; ++k)
+                if (bal[k] > 1e-9 * max_value(1.0, tranches[k].principal)) run.event(t, EventKind::LossAtMaturity, k, bal[k]);
+        }
+
+        // Lean columns (what Monte Carlo paths and stress tallies consume).
+        o_cfads[ts] = ps.cfads;
+        o_ds_due[ts] = ps.ds_due;
+        o_dscr[ts] = ps.dscr;
+        o_ltm[ts] = ps.ltm_dscr;
+        o_dsra_draw[ts] = ps.dsra_draw;
+        o_lockup[ts] = s.locked ? 1 : 0;
+        o_eod[ts] = (ps.payment_default || ps.dscr_default) ? 1 : 0;
+        o_dsra_drawn[ts] = ps.dsra_draw > 0.0 ? 1 : 0;
+        o_dist[ts] = ps.distributions;
+        o_equity_cf[ts] = ps.distributions - ps.injection;
+        if constexpr (Full) {
+            const double revenue = op_revenue[ts];
+            const double opex = op_opex[ts];
+            const double dwc = op_dwc[ts];
+            o_tax[ts] = ps.tax;
+            o_mra_release[ts] = ps.mra_release;
+            o_fees[ts] = ps.fees_paid;
+            o_ds_paid[ts] = ps.interest_paid_total + ps.principal_paid_total;
+            if (test_coverage) {
+                o_llcr[ts] = ps.llcr;
+                o_plcr[ts] = ps.plcr;
+            }
+            o_dsra_bal[ts] = s.dsra;
+            o_dsra_dep[ts] = ps.dsra_deposit;
+            o_dsra_rel[ts] = ps.dsra_release;
+            o_dsra_int[ts] = ps.dsra_interest;
+            o_mra_bal[ts] = s.mra;
+            o_mra_dep[ts] = ps.mra_deposit;
+            o_lock_bal[ts] = s.trapped;
+            o_lock_dep[ts] = ps.trapped_deposit;
+            o_lock_rel[ts] = ps.trapped_release;
+            o_sweep[ts] = ps.sweep;
+            o_inject[ts] = ps.injection;
+            // mra_deposit is negative in the last period (the account released into the waterfall).
+            o_sources[ts] = revenue - dwc + ps.injection + ps.dsra_draw + ps.dsra_release + ps.mra_release +
+                            ps.trapped_release + max_value(0.0, -ps.mra_deposit);
+            o_uses[ts] = opex + ps.tax + ps.maintenance + ps.fees_paid + ps.interest_paid_total +
+                         ps.principal_paid_total + ps.prepay_total + ps.dsra_deposit + max_value(0.0, ps.mra_deposit) +
+                         ps.trapped_deposit + ps.distributions;
+        }
+    }
+
+    /// The whole run: construction, forecast CFADS, operating pass, then every operating period.
+    PFT_STEP void run_all() {
+        floating_rates();
+        CarriedState s;
+        construction(s);
+        forecast_cfads();
+        operating_flows();
+        PeriodState ps;
+        for (int t = C; t < n; ++t) {
+            open_period(t, s, ps);
+            if (default_order) {
+                step(WaterfallStep::SeniorFees, s, ps);
+                step(WaterfallStep::DebtService, s, ps);
+                step(WaterfallStep::DsraTopUp, s, ps);
+                step(WaterfallStep::MraTopUp, s, ps);
+                step(WaterfallStep::LockupTest, s, ps);
+                step(WaterfallStep::CashSweep, s, ps);
+                step(WaterfallStep::Distribution, s, ps);
+            } else {
+                for (int i = 0; i < order_size; ++i) step(order[static_cast<std::size_t>(i)], s, ps);
+            }
+            close_period(s, ps);
+        }
+    }
+};
+
+#undef PFT_STEP
+
+}  // namespace
+
+/// Checks the drivers and the workspace, then runs the kernel's named steps (Kernel above).
 template <bool Full, int KFixed>
 void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
     const int n = p.periods;
@@ -428,653 +1266,16 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     r.event_count = 0;
     r.events_dropped = 0;
     r.close_capex = r.close_debt = r.close_equity = r.close_dsra_funding = 0.0;
-
-    const auto N = static_cast<std::size_t>(n);
-    const auto N1 = N + 1;
     // Running per-tranche state. Local arrays are not reachable through the output columns'
     // double pointers, so stores to the results cannot force them back to memory.
     constexpr std::size_t kLocal = KFixed > 0 ? static_cast<std::size_t>(KFixed) : 1;
     double local_bal[kLocal], local_arrears[kLocal], local_idue[kLocal], local_pdue[kLocal], local_unpaid[kLocal];
-    double* const bal = KFixed > 0 ? local_bal : w.balance.data();
-    double* const arrears = KFixed > 0 ? local_arrears : w.arrears.data();
-    double* const idue = KFixed > 0 ? local_idue : w.interest_due.data();
-    double* const pdue = KFixed > 0 ? local_pdue : w.principal_due.data();
-    double* const unpaid = KFixed > 0 ? local_unpaid : w.unpaid.data();
-    // Fixed counts: the tranches the DSRA covers as a compact ascending list (every period's
-    // target sums over them in index order, so the others cost nothing) and the maturities,
-    // in locals that stores to the result columns cannot alias.
-    int local_covered[kLocal] = {};
-    int local_maturity[kLocal] = {};
-    // Fixed counts: a fixed-rate tranche's rate as a scalar (NaN marks a floating tranche, whose
-    // rate row follows the drivers): the period loop reads one rate row less per such tranche.
-    double local_fixed_rate[kLocal] = {};
-    int covered_count = 0;
-    if constexpr (KFixed > 0) {
-        for (int k = 0; k < KFixed; ++k) {
-            local_maturity[k] = p.tranches[static_cast<std::size_t>(k)].maturity;
-            local_fixed_rate[k] = p.tranches[static_cast<std::size_t>(k)].floating
-                                      ? kNaN
-                                      : p.tranches[static_cast<std::size_t>(k)].fixed_rate;
-            if (p.tranches[static_cast<std::size_t>(k)].dsra_covered) local_covered[covered_count++] = k;
-        }
-    }
-    double* const rates = w.period_rate.data();
-    double* const rate_prefix = w.rate_prefix.data();
-    double* const weighted_prefix = w.weighted_prefix.data();
-    const double* const accrual = p.grid.accrual.data();
-    const double* const sched_all = p.scheduled_principal.data();
-    const double* const cum_all = p.cumulative_scheduled.data();
-    const CompiledTranche* const tranches = p.tranches.data();
-    const int* const rank_order = p.rank_order.data();
-    const int groups = static_cast<int>(p.rank_begin.size()) - 1;
-    // Fixed counts: the covered tranches' prefix-sum rows, addressed once here.
-    const double* covered_cum[kLocal] = {};
-    const double* covered_q[kLocal] = {};
-    const double* covered_wq[kLocal] = {};
-    for (int c = 0; c < covered_count; ++c) {
-        const std::size_t row = static_cast<std::size_t>(local_covered[c]) * N1;
-        covered_cum[c] = cum_all + row;
-        covered_q[c] = rate_prefix + row;
-        covered_wq[c] = weighted_prefix + row;
-    }
-    std::fill(bal, bal + K, 0.0);
-    std::fill(arrears, arrears + K, 0.0);
-    std::fill(idue, idue + K, 0.0);
-    std::fill(pdue, pdue + K, 0.0);
-    std::fill(unpaid, unpaid + K, 0.0);
-
-    // Per-run rates of floating tranches (drivers move their index) and their DSRA prefix sums;
-    // fixed-rate rows are run-invariant (bind()).
-    bool any_floating = false;
-    for (int k = 0; k < K; ++k) {
-        const CompiledTranche& tr = tranches[k];
-        if (!tr.floating) continue;
-        any_floating = true;
-        double* rk = rates + static_cast<std::size_t>(k) * N;
-        const double* base = p.base_index.data() + p.at(k, 0);
-        const double* level = d.index_level.empty() ? base : d.index_level.data();
-        if (d.index_shift.empty()) {
-            for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + tr.spread;
-        } else {
-            for (std::size_t t = 0; t < N; ++t) rk[t] = level[t] + d.index_shift[t] + tr.spread;
-        }
-        if constexpr (Full) std::copy(rk, rk + N, r.tranche_rate.data() + static_cast<std::size_t>(k) * N);
-    }
-    if (any_floating) dsra_prefix_rows(p, w, true);
-
-    const double overrun = 1.0 + d.capex_overrun;
-    const auto& g = p.grid;
-    const int C = g.construction_periods;
-    const int m_ahead = p.dsra.periods_ahead;
-
-    // DSRA target: forward debt service of covered tranches over periods [from, from + m),
-    // projected from the current balances on the scheduled amortisation. When the balance
-    // covers the window's scheduled principal and no maturity falls inside, the sum has a
-    // closed form in prefix sums: principal = CUM_b - CUM_a, interest =
-    // (B + CUM_a)(Q_b - Q_a) - (W_b - W_a); otherwise the window is walked period by period.
-    auto dsra_target = [=](int from) __attribute__((always_inline)) {
-        double target = 0.0;
-        const int stop = std::min(n, from + m_ahead);
-        if (from >= stop) return 0.0;
-        const int candidates = KFixed > 0 ? covered_count : K;
-        for (int c = 0; c < candidates; ++c) {
-            const int k = KFixed > 0 ? local_covered[c] : c;
-            if (KFixed == 0 && !tranches[k].dsra_covered) continue;
-            if (bal[k] <= 0.0) continue;
-            const int maturity = KFixed > 0 ? local_maturity[k] : tranches[k].maturity;
-            const double* cum = KFixed > 0 ? covered_cum[c] : cum_all + static_cast<std::size_t>(k) * N1;
-            const auto a = static_cast<std::size_t>(from);
-            const auto b = static_cast<std::size_t>(stop);
-            const double principal = cum[b] - cum[a];
-            if (stop - 1 < maturity && bal[k] >= principal) {
-                const double* q = KFixed > 0 ? covered_q[c] : rate_prefix + static_cast<std::size_t>(k) * N1;
-                const double* wq = KFixed > 0 ? covered_wq[c] : weighted_prefix + static_cast<std::size_t>(k) * N1;
-                target += principal + (bal[k] + cum[a]) * (q[b] - q[a]) - (wq[b] - wq[a]);
-                continue;
-            }
-            double remaining = bal[k];
-            const double* rk = rates + static_cast<std::size_t>(k) * N;
-            const double* sched = sched_all + static_cast<std::size_t>(k) * N;
-            for (int j = from; j < stop && remaining > 0.0; ++j) {
-                const auto js = static_cast<std::size_t>(j);
-                const double interest = remaining * rk[js] * accrual[js];
-                const double repaid = (j >= maturity) ? remaining : std::min(remaining, sched[js]);
-                target += interest + repaid;
-                remaining -= repaid;
-            }
-        }
-        return target;
-    };
-
-    // Output columns.
-    double* const o_revenue = r.revenue.data();
-    double* const o_opex = r.opex.data();
-    double* const o_dwc = r.working_capital_change.data();
-    double* const o_tax = r.tax.data();
-    double* const o_mra_release = r.mra_release.data();
-    double* const o_cfads = r.cfads.data();
-    double* const o_fees = r.senior_fees.data();
-    double* const o_ds_due = r.debt_service_due.data();
-    double* const o_ds_paid = r.debt_service_paid.data();
-    double* const o_dscr = r.dscr.data();
-    double* const o_ltm = r.ltm_dscr.data();
-    double* const o_llcr = r.llcr.data();
-    double* const o_plcr = r.plcr.data();
-    double* const o_dsra_bal = r.dsra_balance.data();
-    double* const o_dsra_draw = r.dsra_draw.data();
-    double* const o_dsra_dep = r.dsra_deposit.data();
-    double* const o_dsra_rel = r.dsra_release.data();
-    double* const o_dsra_int = r.dsra_interest.data();
-    double* const o_mra_bal = r.mra_balance.data();
-    double* const o_mra_dep = r.mra_deposit.data();
-    double* const o_lock_bal = r.lockup_balance.data();
-    double* const o_lock_dep = r.lockup_deposit.data();
-    double* const o_lock_rel = r.lockup_release.data();
-    std::uint8_t* const o_lockup = r.lockup.data();
-    std::uint8_t* const o_eod = r.event_of_default.data();
-    std::uint8_t* const o_dsra_drawn = r.dsra_drawn.data();
-    double* const o_sweep = r.sweep.data();
-    double* const o_dist = r.distributions.data();
-    double* const o_inject = r.equity_injection.data();
-    double* const o_equity_cf = r.equity_cash_flow.data();
-    double* const o_capex = r.capex.data();
-    double* const o_draw = r.debt_drawdown.data();
-    double* const o_equity = r.equity_funding.data();
-    double* const o_idc = r.interest_during_construction.data();
-    double* const o_sources = r.sources.data();
-    double* const o_uses = r.uses.data();
-    double* const o_t_draw = r.tranche_drawdown.data();
-    double* const o_t_idue = r.tranche_interest_due.data();
-    double* const o_t_ipaid = r.tranche_interest_paid.data();
-    double* const o_t_pdue = r.tranche_principal_due.data();
-    double* const o_t_ppaid = r.tranche_principal_paid.data();
-    double* const o_t_prepay = r.tranche_prepayment.data();
-    double* const o_t_deferred = r.tranche_deferred.data();
-    double* const o_t_bal = r.tranche_balance.data();
-    auto at = [N](int k, int t) { return static_cast<std::size_t>(k) * N + static_cast<std::size_t>(t); };
-
-    double dsra = 0.0;
-    double mra = 0.0;
-    double trapped = 0.0;
-    double nol = 0.0;
-    double fee_arrears = 0.0;
-    bool locked = false;
-    int cure_count = 0;
-    double ltm_cfads = 0.0;
-    double ltm_ds = 0.0;
-    double equity_drawn = 0.0;
-
-    // ---- Construction -------------------------------------------------------------------------
-    auto fund_dsra_at_close = [&]() {
-        double amount = 0.0;
-        if (p.dsra.enabled && p.dsra.funded_at_close) {
-            for (int k = 0; k < K; ++k) bal[k] = tranches[k].principal;  // projection at COD
-            amount = dsra_target(C);
-            for (int k = 0; k < K; ++k) bal[k] = 0.0;
-        }
-        return amount;
-    };
-    if (C == 0) {
-        const double dsra_fund = fund_dsra_at_close();
-        double debt = 0.0;
-        for (int k = 0; k < K; ++k) {
-            bal[k] = tranches[k].principal;
-            debt += bal[k];
-        }
-        r.close_capex = p.capex_total * overrun;
-        r.close_debt = debt;
-        r.close_dsra_funding = dsra_fund;
-        r.close_equity = r.close_capex + dsra_fund - debt;
-        dsra = dsra_fund;
-    }
-    for (int t = 0; t < C; ++t) {
-        const auto ts = static_cast<std::size_t>(t);
-        const double tau = accrual[ts];
-        const double dsra_fund = t == 0 ? fund_dsra_at_close() : 0.0;
-        const double base_uses = p.construction_capex[ts] + dsra_fund;
-        const double capex = p.construction_capex[ts] * overrun;
-        // Interest on the opening drawn balance, capitalised within the commitment.
-        double idc_capitalised = 0.0;
-        double idc_cash = 0.0;
-        double headroom_total = 0.0;
-        for (int k = 0; k < K; ++k) {
-            const double rk = rates[at(k, t)];
-            const double interest = bal[k] * rk * tau;
-            const double headroom = std::max(0.0, tranches[k].principal - bal[k]);
-            double capitalised = 0.0;
-            if (p.capitalise_interest) {
-                capitalised = std::min(interest, headroom);
-                bal[k] += capitalised;
-                idc_capitalised += capitalised;
-            }
-            idc_cash += interest - capitalised;
-            if constexpr (Full) o_t_deferred[at(k, t)] = capitalised;
-            o_t_idue[at(k, t)] = interest;
-            o_t_ipaid[at(k, t)] = interest - capitalised;
-            headroom_total += std::max(0.0, tranches[k].principal - bal[k]);
-        }
-        const double uses = capex + dsra_fund + idc_cash;
-        double debt_wanted;
-        if (p.equity_first) {
-            const double equity_left = std::max(0.0, p.equity_commitment - equity_drawn);
-            debt_wanted = std::max(0.0, base_uses - equity_left);
-        } else {
-            debt_wanted = p.debt_share * base_uses;
-        }
-        const double draw = std::min(debt_wanted, headroom_total);
-        for (int k = 0; k < K; ++k) {
-            const double headroom = std::max(0.0, tranches[k].principal - bal[k]);
-            const double part = headroom_total > 0.0 ? draw * headroom / headroom_total : 0.0;
-            bal[k] += part;
-            if constexpr (Full) o_t_draw[at(k, t)] = part;
-            o_t_bal[at(k, t)] = bal[k];
-        }
-        const double equity = uses - draw;
-        equity_drawn += equity;
-        dsra += dsra_fund;
-        o_equity_cf[ts] = -equity;
-        if constexpr (Full) {  // the other construction-period columns are run-invariant (bind())
-            o_capex[ts] = capex;
-            o_draw[ts] = draw;
-            o_equity[ts] = equity;
-            o_idc[ts] = idc_capitalised + idc_cash;
-            o_dsra_dep[ts] = dsra_fund;
-            o_dsra_bal[ts] = dsra;
-            o_sources[ts] = draw + equity;
-            o_uses[ts] = capex + dsra_fund + idc_cash;
-        }
-    }
-
-    // ---- Forecast CFADS for LLCR / PLCR covenant tests (pre-tax, see docs/conventions.md) -----
-    const bool test_coverage = p.covenants.min_llcr > 0.0 || p.covenants.min_plcr > 0.0;
-    if (test_coverage) {
-        double npv_debt = 0.0;
-        double npv_project = 0.0;
-        for (int t = n - 1; t >= C; --t) {
-            const auto ts = static_cast<std::size_t>(t);
-            const int i = t - C;
-            const double vm = i < d.delay_periods ? 0.0
-                                                  : PeriodDrivers::at(d.volume_multiplier, t, 1.0) *
-                                                        (1.0 - PeriodDrivers::at(d.availability_loss, t, 0.0));
-            const double volume = (p.contracted_volume[ts] + p.merchant_volume[ts]) * vm;
-            const double revenue = p.contracted_revenue[ts] * vm + p.merchant_volume[ts] * vm * p.merchant_price[ts] *
-                                                                       PeriodDrivers::at(d.price_multiplier, t, 1.0);
-            const double opex = (p.opex_fixed[ts] + p.opex_variable_per_unit[ts] * volume) *
-                                PeriodDrivers::at(d.opex_multiplier, t, 1.0);
-            const double cf = revenue - opex - p.maintenance_capex[ts];
-            w.coverage_cfads[ts] = cf;
-            const double v = 1.0 / (1.0 + p.covenant_discount_rate[ts] * accrual[ts]);
-            npv_project = (cf + npv_project) * v;
-            npv_debt = t <= p.covenants.last_debt_period ? (cf + npv_debt) * v : 0.0;
-            w.coverage_npv_debt[ts] = npv_debt;
-            w.coverage_npv_project[ts] = npv_project;
-        }
-    }
-
-    // ---- Operations ---------------------------------------------------------------------------
-    // State-independent operating flows first (full mode: straight into the result columns).
-    double* const op_revenue = Full ? o_revenue : nullptr;
-    double* const op_opex = Full ? o_opex : nullptr;
-    double* const op_dwc = Full ? o_dwc : nullptr;
-    operating_pass<Full>(p, d, w, overrun, op_revenue, op_opex, op_dwc);
-    const double* const pre_tax = w.pre_tax.data();
-    const double* const pre_cfads = w.pre_cfads.data();
-    // Sparse operating-period columns: zero except where a run writes them. Clear what the
-    // previous run wrote; this run's entries are noted as it writes them.
-    const auto ops_begin = static_cast<std::size_t>(C);
-    std::uint32_t* const prepay_list = w.prepayment_written.data();
-    const int prepay_capacity = static_cast<int>(w.prepayment_written.size());
-    clear_written(o_t_prepay, prepay_list, w.prepayment_written_count, prepay_capacity, K, N, ops_begin);
-    std::uint32_t* const deferred_list = w.deferred_written.data();
-    const int deferred_capacity = static_cast<int>(w.deferred_written.size());
-    if constexpr (Full)
-        clear_written(o_t_deferred, deferred_list, w.deferred_written_count, deferred_capacity, K, N, ops_begin);
-    auto note_written = [](std::uint32_t* list, int& count, int capacity, std::size_t kt) {
-        if (count < capacity) list[count] = static_cast<std::uint32_t>(kt);
-        ++count;  // past the capacity: the next run clears the whole column
-    };
-    const double* const maintenance_capex = p.maintenance_capex.data();
-    const double* const senior_fees = p.senior_fees.data();
-    const int ltm_periods = p.covenants.ltm_periods;
-    const bool use_ltm = p.covenants.use_ltm;
-    // Scalars copied to locals: stores through the double* columns could otherwise alias them.
-    const double tax_rate = p.tax_rate;
-    const bool loss_carry_forward = p.loss_carry_forward;
-    const bool mra_enabled = p.mra.enabled;
-    const double mra_target = p.mra.target;
-    const bool dsra_enabled = p.dsra.enabled;
-    const double dsra_rate = p.dsra.interest_rate;
-    const double lockup_dscr = p.covenants.lockup_dscr;
-    const double default_dscr = p.covenants.default_dscr;
-    const double min_llcr = p.covenants.min_llcr;
-    const double min_plcr = p.covenants.min_plcr;
-    const int cure_periods = p.covenants.cure_periods;
-    const bool sweep_enabled = p.covenants.sweep_enabled;
-    const double sweep_trigger = p.covenants.sweep_trigger;
-    const double sweep_share = p.covenants.sweep_share;
-    const int sweep_tranche = p.covenants.sweep_tranche;
-    const std::array<WaterfallStep, 7> order = p.order;
-    const int order_size = p.order_size;
-    const bool default_order = order_size == 7 && order == default_waterfall_order();
-    const double* const mra_contribution = p.mra_contribution.data();
-
-    for (int t = C; t < n; ++t) {
-        const auto ts = static_cast<std::size_t>(t);
-        const int i = t - C;
-        const double tau = accrual[ts];
-        const bool last = (t == n - 1);
-
-        // Tax, maintenance -> CFADS (revenue, opex and working capital: operating_pass).
-        const double maintenance = maintenance_capex[ts];
-        const double fees_due = senior_fees[ts] + fee_arrears;
-
-        double opening_debt = 0.0;
-        double interest_accrued = 0.0;
-        double ds_due = 0.0;
-        for (int k = 0; k < K; ++k) {
-            const std::size_t kt = at(k, t);
-            const double rk = KFixed > 0 && !std::isnan(local_fixed_rate[k]) ? local_fixed_rate[k] : rates[kt];
-            idue[k] = bal[k] * rk * tau;
-            opening_debt += bal[k];
-            interest_accrued += idue[k];
-            // Scheduled principal (+ arrears); the whole balance from maturity on.
-            const int maturity = KFixed > 0 ? local_maturity[k] : tranches[k].maturity;
-            const double scheduled = t >= maturity ? bal[k] : std::min(bal[k], sched_all[kt]);
-            pdue[k] = std::min(bal[k], scheduled + arrears[k]);
-            ds_due += idue[k] + scheduled;
-            o_t_idue[kt] = idue[k];
-            o_t_pdue[kt] = pdue[k];
-        }
-        if (!default_order) {  // the default order's debt-service step writes both for every tranche
-            for (int k = 0; k < K; ++k) {
-                o_t_ipaid[at(k, t)] = 0.0;
-                o_t_ppaid[at(k, t)] = 0.0;
-            }
-        }
-        const double taxable = pre_tax[ts] - interest_accrued;
-        double tax = 0.0;
-        if (loss_carry_forward) {
-            if (taxable < 0.0) {
-                nol -= taxable;
-            } else {
-                const double used = std::min(nol, taxable);
-                nol -= used;
-                tax = tax_rate * (taxable - used);
-            }
-        } else {
-            tax = tax_rate * std::max(0.0, taxable);
-        }
-        const double mra_release = mra_enabled ? std::min(mra, maintenance) : 0.0;
-        mra -= mra_release;
-        const double cfads = pre_cfads[ts] - tax - maintenance + mra_release;
-
-        const double dscr = ds_due > 0.0 ? cfads / ds_due : kNaN;
-        ltm_cfads += cfads;
-        ltm_ds += ds_due;
-        if (i >= ltm_periods) {
-            ltm_cfads -= o_cfads[ts - static_cast<std::size_t>(ltm_periods)];
-            ltm_ds -= o_ds_due[ts - static_cast<std::size_t>(ltm_periods)];
-        }
-        const double ltm_dscr = ltm_ds > 1e-9 * std::max(1.0, std::abs(ltm_cfads)) ? ltm_cfads / ltm_ds : kNaN;
-        double llcr = kNaN;
-        double plcr = kNaN;
-        if (test_coverage && opening_debt > 0.0) {
-            llcr = w.coverage_npv_debt[ts] / opening_debt;
-            plcr = w.coverage_npv_project[ts] / opening_debt;
-        }
-
-        // The DSRA earns interest on its opening balance, credited to the account.
-        const double dsra_interest = dsra * dsra_rate * tau;
-        dsra += dsra_interest;
-
-        double cash = cfads;
-        double injection = 0.0;
-        if (cash < 0.0) {
-            injection = -cash;
-            cash = 0.0;
-            run.event(t, EventKind::EquityInjection, -1, injection);
-        }
-        double fees_paid = 0.0, dsra_draw = 0.0, dsra_deposit = 0.0, dsra_release = 0.0, mra_deposit = 0.0;
-        double sweep = 0.0, distributions = 0.0, trapped_deposit = 0.0, trapped_release = 0.0;
-        double interest_paid_total = 0.0, principal_paid_total = 0.0, prepay_total = 0.0;
-        bool payment_default = false;
-        bool dscr_default = false;
-        const double tested = use_ltm ? ltm_dscr : dscr;
-
-        // One waterfall step; called with constants below for the default order, so the switch
-        // folds away and the period runs as straight-line code.
-        auto step = [&](WaterfallStep which) __attribute__((always_inline)) {
-            switch (which) {
-            case WaterfallStep::SeniorFees: {
-                fees_paid = std::min(cash, fees_due);
-                cash -= fees_paid;
-                fee_arrears = fees_due - fees_paid;
-                if (fee_arrears > 0.0) run.event(t, EventKind::SeniorFeeShortfall, -1, fee_arrears);
-                break;
-            }
-            case WaterfallStep::DebtService: {
-                // Fast path: cash covers every tranche's interest and principal.
-                double total_due = 0.0;
-                for (int k = 0; k < K; ++k) total_due += idue[k] + pdue[k];
-                if (cash >= total_due) {
-                    cash -= total_due;
-                    for (int k = 0; k < K; ++k) {
-                        const std::size_t kt = at(k, t);
-                        o_t_ipaid[kt] = idue[k];
-                        o_t_ppaid[kt] = pdue[k];
-                        bal[k] -= pdue[k];
-                        arrears[k] = 0.0;
-                        interest_paid_total += idue[k];
-                        principal_paid_total += pdue[k];
-                    }
-                    break;
-                }
-                PayState st{cash, dsra, dsra_draw, 0.0, payment_default};
-                for (int gi = 0; gi < groups; ++gi) {
-                    const int gb = p.rank_begin[static_cast<std::size_t>(gi)];
-                    const int ge = p.rank_begin[static_cast<std::size_t>(gi) + 1];
-                    st.paid_total = 0.0;
-                    pay_group_short(run, t, gb, ge, idue, o_t_ipaid, unpaid, true, st);
-                    interest_paid_total += st.paid_total;
-                    for (int q = gb; q < ge; ++q) {  // unpaid interest is capitalised
-                        const int k = rank_order[q];
-                        if (unpaid[k] <= 0.0) continue;
-                        bal[k] += unpaid[k];
-                        if constexpr (Full) {
-                            o_t_deferred[at(k, t)] = unpaid[k];
-                            note_written(deferred_list, w.deferred_written_count, deferred_capacity, at(k, t));
-                        }
-                        if (t >= tranches[k].maturity) pdue[k] = bal[k];
-                    }
-                    st.paid_total = 0.0;
-                    pay_group_short(run, t, gb, ge, pdue, o_t_ppaid, unpaid, false, st);
-                    principal_paid_total += st.paid_total;
-                    for (int q = gb; q < ge; ++q) {
-                        const int k = rank_order[q];
-                        bal[k] -= o_t_ppaid[at(k, t)];
-                        arrears[k] = unpaid[k];
-                    }
-                }
-                cash = st.cash;
-                dsra = st.dsra;
-                dsra_draw = st.dsra_draw;
-                payment_default = st.payment_default;
-                break;
-            }
-            case WaterfallStep::DsraTopUp: {
-                if (!dsra_enabled) break;
-                const double target = last ? 0.0 : dsra_target(t + 1);
-                if (dsra > target) {
-                    dsra_release = dsra - target;
-                    dsra = target;
-                    cash += dsra_release;
-                } else {
-                    dsra_deposit = std::min(cash, target - dsra);
-                    dsra += dsra_deposit;
-                    cash -= dsra_deposit;
-                }
-                break;
-            }
-            case WaterfallStep::MraTopUp: {
-                if (!mra_enabled) break;
-                if (last) {  // the account is released at the end of the project
-                    cash += mra;
-                    mra_deposit -= mra;
-                    mra = 0.0;
-                    break;
-                }
-                const double want = std::min(mra_contribution[ts], std::max(0.0, mra_target - mra));
-                mra_deposit = std::min(cash, want);
-                mra += mra_deposit;
-                cash -= mra_deposit;
-                break;
-            }
-            case WaterfallStep::LockupTest: {
-                const double lock_level = lockup_dscr;
-                bool failed = false;
-                if (!std::isnan(tested) && tested < lock_level) {
-                    failed = true;
-                    run.event(t, EventKind::LockupBreach, -1, 0.0, tested, lock_level);
-                }
-                if (!std::isnan(llcr) && min_llcr > 0.0 && llcr < min_llcr) {
-                    failed = true;
-                    run.event(t, EventKind::LockupBreach, -1, 0.0, llcr, min_llcr);
-                }
-                if (!std::isnan(plcr) && min_plcr > 0.0 && plcr < min_plcr) {
-                    failed = true;
-                    run.event(t, EventKind::LockupBreach, -1, 0.0, plcr, min_plcr);
-                }
-                if (!std::isnan(tested) && tested < default_dscr) {
-                    dscr_default = true;
-                    run.event(t, EventKind::DscrDefault, -1, 0.0, tested, default_dscr);
-                }
-                if (failed) {
-                    locked = true;
-                    cure_count = 0;
-                } else if (locked) {
-                    if (++cure_count >= cure_periods) {
-                        locked = false;
-                        cure_count = 0;
-                        run.event(t, EventKind::LockupReleased, -1, 0.0, tested, lock_level);
-                    }
-                }
-                break;
-            }
-            case WaterfallStep::CashSweep: {
-                if (!sweep_enabled || cash <= 0.0) break;
-                const bool active = sweep_trigger > 0.0
-                                        ? (!std::isnan(tested) && tested < sweep_trigger)
-                                        : locked;
-                const int k = sweep_tranche;
-                if (!active || bal[k] <= 0.0) break;
-                sweep = std::min(sweep_share * cash, bal[k]);
-                bal[k] -= sweep;
-                cash -= sweep;
-                o_t_prepay[at(k, t)] = sweep;
-                note_written(prepay_list, w.prepayment_written_count, prepay_capacity, at(k, t));
-                prepay_total += sweep;
-                run.event(t, EventKind::CashSweep, k, sweep);
-                break;
-            }
-            case WaterfallStep::Distribution: {
-                if (last) {
-                    // End of the grid: trapped cash and reserves repay what is still owed, in
-                    // rank order, then go to equity.
-                    cash += trapped + dsra;
-                    trapped_release = trapped;
-                    dsra_release += dsra;
-                    trapped = 0.0;
-                    dsra = 0.0;
-                    for (int q = 0; q < K; ++q) {
-                        const int k = rank_order[q];
-                        const double pay = std::min(cash, bal[k]);
-                        if (pay <= 0.0) continue;
-                        bal[k] -= pay;
-                        cash -= pay;
-                        o_t_prepay[at(k, t)] += pay;
-                        note_written(prepay_list, w.prepayment_written_count, prepay_capacity, at(k, t));
-                        prepay_total += pay;
-                    }
-                    distributions = cash;
-                    cash = 0.0;
-                    break;
-                }
-                if (locked || payment_default || dscr_default) {
-                    trapped_deposit = cash;
-                    trapped += cash;
-                } else {
-                    trapped_release = trapped;
-                    distributions = cash + trapped;
-                    trapped = 0.0;
-                }
-                cash = 0.0;
-                break;
-            }
-            }
-        };
-        if (default_order) {
-            step(WaterfallStep::SeniorFees);
-            step(WaterfallStep::DebtService);
-            step(WaterfallStep::DsraTopUp);
-            step(WaterfallStep::MraTopUp);
-            step(WaterfallStep::LockupTest);
-            step(WaterfallStep::CashSweep);
-            step(WaterfallStep::Distribution);
-        } else {
-            for (int s = 0; s < order_size; ++s) step(order[static_cast<std::size_t>(s)]);
-        }
-        // A custom order without a distribution step leaves cash with equity.
-        if (cash != 0.0) {
-            distributions += cash;
-            cash = 0.0;
-        }
-        for (int k = 0; k < K; ++k) o_t_bal[at(k, t)] = bal[k];
-        if (last) {
-            for (int k = 0; k < K; ++k)
-                if (bal[k] > 1e-9 * std::max(1.0, tranches[k].principal)) run.event(t, EventKind::LossAtMaturity, k, bal[k]);
-        }
-
-        // Lean columns (what Monte Carlo paths and stress tallies consume).
-        o_cfads[ts] = cfads;
-        o_ds_due[ts] = ds_due;
-        o_dscr[ts] = dscr;
-        o_ltm[ts] = ltm_dscr;
-        o_dsra_draw[ts] = dsra_draw;
-        o_lockup[ts] = locked ? 1 : 0;
-        o_eod[ts] = (payment_default || dscr_default) ? 1 : 0;
-        o_dsra_drawn[ts] = dsra_draw > 0.0 ? 1 : 0;
-        o_dist[ts] = distributions;
-        o_equity_cf[ts] = distributions - injection;
-        if constexpr (Full) {
-            const double revenue = op_revenue[ts];
-            const double opex = op_opex[ts];
-            const double dwc = op_dwc[ts];
-            o_tax[ts] = tax;
-            o_mra_release[ts] = mra_release;
-            o_fees[ts] = fees_paid;
-            o_ds_paid[ts] = interest_paid_total + principal_paid_total;
-            if (test_coverage) {
-                o_llcr[ts] = llcr;
-                o_plcr[ts] = plcr;
-            }
-            o_dsra_bal[ts] = dsra;
-            o_dsra_dep[ts] = dsra_deposit;
-            o_dsra_rel[ts] = dsra_release;
-            o_dsra_int[ts] = dsra_interest;
-            o_mra_bal[ts] = mra;
-            o_mra_dep[ts] = mra_deposit;
-            o_lock_bal[ts] = trapped;
-            o_lock_dep[ts] = trapped_deposit;
-            o_lock_rel[ts] = trapped_release;
-            o_sweep[ts] = sweep;
-            o_inject[ts] = injection;
-            // mra_deposit is negative in the last period (the account released into the waterfall).
-            o_sources[ts] = revenue - dwc + injection + dsra_draw + dsra_release + mra_release + trapped_release +
-                            std::max(0.0, -mra_deposit);
-            o_uses[ts] = opex + tax + maintenance + fees_paid + interest_paid_total + principal_paid_total +
-                         prepay_total + dsra_deposit + std::max(0.0, mra_deposit) + trapped_deposit + distributions;
-        }
-    }
+    const typename Kernel<Full, KFixed>::TrancheArrays arrays{
+        KFixed > 0 ? local_bal : w.balance.data(), KFixed > 0 ? local_arrears : w.arrears.data(),
+        KFixed > 0 ? local_idue : w.interest_due.data(), KFixed > 0 ? local_pdue : w.principal_due.data(),
+        KFixed > 0 ? local_unpaid : w.unpaid.data()};
+    Kernel<Full, KFixed> kernel(p, d, w, run, arrays);
+    kernel.run_all();
 }
 
 namespace {

@@ -29,9 +29,9 @@ if(MODE STREQUAL "broken" OR MODE STREQUAL "bad_option")
   endif()
   if(MODE STREQUAL "broken")
     set(expected
-      "broken.yaml: 3 input errors:"
-      "timeline.financial_close: not a valid calendar date, got 2025-02-30"
-      "tranches[1].fixed_rate: must be < 1 (100%), got 1.5"
+      "pftoken value: error: 3 input errors:"
+      "broken.yaml:5:20: timeline.financial_close: not a valid calendar date, got 2025-02-30"
+      "broken.yaml:19:17: tranches[1].fixed_rate: must be < 1 (100%), got 1.5"
       "tranches[1].tenor_years: must be > 0, got -3")
   else()
     set(expected "--market-price NOPE: unknown token symbol; tranche tokens are: SUN-A, SUN-B, SUN-C")
@@ -46,14 +46,14 @@ elseif(MODE STREQUAL "ok")
   if(NOT code EQUAL 0)
     message(FATAL_ERROR "expected exit code 0, got '${code}'\nstdout:\n${out}\nstderr:\n${err}")
   endif()
-  foreach(name summary.csv tranches.csv periods.csv events.csv summary.json periods.json events.json)
+  foreach(name value.txt summary.csv tranches.csv periods.csv events.csv summary.json periods.json events.json)
     if(NOT EXISTS "${OUT_DIR}/${name}")
       message(FATAL_ERROR "missing output ${OUT_DIR}/${name}; found: ${written}")
     endif()
   endforeach()
   list(LENGTH written count)
-  if(NOT count EQUAL 7)
-    message(FATAL_ERROR "expected exactly 7 files (no temporaries left), found: ${written}")
+  if(NOT count EQUAL 8)
+    message(FATAL_ERROR "expected exactly 8 files (no temporaries left), found: ${written}")
   endif()
   foreach(text "Sources and uses" "Tranches" "senior" "Coverage ratios" "Event log")
     string(FIND "${out}" "${text}" at)

@@ -18,6 +18,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 
 extern char** environ;
@@ -39,7 +40,7 @@ std::string quote(const std::string& text) {
 }
 
 /// Numbers round-trip exactly; NaN/inf become gnuplot's missing value so lines break there.
-std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.17g}", v) : std::string("NaN"); }
+std::string num(double v) { return format::number(v, 17, "NaN"); }
 
 class TempDir {
   public:

@@ -30,8 +30,11 @@ namespace pftoken::format {
 /// ISO 8601 calendar date "YYYY-MM-DD"; empty for a date that is not ok().
 [[nodiscard]] std::string iso_date(const std::chrono::year_month_day& date);
 
-/// Reads exactly "YYYY-MM-DD" (ten characters, digits and two dashes) into a valid calendar
-/// date; nullopt for any other text or an impossible date (2023-02-30).
-[[nodiscard]] std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text);
+/// Reads exactly "YYYY-MM-DD" (ten characters, digits and two dashes) into a calendar date;
+/// nullopt for any other text, and for an impossible date (2023-02-30) when `calendar_valid`.
+/// With calendar_valid = false an impossible date is returned as written (!ok()), for readers
+/// that report it later with its field ("not a valid calendar date, got 2023-02-30").
+[[nodiscard]] std::optional<std::chrono::year_month_day> parse_iso_date(std::string_view text,
+                                                                       bool calendar_valid = true);
 
 }  // namespace pftoken::format

@@ -78,23 +78,4 @@ template <class F, class Tolerance>
     return solve_bracketed(f, lo, hi, f_lo, f_hi, tolerance, max_iterations, what, on_cap);
 }
 
-/// A bracket [lo, hi] with f(lo), f(hi) of opposite signs (or a zero at one end), if found.
-struct SignChange {
-    bool found = false;
-    double lo = 0.0, hi = 0.0, f_lo = 0.0, f_hi = 0.0;
-};
-
-/// Widens [guess - width, guess + width] (clamped to [lower, upper]) by `growth` up to
-/// `attempts` times until f changes sign across it: for roots expected near a known value.
-template <class F>
-[[nodiscard]] SignChange expand_bracket(F&& f, double guess, double width, double growth, int attempts, double lower,
-                                        double upper) {
-    for (int attempt = 0; attempt < attempts; ++attempt, width *= growth) {
-        const double lo = std::max(lower, guess - width), hi = std::min(upper, guess + width);
-        const double f_lo = f(lo), f_hi = f(hi);
-        if (f_lo == 0.0 || f_hi == 0.0 || (f_lo < 0.0) != (f_hi < 0.0)) return {true, lo, hi, f_lo, f_hi};
-    }
-    return {};
-}
-
 }  // namespace pftoken::base

@@ -4,6 +4,7 @@
 // scenario propagation and the market/model feedback loop.
 
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 
@@ -31,6 +32,8 @@ struct CompareOptions {
     double max_price_move = 0.05;   ///< x of the liquidity allocation
     PropagationOptions propagation; ///< exit_tokens is set to Q; seed to `seed`
     FeedbackOptions feedback;
+    /// Progress of the Monte Carlo (paths done, total), reported about every 0.1 s; may be empty.
+    std::function<void(std::uint64_t, std::uint64_t)> progress;
     [[nodiscard]] bool isValid(std::string* why = nullptr) const;
 };
 

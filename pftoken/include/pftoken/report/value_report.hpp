@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/model/project.hpp"
 #include "pftoken/valuation/valuation.hpp"
 
@@ -32,8 +33,9 @@ enum class ReportFormat { Table, Csv, Json, All };
 [[nodiscard]] std::string summary_json(const Project& project, const ValuationResult& result);
 /// Summary as CSV in long form: `metric,value` rows (e.g. `tranche.senior.pv,51234567.8`).
 [[nodiscard]] std::string summary_csv(const Project& project, const ValuationResult& result);
-/// One row per tranche, then one for the equity token.
-[[nodiscard]] std::string tranches_csv(const Project& project, const ValuationResult& result);
+/// One row per tranche, then one for the equity token (cells it has no value for empty).
+[[nodiscard]] Table tranches_table(const Project& project, const ValuationResult& result);
+[[nodiscard]] std::string tranches_csv(const Project& project, const ValuationResult& result);  ///< to_csv(tranches_table)
 /// Per-period table, one row per period (construction months then operating periods).
 [[nodiscard]] std::string periods_csv(const Project& project, const ValuationResult& result);
 /// Per-period table as JSON: {"columns": {name: [values...]}, "tranches": {name: {column: [...]}}}.

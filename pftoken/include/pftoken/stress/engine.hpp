@@ -14,6 +14,7 @@
 
 #include "pftoken/model/project.hpp"
 #include "pftoken/stress/scenario.hpp"
+#include "pftoken/valuation/measure.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/drivers.hpp"
 #include "pftoken/waterfall/kernel.hpp"
@@ -130,21 +131,19 @@ class StressEngine {
 
   private:
     void run_kernel(const ResolvedScenario& resolved);
-    [[nodiscard]] StressMetrics collect(const ResolvedScenario& resolved) const;
-    [[nodiscard]] double tranche_pv(int k, const ResolvedScenario& resolved) const;
+    /// Prices of the last kernel run into prices_ (rate and spread shifts as discount adjustments).
+    void price(const ResolvedScenario& resolved, bool irr, double irr_guess);
+    [[nodiscard]] StressMetrics collect() const;
     void fill_changes(StressMetrics& m) const;
 
     Project project_;
     CompiledProject base_project_;
     CompiledProject scratch_project_;      ///< copy whose contracted revenue a scenario scales
     std::vector<double> curve_time_;       ///< per period end: year fraction from financial close (shock shapes)
-    std::vector<double> debt_time_;        ///< per period end: year fraction from COD (0 before COD)
-    /// [k * periods + t]: DF_COD(t) exp(-spread_k t), the curve referenced at COD as in value();
-    /// 0 for construction periods (tranche PVs are at COD of the operating flows, like value()).
-    std::vector<double> tranche_discount_;
-    std::vector<double> equity_discount_;  ///< (1 + cost of equity)^-t
-    std::vector<double> irr_amounts_, irr_times_;
-    std::vector<double> cum_scratch_;
+    MeasureGrid grid_;                     ///< tranche (at COD, as value()) and equity discount factors
+    Measure prices_;
+    std::vector<double> adjust_;           ///< [k * periods + t]: exp(-shift integrated from COD)
+    double irr_guess_ = 0.1;               ///< the equity IRR search starts here (set from the base)
     WaterfallWorkspace workspace_;
     ResolvedScenario scratch_resolved_;
     ScenarioResult base_;

@@ -6,15 +6,18 @@
 
 #include <string>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/reverse.hpp"
 
 namespace pftoken::stress {
 
 /// Base row, then one row per scenario (failed scenarios carry their error, numbers empty).
-[[nodiscard]] std::string scenarios_csv(const StressSummary& summary);
+[[nodiscard]] Table scenario_results(const StressSummary& summary);
+[[nodiscard]] std::string scenarios_csv(const StressSummary& summary);  ///< to_csv(scenario_results)
 /// One row per (factor, target).
-[[nodiscard]] std::string reverse_csv(const ReverseSummary& summary);
+[[nodiscard]] Table reverse_results(const ReverseSummary& summary);
+[[nodiscard]] std::string reverse_csv(const ReverseSummary& summary);  ///< to_csv(reverse_results)
 /// Aligned text tables for a terminal.
 [[nodiscard]] std::string scenarios_table(const StressSummary& summary);
 [[nodiscard]] std::string reverse_table(const ReverseSummary& summary);

@@ -1,0 +1,105 @@
+#pragma once
+// One measure from kernel output to prices: the discount grid of a compiled project (built once)
+// and the one function from waterfall results to tranche PVs, missed-payment flags, equity NPV,
+// value and IRR. `pftoken value`, the Monte Carlo, stress and fair-value paths all price here.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "pftoken/model/project.hpp"
+#include "pftoken/waterfall/compiled_project.hpp"
+#include "pftoken/waterfall/results.hpp"
+
+namespace pftoken {
+
+/// The time steps of a flow grid, grouped so that discount factors can be built by running
+/// products: step i (from times[i - 1] to times[i], times[0] = 0) belongs to class step_class[i]
+/// of length class_step[class]. A monthly ACT/365 grid has four classes (28 to 31 days), so one
+/// NPV evaluation costs a handful of exp() calls instead of one per flow.
+struct IrrGrid {
+    static constexpr std::size_t kMaxClasses = 16;
+    std::vector<double> times;  ///< year fractions, times[0] = 0 (the close)
+    std::vector<std::uint8_t> step_class;
+    std::array<double, kMaxClasses> class_step{};
+    std::size_t classes = 0;
+    bool incremental = false;  ///< false: too many distinct steps, exp() per flow
+
+    IrrGrid() = default;
+    explicit IrrGrid(std::vector<double> t);
+};
+
+/// Annual-compounding IRR of `flows` at `grid.times` (NaN when the flows do not change sign or
+/// no root lies in (-99%, 1000%)): Newton from `guess` (a few iterations when the guess is a
+/// nearby IRR), then TOMS 748 on the whole range. No allocation. The one equity IRR.
+[[nodiscard]] double equity_irr(std::span<const double> flows, const IrrGrid& grid, double guess);
+
+/// The discount grid of a compiled project (one per project), built once at setup (QuantLib is used here only,
+/// never per path or per scenario). Debt is valued at COD on the discount curve referenced at
+/// COD over the operating periods (construction periods carry DF 0); equity at financial close
+/// at the cost of equity, annual compounding.
+struct MeasureGrid {
+    int periods = 0;
+    int tranches = 0;
+    int first_operating = 0;
+    std::vector<double> curve_df;       ///< risk-free DF from COD at each period end
+    std::vector<double> curve_time;     ///< curve year fraction from COD of each period end
+    std::vector<double> tranche_df;     ///< [k * periods + t]: curve_df exp(-spread_k curve_time)
+    std::vector<double> tranche_df_cs;  ///< the same with the spread + 1 bp (CS01)
+    std::vector<double> equity_df;      ///< (1 + cost of equity)^-t, t = years from close
+    std::vector<double> ones;           ///< periods x 1.0: the multiplier when nothing adjusts
+    IrrGrid irr;                        ///< close (t = 0), then every period end
+};
+
+/// The measure grid of `cp` (compiled from `project`).
+[[nodiscard]] MeasureGrid make_measure_grid(const Project& project, const CompiledProject& cp);
+
+/// What `measure` computes beyond the tranche PVs and flags.
+struct MeasureOptions {
+    /// Per-tranche discount multipliers on top of tranche_df (path-wise short-rate discounting
+    /// relative to COD, stress rate/spread shifts): tranche k uses adjust[k * periods + t] when
+    /// `per_tranche`, adjust[t] otherwise; empty = none.
+    std::span<const double> adjust;
+    bool per_tranche = false;
+    bool spread_bumped = false;  ///< also pv at spread + 1 bp
+    bool risk_free = false;      ///< also pv on the curve alone
+    bool irr = true;             ///< solve the equity IRR
+    double irr_guess = 0.1;
+};
+
+/// Prices of one tranche from one kernel run.
+struct TrancheMeasure {
+    double pv = 0.0;             ///< operating-period flows (interest + (principal + prepayment)) x tranche DF
+    double pv_spread_bumped = 0.0;
+    double pv_risk_free = 0.0;
+    bool missed_payment = false;   ///< interest or principal paid below due in an operating period (tol 1e-9 x principal)
+    bool payment_default = false;  ///< a PaymentDefault event for the tranche
+    double final_balance = 0.0;    ///< balance after the last period (> 0: principal lost)
+    double loss = 0.0;             ///< max(0, final_balance)
+};
+
+/// Prices from one kernel run. Sized once (`resize`); `measure` then does not allocate.
+struct Measure {
+    std::vector<TrancheMeasure> tranches;
+    double equity_npv = 0.0;       ///< every equity cash flow (close included) at the cost of equity
+    double equity_receipts = 0.0;  ///< PV of the positive equity cash flows (token holders' receipts)
+    double equity_net_distributions = 0.0;  ///< PV of distributions - injections over the periods
+    double equity_irr = 0.0;       ///< NaN when not asked or none exists
+    std::vector<double> equity_flows;  ///< close, then every period's equity cash flow
+    void resize(const CompiledProject& cp);
+};
+
+/// Prices of the kernel run `r` of `cp` on `grid`.
+void measure(const CompiledProject& cp, const MeasureGrid& grid, const WaterfallResults& r,
+             const MeasureOptions& options, Measure& out);
+
+/// The contractual ("promised") flows of each tranche from its balance at COD in the run `r`:
+/// scheduled interest on the scheduled balance at the run's rates (`period_rate`, the kernel
+/// workspace's) plus scheduled principal (all of it at maturity), with no sweeps, prepayments or
+/// shortfalls. flows[k * periods + t]; 0 before COD.
+[[nodiscard]] std::vector<double> promised_flows(const CompiledProject& cp, const WaterfallResults& r,
+                                                 std::span<const double> period_rate);
+
+}  // namespace pftoken
