@@ -4,6 +4,30 @@
 
 namespace pftoken::yaml {
 
+bool valid_utf8(std::string_view text) noexcept {
+    std::size_t i = 0;
+    while (i < text.size()) {
+        const auto lead = static_cast<unsigned char>(text[i]);
+        if (lead < 0x80) { ++i; continue; }
+        std::size_t extra = 0;
+        std::uint32_t code = 0;
+        if ((lead & 0xE0u) == 0xC0u) extra = 1, code = lead & 0x1Fu;
+        else if ((lead & 0xF0u) == 0xE0u) extra = 2, code = lead & 0x0Fu;
+        else if ((lead & 0xF8u) == 0xF0u) extra = 3, code = lead & 0x07u;
+        else return false;
+        if (i + extra >= text.size()) return false;
+        for (std::size_t k = 1; k <= extra; ++k) {
+            const auto next = static_cast<unsigned char>(text[i + k]);
+            if ((next & 0xC0u) != 0x80u) return false;
+            code = (code << 6) | (next & 0x3Fu);
+        }
+        static constexpr std::uint32_t kSmallest[] = {0, 0x80, 0x800, 0x10000};
+        if (code < kSmallest[extra] || code > 0x10FFFF || (code >= 0xD800 && code <= 0xDFFF)) return false;
+        i += extra + 1;
+    }
+    return true;
+}
+
 YAML::Node load(const Context& ctx, std::string_view text, const std::string& path) {
     std::vector<YAML::Node> documents;
     try {

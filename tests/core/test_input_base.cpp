@@ -1,5 +1,5 @@
 // The one input path of pftoken::base: reading a file (type and size refused before reading),
-// the strict YAML reader (one document, whole numbers in range, did-you-mean), strict JSON
+// the strict YAML reader (one document, whole numbers in range, did-you-mean, UTF-8), strict JSON
 // (duplicate keys), validation::Rules messages, and the `stochastic:` bounds that keep overflow
 // out of the Monte Carlo engine (issue 12, "Bad input found when tried as a new user would").
 #include <gmock/gmock.h>
@@ -104,6 +104,14 @@ TEST(Yaml, IntegersAreWholeAndInRangeBeforeAnyCast) {
     read("n: 9_007_199_254_740_992\n", big, 0.0, std::nullopt);
     EXPECT_EQ(big, 9007199254740992ULL);
     EXPECT_EQ(error_of([&] { read("n: 1\nm: 2\n", small, 0.0, 5.0); }), "i.yaml:2:1: m: unknown key (did you mean 'n'?)");
+}
+
+TEST(Yaml, TextMustBeUtf8) {
+    EXPECT_TRUE(pftoken::yaml::valid_utf8("Sunfield \xE2\x82\xAC 100 MW"));
+    EXPECT_FALSE(pftoken::yaml::valid_utf8("\xFF\xFE"));
+    EXPECT_FALSE(pftoken::yaml::valid_utf8("\xC0\xAF"));          // overlong '/'
+    EXPECT_FALSE(pftoken::yaml::valid_utf8("\xED\xA0\x80"));      // a surrogate
+    EXPECT_FALSE(pftoken::yaml::valid_utf8("\xE2\x82"));          // cut short
 }
 
 TEST(Json, DuplicateKeysAreRefusedWithPathAndPosition) {

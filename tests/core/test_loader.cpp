@@ -242,6 +242,16 @@ TEST(Loader, PrincipalIsCheckedAtItsOwnField) {
     EXPECT_EQ(message.find("wal."), std::string::npos) << message;
 }
 
+TEST(Loader, NonUtf8TextIsRefused) {
+    const auto message = load_error(edited({{"name", "ok"}}) + "\n" );
+    EXPECT_EQ(message, "(no error)");
+    std::string yaml = edited({});
+    const auto at = yaml.find("name: ");
+    ASSERT_NE(at, std::string::npos);
+    yaml.insert(at + 6, "\xff\xfe");
+    EXPECT_NE(load_error(yaml).find("name: must be UTF-8 text"), std::string::npos) << load_error(yaml);
+}
+
 TEST(Loader, SecondDocumentIsRefused) {
     const auto message = load_error(edited({}) + "\n---\nname: other\n");
     EXPECT_NE(message.find("(document): a second YAML document (after '---') is not allowed"), std::string::npos) << message;

@@ -7,7 +7,7 @@
 // Numbers: decimal or exponent form with '_' separators; .nan/.inf are read so that the
 // validators can report them as "must be finite". integer() accepts only whole numbers within
 // the stated range (never more than 2^53 in magnitude, the largest range in which every whole
-// number is a double), so an out-of-range value never reaches a cast.
+// number is a double), so an out-of-range value never reaches a cast. Text values must be UTF-8.
 
 #include <algorithm>
 #include <charconv>
@@ -90,6 +90,9 @@ inline std::string describe(const YAML::Node& node) {
 }
 
 inline bool quoted(const YAML::Node& node) { return node.Tag() == "!"; }
+
+/// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF).
+bool valid_utf8(std::string_view text) noexcept;
 
 /// False when `text` is a plain decimal integer (digits, optional sign, '_' separators) whose
 /// magnitude exceeds `limit` (a double would round it); true otherwise.
@@ -284,10 +287,14 @@ class Reader {
     void string(const std::string& key, std::string& out, bool required = false) {
         if (const auto* n = child(key, required)) read_string(*n, child_path(path_, key), out);
     }
-    /// A text value (a scalar; bytes that are not UTF-8 are kept: the JSON writers replace them, table.hpp).
+    /// A text value (scalar, valid UTF-8).
     bool read_string(const YAML::Node& n, const std::string& path, std::string& out) {
         if (!n.IsScalar()) {
             ctx_.error(n.Mark(), path, "must be a text value, got " + describe(n));
+            return false;
+        }
+        if (!valid_utf8(n.Scalar())) {
+            ctx_.error(n.Mark(), path, "must be UTF-8 text (the file holds bytes that are not UTF-8)");
             return false;
         }
         out = n.Scalar();
