@@ -29,7 +29,8 @@ namespace {
 std::string issues_message(const std::string& source, const std::vector<InputIssue>& issues) {
     if (issues.empty()) return source + ": invalid input";
     if (issues.size() == 1) return issues.front().to_string();
-    std::string text = fmt::format("{}{} input errors:", source.empty() ? "" : source + ": ", issues.size());
+    // Each issue names its own file position; the heading only counts them.
+    std::string text = fmt::format("{} input errors:", issues.size());
     for (const auto& issue : issues) text += "\n  " + issue.to_string();
     return text;
 }

@@ -137,7 +137,7 @@ TEST(Validation, RulesStateTheConstraintAndTheValue) {
     EXPECT_EQ(rules.issues()[1].to_string(), "c: must be <= 1000000000000000, got 1e+308");
     EXPECT_EQ(rules.issues()[2].to_string(), "d: must be finite, got nan");
     EXPECT_EQ(error_of([&] { rules.throw_if_failed("spec"); }),
-              "spec: 4 input errors:\n  b: must be > 0, got -1\n  c: must be <= 1000000000000000, got 1e+308\n"
+              "4 input errors:\n  b: must be > 0, got -1\n  c: must be <= 1000000000000000, got 1e+308\n"
               "  d: must be finite, got nan\n  e: give exactly one of x, y");
 }
 

@@ -304,8 +304,7 @@ market:
                                              "(rates are decimals: 0.05 = 5%)");
         EXPECT_EQ(e.issues()[1].to_string(), "broken.yaml:19:18: tranches[1].tenor_years: must be > 0, got -3");
         EXPECT_EQ(e.issues()[2].to_string(), "broken.yaml:22:30: equity.token.supply: must be > 0, got 0");
-        EXPECT_EQ(text.rfind("3 input errors:", 0), std::string::npos);  // prefixed by the source
-        EXPECT_NE(text.find("broken.yaml: 3 input errors:\n  broken.yaml:17:17: tranches[1].fixed_rate"), std::string::npos)
+        EXPECT_EQ(text.rfind("3 input errors:\n  broken.yaml:17:17: tranches[1].fixed_rate", 0), 0u)
             << text;
     }
 }
@@ -361,7 +360,7 @@ TEST(Validate, ProgrammaticProjectMessagesHaveNoLocation) {
         pftoken::validate(p);
         FAIL();
     } catch (const ProjectInputError& e) {
-        EXPECT_EQ(std::string(e.what()), "project: 2 input errors:\n  tranches[1].tenor_years: must be > 0, got -3\n"
+        EXPECT_EQ(std::string(e.what()), "2 input errors:\n  tranches[1].tenor_years: must be > 0, got -3\n"
                                          "  covenants.sweep.tranche: unknown tranche 'nobody'; tranches are: senior, junior");
     }
     p.covenants.sweep.tranche = "junior";
