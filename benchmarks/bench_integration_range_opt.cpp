@@ -9,44 +9,44 @@ namespace pi = pftoken::integration;
 
 namespace {
 
-pi::GbmScenario issueScenario() {
+pi::GbmScenario issue_scenario() {
     pi::GbmScenario g;
-    g.initialPrice = 2.0;
+    g.initial_price = 2.0;
     g.drift = 0.0;
     g.volatility = 0.6;
-    g.horizonYears = 1.0;
+    g.horizon_years = 1.0;
     g.steps = 365;
     g.paths = 10000;
     g.seed = 42;
     return g;
 }
 
-pi::RangeOptOptions issueOptions(std::size_t threads) {
+pi::RangeOptOptions issue_options(std::size_t threads) {
     pi::RangeOptOptions o;
-    o.feeTier = 3000;
-    o.poolLiquidity = 1.0e6;
-    o.dailyVolume = 5.0e5;
+    o.fee_tier = 3000;
+    o.pool_liquidity = 1.0e6;
+    o.daily_volume = 5.0e5;
     o.capital = 1.0e4;
-    o.rebalanceOnExit = true;
-    o.gasCostPerRebalance = 5.0;
-    o.swapCostFraction = 0.003;
-    o.riskAversion = 0.25;
-    o.cvarLevel = 0.95;
-    o.lvrVolatility = 0.6;
-    o.tickCount = 200;
+    o.rebalance_on_exit = true;
+    o.gas_cost_per_rebalance = 5.0;
+    o.swap_cost_fraction = 0.003;
+    o.risk_aversion = 0.25;
+    o.cvar_level = 0.95;
+    o.lvr_volatility = 0.6;
+    o.tick_count = 200;
     o.threads = threads;
     return o;
 }
 
-const pi::PricePaths& issuePaths() {
-    static const pi::PricePaths paths = pi::simulateGbmPaths(issueScenario());
+const pi::PricePaths& issue_paths() {
+    static const pi::PricePaths paths = pi::simulate_gbm_paths(issue_scenario());
     return paths;
 }
 
 void BM_SimulateGbmPaths(benchmark::State& state) {
     const auto threads = static_cast<unsigned>(state.range(0));
     for (auto _ : state) {
-        pi::PricePaths paths = pi::simulateGbmPaths(issueScenario(), threads);
+        pi::PricePaths paths = pi::simulate_gbm_paths(issue_scenario(), threads);
         benchmark::DoNotOptimize(paths.prices.data());
     }
     state.counters["paths"] = 10000;
@@ -56,14 +56,14 @@ BENCHMARK(BM_SimulateGbmPaths)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->U
 
 /// Histogramming + sweep on fixed paths; the counters split the two.
 void BM_OptimiseRange(benchmark::State& state) {
-    const pi::PricePaths& paths = issuePaths();
-    const pi::RangeOptOptions options = issueOptions(static_cast<std::size_t>(state.range(0)));
+    const pi::PricePaths& paths = issue_paths();
+    const pi::RangeOptOptions options = issue_options(static_cast<std::size_t>(state.range(0)));
     double histogram = 0.0, sweep = 0.0;
     for (auto _ : state) {
-        const pi::RangeOptResult r = pi::optimiseRange(paths, options);
+        const pi::RangeOptResult r = pi::optimise_range(paths, options);
         benchmark::DoNotOptimize(r.best.objective);
-        histogram += r.timing.histogramSeconds;
-        sweep += r.timing.sweepSeconds;
+        histogram += r.timing.histogram_seconds;
+        sweep += r.timing.sweep_seconds;
     }
     const auto n = static_cast<double>(state.iterations());
     state.counters["histogram_s"] = histogram / n;
@@ -77,8 +77,8 @@ void BM_RangeOptEndToEnd(benchmark::State& state) {
     const auto threads = static_cast<std::size_t>(state.range(0));
     for (auto _ : state) {
         const pi::PricePaths paths =
-            pi::simulateGbmPaths(issueScenario(), static_cast<unsigned>(threads));
-        const pi::RangeOptResult r = pi::optimiseRange(paths, issueOptions(threads));
+            pi::simulate_gbm_paths(issue_scenario(), static_cast<unsigned>(threads));
+        const pi::RangeOptResult r = pi::optimise_range(paths, issue_options(threads));
         benchmark::DoNotOptimize(r.best.objective);
     }
 }

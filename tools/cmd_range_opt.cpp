@@ -22,14 +22,14 @@ int run_range_opt(const RangeOptArgs& args) {
     (void)args.common.resolved_format();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    const integration::RangeOptSpec spec = integration::loadRangeOptSpec(args.spec);
-    const integration::RangeOptReport report = integration::runRangeOptSpec(spec);
+    const integration::RangeOptSpec spec = integration::load_range_opt_spec(args.spec);
+    const integration::RangeOptReport report = integration::run_range_opt_spec(spec);
 
     Rendered r;
     r.text_name = "range_opt.txt";
-    r.text = integration::formatRangeOptTable(report);
-    r.csv = {{"range_opt_frontier.csv", integration::formatRangeOptCsv(report)}};
-    r.json = {{"range_opt.json", integration::formatRangeOptJson(report)}};
+    r.text = integration::format_range_opt_table(report);
+    r.csv = {{"range_opt_frontier.csv", integration::format_range_opt_csv(report)}};
+    r.json = {{"range_opt.json", integration::format_range_opt_json(report)}};
     if (!args.common.plots.empty()) r.plots = charts::render_range_opt_plots(report.result);
     (void)emit(args.common, r);
     return kExitOk;

@@ -32,19 +32,19 @@ constexpr double kMaxLogMove = 700.0;
 
 void read_gbm(yaml::Reader& sc, Rules& rules, RangeOptSpec& spec) {
     GbmScenario& g = spec.gbm;
-    sc.number("initial_price", g.initialPrice, true);
+    sc.number("initial_price", g.initial_price, true);
     sc.number("drift", g.drift);
     sc.number("volatility", g.volatility, true);
-    sc.number("horizon_years", g.horizonYears);
+    sc.number("horizon_years", g.horizon_years);
     sc.integer("steps", g.steps, false, 1.0, 100000.0);
     sc.integer("paths", g.paths, false, 1.0, 10000000.0);
     sc.integer("seed", g.seed, false, 0.0);
-    rules.require("scenario.initial_price", g.initialPrice, {in_closed(kMinPrice, kMaxPrice)});
+    rules.require("scenario.initial_price", g.initial_price, {in_closed(kMinPrice, kMaxPrice)});
     const bool drift_ok = rules.require("scenario.drift", g.drift, {magnitude_at_most(10.0)});
     const bool vol_ok = rules.require("scenario.volatility", g.volatility, {non_negative(), below(20.0)});
-    const bool horizon_ok = rules.require("scenario.horizon_years", g.horizonYears, {positive(), at_most(100.0)});
+    const bool horizon_ok = rules.require("scenario.horizon_years", g.horizon_years, {positive(), at_most(100.0)});
     if (drift_ok && vol_ok && horizon_ok) {
-        const double t = g.horizonYears;
+        const double t = g.horizon_years;
         const double s = g.volatility;
         const double move = std::abs(g.drift) * t + 0.5 * s * s * t + 8.0 * s * std::sqrt(t);
         if (move > kMaxLogMove)
@@ -58,16 +58,16 @@ void read_gbm(yaml::Reader& sc, Rules& rules, RangeOptSpec& spec) {
         rules.fail("scenario.paths", fmt::format("paths x (steps + 1) = {} x {} = {:.4g} prices, more than the limit "
                                                  "of {:.0e} held in memory",
                                                  g.paths, g.steps + 1, prices, kMaxPrices));
-    spec.options.lvrVolatility = g.volatility;
+    spec.options.lvr_volatility = g.volatility;
 }
 
 void read_paths(yaml::Context& ctx, yaml::Reader& sc, Rules& rules, RangeOptSpec& spec) {
-    PricePaths& p = spec.suppliedPaths;
-    sc.number("horizon_years", p.horizonYears, true);
-    rules.require("scenario.horizon_years", p.horizonYears, {positive(), at_most(100.0)});
+    PricePaths& p = spec.supplied_paths;
+    sc.number("horizon_years", p.horizon_years, true);
+    rules.require("scenario.horizon_years", p.horizon_years, {positive(), at_most(100.0)});
     if (sc.has("volatility")) {
-        sc.number("volatility", spec.options.lvrVolatility);
-        rules.require("scenario.volatility", spec.options.lvrVolatility, {non_negative(), below(20.0)});
+        sc.number("volatility", spec.options.lvr_volatility);
+        rules.require("scenario.volatility", spec.options.lvr_volatility, {non_negative(), below(20.0)});
     }
     const auto* rows = sc.child("prices", true);
     if (!rows) return;
@@ -75,8 +75,8 @@ void read_paths(yaml::Context& ctx, yaml::Reader& sc, Rules& rules, RangeOptSpec
         ctx.error(rows->Mark(), "scenario.prices", "must be a non-empty list of price lists, got " + yaml::describe(*rows));
         return;
     }
-    p.pathCount = rows->size();
-    if (static_cast<double>(p.pathCount) * static_cast<double>((*rows)[0].size()) > kMaxPrices) {
+    p.path_count = rows->size();
+    if (static_cast<double>(p.path_count) * static_cast<double>((*rows)[0].size()) > kMaxPrices) {
         ctx.error(rows->Mark(), "scenario.prices", fmt::format("more than the limit of {:.0e} prices", kMaxPrices));
         return;
     }
@@ -117,30 +117,30 @@ RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
         }
     }
     const double initial_price = spec.model == RangeOptSpec::Model::Gbm
-                                     ? spec.gbm.initialPrice
-                                     : (spec.suppliedPaths.prices.empty() ? 0.0 : spec.suppliedPaths.prices.front());
+                                     ? spec.gbm.initial_price
+                                     : (spec.supplied_paths.prices.empty() ? 0.0 : spec.supplied_paths.prices.front());
     const bool price_ok = std::isfinite(initial_price) && initial_price >= kMinPrice && initial_price <= kMaxPrice;
 
     if (const auto* n = top.child("pool", true)) {
         yaml::Reader pool(ctx, *n, "pool");
         if (pool.ok()) {
             const auto* fee = pool.child("fee_tier", true);
-            if (fee && pool.read_integer(*fee, "pool.fee_tier", o.feeTier) && o.feeTier != 500 && o.feeTier != 3000 &&
-                o.feeTier != 10000)
-                rules.fail("pool.fee_tier", fmt::format("must be one of 500, 3000, 10000 (pips), got {}", o.feeTier));
+            if (fee && pool.read_integer(*fee, "pool.fee_tier", o.fee_tier) && o.fee_tier != 500 && o.fee_tier != 3000 &&
+                o.fee_tier != 10000)
+                rules.fail("pool.fee_tier", fmt::format("must be one of 500, 3000, 10000 (pips), got {}", o.fee_tier));
             if (pool.has("active_liquidity") == pool.has("tvl")) {
                 rules.fail("pool", "give exactly one of active_liquidity, tvl");
             } else if (pool.has("tvl")) {
-                pool.number("tvl", spec.poolTvl);
+                pool.number("tvl", spec.pool_tvl);
                 // A full-range pool of liquidity L holds 2 L sqrt(P) of value (whitepaper eq. 6.29/6.30).
-                if (rules.require("pool.tvl", spec.poolTvl, {positive(), at_most(kMaxMoney)}) && price_ok)
-                    o.poolLiquidity = spec.poolTvl / (2.0 * std::sqrt(initial_price));
+                if (rules.require("pool.tvl", spec.pool_tvl, {positive(), at_most(kMaxMoney)}) && price_ok)
+                    o.pool_liquidity = spec.pool_tvl / (2.0 * std::sqrt(initial_price));
             } else {
-                pool.number("active_liquidity", o.poolLiquidity);
-                rules.require("pool.active_liquidity", o.poolLiquidity, {non_negative(), at_most(kMaxLiquidity)});
+                pool.number("active_liquidity", o.pool_liquidity);
+                rules.require("pool.active_liquidity", o.pool_liquidity, {non_negative(), at_most(kMaxLiquidity)});
             }
-            pool.number("protocol_fee_share", o.protocolFeeShare);
-            rules.require("pool.protocol_fee_share", o.protocolFeeShare, {in_closed(0.0, 1.0)});
+            pool.number("protocol_fee_share", o.protocol_fee_share);
+            rules.require("pool.protocol_fee_share", o.protocol_fee_share, {in_closed(0.0, 1.0)});
             pool.finish();
         }
     }
@@ -150,12 +150,12 @@ RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
             if (vol.has("daily") == vol.has("tvl_multiple")) {
                 rules.fail("volume", "give exactly one of daily, tvl_multiple");
             } else if (vol.has("tvl_multiple")) {
-                vol.number("tvl_multiple", spec.volumeTvlMultiple);
-                if (rules.require("volume.tvl_multiple", spec.volumeTvlMultiple, {positive(), at_most(1000.0)}) && price_ok)
-                    o.dailyVolume = spec.volumeTvlMultiple * 2.0 * o.poolLiquidity * std::sqrt(initial_price);
+                vol.number("tvl_multiple", spec.volume_tvl_multiple);
+                if (rules.require("volume.tvl_multiple", spec.volume_tvl_multiple, {positive(), at_most(1000.0)}) && price_ok)
+                    o.daily_volume = spec.volume_tvl_multiple * 2.0 * o.pool_liquidity * std::sqrt(initial_price);
             } else {
-                vol.number("daily", o.dailyVolume);
-                rules.require("volume.daily", o.dailyVolume, {non_negative(), at_most(kMaxMoney)});
+                vol.number("daily", o.daily_volume);
+                rules.require("volume.daily", o.daily_volume, {non_negative(), at_most(kMaxMoney)});
             }
             vol.finish();
         }
@@ -171,22 +171,22 @@ RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* n = top.child("rebalance")) {
         yaml::Reader rb(ctx, *n, "rebalance");
         if (rb.ok()) {
-            o.rebalanceOnExit = true;  // the default trigger is on_exit
-            rb.enumeration("trigger", o.rebalanceOnExit, {{"none", false}, {"on_exit", true}});
-            rb.number("gas_cost", o.gasCostPerRebalance);
-            rules.require("rebalance.gas_cost", o.gasCostPerRebalance, {non_negative(), at_most(kMaxMoney)});
-            rb.number("swap_cost_fraction", o.swapCostFraction);
-            rules.require("rebalance.swap_cost_fraction", o.swapCostFraction, {in_closed(0.0, 1.0)});
+            o.rebalance_on_exit = true;  // the default trigger is on_exit
+            rb.enumeration("trigger", o.rebalance_on_exit, {{"none", false}, {"on_exit", true}});
+            rb.number("gas_cost", o.gas_cost_per_rebalance);
+            rules.require("rebalance.gas_cost", o.gas_cost_per_rebalance, {non_negative(), at_most(kMaxMoney)});
+            rb.number("swap_cost_fraction", o.swap_cost_fraction);
+            rules.require("rebalance.swap_cost_fraction", o.swap_cost_fraction, {in_closed(0.0, 1.0)});
             rb.finish();
         }
     }
     if (const auto* n = top.child("risk")) {
         yaml::Reader risk(ctx, *n, "risk");
         if (risk.ok()) {
-            risk.number("lambda", o.riskAversion);
-            rules.require("risk.lambda", o.riskAversion, {non_negative(), at_most(1e6)});
-            risk.number("cvar_level", o.cvarLevel);
-            rules.require("risk.cvar_level", o.cvarLevel,
+            risk.number("lambda", o.risk_aversion);
+            rules.require("risk.lambda", o.risk_aversion, {non_negative(), at_most(1e6)});
+            risk.number("cvar_level", o.cvar_level);
+            rules.require("risk.cvar_level", o.cvar_level,
                           {Constraint{[](double v) { return v > 0.0 && v < 1.0; }, "must be in (0, 1)"}});
             risk.finish();
         }
@@ -194,13 +194,14 @@ RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* n = top.child("grid")) {
         yaml::Reader grid(ctx, *n, "grid");
         if (grid.ok()) {
-            grid.integer("tick_count", o.tickCount, false, 2.0, 4000.0);
+            grid.integer("tick_count", o.tick_count, false, 2.0, 4000.0);
             if (const auto* s = grid.child("step_spacings")) {
                 if (!(s->IsScalar() && s->Scalar() == "auto"))
-                    grid.read_integer(*s, "grid.step_spacings", o.gridStepSpacings, 0.0, 100000.0);
+                    grid.read_integer(*s, "grid.step_spacings", o.grid_step_spacings, 0.0, 100000.0);
             }
-            grid.number("coverage_sigmas", o.coverageSigmas);
-            rules.require("grid.coverage_sigmas", o.coverageSigmas, {in_open_closed(0.0, 50.0)});
+            grid.number("coverage_sigmas", o.coverage_sigmas);
+            rules.require("grid.coverage_sigmas", o.coverage_sigmas, {in_open_closed(0.0, 50.0)});
+            grid.boolean("refine", o.refine_grid);
             grid.finish();
         }
     }
@@ -212,7 +213,7 @@ RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
         // The engine's own checks (range_opt.cpp), e.g. supplied paths starting at one price.
         try {
             if (spec.model == RangeOptSpec::Model::Gbm) spec.gbm.validate();
-            else spec.suppliedPaths.validate("scenario.prices");
+            else spec.supplied_paths.validate("scenario.prices");
             o.validate();
         } catch (const InputError& e) {
             ctx.place(e);
@@ -224,21 +225,21 @@ RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
 
 }  // namespace
 
-RangeOptSpec parseRangeOptSpec(std::string_view yamlText, const std::string& sourceName) {
+RangeOptSpec parse_range_opt_spec(std::string_view yaml_text, const std::string& source_name) {
     yaml::Context ctx;
-    ctx.source = sourceName;
-    return read_spec(ctx, yaml::load(ctx, yamlText, ""));
+    ctx.source = source_name;
+    return read_spec(ctx, yaml::load(ctx, yaml_text, ""));
 }
 
-RangeOptSpec loadRangeOptSpec(const std::string& path) {
+RangeOptSpec load_range_opt_spec(const std::string& path) {
     yaml::Context ctx;
     ctx.source = path;
     return read_spec(ctx, yaml::load_file(ctx, path, ""));
 }
 
-PricePaths scenarioPaths(const RangeOptSpec& spec) {
-    if (spec.model == RangeOptSpec::Model::Paths) return spec.suppliedPaths;
-    return simulateGbmPaths(spec.gbm, static_cast<unsigned>(spec.options.threads));
+PricePaths scenario_paths(const RangeOptSpec& spec) {
+    if (spec.model == RangeOptSpec::Model::Paths) return spec.supplied_paths;
+    return simulate_gbm_paths(spec.gbm, static_cast<unsigned>(spec.options.threads));
 }
 
 }  // namespace pftoken::integration

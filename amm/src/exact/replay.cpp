@@ -9,8 +9,12 @@
 #include <optional>
 #include <string>
 
+#include "pftoken/amm/exact/v2/library.hpp"
 #include "pftoken/amm/exact/v2/pair.hpp"
 #include "pftoken/amm/exact/v3/pool.hpp"
+#include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
+#include "pftoken/amm/exact/v3/swap_math.hpp"
+#include "pftoken/amm/exact/v3/tick.hpp"
 
 namespace pftoken::amm {
 namespace {
@@ -174,8 +178,81 @@ json replay_v3(const json& pool_spec, const json& ops) {
                                    {"liquidity", U256{r.value.liquidity}.to_decimal()},
                                    {"feeGrowthGlobal0X128", r.value.fee_growth_global0_x128.to_decimal()},
                                    {"feeGrowthGlobal1X128", r.value.fee_growth_global1_x128.to_decimal()}});
+        } else if (kind == "getSqrtRatioAtTick") {
+            // v3-core libraries on the given arguments (the pool is not touched).
+            reject_unknown_keys(op, path, {"op", "tick"});
+            const auto r = v3::get_sqrt_ratio_at_tick(tick_field("tick"));
+            results.push_back(r.ok() ? json{{"sqrtPriceX96", r.value.to_decimal()}} : error_result(r.error));
+        } else if (kind == "getTickAtSqrtRatio") {
+            reject_unknown_keys(op, path, {"op", "sqrtPriceX96"});
+            const auto r = v3::get_tick_at_sqrt_ratio(uint_field("sqrtPriceX96", 256));
+            results.push_back(r.ok() ? json{{"tick", std::to_string(r.value)}} : error_result(r.error));
+        } else if (kind == "getNextSqrtPriceFromInput" || kind == "getNextSqrtPriceFromOutput") {
+            reject_unknown_keys(op, path, {"op", "sqrtPX96", "liquidity", "amount", "zeroForOne"});
+            const U256 price_in = uint_field("sqrtPX96", 256);
+            const u128 liquidity = uint_field("liquidity", 128).low128();
+            const U256 amount = uint_field("amount", 256);
+            const bool zero_for_one = parse_bool(require_field(op, path, "zeroForOne"), path + ".zeroForOne");
+            const auto r = kind == "getNextSqrtPriceFromInput"
+                               ? v3::get_next_sqrt_price_from_input(price_in, liquidity, amount, zero_for_one)
+                               : v3::get_next_sqrt_price_from_output(price_in, liquidity, amount, zero_for_one);
+            results.push_back(r.ok() ? json{{"sqrtPriceX96", r.value.to_decimal()}} : error_result(r.error));
+        } else if (kind == "getAmount0Delta" || kind == "getAmount1Delta") {
+            reject_unknown_keys(op, path, {"op", "sqrtRatioAX96", "sqrtRatioBX96", "liquidity", "roundUp"});
+            const U256 a = uint_field("sqrtRatioAX96", 256), b = uint_field("sqrtRatioBX96", 256);
+            const u128 liquidity = uint_field("liquidity", 128).low128();
+            const bool round_up = parse_bool(require_field(op, path, "roundUp"), path + ".roundUp");
+            const auto r = kind == "getAmount0Delta" ? v3::get_amount0_delta(a, b, liquidity, round_up)
+                                                     : v3::get_amount1_delta(a, b, liquidity, round_up);
+            results.push_back(r.ok() ? json{{"amount", r.value.to_decimal()}} : error_result(r.error));
+        } else if (kind == "computeSwapStep") {
+            reject_unknown_keys(op, path, {"op", "sqrtRatioCurrentX96", "sqrtRatioTargetX96", "liquidity", "amountRemaining",
+                                           "feePips"});
+            const auto r = v3::compute_swap_step(
+                uint_field("sqrtRatioCurrentX96", 256), uint_field("sqrtRatioTargetX96", 256),
+                uint_field("liquidity", 128).low128(),
+                parse_int256(require_field(op, path, "amountRemaining"), path + ".amountRemaining"),
+                static_cast<std::uint32_t>(parse_small_int(require_field(op, path, "feePips"), path + ".feePips", 0, 999999)));
+            results.push_back(r.ok() ? json{{"sqrtRatioNextX96", r.value.sqrt_ratio_next_x96.to_decimal()},
+                                            {"amountIn", r.value.amount_in.to_decimal()},
+                                            {"amountOut", r.value.amount_out.to_decimal()},
+                                            {"feeAmount", r.value.fee_amount.to_decimal()}}
+                                     : error_result(r.error));
+        } else if (kind == "tickSpacingToMaxLiquidityPerTick") {
+            reject_unknown_keys(op, path, {"op", "tickSpacing"});
+            const auto spacing = static_cast<std::int32_t>(
+                parse_small_int(require_field(op, path, "tickSpacing"), path + ".tickSpacing", 1, 887272));
+            results.push_back(json{{"maxLiquidityPerTick", U256{v3::tick_spacing_to_max_liquidity_per_tick(spacing)}.to_decimal()}});
+        } else if (kind == "getFeeGrowthInside") {
+            // Tick.getFeeGrowthInside with the outside growths of the two ticks given per tick
+            // (a tick not listed is uninitialized: 0).
+            reject_unknown_keys(op, path, {"op", "tickLower", "tickUpper", "tickCurrent", "feeGrowthGlobal0X128",
+                                           "feeGrowthGlobal1X128", "feeGrowthOutside"});
+            const std::int32_t lower = tick_field("tickLower"), upper = tick_field("tickUpper");
+            const json outside = op.contains("feeGrowthOutside") ? op.at("feeGrowthOutside") : json::object();
+            if (!outside.is_object()) throw ReplayError(path + ".feeGrowthOutside", "must be an object keyed by tick, got " + show(outside));
+            const auto info_of = [&](std::int32_t t) {
+                v3::TickInfo info;
+                const std::string key = std::to_string(t);
+                if (outside.contains(key)) {
+                    const std::string at = path + ".feeGrowthOutside." + key;
+                    const json& o = outside.at(key);
+                    reject_unknown_keys(o, at, {"feeGrowthOutside0X128", "feeGrowthOutside1X128"});
+                    info.fee_growth_outside0_x128 = parse_uint(require_field(o, at, "feeGrowthOutside0X128"), at + ".feeGrowthOutside0X128", 256);
+                    info.fee_growth_outside1_x128 = parse_uint(require_field(o, at, "feeGrowthOutside1X128"), at + ".feeGrowthOutside1X128", 256);
+                }
+                return info;
+            };
+            const auto r = v3::get_fee_growth_inside(info_of(lower), info_of(upper), lower, upper, tick_field("tickCurrent"),
+                                                     uint_field("feeGrowthGlobal0X128", 256), uint_field("feeGrowthGlobal1X128", 256));
+            results.push_back(json{{"feeGrowthInside0X128", r.fee_growth_inside0_x128.to_decimal()},
+                                   {"feeGrowthInside1X128", r.fee_growth_inside1_x128.to_decimal()}});
         } else {
-            throw ReplayError(path + ".op", "unknown v3 op \"" + kind + "\" (expected mint, burn, collect or swap)");
+            throw ReplayError(path + ".op", "unknown v3 op \"" + kind +
+                                                "\" (expected mint, burn, collect, swap, getSqrtRatioAtTick, getTickAtSqrtRatio, "
+                                                "getNextSqrtPriceFromInput, getNextSqrtPriceFromOutput, getAmount0Delta, "
+                                                "getAmount1Delta, computeSwapStep, tickSpacingToMaxLiquidityPerTick or "
+                                                "getFeeGrowthInside)");
         }
     }
     return results;
@@ -232,8 +309,75 @@ json replay_v2(const json& pool_spec, const json& ops) {
             const auto r = pair.burn(uint_field("liquidity"));
             results.push_back(r.ok() ? json{{"amount0", r.value.amount0.to_decimal()}, {"amount1", r.value.amount1.to_decimal()}}
                                      : error_result(r.error));
+        } else if (kind == "pairSwap") {
+            // UniswapV2Pair.swap(amount0Out, amount1Out): the trader transfers amount0In /
+            // amount1In to the pair first (a flash swap pays inside the callback, the same for the
+            // K check); reverts INSUFFICIENT_OUTPUT_AMOUNT, INSUFFICIENT_LIQUIDITY, K ...
+            reject_unknown_keys(op, path, {"op", "amount0Out", "amount1Out", "amount0In", "amount1In"});
+            const auto optional_uint = [&](const char* key) {
+                return op.contains(key) ? parse_uint(op.at(key), path + "." + key, 256) : U256{};
+            };
+            const Revert r = pair.swap(optional_uint("amount0Out"), optional_uint("amount1Out"),
+                                       optional_uint("amount0In"), optional_uint("amount1In"));
+            results.push_back(r == Revert::None ? json{{"reserve0", pair.reserve0().to_decimal()},
+                                                       {"reserve1", pair.reserve1().to_decimal()}}
+                                                : error_result(r));
+        } else if (kind == "getAmountOut" || kind == "getAmountIn") {
+            // UniswapV2Library on the given reserves (any: 0, or below the 1000-share lock, as the
+            // router library takes them) or, without reserves, the pair's (zeroForOne: token0 in).
+            const bool out = kind == "getAmountOut";
+            const char* amount_key = out ? "amountIn" : "amountOut";
+            reject_unknown_keys(op, path, {"op", amount_key, "reserveIn", "reserveOut", "zeroForOne"});
+            const U256 amount = uint_field(amount_key);
+            U256 reserve_in, reserve_out;
+            if (op.contains("reserveIn") || op.contains("reserveOut")) {
+                reserve_in = uint_field("reserveIn");
+                reserve_out = uint_field("reserveOut");
+            } else {
+                const bool z = parse_bool(require_field(op, path, "zeroForOne"), path + ".zeroForOne");
+                reserve_in = z ? pair.reserve0() : pair.reserve1();
+                reserve_out = z ? pair.reserve1() : pair.reserve0();
+            }
+            const auto r = out ? v2::get_amount_out(amount, reserve_in, reserve_out)
+                               : v2::get_amount_in(amount, reserve_in, reserve_out);
+            results.push_back(r.ok() ? json{{out ? "amountOut" : "amountIn", r.value.to_decimal()}} : error_result(r.error));
+        } else if (kind == "quote") {
+            reject_unknown_keys(op, path, {"op", "amountA", "reserveA", "reserveB"});
+            const auto r = v2::quote(uint_field("amountA"), uint_field("reserveA"), uint_field("reserveB"));
+            results.push_back(r.ok() ? json{{"amountB", r.value.to_decimal()}} : error_result(r.error));
+        } else if (kind == "computeProfitMaximizingTrade") {
+            reject_unknown_keys(op, path, {"op", "truePriceTokenA", "truePriceTokenB", "reserveA", "reserveB"});
+            const auto r = v2::compute_profit_maximizing_trade(uint_field("truePriceTokenA"), uint_field("truePriceTokenB"),
+                                                               uint_field("reserveA"), uint_field("reserveB"));
+            results.push_back(r.ok() ? json{{"aToB", r.value.a_to_b}, {"amountIn", r.value.amount_in.to_decimal()}}
+                                     : error_result(r.error));
+        } else if (kind == "getReservesAfterArbitrage") {
+            reject_unknown_keys(op, path, {"op", "truePriceTokenA", "truePriceTokenB", "reserveA", "reserveB"});
+            const auto r = v2::get_reserves_after_arbitrage(uint_field("truePriceTokenA"), uint_field("truePriceTokenB"),
+                                                            uint_field("reserveA"), uint_field("reserveB"));
+            results.push_back(r.ok() ? json{{"reserveA", r.value.reserve_a.to_decimal()}, {"reserveB", r.value.reserve_b.to_decimal()}}
+                                     : error_result(r.error));
+        } else if (kind == "getLiquidityValueAfterArbitrageToPrice") {
+            reject_unknown_keys(op, path, {"op", "truePriceTokenA", "truePriceTokenB", "reserveA", "reserveB", "totalSupply",
+                                           "liquidity", "feeOn", "kLast"});
+            const auto r = v2::get_liquidity_value_after_arbitrage_to_price(
+                uint_field("truePriceTokenA"), uint_field("truePriceTokenB"), uint_field("reserveA"), uint_field("reserveB"),
+                uint_field("totalSupply"), uint_field("liquidity"), parse_bool(require_field(op, path, "feeOn"), path + ".feeOn"),
+                op.contains("kLast") ? uint_field("kLast") : U256{});
+            results.push_back(r.ok() ? json{{"amountA", r.value.amount_a.to_decimal()}, {"amountB", r.value.amount_b.to_decimal()}}
+                                     : error_result(r.error));
+        } else if (kind == "state") {
+            reject_unknown_keys(op, path, {"op"});
+            results.push_back(json{{"reserve0", pair.reserve0().to_decimal()},
+                                   {"reserve1", pair.reserve1().to_decimal()},
+                                   {"totalSupply", pair.total_supply().to_decimal()},
+                                   {"kLast", pair.k_last().to_decimal()},
+                                   {"feeToBalance", pair.fee_to_balance().to_decimal()}});
         } else {
-            throw ReplayError(path + ".op", "unknown v2 op \"" + kind + "\" (expected swap, swapExactOut, mint or burn)");
+            throw ReplayError(path + ".op", "unknown v2 op \"" + kind +
+                                                "\" (expected swap, swapExactOut, mint, burn, pairSwap, getAmountOut, "
+                                                "getAmountIn, quote, computeProfitMaximizingTrade, getReservesAfterArbitrage, "
+                                                "getLiquidityValueAfterArbitrageToPrice or state)");
         }
     }
     return results;

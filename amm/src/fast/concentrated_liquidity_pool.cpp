@@ -14,6 +14,19 @@ namespace {
 
 constexpr double kPipsPerUnit = 1e6;
 
+// Liquidity is kept in fixed point, in units of 2^-32: whole liquidities (the exact pool's uint128)
+// exactly, fractional ones to 2^-32, and sums without drift. The cap 2^127 units (2^95
+// liquidity) keeps nets in int128.
+constexpr int kLiquidityFractionBits = 32;
+constexpr double kUnitsToLiquidity = 1.0 / 4294967296.0;  // 2^-kLiquidityFractionBits
+static_assert(kLiquidityFractionBits == 32);
+inline double to_real(u128 units) noexcept {
+    return static_cast<double>(units) * kUnitsToLiquidity;
+}
+inline double to_real(v3::i128 units) noexcept {
+    return static_cast<double>(units) * kUnitsToLiquidity;
+}
+
 // SqrtPriceMath.getAmount0Delta / getAmount1Delta without rounding, for sqrt_a <= sqrt_b.
 inline double amount0_delta(double sqrt_a, double sqrt_b, double liquidity) noexcept {
     return liquidity * (sqrt_b - sqrt_a) / (sqrt_a * sqrt_b);
@@ -141,6 +154,12 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
 int ConcentratedLiquidityPool::compute_tick() const noexcept {
     // kMaxSqrtPrice stands for MAX_SQRT_RATIO - 1, whose tick is kMaxTick - 1.
     int t = std::min(tick_at_sqrt_price(sqrt_price_), kMaxTick - 1);
+    // A downward swap stopped by a limit exactly on a bitmap word's first tick: the exact loop
+    // stops there as on a tick (nextInitializedTickWithinOneWord) and sets tick - 1.
+    if (ended_down_at_limit_ && t % (256 * tick_spacing_) == 0 &&
+        sqrt_price_at_tick(t) == sqrt_price_) {
+        --t;
+    }
     // Keep slot0.tick consistent with the crossed ticks even when the price sits within an ulp
     // of an initialized tick.
     if (cursor_ > 0) t = std::max(t, ticks_[cursor_ - 1].tick);
@@ -208,7 +227,8 @@ void ConcentratedLiquidityPool::check_ticks(int tick_lower, int tick_upper,
 }
 
 TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, int tick_lower,
-                                                        int tick_upper, u128 liquidity, bool add,
+                                                        int tick_upper, u128 liquidity,
+                                                        double requested, bool add,
                                                         const char* operation) {
     check_ticks(tick_lower, tick_upper, operation);
     PositionKey key{std::string(owner), tick_lower, tick_upper};
@@ -221,17 +241,23 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     }
     PFT_AMM_FAST_REQUIRE(add || liquidity <= position_liquidity,
                          operation << ".liquidity: LS: must be <= the position's liquidity "
-                                   << static_cast<double>(position_liquidity) << ", got "
-                                   << static_cast<double>(liquidity));
+                                   << to_real(position_liquidity) << ", got "
+                                   << to_real(liquidity));
     const TickInfo* lower_info = find_tick(tick_lower);
     const TickInfo* upper_info = find_tick(tick_upper);
     if (add) {
         const u128 lower_gross = lower_info ? lower_info->liquidity_gross_units : 0;
         const u128 upper_gross = upper_info ? upper_info->liquidity_gross_units : 0;
-        PFT_AMM_FAST_REQUIRE(liquidity <= max_liquidity_per_tick_ - lower_gross &&
-                                 liquidity <= max_liquidity_per_tick_ - upper_gross,
+        const double max_gross = max_liquidity_per_tick();
+        PFT_AMM_FAST_REQUIRE(to_real(lower_gross) + requested <= max_gross &&
+                                 to_real(upper_gross) + requested <= max_gross,
                              operation << ".liquidity: LO: tick liquidity would exceed "
-                                       << max_liquidity_per_tick());
+                                       << max_gross);
+        const u128 cap = u128{1} << 127;
+        PFT_AMM_FAST_REQUIRE(liquidity < cap - lower_gross && liquidity < cap - upper_gross,
+                             operation << ".liquidity: tick liquidity must stay below 2^95 (the "
+                                          "fast pool keeps liquidity in 2^-32 units), got "
+                                       << requested);
     }
     const int current = tick();
     const bool in_range = current >= tick_lower && current < tick_upper;
@@ -262,8 +288,8 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
             const bool adds_to_net = add != is_upper;
             info->liquidity_gross_units += add ? liquidity : u128{0} - liquidity;
             info->liquidity_net_units += adds_to_net ? signed_delta : -signed_delta;
-            info->liquidity_gross = static_cast<double>(info->liquidity_gross_units);
-            info->liquidity_net = static_cast<double>(info->liquidity_net_units);
+            info->liquidity_gross = to_real(info->liquidity_gross_units);
+            info->liquidity_net = to_real(info->liquidity_net_units);
         }
     }
 
@@ -272,7 +298,7 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     pos.tokens_owed0 += (inside.amount0 - pos.fee_growth_inside0_last) * pos.liquidity;
     pos.tokens_owed1 += (inside.amount1 - pos.fee_growth_inside1_last) * pos.liquidity;
     pos.liquidity_units = add ? pos.liquidity_units + liquidity : pos.liquidity_units - liquidity;
-    pos.liquidity = static_cast<double>(pos.liquidity_units);
+    pos.liquidity = to_real(pos.liquidity_units);
     pos.fee_growth_inside0_last = inside.amount0;
     pos.fee_growth_inside1_last = inside.amount1;
 
@@ -289,7 +315,7 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     }
 
     TokenAmounts amounts{};
-    const double magnitude = static_cast<double>(liquidity);
+    const double magnitude = to_real(liquidity);
     const double sqrt_lower = sqrt_price_at_tick(tick_lower);
     const double sqrt_upper = sqrt_price_at_tick(tick_upper);
     if (current < tick_lower) {
@@ -298,7 +324,7 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
         amounts.amount0 = amount0_delta(sqrt_price_, sqrt_upper, magnitude);
         amounts.amount1 = amount1_delta(sqrt_lower, sqrt_price_, magnitude);
         liquidity_units_ = add ? liquidity_units_ + liquidity : liquidity_units_ - liquidity;
-        liquidity_ = static_cast<double>(liquidity_units_);
+        liquidity_ = to_real(liquidity_units_);
     } else {
         amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
     }
@@ -307,12 +333,12 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
 
 namespace {
 
-// Liquidity is a whole number of units (uint128 on chain): the nearest integer to `liquidity`.
+// `liquidity` in fixed-point units of 2^-32, rounded to the nearest.
 u128 whole_units(double liquidity, const char* field) {
-    const double rounded = std::nearbyint(liquidity);
-    PFT_AMM_FAST_REQUIRE(rounded >= 0.0 && rounded < std::ldexp(1.0, 128),
+    PFT_AMM_FAST_REQUIRE(liquidity >= 0.0 && liquidity < std::ldexp(1.0, 128),
                          field << ": must be finite, >= 0 and < 2^128, got " << liquidity);
-    return static_cast<u128>(rounded);
+    const double scaled = std::nearbyint(std::ldexp(liquidity, kLiquidityFractionBits));
+    return scaled >= std::ldexp(1.0, 128) ? ~u128{0} : static_cast<u128>(scaled);
 }
 
 }  // namespace
@@ -320,10 +346,8 @@ u128 whole_units(double liquidity, const char* field) {
 TokenAmounts ConcentratedLiquidityPool::mint(std::string_view owner, int tick_lower, int tick_upper,
                                              double liquidity) {
     const u128 units = whole_units(liquidity, "mint.liquidity");
-    PFT_AMM_FAST_REQUIRE(units > 0,
-                         "mint.liquidity: must be >= 0.5 (a whole number of units > 0), got "
-                             << liquidity);
-    const TokenAmounts amounts = modify_position(owner, tick_lower, tick_upper, units, true, "mint");
+    PFT_AMM_FAST_REQUIRE(units > 0, "mint.liquidity: must be finite and > 0, got " << liquidity);
+    const TokenAmounts amounts = modify_position(owner, tick_lower, tick_upper, units, liquidity, true, "mint");
     balances_.amount0 += amounts.amount0;
     balances_.amount1 += amounts.amount1;
     return amounts;
@@ -333,7 +357,7 @@ TokenAmounts ConcentratedLiquidityPool::burn(std::string_view owner, int tick_lo
                                              double liquidity) {
     const u128 units = whole_units(liquidity, "burn.liquidity");
     const TokenAmounts amounts =
-        modify_position(owner, tick_lower, tick_upper, units, false, "burn");
+        modify_position(owner, tick_lower, tick_upper, units, liquidity, false, "burn");
     PositionInfo& pos = positions_[PositionKey{std::string(owner), tick_lower, tick_upper}];
     pos.tokens_owed0 += amounts.amount0;
     pos.tokens_owed1 += amounts.amount1;
@@ -444,7 +468,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
                     zero_for_one ? -crossed.liquidity_net_units : crossed.liquidity_net_units;
                 liquidity_units = net >= 0 ? liquidity_units + static_cast<u128>(net)
                                            : liquidity_units - static_cast<u128>(-net);
-                liquidity = static_cast<double>(liquidity_units);
+                liquidity = to_real(liquidity_units);
                 if (zero_for_one) {
                     --cursor_;
                 } else {
@@ -469,16 +493,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         tick_known_ = true;
     } else if (sqrt_price != sqrt_price_) {
         tick_known_ = false;
-        if (zero_for_one && sqrt_price == sqrt_price_limit) {
-            // A limit exactly on a bitmap word's first tick going down: the exact loop stops
-            // there as on a tick (nextInitializedTickWithinOneWord) and sets tick - 1.
-            const int t = tick_at_sqrt_price(sqrt_price);
-            const int word = 256 * tick_spacing_;
-            if (sqrt_price_at_tick(t) == sqrt_price && t % word == 0) {
-                tick_ = t - 1;
-                tick_known_ = true;
-            }
-        }
+        ended_down_at_limit_ = zero_for_one && sqrt_price == sqrt_price_limit;
     }
     sqrt_price_ = sqrt_price;
     liquidity_units_ = liquidity_units;

@@ -9,7 +9,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "pftoken/base/format.hpp"
+#include "pftoken/base/table.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/pricing/curves.hpp"
@@ -17,7 +17,6 @@
 namespace pftoken::stress {
 namespace {
 
-std::string num(double v) { return format::number(v, 10); }
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 /// Parallel shift of a curve. A zero curve read from a CSV file is first turned into inline
@@ -174,44 +173,63 @@ McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario
 }
 
 std::string mc_stress_table(const McStressSummary& summary) {
-    std::string out = fmt::format("{:<30}", "scenario");
-    for (const auto& t : summary.base.tranches)
-        out += fmt::format(" {:>9} {:>9} {:>10}", t.name.substr(0, 6) + " PD", "EL", "VaR99/tok");
-    out += fmt::format(" {:>12}\n", "eq NPV mean");
-    auto row = [&](const McScenarioStress& s) {
+    Table t("stress_mc_text");
+    t.text("scenario").display("scenario", {.width = 30, .max_width = 30});
+    const auto& base = summary.base.tranches;
+    for (std::size_t k = 0; k < base.size(); ++k) {
+        const std::string c = std::to_string(k);
+        t.percent("pd" + c, 10, 2, base[k].name.substr(0, 6) + " PD").percent("el" + c, 10, 3, "EL");
+        t.real("var" + c, 10, 3, {}, "VaR99/tok");
+        t.display("pd" + c, {.width = 9}).display("el" + c, {.width = 9}).display("var" + c, {.width = 10});
+    }
+    t.real("eq_npv", 10, 2, {}, "eq NPV mean").display("eq_npv", {.width = 12, .scale = 1e-6, .suffix = "m"});
+    t.text("note");
+    auto add = [&](const McScenarioStress& s) {
+        auto row = t.add_row();
+        row.set("scenario", s.name);
         if (!s.ok) {
-            out += fmt::format("{:<30} FAILED: {}\n", s.name, s.error);
+            row.set("note", "FAILED: " + s.error);
             return;
         }
-        out += fmt::format("{:<30}", s.name.size() > 30 ? s.name.substr(0, 29) + "~" : s.name);
-        for (const auto& t : s.tranches)
-            out += fmt::format(" {:>8.2f}% {:>8.3f}% {:>10.3f}", 100.0 * t.pd_principal, 100.0 * t.expected_loss,
-                               t.price_var99);
-        out += fmt::format(" {:>11.2f}m\n", s.equity_npv_mean / 1e6);
+        for (std::size_t k = 0; k < s.tranches.size() && k < base.size(); ++k) {
+            const std::string c = std::to_string(k);
+            row.set("pd" + c, s.tranches[k].pd_principal).set("el" + c, s.tranches[k].expected_loss);
+            row.set("var" + c, s.tranches[k].price_var99);
+        }
+        row.set("eq_npv", s.equity_npv_mean);
     };
-    row(summary.base);
-    for (const auto& s : summary.scenarios) row(s);
-    return out;
+    add(summary.base);
+    for (const auto& s : summary.scenarios) add(s);
+    return to_text(t, {.note_column = "note"});
 }
 
-std::string mc_stress_csv(const McStressSummary& summary) {
-    std::string out = "scenario,ok,error,tranche,pd_payment,pd_principal,expected_loss,price_mean,price_stderr,"
-                      "price_var95,price_var99,equity_npv_mean,equity_npv_var95,equity_irr_median,paths\n";
-    auto rows = [&](const McScenarioStress& s) {
+Table mc_stress_results(const McStressSummary& summary) {
+    Table t("stress_mc");
+    t.text("scenario").flag("ok").text("error").text("tranche");
+    for (const char* c : {"pd_payment", "pd_principal", "expected_loss", "price_mean", "price_stderr", "price_var95",
+                          "price_var99", "equity_npv_mean", "equity_npv_var95", "equity_irr_median"})
+        t.real(c);
+    t.integer("paths");
+    auto add = [&](const McScenarioStress& s) {
         if (!s.ok) {
-            out += fmt::format("{},0,\"{}\",,,,,,,,,,,,\n", s.name, s.error);
+            t.add_row().set("scenario", s.name).set("ok", false).set("error", s.error);
             return;
         }
-        for (const auto& t : s.tranches)
-            out += fmt::format("{},1,,{},{},{},{},{},{},{},{},{},{},{},{}\n", s.name, t.name, num(t.pd_payment),
-                               num(t.pd_principal), num(t.expected_loss), num(t.price_mean), num(t.price_stderr),
-                               num(t.price_var95), num(t.price_var99), num(s.equity_npv_mean), num(s.equity_npv_var95),
-                               num(s.equity_irr_median), s.paths);
+        for (const auto& x : s.tranches) {
+            auto row = t.add_row();
+            row.set("scenario", s.name).set("ok", true).set("tranche", x.name).set("pd_payment", x.pd_payment);
+            row.set("pd_principal", x.pd_principal).set("expected_loss", x.expected_loss).set("price_mean", x.price_mean);
+            row.set("price_stderr", x.price_stderr).set("price_var95", x.price_var95).set("price_var99", x.price_var99);
+            row.set("equity_npv_mean", s.equity_npv_mean).set("equity_npv_var95", s.equity_npv_var95);
+            row.set("equity_irr_median", s.equity_irr_median).set("paths", s.paths);
+        }
     };
-    rows(summary.base);
-    for (const auto& s : summary.scenarios) rows(s);
-    return out;
+    add(summary.base);
+    for (const auto& s : summary.scenarios) add(s);
+    return t;
 }
+
+std::string mc_stress_csv(const McStressSummary& summary) { return to_csv(mc_stress_results(summary)); }
 
 std::string mc_stress_json(const McStressSummary& summary) {
     auto one = [](const McScenarioStress& s) {

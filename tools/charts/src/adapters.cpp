@@ -178,11 +178,11 @@ FrontierChart frontier_from(const integration::RangeOptResult& result) {
     FrontierChart chart;
     for (const auto& p : result.frontier) {
         chart.risk.push_back(p.range.cvar);
-        chart.reward.push_back(p.range.expectedNetReturn);
-        chart.labels.push_back(fmt::format("{} ticks", p.widthTicks));
+        chart.reward.push_back(p.range.expected_net_return);
+        chart.labels.push_back(fmt::format("{} ticks", p.width_ticks));
     }
     chart.chosen_risk = result.best.cvar;
-    chart.chosen_reward = result.best.expectedNetReturn;
+    chart.chosen_reward = result.best.expected_net_return;
     return chart;
 }
 

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/model/project.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/scenario.hpp"
@@ -105,7 +106,11 @@ run_liquidity_stress(const PoolSpec& pool, const Project& project, const std::ve
 [[nodiscard]] LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, double dcf_price,
                                                         const std::vector<stress::Shock>& shocks);
 
-[[nodiscard]] std::string liquidity_csv(const std::vector<LiquidityStressResult>& results);
+/// One row per step of every scenario, then a "total" row for the sequence; a failed scenario
+/// is one row with its error.
+[[nodiscard]] Table liquidity_results(const std::vector<LiquidityStressResult>& results);
+[[nodiscard]] std::string liquidity_csv(const std::vector<LiquidityStressResult>& results);  ///< to_csv(liquidity_results)
+/// Aligned text for a terminal: one line per scenario.
 [[nodiscard]] std::string liquidity_table(const std::vector<LiquidityStressResult>& results);
 [[nodiscard]] std::string liquidity_json(const std::vector<LiquidityStressResult>& results);
 

@@ -14,19 +14,19 @@ struct RangeOptReport {
 };
 
 /// Builds the paths of the spec and runs the optimiser.
-[[nodiscard]] RangeOptReport runRangeOptSpec(const RangeOptSpec& spec);
+[[nodiscard]] RangeOptReport run_range_opt_spec(const RangeOptSpec& spec);
 
 /// Best range, inputs used and the frontier, as aligned text.
-[[nodiscard]] std::string formatRangeOptTable(const RangeOptReport& report);
+[[nodiscard]] std::string format_range_opt_table(const RangeOptReport& report);
 
 /// The frontier (one row per width, best marked), with a header row; numbers printed with 17
 /// significant digits so a reader gets the doubles back.
-[[nodiscard]] std::string formatRangeOptCsv(const RangeOptReport& report);
+[[nodiscard]] std::string format_range_opt_csv(const RangeOptReport& report);
 
 /// {"inputs": {...}, "best": {...}, "frontier": [...]} (no timings: same inputs, same bytes).
-[[nodiscard]] std::string formatRangeOptJson(const RangeOptReport& report);
+[[nodiscard]] std::string format_range_opt_json(const RangeOptReport& report);
 
-/// Column names of formatRangeOptCsv, in order.
-[[nodiscard]] const std::vector<std::string>& rangeOptCsvColumns();
+/// Column names of format_range_opt_csv, in order.
+[[nodiscard]] const std::vector<std::string>& range_opt_csv_columns();
 
 }  // namespace pftoken::integration

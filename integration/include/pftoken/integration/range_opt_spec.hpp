@@ -24,23 +24,23 @@ struct RangeOptSpec {
     enum class Model { Gbm, Paths };
     Model model = Model::Gbm;
     GbmScenario gbm;           ///< model == Gbm
-    PricePaths suppliedPaths;  ///< model == Paths
+    PricePaths supplied_paths;  ///< model == Paths
     RangeOptOptions options;
     // How the pool and the volume were given (echoed in the output).
-    double poolTvl = 0.0;  ///< > 0 when pool.tvl was given (active liquidity = tvl / (2 sqrt P0))
-    double volumeTvlMultiple = 0.0;  ///< > 0 when volume.tvl_multiple was given
+    double pool_tvl = 0.0;  ///< > 0 when pool.tvl was given (active liquidity = tvl / (2 sqrt P0))
+    double volume_tvl_multiple = 0.0;  ///< > 0 when volume.tvl_multiple was given
 };
 
 /// Parses and validates spec text. Errors are pftoken::InputError naming the field path, e.g.
-/// `scenario.volatility: must be in [0, 20), got -0.2`; `sourceName` is quoted in YAML syntax
+/// `scenario.volatility: must be in [0, 20), got -0.2`; `source_name` is quoted in YAML syntax
 /// errors.
-[[nodiscard]] RangeOptSpec parseRangeOptSpec(std::string_view yamlText,
-                                             const std::string& sourceName = "<spec>");
+[[nodiscard]] RangeOptSpec parse_range_opt_spec(std::string_view yaml_text,
+                                             const std::string& source_name = "<spec>");
 
-/// Reads a spec file (errors as parseRangeOptSpec; a missing file names the path).
-[[nodiscard]] RangeOptSpec loadRangeOptSpec(const std::string& path);
+/// Reads a spec file (errors as parse_range_opt_spec; a missing file names the path).
+[[nodiscard]] RangeOptSpec load_range_opt_spec(const std::string& path);
 
 /// The spec's price paths: simulated for `gbm`, copied for `paths`.
-[[nodiscard]] PricePaths scenarioPaths(const RangeOptSpec& spec);
+[[nodiscard]] PricePaths scenario_paths(const RangeOptSpec& spec);
 
 }  // namespace pftoken::integration

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/mc/stochastic.hpp"
 #include "pftoken/model/project.hpp"
 #include "pftoken/stress/scenario.hpp"
@@ -75,8 +76,11 @@ struct McStressSummary {
 [[nodiscard]] McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario>& scenarios,
                                             const McStressOptions& options);
 
+/// Aligned text for a terminal: principal PD, expected loss and VaR99 per tranche, equity NPV mean.
 [[nodiscard]] std::string mc_stress_table(const McStressSummary& summary);
-[[nodiscard]] std::string mc_stress_csv(const McStressSummary& summary);
+/// One row per (scenario, tranche); a failed scenario is one row with its error, numbers empty.
+[[nodiscard]] Table mc_stress_results(const McStressSummary& summary);
+[[nodiscard]] std::string mc_stress_csv(const McStressSummary& summary);  ///< to_csv(mc_stress_results)
 [[nodiscard]] std::string mc_stress_json(const McStressSummary& summary);
 
 }  // namespace pftoken::stress

@@ -31,7 +31,8 @@ struct ConcentratedLiquidityOptions {
 
 /// An initialized tick (Tick.Info): liquidity_net is added when the price crosses it upwards.
 /// Fee growths are per unit of liquidity, in token units (feeGrowth*X128 / 2^128 on chain).
-/// Liquidity is integer bookkeeping (`*_units`, exact); the doubles are their conversions.
+/// Liquidity is integer bookkeeping (`*_units`: fixed point, units of 2^-32 liquidity, exact);
+/// the doubles are their conversions.
 struct TickInfo {
     int tick = 0;
     double sqrt_price = 0.0;  ///< sqrt_price_at_tick(tick), cached for the swap loop
@@ -46,7 +47,7 @@ struct TickInfo {
 /// Position.Info: liquidity, fee growth inside at the last update, and tokens owed.
 struct PositionInfo {
     double liquidity = 0.0;  ///< liquidity_units as a double
-    u128 liquidity_units = 0;
+    u128 liquidity_units = 0;  ///< in units of 2^-32 liquidity
     double fee_growth_inside0_last = 0.0;
     double fee_growth_inside1_last = 0.0;
     double tokens_owed0 = 0.0;
@@ -85,12 +86,13 @@ class ConcentratedLiquidityPool {
     explicit ConcentratedLiquidityPool(const ConcentratedLiquidityOptions& options);
 
     /// Adds `liquidity` to the position; returns the tokens owed to the pool (rounded nowhere:
-    /// SqrtPriceMath.getAmount{0,1}Delta in real numbers). Liquidity is a whole number of units
-    /// as on chain (uint128): `liquidity` is rounded to the nearest integer, which must be in
-    /// [1, 2^128); every double from 2^53 up is already an integer.
+    /// SqrtPriceMath.getAmount{0,1}Delta in real numbers). Liquidity is kept in fixed point
+    /// (units of 2^-32, so whole liquidities as the exact pool's uint128 exactly, sums without
+    /// drift); a tick's liquidity must stay below 2^95 (refused beyond, as LO beyond the
+    /// per-tick maximum).
     TokenAmounts mint(std::string_view owner, int tick_lower, int tick_upper, double liquidity);
-    /// Removes `liquidity` (>= 0, rounded to the nearest integer as in mint; 0 pokes the position
-    /// to accrue fees); the amounts are credited to tokensOwed, as on chain, and returned.
+    /// Removes `liquidity` (>= 0, in 2^-32 units as in mint; 0 pokes the position to accrue
+    /// fees); the amounts are credited to tokensOwed, as on chain, and returned.
     TokenAmounts burn(std::string_view owner, int tick_lower, int tick_upper, double liquidity);
     /// Pays out min(requested, owed) of each token.
     TokenAmounts collect(std::string_view owner, int tick_lower, int tick_upper,
@@ -116,7 +118,7 @@ class ConcentratedLiquidityPool {
     [[nodiscard]] int tick() const noexcept;
     /// Active liquidity: sum of the liquidity of positions with tick_lower <= tick < tick_upper.
     [[nodiscard]] double liquidity() const noexcept { return liquidity_; }
-    /// The same, exact: the integer the pool keeps.
+    /// The same, exact: the integer the pool keeps, in units of 2^-32 liquidity.
     [[nodiscard]] u128 liquidity_units() const noexcept { return liquidity_units_; }
     [[nodiscard]] double fee_growth_global0() const noexcept { return fee_growth_global0_; }
     [[nodiscard]] double fee_growth_global1() const noexcept { return fee_growth_global1_; }
@@ -142,7 +144,8 @@ class ConcentratedLiquidityPool {
 
   private:
     TokenAmounts modify_position(std::string_view owner, int tick_lower, int tick_upper,
-                                 u128 liquidity, bool add, const char* operation);
+                                 u128 liquidity, double requested, bool add,
+                                 const char* operation);
     void check_ticks(int tick_lower, int tick_upper, const char* operation) const;
     [[nodiscard]] const TickInfo* find_tick(int tick) const noexcept;
     [[nodiscard]] TickInfo* find_tick(int tick) noexcept;
@@ -169,6 +172,7 @@ class ConcentratedLiquidityPool {
     /// swap and a Monte Carlo loop rarely asks for the tick.
     mutable int tick_ = 0;
     mutable bool tick_known_ = true;
+    bool ended_down_at_limit_ = false;  ///< the last swap stopped at its limit going down
     std::map<PositionKey, PositionInfo> positions_;
 };
 
