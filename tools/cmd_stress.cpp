@@ -98,7 +98,7 @@ int run_stress(const StressArgs& args) {
     std::optional<integration::PoolSpec> pool;
     if (!args.pool.empty()) {
         pool = integration::load_pool(args.pool);
-        (void)integration::find_tranche(project, pool->token, args.pool + ": pool.token");  // as compare does
+        integration::check_pool_token(*pool, project, args.pool);  // a tranche's or the equity's token
     }
 
     // ---- compute

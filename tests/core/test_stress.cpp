@@ -115,6 +115,13 @@ TEST(StressScenario, ValidationMessagesNameTheFieldPath) {
         {"scenarios: []\n", "scenarios: must be a non-empty list"},
         {"scenarios:\n  - name: a\n    shocks: [{type: inflation, bp: 100, merchant_passthrough: 2}]\n",
          "scenarios[0].shocks[0].merchant_passthrough: must be in [0, 1], got 2"},
+        // Bounded where read: a delay beyond the timeline's construction limit, a cast-sized value.
+        {"scenarios:\n  - name: a\n    shocks: [{type: construction_delay, months: 1e20}]\n",
+         "test.yaml:3:49: scenarios[0].shocks[0].months: must be a whole number in [0, 120], got 1e20"},
+        {"scenarios:\n  - name: a\n    shocks: [{type: opex, chnage: 0.1}]\n",
+         "scenarios[0].shocks[0].chnage: unknown key (did you mean 'change'?)"},
+        {"scenarios:\n  - name: a\n    shocks: []\n---\nscenarios: []\n",
+         "test.yaml:5:1: (document): a second YAML document (after '---') is not allowed"},
     };
     for (const auto& c : cases) {
         const std::string message = parse_error(c.yaml);

@@ -11,7 +11,7 @@ namespace pftoken::mc {
 namespace {
 
 using namespace yaml;
-using namespace validate;
+using namespace validation;
 
 /// Reads one factor block: `enabled` defaults to true when the block is present.
 template <class Fill>
