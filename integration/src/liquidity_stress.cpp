@@ -36,8 +36,8 @@ constexpr double kMinPrice = 1e-18;
 constexpr double kMaxPrice = 1e18;
 constexpr double kMaxAmount = 1e18;
 
-PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validate::Rules& rules) {
-    using namespace validate;
+PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validation::Rules& rules) {
+    using namespace validation;
     PoolSpec spec;
     yaml::Reader top(ctx, root, "");
     if (!top.ok()) return spec;
@@ -96,7 +96,7 @@ PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validate::Rules& 
 
 PoolSpec read_pool_checked(yaml::Context& ctx, const YAML::Node& root) {
     std::vector<InputIssue> issues;
-    validate::Rules rules(issues);
+    validation::Rules rules(issues);
     PoolSpec spec = read_pool(ctx, root, rules);
     ctx.place(std::move(issues));
     yaml::finish(ctx);
@@ -212,6 +212,16 @@ PoolSpec load_pool(const std::filesystem::path& path) {
     yaml::Context ctx;
     ctx.source = path.string();
     return read_pool_checked(ctx, yaml::load_file(ctx, path, ""));
+}
+
+void check_pool_token(const PoolSpec& pool, const Project& project, const std::string& pool_source) {
+    if (std::isfinite(token_supply(project, pool.token))) return;
+    std::string tokens;
+    for (const auto& t : project.tranches) tokens += (tokens.empty() ? "" : ", ") + t.token.symbol;
+    tokens += (tokens.empty() ? "" : ", ") + project.equity.token.symbol;
+    throw InputError(pool_source, {InputIssue{pool_source, "pool.token",
+                                              fmt::format("'{}' is not a token of project '{}' (its tokens: {})",
+                                                          pool.token, project.name, tokens)}});
 }
 
 LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, double dcf, const std::vector<stress::Shock>& shocks) {
