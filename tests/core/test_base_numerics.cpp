@@ -13,6 +13,7 @@
 #include "pftoken/base/root.hpp"
 #include "pftoken/base/thread_pool.hpp"
 #include "pftoken/error.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace base = pftoken::base;
 
@@ -98,18 +99,11 @@ TEST(BaseTailMean, SnapsTailSizesWithinRoundingOfAWholeNumber) {
 TEST(BaseTailMean, RejectsEmptyInputAndProbabilitiesOutsideZeroOne) {
     std::vector<double> empty;
     std::vector<double> one{1.0};
-    try {
-        (void)base::tail_mean(empty, 0.5);
-        FAIL();
-    } catch (const pftoken::Error& e) {
-        EXPECT_STREQ(e.what(), "tail_mean: needs at least one value");
-    }
-    try {
-        (void)base::tail_mean_sorted(one, 0.0);
-        FAIL();
-    } catch (const pftoken::Error& e) {
-        EXPECT_STREQ(e.what(), "tail_mean.probability: must be in (0, 1], got 0");
-    }
+    EXPECT_THROW_MSG((void)base::tail_mean(empty, 0.5), pftoken::Error, "tail_mean: needs at least one value");
+    EXPECT_THROW_MSG((void)base::tail_mean_sorted(one, 0.0), pftoken::Error,
+                     "tail_mean.probability: must be in (0, 1], got 0");
+    EXPECT_THROW_MSG((void)base::tail_mean(one, 1.5), pftoken::Error,
+                     "tail_mean.probability: must be in (0, 1], got 1.5");
 }
 
 // Every chunk runs once, and a chunk-order reduction of a non-associative sum gives the same bits
