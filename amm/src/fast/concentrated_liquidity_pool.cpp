@@ -13,6 +13,10 @@ namespace pftoken::amm::fast {
 namespace {
 
 constexpr double kPipsPerUnit = 1e6;
+// The exact pool keeps owed tokens and protocol fees in uint128 and wraps them silently (Solidity
+// 0.7); the fast pool refuses an operation that would take its holdings of a token to 2^128 or
+// more, so every owed amount, protocol fee and fee growth (with liquidity >= 1) stays below it.
+const double kHoldingsLimit = std::ldexp(1.0, 128);
 
 // Liquidity is kept in fixed point, in units of 2^-32: whole liquidities (the exact pool's uint128)
 // exactly, fractional ones to 2^-32, and sums without drift. The cap 2^127 units (2^95
@@ -264,6 +268,26 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     PFT_AMM_FAST_REQUIRE(!(add && in_range && liquidity > ~u128{0} - liquidity_units_),
                          operation << ".liquidity: LA: active liquidity would exceed 2^128 - 1");
 
+    TokenAmounts amounts{};
+    const double magnitude = to_real(liquidity);
+    const double sqrt_lower = sqrt_price_at_tick(tick_lower);
+    const double sqrt_upper = sqrt_price_at_tick(tick_upper);
+    if (current < tick_lower) {
+        amounts.amount0 = amount0_delta(sqrt_lower, sqrt_upper, magnitude);
+    } else if (in_range) {
+        amounts.amount0 = amount0_delta(sqrt_price_, sqrt_upper, magnitude);
+        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_price_, magnitude);
+    } else {
+        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
+    }
+    PFT_AMM_FAST_REQUIRE(!add || (balances_.amount0 + amounts.amount0 < kHoldingsLimit &&
+                                  balances_.amount1 + amounts.amount1 < kHoldingsLimit),
+                         operation << ".liquidity: would take the pool's holdings to ("
+                                   << balances_.amount0 + amounts.amount0 << ", "
+                                   << balances_.amount1 + amounts.amount1
+                                   << "), at or above the limit 2^128 (the exact pool's uint128 "
+                                      "owed amounts wrap there)");
+
     const auto signed_delta = static_cast<v3::i128>(liquidity);  // < 2^127: checked by LO
     if (liquidity != 0) {
         // Tick.update for both ends; a tick initialized below or at the price starts with all
@@ -314,19 +338,9 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
         }
     }
 
-    TokenAmounts amounts{};
-    const double magnitude = to_real(liquidity);
-    const double sqrt_lower = sqrt_price_at_tick(tick_lower);
-    const double sqrt_upper = sqrt_price_at_tick(tick_upper);
-    if (current < tick_lower) {
-        amounts.amount0 = amount0_delta(sqrt_lower, sqrt_upper, magnitude);
-    } else if (in_range) {
-        amounts.amount0 = amount0_delta(sqrt_price_, sqrt_upper, magnitude);
-        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_price_, magnitude);
+    if (in_range) {
         liquidity_units_ = add ? liquidity_units_ + liquidity : liquidity_units_ - liquidity;
         liquidity_ = to_real(liquidity_units_);
-    } else {
-        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
     }
     return amounts;
 }
@@ -413,6 +427,9 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
     double& fee_growth_global_in = zero_for_one ? fee_growth_global0_ : fee_growth_global1_;
     double& protocol_fee_in = zero_for_one ? protocol_fees_.amount0 : protocol_fees_.amount1;
 
+    const double fee_growth_global_in_before = fee_growth_global_in;
+    const double protocol_fee_in_before = protocol_fee_in;
+    const std::size_t cursor_before = cursor_;
     double remaining = amount_specified;
     double specified_used = 0.0;  // input incl. fee (exact in) or output (exact out) so far
     double calculated = 0.0;      // output (exact in) or input incl. fee (exact out) so far
@@ -460,6 +477,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
             if (next != nullptr) {
                 // Tick.cross: flip the outside accumulators and apply liquidity_net.
                 TickInfo& crossed = *next;
+                crossed.fee_growth_at_cross = fee_growth_global_in;  // for a refused swap's undo
                 crossed.fee_growth_outside0 = fee_growth_global0_ - crossed.fee_growth_outside0;
                 crossed.fee_growth_outside1 = fee_growth_global1_ - crossed.fee_growth_outside1;
                 // Integer liquidity, as LiquidityMath.addDelta: no drift, exactly 0 when every
@@ -486,6 +504,31 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         }
     }
 
+    {
+        const double in = exact_input ? specified_used : calculated;
+        const double held = (zero_for_one ? balances_.amount0 : balances_.amount1) + in;
+        if (!(held < kHoldingsLimit)) {
+            // Undo the crossings (the outside growths flipped against the growth at the time),
+            // then refuse: nothing has changed.
+            const std::size_t lo = std::min(cursor_, cursor_before);
+            const std::size_t hi = std::max(cursor_, cursor_before);
+            double& other = zero_for_one ? fee_growth_global1_ : fee_growth_global0_;
+            for (std::size_t i = lo; i < hi; ++i) {
+                TickInfo& t = ticks_[i];
+                double& out_in = zero_for_one ? t.fee_growth_outside0 : t.fee_growth_outside1;
+                double& out_other = zero_for_one ? t.fee_growth_outside1 : t.fee_growth_outside0;
+                out_in = t.fee_growth_at_cross - out_in;
+                out_other = other - out_other;
+            }
+            cursor_ = cursor_before;
+            fee_growth_global_in = fee_growth_global_in_before;
+            protocol_fee_in = protocol_fee_in_before;
+            PFT_AMM_FAST_REQUIRE(false, "swap.amount_specified: would take the pool's holdings of token"
+                                            << (zero_for_one ? 0 : 1) << " to " << held
+                                            << ", at or above the limit 2^128 (the exact pool's "
+                                               "uint128 owed and protocol fees wrap there)");
+        }
+    }
     // slot0.tick: exact when the last step ended on a tick (even with the price unchanged, as
     // when a swap starts on an initialized tick and crosses it), else recomputed lazily.
     if (ended_on_tick) {

@@ -42,6 +42,7 @@ struct TickInfo {
     v3::i128 liquidity_net_units = 0;
     double fee_growth_outside0 = 0.0;
     double fee_growth_outside1 = 0.0;
+    double fee_growth_at_cross = 0.0;  ///< scratch: global growth when a swap last crossed it
 };
 
 /// Position.Info: liquidity, fee growth inside at the last update, and tokens owed.
