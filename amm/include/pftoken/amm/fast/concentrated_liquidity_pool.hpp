@@ -151,6 +151,12 @@ class ConcentratedLiquidityPool {
     [[nodiscard]] const TickInfo* find_tick(int tick) const noexcept;
     [[nodiscard]] TickInfo* find_tick(int tick) noexcept;
     [[nodiscard]] int compute_tick() const noexcept;
+    /// Whether the price may lie on the other side of tick `t`'s price in the exact pool (the
+    /// double and the exact pool's rounding cannot tell), so slot0.tick is not known relative to
+    /// `t`.
+    [[nodiscard]] bool side_unknown(int t) const noexcept;
+    [[nodiscard]] bool side_unknown_near(double tick_sqrt_price) const noexcept;
+    void require_side_known(int t, const char* field) const;
 
     std::uint32_t fee_pips_;
     int tick_spacing_;
@@ -174,6 +180,10 @@ class ConcentratedLiquidityPool {
     mutable int tick_ = 0;
     mutable bool tick_known_ = true;
     bool ended_down_at_limit_ = false;  ///< the last swap stopped at its limit going down
+    /// Relative distance the exact pool's price may be from sqrt_price_ (its rounding of the
+    /// amounts of the swaps since the price last sat exactly on a tick or a limit, plus the
+    /// double's); 0 when the price is exactly a tick's or the limit's.
+    double price_slack_ = 0.0;
     std::map<PositionKey, PositionInfo> positions_;
 };
 
