@@ -3,6 +3,7 @@
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -32,8 +33,21 @@ constexpr double kRelativeBound = 1e-9;
 constexpr int kLiquidityFractionBits = 32;
 constexpr double kUnitsToLiquidity = 1.0 / 4294967296.0;  // 2^-kLiquidityFractionBits
 static_assert(kLiquidityFractionBits == 32);
+// units * 2^-32 correctly rounded, without libgcc's __floatuntidf (slow, and on the crossing
+// path): the top 64 bits with the dropped bits ORed into the lowest one (a sticky bit below the
+// rounding position, so the one uint64 -> double conversion rounds exactly as the 128-bit
+// value would), then an exact power-of-two scale. Bit-identical to static_cast<double>(units) *
+// 2^-32 (tested).
 inline double to_real(u128 units) noexcept {
-    return static_cast<double>(units) * kUnitsToLiquidity;
+    const auto hi = static_cast<std::uint64_t>(units >> 64);
+    if (hi == 0) return static_cast<double>(static_cast<std::uint64_t>(units)) * kUnitsToLiquidity;
+    const int shift = 64 - __builtin_clzll(hi);  // 1..64: bits dropped to fit 64
+    const u128 dropped_mask = (u128{1} << shift) - 1;
+    const std::uint64_t top = static_cast<std::uint64_t>(units >> shift) |
+                              static_cast<std::uint64_t>((units & dropped_mask) != 0);
+    // 2^(shift - 32) as a double, built from its exponent field (shift - 32 in [-31, 32]).
+    const std::uint64_t bits = static_cast<std::uint64_t>(1023 + shift - 32) << 52;
+    return static_cast<double>(top) * std::bit_cast<double>(bits);
 }
 inline double to_real(v3::i128 units) noexcept {
     return static_cast<double>(units) * kUnitsToLiquidity;
@@ -152,6 +166,7 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
       tick_spacing_(options.tick_spacing),
       fee_protocol0_(options.fee_protocol0),
       fee_protocol1_(options.fee_protocol1),
+      integer_units_(options.integer_units),
       max_liquidity_per_tick_(0),
       sqrt_price_(options.sqrt_price) {
     options.validate();
@@ -578,7 +593,8 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
 
     // Relative distance the exact pool's price may end from ours.
     double rounding = 0.0;
-    if (!(ended_on_tick || sqrt_price == sqrt_price_limit) && active_steps > 0) {
+    if (integer_units_ && !(ended_on_tick || sqrt_price == sqrt_price_limit) &&
+        active_steps > 0) {
         // The exact pool rounds each of its steps' amounts to whole units (input up, output
         // down, fee up: <= 2 units) and its price to 2^-96; it also stops at every bitmap word
         // (256 spacings; a binade of sqrt price spans 2 / log2(1.0001) = 13,863 ticks). The price

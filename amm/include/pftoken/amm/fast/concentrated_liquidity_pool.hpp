@@ -24,6 +24,11 @@ struct ConcentratedLiquidityOptions {
     double sqrt_price = 1.0;        ///< initial sqrt price, in (kMinSqrtPrice, kMaxSqrtPrice)
     std::uint8_t fee_protocol0 = 0;  ///< protocol share 1/n of token0 fees: 0 (off) or 4..10
     std::uint8_t fee_protocol1 = 0;  ///< same for token1 fees
+    /// Amounts are whole token units as on chain (wei), to be held to the exact pool: a swap
+    /// ending where the exact pool's rounding to whole units moves its price by more than 1e-9
+    /// (liquidity too thin for the price) is refused, and that rounding widens the price
+    /// uncertainty used at tick edges. Off (default) for simulations in real-number units.
+    bool integer_units = false;
 
     [[nodiscard]] bool is_valid(std::string* why = nullptr) const;
     void validate() const;
@@ -162,6 +167,7 @@ class ConcentratedLiquidityPool {
     int tick_spacing_;
     std::uint8_t fee_protocol0_;
     std::uint8_t fee_protocol1_;
+    bool integer_units_;
     u128 max_liquidity_per_tick_;
     double sqrt_price_;
     u128 liquidity_units_ = 0;
