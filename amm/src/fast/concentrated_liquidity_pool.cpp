@@ -456,6 +456,58 @@ TokenAmounts ConcentratedLiquidityPool::collect_protocol() {
     return paid;
 }
 
+// Cold path of swap(): undoes the crossings of a swap that is refused after its loop (the
+// outside growths flipped against the growth at the time) and throws; nothing has changed.
+void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t cursor_before,
+                                            double fee_growth_in_before,
+                                            double protocol_fee_in_before, bool too_much,
+                                            double held, double sqrt_price, double liquidity,
+                                            double rounding) {
+    double& fee_growth_global_in = zero_for_one ? fee_growth_global0_ : fee_growth_global1_;
+    double& protocol_fee_in = zero_for_one ? protocol_fees_.amount0 : protocol_fees_.amount1;
+    const double fee_growth_global_in_before = fee_growth_in_before;
+    // Undo the crossings (the outside growths flipped against the growth at the time),
+    // then refuse: nothing has changed.
+    const std::size_t lo = std::min(cursor_, cursor_before);
+    const std::size_t hi = std::max(cursor_, cursor_before);
+    double& other = zero_for_one ? fee_growth_global1_ : fee_growth_global0_;
+    for (std::size_t i = lo; i < hi; ++i) {
+        TickInfo& t = ticks_[i];
+        double& out_in = zero_for_one ? t.fee_growth_outside0 : t.fee_growth_outside1;
+        double& out_other = zero_for_one ? t.fee_growth_outside1 : t.fee_growth_outside0;
+        out_in = t.fee_growth_at_cross - out_in;
+        out_other = other - out_other;
+    }
+    cursor_ = cursor_before;
+    fee_growth_global_in = fee_growth_global_in_before;
+    protocol_fee_in = protocol_fee_in_before;
+    PFT_AMM_FAST_REQUIRE(!too_much,
+                         "swap.amount_specified: would take the pool's holdings of token"
+                    << (zero_for_one ? 0 : 1) << " to " << held
+                    << ", at or above the limit 2^128 (the exact pool's "
+                       "uint128 owed and protocol fees wrap there)");
+    PFT_AMM_FAST_REQUIRE(false, "swap: would end at sqrt price "
+                    << sqrt_price << " inside liquidity " << liquidity
+                    << ", where the exact pool's rounding to whole token "
+                       "units moves the price by up to "
+                    << rounding << " relative, above the bound "
+                    << kRelativeBound
+                    << " (liquidity too thin for this price)");
+}
+
+void ConcentratedLiquidityPool::refuse_side(const TickInfo& toward, double amount_specified,
+                                            double sqrt_price_limit, double worth) const {
+    PFT_AMM_FAST_REQUIRE(false, "swap.amount_specified: the price "
+                                    << sqrt_price_ << " is within " << price_slack_
+                                    << " (relative) of tick " << toward.tick << "'s price "
+                                    << toward.sqrt_price << " and the amount " << amount_specified
+                                    << " (or the limit " << sqrt_price_limit << ") is within the "
+                                    << worth
+                                    << " tokens that may lie between them: whether the swap "
+                                       "crosses the tick is below the fast pool's resolution "
+                                       "(refused, not approximated)");
+}
+
 SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_specified,
                                            double sqrt_price_limit) {
     PFT_AMM_FAST_REQUIRE(amount_specified != 0.0 && !std::isnan(amount_specified),
@@ -492,15 +544,9 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
                                   (exact_input ? (kPipsPerUnit - fee_pips) / kPipsPerUnit : 1.0);
             const bool limit_near = std::fabs(sqrt_price_limit - toward->sqrt_price) <=
                                     band * toward->sqrt_price;
-            PFT_AMM_FAST_REQUIRE(!(usable <= worth || limit_near),
-                                 "swap.amount_specified: the price " << sqrt_price_
-                                     << " is within " << price_slack_ << " (relative) of tick "
-                                     << toward->tick << "'s price " << toward->sqrt_price
-                                     << " and the amount " << amount_specified << " (or the limit "
-                                     << sqrt_price_limit << ") is within the " << worth
-                                     << " tokens that may lie between them: whether the swap "
-                                        "crosses the tick is below the fast pool's resolution "
-                                        "(refused, not approximated)");
+            if (usable <= worth || limit_near) {
+                refuse_side(*toward, amount_specified, sqrt_price_limit, worth);
+            }
         }
     }
     const std::uint8_t fee_protocol = zero_for_one ? fee_protocol0_ : fee_protocol1_;
@@ -612,32 +658,8 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         const double held = (zero_for_one ? balances_.amount0 : balances_.amount1) + in;
         const bool too_much = !(held < kHoldingsLimit);
         if (too_much || rounding > kRelativeBound) {
-            // Undo the crossings (the outside growths flipped against the growth at the time),
-            // then refuse: nothing has changed.
-            const std::size_t lo = std::min(cursor_, cursor_before);
-            const std::size_t hi = std::max(cursor_, cursor_before);
-            double& other = zero_for_one ? fee_growth_global1_ : fee_growth_global0_;
-            for (std::size_t i = lo; i < hi; ++i) {
-                TickInfo& t = ticks_[i];
-                double& out_in = zero_for_one ? t.fee_growth_outside0 : t.fee_growth_outside1;
-                double& out_other = zero_for_one ? t.fee_growth_outside1 : t.fee_growth_outside0;
-                out_in = t.fee_growth_at_cross - out_in;
-                out_other = other - out_other;
-            }
-            cursor_ = cursor_before;
-            fee_growth_global_in = fee_growth_global_in_before;
-            protocol_fee_in = protocol_fee_in_before;
-            PFT_AMM_FAST_REQUIRE(!too_much, "swap.amount_specified: would take the pool's holdings of token"
-                                            << (zero_for_one ? 0 : 1) << " to " << held
-                                            << ", at or above the limit 2^128 (the exact pool's "
-                                               "uint128 owed and protocol fees wrap there)");
-            PFT_AMM_FAST_REQUIRE(false, "swap: would end at sqrt price "
-                                            << sqrt_price << " inside liquidity " << liquidity
-                                            << ", where the exact pool's rounding to whole token "
-                                               "units moves the price by up to "
-                                            << rounding << " relative, above the bound "
-                                            << kRelativeBound
-                                            << " (liquidity too thin for this price)");
+            refuse_swap(zero_for_one, cursor_before, fee_growth_global_in_before,
+                        protocol_fee_in_before, too_much, held, sqrt_price, liquidity, rounding);
         }
     }
     if (ended_on_tick || sqrt_price == sqrt_price_limit) {

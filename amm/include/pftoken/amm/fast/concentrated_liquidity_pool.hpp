@@ -162,6 +162,13 @@ class ConcentratedLiquidityPool {
     [[nodiscard]] bool side_unknown(int t) const noexcept;
     [[nodiscard]] bool side_unknown_near(double tick_sqrt_price) const noexcept;
     void require_side_known(int t, const char* field) const;
+    [[gnu::cold, gnu::noinline]] void refuse_swap(bool zero_for_one, std::size_t cursor_before,
+                                                  double fee_growth_in_before,
+                                                  double protocol_fee_in_before, bool too_much,
+                                                  double held, double sqrt_price, double liquidity,
+                                                  double rounding);
+    [[gnu::cold, gnu::noinline]] void refuse_side(const TickInfo& toward, double amount_specified,
+                                                  double sqrt_price_limit, double worth) const;
 
     std::uint32_t fee_pips_;
     int tick_spacing_;
