@@ -22,6 +22,7 @@
 #include "pftoken/error.hpp"
 #include "pftoken/integration/fair_value.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/mc_stress.hpp"
@@ -70,6 +71,15 @@ int run_stress(const StressArgs& args) {
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
 
     const Project project = load_project(args.project);
+    if (args.mc) {
+        // The paths `pftoken mc` draws: the project's own model, never a built-in one.
+        mc_options.spec = mc::load_stochastic(args.project);
+        if (mc_options.spec.empty())
+            throw InputError(args.project + ": stochastic",
+                             "--mc simulates the project's `stochastic:` section (as `pftoken mc` does) and the "
+                             "project has none, or every factor in it is disabled: add one (docs/monte-carlo.md) "
+                             "or run without --mc");
+    }
     std::vector<stress::Scenario> scenarios;
     if (args.library || args.scenarios.empty()) {
         auto lib = stress::load_scenarios(library_path());
@@ -88,7 +98,7 @@ int run_stress(const StressArgs& args) {
     std::optional<integration::PoolSpec> pool;
     if (!args.pool.empty()) {
         pool = integration::load_pool(args.pool);
-        (void)integration::find_tranche(project, pool->token, args.pool + ": pool.token");  // as compare does
+        integration::check_pool_token(*pool, project, args.pool);  // a tranche's or the equity's token
     }
 
     // ---- compute

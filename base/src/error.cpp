@@ -29,6 +29,7 @@ namespace {
 std::string issues_message(const std::string& source, const std::vector<InputIssue>& issues) {
     if (issues.empty()) return source + ": invalid input";
     if (issues.size() == 1) return issues.front().to_string();
+    // Each issue names its own file position; the heading only counts them.
     std::string text = fmt::format("{} input errors:", issues.size());
     for (const auto& issue : issues) text += "\n  " + issue.to_string();
     return text;
@@ -46,7 +47,7 @@ InputError::InputError(const std::string& source, std::vector<InputIssue> issues
         where_.file = only.location;  // already "file:line:col"
     } else {
         field_ = source;
-        constraint_ = std::string(what()).substr(std::string(what()).find(':') + 1);
+        constraint_ = issues_message({}, issues_);
         where_.file = source;
     }
 }

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-namespace pftoken::validate {
+namespace pftoken::validation {
 
 std::string number_text(double x) { return fmt::format("{}", x); }
 
@@ -49,4 +49,4 @@ void Rules::throw_if_failed(const std::string& source) const {
     if (!out_->empty()) throw InputError(source, *out_);
 }
 
-}  // namespace pftoken::validate
+}  // namespace pftoken::validation

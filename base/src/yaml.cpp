@@ -35,6 +35,8 @@ YAML::Node load(const Context& ctx, std::string_view text, const std::string& pa
     } catch (const YAML::ParserException& e) {
         throw InputError(ctx.source, {InputIssue{ctx.location(e.mark), path, "YAML syntax error: " + e.msg}});
     }
+    // A trailing '---' with nothing after it is an empty document, not a second one.
+    while (documents.size() > 1 && documents.back().IsNull()) documents.pop_back();
     if (documents.size() > 1)
         throw InputError(ctx.source, {InputIssue{ctx.location(documents[1].Mark()), path.empty() ? "(document)" : path,
                                                  "a second YAML document (after '---') is not allowed: one file holds "

@@ -16,6 +16,7 @@
 #include "pftoken/amm/fast/constant_product_pool.hpp"
 #include "pftoken/amm/fast/tick_math.hpp"
 #include "pftoken/base/format.hpp"
+#include "pftoken/base/table.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
@@ -26,7 +27,6 @@ namespace {
 namespace fast = pftoken::amm::fast;
 using stress::kNaN;
 
-std::string num(double v) { return format::number(v, 10); }
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 // Bounds of a pool file (docs/stress.md): prices inside [1e-18, 1e18] quote per token (well
@@ -36,8 +36,8 @@ constexpr double kMinPrice = 1e-18;
 constexpr double kMaxPrice = 1e18;
 constexpr double kMaxAmount = 1e18;
 
-PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validate::Rules& rules) {
-    using namespace validate;
+PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validation::Rules& rules) {
+    using namespace validation;
     PoolSpec spec;
     yaml::Reader top(ctx, root, "");
     if (!top.ok()) return spec;
@@ -96,7 +96,7 @@ PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validate::Rules& 
 
 PoolSpec read_pool_checked(yaml::Context& ctx, const YAML::Node& root) {
     std::vector<InputIssue> issues;
-    validate::Rules rules(issues);
+    validation::Rules rules(issues);
     PoolSpec spec = read_pool(ctx, root, rules);
     ctx.place(std::move(issues));
     yaml::finish(ctx);
@@ -214,6 +214,16 @@ PoolSpec load_pool(const std::filesystem::path& path) {
     return read_pool_checked(ctx, yaml::load_file(ctx, path, ""));
 }
 
+void check_pool_token(const PoolSpec& pool, const Project& project, const std::string& pool_source) {
+    if (std::isfinite(token_supply(project, pool.token))) return;
+    std::string tokens;
+    for (const auto& t : project.tranches) tokens += (tokens.empty() ? "" : ", ") + t.token.symbol;
+    tokens += (tokens.empty() ? "" : ", ") + project.equity.token.symbol;
+    throw InputError(pool_source, {InputIssue{pool_source, "pool.token",
+                                              fmt::format("'{}' is not a token of project '{}' (its tokens: {})",
+                                                          pool.token, project.name, tokens)}});
+}
+
 LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, double dcf, const std::vector<stress::Shock>& shocks) {
     LiquidityStressResult r;
     r.token = pool.token;
@@ -290,50 +300,66 @@ std::vector<LiquidityStressResult> run_liquidity_stress(const PoolSpec& pool, co
     return out;
 }
 
-std::string liquidity_csv(const std::vector<LiquidityStressResult>& results) {
-    std::string out = "scenario,ok,error,token,step,action,size,tokens_requested,tokens_sold,quote_received,price_before,price_after,"
-                      "price_impact,exit_price,dcf_price_base,dcf_price_stressed,discount_to_dcf,"
-                      "liquidity_removed_tokens,liquidity_removed_quote\n";
+Table liquidity_results(const std::vector<LiquidityStressResult>& results) {
+    Table t("stress_liquidity");
+    t.text("scenario").flag("ok").text("error").text("token").text("step").text("action");
+    for (const char* c : {"size", "tokens_requested", "tokens_sold", "quote_received", "price_before", "price_after",
+                          "price_impact", "exit_price", "dcf_price_base", "dcf_price_stressed", "discount_to_dcf",
+                          "liquidity_removed_tokens", "liquidity_removed_quote"})
+        t.real(c);
     for (const auto& r : results) {
         if (!r.ok) {
-            out += fmt::format("{},0,\"{}\",{},,,,,,,,,,,,,,,\n", r.scenario, r.error, r.token);
+            t.add_row().set("scenario", r.scenario).set("ok", false).set("error", r.error).set("token", r.token);
             continue;
         }
         for (std::size_t i = 0; i < r.steps.size(); ++i) {
             const auto& s = r.steps[i];
-            out += fmt::format("{},1,,{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", r.scenario, r.token, i,
-                               s.action, num(s.size), num(s.tokens_requested), num(s.tokens_sold), num(s.quote_received), num(s.price_before),
-                               num(s.price_after), num(s.price_impact), num(s.exit_price), num(r.dcf_price_base),
-                               num(r.dcf_price_stressed), num(s.discount_to_dcf), num(s.liquidity_removed_tokens),
-                               num(s.liquidity_removed_quote));
+            auto row = t.add_row();
+            row.set("scenario", r.scenario).set("ok", true).set("token", r.token).set("step", std::to_string(i));
+            row.set("action", s.action).set("size", s.size).set("tokens_requested", s.tokens_requested);
+            row.set("tokens_sold", s.tokens_sold).set("quote_received", s.quote_received);
+            row.set("price_before", s.price_before).set("price_after", s.price_after).set("price_impact", s.price_impact);
+            row.set("exit_price", s.exit_price).set("dcf_price_base", r.dcf_price_base);
+            row.set("dcf_price_stressed", r.dcf_price_stressed).set("discount_to_dcf", s.discount_to_dcf);
+            row.set("liquidity_removed_tokens", s.liquidity_removed_tokens);
+            row.set("liquidity_removed_quote", s.liquidity_removed_quote);
         }
-        out += fmt::format("{},1,,{},total,sequence,,{},{},{},{},{},{},{},{},{},{},,\n", r.scenario, r.token,
-                           num(r.tokens_requested), num(r.tokens_sold), num(r.quote_received), num(r.pool_price_before), num(r.pool_price_after),
-                           num(r.total_price_impact), num(r.exit_price), num(r.dcf_price_base),
-                           num(r.dcf_price_stressed), num(r.discount_to_dcf));
+        auto row = t.add_row();  // the whole sequence
+        row.set("scenario", r.scenario).set("ok", true).set("token", r.token).set("step", "total").set("action", "sequence");
+        row.set("tokens_requested", r.tokens_requested).set("tokens_sold", r.tokens_sold);
+        row.set("quote_received", r.quote_received).set("price_before", r.pool_price_before);
+        row.set("price_after", r.pool_price_after).set("price_impact", r.total_price_impact);
+        row.set("exit_price", r.exit_price).set("dcf_price_base", r.dcf_price_base);
+        row.set("dcf_price_stressed", r.dcf_price_stressed).set("discount_to_dcf", r.discount_to_dcf);
     }
-    return out;
+    return t;
 }
 
+std::string liquidity_csv(const std::vector<LiquidityStressResult>& results) { return to_csv(liquidity_results(results)); }
+
 std::string liquidity_table(const std::vector<LiquidityStressResult>& results) {
-    auto cell = [](double v, const char* spec) {
-        return std::isfinite(v) ? fmt::format(fmt::runtime(spec), v) : std::string("-");
-    };
-    std::string out = fmt::format("{:<26} {:>8} {:>12} {:>12} {:>9} {:>8} {:>11} {:>11} {:>9}\n", "scenario", "token",
-                                  "pool before", "pool after", "impact", "filled", "exit price", "DCF (str.)", "vs DCF");
+    Table t("stress_liquidity_text");
+    t.text("scenario").text("token").real("before", 10, 4, {}, "pool before").real("after", 10, 4, {}, "pool after");
+    t.percent("impact", 10, 2).percent("filled", 10, 1).real("exit", 10, 4, {}, "exit price");
+    t.real("dcf", 10, 4, {}, "DCF (str.)").percent("vs_dcf", 10, 2, "vs DCF").text("note");
+    t.display("scenario", {.width = 26}).display("token", {.align = Align::Right, .width = 8});
+    t.display("before", {.width = 12, .missing = "-"}).display("after", {.width = 12, .missing = "-"});
+    t.display("impact", {.width = 9, .sign = true, .missing = "-"}).display("filled", {.width = 8, .missing = "-"});
+    t.display("exit", {.width = 11, .missing = "-"}).display("dcf", {.width = 11, .missing = "-"});
+    t.display("vs_dcf", {.width = 9, .sign = true, .missing = "-"});
     for (const auto& r : results) {
+        auto row = t.add_row();
+        row.set("scenario", r.scenario);
         if (!r.ok) {
-            out += fmt::format("{:<26} FAILED: {}\n", r.scenario, r.error);
+            row.set("note", "FAILED: " + r.error);
             continue;
         }
         const double filled = r.tokens_requested > 0.0 ? r.tokens_sold / r.tokens_requested : stress::kNaN;
-        out += fmt::format("{:<26} {:>8} {:>12} {:>12} {:>9} {:>8} {:>11} {:>11} {:>9}\n", r.scenario, r.token,
-                           cell(r.pool_price_before, "{:.4f}"), cell(r.pool_price_after, "{:.4f}"),
-                           cell(100.0 * r.total_price_impact, "{:+.2f}%"), cell(100.0 * filled, "{:.1f}%"),
-                           cell(r.exit_price, "{:.4f}"), cell(r.dcf_price_stressed, "{:.4f}"),
-                           cell(100.0 * r.discount_to_dcf, "{:+.2f}%"));
+        row.set("token", r.token).set("before", r.pool_price_before).set("after", r.pool_price_after);
+        row.set("impact", r.total_price_impact).set("filled", filled).set("exit", r.exit_price);
+        row.set("dcf", r.dcf_price_stressed).set("vs_dcf", r.discount_to_dcf);
     }
-    return out;
+    return to_text(t, {.note_column = "note"});
 }
 
 std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {

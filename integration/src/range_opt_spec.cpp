@@ -15,7 +15,7 @@
 namespace pftoken::integration {
 namespace {
 
-using namespace validate;
+using namespace validation;
 
 // Bounds of a spec (docs/tools/range-opt.md). Prices inside [1e-18, 1e18] token1 per token0;
 // money amounts (capital, volume, TVL, gas) at most 1e15 and liquidity at most 1e18, so the

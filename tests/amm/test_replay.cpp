@@ -128,6 +128,10 @@ const BadScenario kBad[] = {
     {R"({"pool": {"type": "v2", "reserve0": "1000000", "reserve1": "1000000"}, "ops": [{"op": "sync"}]})",
      "ops[0].op: unknown v2 op \"sync\""},
     {R"({"pool": {"type": "v2", "reserve0": "1000000", "reserve1": "1000000"}, "ops": [7]})", "ops[0]: must be an object, got 7"},
+    // A key written twice is refused (nlohmann alone keeps the last value silently).
+    {R"({"pool": {"type": "v2", "type": "v3"}, "ops": []})", "pool.type: duplicate key 'type' (first at line 1, column 11) (at <input>:1:25)"},
+    {R"({"pool": {"type": "v2", "reserve0": "1", "reserve1": "1"}, "ops": [{"op": "swap"}, {"op": "swap", "op": "x"}]})",
+     "ops[1].op: duplicate key 'op'"},
 };
 
 TEST(Replay, MalformedScenariosNameFieldAndConstraint) {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 #include "pftoken/error.hpp"
 
 using namespace pftoken;
@@ -71,4 +72,94 @@ TEST(Table, TextIsAligned) {
               "token  price (USD)    pd\n"
               "SNR         101.26 50.0%\n"
               "EQUITY        7.00     –\n");
+}
+
+TEST(Table, TextDisplayAlignsWidensScalesAndCuts) {
+    Table t("t");
+    t.text("scenario").real("dscr", 10, 3).real("value", 10, 2).real("change", 10, 2).real("shock", 6, -1).integer("n");
+    t.display("scenario", {.width = 12, .max_width = 8});
+    t.display("dscr", {.suffix = "x", .missing = "-"});
+    t.display("value", {.scale = 1e-6, .suffix = "m"});
+    t.display("change", {.sign = true});
+    t.display("n", {.align = Align::Left});
+    t.add_row().set("scenario", "base").set("dscr", 1.4567).set("value", 12.5e6).set("change", 0.0).set("shock", 0.1234567)
+        .set("n", 3);
+    t.add_row().set("scenario", "a long scenario").set("dscr", std::nan("")).set("value", -2e6).set("change", -1.5)
+        .set("shock", 2e-7).set("n", 12);
+    // decimals < 0: `digits` significant digits (%g); max_width 8 keeps 7 characters and "~".
+    EXPECT_EQ(to_text(t, {.title = "Stress", .indent = "  ", .gap = "  "}),
+              "Stress\n"
+              "  scenario        dscr   value  change     shock  n\n"
+              "  base          1.457x  12.50m   +0.00  0.123457  3\n"
+              "  a long ~           -  -2.00m   -1.50     2e-07  12\n");
+    EXPECT_EQ(to_text(t, {.header = false}).substr(0, 13), "base         ");
+}
+
+TEST(Table, MixedColumnsTakeAnyCellAndRenderEachByItsKind) {
+    Table t("summary");
+    t.text("metric").mixed("value", 0);
+    t.add_row({std::string("name"), std::string("a,b")});
+    t.add_row({std::string("irr"), 0.1});
+    t.add_row({std::string("periods"), std::int64_t{18}});
+    t.add_row({std::string("default"), true});
+    t.add_row({std::string("missing"), std::monostate{}});
+    EXPECT_EQ(to_csv(t), "metric,value\nname,\"a,b\"\nirr,0.1\nperiods,18\ndefault,1\nmissing,\n");
+    EXPECT_EQ(to_json(t, -1),
+              R"([{"metric":"name","value":"a,b"},{"metric":"irr","value":0.1},{"metric":"periods","value":18},)"
+              R"({"metric":"default","value":true},{"metric":"missing","value":null}])");
+}
+
+TEST(Table, SideBySidePrefixesColumnNamesAndKeepsRows) {
+    Table a("a");
+    a.integer("period");
+    Table b("b");
+    b.real("rate", 0);
+    for (int i = 0; i < 2; ++i) {
+        a.add_row().set("period", i);
+        b.add_row().set("rate", 0.25 * i);
+    }
+    const Table both = side_by_side("periods", {{"", &a}, {"senior.", &b}});
+    EXPECT_EQ(to_csv(both), "period,senior.rate\n0,0\n1,0.25\n");
+    b.add_row();
+    EXPECT_THROW((void)side_by_side("bad", {{"", &a}, {"x.", &b}}), InternalError);
+}
+
+TEST(Table, JsonColumnsAndRecords) {
+    Table t("t");
+    t.integer("period").date("start").real("x", 0);
+    t.add_row().set("period", 0).set("start", year{2030} / 1 / 31).set("x", 0.5);
+    t.add_row().set("period", 1).set("x", std::nan(""));
+    EXPECT_EQ(json_columns(t).dump(), R"({"period":[0,1],"start":["2030-01-31",null],"x":[0.5,null]})");
+    EXPECT_EQ(json_records(t).dump(), R"([{"period":0,"start":"2030-01-31","x":0.5},{"period":1,"start":null,"x":null}])");
+}
+
+TEST(Table, HtmlEscapesAndClassesCellsByColumnType) {
+    Table t("t");
+    t.text("name").money("pv", "USD").percent("yield").flag("default").text("note");
+    t.display("note", {.align = Align::Right});
+    t.add_row().set("name", "<A & \"B\">").set("pv", 1234.4).set("yield", 0.05).set("default", true).set("note", "it's");
+    EXPECT_EQ(to_html(t, {.caption = "Tranches"}),
+              "<table class=\"pft\"><caption>Tranches</caption><thead><tr><th class=\"text\">name</th>"
+              "<th class=\"money num\">pv (USD)</th><th class=\"percent num\">yield</th><th class=\"flag\">default</th>"
+              "<th class=\"text num\">note</th></tr></thead><tbody>\n"
+              "<tr><td class=\"text\">&lt;A &amp; &quot;B&quot;&gt;</td><td class=\"money num\">1234</td>"
+              "<td class=\"percent num\">5.00%</td><td class=\"flag\">yes</td><td class=\"text num\">it&#39;s</td></tr>\n"
+              "</tbody></table>\n");
+    EXPECT_EQ(html_table_css("pft"),
+              "table.pft th,table.pft td{text-align:left}table.pft th.num,table.pft td.num{text-align:right;"
+              "font-variant-numeric:tabular-nums}\n");
+}
+
+TEST(Table, NoteColumnFollowsTheFirstCellOnARowWithoutNumbers) {
+    Table t("t");
+    t.text("scenario").real("pd", 10, 2).text("note");
+    t.display("scenario", {.width = 8});
+    t.add_row().set("scenario", "base").set("pd", 0.5);
+    t.add_row().set("scenario", "broken").set("note", "FAILED: no data");
+    t.add_row().set("scenario", "market").set("pd", 0.25).set("note", "(market only)");
+    EXPECT_EQ(to_text(t, {.note_column = "note"}),
+              "scenario   pd\n"
+              "base     0.50\n"
+              "broken   FAILED: no data\n"
+              "market   0.25 (market only)\n");
 }

@@ -152,7 +152,7 @@ TEST(Curves, BadCsvNamesFileLineAndColumn) {
             << c.name;
     }
     EXPECT_EQ(error_of([] { (void)pp::read_pillar_csv("/nonexistent/curve.csv"); }),
-              "/nonexistent/curve.csv: cannot open the curve CSV file");
+              "/nonexistent/curve.csv: cannot open: No such file or directory");
 }
 
 TEST(Curves, BadSpecNamesTheField) {

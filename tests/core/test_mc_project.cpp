@@ -2,8 +2,17 @@
 // Merton/Black-Scholes credit closed forms for a bullet tranche, determinism across threads.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "pftoken/base/table.hpp"
+#include "pftoken/report/mc_report.hpp"
 
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
@@ -161,4 +170,43 @@ TEST(McProject, BitIdenticalAcrossThreadCountsOnTheSolarExample) {
         EXPECT_TRUE(same_bits(one.per_period.dscr_p5, many.per_period.dscr_p5));
         EXPECT_TRUE(same_bits(one.per_period.prob_dsra_drawn, many.per_period.prob_dsra_drawn));
     }
+}
+
+// LGD = EL / PD(principal) has no value when no path lost principal: the text says so in words,
+// the CSV cell is empty and the JSON value null (docs/tools/mc.md), never "nan".
+TEST(McProject, UndefinedLgdIsSaidInWordsNotNan) {
+    const Project p = solar();
+    ProjectMcOptions options;
+    options.mc.paths = 16;
+    options.mc.threads = 1;
+    const auto s = run_project_mc(p, StochasticSpec{}, options);  // every path the base case
+    ASSERT_FALSE(s.tranches.empty());
+    for (const auto& t : s.tranches) {
+        ASSERT_EQ(t.pd_principal.mean, 0.0) << t.name;  // the base case repays every tranche
+        EXPECT_TRUE(std::isnan(t.lgd)) << t.name;
+    }
+    const std::string text = report::mc_summary_text(s);
+    EXPECT_EQ(text.find("nan"), std::string::npos) << text;
+    EXPECT_NE(text.find(" n/a*"), std::string::npos) << text;
+    EXPECT_NE(text.find("* LGD n/a: no path lost principal, so the loss given default is undefined"), std::string::npos)
+        << text;
+    const std::string csv = to_csv(report::mc_tranches_table(s));
+    EXPECT_EQ(csv.find("nan"), std::string::npos);
+    // The lgd cell of every tranche row is empty.
+    std::istringstream lines(csv);
+    std::string line;
+    std::vector<std::vector<std::string>> rows;
+    while (std::getline(lines, line)) {
+        rows.emplace_back();
+        std::istringstream cells(line);
+        std::string cell;
+        while (std::getline(cells, cell, ',')) rows.back().push_back(cell);
+        if (!line.empty() && line.back() == ',') rows.back().emplace_back();
+    }
+    ASSERT_GT(rows.size(), s.tranches.size());
+    const auto col = static_cast<std::size_t>(std::find(rows[0].begin(), rows[0].end(), "lgd") - rows[0].begin());
+    ASSERT_LT(col, rows[0].size());
+    for (std::size_t r = 1; r <= s.tranches.size(); ++r) EXPECT_EQ(rows[r].at(col), "") << "row " << r;
+    const auto json = nlohmann::json::parse(report::mc_summary_json(s, options));
+    for (const auto& t : json["tranches"]) EXPECT_TRUE(t["lgd"].is_null()) << t["name"];
 }

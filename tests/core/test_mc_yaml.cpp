@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "pftoken/base/input_file.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
@@ -66,4 +67,49 @@ TEST(McYaml, CollectsEveryProblemWithItsPosition) {
         EXPECT_EQ(e.issues()[1].to_string(), "p.yaml:3:20: stochastic.merchant_price.modle: unknown key (did you mean 'model'?)");
         EXPECT_EQ(e.issues()[2].to_string(), "p.yaml:4:21: stochastic.correlation[0][1]: must be a number, got 'x'");
     }
+}
+
+// The project loader checks the `stochastic:` section with the same reader on every load, so
+// `value`, `stress`, `report` and `compare` reject a broken section as `mc` does (exit code 2),
+// and one message lists the project's problems and the section's together, in file order.
+TEST(McYaml, TheProjectLoaderRejectsABrokenStochasticSection) {
+    const std::string dir = std::string(PFTOKEN_SOURCE_DIR) + "/data/examples";
+    const std::string text = read_input_file(dir + "/solar.yaml");
+    auto replaced = [&](const std::string& from, const std::string& to) {
+        const auto at = text.find(from);
+        EXPECT_NE(at, std::string::npos) << from;
+        std::string out = text;
+        return out.replace(at, from.size(), to);
+    };
+    auto message = [&](const std::string& yaml) {
+        try {
+            (void)parse_project(yaml, "solar.yaml", dir);
+        } catch (const InputError& e) {
+            return std::string(e.what());
+        }
+        return std::string("(accepted)");
+    };
+    // A misspelled factor key: accepted silently by the project loader before.
+    EXPECT_NE(message(replaced("  merchant_price: {model: ou", "  merchant_prise: {model: ou"))
+                  .find(":184:3: stochastic.merchant_prise: unknown key (did you mean 'merchant_price'?)"),
+              std::string::npos);
+    // A bound and a matrix rule of the section's own checks.
+    EXPECT_NE(message(replaced("volatility: 0.015}", "volatility: -0.015}"))
+                  .find("stochastic.opex_inflation.volatility: must be >= 0, got -0.015"),
+              std::string::npos)
+        << message(replaced("volatility: 0.015}", "volatility: -0.015}"));
+    EXPECT_NE(message(replaced("    - [-0.2,  1.0, 0.0, 0.0]", "    - [-0.2,  0.9, 0.0, 0.0]"))
+                  .find("stochastic.correlation[1][1]: diagonal entries must be 1, got 0.9"),
+              std::string::npos);
+    // A project error and a section error in one message.
+    std::string both = replaced("  merchant_price: {model: ou", "  merchant_prise: {model: ou");
+    const auto name_at = both.find("\nname: ");
+    ASSERT_NE(name_at, std::string::npos);
+    both.insert(name_at + 1, "nmae: typo\n");
+    const std::string m = message(both);
+    EXPECT_NE(m.find("2 input errors:"), std::string::npos) << m;
+    EXPECT_NE(m.find("nmae: unknown key"), std::string::npos) << m;
+    EXPECT_NE(m.find("stochastic.merchant_prise: unknown key"), std::string::npos) << m;
+    // The shipped section itself is accepted.
+    EXPECT_EQ(message(text), "(accepted)");
 }

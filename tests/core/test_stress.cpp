@@ -94,7 +94,7 @@ TEST(StressScenario, ValidationMessagesNameTheFieldPath) {
          "scenarios[0].shocks[0].window.end: must be after start (2031-01-01), got 2030-01-01"},
         {"scenarios:\n  - name: a\n    shocks: [{type: price, change: 0.1}]\n",
          "scenarios[0].shocks[0].type: unknown shock type 'price'"},
-        {"scenarios:\n  - name: a\n    shocks: [{type: opex}]\n", "scenarios[0].shocks[0].change: required"},
+        {"scenarios:\n  - name: a\n    shocks: [{type: opex}]\n", "scenarios[0].shocks[0].change: is required"},
         {"scenarios:\n  - name: a\n    shocks: [{type: availability, loss: 1.5}]\n",
          "scenarios[0].shocks[0].loss: must be in [0, 1], got 1.5"},
         {"scenarios:\n  - name: a\n    shocks: [{type: volume, change: -1.2}]\n",
@@ -104,17 +104,24 @@ TEST(StressScenario, ValidationMessagesNameTheFieldPath) {
         {"scenarios:\n  - name: a\n    shocks: []\n  - name: a\n    shocks: []\n",
          "scenarios[1].name: duplicate scenario name 'a'"},
         {"scenarios:\n  - name: a\n    shocks: [{type: construction_delay, months: 2.5}]\n",
-         "scenarios[0].shocks[0].months: must be an integer, got 2.5"},
+         "scenarios[0].shocks[0].months: must be a whole number, got '2.5'"},
         {"scenarios:\n  - name: a\n    shocks: [{type: rates_twist, short_bp: 10, pivot_years: 5, long_years: 3}]\n",
          "scenarios[0].shocks[0].long_years: must be > pivot_years (5), got 3"},
         {"scenarios:\n  - name: a\n    shocks: [{type: opex, change: 0.1, window: {start_period: 9, end_period: 3}}]\n",
          "scenarios[0].shocks[0].window.end_period: must be >= start_period (9), got 3"},
         {"scenarios:\n  - name: a\n    shocks: [{type: capex_overrun, overrun: 0.1, window: {start_period: 1}}]\n",
          "scenarios[0].shocks[0].window: unknown key"},
-        {"scenarios:\n  - shocks: []\n", "scenarios[0].name: required"},
+        {"scenarios:\n  - shocks: []\n", "scenarios[0].name: is required"},
         {"scenarios: []\n", "scenarios: must be a non-empty list"},
         {"scenarios:\n  - name: a\n    shocks: [{type: inflation, bp: 100, merchant_passthrough: 2}]\n",
          "scenarios[0].shocks[0].merchant_passthrough: must be in [0, 1], got 2"},
+        // Bounded where read: a delay beyond the timeline's construction limit, a cast-sized value.
+        {"scenarios:\n  - name: a\n    shocks: [{type: construction_delay, months: 1e20}]\n",
+         "test.yaml:3:49: scenarios[0].shocks[0].months: must be a whole number in [0, 120], got 1e20"},
+        {"scenarios:\n  - name: a\n    shocks: [{type: opex, chnage: 0.1}]\n",
+         "scenarios[0].shocks[0].chnage: unknown key (did you mean 'change'?)"},
+        {"scenarios:\n  - name: a\n    shocks: []\n---\nscenarios: []\n",
+         "test.yaml:5:1: (document): a second YAML document (after '---') is not allowed"},
     };
     for (const auto& c : cases) {
         const std::string message = parse_error(c.yaml);
@@ -126,7 +133,7 @@ TEST(StressScenario, ReportsEveryProblemWithFilePosition) {
     const std::string message = parse_error(
         "scenarios:\n  - name: a\n    shocks:\n      - {type: opex}\n      - {type: volume, change: x}\n");
     EXPECT_NE(message.find("test.yaml:4:"), std::string::npos) << message;
-    EXPECT_NE(message.find("scenarios[0].shocks[0].change: required"), std::string::npos) << message;
+    EXPECT_NE(message.find("scenarios[0].shocks[0].change: is required"), std::string::npos) << message;
     EXPECT_NE(message.find("scenarios[0].shocks[1].change: must be a number, got 'x'"), std::string::npos) << message;
 }
 
@@ -285,7 +292,7 @@ scenarios:
   - name: good_1
     shocks: [{type: opex, change: 0.1}]
   - name: outside_grid
-    shocks: [{type: opex, change: 0.1, window: {start_period: 5000}}]
+    shocks: [{type: opex, change: 0.1, window: {start_period: 1000}}]   # valid for the reader (<= 1320), past the grid
   - name: unknown_tranche
     shocks: [{type: spread, bp: 50, tranches: [senior, nonexistent]}]
   - name: after_the_end

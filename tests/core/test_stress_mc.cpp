@@ -1,13 +1,20 @@
-// Stochastic stress (`pftoken stress --mc`): every project shock reaches the Monte Carlo inputs.
-// The check is structural, not statistical: a scenario applied by stressed_project must give the
-// same bits as the same project written by hand with the shock already in its inputs (same seed,
-// common random numbers), and a rate rise must lower every fixed-rate tranche's price.
+// Stochastic stress (`pftoken stress --mc`) agrees with the other commands:
+// - its base row is `pftoken mc` on the project's own `stochastic:` section, same paths and seed,
+//   bit for bit (one Monte Carlo engine, one model);
+// - with every factor off (each path the base case) each scenario row equals the deterministic
+//   stress of the same scenario (one shock mapping: StressEngine::resolve);
+// - every scenario of the shipped library runs under --mc, windows and twists included.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "pftoken/error.hpp"
+#include "pftoken/mc/project_mc.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
+#include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/mc_stress.hpp"
 #include "pftoken/stress/scenario.hpp"
 
@@ -17,83 +24,125 @@ using namespace pftoken;
 using namespace pftoken::stress;
 
 const std::string kSource = PFTOKEN_SOURCE_DIR;
+const std::string kSolar = kSource + "/data/examples/solar.yaml";
 
-McStressOptions small_run() {
+McStressOptions small_run(const std::string& project_file) {
     McStressOptions options;
     options.paths = 64;
     options.seed = 7;
     options.threads = 2;
+    options.spec = mc::load_stochastic(project_file);
     return options;
 }
 
-// The solar example reads its discount curve from data/curves/usd_zero_2025.csv. A parallel rate
-// shock under --mc used to shift only inline pillars and the flat rate, so on this project it was
-// silently ignored.
-TEST(StressMc, ParallelRateShockMovesACsvZeroCurve) {
-    const Project solar = load_project(kSource + "/data/examples/solar.yaml");
-    ASSERT_EQ(solar.market.discount.kind, CurveSpec::Kind::Zero);
-    ASSERT_FALSE(solar.market.discount.csv_path.empty());
-    const auto csv = read_zero_curve_csv(solar.market.discount.csv_path, "market.discount.csv_path");
+TEST(StressMc, BaseRowIsTheProjectMonteCarloBitForBit) {
+    const Project solar = load_project(kSolar);
+    auto options = small_run(kSolar);
+    options.paths = 500;
+    ASSERT_FALSE(options.spec.empty());
+    const auto stressed = run_mc_stress(solar, {}, options);
 
-    Scenario up;
-    up.name = "rates_up_200";
-    up.shocks.push_back(make_shock(ShockType::RatesParallel, 200.0));
-    mc::StochasticSpec spec;
-    const Project stressed = stressed_project(solar, up, spec);
-    EXPECT_TRUE(stressed.market.discount.csv_path.empty());
-    ASSERT_EQ(stressed.market.discount.pillars.size(), csv.size());
-    for (std::size_t i = 0; i < csv.size(); ++i) {
-        EXPECT_EQ(stressed.market.discount.pillars[i].first, csv[i].first);
-        EXPECT_DOUBLE_EQ(stressed.market.discount.pillars[i].second, csv[i].second + 0.02) << "pillar " << i;
+    mc::ProjectMcOptions mo;  // what `pftoken mc --paths 500 --seed 7` runs
+    mo.mc.paths = 500;
+    mo.mc.seed = 7;
+    mo.mc.threads = 1;  // results do not depend on the thread count
+    const auto direct = mc::run_project_mc(solar, options.spec, mo);
+
+    ASSERT_EQ(stressed.base.tranches.size(), direct.tranches.size());
+    for (std::size_t k = 0; k < direct.tranches.size(); ++k) {
+        const auto& s = stressed.base.tranches[k];
+        const auto& d = direct.tranches[k];
+        EXPECT_EQ(s.pd_payment, d.pd_payment.mean) << d.name;
+        EXPECT_EQ(s.pd_principal, d.pd_principal.mean) << d.name;
+        EXPECT_EQ(s.expected_loss, d.expected_loss.mean) << d.name;
+        EXPECT_EQ(s.price_mean, d.price_per_token.mean) << d.name;
+        EXPECT_EQ(s.price_var99, d.price_per_token_dist.var99) << d.name;
+    }
+    EXPECT_EQ(stressed.base.equity_npv_mean, direct.equity.npv.estimate.mean);
+}
+
+TEST(StressMc, EveryLibraryScenarioRuns) {
+    const auto library = load_scenarios(kSource + "/data/stress/library.yaml");
+    std::size_t with_project_shocks = 0;
+    for (const auto& sc : library) with_project_shocks += sc.has_project_shocks() ? 1 : 0;
+    ASSERT_EQ(library.size(), 21u);
+    // The library's windows are inside operations for both shipped examples (library.yaml header).
+    for (const std::string name : {"solar", "toll_road"}) {
+        const std::string file = kSource + "/data/examples/" + name + ".yaml";
+        auto options = small_run(file);
+        if (options.spec.empty()) options.spec = small_run(kSolar).spec;  // toll road has no stochastic:
+        const auto summary = run_mc_stress(load_project(file), library, options);
+        ASSERT_EQ(summary.scenarios.size(), with_project_shocks) << name;
+        for (const auto& s : summary.scenarios) EXPECT_TRUE(s.ok) << name << ": " << s.name << ": " << s.error;
     }
 }
 
-TEST(StressMc, StressedRunEqualsTheHandShiftedProjectBitForBit) {
-    const Project solar = load_project(kSource + "/data/examples/solar.yaml");
+// Every path the base case: the Monte Carlo of a scenario is the deterministic stress of it. The
+// two share the shock mapping, the kernel and the measure, so the prices agree to rounding.
+TEST(StressMc, WithoutUncertaintyEachScenarioIsTheDeterministicStress) {
+    const Project solar = load_project(kSolar);
+    const auto library = load_scenarios(kSource + "/data/stress/library.yaml");
+    McStressOptions options;
+    options.paths = 4;
+    options.seed = 1;
+    options.threads = 1;
+    ASSERT_TRUE(options.spec.empty());
+    const auto mc = run_mc_stress(solar, library, options);
+    StressEngine engine(solar);
+    const auto det = engine.run_all(library);
+    std::size_t compared = 0;
+    for (const auto& s : mc.scenarios) {
+        ASSERT_TRUE(s.ok) << s.name << ": " << s.error;
+        const auto it = std::find_if(det.scenarios.begin(), det.scenarios.end(),
+                                     [&](const ScenarioResult& r) { return r.name == s.name; });
+        ASSERT_NE(it, det.scenarios.end());
+        ASSERT_TRUE(it->ok) << it->error;
+        for (std::size_t k = 0; k < s.tranches.size(); ++k) {
+            const auto& d = it->metrics.tranches[k];
+            EXPECT_NEAR(s.tranches[k].price_mean, d.price_per_token, 1e-9 * std::abs(d.price_per_token))
+                << s.name << " " << d.name;
+            EXPECT_NEAR(s.tranches[k].expected_loss, d.loss_share, 1e-12) << s.name << " " << d.name;
+            EXPECT_EQ(s.tranches[k].pd_principal, d.loss_share > 1e-9 ? 1.0 : 0.0) << s.name << " " << d.name;
+        }
+        ++compared;
+    }
+    EXPECT_EQ(compared, 18u);  // 21 scenarios, 3 with token-market shocks only
+}
+
+TEST(StressMc, ParallelRateRiseLowersFixedRatePricesAndLeavesEquity) {
+    const Project solar = load_project(kSolar);
     Scenario up;
     up.name = "rates_up_200";
     up.shocks.push_back(make_shock(ShockType::RatesParallel, 200.0));
-    const auto options = small_run();
-    const auto summary = run_mc_stress(solar, {up}, options);
+    const auto summary = run_mc_stress(solar, {up}, small_run(kSolar));
     ASSERT_EQ(summary.scenarios.size(), 1u);
-    ASSERT_TRUE(summary.scenarios[0].ok) << summary.scenarios[0].error;
-
-    // The same shock written into the inputs by hand: pillars from the CSV plus 200 bp.
-    Project by_hand = solar;
-    by_hand.market.discount.pillars =
-        read_zero_curve_csv(solar.market.discount.csv_path, "market.discount.csv_path");
-    by_hand.market.discount.csv_path.clear();
-    for (auto& p : by_hand.market.discount.pillars) p.second += 0.02;
-    const auto reference = run_mc_stress(by_hand, {}, options);
-
     const auto& s = summary.scenarios[0];
-    ASSERT_EQ(s.tranches.size(), reference.base.tranches.size());
+    ASSERT_TRUE(s.ok) << s.error;
     for (std::size_t k = 0; k < s.tranches.size(); ++k) {
-        EXPECT_EQ(s.tranches[k].price_mean, reference.base.tranches[k].price_mean) << s.tranches[k].name;
-        EXPECT_EQ(s.tranches[k].expected_loss, reference.base.tranches[k].expected_loss) << s.tranches[k].name;
         // Higher discount rates, same cash flows (fixed-rate tranches): a lower price.
         EXPECT_LT(s.tranches[k].price_mean, summary.base.tranches[k].price_mean) << s.tranches[k].name;
+        EXPECT_EQ(s.tranches[k].expected_loss, summary.base.tranches[k].expected_loss) << s.tranches[k].name;
     }
-    // Equity: the tranches are fixed-rate, so distributions do not change, and equity is
-    // discounted at its own hurdle rate: its NPV must not move.
-    EXPECT_EQ(s.equity_npv_mean, reference.base.equity_npv_mean);
+    // Equity is discounted at its own hurdle rate and its flows do not move: same NPV.
     EXPECT_EQ(s.equity_npv_mean, summary.base.equity_npv_mean);
 }
 
-TEST(StressMc, ShocksWithoutAnInputFormFailOnlyTheirScenario) {
-    const Project solar = load_project(kSource + "/data/examples/solar.yaml");
-    Scenario twist;
-    twist.name = "twist";
-    twist.shocks.push_back(make_shock(ShockType::RatesTwist, 100.0));
-    twist.shocks.back().path = "scenarios[0].shocks[0]";
+TEST(StressMc, AWindowOutsideTheGridFailsOnlyItsScenario) {
+    const Project solar = load_project(kSolar);
+    Scenario late;
+    late.name = "late";
+    late.shocks.push_back(make_shock(ShockType::Availability, 1.0));
+    late.shocks.back().path = "scenarios[0].shocks[0]";
+    late.shocks.back().window.start_period = 100000;
     Scenario price;
     price.name = "price_down";
     price.shocks.push_back(make_shock(ShockType::MerchantPrice, -0.2));
-    const auto summary = run_mc_stress(solar, {twist, price}, small_run());
+    const auto summary = run_mc_stress(solar, {late, price}, small_run(kSolar));
     ASSERT_EQ(summary.scenarios.size(), 2u);
     EXPECT_FALSE(summary.scenarios[0].ok);
-    EXPECT_EQ(summary.scenarios[0].error,
-              "scenarios[0].shocks[0]: rates_twist is not supported under --mc (use rates_parallel)");
+    EXPECT_NE(summary.scenarios[0].error.find("scenarios[0].shocks[0].window.start_period: must be < "),
+              std::string::npos)
+        << summary.scenarios[0].error;
     EXPECT_TRUE(summary.scenarios[1].ok) << summary.scenarios[1].error;
     EXPECT_LT(summary.scenarios[1].equity_npv_mean, summary.base.equity_npv_mean);
 }

@@ -119,14 +119,21 @@ TEST(LiquidityStress, PoolFileValidationNamesTheField) {
         const char* message;
     };
     const Case cases[] = {
-        {"pool: {type: v4, token: A, reserve_token: 1, reserve_quote: 1}", "pool.type: must be v2 or v3, got 'v4'"},
+        {"pool: {type: v4, token: A, reserve_token: 1, reserve_quote: 1}", "pool.type: must be one of v2, v3; got 'v4'"},
         {"pool: {type: v2, token: A, reserve_token: -1, reserve_quote: 1}", "pool.reserve_token: must be > 0, got -1"},
-        {"pool: {type: v2, reserve_token: 1, reserve_quote: 1}", "pool.token: required"},
+        {"pool: {type: v2, reserve_token: 1, reserve_quote: 1}", "pool.token: is required"},
         {"pool: {type: v2, token: A, reserve_token: 1, reserve_quote: 1, fee: 1.5}", "pool.fee: must be in [0, 1), got 1.5"},
         {"pool: {type: v3, token: A, price: 1, positions: [{lower_price: 2, upper_price: 1, value: 5}]}",
          "pool.positions[0].upper_price: must be > lower_price (2), got 1"},
-        {"pool: {type: v3, token: A, price: 1}", "pool.positions: required for v3"},
+        {"pool: {type: v3, token: A, price: 1}", "pool.positions: is required"},
         {"pool: {type: v2, token: A, reserve_token: 1, reserve_quote: 1, colour: red}", "pool.colour: unknown key"},
+        // Bounded where read (issue 12): the message names the field the user wrote.
+        {"pool: {type: v2, token: A, reserve_token: 1, reserve_quote: 1e308}",
+         "p.yaml:1:61: pool.reserve_quote: must be <= 1e+18, got 1e+308"},
+        {"pool: {type: v3, token: A, price: 1, positions: [{lower_price: 1e-60, upper_price: 2, value: 5}]}",
+         "pool.positions[0].lower_price: must be in [1e-18, 1e+18], got 1e-60"},
+        {"pool: {type: v3, token: A, price: 1, tick_spacing: -3000, positions: [{lower_price: 0.5, upper_price: 2, value: 5}]}",
+         "pool.tick_spacing: must be a whole number in [1, 16384], got -3000"},
     };
     for (const auto& c : cases) {
         std::string message = "no error";
@@ -176,3 +183,20 @@ TEST(LiquidityStress, LibraryMarketScenariosOnTheSolarPools) {
 }
 
 }  // namespace
+
+// `stress` refuses a pool whose token is in no tranche (nor the equity) at input time, like
+// `compare` does, before anything is computed or written (issue 12).
+TEST(LiquidityStress, PoolOfAnotherTokenIsAnInputError) {
+    const Project project = load_project(kSource + "/data/examples/solar.yaml");
+    auto pool = load_pool(kSource + "/data/pools/solar_senior_v2.yaml");
+    EXPECT_NO_THROW(check_pool_token(pool, project, "p.yaml"));
+    pool.token = "NOPE";
+    try {
+        check_pool_token(pool, project, "p.yaml");
+        ADD_FAILURE() << "no error";
+    } catch (const InputError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  "p.yaml: pool.token: 'NOPE' is not a token of project 'Sunfield 100 MW Solar' (its tokens: SUN-A, "
+                  "SUN-B, SUN-C, SUN-EQ)");
+    }
+}

@@ -457,28 +457,37 @@ TEST(RangeOptSpec, ErrorsNameTheField) {
     };
     const Row rows[] = {
         {"volatility: 0.6", "volatility: -0.2",
-         "scenario.volatility: must be in [0, 20), got -0.2"},
+         "scenario.volatility: must be >= 0, got -0.2"},
         {"initial_price: 2.0", "initial_price: abc",
-         "scenario.initial_price: must be a finite number, got 'abc'"},
-        {"steps: 20", "steps: 0", "scenario.steps: must be in [1, 100000], got 0"},
-        {"paths: 50", "paths: 2.5", "scenario.paths: must be an integer, got '2.5'"},
-        {"model: gbm", "model: heston", "scenario.model: must be one of gbm, paths, got 'heston'"},
+         "scenario.initial_price: must be a number, got 'abc'"},
+        {"steps: 20", "steps: 0", "scenario.steps: must be a whole number in [1, 100000], got 0"},
+        {"paths: 50", "paths: 2.5", "scenario.paths: must be a whole number, got '2.5'"},
+        {"model: gbm", "model: heston", "scenario.model: must be one of gbm, paths; got 'heston'"},
         {"fee_tier: 3000", "fee_tier: 2500",
          "pool.fee_tier: must be one of 500, 3000, 10000 (pips), got 2500"},
         {"tvl: 1000000", "tvl: -5", "pool.tvl: must be > 0, got -5"},
         {"tvl: 1000000", "tvl: 1, active_liquidity: 3",
          "pool: give exactly one of active_liquidity, tvl"},
-        {"tvl_multiple: 0.2", "daily: -1", "volume.daily: must be finite and >= 0, got -1"},
-        {"capital: 1000", "capital: 0", "lp.capital: must be finite and > 0, got 0"},
+        {"tvl_multiple: 0.2", "daily: -1", "volume.daily: must be >= 0, got -1"},
+        {"capital: 1000", "capital: 0", "lp.capital: must be > 0, got 0"},
         {"trigger: on_exit", "trigger: daily",
-         "rebalance.trigger: must be one of none, on_exit, got 'daily'"},
+         "rebalance.trigger: must be one of none, on_exit; got 'daily'"},
         {"swap_cost_fraction: 0.001", "swap_cost_fraction: 2",
          "rebalance.swap_cost_fraction: must be in [0, 1], got 2"},
-        {"lambda: 0.5", "lambda: -1", "risk.lambda: must be finite and >= 0, got -1"},
+        {"lambda: 0.5", "lambda: -1", "risk.lambda: must be >= 0, got -1"},
         {"cvar_level: 0.9", "cvar_level: 1", "risk.cvar_level: must be in (0, 1), got 1"},
-        {"tick_count: 12", "tick_count: 1", "grid.tick_count: must be in [2, 4000], got 1"},
-        {"seed: 3", "seed: 3, sede: 4", "scenario.sede: unknown field"},
-        {"lp: {capital: 1000}", "", "lp: section is required"},
+        {"tick_count: 12", "tick_count: 1", "grid.tick_count: must be a whole number in [2, 4000], got 1"},
+        {"seed: 3", "seed: 3, sede: 4", "scenario.sede: unknown key (did you mean 'seed'?)"},
+        {"lp: {capital: 1000}", "", "lp: is required"},
+        // Bad input found by trying the command as a new user would (issue 12): each value is
+        // refused where it is read, naming the field the user wrote and the bound.
+        {"capital: 1000", "capital: 1e308", "lp.capital: must be <= 1000000000000000, got 1e+308"},
+        {"volatility: 0.6,", "volatility: 0.6, drift: 1e308,", "scenario.drift: must be within +-10, got 1e+308"},
+        {"fee_tier: 3000", "fee_tier: -3000", "pool.fee_tier: must be one of 500, 3000, 10000 (pips), got -3000"},
+        {"paths: 50", "paths: 10000000", "scenario.paths: paths x (steps + 1) = 10000000 x 21 = 2.1e+08 prices, more than the limit of 1e+08 held in memory"},
+        {"volatility: 0.6, horizon_years: 0.25", "volatility: 19, horizon_years: 100",
+         "scenario: drift 0, volatility 19 over horizon_years 100 move the log price by up to 1.957e+04"},
+        {"paths: 50", "paths: 1e20", "scenario.paths: must be a whole number in [1, 10000000], got 1e20"},
     };
     for (const Row& row : rows) {
         const std::string message = spec_error(row.from, row.to);
@@ -518,11 +527,11 @@ grid: {tick_count: 8, step_spacings: 50}
         return "no error";
     };
     EXPECT_EQ(error_of("[1.0, 0.9, 0.95, 0.97]", "[1.0, 0.9, 0.95]"),
-              "scenario.prices[1]: must have 4 prices like the first path, got 3");
+              "<spec>:5:34: scenario.prices[1]: must have 4 prices like the first path, got 3");
     EXPECT_EQ(error_of("0.9, 0.95", "0.9, -0.95"),
-              "scenario.prices[1][2]: must be finite and > 0, got -0.95");
+              "<spec>:5:45: scenario.prices[1][2]: must be in [1e-18, 1e+18], got -0.95");
     EXPECT_EQ(error_of("[1.0, 0.9,", "[1.5, 0.9,"),
-              "scenario.prices[1][0]: every path must start at the first path's price 1, got 1.5");
+              "<spec>:5:35: scenario.prices[1][0]: every path must start at the first path's price 1, got 1.5");
 }
 
 // ----------------------------------------------------------------------------------------------

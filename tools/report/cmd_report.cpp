@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -22,6 +23,7 @@
 #include "../commands.hpp"
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/output.hpp"
+#include "pftoken/base/table.hpp"
 #include "pftoken/charts/charts.hpp"
 #include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
@@ -51,19 +53,7 @@ struct ReportArgs {
     int threads = 0;                ///< from --threads
 };
 
-std::string esc(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '&': o += "&amp;"; break;
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    }
-    return o;
-}
+std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string n2(double v, int digits = 2) { return format::fixed(v, digits); }
 std::string money(double v) { return format::money(v); }
@@ -76,17 +66,7 @@ class Page {
     void h2(const std::string& text) { body_ += "<h2>" + esc(text) + "</h2>\n"; }
     void p(const std::string& text) { body_ += "<p>" + esc(text) + "</p>\n"; }
     void pre(const std::string& text) { body_ += "<pre>" + esc(text) + "</pre>\n"; }
-    void table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows) {
-        body_ += "<table><thead><tr>";
-        for (const auto& h : head) body_ += "<th>" + esc(h) + "</th>";
-        body_ += "</tr></thead><tbody>\n";
-        for (const auto& r : rows) {
-            body_ += "<tr>";
-            for (std::size_t i = 0; i < r.size(); ++i) body_ += (i ? "<td class=\"num\">" : "<td>") + esc(r[i]) + "</td>";
-            body_ += "</tr>\n";
-        }
-        body_ += "</tbody></table>\n";
-    }
+    void table(const Table& table) { body_ += to_html(table); }
     void kv(const std::vector<std::pair<std::string, std::string>>& rows) {
         body_ += "<table class=\"kv\"><tbody>\n";
         for (const auto& [k, v] : rows) body_ += "<tr><th>" + esc(k) + "</th><td class=\"num\">" + esc(v) + "</td></tr>\n";
@@ -104,7 +84,8 @@ class Page {
                "body{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.4}\n"
                "h1{color:#1F3A5F}h2{color:#0072B2;border-bottom:2px solid #E69F00;padding-bottom:.2em;margin-top:2em}\n"
                "table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{padding:.3em .7em;border-bottom:1px solid #ddd}\n"
-               "th{background:#f3f6f9;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+               "th{background:#f3f6f9;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}\n" +
+               html_table_css() +
                "figure.chart{margin:1.5em 0}figure.chart svg{display:block;width:100%;height:auto}\n"
                "figcaption{font-size:.85em;color:#555}pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:.8em}\n"
                "</style></head>\n<body>\n<h1>" +
@@ -140,15 +121,17 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
              {"Equity IRR", pct(v.equity.irr)},
              {"Equity value per token (" + v.equity.symbol + ")", n2(v.equity.price_per_token, 4)}});
     page.h2("Tranches");
-    std::vector<std::vector<std::string>> rows;
+    Table tranches("tranches");
+    tranches.text("tranche", "Tranche").integer("rank", {}, "Rank").money("principal", {}, 10, "Principal");
+    tranches.money("pv", {}, 10, "PV at COD").real("price", 10, 4, {}, "Price/token").real("par", 10, 2, {}, "% of par");
+    tranches.percent("yield", 10, 2, "Yield").real("wal", 10, 2, "y", "WAL").real("mod_duration", 10, 2, "y", "Mod. duration");
+    tranches.real("z_spread", 10, 1, "bp", "Z-spread").display("z_spread", {.scale = 1e4});
+    tranches.money("unpaid", {}, 10, "Unpaid at end").flag("payment_default", "Payment default");
     for (const auto& t : v.tranches)
-        rows.push_back({t.name + " (" + t.symbol + ")", std::to_string(t.rank), money(t.principal), money(t.pv),
-                        n2(t.price_per_token, 4), n2(t.price_pct_of_par), pct(t.yield), n2(t.wal),
-                        n2(t.modified_duration), std::isfinite(t.z_spread) ? n2(1e4 * t.z_spread, 1) : "–",
-                        money(t.final_balance), t.payment_default ? "yes" : "no"});
-    page.table({"Tranche", "Rank", "Principal", "PV at COD", "Price/token", "% of par", "Yield", "WAL (y)",
-                "Mod. duration (y)", "Z-spread (bp)", "Unpaid at end", "Payment default"},
-               rows);
+        tranches.add_row({t.name + " (" + t.symbol + ")", std::int64_t{t.rank}, t.principal, t.pv, t.price_per_token,
+                          t.price_pct_of_par, t.yield, t.wal, t.modified_duration, t.z_spread, t.final_balance,
+                          t.payment_default});
+    page.table(tranches);
     const auto& c = v.covenants;
     page.h2("Covenants");
     page.kv({{"Lock-up DSCR threshold", n2(project.covenants.lockup_dscr) + "x"},
@@ -184,18 +167,20 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args) {
     options.mc.progress = nullptr;
     page.p(fmt::format("{} paths, seed {}, {} (antithetic: {}).", s.paths, s.seed,
                        s.method == mc::RandomMethod::Sobol ? "Sobol" : "pseudo-random", s.antithetic ? "yes" : "no"));
-    std::vector<std::vector<std::string>> rows;
+    Table tokens("mc_tokens");
+    tokens.text("token", "Token").real("mean", 10, 4, {}, "Mean price/token").real("stderr", 10, 4, {}, "Std. error");
+    tokens.percent("pd_payment", 10, 2, "PD (payment)").percent("pd_principal", 10, 2, "PD (principal)");
+    tokens.percent("expected_loss", 10, 2, "Expected loss").real("var95", 10, 4, {}, "VaR 95%");
+    tokens.real("cvar95", 10, 4, {}, "CVaR 95%").real("fair_spread", 10, 1, "bp", "Fair spread");
+    tokens.display("fair_spread", {.scale = 1e4});
     for (const auto& t : s.tranches)
-        rows.push_back({t.symbol, n2(t.price_per_token.mean, 4), n2(t.price_per_token.standard_error, 4),
-                        pct(t.pd_payment.mean), pct(t.pd_principal.mean), pct(t.expected_loss.mean),
-                        n2(t.price_per_token_dist.var95, 4), n2(t.price_per_token_dist.cvar95, 4),
-                        std::isfinite(t.fair_spread) ? n2(1e4 * t.fair_spread, 1) : "–"});
-    rows.push_back({s.equity.symbol + " (equity)", n2(s.equity.price_per_token.mean, 4),
-                    n2(s.equity.price_per_token.standard_error, 4), "–", "–", "–",
-                    n2(s.equity.price_per_token_dist.var95, 4), n2(s.equity.price_per_token_dist.cvar95, 4), "–"});
-    page.table({"Token", "Mean price/token", "Std. error", "PD (payment)", "PD (principal)", "Expected loss",
-                "VaR 95%", "CVaR 95%", "Fair spread (bp)"},
-               rows);
+        tokens.add_row({t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, t.pd_payment.mean,
+                        t.pd_principal.mean, t.expected_loss.mean, t.price_per_token_dist.var95,
+                        t.price_per_token_dist.cvar95, t.fair_spread});
+    const double none = std::numeric_limits<double>::quiet_NaN();  // shown as "–"
+    tokens.add_row({s.equity.symbol + " (equity)", s.equity.price_per_token.mean, s.equity.price_per_token.standard_error,
+                    none, none, none, s.equity.price_per_token_dist.var95, s.equity.price_per_token_dist.cvar95, none});
+    page.table(tokens);
     page.chart("dscr-fan", charts::fan_chart(charts::dscr_fan_from(s)),
                "Per-period DSCR over Monte Carlo paths: P5–P95 band and median.");
     // Token value over time: outstanding principal per token of the senior tranche on a sample of
@@ -234,20 +219,24 @@ StressRun section_stress(Page& page, const Project& project) {
     stress::StressEngine engine(project);
     run.summary = engine.run_all(run.scenarios);
     const auto& summary = run.summary;
-    std::vector<std::vector<std::string>> rows;
+    Table scenarios("stress_scenarios");
+    scenarios.text("scenario", "Scenario").money("equity_value", {}, 10, "Equity value");
+    scenarios.money("change", {}, 10, "Change").percent("equity_irr", 10, 2, "Equity IRR");
+    scenarios.real("min_dscr", 10, 2, {}, "Min DSCR").display("min_dscr", {.suffix = "x"});
+    scenarios.text("lockup_default", "Lock-up / default periods").text("first_loss", "First loss tranche");
+    std::string failed;
     for (const auto& s : summary.scenarios) {
         if (!s.ok) {
-            rows.push_back({s.name, "failed: " + s.error, "", "", "", "", ""});
+            failed += (failed.empty() ? "" : "; ") + s.name + ": " + s.error;
             continue;
         }
         const auto& m = s.metrics;
-        rows.push_back({s.name, money(m.equity_value), money(m.equity_value_change), pct(m.equity_irr),
-                        n2(m.min_dscr) + "x", std::to_string(m.lockup_periods) + " / " + std::to_string(m.default_periods),
-                        m.first_loss_tranche.empty() ? "none" : m.first_loss_tranche});
+        scenarios.add_row({s.name, m.equity_value, m.equity_value_change, m.equity_irr, m.min_dscr,
+                           std::to_string(m.lockup_periods) + " / " + std::to_string(m.default_periods),
+                           m.first_loss_tranche.empty() ? std::string("none") : m.first_loss_tranche});
     }
-    page.table({"Scenario", "Equity value", "Change", "Equity IRR", "Min DSCR", "Lock-up / default periods",
-                "First loss tranche"},
-               rows);
+    page.table(scenarios);
+    if (!failed.empty()) page.p("Failed scenarios: " + failed);
     const auto bars = charts::stress_bars_from(summary);
     if (!bars.categories.empty())
         page.chart("stress", charts::bar_chart(bars, {900, 520, charts::ImageFormat::Svg}),

@@ -11,7 +11,7 @@
 
 namespace pftoken::amm::pm {
 
-namespace check = ::pftoken::validate;
+namespace check = ::pftoken::validation;
 
 double lmsr_liquidity(double subsidy, std::size_t n_active) {
     check::Rules rules;

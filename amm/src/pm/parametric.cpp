@@ -12,7 +12,7 @@
 
 namespace pftoken::amm::pm {
 
-namespace check = ::pftoken::validate;
+namespace check = ::pftoken::validation;
 
 double Ramp::at(double fraction) const noexcept {
     const double s = std::clamp(fraction, 0.0, 1.0);

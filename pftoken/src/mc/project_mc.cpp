@@ -32,6 +32,7 @@ struct Setup {
     std::unique_ptr<FactorModel> model;
     bool pathwise = false;
     double base_irr_guess = 0.1;
+    PathOverlay overlay;  // deterministic shocks on every path (the stochastic stress)
 };
 
 struct Bumps {
@@ -41,6 +42,26 @@ struct Bumps {
 Setup make_setup(const Project& project, const StochasticSpec& spec, const ProjectMcOptions& options) {
     Setup s;
     s.project = compile(project);
+    s.overlay = options.overlay;
+    const PathOverlay& o = options.overlay;
+    const auto n = static_cast<std::size_t>(s.project.periods);
+    const auto nk = static_cast<std::size_t>(s.project.tranche_count);
+    auto check = [](std::span<const double> v, std::size_t size, const char* field) {
+        PFT_REQUIRE(v.empty() || v.size() == size,
+                    "overlay." << field << ": must hold " << size << " values, got " << v.size());
+    };
+    check(o.drivers.price_multiplier, n, "price_multiplier");
+    check(o.drivers.volume_multiplier, n, "volume_multiplier");
+    check(o.drivers.availability_loss, n, "availability_loss");
+    check(o.drivers.opex_multiplier, n, "opex_multiplier");
+    check(o.drivers.index_shift, n, "index_shift");
+    check(o.contracted_revenue, n, "contracted_revenue");
+    check(o.tranche_discount, n * nk, "tranche_discount");
+    PFT_REQUIRE(o.drivers.index_level.empty(), "overlay.index_level: not supported (paths set the index level)");
+    // Contracted revenue is part of the compiled project: scaled once here, not per path.
+    if (!o.contracted_revenue.empty())
+        for (std::size_t t = 0; t < s.project.contracted_revenue.size(); ++t)
+            s.project.contracted_revenue[t] *= o.contracted_revenue[t];
     s.grid = make_measure_grid(project, s.project);
     s.model = detail::make_factor_model(project, s.project, spec, options.mc.sampling());
     s.pathwise = spec.interest_rate.enabled && spec.interest_rate.pathwise_discounting;
@@ -54,7 +75,10 @@ class ProjectState : public EvaluatorState {
         price.resize(n);
         volume.resize(n);
         opex.resize(n);
+        availability.resize(n);
+        index_shift.resize(n);
         path_discount.assign(n, 1.0);
+        tranche_adjust.resize(n * static_cast<std::size_t>(s.project.tranche_count));
         prices.resize(s.project);
         hist.assign(n * (kHistBins + 1), 0);
         below_lockup.assign(n, 0);
@@ -65,7 +89,9 @@ class ProjectState : public EvaluatorState {
     }
     WaterfallWorkspace workspace;
     std::vector<double> price, volume, opex;  // bumped drivers
+    std::vector<double> availability, index_shift;  // path drivers with the overlay's
     std::vector<double> path_discount;        // pathwise discount relative to COD, per period
+    std::vector<double> tranche_adjust;       // overlay discount x path discount, [k * n + t]
     Measure prices;
     // Integer tallies: order-independent, so merging thread states is deterministic.
     std::vector<std::uint32_t> hist;           // [t * (bins + 1) + bin]; last bin = overflow
@@ -88,14 +114,31 @@ class ProjectEvaluator : public PathEvaluator {
         const CompiledProject& cp = s_.project;
         const auto n = static_cast<std::size_t>(cp.periods);
         PeriodDrivers d = f.drivers();
-        auto bump = [n](std::span<const double> src, double factor, std::vector<double>& dst) {
-            if (factor == 1.0) return src;
-            for (std::size_t t = 0; t < n; ++t) dst[t] = (src.empty() ? 1.0 : src[t]) * factor;
+        const PeriodDrivers& ov = s_.overlay.drivers;
+        // Path x overlay x bump; the path's own span when neither applies.
+        auto bump = [n](std::span<const double> src, std::span<const double> over, double factor,
+                        std::vector<double>& dst) {
+            if (factor == 1.0 && over.empty()) return src;
+            for (std::size_t t = 0; t < n; ++t)
+                dst[t] = (src.empty() ? 1.0 : src[t]) * (over.empty() ? 1.0 : over[t]) * factor;
             return std::span<const double>(dst);
         };
-        d.price_multiplier = bump(d.price_multiplier, bumps_.price, st.price);
-        d.volume_multiplier = bump(d.volume_multiplier, bumps_.volume, st.volume);
-        d.opex_multiplier = bump(d.opex_multiplier, bumps_.opex, st.opex);
+        d.price_multiplier = bump(d.price_multiplier, ov.price_multiplier, bumps_.price, st.price);
+        d.volume_multiplier = bump(d.volume_multiplier, ov.volume_multiplier, bumps_.volume, st.volume);
+        d.opex_multiplier = bump(d.opex_multiplier, ov.opex_multiplier, bumps_.opex, st.opex);
+        if (!ov.availability_loss.empty()) {
+            for (std::size_t t = 0; t < n; ++t)
+                st.availability[t] = 1.0 - (1.0 - (d.availability_loss.empty() ? 0.0 : d.availability_loss[t])) *
+                                               (1.0 - ov.availability_loss[t]);
+            d.availability_loss = st.availability;
+        }
+        if (!ov.index_shift.empty()) {
+            for (std::size_t t = 0; t < n; ++t)
+                st.index_shift[t] = (d.index_shift.empty() ? 0.0 : d.index_shift[t]) + ov.index_shift[t];
+            d.index_shift = st.index_shift;
+        }
+        if (ov.capex_overrun != 0.0) d.capex_overrun = (1.0 + d.capex_overrun) * (1.0 + ov.capex_overrun) - 1.0;
+        d.delay_periods += ov.delay_periods;
         run_waterfall(cp, d, st.workspace, WaterfallOutput::Lean);
         const WaterfallResults& r = st.workspace.results;
         // Path discount relative to COD (the debt valuation date), once per path for all tranches.
@@ -109,6 +152,15 @@ class ProjectEvaluator : public PathEvaluator {
             const double ratio_at_cod = c > 0 ? ratio[c - 1] : 1.0;
             for (std::size_t t = c; t < n; ++t) st.path_discount[t] = ratio[t] / ratio_at_cod;
             mo.adjust = st.path_discount;
+        }
+        if (const auto over = s_.overlay.tranche_discount; !over.empty()) {
+            if (s_.pathwise) {
+                for (std::size_t i = 0; i < over.size(); ++i) st.tranche_adjust[i] = over[i] * st.path_discount[i % n];
+                mo.adjust = st.tranche_adjust;
+            } else {
+                mo.adjust = over;
+            }
+            mo.per_tranche = true;
         }
         measure(cp, s_.grid, r, mo, st.prices);
         for (int k = 0; k < cp.tranche_count; ++k) {
@@ -391,6 +443,7 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
 std::vector<PathDump> dump_project_paths(const Project& project, const StochasticSpec& spec,
                                          const ProjectMcOptions& options, std::uint64_t count) {
     options.validate();
+    PFT_REQUIRE(options.overlay.empty(), "dump_project_paths: a path overlay is not supported");
     const Setup setup = make_setup(project, spec, options);
     const CompiledProject& cp = setup.project;
     const auto n = static_cast<std::size_t>(cp.periods);

@@ -11,7 +11,7 @@ namespace pftoken::mc {
 namespace {
 
 using namespace yaml;
-using namespace validate;
+using namespace validation;
 
 /// Reads one factor block: `enabled` defaults to true when the block is present.
 template <class Fill>
@@ -113,22 +113,28 @@ void check_bounds(const StochasticSpec& s, Rules& rules) {
 }
 
 StochasticSpec read_checked(Context& ctx, const YAML::Node& root) {
+    StochasticSpec s = read_stochastic_section(ctx, root);
+    finish(ctx);
+    return s;
+}
+
+}  // namespace
+
+StochasticSpec read_stochastic_section(yaml::Context& ctx, const YAML::Node& root) {
+    const std::size_t before = ctx.issues.size();
     StochasticSpec s = read(ctx, root);
     Rules rules;
     check_bounds(s, rules);
     ctx.place(rules.issues());
-    if (ctx.issues.empty()) {
+    if (ctx.issues.size() == before) {
         try {
             s.validate();
         } catch (const InputError& e) {
             ctx.place(e);  // at the entry the field path names (or its nearest parent in the file)
         }
     }
-    finish(ctx);
     return s;
 }
-
-}  // namespace
 
 StochasticSpec parse_stochastic(std::string_view yaml_text, const std::string& source_name) {
     Context ctx;

@@ -21,6 +21,7 @@
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/input_file.hpp"
 #include "pftoken/base/yaml.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
 
 namespace pftoken {
 namespace {
@@ -325,6 +326,8 @@ namespace {
 Project read_checked(Context& ctx, const YAML::Node& root) {
     Project project = read_project(ctx, root);
     ctx.place(check_project(project));
+    // The Monte Carlo section is checked on every load, so no command accepts a broken one.
+    (void)mc::read_stochastic_section(ctx, root);
     finish(ctx);
     return project;
 }

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/validate.hpp"
 #include "pftoken/model/loader.hpp"
 
 namespace pftoken {
@@ -70,28 +71,25 @@ bool close_rel(double a, double b) {
     return std::abs(a - b) <= kSumTolerance * std::max({1.0, std::abs(a), std::abs(b)});
 }
 
-class Checker {
-  public:
-    explicit Checker(std::vector<InputIssue>& out) : out_(out) {}
+// Largest amount, quantity or count a project input may hold (money, MW, tokens, units): far
+// above any real project (1e15 = a thousand trillion), low enough that products of two inputs
+// (supply x face_per_token, capacity x hours x price) stay finite, so an absurd value is refused
+// here, naming its field, instead of turning into inf or NaN inside the waterfall.
+constexpr double kMaxAmount = 1e15;
 
-    void add(InputIssue issue) { out_.push_back(std::move(issue)); }
-    void fail(const std::string& path, std::string constraint) {
-        out_.push_back(InputIssue{{}, path, std::move(constraint)});
-    }
-    bool finite(const std::string& path, double x) {
-        if (std::isfinite(x)) return true;
-        fail(path, "must be finite, got " + num(x));
-        return false;
-    }
+/// The project's rules on top of validation::Rules: amounts are capped at kMaxAmount.
+class Checker : public validation::Rules {
+  public:
+    explicit Checker(std::vector<InputIssue>& out) : Rules(out) {}
+
     void positive(const std::string& path, double x) {
-        if (finite(path, x) && !(x > 0.0)) fail(path, "must be > 0, got " + num(x));
+        require(path, x, {validation::positive(), validation::at_most(kMaxAmount)});
     }
     void non_negative(const std::string& path, double x) {
-        if (finite(path, x) && x < 0.0) fail(path, "must be >= 0, got " + num(x));
+        require(path, x, {validation::non_negative(), validation::at_most(kMaxAmount)});
     }
     void in_closed(const std::string& path, double x, double lo, double hi) {
-        if (finite(path, x) && (x < lo || x > hi))
-            fail(path, fmt::format("must be in [{}, {}], got {}", lo, hi, x));
+        require(path, x, {validation::in_closed(lo, hi)});
     }
     /// A rate as a decimal: strictly between -100% and 100%.
     void rate(const std::string& path, double x) {
@@ -109,9 +107,6 @@ class Checker {
             fail(path, fmt::format("must be a whole number of {} periods, got {} years ({} periods)",
                                    to_string(frequency), years, periods));
     }
-
-  private:
-    std::vector<InputIssue>& out_;
 };
 
 std::string idx(const std::string& base, std::size_t i) { return fmt::format("{}[{}]", base, i); }
@@ -131,7 +126,7 @@ void check_token(Checker& c, const std::string& path, const TokenClass& token,
         c.fail(path + ".symbol", "must not contain spaces or '=', got '" + token.symbol + "'");
     c.positive(path + ".supply", token.supply);
     c.non_negative(path + ".face_per_token", token.face_per_token);
-    if (principal && std::isfinite(*principal) && token.face_per_token > 0.0 &&
+    if (principal && std::isfinite(*principal) && *principal <= kMaxAmount && token.face_per_token > 0.0 &&
         std::isfinite(token.face_per_token) && token.supply > 0.0 && std::isfinite(token.supply) &&
         !close_rel(token.supply * token.face_per_token, *principal))
         c.fail(path + ".face_per_token",
@@ -355,6 +350,9 @@ std::vector<InputIssue> check_project(const Project& p) {
         const bool tenor_ok = c.finite(base + ".tenor_years", tr.tenor_years);
         if (tenor_ok) {
             if (!(tr.tenor_years > 0.0)) c.fail(base + ".tenor_years", "must be > 0, got " + num(tr.tenor_years));
+            else if (tr.tenor_years * ppy < 1.0 - 1e-9)
+                c.fail(base + ".tenor_years", fmt::format("must be at least one {} period ({:.4g} years), got {}",
+                                                          to_string(t.frequency), 1.0 / ppy, tr.tenor_years));
             else if (tr.tenor_years > life_years)
                 c.fail(base + ".tenor_years",
                        fmt::format("must be <= timeline.operations_years ({}), got {}", life_years, tr.tenor_years));

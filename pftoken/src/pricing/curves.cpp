@@ -19,6 +19,8 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/input_file.hpp"
+
 #include "pftoken/error.hpp"
 #include "pftoken/model/pillar_csv.hpp"
 
@@ -81,8 +83,7 @@ CalendarDate from_ql_date(const QuantLib::Date& date) {
 }
 
 std::vector<std::pair<double, double>> read_pillar_csv(const std::string& path) {
-    std::ifstream in(path);
-    PFT_REQUIRE(in.good(), path << ": cannot open the curve CSV file");
+    std::istringstream in(read_input_file(path));  // same refusals and messages as every input file
     PillarCsv csv = parse_pillar_csv(in);
     if (!csv.issues.empty()) {
         const PillarCsvIssue& first = csv.issues.front();

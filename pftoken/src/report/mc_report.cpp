@@ -166,16 +166,22 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
                      s.seed, s.threads, s.seconds, s.paths_per_second());
     o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token", "price", "s.e.", "P5",
                      "P95", "PD pay", "PD princ", "EL", "LGD", "fair sprd");
+    bool lgd_undefined = false;
     for (const auto& t : s.tranches) {
         const auto& pc = t.price_per_token_dist.percentiles;
-        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>9.4f} {:>9.4f} {:>8.4f} {:>8.4f} {:>9.2f}bp\n",
+        // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
+        const bool lgd_defined = std::isfinite(t.lgd);
+        lgd_undefined = lgd_undefined || !lgd_defined;
+        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>9.4f} {:>9.4f} {:>8.4f} {:>8} {:>9.2f}bp\n",
                          t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, pc[1], pc[7],
-                         t.pd_payment.mean, t.pd_principal.mean, t.expected_loss.mean, t.lgd, t.fair_spread * 1e4);
+                         t.pd_payment.mean, t.pd_principal.mean, t.expected_loss.mean,
+                         lgd_defined ? fmt::format("{:.4f}", t.lgd) : std::string("n/a*"), t.fair_spread * 1e4);
     }
     const auto& e = s.equity;
     o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.price_per_token.mean,
                      e.price_per_token.standard_error, e.price_per_token_dist.percentiles[1],
                      e.price_per_token_dist.percentiles[7]);
+    if (lgd_undefined) o += "* LGD n/a: no path lost principal, so the loss given default is undefined\n";
     if (e.irr.count > 0)
         o += fmt::format("\nEquity IRR: P5 {:.2f}%  P50 {:.2f}%  P95 {:.2f}%  ({} of {} paths have an IRR)\n",
                          100 * e.irr.percentiles[1], 100 * e.irr.percentiles[4], 100 * e.irr.percentiles[7], e.irr.count,

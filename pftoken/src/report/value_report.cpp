@@ -14,6 +14,7 @@
 
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 #include "pftoken/model/loader.hpp"
 
 namespace pftoken::report {
@@ -23,13 +24,7 @@ using nlohmann::ordered_json;
 
 std::string date_text(const CalendarDate& d) { return format::iso_date(d); }
 
-/// Shortest round-trip text of a number; empty for NaN/inf (an empty CSV cell).
-std::string cell(double x) { return format::shortest(x); }
-
 ordered_json jnum(double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); }
-
-/// CSV field quoting (RFC 4180) for text cells.
-std::string quote(const std::string& s) { return csv_field(s); }
 
 double sum(const std::vector<double>& v) {
     double total = 0.0;
@@ -281,24 +276,25 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
     return j;
 }
 
-void flatten(const ordered_json& j, const std::string& prefix, std::string& out) {
+/// One row per leaf of the summary document: dotted path (array elements by their "name") and value.
+void flatten(const ordered_json& j, const std::string& prefix, Table& table) {
     if (j.is_object()) {
-        for (const auto& [key, value] : j.items()) flatten(value, prefix.empty() ? key : prefix + "." + key, out);
-    } else if (j.is_array()) {
+        for (const auto& [key, value] : j.items()) flatten(value, prefix.empty() ? key : prefix + "." + key, table);
+        return;
+    }
+    if (j.is_array()) {
         for (std::size_t i = 0; i < j.size(); ++i) {
             const auto& e = j[i];
             const std::string key = e.is_object() && e.contains("name") ? e["name"].get<std::string>() : std::to_string(i);
-            flatten(e, prefix + "." + key, out);
+            flatten(e, prefix + "." + key, table);
         }
-    } else if (j.is_number()) {
-        out += quote(prefix) + "," + cell(j.get<double>()) + "\n";
-    } else if (j.is_null()) {
-        out += quote(prefix) + ",\n";
-    } else if (j.is_boolean()) {
-        out += quote(prefix) + "," + (j.get<bool>() ? "1" : "0") + "\n";
-    } else {
-        out += quote(prefix) + "," + quote(j.get<std::string>()) + "\n";
+        return;
     }
+    auto row = table.add_row();
+    row.set("metric", prefix);
+    if (j.is_number()) row.set("value", j.get<double>());
+    else if (j.is_boolean()) row.set("value", j.get<bool>());
+    else if (j.is_string()) row.set("value", j.get<std::string>());
 }
 
 std::string money_m(double x) { return std::isfinite(x) ? fmt::format("{:.3f}", x / 1e6) : std::string("-"); }
@@ -338,11 +334,14 @@ std::string summary_json(const Project& project, const ValuationResult& result) 
     return dump_json(summary_document(project, result), 2);
 }
 
-std::string summary_csv(const Project& project, const ValuationResult& result) {
-    std::string out = "metric,value\n";
-    flatten(summary_document(project, result), "", out);
-    return out;
+Table summary_table(const Project& project, const ValuationResult& result) {
+    Table t("summary");
+    t.text("metric").mixed("value", 0);  // numbers as shortest round-trip text
+    flatten(summary_document(project, result), "", t);
+    return t;
 }
+
+std::string summary_csv(const Project& project, const ValuationResult& result) { return to_csv(summary_table(project, result)); }
 
 Table tranches_table(const Project& project, const ValuationResult& r) {
     Table t("tranches");
@@ -376,118 +375,94 @@ Table tranches_table(const Project& project, const ValuationResult& r) {
 
 std::string tranches_csv(const Project& project, const ValuationResult& r) { return to_csv(tranches_table(project, r)); }
 
-std::string periods_csv(const Project& project, const ValuationResult& r) {
+Table periods_table(const ValuationResult& r) {
     const auto& w = r.periods;
-    std::string out;
-    const auto names = period_column_names();
-    for (std::size_t i = 0; i < names.size(); ++i) { if (i) out += ','; out += names[i]; }
-    for (std::size_t k = 0; k < project.tranches.size() && static_cast<int>(k) < w.tranches; ++k)
-        for (const auto& c : kTrancheColumns) { out += ','; out += quote(project.tranches[k].name + "." + c.name); }
-    out += "\n";
+    Table t("periods");
+    t.integer("period").date("start").date("end").text("phase").integer("operating_year").real("year_fraction", 0);
+    for (const auto& c : kDoubleColumns) t.real(c.name, 0);
+    for (const auto& c : kFlagColumns) t.integer(c.name);  // 0/1 in CSV and JSON alike
+    t.real("llcr_ex_post", 0).real("plcr_ex_post", 0);
     const int n = period_count(r);
-    for (int t = 0; t < n; ++t) {
-        const auto i = static_cast<std::size_t>(t);
+    for (int p = 0; p < n; ++p) {
+        const auto i = static_cast<std::size_t>(p);
+        auto row = t.add_row();
+        row.set("period", p);
+        if (i < r.grid.start.size()) row.set("start", r.grid.start[i]);
+        if (i < r.grid.end.size()) row.set("end", r.grid.end[i]);
         const bool operating = i < r.grid.operating.size() && r.grid.operating[i] != 0;
+        row.set("phase", operating ? "operations" : "construction");
         const int op_year = i < r.grid.operating_year.size() ? r.grid.operating_year[i] : -1;
-        out += fmt::format("{},{},{},{},{},{}", t, i < r.grid.start.size() ? date_text(r.grid.start[i]) : "",
-                           i < r.grid.end.size() ? date_text(r.grid.end[i]) : "", operating ? "operations" : "construction",
-                           op_year >= 0 ? std::to_string(op_year + 1) : std::string{},
-                           i < r.grid.accrual.size() ? cell(r.grid.accrual[i]) : std::string{});
-        for (const auto& c : kDoubleColumns) { out += ','; out += cell(value_at(w.*(c.column), t)); }
+        if (op_year >= 0) row.set("operating_year", op_year + 1);
+        if (i < r.grid.accrual.size()) row.set("year_fraction", r.grid.accrual[i]);
+        for (const auto& c : kDoubleColumns) row.set(c.name, value_at(w.*(c.column), p));
         for (const auto& c : kFlagColumns) {
             const auto& v = w.*(c.column);
-            out += ','; out += (i < v.size() ? std::to_string(static_cast<int>(v[i])) : std::string{});
+            if (i < v.size()) row.set(c.name, static_cast<int>(v[i]));
         }
-        out += ','; out += cell(value_at(r.llcr, t)); out += ','; out += cell(value_at(r.plcr, t));
-        for (int k = 0; k < w.tranches && static_cast<std::size_t>(k) < project.tranches.size(); ++k)
-            for (const auto& c : kTrancheColumns) { out += ','; out += cell(tranche_value(w, w.*(c.column), k, t)); }
-        out += "\n";
+        row.set("llcr_ex_post", value_at(r.llcr, p)).set("plcr_ex_post", value_at(r.plcr, p));
     }
-    return out;
+    return t;
+}
+
+Table tranche_periods_table(const Project& project, const ValuationResult& r, int k) {
+    const auto& w = r.periods;
+    Table t(project.tranches[static_cast<std::size_t>(k)].name);
+    for (const auto& c : kTrancheColumns) t.real(c.name, 0);
+    const int n = period_count(r);
+    for (int p = 0; p < n; ++p) {
+        auto row = t.add_row();
+        for (const auto& c : kTrancheColumns) row.set(c.name, tranche_value(w, w.*(c.column), k, p));
+    }
+    return t;
+}
+
+namespace {
+/// Tranches with per-period columns in the result (the kernel's count and the project's agree).
+int tranche_count(const Project& project, const ValuationResult& r) {
+    return std::min(r.periods.tranches, static_cast<int>(project.tranches.size()));
+}
+}  // namespace
+
+std::string periods_csv(const Project& project, const ValuationResult& r) {
+    const Table periods = periods_table(r);
+    std::vector<Table> tranches;
+    for (int k = 0; k < tranche_count(project, r); ++k) tranches.push_back(tranche_periods_table(project, r, k));
+    std::vector<std::pair<std::string, const Table*>> parts{{"", &periods}};
+    for (const auto& t : tranches) parts.emplace_back(t.name() + ".", &t);
+    return to_csv(side_by_side("periods", parts));
 }
 
 std::string periods_json(const Project& project, const ValuationResult& r) {
-    const auto& w = r.periods;
-    const int n = period_count(r);
-    ordered_json columns;
-    ordered_json period = ordered_json::array(), start = ordered_json::array(), end = ordered_json::array(),
-                 phase = ordered_json::array(), op_year = ordered_json::array(), accrual = ordered_json::array();
-    for (int t = 0; t < n; ++t) {
-        const auto i = static_cast<std::size_t>(t);
-        period.push_back(t);
-        start.push_back(i < r.grid.start.size() ? date_text(r.grid.start[i]) : "");
-        end.push_back(i < r.grid.end.size() ? date_text(r.grid.end[i]) : "");
-        const bool operating = i < r.grid.operating.size() && r.grid.operating[i] != 0;
-        phase.push_back(operating ? "operations" : "construction");
-        const int y = i < r.grid.operating_year.size() ? r.grid.operating_year[i] : -1;
-        op_year.push_back(y >= 0 ? ordered_json(y + 1) : ordered_json(nullptr));
-        accrual.push_back(jnum(value_at(r.grid.accrual, t)));
-    }
-    columns["period"] = period;
-    columns["start"] = start;
-    columns["end"] = end;
-    columns["phase"] = phase;
-    columns["operating_year"] = op_year;
-    columns["year_fraction"] = accrual;
-    for (const auto& c : kDoubleColumns) {
-        ordered_json v = ordered_json::array();
-        for (int t = 0; t < n; ++t) v.push_back(jnum(value_at(w.*(c.column), t)));
-        columns[c.name] = v;
-    }
-    for (const auto& c : kFlagColumns) {
-        ordered_json v = ordered_json::array();
-        const auto& src = w.*(c.column);
-        for (int t = 0; t < n; ++t) v.push_back(static_cast<std::size_t>(t) < src.size() ? src[static_cast<std::size_t>(t)] : 0);
-        columns[c.name] = v;
-    }
-    ordered_json llcr = ordered_json::array(), plcr = ordered_json::array();
-    for (int t = 0; t < n; ++t) {
-        llcr.push_back(jnum(value_at(r.llcr, t)));
-        plcr.push_back(jnum(value_at(r.plcr, t)));
-    }
-    columns["llcr_ex_post"] = llcr;
-    columns["plcr_ex_post"] = plcr;
     ordered_json tranches;
-    for (int k = 0; k < w.tranches && static_cast<std::size_t>(k) < project.tranches.size(); ++k) {
-        ordered_json tc;
-        for (const auto& c : kTrancheColumns) {
-            ordered_json v = ordered_json::array();
-            for (int t = 0; t < n; ++t) v.push_back(jnum(tranche_value(w, w.*(c.column), k, t)));
-            tc[c.name] = v;
-        }
-        tranches[project.tranches[static_cast<std::size_t>(k)].name] = tc;
+    for (int k = 0; k < tranche_count(project, r); ++k) {
+        const Table t = tranche_periods_table(project, r, k);
+        tranches[t.name()] = json_columns(t);
     }
     ordered_json doc;
     doc["project"] = project.name;
-    doc["columns"] = columns;
+    doc["columns"] = json_columns(periods_table(r));
     doc["tranches"] = tranches;
     return dump_json(doc, -1);
 }
 
-std::string events_csv(const Project& project, const ValuationResult& r) {
-    std::string out = "period,date,kind,tranche,amount,value,threshold\n";
-    for (const auto& e : r.events)
-        out += fmt::format("{},{},{},{},{},{},{}\n", e.period, date_text(e.date), to_string(e.kind),
-                           quote(tranche_name(project, e.tranche)), cell(e.amount), cell(e.value), cell(e.threshold));
-    return out;
+Table events_table(const Project& project, const ValuationResult& r) {
+    Table t("events");
+    t.integer("period").date("date").text("kind").text("tranche").real("amount", 0).real("value", 0).real("threshold", 0);
+    for (const auto& e : r.events) {
+        auto row = t.add_row();
+        row.set("period", e.period).set("date", e.date).set("kind", to_string(e.kind));
+        const auto name = tranche_name(project, e.tranche);
+        if (!name.empty()) row.set("tranche", name);  // empty: no tranche (JSON null)
+        row.set("amount", e.amount).set("value", e.value).set("threshold", e.threshold);
+    }
+    return t;
 }
 
+std::string events_csv(const Project& project, const ValuationResult& r) { return to_csv(events_table(project, r)); }
+
 std::string events_json(const Project& project, const ValuationResult& r) {
-    ordered_json list = ordered_json::array();
-    for (const auto& e : r.events) {
-        ordered_json j;
-        j["period"] = e.period;
-        j["date"] = date_text(e.date);
-        j["kind"] = std::string(to_string(e.kind));
-        const auto name = tranche_name(project, e.tranche);
-        j["tranche"] = name.empty() ? ordered_json(nullptr) : ordered_json(name);
-        j["amount"] = jnum(e.amount);
-        j["value"] = jnum(e.value);
-        j["threshold"] = jnum(e.threshold);
-        list.push_back(j);
-    }
     ordered_json doc;
-    doc["events"] = list;
+    doc["events"] = json_records(events_table(project, r));
     doc["dropped"] = r.periods.events_dropped;
     return dump_json(doc, 1);
 }

@@ -225,23 +225,29 @@ void StressEngine::price(const ResolvedScenario& resolved, bool irr, double irr_
     MeasureOptions mo;
     mo.irr = irr;
     mo.irr_guess = irr_guess;
-    if (resolved.uses_rates || resolved.uses_spread) {
-        // Forward shifts integrated from COD (the grid's curve time is 0 before it).
-        const int n = base_project_.periods;
-        const auto& time = grid_.curve_time;
-        for (int k = 0; k < base_project_.tranche_count; ++k) {
-            double cumulative = 0.0;
-            for (int t = 0; t < n; ++t) {
-                const std::size_t i = base_project_.at(k, t);
-                const double dt = time[idx(t)] - (t == 0 ? 0.0 : time[idx(t - 1)]);
-                cumulative += (resolved.index_shift[idx(t)] + resolved.tranche_shift[i]) * dt;
-                adjust_[i] = std::exp(-cumulative);
-            }
-        }
+    if (discount_adjust(resolved, adjust_)) {
         mo.adjust = adjust_;
         mo.per_tranche = true;
     }
     measure(base_project_, grid_, workspace_.results, mo, prices_);
+}
+
+bool StressEngine::discount_adjust(const ResolvedScenario& resolved, std::vector<double>& adjust) const {
+    if (!resolved.uses_rates && !resolved.uses_spread) return false;
+    // Forward shifts integrated from COD (the grid's curve time is 0 before it).
+    const int n = base_project_.periods;
+    const auto& time = grid_.curve_time;
+    adjust.resize(idx(base_project_.tranche_count) * idx(n));
+    for (int k = 0; k < base_project_.tranche_count; ++k) {
+        double cumulative = 0.0;
+        for (int t = 0; t < n; ++t) {
+            const std::size_t i = base_project_.at(k, t);
+            const double dt = time[idx(t)] - (t == 0 ? 0.0 : time[idx(t - 1)]);
+            cumulative += (resolved.index_shift[idx(t)] + resolved.tranche_shift[i]) * dt;
+            adjust[i] = std::exp(-cumulative);
+        }
+    }
+    return true;
 }
 
 StressMetrics StressEngine::collect() const {

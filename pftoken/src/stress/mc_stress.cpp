@@ -9,36 +9,24 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "pftoken/base/format.hpp"
+#include "pftoken/base/table.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
-#include "pftoken/pricing/curves.hpp"
 
 namespace pftoken::stress {
 namespace {
 
-std::string num(double v) { return format::number(v, 10); }
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
-/// Parallel shift of a curve. A zero curve read from a CSV file is first turned into inline
-/// pillars (the reader build_curve and the Monte Carlo use), so the shift applies to it as well.
-void shift_curve(CurveSpec& curve, double shift) {
-    if (curve.kind == CurveSpec::Kind::Zero && !curve.csv_path.empty()) {
-        curve.pillars = pricing::read_pillar_csv(curve.csv_path);
-        curve.csv_path.clear();
-    }
-    curve.flat_rate += shift;
-    for (auto& p : curve.pillars) p.second += shift;
-}
-
 McScenarioStress run_one(const std::string& name, const Project& project, const mc::StochasticSpec& spec,
-                         const McStressOptions& options) {
+                         const McStressOptions& options, const mc::PathOverlay& overlay) {
     McScenarioStress out;
     out.name = name;
     mc::ProjectMcOptions mo;
     mo.mc.paths = options.paths;
     mo.mc.seed = options.seed;
     mo.mc.threads = options.threads;
+    mo.overlay = overlay;
     const auto s = mc::run_project_mc(project, spec, mo);
     out.paths = s.paths;
     out.seconds = s.seconds;
@@ -62,88 +50,19 @@ McScenarioStress run_one(const std::string& name, const Project& project, const 
 
 }  // namespace
 
-mc::StochasticSpec default_stress_spec() {
-    mc::StochasticSpec spec;
-    spec.merchant_price.enabled = true;
-    spec.merchant_price.volatility = 0.15;
-    spec.volume.enabled = true;
-    spec.volume.p90_over_p50 = 0.92;
-    spec.availability.enabled = true;
-    spec.availability.probability = 0.02;
-    spec.availability.loss_fraction = 0.5;
-    spec.opex_inflation.enabled = true;
-    spec.opex_inflation.volatility = 0.03;
-    return spec;
-}
-
-Project stressed_project(const Project& base, const Scenario& scenario, mc::StochasticSpec& spec) {
-    Project p = base;
-    for (const auto& s : scenario.shocks) {
-        if (is_market_shock(s.type)) continue;
-        const std::string path = s.path.empty() ? std::string(to_string(s.type)) : s.path;
-        if (!s.window.unbounded())
-            throw InputError(path + ".window", "time windows are not supported under --mc (the deterministic stress covers them)");
-        switch (s.type) {
-        case ShockType::MerchantPrice:
-            for (auto& r : p.revenues)
-                for (auto& pt : r.merchant_curve) pt.price *= 1.0 + s.size;
-            break;
-        case ShockType::Volume:
-            for (auto& r : p.revenues) {
-                r.capacity_factor *= 1.0 + s.size;
-                if (r.p50_volume) *r.p50_volume *= 1.0 + s.size;
-            }
-            break;
-        case ShockType::Availability:
-            for (auto& r : p.revenues) r.availability *= 1.0 - s.size;
-            break;
-        case ShockType::Opex:
-            p.opex.fixed_per_year *= 1.0 + s.size;
-            p.opex.variable_per_unit *= 1.0 + s.size;
-            break;
-        case ShockType::CapexOverrun:
-            spec.construction.enabled = true;
-            spec.construction.median_overrun = (1.0 + spec.construction.median_overrun) * (1.0 + s.size) - 1.0;
-            break;
-        case ShockType::ConstructionDelay:
-            spec.construction.enabled = true;
-            spec.construction.delay_median_months += s.size;
-            break;
-        case ShockType::RatesParallel:
-            shift_curve(p.market.discount, s.size * 1e-4);
-            for (auto& f : p.market.forwards) shift_curve(f, s.size * 1e-4);
-            break;
-        case ShockType::Spread:
-            for (auto& t : p.tranches) {
-                if (!s.tranches.empty() && std::find(s.tranches.begin(), s.tranches.end(), t.name) == s.tranches.end())
-                    continue;
-                if (t.rate_type == Tranche::RateType::Floating)
-                    throw InputError(path, fmt::format("a spread shock on floating tranche '{}' would change its "
-                                                       "coupon margin under --mc; not supported",
-                                                       t.name));
-                t.spread += s.size * 1e-4;
-            }
-            break;
-        case ShockType::Inflation:
-            p.opex.escalation += s.size * 1e-4;
-            for (auto& r : p.revenues) {
-                r.merchant_escalation += s.size * 1e-4 * s.merchant_passthrough;
-                r.indexation += s.size * 1e-4 * s.contract_passthrough;
-            }
-            break;
-        case ShockType::RatesTwist:
-            throw InputError(path, "rates_twist is not supported under --mc (use rates_parallel)");
-        case ShockType::TokenSelloff:
-        case ShockType::LpWithdrawal: break;
-        }
-    }
-    return p;
+mc::PathOverlay scenario_overlay(const StressEngine& engine, const Scenario& scenario, ResolvedScenario& resolved,
+                                 std::vector<double>& discount) {
+    engine.resolve(scenario, resolved);
+    mc::PathOverlay overlay;
+    overlay.drivers = resolved.drivers();
+    if (resolved.uses_contract) overlay.contracted_revenue = resolved.contract_revenue;
+    if (engine.discount_adjust(resolved, discount)) overlay.tranche_discount = discount;
+    return overlay;
 }
 
 McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario>& scenarios,
                               const McStressOptions& options) {
     PFT_REQUIRE(options.paths > 0, "mc.paths: must be > 0, got " << options.paths);
-    const mc::StochasticSpec base_spec = options.spec.empty() ? default_stress_spec() : options.spec;
     McStressSummary summary;
     summary.paths = options.paths;
     summary.seed = options.seed;
@@ -153,14 +72,18 @@ McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario
     auto report = [&] {
         if (options.progress) options.progress(++done, total);
     };
-    summary.base = run_one("base", project, base_spec, options);
+    // The base row is `pftoken mc` on the same project, spec, paths and seed.
+    summary.base = run_one("base", project, options.spec, options, mc::PathOverlay{});
     report();
+    // Scenario shocks mapped to per-period drivers once, by the deterministic engine.
+    const StressEngine engine(project);
+    ResolvedScenario resolved;
+    std::vector<double> discount;
     for (const auto& sc : scenarios) {
         if (!sc.has_project_shocks()) continue;
         try {
-            mc::StochasticSpec spec = base_spec;
-            const Project stressed = stressed_project(project, sc, spec);
-            summary.scenarios.push_back(run_one(sc.name, stressed, spec, options));
+            const mc::PathOverlay overlay = scenario_overlay(engine, sc, resolved, discount);
+            summary.scenarios.push_back(run_one(sc.name, project, options.spec, options, overlay));
         } catch (const std::exception& e) {
             McScenarioStress failed;
             failed.name = sc.name;
@@ -174,44 +97,63 @@ McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario
 }
 
 std::string mc_stress_table(const McStressSummary& summary) {
-    std::string out = fmt::format("{:<30}", "scenario");
-    for (const auto& t : summary.base.tranches)
-        out += fmt::format(" {:>9} {:>9} {:>10}", t.name.substr(0, 6) + " PD", "EL", "VaR99/tok");
-    out += fmt::format(" {:>12}\n", "eq NPV mean");
-    auto row = [&](const McScenarioStress& s) {
+    Table t("stress_mc_text");
+    t.text("scenario").display("scenario", {.width = 30, .max_width = 30});
+    const auto& base = summary.base.tranches;
+    for (std::size_t k = 0; k < base.size(); ++k) {
+        const std::string c = std::to_string(k);
+        t.percent("pd" + c, 10, 2, base[k].name.substr(0, 6) + " PD").percent("el" + c, 10, 3, "EL");
+        t.real("var" + c, 10, 3, {}, "VaR99/tok");
+        t.display("pd" + c, {.width = 9}).display("el" + c, {.width = 9}).display("var" + c, {.width = 10});
+    }
+    t.real("eq_npv", 10, 2, {}, "eq NPV mean").display("eq_npv", {.width = 12, .scale = 1e-6, .suffix = "m"});
+    t.text("note");
+    auto add = [&](const McScenarioStress& s) {
+        auto row = t.add_row();
+        row.set("scenario", s.name);
         if (!s.ok) {
-            out += fmt::format("{:<30} FAILED: {}\n", s.name, s.error);
+            row.set("note", "FAILED: " + s.error);
             return;
         }
-        out += fmt::format("{:<30}", s.name.size() > 30 ? s.name.substr(0, 29) + "~" : s.name);
-        for (const auto& t : s.tranches)
-            out += fmt::format(" {:>8.2f}% {:>8.3f}% {:>10.3f}", 100.0 * t.pd_principal, 100.0 * t.expected_loss,
-                               t.price_var99);
-        out += fmt::format(" {:>11.2f}m\n", s.equity_npv_mean / 1e6);
+        for (std::size_t k = 0; k < s.tranches.size() && k < base.size(); ++k) {
+            const std::string c = std::to_string(k);
+            row.set("pd" + c, s.tranches[k].pd_principal).set("el" + c, s.tranches[k].expected_loss);
+            row.set("var" + c, s.tranches[k].price_var99);
+        }
+        row.set("eq_npv", s.equity_npv_mean);
     };
-    row(summary.base);
-    for (const auto& s : summary.scenarios) row(s);
-    return out;
+    add(summary.base);
+    for (const auto& s : summary.scenarios) add(s);
+    return to_text(t, {.note_column = "note"});
 }
 
-std::string mc_stress_csv(const McStressSummary& summary) {
-    std::string out = "scenario,ok,error,tranche,pd_payment,pd_principal,expected_loss,price_mean,price_stderr,"
-                      "price_var95,price_var99,equity_npv_mean,equity_npv_var95,equity_irr_median,paths\n";
-    auto rows = [&](const McScenarioStress& s) {
+Table mc_stress_results(const McStressSummary& summary) {
+    Table t("stress_mc");
+    t.text("scenario").flag("ok").text("error").text("tranche");
+    for (const char* c : {"pd_payment", "pd_principal", "expected_loss", "price_mean", "price_stderr", "price_var95",
+                          "price_var99", "equity_npv_mean", "equity_npv_var95", "equity_irr_median"})
+        t.real(c);
+    t.integer("paths");
+    auto add = [&](const McScenarioStress& s) {
         if (!s.ok) {
-            out += fmt::format("{},0,\"{}\",,,,,,,,,,,,\n", s.name, s.error);
+            t.add_row().set("scenario", s.name).set("ok", false).set("error", s.error);
             return;
         }
-        for (const auto& t : s.tranches)
-            out += fmt::format("{},1,,{},{},{},{},{},{},{},{},{},{},{},{}\n", s.name, t.name, num(t.pd_payment),
-                               num(t.pd_principal), num(t.expected_loss), num(t.price_mean), num(t.price_stderr),
-                               num(t.price_var95), num(t.price_var99), num(s.equity_npv_mean), num(s.equity_npv_var95),
-                               num(s.equity_irr_median), s.paths);
+        for (const auto& x : s.tranches) {
+            auto row = t.add_row();
+            row.set("scenario", s.name).set("ok", true).set("tranche", x.name).set("pd_payment", x.pd_payment);
+            row.set("pd_principal", x.pd_principal).set("expected_loss", x.expected_loss).set("price_mean", x.price_mean);
+            row.set("price_stderr", x.price_stderr).set("price_var95", x.price_var95).set("price_var99", x.price_var99);
+            row.set("equity_npv_mean", s.equity_npv_mean).set("equity_npv_var95", s.equity_npv_var95);
+            row.set("equity_irr_median", s.equity_irr_median).set("paths", s.paths);
+        }
     };
-    rows(summary.base);
-    for (const auto& s : summary.scenarios) rows(s);
-    return out;
+    add(summary.base);
+    for (const auto& s : summary.scenarios) add(s);
+    return t;
 }
+
+std::string mc_stress_csv(const McStressSummary& summary) { return to_csv(mc_stress_results(summary)); }
 
 std::string mc_stress_json(const McStressSummary& summary) {
     auto one = [](const McScenarioStress& s) {

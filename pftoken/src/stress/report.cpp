@@ -89,43 +89,63 @@ Table reverse_results(const ReverseSummary& summary) {
 
 std::string reverse_csv(const ReverseSummary& summary) { return to_csv(reverse_results(summary)); }
 
-std::string scenarios_table(const StressSummary& summary) {
-    const auto& tranches = summary.base.metrics.tranches;
-    std::string out = fmt::format("{:<30} {:>7} {:>10} {:>5} {:>5} {:>11} {:>4} {:>9} {:>9}", "scenario", "minDSCR",
-                                  "date", "lock", "dflt", "DSRA max", "draw", "eq value", "eq IRR");
-    for (const auto& t : tranches) out += fmt::format(" {:>10} {:>8}", t.symbol + " px", "chg%");
-    out += "  first loss\n";
-    auto row = [&](const ScenarioResult& r) {
-        std::string name = r.name.size() > 30 ? r.name.substr(0, 29) + "~" : r.name;
+namespace {
+
+/// The terminal view of the scenario results: fewer, shorter columns than scenario_results.
+Table scenarios_text_table(const StressSummary& summary) {
+    Table t("stress_scenarios_text");
+    t.text("scenario").real("min_dscr", 10, 3, {}, "minDSCR").date("date").integer("lock").integer("dflt");
+    t.real("dsra_max", 10, 0, {}, "DSRA max").integer("draw").real("eq_value", 10, 2, {}, "eq value");
+    t.percent("eq_irr", 10, 2, "eq IRR");
+    t.display("scenario", {.width = 30, .max_width = 30});
+    t.display("min_dscr", {.width = 7});
+    t.display("date", {.align = Align::Right, .width = 10});
+    t.display("lock", {.width = 5}).display("dflt", {.width = 5}).display("dsra_max", {.width = 11});
+    t.display("draw", {.width = 4}).display("eq_value", {.width = 9, .scale = 1e-6, .suffix = "m"});
+    t.display("eq_irr", {.width = 9});
+    for (const auto& x : summary.base.metrics.tranches) {
+        t.real(x.name + "_px", 10, 3, {}, x.symbol + " px").real(x.name + "_chg", 10, 2, {}, "chg%");
+        t.display(x.name + "_px", {.width = 10}).display(x.name + "_chg", {.width = 8, .sign = true});
+    }
+    t.text("first_loss", "first loss").text("note");
+    t.display("first_loss", {.gap = "  "}).display("note", {.gap = "  "});
+    auto add = [&](const ScenarioResult& r) {
+        auto row = t.add_row();
+        row.set("scenario", r.name);
         if (!r.ok) {
-            out += fmt::format("{:<30} FAILED: {}\n", name, r.error);
+            row.set("note", "FAILED: " + r.error);
             return;
         }
         const auto& m = r.metrics;
-        out += fmt::format("{:<30} {:>7.3f} {:>10} {:>5} {:>5} {:>11.0f} {:>4} {:>8.2f}m {:>8.2f}%", name, m.min_dscr,
-                           period_date(m), m.lockup_periods, m.default_periods, m.dsra_max_draw, m.dsra_draw_periods,
-                           m.equity_value / 1e6, 100.0 * m.equity_irr);
-        for (const auto& t : m.tranches) out += fmt::format(" {:>10.3f} {:>+8.2f}", t.price_per_token, t.pv_change_pct);
-        out += "  " + (m.first_loss_tranche.empty() ? std::string("-") : m.first_loss_tranche);
-        if (r.market_only) out += "  (market shocks only)";
-        out += '\n';
+        row.set("min_dscr", m.min_dscr).set("lock", m.lockup_periods).set("dflt", m.default_periods);
+        if (m.min_dscr_period >= 0) row.set("date", m.min_dscr_date);
+        row.set("dsra_max", m.dsra_max_draw).set("draw", m.dsra_draw_periods).set("eq_value", m.equity_value);
+        row.set("eq_irr", m.equity_irr);
+        for (const auto& x : m.tranches) row.set(x.name + "_px", x.price_per_token).set(x.name + "_chg", x.pv_change_pct);
+        row.set("first_loss", m.first_loss_tranche.empty() ? std::string("-") : m.first_loss_tranche);
+        if (r.market_only) row.set("note", "(market shocks only)");
     };
-    row(summary.base);
-    for (const auto& r : summary.scenarios) row(r);
-    out += fmt::format("{} scenarios, {} failed, {:.1f} ms\n", summary.scenarios.size(), summary.failed,
-                       1e3 * summary.seconds);
-    return out;
+    add(summary.base);
+    for (const auto& r : summary.scenarios) add(r);
+    return t;
+}
+
+}  // namespace
+
+std::string scenarios_table(const StressSummary& summary) {
+    return to_text(scenarios_text_table(summary), {.note_column = "note"}) + fmt::format("{} scenarios, {} failed, {:.1f} ms\n", summary.scenarios.size(),
+                                                                  summary.failed, 1e3 * summary.seconds);
 }
 
 std::string reverse_table(const ReverseSummary& summary) {
-    std::string out = fmt::format("{:<20} {:<22} {:>16}  {}\n", "factor", "target", "smallest shock", "result");
-    for (const auto& f : summary.findings) {
-        std::string shock = "-";
-        if (f.found) shock = fmt::format("{:.6g}", f.shock);
-        out += fmt::format("{:<20} {:<22} {:>16}  {}\n", f.factor, f.target_name, shock, f.message);
-    }
-    out += fmt::format("{} kernel runs, {:.1f} ms\n", summary.evaluations, 1e3 * summary.seconds);
-    return out;
+    Table t("stress_reverse_text");
+    t.text("factor").text("target").real("shock", 6, -1, {}, "smallest shock").text("result");
+    t.display("factor", {.width = 20}).display("target", {.width = 22});
+    t.display("shock", {.width = 16, .missing = "-"}).display("result", {.gap = "  "});
+    for (const auto& f : summary.findings)
+        t.add_row().set("factor", f.factor).set("target", f.target_name).set("shock", f.found ? f.shock : kNaN)
+            .set("result", f.message);
+    return to_text(t) + fmt::format("{} kernel runs, {:.1f} ms\n", summary.evaluations, 1e3 * summary.seconds);
 }
 
 std::string scenarios_json(const StressSummary& summary) {

@@ -91,12 +91,12 @@ std::string type_list() {
 // Largest construction delay a scenario may add (months): the timeline's own limit on
 // construction_months (docs/input-schema.md), so a delayed project still fits the model.
 constexpr int kMaxDelayMonths = 120;
-// Largest period index a window may name: beyond any timeline (120 construction months plus
-// 100 years of monthly operations).
-constexpr int kMaxPeriod = 120 + 1200;
+// Largest period index a window may name (an int range guard; the engine checks the window
+// against the project's own timeline and fails that scenario alone).
+constexpr int kMaxPeriod = 1000000;
 
 /// Reads the scenario file with the strict reader (yaml::Reader); the constraints on each value
-/// are validate::Rules placed at the value's position.
+/// are validation::Rules placed at the value's position.
 class ScenarioReader {
   public:
     explicit ScenarioReader(yaml::Context& ctx) : ctx_(ctx), rules_(checks_) {}
@@ -133,7 +133,7 @@ class ScenarioReader {
     }
 
     void shock(const YAML::Node& node, const std::string& path, Scenario& scenario) {
-        using namespace validate;
+        using namespace validation;
         yaml::Reader r(ctx_, node, path);
         if (!r.ok()) return;
         std::string type_name;
@@ -254,7 +254,7 @@ class ScenarioReader {
   private:
     yaml::Context& ctx_;
     std::vector<InputIssue> checks_;
-    validate::Rules rules_;
+    validation::Rules rules_;
 };
 
 }  // namespace

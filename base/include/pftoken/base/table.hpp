@@ -5,10 +5,12 @@
 // header: cells are set by column name or given as exactly one value per column.
 
 #include <chrono>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -23,6 +25,22 @@ enum class ColumnType {
     Percent,  ///< a fraction (0.05 = 5%): CSV/JSON the fraction, text "5.00%"
     Date,     ///< a calendar date: ISO YYYY-MM-DD everywhere
     Flag,     ///< a yes/no: CSV 1/0, JSON true/false, text yes/no
+    Mixed,    ///< any cell, each rendered by its own kind (a metric/value listing of a document)
+};
+
+/// Horizontal alignment in the text and HTML writers; Auto: text, date and flag left, numbers right.
+enum class Align { Auto, Left, Right };
+
+/// How the text and HTML writers show a column's cells (CSV and JSON ignore it).
+struct Display {
+    Align align = Align::Auto;
+    std::size_t width = 0;       ///< text writer: minimum width of the column (characters)
+    double scale = 1.0;          ///< numbers are multiplied by this first (1e-6: millions, 1e4: bp)
+    std::string suffix{};        ///< appended to every number ("x", "m", "bp")
+    bool sign = false;           ///< '+' before positive numbers
+    std::string missing = "–";   ///< a non-finite number (an unset cell is always blank)
+    std::size_t max_width = 0;   ///< text writer: longer text is cut to max_width - 1 characters + "~"
+    std::optional<std::string> gap{};  ///< text writer: put before this column instead of TextOptions::gap
 };
 
 /// One column: its name (CSV header, JSON key; snake_case), type, unit and precisions.
@@ -31,8 +49,9 @@ struct Column {
     ColumnType type = ColumnType::Real;
     std::string unit;   ///< "USD", "bp", "years", ... shown in the text header; "" = none
     int digits = 10;    ///< CSV and JSON text of numbers: significant digits (0 = shortest round trip)
-    int decimals = 4;   ///< text writer: digits after the point (Real, Money, Percent)
+    int decimals = 4;   ///< text writer: digits after the point (Real, Money, Percent); < 0: `digits` significant
     std::string title;  ///< text writer header; "" = name
+    Display display{};  ///< text and HTML writers
 };
 
 /// One value: empty (NaN-like: empty CSV cell, JSON null), text, integer, real, flag or date.
@@ -53,6 +72,9 @@ class Table {
     Table& percent(std::string name, int digits = 10, int decimals = 2, std::string title = {});
     Table& date(std::string name, std::string title = {});
     Table& flag(std::string name, std::string title = {});
+    Table& mixed(std::string name, int digits = 10, std::string title = {});
+    /// Sets how the text and HTML writers show `column` (throws InternalError if absent).
+    Table& display(std::string_view column, Display display);
 
     /// A row under construction: cells are set by column name; unset cells stay empty.
     class Row {
@@ -113,9 +135,46 @@ class Table {
 /// `indent` < 0: one line. Ends with '\n' when indented.
 [[nodiscard]] std::string to_json(const Table& table, int indent = 2);
 
+/// Options of the text writer.
+struct TextOptions {
+    std::string title{};     ///< a line above the table; "" = none
+    std::string indent{};    ///< put before every line of the table (not the title)
+    std::string gap = " ";   ///< between columns
+    bool header = true;      ///< the line of column titles
+    /// A text column shown as a note: no title in the header, and on a row whose other cells
+    /// (after the first) are all empty, written right after the first cell ("name  FAILED: ...").
+    std::string note_column{};
+};
+
 /// Aligned text: a header of titles (with the unit in parentheses), then the rows; text
-/// columns left-aligned, numbers right-aligned, one space between columns.
-[[nodiscard]] std::string to_text(const Table& table);
+/// columns left-aligned, numbers right-aligned, `gap` between columns, trailing blanks trimmed.
+/// Each column's Display decides alignment, minimum width, scale, suffix, sign and cut.
+[[nodiscard]] std::string to_text(const Table& table, const TextOptions& options = {});
+
+/// One cell as the text and HTML writers show it (Display applied, no padding).
+[[nodiscard]] std::string display_text(const Column& column, const Cell& cell);
+
+/// Options of the HTML writer.
+struct HtmlOptions {
+    std::string caption{};         ///< <caption>; "" = none
+    std::string table_class = "pft";  ///< class of the <table> element
+};
+
+/// An HTML <table>: <thead> of titles, <tbody> of cells as display_text shows them, all text
+/// escaped (& < > " '). Every <th> and <td> has the column's type as class ("text", "real",
+/// "money", ...) and " num" when right-aligned (numbers by default). Ends with '\n'. Style it
+/// with html_table_css().
+[[nodiscard]] std::string to_html(const Table& table, const HtmlOptions& options = {});
+
+/// CSS for to_html tables of class `table_class` (numbers right-aligned in tabular figures).
+[[nodiscard]] std::string html_table_css(std::string_view table_class = "pft");
+
+/// `text` with & < > " ' replaced by their HTML entities.
+[[nodiscard]] std::string html_escape(std::string_view text);
+
+/// The columns of `parts` side by side in one table (column names prefixed by each part's
+/// prefix, e.g. "senior."); every part must have the same number of rows (InternalError).
+[[nodiscard]] Table side_by_side(std::string name, const std::vector<std::pair<std::string, const Table*>>& parts);
 
 /// Makes `text` valid UTF-8: every byte that does not start or continue a well-formed sequence
 /// is replaced by U+FFFD (what the JSON writers do with a non-UTF-8 name from an input file).

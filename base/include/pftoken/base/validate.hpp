@@ -3,8 +3,8 @@
 // states the field, the value and its constraints, and the same words are both the check and the
 // message, e.g.
 //
-//     validate::Rules rules;
-//     rules.require("tranches[0].tenor_years", t.tenor_years, {validate::at_least(0.25), validate::at_most(100)});
+//     validation::Rules rules;
+//     rules.require("tranches[0].tenor_years", t.tenor_years, {validation::at_least(0.25), validation::at_most(100)});
 //     rules.throw_if_failed("project");   // "tranches[0].tenor_years: must be >= 0.25, got 1e-09"
 //
 // Every value is first required to be finite ("must be finite, got nan"); then the constraints are
@@ -18,7 +18,7 @@
 
 #include "pftoken/error.hpp"
 
-namespace pftoken::validate {
+namespace pftoken::validation {
 
 /// A constraint on a number: the test and the words that state it ("must be > 0").
 struct Constraint {
@@ -68,4 +68,4 @@ class Rules {
     std::vector<InputIssue>* out_;
 };
 
-}  // namespace pftoken::validate
+}  // namespace pftoken::validation

@@ -94,6 +94,23 @@ inline bool quoted(const YAML::Node& node) { return node.Tag() == "!"; }
 /// True when `text` is well-formed UTF-8 (no overlong forms, surrogates or code points > U+10FFFF).
 bool valid_utf8(std::string_view text) noexcept;
 
+/// False when `text` is a plain decimal integer (digits, optional sign, '_' separators) whose
+/// magnitude exceeds `limit` (a double would round it); true otherwise.
+inline bool exact_whole_number(std::string_view text, double limit) {
+    std::string digits;
+    for (char ch : text)
+        if (ch != '_') digits.push_back(ch);
+    std::size_t start = !digits.empty() && (digits[0] == '-' || digits[0] == '+') ? 1 : 0;
+    if (start == digits.size()) return true;
+    for (std::size_t i = start; i < digits.size(); ++i)
+        if (digits[i] < '0' || digits[i] > '9') return true;  // not a plain integer: the double is exact enough
+    while (start + 1 < digits.size() && digits[start] == '0') ++start;
+    if (digits.size() - start > 16) return false;  // more than 16 digits is beyond 2^53 ~ 9.007e15
+    std::int64_t magnitude = 0;
+    std::from_chars(digits.data() + start, digits.data() + digits.size(), magnitude);
+    return static_cast<double>(magnitude) <= limit && magnitude <= static_cast<std::int64_t>(limit);
+}
+
 /// Parses a YAML plain scalar as a number: decimal or exponent form, '_' digit separators,
 /// .nan/.inf (accepted here so check_project reports them as "must be finite").
 inline std::optional<double> to_double(const std::string& text) {
@@ -246,6 +263,8 @@ class Reader {
             ctx_.error(n.Mark(), path, "must be a whole number, got " + describe(n));
             return false;
         }
+        // A decimal literal beyond 2^53 may round to a double inside the range: check its digits.
+        if (!exact_whole_number(n.Scalar(), kWhole)) value = std::copysign(kWhole * 2.0, value);
         if (value < min || value > max) {
             ctx_.error(n.Mark(), path, fmt::format("must be a whole number in [{}, {}], got {}", min, max, n.Scalar()));
             return false;

@@ -15,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/model/project.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/scenario.hpp"
@@ -48,10 +49,15 @@ struct PoolSpec {
     }
 };
 
-/// Reads a pool YAML text; every problem is thrown at once (ProjectInputError) with field paths,
+/// Reads a pool YAML text; every problem is thrown at once (one InputError, the strict reader pftoken/base/yaml.hpp) with field paths and file:line:col,
 /// e.g. `pool.positions[0].upper_price: must be > lower_price (900), got 800`.
 [[nodiscard]] PoolSpec parse_pool(std::string_view yaml_text, const std::string& source_name);
 [[nodiscard]] PoolSpec load_pool(const std::filesystem::path& path);
+
+/// Refuses, as an input error, a pool whose token is not a token of `project` (a tranche's or the
+/// equity's): "<pool_source>: pool.token: 'X' is not a token of project 'P' (its tokens: A, B)".
+/// Commands call it after reading their inputs, before computing or writing anything.
+void check_pool_token(const PoolSpec& pool, const Project& project, const std::string& pool_source);
 
 /// One market action of a scenario, in order.
 struct LiquidityStep {
@@ -100,7 +106,11 @@ run_liquidity_stress(const PoolSpec& pool, const Project& project, const std::ve
 [[nodiscard]] LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, double dcf_price,
                                                         const std::vector<stress::Shock>& shocks);
 
-[[nodiscard]] std::string liquidity_csv(const std::vector<LiquidityStressResult>& results);
+/// One row per step of every scenario, then a "total" row for the sequence; a failed scenario
+/// is one row with its error.
+[[nodiscard]] Table liquidity_results(const std::vector<LiquidityStressResult>& results);
+[[nodiscard]] std::string liquidity_csv(const std::vector<LiquidityStressResult>& results);  ///< to_csv(liquidity_results)
+/// Aligned text for a terminal: one line per scenario.
 [[nodiscard]] std::string liquidity_table(const std::vector<LiquidityStressResult>& results);
 [[nodiscard]] std::string liquidity_json(const std::vector<LiquidityStressResult>& results);
 

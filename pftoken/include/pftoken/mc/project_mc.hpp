@@ -8,17 +8,39 @@
 
 #include <cstdint>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "pftoken/mc/engine.hpp"
 #include "pftoken/mc/stochastic.hpp"
 #include "pftoken/model/project.hpp"
+#include "pftoken/waterfall/drivers.hpp"
 
 namespace pftoken::mc {
 
+/// Deterministic shocks laid over every path: the stochastic stress (pftoken/stress/mc_stress.hpp)
+/// passes a scenario's per-period drivers here, as resolved by the deterministic stress engine.
+/// Non-owning views (the caller keeps the arrays alive for the run); empty = neutral.
+struct PathOverlay {
+    /// Per period: price, volume and opex multipliers multiply the path's; availability losses
+    /// combine as 1 - (1 - a)(1 - b); index shifts add. Capex overruns combine as
+    /// (1 + a)(1 + b) - 1; delay periods add. index_level must be empty.
+    PeriodDrivers drivers;
+    std::span<const double> contracted_revenue;  ///< x contracted revenue per period
+    std::span<const double> tranche_discount;    ///< [k * periods + t] x each tranche's discount factor
+    [[nodiscard]] bool empty() const noexcept {
+        return drivers.price_multiplier.empty() && drivers.volume_multiplier.empty() &&
+               drivers.availability_loss.empty() && drivers.opex_multiplier.empty() && drivers.index_shift.empty() &&
+               drivers.index_level.empty() && drivers.capex_overrun == 0.0 && drivers.delay_periods == 0 &&
+               contracted_revenue.empty() && tranche_discount.empty();
+    }
+};
+
 struct ProjectMcOptions {
     McOptions mc;
+    /// Deterministic shocks on top of every path (empty: none; not used by dump_project_paths).
+    PathOverlay overlay;
     /// Bump-and-revalue sensitivities with common random numbers (four extra runs).
     bool sensitivities = false;
     /// Equity IRR per path (a root search per path, about a third of the path cost).

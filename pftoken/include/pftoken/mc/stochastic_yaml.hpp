@@ -11,11 +11,23 @@
 
 #include "pftoken/mc/stochastic.hpp"
 
+namespace YAML {
+class Node;
+}
+namespace pftoken::yaml {
+struct Context;
+}
+
 namespace pftoken::mc {
 
 /// The `stochastic:` section of a project file; an empty spec when the file has none.
 [[nodiscard]] StochasticSpec load_stochastic(const std::filesystem::path& project_yaml);
 /// Same from YAML text; `source_name` names the text in messages.
 [[nodiscard]] StochasticSpec parse_stochastic(std::string_view yaml_text, const std::string& source_name);
+
+/// Reads and checks the `stochastic:` section of a parsed project document into `ctx` without
+/// throwing: every problem joins the issues of that load. The project loader calls it, so every
+/// command that reads a project (value, stress, report, ...) rejects a broken section, not only `mc`.
+StochasticSpec read_stochastic_section(yaml::Context& ctx, const YAML::Node& root);
 
 }  // namespace pftoken::mc

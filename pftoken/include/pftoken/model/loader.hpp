@@ -21,9 +21,11 @@ namespace pftoken {
 /// file order); the former name is kept for callers.
 using ProjectInputError = InputError;
 
-/// Top-level sections of a project file that belong to other loaders and are skipped here
-/// (the Monte Carlo model `stochastic`, read by `pftoken mc`). Top-level keys starting with
-/// `x_` are user extensions and are skipped too; any other unknown key is an error.
+/// Top-level sections of a project file that belong to other loaders (the Monte Carlo model
+/// `stochastic`, read into a StochasticSpec by pftoken/mc/stochastic_yaml.hpp). They are not part
+/// of Project, but the loader checks them with their own reader, so a broken section fails every
+/// command. Top-level keys starting with `x_` are user extensions and are skipped; any other
+/// unknown key is an error.
 [[nodiscard]] const std::vector<std::string>& project_extension_sections();
 
 /// Reads and validates a project file. Relative paths inside it (curve CSV files) are resolved

@@ -31,12 +31,21 @@ enum class ReportFormat { Table, Csv, Json, All };
 
 /// Summary as JSON (pretty-printed): the document the golden files compare.
 [[nodiscard]] std::string summary_json(const Project& project, const ValuationResult& result);
+/// The summary document as rows of (metric, value): dotted paths, tranches by name.
+[[nodiscard]] Table summary_table(const Project& project, const ValuationResult& result);
 /// Summary as CSV in long form: `metric,value` rows (e.g. `tranche.senior.pv,51234567.8`).
 [[nodiscard]] std::string summary_csv(const Project& project, const ValuationResult& result);
 /// One row per tranche, then one for the equity token (cells it has no value for empty).
 [[nodiscard]] Table tranches_table(const Project& project, const ValuationResult& result);
 [[nodiscard]] std::string tranches_csv(const Project& project, const ValuationResult& result);  ///< to_csv(tranches_table)
-/// Per-period table, one row per period (construction months then operating periods).
+/// One row per period (construction months then operating periods): grid, cash-flow, ratio and
+/// flag columns (period_column_names()).
+[[nodiscard]] Table periods_table(const ValuationResult& result);
+/// Tranche `k`'s per-period columns (tranche_column_names()); the table is named after the tranche.
+[[nodiscard]] Table tranche_periods_table(const Project& project, const ValuationResult& result, int k);
+/// One row per event of the log.
+[[nodiscard]] Table events_table(const Project& project, const ValuationResult& result);
+/// periods_table and each tranche's columns side by side ("senior.balance", ...).
 [[nodiscard]] std::string periods_csv(const Project& project, const ValuationResult& result);
 /// Per-period table as JSON: {"columns": {name: [values...]}, "tranches": {name: {column: [...]}}}.
 [[nodiscard]] std::string periods_json(const Project& project, const ValuationResult& result);

@@ -115,6 +115,10 @@ class StressEngine {
 
     /// Maps a scenario's project shocks onto `out` (throws InputError naming the shock path).
     void resolve(const Scenario& scenario, ResolvedScenario& out) const;
+    /// Tranche discount multipliers [k * periods + t] of a scenario's rate and spread shifts
+    /// (exp of minus the forward shift integrated from COD); false (and `adjust` untouched) when
+    /// the scenario shifts neither.
+    bool discount_adjust(const ResolvedScenario& resolved, std::vector<double>& adjust) const;
     /// Kernel run + metrics for resolved drivers; throws on kernel errors. Changes vs base are
     /// filled once the base exists.
     [[nodiscard]] StressMetrics evaluate(const ResolvedScenario& resolved);

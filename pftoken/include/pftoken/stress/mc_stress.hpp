@@ -2,21 +2,24 @@
 // Stochastic stress: the project Monte Carlo (pftoken/mc/project_mc.hpp) run under each
 // scenario, reporting stressed default probabilities, expected loss and value at risk.
 //
-// The Monte Carlo takes a Project, so each scenario is applied to the project inputs
-// (stressed_project): merchant curve, volume, availability, opex, escalations, discount and
-// forward curves, discount spreads. Capex overrun and construction delay go into the
-// stochastic spec's construction factor as a fixed (zero-sigma) median. Shocks that cannot be
-// expressed on the inputs (time windows, twists) fail that scenario with a clear message; the
-// deterministic stress covers them. Every scenario uses the same seed (common random numbers),
-// so differences between scenarios are not noise.
+// The paths come from the project's own `stochastic:` section (the spec `pftoken mc` reads), so
+// the base row is `pftoken mc` on the same paths and seed, bit for bit. Each scenario is mapped
+// to per-period drivers by the deterministic stress engine (StressEngine::resolve: windows,
+// twists, inflation paths, spreads, capex overrun and delay, as docs/stress.md describes) and laid
+// over every path (mc::PathOverlay): one shock mapping for both stresses, and the debt sized once
+// for the base case. Every scenario uses the same seed (common random numbers), so differences
+// between scenarios are not noise.
 
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
+#include "pftoken/base/table.hpp"
 #include "pftoken/mc/stochastic.hpp"
 #include "pftoken/model/project.hpp"
+#include "pftoken/mc/project_mc.hpp"
+#include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/scenario.hpp"
 
 namespace pftoken::stress {
@@ -25,16 +28,12 @@ struct McStressOptions {
     std::uint64_t paths = 2000;
     std::uint64_t seed = 42;
     int threads = 0;                    ///< 0 = hardware concurrency (results do not depend on it)
-    /// Uncertainty around each scenario; empty (no factor enabled) = default_stress_spec().
+    /// Uncertainty around each scenario: the project's `stochastic:` section (mc::load_stochastic).
+    /// An empty spec makes every path the base case (the deterministic stress, path by path).
     mc::StochasticSpec spec;
     /// Called after the base and after each scenario with (runs done, runs in total); may be empty.
     std::function<void(std::size_t, std::size_t)> progress;
 };
-
-/// Moderate uncertainty used when no spec is given: merchant price GBM 15%/yr, volume lognormal
-/// with P90/P50 = 0.92 per period, 2% outage probability per period losing half the volume,
-/// opex index volatility 3%/yr.
-[[nodiscard]] mc::StochasticSpec default_stress_spec();
 
 struct McTrancheStress {
     std::string name;
@@ -66,17 +65,20 @@ struct McStressSummary {
     std::uint64_t seed = 0;
 };
 
-/// The project with a scenario's shocks applied to its inputs (see the header note). Throws
-/// InputError naming the shock path for shocks that have no input form. `spec` receives the
-/// construction overrun / delay.
-[[nodiscard]] Project stressed_project(const Project& project, const Scenario& scenario, mc::StochasticSpec& spec);
+/// A scenario's shocks as a path overlay: `resolved` and `discount` receive the arrays the
+/// overlay views (keep them alive for the run). Throws InputError naming the shock path.
+[[nodiscard]] mc::PathOverlay scenario_overlay(const StressEngine& engine, const Scenario& scenario,
+                                               ResolvedScenario& resolved, std::vector<double>& discount);
 
 /// Runs the base and every scenario with project shocks; failures are isolated.
 [[nodiscard]] McStressSummary run_mc_stress(const Project& project, const std::vector<Scenario>& scenarios,
                                             const McStressOptions& options);
 
+/// Aligned text for a terminal: principal PD, expected loss and VaR99 per tranche, equity NPV mean.
 [[nodiscard]] std::string mc_stress_table(const McStressSummary& summary);
-[[nodiscard]] std::string mc_stress_csv(const McStressSummary& summary);
+/// One row per (scenario, tranche); a failed scenario is one row with its error, numbers empty.
+[[nodiscard]] Table mc_stress_results(const McStressSummary& summary);
+[[nodiscard]] std::string mc_stress_csv(const McStressSummary& summary);  ///< to_csv(mc_stress_results)
 [[nodiscard]] std::string mc_stress_json(const McStressSummary& summary);
 
 }  // namespace pftoken::stress

@@ -82,7 +82,7 @@ struct Scenario {
 };
 
 /// Reads scenario YAML text (a top-level `scenarios:` sequence). Every problem is collected and
-/// thrown at once as ProjectInputError (pftoken/model/loader.hpp) with "source:line:col: path:
+/// thrown at once as one pftoken::InputError (the strict reader, pftoken/base/yaml.hpp) with "source:line:col: path:
 /// constraint" lines, e.g. `scenarios[3].shocks[0].window.end: must be after start`.
 [[nodiscard]] std::vector<Scenario> parse_scenarios(std::string_view yaml_text,
                                                     const std::string& source_name);
