@@ -3,6 +3,7 @@
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -13,6 +14,18 @@ namespace pftoken::amm::fast {
 namespace {
 
 constexpr double kPipsPerUnit = 1e6;
+// The exact pool keeps owed tokens and protocol fees in uint128 and wraps them silently (Solidity
+// 0.7); the fast pool refuses an operation that would take its holdings of a token to 2^128 or
+// more, so every owed amount, protocol fee and fee growth (with liquidity >= 1) stays below it.
+const double kHoldingsLimit = std::ldexp(1.0, 128);
+// Below this relative price slack the fast pool decides on which side of a tick the exact pool
+// is (or refuses); above it the exact pool's own rounding of amounts moves its price by more
+// than 1e-9 per swap (thin liquidity at extreme prices) and the prices are compared to that
+// rounding (docs/amm-fast-and-analytics.md).
+constexpr double kSideResolution = 1e-6;
+// A swap that would end where the exact pool's own rounding moves its price by more than this
+// (relative) is refused: the twins could not agree to 1e-9 after it.
+constexpr double kRelativeBound = 1e-9;
 
 // Liquidity is kept in fixed point, in units of 2^-32: whole liquidities (the exact pool's uint128)
 // exactly, fractional ones to 2^-32, and sums without drift. The cap 2^127 units (2^95
@@ -20,8 +33,21 @@ constexpr double kPipsPerUnit = 1e6;
 constexpr int kLiquidityFractionBits = 32;
 constexpr double kUnitsToLiquidity = 1.0 / 4294967296.0;  // 2^-kLiquidityFractionBits
 static_assert(kLiquidityFractionBits == 32);
+// units * 2^-32 correctly rounded, without libgcc's __floatuntidf (slow, and on the crossing
+// path): the top 64 bits with the dropped bits ORed into the lowest one (a sticky bit below the
+// rounding position, so the one uint64 -> double conversion rounds exactly as the 128-bit
+// value would), then an exact power-of-two scale. Bit-identical to static_cast<double>(units) *
+// 2^-32 (tested).
 inline double to_real(u128 units) noexcept {
-    return static_cast<double>(units) * kUnitsToLiquidity;
+    const auto hi = static_cast<std::uint64_t>(units >> 64);
+    if (hi == 0) return static_cast<double>(static_cast<std::uint64_t>(units)) * kUnitsToLiquidity;
+    const int shift = 64 - __builtin_clzll(hi);  // 1..64: bits dropped to fit 64
+    const u128 dropped_mask = (u128{1} << shift) - 1;
+    const std::uint64_t top = static_cast<std::uint64_t>(units >> shift) |
+                              static_cast<std::uint64_t>((units & dropped_mask) != 0);
+    // 2^(shift - 32) as a double, built from its exponent field (shift - 32 in [-31, 32]).
+    const std::uint64_t bits = static_cast<std::uint64_t>(1023 + shift - 32) << 52;
+    return static_cast<double>(top) * std::bit_cast<double>(bits);
 }
 inline double to_real(v3::i128 units) noexcept {
     return static_cast<double>(units) * kUnitsToLiquidity;
@@ -140,6 +166,7 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
       tick_spacing_(options.tick_spacing),
       fee_protocol0_(options.fee_protocol0),
       fee_protocol1_(options.fee_protocol1),
+      integer_units_(options.integer_units),
       max_liquidity_per_tick_(0),
       sqrt_price_(options.sqrt_price) {
     options.validate();
@@ -149,6 +176,30 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
     max_liquidity_per_tick_ = ~u128{0} / num_ticks;
     tick_ = compute_tick();
     tick_known_ = true;
+    price_slack_ = 4.0 * std::numeric_limits<double>::epsilon();  // the caller's Q64.96 price
+}
+
+bool ConcentratedLiquidityPool::side_unknown_near(double tick_sqrt_price) const noexcept {
+    const double band = (price_slack_ + 4.0 * std::numeric_limits<double>::epsilon()) * sqrt_price_;
+    return std::fabs(tick_sqrt_price - sqrt_price_) <= band;
+}
+
+bool ConcentratedLiquidityPool::side_unknown(int t) const noexcept {
+    // Initialized ticks are placed by the cursor (by crossings, as the exact pool's stored tick).
+    if (price_slack_ == 0.0 || price_slack_ >= kSideResolution || find_tick(t) != nullptr) {
+        return false;
+    }
+    const double band = (price_slack_ + 4.0 * std::numeric_limits<double>::epsilon()) * sqrt_price_;
+    return std::fabs(sqrt_price_at_tick(t) - sqrt_price_) <= band;
+}
+
+void ConcentratedLiquidityPool::require_side_known(int t, const char* field) const {
+    PFT_AMM_FAST_REQUIRE(!side_unknown(t),
+                         field << ": the price " << sqrt_price_ << " is within " << price_slack_
+                               << " (relative) of tick " << t << "'s price "
+                               << sqrt_price_at_tick(t)
+                               << ": which side of the tick the exact pool's price is on is below "
+                                  "the fast pool's resolution (refused, not approximated)");
 }
 
 int ConcentratedLiquidityPool::compute_tick() const noexcept {
@@ -231,6 +282,10 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
                                                         double requested, bool add,
                                                         const char* operation) {
     check_ticks(tick_lower, tick_upper, operation);
+    require_side_known(tick_lower, operation == std::string_view("mint") ? "mint.tick_lower"
+                                                                          : "burn.tick_lower");
+    require_side_known(tick_upper, operation == std::string_view("mint") ? "mint.tick_upper"
+                                                                          : "burn.tick_upper");
     PositionKey key{std::string(owner), tick_lower, tick_upper};
     const auto existing = positions_.find(key);
     const u128 position_liquidity = existing == positions_.end() ? 0 : existing->second.liquidity_units;
@@ -263,6 +318,26 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     const bool in_range = current >= tick_lower && current < tick_upper;
     PFT_AMM_FAST_REQUIRE(!(add && in_range && liquidity > ~u128{0} - liquidity_units_),
                          operation << ".liquidity: LA: active liquidity would exceed 2^128 - 1");
+
+    TokenAmounts amounts{};
+    const double magnitude = to_real(liquidity);
+    const double sqrt_lower = sqrt_price_at_tick(tick_lower);
+    const double sqrt_upper = sqrt_price_at_tick(tick_upper);
+    if (current < tick_lower) {
+        amounts.amount0 = amount0_delta(sqrt_lower, sqrt_upper, magnitude);
+    } else if (in_range) {
+        amounts.amount0 = amount0_delta(sqrt_price_, sqrt_upper, magnitude);
+        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_price_, magnitude);
+    } else {
+        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
+    }
+    PFT_AMM_FAST_REQUIRE(!add || (balances_.amount0 + amounts.amount0 < kHoldingsLimit &&
+                                  balances_.amount1 + amounts.amount1 < kHoldingsLimit),
+                         operation << ".liquidity: would take the pool's holdings to ("
+                                   << balances_.amount0 + amounts.amount0 << ", "
+                                   << balances_.amount1 + amounts.amount1
+                                   << "), at or above the limit 2^128 (the exact pool's uint128 "
+                                      "owed amounts wrap there)");
 
     const auto signed_delta = static_cast<v3::i128>(liquidity);  // < 2^127: checked by LO
     if (liquidity != 0) {
@@ -314,19 +389,9 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
         }
     }
 
-    TokenAmounts amounts{};
-    const double magnitude = to_real(liquidity);
-    const double sqrt_lower = sqrt_price_at_tick(tick_lower);
-    const double sqrt_upper = sqrt_price_at_tick(tick_upper);
-    if (current < tick_lower) {
-        amounts.amount0 = amount0_delta(sqrt_lower, sqrt_upper, magnitude);
-    } else if (in_range) {
-        amounts.amount0 = amount0_delta(sqrt_price_, sqrt_upper, magnitude);
-        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_price_, magnitude);
+    if (in_range) {
         liquidity_units_ = add ? liquidity_units_ + liquidity : liquidity_units_ - liquidity;
         liquidity_ = to_real(liquidity_units_);
-    } else {
-        amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
     }
     return amounts;
 }
@@ -391,6 +456,58 @@ TokenAmounts ConcentratedLiquidityPool::collect_protocol() {
     return paid;
 }
 
+// Cold path of swap(): undoes the crossings of a swap that is refused after its loop (the
+// outside growths flipped against the growth at the time) and throws; nothing has changed.
+void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t cursor_before,
+                                            double fee_growth_in_before,
+                                            double protocol_fee_in_before, bool too_much,
+                                            double held, double sqrt_price, double liquidity,
+                                            double rounding) {
+    double& fee_growth_global_in = zero_for_one ? fee_growth_global0_ : fee_growth_global1_;
+    double& protocol_fee_in = zero_for_one ? protocol_fees_.amount0 : protocol_fees_.amount1;
+    const double fee_growth_global_in_before = fee_growth_in_before;
+    // Undo the crossings (the outside growths flipped against the growth at the time),
+    // then refuse: nothing has changed.
+    const std::size_t lo = std::min(cursor_, cursor_before);
+    const std::size_t hi = std::max(cursor_, cursor_before);
+    double& other = zero_for_one ? fee_growth_global1_ : fee_growth_global0_;
+    for (std::size_t i = lo; i < hi; ++i) {
+        TickInfo& t = ticks_[i];
+        double& out_in = zero_for_one ? t.fee_growth_outside0 : t.fee_growth_outside1;
+        double& out_other = zero_for_one ? t.fee_growth_outside1 : t.fee_growth_outside0;
+        out_in = t.fee_growth_at_cross - out_in;
+        out_other = other - out_other;
+    }
+    cursor_ = cursor_before;
+    fee_growth_global_in = fee_growth_global_in_before;
+    protocol_fee_in = protocol_fee_in_before;
+    PFT_AMM_FAST_REQUIRE(!too_much,
+                         "swap.amount_specified: would take the pool's holdings of token"
+                    << (zero_for_one ? 0 : 1) << " to " << held
+                    << ", at or above the limit 2^128 (the exact pool's "
+                       "uint128 owed and protocol fees wrap there)");
+    PFT_AMM_FAST_REQUIRE(false, "swap: would end at sqrt price "
+                    << sqrt_price << " inside liquidity " << liquidity
+                    << ", where the exact pool's rounding to whole token "
+                       "units moves the price by up to "
+                    << rounding << " relative, above the bound "
+                    << kRelativeBound
+                    << " (liquidity too thin for this price)");
+}
+
+void ConcentratedLiquidityPool::refuse_side(const TickInfo& toward, double amount_specified,
+                                            double sqrt_price_limit, double worth) const {
+    PFT_AMM_FAST_REQUIRE(false, "swap.amount_specified: the price "
+                                    << sqrt_price_ << " is within " << price_slack_
+                                    << " (relative) of tick " << toward.tick << "'s price "
+                                    << toward.sqrt_price << " and the amount " << amount_specified
+                                    << " (or the limit " << sqrt_price_limit << ") is within the "
+                                    << worth
+                                    << " tokens that may lie between them: whether the swap "
+                                       "crosses the tick is below the fast pool's resolution "
+                                       "(refused, not approximated)");
+}
+
 SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_specified,
                                            double sqrt_price_limit) {
     PFT_AMM_FAST_REQUIRE(amount_specified != 0.0 && !std::isnan(amount_specified),
@@ -409,10 +526,36 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
     }
     const bool exact_input = amount_specified > 0.0;
     const double fee_pips = static_cast<double>(fee_pips_);
+    if (price_slack_ != 0.0 && price_slack_ < kSideResolution) {
+        // The price may be off the exact pool's by up to price_slack_ (relative): next to the
+        // initialized tick the swap heads for, the exact pool may still have L ds tokens to
+        // trade before it crosses where the fast pool has none. A swap whose amount or limit
+        // cannot tell is refused (a larger one crosses in both pools).
+        const TickInfo* toward = zero_for_one ? (cursor_ > 0 ? &ticks_[cursor_ - 1] : nullptr)
+                                              : (cursor_ < ticks_.size() ? &ticks_[cursor_] : nullptr);
+        if (toward != nullptr && side_unknown_near(toward->sqrt_price)) {
+            const double band =
+                2.0 * (price_slack_ + 4.0 * std::numeric_limits<double>::epsilon());
+            // Token amount worth a relative price move `band`: L s band (token1), L band / s
+            // (token0).
+            const bool in_token0 = zero_for_one == exact_input;
+            const double worth = liquidity_ * band * (in_token0 ? 1.0 / sqrt_price_ : sqrt_price_);
+            const double usable = std::fabs(amount_specified) *
+                                  (exact_input ? (kPipsPerUnit - fee_pips) / kPipsPerUnit : 1.0);
+            const bool limit_near = std::fabs(sqrt_price_limit - toward->sqrt_price) <=
+                                    band * toward->sqrt_price;
+            if (usable <= worth || limit_near) {
+                refuse_side(*toward, amount_specified, sqrt_price_limit, worth);
+            }
+        }
+    }
     const std::uint8_t fee_protocol = zero_for_one ? fee_protocol0_ : fee_protocol1_;
     double& fee_growth_global_in = zero_for_one ? fee_growth_global0_ : fee_growth_global1_;
     double& protocol_fee_in = zero_for_one ? protocol_fees_.amount0 : protocol_fees_.amount1;
 
+    const double fee_growth_global_in_before = fee_growth_global_in;
+    const double protocol_fee_in_before = protocol_fee_in;
+    const std::size_t cursor_before = cursor_;
     double remaining = amount_specified;
     double specified_used = 0.0;  // input incl. fee (exact in) or output (exact out) so far
     double calculated = 0.0;      // output (exact in) or input incl. fee (exact out) so far
@@ -421,6 +564,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
     u128 liquidity_units = liquidity_units_;
     double liquidity = liquidity_;
     int ticks_crossed = 0;
+    int active_steps = 0;  // steps in liquidity
     bool ended_on_tick = false;
     int end_tick = 0;
 
@@ -439,6 +583,9 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         Step step = compute_swap_step(zero_for_one, sqrt_price, sqrt_target, liquidity, remaining,
                                       fee_pips);
         sqrt_price = step.sqrt_price_next;
+        if (liquidity > 0.0) {
+            ++active_steps;
+        }
         if (exact_input) {
             specified_used += step.amount_in + step.fee_amount;
             remaining = step.exhausted ? 0.0 : remaining - (step.amount_in + step.fee_amount);
@@ -456,10 +603,14 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         }
         if (liquidity > 0.0) fee_growth_global_in += step.fee_amount / liquidity;
 
-        if (sqrt_price == sqrt_next) {
+        // As the exact pool: a step crosses when its amount reaches the target (not when the
+        // rounded price happens to equal the target's double), so the side of an initialized
+        // tick is decided by the cursor, as the exact pool's by its stored tick.
+        if (!step.exhausted && sqrt_price == sqrt_next) {
             if (next != nullptr) {
                 // Tick.cross: flip the outside accumulators and apply liquidity_net.
                 TickInfo& crossed = *next;
+                crossed.fee_growth_at_cross = fee_growth_global_in;  // for a refused swap's undo
                 crossed.fee_growth_outside0 = fee_growth_global0_ - crossed.fee_growth_outside0;
                 crossed.fee_growth_outside1 = fee_growth_global1_ - crossed.fee_growth_outside1;
                 // Integer liquidity, as LiquidityMath.addDelta: no drift, exactly 0 when every
@@ -484,6 +635,38 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         } else {
             ended_on_tick = false;
         }
+    }
+
+    // Relative distance the exact pool's price may end from ours.
+    double rounding = 0.0;
+    if (integer_units_ && !(ended_on_tick || sqrt_price == sqrt_price_limit) &&
+        active_steps > 0) {
+        // The exact pool rounds each of its steps' amounts to whole units (input up, output
+        // down, fee up: <= 2 units) and its price to 2^-96; it also stops at every bitmap word
+        // (256 spacings; a binade of sqrt price spans 2 / log2(1.0001) = 13,863 ticks). The price
+        // it ends at (inside liquidity L at price s) is off by ds/s = s / L per token0 unit,
+        // 1 / (s L) per token1 unit.
+        const double lo = std::min(sqrt_price, sqrt_price_), hi = std::max(sqrt_price, sqrt_price_);
+        const double binades = static_cast<double>(std::ilogb(hi) - std::ilogb(lo) + 1);
+        const double steps =
+            active_steps + binades * 13863.0 / (256.0 * static_cast<double>(tick_spacing_)) + 1.0;
+        rounding = steps * (2.0 * std::max(sqrt_price, 1.0 / sqrt_price) / liquidity +
+                            std::ldexp(1.0, -96) / sqrt_price);
+    }
+    {
+        const double in = exact_input ? specified_used : calculated;
+        const double held = (zero_for_one ? balances_.amount0 : balances_.amount1) + in;
+        const bool too_much = !(held < kHoldingsLimit);
+        if (too_much || rounding > kRelativeBound) {
+            refuse_swap(zero_for_one, cursor_before, fee_growth_global_in_before,
+                        protocol_fee_in_before, too_much, held, sqrt_price, liquidity, rounding);
+        }
+    }
+    if (ended_on_tick || sqrt_price == sqrt_price_limit) {
+        price_slack_ = 0.0;  // exactly a tick's price or the limit
+    } else {
+        price_slack_ = std::min(1.0, price_slack_ + rounding +
+                                         4.0 * std::numeric_limits<double>::epsilon());
     }
 
     // slot0.tick: exact when the last step ended on a tick (even with the price unchanged, as

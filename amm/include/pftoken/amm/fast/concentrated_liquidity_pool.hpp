@@ -24,6 +24,11 @@ struct ConcentratedLiquidityOptions {
     double sqrt_price = 1.0;        ///< initial sqrt price, in (kMinSqrtPrice, kMaxSqrtPrice)
     std::uint8_t fee_protocol0 = 0;  ///< protocol share 1/n of token0 fees: 0 (off) or 4..10
     std::uint8_t fee_protocol1 = 0;  ///< same for token1 fees
+    /// Amounts are whole token units as on chain (wei), to be held to the exact pool: a swap
+    /// ending where the exact pool's rounding to whole units moves its price by more than 1e-9
+    /// (liquidity too thin for the price) is refused, and that rounding widens the price
+    /// uncertainty used at tick edges. Off (default) for simulations in real-number units.
+    bool integer_units = false;
 
     [[nodiscard]] bool is_valid(std::string* why = nullptr) const;
     void validate() const;
@@ -42,6 +47,7 @@ struct TickInfo {
     v3::i128 liquidity_net_units = 0;
     double fee_growth_outside0 = 0.0;
     double fee_growth_outside1 = 0.0;
+    double fee_growth_at_cross = 0.0;  ///< scratch: global growth when a swap last crossed it
 };
 
 /// Position.Info: liquidity, fee growth inside at the last update, and tokens owed.
@@ -150,11 +156,25 @@ class ConcentratedLiquidityPool {
     [[nodiscard]] const TickInfo* find_tick(int tick) const noexcept;
     [[nodiscard]] TickInfo* find_tick(int tick) noexcept;
     [[nodiscard]] int compute_tick() const noexcept;
+    /// Whether the price may lie on the other side of tick `t`'s price in the exact pool (the
+    /// double and the exact pool's rounding cannot tell), so slot0.tick is not known relative to
+    /// `t`.
+    [[nodiscard]] bool side_unknown(int t) const noexcept;
+    [[nodiscard]] bool side_unknown_near(double tick_sqrt_price) const noexcept;
+    void require_side_known(int t, const char* field) const;
+    [[gnu::cold, gnu::noinline]] void refuse_swap(bool zero_for_one, std::size_t cursor_before,
+                                                  double fee_growth_in_before,
+                                                  double protocol_fee_in_before, bool too_much,
+                                                  double held, double sqrt_price, double liquidity,
+                                                  double rounding);
+    [[gnu::cold, gnu::noinline]] void refuse_side(const TickInfo& toward, double amount_specified,
+                                                  double sqrt_price_limit, double worth) const;
 
     std::uint32_t fee_pips_;
     int tick_spacing_;
     std::uint8_t fee_protocol0_;
     std::uint8_t fee_protocol1_;
+    bool integer_units_;
     u128 max_liquidity_per_tick_;
     double sqrt_price_;
     u128 liquidity_units_ = 0;
@@ -173,6 +193,10 @@ class ConcentratedLiquidityPool {
     mutable int tick_ = 0;
     mutable bool tick_known_ = true;
     bool ended_down_at_limit_ = false;  ///< the last swap stopped at its limit going down
+    /// Relative distance the exact pool's price may be from sqrt_price_ (its rounding of the
+    /// amounts of the swaps since the price last sat exactly on a tick or a limit, plus the
+    /// double's); 0 when the price is exactly a tick's or the limit's.
+    double price_slack_ = 0.0;
     std::map<PositionKey, PositionInfo> positions_;
 };
 
