@@ -225,16 +225,7 @@ std::vector<VectorCase> v3_unit_cases() {
     return pftoken::amm::testing::load_cases(
         "uniswap-v3-core/unit.cases.json",
         [](const json& doc) {
-            json all = json::array();
-            for (auto c : doc.at("tickMath").at("getSqrtRatioAtTick")) {
-                c["fn"] = "getSqrtRatioAtTick";
-                all.push_back(c);
-            }
-            for (auto c : doc.at("tickMath").at("getTickAtSqrtRatio")) {
-                c["fn"] = "getTickAtSqrtRatio";
-                all.push_back(c);
-            }
-            for (const auto& c : doc.at("tickMath").at("inline")) all.push_back(c);
+            json all = pftoken::amm::testing::tick_math_cases_of(doc);
             for (const auto& c : doc.at("sqrtPriceMath")) all.push_back(c);
             for (auto c : doc.at("swapMath").at("computeSwapStep")) {
                 c["fn"] = "computeSwapStep";

@@ -43,17 +43,7 @@ std::vector<VectorCase> tick_math_cases() {
     return pftoken::amm::testing::load_cases(
         kUnitFile,
         [](const json& doc) {
-            json all = json::array();
-            for (auto c : doc.at("tickMath").at("getSqrtRatioAtTick")) {
-                c["fn"] = "getSqrtRatioAtTick";
-                all.push_back(c);
-            }
-            for (auto c : doc.at("tickMath").at("getTickAtSqrtRatio")) {
-                c["fn"] = "getTickAtSqrtRatio";
-                all.push_back(c);
-            }
-            for (const auto& c : doc.at("tickMath").at("inline")) all.push_back(c);
-            return all;
+            return pftoken::amm::testing::tick_math_cases_of(doc);
         },
         [](const json& c) {
             return c.at("fn").get<std::string>() + "_" +

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -53,6 +54,19 @@ inline std::vector<VectorCase> load_cases(
         ++i;
     }
     return cases;
+}
+
+/// The TickMath cases of uniswap-v3-core/unit.cases.json as one list, each tagged with the
+/// function it exercises ("fn"; the `inline` cases carry their own).
+inline nlohmann::json tick_math_cases_of(const nlohmann::json& doc) {
+    nlohmann::json all = nlohmann::json::array();
+    for (const char* fn : {"getSqrtRatioAtTick", "getTickAtSqrtRatio"})
+        for (auto c : doc.at("tickMath").at(fn)) {
+            c["fn"] = fn;
+            all.push_back(std::move(c));
+        }
+    for (const auto& c : doc.at("tickMath").at("inline")) all.push_back(c);
+    return all;
 }
 
 inline std::string case_name(const ::testing::TestParamInfo<VectorCase>& info) { return info.param.name; }
