@@ -561,6 +561,7 @@ class Backtest {
                         ++out_.summary.rebalances;
                     }
                 }
+                if (o_.kind == StrategyKind::UsdtMarketNeutral) top_up_margin(t);
                 if (o_.kind == StrategyKind::UsdtMarketNeutral) {
                     const double exposure = eth_wallet_ + supply_[kWsteth] * prices_.wsteth_eth - debt_ + perp_[kEth].qty;
                     const double equity = static_cast<double>(valuation()) / scale_;
@@ -574,6 +575,26 @@ class Backtest {
                 return;
             }
         }
+    }
+
+    /// Market neutral: when the perp margin falls below rebalance_margin of the notional, unwind
+    /// a fraction of the Aave position atomically (withdraw, swap, repay), sell the freed ETH into
+    /// the margin to restore margin_fraction / (1 - margin_fraction) of the notional, re-hedge.
+    void top_up_margin(std::size_t t) {
+        const double notional = std::abs(perp_[kEth].qty) * prices_.mark[kEth];
+        if (perp_[kEth].qty == 0.0 || margin_ >= o_.rebalance_margin * notional) return;
+        const double need = o_.margin_fraction / (1.0 - o_.margin_fraction) * notional - margin_;
+        const double net = supply_[kWsteth] * prices_.wsteth_eth - debt_;
+        if (net <= 0.0) return;
+        const double phi = std::min(1.0, need / (net * prices_.eth_usd));
+        const double debt_share = phi * debt_;
+        const double eth = wsteth_to_eth(t, withdraw(t, kWsteth, phi * supply_[kWsteth]));
+        const double freed = eth - repay(t, std::min(eth, debt_share));
+        eth_wallet_ += freed + spot_trade(t, false, -freed * prices_.eth_usd);
+        to_margin(t, usd_cash_);
+        gas(t, o_.costs.gas_per_flash_loan);
+        hedge(t);
+        ++out_.summary.rebalances;
     }
 
     void summarise(std::int64_t start) {

@@ -52,7 +52,7 @@ struct StrategyOptions {
     double margin_fraction = 0.25;     ///< share of capital posted as perp margin
     double maintenance_margin = 0.05;  ///< of notional; below it the position is liquidated
     double liquidation_fee = 0.01;     ///< of notional, lost on a perp liquidation
-    double rebalance_margin = 0.12;    ///< margin/notional below which the manager rebalances
+    double rebalance_margin = 0.12;    ///< margin/notional below which the manager rebalances or tops up
     double delta_threshold = 0.05;     ///< market neutral: re-hedge when |net ETH delta| > this x equity
     // Aave leveraged staking (eth_leveraged_staking, usdt_market_neutral): E-mode defaults.
     double target_ltv = 0.80;
