@@ -264,3 +264,21 @@ TEST(YieldSpecFile, ReadsStrategiesAndRefusesMistakesWhereWritten) {
                                       "s.yaml"),
                      InputError, "s.yaml:3:15: strategies[0].strategy: must be one of pure_lending, btc_basis");
 }
+
+// Shared index paths give the same results as each run's own accrual (only the reserves a
+// strategy reads are accrued there).
+TEST(YieldEngine, SharedIndexesGiveTheSameResults) {
+    GeneratorOptions g;
+    g.hours = 24 * 10;
+    g.venues = {"binance"};
+    const auto market = generate_market_data(g);
+    const auto all = accrue_reserve_indexes(market, amm::aave::Version::V3_4);
+    for (const auto& o : all_strategies()) {
+        const auto own = run_backtest(market, o);
+        const auto shared = run_backtest(market, o, all);
+        EXPECT_EQ(own.summary.pnl, shared.summary.pnl) << strategy_name(o.kind);
+        EXPECT_EQ(own.hours.back().equity, shared.hours.back().equity);
+    }
+    const auto usdt_only = accrue_reserve_indexes(market, amm::aave::Version::V3_4, 1);
+    EXPECT_THROW_MSG((void)run_backtest(market, all_strategies()[3], usdt_only), Error, "reserve indexes of another");
+}

@@ -88,21 +88,27 @@ void StrategyOptions::validate() const {
 namespace {
 
 enum Reserve : std::uint8_t { kUsdt, kWeth, kWsteth, kReserveCount };
-constexpr std::array<unsigned, kReserveCount> kDecimals{6, 18, 18};
 constexpr std::array<std::string_view, kReserveCount> kReserveAsset{"USDT", "WETH", "wstETH"};
 enum Perp : std::uint8_t { kBtc, kEth, kPerpCount };
 constexpr std::array<std::string_view, kPerpCount> kPerpAsset{"BTC-PERP", "ETH-PERP"};
 
-double pow10(unsigned d) { return std::pow(10.0, static_cast<double>(d)); }
+/// Base units per token of each reserve (10^decimals).
+constexpr std::array<double, kReserveCount> kUnit{1e6, 1e18, 1e18};
 
 /// APR fraction -> ray (the on-chain rates are rays; the data gives 1e-6 or finer fractions).
 U256 ray_rate(double apr) { return U256{static_cast<u128>(std::llround(apr * 1e18))} * U256{std::uint64_t{1'000'000'000}}; }
 
 /// A token amount in base units (floored), from an amount in whole tokens.
-U256 base_units(double amount, unsigned decimals) {
+U256 base_units(double amount, double unit) {
     if (!(amount > 0.0)) return U256{};
-    return U256{static_cast<u128>(std::floor(amount * pow10(decimals)))};
+    return U256{static_cast<u128>(std::floor(amount * unit))};
 }
+
+/// Health factors below this are recomputed with Aave's integer account data.
+constexpr double kExactHealthBelow = 1.001;
+
+/// x rounded half away from zero to an integer (llround without the library call; |x| < 2^53).
+std::int64_t round_units(double x) { return static_cast<std::int64_t>(x + (x >= 0.0 ? 0.5 : -0.5)); }
 
 template <class T>
 T must(const amm::Result<T>& r, const char* what) {
@@ -119,19 +125,12 @@ struct Prices {
 /// One backtest: positions, the reserves and the monitor chain.
 class Backtest {
   public:
-    Backtest(const MarketData& market, const StrategyOptions& options, YieldResult& out)
-        : m_(market), o_(options), out_(out), venue_(&market.venue(options.venue)) {
+    Backtest(const MarketData& market, const StrategyOptions& options, const ReserveIndexes& indexes, YieldResult& out)
+        : m_(market), o_(options), idx_(indexes), out_(out), venue_(&market.venue(options.venue)) {
         usd_class_ = o_.share_class == ShareClass::Usdt;
         scale_ = usd_class_ ? 1e6 : 1e9;
         cost_ = (o_.costs.trade_fee_bps + o_.costs.slippage_bps) * 1e-4;
-        for (auto& r : reserves_) {
-            r.liquidity_index = aave::RAY;
-            r.variable_borrow_index = aave::RAY;
-            r.last_update_timestamp = static_cast<std::uint64_t>(m_.time[0]);
-        }
-        // The borrow index grows only while the reserve has debt: the market's, not just ours.
-        reserves_[kWeth].scaled_variable_debt = aave::RAY;
-        set_rates(0);
+        accrue(0);
         out_.options = o_;
         out_.aave_version = std::string(aave::version_name(o_.aave_version));
         out_.unit_scale = scale_;
@@ -171,6 +170,7 @@ class Backtest {
 
     // ---- the hour ----
     void step(std::size_t t, HourRecord& rec, std::int64_t& v) {
+        risk_fresh_ = false;
         // 1-2. Aave indexes over the hour at the rates set last hour (position monitor).
         accrue(t);
         refresh_supplies();
@@ -207,7 +207,6 @@ class Backtest {
         stage(rec, kFees, v);
         pay_gas(t);
         stage(rec, kGas, v);
-        set_rates(t);
         finish_hour(rec, v);
     }
 
@@ -220,7 +219,7 @@ class Backtest {
 
     void finish_hour(HourRecord& rec, std::int64_t v) {
         rec.equity = v;
-        const Risk r = risk();
+        const Risk& r = current_risk();
         rec.health_factor = r.health_factor;
         rec.liquidation_distance = r.distance;
         const double eth_delta = eth_wallet_ + supply_[kWeth] - debt_ + supply_[kWsteth] * prices_.wsteth_eth + perp_[kEth].qty;
@@ -231,7 +230,7 @@ class Backtest {
             to_unit * (std::abs(usd_cash_) + std::abs(margin_) + std::abs(btc_) * prices_.btc_usd +
                        prices_.eth_usd * (std::abs(eth_wallet_) + supply_[kWeth] + debt_ + supply_[kWsteth] * prices_.wsteth_eth) +
                        supply_[kUsdt] + std::abs(perp_[kBtc].qty) * prices_.mark[kBtc] + std::abs(perp_[kEth].qty) * prices_.mark[kEth]);
-        rec.liquidity_index = reserves_[lending_reserve()].liquidity_index.to_double() / 1e27;
+        rec.liquidity_index = liquidity_index_[lending_reserve()].to_double() / 1e27;
         out_.hours.push_back(rec);
     }
 
@@ -245,24 +244,11 @@ class Backtest {
         return p;
     }
 
-    void set_rates(std::size_t t) {
-        reserves_[kUsdt].current_liquidity_rate = ray_rate(m_.usdt_supply_apr[t]);
-        reserves_[kUsdt].current_variable_borrow_rate = ray_rate(m_.usdt_borrow_apr[t]);
-        reserves_[kWeth].current_liquidity_rate = ray_rate(m_.weth_supply_apr[t]);
-        reserves_[kWeth].current_variable_borrow_rate = ray_rate(m_.weth_borrow_apr[t]);
-        reserves_[kWsteth].current_liquidity_rate = ray_rate(m_.wsteth_supply_apr[t]);
-    }
-
+    /// The reserves' indexes at hour t (accrue_reserve_indexes).
     void accrue(std::size_t t) {
-        const auto now = static_cast<std::uint64_t>(m_.time[t]);
-        for (std::size_t r = 0; r < kReserveCount; ++r) {
-            if (!held_[r]) {
-                reserves_[r].last_update_timestamp = now;  // indexes of reserves never touched do not matter
-                continue;
-            }
-            if (aave::update_state(reserves_[r], now, o_.aave_version) != amm::Revert::None)
-                throw InternalError("yield backtest: Aave updateState reverted");
-        }
+        const auto& at = idx_.at[t];
+        for (std::size_t r = 0; r < kReserveCount; ++r) liquidity_index_[r] = at[r];
+        borrow_index_ = at[3];
     }
 
     void refresh_supplies() {
@@ -272,15 +258,15 @@ class Backtest {
                 supply_units_[r] = U256{};
                 continue;
             }
-            supply_units_[r] = must(aave::atoken_balance(a_scaled_[r], reserves_[r].liquidity_index, o_.aave_version), "balanceOf");
-            supply_[r] = supply_units_[r].to_double() / pow10(kDecimals[r]);
+            supply_units_[r] = must(aave::atoken_balance(a_scaled_[r], liquidity_index_[r], o_.aave_version), "balanceOf");
+            supply_[r] = supply_units_[r].to_double() / kUnit[r];
         }
     }
 
     void refresh_debt() {
         debt_units_ = d_scaled_.is_zero()
                           ? U256{}
-                          : must(aave::debt_balance(d_scaled_, reserves_[kWeth].variable_borrow_index, o_.aave_version), "debt balanceOf");
+                          : must(aave::debt_balance(d_scaled_, borrow_index_, o_.aave_version), "debt balanceOf");
         debt_ = debt_units_.to_double() / 1e18;
     }
 
@@ -299,7 +285,7 @@ class Backtest {
         const double eth = eth_wallet_ + supply_[kWeth] - debt_ + supply_[kWsteth] * prices_.wsteth_eth;
         const double usd = usd_cash_ + margin_ + perp_pnl + supply_[kUsdt] + btc_ * prices_.btc_usd + eth * prices_.eth_usd;
         const double unit = usd_class_ ? usd : usd / prices_.eth_usd;
-        return static_cast<std::int64_t>(std::llround(unit * scale_));
+        return round_units(unit * scale_);
     }
 
     // ---- risk monitor ----
@@ -312,6 +298,11 @@ class Backtest {
     Risk risk() const {
         Risk r;
         if (!debt_units_.is_zero()) {
+            // Monitoring in doubles (relative error ~1e-15); near the threshold Aave's integer
+            // account data decides, so a liquidation happens exactly when the chain's would.
+            r.health_factor = supply_[kWsteth] * prices_.wsteth_eth * (lt_bps() * 1e-4) / debt_;
+            r.distance = std::max(0.0, 1.0 - 1.0 / r.health_factor);
+            if (r.health_factor >= kExactHealthBelow) return with_perps(r);
             const U256 eth_price{static_cast<std::uint64_t>(std::llround(prices_.eth_usd * 1e8))};
             const U256 lst_price{static_cast<std::uint64_t>(std::llround(prices_.wsteth_eth * prices_.eth_usd * 1e8))};
             const std::array<aave::AccountAsset, 2> assets{
@@ -324,6 +315,12 @@ class Backtest {
                                                                 : data.health_factor.to_double() / 1e18;
             r.distance = std::max(0.0, 1.0 - 1.0 / r.health_factor);
         }
+        return with_perps(r);
+    }
+
+    /// Adds the perps' distance to liquidation (the adverse move that takes the margin to the
+    /// maintenance margin).
+    Risk with_perps(Risk r) const {
         for (std::size_t p = 0; p < kPerpCount; ++p) {
             if (perp_[p].qty == 0.0) continue;
             const double notional = std::abs(perp_[p].qty) * prices_.mark[p];
@@ -333,10 +330,20 @@ class Backtest {
         return r;
     }
 
+    /// risk() of the current state, computed once per state (every action logs an event, which
+    /// marks it stale, as does a new hour).
+    const Risk& current_risk() {
+        if (!risk_fresh_) {
+            risk_ = risk();
+            risk_fresh_ = true;
+        }
+        return risk_;
+    }
+
     std::uint16_t lt_bps() const { return static_cast<std::uint16_t>(std::lround(o_.liquidation_threshold * 1e4)); }
 
     void liquidate(std::size_t t) {
-        const Risk r = risk();
+        const Risk r = current_risk();
         if (!debt_units_.is_zero() && r.health_factor_wad < aave::HEALTH_FACTOR_LIQUIDATION_THRESHOLD) {
             aave::LiquidationInputs in;
             in.health_factor = r.health_factor_wad;
@@ -348,10 +355,10 @@ class Backtest {
             in.liquidation_bonus_bps = static_cast<std::uint16_t>(10'000 + std::lround(o_.liquidation_bonus * 1e4));
             const auto liq = must(aave::liquidation_amounts(in), "liquidationCall");
             if (liq.allowed) {
-                const U256 burn_debt = must(aave::debt_burn_scaled(liq.debt_repaid, reserves_[kWeth].variable_borrow_index, o_.aave_version), "debt burn");
+                const U256 burn_debt = must(aave::debt_burn_scaled(liq.debt_repaid, borrow_index_, o_.aave_version), "debt burn");
                 d_scaled_ = burn_debt > d_scaled_ ? U256{} : d_scaled_ - burn_debt;
                 const U256 burn = must(aave::atoken_burn_scaled(liq.collateral_to_liquidator + liq.protocol_fee,
-                                                                reserves_[kWsteth].liquidity_index, o_.aave_version), "aToken burn");
+                                                                liquidity_index_[kWsteth], o_.aave_version), "aToken burn");
                 a_scaled_[kWsteth] = burn > a_scaled_[kWsteth] ? U256{} : a_scaled_[kWsteth] - burn;
                 refresh_supplies();
                 refresh_debt();
@@ -373,6 +380,7 @@ class Backtest {
     // ---- execution (fees and slippage paid at once, gas collected and paid in its own stage) ----
     void log(std::size_t t, EventKind kind, std::string_view asset, double amount, double cost) {
         out_.events.push_back(Event{m_.time[t], ++order_, kind, asset, amount, cost});
+        risk_fresh_ = false;
     }
     double to_unit_from_usd(double usd) const { return usd_class_ ? usd : usd / prices_.eth_usd; }
     double to_unit_from_eth(double eth) const { return usd_class_ ? eth * prices_.eth_usd : eth; }
@@ -388,35 +396,33 @@ class Backtest {
     }
 
     void supply(std::size_t t, Reserve r, double amount) {
-        const U256 units = base_units(amount, kDecimals[r]);
-        a_scaled_[r] += must(aave::atoken_mint_scaled(units, reserves_[r].liquidity_index, o_.aave_version), "supply");
-        held_[r] = true;
+        const U256 units = base_units(amount, kUnit[r]);
+        a_scaled_[r] += must(aave::atoken_mint_scaled(units, liquidity_index_[r], o_.aave_version), "supply");
         refresh_supplies();
         log(t, EventKind::Supply, kReserveAsset[r], amount, 0);
     }
     /// Withdraws `amount` tokens (capped at the balance); returns what left the reserve.
     double withdraw(std::size_t t, Reserve r, double amount) {
-        U256 units = base_units(amount, kDecimals[r]);
+        U256 units = base_units(amount, kUnit[r]);
         if (units > supply_units_[r]) units = supply_units_[r];
-        const U256 burn = must(aave::atoken_burn_scaled(units, reserves_[r].liquidity_index, o_.aave_version), "withdraw");
+        const U256 burn = must(aave::atoken_burn_scaled(units, liquidity_index_[r], o_.aave_version), "withdraw");
         a_scaled_[r] = burn > a_scaled_[r] ? U256{} : a_scaled_[r] - burn;
         refresh_supplies();
-        const double got = units.to_double() / pow10(kDecimals[r]);
+        const double got = units.to_double() / kUnit[r];
         log(t, EventKind::Withdraw, kReserveAsset[r], got, 0);
         return got;
     }
     void borrow(std::size_t t, double amount) {
-        const U256 units = base_units(amount, 18);
-        d_scaled_ += must(aave::debt_mint_scaled(units, reserves_[kWeth].variable_borrow_index, o_.aave_version), "borrow");
-        held_[kWeth] = true;
+        const U256 units = base_units(amount, 1e18);
+        d_scaled_ += must(aave::debt_mint_scaled(units, borrow_index_, o_.aave_version), "borrow");
         refresh_debt();
         log(t, EventKind::Borrow, "WETH", amount, 0);
     }
     /// Repays up to `amount` WETH (capped at the debt); returns what was repaid.
     double repay(std::size_t t, double amount) {
-        U256 units = base_units(amount, 18);
+        U256 units = base_units(amount, 1e18);
         if (units > debt_units_) units = debt_units_;
-        const U256 burn = must(aave::debt_burn_scaled(units, reserves_[kWeth].variable_borrow_index, o_.aave_version), "repay");
+        const U256 burn = must(aave::debt_burn_scaled(units, borrow_index_, o_.aave_version), "repay");
         d_scaled_ = burn > d_scaled_ ? U256{} : d_scaled_ - burn;
         refresh_debt();
         const double repaid = units.to_double() / 1e18;
@@ -548,7 +554,7 @@ class Backtest {
             }
             case StrategyKind::EthLeveragedStaking:
             case StrategyKind::UsdtMarketNeutral: {
-                const Risk r = risk();
+                const Risk& r = current_risk();
                 if (!debt_units_.is_zero() && r.health_factor < o_.min_health_factor) {
                     // Atomic unwind to the target LTV: withdraw X (ETH value), swap, repay X(1 - c):
                     // debt - X(1 - c) = L (collateral - X).
@@ -621,13 +627,14 @@ class Backtest {
 
     const MarketData& m_;
     const StrategyOptions& o_;
+    const ReserveIndexes& idx_;
     YieldResult& out_;
     const PerpVenue* venue_;
     bool usd_class_ = true;
     double scale_ = 1e6;
     double cost_ = 0;  // fee + slippage fraction of a trade's notional
-    std::array<aave::ReserveState, kReserveCount> reserves_{};
-    std::array<bool, kReserveCount> held_{};
+    std::array<U256, kReserveCount> liquidity_index_{};
+    U256 borrow_index_;
     std::array<U256, kReserveCount> a_scaled_{}, supply_units_{};
     std::array<double, kReserveCount> supply_{};
     U256 d_scaled_, debt_units_;
@@ -636,26 +643,80 @@ class Backtest {
     std::array<PerpPosition, kPerpCount> perp_{};
     Prices prices_;
     std::uint64_t order_ = 0;
+    Risk risk_;
+    bool risk_fresh_ = false;
 };
 
 }  // namespace
 
+std::uint8_t reserves_used(const StrategyOptions& o) noexcept {
+    switch (o.kind) {
+        case StrategyKind::PureLending: return o.share_class == ShareClass::Usdt ? 1 : 2;
+        case StrategyKind::BtcBasis: return 0;
+        case StrategyKind::EthLeveragedStaking:
+        case StrategyKind::UsdtMarketNeutral: return 2 | 4;
+    }
+    return 7;
+}
+
+ReserveIndexes accrue_reserve_indexes(const MarketData& market, aave::Version version, std::uint8_t used) {
+    ReserveIndexes out;
+    out.version = version;
+    out.reserves = used;
+    out.at.resize(market.hours());
+    std::array<aave::ReserveState, kReserveCount> reserves{};
+    for (auto& r : reserves) r.last_update_timestamp = static_cast<std::uint64_t>(market.time.front());
+    // The borrow index grows only while the reserve has debt: the market's, not just ours.
+    reserves[kWeth].scaled_variable_debt = aave::RAY;
+    for (std::size_t t = 0; t < market.hours(); ++t) {
+        if (t > 0)
+            for (std::size_t k = 0; k < kReserveCount; ++k)
+                if ((used >> k & 1) != 0 &&
+                    aave::update_state(reserves[k], static_cast<std::uint64_t>(market.time[t]), version) != amm::Revert::None)
+                    throw InputError("market", fmt::format("Aave updateState reverts at {} (an index beyond uint128)",
+                                                           format_utc_timestamp(market.time[t])));
+        reserves[kUsdt].current_liquidity_rate = ray_rate(market.usdt_supply_apr[t]);
+        reserves[kUsdt].current_variable_borrow_rate = ray_rate(market.usdt_borrow_apr[t]);
+        reserves[kWeth].current_liquidity_rate = ray_rate(market.weth_supply_apr[t]);
+        reserves[kWeth].current_variable_borrow_rate = ray_rate(market.weth_borrow_apr[t]);
+        reserves[kWsteth].current_liquidity_rate = ray_rate(market.wsteth_supply_apr[t]);
+        out.at[t] = {reserves[kUsdt].liquidity_index, reserves[kWeth].liquidity_index, reserves[kWsteth].liquidity_index,
+                     reserves[kWeth].variable_borrow_index};
+    }
+    return out;
+}
+
+YieldResult run_backtest(const MarketData& market, const StrategyOptions& options, const ReserveIndexes& indexes) {
+    options.validate();
+    if (market.hours() < 2) throw InputError("market", "must hold at least 2 hours");
+    PFT_REQUIRE(indexes.version == options.aave_version && indexes.at.size() == market.hours() &&
+                    (reserves_used(options) & ~indexes.reserves) == 0,
+                "run_backtest: reserve indexes of another Aave version or market");
+    YieldResult result;
+    Backtest(market, options, indexes, result).run();
+    return result;
+}
+
 YieldResult run_backtest(const MarketData& market, const StrategyOptions& options) {
     options.validate();
     if (market.hours() < 2) throw InputError("market", "must hold at least 2 hours");
-    YieldResult result;
-    Backtest(market, options, result).run();
-    return result;
+    return run_backtest(market, options, accrue_reserve_indexes(market, options.aave_version, reserves_used(options)));
 }
 
 std::vector<YieldSummary> run_sweep(const MarketData& market, const std::vector<StrategyOptions>& variants, unsigned threads) {
     for (const auto& v : variants) v.validate();
+    if (market.hours() < 2) throw InputError("market", "must hold at least 2 hours");
+    std::array<ReserveIndexes, 3> indexes;
+    for (const auto& v : variants) {
+        auto& idx = indexes[static_cast<std::size_t>(v.aave_version)];
+        if (idx.at.empty()) idx = accrue_reserve_indexes(market, v.aave_version);
+    }
     std::vector<YieldSummary> out(variants.size());
     base::ParallelOptions parallel;
     parallel.threads = threads;
     base::parallel_for_chunks(variants.size(), parallel, [&](std::size_t i, unsigned) {
         YieldResult r;
-        Backtest(market, variants[i], r).run();
+        Backtest(market, variants[i], indexes[static_cast<std::size_t>(variants[i].aave_version)], r).run();
         out[i] = r.summary;
     });
     return out;

@@ -134,12 +134,32 @@ struct YieldResult {
     YieldSummary summary;
 };
 
+/// The Aave reserve indexes at the data's hours: the liquidity indexes of USDT, WETH and wstETH
+/// and the WETH variable borrow index, accrued hour by hour by amm::aave::update_state at the
+/// data's rates (each hour's rates apply over the hour that follows), starting at RAY. They
+/// depend on the market and the Aave version only (a strategy's flows do not move the data's
+/// rates), so one path serves every strategy and every sweep variant.
+struct ReserveIndexes {
+    amm::aave::Version version = amm::aave::Version::V3_4;
+    std::vector<std::array<amm::U256, 4>> at;  ///< per hour: liquidity USDT, WETH, wstETH; borrow WETH
+    std::uint8_t reserves = 0;                 ///< accrued reserves: bit 0 USDT, 1 WETH, 2 wstETH
+};
+/// Every reserve's indexes (`reserves` = 7), or only those in the bit mask (others stay RAY).
+[[nodiscard]] ReserveIndexes accrue_reserve_indexes(const MarketData& market, amm::aave::Version version,
+                                                    std::uint8_t reserves = 7);
+/// The reserves a strategy reads (the bit mask of ReserveIndexes).
+[[nodiscard]] std::uint8_t reserves_used(const StrategyOptions& options) noexcept;
+
 /// Backtests `options` over `market` (every hour; hour 0 deploys the capital). Throws InputError
 /// when the options are invalid or name a venue without data.
 [[nodiscard]] YieldResult run_backtest(const MarketData& market, const StrategyOptions& options);
+/// The same on indexes already accrued for `market` (their version must be options.aave_version).
+[[nodiscard]] YieldResult run_backtest(const MarketData& market, const StrategyOptions& options,
+                                       const ReserveIndexes& indexes);
 
-/// Backtests every variant on `threads` workers (0 = all cores) through base/thread_pool; the
-/// summaries are in variant order and bit-identical for any thread count.
+/// Backtests every variant on `threads` workers (0 = all cores) through base/thread_pool, the
+/// reserve indexes accrued once per Aave version; the summaries are in variant order and
+/// bit-identical for any thread count.
 [[nodiscard]] std::vector<YieldSummary> run_sweep(const MarketData& market, const std::vector<StrategyOptions>& variants,
                                                   unsigned threads = 0);
 
