@@ -25,14 +25,20 @@ const y::MarketData& year() {
 y::StrategyOptions strategy(int k) {
     y::StrategyOptions o;
     switch (k) {
-        case 0: o.kind = y::StrategyKind::PureLending; break;
-        case 1: o.kind = y::StrategyKind::BtcBasis; break;
+        case 0:
+            o.kind = y::StrategyKind::PureLending;
+            break;
+        case 1:
+            o.kind = y::StrategyKind::BtcBasis;
+            break;
         case 2:
             o.kind = y::StrategyKind::EthLeveragedStaking;
             o.share_class = y::ShareClass::Eth;
             o.initial_capital = 300.0;
             break;
-        default: o.kind = y::StrategyKind::UsdtMarketNeutral; break;
+        default:
+            o.kind = y::StrategyKind::UsdtMarketNeutral;
+            break;
     }
     return o;
 }
@@ -45,7 +51,8 @@ void BM_YieldYear(benchmark::State& state) {
         auto r = y::run_backtest(market, o);
         benchmark::DoNotOptimize(r.summary.final_equity);
     }
-    state.counters["steps_per_s"] = benchmark::Counter(8'760.0, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["steps_per_s"] =
+        benchmark::Counter(8'760.0, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_YieldYear)->DenseRange(0, 3)->Unit(benchmark::kMillisecond);
 
@@ -57,7 +64,8 @@ void BM_YieldYearAllFour(benchmark::State& state) {
             auto r = y::run_backtest(market, strategy(k));
             benchmark::DoNotOptimize(r.summary.final_equity);
         }
-    state.counters["steps_per_s"] = benchmark::Counter(4 * 8'760.0, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["steps_per_s"] =
+        benchmark::Counter(4 * 8'760.0, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_YieldYearAllFour)->Unit(benchmark::kMillisecond);
 
@@ -72,7 +80,8 @@ void BM_YieldYearAllFourSharedIndexes(benchmark::State& state) {
             benchmark::DoNotOptimize(r.summary.final_equity);
         }
     }
-    state.counters["steps_per_s"] = benchmark::Counter(4 * 8'760.0, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["steps_per_s"] =
+        benchmark::Counter(4 * 8'760.0, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_YieldYearAllFourSharedIndexes)->Unit(benchmark::kMillisecond);
 
@@ -103,8 +112,15 @@ void BM_YieldSweep1000(benchmark::State& state) {
         auto s = y::run_sweep(market, variants, threads);
         benchmark::DoNotOptimize(s.data());
     }
-    state.counters["steps_per_s"] = benchmark::Counter(1'000 * 8'760.0, benchmark::Counter::kIsIterationInvariantRate);
+    state.counters["steps_per_s"] =
+        benchmark::Counter(1'000 * 8'760.0, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_YieldSweep1000)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(1)->Repetitions(3);
+BENCHMARK(BM_YieldSweep1000)
+    ->Arg(1)
+    ->Arg(2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(1)
+    ->Repetitions(3);
 
 }  // namespace

@@ -1,9 +1,9 @@
 #include "pftoken/base/csv.hpp"
 
+#include <fmt/format.h>
+
 #include <charconv>
 #include <cmath>
-
-#include <fmt/format.h>
 
 #include "pftoken/base/input_file.hpp"
 #include "pftoken/base/yaml.hpp"
@@ -39,13 +39,13 @@ std::vector<Cell> split_line(std::string_view line, int line_number, const std::
                 throw InputError(SourceLocation{source, line_number, cell.column}, "csv",
                                  "unterminated quoted field (quoted fields may not span lines)");
             if (i < line.size() && line[i] != ',')
-                throw InputError(SourceLocation{source, line_number, static_cast<int>(i) + 1}, "csv",
-                                 "a quoted field must be followed by ',' or the line end");
+                throw InputError(SourceLocation{source, line_number, static_cast<int>(i) + 1},
+                                 "csv", "a quoted field must be followed by ',' or the line end");
         } else {
             while (i < line.size() && line[i] != ',') {
                 if (line[i] == '"')
-                    throw InputError(SourceLocation{source, line_number, static_cast<int>(i) + 1}, "csv",
-                                     "a quote may only open a field");
+                    throw InputError(SourceLocation{source, line_number, static_cast<int>(i) + 1},
+                                     "csv", "a quote may only open a field");
                 cell.text.push_back(line[i++]);
             }
         }
@@ -79,25 +79,32 @@ File File::parse(std::string_view text, std::string source) {
             continue;
         }
         if (blank_seen)
-            throw InputError(SourceLocation{file.source_, blank_line, 1}, "csv", "empty line before the end of the file");
+            throw InputError(SourceLocation{file.source_, blank_line, 1}, "csv",
+                             "empty line before the end of the file");
         auto cells = split_line(line, line_number, file.source_);
         if (file.header_.empty()) {
             for (const auto& c : cells)
                 if (c.text.empty())
-                    throw InputError(SourceLocation{file.source_, c.line, c.column}, "header", "empty column name");
+                    throw InputError(SourceLocation{file.source_, c.line, c.column}, "header",
+                                     "empty column name");
             file.header_ = std::move(cells);
             continue;
         }
         if (cells.size() != file.header_.size())
-            throw InputError(SourceLocation{file.source_, line_number, 1}, "row",
-                             fmt::format("has {} fields, the header has {}", cells.size(), file.header_.size()));
+            throw InputError(
+                SourceLocation{file.source_, line_number, 1}, "row",
+                fmt::format("has {} fields, the header has {}", cells.size(), file.header_.size()));
         file.rows_.push_back(std::move(cells));
     }
-    if (file.header_.empty()) throw InputError(SourceLocation{file.source_, 0, 0}, "header", "the file is empty (no header line)");
+    if (file.header_.empty())
+        throw InputError(SourceLocation{file.source_, 0, 0}, "header",
+                         "the file is empty (no header line)");
     return file;
 }
 
-File File::read(const std::filesystem::path& path) { return parse(read_input_file(path), path.string()); }
+File File::read(const std::filesystem::path& path) {
+    return parse(read_input_file(path), path.string());
+}
 
 void File::require_header(const std::vector<std::string>& expected) const {
     for (std::size_t c = 0; c < header_.size(); ++c) {
@@ -110,15 +117,15 @@ void File::require_header(const std::vector<std::string>& expected) const {
     }
     if (header_.size() < expected.size())
         throw InputError(SourceLocation{source_, header_.back().line, 0}, "header",
-                         fmt::format("missing column '{}' (expected columns: {})", expected[header_.size()],
-                                     yaml::list_words(expected)));
+                         fmt::format("missing column '{}' (expected columns: {})",
+                                     expected[header_.size()], yaml::list_words(expected)));
 }
 
 std::size_t File::column(std::string_view name) const {
     for (std::size_t c = 0; c < header_.size(); ++c)
         if (header_[c].text == name) return c;
-    throw InputError(SourceLocation{source_, header_.empty() ? 0 : header_.front().line, 0}, "header",
-                     fmt::format("missing column '{}'", name));
+    throw InputError(SourceLocation{source_, header_.empty() ? 0 : header_.front().line, 0},
+                     "header", fmt::format("missing column '{}'", name));
 }
 
 InputError File::error(std::size_t r, std::size_t column, const std::string& constraint) const {
@@ -138,7 +145,8 @@ double File::real(std::size_t r, std::size_t column) const {
 double File::real_in(std::size_t r, std::size_t column, double lo, double hi) const {
     const double value = real(r, column);
     if (value < lo || value > hi)
-        throw error(r, column, fmt::format("must be in [{}, {}], got {}", lo, hi, cell(r, column).text));
+        throw error(r, column,
+                    fmt::format("must be in [{}, {}], got {}", lo, hi, cell(r, column).text));
     return value;
 }
 

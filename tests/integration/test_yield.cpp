@@ -6,10 +6,10 @@
 #include <cmath>
 #include <numeric>
 
-#include "support/gtest_extra.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/yield/engine.hpp"
 #include "pftoken/integration/yield/spec.hpp"
+#include "support/gtest_extra.hpp"
 
 using namespace pftoken;
 using namespace pftoken::integration::yield;
@@ -19,12 +19,14 @@ namespace {
 /// Every series constant: BTC 60k, ETH 3k, wstETH 1.15 ETH, perps at spot, no funding, no rates.
 MarketData constant_market(std::size_t hours) {
     MarketData m;
-    for (std::size_t t = 0; t < hours; ++t) m.time.push_back(1'704'067'200 + static_cast<std::int64_t>(t) * 3600);
+    for (std::size_t t = 0; t < hours; ++t)
+        m.time.push_back(1'704'067'200 + static_cast<std::int64_t>(t) * 3600);
     m.btc_usd.assign(hours, 60'000.0);
     m.eth_usd.assign(hours, 3'000.0);
     m.wsteth_eth.assign(hours, 1.15);
     m.gas_gwei.assign(hours, 10.0);
-    for (auto* v : {&m.usdt_supply_apr, &m.usdt_borrow_apr, &m.weth_supply_apr, &m.weth_borrow_apr, &m.wsteth_supply_apr})
+    for (auto* v : {&m.usdt_supply_apr, &m.usdt_borrow_apr, &m.weth_supply_apr, &m.weth_borrow_apr,
+                    &m.wsteth_supply_apr})
         v->assign(hours, 0.0);
     PerpVenue venue;
     venue.name = "binance";
@@ -47,8 +49,10 @@ StrategyOptions costless(StrategyKind kind, ShareClass share_class) {
 
 std::vector<StrategyOptions> all_strategies() {
     std::vector<StrategyOptions> v;
-    for (auto [k, c] : {std::pair{StrategyKind::PureLending, ShareClass::Usdt}, {StrategyKind::PureLending, ShareClass::Eth},
-                        {StrategyKind::BtcBasis, ShareClass::Usdt}, {StrategyKind::EthLeveragedStaking, ShareClass::Eth},
+    for (auto [k, c] : {std::pair{StrategyKind::PureLending, ShareClass::Usdt},
+                        {StrategyKind::PureLending, ShareClass::Eth},
+                        {StrategyKind::BtcBasis, ShareClass::Usdt},
+                        {StrategyKind::EthLeveragedStaking, ShareClass::Eth},
                         {StrategyKind::UsdtMarketNeutral, ShareClass::Usdt}}) {
         StrategyOptions o;
         o.kind = k;
@@ -80,19 +84,24 @@ TEST(YieldAttribution, SumsExactlyEveryHourOfRandomRuns) {
             // hourly moves jump through it and the risk monitor liquidates.
             o.rebalance_margin = seed % 2 == 0 ? 0.2 : 0.0501;
             const auto r = run_backtest(market, o);
-            std::int64_t previous = static_cast<std::int64_t>(std::llround(o.initial_capital * r.unit_scale));
+            std::int64_t previous =
+                static_cast<std::int64_t>(std::llround(o.initial_capital * r.unit_scale));
             for (const auto& h : r.hours) {
-                const std::int64_t sum = std::accumulate(h.pnl.begin(), h.pnl.end(), std::int64_t{0});
-                ASSERT_EQ(sum, h.equity - previous) << strategy_name(o.kind) << " seed " << seed << " at " << h.time;
+                const std::int64_t sum =
+                    std::accumulate(h.pnl.begin(), h.pnl.end(), std::int64_t{0});
+                ASSERT_EQ(sum, h.equity - previous)
+                    << strategy_name(o.kind) << " seed " << seed << " at " << h.time;
                 previous = h.equity;
             }
-            const std::int64_t total = std::accumulate(r.summary.pnl.begin(), r.summary.pnl.end(), std::int64_t{0});
-            ASSERT_EQ(total, r.hours.back().equity - static_cast<std::int64_t>(std::llround(o.initial_capital * r.unit_scale)));
+            const std::int64_t total =
+                std::accumulate(r.summary.pnl.begin(), r.summary.pnl.end(), std::int64_t{0});
+            ASSERT_EQ(total, r.hours.back().equity - static_cast<std::int64_t>(std::llround(
+                                                         o.initial_capital * r.unit_scale)));
             liquidations += r.summary.aave_liquidations + r.summary.perp_liquidations;
             rebalances += r.summary.rebalances;
         }
     }
-    EXPECT_GT(rebalances, 0u);  // the runs exercise the strategy manager
+    EXPECT_GT(rebalances, 0u);    // the runs exercise the strategy manager
     EXPECT_GT(liquidations, 0u);  // and the risk monitor
 }
 
@@ -159,8 +168,10 @@ TEST(YieldStrategies, PerpLiquidationLosesItsFee) {
 // collateral and 4x as debt, so equity(T) = E (5 g - 4) with g the wstETH rate growth.
 TEST(YieldStrategies, LeveragedStakingEarnsLeveragedStakingYield) {
     auto m = constant_market(200);
-    for (std::size_t t = 0; t < m.hours(); ++t) m.wsteth_eth[t] = 1.15 * (1.0 + 0.0001 * static_cast<double>(t));
-    const auto flash = run_backtest(m, costless(StrategyKind::EthLeveragedStaking, ShareClass::Eth));
+    for (std::size_t t = 0; t < m.hours(); ++t)
+        m.wsteth_eth[t] = 1.15 * (1.0 + 0.0001 * static_cast<double>(t));
+    const auto flash =
+        run_backtest(m, costless(StrategyKind::EthLeveragedStaking, ShareClass::Eth));
     const double g = m.wsteth_eth.back() / m.wsteth_eth.front();
     EXPECT_NEAR(units(flash, flash.hours.back().equity), 100.0 * (5.0 * g - 4.0), 1e-6);
     EXPECT_NEAR(units(flash, flash.summary.pnl[kStakingYield]), 100.0 * 5.0 * (g - 1.0), 1e-6);
@@ -227,13 +238,16 @@ TEST(YieldEngine, SweepIsTheSameOnAnyThreadCount) {
 TEST(YieldEngine, OptionsNameTheFieldAndConstraint) {
     const auto m = constant_market(3);
     auto o = costless(StrategyKind::BtcBasis, ShareClass::Eth);
-    EXPECT_THROW_MSG((void)run_backtest(m, o), InputError, "share_class: btc_basis runs in the usdt share class");
+    EXPECT_THROW_MSG((void)run_backtest(m, o), InputError,
+                     "share_class: btc_basis runs in the usdt share class");
     o = costless(StrategyKind::EthLeveragedStaking, ShareClass::Eth);
     o.target_ltv = 0.95;
-    EXPECT_THROW_MSG((void)run_backtest(m, o), InputError, "target_ltv: must be in (0, 0.93], got 0.95");
+    EXPECT_THROW_MSG((void)run_backtest(m, o), InputError,
+                     "target_ltv: must be in (0, 0.93], got 0.95");
     o.target_ltv = 0.8;
     o.min_health_factor = 1.2;
-    EXPECT_THROW_MSG((void)run_backtest(m, o), InputError, "min_health_factor: must be in (1, 1.1875), got 1.2");
+    EXPECT_THROW_MSG((void)run_backtest(m, o), InputError,
+                     "min_health_factor: must be in (1, 1.1875), got 1.2");
     o = costless(StrategyKind::BtcBasis, ShareClass::Usdt);
     o.venue = "okx";
     EXPECT_THROW_MSG((void)run_backtest(m, o), InputError, "venue: no perp data for venue 'okx'");
@@ -242,8 +256,10 @@ TEST(YieldEngine, OptionsNameTheFieldAndConstraint) {
 TEST(YieldSpecFile, ReadsStrategiesAndRefusesMistakesWhereWritten) {
     const auto spec = parse_yield_spec(
         "strategies:\n"
-        "  - {name: a, strategy: pure_lending, share_class: eth, initial_capital: 10, aave_version: v3.5}\n"
-        "  - {name: b, strategy: usdt_market_neutral, share_class: usdt, initial_capital: 1e6, venue: bybit,\n"
+        "  - {name: a, strategy: pure_lending, share_class: eth, initial_capital: 10, "
+        "aave_version: v3.5}\n"
+        "  - {name: b, strategy: usdt_market_neutral, share_class: usdt, initial_capital: 1e6, "
+        "venue: bybit,\n"
         "     loop: sequential, costs: {gas_per_tx: 0}}\n",
         "s.yaml");
     ASSERT_EQ(spec.strategies.size(), 2u);
@@ -251,18 +267,24 @@ TEST(YieldSpecFile, ReadsStrategiesAndRefusesMistakesWhereWritten) {
     EXPECT_EQ(spec.strategies[1].loop, LoopMethod::Sequential);
     EXPECT_EQ(spec.strategies[1].costs.gas_per_tx, 0.0);
     EXPECT_EQ(spec.venues(), std::vector<std::string>{"bybit"});
-    EXPECT_THROW_MSG(parse_yield_spec("strategies:\n  - name: a\n    strategy: pure_lending\n    share_class: usdt\n"
-                                      "    initial_capital: 1\n    target_lvt: 0.5\n",
-                                      "s.yaml"),
-                     InputError, "s.yaml:6:5: strategies[0].target_lvt: unknown key (did you mean 'target_ltv'?)");
-    EXPECT_THROW_MSG(parse_yield_spec("strategies:\n  - name: a\n    strategy: eth_leveraged_staking\n    share_class: eth\n"
-                                      "    initial_capital: 1\n    target_ltv: 0.99\n",
-                                      "s.yaml"),
-                     InputError, "s.yaml:6:17: strategies[0].target_ltv: must be in (0, 0.93], got 0.99");
-    EXPECT_THROW_MSG(parse_yield_spec("strategies:\n  - name: a\n    strategy: basis\n    share_class: usdt\n"
-                                      "    initial_capital: 1\n",
-                                      "s.yaml"),
-                     InputError, "s.yaml:3:15: strategies[0].strategy: must be one of pure_lending, btc_basis");
+    EXPECT_THROW_MSG(
+        parse_yield_spec(
+            "strategies:\n  - name: a\n    strategy: pure_lending\n    share_class: usdt\n"
+            "    initial_capital: 1\n    target_lvt: 0.5\n",
+            "s.yaml"),
+        InputError,
+        "s.yaml:6:5: strategies[0].target_lvt: unknown key (did you mean 'target_ltv'?)");
+    EXPECT_THROW_MSG(
+        parse_yield_spec(
+            "strategies:\n  - name: a\n    strategy: eth_leveraged_staking\n    share_class: eth\n"
+            "    initial_capital: 1\n    target_ltv: 0.99\n",
+            "s.yaml"),
+        InputError, "s.yaml:6:17: strategies[0].target_ltv: must be in (0, 0.93], got 0.99");
+    EXPECT_THROW_MSG(
+        parse_yield_spec("strategies:\n  - name: a\n    strategy: basis\n    share_class: usdt\n"
+                         "    initial_capital: 1\n",
+                         "s.yaml"),
+        InputError, "s.yaml:3:15: strategies[0].strategy: must be one of pure_lending, btc_basis");
 }
 
 // Shared index paths give the same results as each run's own accrual (only the reserves a
@@ -280,5 +302,6 @@ TEST(YieldEngine, SharedIndexesGiveTheSameResults) {
         EXPECT_EQ(own.hours.back().equity, shared.hours.back().equity);
     }
     const auto usdt_only = accrue_reserve_indexes(market, amm::aave::Version::V3_4, 1);
-    EXPECT_THROW_MSG((void)run_backtest(market, all_strategies()[3], usdt_only), Error, "reserve indexes of another");
+    EXPECT_THROW_MSG((void)run_backtest(market, all_strategies()[3], usdt_only), Error,
+                     "reserve indexes of another");
 }

@@ -7,10 +7,10 @@
 #include <fstream>
 #include <string>
 
-#include "support/gtest_extra.hpp"
 #include "pftoken/base/csv.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/yield/market_data.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace fs = std::filesystem;
 using namespace pftoken;
@@ -69,17 +69,25 @@ TEST(Csv, ParsesQuotedFieldsAndLocatesCells) {
 }
 
 TEST(Csv, RefusesMalformedInputAtFileLineColumn) {
-    EXPECT_THROW_MSG(csv::File::parse("a,b\n1,2\n3\n", "t.csv"), InputError, "t.csv:3:1: row: has 1 fields, the header has 2");
-    EXPECT_THROW_MSG(csv::File::parse("a,b\n1,\"2\n", "t.csv"), InputError, "t.csv:2:3: csv: unterminated quoted field");
-    EXPECT_THROW_MSG(csv::File::parse("a,b\n1,2\n\n3,4\n", "t.csv"), InputError, "t.csv:3:1: csv: empty line before the end");
+    EXPECT_THROW_MSG(csv::File::parse("a,b\n1,2\n3\n", "t.csv"), InputError,
+                     "t.csv:3:1: row: has 1 fields, the header has 2");
+    EXPECT_THROW_MSG(csv::File::parse("a,b\n1,\"2\n", "t.csv"), InputError,
+                     "t.csv:2:3: csv: unterminated quoted field");
+    EXPECT_THROW_MSG(csv::File::parse("a,b\n1,2\n\n3,4\n", "t.csv"), InputError,
+                     "t.csv:3:1: csv: empty line before the end");
     EXPECT_THROW_MSG(csv::File::parse("", "t.csv"), InputError, "t.csv: header: the file is empty");
     const auto f = csv::File::parse("time,price\n1,abc\n2,1e999\n3,-1\n", "t.csv");
-    EXPECT_THROW_MSG((void)f.real(0, 1), InputError, "t.csv:2:3: price: must be a number, got 'abc'");
-    EXPECT_THROW_MSG((void)f.real(1, 1), InputError, "t.csv:3:3: price: must be a number, got '1e999'");
-    EXPECT_THROW_MSG((void)f.real_in(2, 1, 0, 10), InputError, "t.csv:4:3: price: must be in [0, 10], got -1");
-    EXPECT_THROW_MSG(f.require_header({"time", "prices"}), InputError,
-                     "t.csv:1:6: header: column 2 must be 'prices', got 'price' (did you mean 'prices'?)");
-    EXPECT_THROW_MSG(f.require_header({"time", "price", "volume"}), InputError, "missing column 'volume'");
+    EXPECT_THROW_MSG((void)f.real(0, 1), InputError,
+                     "t.csv:2:3: price: must be a number, got 'abc'");
+    EXPECT_THROW_MSG((void)f.real(1, 1), InputError,
+                     "t.csv:3:3: price: must be a number, got '1e999'");
+    EXPECT_THROW_MSG((void)f.real_in(2, 1, 0, 10), InputError,
+                     "t.csv:4:3: price: must be in [0, 10], got -1");
+    EXPECT_THROW_MSG(
+        f.require_header({"time", "prices"}), InputError,
+        "t.csv:1:6: header: column 2 must be 'prices', got 'price' (did you mean 'prices'?)");
+    EXPECT_THROW_MSG(f.require_header({"time", "price", "volume"}), InputError,
+                     "missing column 'volume'");
 }
 
 TEST(YieldTimestamps, RoundTripAndRefuseOtherForms) {
@@ -106,7 +114,8 @@ TEST(YieldData, GeneratedFilesReadBackExactly) {
     EXPECT_EQ(back.weth_borrow_apr, data.weth_borrow_apr);
     EXPECT_EQ(back.venue("binance").eth_funding, data.venue("binance").eth_funding);
     EXPECT_EQ(back.venue("bybit").btc_mark_usd, data.venue("bybit").btc_mark_usd);
-    EXPECT_THROW_MSG((void)back.venue("okx"), InputError, "venue: no perp data for venue 'okx' (loaded: bybit, binance)");
+    EXPECT_THROW_MSG((void)back.venue("okx"), InputError,
+                     "venue: no perp data for venue 'okx' (loaded: bybit, binance)");
 }
 
 TEST(YieldData, GeneratorIsSeededAndFollowsItsModel) {
@@ -146,24 +155,36 @@ TEST(YieldData, RefusesBadFilesAtFileLineColumn) {
         const char* message;
     };
     const Case cases[] = {
-        {"market.csv", 4, [](const std::string& l) { return "2024-01-01T02:30:00Z" + l.substr(20); },
-         "market.csv:4:1: timestamp: must be on the hour (minutes and seconds 00), got '2024-01-01T02:30:00Z'"},
-        {"market.csv", 4, [](const std::string& l) { return "2024-01-01T01:00:00Z" + l.substr(20); },
+        {"market.csv", 4,
+         [](const std::string& l) { return "2024-01-01T02:30:00Z" + l.substr(20); },
+         "market.csv:4:1: timestamp: must be on the hour (minutes and seconds 00), got "
+         "'2024-01-01T02:30:00Z'"},
+        {"market.csv", 4,
+         [](const std::string& l) { return "2024-01-01T01:00:00Z" + l.substr(20); },
          "market.csv:4:1: timestamp: duplicate hour 2024-01-01T01:00:00Z (also on line 3)"},
-        {"market.csv", 4, [](const std::string& l) { return "2024-01-01T05:00:00Z" + l.substr(20); },
-         "market.csv:4:1: timestamp: gap: expected 2024-01-01T02:00:00Z after 2024-01-01T01:00:00Z, got "
+        {"market.csv", 4,
+         [](const std::string& l) { return "2024-01-01T05:00:00Z" + l.substr(20); },
+         "market.csv:4:1: timestamp: gap: expected 2024-01-01T02:00:00Z after "
+         "2024-01-01T01:00:00Z, got "
          "2024-01-01T05:00:00Z (3 hours missing)"},
-        {"market.csv", 4, [](const std::string& l) { return "2024-01-01T00:00:00Z" + l.substr(20); },
+        {"market.csv", 4,
+         [](const std::string& l) { return "2024-01-01T00:00:00Z" + l.substr(20); },
          "market.csv:4:1: timestamp: goes back in time"},
         {"market.csv", 3, [](const std::string& l) { return "01/01/2024" + l.substr(20); },
-         "market.csv:3:1: timestamp: must be a UTC time like 2024-01-01T00:00:00Z, got '01/01/2024'"},
-        {"market.csv", 2, [](const std::string& l) { return l.substr(0, 21) + "-5" + l.substr(l.find(',', 21)); },
+         "market.csv:3:1: timestamp: must be a UTC time like 2024-01-01T00:00:00Z, got "
+         "'01/01/2024'"},
+        {"market.csv", 2,
+         [](const std::string& l) { return l.substr(0, 21) + "-5" + l.substr(l.find(',', 21)); },
          "market.csv:2:22: btc_usd: must be in [0, 100000000], got -5"},
-        {"market.csv", 2, [](const std::string& l) { return l.substr(0, 21) + "0" + l.substr(l.find(',', 21)); },
+        {"market.csv", 2,
+         [](const std::string& l) { return l.substr(0, 21) + "0" + l.substr(l.find(',', 21)); },
          "market.csv:2:22: btc_usd: must be > 0, got 0"},
-        {"market.csv", 1, [](const std::string& l) { return l.substr(0, 9) + ",btc_usdt" + l.substr(17); },
-         "market.csv:1:11: header: column 2 must be 'btc_usd', got 'btc_usdt' (did you mean 'btc_usd'?)"},
-        {"perp_binance.csv", 3, [](const std::string& l) { return "2024-01-01T03:00:00Z" + l.substr(20); },
+        {"market.csv", 1,
+         [](const std::string& l) { return l.substr(0, 9) + ",btc_usdt" + l.substr(17); },
+         "market.csv:1:11: header: column 2 must be 'btc_usd', got 'btc_usdt' (did you mean "
+         "'btc_usd'?)"},
+        {"perp_binance.csv", 3,
+         [](const std::string& l) { return "2024-01-01T03:00:00Z" + l.substr(20); },
          "perp_binance.csv:3:1: timestamp: must be 2024-01-01T01:00:00Z ("},
         {"perp_binance.csv", 2,
          [](const std::string& l) { return l.substr(0, l.rfind(',')) + ",0.2"; },

@@ -1,10 +1,10 @@
 #include "pftoken/integration/yield/engine.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "pftoken/amm/aave/health.hpp"
 #include "pftoken/amm/aave/reserve.hpp"
@@ -14,20 +14,26 @@
 namespace pftoken::integration::yield {
 
 namespace aave = amm::aave;
-using amm::U256;
 using amm::u128;
+using amm::U256;
 
 std::string_view strategy_name(StrategyKind k) noexcept {
     switch (k) {
-        case StrategyKind::PureLending: return "pure_lending";
-        case StrategyKind::BtcBasis: return "btc_basis";
-        case StrategyKind::EthLeveragedStaking: return "eth_leveraged_staking";
-        case StrategyKind::UsdtMarketNeutral: return "usdt_market_neutral";
+        case StrategyKind::PureLending:
+            return "pure_lending";
+        case StrategyKind::BtcBasis:
+            return "btc_basis";
+        case StrategyKind::EthLeveragedStaking:
+            return "eth_leveraged_staking";
+        case StrategyKind::UsdtMarketNeutral:
+            return "usdt_market_neutral";
     }
     return "unknown";
 }
 
-std::string_view share_class_name(ShareClass c) noexcept { return c == ShareClass::Usdt ? "usdt" : "eth"; }
+std::string_view share_class_name(ShareClass c) noexcept {
+    return c == ShareClass::Usdt ? "usdt" : "eth";
+}
 
 std::string_view loop_method_name(LoopMethod m) noexcept {
     return m == LoopMethod::FlashLoan ? "flash_loan" : "sequential";
@@ -35,36 +41,55 @@ std::string_view loop_method_name(LoopMethod m) noexcept {
 
 std::string_view source_name(Source s) noexcept {
     static constexpr std::array<std::string_view, kSourceCount> names{
-        "lending_interest", "borrow_cost", "funding", "staking_yield", "price", "basis", "liquidation", "fees", "gas"};
+        "lending_interest", "borrow_cost", "funding", "staking_yield", "price", "basis",
+        "liquidation",      "fees",        "gas"};
     return s < kSourceCount ? names[s] : "unknown";
 }
 
 std::string_view event_name(EventKind k) noexcept {
-    static constexpr std::array<std::string_view, 13> names{
-        "deposit", "supply", "withdraw", "borrow", "repay", "swap", "flash_loan", "spot_trade", "perp_trade",
-        "margin_transfer", "aave_liquidation", "perp_liquidation", "gas"};
+    static constexpr std::array<std::string_view, 13> names{"deposit",
+                                                            "supply",
+                                                            "withdraw",
+                                                            "borrow",
+                                                            "repay",
+                                                            "swap",
+                                                            "flash_loan",
+                                                            "spot_trade",
+                                                            "perp_trade",
+                                                            "margin_transfer",
+                                                            "aave_liquidation",
+                                                            "perp_liquidation",
+                                                            "gas"};
     return names[static_cast<std::size_t>(k)];
 }
 
 void StrategyOptions::validate() const {
     auto in = [](const char* field, double v, double lo, double hi, bool lo_open, bool hi_open) {
-        const bool ok = std::isfinite(v) && (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
+        const bool ok =
+            std::isfinite(v) && (lo_open ? v > lo : v >= lo) && (hi_open ? v < hi : v <= hi);
         if (!ok)
-            throw InputError(field, fmt::format("must be in {}{:.6g}, {:.6g}{}, got {}", lo_open ? "(" : "[", lo, hi,
-                                                hi_open ? ")" : "]", v));
+            throw InputError(
+                field, fmt::format("must be in {}{:.6g}, {:.6g}{}, got {}", lo_open ? "(" : "[", lo,
+                                   hi, hi_open ? ")" : "]", v));
     };
     if (name.empty() || !std::all_of(name.begin(), name.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                   c == '_' || c == '-';
         }))
-        throw InputError("name", "must be letters, digits, '_' or '-' (it names output files), got '" + name + "'");
+        throw InputError(
+            "name",
+            "must be letters, digits, '_' or '-' (it names output files), got '" + name + "'");
     in("initial_capital", initial_capital, 0.0, 1e12, true, false);
     const auto want = [&](ShareClass c, const char* why) {
         if (share_class != c)
-            throw InputError("share_class", fmt::format("{} runs in the {} share class ({}), got '{}'", strategy_name(kind),
-                                                        share_class_name(c), why, share_class_name(share_class)));
+            throw InputError(
+                "share_class",
+                fmt::format("{} runs in the {} share class ({}), got '{}'", strategy_name(kind),
+                            share_class_name(c), why, share_class_name(share_class)));
     };
     if (kind == StrategyKind::BtcBasis) want(ShareClass::Usdt, "a hedged USD position");
-    if (kind == StrategyKind::EthLeveragedStaking) want(ShareClass::Eth, "unhedged, P&L in ETH; use usdt_market_neutral for the hedged form");
+    if (kind == StrategyKind::EthLeveragedStaking)
+        want(ShareClass::Eth, "unhedged, P&L in ETH; use usdt_market_neutral for the hedged form");
     if (kind == StrategyKind::UsdtMarketNeutral) want(ShareClass::Usdt, "hedged, P&L in USD");
     in("margin_fraction", margin_fraction, 0.0, 1.0, true, true);
     in("maintenance_margin", maintenance_margin, 0.0, 0.5, true, false);
@@ -77,7 +102,8 @@ void StrategyOptions::validate() const {
     in("liquidation_bonus", liquidation_bonus, 0.0, 0.5, false, false);
     in("min_health_factor", min_health_factor, 1.0, liquidation_threshold / target_ltv, true, true);
     if (loop_iterations < 1 || loop_iterations > 100)
-        throw InputError("loop_iterations", fmt::format("must be in [1, 100], got {}", loop_iterations));
+        throw InputError("loop_iterations",
+                         fmt::format("must be in [1, 100], got {}", loop_iterations));
     in("costs.trade_fee_bps", costs.trade_fee_bps, 0.0, 1000.0, false, false);
     in("costs.slippage_bps", costs.slippage_bps, 0.0, 1000.0, false, false);
     in("costs.flash_loan_fee_bps", costs.flash_loan_fee_bps, 0.0, 1000.0, false, false);
@@ -96,7 +122,9 @@ constexpr std::array<std::string_view, kPerpCount> kPerpAsset{"BTC-PERP", "ETH-P
 constexpr std::array<double, kReserveCount> kUnit{1e6, 1e18, 1e18};
 
 /// APR fraction -> ray (the on-chain rates are rays; the data gives 1e-6 or finer fractions).
-U256 ray_rate(double apr) { return U256{static_cast<u128>(std::llround(apr * 1e18))} * U256{std::uint64_t{1'000'000'000}}; }
+U256 ray_rate(double apr) {
+    return U256{static_cast<u128>(std::llround(apr * 1e18))} * U256{std::uint64_t{1'000'000'000}};
+}
 
 /// A token amount in base units (floored), from an amount in whole tokens.
 U256 base_units(double amount, double unit) {
@@ -108,11 +136,14 @@ U256 base_units(double amount, double unit) {
 constexpr double kExactHealthBelow = 1.001;
 
 /// x rounded half away from zero to an integer (llround without the library call; |x| < 2^53).
-std::int64_t round_units(double x) { return static_cast<std::int64_t>(x + (x >= 0.0 ? 0.5 : -0.5)); }
+std::int64_t round_units(double x) {
+    return static_cast<std::int64_t>(x + (x >= 0.0 ? 0.5 : -0.5));
+}
 
 template <class T>
 T must(const amm::Result<T>& r, const char* what) {
-    if (!r.ok()) throw InternalError(fmt::format("yield backtest: Aave {} reverted ({})", what, r.code()));
+    if (!r.ok())
+        throw InternalError(fmt::format("yield backtest: Aave {} reverted ({})", what, r.code()));
     return r.value;
 }
 
@@ -125,7 +156,8 @@ struct Prices {
 /// One backtest: positions, the reserves and the monitor chain.
 class Backtest {
   public:
-    Backtest(const MarketData& market, const StrategyOptions& options, const ReserveIndexes& indexes, YieldResult& out)
+    Backtest(const MarketData& market, const StrategyOptions& options,
+             const ReserveIndexes& indexes, YieldResult& out)
         : m_(market), o_(options), idx_(indexes), out_(out), venue_(&market.venue(options.venue)) {
         usd_class_ = o_.share_class == ShareClass::Usdt;
         scale_ = usd_class_ ? 1e6 : 1e9;
@@ -143,8 +175,10 @@ class Backtest {
         perp_[kBtc].last_mark = prices_.mark[kBtc];
         perp_[kEth].last_mark = prices_.mark[kEth];
         const auto start = static_cast<std::int64_t>(std::llround(o_.initial_capital * scale_));
-        if (usd_class_) usd_cash_ = o_.initial_capital;
-        else eth_wallet_ = o_.initial_capital;
+        if (usd_class_)
+            usd_cash_ = o_.initial_capital;
+        else
+            eth_wallet_ = o_.initial_capital;
         log(0, EventKind::Deposit, usd_class_ ? "USD" : "ETH", o_.initial_capital, 0);
         HourRecord rec;
         rec.time = m_.time[0];
@@ -181,7 +215,8 @@ class Backtest {
         for (std::size_t p = 0; p < kPerpCount; ++p) {
             if (perp_[p].qty == 0.0) continue;
             const double rate = p == kBtc ? venue_->btc_funding[t] : venue_->eth_funding[t];
-            const double paid = perp_[p].qty * perp_[p].last_mark * rate;  // longs pay shorts when rate > 0
+            const double paid =
+                perp_[p].qty * perp_[p].last_mark * rate;  // longs pay shorts when rate > 0
             margin_ -= paid;  // hourly and in the attribution; not an event
         }
         stage(rec, kFunding, v);
@@ -222,14 +257,17 @@ class Backtest {
         const Risk& r = current_risk();
         rec.health_factor = r.health_factor;
         rec.liquidation_distance = r.distance;
-        const double eth_delta = eth_wallet_ + supply_[kWeth] - debt_ + supply_[kWsteth] * prices_.wsteth_eth + perp_[kEth].qty;
+        const double eth_delta = eth_wallet_ + supply_[kWeth] - debt_ +
+                                 supply_[kWsteth] * prices_.wsteth_eth + perp_[kEth].qty;
         rec.eth_delta = eth_delta;
         rec.btc_delta = btc_ + perp_[kBtc].qty;
         const double to_unit = usd_class_ ? 1.0 : 1.0 / prices_.eth_usd;
         rec.gross_exposure =
             to_unit * (std::abs(usd_cash_) + std::abs(margin_) + std::abs(btc_) * prices_.btc_usd +
-                       prices_.eth_usd * (std::abs(eth_wallet_) + supply_[kWeth] + debt_ + supply_[kWsteth] * prices_.wsteth_eth) +
-                       supply_[kUsdt] + std::abs(perp_[kBtc].qty) * prices_.mark[kBtc] + std::abs(perp_[kEth].qty) * prices_.mark[kEth]);
+                       prices_.eth_usd * (std::abs(eth_wallet_) + supply_[kWeth] + debt_ +
+                                          supply_[kWsteth] * prices_.wsteth_eth) +
+                       supply_[kUsdt] + std::abs(perp_[kBtc].qty) * prices_.mark[kBtc] +
+                       std::abs(perp_[kEth].qty) * prices_.mark[kEth]);
         rec.liquidity_index = liquidity_index_[lending_reserve()].to_double() / 1e27;
         out_.hours.push_back(rec);
     }
@@ -258,7 +296,9 @@ class Backtest {
                 supply_units_[r] = U256{};
                 continue;
             }
-            supply_units_[r] = must(aave::atoken_balance(a_scaled_[r], liquidity_index_[r], o_.aave_version), "balanceOf");
+            supply_units_[r] =
+                must(aave::atoken_balance(a_scaled_[r], liquidity_index_[r], o_.aave_version),
+                     "balanceOf");
             supply_[r] = supply_units_[r].to_double() / kUnit[r];
         }
     }
@@ -266,7 +306,8 @@ class Backtest {
     void refresh_debt() {
         debt_units_ = d_scaled_.is_zero()
                           ? U256{}
-                          : must(aave::debt_balance(d_scaled_, borrow_index_, o_.aave_version), "debt balanceOf");
+                          : must(aave::debt_balance(d_scaled_, borrow_index_, o_.aave_version),
+                                 "debt balanceOf");
         debt_ = debt_units_.to_double() / 1e18;
     }
 
@@ -281,9 +322,12 @@ class Backtest {
     std::int64_t valuation() {
         double perp_pnl = 0;
         for (std::size_t p = 0; p < kPerpCount; ++p)
-            if (perp_[p].qty != 0.0) perp_pnl += perp_[p].qty * (prices_.mark[p] - perp_[p].last_mark);
-        const double eth = eth_wallet_ + supply_[kWeth] - debt_ + supply_[kWsteth] * prices_.wsteth_eth;
-        const double usd = usd_cash_ + margin_ + perp_pnl + supply_[kUsdt] + btc_ * prices_.btc_usd + eth * prices_.eth_usd;
+            if (perp_[p].qty != 0.0)
+                perp_pnl += perp_[p].qty * (prices_.mark[p] - perp_[p].last_mark);
+        const double eth =
+            eth_wallet_ + supply_[kWeth] - debt_ + supply_[kWsteth] * prices_.wsteth_eth;
+        const double usd = usd_cash_ + margin_ + perp_pnl + supply_[kUsdt] +
+                           btc_ * prices_.btc_usd + eth * prices_.eth_usd;
         const double unit = usd_class_ ? usd : usd / prices_.eth_usd;
         return round_units(unit * scale_);
     }
@@ -304,15 +348,20 @@ class Backtest {
             r.distance = std::max(0.0, 1.0 - 1.0 / r.health_factor);
             if (r.health_factor >= kExactHealthBelow) return with_perps(r);
             const U256 eth_price{static_cast<std::uint64_t>(std::llround(prices_.eth_usd * 1e8))};
-            const U256 lst_price{static_cast<std::uint64_t>(std::llround(prices_.wsteth_eth * prices_.eth_usd * 1e8))};
+            const U256 lst_price{static_cast<std::uint64_t>(
+                std::llround(prices_.wsteth_eth * prices_.eth_usd * 1e8))};
             const std::array<aave::AccountAsset, 2> assets{
-                aave::AccountAsset{must(aave::value_in_base(supply_units_[kWsteth], lst_price, 18), "collateral value"), U256{},
-                                   lt_bps()},
-                aave::AccountAsset{U256{}, must(aave::value_in_base(debt_units_, eth_price, 18), "debt value"), 0}};
+                aave::AccountAsset{must(aave::value_in_base(supply_units_[kWsteth], lst_price, 18),
+                                        "collateral value"),
+                                   U256{}, lt_bps()},
+                aave::AccountAsset{
+                    U256{}, must(aave::value_in_base(debt_units_, eth_price, 18), "debt value"),
+                    0}};
             const auto data = must(aave::account_data(assets), "account data");
             r.health_factor_wad = data.health_factor;
-            r.health_factor = data.health_factor == U256::max() ? std::numeric_limits<double>::infinity()
-                                                                : data.health_factor.to_double() / 1e18;
+            r.health_factor = data.health_factor == U256::max()
+                                  ? std::numeric_limits<double>::infinity()
+                                  : data.health_factor.to_double() / 1e18;
             r.distance = std::max(0.0, 1.0 - 1.0 / r.health_factor);
         }
         return with_perps(r);
@@ -324,7 +373,8 @@ class Backtest {
         for (std::size_t p = 0; p < kPerpCount; ++p) {
             if (perp_[p].qty == 0.0) continue;
             const double notional = std::abs(perp_[p].qty) * prices_.mark[p];
-            const double x = (margin_ / notional - o_.maintenance_margin) / (1.0 + o_.maintenance_margin);
+            const double x =
+                (margin_ / notional - o_.maintenance_margin) / (1.0 + o_.maintenance_margin);
             r.distance = std::min(r.distance, std::max(0.0, x));
         }
         return r;
@@ -340,30 +390,40 @@ class Backtest {
         return risk_;
     }
 
-    std::uint16_t lt_bps() const { return static_cast<std::uint16_t>(std::lround(o_.liquidation_threshold * 1e4)); }
+    std::uint16_t lt_bps() const {
+        return static_cast<std::uint16_t>(std::lround(o_.liquidation_threshold * 1e4));
+    }
 
     void liquidate(std::size_t t) {
         const Risk r = current_risk();
-        if (!debt_units_.is_zero() && r.health_factor_wad < aave::HEALTH_FACTOR_LIQUIDATION_THRESHOLD) {
+        if (!debt_units_.is_zero() &&
+            r.health_factor_wad < aave::HEALTH_FACTOR_LIQUIDATION_THRESHOLD) {
             aave::LiquidationInputs in;
             in.health_factor = r.health_factor_wad;
             in.user_debt = debt_units_;
             in.debt_to_cover = U256::max();
             in.user_collateral = supply_units_[kWsteth];
             in.debt_price = U256{static_cast<std::uint64_t>(std::llround(prices_.eth_usd * 1e8))};
-            in.collateral_price = U256{static_cast<std::uint64_t>(std::llround(prices_.wsteth_eth * prices_.eth_usd * 1e8))};
-            in.liquidation_bonus_bps = static_cast<std::uint16_t>(10'000 + std::lround(o_.liquidation_bonus * 1e4));
+            in.collateral_price = U256{static_cast<std::uint64_t>(
+                std::llround(prices_.wsteth_eth * prices_.eth_usd * 1e8))};
+            in.liquidation_bonus_bps =
+                static_cast<std::uint16_t>(10'000 + std::lround(o_.liquidation_bonus * 1e4));
             const auto liq = must(aave::liquidation_amounts(in), "liquidationCall");
             if (liq.allowed) {
-                const U256 burn_debt = must(aave::debt_burn_scaled(liq.debt_repaid, borrow_index_, o_.aave_version), "debt burn");
+                const U256 burn_debt =
+                    must(aave::debt_burn_scaled(liq.debt_repaid, borrow_index_, o_.aave_version),
+                         "debt burn");
                 d_scaled_ = burn_debt > d_scaled_ ? U256{} : d_scaled_ - burn_debt;
-                const U256 burn = must(aave::atoken_burn_scaled(liq.collateral_to_liquidator + liq.protocol_fee,
-                                                                liquidity_index_[kWsteth], o_.aave_version), "aToken burn");
+                const U256 burn =
+                    must(aave::atoken_burn_scaled(liq.collateral_to_liquidator + liq.protocol_fee,
+                                                  liquidity_index_[kWsteth], o_.aave_version),
+                         "aToken burn");
                 a_scaled_[kWsteth] = burn > a_scaled_[kWsteth] ? U256{} : a_scaled_[kWsteth] - burn;
                 refresh_supplies();
                 refresh_debt();
                 ++out_.summary.aave_liquidations;
-                log(t, EventKind::AaveLiquidation, "wstETH", (liq.collateral_to_liquidator + liq.protocol_fee).to_double() / 1e18, 0);
+                log(t, EventKind::AaveLiquidation, "wstETH",
+                    (liq.collateral_to_liquidator + liq.protocol_fee).to_double() / 1e18, 0);
             }
         }
         for (std::size_t p = 0; p < kPerpCount; ++p) {
@@ -397,7 +457,8 @@ class Backtest {
 
     void supply(std::size_t t, Reserve r, double amount) {
         const U256 units = base_units(amount, kUnit[r]);
-        a_scaled_[r] += must(aave::atoken_mint_scaled(units, liquidity_index_[r], o_.aave_version), "supply");
+        a_scaled_[r] +=
+            must(aave::atoken_mint_scaled(units, liquidity_index_[r], o_.aave_version), "supply");
         refresh_supplies();
         log(t, EventKind::Supply, kReserveAsset[r], amount, 0);
     }
@@ -405,7 +466,8 @@ class Backtest {
     double withdraw(std::size_t t, Reserve r, double amount) {
         U256 units = base_units(amount, kUnit[r]);
         if (units > supply_units_[r]) units = supply_units_[r];
-        const U256 burn = must(aave::atoken_burn_scaled(units, liquidity_index_[r], o_.aave_version), "withdraw");
+        const U256 burn =
+            must(aave::atoken_burn_scaled(units, liquidity_index_[r], o_.aave_version), "withdraw");
         a_scaled_[r] = burn > a_scaled_[r] ? U256{} : a_scaled_[r] - burn;
         refresh_supplies();
         const double got = units.to_double() / kUnit[r];
@@ -422,7 +484,8 @@ class Backtest {
     double repay(std::size_t t, double amount) {
         U256 units = base_units(amount, 1e18);
         if (units > debt_units_) units = debt_units_;
-        const U256 burn = must(aave::debt_burn_scaled(units, borrow_index_, o_.aave_version), "repay");
+        const U256 burn =
+            must(aave::debt_burn_scaled(units, borrow_index_, o_.aave_version), "repay");
         d_scaled_ = burn > d_scaled_ ? U256{} : d_scaled_ - burn;
         refresh_debt();
         const double repaid = units.to_double() / 1e18;
@@ -504,8 +567,8 @@ class Backtest {
         const double lst = eth_to_wsteth(t, eth);
         const double L = o_.target_ltv;
         if (o_.loop == LoopMethod::FlashLoan) {
-            // Flash-borrow D WETH, swap to wstETH, supply everything, borrow D(1 + premium) to repay:
-            // D(1 + p) = L (E' + D(1 - c)), E' the staked equity in ETH.
+            // Flash-borrow D WETH, swap to wstETH, supply everything, borrow D(1 + premium) to
+            // repay: D(1 + p) = L (E' + D(1 - c)), E' the staked equity in ETH.
             const double p = o_.costs.flash_loan_fee_bps * 1e-4;
             const double equity = lst * prices_.wsteth_eth;
             const double d = L * equity / ((1.0 + p) - L * (1.0 - cost_));
@@ -536,10 +599,13 @@ class Backtest {
 
     void manage(std::size_t t) {
         switch (o_.kind) {
-            case StrategyKind::PureLending: return;
+            case StrategyKind::PureLending:
+                return;
             case StrategyKind::BtcBasis: {
                 const double notional = std::abs(perp_[kBtc].qty) * prices_.mark[kBtc];
-                if (btc_ <= 0.0 || (perp_[kBtc].qty != 0.0 && margin_ >= o_.rebalance_margin * notional)) return;
+                if (btc_ <= 0.0 ||
+                    (perp_[kBtc].qty != 0.0 && margin_ >= o_.rebalance_margin * notional))
+                    return;
                 // Back to the deployment split: sell spot into margin, resize the short.
                 const double equity = usd_cash_ + margin_ + btc_ * prices_.btc_usd;
                 const double target_btc = equity * (1.0 - o_.margin_fraction) / prices_.btc_usd;
@@ -556,12 +622,14 @@ class Backtest {
             case StrategyKind::UsdtMarketNeutral: {
                 const Risk& r = current_risk();
                 if (!debt_units_.is_zero() && r.health_factor < o_.min_health_factor) {
-                    // Atomic unwind to the target LTV: withdraw X (ETH value), swap, repay X(1 - c):
-                    // debt - X(1 - c) = L (collateral - X).
+                    // Atomic unwind to the target LTV: withdraw X (ETH value), swap, repay X(1 -
+                    // c): debt - X(1 - c) = L (collateral - X).
                     const double coll = supply_[kWsteth] * prices_.wsteth_eth;
-                    const double x = (debt_ - o_.target_ltv * coll) / ((1.0 - cost_) - o_.target_ltv);
+                    const double x =
+                        (debt_ - o_.target_ltv * coll) / ((1.0 - cost_) - o_.target_ltv);
                     if (x > 0) {
-                        const double got = wsteth_to_eth(t, withdraw(t, kWsteth, x / prices_.wsteth_eth));
+                        const double got =
+                            wsteth_to_eth(t, withdraw(t, kWsteth, x / prices_.wsteth_eth));
                         eth_wallet_ += got - repay(t, got);
                         gas(t, o_.costs.gas_per_flash_loan);
                         ++out_.summary.rebalances;
@@ -569,9 +637,11 @@ class Backtest {
                 }
                 if (o_.kind == StrategyKind::UsdtMarketNeutral) top_up_margin(t);
                 if (o_.kind == StrategyKind::UsdtMarketNeutral) {
-                    const double exposure = eth_wallet_ + supply_[kWsteth] * prices_.wsteth_eth - debt_ + perp_[kEth].qty;
+                    const double exposure = eth_wallet_ + supply_[kWsteth] * prices_.wsteth_eth -
+                                            debt_ + perp_[kEth].qty;
                     const double equity = static_cast<double>(valuation()) / scale_;
-                    const double new_notional = std::abs(exposure - perp_[kEth].qty) * prices_.mark[kEth];
+                    const double new_notional =
+                        std::abs(exposure - perp_[kEth].qty) * prices_.mark[kEth];
                     if (std::abs(exposure) * prices_.eth_usd > o_.delta_threshold * equity &&
                         margin_ > 2.0 * o_.maintenance_margin * new_notional) {
                         hedge(t);
@@ -610,7 +680,10 @@ class Backtest {
         s.initial_equity = static_cast<double>(start) / scale_;
         s.final_equity = static_cast<double>(h.back().equity) / scale_;
         s.total_return = s.final_equity / s.initial_equity - 1.0;
-        s.apy = s.hours == 0 ? 0.0 : std::pow(s.final_equity / s.initial_equity, 8'760.0 / static_cast<double>(s.hours)) - 1.0;
+        s.apy = s.hours == 0 ? 0.0
+                             : std::pow(s.final_equity / s.initial_equity,
+                                        8'760.0 / static_cast<double>(s.hours)) -
+                                   1.0;
         double peak = s.initial_equity;
         s.min_health_factor = std::numeric_limits<double>::infinity();
         s.min_liquidation_distance = std::numeric_limits<double>::infinity();
@@ -619,7 +692,8 @@ class Backtest {
             peak = std::max(peak, e);
             s.max_drawdown = std::max(s.max_drawdown, 1.0 - e / peak);
             s.min_health_factor = std::min(s.min_health_factor, rec.health_factor);
-            s.min_liquidation_distance = std::min(s.min_liquidation_distance, rec.liquidation_distance);
+            s.min_liquidation_distance =
+                std::min(s.min_liquidation_distance, rec.liquidation_distance);
             for (std::size_t k = 0; k < kSourceCount; ++k) s.pnl[k] += rec.pnl[k];
         }
         s.liquidity_index_growth = h.back().liquidity_index / h.front().liquidity_index;
@@ -651,42 +725,51 @@ class Backtest {
 
 std::uint8_t reserves_used(const StrategyOptions& o) noexcept {
     switch (o.kind) {
-        case StrategyKind::PureLending: return o.share_class == ShareClass::Usdt ? 1 : 2;
-        case StrategyKind::BtcBasis: return 0;
+        case StrategyKind::PureLending:
+            return o.share_class == ShareClass::Usdt ? 1 : 2;
+        case StrategyKind::BtcBasis:
+            return 0;
         case StrategyKind::EthLeveragedStaking:
-        case StrategyKind::UsdtMarketNeutral: return 2 | 4;
+        case StrategyKind::UsdtMarketNeutral:
+            return 2 | 4;
     }
     return 7;
 }
 
-ReserveIndexes accrue_reserve_indexes(const MarketData& market, aave::Version version, std::uint8_t used) {
+ReserveIndexes accrue_reserve_indexes(const MarketData& market, aave::Version version,
+                                      std::uint8_t used) {
     ReserveIndexes out;
     out.version = version;
     out.reserves = used;
     out.at.resize(market.hours());
     std::array<aave::ReserveState, kReserveCount> reserves{};
-    for (auto& r : reserves) r.last_update_timestamp = static_cast<std::uint64_t>(market.time.front());
+    for (auto& r : reserves)
+        r.last_update_timestamp = static_cast<std::uint64_t>(market.time.front());
     // The borrow index grows only while the reserve has debt: the market's, not just ours.
     reserves[kWeth].scaled_variable_debt = aave::RAY;
     for (std::size_t t = 0; t < market.hours(); ++t) {
         if (t > 0)
             for (std::size_t k = 0; k < kReserveCount; ++k)
                 if ((used >> k & 1) != 0 &&
-                    aave::update_state(reserves[k], static_cast<std::uint64_t>(market.time[t]), version) != amm::Revert::None)
-                    throw InputError("market", fmt::format("Aave updateState reverts at {} (an index beyond uint128)",
-                                                           format_utc_timestamp(market.time[t])));
+                    aave::update_state(reserves[k], static_cast<std::uint64_t>(market.time[t]),
+                                       version) != amm::Revert::None)
+                    throw InputError(
+                        "market",
+                        fmt::format("Aave updateState reverts at {} (an index beyond uint128)",
+                                    format_utc_timestamp(market.time[t])));
         reserves[kUsdt].current_liquidity_rate = ray_rate(market.usdt_supply_apr[t]);
         reserves[kUsdt].current_variable_borrow_rate = ray_rate(market.usdt_borrow_apr[t]);
         reserves[kWeth].current_liquidity_rate = ray_rate(market.weth_supply_apr[t]);
         reserves[kWeth].current_variable_borrow_rate = ray_rate(market.weth_borrow_apr[t]);
         reserves[kWsteth].current_liquidity_rate = ray_rate(market.wsteth_supply_apr[t]);
-        out.at[t] = {reserves[kUsdt].liquidity_index, reserves[kWeth].liquidity_index, reserves[kWsteth].liquidity_index,
-                     reserves[kWeth].variable_borrow_index};
+        out.at[t] = {reserves[kUsdt].liquidity_index, reserves[kWeth].liquidity_index,
+                     reserves[kWsteth].liquidity_index, reserves[kWeth].variable_borrow_index};
     }
     return out;
 }
 
-YieldResult run_backtest(const MarketData& market, const StrategyOptions& options, const ReserveIndexes& indexes) {
+YieldResult run_backtest(const MarketData& market, const StrategyOptions& options,
+                         const ReserveIndexes& indexes) {
     options.validate();
     if (market.hours() < 2) throw InputError("market", "must hold at least 2 hours");
     PFT_REQUIRE(indexes.version == options.aave_version && indexes.at.size() == market.hours() &&
@@ -700,10 +783,14 @@ YieldResult run_backtest(const MarketData& market, const StrategyOptions& option
 YieldResult run_backtest(const MarketData& market, const StrategyOptions& options) {
     options.validate();
     if (market.hours() < 2) throw InputError("market", "must hold at least 2 hours");
-    return run_backtest(market, options, accrue_reserve_indexes(market, options.aave_version, reserves_used(options)));
+    return run_backtest(
+        market, options,
+        accrue_reserve_indexes(market, options.aave_version, reserves_used(options)));
 }
 
-std::vector<YieldSummary> run_sweep(const MarketData& market, const std::vector<StrategyOptions>& variants, unsigned threads) {
+std::vector<YieldSummary> run_sweep(const MarketData& market,
+                                    const std::vector<StrategyOptions>& variants,
+                                    unsigned threads) {
     for (const auto& v : variants) v.validate();
     if (market.hours() < 2) throw InputError("market", "must hold at least 2 hours");
     std::array<ReserveIndexes, 3> indexes;
@@ -716,7 +803,9 @@ std::vector<YieldSummary> run_sweep(const MarketData& market, const std::vector<
     parallel.threads = threads;
     base::parallel_for_chunks(variants.size(), parallel, [&](std::size_t i, unsigned) {
         YieldResult r;
-        Backtest(market, variants[i], indexes[static_cast<std::size_t>(variants[i].aave_version)], r).run();
+        Backtest(market, variants[i], indexes[static_cast<std::size_t>(variants[i].aave_version)],
+                 r)
+            .run();
         out[i] = r.summary;
     });
     return out;

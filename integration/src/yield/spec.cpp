@@ -1,9 +1,9 @@
 #include "pftoken/integration/yield/spec.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <set>
-
-#include <fmt/format.h>
 
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
@@ -11,7 +11,8 @@
 namespace pftoken::integration::yield {
 namespace {
 
-void read_strategy(yaml::Context& ctx, const YAML::Node& node, const std::string& path, StrategyOptions& o) {
+void read_strategy(yaml::Context& ctx, const YAML::Node& node, const std::string& path,
+                   StrategyOptions& o) {
     yaml::Reader r(ctx, node, path);
     if (!r.ok()) return;
     r.string("name", o.name, true);
@@ -21,10 +22,13 @@ void read_strategy(yaml::Context& ctx, const YAML::Node& node, const std::string
                    {"eth_leveraged_staking", StrategyKind::EthLeveragedStaking},
                    {"usdt_market_neutral", StrategyKind::UsdtMarketNeutral}},
                   true);
-    r.enumeration("share_class", o.share_class, {{"usdt", ShareClass::Usdt}, {"eth", ShareClass::Eth}}, true);
+    r.enumeration("share_class", o.share_class,
+                  {{"usdt", ShareClass::Usdt}, {"eth", ShareClass::Eth}}, true);
     r.number("initial_capital", o.initial_capital, true);
     r.enumeration("aave_version", o.aave_version,
-                  {{"v3.0", amm::aave::Version::V3_0}, {"v3.4", amm::aave::Version::V3_4}, {"v3.5", amm::aave::Version::V3_5}});
+                  {{"v3.0", amm::aave::Version::V3_0},
+                   {"v3.4", amm::aave::Version::V3_4},
+                   {"v3.5", amm::aave::Version::V3_5}});
     r.string("venue", o.venue);
     r.number("margin_fraction", o.margin_fraction);
     r.number("maintenance_margin", o.maintenance_margin);
@@ -36,7 +40,8 @@ void read_strategy(yaml::Context& ctx, const YAML::Node& node, const std::string
     r.number("liquidation_threshold", o.liquidation_threshold);
     r.number("liquidation_bonus", o.liquidation_bonus);
     r.number("min_health_factor", o.min_health_factor);
-    r.enumeration("loop", o.loop, {{"flash_loan", LoopMethod::FlashLoan}, {"sequential", LoopMethod::Sequential}});
+    r.enumeration("loop", o.loop,
+                  {{"flash_loan", LoopMethod::FlashLoan}, {"sequential", LoopMethod::Sequential}});
     r.integer("loop_iterations", o.loop_iterations, false, 1.0, 100.0);
     if (const auto* c = r.child("costs")) {
         yaml::Reader costs(ctx, *c, path + ".costs");
@@ -60,11 +65,12 @@ YieldSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
         return spec;
     }
     std::vector<std::string> paths;
-    yaml::for_each_element(ctx, top, "strategies", true, [&](const YAML::Node& node, const std::string& path, std::size_t) {
-        spec.strategies.emplace_back();
-        paths.push_back(path);
-        read_strategy(ctx, node, path, spec.strategies.back());
-    });
+    yaml::for_each_element(ctx, top, "strategies", true,
+                           [&](const YAML::Node& node, const std::string& path, std::size_t) {
+                               spec.strategies.emplace_back();
+                               paths.push_back(path);
+                               read_strategy(ctx, node, path, spec.strategies.back());
+                           });
     top.finish();
     if (ctx.issues.empty() && spec.strategies.empty())
         ctx.error(root.Mark(), "strategies", "must list at least one strategy");
@@ -77,7 +83,10 @@ YieldSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
                 ctx.place({InputIssue{{}, paths[i] + "." + e.field(), e.constraint()}});
             }
             if (!names.insert(spec.strategies[i].name).second)
-                ctx.place({InputIssue{{}, paths[i] + ".name", "duplicate strategy name '" + spec.strategies[i].name + "'"}});
+                ctx.place(
+                    {InputIssue{{},
+                                paths[i] + ".name",
+                                "duplicate strategy name '" + spec.strategies[i].name + "'"}});
         }
     }
     yaml::finish(ctx);
@@ -89,8 +98,10 @@ YieldSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
 std::vector<std::string> YieldSpec::venues() const {
     std::vector<std::string> out;
     for (const auto& s : strategies) {
-        const bool perps = s.kind == StrategyKind::BtcBasis || s.kind == StrategyKind::UsdtMarketNeutral;
-        if (perps && std::find(out.begin(), out.end(), s.venue) == out.end()) out.push_back(s.venue);
+        const bool perps =
+            s.kind == StrategyKind::BtcBasis || s.kind == StrategyKind::UsdtMarketNeutral;
+        if (perps && std::find(out.begin(), out.end(), s.venue) == out.end())
+            out.push_back(s.venue);
     }
     return out;
 }
@@ -121,13 +132,22 @@ std::vector<YieldResult> run_yield_spec(const YieldSpec& spec, const MarketData&
 }
 
 namespace {
-std::string_view unit_of(const YieldResult& r) { return r.options.share_class == ShareClass::Usdt ? "USD" : "ETH"; }
-double as_unit(const YieldResult& r, std::int64_t x) { return static_cast<double>(x) / r.unit_scale; }
+std::string_view unit_of(const YieldResult& r) {
+    return r.options.share_class == ShareClass::Usdt ? "USD" : "ETH";
+}
+double as_unit(const YieldResult& r, std::int64_t x) {
+    return static_cast<double>(x) / r.unit_scale;
+}
 }  // namespace
 
 Table yield_summary_table(const std::vector<YieldResult>& results) {
     Table t("yield_summary");
-    t.text("strategy").text("kind").text("share_class").text("unit").text("aave_version").text("loop");
+    t.text("strategy")
+        .text("kind")
+        .text("share_class")
+        .text("unit")
+        .text("aave_version")
+        .text("loop");
     t.integer("hours");
     t.real("initial_equity", 12, 4).real("final_equity", 12, 4);
     t.percent("total_return").percent("apy").percent("max_drawdown");
@@ -135,7 +155,8 @@ Table yield_summary_table(const std::vector<YieldResult>& results) {
     t.integer("aave_liquidations").integer("perp_liquidations").integer("rebalances");
     for (const auto& r : results) {
         const auto& s = r.summary;
-        const bool loops = r.options.kind == StrategyKind::EthLeveragedStaking || r.options.kind == StrategyKind::UsdtMarketNeutral;
+        const bool loops = r.options.kind == StrategyKind::EthLeveragedStaking ||
+                           r.options.kind == StrategyKind::UsdtMarketNeutral;
         t.add_row()
             .set("strategy", r.options.name)
             .set("kind", strategy_name(r.options.kind))
@@ -185,15 +206,22 @@ Table yield_attribution_table(const std::vector<YieldResult>& results) {
 Table yield_hourly_table(const YieldResult& r) {
     Table t("yield_hourly_" + r.options.name);
     t.text("timestamp").real("equity", 15);
-    for (std::size_t k = 0; k < kSourceCount; ++k) t.real(fmt::format("pnl_{}", source_name(static_cast<Source>(k))), 15);
-    t.real("pnl_total", 15).real("health_factor").real("liquidation_distance").real("eth_delta").real("btc_delta");
+    for (std::size_t k = 0; k < kSourceCount; ++k)
+        t.real(fmt::format("pnl_{}", source_name(static_cast<Source>(k))), 15);
+    t.real("pnl_total", 15)
+        .real("health_factor")
+        .real("liquidation_distance")
+        .real("eth_delta")
+        .real("btc_delta");
     t.real("gross_exposure");
-    std::int64_t previous = static_cast<std::int64_t>(std::llround(r.options.initial_capital * r.unit_scale));
+    std::int64_t previous =
+        static_cast<std::int64_t>(std::llround(r.options.initial_capital * r.unit_scale));
     for (const auto& h : r.hours) {
         auto row = t.add_row();
         row.set("timestamp", format_utc_timestamp(h.time)).set("equity", as_unit(r, h.equity));
         for (std::size_t k = 0; k < kSourceCount; ++k)
-            row.set(fmt::format("pnl_{}", source_name(static_cast<Source>(k))), as_unit(r, h.pnl[k]));
+            row.set(fmt::format("pnl_{}", source_name(static_cast<Source>(k))),
+                    as_unit(r, h.pnl[k]));
         row.set("pnl_total", as_unit(r, h.equity - previous))
             .set("health_factor", h.health_factor)
             .set("liquidation_distance", h.liquidation_distance)
@@ -207,7 +235,12 @@ Table yield_hourly_table(const YieldResult& r) {
 
 Table yield_events_table(const YieldResult& r) {
     Table t("yield_events_" + r.options.name);
-    t.text("timestamp").integer("order").text("event").text("asset").real("amount", 12).real("cost", 12);
+    t.text("timestamp")
+        .integer("order")
+        .text("event")
+        .text("asset")
+        .real("amount", 12)
+        .real("cost", 12);
     for (const auto& e : r.events)
         t.add_row()
             .set("timestamp", format_utc_timestamp(e.time))

@@ -34,7 +34,9 @@ class File {
     [[nodiscard]] const std::vector<Cell>& header() const noexcept { return header_; }
     [[nodiscard]] std::size_t row_count() const noexcept { return rows_.size(); }
     [[nodiscard]] const std::vector<Cell>& row(std::size_t r) const { return rows_.at(r); }
-    [[nodiscard]] const Cell& cell(std::size_t r, std::size_t column) const { return rows_.at(r).at(column); }
+    [[nodiscard]] const Cell& cell(std::size_t r, std::size_t column) const {
+        return rows_.at(r).at(column);
+    }
 
     /// Requires the header to be exactly `expected` (names and order). A missing, extra, renamed
     /// or misplaced column is an InputError at the header cell, with a did-you-mean for a typo.
@@ -43,9 +45,12 @@ class File {
     [[nodiscard]] std::size_t column(std::string_view name) const;
 
     /// The cell's position "source:line:col".
-    [[nodiscard]] SourceLocation where(const Cell& cell) const { return {source_, cell.line, cell.column}; }
+    [[nodiscard]] SourceLocation where(const Cell& cell) const {
+        return {source_, cell.line, cell.column};
+    }
     /// An InputError at the cell, field = its column's name.
-    [[nodiscard]] InputError error(std::size_t r, std::size_t column, const std::string& constraint) const;
+    [[nodiscard]] InputError error(std::size_t r, std::size_t column,
+                                   const std::string& constraint) const;
     /// The cell as a finite decimal number (no separators, no leading '+'); InputError
     /// "must be a number, got 'x'" or "must be finite" otherwise.
     [[nodiscard]] double real(std::size_t r, std::size_t column) const;

@@ -29,7 +29,8 @@ struct MarketData {
     std::vector<double> gas_gwei;          ///< Ethereum gas price
     /// Aave reserve rates as annual fractions (the ray rates / 1e27): supply = liquidity rate,
     /// borrow = variable borrow rate.
-    std::vector<double> usdt_supply_apr, usdt_borrow_apr, weth_supply_apr, weth_borrow_apr, wsteth_supply_apr;
+    std::vector<double> usdt_supply_apr, usdt_borrow_apr, weth_supply_apr, weth_borrow_apr,
+        wsteth_supply_apr;
     std::vector<PerpVenue> venues;
 
     [[nodiscard]] std::size_t hours() const noexcept { return time.size(); }
@@ -50,7 +51,8 @@ struct MarketData {
 /// the same hours as market.csv. Throws InputError at file:line:col for a malformed or
 /// non-hourly stamp, a duplicate, a gap or a step back in time, a value out of its documented
 /// range, or a header that is not exactly the documented columns.
-[[nodiscard]] MarketData load_market_data(const std::filesystem::path& dir, const std::vector<std::string>& venues);
+[[nodiscard]] MarketData load_market_data(const std::filesystem::path& dir,
+                                          const std::vector<std::string>& venues);
 
 /// The synthetic market (docs/tools/yield.md, "Synthetic data"): correlated GBM spot prices,
 /// per-venue perp basis as an Ornstein-Uhlenbeck process with funding following the basis,
@@ -75,6 +77,7 @@ struct GeneratorOptions {
 [[nodiscard]] MarketData generate_market_data(const GeneratorOptions& options);
 
 /// The CSV files of `data` (market.csv, perp_<venue>.csv): file names and contents.
-[[nodiscard]] std::vector<std::pair<std::string, std::string>> market_data_csv(const MarketData& data);
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> market_data_csv(
+    const MarketData& data);
 
 }  // namespace pftoken::integration::yield

@@ -21,10 +21,12 @@ struct YieldSpec {
 /// Reads a spec file; throws one InputError listing every problem at file:line:col.
 [[nodiscard]] YieldSpec load_yield_spec(const std::string& path);
 /// The same from YAML text (`source` names it in messages).
-[[nodiscard]] YieldSpec parse_yield_spec(std::string_view yaml_text, const std::string& source = "spec");
+[[nodiscard]] YieldSpec parse_yield_spec(std::string_view yaml_text,
+                                         const std::string& source = "spec");
 
 /// Every strategy of the spec backtested over `market`, in spec order.
-[[nodiscard]] std::vector<YieldResult> run_yield_spec(const YieldSpec& spec, const MarketData& market);
+[[nodiscard]] std::vector<YieldResult> run_yield_spec(const YieldSpec& spec,
+                                                      const MarketData& market);
 
 /// One row per strategy: share class, Aave version, loop, equity, return, APY, drawdown, health
 /// factor, liquidation distance, liquidations and rebalances.
