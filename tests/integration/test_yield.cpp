@@ -305,3 +305,37 @@ TEST(YieldEngine, SharedIndexesGiveTheSameResults) {
     EXPECT_THROW_MSG((void)run_backtest(market, all_strategies()[3], usdt_only), Error,
                      "reserve indexes of another");
 }
+
+// Gas: a flash-loan loop is one transaction of gas_per_flash_loan; a sequential loop of n rounds
+// is 2 + 3n transactions of gas_per_tx (swap and supply, then borrow, swap, supply per round).
+// At 10 gwei: 1e6 x 10 gwei = 0.01 ETH; (2 + 15) x 250,000 x 10 gwei = 0.0425 ETH.
+TEST(YieldStrategies, LoopGasIsOneFlashLoanOrThreeTransactionsARound) {
+    const auto m = constant_market(3);
+    auto o = costless(StrategyKind::EthLeveragedStaking, ShareClass::Eth);
+    o.costs.gas_per_tx = 250'000;
+    o.costs.gas_per_flash_loan = 1'000'000;
+    const auto flash = run_backtest(m, o);
+    EXPECT_NEAR(units(flash, flash.hours[0].pnl[kGas]), -0.01, 1e-9);
+    o.loop = LoopMethod::Sequential;
+    const auto seq = run_backtest(m, o);
+    EXPECT_NEAR(units(seq, seq.hours[0].pnl[kGas]), -0.0425, 1e-9);
+}
+
+// Basis rebalancing: BTC +20% takes the margin from 25k to 10k against a 90k notional (11.1%,
+// below rebalance_margin 12%): the manager sells 15k of spot into the margin and resizes the
+// short, back to margin / notional = 1/3, i.e. (1/3 - 0.05) / 1.05 = 0.269841 of adverse move
+// to liquidation; without costs the equity stays 100k.
+TEST(YieldStrategies, BasisRebalancesItsMarginBeforeLiquidation) {
+    auto m = constant_market(10);
+    for (std::size_t t = 5; t < m.hours(); ++t) {
+        m.btc_usd[t] = 72'000.0;
+        m.venues[0].btc_mark_usd[t] = 72'000.0;
+    }
+    const auto r = run_backtest(m, costless(StrategyKind::BtcBasis, ShareClass::Usdt));
+    EXPECT_EQ(r.summary.rebalances, 1u);
+    EXPECT_EQ(r.summary.perp_liquidations, 0u);
+    EXPECT_NEAR(r.hours[4].liquidation_distance, (1.0 / 3.0 - 0.05) / 1.05, 1e-12);
+    EXPECT_NEAR(r.hours[5].liquidation_distance, (1.0 / 3.0 - 0.05) / 1.05, 1e-9);
+    EXPECT_NEAR(r.hours[5].btc_delta, 0.0, 1e-12);
+    EXPECT_NEAR(units(r, r.hours.back().equity), 100'000.0, 1e-6);
+}
