@@ -339,3 +339,13 @@ TEST(YieldStrategies, BasisRebalancesItsMarginBeforeLiquidation) {
     EXPECT_NEAR(r.hours[5].btc_delta, 0.0, 1e-12);
     EXPECT_NEAR(units(r, r.hours.back().equity), 100'000.0, 1e-6);
 }
+
+// Extra rewards: 5x leverage on 100 ETH stakes 500 ETH; at 8.76% a year paid hourly in ETH
+// (not restaked) 100 hours earn 500 x 0.0876 x 100 / 8760 = 0.5 ETH.
+TEST(YieldStrategies, ExtraRewardsArePaidOnTheStakedEth) {
+    const auto m = constant_market(101);
+    auto o = costless(StrategyKind::EthLeveragedStaking, ShareClass::Eth);
+    o.extra_rewards_apr = 0.0876;
+    const auto r = run_backtest(m, o);
+    EXPECT_NEAR(units(r, r.summary.pnl[kStakingYield]), 0.5, 1e-8);
+}

@@ -100,6 +100,7 @@ void StrategyOptions::validate() const {
     in("liquidation_threshold", liquidation_threshold, max_ltv, 1.0, true, true);
     in("target_ltv", target_ltv, 0.0, max_ltv, true, false);
     in("liquidation_bonus", liquidation_bonus, 0.0, 0.5, false, false);
+    in("extra_rewards_apr", extra_rewards_apr, 0.0, 1.0, false, false);
     in("min_health_factor", min_health_factor, 1.0, liquidation_threshold / target_ltv, true, true);
     if (loop_iterations < 1 || loop_iterations > 100)
         throw InputError("loop_iterations",
@@ -220,7 +221,9 @@ class Backtest {
             margin_ -= paid;  // hourly and in the attribution; not an event
         }
         stage(rec, kFunding, v);
-        // 4. Staking: the LST exchange rate moves.
+        // 4. Staking: the LST exchange rate moves; extra rewards on the staked ETH, paid in ETH.
+        if (o_.extra_rewards_apr > 0.0)
+            eth_wallet_ += supply_[kWsteth] * prices_.wsteth_eth * o_.extra_rewards_apr / 8'760.0;
         prices_.wsteth_eth = m_.wsteth_eth[t];
         stage(rec, kStakingYield, v);
         // 5. Price: spot moves, perp marks move with spot (basis unchanged).

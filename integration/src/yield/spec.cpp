@@ -40,6 +40,7 @@ void read_strategy(yaml::Context& ctx, const YAML::Node& node, const std::string
     r.number("liquidation_threshold", o.liquidation_threshold);
     r.number("liquidation_bonus", o.liquidation_bonus);
     r.number("min_health_factor", o.min_health_factor);
+    r.number("extra_rewards_apr", o.extra_rewards_apr);
     r.enumeration("loop", o.loop,
                   {{"flash_loan", LoopMethod::FlashLoan}, {"sequential", LoopMethod::Sequential}});
     r.integer("loop_iterations", o.loop_iterations, false, 1.0, 100.0);

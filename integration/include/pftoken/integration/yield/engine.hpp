@@ -68,6 +68,9 @@ struct StrategyOptions {
     double liquidation_threshold = 0.95;
     double liquidation_bonus = 0.01;  ///< paid to the liquidator on the collateral seized
     double min_health_factor = 1.03;  ///< the manager delevers below this back to target
+    /// Rewards beyond the exchange rate (restaking points, seasonal incentives) as an annual
+    /// fraction of the staked ETH value, paid hourly in ETH (P&L source staking_yield).
+    double extra_rewards_apr = 0.0;
     LoopMethod loop = LoopMethod::FlashLoan;
     unsigned loop_iterations = 5;  ///< sequential loop rounds
     ExecutionCosts costs;
