@@ -20,6 +20,8 @@
 #include <vector>
 
 #include "pftoken/error.hpp"
+#include "pftoken/mc/fair_value_paths.hpp"
+#include "pftoken/mc/project_mc.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/report/value_report.hpp"
@@ -301,4 +303,40 @@ TEST(ValuationDate, SummaryJsonNamesTheDate) {
     EXPECT_NE(dated.find("\"clean_price_pct_of_par\""), std::string::npos);
     const std::string text = report::summary_text(p, value(p));
     EXPECT_NE(text.find("PV at the valuation date 2027-05-17"), std::string::npos) << text;
+}
+
+// The Monte Carlo and the fair-value paths start at the valuation date from the seasoned state:
+// with no factor moving (the merchant price and Hull-White rates at zero volatility, so every
+// path is the base case and the path discount is the curve's), both give value()'s dirty price
+// per token at that date; the fair-value paths' date 0 is the valuation date.
+TEST(ValuationDate, MonteCarloStartsFromTheSeasonedState) {
+    Project p = test::example_project("solar.yaml");
+    p.valuation_date = ymd(2028, 5, 1);
+    Actuals a;
+    a.tranches.push_back({"junior", 3'000'000.0, 0.0, 0.0});
+    a.dsra_balance = 2'000'000.0;
+    p.actuals = a;
+    const ValuationResult det = value(p);
+    mc::StochasticSpec spec;
+    spec.merchant_price.enabled = true;
+    spec.interest_rate.enabled = true;
+    mc::ProjectMcOptions mo;
+    mo.mc.paths = 8;
+    mo.mc.threads = 1;
+    mo.equity_irr = false;
+    mo.sensitivities = false;
+    const auto mc = mc::run_project_mc(p, spec, mo);
+    for (std::size_t k = 0; k < det.tranches.size(); ++k) {
+        const double price = det.tranches[k].price_per_token;
+        EXPECT_NEAR(mc.tranches[k].price_per_token.mean, price, 1e-10 * price) << k;
+        mc::FairValuePathOptions fo;
+        fo.mc.paths = 8;
+        fo.tranche = k;
+        fo.horizon_years = 0.5;
+        const auto fv = mc::fair_value_paths(p, spec, fo);
+        EXPECT_EQ(fv.date[0], *p.valuation_date);
+        EXPECT_NEAR(fv.mean(0), price, 1e-10 * price) << k;
+        EXPECT_NEAR(fv.time[1], 14.0 / 365.0, 1e-15);  // first payment date 2028-05-15
+    }
+    EXPECT_NEAR(det.tranches[2].outstanding, 3'000'000.0, 0.0);
 }
