@@ -326,6 +326,7 @@ TEST(ValuationDate, MonteCarloStartsFromTheSeasonedState) {
     mo.equity_irr = false;
     mo.sensitivities = false;
     const auto mc = mc::run_project_mc(p, spec, mo);
+    ASSERT_EQ(mc.tranches.size(), det.tranches.size());
     for (std::size_t k = 0; k < det.tranches.size(); ++k) {
         const double price = det.tranches[k].price_per_token;
         EXPECT_NEAR(mc.tranches[k].price_per_token.mean, price, 1e-10 * price) << k;
@@ -334,6 +335,7 @@ TEST(ValuationDate, MonteCarloStartsFromTheSeasonedState) {
         fo.tranche = k;
         fo.horizon_years = 0.5;
         const auto fv = mc::fair_value_paths(p, spec, fo);
+        ASSERT_GE(fv.dates(), 2u);
         EXPECT_EQ(fv.date[0], *p.valuation_date);
         EXPECT_NEAR(fv.mean(0), price, 1e-10 * price) << k;
         EXPECT_NEAR(fv.time[1], 14.0 / 365.0, 1e-15);  // first payment date 2028-05-15

@@ -79,5 +79,5 @@ TEST(CompareDate, PoolFileReadsTheObservationDate) {
     EXPECT_THROW_MSG((void)parse_pool("pool: {type: v2, token: SUN-A, reserve_token: 100, reserve_quote: 100000, "
                                       "observation_date: 2028-02-30}\n",
                                       "p.yaml"),
-                     InputError, "pool.observation_date: must be a valid date YYYY-MM-DD, got 2028-02-30");
+                     InputError, "pool.observation_date: must be a valid date YYYY-MM-DD, got '2028-02-30'");
 }

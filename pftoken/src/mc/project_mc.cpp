@@ -343,6 +343,8 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
 
     ProjectMcSummary out;
     out.project = cp.name;
+    out.valuation_date = cp.valuation_date;
+    out.seasoned = cp.seasoning.enabled;
     out.paths = run.paths;
     out.seed = options.mc.seed;
     out.threads = run.threads;

@@ -22,6 +22,10 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 }  // namespace
 
+CalendarDate debt_valuation_date(const Project& project) {
+    return project.valuation_date ? *project.valuation_date : compile_timeline(project.timeline).cod;
+}
+
 ValuationResult value(const Project& project, const ValuationOptions& options) {
     const CompiledProject cp = compile(project);
     WaterfallWorkspace ws(cp);

@@ -100,6 +100,9 @@ struct ValuationResult {
     WaterfallResults periods;         ///< the kernel's per-period table of the base run
 };
 
+/// The date the project's debt is valued at: Project::valuation_date, or COD when absent.
+[[nodiscard]] CalendarDate debt_valuation_date(const Project& project);
+
 /// Values a project (validated by the loader). Throws InputError for inconsistent inputs
 /// (e.g. a schedule that does not sum to principal) with the field path.
 [[nodiscard]] ValuationResult value(const Project& project, const ValuationOptions& options = {});
