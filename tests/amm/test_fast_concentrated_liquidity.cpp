@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <random>
+#include <vector>
 #include <string>
 
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
@@ -312,4 +313,40 @@ TEST(FastConcentratedLiquidity, ActiveLiquidityIsTheCorrectlyRoundedUnits) {
         ASSERT_EQ(pool.liquidity(), static_cast<double>(pool.liquidity_units()) *
                                         std::ldexp(1.0, -32)) << i;
     }
+}
+
+// A swap refused after its loop leaves every tick's fee growth outside bit for bit as it was.
+// Here the refused sale leaves the deep position (1e12 on [-600, 600)), steps 400,000 ticks
+// through liquidity 1e3 (fee growth of token0 reaches
+// ~1.5e6 per unit) and crosses tick -400020, whose snapshot is the ~3e-6 growth of the deep
+// position's earlier swaps; flipping it back as global - outside rounded it to the ulp of 1.5e6
+// (2.3e-10, ~1e-4 of its value), and the owed fees of every position with that tick as an end
+// were off by as much (the whole-range differential's collect amount0 error, max 1.9e-5).
+TEST(FastConcentratedLiquidity, RefusedSwapRestoresTheOutsideGrowthsExactly) {
+    fast::ConcentratedLiquidityOptions options;
+    options.integer_units = true;
+    fast::ConcentratedLiquidityPool pool(options);
+    pool.mint("deep", -600, 600, 1e12);
+    for (int i = 0; i < 3; ++i) {
+        (void)pool.swap_exact_in(true, 1.234567e9);
+        (void)pool.swap_exact_in(false, 1.234567e9);
+    }
+    pool.mint("thin", -400020, -600, 1e3);
+    pool.mint("thin", -460020, -400020, 1e3);
+    const std::vector<fast::TickInfo> before(pool.initialized_ticks().begin(),
+                                             pool.initialized_ticks().end());
+    const double g0 = pool.fee_growth_global0(), g1 = pool.fee_growth_global1();
+    ASSERT_GT(before[1].fee_growth_outside0, 0.0);  // tick -400020 starts with the growth so far
+    EXPECT_THAT(error_of([&] { pool.swap_exact_in(true, 1e12); }),
+                ::testing::HasSubstr("(liquidity too thin for this price)"));
+    ASSERT_EQ(pool.initialized_ticks().size(), before.size());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        const fast::TickInfo& now = pool.initialized_ticks()[i];
+        EXPECT_EQ(now.fee_growth_outside0, before[i].fee_growth_outside0) << now.tick;
+        EXPECT_EQ(now.fee_growth_outside1, before[i].fee_growth_outside1) << now.tick;
+    }
+    EXPECT_EQ(pool.fee_growth_global0(), g0);
+    EXPECT_EQ(pool.fee_growth_global1(), g1);
+    EXPECT_EQ(pool.liquidity(), 1e12);
+    EXPECT_EQ(pool.tick(), fast::tick_at_sqrt_price(pool.sqrt_price()));
 }

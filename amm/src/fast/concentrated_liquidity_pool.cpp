@@ -457,7 +457,8 @@ TokenAmounts ConcentratedLiquidityPool::collect_protocol() {
 }
 
 // Cold path of swap(): undoes the crossings of a swap that is refused after its loop (the
-// outside growths flipped against the growth at the time) and throws; nothing has changed.
+// outside growths restored from the values saved at each crossing) and throws; nothing has
+// changed.
 void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t cursor_before,
                                             double fee_growth_in_before,
                                             double protocol_fee_in_before, bool too_much,
@@ -466,17 +467,14 @@ void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t curso
     double& fee_growth_global_in = zero_for_one ? fee_growth_global0_ : fee_growth_global1_;
     double& protocol_fee_in = zero_for_one ? protocol_fees_.amount0 : protocol_fees_.amount1;
     const double fee_growth_global_in_before = fee_growth_in_before;
-    // Undo the crossings (the outside growths flipped against the growth at the time),
-    // then refuse: nothing has changed.
+    // Undo the crossings (bit for bit: flipping back as global - outside would round the
+    // snapshots to the ulp of the global growth the refused steps reached), then refuse.
     const std::size_t lo = std::min(cursor_, cursor_before);
     const std::size_t hi = std::max(cursor_, cursor_before);
-    double& other = zero_for_one ? fee_growth_global1_ : fee_growth_global0_;
     for (std::size_t i = lo; i < hi; ++i) {
         TickInfo& t = ticks_[i];
-        double& out_in = zero_for_one ? t.fee_growth_outside0 : t.fee_growth_outside1;
-        double& out_other = zero_for_one ? t.fee_growth_outside1 : t.fee_growth_outside0;
-        out_in = t.fee_growth_at_cross - out_in;
-        out_other = other - out_other;
+        t.fee_growth_outside0 = t.fee_growth_outside0_before_cross;
+        t.fee_growth_outside1 = t.fee_growth_outside1_before_cross;
     }
     cursor_ = cursor_before;
     fee_growth_global_in = fee_growth_global_in_before;
@@ -610,7 +608,8 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
             if (next != nullptr) {
                 // Tick.cross: flip the outside accumulators and apply liquidity_net.
                 TickInfo& crossed = *next;
-                crossed.fee_growth_at_cross = fee_growth_global_in;  // for a refused swap's undo
+                crossed.fee_growth_outside0_before_cross = crossed.fee_growth_outside0;
+                crossed.fee_growth_outside1_before_cross = crossed.fee_growth_outside1;
                 crossed.fee_growth_outside0 = fee_growth_global0_ - crossed.fee_growth_outside0;
                 crossed.fee_growth_outside1 = fee_growth_global1_ - crossed.fee_growth_outside1;
                 // Integer liquidity, as LiquidityMath.addDelta: no drift, exactly 0 when every

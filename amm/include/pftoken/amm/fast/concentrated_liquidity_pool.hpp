@@ -47,7 +47,11 @@ struct TickInfo {
     v3::i128 liquidity_net_units = 0;
     double fee_growth_outside0 = 0.0;
     double fee_growth_outside1 = 0.0;
-    double fee_growth_at_cross = 0.0;  ///< scratch: global growth when a swap last crossed it
+    /// Scratch: the outside growths before a swap last crossed the tick, restored bit for bit
+    /// when that swap is refused (recomputing them as global - outside loses the low bits when
+    /// the refused swap's steps through thin liquidity had made the global growth large).
+    double fee_growth_outside0_before_cross = 0.0;
+    double fee_growth_outside1_before_cross = 0.0;
 };
 
 /// Position.Info: liquidity, fee growth inside at the last update, and tokens owed.
