@@ -102,8 +102,7 @@ class Twins {
         options.sqrt_price = fast_.sqrt_price();
         options.fee_protocol0 = p0;
         options.fee_protocol1 = p1;
-        options.integer_units = true;
-        fast_ = fast::ConcentratedLiquidityPool(options);  // only called before any mint
+        fast_ = fast::ConcentratedLiquidityPool(options);  // whole token units (the default)  // only called before any mint
     }
 
     // Liquidities are doubles that are whole numbers, so both pools hold the same integer.
@@ -288,7 +287,8 @@ class Twins {
         options.fee_pips = fee;
         options.tick_spacing = spacing;
         options.sqrt_price = sqrt_price_x96.to_double() / kQ96;
-        options.integer_units = true;  // held to the exact pool, wei for wei
+        // Whole token units (token0_unit = token1_unit = 1, the default): held to the exact
+        // pool, wei for wei.
         return fast::ConcentratedLiquidityPool(options);
     }
     static std::string name(int owner) { return "o" + std::to_string(owner); }

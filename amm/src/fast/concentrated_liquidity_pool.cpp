@@ -15,9 +15,13 @@ namespace {
 
 constexpr double kPipsPerUnit = 1e6;
 // The exact pool keeps owed tokens and protocol fees in uint128 and wraps them silently (Solidity
-// 0.7); the fast pool refuses an operation that would take its holdings of a token to 2^128 or
-// more, so every owed amount, protocol fee and fee growth (with liquidity >= 1) stays below it.
-const double kHoldingsLimit = std::ldexp(1.0, 128);
+// 0.7); the fast pool refuses an operation that would take its holdings of a token to 2^128 of
+// its smallest units or more (2^128 itself for real numbers), so every owed amount, protocol fee
+// and fee growth (with liquidity >= 1 unit) stays below it.
+const double kTwoTo128 = std::ldexp(1.0, 128);
+inline double holdings_limit(double unit) noexcept {
+    return unit > 0.0 ? kTwoTo128 * unit : kTwoTo128;
+}
 // Below this relative price slack the fast pool decides on which side of a tick the exact pool
 // is (or refuses); above it the exact pool's own rounding of amounts moves its price by more
 // than 1e-9 per swap (thin liquidity at extreme prices) and the prices are compared to that
@@ -149,6 +153,13 @@ bool ConcentratedLiquidityOptions::is_valid(std::string* why) const {
         msg << "fee_protocol0: must be 0 or in [4, 10], got " << static_cast<int>(fee_protocol0);
     } else if (!protocol_ok(fee_protocol1)) {
         msg << "fee_protocol1: must be 0 or in [4, 10], got " << static_cast<int>(fee_protocol1);
+    } else if (!(token0_unit >= 0.0 && std::isfinite(token0_unit))) {
+        msg << "token0_unit: must be finite and >= 0, got " << token0_unit;
+    } else if (!(token1_unit >= 0.0 && std::isfinite(token1_unit))) {
+        msg << "token1_unit: must be finite and >= 0, got " << token1_unit;
+    } else if ((token0_unit == 0.0) != (token1_unit == 0.0)) {
+        msg << "token1_unit: must be 0 when token0_unit is 0 (real numbers) and > 0 otherwise, got "
+            << token1_unit << " with token0_unit " << token0_unit;
     } else {
         return true;
     }
@@ -166,10 +177,22 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
       tick_spacing_(options.tick_spacing),
       fee_protocol0_(options.fee_protocol0),
       fee_protocol1_(options.fee_protocol1),
-      integer_units_(options.integer_units),
+      unit0_x2_(2.0 * options.token0_unit),
+      unit1_x2_(2.0 * options.token1_unit),
+      price_quantum_(0.0),
+      words_per_binade_(0.0),
+      holdings_limit0_(holdings_limit(options.token0_unit)),
+      holdings_limit1_(holdings_limit(options.token1_unit)),
       max_liquidity_per_tick_(0),
       sqrt_price_(options.sqrt_price) {
     options.validate();
+    // The exact pool's sqrt price is a Q64.96 integer in raw units; in the caller's units
+    // (price scaled by u1 / u0) its quantum is 2^-96 sqrt(u1 / u0).
+    if (options.token0_unit > 0.0) {
+        price_quantum_ = std::ldexp(std::sqrt(options.token1_unit / options.token0_unit), -96);
+    }
+    // A binade of sqrt price spans 2 / log2(1.0001) = 13,863 ticks; a bitmap word 256 spacings.
+    words_per_binade_ = 13863.0 / (256.0 * static_cast<double>(tick_spacing_));
     const int min_tick = (kMinTick / tick_spacing_) * tick_spacing_;
     const int max_tick = (kMaxTick / tick_spacing_) * tick_spacing_;
     const auto num_ticks = static_cast<u128>((max_tick - min_tick) / tick_spacing_ + 1);
@@ -331,13 +354,14 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     } else {
         amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
     }
-    PFT_AMM_FAST_REQUIRE(!add || (balances_.amount0 + amounts.amount0 < kHoldingsLimit &&
-                                  balances_.amount1 + amounts.amount1 < kHoldingsLimit),
+    PFT_AMM_FAST_REQUIRE(!add || (balances_.amount0 + amounts.amount0 < holdings_limit0_ &&
+                                  balances_.amount1 + amounts.amount1 < holdings_limit1_),
                          operation << ".liquidity: would take the pool's holdings to ("
                                    << balances_.amount0 + amounts.amount0 << ", "
                                    << balances_.amount1 + amounts.amount1
-                                   << "), at or above the limit 2^128 (the exact pool's uint128 "
-                                      "owed amounts wrap there)");
+                                   << "), at or above the limit 2^128 units ("
+                                   << holdings_limit0_ << ", " << holdings_limit1_
+                                   << "; the exact pool's uint128 owed amounts wrap there)");
 
     const auto signed_delta = static_cast<v3::i128>(liquidity);  // < 2^127: checked by LO
     if (liquidity != 0) {
@@ -403,6 +427,14 @@ u128 whole_units(double liquidity, const char* field) {
     PFT_AMM_FAST_REQUIRE(liquidity >= 0.0 && liquidity < std::ldexp(1.0, 128),
                          field << ": must be finite, >= 0 and < 2^128, got " << liquidity);
     const double scaled = std::nearbyint(std::ldexp(liquidity, kLiquidityFractionBits));
+    // Refused, not approximated: a liquidity the 2^-32 grid cannot hold to 1e-9 (every one
+    // >= 2^-33 / 1e-9 = 0.117 can; below, only near multiples of 2^-32).
+    PFT_AMM_FAST_REQUIRE(
+        std::fabs(std::ldexp(scaled, -kLiquidityFractionBits) - liquidity) <=
+            kRelativeBound * liquidity,
+        field << ": must be within 1e-9 (relative) of a multiple of 2^-32 (liquidity is kept in "
+                 "2^-32 units; every liquidity >= 0.117 is), got "
+              << liquidity);
     return scaled >= std::ldexp(1.0, 128) ? ~u128{0} : static_cast<u128>(scaled);
 }
 
@@ -482,11 +514,12 @@ void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t curso
     PFT_AMM_FAST_REQUIRE(!too_much,
                          "swap.amount_specified: would take the pool's holdings of token"
                     << (zero_for_one ? 0 : 1) << " to " << held
-                    << ", at or above the limit 2^128 (the exact pool's "
-                       "uint128 owed and protocol fees wrap there)");
+                    << ", at or above the limit 2^128 units ("
+                    << (zero_for_one ? holdings_limit0_ : holdings_limit1_)
+                    << "; the exact pool's uint128 owed and protocol fees wrap there)");
     PFT_AMM_FAST_REQUIRE(false, "swap: would end at sqrt price "
                     << sqrt_price << " inside liquidity " << liquidity
-                    << ", where the exact pool's rounding to whole token "
+                    << ", where the exact pool's rounding to the tokens' smallest "
                        "units moves the price by up to "
                     << rounding << " relative, above the bound "
                     << kRelativeBound
@@ -638,24 +671,24 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
 
     // Relative distance the exact pool's price may end from ours.
     double rounding = 0.0;
-    if (integer_units_ && !(ended_on_tick || sqrt_price == sqrt_price_limit) &&
+    if (unit0_x2_ > 0.0 && !(ended_on_tick || sqrt_price == sqrt_price_limit) &&
         active_steps > 0) {
         // The exact pool rounds each of its steps' amounts to whole units (input up, output
-        // down, fee up: <= 2 units) and its price to 2^-96; it also stops at every bitmap word
-        // (256 spacings; a binade of sqrt price spans 2 / log2(1.0001) = 13,863 ticks). The price
-        // it ends at (inside liquidity L at price s) is off by ds/s = s / L per token0 unit,
-        // 1 / (s L) per token1 unit.
+        // down, fee up: <= 2 units) and its price to 2^-96; it also stops at every bitmap word.
+        // The price it ends at (inside liquidity L at price s) is off by ds/s = s u0 / L per
+        // token0 unit u0, u1 / (s L) per token1 unit u1.
         const double lo = std::min(sqrt_price, sqrt_price_), hi = std::max(sqrt_price, sqrt_price_);
         const double binades = static_cast<double>(std::ilogb(hi) - std::ilogb(lo) + 1);
-        const double steps =
-            active_steps + binades * 13863.0 / (256.0 * static_cast<double>(tick_spacing_)) + 1.0;
-        rounding = steps * (2.0 * std::max(sqrt_price, 1.0 / sqrt_price) / liquidity +
-                            std::ldexp(1.0, -96) / sqrt_price);
+        const double steps = active_steps + binades * words_per_binade_ + 1.0;
+        rounding = steps *
+                   (std::max(unit0_x2_ * sqrt_price * sqrt_price, unit1_x2_) +
+                    price_quantum_ * liquidity) /
+                   (sqrt_price * liquidity);
     }
     {
         const double in = exact_input ? specified_used : calculated;
         const double held = (zero_for_one ? balances_.amount0 : balances_.amount1) + in;
-        const bool too_much = !(held < kHoldingsLimit);
+        const bool too_much = !(held < (zero_for_one ? holdings_limit0_ : holdings_limit1_));
         if (too_much || rounding > kRelativeBound) {
             refuse_swap(zero_for_one, cursor_before, fee_growth_global_in_before,
                         protocol_fee_in_before, too_much, held, sqrt_price, liquidity, rounding);
