@@ -14,6 +14,9 @@ namespace pftoken::amm::fast {
 namespace {
 
 constexpr double kPipsPerUnit = 1e6;
+// The limits of swaps without one: the doubles next to the extreme prices, inside the range.
+const double kLowestLimit = std::nextafter(kMinSqrtPrice, 1.0);
+const double kHighestLimit = std::nextafter(kMaxSqrtPrice, 0.0);
 // The exact pool keeps owed tokens and protocol fees in uint128 and wraps them silently (Solidity
 // 0.7); the fast pool refuses an operation that would take its holdings of a token to 2^128 of
 // its smallest units or more (2^128 itself for real numbers), so every owed amount, protocol fee
@@ -57,6 +60,25 @@ inline double to_real(v3::i128 units) noexcept {
     return static_cast<double>(units) * kUnitsToLiquidity;
 }
 
+// Binades of sqrt price from a to b, both ends counted (ilogb(max) - ilogb(min) + 1, from the
+// exponent fields: prices are normal doubles, and libm's ilogb is a call).
+inline int binades_between(double a, double b) noexcept {
+    const auto ea = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52);
+    const auto eb = static_cast<int>(std::bit_cast<std::uint64_t>(b) >> 52);
+    return (ea > eb ? ea - eb : eb - ea) + 1;
+}
+
+// An upper bound of 1/s without a division, at most 12.5% above it: with s = m 2^e (m in
+// [1, 2)), the chord of the convex 1/m over the binade, 1/s <= (3 - m) / 2 * 2^-e (equal at
+// m = 1; every operation exact).
+inline double reciprocal_bound(double s) noexcept {
+    const auto bits = std::bit_cast<std::uint64_t>(s);
+    const std::uint64_t exponent = bits & 0x7ff0000000000000u;
+    const double m = std::bit_cast<double>((bits & 0x000fffffffffffffu) | 0x3ff0000000000000u);
+    const double two_to_minus_e = std::bit_cast<double>(0x7fe0000000000000u - exponent);
+    return (3.0 - m) * 0.5 * two_to_minus_e;
+}
+
 // SqrtPriceMath.getAmount0Delta / getAmount1Delta without rounding, for sqrt_a <= sqrt_b.
 inline double amount0_delta(double sqrt_a, double sqrt_b, double liquidity) noexcept {
     return liquidity * (sqrt_b - sqrt_a) / (sqrt_a * sqrt_b);
@@ -80,12 +102,13 @@ struct Step {
 //   token1 in a:   s' = s + a / L,         out0 = a / (s s')
 //   token1 out b:  s' = s - b / L,         in0 = b / (s s')
 //   token0 out a:  s' = L s / (L - a s),   in1 = a s s'
+// `after_fee` = (1e6 - fee) / 1e6 and `fee_on_input` = fee / (1e6 - fee), per pool.
 inline Step compute_swap_step(bool zero_for_one, double sqrt_price, double sqrt_target,
-                              double liquidity, double remaining, double fee_pips) noexcept {
+                              double liquidity, double remaining, double after_fee,
+                              double fee_on_input) noexcept {
     Step step{};
-    const double fee_on_input = fee_pips / (kPipsPerUnit - fee_pips);
     if (remaining > 0.0) {
-        const double less_fee = remaining * ((kPipsPerUnit - fee_pips) / kPipsPerUnit);
+        const double less_fee = remaining * after_fee;
         const double in_to_target = zero_for_one
                                         ? amount0_delta(sqrt_target, sqrt_price, liquidity)
                                         : amount1_delta(sqrt_price, sqrt_target, liquidity);
@@ -177,6 +200,8 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
       tick_spacing_(options.tick_spacing),
       fee_protocol0_(options.fee_protocol0),
       fee_protocol1_(options.fee_protocol1),
+      after_fee_((kPipsPerUnit - options.fee_pips) / kPipsPerUnit),
+      fee_on_input_(options.fee_pips / (kPipsPerUnit - options.fee_pips)),
       unit0_x2_(2.0 * options.token0_unit),
       unit1_x2_(2.0 * options.token1_unit),
       price_quantum_(0.0),
@@ -202,10 +227,6 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
     price_slack_ = 4.0 * std::numeric_limits<double>::epsilon();  // the caller's Q64.96 price
 }
 
-bool ConcentratedLiquidityPool::side_unknown_near(double tick_sqrt_price) const noexcept {
-    const double band = (price_slack_ + 4.0 * std::numeric_limits<double>::epsilon()) * sqrt_price_;
-    return std::fabs(tick_sqrt_price - sqrt_price_) <= band;
-}
 
 bool ConcentratedLiquidityPool::side_unknown(int t) const noexcept {
     // Initialized ticks are placed by the cursor (by crossings, as the exact pool's stored tick).
@@ -416,6 +437,7 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     if (in_range) {
         liquidity_units_ = add ? liquidity_units_ + liquidity : liquidity_units_ - liquidity;
         liquidity_ = to_real(liquidity_units_);
+        inv_liquidity_ = liquidity_ > 0.0 ? 1.0 / liquidity_ : 0.0;
     }
     return amounts;
 }
@@ -526,21 +548,10 @@ void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t curso
                     << " (liquidity too thin for this price)");
 }
 
-void ConcentratedLiquidityPool::refuse_side(const TickInfo& toward, double amount_specified,
-                                            double sqrt_price_limit, double worth) const {
-    PFT_AMM_FAST_REQUIRE(false, "swap.amount_specified: the price "
-                                    << sqrt_price_ << " is within " << price_slack_
-                                    << " (relative) of tick " << toward.tick << "'s price "
-                                    << toward.sqrt_price << " and the amount " << amount_specified
-                                    << " (or the limit " << sqrt_price_limit << ") is within the "
-                                    << worth
-                                    << " tokens that may lie between them: whether the swap "
-                                       "crosses the tick is below the fast pool's resolution "
-                                       "(refused, not approximated)");
-}
-
-SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_specified,
-                                           double sqrt_price_limit) {
+// Cold path of swap(): the AS / SPL reverts (kept out of the hot function, whose frame would
+// otherwise carry the message streams).
+void ConcentratedLiquidityPool::refuse_arguments(bool zero_for_one, double amount_specified,
+                                                 double sqrt_price_limit) const {
     PFT_AMM_FAST_REQUIRE(amount_specified != 0.0 && !std::isnan(amount_specified),
                          "swap.amount_specified: AS: must be non-zero, got " << amount_specified);
     if (zero_for_one) {
@@ -555,8 +566,37 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
                                  << sqrt_price_ << ", " << kMaxSqrtPrice
                                  << "] for !zero_for_one, got " << sqrt_price_limit);
     }
+}
+
+void ConcentratedLiquidityPool::refuse_side(const TickInfo& toward, double amount_specified,
+                                            double sqrt_price_limit, double worth) const {
+    PFT_AMM_FAST_REQUIRE(false, "swap.amount_specified: the price "
+                                    << sqrt_price_ << " is within " << price_slack_
+                                    << " (relative) of tick " << toward.tick << "'s price "
+                                    << toward.sqrt_price << " and the amount " << amount_specified
+                                    << " (or the limit " << sqrt_price_limit << ") is within the "
+                                    << worth
+                                    << " tokens that may lie between them: whether the swap "
+                                       "crosses the tick is below the fast pool's resolution "
+                                       "(refused, not approximated)");
+}
+
+inline bool ConcentratedLiquidityPool::side_unknown_near(double tick_sqrt_price) const noexcept {
+    const double band = (price_slack_ + 4.0 * std::numeric_limits<double>::epsilon()) * sqrt_price_;
+    return std::fabs(tick_sqrt_price - sqrt_price_) <= band;
+}
+
+SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_specified,
+                                           double sqrt_price_limit) {
+    // MAX_SQRT_RATIO - 1, the exact pool's highest limit, is the double kMaxSqrtPrice.
+    const bool arguments_ok =
+        amount_specified != 0.0 && !std::isnan(amount_specified) &&
+        (zero_for_one ? sqrt_price_limit < sqrt_price_ && sqrt_price_limit > kMinSqrtPrice
+                      : sqrt_price_limit > sqrt_price_ && sqrt_price_limit <= kMaxSqrtPrice);
+    if (!arguments_ok) [[unlikely]] {
+        refuse_arguments(zero_for_one, amount_specified, sqrt_price_limit);
+    }
     const bool exact_input = amount_specified > 0.0;
-    const double fee_pips = static_cast<double>(fee_pips_);
     if (price_slack_ != 0.0 && price_slack_ < kSideResolution) {
         // The price may be off the exact pool's by up to price_slack_ (relative): next to the
         // initialized tick the swap heads for, the exact pool may still have L ds tokens to
@@ -572,7 +612,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
             const bool in_token0 = zero_for_one == exact_input;
             const double worth = liquidity_ * band * (in_token0 ? 1.0 / sqrt_price_ : sqrt_price_);
             const double usable = std::fabs(amount_specified) *
-                                  (exact_input ? (kPipsPerUnit - fee_pips) / kPipsPerUnit : 1.0);
+                                  (exact_input ? after_fee_ : 1.0);
             const bool limit_near = std::fabs(sqrt_price_limit - toward->sqrt_price) <=
                                     band * toward->sqrt_price;
             if (usable <= worth || limit_near) {
@@ -612,7 +652,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         const double sqrt_target = zero_for_one ? std::max(sqrt_next, sqrt_price_limit)
                                                 : std::min(sqrt_next, sqrt_price_limit);
         Step step = compute_swap_step(zero_for_one, sqrt_price, sqrt_target, liquidity, remaining,
-                                      fee_pips);
+                                      after_fee_, fee_on_input_);
         sqrt_price = step.sqrt_price_next;
         if (liquidity > 0.0) {
             ++active_steps;
@@ -671,19 +711,23 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
 
     // Relative distance the exact pool's price may end from ours.
     double rounding = 0.0;
+    double inv_liquidity = inv_liquidity_;
     if (unit0_x2_ > 0.0 && !(ended_on_tick || sqrt_price == sqrt_price_limit) &&
         active_steps > 0) {
         // The exact pool rounds each of its steps' amounts to whole units (input up, output
         // down, fee up: <= 2 units) and its price to 2^-96; it also stops at every bitmap word.
         // The price it ends at (inside liquidity L at price s) is off by ds/s = s u0 / L per
-        // token0 unit u0, u1 / (s L) per token1 unit u1.
-        const double lo = std::min(sqrt_price, sqrt_price_), hi = std::max(sqrt_price, sqrt_price_);
-        const double binades = static_cast<double>(std::ilogb(hi) - std::ilogb(lo) + 1);
+        // token0 unit u0, u1 / (s L) per token1 unit u1. Estimated without a division on the
+        // no-crossing path (1/L cached, 1/s bounded within 12.5%): never below the true figure.
+        if (ticks_crossed > 0) inv_liquidity = 1.0 / liquidity;
+        const double binades = static_cast<double>(binades_between(sqrt_price, sqrt_price_));
         const double steps = active_steps + binades * words_per_binade_ + 1.0;
         rounding = steps *
                    (std::max(unit0_x2_ * sqrt_price * sqrt_price, unit1_x2_) +
-                    price_quantum_ * liquidity) /
-                   (sqrt_price * liquidity);
+                    price_quantum_ * liquidity) *
+                   reciprocal_bound(sqrt_price) * inv_liquidity;
+    } else if (ticks_crossed > 0) {
+        inv_liquidity = liquidity > 0.0 ? 1.0 / liquidity : 0.0;
     }
     {
         const double in = exact_input ? specified_used : calculated;
@@ -713,6 +757,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
     sqrt_price_ = sqrt_price;
     liquidity_units_ = liquidity_units;
     liquidity_ = liquidity;
+    if (ticks_crossed > 0) inv_liquidity_ = inv_liquidity;
 
     SwapResult result;
     result.fee_amount = total_fee;
@@ -729,17 +774,13 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
 SwapResult ConcentratedLiquidityPool::swap_exact_in(bool zero_for_one, double amount_in) {
     PFT_AMM_FAST_REQUIRE(amount_in > 0.0,
                          "swap_exact_in.amount_in: AS: must be > 0, got " << amount_in);
-    return swap(
-        zero_for_one, amount_in,
-        zero_for_one ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+    return swap(zero_for_one, amount_in, zero_for_one ? kLowestLimit : kHighestLimit);
 }
 
 SwapResult ConcentratedLiquidityPool::swap_exact_out(bool zero_for_one, double amount_out) {
     PFT_AMM_FAST_REQUIRE(amount_out > 0.0,
                          "swap_exact_out.amount_out: AS: must be > 0, got " << amount_out);
-    return swap(
-        zero_for_one, -amount_out,
-        zero_for_one ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+    return swap(zero_for_one, -amount_out, zero_for_one ? kLowestLimit : kHighestLimit);
 }
 
 SwapResult ConcentratedLiquidityPool::swap_to_sqrt_price(double target_sqrt_price) {

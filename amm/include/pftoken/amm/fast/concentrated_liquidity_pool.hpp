@@ -176,6 +176,9 @@ class ConcentratedLiquidityPool {
                                                   double protocol_fee_in_before, bool too_much,
                                                   double held, double sqrt_price, double liquidity,
                                                   double rounding);
+    [[gnu::cold, gnu::noinline]] void refuse_arguments(bool zero_for_one,
+                                                       double amount_specified,
+                                                       double sqrt_price_limit) const;
     [[gnu::cold, gnu::noinline]] void refuse_side(const TickInfo& toward, double amount_specified,
                                                   double sqrt_price_limit, double worth) const;
 
@@ -183,6 +186,8 @@ class ConcentratedLiquidityPool {
     int tick_spacing_;
     std::uint8_t fee_protocol0_;
     std::uint8_t fee_protocol1_;
+    double after_fee_;     ///< (1e6 - fee_pips) / 1e6: the input left after the fee
+    double fee_on_input_;  ///< fee_pips / (1e6 - fee_pips): the fee on an input after fee
     // Rounding of one step of the exact loop (0 for real numbers): two smallest units of the
     // tokens (input up, output down, fee up) and the Q64.96 price quantum, in the caller's
     // units; relative price move per step (max(u0 s^2, u1) * 2 + quantum L) / (s L).
@@ -196,6 +201,7 @@ class ConcentratedLiquidityPool {
     double sqrt_price_;
     u128 liquidity_units_ = 0;
     double liquidity_ = 0.0;  ///< liquidity_units_ converted, for the price math
+    double inv_liquidity_ = 0.0;  ///< 1 / liquidity_ (0 without liquidity), for the rounding bound
     double fee_growth_global0_ = 0.0;
     double fee_growth_global1_ = 0.0;
     TokenAmounts protocol_fees_{};
