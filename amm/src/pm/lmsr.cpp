@@ -110,4 +110,13 @@ double Lmsr::trade(std::size_t i, double size) {
     return paid;
 }
 
+void Lmsr::eliminate(std::size_t i) {
+    require_active_outcome(active_, n_, i);
+    if (count_active(active_, n_) < 3) {
+        throw InputError("eliminated", "must leave at least 2 active outcomes, got " +
+                                           std::to_string(count_active(active_, n_) - 1));
+    }
+    active_[i] = false;
+}
+
 }  // namespace pftoken::amm::pm

@@ -227,4 +227,33 @@ ParametricQuote ParametricMarket::sell(std::size_t i, double size, double t) {
     return quote;
 }
 
+void ParametricMarket::eliminate(std::size_t i) {
+    require_active_outcome(options_.active, n_, i);
+    if (n_active_ < 3) {
+        throw InputError("eliminated",
+                         "must leave at least 2 active outcomes, got " + std::to_string(n_active_ - 1));
+    }
+    const double scale = 1.0 - price_[i];
+    options_.active[i] = false;
+    price_[i] = 0.0;
+    --n_active_;
+    std::size_t last = n_;
+    double others = 0.0;
+    for (std::size_t j = 0; j < n_; ++j) {
+        if (!options_.active[j]) continue;
+        if (last != n_) others += price_[last];
+        price_[j] /= scale;
+        last = j;
+    }
+    price_[last] = 1.0 - others;
+}
+
+void ParametricMarket::set_window(double t_start, double t_end) {
+    ParametricOptions next = options_;
+    next.t_start = t_start;
+    next.t_end = t_end;
+    next.validate();
+    options_ = next;
+}
+
 }  // namespace pftoken::amm::pm

@@ -54,6 +54,12 @@ class Lmsr {
     /// Applies a trade (size > 0 buys, size < 0 sells) and returns its cost (negative = proceeds).
     double trade(std::size_t i, double size);
 
+    /// Removes outcome i from the cost and the prices (an elimination): the remaining prices
+    /// renormalise to p_j / (1 - p_i) by the softmax itself; b is kept, so the worst-case loss
+    /// stays within the Z of the start (docs/prediction-market.md, "Resolution"). Throws
+    /// InputError unless i is active and at least 2 outcomes stay active.
+    void eliminate(std::size_t i);
+
   private:
     /// log sum_active exp(q_j / b - top) with top = max_active q_j / b (log-sum-exp shift).
     [[nodiscard]] double shifted_log_sum(double* top) const;
