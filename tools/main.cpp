@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
     pftoken::cli::register_amm(app, exit_code);
     pftoken::cli::register_compare(app, exit_code);
     pftoken::cli::register_report(app, exit_code);
+    pftoken::cli::register_pm(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

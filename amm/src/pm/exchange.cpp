@@ -293,8 +293,9 @@ void Exchange::charge_gas(const Order& o, BatchOutput&) {
 }
 
 bool Exchange::admit(const Order& o, BatchOutput& out) {
+    const std::uint32_t outcome = o.type == OrderType::Cancel ? kNoOutcome : o.outcome;
     const auto reject = [&](const char* why) {
-        out.events.push_back({batch_, o.ts_ms, EventKind::Rejected, o.id, o.user, o.outcome, why, 0.0});
+        out.events.push_back({batch_, o.ts_ms, EventKind::Rejected, o.id, o.user, outcome, why, 0.0});
         return false;
     };
     if (locked_) return reject("market resolved");
@@ -734,7 +735,7 @@ void Exchange::apply_orders(std::span<const Order> orders, std::int64_t t_ms, Ba
             const auto it = by_id_.find(o.cancel_id);
             if (it == by_id_.end() || !resting_[it->second].live || resting_[it->second].order.user != o.user) {
                 out.events.push_back(
-                    {batch_, o.ts_ms, EventKind::Rejected, o.id, o.user, o.outcome, "no open order to cancel", 0.0});
+                    {batch_, o.ts_ms, EventKind::Rejected, o.id, o.user, kNoOutcome, "no open order to cancel", 0.0});
                 continue;
             }
             cancel(it->second, "cancelled by user", &out, nullptr);

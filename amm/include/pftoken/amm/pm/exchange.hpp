@@ -28,6 +28,8 @@ enum class CostModel : std::uint8_t { Lmsr = 0, Parametric = 1 };
 
 /// The user index of the market maker in fills (the counterparty of AMM and auto-fill trades).
 inline constexpr std::uint32_t kMarketMaker = std::numeric_limits<std::uint32_t>::max();
+/// The outcome of an event that concerns no outcome (a rejected cancellation).
+inline constexpr std::uint32_t kNoOutcome = std::numeric_limits<std::uint32_t>::max();
 
 /// One submission. Sorted in a batch by (ts_ms, id); ids must be unique over a session.
 struct Order {
