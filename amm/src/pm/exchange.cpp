@@ -124,6 +124,7 @@ Exchange::Exchange(const ExchangeParams& params, std::span<const double> startin
     for (std::size_t i = 0; i < params_.outcomes; ++i) active_[i] = true;
     ticks_ = params_.ticks();
     pools_.resize(params_.outcomes * 4 * (ticks_ + 1));
+    af_live_.assign(params_.outcomes * 4, 0);
     unit_fee_ = std::max(params_.fee, params_.fee_match);
 }
 
@@ -344,10 +345,13 @@ void Exchange::place_limit(const Order& o) {
         tokens_of(a, o.outcome, o.token) -= o.size;
         locked_of(a, o.outcome, o.token) += o.size;
     }
+    if (o.auto_fill) ++af_live_[pool_index(o.outcome, o.token, o.side, 0) / (ticks_ + 1)];
     const auto index = static_cast<std::uint32_t>(resting_.size());
     resting_.push_back(r);
     by_id_.emplace(o.id, index);
     Pool& pool = pools_[pool_index(o.outcome, o.token, o.side, r.tick)];
+    if (o.auto_fill) ++pool.af_members;
+    pool.newest_batch = batch_;
     pool.members.push_back(index);
     pool.volume += o.size;
 }
@@ -382,6 +386,10 @@ void Exchange::cancel(std::uint32_t index, const char* reason, BatchOutput* out,
     r.remaining = 0.0;
     r.lock_left = 0.0;
     r.live = false;
+    if (r.order.auto_fill) {
+        --af_live_[pool_index(r.order.outcome, r.order.token, r.order.side, 0) / (ticks_ + 1)];
+        --pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)].af_members;
+    }
     compact(pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)]);
 }
 
@@ -406,6 +414,10 @@ void Exchange::settle(std::uint32_t index, double filled, double cash_paid) {
     if (done) {
         r.remaining = 0.0;
         r.live = false;
+        if (r.order.auto_fill) {
+            --af_live_[pool_index(r.order.outcome, r.order.token, r.order.side, 0) / (ticks_ + 1)];
+            --pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)].af_members;
+        }
     }
 }
 
@@ -532,7 +544,7 @@ void Exchange::limits_against_amm(std::size_t i, BatchOutput& out) {
                 const std::size_t k = buying(side) ? ticks_ - 1 - step : step + 1;
                 if (k == 0 || k >= ticks_) continue;
                 const std::size_t pid = pool_index(i, token, side, k);
-                if (!(pools_[pid].volume > 0.0)) continue;
+                if (!(pools_[pid].volume > 0.0) || pools_[pid].newest_batch != batch_) continue;
                 const double volume = eligible_volume(pid, Members::NewOnly);
                 if (!(volume > 0.0)) continue;
                 const double limit = static_cast<double>(k) * params_.tick_size;
@@ -657,6 +669,13 @@ void Exchange::auto_fill(std::size_t skip_outcome, BatchOutput& out) {
     if (!params_.auto_fill) return;
     const double t = model_t(now_ms_);
     const double sigma = params_.sigma;
+    std::array<double, kMaxOutcomes> px{};  // the YES prices, refreshed after every fill
+    const auto refresh = [&] {
+        if (const auto* l = std::get_if<Lmsr>(&model_)) l->prices(px);
+        else
+            for (std::size_t j = 0; j < params_.outcomes; ++j) px[j] = model_price(j);
+    };
+    refresh();
     bool progress = true;
     while (progress) {
         progress = false;
@@ -664,12 +683,23 @@ void Exchange::auto_fill(std::size_t skip_outcome, BatchOutput& out) {
             if (i == skip_outcome || !active_[i]) continue;
             for (const Token token : {Token::Yes, Token::No}) {
                 for (const Side side : {Side::Buy, Side::Sell}) {
-                    for (std::size_t step = 0; step + 1 < ticks_; ++step) {
+                    if (af_live_[pool_index(i, token, side, 0) / (ticks_ + 1)] == 0) continue;
+                    // Only limits beyond the AMM's marginal all-in price can cross: buys above it,
+                    // sells below it (the scan stops at the first pool that does not cross).
+                    const double all_in = (token == Token::Yes ? px[i] : 1.0 - px[i]) *
+                                          (buying(side) ? 1.0 + params_.fee : 1.0 - params_.fee);
+                    const double edge = all_in / params_.tick_size;
+                    const std::size_t steps =
+                        buying(side) ? ticks_ - 1 - std::min(static_cast<std::size_t>(std::max(edge, 0.0)), ticks_ - 1)
+                                     : std::min(static_cast<std::size_t>(std::max(std::ceil(edge) - 1.0, 0.0)), ticks_ - 1);
+                    // The parametric bounds may leave the AMM no room on this side at all.
+                    if (!(yes_capacity(i, yes_direction(token, side), t) > kDust)) continue;
+                    for (std::size_t step = 0; step < steps; ++step) {
                         if (af_pools_used_ >= params_.af_max_pools || af_surplus_used_ >= params_.af_max_surplus)
                             return;
                         const std::size_t k = buying(side) ? ticks_ - 1 - step : step + 1;
                         const std::size_t pid = pool_index(i, token, side, k);
-                        if (!(pools_[pid].volume > 0.0)) continue;
+                        if (pools_[pid].af_members == 0) continue;
                         const double limit = static_cast<double>(k) * params_.tick_size;
                         const double reach = amm_size_to_price(i, token, side, limit, t);
                         if (!(reach > 0.0)) break;
@@ -704,6 +734,7 @@ void Exchange::auto_fill(std::size_t skip_outcome, BatchOutput& out) {
                                   rebate / leg.size, FillKind::AutoFill, kMarketMaker, out);
                         out.volume += leg.size;
                         progress = true;
+                        refresh();
                     }
                 }
             }

@@ -69,6 +69,14 @@ double Lmsr::price(std::size_t i) const {
     return std::exp(q_[i] / b_ - top - log_sum);
 }
 
+void Lmsr::prices(std::array<double, kMaxOutcomes>& out) const {
+    double top = 0.0;
+    const double log_sum = shifted_log_sum(&top);
+    out.fill(0.0);
+    for (std::size_t j = 0; j < n_; ++j)
+        if (active_[j]) out[j] = std::exp(q_[j] / b_ - top - log_sum);
+}
+
 double Lmsr::worst_case_loss() const {
     return b_ * std::log(static_cast<double>(count_active(active_, n_)));
 }

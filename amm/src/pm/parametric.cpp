@@ -143,6 +143,7 @@ double ParametricMarket::max_sell(std::size_t i, double t) const {
 
 void ParametricMarket::check_trade(std::size_t i, double amount, const char* field) const {
     require_active_outcome(options_.active, n_, i);
+    if (amount >= 0.0 && std::isfinite(amount)) return;  // the hot path builds no Rules
     check::Rules rules;
     rules.require(field, amount, {check::non_negative()});
     rules.throw_if_failed("parametric");

@@ -234,6 +234,8 @@ class Exchange {
     enum class Members : std::uint8_t { All, NewOnly, AutoFillOnly };
     struct Pool {
         double volume = 0.0;
+        std::uint32_t af_members = 0;  ///< live opted-in members
+        std::uint64_t newest_batch = 0;  ///< batch of the latest member to join
         std::vector<std::uint32_t> members;  ///< indices into resting_, FIFO
     };
     struct AmmLeg {
@@ -289,6 +291,8 @@ class Exchange {
     std::vector<Resting> resting_;
     std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
     std::vector<Pool> pools_;
+    /// Live opted-in orders per (outcome, token, side): auto-fill skips a side without any.
+    std::vector<std::uint32_t> af_live_;
     std::size_t ticks_ = 0;
     double unit_fee_ = 0.0;  ///< max(f, f_match): the lock on a limit buy is L (1 + unit_fee_)
     double starting_total_ = 0.0;

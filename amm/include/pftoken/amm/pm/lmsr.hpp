@@ -39,6 +39,8 @@ class Lmsr {
     [[nodiscard]] double cost() const;
     /// p_i = exp(q_i / b) / sum_active exp(q_j / b); 0 for inactive outcomes.
     [[nodiscard]] double price(std::size_t i) const;
+    /// Every price at once (one log-sum-exp instead of one per outcome); 0 for inactive ones.
+    void prices(std::array<double, kMaxOutcomes>& out) const;
     /// Worst-case loss of the market maker from the start: b ln N_active.
     [[nodiscard]] double worst_case_loss() const;
 
