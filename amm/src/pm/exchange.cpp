@@ -33,7 +33,9 @@ double& locked_of(Account& a, std::size_t i, Token token) {
 
 /// The user of a pool's first (FIFO) member: the counterparty named in the other side's fills.
 std::uint32_t first_user_of(const std::vector<std::uint32_t>& members, const auto& resting) {
-    return members.empty() ? kMarketMaker : resting[members.front()].order.user;
+    for (const std::uint32_t m : members)
+        if (resting[m].live) return resting[m].order.user;
+    return kMarketMaker;
 }
 
 void put_hex(std::string& s, double x) {
@@ -351,6 +353,7 @@ void Exchange::place_limit(const Order& o) {
     by_id_.emplace(o.id, index);
     Pool& pool = pools_[pool_index(o.outcome, o.token, o.side, r.tick)];
     if (o.auto_fill) ++pool.af_members;
+    ++pool.live_members;
     pool.newest_batch = batch_;
     pool.members.push_back(index);
     pool.volume += o.size;
@@ -366,6 +369,7 @@ void Exchange::compact(Pool& pool) {
     }
     pool.members.resize(kept);
     pool.volume = volume;
+    pool.live_members = static_cast<std::uint32_t>(kept);
 }
 
 void Exchange::cancel(std::uint32_t index, const char* reason, BatchOutput* out, std::vector<Event>* events) {
@@ -383,14 +387,24 @@ void Exchange::cancel(std::uint32_t index, const char* reason, BatchOutput* out,
                   r.remaining};
     if (out != nullptr) out->events.push_back(e);
     if (events != nullptr) events->push_back(e);
+    Pool& pool = pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)];
+    pool.volume -= r.remaining;
     r.remaining = 0.0;
     r.lock_left = 0.0;
     r.live = false;
     if (r.order.auto_fill) {
         --af_live_[pool_index(r.order.outcome, r.order.token, r.order.side, 0) / (ticks_ + 1)];
-        --pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)].af_members;
+        --pool.af_members;
     }
-    compact(pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)]);
+    // Lazy removal: the pool is compacted once most of it is dead (an empty pool at once, so its
+    // volume is exactly 0).
+    --pool.live_members;
+    if (pool.live_members == 0) {
+        pool.members.clear();
+        pool.volume = 0.0;
+    } else if (pool.members.size() > 2 * static_cast<std::size_t>(pool.live_members) + 8) {
+        compact(pool);
+    }
 }
 
 void Exchange::settle(std::uint32_t index, double filled, double cash_paid) {
@@ -414,9 +428,11 @@ void Exchange::settle(std::uint32_t index, double filled, double cash_paid) {
     if (done) {
         r.remaining = 0.0;
         r.live = false;
+        Pool& pool = pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)];
+        --pool.live_members;
         if (r.order.auto_fill) {
             --af_live_[pool_index(r.order.outcome, r.order.token, r.order.side, 0) / (ticks_ + 1)];
-            --pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)].af_members;
+            --pool.af_members;
         }
     }
 }
@@ -443,6 +459,38 @@ void Exchange::fill_pool(std::size_t pool_id, Members members, double amount, do
     const double total = eligible_volume(pool_id, members);
     if (!(amount > 0.0) || !(total > 0.0)) return;
     const double ratio = std::min(amount / total, 1.0);
+    if (members == Members::All) {
+        // Every member of a pool is live (pools are compacted after each change): one pass fills,
+        // settles and compacts.
+        const std::size_t size = pool.members.size();
+        std::size_t last = size;
+        while (last > 0 && !resting_[pool.members[last - 1]].live) --last;
+        double given = 0.0;
+        double volume = 0.0;
+        std::size_t kept = 0;
+        for (std::size_t k = 0; k < last; ++k) {
+            const std::uint32_t m = pool.members[k];
+            if (!resting_[m].live) continue;
+            const double rem = resting_[m].remaining;
+            const double share = k + 1 == last ? std::clamp(amount - given, 0.0, rem) : std::min(rem * ratio, rem);
+            given += share;
+            if (share > 0.0) {
+                const Resting& r = resting_[m];
+                out.fills.push_back({batch_, now_ms_, r.order.id, r.order.user, counterparty, r.order.outcome,
+                                     r.order.token, r.order.side, kind, share, price, share * cash_per_token,
+                                     share * fee_per_token, share * rebate_per_token});
+                settle(m, share, share * cash_per_token);
+            }
+            if (resting_[m].live) {
+                pool.members[kept++] = m;
+                volume += resting_[m].remaining;
+            }
+        }
+        pool.members.resize(kept);
+        pool.volume = volume;
+        pool.live_members = static_cast<std::uint32_t>(kept);
+        return;
+    }
     std::size_t last = pool.members.size();
     for (std::size_t k = 0; k < pool.members.size(); ++k)
         if (eligible(resting_[pool.members[k]], members)) last = k;

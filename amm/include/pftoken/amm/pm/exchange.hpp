@@ -235,8 +235,9 @@ class Exchange {
     struct Pool {
         double volume = 0.0;
         std::uint32_t af_members = 0;  ///< live opted-in members
+        std::uint32_t live_members = 0;  ///< members may hold cancelled orders until the next compaction
         std::uint64_t newest_batch = 0;  ///< batch of the latest member to join
-        std::vector<std::uint32_t> members;  ///< indices into resting_, FIFO
+        std::vector<std::uint32_t> members;  ///< indices into resting_, FIFO (dead ones skipped)
     };
     struct AmmLeg {
         double size = 0.0;
