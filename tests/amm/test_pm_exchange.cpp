@@ -8,6 +8,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -508,4 +509,71 @@ TEST(PmExchange, StateHashIsDeterministic) {
     EXPECT_EQ(a.second, b.second);
     EXPECT_NE(a.first, c.first);
     EXPECT_EQ(a.second.rfind("pftoken-pm-state 1\n", 0), 0U);
+}
+
+// Auto-fill limits: af_cap_frac fills only that share of a pool's opted-in volume per batch;
+// af_max_pools stops after that many pool fills; af_max_surplus cuts the last fill at the root of
+// S(x) = the room left, so the surplus captured in the batch equals the cap.
+TEST(PmExchange, AutoFillCapsBind) {
+    const auto setup = [](double cap_frac, std::size_t max_pools, double max_surplus) {
+        auto params = lmsr_params(3, 100.0);
+        params.auto_fill = true;
+        params.sigma = 0.4;
+        params.af_cap_frac = cap_frac;
+        params.af_max_pools = max_pools;
+        params.af_max_surplus = max_surplus;
+        auto ex = std::make_unique<pm::Exchange>(params, std::vector<double>{100.0, 100.0, 1000.0});
+        run(*ex, {limit(1, 0, 1, Token::Yes, Side::Buy, 10.0, 0.30, true),
+                  limit(2, 1, 2, Token::Yes, Side::Buy, 10.0, 0.30, true)},
+            0);
+        run(*ex, {market(3, 2, 0, Token::Yes, Side::Buy, 60.0)}, 1000);
+        return ex;
+    };
+    {
+        const auto ex = setup(0.5, 16, 1e300);
+        EXPECT_NEAR(ex->resting(1), 5.0, 1e-12);
+        EXPECT_NEAR(ex->resting(2), 5.0, 1e-12);
+    }
+    {
+        const auto ex = setup(1.0, 1, 1e300);
+        EXPECT_NEAR(ex->resting(1), 0.0, 1e-12);  // outcome 1 is scanned first
+        EXPECT_DOUBLE_EQ(ex->resting(2), 10.0);
+    }
+    {
+        const auto full = setup(1.0, 16, 1e300);
+        const double surplus_one = full->market_maker().seigniorage / 0.4 / 2.0;  // two equal pools
+        const double cap = 1.5 * surplus_one;
+        const auto ex = setup(1.0, 16, cap);
+        EXPECT_NEAR(ex->market_maker().seigniorage, 0.4 * cap, 1e-10);
+        EXPECT_NEAR(ex->resting(1), 0.0, 1e-12);
+        EXPECT_GT(ex->resting(2), 0.0);
+        EXPECT_LT(ex->resting(2), 10.0);
+    }
+}
+
+// The parametric model through the exchange: buying x YES_i costs (1 + f)(p x + a x^2 / 2) with
+// a = μ κ f_own / Z (1 + η (p - p_min) / (p_max - p)) and f_own = 1 - (N - 1) ζ, computed here
+// from the parameters (docs/prediction-market.md, section 2), the own price moves by a x and
+// each other active price by -a x / (N - 1).
+TEST(PmExchange, ParametricBuyThroughTheExchange) {
+    pm::ExchangeParams params;
+    params.outcomes = 4;
+    params.model = pm::CostModel::Parametric;
+    params.subsidy = 100.0;
+    params.fee = 0.01;
+    params.eta = 0.2;
+    params.zeta = {0.1, 0.1};
+    params.mu = {2.0, 2.0};
+    params.kappa = {1.5, 1.5};
+    pm::Exchange ex(params, std::vector<double>{1000.0});
+    const double p = 0.25;
+    const double f_own = 1.0 - 3.0 * 0.1;
+    const double a = 2.0 * 1.5 * f_own / 100.0 * (1.0 + 0.2 * (p - 0.01) / (0.99 - p));
+    const double x = 4.0;
+    pm::BatchOutput out;
+    run(ex, {market(1, 0, 2, Token::Yes, Side::Buy, x)}, 0, &out);
+    ASSERT_EQ(out.fills.size(), 1U);
+    EXPECT_NEAR(out.fills[0].cash, 1.01 * (p * x + 0.5 * a * x * x), 1e-12);
+    EXPECT_NEAR(ex.price(2), p + a * x, 1e-12);
+    EXPECT_NEAR(ex.price(0), p - a * x / 3.0, 1e-12);
 }

@@ -747,7 +747,7 @@ void Exchange::auto_fill(std::size_t skip_outcome, BatchOutput& out) {
                             return;
                         const std::size_t k = buying(side) ? ticks_ - 1 - step : step + 1;
                         const std::size_t pid = pool_index(i, token, side, k);
-                        if (pools_[pid].af_members == 0) continue;
+                        if (pools_[pid].af_members == 0 || pools_[pid].af_batch == batch_) continue;
                         const double limit = static_cast<double>(k) * params_.tick_size;
                         const double reach = amm_size_to_price(i, token, side, limit, t);
                         if (!(reach > 0.0)) break;
@@ -774,6 +774,7 @@ void Exchange::auto_fill(std::size_t skip_outcome, BatchOutput& out) {
                             buying(side) ? limit * leg.size - leg.cash : -leg.cash - limit * leg.size, 0.0);
                         const double rebate = (1.0 - sigma) * s;
                         const double paid = buying(side) ? limit * leg.size - rebate : -(limit * leg.size + rebate);
+                        pools_[pid].af_batch = batch_;
                         mm_.cash += sigma * s;
                         mm_.seigniorage += sigma * s;
                         af_surplus_used_ += s;

@@ -237,6 +237,7 @@ class Exchange {
         std::uint32_t af_members = 0;  ///< live opted-in members
         std::uint32_t live_members = 0;  ///< members may hold cancelled orders until the next compaction
         std::uint64_t newest_batch = 0;  ///< batch of the latest member to join
+        std::uint64_t af_batch = 0;      ///< batch of the last auto-fill (a pool auto-fills once per batch)
         std::vector<std::uint32_t> members;  ///< indices into resting_, FIFO (dead ones skipped)
     };
     struct AmmLeg {
