@@ -130,6 +130,10 @@ class StressPool {
         options.fee_pips = static_cast<std::uint32_t>(std::lround(spec.fee * 1e6));
         options.tick_spacing = spec.tick_spacing;
         options.sqrt_price = std::sqrt(spec.price);
+        // Human units, real numbers: no smallest token unit, nothing refused as too thin
+        // (docs/amm-fast-and-analytics.md, "Accepted input range").
+        options.token0_unit = 0.0;
+        options.token1_unit = 0.0;
         v3_ = std::make_unique<fast::ConcentratedLiquidityPool>(options);
         const int spacing = spec.tick_spacing;
         for (std::size_t i = 0; i < spec.positions.size(); ++i) {

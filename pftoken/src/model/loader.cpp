@@ -177,6 +177,7 @@ void read_tranche(Context& ctx, const YAML::Node& node, const std::string& path,
     r.number("fixed_rate", tr.fixed_rate, fixed);
     r.string("index", tr.index, !fixed);
     r.number("spread", tr.spread, !fixed);
+    r.optional_number("discount_spread", tr.discount_spread);
     r.enumeration("amortisation", tr.amortisation, kAmortisations, true);
     r.number("target_dscr", tr.target_dscr, tr.amortisation == Amortisation::Sculpted && r.has("amortisation"));
     r.numbers("schedule", tr.schedule);
@@ -268,7 +269,12 @@ Project read_project(Context& ctx, const YAML::Node& root) {
         if (r.ok()) {
             p.dsra.enabled = true;  // a dsra block means a DSRA unless `enabled: false`
             r.boolean("enabled", p.dsra.enabled);
+            if (r.has("amount") && r.has("months_of_debt_service"))
+                ctx.error(n->Mark(), "dsra.amount",
+                          "a fixed amount and months_of_debt_service are two sizings: give one of them");
             r.number("months_of_debt_service", p.dsra.months_of_debt_service);
+            r.number("share", p.dsra.share);
+            r.optional_number("amount", p.dsra.amount);
             r.strings("tranches", p.dsra.tranches);
             r.enumeration("funding", p.dsra.funding,
                           {{"at_close", Dsra::Funding::AtClose}, {"from_waterfall", Dsra::Funding::FromWaterfall}});
@@ -315,6 +321,9 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.number("gearing_cap", p.sizing.gearing_cap);
             r.number("min_dscr", p.sizing.min_dscr);
             r.number("max_tenor_years", p.sizing.max_tenor_years);
+            r.optional_number("debt_cap", p.sizing.debt_cap);
+            r.enumeration("on_target_miss", p.sizing.on_target_miss,
+                          {{"interest_only", Sizing::TargetMiss::InterestOnly}, {"fail", Sizing::TargetMiss::Fail}});
             r.finish();
         }
     }

@@ -12,6 +12,7 @@
 
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/validate.hpp"
+#include "pftoken/model/schedule_sum.hpp"
 #include "pftoken/model/loader.hpp"
 
 namespace pftoken {
@@ -62,15 +63,9 @@ std::string_view to_string(WaterfallStep step) {
 
 namespace {
 
-// Relative tolerance for "must sum to" checks: inputs are typed by hand with a few decimals, but
-// a real mismatch (a forgotten month, a typo in a repayment) is far larger than this.
-constexpr double kSumTolerance = 1e-6;
-
 std::string num(double x) { return fmt::format("{}", x); }
 
-bool close_rel(double a, double b) {
-    return std::abs(a - b) <= kSumTolerance * std::max({1.0, std::abs(a), std::abs(b)});
-}
+bool close_rel(double a, double b) { return sums_to(a, b); }
 
 // Largest amount, quantity or count a project input may hold (money, MW, tokens, units): far
 // above any real project (1e15 = a thousand trillion), low enough that products of two inputs
@@ -284,7 +279,7 @@ std::vector<InputIssue> check_project(const Project& p) {
             sum += share;
         }
         if (all_ok && !close_rel(sum, 1.0))
-            c.fail("construction.capex_profile", fmt::format("must sum to 1, got {}", sum));
+            c.fail("construction.capex_profile", sum_mismatch("", 1.0, sum));
     }
 
     // Revenues.
@@ -409,6 +404,12 @@ std::vector<InputIssue> check_project(const Project& p) {
                                                     join_names(forward_names)));
         }
         c.rate(base + ".spread", tr.spread);
+        if (tr.discount_spread) {
+            c.rate(base + ".discount_spread", *tr.discount_spread);
+            if (tr.rate_type == Tranche::RateType::Fixed && tr.spread != 0.0)
+                c.fail(base + ".discount_spread",
+                       "a fixed tranche has one spread, its discount spread: give spread or discount_spread, not both");
+        }
         const bool tenor_ok = c.finite(base + ".tenor_years", tr.tenor_years);
         if (tenor_ok) {
             if (!(tr.tenor_years > 0.0)) c.fail(base + ".tenor_years", "must be > 0, got " + num(tr.tenor_years));
@@ -447,7 +448,7 @@ std::vector<InputIssue> check_project(const Project& p) {
                 if (!tr.principal)
                     c.fail(base + ".principal", "is required when amortisation is schedule");
                 else if (all_ok && std::isfinite(*tr.principal) && !close_rel(sum, *tr.principal))
-                    c.fail(base + ".schedule", fmt::format("must sum to principal ({}), got {}", *tr.principal, sum));
+                    c.fail(base + ".schedule", sum_mismatch("principal", *tr.principal, sum));
                 if (tenor_ok && tr.tenor_years > 0.0) {
                     const double tenor_periods = std::round(tr.tenor_years * ppy);
                     if (static_cast<double>(tr.schedule.size()) > tenor_periods)
@@ -487,6 +488,9 @@ std::vector<InputIssue> check_project(const Project& p) {
         if (c.finite("dsra.months_of_debt_service", p.dsra.months_of_debt_service) &&
             (p.dsra.months_of_debt_service <= 0.0 || p.dsra.months_of_debt_service > 24.0))
             c.fail("dsra.months_of_debt_service", "must be in (0, 24], got " + num(p.dsra.months_of_debt_service));
+        if (c.finite("dsra.share", p.dsra.share) && !(p.dsra.share > 0.0 && p.dsra.share <= 1.0))
+            c.fail("dsra.share", "must be in (0, 1], got " + num(p.dsra.share));
+        if (p.dsra.amount) c.positive("dsra.amount", *p.dsra.amount);
         for (std::size_t i = 0; i < p.dsra.tranches.size(); ++i)
             if (!tranche_names.count(p.dsra.tranches[i]))
                 c.fail(idx("dsra.tranches", i),
@@ -528,6 +532,7 @@ std::vector<InputIssue> check_project(const Project& p) {
         c.fail("sizing.gearing_cap", "must be in (0, 1], got " + num(p.sizing.gearing_cap));
     c.non_negative("sizing.min_dscr", p.sizing.min_dscr);
     c.non_negative("sizing.max_tenor_years", p.sizing.max_tenor_years);
+    if (p.sizing.debt_cap) c.positive("sizing.debt_cap", *p.sizing.debt_cap);
 
     // Waterfall order: a permutation of every step.
     if (!p.waterfall_order.empty()) {

@@ -111,6 +111,15 @@ double tranche_value(const WaterfallResults& w, const std::vector<double>& colum
     return i < column.size() ? column[i] : std::numeric_limits<double>::quiet_NaN();
 }
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The cumulative coverage level whose most junior rank is `rank` (nullptr if none).
+const SeniorityCoverage* seniority_level(const ValuationResult& r, int rank) {
+    for (const auto& level : r.coverage_by_seniority)
+        if (level.rank == rank) return &level;
+    return nullptr;
+}
+
 std::string rate_text(const Tranche& t) {
     if (t.rate_type == Tranche::RateType::Floating) return fmt::format("{}+{:.2f}%", t.index, 100.0 * t.spread);
     return fmt::format("{:.3f}%", 100.0 * t.fixed_rate);
@@ -281,6 +290,47 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
     cov["total_swept"] = jnum(c.total_swept);
     j["covenants"] = cov;
 
+    // Cumulative coverage down to each rank (senior; senior + next; ...; all debt).
+    ordered_json levels = ordered_json::array();
+    for (const auto& level : r.coverage_by_seniority) {
+        ordered_json l;
+        l["name"] = "to_rank_" + std::to_string(level.rank);
+        l["rank"] = level.rank;
+        l["tranches"] = level.tranches;
+        l["min_dscr"] = jnum(level.min_dscr);
+        l["min_dscr_period"] = level.min_dscr_period;
+        l["average_dscr"] = jnum(level.average_dscr);
+        l["llcr_at_cod"] = jnum(level.llcr_at_cod);
+        l["min_llcr"] = jnum(level.min_llcr);
+        levels.push_back(l);
+    }
+    j["coverage_by_seniority"] = levels;
+
+    // Sizing of the tranches sized or sculpted by the model (empty when every principal is given).
+    ordered_json sizing = ordered_json::array();
+    for (const auto& tv : r.tranches) {
+        if (tv.sizing.binding.empty()) continue;
+        const SeniorityCoverage* level = seniority_level(r, tv.rank);
+        ordered_json s;
+        s["name"] = tv.name;
+        s["principal"] = jnum(tv.principal);
+        s["binding"] = tv.sizing.binding;
+        s["target_dscr"] = jnum(tv.sizing.target);
+        s["tenor_clipped"] = tv.sizing.tenor_clipped;
+        s["tenor_periods"] = tv.sizing.tenor_periods;
+        s["level_min_dscr"] = jnum(level ? level->min_dscr : kNaN);
+        s["level_average_dscr"] = jnum(level ? level->average_dscr : kNaN);
+        s["constraints_hold"] = tv.sizing.constraints_hold;
+        ordered_json misses = ordered_json::array();
+        for (const auto& m : tv.sizing.misses)
+            misses.push_back({{"period", m.period}, {"date", date_text(r.grid.end[static_cast<std::size_t>(m.period)])},
+                              {"sculpted_debt_service", jnum(m.sculpted_debt_service)}, {"interest", jnum(m.interest)}});
+        s["interest_only_periods"] = misses;
+        s["report"] = tv.sizing_report;
+        sizing.push_back(s);
+    }
+    j["sizing"] = sizing;
+
     ordered_json events;
     events["count"] = r.events.size();
     events["dropped"] = r.periods.events_dropped;
@@ -397,6 +447,45 @@ Table tranches_table(const Project& project, const ValuationResult& r) {
 
 std::string tranches_csv(const Project& project, const ValuationResult& r) { return to_csv(tranches_table(project, r)); }
 
+bool any_sized(const ValuationResult& r) {
+    return std::any_of(r.tranches.begin(), r.tranches.end(), [](const TrancheValuation& t) { return !t.sizing.binding.empty(); });
+}
+
+Table sizing_table(const ValuationResult& r) {
+    Table t("sizing");
+    t.text("tranche").integer("rank").real("principal", 0).text("binding").real("target_dscr", 0).flag("tenor_clipped");
+    t.integer("tenor_periods").real("level_min_dscr", 0).real("level_average_dscr", 0).integer("interest_only_periods");
+    t.flag("constraints_hold");
+    for (const auto& x : r.tranches) {
+        if (x.sizing.binding.empty()) continue;
+        const SeniorityCoverage* level = seniority_level(r, x.rank);
+        auto row = t.add_row();
+        row.set("tranche", x.name).set("rank", x.rank).set("principal", x.principal).set("binding", x.sizing.binding);
+        row.set("target_dscr", x.sizing.target).set("tenor_clipped", x.sizing.tenor_clipped);
+        row.set("tenor_periods", x.sizing.tenor_periods);
+        row.set("level_min_dscr", level ? level->min_dscr : kNaN).set("level_average_dscr", level ? level->average_dscr : kNaN);
+        row.set("interest_only_periods", static_cast<int>(x.sizing.misses.size()));
+        row.set("constraints_hold", x.sizing.constraints_hold);
+    }
+    return t;
+}
+
+Table sizing_periods_table(const ValuationResult& r) {
+    Table t("sizing_periods");
+    t.text("tranche").integer("period").text("date").real("sculpted_debt_service", 0).real("interest", 0);
+    t.real("dscr", 0);
+    for (const auto& x : r.tranches) {
+        for (const auto& m : x.sizing.misses) {
+            const auto ts = static_cast<std::size_t>(m.period);
+            auto row = t.add_row();
+            row.set("tranche", x.name).set("period", m.period).set("date", date_text(r.grid.end[ts]));
+            row.set("sculpted_debt_service", m.sculpted_debt_service).set("interest", m.interest);
+            row.set("dscr", ts < r.periods.dscr.size() ? r.periods.dscr[ts] : kNaN);
+        }
+    }
+    return t;
+}
+
 Table periods_table(const ValuationResult& r) {
     const auto& w = r.periods;
     Table t("periods");
@@ -496,6 +585,10 @@ std::vector<ReportFile> report_files(const Project& project, const ValuationResu
         files.push_back({"tranches.csv", tranches_csv(project, result)});
         files.push_back({"periods.csv", periods_csv(project, result)});
         files.push_back({"events.csv", events_csv(project, result)});
+        if (any_sized(result)) {
+            files.push_back({"sizing.csv", to_csv(sizing_table(result))});
+            files.push_back({"sizing_periods.csv", to_csv(sizing_periods_table(result))});
+        }
     }
     if (format == ReportFormat::Json || format == ReportFormat::All) {
         files.push_back({"summary.json", summary_json(project, result)});
@@ -573,6 +666,12 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
             line(fmt::format("  note: {}: deferred interest {} m, unpaid at end {} m{}", t.name, money_m(t.deferred_interest),
                              money_m(t.final_balance), t.payment_default ? ", PAYMENT DEFAULT" : ""));
     }
+    for (const auto& t : r.tranches) {
+        if (!std::isfinite(t.pv)) continue;
+        if (!(t.total_principal > 0.0))
+            line(fmt::format("  note: {}: no principal repaid within the horizon: WAL undefined{}", t.name,
+                             t.total_interest > 0.0 ? "" : "; nothing paid, so yield, durations and convexity undefined"));
+    }
     line("");
 
     const auto& e = r.equity;
@@ -590,11 +689,47 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
                      date_text(c.min_dscr_date), c.min_dscr_period, ratio(c.average_dscr), ratio(c.min_ltm_dscr)));
     line(fmt::format("  LLCR at COD {}; PLCR at COD {}; LLCR minimum {}", ratio(c.llcr_at_cod), ratio(c.plcr_at_cod),
                      ratio(c.min_llcr)));
+    if (r.coverage_by_seniority.size() > 1) {
+        line("  by seniority (cumulative: CFADS against the debt of this rank and every rank above it)");
+        line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", "down to", "DSCR min", "average", "LLCR COD", "LLCR min"));
+        for (const auto& level : r.coverage_by_seniority) {
+            std::string names;
+            for (const auto& name : level.tranches) names += (names.empty() ? "" : " + ") + name;
+            line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", fmt::format("rank {} ({})", level.rank, names),
+                             ratio(level.min_dscr), ratio(level.average_dscr), ratio(level.llcr_at_cod),
+                             ratio(level.min_llcr)));
+        }
+    }
     line(fmt::format("Covenants (lock-up below {:.2f}x, default below {:.2f}x, tested on {} DSCR)", project.covenants.lockup_dscr,
                      project.covenants.default_dscr, project.covenants.use_historic_dscr ? "LTM" : "period"));
     line(fmt::format("  lock-up periods {}; event-of-default periods {}; DSRA drawn in {} periods; cash swept {} m",
                      c.lockup_periods, c.default_periods, c.dsra_draw_periods, money_m(c.total_swept)));
     line("");
+
+    if (any_sized(r)) {
+        line("Sizing (tranches sized or sculpted by the model; DSCR achieved at the tranche's seniority level)");
+        line(fmt::format("  {:<14} {:>14} {:<28} {:>7} {:>9} {:>9} {:>14}  {}", "tranche", "principal m", "bound by",
+                         "target", "DSCR min", "average", "interest-only", "constraints"));
+        for (const auto& t : r.tranches) {
+            if (t.sizing.binding.empty()) continue;
+            const SeniorityCoverage* level = seniority_level(r, t.rank);
+            line(fmt::format("  {:<14} {:>14} {:<28} {:>7} {:>9} {:>9} {:>14}  {}", t.name, money_m(t.principal),
+                             t.sizing.binding + (t.sizing.tenor_clipped ? " (tenor clipped)" : ""),
+                             ratio(t.sizing.target), ratio(level ? level->min_dscr : kNaN),
+                             ratio(level ? level->average_dscr : kNaN),
+                             fmt::format("{} periods", t.sizing.misses.size()),
+                             t.sizing.constraints_hold ? "hold" : "DO NOT hold"));
+            if (!t.sizing.misses.empty()) {
+                std::string dates;
+                const std::size_t shown = std::min<std::size_t>(t.sizing.misses.size(), 8);
+                for (std::size_t i = 0; i < shown; ++i)
+                    dates += (i ? ", " : "") + date_text(r.grid.end[static_cast<std::size_t>(t.sizing.misses[i].period)]);
+                line(fmt::format("  note: {}: sculpted debt service below interest, paid interest only (DSCR below target) on {}{}",
+                                 t.name, dates, t.sizing.misses.size() > shown ? ", ..." : ""));
+            }
+        }
+        line("");
+    }
 
     const auto counts = event_counts(r);
     std::string by_kind;

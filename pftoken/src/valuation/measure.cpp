@@ -151,7 +151,26 @@ MeasureGrid make_measure_grid(const Project& project, const CompiledProject& cp)
     g.tranche_df.assign(n * static_cast<std::size_t>(cp.tranche_count), 0.0);
     g.tranche_df_cs.assign(g.tranche_df.size(), 0.0);
     for (int k = 0; k < cp.tranche_count; ++k) {
-        const double spread = cp.tranches[static_cast<std::size_t>(k)].discount_spread;
+        const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
+        const double spread = tr.discount_spread;
+        if (tr.floating) {
+            // Discount margin: each period discounts by (1 + f tau) / (1 + (f + s) tau) on top of
+            // the curve, f the tranche's projected index forward (floating_discount). From the
+            // valuation date: a valuation date inside period c discounts that period's margin
+            // over the rest of it only.
+            double margin = 1.0, margin_cs = 1.0;
+            const bool partial = c < n && cp.grid.start[c] < cp.valuation_date;
+            for (std::size_t t = c; t < n; ++t) {
+                const double f = cp.base_index[cp.at(k, static_cast<int>(t))];
+                const double tau = t == c && partial ? year_fraction(cp.grid.day_count, cp.valuation_date, cp.grid.end[t])
+                                                     : cp.grid.accrual[t];
+                margin *= floating_discount_step(f, tau, spread);
+                margin_cs *= floating_discount_step(f, tau, spread + 1e-4);
+                g.tranche_df[cp.at(k, static_cast<int>(t))] = g.curve_df[t] * margin;
+                g.tranche_df_cs[cp.at(k, static_cast<int>(t))] = g.curve_df[t] * margin_cs;
+            }
+            continue;
+        }
         for (std::size_t t = c; t < n; ++t) {
             g.tranche_df[cp.at(k, static_cast<int>(t))] = tranche_discount(g.curve_df[t], g.curve_time[t], spread);
             g.tranche_df_cs[cp.at(k, static_cast<int>(t))] =

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/cashflow_metrics.hpp"
@@ -19,6 +22,53 @@ namespace pftoken {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// Cumulative DSCR / LLCR per seniority level (ValuationResult::coverage_by_seniority) over the
+/// operating periods: `cfads` and `accrual` per operating period, `opening_at(k, t)` the opening
+/// balance of tranche k in global period t.
+template <class OpeningAt>
+std::vector<SeniorityCoverage> coverage_by_seniority(const CompiledProject& cp, const WaterfallResults& r,
+                                                     std::span<const double> cfads, std::span<const double> accrual,
+                                                     const OpeningAt& opening_at) {
+    const int C = cp.grid.construction_periods;
+    const std::size_t ops = cfads.size();
+    const auto n = static_cast<std::size_t>(cp.periods);
+    std::vector<SeniorityCoverage> out;
+    std::vector<double> ds(ops, 0.0), opening(ops, 0.0), weighted_rate(ops, 0.0), rate(ops), llcr(ops), plcr(ops);
+    double committed = 0.0;
+    for (std::size_t g = 0; g + 1 < cp.rank_begin.size(); ++g) {
+        SeniorityCoverage level;
+        for (int j = cp.rank_begin[g]; j < cp.rank_begin[g + 1]; ++j) {
+            const int k = cp.rank_order[static_cast<std::size_t>(j)];
+            const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
+            level.rank = tr.rank;
+            committed += tr.principal;
+            for (std::size_t i = 0; i < ops; ++i) {
+                const int t = C + static_cast<int>(i);
+                ds[i] += r.at(r.tranche_interest_due, k, t) + r.at(r.tranche_principal_due, k, t);
+                opening[i] += opening_at(k, static_cast<std::size_t>(t));
+                const double rk = tr.floating ? cp.base_index[static_cast<std::size_t>(k) * n + static_cast<std::size_t>(t)] + tr.spread
+                                              : tr.fixed_rate;
+                weighted_rate[i] += tr.principal * rk;
+            }
+        }
+        for (const CompiledTranche& tr : cp.tranches)
+            if (tr.rank <= level.rank) level.tranches.push_back(tr.name);
+        const pricing::DscrStats stats = pricing::dscr_stats(cfads, ds);
+        if (stats.periods > 0) {
+            level.min_dscr = stats.min;
+            level.min_dscr_period = C + static_cast<int>(stats.min_period);
+            level.average_dscr = stats.average;
+        }
+        for (std::size_t i = 0; i < ops; ++i) rate[i] = committed > 0.0 ? weighted_rate[i] / committed : 0.0;
+        pricing::coverage_ratios({cfads, accrual, rate, opening}, llcr, plcr);
+        if (ops > 0) level.llcr_at_cod = llcr[0];
+        for (double x : llcr)
+            if (!std::isnan(x) && (std::isnan(level.min_llcr) || x < level.min_llcr)) level.min_llcr = x;
+        out.push_back(std::move(level));
+    }
+    return out;
+}
 
 }  // namespace
 
@@ -85,6 +135,7 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         tv.principal = tr.principal;
         tv.sized_by_model = tr.sized_by_model;
         tv.sizing_report = tr.sizing_message;
+        tv.sizing = tr.sizing;
         for (std::size_t i = 0; i < remaining; ++i) {
             const int t = V + static_cast<int>(i);
             interest[i] = r.at(r.tranche_interest_paid, k, t);
@@ -120,6 +171,9 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         in.curve_times = std::span<const double>(grid.curve_time).subspan(static_cast<std::size_t>(V));
         in.discount_factors = std::span<const double>(grid.curve_df).subspan(static_cast<std::size_t>(V));
         in.spread = tr.discount_spread;
+        if (tr.floating)
+            in.tranche_discount_factors =
+                std::span<const double>(grid.tranche_df).subspan(cp.at(k, V), remaining);
         in.outstanding = outstanding;
         in.token = tr.token;
         in.yield_convention = convention;
@@ -171,6 +225,10 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
 
     // Coverage: DSCR statistics, ex-post LLCR / PLCR on realised CFADS (operating periods).
     std::vector<double> cfads(ops), ds(ops), accrual(ops), rate(ops), opening(ops), llcr(ops), plcr(ops);
+    const auto opening_at = [&](int k, std::size_t t) {
+        return t == 0 ? cp.tranches[static_cast<std::size_t>(k)].principal
+                      : r.at(r.tranche_balance, k, static_cast<int>(t) - 1);
+    };
     for (std::size_t i = 0; i < ops; ++i) {
         const std::size_t t = static_cast<std::size_t>(C) + i;
         cfads[i] = r.cfads[t];
@@ -178,9 +236,7 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         accrual[i] = g.accrual[t];
         rate[i] = cp.covenant_discount_rate[t];
         double debt = 0.0;
-        for (int k = 0; k < cp.tranche_count; ++k)
-            debt += t == 0 ? cp.tranches[static_cast<std::size_t>(k)].principal
-                           : r.at(r.tranche_balance, k, static_cast<int>(t) - 1);
+        for (int k = 0; k < cp.tranche_count; ++k) debt += opening_at(k, t);
         opening[i] = debt;
     }
     CovenantSummary& cs = out.covenants;
@@ -203,6 +259,7 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         cs.llcr_at_cod = llcr[0];
         cs.plcr_at_cod = plcr[0];
     }
+    out.coverage_by_seniority = coverage_by_seniority(cp, r, cfads, accrual, opening_at);
     for (int t = C; t < n; ++t) {
         const auto ts = static_cast<std::size_t>(t);
         if (!std::isnan(r.ltm_dscr[ts]) && (std::isnan(cs.min_ltm_dscr) || r.ltm_dscr[ts] < cs.min_ltm_dscr))

@@ -59,6 +59,15 @@ struct CodCurve {
     return curve_df * std::exp(-spread * curve_time);
 }
 
+/// One period's discount-margin factor of a floating tranche: (1 + f tau) / (1 + (f + s) tau),
+/// f the projected index forward, tau the accrual, s the discount margin. A floating tranche's
+/// discount factor is the curve DF times the running product of these from COD, so a floater
+/// whose coupon margin equals its discount margin prices at par when its index curve is the
+/// discount curve (the floating-rate note convention; docs/pricing.md).
+[[nodiscard]] inline double floating_discount_step(double forward, double accrual, double margin) noexcept {
+    return (1.0 + forward * accrual) / (1.0 + (forward + margin) * accrual);
+}
+
 /// The discount grid of a compiled project (one per project), built once at setup (QuantLib is used here only,
 /// never per path or per scenario). Debt is valued at the valuation date (default COD) on the
 /// discount curve referenced at that date over the operating periods paid after it (earlier
@@ -73,7 +82,7 @@ struct MeasureGrid {
     CalendarDate valuation_date{};      ///< debt valuation date (default COD)
     std::vector<double> curve_df;       ///< risk-free DF from the valuation date at each remaining period end
     std::vector<double> curve_time;     ///< curve year fraction from the valuation date of each period end
-    std::vector<double> tranche_df;     ///< [k * periods + t]: curve_df exp(-spread_k curve_time)
+    std::vector<double> tranche_df;     ///< [k * periods + t]: curve_df exp(-spread_k curve_time); floating: curve_df x discount-margin factors
     std::vector<double> tranche_df_cs;  ///< the same with the spread + 1 bp (CS01)
     std::vector<double> equity_df;      ///< (1 + cost of equity)^-t, t = years from close
     std::vector<double> ones;           ///< periods x 1.0: the multiplier when nothing adjusts

@@ -9,6 +9,7 @@
 
 #include "pftoken/model/project.hpp"
 #include "pftoken/schedule/timeline.hpp"
+#include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/results.hpp"
 
 namespace pftoken {
@@ -52,6 +53,7 @@ struct TrancheValuation {
     bool payment_default = false;
     bool sized_by_model = false;
     std::string sizing_report;        ///< pricing::SizingSummary::brief_report() when sized
+    SizingOutcome sizing;             ///< structured: binding constraint, target, misses (sized or sculpted)
 };
 
 struct EquityValuation {
@@ -78,6 +80,20 @@ struct CovenantSummary {
     double total_swept = 0.0;
 };
 
+/// Coverage down to one seniority level, cumulative as lenders test it: CFADS against the debt
+/// service (interest and principal due) and the outstanding debt of this rank and every rank
+/// senior to it (senior; senior + mezzanine; ...; all debt). The LLCR discounts CFADS at the
+/// commitment-weighted rate of the included tranches (as the all-debt LLCR does with all of them).
+struct SeniorityCoverage {
+    int rank = 1;                         ///< the most junior rank included
+    std::vector<std::string> tranches;    ///< the tranches included, input order
+    double min_dscr = std::numeric_limits<double>::quiet_NaN();
+    int min_dscr_period = -1;
+    double average_dscr = std::numeric_limits<double>::quiet_NaN();
+    double llcr_at_cod = std::numeric_limits<double>::quiet_NaN();
+    double min_llcr = std::numeric_limits<double>::quiet_NaN();
+};
+
 /// Everything `pftoken value` reports. `grid` gives the dates of the per-period table
 /// `periods`; `llcr` / `plcr` are the ex-post ratios from realised CFADS (one per period).
 struct ValuationResult {
@@ -94,6 +110,7 @@ struct ValuationResult {
     double total_capex = 0.0;
     double gearing = 0.0;             ///< total_debt / total uses of funds
     CovenantSummary covenants;
+    std::vector<SeniorityCoverage> coverage_by_seniority;  ///< one per rank, most senior first
     std::vector<double> llcr;         ///< per period, ex-post (NaN where no debt)
     std::vector<double> plcr;
     std::vector<Event> events;        ///< event log of the base run, in time order
