@@ -111,6 +111,41 @@ void read_curve(Context& ctx, const YAML::Node& node, const std::string& path, C
     r.finish();
 }
 
+/// The per-period lines of `cash_flows.csv_path` (columns revenue, opex, maintenance_capex, tax,
+/// cfads); a line also given inline, an unreadable file or a bad cell is an error at csv_path.
+void read_cash_flow_csv(Context& ctx, const YAML::Node& node, CashFlowLines& lines) {
+    const std::string field = "cash_flows.csv_path";
+    const YAML::Mark mark = node["csv_path"].Mark();
+    std::string text;
+    try {
+        text = read_input_file(lines.csv_path);
+    } catch (const InputError& e) {
+        ctx.error(mark, field, "cash-flow file " + std::string(e.what()));
+        return;
+    }
+    std::istringstream in(text);
+    const ColumnCsv csv = parse_column_csv(in, {"revenue", "opex", "maintenance_capex", "tax", "cfads"});
+    if (!csv.issues.empty()) {
+        for (const auto& issue : csv.issues)
+            ctx.error(mark, field,
+                      (issue.line > 0 ? fmt::format("{}:{}: ", lines.csv_path, issue.line) : lines.csv_path + ": ") +
+                          issue.message);
+        return;
+    }
+    for (std::size_t c = 0; c < csv.names.size(); ++c) {
+        std::vector<double>* target = csv.names[c] == "revenue"             ? &lines.revenue
+                                      : csv.names[c] == "opex"              ? &lines.opex
+                                      : csv.names[c] == "maintenance_capex" ? &lines.maintenance_capex
+                                      : csv.names[c] == "tax"               ? &lines.tax
+                                                                            : &lines.cfads;
+        if (!target->empty()) {
+            ctx.error(mark, field, "column " + csv.names[c] + " is also given inline in cash_flows: give it once");
+            continue;
+        }
+        *target = csv.columns[c];
+    }
+}
+
 void read_revenue(Context& ctx, const YAML::Node& node, const std::string& path, RevenueStream& rev) {
     Reader r(ctx, node, path);
     if (!r.ok()) return;
@@ -193,10 +228,29 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.finish();
         }
     }
-    for_each_element(ctx, top, "revenues", true, [&](const YAML::Node& e, const std::string& path, std::size_t) {
+    for_each_element(ctx, top, "revenues", !top.has("cash_flows"), [&](const YAML::Node& e, const std::string& path, std::size_t) {
         p.revenues.emplace_back();
         read_revenue(ctx, e, path, p.revenues.back());
     });
+    if (const auto* n = top.child("cash_flows")) {
+        Reader r(ctx, *n, "cash_flows");
+        if (r.ok()) {
+            CashFlowLines& lines = p.cash_flows;
+            r.numbers("revenue", lines.revenue);
+            r.numbers("opex", lines.opex);
+            r.numbers("maintenance_capex", lines.maintenance_capex);
+            r.numbers("tax", lines.tax);
+            r.numbers("cfads", lines.cfads);
+            r.string("csv_path", lines.csv_path);
+            if (!lines.csv_path.empty()) {
+                fs::path file(lines.csv_path);
+                if (file.is_relative() && !ctx.base_dir.empty()) file = ctx.base_dir / file;
+                lines.csv_path = file.lexically_normal().string();
+                read_cash_flow_csv(ctx, *n, lines);
+            }
+            r.finish();
+        }
+    }
     if (const auto* n = top.child("opex")) {
         Reader r(ctx, *n, "opex");
         if (r.ok()) {
