@@ -54,6 +54,13 @@ PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validation::Rules
     p.enumeration("type", spec.type, {{"v2", PoolSpec::Type::V2}, {"v3", PoolSpec::Type::V3}}, true);
     p.number("fee", spec.fee);
     rules.require("pool.fee", spec.fee, {in_half_open(0.0, 1.0)});
+    if (const auto* d = p.child("observation_date")) {
+        const auto date = format::parse_iso_date(d->IsScalar() ? d->Scalar() : std::string{});
+        if (date)
+            spec.observation_date = *date;
+        else
+            ctx.error(d->Mark(), "pool.observation_date", "must be a valid date YYYY-MM-DD, got " + yaml::describe(*d));
+    }
     if (spec.type == PoolSpec::Type::V2) {
         p.number("reserve_token", spec.reserve_token, true);
         p.number("reserve_quote", spec.reserve_quote, true);

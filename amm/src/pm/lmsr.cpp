@@ -69,6 +69,14 @@ double Lmsr::price(std::size_t i) const {
     return std::exp(q_[i] / b_ - top - log_sum);
 }
 
+void Lmsr::prices(std::array<double, kMaxOutcomes>& out) const {
+    double top = 0.0;
+    const double log_sum = shifted_log_sum(&top);
+    out.fill(0.0);
+    for (std::size_t j = 0; j < n_; ++j)
+        if (active_[j]) out[j] = std::exp(q_[j] / b_ - top - log_sum);
+}
+
 double Lmsr::worst_case_loss() const {
     return b_ * std::log(static_cast<double>(count_active(active_, n_)));
 }
@@ -108,6 +116,15 @@ double Lmsr::trade(std::size_t i, double size) {
     const double paid = cost_of(i, size);
     q_[i] += size;
     return paid;
+}
+
+void Lmsr::eliminate(std::size_t i) {
+    require_active_outcome(active_, n_, i);
+    if (count_active(active_, n_) < 3) {
+        throw InputError("eliminated", "must leave at least 2 active outcomes, got " +
+                                           std::to_string(count_active(active_, n_) - 1));
+    }
+    active_[i] = false;
 }
 
 }  // namespace pftoken::amm::pm

@@ -143,6 +143,7 @@ double ParametricMarket::max_sell(std::size_t i, double t) const {
 
 void ParametricMarket::check_trade(std::size_t i, double amount, const char* field) const {
     require_active_outcome(options_.active, n_, i);
+    if (amount >= 0.0 && std::isfinite(amount)) return;  // the hot path builds no Rules
     check::Rules rules;
     rules.require(field, amount, {check::non_negative()});
     rules.throw_if_failed("parametric");
@@ -225,6 +226,35 @@ ParametricQuote ParametricMarket::sell(std::size_t i, double size, double t) {
     held_[i] -= quote.size;
     collected_ -= quote.cash;
     return quote;
+}
+
+void ParametricMarket::eliminate(std::size_t i) {
+    require_active_outcome(options_.active, n_, i);
+    if (n_active_ < 3) {
+        throw InputError("eliminated",
+                         "must leave at least 2 active outcomes, got " + std::to_string(n_active_ - 1));
+    }
+    const double scale = 1.0 - price_[i];
+    options_.active[i] = false;
+    price_[i] = 0.0;
+    --n_active_;
+    std::size_t last = n_;
+    double others = 0.0;
+    for (std::size_t j = 0; j < n_; ++j) {
+        if (!options_.active[j]) continue;
+        if (last != n_) others += price_[last];
+        price_[j] /= scale;
+        last = j;
+    }
+    price_[last] = 1.0 - others;
+}
+
+void ParametricMarket::set_window(double t_start, double t_end) {
+    ParametricOptions next = options_;
+    next.t_start = t_start;
+    next.t_end = t_end;
+    next.validate();
+    options_ = next;
 }
 
 }  // namespace pftoken::amm::pm

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/model/schedule_sum.hpp"
 #include "pftoken/model/loader.hpp"
@@ -167,6 +168,67 @@ void check_curve(Checker& c, const std::string& path, const CurveSpec& curve) {
         }
         c.rate(p + ".zero_rate", zero);
     }
+}
+
+/// The last period end of the timeline (QuantLib's month arithmetic: a day past the month's end
+/// becomes its last day), so the loader can check the valuation date without building the grid.
+CalendarDate add_months(const CalendarDate& d, int months) {
+    const auto ym = std::chrono::year_month{d.year(), d.month()} + std::chrono::months{months};
+    const CalendarDate out{ym.year(), ym.month(), d.day()};
+    return out.ok() ? out : CalendarDate{std::chrono::year_month_day_last{ym.year(), std::chrono::month_day_last{ym.month()}}};
+}
+
+void check_valuation_date(const Project& p, const std::map<std::string, std::size_t>& tranche_names,
+                          const std::vector<std::string>& tranche_list, Checker& c) {
+    const auto& tl = p.timeline;
+    const bool timeline_ok = tl.financial_close.ok() && tl.construction_months >= 0 && tl.construction_months <= 120 &&
+                             tl.operations_years > 0 && tl.operations_years <= 100;
+    CalendarDate cod{}, end{};
+    if (timeline_ok) {
+        cod = add_months(tl.financial_close, tl.construction_months);
+        end = add_months(cod, 12 * tl.operations_years);
+    }
+    if (p.valuation_date) {
+        const CalendarDate& v = *p.valuation_date;
+        if (!v.ok())
+            c.fail("valuation_date", fmt::format("not a valid calendar date, got {:04}-{:02}-{:02}", static_cast<int>(v.year()),
+                                                 static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day())));
+        else if (timeline_ok && (v < tl.financial_close || v > end))
+            c.fail("valuation_date", fmt::format("must be from timeline.financial_close ({}) to the last period end ({}), got {}",
+                                                 format::iso_date(tl.financial_close), format::iso_date(end),
+                                                 format::iso_date(v)));
+    }
+    if (!p.actuals) return;
+    const Actuals& a = *p.actuals;
+    if (!p.valuation_date)
+        c.fail("actuals", "requires valuation_date (the date the actuals describe)");
+    else if (timeline_ok && p.valuation_date->ok() && *p.valuation_date < cod)
+        c.fail("actuals", fmt::format("are read from COD ({}) on; valuation_date is {} (during construction)",
+                                      format::iso_date(cod), format::iso_date(*p.valuation_date)));
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < a.tranches.size(); ++i) {
+        const TrancheActuals& t = a.tranches[i];
+        const std::string path = idx("actuals.tranches", i);
+        if (!tranche_names.count(t.tranche))
+            c.fail(path + ".tranche", fmt::format("unknown tranche '{}'; tranches are: {}", t.tranche, join_names(tranche_list)));
+        else if (!seen.insert(t.tranche).second)
+            c.fail(path + ".tranche", fmt::format("tranche '{}' listed twice", t.tranche));
+        c.non_negative(path + ".principal_outstanding", t.principal_outstanding);
+        c.non_negative(path + ".deferred_interest", t.deferred_interest);
+        c.non_negative(path + ".principal_arrears", t.principal_arrears);
+        if (std::isfinite(t.principal_outstanding) && t.principal_arrears > t.principal_outstanding)
+            c.fail(path + ".principal_arrears", fmt::format("must be <= principal_outstanding ({}), got {}",
+                                                            num(t.principal_outstanding), num(t.principal_arrears)));
+    }
+    if (a.dsra_balance) {
+        c.non_negative("actuals.dsra_balance", *a.dsra_balance);
+        if (!p.dsra.enabled) c.fail("actuals.dsra_balance", "given but the project has no DSRA (dsra.enabled)");
+    }
+    if (a.mra_balance) {
+        c.non_negative("actuals.mra_balance", *a.mra_balance);
+        if (!p.mra.enabled) c.fail("actuals.mra_balance", "given but the project has no MRA (mra.enabled)");
+    }
+    if (a.lockup_balance) c.non_negative("actuals.lockup_balance", *a.lockup_balance);
 }
 
 }  // namespace
@@ -519,6 +581,7 @@ std::vector<InputIssue> check_project(const Project& p) {
         if (!missing.empty())
             c.fail("waterfall_order", "must list every step exactly once; missing: " + join_names(missing));
     }
+    check_valuation_date(p, tranche_names, tranche_list, c);
     return issues;
 }
 

@@ -186,6 +186,13 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
     j["currency"] = r.currency.empty() ? project.currency : r.currency;
     j["valuation_date"] = date_text(r.valuation_date);
     j["cod"] = date_text(r.grid.cod);
+    // Only with a valuation date in the project (the documents of projects valued at COD keep
+    // their shape): the debt valuation date and whether actuals replaced the modelled state.
+    const bool dated = project.valuation_date.has_value();
+    if (dated) {
+        j["debt_valuation_date"] = date_text(r.debt_valuation_date);
+        j["seasoned"] = r.seasoned;
+    }
     j["construction_periods"] = r.grid.construction_periods;
     j["operating_periods"] = r.grid.operating_periods;
     j["periods_per_year"] = r.grid.periods_per_year;
@@ -241,6 +248,14 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
         t["deferred_interest"] = jnum(tv.deferred_interest);
         t["final_balance"] = jnum(tv.final_balance);
         t["payment_default"] = tv.payment_default;
+        if (dated) {
+            t["outstanding"] = jnum(tv.outstanding);
+            t["outstanding_per_token"] = jnum(tv.outstanding_per_token);
+            t["accrued_interest"] = jnum(tv.accrued_interest);
+            t["accrued_per_token"] = jnum(tv.accrued_per_token);
+            t["clean_price_per_token"] = jnum(tv.clean_price_per_token);
+            t["clean_price_pct_of_par"] = jnum(tv.clean_price_pct_of_par);
+        }
         tranches.push_back(t);
     }
     j["tranches"] = tranches;
@@ -402,6 +417,9 @@ Table tranches_table(const Project& project, const ValuationResult& r) {
                           "deferred_interest", "final_balance"})
         t.real(c, 0);  // shortest round-trip text
     t.flag("payment_default");
+    for (const char* c : {"outstanding", "outstanding_per_token", "accrued_interest", "accrued_per_token",
+                          "clean_price_per_token", "clean_price_pct_of_par"})
+        t.real(c, 0);
     for (const char* c : {"contribution", "npv", "irr", "total_distributions"}) t.real(c, 0);
     for (std::size_t k = 0; k < r.tranches.size(); ++k) {
         const auto& x = r.tranches[k];
@@ -415,6 +433,9 @@ Table tranches_table(const Project& project, const ValuationResult& r) {
         row.set("total_interest", x.total_interest).set("total_principal", x.total_principal);
         row.set("deferred_interest", x.deferred_interest).set("final_balance", x.final_balance);
         row.set("payment_default", x.payment_default);
+        row.set("outstanding", x.outstanding).set("outstanding_per_token", x.outstanding_per_token);
+        row.set("accrued_interest", x.accrued_interest).set("accrued_per_token", x.accrued_per_token);
+        row.set("clean_price_per_token", x.clean_price_per_token).set("clean_price_pct_of_par", x.clean_price_pct_of_par);
     }
     const auto& e = r.equity;
     auto row = t.add_row();
@@ -608,7 +629,14 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     line(fmt::format("  gearing {:.1f}% (debt {} m / total uses)", 100.0 * r.gearing, money_m(r.total_debt)));
     line("");
 
-    line("Tranches (PV at COD on the discount curve referenced at COD + tranche spread)");
+    const bool at_cod = r.debt_valuation_date == r.grid.cod;
+    const std::string debt_date = date_text(r.debt_valuation_date) + (at_cod ? " (COD)" : "");
+    if (at_cod)
+        line("Tranches (PV at COD on the discount curve referenced at COD + tranche spread)");
+    else
+        line(fmt::format("Tranches (PV at the valuation date {} of the flows paid after it, on the discount curve "
+                         "referenced at that date + tranche spread{})",
+                         debt_date, r.seasoned ? "; actuals replace the modelled state" : ""));
     line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", "tranche", "symbol",
                      "rank", "principal m", "rate", "PV m", "price/token", "% par", "yield", "MacDur", "ModDur", "convex",
                      "WAL", "z-spread"));
@@ -621,6 +649,17 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
                          std::isfinite(t.price_pct_of_par) ? fmt::format("{:.3f}", t.price_pct_of_par) : "-", pct(t.yield),
                          years(t.macaulay_duration), years(t.modified_duration), years(t.convexity), years(t.wal),
                          bp(t.z_spread)));
+    }
+    if (project.valuation_date) {
+        line(fmt::format("  at {}: {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>8}", debt_date, "tranche", "outstanding m",
+                         "outst./token", "accrued m", "accrued/tok.", "clean/token", "clean %"));
+        for (const auto& t : r.tranches) {
+            auto fixed = [](double x, int digits) { return std::isfinite(x) ? fmt::format("{:.{}f}", x, digits) : "-"; };
+            line(fmt::format("  {:<{}} {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>8}", "", debt_date.size() + 4, t.name,
+                             money_m(t.outstanding), fixed(t.outstanding_per_token, 4), money_m(t.accrued_interest),
+                             fixed(t.accrued_per_token, 4), fixed(t.clean_price_per_token, 4),
+                             fixed(t.clean_price_pct_of_par, 3)));
+        }
     }
     for (const auto& t : r.tranches) {
         if (t.deferred_interest > 0.0 || t.final_balance > 0.5 || t.payment_default)

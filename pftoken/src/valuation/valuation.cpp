@@ -72,6 +72,10 @@ std::vector<SeniorityCoverage> coverage_by_seniority(const CompiledProject& cp, 
 
 }  // namespace
 
+CalendarDate debt_valuation_date(const Project& project) {
+    return project.valuation_date ? *project.valuation_date : compile_timeline(project.timeline).cod;
+}
+
 ValuationResult value(const Project& project, const ValuationOptions& options) {
     const CompiledProject cp = compile(project);
     WaterfallWorkspace ws(cp);
@@ -89,7 +93,8 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
     out.project = cp.name;
     out.currency = cp.currency;
     out.valuation_date = g.financial_close;
-    out.debt_valuation_date = g.cod;
+    out.debt_valuation_date = cp.valuation_date;
+    out.seasoned = cp.seasoning.enabled;
     out.grid = g;
     out.total_capex = cp.capex_total;
     out.total_debt = cp.total_debt;
@@ -100,17 +105,27 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         if (!known) throw InputError("market_price_per_token." + name, "unknown tranche '" + name + "'");
     }
 
-    // Debt: priced at COD on the measure grid (the curve referenced at COD); yields and durations
-    // on day-count times of the operating payment dates from COD.
+    // Debt: priced at the valuation date (default COD) on the measure grid (the curve referenced
+    // at that date), over the payment dates after it; yields, durations and WAL on day-count
+    // times of those dates from the valuation date. Accrued interest: the opening balance of the
+    // current period x its rate x the day-count fraction from the period start to the valuation
+    // date (the coupon the kernel pays is balance x rate x the whole period's fraction).
+    const int V = grid.first_remaining;
+    const auto remaining = static_cast<std::size_t>(n - V);
     std::vector<QuantLib::Date> ql_dates;
-    ql_dates.reserve(ops);
-    for (auto t = static_cast<std::size_t>(C); t < g.end.size(); ++t) ql_dates.push_back(pricing::to_ql_date(g.end[t]));
-    const std::vector<double> yield_times = pricing::flow_times(ql_dates, pricing::to_ql_date(g.cod), g.day_count);
+    ql_dates.reserve(remaining);
+    for (auto t = static_cast<std::size_t>(V); t < g.end.size(); ++t) ql_dates.push_back(pricing::to_ql_date(g.end[t]));
+    const std::vector<double> yield_times =
+        pricing::flow_times(ql_dates, pricing::to_ql_date(cp.valuation_date), g.day_count);
     pricing::YieldConvention convention;
     convention.compounding = pricing::Compounding::Compounded;
     convention.frequency = g.periods_per_year;
+    // Share of the current period's coupon accrued at the valuation date (0 on a payment date).
+    double accrued_fraction = 0.0;
+    if (V < n && V >= C && g.start[static_cast<std::size_t>(V)] < cp.valuation_date)
+        accrued_fraction = year_fraction(g.day_count, g.start[static_cast<std::size_t>(V)], cp.valuation_date);
 
-    std::vector<double> interest(ops), principal(ops);
+    std::vector<double> interest(remaining), principal(remaining);
     for (int k = 0; k < cp.tranche_count; ++k) {
         const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
         TrancheValuation tv;
@@ -121,8 +136,8 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         tv.sized_by_model = tr.sized_by_model;
         tv.sizing_report = tr.sizing_message;
         tv.sizing = tr.sizing;
-        for (std::size_t i = 0; i < ops; ++i) {
-            const int t = C + static_cast<int>(i);
+        for (std::size_t i = 0; i < remaining; ++i) {
+            const int t = V + static_cast<int>(i);
             interest[i] = r.at(r.tranche_interest_paid, k, t);
             principal[i] = r.at(r.tranche_principal_paid, k, t) + r.at(r.tranche_prepayment, k, t);
             tv.total_interest += interest[i];
@@ -132,29 +147,38 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         const TrancheMeasure& priced = prices.tranches[static_cast<std::size_t>(k)];
         tv.final_balance = priced.final_balance;
         tv.payment_default = priced.payment_default;
-        const double outstanding = C > 0 ? r.at(r.tranche_balance, k, C - 1) : tr.principal;
-        if (!(outstanding > 0.0)) {
+        // Tokens: the supply of the token class, else one token per unit of the balance at COD
+        // (a token is not destroyed as the tranche amortises: its outstanding face falls).
+        const double at_cod = C > 0 ? r.at(r.tranche_balance, k, C - 1) : tr.principal;
+        const double outstanding = outstanding_at_valuation(cp, r, k);
+        const double supply = tr.token.supply > 0.0 ? tr.token.supply : at_cod;
+        tv.outstanding = outstanding;
+        tv.outstanding_per_token = supply > 0.0 ? outstanding / supply : kNaN;
+        if (!(outstanding > 0.0) || remaining == 0) {
             tv.pv = tv.price_per_token = tv.price_pct_of_par = tv.yield = kNaN;
             tv.macaulay_duration = tv.modified_duration = tv.convexity = tv.wal = kNaN;
+            tv.clean_price_per_token = tv.clean_price_pct_of_par = tv.accrued_interest = tv.accrued_per_token = kNaN;
             out.tranches.push_back(tv);
             continue;
         }
+        tv.accrued_interest = accrued_fraction > 0.0 ? outstanding * ws.period_rate[cp.at(k, V)] * accrued_fraction : 0.0;
+        tv.accrued_per_token = tv.accrued_interest / supply;
         pricing::TranchePricingInputs in;
         in.field = "tranches[" + std::to_string(k) + "]";
         in.interest = interest;
         in.principal = principal;
         in.yield_times = yield_times;
-        in.curve_times = std::span<const double>(grid.curve_time).subspan(static_cast<std::size_t>(C));
-        in.discount_factors = std::span<const double>(grid.curve_df).subspan(static_cast<std::size_t>(C));
+        in.curve_times = std::span<const double>(grid.curve_time).subspan(static_cast<std::size_t>(V));
+        in.discount_factors = std::span<const double>(grid.curve_df).subspan(static_cast<std::size_t>(V));
         in.spread = tr.discount_spread;
         if (tr.floating)
             in.tranche_discount_factors =
-                std::span<const double>(grid.tranche_df).subspan(cp.at(k, C), ops);
+                std::span<const double>(grid.tranche_df).subspan(cp.at(k, V), remaining);
         in.outstanding = outstanding;
         in.token = tr.token;
         in.yield_convention = convention;
         if (!(in.token.supply > 0.0)) {  // no token class given: one token per unit of principal
-            in.token.supply = outstanding;
+            in.token.supply = supply;
             in.token.face_per_token = 1.0;
         }
         if (const auto it = options.market_price_per_token.find(tr.name); it != options.market_price_per_token.end())
@@ -168,6 +192,8 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         tv.modified_duration = m.modified_duration;
         tv.convexity = m.convexity;
         tv.wal = m.wal;
+        tv.clean_price_per_token = tv.price_per_token - tv.accrued_per_token;
+        tv.clean_price_pct_of_par = 100.0 * (priced.pv - tv.accrued_interest) / outstanding;
         if (m.z_spread) tv.z_spread = *m.z_spread;
         out.tranches.push_back(tv);
     }

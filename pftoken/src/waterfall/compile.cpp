@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "pftoken/base/format.hpp"
@@ -270,6 +271,42 @@ std::array<WaterfallStep, 7> default_waterfall_order() noexcept {
     return {WaterfallStep::SeniorFees, WaterfallStep::DebtService, WaterfallStep::DsraTopUp, WaterfallStep::MraTopUp,
             WaterfallStep::LockupTest, WaterfallStep::CashSweep,   WaterfallStep::Distribution};
 }
+
+namespace {
+
+/// The valuation date, its first remaining period and the actuals (after sizing: sizing is at close).
+void set_valuation(const Project& project, CompiledProject& cp) {
+    const PeriodGrid& g = cp.grid;
+    cp.valuation_date = project.valuation_date.value_or(g.cod);
+    const auto after = std::upper_bound(g.end.begin(), g.end.end(), cp.valuation_date);
+    cp.valuation_period = static_cast<int>(after - g.end.begin());
+    auto& s = cp.seasoning;
+    if (!project.actuals) return;
+    if (cp.valuation_date < g.cod)
+        throw InputError("actuals", "are read from COD on; valuation_date is before COD");
+    const Actuals& a = *project.actuals;
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    s.enabled = true;
+    s.period = cp.valuation_period;
+    s.balance.assign(static_cast<std::size_t>(cp.tranche_count), kNaN);
+    s.arrears.assign(static_cast<std::size_t>(cp.tranche_count), kNaN);
+    for (std::size_t i = 0; i < a.tranches.size(); ++i) {
+        const TrancheActuals& t = a.tranches[i];
+        const auto it = std::find_if(cp.tranches.begin(), cp.tranches.end(),
+                                     [&](const CompiledTranche& tr) { return tr.name == t.tranche; });
+        if (it == cp.tranches.end())
+            throw InputError("actuals.tranches[" + std::to_string(i) + "].tranche", "unknown tranche '" + t.tranche + "'");
+        const auto k = static_cast<std::size_t>(it - cp.tranches.begin());
+        s.balance[k] = t.principal_outstanding + t.deferred_interest;
+        s.arrears[k] = t.principal_arrears;
+    }
+    s.dsra = a.dsra_balance.value_or(kNaN);
+    s.mra = a.mra_balance.value_or(kNaN);
+    s.trapped = a.lockup_balance.value_or(kNaN);
+    s.locked = a.locked_up ? (*a.locked_up ? 1 : 0) : -1;
+}
+
+}  // namespace
 
 CompiledProject compile(const Project& project) {
     static std::atomic<std::uint64_t> last_id{0};
@@ -555,6 +592,7 @@ CompiledProject compile(const Project& project) {
         cp.covenants.sweep_enabled = sweep;
     }
     finalise(cp);
+    set_valuation(project, cp);
     return cp;
 }
 

@@ -1232,6 +1232,25 @@ struct Kernel {
         }
     }
 
+    /// Seasoning: the actuals at the valuation date replace the carried state (balances, arrears,
+    /// reserve accounts, lock-up) before the first remaining period opens; NaN / -1 keep the
+    /// modelled value. The periods before keep their modelled columns (history).
+    PFT_STEP void apply_actuals(CarriedState& s) {
+        const auto& a = p.seasoning;
+        for (int k = 0; k < K; ++k) {
+            const auto ks = static_cast<std::size_t>(k);
+            if (!std::isnan(a.balance[ks])) bal[k] = a.balance[ks];
+            if (!std::isnan(a.arrears[ks])) arrears[k] = a.arrears[ks];
+        }
+        if (!std::isnan(a.dsra)) s.dsra = a.dsra;
+        if (!std::isnan(a.mra)) s.mra = a.mra;
+        if (!std::isnan(a.trapped)) s.trapped = a.trapped;
+        if (a.locked >= 0) {
+            s.locked = a.locked == 1;
+            s.cure_count = 0;
+        }
+    }
+
     /// The whole run: construction, forecast CFADS, operating pass, then every operating period.
     PFT_STEP void run_all() {
         floating_rates();
@@ -1240,7 +1259,9 @@ struct Kernel {
         forecast_cfads();
         operating_flows();
         PeriodState ps;
+        const int season = p.seasoning.enabled ? p.seasoning.period : -1;
         for (int t = C; t < n; ++t) {
+            if (t == season) apply_actuals(s);
             open_period(t, s, ps);
             if (default_order) {
                 step(WaterfallStep::SeniorFees, s, ps);

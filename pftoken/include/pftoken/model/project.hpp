@@ -223,6 +223,24 @@ enum class WaterfallStep {
     Distribution
 };
 
+/// The state of one tranche at the valuation date, as reported by the deal's agent (seasoning).
+struct TrancheActuals {
+    std::string tranche;                ///< tranche name
+    double principal_outstanding = 0.0; ///< principal not yet repaid
+    double deferred_interest = 0.0;     ///< unpaid interest capitalised (bears interest at the coupon)
+    double principal_arrears = 0.0;     ///< scheduled principal due and not paid (due again next period)
+};
+
+/// Actuals of a live deal at the valuation date: they replace the modelled state after the last
+/// payment date on or before the valuation date. Absent fields keep the modelled value.
+struct Actuals {
+    std::vector<TrancheActuals> tranches;  ///< tranches not listed keep their modelled state
+    std::optional<double> dsra_balance;
+    std::optional<double> mra_balance;
+    std::optional<double> lockup_balance;  ///< cash trapped by the lock-up
+    std::optional<bool> locked_up;         ///< lock-up in force (cure count restarts at 0)
+};
+
 struct Project {
     std::string name;
     std::string currency = "USD";
@@ -241,6 +259,10 @@ struct Project {
     Sizing sizing;
     MarketData market;
     std::vector<WaterfallStep> waterfall_order;  ///< empty = default order
+    /// Date at which the debt is valued (remaining flows, accrued interest, clean and dirty
+    /// prices); empty = COD. From financial close to the last period end.
+    std::optional<CalendarDate> valuation_date;
+    std::optional<Actuals> actuals;              ///< seasoning; requires valuation_date
 };
 
 }  // namespace pftoken

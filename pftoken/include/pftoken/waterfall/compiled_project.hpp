@@ -139,6 +139,24 @@ struct CompiledProject {
     std::array<WaterfallStep, 7> order{};
     int order_size = 0;
 
+    /// The debt valuation date (Project::valuation_date, default COD) and the first period whose
+    /// payment date is after it: the remaining flows are those of periods >= valuation_period
+    /// (periods() when none remain).
+    CalendarDate valuation_date{};
+    int valuation_period = 0;
+    /// Actuals at the valuation date (Project::actuals): the kernel replaces its carried state
+    /// with them at the start of period `period` (= valuation_period), and writes the replaced
+    /// balances into period - 1's tranche_balance (and dsra/mra/lock-up balances in full mode).
+    /// NaN / -1 entries keep the modelled value.
+    struct Seasoning {
+        bool enabled = false;
+        int period = -1;
+        std::vector<double> balance;  ///< per tranche: principal outstanding + deferred interest
+        std::vector<double> arrears;  ///< per tranche: unpaid scheduled principal
+        double dsra = 0.0, mra = 0.0, trapped = 0.0;  ///< NaN = modelled
+        int locked = -1;                              ///< 0 / 1, -1 = modelled
+    } seasoning;
+
     [[nodiscard]] std::size_t at(int tranche, int period) const noexcept {
         return static_cast<std::size_t>(tranche) * static_cast<std::size_t>(periods) +
                static_cast<std::size_t>(period);

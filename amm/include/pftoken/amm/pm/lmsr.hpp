@@ -39,6 +39,8 @@ class Lmsr {
     [[nodiscard]] double cost() const;
     /// p_i = exp(q_i / b) / sum_active exp(q_j / b); 0 for inactive outcomes.
     [[nodiscard]] double price(std::size_t i) const;
+    /// Every price at once (one log-sum-exp instead of one per outcome); 0 for inactive ones.
+    void prices(std::array<double, kMaxOutcomes>& out) const;
     /// Worst-case loss of the market maker from the start: b ln N_active.
     [[nodiscard]] double worst_case_loss() const;
 
@@ -53,6 +55,12 @@ class Lmsr {
 
     /// Applies a trade (size > 0 buys, size < 0 sells) and returns its cost (negative = proceeds).
     double trade(std::size_t i, double size);
+
+    /// Removes outcome i from the cost and the prices (an elimination): the remaining prices
+    /// renormalise to p_j / (1 - p_i) by the softmax itself; b is kept, so the worst-case loss
+    /// stays within the Z of the start (docs/prediction-market.md, "Resolution"). Throws
+    /// InputError unless i is active and at least 2 outcomes stay active.
+    void eliminate(std::size_t i);
 
   private:
     /// log sum_active exp(q_j / b - top) with top = max_active q_j / b (log-sum-exp shift).

@@ -99,6 +99,13 @@ class ParametricMarket {
     ParametricQuote buy(std::size_t i, double size, double t);
     ParametricQuote sell(std::size_t i, double size, double t);
 
+    /// Removes binary i (an elimination): price 0, the other active prices renormalised to
+    /// p_j / (1 - p_i) (the last one closing the sum to 1), N_active reduced. Throws InputError
+    /// unless i is active and at least 2 binaries stay active.
+    void eliminate(std::size_t i);
+    /// Moves the ramp window of ζ, μ, ν, κ ("reset" mode restarts it at each resolution round).
+    void set_window(double t_start, double t_end);
+
   private:
     void check_trade(std::size_t i, double amount, const char* field) const;  // throws InputError
     [[nodiscard]] double own_share(double t) const;
