@@ -459,7 +459,8 @@ TEST(Loader, NumbersAcceptDigitSeparators) {
 }  // namespace
 
 // Cash flows given directly from a CSV (one row per operating period, named columns) replace
-// `revenues`; a short file or a bad cell is reported with the file, line and column.
+// `revenues`; a short file, an unknown column or a bad cell is reported with the file, line and
+// column (the file is read by base/csv.hpp).
 TEST(Loader, CashFlowsFromCsv) {
     const auto dir = std::filesystem::temp_directory_path() / "pftoken_loader_test_cash_flows";
     std::filesystem::create_directories(dir);
@@ -485,10 +486,18 @@ TEST(Loader, CashFlowsFromCsv) {
         csv << "revenue,capex\n1,2\n";
     }
     const std::string bad = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: bad.csv}"}}), dir);
-    EXPECT_NE(bad.find("cash_flows.csv_path: " + (dir / "bad.csv").string() +
-                       ":1: column 'capex': unknown; columns are: revenue, opex, maintenance_capex, tax, cfads"),
+    EXPECT_NE(bad.find((dir / "bad.csv").string() +
+                       ":1:9: cash_flows.csv_path: column 'capex': unknown; columns are: revenue, opex, "
+                       "maintenance_capex, tax, cfads"),
               std::string::npos)
         << bad;
+    {
+        std::ofstream csv(dir / "cell.csv");
+        csv << "revenue\n1\nx\n";
+    }
+    const std::string cell = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: cell.csv}"}}), dir);
+    EXPECT_NE(cell.find((dir / "cell.csv").string() + ":3:1: cash_flows.csv_path: column revenue: "), std::string::npos)
+        << cell;
     EXPECT_NE(load_error_in(edited({{"cash_flows", "{cfads: [1, 2]}"}}), dir)
                   .find("cash_flows: replaces revenues: give revenues or cash_flows, not both"),
               std::string::npos);

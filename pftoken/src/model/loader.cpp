@@ -14,10 +14,12 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "pftoken/model/loader.hpp"
 #include "pftoken/model/pillar_csv.hpp"
+#include "pftoken/base/csv.hpp"
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/input_file.hpp"
 #include "pftoken/base/yaml.hpp"
@@ -138,37 +140,43 @@ void read_curve(Context& ctx, const YAML::Node& node, const std::string& path, C
 }
 
 /// The per-period lines of `cash_flows.csv_path` (columns revenue, opex, maintenance_capex, tax,
-/// cfads); a line also given inline, an unreadable file or a bad cell is an error at csv_path.
-void read_cash_flow_csv(Context& ctx, const YAML::Node& node, CashFlowLines& lines) {
+/// cfads; base/csv.hpp reads the file): an unknown column, a bad cell, an unreadable file or a
+/// line also given inline is an error at file:line:col, field cash_flows.csv_path.
+void read_cash_flow_csv(Context& ctx, CashFlowLines& lines) {
     const std::string field = "cash_flows.csv_path";
-    const YAML::Mark mark = node["csv_path"].Mark();
-    std::string text;
+    const std::vector<std::string> allowed = {"revenue", "opex", "maintenance_capex", "tax", "cfads"};
+    std::vector<InputIssue> found;
     try {
-        text = read_input_file(lines.csv_path);
-    } catch (const InputError& e) {
-        ctx.error(mark, field, "cash-flow file " + std::string(e.what()));
-        return;
-    }
-    std::istringstream in(text);
-    const ColumnCsv csv = parse_column_csv(in, {"revenue", "opex", "maintenance_capex", "tax", "cfads"});
-    if (!csv.issues.empty()) {
-        for (const auto& issue : csv.issues)
-            ctx.error(mark, field,
-                      (issue.line > 0 ? fmt::format("{}:{}: ", lines.csv_path, issue.line) : lines.csv_path + ": ") +
-                          issue.message);
-        return;
-    }
-    for (std::size_t c = 0; c < csv.names.size(); ++c) {
-        std::vector<double>* target = csv.names[c] == "revenue"             ? &lines.revenue
-                                      : csv.names[c] == "opex"              ? &lines.opex
-                                      : csv.names[c] == "maintenance_capex" ? &lines.maintenance_capex
-                                      : csv.names[c] == "tax"               ? &lines.tax
-                                                                            : &lines.cfads;
-        if (!target->empty()) {
-            ctx.error(mark, field, "column " + csv.names[c] + " is also given inline in cash_flows: give it once");
-            continue;
+        const csv::File file = csv::File::read(lines.csv_path);
+        for (std::size_t c = 0; c < file.header().size(); ++c) {
+            const std::string& name = file.header()[c].text;
+            const std::string location = file.where(file.header()[c]).str();
+            if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+                found.push_back({location, field, fmt::format("column '{}': unknown; columns are: {}", name,
+                                                              fmt::format("{}", fmt::join(allowed, ", ")))});
+                continue;
+            }
+            std::vector<double>* target = name == "revenue"             ? &lines.revenue
+                                          : name == "opex"              ? &lines.opex
+                                          : name == "maintenance_capex" ? &lines.maintenance_capex
+                                          : name == "tax"               ? &lines.tax
+                                                                        : &lines.cfads;
+            if (!target->empty()) {
+                found.push_back({location, field, "column " + name + " is also given inline in cash_flows: give it once"});
+                continue;
+            }
+            for (std::size_t r = 0; r < file.row_count(); ++r) target->push_back(file.real(r, c));
         }
-        *target = csv.columns[c];
+    } catch (const InputError& e) {
+        for (InputIssue issue : e.issues()) {
+            issue.constraint = (issue.path.empty() ? "" : "column " + issue.path + ": ") + issue.constraint;
+            issue.path = field;
+            found.push_back(std::move(issue));
+        }
+    }
+    if (!found.empty()) {
+        ctx.place(std::move(found));
+        ctx.reported.insert(field);  // the validators then stay silent on the lines
     }
 }
 
@@ -272,7 +280,7 @@ Project read_project(Context& ctx, const YAML::Node& root) {
                 fs::path file(lines.csv_path);
                 if (file.is_relative() && !ctx.base_dir.empty()) file = ctx.base_dir / file;
                 lines.csv_path = file.lexically_normal().string();
-                read_cash_flow_csv(ctx, *n, lines);
+                read_cash_flow_csv(ctx, lines);
             }
             r.finish();
         }

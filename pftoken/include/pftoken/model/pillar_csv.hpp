@@ -26,14 +26,4 @@ struct PillarCsv {
 /// in (-100%, 100%); a bad header stops the parse. No pillars is an issue (line 0).
 [[nodiscard]] PillarCsv parse_pillar_csv(std::istream& in);
 
-/// A CSV of named numeric columns (cash flows given per period): a header of column names, each
-/// one of `allowed` and none twice, then one row of finite numbers per line (blank lines
-/// skipped). Problems are collected like PillarCsv's; no data row is an issue (line 0).
-struct ColumnCsv {
-    std::vector<std::string> names;             ///< header order
-    std::vector<std::vector<double>> columns;   ///< one per name
-    std::vector<PillarCsvIssue> issues;
-};
-[[nodiscard]] ColumnCsv parse_column_csv(std::istream& in, const std::vector<std::string>& allowed);
-
 }  // namespace pftoken
