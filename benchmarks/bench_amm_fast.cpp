@@ -44,9 +44,13 @@ void BM_FastV2SwapToPrice(benchmark::State& state) {
 }
 BENCHMARK(BM_FastV2SwapToPrice);
 
-fast::ConcentratedLiquidityPool wide_v3_pool() {
+// `unit`: the tokens' smallest unit (1, the default: whole units, the thin-liquidity bound
+// computed on every swap; 0: real numbers, no bound to compute).
+fast::ConcentratedLiquidityPool wide_v3_pool(double unit = 1.0) {
     fast::ConcentratedLiquidityOptions options;
     options.sqrt_price = std::sqrt(2000.0);
+    options.token0_unit = unit;
+    options.token1_unit = unit;
     fast::ConcentratedLiquidityPool pool(options);
     pool.mint("lp", 60000, 92100, 1e22);  // 1.0001^[60000, 92100] = [403, 9997]
     return pool;
@@ -63,6 +67,18 @@ void BM_FastV3SwapNoTickCrossed(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_FastV3SwapNoTickCrossed);
+
+void BM_FastV3SwapNoTickCrossedRealNumbers(benchmark::State& state) {
+    auto pool = wide_v3_pool(0.0);
+    bool zero_for_one = true;
+    for (auto _ : state) {
+        const auto r = pool.swap_exact_in(zero_for_one, zero_for_one ? 1e18 : 2e21);
+        benchmark::DoNotOptimize(r);
+        zero_for_one = !zero_for_one;
+    }
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_FastV3SwapNoTickCrossedRealNumbers);
 
 void BM_FastV3SwapExactOutNoTickCrossed(benchmark::State& state) {
     auto pool = wide_v3_pool();

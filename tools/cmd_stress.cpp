@@ -15,6 +15,7 @@
 
 #include "cli.hpp"
 #include "commands.hpp"
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/table.hpp"
 #include "pftoken/charts/plots.hpp"
 #include "pftoken/error.hpp"
@@ -27,6 +28,7 @@
 #include "pftoken/stress/report.hpp"
 #include "pftoken/stress/reverse.hpp"
 #include "pftoken/stress/scenario.hpp"
+#include "pftoken/valuation/valuation.hpp"
 
 namespace pftoken::cli {
 namespace {
@@ -102,7 +104,8 @@ int run_stress(const StressArgs& args) {
     // ---- render
     Rendered r;
     r.text_name = "stress.txt";
-    r.text = fmt::format("Stress test: {} ({} scenarios)\n\n", project.name, scenarios.size());
+    r.text = fmt::format("Stress test: {} ({} scenarios); tranche prices at {}\n\n", project.name, scenarios.size(),
+                         format::iso_date(debt_valuation_date(project)));
     r.text += stress::scenarios_table(summary);
     if (reverse) r.text += "\nReverse stress (smallest adverse shock per factor and target)\n" + stress::reverse_table(*reverse);
     if (mc) r.text += "\nStochastic stress (" + std::to_string(mc_options.paths) + " paths per scenario)\n" + stress::mc_stress_table(*mc);

@@ -13,5 +13,6 @@ void register_value(CLI::App& app, int& exit_code);      // cmd_value.cpp
 void register_amm(CLI::App& app, int& exit_code);        // cmd_amm.cpp: `amm replay`
 void register_compare(CLI::App& app, int& exit_code);    // cmd_compare.cpp
 void register_report(CLI::App& app, int& exit_code);     // report/cmd_report.cpp
+void register_yield(CLI::App& app, int& exit_code);      // cmd_yield.cpp: `yield backtest`, `yield generate`
 void register_pm(CLI::App& app, int& exit_code);         // cmd_pm.cpp: `pm replay|simulate|implied`
 }  // namespace pftoken::cli

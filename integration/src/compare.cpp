@@ -9,9 +9,11 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/table.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
+#include "pftoken/schedule/timeline.hpp"
 #include "pftoken/valuation/valuation.hpp"
 
 namespace pftoken::integration {
@@ -30,16 +32,50 @@ bool CompareOptions::isValid(std::string* why) const {
     return feedback.isValid(why);
 }
 
-CompareReport run_compare(const Project& project, const PoolSpec& pool, const mc::StochasticSpec* stochastic,
+Project project_at_pool_date(const Project& project, const PoolSpec& pool, std::string* date_source) {
+    auto say = [date_source](std::string words) {
+        if (date_source != nullptr) *date_source = std::move(words);
+    };
+    if (!pool.observation_date) {
+        say(project.valuation_date ? "the project's valuation_date; the pool gives no observation_date"
+                                   : "COD; neither the project's valuation_date nor the pool's observation_date is given");
+        return project;
+    }
+    const CalendarDate observed = *pool.observation_date;
+    if (project.valuation_date) {
+        if (*project.valuation_date != observed)
+            throw InputError("pool.observation_date",
+                             fmt::format("{} differs from the project's valuation_date ({}): a DCF value and a pool price "
+                                         "compare only at one date; set one to the other",
+                                         format::iso_date(observed), format::iso_date(*project.valuation_date)));
+        say("the pool's observation_date = the project's valuation_date");
+        return project;
+    }
+    const PeriodGrid grid = compile_timeline(project.timeline);
+    const CalendarDate last = grid.end.empty() ? grid.cod : grid.end.back();
+    if (observed < grid.financial_close || observed > last)
+        throw InputError("pool.observation_date",
+                         fmt::format("must be within the project's life, from timeline.financial_close ({}) to the last "
+                                     "period end ({}), got {}",
+                                     format::iso_date(grid.financial_close), format::iso_date(last), format::iso_date(observed)));
+    Project dated = project;
+    dated.valuation_date = observed;
+    say("the pool's observation_date");
+    return dated;
+}
+
+CompareReport run_compare(const Project& undated, const PoolSpec& pool, const mc::StochasticSpec* stochastic,
                           const CompareOptions& options) {
     std::string why;
     PFT_REQUIRE(options.isValid(&why), why);
     CompareReport r;
+    const Project project = project_at_pool_date(undated, pool, &r.date_source);
     r.project = project.name;
     r.pool_name = pool.name;
     r.pool_type = pool.type == PoolSpec::Type::V2 ? "v2" : "v3";
     r.quote = pool.quote;
     const auto valuation = value(project);
+    r.date = valuation.debt_valuation_date;
     std::optional<mc::ProjectMcSummary> mc_summary;
     if (options.mc_paths > 0) {
         PFT_REQUIRE(stochastic != nullptr, "--mc: the project has no `stochastic` section to simulate");
@@ -180,6 +216,8 @@ std::string compare_json(const CompareReport& report) {
     j["token"] = report.fair.symbol;
     j["tranche"] = report.fair.tranche;
     j["quote"] = report.quote;
+    j["date"] = format::iso_date(report.date);
+    j["date_source"] = report.date_source;
     for (const auto& [s, n, v] : fields(report))
         j[s][n] = std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
     j["implied"]["haircut_message"] = report.haircut.message;
@@ -194,8 +232,10 @@ std::string compare_table(const CompareReport& r) {
     const auto& l = r.liquidity;
     const auto& p = r.propagation;
     std::string o;
-    o += fmt::format("DCF vs market: {} ({}), pool {} ({}), price in {} per token\n\n", fv.symbol, fv.tranche,
+    o += fmt::format("DCF vs market: {} ({}), pool {} ({}), price in {} per token\n", fv.symbol, fv.tranche,
                      r.pool_name, r.pool_type, r.quote);
+    o += fmt::format("Prices compared at {} ({}): the DCF price is the dirty price of the flows after that date\n\n",
+                     format::iso_date(r.date), r.date_source);
     o += "Fair value\n";
     o += fmt::format("  DCF price per token      {:>14.4f}\n", fv.dcf_price);
     o += fmt::format("  pool price               {:>14.4f}\n", fv.pool_price);

@@ -42,6 +42,10 @@ FastPool make_fast_pool(const PoolSpec& pool) {
     options.fee_pips = static_cast<std::uint32_t>(std::lround(pool.fee * 1e6));
     options.tick_spacing = pool.tick_spacing;
     options.sqrt_price = std::sqrt(pool.price);
+    // Human units, real numbers: no smallest token unit, nothing refused as too thin
+    // (docs/amm-fast-and-analytics.md, "Accepted input range").
+    options.token0_unit = 0.0;
+    options.token1_unit = 0.0;
     amm::fast::ConcentratedLiquidityPool v3(options);
     const auto ranges = v3_ranges(pool);
     for (std::size_t i = 0; i < ranges.size(); ++i)

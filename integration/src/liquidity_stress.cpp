@@ -54,6 +54,13 @@ PoolSpec read_pool(yaml::Context& ctx, const YAML::Node& root, validation::Rules
     p.enumeration("type", spec.type, {{"v2", PoolSpec::Type::V2}, {"v3", PoolSpec::Type::V3}}, true);
     p.number("fee", spec.fee);
     rules.require("pool.fee", spec.fee, {in_half_open(0.0, 1.0)});
+    if (const auto* d = p.child("observation_date")) {
+        const auto date = format::parse_iso_date(d->IsScalar() ? d->Scalar() : std::string{});
+        if (date)
+            spec.observation_date = *date;
+        else
+            ctx.error(d->Mark(), "pool.observation_date", "must be a valid date YYYY-MM-DD, got " + yaml::describe(*d));
+    }
     if (spec.type == PoolSpec::Type::V2) {
         p.number("reserve_token", spec.reserve_token, true);
         p.number("reserve_quote", spec.reserve_quote, true);
@@ -123,6 +130,10 @@ class StressPool {
         options.fee_pips = static_cast<std::uint32_t>(std::lround(spec.fee * 1e6));
         options.tick_spacing = spec.tick_spacing;
         options.sqrt_price = std::sqrt(spec.price);
+        // Human units, real numbers: no smallest token unit, nothing refused as too thin
+        // (docs/amm-fast-and-analytics.md, "Accepted input range").
+        options.token0_unit = 0.0;
+        options.token1_unit = 0.0;
         v3_ = std::make_unique<fast::ConcentratedLiquidityPool>(options);
         const int spacing = spec.tick_spacing;
         for (std::size_t i = 0; i < spec.positions.size(); ++i) {

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <random>
+#include <vector>
 #include <string>
 
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
@@ -312,4 +313,96 @@ TEST(FastConcentratedLiquidity, ActiveLiquidityIsTheCorrectlyRoundedUnits) {
         ASSERT_EQ(pool.liquidity(), static_cast<double>(pool.liquidity_units()) *
                                         std::ldexp(1.0, -32)) << i;
     }
+}
+
+// A swap refused after its loop leaves every tick's fee growth outside bit for bit as it was.
+// Here the refused sale leaves the deep position (1e12 on [-600, 600)), steps 400,000 ticks
+// through liquidity 1e3 (fee growth of token0 reaches
+// ~1.5e6 per unit) and crosses tick -400020, whose snapshot is the ~3e-6 growth of the deep
+// position's earlier swaps; flipping it back as global - outside rounded it to the ulp of 1.5e6
+// (2.3e-10, ~1e-4 of its value), and the owed fees of every position with that tick as an end
+// were off by as much (the whole-range differential's collect amount0 error, max 1.9e-5).
+TEST(FastConcentratedLiquidity, RefusedSwapRestoresTheOutsideGrowthsExactly) {
+    auto pool = make_pool();  // whole token units (the default): thin liquidity is refused
+    pool.mint("deep", -600, 600, 1e12);
+    for (int i = 0; i < 3; ++i) {
+        (void)pool.swap_exact_in(true, 1.234567e9);
+        (void)pool.swap_exact_in(false, 1.234567e9);
+    }
+    pool.mint("thin", -400020, -600, 1e3);
+    pool.mint("thin", -460020, -400020, 1e3);
+    const std::vector<fast::TickInfo> before(pool.initialized_ticks().begin(),
+                                             pool.initialized_ticks().end());
+    const double g0 = pool.fee_growth_global0(), g1 = pool.fee_growth_global1();
+    ASSERT_GT(before[1].fee_growth_outside0, 0.0);  // tick -400020 starts with the growth so far
+    EXPECT_THAT(error_of([&] { pool.swap_exact_in(true, 1e12); }),
+                ::testing::HasSubstr("(liquidity too thin for this price)"));
+    ASSERT_EQ(pool.initialized_ticks().size(), before.size());
+    for (std::size_t i = 0; i < before.size(); ++i) {
+        const fast::TickInfo& now = pool.initialized_ticks()[i];
+        EXPECT_EQ(now.fee_growth_outside0, before[i].fee_growth_outside0) << now.tick;
+        EXPECT_EQ(now.fee_growth_outside1, before[i].fee_growth_outside1) << now.tick;
+    }
+    EXPECT_EQ(pool.fee_growth_global0(), g0);
+    EXPECT_EQ(pool.fee_growth_global1(), g1);
+    EXPECT_EQ(pool.liquidity(), 1e12);
+    EXPECT_EQ(pool.tick(), fast::tick_at_sqrt_price(pool.sqrt_price()));
+}
+
+// The thin-liquidity refusal holds by default (whole token units, as the exact pool counts them)
+// and is scale-aware: a pool in human units of 6-decimal tokens (units 1e-6, as USDC) refuses
+// and accepts what the same pool in whole units refuses and accepts, liquidity and amounts
+// scaled by 1e-6; a pool in real numbers (units 0) has no smallest unit and refuses nothing as
+// too thin.
+// Threshold at price 1 (tick 0, spacing 60): the exact loop takes 1 step + 13,863 / (256 * 60)
+// bitmap words + 1 = 2.9 steps of 2 units each, so a swap ending inside liquidity L moves the
+// exact pool's price by up to 5.8 / L relative: refused at L = 1e9, accepted at L = 1e11.
+TEST(FastConcentratedLiquidity, ThinLiquidityIsRefusedInEveryUnitSystem) {
+    const auto pool_in = [](double unit, double liquidity) {
+        fast::ConcentratedLiquidityOptions options;
+        options.token0_unit = unit;
+        options.token1_unit = unit;
+        fast::ConcentratedLiquidityPool pool(options);
+        pool.mint("lp", -600, 600, liquidity);
+        return pool;
+    };
+    const std::string thin = "(liquidity too thin for this price)";
+    for (const double scale : {1.0, 1e-6}) {  // whole units, human units of 6 decimals
+        auto refused = pool_in(scale, 1e9 * scale);
+        const auto before = refused;
+        EXPECT_THAT(error_of([&] { refused.swap_exact_in(true, 1e6 * scale); }),
+                    ::testing::AllOf(::testing::StartsWith("swap: would end at sqrt price 0.99"),
+                                     ::testing::HasSubstr("above the bound 1e-09 " + thin)))
+            << scale;
+        EXPECT_EQ(refused.sqrt_price(), before.sqrt_price());
+        EXPECT_EQ(refused.balances().amount0, before.balances().amount0);
+        auto accepted = pool_in(scale, 1e11 * scale);
+        const auto r = accepted.swap_exact_in(true, 1e8 * scale);
+        // Uniswap v3 in real numbers: out = L (s - s'), s' = L s / (L + a (1 - fee)) at s = 1.
+        const double a = 1e8 * 0.997, l = 1e11;
+        EXPECT_LT(rel_diff(-r.amount1 / scale, l * (1.0 - l / (l + a))), 1e-12) << scale;
+    }
+    // The default is whole units; real numbers accept the thin swap.
+    EXPECT_THAT(error_of([&] {
+                    auto pool = make_pool();
+                    pool.mint("lp", -600, 600, 1e9);
+                    pool.swap_exact_in(true, 1e6);
+                }),
+                ::testing::HasSubstr(thin));
+    auto real = pool_in(0.0, 0.5);
+    EXPECT_EQ(error_of([&] { real.swap_exact_in(true, 1e-3); }), "no error");
+    // Liquidity is kept in units of 2^-32: one the grid cannot hold to 1e-9 is refused.
+    EXPECT_EQ(error_of([&] { real.mint("lp", -600, 600, 1e-4); }),
+              "mint.liquidity: must be within 1e-9 (relative) of a multiple of 2^-32 (liquidity "
+              "is kept in 2^-32 units; every liquidity >= 0.117 is), got 0.0001");
+    EXPECT_EQ(error_of([&] { real.mint("lp", -600, 600, 0.125); }), "no error");
+
+    fast::ConcentratedLiquidityOptions bad;
+    bad.token0_unit = -1.0;
+    EXPECT_EQ(error_of([&] { fast::ConcentratedLiquidityPool p(bad); }),
+              "token0_unit: must be finite and >= 0, got -1");
+    bad.token0_unit = 0.0;
+    EXPECT_EQ(error_of([&] { fast::ConcentratedLiquidityPool p(bad); }),
+              "token1_unit: must be 0 when token0_unit is 0 (real numbers) and > 0 otherwise, got "
+              "1 with token0_unit 0");
 }

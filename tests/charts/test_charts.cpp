@@ -172,6 +172,14 @@ TEST(Charts, FrontierWithChosenRange) {
                  {d.title, d.x_label, d.y_label, "Chosen range", "Best range per width"}, 2, 640, 400);
 }
 
+TEST(Charts, LinesWithGaps) {
+    pc::LineChart d{"Equity per unit of capital", "Days", "Equity / initial", {0, 1, 2, 3}, {}};
+    d.series = {{"lending", {1.0, 1.001, 1.002, 1.003}}, {"staking", {1.0, std::nan(""), 0.99, 1.01}}};
+    expect_chart(pc::line_chart(d), {d.title, d.x_label, d.y_label, "lending", "staking"}, 2);
+    d.series[0].values.pop_back();
+    expect_input_error([&] { (void)pc::line_chart(d); }, "lines.series[0].values: must have 4 values (one per x), got 3");
+}
+
 TEST(Charts, PngSignature) {
     pc::FrontierChart d;
     d.risk = {1.0, 2.0};

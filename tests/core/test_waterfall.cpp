@@ -11,6 +11,7 @@
 #include "pftoken/model/loader.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
+#include "support/gtest_extra.hpp"
 #include "test_waterfall_fixtures.hpp"
 
 using namespace pftoken;
@@ -128,6 +129,41 @@ TEST(Waterfall, GracePeriodIsInterestOnly) {
     const double A = annuity_payment(2'000'000.0, 0.005, 96);
     for (int k = 0; k < 24; ++k) EXPECT_NEAR(r.debt_service_due[static_cast<std::size_t>(k)], 10'000.0, 1e-9);
     for (int k = 24; k < 120; ++k) EXPECT_NEAR(r.debt_service_due[static_cast<std::size_t>(k)], A, 1e-9 * A);
+}
+
+// DSRA sizing on an annual grid (30/360, accrual 1): level principal 1,000,000 at 5% over 10
+// years, debt service 100,000 + 50,000 = 150,000 in year 1 and 100,000 + 45,000 in year 2.
+//  - 6 months of forward debt service is half of the next year's: 75,000 at close (previously
+//    rounded up to a whole period: 150,000), and 72,500 after year 1;
+//  - 18 months: year 1 + half of year 2 = 150,000 + 72,500;
+//  - share 0.5 of 12 months: 75,000;
+//  - a fixed amount of 123,456: 123,456 at close, released when the debt is repaid.
+TEST(Waterfall, DsraSizingProRatedOnAnAnnualGrid) {
+    Project p = constant_cfads_project();
+    p.timeline.frequency = Frequency::Annual;
+    p.tranches.push_back(fixed_tranche("senior", 1'000'000.0, 0.05, Amortisation::LevelPrincipal, 10));
+    p.dsra.enabled = true;
+    p.dsra.months_of_debt_service = 6;
+    {
+        KernelRun run(p);
+        const auto& r = run.run();
+        EXPECT_NEAR(r.close_dsra_funding, 75'000.0, 1e-9);
+        EXPECT_NEAR(r.dsra_balance[0], 72'500.0, 1e-9);
+    }
+    p.dsra.months_of_debt_service = 18;
+    EXPECT_NEAR(KernelRun(p).run().close_dsra_funding, 150'000.0 + 72'500.0, 1e-9);
+    p.dsra.months_of_debt_service = 12;
+    p.dsra.share = 0.5;
+    EXPECT_NEAR(KernelRun(p).run().close_dsra_funding, 75'000.0, 1e-9);
+    p.dsra.share = 1.0;
+    p.dsra.amount = 123'456.0;
+    {
+        KernelRun run(p);
+        const auto& r = run.run();
+        EXPECT_EQ(r.close_dsra_funding, 123'456.0);
+        EXPECT_EQ(r.dsra_balance[3], 123'456.0);
+        EXPECT_EQ(r.dsra_balance[9], 0.0);
+    }
 }
 
 // DSRA funded at close with 6 months of debt service; a three-month revenue dip draws it and
@@ -331,12 +367,38 @@ TEST(Waterfall, ExplicitScheduleMustSumToPrincipal) {
         (void)compile(p);
         FAIL() << "expected InputError";
     } catch (const InputError& e) {
-        EXPECT_STREQ(e.what(), "tranches[0].schedule: must sum to principal 1e+06, got 960000");
+        EXPECT_STREQ(e.what(),
+                     "tranches[0].schedule: must sum to principal 1000000 (within 1e-06 relative), got 960000 (40000 short)");
     }
     p.tranches[0].schedule.assign(24, 1'000'000.0 / 24.0);
     KernelRun run(p);
     const auto& r = run.run();
     EXPECT_NEAR(r.at(r.tranche_principal_paid, 0, 5), 1'000'000.0 / 24.0, 1e-9);
+}
+
+// One tolerance for "sums to principal" (1e-6 relative, pftoken/model/schedule_sum.hpp) in the
+// loader's validation and in compile: a schedule 10 short of 30,000,000 (3.3e-7 relative, as a
+// spreadsheet export rounds) is accepted by both, and the last entry absorbs the 10 so the
+// balance ends at exactly zero. 1,000 short (3.3e-5) is refused by both, with the numbers in
+// full (previously "must sum to principal 3e+07, got 3e+07").
+TEST(Waterfall, ScheduleSumHasOneToleranceAndAMessageWithDigits) {
+    Project p = constant_cfads_project(2'000'000.0);
+    p.equity.token = {"EQ", 1000.0, 0.0};
+    Tranche t = fixed_tranche("senior", 30'000'000.0, 0.05, Amortisation::Schedule, 2);
+    t.schedule.assign(24, 1'250'000.0);
+    t.schedule.back() -= 10.0;
+    p.tranches.push_back(t);
+    EXPECT_NO_THROW(validate(p));
+    KernelRun run(p);
+    const auto& r = run.run();
+    EXPECT_EQ(r.at(r.tranche_principal_paid, 0, 23), 1'250'000.0);
+    EXPECT_EQ(r.at(r.tranche_balance, 0, 23), 0.0);
+
+    p.tranches[0].schedule.back() = 1'249'000.0;
+    const char* expected =
+        "tranches[0].schedule: must sum to principal 30000000 (within 1e-06 relative), got 29999000 (1000 short)";
+    EXPECT_THROW_MSG(validate(p), InputError, expected);
+    EXPECT_THROW_MSG((void)compile(p), InputError, expected);
 }
 
 TEST(Waterfall, RejectsUnknownNamesAndBadDrivers) {

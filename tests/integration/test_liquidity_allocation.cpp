@@ -50,6 +50,7 @@ TEST(LiquidityAllocation, V3RangeAndLiquidityGiveTheAllowedMove) {
         EXPECT_GT(r.v3_upper_price, 1000.0);
         amm::fast::ConcentratedLiquidityOptions po;
         po.sqrt_price = std::sqrt(1000.0);
+        po.token0_unit = po.token1_unit = 0.0;  // human units, real numbers
         amm::fast::ConcentratedLiquidityPool pool(po);
         (void)pool.mint("lp", r.v3_lower_tick, r.v3_upper_tick, r.v3_liquidity);
         (void)pool.swap_exact_in(true, 520.0);

@@ -93,8 +93,9 @@ class Page {
 void section_valuation(Page& page, const Project& project, const ValuationResult& v) {
     page.h2("Valuation summary");
     page.kv({{"Currency", v.currency},
-             {"Financial close (valuation date)", date(v.valuation_date)},
-             {"COD (debt valuation date)", date(v.debt_valuation_date)},
+             {"Financial close (equity valuation date)", date(v.valuation_date)},
+             {"COD", date(v.grid.cod)},
+             {"Debt valuation date" + std::string(v.seasoned ? " (seasoned: actuals)" : ""), date(v.debt_valuation_date)},
              {"Total capex", money(v.total_capex)},
              {"Total debt", money(v.total_debt)},
              {"Gearing", pct(v.gearing)},
@@ -106,13 +107,15 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
     page.h2("Tranches");
     Table tranches("tranches");
     tranches.text("tranche", "Tranche").integer("rank", {}, "Rank").money("principal", {}, 10, "Principal");
-    tranches.money("pv", {}, 10, "PV at COD").real("price", 10, 4, {}, "Price/token").real("par", 10, 2, {}, "% of par");
+    tranches.money("pv", {}, 10, "PV at " + date(v.debt_valuation_date)).real("price", 10, 4, {}, "Price/token (dirty)");
+    tranches.real("clean", 10, 4, {}, "Clean/token").real("outstanding", 10, 4, {}, "Outstanding/token");
+    tranches.real("par", 10, 2, {}, "% of par");
     tranches.percent("yield", 10, 2, "Yield").real("wal", 10, 2, "y", "WAL").real("mod_duration", 10, 2, "y", "Mod. duration");
     tranches.real("z_spread", 10, 1, "bp", "Z-spread").display("z_spread", {.scale = 1e4});
     tranches.money("unpaid", {}, 10, "Unpaid at end").flag("payment_default", "Payment default");
     for (const auto& t : v.tranches)
         tranches.add_row({t.name + " (" + t.symbol + ")", std::int64_t{t.rank}, t.principal, t.pv, t.price_per_token,
-                          t.price_pct_of_par, t.yield, t.wal, t.modified_duration, t.z_spread, t.final_balance,
+                          t.clean_price_per_token, t.outstanding_per_token, t.price_pct_of_par, t.yield, t.wal, t.modified_duration, t.z_spread, t.final_balance,
                           t.payment_default});
     page.table(tranches);
     const auto& c = v.covenants;
@@ -282,10 +285,13 @@ int run_report(ReportArgs args) {
     args.seed = args.common.seed_value();
     args.threads = args.common.threads_value();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
-    const Project project = load_project(args.project);
+    const Project loaded = load_project(args.project);
     // Read every input file before the long computations, so a bad file fails fast.
     std::optional<integration::PoolSpec> pool;
     if (!args.pool.empty()) pool = integration::load_pool(args.pool);
+    // With a pool, every section values the debt at the pool's observation date (or refuses a
+    // pool observed at another date than the project's valuation_date).
+    const Project project = pool ? integration::project_at_pool_date(loaded, *pool) : loaded;
     ValuationOptions vo;
     vo.include_periods = true;
     const ValuationResult v = value(project, vo);

@@ -1,6 +1,7 @@
 // Aave v3 health factor and liquidation amounts (sources in the header).
 #include "pftoken/amm/aave/health.hpp"
 
+#include <array>
 #include <cmath>
 
 #include "checked.hpp"
@@ -9,10 +10,15 @@
 namespace pftoken::amm::aave {
 
 namespace {
+/// 10^decimals for decimals <= 77 (the largest power of ten below 2^256), from a table.
 U256 pow10(unsigned decimals) noexcept {
-    U256 r{1u};
-    for (unsigned i = 0; i < decimals; ++i) r = r * U256{10u};
-    return r;
+    static constexpr auto table = [] {
+        std::array<U256, 78> t{};
+        t[0] = U256{1u};
+        for (std::size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] * U256{10u};
+        return t;
+    }();
+    return table[decimals];
 }
 using detail::checked_mul;
 }  // namespace

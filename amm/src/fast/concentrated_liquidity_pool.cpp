@@ -14,10 +14,17 @@ namespace pftoken::amm::fast {
 namespace {
 
 constexpr double kPipsPerUnit = 1e6;
+// The limits of swaps without one: the doubles next to the extreme prices, inside the range.
+const double kLowestLimit = std::nextafter(kMinSqrtPrice, 1.0);
+const double kHighestLimit = std::nextafter(kMaxSqrtPrice, 0.0);
 // The exact pool keeps owed tokens and protocol fees in uint128 and wraps them silently (Solidity
-// 0.7); the fast pool refuses an operation that would take its holdings of a token to 2^128 or
-// more, so every owed amount, protocol fee and fee growth (with liquidity >= 1) stays below it.
-const double kHoldingsLimit = std::ldexp(1.0, 128);
+// 0.7); the fast pool refuses an operation that would take its holdings of a token to 2^128 of
+// its smallest units or more (2^128 itself for real numbers), so every owed amount, protocol fee
+// and fee growth (with liquidity >= 1 unit) stays below it.
+const double kTwoTo128 = std::ldexp(1.0, 128);
+inline double holdings_limit(double unit) noexcept {
+    return unit > 0.0 ? kTwoTo128 * unit : kTwoTo128;
+}
 // Below this relative price slack the fast pool decides on which side of a tick the exact pool
 // is (or refuses); above it the exact pool's own rounding of amounts moves its price by more
 // than 1e-9 per swap (thin liquidity at extreme prices) and the prices are compared to that
@@ -53,6 +60,25 @@ inline double to_real(v3::i128 units) noexcept {
     return static_cast<double>(units) * kUnitsToLiquidity;
 }
 
+// Binades of sqrt price from a to b, both ends counted (ilogb(max) - ilogb(min) + 1, from the
+// exponent fields: prices are normal doubles, and libm's ilogb is a call).
+inline int binades_between(double a, double b) noexcept {
+    const auto ea = static_cast<int>(std::bit_cast<std::uint64_t>(a) >> 52);
+    const auto eb = static_cast<int>(std::bit_cast<std::uint64_t>(b) >> 52);
+    return (ea > eb ? ea - eb : eb - ea) + 1;
+}
+
+// An upper bound of 1/s without a division, at most 12.5% above it: with s = m 2^e (m in
+// [1, 2)), the chord of the convex 1/m over the binade, 1/s <= (3 - m) / 2 * 2^-e (equal at
+// m = 1; every operation exact).
+inline double reciprocal_bound(double s) noexcept {
+    const auto bits = std::bit_cast<std::uint64_t>(s);
+    const std::uint64_t exponent = bits & 0x7ff0000000000000u;
+    const double m = std::bit_cast<double>((bits & 0x000fffffffffffffu) | 0x3ff0000000000000u);
+    const double two_to_minus_e = std::bit_cast<double>(0x7fe0000000000000u - exponent);
+    return (3.0 - m) * 0.5 * two_to_minus_e;
+}
+
 // SqrtPriceMath.getAmount0Delta / getAmount1Delta without rounding, for sqrt_a <= sqrt_b.
 inline double amount0_delta(double sqrt_a, double sqrt_b, double liquidity) noexcept {
     return liquidity * (sqrt_b - sqrt_a) / (sqrt_a * sqrt_b);
@@ -76,12 +102,13 @@ struct Step {
 //   token1 in a:   s' = s + a / L,         out0 = a / (s s')
 //   token1 out b:  s' = s - b / L,         in0 = b / (s s')
 //   token0 out a:  s' = L s / (L - a s),   in1 = a s s'
+// `after_fee` = (1e6 - fee) / 1e6 and `fee_on_input` = fee / (1e6 - fee), per pool.
 inline Step compute_swap_step(bool zero_for_one, double sqrt_price, double sqrt_target,
-                              double liquidity, double remaining, double fee_pips) noexcept {
+                              double liquidity, double remaining, double after_fee,
+                              double fee_on_input) noexcept {
     Step step{};
-    const double fee_on_input = fee_pips / (kPipsPerUnit - fee_pips);
     if (remaining > 0.0) {
-        const double less_fee = remaining * ((kPipsPerUnit - fee_pips) / kPipsPerUnit);
+        const double less_fee = remaining * after_fee;
         const double in_to_target = zero_for_one
                                         ? amount0_delta(sqrt_target, sqrt_price, liquidity)
                                         : amount1_delta(sqrt_price, sqrt_target, liquidity);
@@ -149,6 +176,13 @@ bool ConcentratedLiquidityOptions::is_valid(std::string* why) const {
         msg << "fee_protocol0: must be 0 or in [4, 10], got " << static_cast<int>(fee_protocol0);
     } else if (!protocol_ok(fee_protocol1)) {
         msg << "fee_protocol1: must be 0 or in [4, 10], got " << static_cast<int>(fee_protocol1);
+    } else if (!(token0_unit >= 0.0 && std::isfinite(token0_unit))) {
+        msg << "token0_unit: must be finite and >= 0, got " << token0_unit;
+    } else if (!(token1_unit >= 0.0 && std::isfinite(token1_unit))) {
+        msg << "token1_unit: must be finite and >= 0, got " << token1_unit;
+    } else if ((token0_unit == 0.0) != (token1_unit == 0.0)) {
+        msg << "token1_unit: must be 0 when token0_unit is 0 (real numbers) and > 0 otherwise, got "
+            << token1_unit << " with token0_unit " << token0_unit;
     } else {
         return true;
     }
@@ -166,10 +200,24 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
       tick_spacing_(options.tick_spacing),
       fee_protocol0_(options.fee_protocol0),
       fee_protocol1_(options.fee_protocol1),
-      integer_units_(options.integer_units),
+      after_fee_((kPipsPerUnit - options.fee_pips) / kPipsPerUnit),
+      fee_on_input_(options.fee_pips / (kPipsPerUnit - options.fee_pips)),
+      unit0_x2_(2.0 * options.token0_unit),
+      unit1_x2_(2.0 * options.token1_unit),
+      price_quantum_(0.0),
+      words_per_binade_(0.0),
+      holdings_limit0_(holdings_limit(options.token0_unit)),
+      holdings_limit1_(holdings_limit(options.token1_unit)),
       max_liquidity_per_tick_(0),
       sqrt_price_(options.sqrt_price) {
     options.validate();
+    // The exact pool's sqrt price is a Q64.96 integer in raw units; in the caller's units
+    // (price scaled by u1 / u0) its quantum is 2^-96 sqrt(u1 / u0).
+    if (options.token0_unit > 0.0) {
+        price_quantum_ = std::ldexp(std::sqrt(options.token1_unit / options.token0_unit), -96);
+    }
+    // A binade of sqrt price spans 2 / log2(1.0001) = 13,863 ticks; a bitmap word 256 spacings.
+    words_per_binade_ = 13863.0 / (256.0 * static_cast<double>(tick_spacing_));
     const int min_tick = (kMinTick / tick_spacing_) * tick_spacing_;
     const int max_tick = (kMaxTick / tick_spacing_) * tick_spacing_;
     const auto num_ticks = static_cast<u128>((max_tick - min_tick) / tick_spacing_ + 1);
@@ -179,10 +227,6 @@ ConcentratedLiquidityPool::ConcentratedLiquidityPool(const ConcentratedLiquidity
     price_slack_ = 4.0 * std::numeric_limits<double>::epsilon();  // the caller's Q64.96 price
 }
 
-bool ConcentratedLiquidityPool::side_unknown_near(double tick_sqrt_price) const noexcept {
-    const double band = (price_slack_ + 4.0 * std::numeric_limits<double>::epsilon()) * sqrt_price_;
-    return std::fabs(tick_sqrt_price - sqrt_price_) <= band;
-}
 
 bool ConcentratedLiquidityPool::side_unknown(int t) const noexcept {
     // Initialized ticks are placed by the cursor (by crossings, as the exact pool's stored tick).
@@ -331,13 +375,14 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     } else {
         amounts.amount1 = amount1_delta(sqrt_lower, sqrt_upper, magnitude);
     }
-    PFT_AMM_FAST_REQUIRE(!add || (balances_.amount0 + amounts.amount0 < kHoldingsLimit &&
-                                  balances_.amount1 + amounts.amount1 < kHoldingsLimit),
+    PFT_AMM_FAST_REQUIRE(!add || (balances_.amount0 + amounts.amount0 < holdings_limit0_ &&
+                                  balances_.amount1 + amounts.amount1 < holdings_limit1_),
                          operation << ".liquidity: would take the pool's holdings to ("
                                    << balances_.amount0 + amounts.amount0 << ", "
                                    << balances_.amount1 + amounts.amount1
-                                   << "), at or above the limit 2^128 (the exact pool's uint128 "
-                                      "owed amounts wrap there)");
+                                   << "), at or above the limit 2^128 units ("
+                                   << holdings_limit0_ << ", " << holdings_limit1_
+                                   << "; the exact pool's uint128 owed amounts wrap there)");
 
     const auto signed_delta = static_cast<v3::i128>(liquidity);  // < 2^127: checked by LO
     if (liquidity != 0) {
@@ -392,6 +437,7 @@ TokenAmounts ConcentratedLiquidityPool::modify_position(std::string_view owner, 
     if (in_range) {
         liquidity_units_ = add ? liquidity_units_ + liquidity : liquidity_units_ - liquidity;
         liquidity_ = to_real(liquidity_units_);
+        inv_liquidity_ = liquidity_ > 0.0 ? 1.0 / liquidity_ : 0.0;
     }
     return amounts;
 }
@@ -403,6 +449,14 @@ u128 whole_units(double liquidity, const char* field) {
     PFT_AMM_FAST_REQUIRE(liquidity >= 0.0 && liquidity < std::ldexp(1.0, 128),
                          field << ": must be finite, >= 0 and < 2^128, got " << liquidity);
     const double scaled = std::nearbyint(std::ldexp(liquidity, kLiquidityFractionBits));
+    // Refused, not approximated: a liquidity the 2^-32 grid cannot hold to 1e-9 (every one
+    // >= 2^-33 / 1e-9 = 0.117 can; below, only near multiples of 2^-32).
+    PFT_AMM_FAST_REQUIRE(
+        std::fabs(std::ldexp(scaled, -kLiquidityFractionBits) - liquidity) <=
+            kRelativeBound * liquidity,
+        field << ": must be within 1e-9 (relative) of a multiple of 2^-32 (liquidity is kept in "
+                 "2^-32 units; every liquidity >= 0.117 is), got "
+              << liquidity);
     return scaled >= std::ldexp(1.0, 128) ? ~u128{0} : static_cast<u128>(scaled);
 }
 
@@ -457,7 +511,8 @@ TokenAmounts ConcentratedLiquidityPool::collect_protocol() {
 }
 
 // Cold path of swap(): undoes the crossings of a swap that is refused after its loop (the
-// outside growths flipped against the growth at the time) and throws; nothing has changed.
+// outside growths restored from the values saved at each crossing) and throws; nothing has
+// changed.
 void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t cursor_before,
                                             double fee_growth_in_before,
                                             double protocol_fee_in_before, bool too_much,
@@ -466,17 +521,14 @@ void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t curso
     double& fee_growth_global_in = zero_for_one ? fee_growth_global0_ : fee_growth_global1_;
     double& protocol_fee_in = zero_for_one ? protocol_fees_.amount0 : protocol_fees_.amount1;
     const double fee_growth_global_in_before = fee_growth_in_before;
-    // Undo the crossings (the outside growths flipped against the growth at the time),
-    // then refuse: nothing has changed.
+    // Undo the crossings (bit for bit: flipping back as global - outside would round the
+    // snapshots to the ulp of the global growth the refused steps reached), then refuse.
     const std::size_t lo = std::min(cursor_, cursor_before);
     const std::size_t hi = std::max(cursor_, cursor_before);
-    double& other = zero_for_one ? fee_growth_global1_ : fee_growth_global0_;
     for (std::size_t i = lo; i < hi; ++i) {
         TickInfo& t = ticks_[i];
-        double& out_in = zero_for_one ? t.fee_growth_outside0 : t.fee_growth_outside1;
-        double& out_other = zero_for_one ? t.fee_growth_outside1 : t.fee_growth_outside0;
-        out_in = t.fee_growth_at_cross - out_in;
-        out_other = other - out_other;
+        t.fee_growth_outside0 = t.fee_growth_outside0_before_cross;
+        t.fee_growth_outside1 = t.fee_growth_outside1_before_cross;
     }
     cursor_ = cursor_before;
     fee_growth_global_in = fee_growth_global_in_before;
@@ -484,15 +536,36 @@ void ConcentratedLiquidityPool::refuse_swap(bool zero_for_one, std::size_t curso
     PFT_AMM_FAST_REQUIRE(!too_much,
                          "swap.amount_specified: would take the pool's holdings of token"
                     << (zero_for_one ? 0 : 1) << " to " << held
-                    << ", at or above the limit 2^128 (the exact pool's "
-                       "uint128 owed and protocol fees wrap there)");
+                    << ", at or above the limit 2^128 units ("
+                    << (zero_for_one ? holdings_limit0_ : holdings_limit1_)
+                    << "; the exact pool's uint128 owed and protocol fees wrap there)");
     PFT_AMM_FAST_REQUIRE(false, "swap: would end at sqrt price "
                     << sqrt_price << " inside liquidity " << liquidity
-                    << ", where the exact pool's rounding to whole token "
+                    << ", where the exact pool's rounding to the tokens' smallest "
                        "units moves the price by up to "
                     << rounding << " relative, above the bound "
                     << kRelativeBound
                     << " (liquidity too thin for this price)");
+}
+
+// Cold path of swap(): the AS / SPL reverts (kept out of the hot function, whose frame would
+// otherwise carry the message streams).
+void ConcentratedLiquidityPool::refuse_arguments(bool zero_for_one, double amount_specified,
+                                                 double sqrt_price_limit) const {
+    PFT_AMM_FAST_REQUIRE(amount_specified != 0.0 && !std::isnan(amount_specified),
+                         "swap.amount_specified: AS: must be non-zero, got " << amount_specified);
+    if (zero_for_one) {
+        PFT_AMM_FAST_REQUIRE(sqrt_price_limit < sqrt_price_ && sqrt_price_limit > kMinSqrtPrice,
+                             "swap.sqrt_price_limit: SPL: must be in ("
+                                 << kMinSqrtPrice << ", " << sqrt_price_
+                                 << ") for zero_for_one, got " << sqrt_price_limit);
+    } else {
+        // MAX_SQRT_RATIO - 1, the exact pool's highest limit, is the double kMaxSqrtPrice.
+        PFT_AMM_FAST_REQUIRE(sqrt_price_limit > sqrt_price_ && sqrt_price_limit <= kMaxSqrtPrice,
+                             "swap.sqrt_price_limit: SPL: must be in ("
+                                 << sqrt_price_ << ", " << kMaxSqrtPrice
+                                 << "] for !zero_for_one, got " << sqrt_price_limit);
+    }
 }
 
 void ConcentratedLiquidityPool::refuse_side(const TickInfo& toward, double amount_specified,
@@ -508,24 +581,22 @@ void ConcentratedLiquidityPool::refuse_side(const TickInfo& toward, double amoun
                                        "(refused, not approximated)");
 }
 
+inline bool ConcentratedLiquidityPool::side_unknown_near(double tick_sqrt_price) const noexcept {
+    const double band = (price_slack_ + 4.0 * std::numeric_limits<double>::epsilon()) * sqrt_price_;
+    return std::fabs(tick_sqrt_price - sqrt_price_) <= band;
+}
+
 SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_specified,
                                            double sqrt_price_limit) {
-    PFT_AMM_FAST_REQUIRE(amount_specified != 0.0 && !std::isnan(amount_specified),
-                         "swap.amount_specified: AS: must be non-zero, got " << amount_specified);
-    if (zero_for_one) {
-        PFT_AMM_FAST_REQUIRE(sqrt_price_limit < sqrt_price_ && sqrt_price_limit > kMinSqrtPrice,
-                             "swap.sqrt_price_limit: SPL: must be in ("
-                                 << kMinSqrtPrice << ", " << sqrt_price_
-                                 << ") for zero_for_one, got " << sqrt_price_limit);
-    } else {
-        // MAX_SQRT_RATIO - 1, the exact pool's highest limit, is the double kMaxSqrtPrice.
-        PFT_AMM_FAST_REQUIRE(sqrt_price_limit > sqrt_price_ && sqrt_price_limit <= kMaxSqrtPrice,
-                             "swap.sqrt_price_limit: SPL: must be in ("
-                                 << sqrt_price_ << ", " << kMaxSqrtPrice
-                                 << "] for !zero_for_one, got " << sqrt_price_limit);
+    // MAX_SQRT_RATIO - 1, the exact pool's highest limit, is the double kMaxSqrtPrice.
+    const bool arguments_ok =
+        amount_specified != 0.0 && !std::isnan(amount_specified) &&
+        (zero_for_one ? sqrt_price_limit < sqrt_price_ && sqrt_price_limit > kMinSqrtPrice
+                      : sqrt_price_limit > sqrt_price_ && sqrt_price_limit <= kMaxSqrtPrice);
+    if (!arguments_ok) [[unlikely]] {
+        refuse_arguments(zero_for_one, amount_specified, sqrt_price_limit);
     }
     const bool exact_input = amount_specified > 0.0;
-    const double fee_pips = static_cast<double>(fee_pips_);
     if (price_slack_ != 0.0 && price_slack_ < kSideResolution) {
         // The price may be off the exact pool's by up to price_slack_ (relative): next to the
         // initialized tick the swap heads for, the exact pool may still have L ds tokens to
@@ -541,7 +612,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
             const bool in_token0 = zero_for_one == exact_input;
             const double worth = liquidity_ * band * (in_token0 ? 1.0 / sqrt_price_ : sqrt_price_);
             const double usable = std::fabs(amount_specified) *
-                                  (exact_input ? (kPipsPerUnit - fee_pips) / kPipsPerUnit : 1.0);
+                                  (exact_input ? after_fee_ : 1.0);
             const bool limit_near = std::fabs(sqrt_price_limit - toward->sqrt_price) <=
                                     band * toward->sqrt_price;
             if (usable <= worth || limit_near) {
@@ -581,7 +652,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
         const double sqrt_target = zero_for_one ? std::max(sqrt_next, sqrt_price_limit)
                                                 : std::min(sqrt_next, sqrt_price_limit);
         Step step = compute_swap_step(zero_for_one, sqrt_price, sqrt_target, liquidity, remaining,
-                                      fee_pips);
+                                      after_fee_, fee_on_input_);
         sqrt_price = step.sqrt_price_next;
         if (liquidity > 0.0) {
             ++active_steps;
@@ -610,7 +681,8 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
             if (next != nullptr) {
                 // Tick.cross: flip the outside accumulators and apply liquidity_net.
                 TickInfo& crossed = *next;
-                crossed.fee_growth_at_cross = fee_growth_global_in;  // for a refused swap's undo
+                crossed.fee_growth_outside0_before_cross = crossed.fee_growth_outside0;
+                crossed.fee_growth_outside1_before_cross = crossed.fee_growth_outside1;
                 crossed.fee_growth_outside0 = fee_growth_global0_ - crossed.fee_growth_outside0;
                 crossed.fee_growth_outside1 = fee_growth_global1_ - crossed.fee_growth_outside1;
                 // Integer liquidity, as LiquidityMath.addDelta: no drift, exactly 0 when every
@@ -639,24 +711,28 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
 
     // Relative distance the exact pool's price may end from ours.
     double rounding = 0.0;
-    if (integer_units_ && !(ended_on_tick || sqrt_price == sqrt_price_limit) &&
+    double inv_liquidity = inv_liquidity_;
+    if (unit0_x2_ > 0.0 && !(ended_on_tick || sqrt_price == sqrt_price_limit) &&
         active_steps > 0) {
         // The exact pool rounds each of its steps' amounts to whole units (input up, output
-        // down, fee up: <= 2 units) and its price to 2^-96; it also stops at every bitmap word
-        // (256 spacings; a binade of sqrt price spans 2 / log2(1.0001) = 13,863 ticks). The price
-        // it ends at (inside liquidity L at price s) is off by ds/s = s / L per token0 unit,
-        // 1 / (s L) per token1 unit.
-        const double lo = std::min(sqrt_price, sqrt_price_), hi = std::max(sqrt_price, sqrt_price_);
-        const double binades = static_cast<double>(std::ilogb(hi) - std::ilogb(lo) + 1);
-        const double steps =
-            active_steps + binades * 13863.0 / (256.0 * static_cast<double>(tick_spacing_)) + 1.0;
-        rounding = steps * (2.0 * std::max(sqrt_price, 1.0 / sqrt_price) / liquidity +
-                            std::ldexp(1.0, -96) / sqrt_price);
+        // down, fee up: <= 2 units) and its price to 2^-96; it also stops at every bitmap word.
+        // The price it ends at (inside liquidity L at price s) is off by ds/s = s u0 / L per
+        // token0 unit u0, u1 / (s L) per token1 unit u1. Estimated without a division on the
+        // no-crossing path (1/L cached, 1/s bounded within 12.5%): never below the true figure.
+        if (ticks_crossed > 0) inv_liquidity = 1.0 / liquidity;
+        const double binades = static_cast<double>(binades_between(sqrt_price, sqrt_price_));
+        const double steps = active_steps + binades * words_per_binade_ + 1.0;
+        rounding = steps *
+                   (std::max(unit0_x2_ * sqrt_price * sqrt_price, unit1_x2_) +
+                    price_quantum_ * liquidity) *
+                   reciprocal_bound(sqrt_price) * inv_liquidity;
+    } else if (ticks_crossed > 0) {
+        inv_liquidity = liquidity > 0.0 ? 1.0 / liquidity : 0.0;
     }
     {
         const double in = exact_input ? specified_used : calculated;
         const double held = (zero_for_one ? balances_.amount0 : balances_.amount1) + in;
-        const bool too_much = !(held < kHoldingsLimit);
+        const bool too_much = !(held < (zero_for_one ? holdings_limit0_ : holdings_limit1_));
         if (too_much || rounding > kRelativeBound) {
             refuse_swap(zero_for_one, cursor_before, fee_growth_global_in_before,
                         protocol_fee_in_before, too_much, held, sqrt_price, liquidity, rounding);
@@ -681,6 +757,7 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
     sqrt_price_ = sqrt_price;
     liquidity_units_ = liquidity_units;
     liquidity_ = liquidity;
+    if (ticks_crossed > 0) inv_liquidity_ = inv_liquidity;
 
     SwapResult result;
     result.fee_amount = total_fee;
@@ -697,17 +774,13 @@ SwapResult ConcentratedLiquidityPool::swap(bool zero_for_one, double amount_spec
 SwapResult ConcentratedLiquidityPool::swap_exact_in(bool zero_for_one, double amount_in) {
     PFT_AMM_FAST_REQUIRE(amount_in > 0.0,
                          "swap_exact_in.amount_in: AS: must be > 0, got " << amount_in);
-    return swap(
-        zero_for_one, amount_in,
-        zero_for_one ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+    return swap(zero_for_one, amount_in, zero_for_one ? kLowestLimit : kHighestLimit);
 }
 
 SwapResult ConcentratedLiquidityPool::swap_exact_out(bool zero_for_one, double amount_out) {
     PFT_AMM_FAST_REQUIRE(amount_out > 0.0,
                          "swap_exact_out.amount_out: AS: must be > 0, got " << amount_out);
-    return swap(
-        zero_for_one, -amount_out,
-        zero_for_one ? std::nextafter(kMinSqrtPrice, 1.0) : std::nextafter(kMaxSqrtPrice, 0.0));
+    return swap(zero_for_one, -amount_out, zero_for_one ? kLowestLimit : kHighestLimit);
 }
 
 SwapResult ConcentratedLiquidityPool::swap_to_sqrt_price(double target_sqrt_price) {

@@ -94,14 +94,15 @@ FairValuePaths fair_value_paths(const Project& project, const StochasticSpec& sp
     spec.validate();
     const CompiledProject cp = compile(project);
     const auto n = static_cast<std::size_t>(cp.periods);
-    const auto c = static_cast<std::size_t>(cp.grid.first_operating());
     const int k = static_cast<int>(options.tranche);
 
-    // Discounting exactly as run_project_mc and pftoken::value(): curve referenced at COD,
-    // the tranche's continuous spread on the curve's year fraction, path-wise short-rate
-    // discounting relative to COD when the rate factor asks for it.
+    // Discounting exactly as run_project_mc and pftoken::value(): curve referenced at the
+    // valuation date (default COD), the tranche's continuous spread on the curve's year fraction,
+    // path-wise short-rate discounting relative to the valuation date when the rate factor asks
+    // for it. Dates start at the valuation date; the periods paid before it are history.
     const MeasureGrid grid = make_measure_grid(project, cp);
-    const double* const df = grid.tranche_df.data() + cp.at(k, 0);  // tranche DF from COD per period end
+    const auto c = static_cast<std::size_t>(grid.first_remaining);
+    const double* const df = grid.tranche_df.data() + cp.at(k, 0);  // tranche DF from the valuation date per period end
     const auto model_owner = detail::make_factor_model(project, cp, spec, options.mc.sampling());
     const FactorModel& model = *model_owner;
     const bool pathwise = spec.interest_rate.enabled && spec.interest_rate.pathwise_discounting;
@@ -110,13 +111,14 @@ FairValuePaths fair_value_paths(const Project& project, const StochasticSpec& sp
     FairValuePaths out;
     out.symbol = project.tranches[options.tranche].token.symbol;
     out.supply = project.tranches[options.tranche].token.supply;
-    out.date.push_back(cp.grid.cod);
+    out.date.push_back(grid.valuation_date);
     out.time.push_back(0.0);
-    std::vector<std::size_t> period_of_date{c};  // period whose end state date j sees (c - 1 for COD)
+    std::vector<std::size_t> period_of_date{c};  // period whose end state date j sees (c - 1 for the valuation date)
     for (std::size_t t = c; t < n; ++t) {
-        if (options.horizon_years > 0.0 && cp.grid.time_from_cod[t] > options.horizon_years + 1e-9) break;
+        const double years = year_fraction(DayCount::Actual365Fixed, grid.valuation_date, cp.grid.end[t]);
+        if (options.horizon_years > 0.0 && years > options.horizon_years + 1e-9) break;
         out.date.push_back(cp.grid.end[t]);
-        out.time.push_back(cp.grid.time_from_cod[t]);
+        out.time.push_back(years);
         period_of_date.push_back(t + 1);  // remaining flows start after period t
     }
     const std::size_t dates = out.time.size();

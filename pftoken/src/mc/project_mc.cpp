@@ -141,14 +141,15 @@ class ProjectEvaluator : public PathEvaluator {
         d.delay_periods += ov.delay_periods;
         run_waterfall(cp, d, st.workspace, WaterfallOutput::Lean);
         const WaterfallResults& r = st.workspace.results;
-        // Path discount relative to COD (the debt valuation date), once per path for all tranches.
+        // Path discount relative to the debt valuation date (the end of the last period paid on or
+        // before it; COD by default), once per path for all tranches.
         MeasureOptions mo;
         mo.spread_bumped = mo.risk_free = true;
         mo.irr = irr_;
         mo.irr_guess = s_.base_irr_guess;
         if (s_.pathwise) {
             const double* const ratio = f.discount_ratio.data();
-            const auto c = static_cast<std::size_t>(s_.grid.first_operating);
+            const auto c = static_cast<std::size_t>(s_.grid.first_remaining);
             const double ratio_at_cod = c > 0 ? ratio[c - 1] : 1.0;
             for (std::size_t t = c; t < n; ++t) st.path_discount[t] = ratio[t] / ratio_at_cod;
             mo.adjust = st.path_discount;
@@ -314,7 +315,7 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
         run_waterfall(cp, PeriodDrivers{}, ws);
         promised = promised_flows(cp, ws.results, ws.period_rate);
         for (std::size_t k = 0; k < nk; ++k)
-            for (auto t = static_cast<std::size_t>(setup.grid.first_operating); t < n; ++t) {
+            for (auto t = static_cast<std::size_t>(setup.grid.first_remaining); t < n; ++t) {
                 const std::size_t i = cp.at(static_cast<int>(k), static_cast<int>(t));
                 promised_pv[k] += promised[i] * setup.grid.tranche_df[i];
             }
@@ -342,6 +343,8 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
 
     ProjectMcSummary out;
     out.project = cp.name;
+    out.valuation_date = cp.valuation_date;
+    out.seasoned = cp.seasoning.enabled;
     out.paths = run.paths;
     out.seed = options.mc.seed;
     out.threads = run.threads;

@@ -45,16 +45,42 @@ const std::vector<std::pair<std::string, WaterfallStep>> kSteps{
     {"lockup_test", WaterfallStep::LockupTest}, {"cash_sweep", WaterfallStep::CashSweep},
     {"distribution", WaterfallStep::Distribution}};
 
-void read_date(Context& ctx, Reader& r, const std::string& key, CalendarDate& out) {
-    const auto* n = r.child(key, true);
-    if (!n) return;
+bool read_date(Context& ctx, Reader& r, const std::string& key, CalendarDate& out, bool required = true) {
+    const auto* n = r.child(key, required);
+    if (!n) return false;
     const auto path = child_path(r.path(), key);
     const auto date = format::parse_iso_date(n->IsScalar() ? n->Scalar() : std::string{}, /*calendar_valid=*/false);
     if (!date) {
         ctx.error(n->Mark(), path, "must be a date YYYY-MM-DD, got " + describe(*n));
-        return;
+        return false;
     }
     out = *date;  // ok() checked in phase 2
+    return true;
+}
+
+void read_actuals(Context& ctx, const YAML::Node& node, Actuals& a) {
+    Reader r(ctx, node, "actuals");
+    if (!r.ok()) return;
+    for_each_element(ctx, r, "tranches", false, [&](const YAML::Node& e, const std::string& path, std::size_t) {
+        a.tranches.emplace_back();
+        TrancheActuals& t = a.tranches.back();
+        Reader tr(ctx, e, path);
+        if (!tr.ok()) return;
+        tr.string("tranche", t.tranche, true);
+        tr.number("principal_outstanding", t.principal_outstanding, true);
+        tr.number("deferred_interest", t.deferred_interest);
+        tr.number("principal_arrears", t.principal_arrears);
+        tr.finish();
+    });
+    r.optional_number("dsra_balance", a.dsra_balance);
+    r.optional_number("mra_balance", a.mra_balance);
+    r.optional_number("lockup_balance", a.lockup_balance);
+    bool locked = false;
+    if (r.has("locked_up")) {
+        r.boolean("locked_up", locked);
+        a.locked_up = locked;
+    }
+    r.finish();
 }
 
 void read_token(Context& ctx, Reader& parent, TokenClass& token) {
@@ -151,6 +177,7 @@ void read_tranche(Context& ctx, const YAML::Node& node, const std::string& path,
     r.number("fixed_rate", tr.fixed_rate, fixed);
     r.string("index", tr.index, !fixed);
     r.number("spread", tr.spread, !fixed);
+    r.optional_number("discount_spread", tr.discount_spread);
     r.enumeration("amortisation", tr.amortisation, kAmortisations, true);
     r.number("target_dscr", tr.target_dscr, tr.amortisation == Amortisation::Sculpted && r.has("amortisation"));
     r.numbers("schedule", tr.schedule);
@@ -242,7 +269,12 @@ Project read_project(Context& ctx, const YAML::Node& root) {
         if (r.ok()) {
             p.dsra.enabled = true;  // a dsra block means a DSRA unless `enabled: false`
             r.boolean("enabled", p.dsra.enabled);
+            if (r.has("amount") && r.has("months_of_debt_service"))
+                ctx.error(n->Mark(), "dsra.amount",
+                          "a fixed amount and months_of_debt_service are two sizings: give one of them");
             r.number("months_of_debt_service", p.dsra.months_of_debt_service);
+            r.number("share", p.dsra.share);
+            r.optional_number("amount", p.dsra.amount);
             r.strings("tranches", p.dsra.tranches);
             r.enumeration("funding", p.dsra.funding,
                           {{"at_close", Dsra::Funding::AtClose}, {"from_waterfall", Dsra::Funding::FromWaterfall}});
@@ -289,6 +321,9 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.number("gearing_cap", p.sizing.gearing_cap);
             r.number("min_dscr", p.sizing.min_dscr);
             r.number("max_tenor_years", p.sizing.max_tenor_years);
+            r.optional_number("debt_cap", p.sizing.debt_cap);
+            r.enumeration("on_target_miss", p.sizing.on_target_miss,
+                          {{"interest_only", Sizing::TargetMiss::InterestOnly}, {"fail", Sizing::TargetMiss::Fail}});
             r.finish();
         }
     }
@@ -302,6 +337,11 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             });
             r.finish();
         }
+    }
+    if (CalendarDate d{}; read_date(ctx, top, "valuation_date", d, false)) p.valuation_date = d;
+    if (const auto* n = top.child("actuals")) {
+        p.actuals.emplace();
+        read_actuals(ctx, *n, *p.actuals);
     }
     for_each_element(ctx, top, "waterfall_order", false, [&](const YAML::Node& e, const std::string& path, std::size_t) {
         WaterfallStep step{};

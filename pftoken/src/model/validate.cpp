@@ -10,7 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/validate.hpp"
+#include "pftoken/model/schedule_sum.hpp"
 #include "pftoken/model/loader.hpp"
 
 namespace pftoken {
@@ -61,15 +63,9 @@ std::string_view to_string(WaterfallStep step) {
 
 namespace {
 
-// Relative tolerance for "must sum to" checks: inputs are typed by hand with a few decimals, but
-// a real mismatch (a forgotten month, a typo in a repayment) is far larger than this.
-constexpr double kSumTolerance = 1e-6;
-
 std::string num(double x) { return fmt::format("{}", x); }
 
-bool close_rel(double a, double b) {
-    return std::abs(a - b) <= kSumTolerance * std::max({1.0, std::abs(a), std::abs(b)});
-}
+bool close_rel(double a, double b) { return sums_to(a, b); }
 
 // Largest amount, quantity or count a project input may hold (money, MW, tokens, units): far
 // above any real project (1e15 = a thousand trillion), low enough that products of two inputs
@@ -174,6 +170,67 @@ void check_curve(Checker& c, const std::string& path, const CurveSpec& curve) {
     }
 }
 
+/// The last period end of the timeline (QuantLib's month arithmetic: a day past the month's end
+/// becomes its last day), so the loader can check the valuation date without building the grid.
+CalendarDate add_months(const CalendarDate& d, int months) {
+    const auto ym = std::chrono::year_month{d.year(), d.month()} + std::chrono::months{months};
+    const CalendarDate out{ym.year(), ym.month(), d.day()};
+    return out.ok() ? out : CalendarDate{std::chrono::year_month_day_last{ym.year(), std::chrono::month_day_last{ym.month()}}};
+}
+
+void check_valuation_date(const Project& p, const std::map<std::string, std::size_t>& tranche_names,
+                          const std::vector<std::string>& tranche_list, Checker& c) {
+    const auto& tl = p.timeline;
+    const bool timeline_ok = tl.financial_close.ok() && tl.construction_months >= 0 && tl.construction_months <= 120 &&
+                             tl.operations_years > 0 && tl.operations_years <= 100;
+    CalendarDate cod{}, end{};
+    if (timeline_ok) {
+        cod = add_months(tl.financial_close, tl.construction_months);
+        end = add_months(cod, 12 * tl.operations_years);
+    }
+    if (p.valuation_date) {
+        const CalendarDate& v = *p.valuation_date;
+        if (!v.ok())
+            c.fail("valuation_date", fmt::format("not a valid calendar date, got {:04}-{:02}-{:02}", static_cast<int>(v.year()),
+                                                 static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day())));
+        else if (timeline_ok && (v < tl.financial_close || v > end))
+            c.fail("valuation_date", fmt::format("must be from timeline.financial_close ({}) to the last period end ({}), got {}",
+                                                 format::iso_date(tl.financial_close), format::iso_date(end),
+                                                 format::iso_date(v)));
+    }
+    if (!p.actuals) return;
+    const Actuals& a = *p.actuals;
+    if (!p.valuation_date)
+        c.fail("actuals", "requires valuation_date (the date the actuals describe)");
+    else if (timeline_ok && p.valuation_date->ok() && *p.valuation_date < cod)
+        c.fail("actuals", fmt::format("are read from COD ({}) on; valuation_date is {} (during construction)",
+                                      format::iso_date(cod), format::iso_date(*p.valuation_date)));
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < a.tranches.size(); ++i) {
+        const TrancheActuals& t = a.tranches[i];
+        const std::string path = idx("actuals.tranches", i);
+        if (!tranche_names.count(t.tranche))
+            c.fail(path + ".tranche", fmt::format("unknown tranche '{}'; tranches are: {}", t.tranche, join_names(tranche_list)));
+        else if (!seen.insert(t.tranche).second)
+            c.fail(path + ".tranche", fmt::format("tranche '{}' listed twice", t.tranche));
+        c.non_negative(path + ".principal_outstanding", t.principal_outstanding);
+        c.non_negative(path + ".deferred_interest", t.deferred_interest);
+        c.non_negative(path + ".principal_arrears", t.principal_arrears);
+        if (std::isfinite(t.principal_outstanding) && t.principal_arrears > t.principal_outstanding)
+            c.fail(path + ".principal_arrears", fmt::format("must be <= principal_outstanding ({}), got {}",
+                                                            num(t.principal_outstanding), num(t.principal_arrears)));
+    }
+    if (a.dsra_balance) {
+        c.non_negative("actuals.dsra_balance", *a.dsra_balance);
+        if (!p.dsra.enabled) c.fail("actuals.dsra_balance", "given but the project has no DSRA (dsra.enabled)");
+    }
+    if (a.mra_balance) {
+        c.non_negative("actuals.mra_balance", *a.mra_balance);
+        if (!p.mra.enabled) c.fail("actuals.mra_balance", "given but the project has no MRA (mra.enabled)");
+    }
+    if (a.lockup_balance) c.non_negative("actuals.lockup_balance", *a.lockup_balance);
+}
+
 }  // namespace
 
 std::vector<InputIssue> check_project(const Project& p) {
@@ -222,7 +279,7 @@ std::vector<InputIssue> check_project(const Project& p) {
             sum += share;
         }
         if (all_ok && !close_rel(sum, 1.0))
-            c.fail("construction.capex_profile", fmt::format("must sum to 1, got {}", sum));
+            c.fail("construction.capex_profile", sum_mismatch("", 1.0, sum));
     }
 
     // Revenues.
@@ -347,6 +404,12 @@ std::vector<InputIssue> check_project(const Project& p) {
                                                     join_names(forward_names)));
         }
         c.rate(base + ".spread", tr.spread);
+        if (tr.discount_spread) {
+            c.rate(base + ".discount_spread", *tr.discount_spread);
+            if (tr.rate_type == Tranche::RateType::Fixed && tr.spread != 0.0)
+                c.fail(base + ".discount_spread",
+                       "a fixed tranche has one spread, its discount spread: give spread or discount_spread, not both");
+        }
         const bool tenor_ok = c.finite(base + ".tenor_years", tr.tenor_years);
         if (tenor_ok) {
             if (!(tr.tenor_years > 0.0)) c.fail(base + ".tenor_years", "must be > 0, got " + num(tr.tenor_years));
@@ -385,7 +448,7 @@ std::vector<InputIssue> check_project(const Project& p) {
                 if (!tr.principal)
                     c.fail(base + ".principal", "is required when amortisation is schedule");
                 else if (all_ok && std::isfinite(*tr.principal) && !close_rel(sum, *tr.principal))
-                    c.fail(base + ".schedule", fmt::format("must sum to principal ({}), got {}", *tr.principal, sum));
+                    c.fail(base + ".schedule", sum_mismatch("principal", *tr.principal, sum));
                 if (tenor_ok && tr.tenor_years > 0.0) {
                     const double tenor_periods = std::round(tr.tenor_years * ppy);
                     if (static_cast<double>(tr.schedule.size()) > tenor_periods)
@@ -425,6 +488,9 @@ std::vector<InputIssue> check_project(const Project& p) {
         if (c.finite("dsra.months_of_debt_service", p.dsra.months_of_debt_service) &&
             (p.dsra.months_of_debt_service <= 0.0 || p.dsra.months_of_debt_service > 24.0))
             c.fail("dsra.months_of_debt_service", "must be in (0, 24], got " + num(p.dsra.months_of_debt_service));
+        if (c.finite("dsra.share", p.dsra.share) && !(p.dsra.share > 0.0 && p.dsra.share <= 1.0))
+            c.fail("dsra.share", "must be in (0, 1], got " + num(p.dsra.share));
+        if (p.dsra.amount) c.positive("dsra.amount", *p.dsra.amount);
         for (std::size_t i = 0; i < p.dsra.tranches.size(); ++i)
             if (!tranche_names.count(p.dsra.tranches[i]))
                 c.fail(idx("dsra.tranches", i),
@@ -466,6 +532,7 @@ std::vector<InputIssue> check_project(const Project& p) {
         c.fail("sizing.gearing_cap", "must be in (0, 1], got " + num(p.sizing.gearing_cap));
     c.non_negative("sizing.min_dscr", p.sizing.min_dscr);
     c.non_negative("sizing.max_tenor_years", p.sizing.max_tenor_years);
+    if (p.sizing.debt_cap) c.positive("sizing.debt_cap", *p.sizing.debt_cap);
 
     // Waterfall order: a permutation of every step.
     if (!p.waterfall_order.empty()) {
@@ -482,6 +549,7 @@ std::vector<InputIssue> check_project(const Project& p) {
         if (!missing.empty())
             c.fail("waterfall_order", "must list every step exactly once; missing: " + join_names(missing));
     }
+    check_valuation_date(p, tranche_names, tranche_list, c);
     return issues;
 }
 

@@ -126,6 +126,7 @@ const char* to_string(BindingConstraint constraint) {
     case BindingConstraint::TargetDscr: return "target DSCR";
     case BindingConstraint::MinDscr: return "minimum DSCR";
     case BindingConstraint::GearingCap: return "gearing cap";
+    case BindingConstraint::DebtCap: return "debt cap";
     case BindingConstraint::GraceInterest: return "grace-period interest cover";
     case BindingConstraint::NoCapacity: return "no debt capacity";
     }
@@ -157,6 +158,8 @@ std::string SizingOptions::invalid_reason(std::size_t periods) const {
         why << field << ".max_tenor_periods: must be >= 0, got " << max_tenor_periods;
     else if (principal && !(std::isfinite(*principal) && *principal > 0.0))
         why << field << ".principal: must be > 0, got " << *principal;
+    else if (debt_cap && !(std::isfinite(*debt_cap) && *debt_cap > 0.0))
+        why << field << ".debt_cap: must be > 0, got " << *debt_cap;
     else if (!(relative_tolerance > 0.0 && relative_tolerance <= 1e-6))
         why << field << ".relative_tolerance: must be in (0, 1e-6], got " << relative_tolerance;
     return why.str();
@@ -308,6 +311,7 @@ SizingSummary size_debt(const SizingInputs& in, const SizingOptions& options) {
     const double gearing_limit = options.capex > 0.0 ? options.gearing_cap * options.capex : kInf;
     if (options.capex > 0.0 && !options.principal)
         candidates.emplace_back(gearing_limit, BindingConstraint::GearingCap);
+    if (options.debt_cap && !options.principal) candidates.emplace_back(*options.debt_cap, BindingConstraint::DebtCap);
 
     s.unconstrained_size = candidates.front().first;
     s.size = candidates.front().first;
@@ -347,7 +351,10 @@ SizingSummary size_debt(const SizingInputs& in, const SizingOptions& options) {
         s.principal[k] = k < g ? 0.0 : s.debt_service[k] - s.interest[k];
         if (k < g) s.debt_service[k] = s.interest[k];
         s.closing_balance[k] = k + 1 < t_end ? s.opening_balance[k + 1] : 0.0;
-        if (s.principal[k] < 0.0) ++s.capitalised_periods;
+        if (s.principal[k] < 0.0) {
+            ++s.capitalised_periods;
+            if (sculpted && k >= g) s.below_interest_periods.push_back(k);
+        }
     }
 
     // Checks and statistics.

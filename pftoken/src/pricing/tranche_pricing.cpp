@@ -2,7 +2,9 @@
 
 #include "pftoken/pricing/tranche_pricing.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <sstream>
 #include <vector>
 
@@ -26,6 +28,9 @@ void TranchePricingInputs::validate() const {
                     field << ".discount_factors[" << i << "]: must be > 0, got "
                           << discount_factors[i]);
     PFT_REQUIRE(std::isfinite(spread), field << ".spread: must be finite, got " << spread);
+    PFT_REQUIRE(tranche_discount_factors.empty() || tranche_discount_factors.size() == n,
+                field << ".tranche_discount_factors: must be empty or have " << n << " flows, got "
+                      << tranche_discount_factors.size());
     PFT_REQUIRE(std::isfinite(outstanding) && outstanding > 0.0,
                 field << ".outstanding: must be > 0, got " << outstanding);
     PFT_REQUIRE(std::isfinite(token.supply) && token.supply > 0.0,
@@ -37,13 +42,20 @@ void TranchePricingInputs::validate() const {
     yield_convention.validate(field + ".yield_convention");
 }
 
+namespace {
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+}  // namespace
+
 TrancheMetrics price_tranche(const TranchePricingInputs& in) {
     in.validate();
     const std::size_t n = in.interest.size();
     std::vector<double> flows(n);
     std::vector<double> spread_dfs(n);
     for (std::size_t i = 0; i < n; ++i) flows[i] = in.interest[i] + in.principal[i];
-    apply_z_spread(in.curve_times, in.discount_factors, in.spread, spread_dfs);
+    if (in.tranche_discount_factors.empty())
+        apply_z_spread(in.curve_times, in.discount_factors, in.spread, spread_dfs);
+    else
+        std::copy(in.tranche_discount_factors.begin(), in.tranche_discount_factors.end(), spread_dfs.begin());
 
     TrancheMetrics m;
     m.pv = pv_on_curve(flows, spread_dfs);
@@ -51,13 +63,26 @@ TrancheMetrics price_tranche(const TranchePricingInputs& in) {
     m.price_pct_face = 100.0 * m.pv / in.outstanding;
     const double price = in.market_price_per_token ? *in.market_price_per_token * in.token.supply
                                                    : m.pv;
-    m.yield = yield_to_maturity(flows, in.yield_times, price, in.yield_convention, in.solver,
-                                in.field + ".yield");
-    m.macaulay_duration = macaulay_duration(flows, in.yield_times, m.yield, in.yield_convention);
-    m.modified_duration = modified_duration(flows, in.yield_times, m.yield, in.yield_convention);
-    m.convexity = convexity(flows, in.yield_times, m.yield, in.yield_convention);
-    m.wal = weighted_average_life(in.principal, in.yield_times);
-    if (in.market_price_per_token)
+    double total_flows = 0.0;
+    double total_principal = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        total_flows += flows[i];
+        total_principal += in.principal[i];
+    }
+    // A tranche that pays nothing in the horizon has no yield, duration or convexity; one that
+    // repays no principal has no WAL. These are undefined (NaN, said in words by the reports),
+    // not errors: the deal is still valued (PV 0 or the PV of its interest).
+    if (total_flows > 0.0 && price > 0.0) {
+        m.yield = yield_to_maturity(flows, in.yield_times, price, in.yield_convention, in.solver,
+                                    in.field + ".yield");
+        m.macaulay_duration = macaulay_duration(flows, in.yield_times, m.yield, in.yield_convention);
+        m.modified_duration = modified_duration(flows, in.yield_times, m.yield, in.yield_convention);
+        m.convexity = convexity(flows, in.yield_times, m.yield, in.yield_convention);
+    } else {
+        m.yield = m.macaulay_duration = m.modified_duration = m.convexity = kUndefined;
+    }
+    m.wal = total_principal > 0.0 ? weighted_average_life(in.principal, in.yield_times) : kUndefined;
+    if (in.market_price_per_token && total_flows > 0.0)
         m.z_spread = z_spread(flows, in.curve_times, in.discount_factors, price, in.solver,
                               in.field + ".z_spread");
     return m;

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "pftoken/base/format.hpp"
+
 namespace pftoken::report {
 namespace {
 
@@ -128,6 +130,7 @@ Table mc_paths_table(const std::vector<PathDump>& dumps, std::size_t tranches) {
 std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& opt) {
     nlohmann::json j;
     j["project"] = s.project;
+    j["valuation_date"] = format::iso_date(s.valuation_date);
     j["paths"] = s.paths;
     j["seed"] = s.seed;
     j["threads"] = s.threads;
@@ -161,8 +164,9 @@ std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& o
 
 std::string mc_summary_text(const ProjectMcSummary& s) {
     std::string o;
-    o += fmt::format("Monte Carlo: {}\n{} paths, {}{}, seed {}, {} threads: {:.2f} s ({:.0f} paths/s)\n\n", s.project,
-                     s.paths, s.method == RandomMethod::Sobol ? "sobol" : "pseudo", s.antithetic ? " + antithetic" : "",
+    o += fmt::format("Monte Carlo: {}; tranche prices at {}{}\n", s.project, format::iso_date(s.valuation_date),
+                     s.seasoned ? " (every path starts from the actuals)" : "");
+    o += fmt::format("{} paths, {}{}, seed {}, {} threads: {:.2f} s ({:.0f} paths/s)\n\n", s.paths, s.method == RandomMethod::Sobol ? "sobol" : "pseudo", s.antithetic ? " + antithetic" : "",
                      s.seed, s.threads, s.seconds, s.paths_per_second());
     o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token", "price", "s.e.", "P5",
                      "P95", "PD pay", "PD princ", "EL", "LGD", "fair sprd");

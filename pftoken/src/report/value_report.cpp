@@ -111,6 +111,15 @@ double tranche_value(const WaterfallResults& w, const std::vector<double>& colum
     return i < column.size() ? column[i] : std::numeric_limits<double>::quiet_NaN();
 }
 
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+/// The cumulative coverage level whose most junior rank is `rank` (nullptr if none).
+const SeniorityCoverage* seniority_level(const ValuationResult& r, int rank) {
+    for (const auto& level : r.coverage_by_seniority)
+        if (level.rank == rank) return &level;
+    return nullptr;
+}
+
 std::string rate_text(const Tranche& t) {
     if (t.rate_type == Tranche::RateType::Floating) return fmt::format("{}+{:.2f}%", t.index, 100.0 * t.spread);
     return fmt::format("{:.3f}%", 100.0 * t.fixed_rate);
@@ -177,6 +186,13 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
     j["currency"] = r.currency.empty() ? project.currency : r.currency;
     j["valuation_date"] = date_text(r.valuation_date);
     j["cod"] = date_text(r.grid.cod);
+    // Only with a valuation date in the project (the documents of projects valued at COD keep
+    // their shape): the debt valuation date and whether actuals replaced the modelled state.
+    const bool dated = project.valuation_date.has_value();
+    if (dated) {
+        j["debt_valuation_date"] = date_text(r.debt_valuation_date);
+        j["seasoned"] = r.seasoned;
+    }
     j["construction_periods"] = r.grid.construction_periods;
     j["operating_periods"] = r.grid.operating_periods;
     j["periods_per_year"] = r.grid.periods_per_year;
@@ -232,6 +248,14 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
         t["deferred_interest"] = jnum(tv.deferred_interest);
         t["final_balance"] = jnum(tv.final_balance);
         t["payment_default"] = tv.payment_default;
+        if (dated) {
+            t["outstanding"] = jnum(tv.outstanding);
+            t["outstanding_per_token"] = jnum(tv.outstanding_per_token);
+            t["accrued_interest"] = jnum(tv.accrued_interest);
+            t["accrued_per_token"] = jnum(tv.accrued_per_token);
+            t["clean_price_per_token"] = jnum(tv.clean_price_per_token);
+            t["clean_price_pct_of_par"] = jnum(tv.clean_price_pct_of_par);
+        }
         tranches.push_back(t);
     }
     j["tranches"] = tranches;
@@ -265,6 +289,47 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
     cov["dsra_draw_periods"] = c.dsra_draw_periods;
     cov["total_swept"] = jnum(c.total_swept);
     j["covenants"] = cov;
+
+    // Cumulative coverage down to each rank (senior; senior + next; ...; all debt).
+    ordered_json levels = ordered_json::array();
+    for (const auto& level : r.coverage_by_seniority) {
+        ordered_json l;
+        l["name"] = "to_rank_" + std::to_string(level.rank);
+        l["rank"] = level.rank;
+        l["tranches"] = level.tranches;
+        l["min_dscr"] = jnum(level.min_dscr);
+        l["min_dscr_period"] = level.min_dscr_period;
+        l["average_dscr"] = jnum(level.average_dscr);
+        l["llcr_at_cod"] = jnum(level.llcr_at_cod);
+        l["min_llcr"] = jnum(level.min_llcr);
+        levels.push_back(l);
+    }
+    j["coverage_by_seniority"] = levels;
+
+    // Sizing of the tranches sized or sculpted by the model (empty when every principal is given).
+    ordered_json sizing = ordered_json::array();
+    for (const auto& tv : r.tranches) {
+        if (tv.sizing.binding.empty()) continue;
+        const SeniorityCoverage* level = seniority_level(r, tv.rank);
+        ordered_json s;
+        s["name"] = tv.name;
+        s["principal"] = jnum(tv.principal);
+        s["binding"] = tv.sizing.binding;
+        s["target_dscr"] = jnum(tv.sizing.target);
+        s["tenor_clipped"] = tv.sizing.tenor_clipped;
+        s["tenor_periods"] = tv.sizing.tenor_periods;
+        s["level_min_dscr"] = jnum(level ? level->min_dscr : kNaN);
+        s["level_average_dscr"] = jnum(level ? level->average_dscr : kNaN);
+        s["constraints_hold"] = tv.sizing.constraints_hold;
+        ordered_json misses = ordered_json::array();
+        for (const auto& m : tv.sizing.misses)
+            misses.push_back({{"period", m.period}, {"date", date_text(r.grid.end[static_cast<std::size_t>(m.period)])},
+                              {"sculpted_debt_service", jnum(m.sculpted_debt_service)}, {"interest", jnum(m.interest)}});
+        s["interest_only_periods"] = misses;
+        s["report"] = tv.sizing_report;
+        sizing.push_back(s);
+    }
+    j["sizing"] = sizing;
 
     ordered_json events;
     events["count"] = r.events.size();
@@ -352,6 +417,9 @@ Table tranches_table(const Project& project, const ValuationResult& r) {
                           "deferred_interest", "final_balance"})
         t.real(c, 0);  // shortest round-trip text
     t.flag("payment_default");
+    for (const char* c : {"outstanding", "outstanding_per_token", "accrued_interest", "accrued_per_token",
+                          "clean_price_per_token", "clean_price_pct_of_par"})
+        t.real(c, 0);
     for (const char* c : {"contribution", "npv", "irr", "total_distributions"}) t.real(c, 0);
     for (std::size_t k = 0; k < r.tranches.size(); ++k) {
         const auto& x = r.tranches[k];
@@ -365,6 +433,9 @@ Table tranches_table(const Project& project, const ValuationResult& r) {
         row.set("total_interest", x.total_interest).set("total_principal", x.total_principal);
         row.set("deferred_interest", x.deferred_interest).set("final_balance", x.final_balance);
         row.set("payment_default", x.payment_default);
+        row.set("outstanding", x.outstanding).set("outstanding_per_token", x.outstanding_per_token);
+        row.set("accrued_interest", x.accrued_interest).set("accrued_per_token", x.accrued_per_token);
+        row.set("clean_price_per_token", x.clean_price_per_token).set("clean_price_pct_of_par", x.clean_price_pct_of_par);
     }
     const auto& e = r.equity;
     auto row = t.add_row();
@@ -375,6 +446,45 @@ Table tranches_table(const Project& project, const ValuationResult& r) {
 }
 
 std::string tranches_csv(const Project& project, const ValuationResult& r) { return to_csv(tranches_table(project, r)); }
+
+bool any_sized(const ValuationResult& r) {
+    return std::any_of(r.tranches.begin(), r.tranches.end(), [](const TrancheValuation& t) { return !t.sizing.binding.empty(); });
+}
+
+Table sizing_table(const ValuationResult& r) {
+    Table t("sizing");
+    t.text("tranche").integer("rank").real("principal", 0).text("binding").real("target_dscr", 0).flag("tenor_clipped");
+    t.integer("tenor_periods").real("level_min_dscr", 0).real("level_average_dscr", 0).integer("interest_only_periods");
+    t.flag("constraints_hold");
+    for (const auto& x : r.tranches) {
+        if (x.sizing.binding.empty()) continue;
+        const SeniorityCoverage* level = seniority_level(r, x.rank);
+        auto row = t.add_row();
+        row.set("tranche", x.name).set("rank", x.rank).set("principal", x.principal).set("binding", x.sizing.binding);
+        row.set("target_dscr", x.sizing.target).set("tenor_clipped", x.sizing.tenor_clipped);
+        row.set("tenor_periods", x.sizing.tenor_periods);
+        row.set("level_min_dscr", level ? level->min_dscr : kNaN).set("level_average_dscr", level ? level->average_dscr : kNaN);
+        row.set("interest_only_periods", static_cast<int>(x.sizing.misses.size()));
+        row.set("constraints_hold", x.sizing.constraints_hold);
+    }
+    return t;
+}
+
+Table sizing_periods_table(const ValuationResult& r) {
+    Table t("sizing_periods");
+    t.text("tranche").integer("period").text("date").real("sculpted_debt_service", 0).real("interest", 0);
+    t.real("dscr", 0);
+    for (const auto& x : r.tranches) {
+        for (const auto& m : x.sizing.misses) {
+            const auto ts = static_cast<std::size_t>(m.period);
+            auto row = t.add_row();
+            row.set("tranche", x.name).set("period", m.period).set("date", date_text(r.grid.end[ts]));
+            row.set("sculpted_debt_service", m.sculpted_debt_service).set("interest", m.interest);
+            row.set("dscr", ts < r.periods.dscr.size() ? r.periods.dscr[ts] : kNaN);
+        }
+    }
+    return t;
+}
 
 Table periods_table(const ValuationResult& r) {
     const auto& w = r.periods;
@@ -475,6 +585,10 @@ std::vector<ReportFile> report_files(const Project& project, const ValuationResu
         files.push_back({"tranches.csv", tranches_csv(project, result)});
         files.push_back({"periods.csv", periods_csv(project, result)});
         files.push_back({"events.csv", events_csv(project, result)});
+        if (any_sized(result)) {
+            files.push_back({"sizing.csv", to_csv(sizing_table(result))});
+            files.push_back({"sizing_periods.csv", to_csv(sizing_periods_table(result))});
+        }
     }
     if (format == ReportFormat::Json || format == ReportFormat::All) {
         files.push_back({"summary.json", summary_json(project, result)});
@@ -515,7 +629,14 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     line(fmt::format("  gearing {:.1f}% (debt {} m / total uses)", 100.0 * r.gearing, money_m(r.total_debt)));
     line("");
 
-    line("Tranches (PV at COD on the discount curve referenced at COD + tranche spread)");
+    const bool at_cod = r.debt_valuation_date == r.grid.cod;
+    const std::string debt_date = date_text(r.debt_valuation_date) + (at_cod ? " (COD)" : "");
+    if (at_cod)
+        line("Tranches (PV at COD on the discount curve referenced at COD + tranche spread)");
+    else
+        line(fmt::format("Tranches (PV at the valuation date {} of the flows paid after it, on the discount curve "
+                         "referenced at that date + tranche spread{})",
+                         debt_date, r.seasoned ? "; actuals replace the modelled state" : ""));
     line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", "tranche", "symbol",
                      "rank", "principal m", "rate", "PV m", "price/token", "% par", "yield", "MacDur", "ModDur", "convex",
                      "WAL", "z-spread"));
@@ -529,10 +650,27 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
                          years(t.macaulay_duration), years(t.modified_duration), years(t.convexity), years(t.wal),
                          bp(t.z_spread)));
     }
+    if (project.valuation_date) {
+        line(fmt::format("  at {}: {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>8}", debt_date, "tranche", "outstanding m",
+                         "outst./token", "accrued m", "accrued/tok.", "clean/token", "clean %"));
+        for (const auto& t : r.tranches) {
+            auto fixed = [](double x, int digits) { return std::isfinite(x) ? fmt::format("{:.{}f}", x, digits) : "-"; };
+            line(fmt::format("  {:<{}} {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>8}", "", debt_date.size() + 4, t.name,
+                             money_m(t.outstanding), fixed(t.outstanding_per_token, 4), money_m(t.accrued_interest),
+                             fixed(t.accrued_per_token, 4), fixed(t.clean_price_per_token, 4),
+                             fixed(t.clean_price_pct_of_par, 3)));
+        }
+    }
     for (const auto& t : r.tranches) {
         if (t.deferred_interest > 0.0 || t.final_balance > 0.5 || t.payment_default)
             line(fmt::format("  note: {}: deferred interest {} m, unpaid at end {} m{}", t.name, money_m(t.deferred_interest),
                              money_m(t.final_balance), t.payment_default ? ", PAYMENT DEFAULT" : ""));
+    }
+    for (const auto& t : r.tranches) {
+        if (!std::isfinite(t.pv)) continue;
+        if (!(t.total_principal > 0.0))
+            line(fmt::format("  note: {}: no principal repaid within the horizon: WAL undefined{}", t.name,
+                             t.total_interest > 0.0 ? "" : "; nothing paid, so yield, durations and convexity undefined"));
     }
     line("");
 
@@ -551,11 +689,47 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
                      date_text(c.min_dscr_date), c.min_dscr_period, ratio(c.average_dscr), ratio(c.min_ltm_dscr)));
     line(fmt::format("  LLCR at COD {}; PLCR at COD {}; LLCR minimum {}", ratio(c.llcr_at_cod), ratio(c.plcr_at_cod),
                      ratio(c.min_llcr)));
+    if (r.coverage_by_seniority.size() > 1) {
+        line("  by seniority (cumulative: CFADS against the debt of this rank and every rank above it)");
+        line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", "down to", "DSCR min", "average", "LLCR COD", "LLCR min"));
+        for (const auto& level : r.coverage_by_seniority) {
+            std::string names;
+            for (const auto& name : level.tranches) names += (names.empty() ? "" : " + ") + name;
+            line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", fmt::format("rank {} ({})", level.rank, names),
+                             ratio(level.min_dscr), ratio(level.average_dscr), ratio(level.llcr_at_cod),
+                             ratio(level.min_llcr)));
+        }
+    }
     line(fmt::format("Covenants (lock-up below {:.2f}x, default below {:.2f}x, tested on {} DSCR)", project.covenants.lockup_dscr,
                      project.covenants.default_dscr, project.covenants.use_historic_dscr ? "LTM" : "period"));
     line(fmt::format("  lock-up periods {}; event-of-default periods {}; DSRA drawn in {} periods; cash swept {} m",
                      c.lockup_periods, c.default_periods, c.dsra_draw_periods, money_m(c.total_swept)));
     line("");
+
+    if (any_sized(r)) {
+        line("Sizing (tranches sized or sculpted by the model; DSCR achieved at the tranche's seniority level)");
+        line(fmt::format("  {:<14} {:>14} {:<28} {:>7} {:>9} {:>9} {:>14}  {}", "tranche", "principal m", "bound by",
+                         "target", "DSCR min", "average", "interest-only", "constraints"));
+        for (const auto& t : r.tranches) {
+            if (t.sizing.binding.empty()) continue;
+            const SeniorityCoverage* level = seniority_level(r, t.rank);
+            line(fmt::format("  {:<14} {:>14} {:<28} {:>7} {:>9} {:>9} {:>14}  {}", t.name, money_m(t.principal),
+                             t.sizing.binding + (t.sizing.tenor_clipped ? " (tenor clipped)" : ""),
+                             ratio(t.sizing.target), ratio(level ? level->min_dscr : kNaN),
+                             ratio(level ? level->average_dscr : kNaN),
+                             fmt::format("{} periods", t.sizing.misses.size()),
+                             t.sizing.constraints_hold ? "hold" : "DO NOT hold"));
+            if (!t.sizing.misses.empty()) {
+                std::string dates;
+                const std::size_t shown = std::min<std::size_t>(t.sizing.misses.size(), 8);
+                for (std::size_t i = 0; i < shown; ++i)
+                    dates += (i ? ", " : "") + date_text(r.grid.end[static_cast<std::size_t>(t.sizing.misses[i].period)]);
+                line(fmt::format("  note: {}: sculpted debt service below interest, paid interest only (DSCR below target) on {}{}",
+                                 t.name, dates, t.sizing.misses.size() > shown ? ", ..." : ""));
+            }
+        }
+        line("");
+    }
 
     const auto counts = event_counts(r);
     std::string by_kind;

@@ -110,20 +110,67 @@ CodCurve cod_curve(const Project& project, const PeriodGrid& grid) {
     return out;
 }
 
+CodCurve valuation_curve(const Project& project, const CompiledProject& cp) {
+    const PeriodGrid& grid = cp.grid;
+    const auto n = static_cast<std::size_t>(grid.size());
+    const auto c = static_cast<std::size_t>(std::max(grid.first_operating(), cp.valuation_period));
+    CodCurve out;
+    out.df.assign(n, 0.0);
+    out.time.assign(n, 0.0);
+    if (c >= n) return out;
+    const auto curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.valuation_date),
+                                            grid.day_count, {}, "market.discount");
+    const std::vector<CalendarDate> pay_dates(grid.end.begin() + static_cast<std::ptrdiff_t>(c), grid.end.end());
+    const auto sampled = pricing::sample_curve(*curve, pay_dates);
+    for (std::size_t t = c; t < n; ++t) {
+        out.df[t] = sampled.discount_factors[t - c];
+        out.time[t] = sampled.times[t - c];
+    }
+    return out;
+}
+
+double outstanding_at_valuation(const CompiledProject& cp, const WaterfallResults& r, int k) {
+    const auto ks = static_cast<std::size_t>(k);
+    if (cp.seasoning.enabled && !std::isnan(cp.seasoning.balance[ks])) return cp.seasoning.balance[ks];
+    const int v = std::max(cp.grid.first_operating(), cp.valuation_period);
+    return v > 0 ? r.tranche_balance[cp.at(k, v - 1)] : cp.tranches[ks].principal;
+}
+
 MeasureGrid make_measure_grid(const Project& project, const CompiledProject& cp) {
     const auto n = static_cast<std::size_t>(cp.periods);
-    const auto c = static_cast<std::size_t>(cp.grid.first_operating());
+    const auto c = static_cast<std::size_t>(std::min(cp.periods, std::max(cp.grid.first_operating(), cp.valuation_period)));
     MeasureGrid g;
     g.periods = cp.periods;
     g.tranches = cp.tranche_count;
     g.first_operating = cp.grid.first_operating();
-    CodCurve curve = cod_curve(project, cp.grid);
+    g.first_remaining = static_cast<int>(c);
+    g.valuation_date = cp.valuation_date;
+    CodCurve curve = valuation_curve(project, cp);
     g.curve_df = std::move(curve.df);
     g.curve_time = std::move(curve.time);
     g.tranche_df.assign(n * static_cast<std::size_t>(cp.tranche_count), 0.0);
     g.tranche_df_cs.assign(g.tranche_df.size(), 0.0);
     for (int k = 0; k < cp.tranche_count; ++k) {
-        const double spread = cp.tranches[static_cast<std::size_t>(k)].discount_spread;
+        const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
+        const double spread = tr.discount_spread;
+        if (tr.floating) {
+            // Discount margin: each period discounts by (1 + f tau) / (1 + (f + s) tau) on top of
+            // the curve, f the tranche's projected index forward (floating_discount). From the
+            // valuation date: a valuation date inside period c discounts that period's margin
+            // over the rest of it only.
+            double margin = 1.0, margin_cs = 1.0;
+            const bool partial = c < n && cp.grid.start[c] < cp.valuation_date;
+            for (std::size_t t = c; t < n; ++t) {
+                const double f = cp.base_index[cp.at(k, static_cast<int>(t))];
+                const double tau = t == c && partial ? year_fraction(cp.grid.day_count, cp.valuation_date, cp.grid.end[t])
+                                                     : cp.grid.accrual[t];
+                margin *= floating_discount_step(f, tau, spread);
+                margin_cs *= floating_discount_step(f, tau, spread + 1e-4);
+                g.tranche_df[cp.at(k, static_cast<int>(t))] = g.curve_df[t] * margin;
+                g.tranche_df_cs[cp.at(k, static_cast<int>(t))] = g.curve_df[t] * margin_cs;
+            }
+            continue;
+        }
         for (std::size_t t = c; t < n; ++t) {
             g.tranche_df[cp.at(k, static_cast<int>(t))] = tranche_discount(g.curve_df[t], g.curve_time[t], spread);
             g.tranche_df_cs[cp.at(k, static_cast<int>(t))] =
@@ -153,7 +200,7 @@ void measure(const CompiledProject& cp, const MeasureGrid& grid, const Waterfall
         out.equity_flows.size() != static_cast<std::size_t>(cp.periods) + 1)
         out.resize(cp);
     const auto n = static_cast<std::size_t>(cp.periods);
-    const auto c = static_cast<std::size_t>(grid.first_operating);
+    const auto c = static_cast<std::size_t>(grid.first_remaining);
     const double* const interest_paid = r.tranche_interest_paid.data();
     const double* const interest_due = r.tranche_interest_due.data();
     const double* const principal_paid = r.tranche_principal_paid.data();
@@ -201,7 +248,8 @@ void measure(const CompiledProject& cp, const MeasureGrid& grid, const Waterfall
         // paid + tol == -0.0), so OR-ing the sign bits gives the same flag as the comparisons,
         // in a loop GCC vectorises (it does not vectorise a comparison accumulated into an
         // integer). Construction-period interest is capitalised by design, not a missed
-        // payment, hence the loop starts at COD.
+        // payment, and periods paid before the valuation date are history, hence the loop starts
+        // at the first remaining period (COD by default).
         std::uint64_t sign_bits = 0;
         for (std::size_t t = c; t < n; ++t)
             sign_bits |= std::bit_cast<std::uint64_t>((ip[t] + tol) - id[t]) |
@@ -238,11 +286,11 @@ void measure(const CompiledProject& cp, const MeasureGrid& grid, const Waterfall
 std::vector<double> promised_flows(const CompiledProject& cp, const WaterfallResults& r,
                                    std::span<const double> period_rate) {
     const auto n = static_cast<std::size_t>(cp.periods);
-    const auto c = static_cast<std::size_t>(cp.grid.first_operating());
+    const auto c = static_cast<std::size_t>(std::min(cp.periods, std::max(cp.grid.first_operating(), cp.valuation_period)));
     std::vector<double> flows(n * static_cast<std::size_t>(cp.tranche_count), 0.0);
     for (int k = 0; k < cp.tranche_count; ++k) {
         const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
-        double balance = c > 0 ? r.tranche_balance[cp.at(k, static_cast<int>(c) - 1)] : tr.principal;
+        double balance = outstanding_at_valuation(cp, r, k);
         for (std::size_t t = c; t < n; ++t) {
             const std::size_t i = cp.at(k, static_cast<int>(t));
             const double interest = balance * period_rate[i] * cp.grid.accrual[t];

@@ -5,6 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <span>
+#include <string>
+#include <vector>
 
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/cashflow_metrics.hpp"
@@ -20,7 +23,58 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// Cumulative DSCR / LLCR per seniority level (ValuationResult::coverage_by_seniority) over the
+/// operating periods: `cfads` and `accrual` per operating period, `opening_at(k, t)` the opening
+/// balance of tranche k in global period t.
+template <class OpeningAt>
+std::vector<SeniorityCoverage> coverage_by_seniority(const CompiledProject& cp, const WaterfallResults& r,
+                                                     std::span<const double> cfads, std::span<const double> accrual,
+                                                     const OpeningAt& opening_at) {
+    const int C = cp.grid.construction_periods;
+    const std::size_t ops = cfads.size();
+    const auto n = static_cast<std::size_t>(cp.periods);
+    std::vector<SeniorityCoverage> out;
+    std::vector<double> ds(ops, 0.0), opening(ops, 0.0), weighted_rate(ops, 0.0), rate(ops), llcr(ops), plcr(ops);
+    double committed = 0.0;
+    for (std::size_t g = 0; g + 1 < cp.rank_begin.size(); ++g) {
+        SeniorityCoverage level;
+        for (int j = cp.rank_begin[g]; j < cp.rank_begin[g + 1]; ++j) {
+            const int k = cp.rank_order[static_cast<std::size_t>(j)];
+            const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
+            level.rank = tr.rank;
+            committed += tr.principal;
+            for (std::size_t i = 0; i < ops; ++i) {
+                const int t = C + static_cast<int>(i);
+                ds[i] += r.at(r.tranche_interest_due, k, t) + r.at(r.tranche_principal_due, k, t);
+                opening[i] += opening_at(k, static_cast<std::size_t>(t));
+                const double rk = tr.floating ? cp.base_index[static_cast<std::size_t>(k) * n + static_cast<std::size_t>(t)] + tr.spread
+                                              : tr.fixed_rate;
+                weighted_rate[i] += tr.principal * rk;
+            }
+        }
+        for (const CompiledTranche& tr : cp.tranches)
+            if (tr.rank <= level.rank) level.tranches.push_back(tr.name);
+        const pricing::DscrStats stats = pricing::dscr_stats(cfads, ds);
+        if (stats.periods > 0) {
+            level.min_dscr = stats.min;
+            level.min_dscr_period = C + static_cast<int>(stats.min_period);
+            level.average_dscr = stats.average;
+        }
+        for (std::size_t i = 0; i < ops; ++i) rate[i] = committed > 0.0 ? weighted_rate[i] / committed : 0.0;
+        pricing::coverage_ratios({cfads, accrual, rate, opening}, llcr, plcr);
+        if (ops > 0) level.llcr_at_cod = llcr[0];
+        for (double x : llcr)
+            if (!std::isnan(x) && (std::isnan(level.min_llcr) || x < level.min_llcr)) level.min_llcr = x;
+        out.push_back(std::move(level));
+    }
+    return out;
+}
+
 }  // namespace
+
+CalendarDate debt_valuation_date(const Project& project) {
+    return project.valuation_date ? *project.valuation_date : compile_timeline(project.timeline).cod;
+}
 
 ValuationResult value(const Project& project, const ValuationOptions& options) {
     const CompiledProject cp = compile(project);
@@ -39,7 +93,8 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
     out.project = cp.name;
     out.currency = cp.currency;
     out.valuation_date = g.financial_close;
-    out.debt_valuation_date = g.cod;
+    out.debt_valuation_date = cp.valuation_date;
+    out.seasoned = cp.seasoning.enabled;
     out.grid = g;
     out.total_capex = cp.capex_total;
     out.total_debt = cp.total_debt;
@@ -50,17 +105,27 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         if (!known) throw InputError("market_price_per_token." + name, "unknown tranche '" + name + "'");
     }
 
-    // Debt: priced at COD on the measure grid (the curve referenced at COD); yields and durations
-    // on day-count times of the operating payment dates from COD.
+    // Debt: priced at the valuation date (default COD) on the measure grid (the curve referenced
+    // at that date), over the payment dates after it; yields, durations and WAL on day-count
+    // times of those dates from the valuation date. Accrued interest: the opening balance of the
+    // current period x its rate x the day-count fraction from the period start to the valuation
+    // date (the coupon the kernel pays is balance x rate x the whole period's fraction).
+    const int V = grid.first_remaining;
+    const auto remaining = static_cast<std::size_t>(n - V);
     std::vector<QuantLib::Date> ql_dates;
-    ql_dates.reserve(ops);
-    for (auto t = static_cast<std::size_t>(C); t < g.end.size(); ++t) ql_dates.push_back(pricing::to_ql_date(g.end[t]));
-    const std::vector<double> yield_times = pricing::flow_times(ql_dates, pricing::to_ql_date(g.cod), g.day_count);
+    ql_dates.reserve(remaining);
+    for (auto t = static_cast<std::size_t>(V); t < g.end.size(); ++t) ql_dates.push_back(pricing::to_ql_date(g.end[t]));
+    const std::vector<double> yield_times =
+        pricing::flow_times(ql_dates, pricing::to_ql_date(cp.valuation_date), g.day_count);
     pricing::YieldConvention convention;
     convention.compounding = pricing::Compounding::Compounded;
     convention.frequency = g.periods_per_year;
+    // Share of the current period's coupon accrued at the valuation date (0 on a payment date).
+    double accrued_fraction = 0.0;
+    if (V < n && V >= C && g.start[static_cast<std::size_t>(V)] < cp.valuation_date)
+        accrued_fraction = year_fraction(g.day_count, g.start[static_cast<std::size_t>(V)], cp.valuation_date);
 
-    std::vector<double> interest(ops), principal(ops);
+    std::vector<double> interest(remaining), principal(remaining);
     for (int k = 0; k < cp.tranche_count; ++k) {
         const CompiledTranche& tr = cp.tranches[static_cast<std::size_t>(k)];
         TrancheValuation tv;
@@ -70,8 +135,9 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         tv.principal = tr.principal;
         tv.sized_by_model = tr.sized_by_model;
         tv.sizing_report = tr.sizing_message;
-        for (std::size_t i = 0; i < ops; ++i) {
-            const int t = C + static_cast<int>(i);
+        tv.sizing = tr.sizing;
+        for (std::size_t i = 0; i < remaining; ++i) {
+            const int t = V + static_cast<int>(i);
             interest[i] = r.at(r.tranche_interest_paid, k, t);
             principal[i] = r.at(r.tranche_principal_paid, k, t) + r.at(r.tranche_prepayment, k, t);
             tv.total_interest += interest[i];
@@ -81,26 +147,38 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         const TrancheMeasure& priced = prices.tranches[static_cast<std::size_t>(k)];
         tv.final_balance = priced.final_balance;
         tv.payment_default = priced.payment_default;
-        const double outstanding = C > 0 ? r.at(r.tranche_balance, k, C - 1) : tr.principal;
-        if (!(outstanding > 0.0)) {
+        // Tokens: the supply of the token class, else one token per unit of the balance at COD
+        // (a token is not destroyed as the tranche amortises: its outstanding face falls).
+        const double at_cod = C > 0 ? r.at(r.tranche_balance, k, C - 1) : tr.principal;
+        const double outstanding = outstanding_at_valuation(cp, r, k);
+        const double supply = tr.token.supply > 0.0 ? tr.token.supply : at_cod;
+        tv.outstanding = outstanding;
+        tv.outstanding_per_token = supply > 0.0 ? outstanding / supply : kNaN;
+        if (!(outstanding > 0.0) || remaining == 0) {
             tv.pv = tv.price_per_token = tv.price_pct_of_par = tv.yield = kNaN;
             tv.macaulay_duration = tv.modified_duration = tv.convexity = tv.wal = kNaN;
+            tv.clean_price_per_token = tv.clean_price_pct_of_par = tv.accrued_interest = tv.accrued_per_token = kNaN;
             out.tranches.push_back(tv);
             continue;
         }
+        tv.accrued_interest = accrued_fraction > 0.0 ? outstanding * ws.period_rate[cp.at(k, V)] * accrued_fraction : 0.0;
+        tv.accrued_per_token = tv.accrued_interest / supply;
         pricing::TranchePricingInputs in;
         in.field = "tranches[" + std::to_string(k) + "]";
         in.interest = interest;
         in.principal = principal;
         in.yield_times = yield_times;
-        in.curve_times = std::span<const double>(grid.curve_time).subspan(static_cast<std::size_t>(C));
-        in.discount_factors = std::span<const double>(grid.curve_df).subspan(static_cast<std::size_t>(C));
+        in.curve_times = std::span<const double>(grid.curve_time).subspan(static_cast<std::size_t>(V));
+        in.discount_factors = std::span<const double>(grid.curve_df).subspan(static_cast<std::size_t>(V));
         in.spread = tr.discount_spread;
+        if (tr.floating)
+            in.tranche_discount_factors =
+                std::span<const double>(grid.tranche_df).subspan(cp.at(k, V), remaining);
         in.outstanding = outstanding;
         in.token = tr.token;
         in.yield_convention = convention;
         if (!(in.token.supply > 0.0)) {  // no token class given: one token per unit of principal
-            in.token.supply = outstanding;
+            in.token.supply = supply;
             in.token.face_per_token = 1.0;
         }
         if (const auto it = options.market_price_per_token.find(tr.name); it != options.market_price_per_token.end())
@@ -114,6 +192,8 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         tv.modified_duration = m.modified_duration;
         tv.convexity = m.convexity;
         tv.wal = m.wal;
+        tv.clean_price_per_token = tv.price_per_token - tv.accrued_per_token;
+        tv.clean_price_pct_of_par = 100.0 * (priced.pv - tv.accrued_interest) / outstanding;
         if (m.z_spread) tv.z_spread = *m.z_spread;
         out.tranches.push_back(tv);
     }
@@ -145,6 +225,10 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
 
     // Coverage: DSCR statistics, ex-post LLCR / PLCR on realised CFADS (operating periods).
     std::vector<double> cfads(ops), ds(ops), accrual(ops), rate(ops), opening(ops), llcr(ops), plcr(ops);
+    const auto opening_at = [&](int k, std::size_t t) {
+        return t == 0 ? cp.tranches[static_cast<std::size_t>(k)].principal
+                      : r.at(r.tranche_balance, k, static_cast<int>(t) - 1);
+    };
     for (std::size_t i = 0; i < ops; ++i) {
         const std::size_t t = static_cast<std::size_t>(C) + i;
         cfads[i] = r.cfads[t];
@@ -152,9 +236,7 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         accrual[i] = g.accrual[t];
         rate[i] = cp.covenant_discount_rate[t];
         double debt = 0.0;
-        for (int k = 0; k < cp.tranche_count; ++k)
-            debt += t == 0 ? cp.tranches[static_cast<std::size_t>(k)].principal
-                           : r.at(r.tranche_balance, k, static_cast<int>(t) - 1);
+        for (int k = 0; k < cp.tranche_count; ++k) debt += opening_at(k, t);
         opening[i] = debt;
     }
     CovenantSummary& cs = out.covenants;
@@ -177,6 +259,7 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
         cs.llcr_at_cod = llcr[0];
         cs.plcr_at_cod = plcr[0];
     }
+    out.coverage_by_seniority = coverage_by_seniority(cp, r, cfads, accrual, opening_at);
     for (int t = C; t < n; ++t) {
         const auto ts = static_cast<std::size_t>(t);
         if (!std::isnan(r.ltm_dscr[ts]) && (std::isnan(cs.min_ltm_dscr) || r.ltm_dscr[ts] < cs.min_ltm_dscr))

@@ -5,10 +5,12 @@
 #include <atomic>
 #include <cstdint>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
+#include "pftoken/model/schedule_sum.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/pricing/sizing.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
@@ -121,11 +123,12 @@ void build_operations(const Project& project, CompiledProject& cp) {
                                                                std::to_string(profile.size()));
         double sum = 0.0;
         for (double x : profile) sum += x;
-        if (!profile.empty() && std::abs(sum - 1.0) > 1e-9)
-            throw InputError("construction.capex_profile", "must sum to 1, got " + num(sum));
+        if (!profile.empty() && !sums_to(sum, 1.0))
+            throw InputError("construction.capex_profile", sum_mismatch("", 1.0, sum));
+        // Within the tolerance the shares are rescaled so exactly capex_total is drawn.
         for (int t = 0; t < C; ++t)
             cp.construction_capex[static_cast<std::size_t>(t)] =
-                project.construction.capex_total * (profile.empty() ? 1.0 / C : profile[static_cast<std::size_t>(t)]);
+                project.construction.capex_total * (profile.empty() ? 1.0 / C : profile[static_cast<std::size_t>(t)] / sum);
     }
 }
 
@@ -178,8 +181,15 @@ void fixed_shape_schedule(const Project& project, CompiledProject& cp, int k) {
             sum += in.schedule[j];
             sched[static_cast<std::size_t>(C) + j] = in.schedule[j];
         }
-        if (std::abs(sum - P) > 1e-9 * std::max(1.0, P))
-            throw InputError(field, "must sum to principal " + num(P) + ", got " + num(sum));
+        if (!sums_to(sum, P)) throw InputError(field, sum_mismatch("principal", P, sum));
+        // Within the tolerance the last positive entry absorbs the difference: the balance ends
+        // at exactly zero.
+        for (int t = last; t >= C; --t) {
+            if (sched[static_cast<std::size_t>(t)] > 0.0) {
+                sched[static_cast<std::size_t>(t)] += P - sum;
+                break;
+            }
+        }
         break;
     }
     case Amortisation::Sculpted: break;
@@ -233,6 +243,42 @@ std::array<WaterfallStep, 7> default_waterfall_order() noexcept {
             WaterfallStep::LockupTest, WaterfallStep::CashSweep,   WaterfallStep::Distribution};
 }
 
+namespace {
+
+/// The valuation date, its first remaining period and the actuals (after sizing: sizing is at close).
+void set_valuation(const Project& project, CompiledProject& cp) {
+    const PeriodGrid& g = cp.grid;
+    cp.valuation_date = project.valuation_date.value_or(g.cod);
+    const auto after = std::upper_bound(g.end.begin(), g.end.end(), cp.valuation_date);
+    cp.valuation_period = static_cast<int>(after - g.end.begin());
+    auto& s = cp.seasoning;
+    if (!project.actuals) return;
+    if (cp.valuation_date < g.cod)
+        throw InputError("actuals", "are read from COD on; valuation_date is before COD");
+    const Actuals& a = *project.actuals;
+    constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+    s.enabled = true;
+    s.period = cp.valuation_period;
+    s.balance.assign(static_cast<std::size_t>(cp.tranche_count), kNaN);
+    s.arrears.assign(static_cast<std::size_t>(cp.tranche_count), kNaN);
+    for (std::size_t i = 0; i < a.tranches.size(); ++i) {
+        const TrancheActuals& t = a.tranches[i];
+        const auto it = std::find_if(cp.tranches.begin(), cp.tranches.end(),
+                                     [&](const CompiledTranche& tr) { return tr.name == t.tranche; });
+        if (it == cp.tranches.end())
+            throw InputError("actuals.tranches[" + std::to_string(i) + "].tranche", "unknown tranche '" + t.tranche + "'");
+        const auto k = static_cast<std::size_t>(it - cp.tranches.begin());
+        s.balance[k] = t.principal_outstanding + t.deferred_interest;
+        s.arrears[k] = t.principal_arrears;
+    }
+    s.dsra = a.dsra_balance.value_or(kNaN);
+    s.mra = a.mra_balance.value_or(kNaN);
+    s.trapped = a.lockup_balance.value_or(kNaN);
+    s.locked = a.locked_up ? (*a.locked_up ? 1 : 0) : -1;
+}
+
+}  // namespace
+
 CompiledProject compile(const Project& project) {
     static std::atomic<std::uint64_t> last_id{0};
     CompiledProject cp;
@@ -269,7 +315,7 @@ CompiledProject compile(const Project& project) {
         tr.amortisation = in.amortisation;
         tr.fixed_rate = in.fixed_rate;
         tr.spread = tr.floating ? in.spread : 0.0;
-        tr.discount_spread = in.spread;
+        tr.discount_spread = in.discount_spread.value_or(in.spread);
         tr.target_dscr = in.target_dscr;
         if (!(in.tenor_years > 0.0)) throw InputError(tranche_field(k, "tenor_years"), "must be > 0, got " + num(in.tenor_years));
         if (!(in.grace_years >= 0.0 && in.grace_years < in.tenor_years))
@@ -325,7 +371,14 @@ CompiledProject compile(const Project& project) {
     if (cp.dsra.enabled) {
         if (!(project.dsra.months_of_debt_service >= 0.0))
             throw InputError("dsra.months_of_debt_service", "must be >= 0, got " + num(project.dsra.months_of_debt_service));
-        cp.dsra.periods_ahead = static_cast<int>(std::ceil(project.dsra.months_of_debt_service * ppy / 12.0 - 1e-9));
+        // Pro-rated on the grid: 6 months on an annual grid is half of the next period.
+        const double periods = project.dsra.months_of_debt_service * ppy / 12.0;
+        const double whole = std::floor(periods + 1e-9);
+        cp.dsra.periods_ahead = static_cast<int>(whole);
+        cp.dsra.partial_period = periods - whole > 1e-9 ? periods - whole : 0.0;
+        cp.dsra.share = project.dsra.share;
+        cp.dsra.fixed = project.dsra.amount.has_value();
+        cp.dsra.fixed_amount = project.dsra.amount.value_or(0.0);
         for (std::size_t j = 0; j < project.dsra.tranches.size(); ++j) {
             const auto it = std::find_if(project.tranches.begin(), project.tranches.end(),
                                          [&](const Tranche& t) { return t.name == project.dsra.tranches[j]; });
@@ -442,6 +495,13 @@ CompiledProject compile(const Project& project) {
                     }
                 }
                 const double multiple = tr.amortisation == Amortisation::Sculpted ? tr.target_dscr : project.sizing.min_dscr;
+                // Gearing = total debt / total uses of funds (debt + equity contributed), the one
+                // definition `value` reports; uses come from the last base run (they move with the
+                // debt through interest during construction and the DSRA, hence the iteration).
+                double equity_in = r.close_equity;
+                for (int t = 0; t < cp.periods; ++t)
+                    equity_in += r.equity_funding[static_cast<std::size_t>(t)] + r.equity_injection[static_cast<std::size_t>(t)];
+                const double total_uses = cp.total_debt + equity_in;
                 double other_debt = 0.0;
                 for (std::size_t j = 0; j < K; ++j)
                     if (static_cast<int>(j) != k) other_debt += cp.tranches[j].principal;
@@ -453,15 +513,44 @@ CompiledProject compile(const Project& project) {
                 const std::string field = tranche_field(static_cast<std::size_t>(k), "");
                 pricing::SizingOptions options =
                     pricing::sizing_options_for(in, project.sizing, cp.capex_total, ppy, field.substr(0, field.size() - 1));
-                if (cp.capex_total > 0.0) {
+                if (total_uses > 0.0) {
                     // The gearing cap applies to total debt: this tranche gets what the others leave.
-                    const double room = project.sizing.gearing_cap * cp.capex_total - other_debt;
-                    options.gearing_cap = std::clamp(room / cp.capex_total, 1e-12, 1.0);
+                    options.capex = total_uses;
+                    const double room = project.sizing.gearing_cap * total_uses - other_debt;
+                    options.gearing_cap = std::clamp(room / total_uses, 1e-12, 1.0);
                 }
-                const pricing::SizingSummary summary =
-                    pricing::size_debt({available, accrual, rate}, options);
+                if (project.sizing.debt_cap)
+                    options.debt_cap = std::max(*project.sizing.debt_cap - other_debt, 1e-9);
+                pricing::SizingSummary summary = pricing::size_debt({available, accrual, rate}, options);
                 change = std::max(change, std::abs(summary.size - tr.principal) / std::max(1.0, summary.size));
                 tr.principal = summary.size;
+                tr.sizing = SizingOutcome{};
+                tr.sizing.binding = pricing::to_string(summary.binding);
+                tr.sizing.target = multiple;
+                tr.sizing.tenor_clipped = summary.tenor_clipped;
+                tr.sizing.tenor_periods = summary.tenor_periods;
+                // The kernel cannot capitalise scheduled interest: a sculpted payment below the
+                // interest becomes interest only (principal 0), and the DSCR target is missed there.
+                for (const std::size_t i : summary.below_interest_periods)
+                    tr.sizing.misses.push_back({C + static_cast<int>(i), summary.debt_service[i], summary.interest[i]});
+                if (!tr.sizing.misses.empty()) {
+                    const auto& first = tr.sizing.misses.front();
+                    const std::string what =
+                        "sculpted debt service is below interest in " + std::to_string(tr.sizing.misses.size()) + " of " +
+                        std::to_string(summary.tenor_periods - tr.first_repayment + C) + " amortisation periods (first " +
+                        format::iso_date(cp.grid.end[static_cast<std::size_t>(first.period)]) + ": " +
+                        format::message_number(first.sculpted_debt_service, 6) + " vs interest " +
+                        format::message_number(first.interest, 6) + "), so the DSCR target " + format::message_number(multiple) +
+                        " cannot be met there";
+                    if (project.sizing.on_target_miss == Sizing::TargetMiss::Fail)
+                        throw InputError(tranche_field(static_cast<std::size_t>(k), "target_dscr"),
+                                         what + "; lower target_dscr, lengthen tenor_years, or set sizing.on_target_miss: "
+                                                "interest_only to pay interest only in those periods");
+                    summary.constraints_hold = false;
+                    summary.message = what + " (interest only there, sizing.on_target_miss)" +
+                                      (summary.message.empty() ? "" : "; " + summary.message);
+                }
+                tr.sizing.constraints_hold = summary.constraints_hold;
                 tr.sizing_message = summary.brief_report();
                 for (std::size_t i = 0; i < ops; ++i)
                     cp.scheduled_principal[cp.at(k, C + static_cast<int>(i))] = std::max(0.0, summary.principal[i]);
@@ -474,6 +563,7 @@ CompiledProject compile(const Project& project) {
         cp.covenants.sweep_enabled = sweep;
     }
     finalise(cp);
+    set_valuation(project, cp);
     return cp;
 }
 

@@ -530,6 +530,10 @@ struct Kernel {
     const double overrun;
     const int C;
     const int m_ahead;
+    const double m_partial;
+    const double m_share;
+    const bool dsra_fixed;
+    const double dsra_fixed_amount;
 
     // Output columns.
     double* const o_revenue;
@@ -623,7 +627,8 @@ struct Kernel {
           accrual(p.grid.accrual.data()), sched_all(p.scheduled_principal.data()),
           cum_all(p.cumulative_scheduled.data()), tranches(p.tranches.data()), rank_order(p.rank_order.data()),
           groups(static_cast<int>(p.rank_begin.size()) - 1), overrun(1.0 + d.capex_overrun),
-          C(p.grid.construction_periods), m_ahead(p.dsra.periods_ahead), o_revenue(r.revenue.data()),
+          C(p.grid.construction_periods), m_ahead(p.dsra.periods_ahead), m_partial(p.dsra.partial_period),
+          m_share(p.dsra.share), dsra_fixed(p.dsra.fixed), dsra_fixed_amount(p.dsra.fixed_amount), o_revenue(r.revenue.data()),
           o_opex(r.opex.data()), o_dwc(r.working_capital_change.data()), o_tax(r.tax.data()),
           o_mra_release(r.mra_release.data()), o_cfads(r.cfads.data()), o_fees(r.senior_fees.data()),
           o_ds_due(r.debt_service_due.data()), o_ds_paid(r.debt_service_paid.data()), o_dscr(r.dscr.data()),
@@ -703,14 +708,30 @@ struct Kernel {
         if (any_floating) dsra_prefix_rows(p, w, true);
     }
 
-    /// DSRA target: forward debt service of covered tranches over periods [from, from + m),
+    /// DSRA target from period `from`: a fixed amount while covered debt is outstanding, or
+    /// share x the forward debt service of the next m whole periods plus the pro-rated part of
+    /// the period after them (dsra_window).
+    [[nodiscard]] PFT_STEP double dsra_target(int from) const {
+        if (dsra_fixed) {
+            if (from >= n) return 0.0;
+            for (int k = 0; k < K; ++k)
+                if (tranches[k].dsra_covered && bal[k] > 0.0) return dsra_fixed_amount;
+            return 0.0;
+        }
+        const int whole_stop = min_value(n, from + m_ahead);
+        double target = dsra_window(from, whole_stop);
+        // Pro-rated share of the period after the whole ones: its projected debt service.
+        if (m_partial > 0.0 && from + m_ahead < n) target += m_partial * (dsra_window(from, whole_stop + 1) - target);
+        return m_share * target;
+    }
+
+    /// DSRA target: forward debt service of covered tranches over periods [from, stop),
     /// projected from the current balances on the scheduled amortisation. When the balance
     /// covers the window's scheduled principal and no maturity falls inside, the sum has a
     /// closed form in prefix sums: principal = CUM_b - CUM_a, interest =
     /// (B + CUM_a)(Q_b - Q_a) - (W_b - W_a); otherwise the window is walked period by period.
-    [[nodiscard]] PFT_STEP double dsra_target(int from) const {
+    [[nodiscard]] PFT_STEP double dsra_window(int from, int stop) const {
         double target = 0.0;
-        const int stop = min_value(n, from + m_ahead);
         if (from >= stop) return 0.0;
         const int candidates = KFixed > 0 ? covered_count : K;
         for (int c = 0; c < candidates; ++c) {
@@ -1210,6 +1231,25 @@ struct Kernel {
         }
     }
 
+    /// Seasoning: the actuals at the valuation date replace the carried state (balances, arrears,
+    /// reserve accounts, lock-up) before the first remaining period opens; NaN / -1 keep the
+    /// modelled value. The periods before keep their modelled columns (history).
+    PFT_STEP void apply_actuals(CarriedState& s) {
+        const auto& a = p.seasoning;
+        for (int k = 0; k < K; ++k) {
+            const auto ks = static_cast<std::size_t>(k);
+            if (!std::isnan(a.balance[ks])) bal[k] = a.balance[ks];
+            if (!std::isnan(a.arrears[ks])) arrears[k] = a.arrears[ks];
+        }
+        if (!std::isnan(a.dsra)) s.dsra = a.dsra;
+        if (!std::isnan(a.mra)) s.mra = a.mra;
+        if (!std::isnan(a.trapped)) s.trapped = a.trapped;
+        if (a.locked >= 0) {
+            s.locked = a.locked == 1;
+            s.cure_count = 0;
+        }
+    }
+
     /// The whole run: construction, forecast CFADS, operating pass, then every operating period.
     PFT_STEP void run_all() {
         floating_rates();
@@ -1218,7 +1258,9 @@ struct Kernel {
         forecast_cfads();
         operating_flows();
         PeriodState ps;
+        const int season = p.seasoning.enabled ? p.seasoning.period : -1;
         for (int t = C; t < n; ++t) {
+            if (t == season) apply_actuals(s);
             open_period(t, s, ps);
             if (default_order) {
                 step(WaterfallStep::SeniorFees, s, ps);

@@ -284,6 +284,26 @@ std::string bar_chart(const BarChart& data, const ChartOptions& options) {
     return render(body, options);
 }
 
+std::string line_chart(const LineChart& data, const ChartOptions& options) {
+    require_not_empty(data.x.size(), "lines.x");
+    require_not_empty(data.series.size(), "lines.series");
+    for (std::size_t s = 0; s < data.series.size(); ++s)
+        require_same_size(data.x.size(), data.series[s].values.size(), fmt::format("lines.series[{}].values", s));
+    std::string body = labels(data.title, data.x_label, data.y_label);
+    body += "$d << EOD\n";
+    for (std::size_t t = 0; t < data.x.size(); ++t) {
+        body += num(data.x[t]);
+        for (const auto& s : data.series) body += ' ' + num(s.values[t]);
+        body += '\n';
+    }
+    body += "EOD\nplot ";
+    for (std::size_t s = 0; s < data.series.size(); ++s)
+        body += fmt::format("{}$d using 1:{} with lines linetype {} linewidth 2 title {}", s ? ", " : "", s + 2,
+                            s % palette().size() + 1, quote(data.series[s].label));
+    body += '\n';
+    return render(body, options);
+}
+
 std::string liquidity_chart(const LiquidityChart& data, const ChartOptions& options) {
     require_not_empty(data.liquidity.size(), "liquidity.liquidity");
     require_same_size(data.liquidity.size(), data.tick_lower.size(), "liquidity.tick_lower");

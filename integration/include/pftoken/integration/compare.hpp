@@ -39,6 +39,8 @@ struct CompareOptions {
 
 struct CompareReport {
     std::string project;
+    CalendarDate date{};            ///< the date prices are compared at (the debt valuation date)
+    std::string date_source;        ///< where `date` comes from, in words (printed with it)
     std::string pool_name;
     std::string pool_type;          ///< "v2" / "v3"
     std::string quote;
@@ -54,7 +56,16 @@ struct CompareReport {
     FeedbackResult feedback;
 };
 
-/// Runs every part. `stochastic` is required when options.mc_paths > 0.
+/// The project as it is compared with `pool`: valued at the pool's observation date when the pool
+/// gives one and the project does not (the same project when neither does, or both give the same
+/// date). Throws InputError naming pool.observation_date when the two dates differ or the pool's
+/// date lies outside the project's life. `date_source` (optional) gets the words `compare`
+/// prints next to the date.
+[[nodiscard]] Project project_at_pool_date(const Project& project, const PoolSpec& pool,
+                                           std::string* date_source = nullptr);
+
+/// Runs every part at the date of project_at_pool_date(). `stochastic` is required when
+/// options.mc_paths > 0.
 [[nodiscard]] CompareReport run_compare(const Project& project, const PoolSpec& pool,
                                         const mc::StochasticSpec* stochastic, const CompareOptions& options);
 

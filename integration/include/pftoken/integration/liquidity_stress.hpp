@@ -11,6 +11,7 @@
 // suite cross-checks the twins against the exact pools and the swap vectors).
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,9 @@ struct PoolSpec {
     std::string token;          ///< project token symbol (token0)
     std::string quote = "USDC"; ///< quote token (token1)
     double fee = 0.003;         ///< fee as a fraction of the input (v3: converted to pips)
+    /// Date the pool's price (reserves / price) was observed; `compare` and `report` value the
+    /// project's debt at this date (docs/valuation-date.md). Empty: the project's valuation date.
+    std::optional<CalendarDate> observation_date;
     // v2
     double reserve_token = 0.0;
     double reserve_quote = 0.0;

@@ -29,7 +29,7 @@ struct FairValuePathOptions {
         return m;
     }();
     std::size_t tranche = 0;        ///< index into project.tranches
-    double horizon_years = 1.0;     ///< payment dates up to this many years after COD; 0 = the whole life
+    double horizon_years = 1.0;     ///< payment dates up to this many years after the valuation date; 0 = the whole life
     /// Regression basis in the standardised state variables: a constant, each variable, for
     /// degree >= 2 all squares and cross products, and each variable's powers 3..degree.
     /// Degree 5 fits a bullet's conditional value on lognormal CFADS to ~0.4% (see the tests).
@@ -43,9 +43,10 @@ struct FairValuePaths {
     std::string symbol;
     double supply = 0.0;
     std::uint64_t paths = 0;
-    /// Date 0 is COD; date j >= 1 is the end of the j-th operating period.
+    /// Date 0 is the project's valuation date (default COD); date j >= 1 is the j-th payment
+    /// date after it.
     std::vector<CalendarDate> date;
-    std::vector<double> time;       ///< years from COD (Act/365F, as the period grid)
+    std::vector<double> time;       ///< years from the valuation date (Act/365F, as the period grid)
     std::vector<double> value;      ///< [path * dates + j], per token, >= 0
     std::vector<double> realised;   ///< [path * dates + j], per token: the regressand (perfect foresight)
     std::vector<double> r_squared;  ///< per date; NaN where the state does not vary (date 0)
@@ -54,7 +55,7 @@ struct FairValuePaths {
     [[nodiscard]] double at(std::uint64_t path, std::size_t j) const noexcept {
         return value[static_cast<std::size_t>(path) * time.size() + j];
     }
-    /// Mean over paths on date j (date 0: the Monte Carlo price per token at COD).
+    /// Mean over paths on date j (date 0: the Monte Carlo price per token at the valuation date).
     [[nodiscard]] double mean(std::size_t j) const noexcept;
 };
 

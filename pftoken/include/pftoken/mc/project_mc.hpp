@@ -100,6 +100,8 @@ struct PeriodMc {
 
 struct ProjectMcSummary {
     std::string project;
+    CalendarDate valuation_date{};      ///< tranche prices are at this date (Project::valuation_date, default COD)
+    bool seasoned = false;              ///< every path starts from the project's actuals
     std::uint64_t paths = 0;            ///< used
     std::uint64_t seed = 0;
     int threads = 1;

@@ -105,7 +105,12 @@ struct Tranche {
     RateType rate_type = RateType::Fixed;
     double fixed_rate = 0.0;
     std::string index;                ///< forward curve name for floating tranches
-    double spread = 0.0;              ///< over the index (floating) or discount spread (pricing)
+    /// Floating: the coupon margin over the index. Fixed: the discount spread (z-spread).
+    double spread = 0.0;
+    /// Pricing spread when it differs from `spread` (empty: `spread`). Floating: a discount
+    /// margin, simple and added to the index forward each period (margin = discount margin
+    /// prices at par when the index curve is the discount curve). Fixed: the z-spread.
+    std::optional<double> discount_spread;
     Amortisation amortisation = Amortisation::Annuity;
     double target_dscr = 1.30;        ///< for Sculpted
     std::vector<double> schedule;     ///< for Schedule: principal repaid per operating period
@@ -121,11 +126,15 @@ struct Equity {
     TokenClass token;
 };
 
-/// Debt service reserve account.
+/// Debt service reserve account. Target: a fixed `amount`, or `share` x the forward debt service
+/// of the next `months_of_debt_service` months, pro-rated on the period grid (6 months on an
+/// annual grid = half of the next year's service, never rounded up to a whole period).
 struct Dsra {
     enum class Funding { AtClose, FromWaterfall };
     bool enabled = false;
     double months_of_debt_service = 6.0;
+    double share = 1.0;                 ///< fraction of the window's debt service, in (0, 1]
+    std::optional<double> amount;       ///< fixed target while covered debt is outstanding
     std::vector<std::string> tranches;  ///< covered tranches; empty = all (shared account)
     Funding funding = Funding::AtClose;
     double interest_rate = 0.0;         ///< earned on the balance
@@ -157,9 +166,19 @@ struct Covenants {
     Sweep sweep;
 };
 
-/// Debt sizing constraints used when a tranche principal is not given.
+/// Debt sizing constraints used when a tranche principal is not given. Gearing has one
+/// definition throughout: total debt / total uses of funds (capex, interest during
+/// construction, DSRA funding at close), as `pftoken value` reports it.
 struct Sizing {
-    double gearing_cap = 0.80;        ///< debt <= cap * capex
+    /// What a sculpted tranche does in periods where its sculpted debt service is below its
+    /// interest (the DSCR target cannot be met there without capitalising interest).
+    enum class TargetMiss {
+        InterestOnly,  ///< pay interest only there (principal 0); reported per period, constraints do not hold
+        Fail           ///< refuse the deal with an InputError naming the periods
+    };
+    double gearing_cap = 0.80;        ///< total debt <= cap * total uses of funds
+    std::optional<double> debt_cap;   ///< total debt <= this amount
+    TargetMiss on_target_miss = TargetMiss::InterestOnly;
     double min_dscr = 1.0;            ///< for fixed-size debt: every period DSCR >= this
     double max_tenor_years = 0.0;     ///< 0 = no limit
 };
@@ -190,6 +209,24 @@ enum class WaterfallStep {
     Distribution
 };
 
+/// The state of one tranche at the valuation date, as reported by the deal's agent (seasoning).
+struct TrancheActuals {
+    std::string tranche;                ///< tranche name
+    double principal_outstanding = 0.0; ///< principal not yet repaid
+    double deferred_interest = 0.0;     ///< unpaid interest capitalised (bears interest at the coupon)
+    double principal_arrears = 0.0;     ///< scheduled principal due and not paid (due again next period)
+};
+
+/// Actuals of a live deal at the valuation date: they replace the modelled state after the last
+/// payment date on or before the valuation date. Absent fields keep the modelled value.
+struct Actuals {
+    std::vector<TrancheActuals> tranches;  ///< tranches not listed keep their modelled state
+    std::optional<double> dsra_balance;
+    std::optional<double> mra_balance;
+    std::optional<double> lockup_balance;  ///< cash trapped by the lock-up
+    std::optional<bool> locked_up;         ///< lock-up in force (cure count restarts at 0)
+};
+
 struct Project {
     std::string name;
     std::string currency = "USD";
@@ -207,6 +244,10 @@ struct Project {
     Sizing sizing;
     MarketData market;
     std::vector<WaterfallStep> waterfall_order;  ///< empty = default order
+    /// Date at which the debt is valued (remaining flows, accrued interest, clean and dirty
+    /// prices); empty = COD. From financial close to the last period end.
+    std::optional<CalendarDate> valuation_date;
+    std::optional<Actuals> actuals;              ///< seasoning; requires valuation_date
 };
 
 }  // namespace pftoken

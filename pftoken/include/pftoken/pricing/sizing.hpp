@@ -37,7 +37,8 @@ enum class BindingConstraint {
     None,           ///< principal was given (fixed debt): only checked
     TargetDscr,     ///< sculpted to the target DSCR
     MinDscr,        ///< largest fixed-shape size meeting the minimum DSCR
-    GearingCap,     ///< debt <= gearing_cap * capex
+    GearingCap,     ///< debt <= gearing_cap * capex (compile passes total uses of funds as capex)
+    DebtCap,        ///< debt <= an absolute cap (sizing.debt_cap less the other tranches)
     GraceInterest,  ///< interest-only DSCR in the grace period >= min_dscr
     NoCapacity      ///< no positive size satisfies the constraints (size = 0)
 };
@@ -55,6 +56,7 @@ struct SizingOptions {
     int max_tenor_periods = 0;       ///< 0 = no limit; tenor is clipped to it
     NonPositiveCfads non_positive_cfads = NonPositiveCfads::CapitaliseInterest;
     std::optional<double> principal; ///< given size (fixed debt): schedule + checks only
+    std::optional<double> debt_cap;  ///< > 0 when set: size <= debt_cap
     double relative_tolerance = 1e-13;  ///< of the root finder on the size
     /// Empty when valid, else "field.member: constraint, got value".
     [[nodiscard]] std::string invalid_reason(std::size_t periods) const;
@@ -81,6 +83,10 @@ struct SizingSummary {
     int tenor_periods = 0;              ///< after the max-tenor clip
     bool tenor_clipped = false;
     int capitalised_periods = 0;        ///< periods with negative principal
+    /// Sculpted amortisation periods whose debt service is below their interest (negative
+    /// principal). A schedule that cannot capitalise (compile: principal floored at zero, those
+    /// periods interest-only) misses the DSCR target there.
+    std::vector<std::size_t> below_interest_periods;
     // Schedule, one entry per input period (zero after maturity).
     std::vector<double> opening_balance, interest, principal, debt_service, closing_balance;
     std::vector<double> dscr;           ///< CFADS/DS where DS > 0, else NaN

@@ -23,6 +23,9 @@ struct TranchePricingInputs {
     std::span<const double> curve_times;      ///< curve year fractions of the flow dates
     std::span<const double> discount_factors; ///< risk-free DF at the flow dates
     double spread = 0.0;                      ///< continuous z-spread over the curve
+    /// The tranche's own discount factors at the flow dates when they are not curve x z-spread
+    /// (a floating tranche's discount margin, valuation/measure.hpp); empty: apply `spread`.
+    std::span<const double> tranche_discount_factors;
     double outstanding = 0.0;                 ///< principal outstanding at valuation (> 0)
     TokenClass token;                         ///< supply > 0; face_per_token for % of face
     std::optional<double> market_price_per_token; ///< if set: z-spread and yield from it
@@ -39,7 +42,8 @@ struct TrancheMetrics {
     double macaulay_duration = 0.0; ///< years, at `yield`
     double modified_duration = 0.0;
     double convexity = 0.0;
-    double wal = 0.0;               ///< weighted average life of principal, years
+    double wal = 0.0;               ///< weighted average life of principal, years; NaN (undefined) when no principal is repaid
+                                    ///< (yield, durations and convexity are NaN when nothing is paid)
     std::optional<double> z_spread; ///< continuous spread repricing the market price
     [[nodiscard]] std::string brief_report() const;
 };

@@ -37,6 +37,15 @@ enum class ReportFormat { Table, Csv, Json, All };
 [[nodiscard]] std::string summary_csv(const Project& project, const ValuationResult& result);
 /// One row per tranche, then one for the equity token (cells it has no value for empty).
 [[nodiscard]] Table tranches_table(const Project& project, const ValuationResult& result);
+/// True when some tranche was sized or sculpted by the model (sizing.csv is then written).
+[[nodiscard]] bool any_sized(const ValuationResult& result);
+/// One row per tranche sized or sculpted by the model: principal, binding constraint, DSCR
+/// target, tenor clip, achieved minimum and average DSCR at its seniority level, interest-only
+/// periods and whether the constraints hold.
+[[nodiscard]] Table sizing_table(const ValuationResult& result);
+/// One row per period where a sculpted tranche paid interest only (sculpted debt service below
+/// interest): date, sculpted debt service, interest, the period DSCR achieved.
+[[nodiscard]] Table sizing_periods_table(const ValuationResult& result);
 [[nodiscard]] std::string tranches_csv(const Project& project, const ValuationResult& result);  ///< to_csv(tranches_table)
 /// One row per period (construction months then operating periods): grid, cash-flow, ratio and
 /// flag columns (period_column_names()).

@@ -29,7 +29,7 @@ struct TrancheStress {
     std::string symbol;
     int rank = 1;
     double principal = 0.0;
-    double pv = 0.0;                   ///< at financial close: curve DF x exp(-(spread + shifts) t)
+    double pv = 0.0;                   ///< at the valuation date (default COD), as pftoken value: curve DF x exp(-(spread + shifts) t)
     double price_per_token = kNaN;
     double pv_change = 0.0;            ///< pv - base pv
     double pv_change_pct = 0.0;        ///< 100 (pv / base pv - 1)

@@ -46,6 +46,12 @@ struct CodCurve {
 };
 [[nodiscard]] CodCurve cod_curve(const Project& project, const PeriodGrid& grid);
 
+/// The discount curve referenced at the debt valuation date (`cp.valuation_date`, default COD:
+/// the market as observed on that date) sampled at each period end after it: DF and curve year
+/// fraction from the valuation date, 0 for periods paid on or before it and for construction
+/// periods. With the valuation date at COD this is cod_curve(), bit for bit.
+[[nodiscard]] CodCurve valuation_curve(const Project& project, const CompiledProject& cp);
+
 /// The one tranche discount factor: the curve DF times exp(-spread t), t the curve year fraction
 /// from COD. A flow at period u valued at period j (j after COD) is
 /// flow x tranche_df(u) / tranche_df(j).
@@ -53,22 +59,40 @@ struct CodCurve {
     return curve_df * std::exp(-spread * curve_time);
 }
 
+/// One period's discount-margin factor of a floating tranche: (1 + f tau) / (1 + (f + s) tau),
+/// f the projected index forward, tau the accrual, s the discount margin. A floating tranche's
+/// discount factor is the curve DF times the running product of these from COD, so a floater
+/// whose coupon margin equals its discount margin prices at par when its index curve is the
+/// discount curve (the floating-rate note convention; docs/pricing.md).
+[[nodiscard]] inline double floating_discount_step(double forward, double accrual, double margin) noexcept {
+    return (1.0 + forward * accrual) / (1.0 + (forward + margin) * accrual);
+}
+
 /// The discount grid of a compiled project (one per project), built once at setup (QuantLib is used here only,
-/// never per path or per scenario). Debt is valued at COD on the discount curve referenced at
-/// COD over the operating periods (construction periods carry DF 0); equity at financial close
-/// at the cost of equity, annual compounding.
+/// never per path or per scenario). Debt is valued at the valuation date (default COD) on the
+/// discount curve referenced at that date over the operating periods paid after it (earlier
+/// periods carry DF 0); equity at financial close at the cost of equity, annual compounding.
+/// The valuation date lives here and in CompiledProject only: `value`, the Monte Carlo, stress
+/// and fair-value paths all read it from this grid.
 struct MeasureGrid {
     int periods = 0;
     int tranches = 0;
     int first_operating = 0;
-    std::vector<double> curve_df;       ///< risk-free DF from COD at each period end
-    std::vector<double> curve_time;     ///< curve year fraction from COD of each period end
-    std::vector<double> tranche_df;     ///< [k * periods + t]: curve_df exp(-spread_k curve_time)
+    int first_remaining = 0;            ///< first operating period paid after the valuation date
+    CalendarDate valuation_date{};      ///< debt valuation date (default COD)
+    std::vector<double> curve_df;       ///< risk-free DF from the valuation date at each remaining period end
+    std::vector<double> curve_time;     ///< curve year fraction from the valuation date of each period end
+    std::vector<double> tranche_df;     ///< [k * periods + t]: curve_df exp(-spread_k curve_time); floating: curve_df x discount-margin factors
     std::vector<double> tranche_df_cs;  ///< the same with the spread + 1 bp (CS01)
     std::vector<double> equity_df;      ///< (1 + cost of equity)^-t, t = years from close
     std::vector<double> ones;           ///< periods x 1.0: the multiplier when nothing adjusts
     IrrGrid irr;                        ///< close (t = 0), then every period end
 };
+
+/// Outstanding balance of tranche k at the valuation date in the run `r`: the actuals' balance
+/// when seasoned, else the balance after the last period paid on or before it (the commitment
+/// when none is).
+[[nodiscard]] double outstanding_at_valuation(const CompiledProject& cp, const WaterfallResults& r, int k);
 
 /// The measure grid of `cp` (compiled from `project`).
 [[nodiscard]] MeasureGrid make_measure_grid(const Project& project, const CompiledProject& cp);
@@ -88,10 +112,10 @@ struct MeasureOptions {
 
 /// Prices of one tranche from one kernel run.
 struct TrancheMeasure {
-    double pv = 0.0;             ///< operating-period flows (interest + (principal + prepayment)) x tranche DF
+    double pv = 0.0;             ///< remaining flows (interest + (principal + prepayment)) x tranche DF
     double pv_spread_bumped = 0.0;
     double pv_risk_free = 0.0;
-    bool missed_payment = false;   ///< interest or principal paid below due in an operating period (tol 1e-9 x principal)
+    bool missed_payment = false;   ///< interest or principal paid below due in a remaining period (tol 1e-9 x principal)
     bool payment_default = false;  ///< a PaymentDefault event for the tranche
     double final_balance = 0.0;    ///< balance after the last period (> 0: principal lost)
     double loss = 0.0;             ///< max(0, final_balance)
@@ -112,10 +136,11 @@ struct Measure {
 void measure(const CompiledProject& cp, const MeasureGrid& grid, const WaterfallResults& r,
              const MeasureOptions& options, Measure& out);
 
-/// The contractual ("promised") flows of each tranche from its balance at COD in the run `r`:
-/// scheduled interest on the scheduled balance at the run's rates (`period_rate`, the kernel
-/// workspace's) plus scheduled principal (all of it at maturity), with no sweeps, prepayments or
-/// shortfalls. flows[k * periods + t]; 0 before COD.
+/// The contractual ("promised") flows of each tranche from its balance at the valuation date in
+/// the run `r` (at COD by default; the actuals' balance when seasoned): scheduled interest on the
+/// scheduled balance at the run's rates (`period_rate`, the kernel workspace's) plus scheduled
+/// principal (all of it at maturity), with no sweeps, prepayments or shortfalls.
+/// flows[k * periods + t]; 0 before the first remaining period.
 [[nodiscard]] std::vector<double> promised_flows(const CompiledProject& cp, const WaterfallResults& r,
                                                  std::span<const double> period_rate);
 

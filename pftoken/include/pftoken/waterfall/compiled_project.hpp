@@ -16,6 +16,24 @@
 
 namespace pftoken {
 
+/// A period where a sculpted tranche's debt service fell below its interest: paid interest only
+/// (Sizing::TargetMiss::InterestOnly), so the DSCR target is missed there.
+struct SizingMiss {
+    int period = 0;                  ///< global period index
+    double sculpted_debt_service = 0.0;
+    double interest = 0.0;
+};
+
+/// How a tranche sized by the model was sized (pricing::size_debt on the base run).
+struct SizingOutcome {
+    std::string binding;             ///< pricing::to_string(BindingConstraint)
+    double target = 0.0;             ///< the DSCR multiple sized to (target_dscr or sizing.min_dscr)
+    bool constraints_hold = true;
+    bool tenor_clipped = false;      ///< tenor cut by sizing.max_tenor_years
+    int tenor_periods = 0;
+    std::vector<SizingMiss> misses;  ///< interest-only periods (sculpted below interest)
+};
+
 /// Tranche terms resolved onto the period grid (global period indices).
 struct CompiledTranche {
     std::string name;
@@ -29,11 +47,12 @@ struct CompiledTranche {
     double principal = 0.0;           ///< commitment (drawn by COD)
     double fixed_rate = 0.0;
     double spread = 0.0;              ///< floating margin over the index (0 for fixed)
-    double discount_spread = 0.0;     ///< Tranche::spread, used by pricing
+    double discount_spread = 0.0;     ///< Tranche::discount_spread or spread: z-spread (fixed), discount margin (floating)
     double target_dscr = 0.0;
     int first_repayment = 0;          ///< first period with scheduled principal (after grace)
     int maturity = 0;                 ///< last scheduled period (inclusive)
     std::string sizing_message;       ///< sizing summary when sized by the model
+    SizingOutcome sizing;             ///< structured sizing result when sized or sculpted
 };
 
 /// Immutable compiled project. Per-period arrays have grid.size() entries; per-tranche arrays
@@ -90,7 +109,11 @@ struct CompiledProject {
     struct DsraTerms {
         bool enabled = false;
         bool funded_at_close = false;
-        int periods_ahead = 0;               ///< forward debt-service periods in the target
+        int periods_ahead = 0;               ///< whole forward debt-service periods in the target
+        double partial_period = 0.0;         ///< share of the next period beyond them, in [0, 1)
+        double share = 1.0;                  ///< fraction of that forward debt service
+        bool fixed = false;                  ///< target = fixed_amount while covered debt is outstanding
+        double fixed_amount = 0.0;
         double interest_rate = 0.0;
     } dsra;
     struct MraTerms {
@@ -114,6 +137,24 @@ struct CompiledProject {
 
     std::array<WaterfallStep, 7> order{};
     int order_size = 0;
+
+    /// The debt valuation date (Project::valuation_date, default COD) and the first period whose
+    /// payment date is after it: the remaining flows are those of periods >= valuation_period
+    /// (periods() when none remain).
+    CalendarDate valuation_date{};
+    int valuation_period = 0;
+    /// Actuals at the valuation date (Project::actuals): the kernel replaces its carried state
+    /// with them at the start of period `period` (= valuation_period), and writes the replaced
+    /// balances into period - 1's tranche_balance (and dsra/mra/lock-up balances in full mode).
+    /// NaN / -1 entries keep the modelled value.
+    struct Seasoning {
+        bool enabled = false;
+        int period = -1;
+        std::vector<double> balance;  ///< per tranche: principal outstanding + deferred interest
+        std::vector<double> arrears;  ///< per tranche: unpaid scheduled principal
+        double dsra = 0.0, mra = 0.0, trapped = 0.0;  ///< NaN = modelled
+        int locked = -1;                              ///< 0 / 1, -1 = modelled
+    } seasoning;
 
     [[nodiscard]] std::size_t at(int tranche, int period) const noexcept {
         return static_cast<std::size_t>(tranche) * static_cast<std::size_t>(periods) +

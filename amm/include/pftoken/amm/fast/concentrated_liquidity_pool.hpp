@@ -24,11 +24,16 @@ struct ConcentratedLiquidityOptions {
     double sqrt_price = 1.0;        ///< initial sqrt price, in (kMinSqrtPrice, kMaxSqrtPrice)
     std::uint8_t fee_protocol0 = 0;  ///< protocol share 1/n of token0 fees: 0 (off) or 4..10
     std::uint8_t fee_protocol1 = 0;  ///< same for token1 fees
-    /// Amounts are whole token units as on chain (wei), to be held to the exact pool: a swap
-    /// ending where the exact pool's rounding to whole units moves its price by more than 1e-9
-    /// (liquidity too thin for the price) is refused, and that rounding widens the price
-    /// uncertainty used at tick edges. Off (default) for simulations in real-number units.
-    bool integer_units = false;
+    /// The smallest amount of each token (the exact pool's whole unit, wei) in the units the
+    /// pool is given amounts in: 1 (default) for whole token units as on chain; 10^-decimals for
+    /// human units of a token with that many decimals; 0 and 0 for real numbers with no
+    /// smallest unit (the reference is then Uniswap's math in real numbers, and nothing is too
+    /// thin). A swap that would end where rounding to these units, as the exact pool rounds,
+    /// moves the price by more than 1e-9 relative is refused ("liquidity too thin for this
+    /// price"), and that rounding widens the price uncertainty used at tick edges
+    /// (docs/amm-fast-and-analytics.md, "Accepted input range"). Both > 0, or both 0.
+    double token0_unit = 1.0;
+    double token1_unit = 1.0;
 
     [[nodiscard]] bool is_valid(std::string* why = nullptr) const;
     void validate() const;
@@ -47,7 +52,11 @@ struct TickInfo {
     v3::i128 liquidity_net_units = 0;
     double fee_growth_outside0 = 0.0;
     double fee_growth_outside1 = 0.0;
-    double fee_growth_at_cross = 0.0;  ///< scratch: global growth when a swap last crossed it
+    /// Scratch: the outside growths before a swap last crossed the tick, restored bit for bit
+    /// when that swap is refused (recomputing them as global - outside loses the low bits when
+    /// the refused swap's steps through thin liquidity had made the global growth large).
+    double fee_growth_outside0_before_cross = 0.0;
+    double fee_growth_outside1_before_cross = 0.0;
 };
 
 /// Position.Info: liquidity, fee growth inside at the last update, and tokens owed.
@@ -167,6 +176,9 @@ class ConcentratedLiquidityPool {
                                                   double protocol_fee_in_before, bool too_much,
                                                   double held, double sqrt_price, double liquidity,
                                                   double rounding);
+    [[gnu::cold, gnu::noinline]] void refuse_arguments(bool zero_for_one,
+                                                       double amount_specified,
+                                                       double sqrt_price_limit) const;
     [[gnu::cold, gnu::noinline]] void refuse_side(const TickInfo& toward, double amount_specified,
                                                   double sqrt_price_limit, double worth) const;
 
@@ -174,11 +186,22 @@ class ConcentratedLiquidityPool {
     int tick_spacing_;
     std::uint8_t fee_protocol0_;
     std::uint8_t fee_protocol1_;
-    bool integer_units_;
+    double after_fee_;     ///< (1e6 - fee_pips) / 1e6: the input left after the fee
+    double fee_on_input_;  ///< fee_pips / (1e6 - fee_pips): the fee on an input after fee
+    // Rounding of one step of the exact loop (0 for real numbers): two smallest units of the
+    // tokens (input up, output down, fee up) and the Q64.96 price quantum, in the caller's
+    // units; relative price move per step (max(u0 s^2, u1) * 2 + quantum L) / (s L).
+    double unit0_x2_;
+    double unit1_x2_;
+    double price_quantum_;
+    double words_per_binade_;  ///< bitmap-word stops of the exact loop per binade of sqrt price
+    double holdings_limit0_;  ///< 2^128 smallest units of token0 (2^128 for real numbers)
+    double holdings_limit1_;
     u128 max_liquidity_per_tick_;
     double sqrt_price_;
     u128 liquidity_units_ = 0;
     double liquidity_ = 0.0;  ///< liquidity_units_ converted, for the price math
+    double inv_liquidity_ = 0.0;  ///< 1 / liquidity_ (0 without liquidity), for the rounding bound
     double fee_growth_global0_ = 0.0;
     double fee_growth_global1_ = 0.0;
     TokenAmounts protocol_fees_{};

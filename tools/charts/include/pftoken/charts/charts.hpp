@@ -131,6 +131,15 @@ struct FrontierChart {
     double chosen_risk = 0.0, chosen_reward = 0.0;
 };
 
+/// Several series as lines over one x grid (NaN values leave a gap).
+struct LineChart {
+    std::string title;
+    std::string x_label;
+    std::string y_label;
+    std::vector<double> x;
+    std::vector<Series> series;  ///< each has x.size() values
+};
+
 // Chart functions: validate the data (InputError naming the field) and return the image bytes.
 [[nodiscard]] std::string waterfall_chart(const WaterfallChart& data, const ChartOptions& options = {});
 [[nodiscard]] std::string coverage_chart(const CoverageChart& data, const ChartOptions& options = {});
@@ -141,6 +150,7 @@ struct FrontierChart {
 [[nodiscard]] std::string liquidity_chart(const LiquidityChart& data, const ChartOptions& options = {});
 [[nodiscard]] std::string heatmap_chart(const HeatmapChart& data, const ChartOptions& options = {});
 [[nodiscard]] std::string frontier_chart(const FrontierChart& data, const ChartOptions& options = {});
+[[nodiscard]] std::string line_chart(const LineChart& data, const ChartOptions& options = {});
 
 // Adapters.
 /// Operating periods of the base run: fees, interest, principal, sweep, reserves, distributions.
