@@ -56,8 +56,8 @@ fast::ConcentratedLiquidityPool wide_v3_pool(double unit = 1.0) {
     return pool;
 }
 
-void BM_FastV3SwapNoTickCrossed(benchmark::State& state) {
-    auto pool = wide_v3_pool();
+void swap_exact_in_no_tick_crossed(benchmark::State& state, double unit) {
+    auto pool = wide_v3_pool(unit);
     bool zero_for_one = true;
     for (auto _ : state) {
         const auto r = pool.swap_exact_in(zero_for_one, zero_for_one ? 1e18 : 2e21);
@@ -66,17 +66,14 @@ void BM_FastV3SwapNoTickCrossed(benchmark::State& state) {
     }
     state.SetItemsProcessed(state.iterations());
 }
+
+void BM_FastV3SwapNoTickCrossed(benchmark::State& state) {
+    swap_exact_in_no_tick_crossed(state, 1.0);
+}
 BENCHMARK(BM_FastV3SwapNoTickCrossed);
 
 void BM_FastV3SwapNoTickCrossedRealNumbers(benchmark::State& state) {
-    auto pool = wide_v3_pool(0.0);
-    bool zero_for_one = true;
-    for (auto _ : state) {
-        const auto r = pool.swap_exact_in(zero_for_one, zero_for_one ? 1e18 : 2e21);
-        benchmark::DoNotOptimize(r);
-        zero_for_one = !zero_for_one;
-    }
-    state.SetItemsProcessed(state.iterations());
+    swap_exact_in_no_tick_crossed(state, 0.0);
 }
 BENCHMARK(BM_FastV3SwapNoTickCrossedRealNumbers);
 

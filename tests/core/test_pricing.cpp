@@ -23,6 +23,7 @@
 #include "pftoken/pricing/cashflow_metrics.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/pricing/tranche_pricing.hpp"
+#include "support/quantlib_settings.hpp"
 
 namespace pp = pftoken::pricing;
 namespace ql = QuantLib;
@@ -34,19 +35,7 @@ namespace {
 
 const ql::Date kIssue(15, ql::January, 2025);
 
-/// QuantLib's evaluation date is process-global: set it for the test, restore it after.
-class EvaluationDate {
-  public:
-    explicit EvaluationDate(const ql::Date& d) : saved_(ql::Settings::instance().evaluationDate()) {
-        ql::Settings::instance().evaluationDate() = d;
-    }
-    ~EvaluationDate() { ql::Settings::instance().evaluationDate() = saved_; }
-    EvaluationDate(const EvaluationDate&) = delete;
-    EvaluationDate& operator=(const EvaluationDate&) = delete;
-
-  private:
-    ql::Date saved_;
-};
+using pftoken::test::EvaluationDate;  // QuantLib's evaluation date for a scope (tests/support)
 
 std::string error_of(const std::function<void()>& f) {
     try {

@@ -29,6 +29,7 @@
 #include "pftoken/valuation/valuation.hpp"
 #include "support/builders.hpp"
 #include "support/gtest_extra.hpp"
+#include "support/quantlib_settings.hpp"
 
 using namespace pftoken;
 namespace ql = QuantLib;
@@ -38,20 +39,6 @@ namespace {
 CalendarDate ymd(int y, unsigned m, unsigned d) {
     return CalendarDate{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
-
-/// QuantLib's evaluation date is process-global: set it for the test, restore it after.
-class EvaluationDate {
-  public:
-    explicit EvaluationDate(const ql::Date& d) : saved_(ql::Settings::instance().evaluationDate()) {
-        ql::Settings::instance().evaluationDate() = d;
-    }
-    ~EvaluationDate() { ql::Settings::instance().evaluationDate() = saved_; }
-    EvaluationDate(const EvaluationDate&) = delete;
-    EvaluationDate& operator=(const EvaluationDate&) = delete;
-
-  private:
-    ql::Date saved_;
-};
 
 /// Quarterly level-principal 5.5% tranche of 4m over 8 years from COD 2025-01-01, fully served
 /// (CFADS 300k a quarter against at most 180k of debt service), discount spread 150 bp on a flat
@@ -88,7 +75,7 @@ TEST(ValuationDate, SeasonedLevelPrincipalMatchesQuantLibAmortizingBond) {
         EXPECT_EQ(v.debt_valuation_date, vd);
 
         const ql::Date settle(17, ql::May, 2027);
-        const EvaluationDate eval(settle);
+        const test::EvaluationDate eval(settle);
         const ql::DayCounter qdc = pricing::to_day_counter(dc);
         const ql::Date cod(1, ql::January, 2025);
         const ql::Schedule schedule(cod, cod + ql::Period(8, ql::Years), ql::Period(3, ql::Months), ql::NullCalendar(),

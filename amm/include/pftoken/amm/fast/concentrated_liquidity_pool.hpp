@@ -104,7 +104,8 @@ class ConcentratedLiquidityPool {
     /// SqrtPriceMath.getAmount{0,1}Delta in real numbers). Liquidity is kept in fixed point
     /// (units of 2^-32, so whole liquidities as the exact pool's uint128 exactly, sums without
     /// drift); a tick's liquidity must stay below 2^95 (refused beyond, as LO beyond the
-    /// per-tick maximum).
+    /// per-tick maximum), and a liquidity the 2^-32 grid cannot hold to 1e-9 relative (below
+    /// 0.117 and off the grid) is refused.
     TokenAmounts mint(std::string_view owner, int tick_lower, int tick_upper, double liquidity);
     /// Removes `liquidity` (>= 0, in 2^-32 units as in mint; 0 pokes the position to accrue
     /// fees); the amounts are credited to tokensOwed, as on chain, and returned.
