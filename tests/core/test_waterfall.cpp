@@ -198,6 +198,32 @@ TEST(Waterfall, DsraDrawnOnDipAndRefilled) {
     expect_cash_conserved(run.cp, r, "dsra");
 }
 
+// The MRA earns its interest rate on the balance left after the period's release, credited to
+// the account: closing = (opening - release) (1 + r accrual) + deposit, every period; with r = 0
+// it stops at its target, with r > 0 interest takes it above (the top-up only fills a shortfall).
+TEST(Waterfall, MraEarnsItsInterestRate) {
+    Project p = constant_cfads_project();
+    p.tranches.push_back(fixed_tranche("senior", 5'000'000.0, 0.06, Amortisation::Annuity, 10));
+    p.mra.enabled = true;
+    p.mra.target = 100'000.0;
+    p.mra.contribution_per_year = 60'000.0;
+    p.mra.interest_rate = 0.05;
+    KernelRun run(p);
+    const auto& r = run.run();
+    const int last = r.periods - 1;  // the account is released into the waterfall at the end
+    for (int t = 1; t < last; ++t) {
+        const auto ts = static_cast<std::size_t>(t);
+        const double expected =
+            (r.mra_balance[ts - 1] - r.mra_release[ts]) * (1.0 + 0.05 * run.cp.grid.accrual[ts]) + r.mra_deposit[ts];
+        EXPECT_NEAR(r.mra_balance[ts], expected, 1e-9 * std::max(1.0, expected)) << t;
+    }
+    EXPECT_GT(r.mra_balance[static_cast<std::size_t>(last - 1)], 100'000.0 * 1.2);
+    expect_cash_conserved(run.cp, r, "mra interest");
+    p.mra.interest_rate = 0.0;
+    KernelRun flat(p);
+    EXPECT_NEAR(flat.run().mra_balance[static_cast<std::size_t>(last - 1)], 100'000.0, 1e-6);
+}
+
 // DSCR 1.08 < lock-up 1.10 (above default 1.00): distributions stop, cash is trapped, and is
 // released after two consecutive passing tests (cure periods).
 TEST(Waterfall, LockupBlocksDistributionsUntilCured) {

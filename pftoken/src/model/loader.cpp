@@ -289,6 +289,7 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.boolean("enabled", p.mra.enabled);
             r.number("target", p.mra.target);
             r.number("contribution_per_year", p.mra.contribution_per_year);
+            r.number("interest_rate", p.mra.interest_rate);
             r.finish();
         }
     }

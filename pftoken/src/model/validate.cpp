@@ -500,6 +500,7 @@ std::vector<InputIssue> check_project(const Project& p) {
     if (p.mra.enabled) {
         c.positive("mra.target", p.mra.target);
         c.positive("mra.contribution_per_year", p.mra.contribution_per_year);
+        c.rate("mra.interest_rate", p.mra.interest_rate);
     } else {
         c.non_negative("mra.target", p.mra.target);
         c.non_negative("mra.contribution_per_year", p.mra.contribution_per_year);

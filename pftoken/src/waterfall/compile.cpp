@@ -391,6 +391,7 @@ CompiledProject compile(const Project& project) {
     }
     cp.mra.enabled = project.mra.enabled;
     cp.mra.target = project.mra.target;
+    cp.mra.interest_rate = project.mra.interest_rate;
     const Covenants& cov = project.covenants;
     cp.covenants.lockup_dscr = cov.lockup_dscr;
     cp.covenants.default_dscr = cov.default_dscr;

@@ -602,6 +602,7 @@ struct Kernel {
     const bool loss_carry_forward;
     const bool mra_enabled;
     const double mra_target;
+    const double mra_rate;
     const bool dsra_enabled;
     const double dsra_rate;
     const double lockup_dscr;
@@ -654,7 +655,8 @@ struct Kernel {
           maintenance_capex(p.maintenance_capex.data()), senior_fees(p.senior_fees.data()),
           ltm_periods(p.covenants.ltm_periods), use_ltm(p.covenants.use_ltm), tax_rate(p.tax_rate),
           loss_carry_forward(p.loss_carry_forward), mra_enabled(p.mra.enabled), mra_target(p.mra.target),
-          dsra_enabled(p.dsra.enabled), dsra_rate(p.dsra.interest_rate), lockup_dscr(p.covenants.lockup_dscr),
+          mra_rate(p.mra.interest_rate), dsra_enabled(p.dsra.enabled), dsra_rate(p.dsra.interest_rate),
+          lockup_dscr(p.covenants.lockup_dscr),
           default_dscr(p.covenants.default_dscr), min_llcr(p.covenants.min_llcr), min_plcr(p.covenants.min_plcr),
           cure_periods(p.covenants.cure_periods), sweep_enabled(p.covenants.sweep_enabled),
           sweep_trigger(p.covenants.sweep_trigger), sweep_share(p.covenants.sweep_share),
@@ -966,6 +968,8 @@ struct Kernel {
         // The DSRA earns interest on its opening balance, credited to the account.
         ps.dsra_interest = s.dsra * dsra_rate * tau;
         s.dsra += ps.dsra_interest;
+        // So does the MRA (after this period's release), credited to the account too.
+        if (mra_rate != 0.0) s.mra += s.mra * mra_rate * tau;
 
         ps.cash = cfads;
         ps.injection = 0.0;

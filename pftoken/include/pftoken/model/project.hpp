@@ -146,6 +146,7 @@ struct Mra {
     bool enabled = false;
     double target = 0.0;
     double contribution_per_year = 0.0;
+    double interest_rate = 0.0;  ///< earned on the balance (annual, accrued per period), credited to it
 };
 
 struct Sweep {

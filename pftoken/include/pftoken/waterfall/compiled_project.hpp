@@ -119,6 +119,7 @@ struct CompiledProject {
     struct MraTerms {
         bool enabled = false;
         double target = 0.0;
+        double interest_rate = 0.0;
     } mra;
     struct CovenantTerms {
         double lockup_dscr = 0.0;
