@@ -46,11 +46,8 @@ const char* kind_name(pm::FillKind k) {
 }
 const char* event_name(pm::EventKind k) {
     switch (k) {
-    case pm::EventKind::Accepted: return "accepted";
     case pm::EventKind::Rejected: return "rejected";
     case pm::EventKind::Cancelled: return "cancelled";
-    case pm::EventKind::Filled: return "filled";
-    case pm::EventKind::Resting: return "resting";
     case pm::EventKind::Eliminated: return "eliminated";
     case pm::EventKind::Resolved: return "resolved";
     }
