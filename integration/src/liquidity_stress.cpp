@@ -214,15 +214,11 @@ double dcf_price(const stress::StressMetrics& m, const Project& project, const s
 }  // namespace
 
 PoolSpec parse_pool(std::string_view yaml_text, const std::string& source_name) {
-    yaml::Context ctx;
-    ctx.source = source_name;
-    return read_pool_checked(ctx, yaml::load(ctx, yaml_text, ""));
+    return yaml::read_document(yaml_text, source_name, read_pool_checked);
 }
 
 PoolSpec load_pool(const std::filesystem::path& path) {
-    yaml::Context ctx;
-    ctx.source = path.string();
-    return read_pool_checked(ctx, yaml::load_file(ctx, path, ""));
+    return yaml::read_document_file(path, read_pool_checked);
 }
 
 void check_pool_token(const PoolSpec& pool, const Project& project, const std::string& pool_source) {

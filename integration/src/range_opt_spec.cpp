@@ -226,15 +226,11 @@ RangeOptSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
 }  // namespace
 
 RangeOptSpec parse_range_opt_spec(std::string_view yaml_text, const std::string& source_name) {
-    yaml::Context ctx;
-    ctx.source = source_name;
-    return read_spec(ctx, yaml::load(ctx, yaml_text, ""));
+    return yaml::read_document(yaml_text, source_name, read_spec);
 }
 
 RangeOptSpec load_range_opt_spec(const std::string& path) {
-    yaml::Context ctx;
-    ctx.source = path;
-    return read_spec(ctx, yaml::load_file(ctx, path, ""));
+    return yaml::read_document_file(path, read_spec);
 }
 
 PricePaths scenario_paths(const RangeOptSpec& spec) {

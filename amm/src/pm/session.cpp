@@ -217,15 +217,11 @@ Session read_session(yaml::Context& ctx, const YAML::Node& root) {
 }  // namespace
 
 Session parse_session(std::string_view yaml_text, const std::string& source) {
-    yaml::Context ctx;
-    ctx.source = source;
-    return read_session(ctx, yaml::load(ctx, yaml_text, ""));
+    return yaml::read_document(yaml_text, source, read_session);
 }
 
 Session load_session(const std::filesystem::path& path) {
-    yaml::Context ctx;
-    ctx.source = path.string();
-    return read_session(ctx, yaml::load_file(ctx, path, ""));
+    return yaml::read_document_file(path, read_session);
 }
 
 // ---- orders CSV -------------------------------------------------------------------------------------

@@ -108,15 +108,11 @@ std::vector<std::string> YieldSpec::venues() const {
 }
 
 YieldSpec load_yield_spec(const std::string& path) {
-    yaml::Context ctx;
-    ctx.source = path;
-    return read_spec(ctx, yaml::load_file(ctx, path, ""));
+    return yaml::read_document_file(path, read_spec);
 }
 
 YieldSpec parse_yield_spec(std::string_view yaml_text, const std::string& source) {
-    yaml::Context ctx;
-    ctx.source = source;
-    return read_spec(ctx, yaml::load(ctx, yaml_text, ""));
+    return yaml::read_document(yaml_text, source, read_spec);
 }
 
 std::vector<YieldResult> run_yield_spec(const YieldSpec& spec, const MarketData& market) {

@@ -145,15 +145,11 @@ StochasticSpec read_stochastic_section(yaml::Context& ctx, const YAML::Node& roo
 }
 
 StochasticSpec parse_stochastic(std::string_view yaml_text, const std::string& source_name) {
-    Context ctx;
-    ctx.source = source_name;
-    return read_checked(ctx, load(ctx, yaml_text, "stochastic"));
+    return read_document(yaml_text, source_name, read_checked, "stochastic");
 }
 
 StochasticSpec load_stochastic(const std::filesystem::path& project_yaml) {
-    Context ctx;
-    ctx.source = project_yaml.string();
-    return read_checked(ctx, load_file(ctx, project_yaml, "stochastic"));
+    return read_document_file(project_yaml, read_checked, "stochastic");
 }
 
 }  // namespace pftoken::mc

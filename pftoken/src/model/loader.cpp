@@ -438,17 +438,11 @@ Project read_checked(Context& ctx, const YAML::Node& root) {
 }  // namespace
 
 Project parse_project(std::string_view yaml_text, const std::string& source_name, const fs::path& base_dir) {
-    Context ctx;
-    ctx.source = source_name;
-    ctx.base_dir = base_dir;
-    return read_checked(ctx, load(ctx, yaml_text, ""));
+    return read_document(yaml_text, source_name, read_checked, "", base_dir);
 }
 
 Project load_project(const fs::path& path) {
-    Context ctx;
-    ctx.source = path.string();
-    ctx.base_dir = path.parent_path();
-    return read_checked(ctx, load_file(ctx, path, ""));
+    return read_document_file(path, read_checked);
 }
 
 std::vector<std::pair<double, double>> read_zero_curve_csv(const fs::path& csv_path, const std::string& field_path) {

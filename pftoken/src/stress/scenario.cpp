@@ -273,22 +273,21 @@ bool Scenario::has_market_shocks() const noexcept {
     return false;
 }
 
-std::vector<Scenario> parse_scenarios(std::string_view yaml_text, const std::string& source_name) {
-    yaml::Context ctx;
-    ctx.source = source_name;
+namespace {
+std::vector<Scenario> read_scenarios(yaml::Context& ctx, const YAML::Node& root) {
     ScenarioReader reader(ctx);
-    auto scenarios = reader.document(yaml::load(ctx, yaml_text, ""));
+    auto scenarios = reader.document(root);
     reader.finish();
     return scenarios;
 }
+}  // namespace
+
+std::vector<Scenario> parse_scenarios(std::string_view yaml_text, const std::string& source_name) {
+    return yaml::read_document(yaml_text, source_name, read_scenarios);
+}
 
 std::vector<Scenario> load_scenarios(const std::filesystem::path& path) {
-    yaml::Context ctx;
-    ctx.source = path.string();
-    ScenarioReader reader(ctx);
-    auto scenarios = reader.document(yaml::load_file(ctx, path, ""));
-    reader.finish();
-    return scenarios;
+    return yaml::read_document_file(path, read_scenarios);
 }
 
 std::vector<std::string> check_scenarios(const std::vector<Scenario>& scenarios) {

@@ -421,6 +421,28 @@ void for_each_element(Context& ctx, Reader& parent, const std::string& key, bool
 /// Reads the file (read_input_file: size and type limits) and parses it like load().
 [[nodiscard]] YAML::Node load_file(Context& ctx, const std::filesystem::path& file, const std::string& path);
 
+/// The one way an input type's `parse_*` / `load_*` pair reads its document: a fresh Context for
+/// `source` (relative file references resolve against `base_dir`), the text parsed by load()
+/// under field `path`, and `read(ctx, root)`'s result returned.
+template <class Read>
+auto read_document(std::string_view text, const std::string& source, Read&& read, const std::string& path = "",
+                   const std::filesystem::path& base_dir = {}) {
+    Context ctx;
+    ctx.source = source;
+    ctx.base_dir = base_dir;
+    return read(ctx, load(ctx, text, path));
+}
+
+/// read_document() of a file (load_file: size and type limits); relative file references resolve
+/// against the file's folder.
+template <class Read>
+auto read_document_file(const std::filesystem::path& file, Read&& read, const std::string& path = "") {
+    Context ctx;
+    ctx.source = file.string();
+    ctx.base_dir = file.parent_path();
+    return read(ctx, load_file(ctx, file, path));
+}
+
 /// Throws every collected issue at once, in file order, as one InputError.
 [[noreturn]] void throw_issues(const std::string& source, std::vector<LocatedIssue> located);
 
