@@ -238,3 +238,44 @@ TEST(McProject, UndefinedLgdIsSaidInWordsNotNan) {
     const auto json = nlohmann::json::parse(report::mc_summary_json(s, options));
     for (const auto& t : json["tranches"]) EXPECT_TRUE(t["lgd"].is_null()) << t["name"];
 }
+
+// A two-state case computed by hand (every volatility zero, so every path is this one): one
+// annual period, CFADS = 100,000 MWh x 50 = 5.0m, a 5.0m bullet at 6% due 5.3m at T = 1
+// (2025-01-01 to 2026-01-01 on Act/365F). Interest 0.3m is paid first, principal 4.7m, and 0.3m
+// of principal stays unpaid: expected loss 0.3 / 5.0 = 6%, LGD 6%. Promised 5.3m against 5.0m
+// received, both at T = 1 on the same curve: fair spread ln(5.3 / 5.0). The same shortfall is a
+// deferral for a deferrable tranche (no event of default: the covenant default DSCR is 0) and a
+// payment default (an event of default) for a senior one.
+TEST(McProject, DeferralEventOfDefaultAndLossAreReportedSeparately) {
+    for (const bool deferrable : {false, true}) {
+        Project p = test::merchant_bullet_project(100000, 50.0, 5.0e6, 0.06, 1);
+        p.tranches[0].deferrable_interest = deferrable;
+        ProjectMcOptions options;
+        options.mc.paths = 8;
+        options.mc.threads = 1;
+        const auto s = run_project_mc(p, StochasticSpec{}, options);
+        ASSERT_EQ(s.tranches.size(), 1u);
+        const auto& t = s.tranches[0];
+        const std::string what = deferrable ? "deferrable" : "senior";
+        EXPECT_EQ(t.pd_payment.mean, 1.0) << what;
+        EXPECT_EQ(t.pd_deferral.mean, deferrable ? 1.0 : 0.0) << what;
+        EXPECT_EQ(t.pd_event_of_default.mean, deferrable ? 0.0 : 1.0) << what;
+        EXPECT_EQ(t.pd_principal.mean, 1.0) << what;
+        EXPECT_NEAR(t.expected_loss.mean, 0.06, 1e-12) << what;
+        EXPECT_NEAR(t.lgd, 0.06, 1e-12) << what;
+        EXPECT_NEAR(t.fair_spread, std::log(5.3 / 5.0), 1e-10) << what;
+
+        // The definition is printed beside the numbers: text and JSON.
+        const std::string text = report::mc_summary_text(s);
+        EXPECT_NE(text.find("P(defer)"), std::string::npos) << text;
+        EXPECT_NE(text.find("P(EoD)"), std::string::npos) << text;
+        EXPECT_NE(text.find(kFairSpreadDefinition), std::string::npos) << text;
+        const auto json = nlohmann::json::parse(report::mc_summary_json(s, options));
+        EXPECT_EQ(json["fair_spread_definition"], kFairSpreadDefinition);
+        EXPECT_EQ(json["tranches"][0]["pd_deferral"]["mean"], deferrable ? 1.0 : 0.0);
+        EXPECT_EQ(json["tranches"][0]["pd_event_of_default"]["mean"], deferrable ? 0.0 : 1.0);
+        const std::string csv = to_csv(report::mc_tranches_table(s));
+        EXPECT_NE(csv.find("pd_deferral"), std::string::npos);
+        EXPECT_NE(csv.find("pd_event_of_default"), std::string::npos);
+    }
+}

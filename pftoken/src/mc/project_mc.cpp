@@ -22,8 +22,17 @@ namespace {
 
 constexpr int kHistBins = 1000;          // [0, 5) in steps of 0.005
 constexpr double kHistWidth = 0.005;
-constexpr std::size_t kTrancheScalars = 6;
-enum TrancheScalar : std::size_t { kPv = 0, kPvCs = 1, kPvRiskFree = 2, kPayDefault = 3, kPrincipalLoss = 4, kLossFraction = 5 };
+constexpr std::size_t kTrancheScalars = 8;
+enum TrancheScalar : std::size_t {
+    kPv = 0,
+    kPvCs = 1,
+    kPvRiskFree = 2,
+    kPayDefault = 3,
+    kPrincipalLoss = 4,
+    kLossFraction = 5,
+    kDeferral = 6,
+    kEventOfDefault = 7
+};
 
 /// Everything fixed for a run: compiled project, its discount grid, the factor model.
 struct Setup {
@@ -175,6 +184,19 @@ class ProjectEvaluator : public PathEvaluator {
             o[kPayDefault] = m.missed_payment ? 1.0 : 0.0;
             o[kPrincipalLoss] = m.final_balance > tol ? 1.0 : 0.0;
             o[kLossFraction] = tr.principal > 0 ? m.loss / tr.principal : 0.0;
+            // A missed payment of a deferrable tranche is a deferral (the kernel capitalises or
+            // carries it); of any other tranche a payment default.
+            o[kDeferral] = tr.deferrable && m.missed_payment ? 1.0 : 0.0;
+            // Event of default while the tranche is outstanding: the period's flag (payment
+            // default or DSCR below the default level) with a balance open at its start.
+            bool eod = false;
+            const auto first = static_cast<std::size_t>(s_.grid.first_remaining);
+            const double* const bal = r.tranche_balance.data() + cp.at(k, 0);
+            for (std::size_t t = first; t < n; ++t) {
+                const double opening = t == 0 ? tr.principal : bal[t - 1];
+                if (r.event_of_default[t] != 0 && opening > tol) eod = true;
+            }
+            o[kEventOfDefault] = eod ? 1.0 : 0.0;
         }
         const std::size_t e = kTrancheScalars * static_cast<std::size_t>(cp.tranche_count);
         out[e] = st.prices.equity_npv;
@@ -367,6 +389,8 @@ ProjectMcSummary run_project_mc(const Project& project, const StochasticSpec& sp
         t.price_per_token_dist = per_token(t.pv, t.supply);
         t.pd_payment = estimate(run, base + kPayDefault, model);
         t.pd_principal = estimate(run, base + kPrincipalLoss, model);
+        t.pd_deferral = estimate(run, base + kDeferral, model);
+        t.pd_event_of_default = estimate(run, base + kEventOfDefault, model);
         t.expected_loss = estimate(run, base + kLossFraction, model);
         t.lgd = t.pd_principal.mean > 0 ? t.expected_loss.mean / t.pd_principal.mean : kNaN;
         t.promised_pv = promised_pv[k];

@@ -229,6 +229,19 @@ void read_tranche(Context& ctx, const YAML::Node& node, const std::string& path,
     // Subordinated tranches defer unpaid interest unless told otherwise.
     tr.deferrable_interest = tr.rank > 1;
     r.boolean("deferrable_interest", tr.deferrable_interest);
+    if (const auto* n = r.child("deferral")) {
+        Reader dr(ctx, *n, path + ".deferral");
+        if (dr.ok()) {
+            dr.number("default_interest_margin", tr.deferral.default_interest_margin);
+            dr.optional_number("max_amount", tr.deferral.max_amount);
+            if (dr.has("max_periods")) {
+                int periods = 0;
+                dr.integer("max_periods", periods);
+                tr.deferral.max_periods = periods;
+            }
+            dr.finish();
+        }
+    }
     read_token(ctx, r, tr.token);
     r.finish();
 }

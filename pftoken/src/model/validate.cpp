@@ -424,6 +424,16 @@ std::vector<InputIssue> check_project(const Project& p) {
         else tranche_list.push_back(tr.name);
         if (tr.rank < 1) c.fail(base + ".rank", fmt::format("must be >= 1 (1 = most senior), got {}", tr.rank));
         if (tr.principal) c.positive(base + ".principal", *tr.principal);
+        if (tr.deferral.given()) {
+            const std::string d = base + ".deferral";
+            if (!tr.deferrable_interest)
+                c.fail(d, "applies to a deferrable tranche only (set deferrable_interest: true; rank > 1 defers by default)");
+            c.require(d + ".default_interest_margin", tr.deferral.default_interest_margin,
+                      {validation::in_closed(0.0, 1.0)});
+            if (tr.deferral.max_amount) c.non_negative(d + ".max_amount", *tr.deferral.max_amount);
+            if (tr.deferral.max_periods && *tr.deferral.max_periods < 0)
+                c.fail(d + ".max_periods", fmt::format("must be >= 0, got {}", *tr.deferral.max_periods));
+        }
         if (tr.rate_type == Tranche::RateType::Fixed) {
             c.rate(base + ".fixed_rate", tr.fixed_rate);
             if (!tr.index.empty())

@@ -44,7 +44,8 @@ Table mc_tranches_table(const ProjectMcSummary& s) {
     t.text("symbol").text("name").text("kind").integer("paths");
     for (const char* c : {"mean_pv", "pv_se", "price_per_token", "price_se", "price_ci95_low", "price_ci95_high"}) t.real(c);
     for (const char* p : kPercentileNames) t.real(std::string("price_") + p);
-    for (const char* c : {"var95", "var99", "cvar95", "cvar99", "pd_payment", "pd_payment_se", "pd_principal",
+    for (const char* c : {"var95", "var99", "cvar95", "cvar99", "pd_payment", "pd_payment_se", "pd_deferral",
+                          "pd_deferral_se", "pd_event_of_default", "pd_event_of_default_se", "pd_principal",
                           "pd_principal_se", "expected_loss", "expected_loss_se", "lgd", "promised_pv",
                           "expected_riskfree_pv", "fair_spread", "dv01", "cs01", "price_delta", "volume_delta",
                           "opex_delta"})
@@ -57,6 +58,9 @@ Table mc_tranches_table(const ProjectMcSummary& s) {
         row.set("price_ci95_low", x.price_per_token.ci_low).set("price_ci95_high", x.price_per_token.ci_high);
         set_distribution(row, x.price_per_token_dist);
         row.set("pd_payment", x.pd_payment.mean).set("pd_payment_se", x.pd_payment.standard_error);
+        row.set("pd_deferral", x.pd_deferral.mean).set("pd_deferral_se", x.pd_deferral.standard_error);
+        row.set("pd_event_of_default", x.pd_event_of_default.mean)
+            .set("pd_event_of_default_se", x.pd_event_of_default.standard_error);
         row.set("pd_principal", x.pd_principal.mean).set("pd_principal_se", x.pd_principal.standard_error);
         row.set("expected_loss", x.expected_loss.mean).set("expected_loss_se", x.expected_loss.standard_error);
         row.set("lgd", x.lgd).set("promised_pv", x.promised_pv).set("expected_riskfree_pv", x.expected_riskfree_pv.mean);
@@ -140,11 +144,14 @@ std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& o
     j["seconds"] = s.seconds;
     j["paths_per_second"] = s.paths_per_second();
     j["sensitivity_seconds"] = s.sensitivity_seconds;
+    j["fair_spread_definition"] = mc::kFairSpreadDefinition;
     for (const auto& t : s.tranches) {
         j["tranches"].push_back({{"symbol", t.symbol}, {"name", t.name}, {"principal", t.principal},
                                  {"supply", t.supply}, {"pv", to_json(t.pv)},
                                  {"price_per_token", to_json(t.price_per_token_dist)},
-                                 {"pd_payment", to_json(t.pd_payment)}, {"pd_principal", to_json(t.pd_principal)},
+                                 {"pd_payment", to_json(t.pd_payment)}, {"pd_deferral", to_json(t.pd_deferral)},
+                                 {"pd_event_of_default", to_json(t.pd_event_of_default)},
+                                 {"pd_principal", to_json(t.pd_principal)},
                                  {"expected_loss", to_json(t.expected_loss)}, {"lgd", jnum(t.lgd)},
                                  {"promised_pv", jnum(t.promised_pv)},
                                  {"expected_riskfree_pv", to_json(t.expected_riskfree_pv)},
@@ -170,23 +177,30 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
                      s.seed, s.threads, s.seconds, s.paths_per_second());
     // Probabilities and losses in percent, as in `value`, `stress`, `report` and the "Worst
     // period" line below; prices per token, as everywhere.
-    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token", "price/token", "s.e.", "P5",
-                     "P95", "PD pay", "PD princ", "EL", "LGD", "fair sprd");
+    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token",
+                     "price/token", "s.e.", "P5", "P95", "P(miss)", "P(defer)", "P(EoD)", "P(loss)", "EL", "LGD",
+                     "fair sprd");
     bool lgd_undefined = false;
     for (const auto& t : s.tranches) {
         const auto& pc = t.price_per_token_dist.percentiles;
         // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
         const bool lgd_defined = std::isfinite(t.lgd);
         lgd_undefined = lgd_undefined || !lgd_defined;
-        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>8.2f}% {:>8.2f}% {:>7.2f}% {:>8} {:>9.2f}bp\n",
+        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>7.2f}% "
+                         "{:>8} {:>9.2f}bp\n",
                          t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, pc[1], pc[7],
-                         100 * t.pd_payment.mean, 100 * t.pd_principal.mean, 100 * t.expected_loss.mean,
+                         100 * t.pd_payment.mean, 100 * t.pd_deferral.mean, 100 * t.pd_event_of_default.mean,
+                         100 * t.pd_principal.mean, 100 * t.expected_loss.mean,
                          lgd_defined ? fmt::format("{:.2f}%", 100 * t.lgd) : std::string("n/a*"), t.fair_spread * 1e4);
     }
     const auto& e = s.equity;
     o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.price_per_token.mean,
                      e.price_per_token.standard_error, e.price_per_token_dist.percentiles[1],
                      e.price_per_token_dist.percentiles[7]);
+    o += "P(miss): any interest or principal unpaid when due; P(defer): unpaid by a deferrable tranche; P(EoD): an event "
+         "of default (payment default or DSCR below the default level) while outstanding; P(loss): principal unpaid at "
+         "the end\n";
+    o += fmt::format("{}\n", mc::kFairSpreadDefinition);
     if (lgd_undefined) o += "* LGD n/a: no path lost principal, so the loss given default is undefined\n";
     if (e.irr.count > 0)
         o += fmt::format("\nEquity IRR: P5 {:.2f}%  P50 {:.2f}%  P95 {:.2f}%  ({} of {} paths have an IRR)\n",

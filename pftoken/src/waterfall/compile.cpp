@@ -341,6 +341,11 @@ CompiledProject compile(const Project& project) {
         if (in.rank < 1) throw InputError(tranche_field(k, "rank"), "must be >= 1, got " + std::to_string(in.rank));
         tr.floating = in.rate_type == Tranche::RateType::Floating;
         tr.deferrable = in.deferrable_interest;
+        tr.deferral_terms = in.deferrable_interest && in.deferral.given();
+        cp.deferral_terms = cp.deferral_terms || tr.deferral_terms;
+        tr.default_margin = in.deferral.default_interest_margin;
+        tr.max_deferred = in.deferral.max_amount.value_or(std::numeric_limits<double>::infinity());
+        tr.max_deferral_periods = in.deferral.max_periods.value_or(std::numeric_limits<int>::max());
         tr.amortisation = in.amortisation;
         tr.fixed_rate = in.fixed_rate;
         tr.spread = tr.floating ? in.spread : 0.0;

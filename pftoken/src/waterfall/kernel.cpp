@@ -340,7 +340,9 @@ WaterfallWorkspace::WaterfallWorkspace(const CompiledProject& project, int event
 void WaterfallWorkspace::resize(const CompiledProject& project, int event_capacity) {
     results.resize(project, event_capacity);
     const auto k = static_cast<std::size_t>(project.tranche_count);
-    for (auto* v : {&balance, &arrears, &rate, &interest_due, &principal_due, &unpaid}) size_to(*v, k);
+    for (auto* v : {&balance, &arrears, &rate, &interest_due, &principal_due, &unpaid, &capitalised}) size_to(*v, k);
+    size_to(deferral_periods, k);
+    size_to(deferral_lost, k);
     const auto n = static_cast<std::size_t>(project.periods);
     for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project, &operating_wc, &pre_tax, &pre_cfads,
                     &neutral_zero})
@@ -506,6 +508,10 @@ struct Kernel {
     double* const idue;
     double* const pdue;
     double* const unpaid;
+    const bool deferral_terms;
+    double* const deferred_capitalised;
+    int* const deferral_periods;
+    std::uint8_t* const deferral_lost;
     // Fixed counts: the tranches the DSRA covers as a compact ascending list (every period's
     // target sums over them in index order, so the others cost nothing) and the maturities.
     int local_covered[kLocal] = {};
@@ -624,7 +630,10 @@ struct Kernel {
                     const Run<Full>& kernel_run, TrancheArrays a)
         : p(project), d(drivers), w(workspace), r(workspace.results), run(kernel_run), n(project.periods),
           K(KFixed > 0 ? KFixed : project.tranche_count), N(static_cast<std::size_t>(n)), N1(N + 1), bal(a.bal),
-          arrears(a.arrears), idue(a.idue), pdue(a.pdue), unpaid(a.unpaid), rates(w.period_rate.data()),
+          arrears(a.arrears), idue(a.idue), pdue(a.pdue), unpaid(a.unpaid),
+          deferral_terms(project.deferral_terms), deferred_capitalised(workspace.capitalised.data()),
+          deferral_periods(workspace.deferral_periods.data()), deferral_lost(workspace.deferral_lost.data()),
+          rates(w.period_rate.data()),
           rate_prefix(w.rate_prefix.data()), weighted_prefix(w.weighted_prefix.data()),
           accrual(p.grid.accrual.data()), sched_all(p.scheduled_principal.data()),
           cum_all(p.cumulative_scheduled.data()), tranches(p.tranches.data()), rank_order(p.rank_order.data()),
@@ -684,6 +693,11 @@ struct Kernel {
         std::fill(idue, idue + K, 0.0);
         std::fill(pdue, pdue + K, 0.0);
         std::fill(unpaid, unpaid + K, 0.0);
+        if (deferral_terms) {
+            std::fill(deferred_capitalised, deferred_capitalised + K, 0.0);
+            std::fill(deferral_periods, deferral_periods + K, 0);
+            std::fill(deferral_lost, deferral_lost + K, std::uint8_t{0});
+        }
     }
 
     [[nodiscard]] PFT_STEP std::size_t at(int k, int t) const {
@@ -912,6 +926,9 @@ struct Kernel {
             const std::size_t kt = at(k, t);
             const double rk = KFixed > 0 && !std::isnan(local_fixed_rate[k]) ? local_fixed_rate[k] : rates[kt];
             idue[k] = bal[k] * rk * tau;
+            // Default interest: the deferred balance (capitalised interest + arrears) at the margin.
+            if (deferral_terms)
+                idue[k] += min_value(bal[k], deferred_capitalised[k] + arrears[k]) * tranches[k].default_margin * tau;
             opening_debt += bal[k];
             interest_accrued += idue[k];
             // Scheduled principal (+ arrears); the whole balance from maturity on.
@@ -1027,6 +1044,7 @@ struct Kernel {
                 const int k = rank_order[q];
                 if (unpaid[k] <= 0.0) continue;
                 bal[k] += unpaid[k];
+                if (deferral_terms) deferred_capitalised[k] += unpaid[k];
                 if constexpr (Full) {
                     o_t_deferred[at(k, t)] = unpaid[k];
                     note_written(deferred_list, w.deferred_written_count, deferred_capacity, at(k, t));
@@ -1046,6 +1064,28 @@ struct Kernel {
         s.dsra = st.dsra;
         ps.dsra_draw = st.dsra_draw;
         ps.payment_default = st.payment_default;
+        if (deferral_terms) deferral_caps(ps);
+    }
+
+    /// Deferral caps (docs/input-schema.md "Deferral terms"): a period in which a tranche with
+    /// terms leaves interest or principal unpaid counts towards max_periods; when the count
+    /// exceeds max_periods or the deferred balance exceeds max_amount, or the right to defer was
+    /// already lost, the period is an event of default (a payment default of that tranche).
+    /// The unpaid amounts are still capitalised / carried as arrears; nothing is accelerated.
+    PFT_STEP void deferral_caps(PeriodState& ps) {
+        for (int k = 0; k < K; ++k) {
+            const CompiledTranche& tr = tranches[k];
+            if (!tr.deferral_terms) continue;
+            const std::size_t kt = at(k, ps.t);
+            if (!(o_t_ipaid[kt] < idue[k] || arrears[k] > 0.0)) continue;
+            ++deferral_periods[k];
+            const double deferred = min_value(bal[k], deferred_capitalised[k] + arrears[k]);
+            if (deferral_lost[k] == 0 && deferral_periods[k] <= tr.max_deferral_periods && deferred <= tr.max_deferred)
+                continue;
+            deferral_lost[k] = 1;
+            ps.payment_default = true;
+            run.event(ps.t, EventKind::PaymentDefault, k, deferred);
+        }
     }
 
     /// The DSRA to its target (forward debt service from the next period): release the excess
@@ -1188,6 +1228,9 @@ struct Kernel {
             ps.cash = 0.0;
         }
         for (int k = 0; k < K; ++k) o_t_bal[at(k, t)] = bal[k];
+        // Capitalised interest is the last of the balance to be repaid.
+        if (deferral_terms)
+            for (int k = 0; k < K; ++k) deferred_capitalised[k] = min_value(deferred_capitalised[k], bal[k]);
         if (ps.last) {
             for (int k = 0; k < K; ++k)
                 if (bal[k] > 1e-9 * max_value(1.0, tranches[k].principal)) run.event(t, EventKind::LossAtMaturity, k, bal[k]);

@@ -51,6 +51,11 @@ struct ProjectMcOptions {
 
 inline constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
+/// The fair spread's definition, printed beside it (mc text header, JSON, docs/monte-carlo.md).
+inline constexpr const char* kFairSpreadDefinition =
+    "fair spread s: the contractual schedule (base-case rates, no sweeps or shortfalls) discounted at "
+    "curve + s (continuous) equals the mean over paths of the realised receipts discounted on the curve alone";
+
 /// Credit and value statistics of one tranche token.
 struct TrancheMc {
     std::string name;
@@ -62,11 +67,15 @@ struct TrancheMc {
     Distribution price_per_token_dist;  ///< percentiles / VaR / CVaR per token
     Estimate pd_payment;                ///< P(any scheduled interest or principal unpaid when due)
     Estimate pd_principal;              ///< P(principal not repaid in full by the end of the grid)
+    Estimate pd_deferral;               ///< P(a deferrable tranche left interest or principal unpaid when due)
+    Estimate pd_event_of_default;       ///< P(an event-of-default period while the tranche is outstanding)
     Estimate expected_loss;             ///< E[unpaid balance at the end] / principal
     double lgd = kNaN;                  ///< expected_loss / pd_principal
     double promised_pv = 0.0;           ///< base-case (neutral drivers) receipts at curve + spread
     Estimate expected_riskfree_pv;      ///< E[realised receipts discounted on the curve alone]
-    double fair_spread = kNaN;          ///< continuous spread: promised PV at curve+s = E[riskfree PV]
+    /// Continuous spread s with sum promised_t DF(t) exp(-s t) = E[realised receipts on the curve]
+    /// (kFairSpreadDefinition; negative when paths pay more than promised, e.g. capitalised interest).
+    double fair_spread = kNaN;
     // Sensitivities per token (CRN bump and revalue; NaN when not requested).
     double dv01 = kNaN;                 ///< PV(curve) - PV(curve + 1bp, all curves, recompiled)
     double cs01 = kNaN;                 ///< PV(spread) - PV(spread + 1bp)

@@ -110,6 +110,17 @@ struct TokenClass {
 
 enum class Amortisation { Bullet, Annuity, LevelPrincipal, Sculpted, Schedule };
 
+/// Terms of a deferrable tranche's deferral (docs/input-schema.md "Deferral terms"). The
+/// defaults (no margin, no cap) are plain capitalisation at the coupon.
+struct DeferralTerms {
+    /// Default interest: the deferred balance (capitalised interest + principal arrears still
+    /// outstanding) accrues at the coupon + this margin (decimal a year).
+    double default_interest_margin = 0.0;
+    std::optional<double> max_amount;  ///< cap on the deferred balance (currency); empty: none
+    std::optional<int> max_periods;    ///< cap on the periods with a deferral over the life; empty: none
+    [[nodiscard]] bool given() const { return default_interest_margin != 0.0 || max_amount || max_periods; }
+};
+
 /// A debt tranche. Rank 1 is most senior; equal ranks share pro rata.
 struct Tranche {
     enum class RateType { Fixed, Floating };
@@ -131,6 +142,7 @@ struct Tranche {
     double tenor_years = 0.0;         ///< from COD
     double grace_years = 0.0;         ///< interest-only period after COD
     bool deferrable_interest = false; ///< unpaid interest deferred and capitalised (default: rank > 1)
+    DeferralTerms deferral;           ///< default interest and the cap whose breach is an event of default
     TokenClass token;
 };
 

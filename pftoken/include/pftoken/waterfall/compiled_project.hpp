@@ -41,6 +41,10 @@ struct CompiledTranche {
     int rank = 1;
     bool floating = false;
     bool deferrable = false;          ///< unpaid interest/principal deferred instead of defaulting
+    bool deferral_terms = false;      ///< Tranche::deferral given (default interest or a cap)
+    double default_margin = 0.0;      ///< extra rate on the deferred balance (decimal a year)
+    double max_deferred = 0.0;        ///< cap on the deferred balance (+inf: none)
+    int max_deferral_periods = 0;     ///< cap on periods with a deferral (INT_MAX: none)
     bool dsra_covered = false;        ///< the DSRA pays this tranche's shortfalls
     bool sized_by_model = false;      ///< principal came from sizing / sculpting
     Amortisation amortisation = Amortisation::Annuity;
@@ -66,6 +70,7 @@ struct CompiledProject {
     PeriodGrid grid;
     int periods = 0;
     int tranche_count = 0;
+    bool deferral_terms = false;  ///< some tranche has deferral terms (CompiledTranche::deferral_terms)
     std::vector<CompiledTranche> tranches;
     /// Tranche indices by ascending rank (stable); groups of equal rank are
     /// rank_order[rank_begin[g] .. rank_begin[g + 1]).

@@ -47,6 +47,12 @@ struct WaterfallWorkspace {
     std::vector<double> interest_due;     ///< per tranche, this period
     std::vector<double> principal_due;    ///< per tranche, this period
     std::vector<double> unpaid;           ///< per tranche, scratch
+    // Deferral terms (CompiledTranche::deferral_terms), per tranche: capitalised interest still
+    // outstanding, periods with a deferral so far, and whether a cap was breached (the right to
+    // defer lost: every later shortfall is a payment default).
+    std::vector<double> capitalised;
+    std::vector<int> deferral_periods;
+    std::vector<std::uint8_t> deferral_lost;
     std::vector<double> period_rate;      ///< per tranche [k * periods + t], all-in annual rate
     std::vector<double> rate_prefix;      ///< [k * (periods + 1) + t] = sum_{j<t} rate_j tau_j
     std::vector<double> weighted_prefix;  ///< [k * (periods + 1) + t] = sum_{j<t} cum_sched_j rate_j tau_j
