@@ -7,12 +7,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
+#include "pftoken/model/loader.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 #include "pftoken/waterfall/reserve_rate.hpp"
@@ -197,4 +199,50 @@ TEST(ReserveRate, BacktestRealisedReturn) {
     p.dsra.rate.backtest_path = file.string();
     ReserveRun run(p);
     EXPECT_NEAR(run.run().dsra_interest[5], 1'000'000.0 * backtest_realised_rate(file.string(), "x") / 12.0, 1e-9);
+}
+
+// The YAML schema: `interest_rate` a number or a mapping (curve + interpolation, csv_path or
+// backtest, files relative to the project file); two of them at once are refused, naming the field.
+TEST(ReserveRate, YamlSchema) {
+    const std::string source = PFTOKEN_SOURCE_DIR;
+    const Project ex = load_project(source + "/data/examples/reserve_yield/toll_road.yaml");
+    EXPECT_EQ(ex.dsra.rate.backtest_path, source + "/data/examples/reserve_yield/yield_hourly_lending_usdt.csv");
+    // The shipped file is the USDT lending backtest: its realised return is the summary's APY
+    // (`pftoken yield backtest data/examples/yield/spec.yaml`: apy 0.04553243985).
+    EXPECT_NEAR(backtest_realised_rate(ex.dsra.rate.backtest_path, "dsra.interest_rate"), 0.04553243985, 1e-10);
+
+    std::ifstream in(source + "/data/examples/toll_road.yaml");
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string line = "  interest_rate: 0.02\n";
+    ASSERT_NE(text.find(line), std::string::npos);
+    auto with = [&](const std::string& rate) {
+        std::string t = text;
+        t.replace(t.find(line), line.size(), "  interest_rate: " + rate + "\n");
+        return t;
+    };
+    const Project curve = parse_project(
+        with("{curve: [{date: 2028-01-01, rate: 0.02}, {date: 2030-01-01, rate: 0.03}], interpolation: linear}"), "t.yaml",
+        "/tmp");
+    ASSERT_EQ(curve.dsra.rate.curve.size(), 2u);
+    EXPECT_EQ(curve.dsra.rate.curve[1].rate, 0.03);
+    EXPECT_EQ(curve.dsra.rate.interpolation, ReserveRate::Interpolation::Linear);
+    const Project csv = parse_project(with("{csv_path: rates.csv}"), "t.yaml", "/tmp/a");
+    EXPECT_EQ(csv.dsra.rate.csv_path, "/tmp/a/rates.csv");
+    try {
+        (void)parse_project(with("{csv_path: a.csv, backtest: b.csv}"), "t.yaml", "/tmp");
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("dsra.interest_rate: give one of curve, csv_path or backtest"), std::string::npos)
+            << e.what();
+    }
+    try {
+        (void)parse_project(
+            with("{curve: [{date: 2029-01-01, rate: 0.02}, {date: 2028-01-01, rate: 0.03}]}"), "t.yaml", "/tmp");
+        FAIL();
+    } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find(
+                      "dsra.interest_rate.curve[1].date: must be after the previous point's date (dates strictly increasing)"),
+                  std::string::npos)
+            << e.what();
+    }
 }
