@@ -27,6 +27,7 @@ struct PmArgs {
     std::string orders;
     std::string count = "1000";
     std::string informed = "0.2";
+    std::string delay_months;  ///< pm implied: one delay (months) per outcome, comma-separated
 };
 
 const char* token_name(pm::Token t) { return t == pm::Token::Yes ? "YES" : "NO"; }
@@ -223,6 +224,32 @@ int run_implied(const PmArgs& args) {
     Rendered r;
     r.text_name = "implied.txt";
     r.text = to_text(t);
+    if (!args.delay_months.empty()) {
+        // The milestone bridge: outcome k means a construction delay of months[k]; the implied
+        // probabilities become the project's discrete delay distribution (stochastic.construction).
+        std::vector<double> months;
+        std::size_t start = 0;
+        while (start <= args.delay_months.size()) {
+            const std::size_t comma = std::min(args.delay_months.find(',', start), args.delay_months.size());
+            months.push_back(parse_real("--delay-months", args.delay_months.substr(start, comma - start), 0.0, 120.0));
+            start = comma + 1;
+        }
+        if (months.size() != list.size())
+            throw InputError("--delay-months", "must give one delay per outcome (" + std::to_string(list.size()) +
+                                                   "), got " + std::to_string(months.size()));
+        std::string m_text, p_text;
+        for (std::size_t i = 0; i < list.size(); ++i) {
+            const double p = list[i]["active"].get<bool>() ? list[i]["yes_price"].get<double>() / total : 0.0;
+            m_text += fmt::format("{}{}", i ? ", " : "", months[i]);
+            p_text += fmt::format("{}{}", i ? ", " : "", p);
+        }
+        const std::string snippet = fmt::format(
+            "# Market-implied construction delay ({}): paste under the project's stochastic: section.\n"
+            "construction:\n  delay_distribution:\n    months: [{}]\n    probabilities: [{}]\n",
+            args.session, m_text, p_text);
+        r.text += "\n" + snippet;
+        r.extra.emplace_back("delay_distribution.yaml", snippet);
+    }
     r.csv = {{"implied.csv", to_csv(t)}};
     r.json = {{"implied.json", to_json(t)}};
     (void)emit(args.common, r);
@@ -263,8 +290,11 @@ void register_pm(CLI::App& app, int& exit_code) {
     CLI::App* im = pm_cmd->add_subcommand(
         "implied", "Market-implied probabilities from a state.json written by `pm replay --out` (docs/tools/pm.md)");
     im->add_option("STATE", implied->session, "state.json")->required();
+    im->add_option("--delay-months", implied->delay_months,
+                   "one construction delay (months) per outcome, comma-separated: also print the project's "
+                   "stochastic.construction.delay_distribution");
     add_format(*im, implied->common);
-    add_out(*im, implied->common, "implied.txt; implied.csv; implied.json");
+    add_out(*im, implied->common, "implied.txt; implied.csv; implied.json; delay_distribution.yaml with --delay-months");
     add_quiet(*im, implied->common);
     im->callback([implied, &exit_code] { exit_code = run_command("pm implied", [&] { return run_implied(*implied); }); });
 }

@@ -94,7 +94,7 @@ TEST(PmSession, OrderErrorsAreAtFileLineColumn) {
               "o.csv:3:3: order_id: must be unique, got 1 twice");
     EXPECT_EQ(err("99999,1,ann,A,YES,BUY,LIMIT,5,0.5,,1,\n"),
               "o.csv:2:1: ts_ms: must be a whole number in [0, 20000], got '99999'");
-    EXPECT_EQ(err("5,1,ann,A,YES,BUY,LIMIT,5,0.5\n"), "o.csv:2:1: row: must have 12 fields like the header, got 9");
+    EXPECT_EQ(err("5,1,ann,A,YES,BUY,LIMIT,5,0.5\n"), "o.csv:2:1: row: has 9 fields, the header has 12");
     EXPECT_EQ(err("5,1,ann,,,,CANCEL,,,,,7\n"), "accepted");
     EXPECT_THROW_MSG((void)pm::parse_orders("ts_ms,order,user\n", "o.csv", s), pftoken::InputError,
                      "o.csv:1:7: header: column 2 must be 'order_id', got 'order'");

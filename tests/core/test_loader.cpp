@@ -115,6 +115,15 @@ std::string load_error(const std::string& yaml) {
     return "(no error)";
 }
 
+std::string load_error_in(const std::string& yaml, const std::filesystem::path& dir) {
+    try {
+        (void)pftoken::parse_project(yaml, "t.yaml", dir);
+    } catch (const ProjectInputError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
 TEST(Loader, BaseProjectIsValid) {
     const auto p = pftoken::parse_project(kBase, "base.yaml");
     EXPECT_EQ(p.name, "Test");
@@ -448,3 +457,49 @@ TEST(Loader, NumbersAcceptDigitSeparators) {
 }
 
 }  // namespace
+
+// Cash flows given directly from a CSV (one row per operating period, named columns) replace
+// `revenues`; a short file, an unknown column or a bad cell is reported with the file, line and
+// column (the file is read by base/csv.hpp).
+TEST(Loader, CashFlowsFromCsv) {
+    const auto dir = std::filesystem::temp_directory_path() / "pftoken_loader_test_cash_flows";
+    std::filesystem::create_directories(dir);
+    {
+        std::ofstream csv(dir / "cf.csv");
+        csv << "revenue,opex,maintenance_capex\n";
+        for (int i = 0; i < 40; ++i) csv << 100 + i << ",30,5\n";
+    }
+    const auto p = pftoken::parse_project(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: cf.csv}"}}), "t.yaml", dir);
+    ASSERT_EQ(p.cash_flows.revenue.size(), 40u);
+    EXPECT_EQ(p.cash_flows.revenue[39], 139.0);
+    EXPECT_EQ(p.cash_flows.opex[0], 30.0);
+    EXPECT_EQ(p.cash_flows.maintenance_capex[5], 5.0);
+    {
+        std::ofstream csv(dir / "short.csv");
+        csv << "revenue\n1\n2\n";
+    }
+    EXPECT_NE(load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: short.csv}"}}), dir)
+                  .find("cash_flows.revenue: must have one value per operating period (40 = 10 years x 4 a year), got 2"),
+              std::string::npos);
+    {
+        std::ofstream csv(dir / "bad.csv");
+        csv << "revenue,capex\n1,2\n";
+    }
+    const std::string bad = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: bad.csv}"}}), dir);
+    EXPECT_NE(bad.find((dir / "bad.csv").string() +
+                       ":1:9: cash_flows.csv_path: column 'capex': unknown; columns are: revenue, opex, "
+                       "maintenance_capex, tax, cfads"),
+              std::string::npos)
+        << bad;
+    {
+        std::ofstream csv(dir / "cell.csv");
+        csv << "revenue\n1\nx\n";
+    }
+    const std::string cell = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: cell.csv}"}}), dir);
+    EXPECT_NE(cell.find((dir / "cell.csv").string() + ":3:1: cash_flows.csv_path: column revenue: "), std::string::npos)
+        << cell;
+    EXPECT_NE(load_error_in(edited({{"cash_flows", "{cfads: [1, 2]}"}}), dir)
+                  .find("cash_flows: replaces revenues: give revenues or cash_flows, not both"),
+              std::string::npos);
+    std::filesystem::remove_all(dir);
+}

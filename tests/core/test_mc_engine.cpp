@@ -2,11 +2,14 @@
 // distribution statistics.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include "pftoken/error.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
+#include "support/gtest_extra.hpp"
 #include "test_mc_support.hpp"
 
 using namespace pftoken::mc;
@@ -181,4 +184,38 @@ TEST(McEngine, OptionsAreValidated) {
             }
         },
         pftoken::Error);
+}
+
+// A discrete construction-delay distribution (e.g. market-implied, `pftoken pm implied
+// --delay-months`): the delay is drawn from Phi(z) through the cumulative probabilities, so over
+// 40,000 pseudo-random paths each value appears with its probability (binomial standard error
+// sqrt(p (1 - p) / n) <= 0.0025: tolerance 0.01 is 4 standard errors). The YAML reads it and
+// refuses probabilities that do not sum to 1.
+TEST(McEngine, DiscreteConstructionDelayDistribution) {
+    StochasticSpec spec;
+    spec.construction.enabled = true;
+    spec.construction.delay_months_values = {0.0, 6.0, 12.0};
+    spec.construction.delay_probabilities = {0.2, 0.5, 0.3};
+    McOptions opt;
+    opt.paths = 40000;
+    const FactorModel model(spec, uniform_grid(12, 1.0 / 12.0), opt.sampling());
+    auto ws = model.make_workspace();
+    std::array<double, 3> seen{};
+    for (std::uint64_t p = 0; p < opt.paths; ++p) {
+        model.generate(p, ws);
+        const std::size_t k = ws.delay_months == 0.0 ? 0 : ws.delay_months == 6.0 ? 1 : 2;
+        ASSERT_EQ(ws.delay_months, spec.construction.delay_months_values[k]);
+        EXPECT_EQ(ws.delay_periods, static_cast<int>(ws.delay_months));  // 12 periods a year
+        seen[k] += 1.0 / static_cast<double>(opt.paths);
+    }
+    for (std::size_t k = 0; k < 3; ++k) EXPECT_NEAR(seen[k], spec.construction.delay_probabilities[k], 0.01);
+
+    const auto parsed = pftoken::mc::parse_stochastic(
+        "stochastic:\n  construction:\n    delay_distribution: {months: [0, 3, 6], probabilities: [0.5, 0.25, 0.25]}\n",
+        "m.yaml");
+    EXPECT_EQ(parsed.construction.delay_months_values, (std::vector<double>{0.0, 3.0, 6.0}));
+    EXPECT_THROW_MSG((void)pftoken::mc::parse_stochastic(
+                         "stochastic:\n  construction:\n    delay_distribution: {months: [0, 3], probabilities: [0.5, 0.4]}\n",
+                         "m.yaml"),
+                     pftoken::InputError, "probabilities: must sum to 1 (within 1e-6), got 0.9");
 }

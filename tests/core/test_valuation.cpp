@@ -25,6 +25,7 @@
 #include "pftoken/report/value_report.hpp"
 #include "pftoken/valuation/valuation.hpp"
 #include "support/gtest_extra.hpp"
+#include "support/quantlib_settings.hpp"
 #include "test_waterfall_fixtures.hpp"
 
 using namespace pftoken;
@@ -59,7 +60,7 @@ TEST(Valuation, BulletTrancheMatchesQuantLibFixedRateBond) {
 
     using namespace QuantLib;
     const Date cod(1, January, 2025);
-    Settings::instance().evaluationDate() = cod;
+    const pftoken::test::EvaluationDate eval(cod);
     const Thirty360 dc(Thirty360::BondBasis);
     const Schedule schedule(cod, cod + Period(7, Years), Period(Monthly), NullCalendar(), Unadjusted, Unadjusted,
                             DateGeneration::Forward, false);
@@ -189,7 +190,7 @@ Project floater_project(double margin, std::optional<double> discount_spread) {
 double quantlib_floater_npv(double margin, double dm) {
     using namespace QuantLib;
     const Date cod(1, January, 2025);
-    Settings::instance().evaluationDate() = cod;
+    const pftoken::test::EvaluationDate eval(cod);
     IborCoupon::Settings::instance().createAtParCoupons();
     const Thirty360 dc(Thirty360::BondBasis);
     const Handle<YieldTermStructure> projection(ext::make_shared<FlatForward>(cod, 0.05, dc, Compounded, Annual));

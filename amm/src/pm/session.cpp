@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/csv.hpp"
 #include "pftoken/base/input_file.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/base/yaml.hpp"
@@ -231,53 +232,6 @@ Session load_session(const std::filesystem::path& path) {
 
 namespace {
 
-// A minimal strict CSV splitter (one record per line, RFC 4180 quotes on one line), local to the
-// orders file until the shared base/csv reader is available here.
-struct CsvCell {
-    std::string text;
-    int column = 0;  // 1-based
-};
-
-std::vector<CsvCell> split_line(std::string_view line, int line_no, const std::string& source) {
-    std::vector<CsvCell> cells;
-    std::size_t k = 0;
-    for (;;) {
-        CsvCell cell;
-        cell.column = static_cast<int>(k) + 1;
-        if (k < line.size() && line[k] == '"') {
-            ++k;
-            for (;;) {
-                if (k >= line.size())
-                    throw InputError(SourceLocation{source, line_no, cell.column}, "csv", "unterminated quoted field");
-                if (line[k] == '"') {
-                    if (k + 1 < line.size() && line[k + 1] == '"') {
-                        cell.text.push_back('"');
-                        k += 2;
-                        continue;
-                    }
-                    ++k;
-                    break;
-                }
-                cell.text.push_back(line[k++]);
-            }
-            if (k < line.size() && line[k] != ',')
-                throw InputError(SourceLocation{source, line_no, static_cast<int>(k) + 1}, "csv",
-                                 "a quoted field must end at a comma or the line end");
-        } else {
-            while (k < line.size() && line[k] != ',') {
-                if (line[k] == '"')
-                    throw InputError(SourceLocation{source, line_no, static_cast<int>(k) + 1}, "csv",
-                                     "a quote may only open a field");
-                cell.text.push_back(line[k++]);
-            }
-        }
-        cells.push_back(std::move(cell));
-        if (k >= line.size()) break;
-        ++k;  // the comma
-    }
-    return cells;
-}
-
 const std::vector<std::string> kOrderColumns{"ts_ms", "order_id", "user", "outcome", "token", "side",
                                               "type",  "size",     "limit_price", "max_slippage", "auto_fill",
                                               "cancel_id"};
@@ -286,109 +240,70 @@ std::string number_text(double x) { return check::number_text(x); }
 
 }  // namespace
 
+// Read by the shared strict CSV reader (base/csv.hpp: quoting, row widths, file:line:col).
 std::vector<Order> parse_orders(std::string_view text, const std::string& source, const Session& session) {
+    const csv::File file = csv::File::parse(text, source);
+    file.require_header(kOrderColumns);
     std::vector<Order> orders;
+    orders.reserve(file.row_count());
     std::set<std::uint64_t> ids;
-    int line_no = 0;
-    std::size_t start = 0;
-    bool header_seen = false;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string_view::npos) end = text.size();
-        std::string_view line = text.substr(start, end - start);
-        start = end + 1;
-        ++line_no;
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty()) {
-            if (start >= text.size()) break;
-            throw InputError(SourceLocation{source, line_no, 1}, "csv", "must not hold an empty line between rows");
-        }
-        const auto cells = split_line(line, line_no, source);
-        if (!header_seen) {
-            for (std::size_t c = 0; c < std::max(cells.size(), kOrderColumns.size()); ++c) {
-                if (c >= cells.size())
-                    throw InputError(SourceLocation{source, line_no, static_cast<int>(line.size()) + 1}, "header",
-                                     "must list the columns " + yaml::list_words(kOrderColumns) + "; '" +
-                                         kOrderColumns[c] + "' is missing");
-                if (c >= kOrderColumns.size() || cells[c].text != kOrderColumns[c])
-                    throw InputError(SourceLocation{source, line_no, cells[c].column}, "header",
-                                     "column " + std::to_string(c + 1) + " must be '" +
-                                         (c < kOrderColumns.size() ? kOrderColumns[c] : std::string("(none)")) +
-                                         "', got '" + cells[c].text + "'");
-            }
-            header_seen = true;
-            continue;
-        }
-        if (cells.size() != kOrderColumns.size())
-            throw InputError(SourceLocation{source, line_no, 1}, "row",
-                             "must have " + std::to_string(kOrderColumns.size()) + " fields like the header, got " +
-                                 std::to_string(cells.size()));
-        const auto fail = [&](std::size_t c, const std::string& constraint) {
-            return InputError(SourceLocation{source, line_no, cells[c].column}, kOrderColumns[c], constraint);
-        };
-        const auto real = [&](std::size_t c) {
-            const auto v = yaml::to_double(cells[c].text);
-            if (!v || cells[c].text.find('_') != std::string::npos || cells[c].text.rfind('.', 0) == 0)
-                throw fail(c, "must be a number, got '" + cells[c].text + "'");
-            if (!std::isfinite(*v)) throw fail(c, "must be finite, got '" + cells[c].text + "'");
-            return *v;
-        };
+    for (std::size_t r = 0; r < file.row_count(); ++r) {
+        const auto cell = [&](std::size_t c) -> const std::string& { return file.cell(r, c).text; };
+        const auto fail = [&](std::size_t c, const std::string& constraint) { return file.error(r, c, constraint); };
         const auto whole = [&](std::size_t c, double lo, double hi) {
-            const double v = real(c);
+            const double v = file.real(r, c);
             if (v != std::floor(v) || v < lo || v > hi)
                 throw fail(c, "must be a whole number in [" + number_text(lo) + ", " + number_text(hi) + "], got '" +
-                                  cells[c].text + "'");
+                                  cell(c) + "'");
             return v;
         };
         const auto word = [&](std::size_t c, const std::vector<std::string>& words) {
             for (std::size_t w = 0; w < words.size(); ++w)
-                if (cells[c].text == words[w]) return w;
-            throw fail(c, "must be one of " + yaml::list_words(words) + "; got '" + cells[c].text + "'" +
-                              yaml::did_you_mean(cells[c].text, words));
+                if (cell(c) == words[w]) return w;
+            throw fail(c, "must be one of " + yaml::list_words(words) + "; got '" + cell(c) + "'" +
+                              yaml::did_you_mean(cell(c), words));
         };
+        const auto empty = [&](std::size_t c) { return cell(c).empty(); };
         Order o;
         o.ts_ms = static_cast<std::int64_t>(whole(0, 0.0, static_cast<double>(session.duration_ms)));
         o.id = static_cast<std::uint64_t>(whole(1, 1.0, 9007199254740992.0));
-        if (!ids.insert(o.id).second) throw fail(1, "must be unique, got " + cells[1].text + " twice");
-        const int user = session.user_index(cells[2].text);
+        if (!ids.insert(o.id).second) throw fail(1, "must be unique, got " + cell(1) + " twice");
+        const int user = session.user_index(cell(2));
         if (user < 0)
-            throw fail(2, "must name a user of the session, got '" + cells[2].text + "'" +
-                              yaml::did_you_mean(cells[2].text, session.users));
+            throw fail(2, "must name a user of the session, got '" + cell(2) + "'" +
+                              yaml::did_you_mean(cell(2), session.users));
         o.user = static_cast<std::uint32_t>(user);
         o.type = static_cast<OrderType>(word(6, {"MARKET", "LIMIT", "CANCEL"}));
-        const auto empty = [&](std::size_t c) { return cells[c].text.empty(); };
         if (o.type == OrderType::Cancel) {
             for (const std::size_t c : {3U, 4U, 5U, 7U, 8U, 9U, 10U})
-                if (!empty(c)) throw fail(c, "must be empty for a CANCEL order, got '" + cells[c].text + "'");
+                if (!empty(c)) throw fail(c, "must be empty for a CANCEL order, got '" + cell(c) + "'");
             o.cancel_id = static_cast<std::uint64_t>(whole(11, 1.0, 9007199254740992.0));
             orders.push_back(o);
             continue;
         }
-        const int outcome = session.outcome_index(cells[3].text);
+        const int outcome = session.outcome_index(cell(3));
         if (outcome < 0)
-            throw fail(3, "must name an outcome (" + yaml::list_words(session.outcomes) + "), got '" + cells[3].text +
-                              "'" + yaml::did_you_mean(cells[3].text, session.outcomes));
+            throw fail(3, "must name an outcome (" + yaml::list_words(session.outcomes) + "), got '" + cell(3) + "'" +
+                              yaml::did_you_mean(cell(3), session.outcomes));
         o.outcome = static_cast<std::uint32_t>(outcome);
         o.token = static_cast<Token>(word(4, {"YES", "NO"}));
         o.side = static_cast<Side>(word(5, {"BUY", "SELL"}));
-        o.size = real(7);
-        if (!(o.size > 0.0)) throw fail(7, "must be > 0, got " + cells[7].text);
+        o.size = file.real(r, 7);
+        if (!(o.size > 0.0)) throw fail(7, "must be > 0, got " + cell(7));
         if (o.type == OrderType::Limit) {
             if (empty(8)) throw fail(8, "is required for a LIMIT order");
-            o.limit_price = real(8);
-            if (!(o.limit_price > 0.0 && o.limit_price < 1.0))
-                throw fail(8, "must be in (0, 1), got " + cells[8].text);
-            if (!empty(9)) throw fail(9, "must be empty for a LIMIT order, got '" + cells[9].text + "'");
+            o.limit_price = file.real(r, 8);
+            if (!(o.limit_price > 0.0 && o.limit_price < 1.0)) throw fail(8, "must be in (0, 1), got " + cell(8));
+            if (!empty(9)) throw fail(9, "must be empty for a LIMIT order, got '" + cell(9) + "'");
         } else {
-            if (!empty(8)) throw fail(8, "must be empty for a MARKET order, got '" + cells[8].text + "'");
-            o.max_slippage = empty(9) ? session.default_max_slippage : real(9);
-            if (!(o.max_slippage >= 0.0)) throw fail(9, "must be >= 0, got " + cells[9].text);
+            if (!empty(8)) throw fail(8, "must be empty for a MARKET order, got '" + cell(8) + "'");
+            o.max_slippage = empty(9) ? session.default_max_slippage : file.real(r, 9);
+            if (!(o.max_slippage >= 0.0)) throw fail(9, "must be >= 0, got " + cell(9));
         }
         o.auto_fill = empty(10) ? false : word(10, {"0", "1"}) == 1;
-        if (!empty(11)) throw fail(11, "must be empty unless type is CANCEL, got '" + cells[11].text + "'");
+        if (!empty(11)) throw fail(11, "must be empty unless type is CANCEL, got '" + cell(11) + "'");
         orders.push_back(o);
     }
-    if (!header_seen) throw InputError(SourceLocation{source, 1, 1}, "header", "the file is empty: a header line is required");
     return orders;
 }
 

@@ -447,6 +447,17 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
         const double zd = ws.normals[0];
         const double zo = ws.normals[1];
         ws.delay_months = c.delay_median_months * std::exp(c.delay_sigma * zd);
+        if (!c.delay_months_values.empty()) {
+            // Discrete distribution: the k with F(k - 1) <= Phi(zd) < F(k) (the last one takes the rest).
+            const double u = 0.5 * std::erfc(-zd / std::sqrt(2.0));
+            double cumulative = 0.0;
+            std::size_t k = 0;
+            for (; k + 1 < c.delay_months_values.size(); ++k) {
+                cumulative += c.delay_probabilities[k];
+                if (u < cumulative) break;
+            }
+            ws.delay_months = c.delay_months_values[k];
+        }
         ws.delay_periods = static_cast<int>(
             std::lround(ws.delay_months * static_cast<double>(grid_.periods_per_year) / 12.0));
         ws.capex_overrun = (1.0 + c.median_overrun) * std::exp(c.overrun_sigma * zo) - 1.0;

@@ -143,6 +143,22 @@ void StochasticSpec::validate() const {
         require_ge("construction.delay_sigma", construction.delay_sigma, 0.0);
         require_gt("construction.median_overrun", construction.median_overrun, -1.0);
         require_ge("construction.overrun_sigma", construction.overrun_sigma, 0.0);
+        const auto& months = construction.delay_months_values;
+        const auto& probabilities = construction.delay_probabilities;
+        if (months.size() != probabilities.size())
+            throw InputError("stochastic.construction.delay_distribution",
+                             "months and probabilities must have the same length, got " +
+                                 std::to_string(months.size()) + " and " + std::to_string(probabilities.size()));
+        double total = 0.0;
+        for (std::size_t k = 0; k < months.size(); ++k) {
+            require_in("construction.delay_distribution.months[" + std::to_string(k) + "]", months[k], 0.0, 120.0);
+            require_in("construction.delay_distribution.probabilities[" + std::to_string(k) + "]", probabilities[k],
+                       0.0, 1.0);
+            total += probabilities[k];
+        }
+        if (!months.empty() && std::fabs(total - 1.0) > 1e-6)
+            throw InputError("stochastic.construction.delay_distribution.probabilities",
+                             "must sum to 1 (within 1e-6), got " + std::to_string(total));
     }
     validate_correlation(*this);
 }

@@ -72,6 +72,14 @@ StochasticSpec read(Context& ctx, const YAML::Node& root) {
         b.number("delay_sigma", f.delay_sigma);
         b.number("median_overrun", f.median_overrun);
         b.number("overrun_sigma", f.overrun_sigma);
+        if (const auto* n = b.child("delay_distribution")) {
+            Reader d(ctx, *n, "stochastic.construction.delay_distribution");
+            if (d.ok()) {
+                d.numbers("months", f.delay_months_values);
+                d.numbers("probabilities", f.delay_probabilities);
+                d.finish();
+            }
+        }
     });
     top.strings("correlation_factors", s.correlation_factors);
     for_each_element(ctx, top, "correlation", false, [&](const YAML::Node& row, const std::string& path, std::size_t) {

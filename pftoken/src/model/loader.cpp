@@ -14,10 +14,12 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include "pftoken/model/loader.hpp"
 #include "pftoken/model/pillar_csv.hpp"
+#include "pftoken/base/csv.hpp"
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/input_file.hpp"
 #include "pftoken/base/yaml.hpp"
@@ -135,6 +137,47 @@ void read_curve(Context& ctx, const YAML::Node& node, const std::string& path, C
         curve.csv_path = file.lexically_normal().string();
     }
     r.finish();
+}
+
+/// The per-period lines of `cash_flows.csv_path` (columns revenue, opex, maintenance_capex, tax,
+/// cfads; base/csv.hpp reads the file): an unknown column, a bad cell, an unreadable file or a
+/// line also given inline is an error at file:line:col, field cash_flows.csv_path.
+void read_cash_flow_csv(Context& ctx, CashFlowLines& lines) {
+    const std::string field = "cash_flows.csv_path";
+    const std::vector<std::string> allowed = {"revenue", "opex", "maintenance_capex", "tax", "cfads"};
+    std::vector<InputIssue> found;
+    try {
+        const csv::File file = csv::File::read(lines.csv_path);
+        for (std::size_t c = 0; c < file.header().size(); ++c) {
+            const std::string& name = file.header()[c].text;
+            const std::string location = file.where(file.header()[c]).str();
+            if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+                found.push_back({location, field, fmt::format("column '{}': unknown; columns are: {}", name,
+                                                              fmt::format("{}", fmt::join(allowed, ", ")))});
+                continue;
+            }
+            std::vector<double>* target = name == "revenue"             ? &lines.revenue
+                                          : name == "opex"              ? &lines.opex
+                                          : name == "maintenance_capex" ? &lines.maintenance_capex
+                                          : name == "tax"               ? &lines.tax
+                                                                        : &lines.cfads;
+            if (!target->empty()) {
+                found.push_back({location, field, "column " + name + " is also given inline in cash_flows: give it once"});
+                continue;
+            }
+            for (std::size_t r = 0; r < file.row_count(); ++r) target->push_back(file.real(r, c));
+        }
+    } catch (const InputError& e) {
+        for (InputIssue issue : e.issues()) {
+            issue.constraint = (issue.path.empty() ? "" : "column " + issue.path + ": ") + issue.constraint;
+            issue.path = field;
+            found.push_back(std::move(issue));
+        }
+    }
+    if (!found.empty()) {
+        ctx.place(std::move(found));
+        ctx.reported.insert(field);  // the validators then stay silent on the lines
+    }
 }
 
 void read_revenue(Context& ctx, const YAML::Node& node, const std::string& path, RevenueStream& rev) {
@@ -255,10 +298,29 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.finish();
         }
     }
-    for_each_element(ctx, top, "revenues", true, [&](const YAML::Node& e, const std::string& path, std::size_t) {
+    for_each_element(ctx, top, "revenues", !top.has("cash_flows"), [&](const YAML::Node& e, const std::string& path, std::size_t) {
         p.revenues.emplace_back();
         read_revenue(ctx, e, path, p.revenues.back());
     });
+    if (const auto* n = top.child("cash_flows")) {
+        Reader r(ctx, *n, "cash_flows");
+        if (r.ok()) {
+            CashFlowLines& lines = p.cash_flows;
+            r.numbers("revenue", lines.revenue);
+            r.numbers("opex", lines.opex);
+            r.numbers("maintenance_capex", lines.maintenance_capex);
+            r.numbers("tax", lines.tax);
+            r.numbers("cfads", lines.cfads);
+            r.string("csv_path", lines.csv_path);
+            if (!lines.csv_path.empty()) {
+                fs::path file(lines.csv_path);
+                if (file.is_relative() && !ctx.base_dir.empty()) file = ctx.base_dir / file;
+                lines.csv_path = file.lexically_normal().string();
+                read_cash_flow_csv(ctx, lines);
+            }
+            r.finish();
+        }
+    }
     if (const auto* n = top.child("opex")) {
         Reader r(ctx, *n, "opex");
         if (r.ok()) {

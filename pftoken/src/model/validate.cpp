@@ -295,7 +295,39 @@ std::vector<InputIssue> check_project(const Project& p) {
     }
 
     // Revenues.
-    if (p.revenues.empty()) c.fail("revenues", "must list at least one revenue stream");
+    const CashFlowLines& lines = p.cash_flows;
+    if (lines.given()) {
+        if (!p.revenues.empty()) c.fail("cash_flows", "replaces revenues: give revenues or cash_flows, not both");
+        const auto ops = static_cast<std::size_t>(std::max(t.operations_years, 0) * ppy);
+        auto line = [&](const std::vector<double>& v, const std::string& name, bool non_negative) {
+            const std::string path = "cash_flows." + name;
+            if (v.empty()) return;
+            if (v.size() != ops)
+                c.fail(path, fmt::format("must have one value per operating period ({} = {} years x {} a year), got {}",
+                                         ops, t.operations_years, ppy, v.size()));
+            for (std::size_t i = 0; i < v.size(); ++i) {
+                if (!c.finite(idx(path, i), v[i])) continue;
+                if (non_negative && v[i] < 0.0) c.fail(idx(path, i), "must be >= 0, got " + num(v[i]));
+            }
+        };
+        line(lines.revenue, "revenue", false);
+        line(lines.opex, "opex", true);
+        line(lines.maintenance_capex, "maintenance_capex", true);
+        line(lines.tax, "tax", false);
+        line(lines.cfads, "cfads", false);
+        if (!lines.cfads.empty() &&
+            (!lines.revenue.empty() || !lines.opex.empty() || !lines.maintenance_capex.empty() || !lines.tax.empty()))
+            c.fail("cash_flows.cfads", "is CFADS itself: give it alone, or the line items without it");
+        if ((!lines.cfads.empty() || !lines.tax.empty()) && p.tax.rate != 0.0)
+            c.fail("tax.rate", "must be 0 when cash_flows gives " + std::string(lines.cfads.empty() ? "tax" : "cfads") +
+                                   " (the tax is already in it), got " + num(p.tax.rate));
+        if (!lines.cfads.empty() && (p.working_capital.receivable_days != 0.0 || p.working_capital.payable_days != 0.0))
+            c.fail("working_capital", "must be omitted when cash_flows gives cfads (working capital is already in it)");
+        if (p.opex.fixed_per_year != 0.0 || p.opex.variable_per_unit != 0.0 || p.opex.maintenance_capex_per_year != 0.0)
+            c.fail("opex", "costs come from cash_flows: only opex.senior_fees_per_year may be given with it");
+    } else if (p.revenues.empty()) {
+        c.fail("revenues", "must list at least one revenue stream (or give cash_flows)");
+    }
     std::map<std::string, std::size_t> revenue_names;
     for (std::size_t i = 0; i < p.revenues.size(); ++i) {
         const auto& r = p.revenues[i];

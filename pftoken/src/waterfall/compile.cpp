@@ -59,7 +59,8 @@ void build_operations(const Project& project, CompiledProject& cp) {
     const auto n = static_cast<std::size_t>(cp.periods);
     for (auto* v : {&cp.contracted_volume, &cp.contracted_revenue, &cp.merchant_volume, &cp.merchant_price,
                     &cp.opex_fixed, &cp.opex_variable_per_unit, &cp.maintenance_capex, &cp.senior_fees,
-                    &cp.depreciation, &cp.construction_capex, &cp.mra_contribution, &cp.covenant_discount_rate})
+                    &cp.depreciation, &cp.construction_capex, &cp.mra_contribution, &cp.covenant_discount_rate,
+                    &cp.given_tax})
         v->assign(n, 0.0);
     std::vector<double> merchant_revenue(n, 0.0);
 
@@ -113,6 +114,34 @@ void build_operations(const Project& project, CompiledProject& cp) {
         cp.senior_fees[ts] = o.senior_fees_per_year / ppy * esc;
         cp.mra_contribution[ts] = project.mra.contribution_per_year / ppy;
         if (g.operating_index[ts] < dep_periods) cp.depreciation[ts] = project.construction.capex_total / dep_periods;
+    }
+    // Cash flows given directly replace the computed revenue, opex and maintenance: revenue as
+    // one unit at a "price" of the given amount (so the volume, availability and price factors
+    // scale it), opex as a fixed cost (scaled by the opex factor), maintenance and tax as given.
+    const CashFlowLines& lines = project.cash_flows;
+    if (lines.given()) {
+        const auto ops = static_cast<std::size_t>(g.operating_periods);
+        const std::vector<double>& revenue = lines.cfads.empty() ? lines.revenue : lines.cfads;
+        auto check = [&](const std::vector<double>& v, const char* name) {
+            if (!v.empty() && v.size() != ops)
+                throw InputError(std::string("cash_flows.") + name,
+                                 "must have one value per operating period (" + std::to_string(ops) + "), got " +
+                                     std::to_string(v.size()));
+        };
+        check(revenue, lines.cfads.empty() ? "revenue" : "cfads");
+        check(lines.opex, "opex");
+        check(lines.maintenance_capex, "maintenance_capex");
+        check(lines.tax, "tax");
+        for (std::size_t i = 0; i < ops; ++i) {
+            const std::size_t ts = static_cast<std::size_t>(g.construction_periods) + i;
+            cp.contracted_volume[ts] = cp.contracted_revenue[ts] = 0.0;
+            cp.merchant_volume[ts] = 1.0;
+            cp.merchant_price[ts] = revenue[i];
+            cp.opex_fixed[ts] = lines.opex.empty() ? 0.0 : lines.opex[i];
+            cp.opex_variable_per_unit[ts] = 0.0;
+            cp.maintenance_capex[ts] = lines.maintenance_capex.empty() ? 0.0 : lines.maintenance_capex[i];
+            cp.given_tax[ts] = lines.tax.empty() ? 0.0 : lines.tax[i];
+        }
     }
     // Construction capex by month (uniform if no profile).
     const int C = g.construction_periods;

@@ -595,6 +595,7 @@ struct Kernel {
     std::uint32_t* const deferred_list;
     const int deferred_capacity;
     const double* const maintenance_capex;
+    const double* const given_tax;
     const double* const senior_fees;
     const int ltm_periods;
     const bool use_ltm;
@@ -655,7 +656,7 @@ struct Kernel {
           pre_tax(w.pre_tax.data()), pre_cfads(w.pre_cfads.data()), prepay_list(w.prepayment_written.data()),
           prepay_capacity(static_cast<int>(w.prepayment_written.size())),
           deferred_list(w.deferred_written.data()), deferred_capacity(static_cast<int>(w.deferred_written.size())),
-          maintenance_capex(p.maintenance_capex.data()), senior_fees(p.senior_fees.data()),
+          maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax.data()), senior_fees(p.senior_fees.data()),
           ltm_periods(p.covenants.ltm_periods), use_ltm(p.covenants.use_ltm), tax_rate(p.tax_rate),
           loss_carry_forward(p.loss_carry_forward), mra_enabled(p.mra.enabled), mra_target(p.mra.target),
           mra_rate(p.mra.interest_rate.empty() ? nullptr : p.mra.interest_rate.data()), dsra_enabled(p.dsra.enabled),
@@ -947,11 +948,11 @@ struct Kernel {
         } else {
             tax = tax_rate * max_value(0.0, taxable);
         }
-        ps.tax = tax;
+        ps.tax = tax + given_tax[ts];
         const double mra_release = mra_enabled ? min_value(s.mra, ps.maintenance) : 0.0;
         s.mra -= mra_release;
         ps.mra_release = mra_release;
-        const double cfads = pre_cfads[ts] - tax - ps.maintenance + mra_release;
+        const double cfads = pre_cfads[ts] - ps.tax - ps.maintenance + mra_release;
         ps.cfads = cfads;
 
         ps.dscr = ds_due > 0.0 ? cfads / ds_due : kNaN;

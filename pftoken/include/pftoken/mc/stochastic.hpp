@@ -78,6 +78,12 @@ struct ConstructionFactor {
     double delay_sigma = 0.0;          ///< lognormal sigma of the delay, >= 0
     double median_overrun = 0.0;       ///< > -1; capex multiplier median is 1 + this
     double overrun_sigma = 0.0;        ///< >= 0
+    /// A discrete delay distribution used instead of the lognormal when not empty (typed in, or
+    /// market-implied: `pftoken pm implied --delay-months`): delay_months_values[k] with
+    /// probability delay_probabilities[k]. Drawn from the same Gaussian by u = Phi(z), so the
+    /// correlations and common random numbers of the delay draw are kept.
+    std::vector<double> delay_months_values;
+    std::vector<double> delay_probabilities;
 };
 
 /// Names usable in `correlation_factors`: the Gaussian drivers of the time-stepped factors.

@@ -87,6 +87,20 @@ struct WorkingCapital {
     double payable_days = 0.0;
 };
 
+/// Cash flows given directly, one value per operating period from COD (as exported from a
+/// spreadsheet model), instead of `revenues` and `opex`: either line items or CFADS itself.
+/// Revenue is scaled by the volume, availability and price factors of Monte Carlo and stress,
+/// opex by the opex/inflation factor; maintenance capex and tax are taken as given.
+struct CashFlowLines {
+    std::vector<double> revenue;            ///< operating revenue
+    std::vector<double> opex;               ///< operating costs (>= 0)
+    std::vector<double> maintenance_capex;  ///< maintenance and major-maintenance capex (>= 0)
+    std::vector<double> tax;                ///< tax paid, when given (tax.rate must then be 0)
+    std::vector<double> cfads;              ///< CFADS directly (no other line; no tax rate, no working capital)
+    std::string csv_path;                   ///< where the lines were read from (messages)
+    [[nodiscard]] bool given() const { return !revenue.empty() || !cfads.empty(); }
+};
+
 /// A token class: how an instrument is split into tokens.
 struct TokenClass {
     std::string symbol;
@@ -263,6 +277,7 @@ struct Project {
     Timeline timeline;
     Construction construction;
     std::vector<RevenueStream> revenues;
+    CashFlowLines cash_flows;          ///< given directly instead of revenues / opex (empty: computed)
     Opex opex;
     Tax tax;
     WorkingCapital working_capital;

@@ -84,6 +84,7 @@ struct CompiledProject {
     std::vector<double> depreciation;        ///< at base capex; scaled by (1 + capex overrun)
     std::vector<double> construction_capex;
     std::vector<double> mra_contribution;
+    std::vector<double> given_tax;           ///< tax given per period (cash_flows.tax), added to the computed tax
     std::vector<double> covenant_discount_rate;  ///< principal-weighted all-in debt rate (LLCR/PLCR)
 
     // Per tranche [k * periods + t].
