@@ -2,6 +2,7 @@
 // `pftoken pm implied STATE.json`: the prediction-market exchange (docs/tools/pm.md).
 // Options, output rule and exit codes: docs/tools/README.md.
 #include <cstdio>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "pftoken/amm/pm/session.hpp"
 #include "pftoken/base/json.hpp"
 #include "pftoken/base/table.hpp"
+#include "pftoken/charts/charts.hpp"
 #include "pftoken/error.hpp"
 
 namespace pftoken::cli {
@@ -44,11 +46,8 @@ const char* kind_name(pm::FillKind k) {
 }
 const char* event_name(pm::EventKind k) {
     switch (k) {
-    case pm::EventKind::Accepted: return "accepted";
     case pm::EventKind::Rejected: return "rejected";
     case pm::EventKind::Cancelled: return "cancelled";
-    case pm::EventKind::Filled: return "filled";
-    case pm::EventKind::Resting: return "resting";
     case pm::EventKind::Eliminated: return "eliminated";
     case pm::EventKind::Resolved: return "resolved";
     }
@@ -159,6 +158,41 @@ Rendered render(const pm::Session& s, const pm::ReplayResult& r) {
     return out;
 }
 
+/// prices.svg (YES price per outcome; an eliminated outcome leaves a gap), volume.svg (traded
+/// tokens per batch and cumulative), mm.svg (market-maker risk and profit per batch).
+std::vector<charts::ChartFile> render_plots(const pm::Session& s, const pm::ReplayResult& r) {
+    std::vector<double> seconds;
+    for (const auto& t : r.ticks) seconds.push_back(static_cast<double>(t.t_ms) / 1000.0);
+    const std::string x_label = "Time (s)";
+    charts::LineChart prices{"YES price per outcome (market-implied probability)", x_label, "YES price", seconds, {}};
+    for (std::size_t i = 0; i < s.outcomes.size(); ++i) {
+        charts::Series series{s.outcomes[i], {}};
+        for (const auto& t : r.ticks)
+            series.values.push_back(t.prices[i] > 0.0 ? t.prices[i] : std::numeric_limits<double>::quiet_NaN());
+        prices.series.push_back(std::move(series));
+    }
+    charts::LineChart volume{"Traded volume", x_label, "Tokens", seconds, {}};
+    charts::Series per_batch{"per batch", {}}, cumulative{"cumulative", {}};
+    double total = 0.0;
+    for (const auto& t : r.ticks) {
+        total += t.volume;
+        per_batch.values.push_back(t.volume);
+        cumulative.values.push_back(total);
+    }
+    volume.series = {std::move(per_batch), std::move(cumulative)};
+    charts::LineChart mm{"Market maker: risk (worst-case loss, <= subsidy Z) and profit", x_label, "Cash", seconds, {}};
+    charts::Series risk{"MM risk", {}}, profit{"MM profit", {}},
+        subsidy{"subsidy Z", std::vector<double>(r.ticks.size(), s.params.subsidy)};
+    for (const auto& t : r.ticks) {
+        risk.values.push_back(t.mm_risk);
+        profit.values.push_back(t.mm_profit);
+    }
+    mm.series = {std::move(risk), std::move(profit), std::move(subsidy)};
+    return {{"prices.svg", charts::line_chart(prices)},
+            {"volume.svg", charts::line_chart(volume)},
+            {"mm.svg", charts::line_chart(mm)}};
+}
+
 void check_folders(const CommonOptions& c) {
     (void)c.resolved_format();
     if (!c.out.empty()) check_output_folder(c.out, "--out");
@@ -170,7 +204,9 @@ int run_replay(const PmArgs& args) {
     const pm::Session session = pm::load_session(args.session);
     const auto orders = pm::load_orders(args.orders, session);
     const auto result = pm::replay(session, orders);
-    (void)emit(args.common, render(session, result));
+    Rendered r = render(session, result);
+    if (!args.common.plots.empty()) r.plots = render_plots(session, result);
+    (void)emit(args.common, r);
     return kExitOk;
 }
 
@@ -185,6 +221,7 @@ int run_simulate(const PmArgs& args) {
     const auto result = pm::replay(session, orders);
     Rendered r = render(session, result);
     r.extra.emplace_back("orders.csv", pm::format_orders(orders, session));
+    if (!args.common.plots.empty()) r.plots = render_plots(session, result);
     (void)emit(args.common, r);
     return kExitOk;
 }
@@ -271,6 +308,7 @@ void register_pm(CLI::App& app, int& exit_code) {
     add_out(*r, replay->common,
             "pm.txt; fills.csv, metrics.csv, prices.csv, events.csv, payouts.csv, users.csv; pm_summary.json, "
             "pm_users.json; state.json");
+    add_plots(*r, replay->common, "prices.svg, volume.svg, mm.svg");
     add_quiet(*r, replay->common);
     r->callback([replay, &exit_code] { exit_code = run_command("pm replay", [&] { return run_replay(*replay); }); });
 
@@ -283,6 +321,7 @@ void register_pm(CLI::App& app, int& exit_code) {
     add_seed(*s, simulate->common, "order-flow seed");
     add_format(*s, simulate->common);
     add_out(*s, simulate->common, "the replay's files and orders.csv");
+    add_plots(*s, simulate->common, "prices.svg, volume.svg, mm.svg");
     add_quiet(*s, simulate->common);
     s->callback([simulate, &exit_code] { exit_code = run_command("pm simulate", [&] { return run_simulate(*simulate); }); });
 

@@ -27,9 +27,9 @@ struct ValueArgs {
     std::string max_events = "20";
 };
 
-/// SYMBOL=PRICE pairs -> market price per token by tranche name.
+/// SYMBOL=PRICE pairs -> market price per token by token symbol (ValuationOptions).
 std::map<std::string, double> parse_market_prices(const std::vector<std::string>& pairs, const Project& project) {
-    std::map<std::string, double> by_tranche;
+    std::map<std::string, double> by_symbol;
     std::string known;
     for (const auto& t : project.tranches) known += (known.empty() ? "" : ", ") + t.token.symbol;
     for (const auto& pair : pairs) {
@@ -55,9 +55,9 @@ std::map<std::string, double> parse_market_prices(const std::vector<std::string>
                 throw InputError("--market-price " + symbol, "z-spreads are for tranche tokens; " + symbol + " is the equity token");
             throw InputError("--market-price " + symbol, "unknown token symbol; tranche tokens are: " + known);
         }
-        by_tranche[match->name] = price;
+        by_symbol[match->token.symbol] = price;
     }
-    return by_tranche;
+    return by_symbol;
 }
 
 int run_value(const ValueArgs& args) {

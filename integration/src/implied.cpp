@@ -18,7 +18,7 @@ ImpliedSpreadResult implied_spread(const Project& project, std::size_t k, double
     PFT_REQUIRE(pool_price > 0.0 && std::isfinite(pool_price), "pool price: must be > 0, got " << pool_price);
     ValuationOptions options;
     options.include_periods = false;
-    options.market_price_per_token[project.tranches[k].name] = pool_price;
+    options.market_price_per_token[project.tranches[k].token.symbol] = pool_price;
     const auto valuation = value(project, options);
     ImpliedSpreadResult r;
     r.model_spread = project.tranches[k].spread;

@@ -577,3 +577,53 @@ TEST(PmExchange, ParametricBuyThroughTheExchange) {
     EXPECT_NEAR(ex.price(2), p + a * x, 1e-12);
     EXPECT_NEAR(ex.price(0), p - a * x / 3.0, 1e-12);
 }
+
+namespace {
+
+// Long sessions: filled and cancelled orders are freed once they outnumber the open ones (plus a
+// slack of 4096), so the records held stay within 2 x open + 4097 whatever the session's length;
+// a freed order's id stays known (a duplicate is still rejected, its cancel finds nothing open)
+// and the pools keep their exact volumes (whole-unit orders: the volume is the open count).
+TEST(PmExchange, FinishedOrdersAreFreedInLongSessions) {
+    pm::Exchange ex(lmsr_params(3, 100.0), std::vector<double>{1e6});
+    std::size_t largest = 0;
+    const int batches = 7000;
+    for (int b = 0; b < batches; ++b) {
+        const auto id = static_cast<std::uint64_t>(3 * b);
+        std::vector<pm::Order> orders{limit(id + 1, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+                                      limit(id + 2, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+                                      limit(id + 3, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05)};
+        if (b > 0) {  // cancel two of the previous batch's three orders: one more stays open per batch
+            orders.push_back(cancel(10'000'000 + id, 0, id - 2, static_cast<std::int64_t>(id) + 4));
+            orders.push_back(cancel(10'000'001 + id, 0, id - 1, static_cast<std::int64_t>(id) + 5));
+        }
+        pm::BatchOutput out;
+        ex.apply_orders(orders, 1000 * static_cast<std::int64_t>(b), out);
+        ASSERT_EQ(out.events.size(), b > 0 ? 2U : 0U) << "batch " << b;  // the two cancellations
+        largest = std::max(largest, ex.stored_orders());
+        ASSERT_LE(ex.stored_orders(), 2 * ex.open_orders() + 4097) << "batch " << b;
+        if (b % 1000 == 999) {
+            ASSERT_TRUE(ex.check_invariants().ok()) << ex.check_invariants().what;
+        }
+    }
+    EXPECT_EQ(ex.open_orders(), static_cast<std::size_t>(batches) + 2);
+    EXPECT_LT(largest, static_cast<std::size_t>(3 * batches));  // without freeing: 21,000 records
+    EXPECT_DOUBLE_EQ(ex.pool_volume(0, Token::Yes, Side::Buy, 5), static_cast<double>(batches + 2));
+    EXPECT_DOUBLE_EQ(ex.resting(1), 0.0);  // cancelled and freed
+    EXPECT_DOUBLE_EQ(ex.resting(3), 1.0);  // open since the first batch
+    pm::BatchOutput out;
+    run(ex, {limit(1, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05), cancel(20'000'000, 0, 2, 1)}, 1000 * batches, &out);
+    ASSERT_EQ(out.events.size(), 2U);
+    EXPECT_STREQ(out.events[0].reason, "duplicate order id");
+    EXPECT_STREQ(out.events[1].reason, "no open order to cancel");
+    const std::vector<std::uint32_t> winner{1};
+    const auto fin = ex.trigger_resolution(true, winner, 1000 * (batches + 1));
+    ASSERT_TRUE(ex.check_invariants().ok()) << ex.check_invariants().what;
+    EXPECT_EQ(ex.open_orders(), 0U);
+    // Every open order cancelled, then the resolution itself.
+    EXPECT_EQ(fin.events.size(), static_cast<std::size_t>(batches) + 3);
+    EXPECT_EQ(fin.events.back().kind, pm::EventKind::Resolved);
+    EXPECT_NEAR(ex.account(0).locked_cash, 0.0, 1e-9);
+}
+
+}  // namespace

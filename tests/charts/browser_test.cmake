@@ -6,7 +6,7 @@ file(MAKE_DIRECTORY "${WORK_DIR}/profile")
 set(html "${WORK_DIR}/report.html")
 execute_process(
   COMMAND "${REPORT}" report "${SOURCE_DIR}/data/examples/solar.yaml" --paths 400
-    --pool "${SOURCE_DIR}/data/pools/solar_senior_v3.yaml" --range-opt "${SOURCE_DIR}/data/range_opt/gbm.yaml"
+    --pool "${SOURCE_DIR}/data/pools/solar_senior_v3.yaml" --range-opt "${SOURCE_DIR}/data/range_opt/solar_senior_v3.yaml"
     --out "${WORK_DIR}" --quiet
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 200)
 if(NOT rc EQUAL 0)

@@ -125,8 +125,23 @@ TEST(Valuation, UnknownMarketPriceTrancheIsAnInputError) {
         (void)value(p, o);
         FAIL();
     } catch (const InputError& e) {
-        EXPECT_STREQ(e.what(), "market_price_per_token.mezz: unknown tranche 'mezz'");
+        EXPECT_STREQ(e.what(), "market_price_per_token.mezz: unknown token symbol 'mezz'; tranche tokens are: senior");
     }
+}
+
+// Market prices are keyed by token symbol, as `pftoken value --market-price SYMBOL=PRICE`: the
+// tranche's name is not a key. At a price of 100 per 100 face the yield is the 7.2% coupon (par
+// bond, as ParPriceYieldsTheCoupon).
+TEST(Valuation, MarketPricesAreKeyedByTokenSymbol) {
+    Project p = constant_cfads_project(5'000'000.0);
+    p.tranches.push_back(fixed_tranche("senior", 4'000'000.0, 0.072, Amortisation::Annuity, 8));
+    p.tranches[0].token.symbol = "SNR-A";
+    ValuationOptions o;
+    o.market_price_per_token["SNR-A"] = 100.0;
+    EXPECT_NEAR(value(p, o).tranches[0].yield, 0.072, 1e-10);
+    o.market_price_per_token = {{"senior", 100.0}};
+    EXPECT_THROW_MSG((void)value(p, o), InputError,
+                     "market_price_per_token.senior: unknown token symbol 'senior'; tranche tokens are: SNR-A");
 }
 
 // The shipped examples value end to end with sensible results.

@@ -19,6 +19,7 @@
 
 #include "../cli.hpp"
 #include "../commands.hpp"
+#include "../compare_options.hpp"
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/output.hpp"
 #include "pftoken/base/table.hpp"
@@ -28,6 +29,7 @@
 #include "pftoken/integration/compare.hpp"
 #include "pftoken/integration/compare_pool.hpp"
 #include "pftoken/integration/range_opt_report.hpp"
+#include "pftoken/integration/range_opt_spec.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/scenario.hpp"
@@ -41,6 +43,7 @@ struct ReportArgs {
     std::string project;
     std::string pool;
     std::string range_opt;
+    CompareCliOptions compare;      ///< the options of `pftoken compare` (DCF-vs-market section)
     std::uint64_t mc_paths = 2000;  ///< from --paths
     std::uint64_t seed = 42;        ///< from --seed
     int threads = 0;                ///< from --threads
@@ -230,14 +233,16 @@ StressRun section_stress(Page& page, const Project& project) {
     return run;
 }
 
-void section_market(Page& page, const Project& project, const integration::PoolSpec& pool, const StressRun& stress_run) {
+/// The `pftoken compare` report with the same function and options as the command, so the two
+/// print the same numbers for the same inputs (tests/tools: tools.report.same_as_compare).
+void section_market(Page& page, const Project& project, const integration::PoolSpec& pool, PreparedCompare& prepared,
+                    const ReportArgs& args, const StressRun& stress_run) {
     page.h2("DCF vs market");
-    integration::CompareOptions options;
-    const auto report = integration::run_compare(project, pool, nullptr, options);
+    const auto report = run_prepared_compare(project, pool, prepared, args.common, "report: compare --mc paths");
     page.pre(integration::compare_table(report));
     {
         // The depth the token needs over its life (computed by run_compare with its sale and move).
-        const std::size_t k = report.fair.tranche_index;
+        const std::size_t k = prepared.tranche;
         for (const auto& file : charts::render_life_liquidity_plots(report.liquidity_life, project.tranches[k].token.symbol))
             page.chart("liquidity-over-life", file.bytes,
                        fmt::format("v3 liquidity needed over the token's life so that selling {:g} tokens moves the price by "
@@ -265,9 +270,33 @@ void section_market(Page& page, const Project& project, const integration::PoolS
     }
 }
 
-void section_range(Page& page, const std::string& spec_path) {
+/// The range optimiser's spec must describe the project's own pool (the --pool of the report):
+/// a v3 pool, the spec's initial price equal to the pool's price and the same fee tier. A spec
+/// about another market is refused rather than reported next to this project.
+void check_range_spec_pool(const integration::RangeOptSpec& spec, const std::string& spec_path,
+                           const integration::PoolSpec* pool, const std::string& pool_path) {
+    if (pool == nullptr)
+        throw InputError("--range-opt", "needs --pool: the LP range section optimises a range in the project's own pool");
+    if (pool->type != integration::PoolSpec::Type::V3)
+        throw InputError("--range-opt", fmt::format("needs a Uniswap v3 pool; {} is v2", pool_path));
+    const double p0 = spec.model == integration::RangeOptSpec::Model::Gbm
+                          ? spec.gbm.initial_price
+                          : (spec.supplied_paths.prices.empty() ? 0.0 : spec.supplied_paths.prices.front());
+    const double price = pool->initial_price();
+    if (!(std::abs(p0 - price) <= 1e-9 * price))
+        throw InputError(spec_path + ": scenario.initial_price",
+                         fmt::format("must be the price of the project's pool {} ({}: {:g} {} per {}), got {:g}",
+                                     pool->name, pool_path, price, pool->quote, pool->token, p0));
+    const auto pool_tier = static_cast<int>(std::lround(pool->fee * 1e6));
+    if (spec.options.fee_tier != pool_tier)
+        throw InputError(spec_path + ": pool.fee_tier",
+                         fmt::format("must be the fee of the project's pool {} ({}: {} pips), got {}", pool->name,
+                                     pool_path, pool_tier, spec.options.fee_tier));
+}
+
+void section_range(Page& page, const integration::RangeOptSpec& spec) {
     page.h2("LP range optimisation");
-    const auto rr = integration::run_range_opt_spec(integration::load_range_opt_spec(spec_path));
+    const auto rr = integration::run_range_opt_spec(spec);
     const auto& b = rr.result.best;
     page.kv({{"Chosen range (ticks)", fmt::format("[{}, {})", b.tick_lower, b.tick_upper)},
              {"Price range", n2(b.price_lower, 4) + " – " + n2(b.price_upper, 4)},
@@ -284,6 +313,7 @@ int run_report(ReportArgs args) {
     args.mc_paths = args.common.paths_value(10'000'000);
     args.seed = args.common.seed_value();
     args.threads = args.common.threads_value();
+    (void)parse_compare_options(args.compare, args.common);  // a bad option fails before any file is read
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     const Project loaded = load_project(args.project);
     // Read every input file before the long computations, so a bad file fails fast.
@@ -292,6 +322,14 @@ int run_report(ReportArgs args) {
     // With a pool, every section values the debt at the pool's observation date (or refuses a
     // pool observed at another date than the project's valuation_date).
     const Project project = pool ? integration::project_at_pool_date(loaded, *pool) : loaded;
+    // The pool's token checked as `compare` checks it, before any computation.
+    std::optional<PreparedCompare> prepared;
+    if (pool) prepared = prepare_compare(args.compare, args.common, args.project, project, args.pool, *pool);
+    std::optional<integration::RangeOptSpec> range_spec;
+    if (!args.range_opt.empty()) {
+        range_spec = integration::load_range_opt_spec(args.range_opt);
+        check_range_spec_pool(*range_spec, args.range_opt, pool ? &*pool : nullptr, args.pool);
+    }
     ValuationOptions vo;
     vo.include_periods = true;
     const ValuationResult v = value(project, vo);
@@ -300,8 +338,8 @@ int run_report(ReportArgs args) {
     section_valuation(page, project, v);
     section_mc(page, project, args);
     const StressRun stress_run = section_stress(page, project);
-    if (pool) section_market(page, project, *pool, stress_run);
-    if (!args.range_opt.empty()) section_range(page, args.range_opt);
+    if (pool) section_market(page, project, *pool, *prepared, args, stress_run);
+    if (range_spec) section_range(page, *range_spec);
     const std::string html = page.html("pftoken report: " + v.project);
 
     if (args.common.out.empty()) {
@@ -326,7 +364,8 @@ void register_report(CLI::App& app, int& exit_code) {
     add_paths(*cmd, args->common, "2000");
     add_seed(*cmd, args->common);
     add_threads(*cmd, args->common);
-    cmd->add_option("--range-opt", args->range_opt, "Range-optimiser spec (data/range_opt/*.yaml): adds the frontier");
+    add_compare_options(*cmd, args->compare);
+    cmd->add_option("--range-opt", args->range_opt, "Range-optimiser spec of the --pool's market (its price and fee tier): adds the frontier");
     add_out(*cmd, args->common, "report.html (without --out the page goes to standard output)");
     add_quiet(*cmd, args->common);
     cmd->callback([args, &exit_code] { exit_code = run_command("report", [&] { return run_report(*args); }); });

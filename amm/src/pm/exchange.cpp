@@ -350,6 +350,7 @@ void Exchange::place_limit(const Order& o) {
     if (o.auto_fill) ++af_live_[pool_index(o.outcome, o.token, o.side, 0) / (ticks_ + 1)];
     const auto index = static_cast<std::uint32_t>(resting_.size());
     resting_.push_back(r);
+    ++live_orders_;
     by_id_.emplace(o.id, index);
     Pool& pool = pools_[pool_index(o.outcome, o.token, o.side, r.tick)];
     if (o.auto_fill) ++pool.af_members;
@@ -372,6 +373,33 @@ void Exchange::compact(Pool& pool) {
     pool.live_members = static_cast<std::uint32_t>(kept);
 }
 
+void Exchange::compact_orders() {
+    // Orders are only freed in bulk, when the finished ones outnumber the open ones by the slack:
+    // each order is moved O(1) times on average, and the invariant check and the resolution walk
+    // at most 2 x open + slack entries instead of every order ever placed.
+    constexpr std::size_t kCompactSlack = 4096;
+    const std::size_t finished = resting_.size() - live_orders_;
+    if (finished < live_orders_ + kCompactSlack) return;
+    remap_.assign(resting_.size(), 0);
+    compacted_.clear();
+    compacted_.emplace_back();  // the tombstone: never live, so every reader skips it
+    for (std::size_t k = tombstone_ ? 1 : 0; k < resting_.size(); ++k) {
+        const Resting& r = resting_[k];
+        const auto it = by_id_.find(r.order.id);
+        if (r.live) {
+            remap_[k] = static_cast<std::uint32_t>(compacted_.size());
+            compacted_.push_back(r);
+        }
+        it->second = remap_[k];  // a finished order's id stays known (duplicate ids are rejected)
+    }
+    // Pool members keep their count and order (finished ones now name the tombstone), so every
+    // pool computes exactly what it did before: the results and the state hash do not change.
+    for (Pool& pool : pools_)
+        for (std::uint32_t& m : pool.members) m = remap_[m];
+    resting_.swap(compacted_);
+    tombstone_ = true;
+}
+
 void Exchange::cancel(std::uint32_t index, const char* reason, BatchOutput* out, std::vector<Event>* events) {
     Resting& r = resting_[index];
     if (!r.live) return;
@@ -392,6 +420,7 @@ void Exchange::cancel(std::uint32_t index, const char* reason, BatchOutput* out,
     r.remaining = 0.0;
     r.lock_left = 0.0;
     r.live = false;
+    --live_orders_;
     if (r.order.auto_fill) {
         --af_live_[pool_index(r.order.outcome, r.order.token, r.order.side, 0) / (ticks_ + 1)];
         --pool.af_members;
@@ -428,6 +457,7 @@ void Exchange::settle(std::uint32_t index, double filled, double cash_paid) {
     if (done) {
         r.remaining = 0.0;
         r.live = false;
+        --live_orders_;
         Pool& pool = pools_[pool_index(r.order.outcome, r.order.token, r.order.side, r.tick)];
         --pool.live_members;
         if (r.order.auto_fill) {
@@ -838,6 +868,7 @@ void Exchange::apply_orders(std::span<const Order> orders, std::int64_t t_ms, Ba
         run_market(orders[k], out);
         auto_fill(orders[k].outcome, out);
     }
+    compact_orders();
 }
 
 ResolutionOutput Exchange::trigger_resolution(bool is_final, std::span<const std::uint32_t> outcomes,
@@ -905,6 +936,7 @@ ResolutionOutput Exchange::trigger_resolution(bool is_final, std::span<const std
             res.events.push_back({batch_, t_ms, EventKind::Eliminated, 0, kMarketMaker, e, "outcome eliminated", 0.0});
         }
     }
+    compact_orders();
     return res;
 }
 

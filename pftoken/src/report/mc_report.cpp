@@ -168,7 +168,9 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
                      s.seasoned ? " (every path starts from the actuals)" : "");
     o += fmt::format("{} paths, {}{}, seed {}, {} threads: {:.2f} s ({:.0f} paths/s)\n\n", s.paths, s.method == RandomMethod::Sobol ? "sobol" : "pseudo", s.antithetic ? " + antithetic" : "",
                      s.seed, s.threads, s.seconds, s.paths_per_second());
-    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token", "price", "s.e.", "P5",
+    // Probabilities and losses in percent, as in `value`, `stress`, `report` and the "Worst
+    // period" line below; prices per token, as everywhere.
+    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token", "price/token", "s.e.", "P5",
                      "P95", "PD pay", "PD princ", "EL", "LGD", "fair sprd");
     bool lgd_undefined = false;
     for (const auto& t : s.tranches) {
@@ -176,10 +178,10 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
         // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
         const bool lgd_defined = std::isfinite(t.lgd);
         lgd_undefined = lgd_undefined || !lgd_defined;
-        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>9.4f} {:>9.4f} {:>8.4f} {:>8} {:>9.2f}bp\n",
+        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>8.2f}% {:>8.2f}% {:>7.2f}% {:>8} {:>9.2f}bp\n",
                          t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, pc[1], pc[7],
-                         t.pd_payment.mean, t.pd_principal.mean, t.expected_loss.mean,
-                         lgd_defined ? fmt::format("{:.4f}", t.lgd) : std::string("n/a*"), t.fair_spread * 1e4);
+                         100 * t.pd_payment.mean, 100 * t.pd_principal.mean, 100 * t.expected_loss.mean,
+                         lgd_defined ? fmt::format("{:.2f}%", 100 * t.lgd) : std::string("n/a*"), t.fair_spread * 1e4);
     }
     const auto& e = s.equity;
     o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.price_per_token.mean,

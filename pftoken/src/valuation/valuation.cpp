@@ -99,10 +99,14 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
     out.total_capex = cp.capex_total;
     out.total_debt = cp.total_debt;
 
-    for (const auto& [name, price] : options.market_price_per_token) {
+    for (const auto& [symbol, price] : options.market_price_per_token) {
         const bool known = std::any_of(cp.tranches.begin(), cp.tranches.end(),
-                                       [&](const CompiledTranche& t) { return t.name == name; });
-        if (!known) throw InputError("market_price_per_token." + name, "unknown tranche '" + name + "'");
+                                       [&](const CompiledTranche& t) { return t.token.symbol == symbol; });
+        if (known) continue;
+        std::string tokens;
+        for (const auto& t : cp.tranches) tokens += (tokens.empty() ? "" : ", ") + t.token.symbol;
+        throw InputError("market_price_per_token." + symbol,
+                         "unknown token symbol '" + symbol + "'; tranche tokens are: " + tokens);
     }
 
     // Debt: priced at the valuation date (default COD) on the measure grid (the curve referenced
@@ -181,7 +185,7 @@ ValuationResult value(const Project& project, const ValuationOptions& options) {
             in.token.supply = supply;
             in.token.face_per_token = 1.0;
         }
-        if (const auto it = options.market_price_per_token.find(tr.name); it != options.market_price_per_token.end())
+        if (const auto it = options.market_price_per_token.find(tr.token.symbol); it != options.market_price_per_token.end())
             in.market_price_per_token = it->second;
         const pricing::TrancheMetrics m = pricing::price_tranche(in);
         tv.pv = priced.pv;  // == m.pv: the same flows on the same factors

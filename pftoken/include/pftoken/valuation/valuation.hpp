@@ -15,7 +15,8 @@
 namespace pftoken {
 
 struct ValuationOptions {
-    /// Market price per token by tranche name; a z-spread is solved for each one given.
+    /// Market price per token by token symbol (Tranche::token.symbol, as in `pftoken value
+    /// --market-price SYMBOL=PRICE`); a z-spread is solved for each one given.
     std::map<std::string, double> market_price_per_token;
     /// Keep the per-period table and event log in the result (the CLI writes them).
     bool include_periods = true;

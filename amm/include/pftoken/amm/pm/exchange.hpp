@@ -97,14 +97,15 @@ struct Fill {
     double rebate = 0.0;  ///< auto-fill: the user's share (1 - σ) of the surplus
 };
 
-enum class EventKind : std::uint8_t {
-    Accepted = 0, Rejected = 1, Cancelled = 2, Filled = 3, Resting = 4, Eliminated = 5, Resolved = 6
-};
+/// What the engine reports besides fills: an order rejected (with the reason), a cancellation (with
+/// the size returned), an outcome eliminated, the final resolution. Accepted, filled and resting
+/// orders are not events: fills are in the fills list, resting orders in the book.
+enum class EventKind : std::uint8_t { Rejected = 1, Cancelled = 2, Eliminated = 5, Resolved = 6 };
 
 struct Event {
     std::uint64_t batch = 0;
     std::int64_t ts_ms = 0;
-    EventKind kind = EventKind::Accepted;
+    EventKind kind = EventKind::Rejected;
     std::uint64_t order_id = 0;
     std::uint32_t user = 0;
     std::uint32_t outcome = 0;
@@ -196,6 +197,10 @@ class Exchange {
     [[nodiscard]] double pool_volume(std::size_t i, Token token, Side side, std::size_t tick) const;
     /// Unfilled size of a resting order (0 when filled, cancelled or unknown).
     [[nodiscard]] double resting(std::uint64_t order_id) const;
+    /// Open resting orders, and the order records held (open ones plus finished ones not yet
+    /// freed: at most 2 x open + 4097, see compact_orders).
+    [[nodiscard]] std::size_t open_orders() const noexcept { return live_orders_; }
+    [[nodiscard]] std::size_t stored_orders() const noexcept { return resting_.size(); }
 
     /// The market maker's loss if outcome w wins now: -(cash + YES_w + sum_{j != w} NO_j held).
     [[nodiscard]] double mm_loss_if(std::size_t w) const;
@@ -282,6 +287,10 @@ class Exchange {
     void run_market(const Order& o, BatchOutput& out);
     void auto_fill(std::size_t skip_outcome, BatchOutput& out);
     void compact(Pool& pool);
+    /// Frees filled and cancelled orders once they outnumber the open ones (plus kCompactSlack):
+    /// the open ones keep their order, every reference to a finished one (pool members, by_id_)
+    /// points to a dead tombstone at index 0. Runs between batches; amortised O(1) per order.
+    void compact_orders();
     [[nodiscard]] int best_tick(std::size_t i, Token token, Side side) const;
 
     ExchangeParams params_;
@@ -303,6 +312,10 @@ class Exchange {
     std::int64_t now_ms_ = 0;
     std::vector<std::uint32_t> sorted_;   ///< scratch: batch order indices (reused, no allocation)
     std::vector<std::uint32_t> markets_;  ///< scratch: accepted market orders of the batch
+    std::vector<std::uint32_t> remap_;    ///< scratch of compact_orders: old index -> new index
+    std::vector<Resting> compacted_;      ///< scratch of compact_orders
+    std::size_t live_orders_ = 0;         ///< open resting orders (live entries of resting_)
+    bool tombstone_ = false;              ///< resting_[0] is the dead tombstone of compact_orders
     std::size_t af_pools_used_ = 0;
     double af_surplus_used_ = 0.0;
     bool frozen_ = false;
