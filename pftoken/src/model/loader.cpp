@@ -246,6 +246,42 @@ void read_tranche(Context& ctx, const YAML::Node& node, const std::string& path,
     r.finish();
 }
 
+// A reserve account's interest_rate: a number (constant annual rate) or a mapping with one of
+// curve (dated points, interpolation flat|linear), csv_path or backtest (files resolved against
+// the project file's folder; read at compile).
+void read_reserve_rate(Context& ctx, Reader& parent, double& constant, ReserveRate& rate) {
+    const auto* n = parent.child("interest_rate");
+    if (n == nullptr) return;
+    if (!n->IsMap()) {
+        parent.number("interest_rate", constant);
+        return;
+    }
+    Reader r(ctx, *n, child_path(parent.path(), "interest_rate"));
+    if (!r.ok()) return;
+    for_each_element(ctx, r, "curve", false, [&](const YAML::Node& e, const std::string& p, std::size_t) {
+        Reader pr(ctx, e, p);
+        if (!pr.ok()) return;
+        ReserveRate::Point point;
+        read_date(ctx, pr, "date", point.date);
+        pr.number("rate", point.rate, true);
+        pr.finish();
+        rate.curve.push_back(point);
+    });
+    r.enumeration("interpolation", rate.interpolation,
+                  {{"flat", ReserveRate::Interpolation::Flat}, {"linear", ReserveRate::Interpolation::Linear}});
+    const auto resolve = [&](std::string& path) {
+        if (path.empty()) return;
+        fs::path file(path);
+        if (file.is_relative() && !ctx.base_dir.empty()) file = ctx.base_dir / file;
+        path = file.lexically_normal().string();
+    };
+    r.string("csv_path", rate.csv_path);
+    resolve(rate.csv_path);
+    r.string("backtest", rate.backtest_path);
+    resolve(rate.backtest_path);
+    r.finish();
+}
+
 Project read_project(Context& ctx, const YAML::Node& root) {
     Project p;
     Reader top(ctx, root, "");
@@ -353,7 +389,7 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.strings("tranches", p.dsra.tranches);
             r.enumeration("funding", p.dsra.funding,
                           {{"at_close", Dsra::Funding::AtClose}, {"from_waterfall", Dsra::Funding::FromWaterfall}});
-            r.number("interest_rate", p.dsra.interest_rate);
+            read_reserve_rate(ctx, r, p.dsra.interest_rate, p.dsra.rate);
             r.finish();
         }
     }
@@ -364,7 +400,7 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.boolean("enabled", p.mra.enabled);
             r.number("target", p.mra.target);
             r.number("contribution_per_year", p.mra.contribution_per_year);
-            r.number("interest_rate", p.mra.interest_rate);
+            read_reserve_rate(ctx, r, p.mra.interest_rate, p.mra.rate);
             r.finish();
         }
     }

@@ -231,6 +231,18 @@ void check_valuation_date(const Project& p, const std::map<std::string, std::siz
     if (a.lockup_balance) c.non_negative("actuals.lockup_balance", *a.lockup_balance);
 }
 
+void check_reserve_rate(Checker& c, const std::string& path, double constant, const ReserveRate& rate) {
+    c.rate(path, constant);
+    const int given = (rate.curve.empty() ? 0 : 1) + (rate.csv_path.empty() ? 0 : 1) + (rate.backtest_path.empty() ? 0 : 1);
+    if (given > 1) c.fail(path, "give one of curve, csv_path or backtest");
+    for (std::size_t i = 0; i < rate.curve.size(); ++i) {
+        const auto p = fmt::format("{}.curve[{}]", path, i);
+        c.rate(p + ".rate", rate.curve[i].rate);
+        if (i > 0 && !(std::chrono::sys_days{rate.curve[i].date} > std::chrono::sys_days{rate.curve[i - 1].date}))
+            c.fail(p + ".date", "must be after the previous point's date (dates strictly increasing)");
+    }
+}
+
 }  // namespace
 
 std::vector<InputIssue> check_project(const Project& p) {
@@ -537,12 +549,12 @@ std::vector<InputIssue> check_project(const Project& p) {
             if (!tranche_names.count(p.dsra.tranches[i]))
                 c.fail(idx("dsra.tranches", i),
                        fmt::format("unknown tranche '{}'; tranches are: {}", p.dsra.tranches[i], join_names(tranche_list)));
-        c.rate("dsra.interest_rate", p.dsra.interest_rate);
+        check_reserve_rate(c, "dsra.interest_rate", p.dsra.interest_rate, p.dsra.rate);
     }
     if (p.mra.enabled) {
         c.positive("mra.target", p.mra.target);
         c.positive("mra.contribution_per_year", p.mra.contribution_per_year);
-        c.rate("mra.interest_rate", p.mra.interest_rate);
+        check_reserve_rate(c, "mra.interest_rate", p.mra.interest_rate, p.mra.rate);
     } else {
         c.non_negative("mra.target", p.mra.target);
         c.non_negative("mra.contribution_per_year", p.mra.contribution_per_year);

@@ -64,6 +64,7 @@ const std::vector<DoubleColumn> kDoubleColumns{
     {"dsra_interest", &WaterfallResults::dsra_interest},
     {"mra_balance", &WaterfallResults::mra_balance},
     {"mra_deposit", &WaterfallResults::mra_deposit},
+    {"mra_interest", &WaterfallResults::mra_interest},
     {"lockup_balance", &WaterfallResults::lockup_balance},
     {"lockup_deposit", &WaterfallResults::lockup_deposit},
     {"lockup_release", &WaterfallResults::lockup_release},

@@ -15,6 +15,7 @@
 #include "pftoken/pricing/sizing.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
+#include "pftoken/waterfall/reserve_rate.hpp"
 
 namespace pftoken {
 namespace {
@@ -401,7 +402,7 @@ CompiledProject compile(const Project& project) {
     cp.capitalise_interest = project.construction.capitalise_interest;
     cp.dsra.enabled = project.dsra.enabled;
     cp.dsra.funded_at_close = project.dsra.funding == Dsra::Funding::AtClose;
-    cp.dsra.interest_rate = project.dsra.interest_rate;
+    cp.dsra.interest_rate = reserve_rates(cp.grid, project.dsra.interest_rate, project.dsra.rate, "dsra.interest_rate");
     if (cp.dsra.enabled) {
         if (!(project.dsra.months_of_debt_service >= 0.0))
             throw InputError("dsra.months_of_debt_service", "must be >= 0, got " + num(project.dsra.months_of_debt_service));
@@ -425,7 +426,7 @@ CompiledProject compile(const Project& project) {
     }
     cp.mra.enabled = project.mra.enabled;
     cp.mra.target = project.mra.target;
-    cp.mra.interest_rate = project.mra.interest_rate;
+    cp.mra.interest_rate = reserve_rates(cp.grid, project.mra.interest_rate, project.mra.rate, "mra.interest_rate");
     const Covenants& cov = project.covenants;
     cp.covenants.lockup_dscr = cov.lockup_dscr;
     cp.covenants.default_dscr = cov.default_dscr;

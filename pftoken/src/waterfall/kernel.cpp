@@ -313,7 +313,7 @@ void WaterfallResults::resize(const CompiledProject& project, int event_capacity
     for (auto* v : {&revenue, &opex, &working_capital_change, &tax, &maintenance_capex, &mra_release, &cfads,
                     &senior_fees, &debt_service_due, &debt_service_paid, &dscr, &ltm_dscr, &llcr, &plcr,
                     &dsra_balance, &dsra_draw, &dsra_deposit, &dsra_release, &dsra_interest, &mra_balance,
-                    &mra_deposit, &lockup_balance, &lockup_deposit, &lockup_release, &sweep, &distributions,
+                    &mra_deposit, &mra_interest, &lockup_balance, &lockup_deposit, &lockup_release, &sweep, &distributions,
                     &equity_injection, &equity_cash_flow, &capex, &debt_drawdown, &equity_funding,
                     &interest_during_construction, &sources, &uses})
         size_to(*v, n);
@@ -372,7 +372,7 @@ void WaterfallWorkspace::bind(const CompiledProject& p) {
     // Construction periods: nothing operates, no debt service, no ratio.
     for (auto* v : {&r.revenue, &r.opex, &r.working_capital_change, &r.tax, &r.maintenance_capex, &r.mra_release,
                     &r.senior_fees, &r.debt_service_paid, &r.dsra_release, &r.dsra_interest, &r.mra_balance,
-                    &r.mra_deposit, &r.lockup_balance, &r.lockup_deposit, &r.lockup_release, &r.sweep,
+                    &r.mra_deposit, &r.mra_interest, &r.lockup_balance, &r.lockup_deposit, &r.lockup_release, &r.sweep,
                     &r.equity_injection, &r.cfads, &r.debt_service_due, &r.dsra_draw, &r.distributions})
         fill(*v, 0, C, 0.0);
     for (auto* v : {&r.dscr, &r.ltm_dscr, &r.llcr, &r.plcr}) fill(*v, 0, C, kNaN);
@@ -454,6 +454,7 @@ struct PeriodState {
     double llcr = kNaN;
     double plcr = kNaN;
     double dsra_interest = 0.0;
+    double mra_interest = 0.0;
     double cash = 0.0;
     double injection = 0.0;
     double fees_paid = 0.0, dsra_draw = 0.0, dsra_deposit = 0.0, dsra_release = 0.0, mra_deposit = 0.0;
@@ -561,6 +562,7 @@ struct Kernel {
     double* const o_dsra_rel;
     double* const o_dsra_int;
     double* const o_mra_bal;
+    double* const o_mra_int;
     double* const o_mra_dep;
     double* const o_lock_bal;
     double* const o_lock_dep;
@@ -609,9 +611,9 @@ struct Kernel {
     const bool loss_carry_forward;
     const bool mra_enabled;
     const double mra_target;
-    const double mra_rate;
+    const double* const mra_rate;   ///< annual rate per period (nullptr: none)
     const bool dsra_enabled;
-    const double dsra_rate;
+    const double* const dsra_rate;  ///< annual rate per period (nullptr: none)
     const double lockup_dscr;
     const double default_dscr;
     const double min_llcr;
@@ -646,6 +648,7 @@ struct Kernel {
           o_ltm(r.ltm_dscr.data()), o_llcr(r.llcr.data()), o_plcr(r.plcr.data()),
           o_dsra_bal(r.dsra_balance.data()), o_dsra_draw(r.dsra_draw.data()), o_dsra_dep(r.dsra_deposit.data()),
           o_dsra_rel(r.dsra_release.data()), o_dsra_int(r.dsra_interest.data()), o_mra_bal(r.mra_balance.data()),
+          o_mra_int(r.mra_interest.data()),
           o_mra_dep(r.mra_deposit.data()), o_lock_bal(r.lockup_balance.data()),
           o_lock_dep(r.lockup_deposit.data()), o_lock_rel(r.lockup_release.data()), o_lockup(r.lockup.data()),
           o_eod(r.event_of_default.data()), o_dsra_drawn(r.dsra_drawn.data()), o_sweep(r.sweep.data()),
@@ -665,7 +668,8 @@ struct Kernel {
           maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax.data()), senior_fees(p.senior_fees.data()),
           ltm_periods(p.covenants.ltm_periods), use_ltm(p.covenants.use_ltm), tax_rate(p.tax_rate),
           loss_carry_forward(p.loss_carry_forward), mra_enabled(p.mra.enabled), mra_target(p.mra.target),
-          mra_rate(p.mra.interest_rate), dsra_enabled(p.dsra.enabled), dsra_rate(p.dsra.interest_rate),
+          mra_rate(p.mra.interest_rate.empty() ? nullptr : p.mra.interest_rate.data()), dsra_enabled(p.dsra.enabled),
+          dsra_rate(p.dsra.interest_rate.empty() ? nullptr : p.dsra.interest_rate.data()),
           lockup_dscr(p.covenants.lockup_dscr),
           default_dscr(p.covenants.default_dscr), min_llcr(p.covenants.min_llcr), min_plcr(p.covenants.min_plcr),
           cure_periods(p.covenants.cure_periods), sweep_enabled(p.covenants.sweep_enabled),
@@ -984,10 +988,12 @@ struct Kernel {
         }
 
         // The DSRA earns interest on its opening balance, credited to the account.
-        ps.dsra_interest = s.dsra * dsra_rate * tau;
+        // Rates per period (constant, curve, CSV or a backtest's realised return: reserve_rates).
+        ps.dsra_interest = dsra_rate != nullptr ? s.dsra * dsra_rate[ts] * tau : 0.0;
         s.dsra += ps.dsra_interest;
         // So does the MRA (after this period's release), credited to the account too.
-        if (mra_rate != 0.0) s.mra += s.mra * mra_rate * tau;
+        ps.mra_interest = mra_rate != nullptr ? s.mra * mra_rate[ts] * tau : 0.0;
+        s.mra += ps.mra_interest;
 
         ps.cash = cfads;
         ps.injection = 0.0;
@@ -1264,6 +1270,7 @@ struct Kernel {
             o_dsra_rel[ts] = ps.dsra_release;
             o_dsra_int[ts] = ps.dsra_interest;
             o_mra_bal[ts] = s.mra;
+            o_mra_int[ts] = ps.mra_interest;
             o_mra_dep[ts] = ps.mra_deposit;
             o_lock_bal[ts] = s.trapped;
             o_lock_dep[ts] = ps.trapped_deposit;

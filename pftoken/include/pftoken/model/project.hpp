@@ -152,6 +152,33 @@ struct Equity {
     TokenClass token;
 };
 
+/// What a reserve account (DSRA, MRA) earns besides `interest_rate` (a constant annual rate):
+/// a dated curve or a CSV of per-period rates. Annual simple rates, accrued per period on the
+/// account's balance (rate x balance x the period's year fraction) and credited to it.
+/// `curve` and `csv_path` replace `interest_rate`; at most one of the three is given.
+struct ReserveRate {
+    struct Point {
+        CalendarDate date;
+        double rate = 0.0;
+    };
+    enum class Interpolation { Flat, Linear };
+    /// Dated points, strictly increasing. A period earns the curve's value at its start date:
+    /// Flat = the last point on or before it, Linear = linear in days between the points;
+    /// flat before the first and after the last point either way.
+    std::vector<Point> curve;
+    Interpolation interpolation = Interpolation::Flat;
+    /// A CSV `period_start,rate`: one row per operating period from COD, in order, no gap
+    /// (read at compile, errors at file:line:col); operating periods after the last row keep
+    /// the last row's rate. Absolute path (the loader resolves it against the project file).
+    std::string csv_path;
+    /// A `pftoken yield backtest` hourly file (yield_hourly_<name>.csv): the account earns the
+    /// strategy's realised annual return (equity growth, compounded to a year) as a constant.
+    std::string backtest_path;
+    [[nodiscard]] bool given() const noexcept {
+        return !curve.empty() || !csv_path.empty() || !backtest_path.empty();
+    }
+};
+
 /// Debt service reserve account. Target: a fixed `amount`, or `share` x the forward debt service
 /// of the next `months_of_debt_service` months, pro-rated on the period grid (6 months on an
 /// annual grid = half of the next year's service, never rounded up to a whole period).
@@ -163,7 +190,8 @@ struct Dsra {
     std::optional<double> amount;       ///< fixed target while covered debt is outstanding
     std::vector<std::string> tranches;  ///< covered tranches; empty = all (shared account)
     Funding funding = Funding::AtClose;
-    double interest_rate = 0.0;         ///< earned on the balance
+    double interest_rate = 0.0;         ///< earned on the balance (annual, accrued per period), credited to it
+    ReserveRate rate;                   ///< a curve or CSV instead of interest_rate
 };
 
 /// Maintenance reserve account: builds to a target from the waterfall, released to fund
@@ -173,6 +201,7 @@ struct Mra {
     double target = 0.0;
     double contribution_per_year = 0.0;
     double interest_rate = 0.0;  ///< earned on the balance (annual, accrued per period), credited to it
+    ReserveRate rate;            ///< a curve or CSV instead of interest_rate
 };
 
 struct Sweep {

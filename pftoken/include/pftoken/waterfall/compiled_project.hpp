@@ -120,12 +120,12 @@ struct CompiledProject {
         double share = 1.0;                  ///< fraction of that forward debt service
         bool fixed = false;                  ///< target = fixed_amount while covered debt is outstanding
         double fixed_amount = 0.0;
-        double interest_rate = 0.0;
+        std::vector<double> interest_rate;   ///< annual rate per grid period (reserve_rates)
     } dsra;
     struct MraTerms {
         bool enabled = false;
         double target = 0.0;
-        double interest_rate = 0.0;
+        std::vector<double> interest_rate;   ///< annual rate per grid period (reserve_rates)
     } mra;
     struct CovenantTerms {
         double lockup_dscr = 0.0;

@@ -27,7 +27,7 @@ namespace pftoken {
 ///
 /// Run-invariant columns (written by bind(), never by run_waterfall()):
 /// - construction periods: revenue, opex, working_capital_change, tax, maintenance_capex,
-///   mra_release, senior_fees, debt_service_paid, dsra_release, dsra_interest, mra_balance,
+///   mra_release, senior_fees, debt_service_paid, dsra_release, dsra_interest, mra_balance, mra_interest,
 ///   mra_deposit, lockup_balance, lockup_deposit, lockup_release, sweep, equity_injection (0),
 ///   cfads, debt_service_due, dsra_draw, distributions (0), dscr, ltm_dscr, llcr, plcr (NaN),
 ///   lockup, event_of_default, dsra_drawn (0), tranche_principal_due, tranche_principal_paid (0);

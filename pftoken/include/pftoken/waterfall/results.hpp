@@ -46,6 +46,7 @@ struct WaterfallResults {
     std::vector<double> dsra_deposit;            ///< top-up from the waterfall (or funding at close)
     std::vector<double> dsra_release;            ///< excess over target released to the waterfall
     std::vector<double> dsra_interest;           ///< interest earned, credited to the account
+    std::vector<double> mra_interest;            ///< MRA interest earned, credited to the account
     std::vector<double> mra_balance;
     std::vector<double> mra_deposit;
     std::vector<double> lockup_balance;          ///< cash trapped by lock-up, end of period
