@@ -61,7 +61,9 @@ Project solar_like() {
     p.dsra.enabled = true;
     p.dsra.tranches = {"senior", "mezzanine"};
     p.dsra.interest_rate = 0.03;
-    p.mra = {true, 1'500'000, 250'000};
+    p.mra.enabled = true;
+    p.mra.target = 1'500'000;
+    p.mra.contribution_per_year = 250'000;
     p.covenants.lockup_dscr = 1.15;
     p.covenants.default_dscr = 1.05;
     p.covenants.use_historic_dscr = true;
