@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "pftoken/base/yaml.hpp"
@@ -116,11 +117,22 @@ YieldSpec parse_yield_spec(std::string_view yaml_text, const std::string& source
 }
 
 std::vector<YieldResult> run_yield_spec(const YieldSpec& spec, const MarketData& market) {
+    // The reserve indexes depend on the market alone: accrued once per Aave version, for every
+    // reserve a strategy of that version reads (as run_sweep does).
+    std::map<amm::aave::Version, std::uint8_t> used;
+    for (const auto& s : spec.strategies) used[s.aave_version] |= reserves_used(s);
+    std::map<amm::aave::Version, ReserveIndexes> indexes;
     std::vector<YieldResult> results;
     results.reserve(spec.strategies.size());
     for (const auto& s : spec.strategies) {
         try {
-            results.push_back(run_backtest(market, s));
+            s.validate();
+            if (market.hours() < 2) throw InputError("market", "must hold at least 2 hours");
+            auto it = indexes.find(s.aave_version);
+            if (it == indexes.end())
+                it = indexes.emplace(s.aave_version, accrue_reserve_indexes(market, s.aave_version, used[s.aave_version]))
+                         .first;
+            results.push_back(run_backtest(market, s, it->second));
         } catch (const InputError& e) {
             throw InputError("strategies." + s.name + "." + e.field(), e.constraint());
         }
