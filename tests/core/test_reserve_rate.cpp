@@ -24,22 +24,13 @@ using namespace pftoken;
 using pftoken::kernel_testing::constant_cfads_project;
 using pftoken::kernel_testing::expect_cash_conserved;
 using pftoken::kernel_testing::fixed_tranche;
+using pftoken::kernel_testing::KernelRun;
 
 namespace {
 
 CalendarDate ymd(int y, unsigned m, unsigned d) {
     return CalendarDate{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{d}};
 }
-
-struct ReserveRun {
-    CompiledProject cp;
-    WaterfallWorkspace ws;
-    explicit ReserveRun(const Project& p) : cp(compile(p)), ws(cp) {}
-    const WaterfallResults& run() {
-        run_waterfall(cp, {}, ws);
-        return ws.results;
-    }
-};
 
 /// 10 years monthly on 30/360 (every period 30/360 = 1/12 year), one 6% annuity, a DSRA of a
 /// fixed 1,000,000 funded at close and an MRA building to 100,000.
@@ -87,7 +78,7 @@ std::string error_of(const Project& p) {
 TEST(ReserveRate, ConstantRateOnAConstantBalance) {
     Project p = reserve_project();
     p.dsra.interest_rate = 0.03;
-    ReserveRun run(p);
+    KernelRun run(p);
     const auto& r = run.run();
     for (int t = 0; t < r.periods - 1; ++t) {
         const auto ts = static_cast<std::size_t>(t);
@@ -102,7 +93,7 @@ TEST(ReserveRate, ConstantRateOnAConstantBalance) {
 TEST(ReserveRate, MraInterestColumnAndIdentity) {
     Project p = reserve_project();
     p.mra.interest_rate = 0.05;
-    ReserveRun run(p);
+    KernelRun run(p);
     const auto& r = run.run();
     for (int t = 1; t < r.periods - 1; ++t) {
         const auto ts = static_cast<std::size_t>(t);
@@ -112,7 +103,7 @@ TEST(ReserveRate, MraInterestColumnAndIdentity) {
     }
     expect_cash_conserved(run.cp, r, "mra 5%");
     p.mra.interest_rate = 0.0;
-    ReserveRun zero(p);
+    KernelRun zero(p);
     for (const double x : zero.run().mra_interest) EXPECT_EQ(x, 0.0);
 }
 
@@ -121,14 +112,14 @@ TEST(ReserveRate, CurveAndCsvEqualTheConstantWhereTheyCoincide) {
     Project p = reserve_project();
     p.dsra.interest_rate = 0.03;
     p.mra.interest_rate = 0.04;
-    ReserveRun constant(p);
+    KernelRun constant(p);
     const auto expected = constant.run();
 
     Project curve = reserve_project();
     curve.dsra.rate.curve = {{ymd(2020, 1, 1), 0.03}};
     curve.mra.rate.curve = {{ymd(2030, 6, 1), 0.04}};
     curve.mra.rate.interpolation = ReserveRate::Interpolation::Linear;
-    ReserveRun c(curve);
+    KernelRun c(curve);
     const auto& rc = c.run();
     EXPECT_EQ(rc.dsra_interest, expected.dsra_interest);
     EXPECT_EQ(rc.mra_interest, expected.mra_interest);
@@ -137,7 +128,7 @@ TEST(ReserveRate, CurveAndCsvEqualTheConstantWhereTheyCoincide) {
     Project csv = reserve_project();
     csv.dsra.rate.csv_path = temp_file("dsra.csv", rate_csv(csv, 0.03, 120)).string();
     csv.mra.rate.csv_path = temp_file("mra.csv", rate_csv(csv, 0.04, 1)).string();  // later periods keep it
-    ReserveRun f(csv);
+    KernelRun f(csv);
     const auto& rf = f.run();
     EXPECT_EQ(rf.dsra_interest, expected.dsra_interest);
     EXPECT_EQ(rf.mra_interest, expected.mra_interest);
@@ -165,7 +156,7 @@ TEST(ReserveRate, CurveFlatAndLinear) {
     // The kernel uses them: flat curve, opening DSRA 1,000,000, month 13 earns 4% / 12.
     p.dsra.rate = rate;
     p.dsra.rate.interpolation = ReserveRate::Interpolation::Flat;
-    ReserveRun run(p);
+    KernelRun run(p);
     const auto& r = run.run();
     EXPECT_NEAR(r.dsra_interest[3], 1'000'000.0 * 0.02 / 12.0, 1e-9);
     EXPECT_NEAR(r.dsra_interest[13], 1'000'000.0 * 0.04 / 12.0, 1e-9);
@@ -197,7 +188,7 @@ TEST(ReserveRate, BacktestRealisedReturn) {
     EXPECT_NEAR(backtest_realised_rate(file.string(), "dsra.interest_rate"), 0.05, 1e-9);
     Project p = reserve_project();
     p.dsra.rate.backtest_path = file.string();
-    ReserveRun run(p);
+    KernelRun run(p);
     EXPECT_NEAR(run.run().dsra_interest[5], 1'000'000.0 * backtest_realised_rate(file.string(), "x") / 12.0, 1e-9);
 }
 

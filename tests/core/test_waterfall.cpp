@@ -18,6 +18,7 @@ using namespace pftoken;
 using pftoken::kernel_testing::constant_cfads_project;
 using pftoken::kernel_testing::expect_cash_conserved;
 using pftoken::kernel_testing::fixed_tranche;
+using pftoken::kernel_testing::KernelRun;
 
 namespace {
 
@@ -26,16 +27,6 @@ namespace {
 double annuity_payment(double principal, double period_rate, int periods) {
     return principal * period_rate / (1.0 - std::pow(1.0 + period_rate, -periods));
 }
-
-struct KernelRun {
-    CompiledProject cp;
-    WaterfallWorkspace ws;
-    explicit KernelRun(const Project& p) : cp(compile(p)), ws(cp) {}
-    const WaterfallResults& run(const PeriodDrivers& d = {}) {
-        run_waterfall(cp, d, ws);
-        return ws.results;
-    }
-};
 
 int count_events(const WaterfallResults& r, EventKind kind) {
     int c = 0;

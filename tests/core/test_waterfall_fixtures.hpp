@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "pftoken/model/project.hpp"
+#include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 #include "support/builders.hpp"
 
@@ -42,5 +43,16 @@ inline void expect_cash_conserved(const CompiledProject& cp, const WaterfallResu
             << label << ": DSRA identity in period " << t;
     }
 }
+
+/// A project compiled once and run on its own workspace (drivers default to none).
+struct KernelRun {
+    CompiledProject cp;
+    WaterfallWorkspace ws;
+    explicit KernelRun(const Project& p) : cp(compile(p)), ws(cp) {}
+    const WaterfallResults& run(const PeriodDrivers& d = {}) {
+        run_waterfall(cp, d, ws);
+        return ws.results;
+    }
+};
 
 }  // namespace pftoken::kernel_testing
