@@ -1,0 +1,158 @@
+#pragma once
+// `pftoken abm` spec (docs/abm.md): token, cohorts with vesting, agent trait distributions,
+// demand, price model, staking, treasury and Monte Carlo settings, read through the strict YAML
+// reader (every problem at file:line:col naming the field and the violated constraint), and the
+// exact integer vesting schedule of every cohort.
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "pftoken/integration/liquidity_stress.hpp"
+
+namespace pftoken::integration::abm {
+
+/// A distribution of one agent trait (docs/abm.md, "Traits"). Draws use the run's substream:
+/// Beta as G1 / (G1 + G2) of two Gamma draws, Gamma by Marsaglia and Tsang (2000), LogNormal as
+/// exp(mu + sigma Z), truncated Normal by the inverse CDF on [Phi(lo), Phi(hi)].
+struct Distribution {
+    enum class Kind { Constant, Beta, Gamma, Normal, LogNormal };
+    Kind kind = Kind::Constant;
+    double a = 0.0;  ///< constant: value; beta: alpha; gamma: shape; normal: mean; lognormal: mu
+    double b = 0.0;  ///< beta: beta; gamma: scale; normal: standard deviation; lognormal: sigma
+    double lo = -1e300;  ///< normal: lower truncation bound
+    double hi = 1e300;   ///< normal: upper truncation bound
+    [[nodiscard]] static Distribution constant(double value) { return {Kind::Constant, value, 0.0}; }
+};
+
+/// The traits every agent draws once per run (docs/abm.md, "Agent rules").
+struct Traits {
+    Distribution take_profit = Distribution::constant(1.0);   ///< tp >= 0: sell above basis (1 + tp)
+    Distribution stop_loss = Distribution::constant(0.5);     ///< sl in [0, 1]: sell below basis (1 - sl)
+    Distribution sell_fraction = Distribution::constant(0.5); ///< phi in [0, 1]: share sold on a trigger
+    Distribution cliff_sell = Distribution::constant(0.0);    ///< kappa in [0, 1]: share of new unlocks sold
+    Distribution staking = Distribution::constant(0.0);       ///< sigma in [0, 1]: share of free tokens staked
+    Distribution staking_hurdle = Distribution::constant(0.0);///< h >= 0: stakes only while APY >= h
+    Distribution horizon = Distribution::constant(1e9);       ///< H > 0 months: sells everything at H
+    Distribution memory = Distribution::constant(1.0);        ///< months of price averaged: max(1, floor(m))
+};
+
+/// What a cohort's vested tokens become.
+enum class Role {
+    Holders,     ///< agents that hold, sell and stake
+    Treasury,    ///< the treasury's token holdings (also the staking rewards reserve)
+    Liquidity,   ///< the market's inventory: the pool's token reserve, or the price model's counterparty
+    Arbitrageur, ///< the arbitrageur's token inventory
+};
+
+enum class Release { Linear, Stepped };
+
+struct Vesting {
+    double tge = 0.0;         ///< share unlocked at step 0 (TGE), in [0, 1]
+    int cliff_months = 0;     ///< no release after TGE before this step
+    int months = 0;           ///< the rest is released over this many months after the cliff (0: at the cliff)
+    Release release = Release::Linear;
+    int step_months = 1;      ///< stepped: one release every step_months
+};
+
+struct Cohort {
+    std::string name;
+    Role role = Role::Holders;
+    double share = 0.0;       ///< of total supply; shares sum to 1 (within 1e-9)
+    int agents = 1;           ///< Holders: agents sharing the allocation (largest remainder)
+    Vesting vesting;
+    Traits traits;
+};
+
+/// New buyers: Poisson(rate) arrivals per month, each spending a budget (quote units) drawn
+/// from `budget`; they then act as holders with `traits`.
+struct Demand {
+    double arrivals_per_month = 0.0;
+    double growth_per_month = 0.0;  ///< arrival rate multiplied by (1 + g)^t
+    Distribution budget = Distribution::constant(0.0);
+    Traits traits;
+};
+
+enum class PriceModel { Constant, BondingCurve, EquationOfExchange, Issuance, Pool };
+
+struct PriceSpec {
+    PriceModel model = PriceModel::Constant;
+    double price = 1.0;              ///< constant: P; issuance: P0
+    double k = 0.0;                  ///< bonding: P = k S^n (S in whole tokens sold by the curve)
+    double n = 1.0;
+    double initial_curve_supply = 0.0;  ///< bonding: S at TGE (its cost is the curve's quote reserve)
+    double demand_per_year = 0.0;    ///< EOE: D (quote per year)
+    double velocity = 0.0;           ///< EOE: V per year; 0 = 12 / holding_months
+    double holding_months = 0.0;     ///< EOE: mean holding time when velocity is 0
+    double max_supply = 0.0;         ///< issuance: S_max (whole tokens)
+    double alpha = 1.0;              ///< issuance exponent
+    std::string pool_file;           ///< pool: a pool YAML as `compare` reads it (relative to the spec)
+    PoolSpec pool;                   ///< pool: read from pool_file
+};
+
+/// Arbitrageur toward a reference price path (GBM from the initial price).
+struct Arbitrage {
+    bool enabled = false;
+    double drift = 0.0;       ///< GBM drift per year
+    double volatility = 0.0;  ///< GBM volatility per year
+    double reference = 0.0;   ///< reference price at TGE (0 = the initial price)
+};
+
+struct Staking {
+    double capacity = 0.5;       ///< share of total supply
+    int lockup_months = 6;
+    double base_apy = 0.12;      ///< APY(u) = base (1.5 - u), u = staked / capacity
+};
+
+struct Treasury {
+    double fee = 0.02;           ///< on sale proceeds
+    double hold = 0.5;           ///< fee split; hold + liquidity + buyback = 1
+    double liquidity = 0.3;
+    double buyback = 0.2;
+    double monthly_spend = 0.0;  ///< quote per month, for the runway in the summary only
+};
+
+struct Spec {
+    std::string name;
+    std::string symbol = "TOKEN";
+    int decimals = 18;
+    std::int64_t total_supply_units = 0;  ///< in base units (10^-decimals token)
+    int quote_decimals = 6;
+    int months = 60;                      ///< steps (one per month)
+    std::vector<Cohort> cohorts;
+    Demand demand;
+    PriceSpec price;
+    Arbitrage arbitrage;
+    Staking staking;
+    Treasury treasury;
+    int runs = 100;
+    std::uint64_t seed = 42;
+
+    /// Throws InputError naming the field and the violated constraint.
+    void validate() const;
+    [[nodiscard]] double token_scale() const noexcept;  ///< 10^decimals
+    [[nodiscard]] double quote_scale() const noexcept;  ///< 10^quote_decimals
+};
+
+[[nodiscard]] Spec load_spec(const std::filesystem::path& path);
+[[nodiscard]] Spec parse_spec(std::string_view yaml_text, const std::string& source = "spec",
+                              const std::filesystem::path& base_dir = {});
+
+/// Allocation of each cohort in base units: floor(T s_c) plus one unit to the cohorts with the
+/// largest remainders (ties: earlier cohort), so the allocations sum to T exactly.
+[[nodiscard]] std::vector<std::int64_t> allocations(const Spec& spec);
+
+/// Splits `total` into `parts` whole amounts, the first total mod parts of them one unit larger.
+[[nodiscard]] std::int64_t split_part(std::int64_t total, std::int64_t parts, std::int64_t index) noexcept;
+
+/// Cumulative units vested by the end of step t (0..months) of an allocation A: TGE
+/// floor(A tge) at t = 0; the rest R released by the cumulative-floor rule
+/// floor(R j / J) after the j-th of J releases (linear: monthly from cliff + 1; stepped: every
+/// step_months), so the per-step releases are whole units and sum to A exactly.
+[[nodiscard]] std::vector<std::int64_t> vesting_schedule(std::int64_t allocation, const Vesting& vesting,
+                                                         int months);
+
+}  // namespace pftoken::integration::abm

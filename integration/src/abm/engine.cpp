@@ -1,0 +1,768 @@
+// The agent-based token economy, one run (see abm/engine.hpp; every rule is an equation in
+// docs/abm.md).
+#include "pftoken/integration/abm/engine.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <random>
+#include <variant>
+
+#include <fmt/format.h>
+
+#include "pftoken/amm/fast/error.hpp"
+#include "pftoken/error.hpp"
+#include "pftoken/mc/random.hpp"
+
+namespace pftoken::integration::abm {
+
+double bonding_cost(double k, double n, double s0, double s1) noexcept {
+    return k * (std::pow(s1, n + 1.0) - std::pow(s0, n + 1.0)) / (n + 1.0);
+}
+
+double bonding_tokens_for(double k, double n, double s, double budget) noexcept {
+    return std::pow((n + 1.0) * budget / k + std::pow(s, n + 1.0), 1.0 / (n + 1.0)) - s;
+}
+
+double eoe_price(double demand, double supply, double velocity) noexcept { return demand / (supply * velocity); }
+
+double issuance_price(double p0, double supply, double max_supply, double alpha) noexcept {
+    return p0 * std::pow(1.0 + supply / max_supply, alpha);
+}
+
+double staking_apy(double base_apy, double utilisation) noexcept {
+    return base_apy * (1.5 - std::clamp(utilisation, 0.0, 1.0));
+}
+
+const char* metric_name(Metric m) noexcept {
+    switch (m) {
+    case kPrice: return "price";
+    case kCirculating: return "circulating";
+    case kStaked: return "staked";
+    case kUnvested: return "unvested";
+    case kTreasuryTokens: return "treasury_tokens";
+    case kBurned: return "burned";
+    case kPoolTokens: return "pool_tokens";
+    case kPoolQuote: return "pool_quote";
+    case kDepth: return "depth_2pct";
+    case kVolume: return "volume";
+    case kApy: return "apy";
+    case kUtilisation: return "utilisation";
+    case kTreasuryQuote: return "treasury_quote";
+    case kMetricCount: break;
+    }
+    return "?";
+}
+
+std::string Ledger::check() const {
+    const std::int64_t tokens = unvested + held + staked + treasury + pool + burned;
+    if (tokens != total)
+        return fmt::format("token supply: unvested {} + held {} + staked {} + treasury {} + pool {} + burned {} = {} != total {}",
+                           unvested, held, staked, treasury, pool, burned, tokens, total);
+    if (cash + pool_quote + treasury_quote + external_net != initial_quote + external_in)
+        return fmt::format("quote cash: agents {} + pool {} + treasury {} + external market {} != initial {} + inflows {}", cash,
+                           pool_quote, treasury_quote, external_net, initial_quote, external_in);
+    for (const auto& [name, value] : {std::pair{"unvested", unvested}, {"held", held}, {"staked", staked},
+                                      {"treasury", treasury}, {"pool", pool}, {"burned", burned}, {"cash", cash},
+                                      {"pool_quote", pool_quote}, {"treasury_quote", treasury_quote}})
+        if (value < 0) return fmt::format("{} balance is negative: {}", name, value);
+    return {};
+}
+
+namespace {
+
+using Rng = mc::Xoshiro256StarStar;
+
+/// <random> adapter over the run's substream (std::poisson_distribution).
+struct UrbgAdapter {
+    using result_type = std::uint64_t;
+    Rng* rng;
+    static constexpr result_type min() { return 0; }
+    static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
+    result_type operator()() { return rng->next(); }
+};
+
+/// Gamma(shape, 1) by Marsaglia and Tsang (2000), "A simple method for generating gamma
+/// variables", with the shape < 1 boost G(a) = G(a + 1) U^(1/a).
+double gamma_draw(Rng& rng, double shape) {
+    if (shape < 1.0) return gamma_draw(rng, shape + 1.0) * std::pow(rng.uniform(), 1.0 / shape);
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+        double x = 0.0, v = 0.0;
+        do {
+            x = mc::ziggurat_normal(rng);
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        const double u = rng.uniform();
+        if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+        if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+    }
+}
+
+double draw(Rng& rng, const Distribution& d) {
+    switch (d.kind) {
+    case Distribution::Kind::Constant: return d.a;
+    case Distribution::Kind::Beta: {
+        const double x = gamma_draw(rng, d.a);
+        const double y = gamma_draw(rng, d.b);
+        return x / (x + y);
+    }
+    case Distribution::Kind::Gamma: return gamma_draw(rng, d.a) * d.b;
+    case Distribution::Kind::Normal: {
+        if (d.b == 0.0) return std::clamp(d.a, d.lo, d.hi);
+        const double lo = mc::normal_cdf((d.lo - d.a) / d.b);
+        const double hi = mc::normal_cdf((d.hi - d.a) / d.b);
+        const double p = std::clamp(lo + (hi - lo) * rng.uniform(), 1e-300, 1.0 - 1e-16);
+        return std::clamp(d.a + d.b * mc::inverse_normal_cdf(p), d.lo, d.hi);
+    }
+    case Distribution::Kind::LogNormal: return std::exp(d.a + d.b * mc::ziggurat_normal(rng));
+    }
+    return d.a;
+}
+
+/// Uniform index in [0, n) by Lemire's multiply-shift (bias below n / 2^64).
+std::size_t uniform_index(Rng& rng, std::size_t n) {
+    __extension__ typedef unsigned __int128 u128;
+    return static_cast<std::size_t>((static_cast<u128>(rng.next()) * n) >> 64);
+}
+
+/// Whole units of a non-negative amount. One trade is at most 2^53 units (every whole number a
+/// double holds), so no ledger sum of a run overflows 64 bits; beyond it the price model has
+/// left any sensible range and the run stops with an input error.
+std::int64_t floor_units(double x) {
+    constexpr double kMax = 9007199254740992.0;  // 2^53
+    if (!(x <= kMax))
+        throw InputError("price", fmt::format("a trade of {:.6g} base units exceeds 2^53: the price model's prices are out of "
+                                              "range for these decimals (token.decimals, token.quote_decimals)", x));
+    return x <= 0.0 ? 0 : static_cast<std::int64_t>(std::floor(x));
+}
+std::int64_t ceil_units(double x) { return floor_units(std::ceil(x)); }
+std::int64_t round_units(double x) { return floor_units(std::nearbyint(x)); }
+
+/// Struct-of-arrays agents (holders first, then buyers in arrival order).
+struct Agents {
+    std::vector<std::uint32_t> cohort;
+    std::vector<std::uint8_t> schedule;  ///< 0: floor(A/N) + 1 units, 1: floor(A/N)
+    std::vector<std::int64_t> held, staked, cash;
+    std::vector<int> unlock, entry;
+    std::vector<double> basis;
+    std::vector<double> take_profit, stop_loss, sell_fraction, cliff_sell, staking, hurdle, horizon;
+    std::vector<int> memory;
+    void reserve(std::size_t n) {
+        for (auto* v : {&held, &staked, &cash}) v->reserve(n);
+        for (auto* v : {&unlock, &entry, &memory}) v->reserve(n);
+        for (auto* v : {&basis, &take_profit, &stop_loss, &sell_fraction, &cliff_sell, &staking, &hurdle, &horizon})
+            v->reserve(n);
+        cohort.reserve(n);
+        schedule.reserve(n);
+    }
+    void add(Rng& rng, std::uint32_t c, std::uint8_t sched, const Traits& t, int step) {
+        cohort.push_back(c);
+        schedule.push_back(sched);
+        held.push_back(0);
+        staked.push_back(0);
+        cash.push_back(0);
+        unlock.push_back(0);
+        entry.push_back(step);
+        basis.push_back(0.0);
+        take_profit.push_back(draw(rng, t.take_profit));
+        stop_loss.push_back(draw(rng, t.stop_loss));
+        sell_fraction.push_back(draw(rng, t.sell_fraction));
+        cliff_sell.push_back(draw(rng, t.cliff_sell));
+        staking.push_back(draw(rng, t.staking));
+        hurdle.push_back(draw(rng, t.staking_hurdle));
+        horizon.push_back(draw(rng, t.horizon));
+        memory.push_back(static_cast<int>(std::clamp(std::floor(draw(rng, t.memory)), 1.0, 1e6)));
+    }
+    [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
+};
+
+struct Order {
+    std::uint32_t agent;
+    bool buy;
+    std::int64_t amount;  ///< sell: token units; buy: quote units
+};
+
+/// Trade result in ledger units.
+struct Fill {
+    std::int64_t tokens = 0;
+    std::int64_t quote = 0;
+};
+
+/// The price model as a counterparty: prices, and trades that keep the integer ledger.
+class Market {
+  public:
+    Market(const Model& model, Ledger& ledger, bool time_pool)
+        : spec_(model.spec), ledger_(ledger), ts_(model.spec.token_scale()), qs_(model.spec.quote_scale()),
+          time_pool_(time_pool) {
+        if (model.pool) pool_ = *model.pool;
+        curve_supply_ = spec_.price.initial_curve_supply;
+    }
+
+    [[nodiscard]] bool is_pool() const noexcept { return pool_.has_value(); }
+    [[nodiscard]] bool external() const noexcept {
+        return spec_.price.model != PriceModel::Pool && spec_.price.model != PriceModel::BondingCurve;
+    }
+
+    /// The price agents see and external models trade at during the step.
+    double open_step() {
+        step_price_ = current_price();
+        return step_price_;
+    }
+
+    [[nodiscard]] double current_price() const {
+        const auto& p = spec_.price;
+        switch (p.model) {
+        case PriceModel::Constant: return p.price;
+        case PriceModel::BondingCurve: return p.k * std::pow(curve_supply_, p.n);
+        case PriceModel::EquationOfExchange: {
+            const double velocity = p.velocity > 0.0 ? p.velocity : 12.0 / p.holding_months;
+            return eoe_price(p.demand_per_year, std::max(static_cast<double>(ledger_.held), 1.0) / ts_, velocity);
+        }
+        case PriceModel::Issuance:
+            return issuance_price(p.price, static_cast<double>(ledger_.total - ledger_.unvested - ledger_.burned) / ts_,
+                                  p.max_supply, p.alpha);
+        case PriceModel::Pool:
+            return std::visit([](const auto& pool) { return pool.price(); }, *pool_);
+        }
+        return 0.0;
+    }
+
+    /// Quote that moves the pool's price up 2%: L sqrt(P) (sqrt(1.02) - 1), L the active liquidity.
+    [[nodiscard]] double depth() const {
+        if (!pool_) return 0.0;
+        const double liquidity = std::visit(
+            [](const auto& pool) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>)
+                    return std::sqrt(pool.reserve0() * pool.reserve1());
+                else
+                    return pool.liquidity();
+            },
+            *pool_);
+        return liquidity * std::sqrt(current_price()) * (std::sqrt(1.02) - 1.0);
+    }
+
+    /// Sells up to `units` tokens; the fill's quote is the gross proceeds.
+    Fill sell(std::int64_t units) {
+        Fill f;
+        if (units <= 0) return f;
+        const double tokens = static_cast<double>(units) / ts_;
+        switch (spec_.price.model) {
+        case PriceModel::Pool: {
+            const auto start = time_pool_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+            double in = 0.0, out = 0.0;
+            try {
+                std::visit(
+                    [&](auto& pool) {
+                        if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
+                            const auto s = pool.swap_exact_in(true, tokens);
+                            in = s.amount_in, out = s.amount_out;
+                        } else {
+                            const auto s = pool.swap_exact_in(true, tokens);
+                            in = s.amount0, out = -s.amount1;
+                        }
+                    },
+                    *pool_);
+            } catch (const amm::fast::Error&) {
+                in = out = 0.0;  // the pool refused (no liquidity left): the order is not filled
+            }
+            if (time_pool_) pool_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            f.tokens = std::min(units, round_units(in * ts_));
+            f.quote = std::min(ledger_.pool_quote, floor_units(out * qs_));
+            ledger_.pool += f.tokens;
+            ledger_.pool_quote -= f.quote;
+            return f;
+        }
+        case PriceModel::BondingCurve: {
+            const double sold = std::min(tokens, curve_supply_);
+            f.tokens = std::min(units, floor_units(sold * ts_));
+            const double s1 = curve_supply_ - static_cast<double>(f.tokens) / ts_;
+            f.quote = std::min(ledger_.pool_quote,
+                               floor_units(bonding_cost(spec_.price.k, spec_.price.n, s1, curve_supply_) * qs_));
+            curve_supply_ = s1;
+            ledger_.pool += f.tokens;
+            ledger_.pool_quote -= f.quote;
+            return f;
+        }
+        default:
+            f.tokens = units;
+            f.quote = floor_units(tokens * step_price_ * qs_);
+            ledger_.pool += f.tokens;
+            ledger_.external_net -= f.quote;
+            return f;
+        }
+    }
+
+    /// Spends up to `budget` quote units on tokens.
+    Fill buy(std::int64_t budget) {
+        Fill f;
+        if (budget <= 0) return f;
+        const double quote = static_cast<double>(budget) / qs_;
+        switch (spec_.price.model) {
+        case PriceModel::Pool: {
+            const auto start = time_pool_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+            double in = 0.0, out = 0.0;
+            try {
+                std::visit(
+                    [&](auto& pool) {
+                        if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
+                            const auto s = pool.swap_exact_in(false, quote);
+                            in = s.amount_in, out = s.amount_out;
+                        } else {
+                            const auto s = pool.swap_exact_in(false, quote);
+                            in = s.amount1, out = -s.amount0;
+                        }
+                    },
+                    *pool_);
+            } catch (const amm::fast::Error&) {
+                in = out = 0.0;
+            }
+            if (time_pool_) pool_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            f.quote = std::min(budget, round_units(in * qs_));
+            f.tokens = std::min(ledger_.pool, floor_units(out * ts_));
+            ledger_.pool -= f.tokens;
+            ledger_.pool_quote += f.quote;
+            return f;
+        }
+        case PriceModel::BondingCurve: {
+            const double tokens = bonding_tokens_for(spec_.price.k, spec_.price.n, curve_supply_, quote);
+            f.tokens = std::min(ledger_.pool, floor_units(tokens * ts_));
+            const double s1 = curve_supply_ + static_cast<double>(f.tokens) / ts_;
+            f.quote = std::min(budget, ceil_units(bonding_cost(spec_.price.k, spec_.price.n, curve_supply_, s1) * qs_));
+            curve_supply_ = s1;
+            ledger_.pool -= f.tokens;
+            ledger_.pool_quote += f.quote;
+            return f;
+        }
+        default:
+            f.tokens = std::min(ledger_.pool, floor_units(quote / step_price_ * ts_));
+            f.quote = std::min(budget, ceil_units(static_cast<double>(f.tokens) / ts_ * step_price_ * qs_));
+            ledger_.pool -= f.tokens;
+            ledger_.external_net += f.quote;
+            return f;
+        }
+    }
+
+    /// Arbitrage toward `reference`: buys while P < R (1 - f), sells (up to `inventory` units)
+    /// while P > R / (1 - f); stops on the band's edge. Returns the fill (sign by `bought`).
+    Fill arbitrage(double reference, std::int64_t inventory, bool& bought) {
+        Fill f;
+        bought = false;
+        const double fee = pool_fee();
+        const double price = current_price();
+        const double low = reference * (1.0 - fee), high = reference / (1.0 - fee);
+        if (price >= low && price <= high) return f;
+        bought = price < low;
+        const double target = bought ? low : high;
+        double in0 = 0.0, in1 = 0.0, out0 = 0.0, out1 = 0.0;
+        const double max_tokens = static_cast<double>(inventory) / ts_;
+        if (!bought && max_tokens <= 0.0) return f;
+        try {
+            std::visit(
+                [&](auto& pool) {
+                    if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
+                        if (bought) {
+                            const auto s = pool.swap_to_price(target);
+                            in1 = s.amount_in, out0 = s.amount_out;
+                        } else {
+                            const double needed = pool.quote_to_price(target);
+                            const auto s = needed <= max_tokens ? pool.swap_to_price(target) : pool.swap_exact_in(true, max_tokens);
+                            in0 = s.amount_in, out1 = s.amount_out;
+                        }
+                    } else {
+                        const double limit = std::sqrt(target);
+                        const auto s = bought ? pool.swap(false, std::numeric_limits<double>::infinity(), limit)
+                                              : pool.swap(true, max_tokens, limit);
+                        if (bought) in1 = s.amount1, out0 = -s.amount0;
+                        else in0 = s.amount0, out1 = -s.amount1;
+                    }
+                },
+                *pool_);
+        } catch (const amm::fast::Error&) {
+            return f;
+        }
+        if (bought) {
+            f.quote = ceil_units(in1 * qs_);
+            f.tokens = std::min(ledger_.pool, floor_units(out0 * ts_));
+            ledger_.pool -= f.tokens;
+            ledger_.pool_quote += f.quote;
+        } else {
+            f.tokens = std::min(inventory, ceil_units(in0 * ts_));
+            f.quote = std::min(ledger_.pool_quote, floor_units(out1 * qs_));
+            ledger_.pool += f.tokens;
+            ledger_.pool_quote -= f.quote;
+        }
+        return f;
+    }
+
+    [[nodiscard]] double pool_fee() const {
+        return std::visit(
+            [](const auto& pool) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>)
+                    return pool.fee();
+                else
+                    return static_cast<double>(pool.fee_pips()) * 1e-6;
+            },
+            *pool_);
+    }
+
+    double pool_seconds = 0.0;
+
+  private:
+    const Spec& spec_;
+    Ledger& ledger_;
+    double ts_, qs_;
+    bool time_pool_;
+    std::optional<FastPool> pool_;
+    double curve_supply_ = 0.0;
+    double step_price_ = 0.0;
+};
+
+}  // namespace
+
+Model build_model(const Spec& spec) {
+    spec.validate();
+    Model m;
+    m.spec = spec;
+    m.allocation = allocations(spec);
+    const int months = spec.months;
+    for (std::size_t c = 0; c < spec.cohorts.size(); ++c) {
+        const auto& cohort = spec.cohorts[c];
+        m.cohort_schedule.push_back(vesting_schedule(m.allocation[c], cohort.vesting, months));
+        std::array<std::vector<std::int64_t>, 2> per_agent;
+        if (cohort.role == Role::Holders) {
+            per_agent[0] = vesting_schedule(split_part(m.allocation[c], cohort.agents, 0), cohort.vesting, months);
+            per_agent[1] = vesting_schedule(split_part(m.allocation[c], cohort.agents, cohort.agents - 1), cohort.vesting, months);
+            m.holder_agents += cohort.agents;
+            // The cohort releases what its agents' own schedules release.
+            const std::int64_t larger = m.allocation[c] % cohort.agents;
+            for (std::size_t t = 0; t < m.cohort_schedule[c].size(); ++t)
+                m.cohort_schedule[c][t] = larger * per_agent[0][t] + (cohort.agents - larger) * per_agent[1][t];
+        }
+        m.agent_schedule.push_back(std::move(per_agent));
+    }
+    if (spec.price.model == PriceModel::Pool) {
+        m.pool = make_fast_pool(spec.price.pool);
+        double tokens = 0.0, quote = 0.0;
+        std::visit(
+            [&](const auto& pool) {
+                if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
+                    tokens = pool.reserve0(), quote = pool.reserve1();
+                } else {
+                    tokens = pool.balances().amount0, quote = pool.balances().amount1;
+                }
+            },
+            *m.pool);
+        m.pool_tokens0 = ceil_units(tokens * spec.token_scale());
+        m.pool_quote0 = static_cast<std::int64_t>(std::floor(quote * spec.quote_scale()));
+        for (std::size_t c = 0; c < spec.cohorts.size(); ++c) {
+            if (spec.cohorts[c].role != Role::Liquidity) continue;
+            const std::int64_t at_tge = m.cohort_schedule[c][0];
+            if (at_tge < m.pool_tokens0)
+                throw InputError(
+                    fmt::format("cohorts[{}].vesting.tge", c),
+                    fmt::format("the liquidity cohort's TGE unlock ({} tokens) must cover the pool's token reserve ({} tokens)",
+                                static_cast<double>(at_tge) / spec.token_scale(), tokens));
+        }
+    }
+    return m;
+}
+
+RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, const RunOptions& options) {
+    const Spec& spec = model.spec;
+    const int months = spec.months;
+    const auto points = static_cast<std::size_t>(months) + 1;
+    const double ts = spec.token_scale(), qs = spec.quote_scale();
+    const std::size_t n_cohorts = spec.cohorts.size();
+    Rng rng(seed, run);
+
+    RunResult result;
+    result.months = months;
+    result.series.assign(kMetricCount * points, 0.0);
+    result.cohorts.assign(n_cohorts + 1, CohortOutcome{});
+    Ledger& ledger = result.ledger;
+    ledger.total = spec.total_supply_units;
+    ledger.unvested = spec.total_supply_units;
+    ledger.pool_quote = model.pool_quote0;
+    ledger.initial_quote = model.pool_quote0;
+    if (spec.price.model == PriceModel::BondingCurve) {
+        const double s0 = spec.price.initial_curve_supply;
+        ledger.pool_quote = floor_units(bonding_cost(spec.price.k, spec.price.n, 0.0, s0) * qs);
+        ledger.initial_quote = ledger.pool_quote;
+    }
+    Market market(model, ledger, options.time_pool);
+
+    // Agents: holders' traits drawn in cohort order, then the reference path, then each step.
+    double expected_buyers = 0.0;
+    for (int t = 0; t <= months; ++t)
+        expected_buyers += spec.demand.arrivals_per_month * std::pow(1.0 + spec.demand.growth_per_month, t);
+    Agents agents;
+    agents.reserve(static_cast<std::size_t>(model.holder_agents) +
+                   static_cast<std::size_t>(expected_buyers + 10.0 * std::sqrt(expected_buyers) + 16.0));
+    for (std::size_t c = 0; c < n_cohorts; ++c) {
+        const auto& cohort = spec.cohorts[c];
+        if (cohort.role != Role::Holders) continue;
+        const std::int64_t larger = model.allocation[c] % cohort.agents;
+        for (int i = 0; i < cohort.agents; ++i)
+            agents.add(rng, static_cast<std::uint32_t>(c), i < larger ? 0 : 1, cohort.traits, 0);
+    }
+    const auto holders = agents.size();
+    std::vector<double> reference(points, 0.0);
+    if (spec.arbitrage.enabled) {
+        const double r0 = spec.arbitrage.reference > 0.0 ? spec.arbitrage.reference : market.current_price();
+        const double mu = spec.arbitrage.drift, sigma = spec.arbitrage.volatility, dt = 1.0 / 12.0;
+        double log_r = std::log(r0);
+        reference[0] = r0;
+        for (std::size_t t = 1; t < points; ++t) {
+            log_r += (mu - 0.5 * sigma * sigma) * dt + sigma * std::sqrt(dt) * mc::ziggurat_normal(rng);
+            reference[t] = std::exp(log_r);
+        }
+    }
+    std::int64_t arb_tokens = 0, arb_cash = 0;
+    std::int64_t treasury_hold = 0, treasury_liquidity = 0, treasury_buyback = 0;
+    const auto capacity = static_cast<std::int64_t>(std::floor(static_cast<long double>(spec.total_supply_units) *
+                                                               static_cast<long double>(spec.staking.capacity)));
+    std::vector<Order> orders;
+    orders.reserve(agents.held.capacity());
+    std::vector<double> price_sum(points + 1, 0.0);  // prefix sums of opening prices
+    std::vector<std::int64_t> new_units(holders, 0);  // this step's release per holder
+    const auto buyers_cohort = static_cast<std::uint32_t>(n_cohorts);
+
+    auto apy_now = [&] {
+        const double u = capacity > 0 ? static_cast<double>(ledger.staked) / static_cast<double>(capacity) : 1.0;
+        return staking_apy(spec.staking.base_apy, u);
+    };
+    auto add_basis = [&](std::size_t i, std::int64_t units, double price) {
+        const auto before = static_cast<double>(agents.held[i] + agents.staked[i]);
+        const auto added = static_cast<double>(units);
+        agents.basis[i] = before + added > 0.0 ? (agents.basis[i] * before + price * added) / (before + added) : price;
+    };
+
+    for (int t = 0; t <= months; ++t) {
+        const auto ut = static_cast<std::size_t>(t);
+        double volume = 0.0;
+        // 1. Cohort-level releases: treasury, liquidity and arbitrageur cohorts.
+        for (std::size_t c = 0; c < n_cohorts; ++c) {
+            const auto& cohort = spec.cohorts[c];
+            if (cohort.role == Role::Holders) continue;
+            const auto& cum = model.cohort_schedule[c];
+            std::int64_t released = cum[ut] - (t > 0 ? cum[ut - 1] : 0);
+            ledger.unvested -= released;
+            result.cohorts[c].received += released;
+            if (cohort.role == Role::Liquidity) {
+                if (market.is_pool()) {
+                    const std::int64_t to_pool = t == 0 ? model.pool_tokens0 : 0;
+                    ledger.pool += to_pool;
+                    ledger.treasury += released - to_pool;
+                } else {
+                    ledger.pool += released;
+                }
+            } else if (cohort.role == Role::Treasury) {
+                ledger.treasury += released;
+            } else {
+                arb_tokens += released;
+                ledger.held += released;
+            }
+        }
+        // 2. Holders' releases (their own schedules), valued at the last close for the basis.
+        const double before_open = market.current_price();
+        for (std::size_t i = 0; i < holders; ++i) {
+            const auto& cum = model.agent_schedule[agents.cohort[i]][agents.schedule[i]];
+            const std::int64_t released = cum[ut] - (t > 0 ? cum[ut - 1] : 0);
+            new_units[i] = released;
+            if (released == 0) continue;
+            add_basis(i, released, before_open);
+            agents.held[i] += released;
+            ledger.unvested -= released;
+            ledger.held += released;
+            result.cohorts[agents.cohort[i]].received += released;
+        }
+        const double price = market.open_step();
+        price_sum[ut + 1] = price_sum[ut] + price;
+        const double apy = apy_now();
+
+        // 3. Every agent decides: unstake, sell, stake.
+        orders.clear();
+        for (std::size_t i = 0; i < agents.size(); ++i) {
+            const std::int64_t released = i < holders ? new_units[i] : 0;
+            const auto window = static_cast<std::size_t>(std::min(agents.memory[i], t + 1));
+            const double perceived = (price_sum[ut + 1] - price_sum[ut + 1 - window]) / static_cast<double>(window);
+            const bool unlocked = t >= agents.unlock[i];
+            std::int64_t sell = 0;
+            auto unstake = [&] {
+                agents.held[i] += agents.staked[i];
+                ledger.held += agents.staked[i];
+                ledger.staked -= agents.staked[i];
+                agents.staked[i] = 0;
+            };
+            if (static_cast<double>(t - agents.entry[i]) >= agents.horizon[i]) {
+                if (unlocked && agents.staked[i] > 0) unstake();
+                sell = agents.held[i];
+            } else {
+                sell = floor_units(agents.cliff_sell[i] * static_cast<double>(released));
+                const double basis = agents.basis[i];
+                const bool profit = basis > 0.0 && perceived >= basis * (1.0 + agents.take_profit[i]);
+                const bool loss = basis > 0.0 && perceived <= basis * (1.0 - agents.stop_loss[i]);
+                if (profit || loss) {
+                    if (unlocked && agents.staked[i] > 0) unstake();
+                    sell += floor_units(agents.sell_fraction[i] * static_cast<double>(agents.held[i] - sell));
+                } else if (apy >= agents.hurdle[i]) {
+                    const std::int64_t stake = std::min(
+                        capacity - ledger.staked, floor_units(agents.staking[i] * static_cast<double>(agents.held[i] - sell)));
+                    if (stake > 0) {
+                        agents.held[i] -= stake;
+                        agents.staked[i] += stake;
+                        ledger.held -= stake;
+                        ledger.staked += stake;
+                        agents.unlock[i] = t + spec.staking.lockup_months;
+                    }
+                } else if (unlocked && agents.staked[i] > 0) {
+                    unstake();
+                }
+            }
+            sell = std::min(sell, agents.held[i]);
+            if (sell > 0) orders.push_back(Order{static_cast<std::uint32_t>(i), false, sell});
+        }
+
+        // 4. New buyers: Poisson(lambda_t) arrivals, each with a budget.
+        const double lambda = spec.demand.arrivals_per_month * std::pow(1.0 + spec.demand.growth_per_month, t);
+        std::uint64_t arrivals = 0;
+        if (lambda > 0.0) {
+            UrbgAdapter urbg{&rng};
+            arrivals = std::poisson_distribution<std::uint64_t>(lambda)(urbg);
+        }
+        for (std::uint64_t k = 0; k < arrivals; ++k) {
+            const std::int64_t budget = floor_units(draw(rng, spec.demand.budget) * qs);
+            const auto i = agents.size();
+            agents.add(rng, buyers_cohort, 0, spec.demand.traits, t);
+            agents.cash[i] = budget;
+            ledger.cash += budget;
+            ledger.external_in += budget;
+            if (budget > 0) orders.push_back(Order{static_cast<std::uint32_t>(i), true, budget});
+        }
+
+        // 5. Orders one by one in a seed-shuffled order (Fisher-Yates).
+        for (std::size_t k = orders.size(); k > 1; --k) std::swap(orders[k - 1], orders[uniform_index(rng, k)]);
+        for (const auto& order : orders) {
+            const std::size_t i = order.agent;
+            auto& outcome = result.cohorts[agents.cohort[i]];
+            if (order.buy) {
+                const Fill f = market.buy(order.amount);
+                if (f.tokens > 0) add_basis(i, f.tokens, static_cast<double>(f.quote) / qs / (static_cast<double>(f.tokens) / ts));
+                agents.held[i] += f.tokens;
+                agents.cash[i] -= f.quote;
+                ledger.held += f.tokens;
+                ledger.cash -= f.quote;
+                outcome.received += f.tokens;
+                volume += static_cast<double>(f.quote) / qs;
+            } else {
+                const Fill f = market.sell(order.amount);
+                const std::int64_t fee = floor_units(static_cast<double>(f.quote) * spec.treasury.fee);
+                const std::int64_t hold = floor_units(static_cast<double>(fee) * spec.treasury.hold);
+                const std::int64_t buyback = floor_units(static_cast<double>(fee) * spec.treasury.buyback);
+                treasury_hold += hold;
+                treasury_buyback += buyback;
+                treasury_liquidity += fee - hold - buyback;
+                ledger.treasury_quote += fee;
+                agents.held[i] -= f.tokens;
+                agents.cash[i] += f.quote - fee;
+                ledger.held -= f.tokens;
+                ledger.cash += f.quote - fee;
+                outcome.sold += f.tokens;
+                outcome.proceeds += static_cast<double>(f.quote - fee) / qs;
+                if (agents.cohort[i] == buyers_cohort) outcome.entry_cost += agents.basis[i] * static_cast<double>(f.tokens) / ts;
+                volume += static_cast<double>(f.quote) / qs;
+            }
+        }
+
+        // 6. The arbitrageur trades the pool into the band around the reference price.
+        if (spec.arbitrage.enabled) {
+            bool bought = false;
+            const Fill f = market.arbitrage(reference[ut], arb_tokens, bought);
+            if (bought) {
+                const std::int64_t funding = std::max<std::int64_t>(0, f.quote - arb_cash);
+                ledger.external_in += funding;
+                ledger.cash += funding - f.quote;
+                arb_cash += funding - f.quote;
+                arb_tokens += f.tokens;
+                ledger.held += f.tokens;
+            } else {
+                arb_cash += f.quote;
+                ledger.cash += f.quote;
+                arb_tokens -= f.tokens;
+                ledger.held -= f.tokens;
+            }
+            volume += static_cast<double>(f.quote) / qs;
+        }
+
+        // 7. Treasury buyback through the price model; the tokens bought are burned.
+        if (treasury_buyback > 0) {
+            const Fill f = market.buy(treasury_buyback);
+            treasury_buyback -= f.quote;
+            ledger.treasury_quote -= f.quote;
+            ledger.burned += f.tokens;
+            volume += static_cast<double>(f.quote) / qs;
+        }
+
+        // 8. Staking rewards at APY(u) / 12 from the treasury's tokens, while they last.
+        const double apy_end = apy_now();
+        if (ledger.staked > 0 && ledger.treasury > 0) {
+            const double rate = apy_end / 12.0;
+            const double close = market.current_price();
+            for (std::size_t i = 0; i < agents.size() && ledger.treasury > 0; ++i) {
+                if (agents.staked[i] == 0) continue;
+                const std::int64_t reward = std::min(ledger.treasury, floor_units(static_cast<double>(agents.staked[i]) * rate));
+                if (reward == 0) continue;
+                add_basis(i, reward, close);
+                agents.held[i] += reward;
+                ledger.held += reward;
+                ledger.treasury -= reward;
+            }
+        }
+
+        // 9. Record the step.
+        auto put = [&](Metric m, double v) { result.series[m * points + ut] = v; };
+        put(kPrice, market.current_price());
+        put(kCirculating, static_cast<double>(ledger.held) / ts);
+        put(kStaked, static_cast<double>(ledger.staked) / ts);
+        put(kUnvested, static_cast<double>(ledger.unvested) / ts);
+        put(kTreasuryTokens, static_cast<double>(ledger.treasury) / ts);
+        put(kBurned, static_cast<double>(ledger.burned) / ts);
+        put(kPoolTokens, static_cast<double>(ledger.pool) / ts);
+        put(kPoolQuote, static_cast<double>(ledger.pool_quote) / qs);
+        put(kDepth, market.depth());
+        put(kVolume, volume);
+        put(kApy, apy_end);
+        put(kUtilisation, capacity > 0 ? static_cast<double>(ledger.staked) / static_cast<double>(capacity) : 0.0);
+        put(kTreasuryQuote, static_cast<double>(ledger.treasury_quote) / qs);
+
+        if (options.check_invariants) {
+            std::string broken = ledger.check();
+            if (broken.empty()) {
+                std::int64_t held = arb_tokens, staked = 0, cash = arb_cash;
+                for (std::size_t i = 0; i < agents.size(); ++i) {
+                    held += agents.held[i], staked += agents.staked[i], cash += agents.cash[i];
+                    if (agents.held[i] < 0 || agents.staked[i] < 0 || agents.cash[i] < 0)
+                        broken = fmt::format("agent {}: negative balance (held {}, staked {}, cash {})", i, agents.held[i],
+                                             agents.staked[i], agents.cash[i]);
+                }
+                if (held != ledger.held || staked != ledger.staked || cash != ledger.cash)
+                    broken = fmt::format("agents' sums (held {}, staked {}, cash {}) != ledger (held {}, staked {}, cash {})",
+                                         held, staked, cash, ledger.held, ledger.staked, ledger.cash);
+                if (treasury_hold + treasury_liquidity + treasury_buyback != ledger.treasury_quote)
+                    broken = "treasury quote buckets != ledger treasury quote";
+                if (arb_tokens < 0 || arb_cash < 0) broken = "arbitrageur: negative balance";
+            }
+            if (!broken.empty())
+                throw InternalError(fmt::format("abm run {} step {}: invariant broken: {}", run, t, broken));
+        }
+    }
+    result.agents = static_cast<std::int64_t>(agents.size());
+    result.pool_seconds = market.pool_seconds;
+    return result;
+}
+
+}  // namespace pftoken::integration::abm
