@@ -284,7 +284,7 @@ TEST(AbmEngine, LedgerHoldsEveryStepOverRandomSpecs) {
             RunResult r;
             ASSERT_NO_THROW(r = run_one(m, 99, run, o)) << "spec " << k << " model " << static_cast<int>(s.price.model);
             EXPECT_EQ(r.ledger.check(), "");
-            for (const auto& o : r.cohorts) sold += o.sold > 0 ? 1 : 0;
+            for (const auto& outcome : r.cohorts) sold += outcome.sold > 0 ? 1 : 0;
             bought += r.cohorts.back().received > 0 ? 1 : 0;
             for (int t = 0; t <= r.months; ++t) staked += r.at(kStaked, t) > 0.0 ? 1 : 0;
             burned += r.ledger.burned > 0 ? 1 : 0;
