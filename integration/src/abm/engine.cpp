@@ -717,6 +717,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
                 const std::int64_t reward = std::min(ledger.treasury, floor_units(static_cast<double>(agents.staked[i]) * rate));
                 if (reward == 0) continue;
                 add_basis(i, reward, close);
+                result.cohorts[agents.cohort[i]].rewards += reward;
                 agents.held[i] += reward;
                 ledger.held += reward;
                 ledger.treasury -= reward;

@@ -101,7 +101,8 @@ McResult run_abm(const Model& model, const McOptions& options) {
         for (const auto& r : results) {
             const auto& o = r.cohorts[c];
             received.push_back(static_cast<double>(o.received) / spec.token_scale());
-            sold.push_back(o.received > 0 ? static_cast<double>(o.sold) / static_cast<double>(o.received) : 0.0);
+            const auto got = o.received + o.rewards;
+            sold.push_back(got > 0 ? static_cast<double>(o.sold) / static_cast<double>(got) : 0.0);
             pnl.push_back(o.proceeds - o.entry_cost);
             agents.push_back(static_cast<double>(r.agents - model.holder_agents));
         }
@@ -199,7 +200,6 @@ Table abm_summary_table(const McResult& r) {
     add("treasury_quote_p50", r.bands[kTreasuryQuote].p50[last]);
     add("treasury_runway_months_p50", r.runway_p50);
     add("burned_p50", r.bands[kBurned].p50[last]);
-    add("seconds", r.seconds);
     return t;
 }
 

@@ -74,6 +74,7 @@ struct Ledger {
 /// One cohort's outcome in one run (buyers last, named "buyers").
 struct CohortOutcome {
     std::int64_t received = 0;  ///< units vested (allocation) or bought
+    std::int64_t rewards = 0;   ///< staking rewards received
     std::int64_t sold = 0;
     double proceeds = 0.0;      ///< quote received, net of the treasury fee
     double entry_cost = 0.0;    ///< the sold tokens' cost (buyers: purchase price; others 0)

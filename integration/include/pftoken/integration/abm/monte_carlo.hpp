@@ -33,7 +33,7 @@ struct CohortSummary {
     std::string role;
     std::int64_t agents = 0;      ///< holders: the cohort's agents; buyers: P50 of arrivals
     double received = 0.0;        ///< P50 tokens vested or bought
-    double share_sold_p50 = 0.0;  ///< sold / received
+    double share_sold_p50 = 0.0;  ///< sold / (received + staking rewards)
     double pnl_p10 = 0.0, pnl_p50 = 0.0, pnl_p90 = 0.0;  ///< realised P&L (quote)
 };
 
