@@ -132,11 +132,14 @@ std::size_t uniform_index(Rng& rng, std::size_t n) {
 /// Whole units of a non-negative amount. One trade is at most 2^53 units (every whole number a
 /// double holds), so no ledger sum of a run overflows 64 bits; beyond it the price model has
 /// left any sensible range and the run stops with an input error.
-std::int64_t floor_units(double x) {
+[[noreturn]] [[gnu::noinline]] void throw_out_of_range(double x) {
+    throw InputError("price", fmt::format("a trade of {:.6g} base units exceeds 2^53: the price model's prices are out of "
+                                          "range for these decimals (token.decimals, token.quote_decimals)", x));
+}
+inline std::int64_t floor_units(double x) {
     constexpr double kMax = 9007199254740992.0;  // 2^53
-    if (!(x <= kMax))
-        throw InputError("price", fmt::format("a trade of {:.6g} base units exceeds 2^53: the price model's prices are out of "
-                                              "range for these decimals (token.decimals, token.quote_decimals)", x));
+    if (!(x <= kMax)) [[unlikely]]
+        throw_out_of_range(x);
     return x <= 0.0 ? 0 : static_cast<std::int64_t>(std::floor(x));
 }
 std::int64_t ceil_units(double x) { return floor_units(std::ceil(x)); }
@@ -180,16 +183,24 @@ struct Agents {
     [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
 };
 
-struct Order {
-    std::uint32_t agent;
-    bool buy;
-    std::int64_t amount;  ///< sell: token units; buy: quote units
-};
-
 /// Trade result in ledger units.
 struct Fill {
     std::int64_t tokens = 0;
     std::int64_t quote = 0;
+};
+
+struct Order {
+    std::uint32_t agent;
+    bool buy;
+    std::int64_t amount;  ///< sell: token units; buy: quote units
+    Fill fill{};          ///< what the market executed
+};
+
+/// An order as the execution loop reads it (sequentially, after the shuffle).
+struct Queued {
+    std::uint32_t order;
+    bool buy;
+    std::int64_t amount;
 };
 
 /// The price model as a counterparty: prices, and trades that keep the integer ledger.
@@ -527,6 +538,8 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
                                                                static_cast<long double>(spec.staking.capacity)));
     std::vector<Order> orders;
     orders.reserve(agents.held.capacity());
+    std::vector<Queued> sequence;  // the orders in execution order
+    sequence.reserve(agents.held.capacity());
     std::vector<double> price_sum(points + 1, 0.0);  // prefix sums of opening prices
     std::vector<std::int64_t> new_units(holders, 0);  // this step's release per holder
     const auto buyers_cohort = static_cast<std::uint32_t>(n_cohorts);
@@ -644,22 +657,30 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
             if (budget > 0) orders.push_back(Order{static_cast<std::uint32_t>(i), true, budget});
         }
 
-        // 5. Orders one by one in a seed-shuffled order (Fisher-Yates).
-        for (std::size_t k = orders.size(); k > 1; --k) std::swap(orders[k - 1], orders[uniform_index(rng, k)]);
+        // 5. Orders one by one in a seed-shuffled order (Fisher-Yates on the order indexes). Each
+        //    agent has at most one order, so its balances are settled afterwards in index order
+        //    (the same result, read and written sequentially).
+        sequence.resize(orders.size());
+        for (std::size_t k = 0; k < sequence.size(); ++k)
+            sequence[k] = Queued{static_cast<std::uint32_t>(k), orders[k].buy, orders[k].amount};
+        for (std::size_t k = sequence.size(); k > 1; --k) std::swap(sequence[k - 1], sequence[uniform_index(rng, k)]);
+        for (const auto& q : sequence) {
+            const Fill f = q.buy ? market.buy(q.amount) : market.sell(q.amount);
+            orders[q.order].fill = f;
+            volume += static_cast<double>(f.quote) / qs;
+        }
         for (const auto& order : orders) {
             const std::size_t i = order.agent;
+            const Fill& f = order.fill;
             auto& outcome = result.cohorts[agents.cohort[i]];
             if (order.buy) {
-                const Fill f = market.buy(order.amount);
                 if (f.tokens > 0) add_basis(i, f.tokens, static_cast<double>(f.quote) / qs / (static_cast<double>(f.tokens) / ts));
                 agents.held[i] += f.tokens;
                 agents.cash[i] -= f.quote;
                 ledger.held += f.tokens;
                 ledger.cash -= f.quote;
                 outcome.received += f.tokens;
-                volume += static_cast<double>(f.quote) / qs;
             } else {
-                const Fill f = market.sell(order.amount);
                 const std::int64_t fee = floor_units(static_cast<double>(f.quote) * spec.treasury.fee);
                 const std::int64_t hold = floor_units(static_cast<double>(fee) * spec.treasury.hold);
                 const std::int64_t buyback = floor_units(static_cast<double>(fee) * spec.treasury.buyback);
@@ -674,7 +695,6 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
                 outcome.sold += f.tokens;
                 outcome.proceeds += static_cast<double>(f.quote - fee) / qs;
                 if (agents.cohort[i] == buyers_cohort) outcome.entry_cost += agents.basis[i] * static_cast<double>(f.tokens) / ts;
-                volume += static_cast<double>(f.quote) / qs;
             }
         }
 
