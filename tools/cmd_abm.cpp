@@ -1,4 +1,4 @@
-// `pftoken abm SPEC.yaml [--runs R] [--seed S] [--threads T] [--check-invariants] [--format ...]
+// `pftoken abm SPEC.yaml [--project PROJECT.yaml] [--runs R] [--seed S] [--threads T] [--check-invariants] [--format ...]
 // [--out DIR] [--plots DIR]`: the agent-based token economy (holders, vesting, staking, treasury
 // trading into the price model) over R Monte Carlo runs. Guide: docs/tools/abm.md; options,
 // output rule and exit codes: docs/tools/README.md.
@@ -24,6 +24,7 @@ struct AbmArgs {
     CommonOptions common;
     std::string spec;
     std::string runs;
+    std::string project;
     bool check_invariants = false;
     CLI::Option* seed_option = nullptr;
 };
@@ -63,7 +64,12 @@ int run_abm_command(const AbmArgs& args) {
     (void)args.common.resolved_format();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    const abm::Spec spec = abm::load_spec(args.spec);
+    abm::Spec spec = abm::load_spec(args.spec);
+    if (!args.project.empty()) {
+        if (!spec.project.enabled)
+            throw InputError("--project", "the spec has no project: section (the token and the holders' sensitivities)");
+        spec.project.file = args.project;
+    }
     const abm::Model model = abm::build_model(spec);
     abm::McOptions options;
     options.runs = args.runs.empty() ? static_cast<std::size_t>(spec.runs)
@@ -107,6 +113,8 @@ void register_abm(CLI::App& app, int& exit_code) {
                "over Monte Carlo runs");
     cmd->add_option("spec", args->spec, "abm spec (YAML), e.g. data/examples/abm/utility_launch.yaml")->required();
     cmd->add_option("--runs", args->runs, "Monte Carlo runs (default: the spec's monte_carlo.runs)");
+    cmd->add_option("--project", args->project,
+                    "Project YAML whose Monte Carlo paths the runs follow (overrides the spec's project.file)");
     args->seed_option = cmd->add_option("--seed", args->common.seed,
                                         "Master seed, 0 to 2^64 - 1 (default: the spec's monte_carlo.seed; same seed, same "
                                         "bits on any thread count)");

@@ -455,6 +455,11 @@ Model build_model(const Spec& spec) {
         }
         m.agent_schedule.push_back(std::move(per_agent));
     }
+    if (spec.project.enabled) {
+        if (spec.project.file.empty())
+            throw InputError("project.file", "is required (in the spec, or as --project PROJECT.yaml)");
+        m.project = load_project_signals(spec);
+    }
     if (spec.price.model == PriceModel::Pool) {
         m.pool = make_fast_pool(spec.price.pool);
         double tokens = 0.0, quote = 0.0;
@@ -522,8 +527,12 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     }
     const auto holders = agents.size();
     std::vector<double> reference(points, 0.0);
-    if (spec.arbitrage.enabled) {
-        const double r0 = spec.arbitrage.reference > 0.0 ? spec.arbitrage.reference : market.current_price();
+    if (spec.arbitrage.enabled && spec.arbitrage.path == Arbitrage::Path::Csv) {
+        std::copy_n(spec.arbitrage.csv_prices.begin(), points, reference.begin());
+    } else if (spec.arbitrage.enabled) {
+        const double r0 = spec.arbitrage.path == Arbitrage::Path::Dcf ? model.project->dcf_value_per_token
+                          : spec.arbitrage.reference > 0.0       ? spec.arbitrage.reference
+                                                                 : market.current_price();
         const double mu = spec.arbitrage.drift, sigma = spec.arbitrage.volatility, dt = 1.0 / 12.0;
         double log_r = std::log(r0);
         reference[0] = r0;
@@ -543,6 +552,10 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     std::vector<double> price_sum(points + 1, 0.0);  // prefix sums of opening prices
     std::vector<std::int64_t> new_units(holders, 0);  // this step's release per holder
     const auto buyers_cohort = static_cast<std::uint32_t>(n_cohorts);
+    int signal_months = 0;
+    std::size_t arb_cohort = 0;  // the arbitrageur's cohort (its P&L: quote received - quote paid)
+    for (std::size_t c = 0; c < n_cohorts; ++c)
+        if (spec.cohorts[c].role == Role::Arbitrageur) arb_cohort = c;
 
     auto apy_now = [&] {
         const double u = capacity > 0 ? static_cast<double>(ledger.staked) / static_cast<double>(capacity) : 1.0;
@@ -596,6 +609,18 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         const double price = market.open_step();
         price_sum[ut + 1] = price_sum[ut] + price;
         const double apy = apy_now();
+        // Project signals: the share of free tokens every holder sells on top, 1 - prod(1 - s_k)
+        // over this month's signals k.
+        double signal_sell = 0.0;
+        if (model.project) {
+            const std::uint8_t flags = model.project->at(run, t);
+            double keep = 1.0;
+            if (flags & kBlocked) keep *= 1.0 - spec.project.sell_when_blocked;
+            if (flags & kBelowCovenant) keep *= 1.0 - spec.project.sell_below_covenant;
+            if (flags & kDefaulted) keep *= 1.0 - spec.project.sell_on_default;
+            signal_sell = 1.0 - keep;
+            signal_months += flags != 0 ? 1 : 0;
+        }
 
         // 3. Every agent decides: unstake, sell, stake.
         orders.clear();
@@ -635,6 +660,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
                 } else if (unlocked && agents.staked[i] > 0) {
                     unstake();
                 }
+                if (signal_sell > 0.0) sell += floor_units(signal_sell * static_cast<double>(agents.held[i] - sell));
             }
             sell = std::min(sell, agents.held[i]);
             if (sell > 0) orders.push_back(Order{static_cast<std::uint32_t>(i), false, sell});
@@ -709,11 +735,15 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
                 arb_cash += funding - f.quote;
                 arb_tokens += f.tokens;
                 ledger.held += f.tokens;
+                result.cohorts[arb_cohort].bought += f.tokens;
+                result.cohorts[arb_cohort].entry_cost += static_cast<double>(f.quote) / qs;
             } else {
                 arb_cash += f.quote;
                 ledger.cash += f.quote;
                 arb_tokens -= f.tokens;
                 ledger.held -= f.tokens;
+                result.cohorts[arb_cohort].sold += f.tokens;
+                result.cohorts[arb_cohort].proceeds += static_cast<double>(f.quote) / qs;
             }
             volume += static_cast<double>(f.quote) / qs;
         }
@@ -782,6 +812,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         }
     }
     result.agents = static_cast<std::int64_t>(agents.size());
+    result.signal_months = signal_months;
     result.pool_seconds = market.pool_seconds;
     return result;
 }

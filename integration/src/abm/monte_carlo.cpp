@@ -101,7 +101,7 @@ McResult run_abm(const Model& model, const McOptions& options) {
         for (const auto& r : results) {
             const auto& o = r.cohorts[c];
             received.push_back(static_cast<double>(o.received) / spec.token_scale());
-            const auto got = o.received + o.rewards;
+            const auto got = o.received + o.rewards + o.bought;
             sold.push_back(got > 0 ? static_cast<double>(o.sold) / static_cast<double>(got) : 0.0);
             pnl.push_back(o.proceeds - o.entry_cost);
             agents.push_back(static_cast<double>(r.agents - model.holder_agents));
@@ -137,6 +137,13 @@ McResult run_abm(const Model& model, const McOptions& options) {
     out.recovery_p50 = p10_p50_p90(recovery)[1];
     out.runway_p50 = p10_p50_p90(runway)[1];
     out.agents_p50 = p10_p50_p90(agents)[1];
+    if (model.project) {
+        out.project = true;
+        out.dcf_value_per_token = model.project->dcf_value_per_token;
+        std::vector<double> months;
+        for (const auto& r : results) months.push_back(r.signal_months);
+        out.signal_months_p50 = p10_p50_p90(months)[1];
+    }
     out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (options.progress) options.progress(runs, runs);
     return out;
@@ -200,6 +207,10 @@ Table abm_summary_table(const McResult& r) {
     add("treasury_quote_p50", r.bands[kTreasuryQuote].p50[last]);
     add("treasury_runway_months_p50", r.runway_p50);
     add("burned_p50", r.bands[kBurned].p50[last]);
+    if (r.project) {
+        add("project_dcf_value_per_token", r.dcf_value_per_token);
+        add("project_signal_months_p50", r.signal_months_p50);
+    }
     return t;
 }
 

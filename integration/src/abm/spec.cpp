@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/csv.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
@@ -110,6 +111,23 @@ void check_distribution(validation::Rules& rules, const std::string& path, const
                                                   validation::number_text(d.hi)));
         return;
     }
+}
+
+/// month,price for months 0..months in order, prices > 0.
+std::vector<double> read_reference_csv(const std::filesystem::path& file, int months) {
+    const auto csv = csv::File::read(file);
+    csv.require_header({"month", "price"});
+    std::vector<double> prices;
+    for (std::size_t row = 0; row < csv.row_count(); ++row) {
+        const double month = csv.real(row, 0);
+        if (month != static_cast<double>(row))
+            throw csv.error(row, 0, fmt::format("must be {} (months 0, 1, 2, ... in order), got {}", row, csv.cell(row, 0).text));
+        prices.push_back(csv.real_in(row, 1, 1e-300, 1e300));
+    }
+    if (prices.size() < static_cast<std::size_t>(months) + 1)
+        throw InputError(SourceLocation{file.string(), 0, 0}, "month",
+                         fmt::format("must cover months 0 to {} (the spec's months), got {} rows", months, prices.size()));
+    return prices;
 }
 
 void read_traits(yaml::Context& ctx, yaml::Reader& parent, const std::string& key, Traits& t) {
@@ -245,14 +263,43 @@ Spec read_spec(yaml::Context& ctx, const YAML::Node& root) {
             r.finish();
         }
     }
-    if (const auto* a = top.child("arbitrage")) {
-        yaml::Reader r(ctx, *a, "arbitrage");
+    if (const auto* arbitrage = top.child("arbitrage")) {
+        yaml::Reader r(ctx, *arbitrage, "arbitrage");
         if (r.ok()) {
-            spec.arbitrage.enabled = true;
-            r.boolean("enabled", spec.arbitrage.enabled);
-            r.number("drift", spec.arbitrage.drift);
-            r.number("volatility", spec.arbitrage.volatility);
-            r.number("reference", spec.arbitrage.reference);
+            auto& a = spec.arbitrage;
+            a.enabled = true;
+            r.boolean("enabled", a.enabled);
+            r.enumeration("reference_path", a.path,
+                          {{"gbm", Arbitrage::Path::Gbm}, {"csv", Arbitrage::Path::Csv}, {"dcf", Arbitrage::Path::Dcf}});
+            r.number("drift", a.drift);
+            r.number("volatility", a.volatility);
+            r.number("reference", a.reference);
+            r.string("csv", a.csv_file);
+            if (a.path == Arbitrage::Path::Csv && a.csv_file.empty())
+                ctx.error(r.key_mark("reference_path"), "arbitrage.csv", "is required with reference_path: csv");
+            if (!a.csv_file.empty()) {
+                const std::filesystem::path file = ctx.base_dir / a.csv_file;
+                try {
+                    a.csv_prices = read_reference_csv(file, spec.months);
+                } catch (const InputError& e) {
+                    ctx.error(r.key_mark("csv"), "arbitrage.csv", std::string("cannot use reference file: ") + e.what());
+                }
+            }
+            r.finish();
+        }
+    }
+    if (const auto* p = top.child("project")) {
+        yaml::Reader r(ctx, *p, "project");
+        if (r.ok()) {
+            auto& link = spec.project;
+            link.enabled = true;
+            r.string("file", link.file);
+            if (!link.file.empty()) link.file = (ctx.base_dir / link.file).string();
+            r.string("token", link.token, true);
+            r.integer("paths", link.paths, false, 1.0, 100'000.0);
+            r.number("sell_when_blocked", link.sell_when_blocked);
+            r.number("sell_below_covenant", link.sell_below_covenant);
+            r.number("sell_on_default", link.sell_on_default);
             r.finish();
         }
     }
@@ -359,10 +406,17 @@ void Spec::validate() const {
     }
     if (arbitrage.enabled) {
         if (price.model != PriceModel::Pool) rules.fail("arbitrage", "needs price.model: pool");
+        if (arbitrage.path == Arbitrage::Path::Dcf && !project.enabled)
+            rules.fail("arbitrage.reference_path", "dcf needs a project: section naming the token");
         if (arbitrageur == 0) rules.fail("arbitrage", "needs a cohort with role arbitrageur (its token inventory)");
         rules.finite("arbitrage.drift", arbitrage.drift);
         rules.require("arbitrage.volatility", arbitrage.volatility, {in_closed(0.0, 5.0)});
         rules.require("arbitrage.reference", arbitrage.reference, {non_negative()});
+    }
+    if (project.enabled) {
+        rules.require("project.sell_when_blocked", project.sell_when_blocked, {in_closed(0.0, 1.0)});
+        rules.require("project.sell_below_covenant", project.sell_below_covenant, {in_closed(0.0, 1.0)});
+        rules.require("project.sell_on_default", project.sell_on_default, {in_closed(0.0, 1.0)});
     }
     rules.require("staking.capacity", staking.capacity, {in_closed(0.0, 1.0)});
     rules.require("staking.base_apy", staking.base_apy, {in_closed(0.0, 10.0)});

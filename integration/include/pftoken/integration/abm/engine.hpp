@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "pftoken/integration/abm/project.hpp"
 #include "pftoken/integration/abm/spec.hpp"
 #include "pftoken/integration/compare_pool.hpp"
 
@@ -75,9 +76,10 @@ struct Ledger {
 struct CohortOutcome {
     std::int64_t received = 0;  ///< units vested (allocation) or bought
     std::int64_t rewards = 0;   ///< staking rewards received
+    std::int64_t bought = 0;    ///< the arbitrageur's purchases
     std::int64_t sold = 0;
     double proceeds = 0.0;      ///< quote received, net of the treasury fee
-    double entry_cost = 0.0;    ///< the sold tokens' cost (buyers: purchase price; others 0)
+    double entry_cost = 0.0;    ///< the sold tokens' cost (buyers: purchase price; arbitrageur: all it paid; others 0)
 };
 
 struct RunResult {
@@ -86,6 +88,7 @@ struct RunResult {
     std::vector<CohortOutcome> cohorts;
     Ledger ledger;
     std::int64_t agents = 0;              ///< holders and buyers at the end
+    int signal_months = 0;                ///< months with a project signal
     double pool_seconds = 0.0;            ///< time spent in pool swaps (when timed)
     [[nodiscard]] double at(Metric m, int step) const {
         return series[m * static_cast<std::size_t>(months + 1) + static_cast<std::size_t>(step)];
@@ -104,9 +107,11 @@ struct Model {
     std::optional<FastPool> pool;                    ///< pool model: the initial pool
     std::int64_t pool_tokens0 = 0;                   ///< its token reserve in units
     std::int64_t pool_quote0 = 0;
+    std::optional<ProjectSignals> project;           ///< with a project: section
 };
 
-/// Builds the model; InputError when the liquidity cohort cannot fund the pool's token reserve.
+/// Builds the model (and reads the project file of a project: section); InputError when the
+/// liquidity cohort cannot fund the pool's token reserve or the project does not fit.
 [[nodiscard]] Model build_model(const Spec& spec);
 
 struct RunOptions {

@@ -93,12 +93,30 @@ struct PriceSpec {
     PoolSpec pool;                   ///< pool: read from pool_file
 };
 
-/// Arbitrageur toward a reference price path (GBM from the initial price).
+/// Arbitrageur toward a reference price path: a GBM from `reference` (default the initial
+/// price) or from the project's DCF value per token, or a CSV of monthly prices.
 struct Arbitrage {
+    enum class Path { Gbm, Csv, Dcf };
     bool enabled = false;
-    double drift = 0.0;       ///< GBM drift per year
-    double volatility = 0.0;  ///< GBM volatility per year
-    double reference = 0.0;   ///< reference price at TGE (0 = the initial price)
+    Path path = Path::Gbm;
+    double drift = 0.0;       ///< GBM drift per year (gbm, dcf)
+    double volatility = 0.0;  ///< GBM volatility per year (gbm, dcf)
+    double reference = 0.0;   ///< gbm: reference price at TGE (0 = the initial price)
+    std::string csv_file;     ///< csv: columns month,price for months 0..months (relative to the spec)
+    std::vector<double> csv_prices;  ///< csv: read from csv_file
+};
+
+/// The project behind the token (docs/abm.md, "Project signals"): each run follows one Monte
+/// Carlo path of the project file, and holders sell more in months whose distributions are
+/// locked up, whose DSCR is below the lock-up covenant, or after an event of default.
+struct ProjectLink {
+    bool enabled = false;
+    std::string file;          ///< project YAML (relative to the spec; `--project` overrides)
+    std::string token;         ///< the project's token this economy trades (equity or a tranche symbol)
+    int paths = 100;           ///< project Monte Carlo paths; run r follows path r mod paths
+    double sell_when_blocked = 0.0;    ///< share of free tokens sold in a month with distributions locked up
+    double sell_below_covenant = 0.0;  ///< ... with the period's DSCR below the lock-up covenant
+    double sell_on_default = 0.0;      ///< ... in every month from an event of default on
 };
 
 struct Staking {
@@ -126,6 +144,7 @@ struct Spec {
     Demand demand;
     PriceSpec price;
     Arbitrage arbitrage;
+    ProjectLink project;
     Staking staking;
     Treasury treasury;
     int runs = 100;

@@ -1,0 +1,48 @@
+#pragma once
+// The project behind an abm token (docs/abm.md, "Project signals"): the DCF value per token of the
+// traded token (pftoken::value) and, per project Monte Carlo path, the monthly signals holders
+// react to (distributions locked up, DSCR below the lock-up covenant, event of default).
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pftoken/integration/abm/spec.hpp"
+#include "pftoken/mc/stochastic.hpp"
+#include "pftoken/model/project.hpp"
+
+namespace pftoken::integration::abm {
+
+/// Signal bits of one month of one project path.
+enum Signal : std::uint8_t {
+    kBlocked = 1,         ///< the period's distributions are locked up
+    kBelowCovenant = 2,   ///< the period's DSCR is below the lock-up covenant
+    kDefaulted = 4,       ///< an event of default happened in this period or before
+};
+
+struct ProjectSignals {
+    std::string project;
+    std::string token;
+    double dcf_value_per_token = 0.0;  ///< equity: price per token at the cost of equity; tranche: dirty price
+    std::uint64_t paths = 0;           ///< project Monte Carlo paths (0: no stochastic section, no signals)
+    int months = 0;
+    std::vector<std::uint8_t> flags;   ///< [path * (months + 1) + month]
+    [[nodiscard]] std::uint8_t at(std::uint64_t run, int month) const {
+        if (paths == 0) return 0;
+        return flags[static_cast<std::size_t>(run % paths) * static_cast<std::size_t>(months + 1) +
+                     static_cast<std::size_t>(month)];
+    }
+};
+
+/// TGE is the project's COD: month m falls in the operating period that contains COD + m
+/// months (operating index floor(m f / 12) for f periods a year); months after the project's life
+/// carry no signal. Paths are regenerated exactly as `pftoken mc` generates them
+/// (mc::dump_project_paths) with the spec's seed. InputError when the token is not a token of
+/// the project, or when sensitivities are set and the project has no stochastic section.
+[[nodiscard]] ProjectSignals project_signals(const Project& project, const mc::StochasticSpec& stochastic,
+                                             const Spec& spec, const std::string& project_source);
+
+/// Reads `spec.project.file` (project and stochastic section) and calls project_signals.
+[[nodiscard]] ProjectSignals load_project_signals(const Spec& spec);
+
+}  // namespace pftoken::integration::abm

@@ -1,0 +1,83 @@
+// The project behind an abm token (see abm/project.hpp, docs/abm.md "Project signals").
+#include "pftoken/integration/abm/project.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "pftoken/error.hpp"
+#include "pftoken/mc/project_mc.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
+#include "pftoken/model/loader.hpp"
+#include "pftoken/valuation/valuation.hpp"
+
+namespace pftoken::integration::abm {
+
+ProjectSignals project_signals(const Project& project, const mc::StochasticSpec& stochastic, const Spec& spec,
+                               const std::string& project_source) {
+    const auto& link = spec.project;
+    ProjectSignals out;
+    out.project = project_source;
+    out.token = link.token;
+    out.months = spec.months;
+    const ValuationResult valuation = value(project);
+    std::vector<std::string> tokens;
+    bool found = false;
+    for (const auto& t : valuation.tranches) {
+        tokens.push_back(t.symbol);
+        if (t.symbol == link.token) out.dcf_value_per_token = t.price_per_token, found = true;
+    }
+    tokens.push_back(valuation.equity.symbol);
+    if (valuation.equity.symbol == link.token) out.dcf_value_per_token = valuation.equity.price_per_token, found = true;
+    if (!found) {
+        std::string list;
+        for (const auto& t : tokens) list += (list.empty() ? "" : ", ") + t;
+        throw InputError("project.token", fmt::format("'{}' is not a token of project '{}' (its tokens: {})", link.token,
+                                                      project_source, list));
+    }
+    const bool reacts = link.sell_when_blocked > 0.0 || link.sell_below_covenant > 0.0 || link.sell_on_default > 0.0;
+    if (!reacts) return out;
+    if (stochastic.empty())
+        throw InputError("project", fmt::format("the sell_* sensitivities need project Monte Carlo paths: '{}' has no "
+                                                "stochastic: section",
+                                                project_source));
+    mc::ProjectMcOptions options;
+    options.mc.paths = static_cast<std::uint64_t>(link.paths);
+    options.mc.seed = spec.seed;
+    options.equity_irr = false;
+    const auto dumps = mc::dump_project_paths(project, stochastic, options, options.mc.paths);
+    const PeriodGrid& grid = valuation.grid;
+    const double lockup_dscr = project.covenants.lockup_dscr;
+    const auto points = static_cast<std::size_t>(spec.months) + 1;
+    out.paths = dumps.size();
+    out.flags.assign(out.paths * points, 0);
+    for (std::size_t p = 0; p < dumps.size(); ++p) {
+        const auto& d = dumps[p];
+        const auto periods = static_cast<int>(d.distributions.size());
+        bool defaulted = false;
+        int last_period = grid.first_operating() - 1;
+        for (std::size_t m = 0; m < points; ++m) {
+            const int period = grid.first_operating() + static_cast<int>(m) * grid.periods_per_year / 12;
+            if (period >= periods) break;  // after the project's life: no signal
+            // A default in any period up to this one (months may skip periods when f > 12 is impossible; f <= 12).
+            for (int t = std::max(0, last_period + 1); t <= period; ++t) defaulted = defaulted || d.event_of_default[static_cast<std::size_t>(t)] != 0;
+            last_period = period;
+            const auto t = static_cast<std::size_t>(period);
+            std::uint8_t f = 0;
+            if (d.lockup[t] != 0) f |= kBlocked;
+            if (d.dscr[t] == d.dscr[t] && d.dscr[t] < lockup_dscr) f |= kBelowCovenant;  // NaN: no debt service
+            if (defaulted) f |= kDefaulted;
+            out.flags[p * points + m] = f;
+        }
+    }
+    return out;
+}
+
+ProjectSignals load_project_signals(const Spec& spec) {
+    PFT_REQUIRE(spec.project.enabled && !spec.project.file.empty(), "load_project_signals: no project file");
+    const Project project = load_project(spec.project.file);
+    const mc::StochasticSpec stochastic = mc::load_stochastic(spec.project.file);
+    return project_signals(project, stochastic, spec, spec.project.file);
+}
+
+}  // namespace pftoken::integration::abm

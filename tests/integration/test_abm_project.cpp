@@ -1,0 +1,144 @@
+// `pftoken abm` reference paths and project signals: the arbitrageur follows a CSV path and the
+// project's DCF value per token into the pool's fee band; holders react to the project's Monte
+// Carlo paths (distributions locked up, DSCR below covenant, default) with stated sensitivities.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "pftoken/error.hpp"
+#include "pftoken/integration/abm/engine.hpp"
+#include "pftoken/integration/abm/monte_carlo.hpp"
+#include "pftoken/mc/stochastic_yaml.hpp"
+#include "pftoken/model/loader.hpp"
+#include "pftoken/valuation/valuation.hpp"
+#include "support/gtest_extra.hpp"
+
+namespace {
+
+using namespace pftoken;
+using namespace pftoken::integration;
+using namespace pftoken::integration::abm;
+
+const std::string kSource = PFTOKEN_SOURCE_DIR;
+
+std::filesystem::path temp_folder(const std::string& name) {
+    auto dir = std::filesystem::temp_directory_path() / ("pftoken_abm_" + name + "_" + std::to_string(::getpid()));
+    std::filesystem::create_directories(dir);
+    return dir;
+}
+
+/// SUN-EQ in a v2 pool: 5% liquidity, 2% arbitrageur, 93% holders who never trade.
+std::string pool_spec_text(const std::string& extra) {
+    return "name: ref\n"
+           "token: {symbol: SUN-EQ, decimals: 6, total_supply_units: 1_000_000_000_000}\n"
+           "months: 12\n"
+           "cohorts:\n"
+           "  - {name: holders, share: 0.93, agents: 10, traits: {take_profit: 1e9, stop_loss: 1, sell_fraction: 0}}\n"
+           "  - {name: arb, role: arbitrageur, share: 0.02}\n"
+           "  - {name: liquidity, role: liquidity, share: 0.05}\n"
+           "price: {model: pool, pool: " + kSource + "/data/examples/abm/sun_eq_pool_v2.yaml}\n" + extra;
+}
+
+TEST(AbmReference, ArbitrageurFollowsACsvPath) {
+    const auto dir = temp_folder("csv");
+    {
+        std::ofstream csv(dir / "reference.csv");
+        csv << "month,price\n";
+        for (int m = 0; m <= 12; ++m) csv << m << "," << 25.0 + 0.5 * m << "\n";
+    }
+    const Spec s = parse_spec(pool_spec_text("arbitrage: {reference_path: csv, csv: reference.csv}\n"), "spec", dir);
+    const RunResult r = run_one(build_model(s), 1, 0, RunOptions{true, false});
+    for (int m = 0; m <= 12; ++m) {
+        // The pool starts at 25.7384: above R / (1 - f) for R = 25, 25.5, inside the band after.
+        const double reference = 25.0 + 0.5 * m, fee = 0.003;
+        const double price = r.at(kPrice, m);
+        EXPECT_GE(price, reference * (1.0 - fee) * (1.0 - 1e-12)) << "month " << m;
+        EXPECT_LE(price, reference / (1.0 - fee) * (1.0 + 1e-12)) << "month " << m;
+    }
+    EXPECT_NEAR(r.at(kPrice, 0), 25.0 / 0.997, 25.0 * 1e-9);
+    EXPECT_NEAR(r.at(kPrice, 12), 31.0 * 0.997, 31.0 * 1e-9);  // the path rose: the arbitrageur bought up to the band
+    std::filesystem::remove_all(dir);
+}
+
+TEST(AbmReference, CsvMustCoverEveryMonth) {
+    const auto dir = temp_folder("short");
+    {
+        std::ofstream csv(dir / "reference.csv");
+        csv << "month,price\n0,25\n2,26\n";
+    }
+    EXPECT_THROW_MSG((void)parse_spec(pool_spec_text("arbitrage: {reference_path: csv, csv: reference.csv}\n"), "spec", dir),
+                     InputError, "arbitrage.csv: cannot use reference file: ");
+    EXPECT_THROW_MSG((void)parse_spec(pool_spec_text("arbitrage: {reference_path: csv, csv: reference.csv}\n"), "spec", dir),
+                     InputError, "month: must be 1 (months 0, 1, 2, ... in order), got 2");
+    std::filesystem::remove_all(dir);
+}
+
+TEST(AbmReference, ArbitrageurTradesTowardTheProjectsDcfValue) {
+    // The reference is pftoken::value's equity value per token of the solar project (SUN-EQ).
+    const std::string extra = "project: {file: " + kSource + "/data/examples/solar.yaml, token: SUN-EQ}\n"
+                              "arbitrage: {reference_path: dcf}\n";
+    Spec s = parse_spec(pool_spec_text(extra));
+    s.price.pool.reserve_quote = 40'000.0 * 30.0;  // the pool at 30, above the DCF value
+    const Model m = build_model(s);
+    const double dcf = value(load_project(kSource + "/data/examples/solar.yaml")).equity.price_per_token;
+    ASSERT_TRUE(m.project.has_value());
+    EXPECT_DOUBLE_EQ(m.project->dcf_value_per_token, dcf);
+    const RunResult r = run_one(m, 1, 0, RunOptions{true, false});
+    for (int t = 0; t <= 12; ++t) EXPECT_NEAR(r.at(kPrice, t), dcf / 0.997, dcf * 1e-9) << t;  // sold down to R / (1 - f)
+}
+
+TEST(AbmProject, TokenMustBeAProjectToken) {
+    Spec s = parse_spec(pool_spec_text("project: {file: " + kSource + "/data/examples/solar.yaml, token: SUN-X}\n"));
+    EXPECT_THROW_MSG((void)build_model(s), InputError,
+                     "project.token: 'SUN-X' is not a token of project '" + kSource +
+                         "/data/examples/solar.yaml' (its tokens: SUN-A, SUN-B, SUN-C, SUN-EQ)");
+}
+
+TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
+    // Constant price, everything at TGE, holders who never trade on their own: with
+    // sell_when_blocked = sell_below_covenant = sell_on_default = 1 a holder sells all its free
+    // tokens in the first month with any signal of its run's project path.
+    Spec s;
+    s.decimals = 0;
+    s.total_supply_units = 1'000'000;
+    s.months = 60;
+    s.seed = 11;
+    Cohort holders;
+    holders.name = "holders";
+    holders.share = 0.5;
+    holders.agents = 4;
+    holders.vesting.tge = 1.0;
+    holders.traits.take_profit = Distribution::constant(1e9);
+    holders.traits.stop_loss = Distribution::constant(1.0);
+    holders.traits.sell_fraction = Distribution::constant(0.0);
+    Cohort market = holders;
+    market.name = "market";
+    market.role = Role::Liquidity;
+    s.cohorts = {holders, market};
+    s.project.enabled = true;
+    s.project.file = kSource + "/data/examples/solar.yaml";
+    s.project.token = "SUN-EQ";
+    s.project.paths = 40;
+    s.project.sell_when_blocked = s.project.sell_below_covenant = s.project.sell_on_default = 1.0;
+    const Model m = build_model(s);
+    ASSERT_TRUE(m.project.has_value());
+    ASSERT_EQ(m.project->paths, 40U);
+    int flagged_runs = 0;
+    for (std::uint64_t run = 0; run < 40; ++run) {
+        const RunResult r = run_one(m, s.seed, run, RunOptions{true, false});
+        int first = -1;
+        for (int t = 0; t <= s.months && first < 0; ++t)
+            if (m.project->at(run, t) != 0) first = t;
+        flagged_runs += first >= 0 ? 1 : 0;
+        for (int t = 0; t <= s.months; ++t)
+            EXPECT_EQ(r.at(kCirculating, t), first >= 0 && t >= first ? 0.0 : 500'000.0) << "run " << run << " month " << t;
+    }
+    EXPECT_GT(flagged_runs, 0);   // the solar project's paths do lock up
+    EXPECT_LT(flagged_runs, 40);  // and not all of them
+}
+
+}  // namespace
