@@ -86,6 +86,7 @@ int run_abm_command(const AbmArgs& args) {
     const Table summary = abm::abm_summary_table(result);
     const Table cohorts = abm::abm_cohorts_table(result);
     const Table steps = abm::abm_steps_table(result);
+    const Table cohort_steps = abm::abm_cohort_steps_table(result);
 
     Rendered r;
     r.text_name = "abm.txt";
@@ -97,8 +98,14 @@ int run_abm_command(const AbmArgs& args) {
     r.text += to_text(cohorts, {.title = "Cohorts (realised P&L = proceeds net of the treasury fee - entry cost)"});
     r.text += '\n';
     r.text += to_text(steps, {.title = "Per month (P50 unless stated)"});
-    r.csv = {{"abm_summary.csv", to_csv(summary)}, {"abm_cohorts.csv", to_csv(cohorts)}, {"abm_steps.csv", to_csv(steps)}};
-    r.json = {{"abm_summary.json", to_json(summary)}, {"abm_cohorts.json", to_json(cohorts)}, {"abm_steps.json", to_json(steps)}};
+    r.csv = {{"abm_summary.csv", to_csv(summary)},
+             {"abm_cohorts.csv", to_csv(cohorts)},
+             {"abm_steps.csv", to_csv(steps)},
+             {"abm_cohort_steps.csv", to_csv(cohort_steps)}};
+    r.json = {{"abm_summary.json", to_json(summary)},
+              {"abm_cohorts.json", to_json(cohorts)},
+              {"abm_steps.json", to_json(steps)},
+              {"abm_cohort_steps.json", to_json(cohort_steps)}};
     if (!args.common.plots.empty()) r.plots = render_abm_plots(result);
     (void)emit(args.common, r);
     return kExitOk;
@@ -123,7 +130,7 @@ void register_abm(CLI::App& app, int& exit_code) {
                   "Assert the integer supply and cash ledger after every step of every run (exit 3 if broken)");
     add_format(*cmd, args->common);
     add_out(*cmd, args->common,
-            "abm.txt; abm_summary.csv, abm_cohorts.csv, abm_steps.csv; abm_summary.json, abm_cohorts.json, abm_steps.json");
+            "abm.txt; abm_summary.csv, abm_cohorts.csv, abm_steps.csv, abm_cohort_steps.csv; the same as .json");
     add_plots(*cmd, args->common, "price_fan.svg, supply.svg, staking.svg, treasury.svg");
     add_quiet(*cmd, args->common);
     cmd->callback([args, &exit_code] { exit_code = run_command("abm", [&] { return run_abm_command(*args); }); });

@@ -145,6 +145,12 @@ TEST(AbmEngine, CliffSellersSellExactlyWhatUnlocks) {
     const RunResult r = run_one(m, 1, 0, o);
     EXPECT_EQ(r.cohorts[0].sold, 500'000);
     EXPECT_DOUBLE_EQ(r.cohorts[0].proceeds, 1'500'000.0);  // 500,000 tokens at 3
+    // To date per month: nothing before the first release at month 3, everything by month 8.
+    EXPECT_EQ(r.cohort_series[0 * 13 + 2], 0.0);
+    EXPECT_DOUBLE_EQ(r.cohort_series[0 * 13 + 12], 1'500'000.0);
+    EXPECT_EQ(r.cohort_series[1 * 13 + 12], 1.0);
+    // Month 3: each of the 4 agents (125,000 units) releases floor(125,000 / 6) = 20,833, sold at 3.
+    EXPECT_DOUBLE_EQ(r.cohort_series[0 * 13 + 3], 3.0 * 4.0 * 20'833.0);
     EXPECT_EQ(r.at(kCirculating, 12), 0.0);
     EXPECT_EQ(r.at(kPoolTokens, 12), 1'000'000.0);
 }

@@ -499,6 +499,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     result.months = months;
     result.series.assign(kMetricCount * points, 0.0);
     result.cohorts.assign(n_cohorts + 1, CohortOutcome{});
+    result.cohort_series.assign(2 * (n_cohorts + 1) * points, 0.0);
     Ledger& ledger = result.ledger;
     ledger.total = spec.total_supply_units;
     ledger.unvested = spec.total_supply_units;
@@ -789,6 +790,13 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         put(kApy, apy_end);
         put(kUtilisation, capacity > 0 ? static_cast<double>(ledger.staked) / static_cast<double>(capacity) : 0.0);
         put(kTreasuryQuote, static_cast<double>(ledger.treasury_quote) / qs);
+        for (std::size_t c = 0; c <= n_cohorts; ++c) {
+            const auto& o = result.cohorts[c];
+            const std::int64_t got = o.received + o.rewards + o.bought;
+            result.cohort_series[2 * c * points + ut] = o.proceeds - o.entry_cost;
+            result.cohort_series[(2 * c + 1) * points + ut] =
+                got > 0 ? static_cast<double>(o.sold) / static_cast<double>(got) : 0.0;
+        }
 
         if (options.check_invariants) {
             std::string broken = ledger.check();

@@ -91,6 +91,18 @@ McResult run_abm(const Model& model, const McOptions& options) {
             b.p10[t] = q[0], b.p50[t] = q[1], b.p90[t] = q[2];
         }
     }
+    const std::size_t cohort_rows = 2 * (spec.cohorts.size() + 1);
+    out.cohort_bands.resize(cohort_rows);
+    for (std::size_t k = 0; k < cohort_rows; ++k) {
+        auto& b = out.cohort_bands[k];
+        b.p10.resize(points), b.p50.resize(points), b.p90.resize(points);
+        for (std::size_t t = 0; t < points; ++t) {
+            buffer.resize(runs);
+            for (std::size_t r = 0; r < runs; ++r) buffer[r] = results[r].cohort_series[k * points + t];
+            const auto q = p10_p50_p90(buffer);
+            b.p10[t] = q[0], b.p50[t] = q[1], b.p90[t] = q[2];
+        }
+    }
     // Cohorts (buyers last).
     for (std::size_t c = 0; c <= spec.cohorts.size(); ++c) {
         CohortSummary s;
@@ -166,6 +178,25 @@ Table abm_steps_table(const McResult& r) {
         for (const auto m : p50) row.set(std::string(metric_name(m)) + "_p50", r.bands[m].p50[s]);
         row.set("apy_p50", r.bands[kApy].p50[s]).set("utilisation_p50", r.bands[kUtilisation].p50[s]);
     }
+    return t;
+}
+
+Table abm_cohort_steps_table(const McResult& r) {
+    Table t("abm_cohort_steps");
+    t.integer("month").text("cohort").real("pnl_p10", 12, 2).real("pnl_p50", 12, 2).real("pnl_p90", 12, 2);
+    t.percent("share_sold_p50");
+    const std::size_t points = r.bands[kPrice].p50.size();
+    for (std::size_t s = 0; s < points; ++s)
+        for (std::size_t c = 0; c < r.cohorts.size(); ++c) {
+            const auto& pnl = r.cohort_bands[2 * c];
+            t.add_row()
+                .set("month", static_cast<std::int64_t>(s))
+                .set("cohort", r.cohorts[c].name)
+                .set("pnl_p10", pnl.p10[s])
+                .set("pnl_p50", pnl.p50[s])
+                .set("pnl_p90", pnl.p90[s])
+                .set("share_sold_p50", r.cohort_bands[2 * c + 1].p50[s]);
+        }
     return t;
 }
 

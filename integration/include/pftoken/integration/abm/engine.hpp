@@ -86,6 +86,9 @@ struct RunResult {
     int months = 0;
     std::vector<double> series;           ///< kMetricCount x (months + 1)
     std::vector<CohortOutcome> cohorts;
+    /// Per cohort (buyers last) and step, to date: realised P&L [(2c) (months+1) + t] and the
+    /// share sold [(2c + 1) (months+1) + t].
+    std::vector<double> cohort_series;
     Ledger ledger;
     std::int64_t agents = 0;              ///< holders and buyers at the end
     int signal_months = 0;                ///< months with a project signal

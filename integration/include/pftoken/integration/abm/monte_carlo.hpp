@@ -47,6 +47,8 @@ struct McResult {
     Spec spec;
     std::size_t runs = 0;
     std::array<Bands, kMetricCount> bands;
+    /// Per cohort (buyers last): realised P&L to date [2c] and share sold to date [2c + 1], bands per step.
+    std::vector<Bands> cohort_bands;
     std::vector<CohortSummary> cohorts;
     std::vector<UnlockPrice> unlocks;
     double drawdown_p10 = 0.0, drawdown_p50 = 0.0, drawdown_p90 = 0.0;  ///< max drawdown of the price
@@ -64,6 +66,8 @@ struct McResult {
 [[nodiscard]] McResult run_abm(const Model& model, const McOptions& options);
 
 /// One row per step: price bands, supply split, pool, volume, staking and treasury (P50).
+/// One row per step and cohort (buyers last): realised P&L to date and share sold to date (P50).
+[[nodiscard]] Table abm_cohort_steps_table(const McResult& result);
 [[nodiscard]] Table abm_steps_table(const McResult& result);
 /// One row per cohort (buyers last): tokens received, share sold, realised P&L bands.
 [[nodiscard]] Table abm_cohorts_table(const McResult& result);
