@@ -216,6 +216,10 @@ Spec random_spec(std::mt19937_64& g) {
     auto pick = [&](int n) { return static_cast<int>(g() % static_cast<std::uint64_t>(n)); };
     const int model = pick(6);
     Spec s = model >= 4 ? pool_spec(model == 4 ? "solar_senior_v2.yaml" : "solar_senior_v3.yaml") : Spec{};
+    if (model >= 4) {  // a treasury with tokens to pair with its liquidity bucket
+        s.cohorts[2].share = 0.6;
+        s.cohorts.push_back(cohort("treasury", Role::Treasury, 0.1, 1, at_tge()));
+    }
     if (model < 4) {
         s.decimals = pick(7);
         // 1e6 to 1e9 tokens (at prices near 1 every trade stays below 2^53 quote units).
@@ -280,7 +284,7 @@ Spec random_spec(std::mt19937_64& g) {
 
 TEST(AbmEngine, LedgerHoldsEveryStepOverRandomSpecs) {
     std::mt19937_64 g(20261207);
-    int sold = 0, staked = 0, burned = 0, bought = 0;  // the specs exercise every flow
+    int sold = 0, staked = 0, burned = 0, bought = 0, deployed = 0;  // the specs exercise every flow
     for (int k = 0; k < 40; ++k) {
         const Spec s = random_spec(g);
         const Model m = build_model(s);
@@ -294,6 +298,7 @@ TEST(AbmEngine, LedgerHoldsEveryStepOverRandomSpecs) {
             bought += r.cohorts.back().received > 0 ? 1 : 0;
             for (int t = 0; t <= r.months; ++t) staked += r.at(kStaked, t) > 0.0 ? 1 : 0;
             burned += r.ledger.burned > 0 ? 1 : 0;
+            deployed += r.treasury_lp_quote > 0.0 ? 1 : 0;
             // Vesting releases sum to each allocation by the horizon (every schedule ends by 18).
             for (std::size_t c = 0; c < s.cohorts.size(); ++c)
                 EXPECT_EQ(r.cohorts[c].received, m.allocation[c]) << "spec " << k << " cohort " << c;
@@ -303,6 +308,7 @@ TEST(AbmEngine, LedgerHoldsEveryStepOverRandomSpecs) {
     EXPECT_GT(bought, 20);
     EXPECT_GT(staked, 20);
     EXPECT_GT(burned, 20);
+    EXPECT_GT(deployed, 5);
 }
 
 TEST(AbmEngine, BrokenLedgerIsReported) {

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "pftoken/amm/fast/error.hpp"
+#include "pftoken/amm/fast/tick_math.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/random.hpp"
 
@@ -409,6 +410,46 @@ class Market {
         return f;
     }
 
+    /// Deposits up to `max_tokens` and `max_quote` units at the pool's price as the treasury's
+    /// LP position (v2: add_liquidity; v3: a full-range position, ticks kMinTick..kMaxTick on the
+    /// spacing grid, "treasury"), both sides 1e-9 short of the limits so the ceilings of what the
+    /// pool takes stay within them. Returns the units deposited.
+    Fill add_liquidity(std::int64_t max_tokens, std::int64_t max_quote) {
+        Fill f;
+        if (!pool_ || max_tokens <= 0 || max_quote <= 0) return f;
+        const double price = current_price();
+        const double tokens = static_cast<double>(max_tokens) / ts_ * (1.0 - 1e-9);
+        const double quote = static_cast<double>(max_quote) / qs_ * (1.0 - 1e-9);
+        double used0 = 0.0, used1 = 0.0;
+        try {
+            std::visit(
+                [&](auto& pool) {
+                    if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
+                        const double a0 = std::min(tokens, quote / price);
+                        const auto change = pool.add_liquidity(a0, a0 * price);
+                        used0 = change.amount0, used1 = change.amount1;
+                    } else {
+                        const int spacing = pool.tick_spacing();
+                        const int lower = -(amm::fast::kMaxTick / spacing) * spacing, upper = -lower;
+                        const double s = pool.sqrt_price();
+                        const double sa = amm::fast::sqrt_price_at_tick(lower), sb = amm::fast::sqrt_price_at_tick(upper);
+                        const double liquidity = std::min(tokens / (1.0 / s - 1.0 / sb), quote / (s - sa));
+                        if (liquidity < 1.0) return;  // dust: wait for more
+                        const auto amounts = pool.mint("treasury", lower, upper, std::floor(liquidity));
+                        used0 = amounts.amount0, used1 = amounts.amount1;
+                    }
+                },
+                *pool_);
+        } catch (const amm::fast::Error&) {
+            return f;
+        }
+        f.tokens = std::min(max_tokens, ceil_units(used0 * ts_));
+        f.quote = std::min(max_quote, ceil_units(used1 * qs_));
+        ledger_.pool += f.tokens;
+        ledger_.pool_quote += f.quote;
+        return f;
+    }
+
     [[nodiscard]] double pool_fee() const {
         return std::visit(
             [](const auto& pool) {
@@ -554,6 +595,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     std::vector<std::int64_t> new_units(holders, 0);  // this step's release per holder
     const auto buyers_cohort = static_cast<std::uint32_t>(n_cohorts);
     int signal_months = 0;
+    std::int64_t lp_quote = 0;  // quote the treasury deployed as LP
     std::size_t arb_cohort = 0;  // the arbitrageur's cohort (its P&L: quote received - quote paid)
     for (std::size_t c = 0; c < n_cohorts; ++c)
         if (spec.cohorts[c].role == Role::Arbitrageur) arb_cohort = c;
@@ -758,7 +800,17 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
             volume += static_cast<double>(f.quote) / qs;
         }
 
-        // 8. Staking rewards at APY(u) / 12 from the treasury's tokens, while they last.
+        // 8. The treasury's liquidity bucket, paired with its tokens at the pool price, becomes
+        //    its LP position in the pool (pool model only).
+        if (treasury_liquidity > 0 && market.is_pool()) {
+            const Fill f = market.add_liquidity(ledger.treasury, treasury_liquidity);
+            ledger.treasury -= f.tokens;
+            treasury_liquidity -= f.quote;
+            ledger.treasury_quote -= f.quote;
+            lp_quote += f.quote;
+        }
+
+        // 9. Staking rewards at APY(u) / 12 from the treasury's tokens, while they last.
         const double apy_end = apy_now();
         if (ledger.staked > 0 && ledger.treasury > 0) {
             const double rate = apy_end / 12.0;
@@ -775,7 +827,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
             }
         }
 
-        // 9. Record the step.
+        // 10. Record the step.
         auto put = [&](Metric m, double v) { result.series[m * points + ut] = v; };
         put(kPrice, market.current_price());
         put(kCirculating, static_cast<double>(ledger.held) / ts);
@@ -821,6 +873,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     }
     result.agents = static_cast<std::int64_t>(agents.size());
     result.signal_months = signal_months;
+    result.treasury_lp_quote = static_cast<double>(lp_quote) / qs;
     result.pool_seconds = market.pool_seconds;
     return result;
 }

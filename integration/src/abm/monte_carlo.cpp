@@ -135,14 +135,16 @@ McResult run_abm(const Model& model, const McOptions& options) {
         const auto t = static_cast<std::size_t>(step);
         out.unlocks.push_back({c.name, step, out.bands[kPrice].p10[t], out.bands[kPrice].p50[t], out.bands[kPrice].p90[t]});
     }
-    std::vector<double> depth, recovery, runway, agents;
+    std::vector<double> depth, recovery, runway, agents, lp;
     for (const auto& r : results) {
         const auto d = max_drawdown(r);
         depth.push_back(d.depth);
         if (!std::isnan(d.recovery)) recovery.push_back(d.recovery);
         if (spec.treasury.monthly_spend > 0.0) runway.push_back(r.at(kTreasuryQuote, r.months) / spec.treasury.monthly_spend);
         agents.push_back(static_cast<double>(r.agents));
+        lp.push_back(r.treasury_lp_quote);
     }
+    out.treasury_lp_quote_p50 = p10_p50_p90(lp)[1];
     out.recovered_share = runs > 0 ? static_cast<double>(recovery.size()) / static_cast<double>(runs) : 0.0;
     const auto dq = p10_p50_p90(depth);
     out.drawdown_p10 = dq[0], out.drawdown_p50 = dq[1], out.drawdown_p90 = dq[2];
@@ -237,6 +239,7 @@ Table abm_summary_table(const McResult& r) {
     for (const auto& u : r.unlocks) add(fmt::format("price_at_unlock_{}_month_{}_p50", u.cohort, u.step), u.p50);
     add("treasury_quote_p50", r.bands[kTreasuryQuote].p50[last]);
     add("treasury_runway_months_p50", r.runway_p50);
+    add("treasury_lp_quote_p50", r.treasury_lp_quote_p50);
     add("burned_p50", r.bands[kBurned].p50[last]);
     if (r.project) {
         add("project_dcf_value_per_token", r.dcf_value_per_token);

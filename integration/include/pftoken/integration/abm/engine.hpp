@@ -92,6 +92,7 @@ struct RunResult {
     Ledger ledger;
     std::int64_t agents = 0;              ///< holders and buyers at the end
     int signal_months = 0;                ///< months with a project signal
+    double treasury_lp_quote = 0.0;       ///< quote the treasury deployed into the pool as LP
     double pool_seconds = 0.0;            ///< time spent in pool swaps (when timed)
     [[nodiscard]] double at(Metric m, int step) const {
         return series[m * static_cast<std::size_t>(months + 1) + static_cast<std::size_t>(step)];

@@ -56,6 +56,7 @@ struct McResult {
     double recovery_p50 = 0.0;      ///< months from trough to recovery, recovered runs (NaN if none)
     double runway_p50 = 0.0;        ///< treasury quote / monthly spend at the horizon (NaN if no spend)
     double agents_p50 = 0.0;
+    double treasury_lp_quote_p50 = 0.0;    ///< quote the treasury deployed as LP by the horizon
     bool project = false;                  ///< runs followed project Monte Carlo paths
     double dcf_value_per_token = 0.0;      ///< the project's DCF value of the token
     double signal_months_p50 = 0.0;        ///< months with a project signal (P50 over runs)
