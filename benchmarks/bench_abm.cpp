@@ -75,7 +75,7 @@ void BM_AbmRun(benchmark::State& state) {
     for (auto _ : state) {
         const auto r = abm::run_one(model, 42, run++, options);
         pool_seconds += r.pool_seconds;
-        agent_steps += static_cast<double>(r.agents) * 61.0;
+        agent_steps += static_cast<double>(r.agent_steps);
         benchmark::DoNotOptimize(r.series.data());
     }
     state.counters["agent_steps_per_s"] = benchmark::Counter(agent_steps, benchmark::Counter::kIsRate);

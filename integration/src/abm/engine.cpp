@@ -667,8 +667,10 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
 
         // 3. Every agent decides: unstake, sell, stake.
         orders.clear();
+        result.agent_steps += static_cast<std::int64_t>(agents.size());
         for (std::size_t i = 0; i < agents.size(); ++i) {
             const std::int64_t released = i < holders ? new_units[i] : 0;
+            if (agents.held[i] == 0 && agents.staked[i] == 0) continue;  // nothing to sell or stake
             const auto window = static_cast<std::size_t>(std::min(agents.memory[i], t + 1));
             const double perceived = (price_sum[ut + 1] - price_sum[ut + 1 - window]) / static_cast<double>(window);
             const bool unlocked = t >= agents.unlock[i];

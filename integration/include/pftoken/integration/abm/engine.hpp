@@ -91,6 +91,7 @@ struct RunResult {
     std::vector<double> cohort_series;
     Ledger ledger;
     std::int64_t agents = 0;              ///< holders and buyers at the end
+    std::int64_t agent_steps = 0;         ///< agents deciding, summed over the steps
     int signal_months = 0;                ///< months with a project signal
     double treasury_lp_quote = 0.0;       ///< quote the treasury deployed into the pool as LP
     double pool_seconds = 0.0;            ///< time spent in pool swaps (when timed)
