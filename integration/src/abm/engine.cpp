@@ -257,6 +257,31 @@ class Market {
         return liquidity * std::sqrt(current_price()) * (std::sqrt(1.02) - 1.0);
     }
 
+    /// Exact-input swap on the pool twin (token0 = the token in when `zero_for_one`): the amounts
+    /// paid in and out, both 0 when the pool refuses (no liquidity left: the order is not filled).
+    std::pair<double, double> pool_swap(bool zero_for_one, double amount_in) {
+        const auto start = time_pool_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
+        double in = 0.0, out = 0.0;
+        try {
+            std::visit(
+                [&](auto& pool) {
+                    if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
+                        const auto s = pool.swap_exact_in(zero_for_one, amount_in);
+                        in = s.amount_in, out = s.amount_out;
+                    } else {
+                        const auto s = pool.swap_exact_in(zero_for_one, amount_in);
+                        in = zero_for_one ? s.amount0 : s.amount1;
+                        out = zero_for_one ? -s.amount1 : -s.amount0;
+                    }
+                },
+                *pool_);
+        } catch (const amm::fast::Error&) {
+            in = out = 0.0;
+        }
+        if (time_pool_) pool_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        return {in, out};
+    }
+
     /// Sells up to `units` tokens; the fill's quote is the gross proceeds.
     Fill sell(std::int64_t units) {
         Fill f;
@@ -264,24 +289,7 @@ class Market {
         const double tokens = static_cast<double>(units) / ts_;
         switch (spec_.price.model) {
         case PriceModel::Pool: {
-            const auto start = time_pool_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            double in = 0.0, out = 0.0;
-            try {
-                std::visit(
-                    [&](auto& pool) {
-                        if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
-                            const auto s = pool.swap_exact_in(true, tokens);
-                            in = s.amount_in, out = s.amount_out;
-                        } else {
-                            const auto s = pool.swap_exact_in(true, tokens);
-                            in = s.amount0, out = -s.amount1;
-                        }
-                    },
-                    *pool_);
-            } catch (const amm::fast::Error&) {
-                in = out = 0.0;  // the pool refused (no liquidity left): the order is not filled
-            }
-            if (time_pool_) pool_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const auto [in, out] = pool_swap(true, tokens);
             f.tokens = std::min(units, round_units(in * ts_));
             f.quote = std::min(ledger_.pool_quote, floor_units(out * qs_));
             ledger_.pool += f.tokens;
@@ -315,24 +323,7 @@ class Market {
         const double quote = static_cast<double>(budget) / qs_;
         switch (spec_.price.model) {
         case PriceModel::Pool: {
-            const auto start = time_pool_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point{};
-            double in = 0.0, out = 0.0;
-            try {
-                std::visit(
-                    [&](auto& pool) {
-                        if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
-                            const auto s = pool.swap_exact_in(false, quote);
-                            in = s.amount_in, out = s.amount_out;
-                        } else {
-                            const auto s = pool.swap_exact_in(false, quote);
-                            in = s.amount1, out = -s.amount0;
-                        }
-                    },
-                    *pool_);
-            } catch (const amm::fast::Error&) {
-                in = out = 0.0;
-            }
-            if (time_pool_) pool_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            const auto [in, out] = pool_swap(false, quote);
             f.quote = std::min(budget, round_units(in * qs_));
             f.tokens = std::min(ledger_.pool, floor_units(out * ts_));
             ledger_.pool -= f.tokens;

@@ -81,28 +81,21 @@ McResult run_abm(const Model& model, const McOptions& options) {
     out.runs = runs;
     const auto points = static_cast<std::size_t>(spec.months) + 1;
     std::vector<double> buffer(runs);
-    for (std::size_t m = 0; m < kMetricCount; ++m) {
-        auto& b = out.bands[m];
+    // P10/P50/P90 per step of row `k` of each run's `series` (kMetricCount or cohort rows).
+    auto bands_of = [&](std::vector<double> RunResult::*series, std::size_t k) {
+        Bands b;
         b.p10.resize(points), b.p50.resize(points), b.p90.resize(points);
         for (std::size_t t = 0; t < points; ++t) {
             buffer.resize(runs);
-            for (std::size_t r = 0; r < runs; ++r) buffer[r] = results[r].series[m * points + t];
+            for (std::size_t r = 0; r < runs; ++r) buffer[r] = (results[r].*series)[k * points + t];
             const auto q = p10_p50_p90(buffer);
             b.p10[t] = q[0], b.p50[t] = q[1], b.p90[t] = q[2];
         }
-    }
-    const std::size_t cohort_rows = 2 * (spec.cohorts.size() + 1);
-    out.cohort_bands.resize(cohort_rows);
-    for (std::size_t k = 0; k < cohort_rows; ++k) {
-        auto& b = out.cohort_bands[k];
-        b.p10.resize(points), b.p50.resize(points), b.p90.resize(points);
-        for (std::size_t t = 0; t < points; ++t) {
-            buffer.resize(runs);
-            for (std::size_t r = 0; r < runs; ++r) buffer[r] = results[r].cohort_series[k * points + t];
-            const auto q = p10_p50_p90(buffer);
-            b.p10[t] = q[0], b.p50[t] = q[1], b.p90[t] = q[2];
-        }
-    }
+        return b;
+    };
+    for (std::size_t m = 0; m < kMetricCount; ++m) out.bands[m] = bands_of(&RunResult::series, m);
+    for (std::size_t k = 0; k < 2 * (spec.cohorts.size() + 1); ++k)
+        out.cohort_bands.push_back(bands_of(&RunResult::cohort_series, k));
     // Cohorts (buyers last).
     for (std::size_t c = 0; c <= spec.cohorts.size(); ++c) {
         CohortSummary s;
