@@ -83,7 +83,7 @@ void BM_AbmRun(benchmark::State& state) {
         state.counters["pool_seconds_per_run"] = pool_seconds / static_cast<double>(state.iterations());
     state.SetLabel(options.time_pool ? "pool swaps timed" : "untimed");
 }
-BENCHMARK(BM_AbmRun)->Args({100'000, 0})->Args({100'000, 1})->Args({1'000'000, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_AbmRun)->Args({10'000, 0})->Args({100'000, 0})->Args({100'000, 1})->Args({1'000'000, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_AbmMonteCarlo(benchmark::State& state) {
     const abm::Model model = abm::build_model(spec(10'000));

@@ -141,7 +141,7 @@ inline std::int64_t floor_units(double x) {
     constexpr double kMax = 9007199254740992.0;  // 2^53
     if (!(x <= kMax)) [[unlikely]]
         throw_out_of_range(x);
-    return x <= 0.0 ? 0 : static_cast<std::int64_t>(std::floor(x));
+    return x <= 0.0 ? 0 : static_cast<std::int64_t>(x);  // truncation is the floor here (no libm call)
 }
 std::int64_t ceil_units(double x) { return floor_units(std::ceil(x)); }
 std::int64_t round_units(double x) { return floor_units(std::nearbyint(x)); }
