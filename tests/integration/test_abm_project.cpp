@@ -12,6 +12,7 @@
 #include "pftoken/error.hpp"
 #include "pftoken/integration/abm/engine.hpp"
 #include "pftoken/integration/abm/monte_carlo.hpp"
+#include "pftoken/mc/fair_value_paths.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/valuation/valuation.hpp"
@@ -139,6 +140,64 @@ TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
     }
     EXPECT_GT(flagged_runs, 0);   // the solar project's paths do lock up
     EXPECT_LT(flagged_runs, 40);  // and not all of them
+}
+
+}  // namespace
+
+namespace {
+
+TEST(AbmReference, TrancheFollowsTheProjectsFairValuePaths) {
+    // SUN-A (the solar senior tranche, 52,000 tokens) in its v2 pool; run r's reference is
+    // regression path r of mc::fair_value_paths on the project's own Monte Carlo.
+    Spec s;
+    s.decimals = 6;
+    s.total_supply_units = 52'000'000'000;
+    s.months = 24;
+    s.seed = 5;
+    Cohort holders;
+    holders.name = "holders";
+    holders.share = 0.7;
+    holders.agents = 3;
+    holders.vesting.tge = 1.0;
+    holders.traits.take_profit = Distribution::constant(1e9);
+    holders.traits.stop_loss = Distribution::constant(1.0);
+    holders.traits.sell_fraction = Distribution::constant(0.0);
+    Cohort liquidity = holders, arb = holders;
+    liquidity.name = "liquidity", liquidity.role = Role::Liquidity, liquidity.share = 0.2;
+    arb.name = "arb", arb.role = Role::Arbitrageur, arb.share = 0.1;
+    s.cohorts = {holders, liquidity, arb};
+    s.price.model = PriceModel::Pool;
+    s.price.pool = load_pool(kSource + "/data/pools/solar_senior_v2.yaml");
+    s.project.enabled = true;
+    s.project.file = kSource + "/data/examples/solar.yaml";
+    s.project.token = "SUN-A";
+    s.arbitrage.enabled = true;
+    s.arbitrage.path = Arbitrage::Path::FairValuePaths;
+    const Model m = build_model(s);
+    ASSERT_EQ(m.project->fair_value_paths, 2000U);
+    // Month 0 is the valuation date's value (date 0 of every path).
+    mc::FairValuePathOptions fo;
+    fo.mc.paths = 2000;
+    fo.mc.seed = 5;
+    fo.horizon_years = 2.0 + 1.0 / 365.0;
+    const auto fv = mc::fair_value_paths(load_project(s.project.file), mc::load_stochastic(s.project.file), fo);
+    EXPECT_EQ(m.project->fair_value_at(7, 0), fv.at(7, 0));
+    EXPECT_EQ(m.project->fair_value_at(7, 24), fv.at(7, fv.dates() - 1));  // monthly payments: the 24th date at 2 years
+    for (std::uint64_t run = 0; run < 3; ++run) {
+        const RunResult r = run_one(m, s.seed, run, RunOptions{true, false});
+        for (int t = 0; t <= s.months; ++t) {
+            const double reference = m.project->fair_value_at(run, t);
+            EXPECT_GE(r.at(kPrice, t), reference * 0.997 * (1.0 - 1e-9)) << "run " << run << " month " << t;
+            EXPECT_LE(r.at(kPrice, t), reference / 0.997 * (1.0 + 1e-9)) << "run " << run << " month " << t;
+        }
+    }
+}
+
+TEST(AbmReference, FairValuePathsNeedATrancheToken) {
+    Spec s = parse_spec(pool_spec_text("project: {file: " + kSource + "/data/examples/solar.yaml, token: SUN-EQ}\n"
+                                       "arbitrage: {reference_path: fair_value_paths}\n"));
+    EXPECT_THROW_MSG((void)build_model(s), InputError,
+                     "arbitrage.reference_path: fair_value_paths needs a tranche token; 'SUN-EQ' is the equity (use dcf)");
 }
 
 }  // namespace

@@ -354,6 +354,7 @@ class Market {
     Fill arbitrage(double reference, std::int64_t inventory, bool& bought) {
         Fill f;
         bought = false;
+        if (!(reference > 0.0)) return f;  // no reference (e.g. a repaid tranche): no arbitrage
         const double fee = pool_fee();
         const double price = current_price();
         const double low = reference * (1.0 - fee), high = reference / (1.0 - fee);
@@ -562,6 +563,8 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     std::vector<double> reference(points, 0.0);
     if (spec.arbitrage.enabled && spec.arbitrage.path == Arbitrage::Path::Csv) {
         std::copy_n(spec.arbitrage.csv_prices.begin(), points, reference.begin());
+    } else if (spec.arbitrage.enabled && spec.arbitrage.path == Arbitrage::Path::FairValuePaths) {
+        for (std::size_t t = 0; t < points; ++t) reference[t] = model.project->fair_value_at(run, static_cast<int>(t));
     } else if (spec.arbitrage.enabled) {
         const double r0 = spec.arbitrage.path == Arbitrage::Path::Dcf ? model.project->dcf_value_per_token
                           : spec.arbitrage.reference > 0.0       ? spec.arbitrage.reference

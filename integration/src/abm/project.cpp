@@ -2,10 +2,12 @@
 #include "pftoken/integration/abm/project.hpp"
 
 #include <algorithm>
+#include <chrono>
 
 #include <fmt/format.h>
 
 #include "pftoken/error.hpp"
+#include "pftoken/mc/fair_value_paths.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
@@ -34,6 +36,37 @@ ProjectSignals project_signals(const Project& project, const mc::StochasticSpec&
         for (const auto& t : tokens) list += (list.empty() ? "" : ", ") + t;
         throw InputError("project.token", fmt::format("'{}' is not a token of project '{}' (its tokens: {})", link.token,
                                                       project_source, list));
+    }
+    if (spec.arbitrage.enabled && spec.arbitrage.path == Arbitrage::Path::FairValuePaths) {
+        std::size_t tranche = valuation.tranches.size();
+        for (std::size_t k = 0; k < valuation.tranches.size(); ++k)
+            if (valuation.tranches[k].symbol == link.token) tranche = k;
+        if (tranche == valuation.tranches.size())
+            throw InputError("arbitrage.reference_path",
+                             fmt::format("fair_value_paths needs a tranche token; '{}' is the equity (use dcf)", link.token));
+        if (stochastic.empty())
+            throw InputError("arbitrage.reference_path",
+                             fmt::format("fair_value_paths needs the project's Monte Carlo: '{}' has no stochastic: section",
+                                         project_source));
+        mc::FairValuePathOptions fo;
+        fo.mc.paths = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(link.paths), 2'000, 20'000);
+        fo.mc.seed = spec.seed;
+        fo.tranche = tranche;
+        fo.horizon_years = static_cast<double>(spec.months) / 12.0 + 1.0 / 365.0;
+        const auto fv = mc::fair_value_paths(project, stochastic, fo);
+        const auto points = static_cast<std::size_t>(spec.months) + 1;
+        out.fair_value_paths = fv.paths;
+        out.fair_value.assign(fv.paths * points, 0.0);
+        for (std::uint64_t p = 0; p < fv.paths; ++p) {
+            std::size_t j = 0;
+            for (std::size_t m = 0; m < points; ++m) {
+                // COD + m calendar months (an end-of-month overflow such as Feb 31 still orders
+                // after Feb 28, which is what the comparison needs).
+                const CalendarDate month_date = fv.date[0] + std::chrono::months{static_cast<int>(m)};
+                while (j + 1 < fv.dates() && fv.date[j + 1] <= month_date) ++j;
+                out.fair_value[static_cast<std::size_t>(p) * points + m] = fv.at(p, j);
+            }
+        }
     }
     const bool reacts = link.sell_when_blocked > 0.0 || link.sell_below_covenant > 0.0 || link.sell_on_default > 0.0;
     if (!reacts) return out;

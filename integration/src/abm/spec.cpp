@@ -270,7 +270,10 @@ Spec read_spec(yaml::Context& ctx, const YAML::Node& root) {
             a.enabled = true;
             r.boolean("enabled", a.enabled);
             r.enumeration("reference_path", a.path,
-                          {{"gbm", Arbitrage::Path::Gbm}, {"csv", Arbitrage::Path::Csv}, {"dcf", Arbitrage::Path::Dcf}});
+                          {{"gbm", Arbitrage::Path::Gbm},
+                           {"csv", Arbitrage::Path::Csv},
+                           {"dcf", Arbitrage::Path::Dcf},
+                           {"fair_value_paths", Arbitrage::Path::FairValuePaths}});
             r.number("drift", a.drift);
             r.number("volatility", a.volatility);
             r.number("reference", a.reference);
@@ -406,8 +409,10 @@ void Spec::validate() const {
     }
     if (arbitrage.enabled) {
         if (price.model != PriceModel::Pool) rules.fail("arbitrage", "needs price.model: pool");
-        if (arbitrage.path == Arbitrage::Path::Dcf && !project.enabled)
-            rules.fail("arbitrage.reference_path", "dcf needs a project: section naming the token");
+        if ((arbitrage.path == Arbitrage::Path::Dcf || arbitrage.path == Arbitrage::Path::FairValuePaths) &&
+            !project.enabled)
+            rules.fail("arbitrage.reference_path", std::string(arbitrage.path == Arbitrage::Path::Dcf ? "dcf" : "fair_value_paths") +
+                                                       " needs a project: section naming the token");
         if (arbitrageur == 0) rules.fail("arbitrage", "needs a cohort with role arbitrageur (its token inventory)");
         rules.finite("arbitrage.drift", arbitrage.drift);
         rules.require("arbitrage.volatility", arbitrage.volatility, {in_closed(0.0, 5.0)});

@@ -27,6 +27,14 @@ struct ProjectSignals {
     std::uint64_t paths = 0;           ///< project Monte Carlo paths (0: no stochastic section, no signals)
     int months = 0;
     std::vector<std::uint8_t> flags;   ///< [path * (months + 1) + month]
+    /// reference_path fair_value_paths: the tranche token's fair value per token on each month,
+    /// per regression path (mc::fair_value_paths), [path * (months + 1) + month].
+    std::uint64_t fair_value_paths = 0;
+    std::vector<double> fair_value;
+    [[nodiscard]] double fair_value_at(std::uint64_t run, int month) const {
+        return fair_value[static_cast<std::size_t>(run % fair_value_paths) * static_cast<std::size_t>(months + 1) +
+                          static_cast<std::size_t>(month)];
+    }
     [[nodiscard]] std::uint8_t at(std::uint64_t run, int month) const {
         if (paths == 0) return 0;
         return flags[static_cast<std::size_t>(run % paths) * static_cast<std::size_t>(months + 1) +
@@ -37,8 +45,12 @@ struct ProjectSignals {
 /// TGE is the project's COD: month m falls in the operating period that contains COD + m
 /// months (operating index floor(m f / 12) for f periods a year); months after the project's life
 /// carry no signal. Paths are regenerated exactly as `pftoken mc` generates them
-/// (mc::dump_project_paths) with the spec's seed. InputError when the token is not a token of
-/// the project, or when sensitivities are set and the project has no stochastic section.
+/// (mc::dump_project_paths) with the spec's seed. With reference_path fair_value_paths, the
+/// tranche's fair-value paths (mc::fair_value_paths, max(paths, 2000) regression paths, at most
+/// 20,000, the spec's seed): month m takes the value on the last payment date at or before m / 12
+/// years from the valuation date (ex-payment). InputError when the token is not a token of the
+/// project, when sensitivities or fair-value paths need a stochastic section the project lacks,
+/// or when fair-value paths are asked for the equity token.
 [[nodiscard]] ProjectSignals project_signals(const Project& project, const mc::StochasticSpec& stochastic,
                                              const Spec& spec, const std::string& project_source);
 

@@ -94,9 +94,10 @@ struct PriceSpec {
 };
 
 /// Arbitrageur toward a reference price path: a GBM from `reference` (default the initial
-/// price) or from the project's DCF value per token, or a CSV of monthly prices.
+/// price) or from the project's DCF value per token, a CSV of monthly prices, or (a tranche
+/// token) the project's Monte Carlo fair-value paths, one per run.
 struct Arbitrage {
-    enum class Path { Gbm, Csv, Dcf };
+    enum class Path { Gbm, Csv, Dcf, FairValuePaths };
     bool enabled = false;
     Path path = Path::Gbm;
     double drift = 0.0;       ///< GBM drift per year (gbm, dcf)
