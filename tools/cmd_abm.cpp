@@ -73,7 +73,7 @@ int run_abm_command(const AbmArgs& args) {
     const abm::Model model = abm::build_model(spec);
     abm::McOptions options;
     options.runs = args.runs.empty() ? static_cast<std::size_t>(spec.runs)
-                                     : static_cast<std::size_t>(parse_count("--runs", args.runs, 1, 10'000'000));
+                                     : static_cast<std::size_t>(parse_count("--runs", args.runs, 1, 100'000));
     options.seed = args.seed_option != nullptr && args.seed_option->count() > 0 ? args.common.seed_value() : spec.seed;
     options.threads = static_cast<unsigned>(args.common.threads_value());
     options.check_invariants = args.check_invariants;

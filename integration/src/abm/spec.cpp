@@ -329,7 +329,7 @@ Spec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* m = top.child("monte_carlo")) {
         yaml::Reader r(ctx, *m, "monte_carlo");
         if (r.ok()) {
-            r.integer("runs", spec.runs, false, 1.0, 100'000'000.0);
+            r.integer("runs", spec.runs, false, 1.0, 100'000.0);  // every run's series are kept for the bands
             r.integer("seed", spec.seed);
             r.finish();
         }
