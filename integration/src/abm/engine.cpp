@@ -586,6 +586,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     std::vector<Queued> sequence;  // the orders in execution order
     sequence.reserve(agents.held.capacity());
     std::vector<double> price_sum(points + 1, 0.0);  // prefix sums of opening prices
+    std::vector<double> perceived_of(points + 1, 0.0);
     std::vector<std::int64_t> new_units(holders, 0);  // this step's release per holder
     const auto buyers_cohort = static_cast<std::uint32_t>(n_cohorts);
     int signal_months = 0;
@@ -645,6 +646,9 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         }
         const double price = market.open_step();
         price_sum[ut + 1] = price_sum[ut] + price;
+        // The perceived price of every memory window w = 1..t+1 (mean of the last w opening prices).
+        for (std::size_t w = 1; w <= ut + 1; ++w)
+            perceived_of[w] = (price_sum[ut + 1] - price_sum[ut + 1 - w]) / static_cast<double>(w);
         const double apy = apy_now();
         // Project signals: the share of free tokens every holder sells on top, 1 - prod(1 - s_k)
         // over this month's signals k.
@@ -666,7 +670,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
             const std::int64_t released = i < holders ? new_units[i] : 0;
             if (agents.held[i] == 0 && agents.staked[i] == 0) continue;  // nothing to sell or stake
             const auto window = static_cast<std::size_t>(std::min(agents.memory[i], t + 1));
-            const double perceived = (price_sum[ut + 1] - price_sum[ut + 1 - window]) / static_cast<double>(window);
+            const double perceived = perceived_of[window];
             const bool unlocked = t >= agents.unlock[i];
             std::int64_t sell = 0;
             auto unstake = [&] {
