@@ -155,6 +155,50 @@ TEST(AbmEngine, CliffSellersSellExactlyWhatUnlocks) {
     EXPECT_EQ(r.at(kPoolTokens, 12), 1'000'000.0);
 }
 
+TEST(AbmEngine, StakingFillsTheCapacityAndPaysTheFullPoolApy) {
+    // 4 holders with 15% of supply each stake everything (sigma = 1, hurdle 0) into a pool of
+    // capacity 50%: 15 + 15 + 15 + 5 (first come, first served), utilisation 1, so APY = 50% of
+    // the 12% base = 6% (issue #15) and each month pays floor(s_i 6% / 12) from the treasury.
+    Spec s;
+    s.decimals = 0;
+    s.total_supply_units = 100'000'000;
+    s.months = 10;
+    s.cohorts = {cohort("holders", Role::Holders, 0.6, 4, at_tge()), cohort("treasury", Role::Treasury, 0.4, 1, at_tge())};
+    s.cohorts[0].traits.staking = Distribution::constant(1.0);
+    const Model m = build_model(s);
+    const RunResult r = run_one(m, 1, 0, RunOptions{true, false});
+    const std::int64_t stakes[] = {15'000'000, 15'000'000, 15'000'000, 5'000'000};
+    std::int64_t reward = 0;
+    for (const auto stake : stakes) reward += static_cast<std::int64_t>(std::floor(static_cast<double>(stake) * 0.06 / 12.0));
+    EXPECT_EQ(reward, 250'000);  // 0.5% a month of 50m
+    for (int t = 0; t <= s.months; ++t) {
+        EXPECT_NEAR(r.at(kApy, t), 0.06, 1e-15);
+        EXPECT_EQ(r.at(kUtilisation, t), 1.0);
+        EXPECT_EQ(r.at(kStaked, t), 50'000'000.0);
+        EXPECT_EQ(r.at(kCirculating, t), 10'000'000.0 + static_cast<double>((t + 1) * reward)) << t;
+        EXPECT_EQ(r.at(kTreasuryTokens, t), 40'000'000.0 - static_cast<double>((t + 1) * reward)) << t;
+    }
+}
+
+TEST(AbmEngine, TreasuryFeeIsSplitAndTheBuybackBurned) {
+    // One holder sells 1,000,000 tokens at TGE at a constant 2.5 (6 quote decimals): proceeds
+    // 2.5m, fee 2% = 50,000, split 50/30/20: 25,000 held, 15,000 liquidity, 10,000 buyback,
+    // which buys and burns 4,000 tokens at 2.5.
+    Spec s;
+    s.decimals = 0;
+    s.total_supply_units = 2'000'000;
+    s.months = 2;
+    s.cohorts = {cohort("seller", Role::Holders, 0.5, 1, at_tge()), cohort("market", Role::Liquidity, 0.5, 1, at_tge())};
+    s.cohorts[0].traits.cliff_sell = Distribution::constant(1.0);
+    s.price.price = 2.5;
+    const RunResult r = run_one(build_model(s), 1, 0, RunOptions{true, false});
+    EXPECT_DOUBLE_EQ(r.cohorts[0].proceeds, 2'450'000.0);
+    EXPECT_EQ(r.at(kBurned, 0), 4'000.0);
+    EXPECT_DOUBLE_EQ(r.at(kTreasuryQuote, 0), 40'000.0);  // held + liquidity (no pool to deploy into)
+    EXPECT_EQ(r.at(kPoolTokens, 0), 2'000'000.0 - 4'000.0);  // the market took 1m and sold 4,000 back
+    EXPECT_EQ(r.ledger.external_net, -2'500'000'000'000 + 10'000'000'000);  // quote units: paid out, then received
+}
+
 TEST(AbmEngine, PriceStaysPutWhenEveryoneHolds) {
     for (const std::string file : {"solar_senior_v2.yaml", "solar_senior_v3.yaml"}) {
         const Model m = build_model(pool_spec(file));
