@@ -3,6 +3,7 @@
 // Include this one header (e.g. from a notebook or a quick program) instead of picking files;
 // library code should keep including the specific headers it uses.
 
+#include <pftoken/integration/abm/monte_carlo.hpp>
 #include <pftoken/integration/arbitrage.hpp>
 #include <pftoken/integration/compare.hpp>
 #include <pftoken/integration/compare_pool.hpp>
