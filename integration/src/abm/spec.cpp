@@ -445,6 +445,7 @@ Spec parse_spec(std::string_view yaml_text, const std::string& source, const std
 std::vector<std::int64_t> allocations(const Spec& spec) {
     const auto total = spec.total_supply_units;
     std::vector<std::int64_t> out(spec.cohorts.size());
+    if (out.empty()) return out;
     std::vector<long double> remainder(spec.cohorts.size());
     std::int64_t assigned = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
