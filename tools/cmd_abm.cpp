@@ -40,9 +40,13 @@ std::vector<charts::ChartFile> render_abm_plots(const abm::McResult& r) {
     const auto x = months_axis(r);
     const auto& price = r.bands[abm::kPrice];
     std::vector<charts::ChartFile> files;
-    files.push_back({"price_fan.svg", charts::line_chart({fmt::format("{} price over {} runs", r.spec.symbol, r.runs), "Month",
-                                                          "Price (quote per token)", x,
-                                                          {{"P10", price.p10}, {"P50", price.p50}, {"P90", price.p90}}})});
+    charts::FanChart fan;
+    fan.title = fmt::format("{} price over {} runs", r.spec.symbol, r.runs);
+    fan.x_label = "Month";
+    fan.y_label = "Price (quote per token)";
+    fan.x = x;
+    fan.p5 = r.price_p5, fan.p25 = r.price_p25, fan.p50 = price.p50, fan.p75 = r.price_p75, fan.p95 = r.price_p95;
+    files.push_back({"price_fan.svg", charts::fan_chart(fan)});
     charts::LineChart supply{"Supply split (P50 of each)", "Month", "Tokens", x, {}};
     for (const auto m : {abm::kUnvested, abm::kCirculating, abm::kStaked, abm::kTreasuryTokens, abm::kPoolTokens, abm::kBurned})
         supply.series.push_back({abm::metric_name(m), r.bands[m].p50});

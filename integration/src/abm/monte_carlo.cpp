@@ -94,6 +94,15 @@ McResult run_abm(const Model& model, const McOptions& options) {
         return b;
     };
     for (std::size_t m = 0; m < kMetricCount; ++m) out.bands[m] = bands_of(&RunResult::series, m);
+    for (std::size_t t = 0; t < points; ++t) {
+        buffer.resize(runs);
+        for (std::size_t r = 0; r < runs; ++r) buffer[r] = results[r].series[kPrice * points + t];
+        std::sort(buffer.begin(), buffer.end());
+        out.price_p5.push_back(base::quantile_sorted(buffer, 0.05));
+        out.price_p25.push_back(base::quantile_sorted(buffer, 0.25));
+        out.price_p75.push_back(base::quantile_sorted(buffer, 0.75));
+        out.price_p95.push_back(base::quantile_sorted(buffer, 0.95));
+    }
     for (std::size_t k = 0; k < 2 * (spec.cohorts.size() + 1); ++k)
         out.cohort_bands.push_back(bands_of(&RunResult::cohort_series, k));
     // Cohorts (buyers last).

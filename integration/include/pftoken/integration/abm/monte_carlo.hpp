@@ -47,6 +47,8 @@ struct McResult {
     Spec spec;
     std::size_t runs = 0;
     std::array<Bands, kMetricCount> bands;
+    /// The price's P5 / P25 / P75 / P95 per step, for the fan chart (P50: bands[kPrice].p50).
+    std::vector<double> price_p5, price_p25, price_p75, price_p95;
     /// Per cohort (buyers last): realised P&L to date [2c] and share sold to date [2c + 1], bands per step.
     std::vector<Bands> cohort_bands;
     std::vector<CohortSummary> cohorts;
