@@ -199,6 +199,38 @@ TEST(AbmEngine, TreasuryFeeIsSplitAndTheBuybackBurned) {
     EXPECT_EQ(r.ledger.external_net, -2'500'000'000'000 + 10'000'000'000);  // quote units: paid out, then received
 }
 
+TEST(AbmEngine, BondingCurveReserveIsTheIntegralOfItsPrice) {
+    // Buyers and sellers trade with a curve P = k S^n; every trade pays or receives the exact
+    // integral, so the curve's quote reserve is int_0^S k s^n ds = k S^(n+1) / (n + 1) at all
+    // times, with S = (P / k)^(1/n) read back from the price (each trade rounds by < 1 quote unit
+    // in the ledger's favour).
+    Spec s;
+    s.decimals = 6;
+    s.total_supply_units = 100'000'000'000'000;  // 1e8 tokens
+    s.months = 24;
+    s.cohorts = {cohort("holders", Role::Holders, 0.5, 50, at_tge()), cohort("curve", Role::Liquidity, 0.5, 1, at_tge())};
+    s.cohorts[0].traits.take_profit = {Distribution::Kind::LogNormal, std::log(0.2), 0.3};
+    s.cohorts[0].traits.sell_fraction = Distribution::constant(0.3);
+    s.price.model = PriceModel::BondingCurve;
+    s.price.k = 1e-6;
+    s.price.n = 1.0;
+    s.price.initial_curve_supply = 1e5;
+    s.demand.arrivals_per_month = 40.0;
+    s.demand.budget = {Distribution::Kind::LogNormal, std::log(300.0), 0.5};
+    s.demand.traits = s.cohorts[0].traits;
+    s.treasury.fee = 0.0;
+    const RunResult r = run_one(build_model(s), 3, 0, RunOptions{true, false});
+    double traded = 0.0;
+    for (int t = 0; t <= s.months; ++t) {
+        const double supply = r.at(kPrice, t) / s.price.k;  // n = 1
+        const double integral = bonding_cost(s.price.k, s.price.n, 0.0, supply);
+        traded += r.at(kVolume, t);
+        EXPECT_NEAR(r.at(kPoolQuote, t), integral, 1e-6 * 2'000.0 + integral * 1e-12) << "month " << t;
+    }
+    EXPECT_GT(traded, 1e4);  // the curve did trade
+    EXPECT_GT(r.cohorts[0].sold, 0);
+}
+
 TEST(AbmEngine, PriceStaysPutWhenEveryoneHolds) {
     for (const std::string file : {"solar_senior_v2.yaml", "solar_senior_v3.yaml"}) {
         const Model m = build_model(pool_spec(file));
