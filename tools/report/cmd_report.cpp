@@ -434,12 +434,12 @@ void section_range(Page& page, const integration::RangeOptSpec& spec) {
     const auto rr = integration::run_range_opt_spec(spec);
     const auto& b = rr.result.best;
     page.kv({{"Chosen range (ticks)", fmt::format("[{}, {})", b.tick_lower, b.tick_upper)},
-             {"Price range", n2(b.price_lower, 4) + " – " + n2(b.price_upper, 4)},
+             {"Price range", price(b.price_lower) + " – " + price(b.price_upper)},
              {"Time in range", pct(b.time_in_range)},
-             {"Expected fees", n2(b.expected_fees, 4)},
-             {"Expected LVR", n2(b.expected_lvr, 4)},
-             {"Expected net return", n2(b.expected_net_return, 4)},
-             {"CVaR of loss", n2(b.cvar, 4)}});
+             {"Expected fees", price(b.expected_fees, 2)},
+             {"Expected LVR", price(b.expected_lvr, 2)},
+             {"Expected net return", price(b.expected_net_return, 2)},
+             {"CVaR of loss", price(b.cvar, 2)}});
     page.chart("frontier", charts::frontier_chart(charts::frontier_from(rr.result)),
                "Best range of each width: expected net return against CVaR; the marked point is the chosen range.");
 }
