@@ -92,7 +92,7 @@ std::vector<ChartFile> render_pool_plots(const integration::PoolSpec& pool,
                                                 [](const auto& s) { return s.action == "lp_withdrawal"; });
         if (!has_withdrawal) continue;
         HeatmapChart chart;
-        chart.title = "Liquidity through scenario " + result.scenario;
+        chart.title = "Active liquidity over ticks through stress scenario " + result.scenario;
         chart.x_label = "Step of the scenario (0 = before)";
         chart.y_label = "Tick (price = 1.0001^tick)";
         for (std::size_t i = 0; i < rows; ++i) chart.ticks.push_back(lo + static_cast<double>(i) * step);

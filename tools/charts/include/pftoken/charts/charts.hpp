@@ -117,7 +117,7 @@ struct BarChart {
 
 /// Active liquidity per tick band with the current tick marked.
 struct LiquidityChart {
-    std::string title = "Liquidity distribution";
+    std::string title = "Active liquidity over ticks";
     std::string x_label = "Tick";
     std::string y_label = "Active liquidity L";
     std::vector<double> tick_lower, tick_upper, liquidity;
@@ -135,7 +135,7 @@ struct HeatmapChart {
 
 /// Risk/return frontier with the chosen point marked.
 struct FrontierChart {
-    std::string title = "LP range frontier";
+    std::string title = "LP range frontier: expected net return against CVaR of loss";
     std::string x_label = "CVaR of loss (token1)";
     std::string y_label = "Expected net return (token1)";
     std::vector<double> risk, reward;
