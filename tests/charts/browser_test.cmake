@@ -4,8 +4,9 @@
 # The probe also checks what a credit committee reads (issue 13 section 6): no chart text outside
 # its chart, no sub/superscripts (gnuplot's enhanced text turns p90_volume into p90 + subscript),
 # every stress scenario name printed literally in the stress chart, money with thousands
-# separators or m/bn (no raw 84000000, no 4.5x10^6, no -0.0000), no table wider than the page, and
-# the DCF-vs-market section as tables rather than <pre> text.
+# separators or m/bn (no raw 84000000, no 4.5x10^6, no -0.0000), no table wider than the page,
+# the DCF-vs-market section as tables rather than <pre> text, and the outstanding-principal fan
+# titled for what it plots.
 # Inputs: REPORT, CHROMIUM, SOURCE_DIR, WORK_DIR.
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}/profile")
@@ -86,6 +87,11 @@ window.addEventListener('load', function () {
   everywhere.forEach(function (text) {
     if (text.indexOf('\u00d710') >= 0 || /(^|[^\d.])-0(\.0+)?(?![\d.])/.test(text) || /(^|[^\d.])-0\.0+%/.test(text)) raw.push(text);
   });
+  // Titles say what is plotted: the fan of outstanding principal was titled "token value".
+  var titles = [];
+  var principal = document.querySelector('#chart-principal-fan svg');
+  if (!principal || !/outstanding principal per token/.test(principal.textContent)) titles.push('chart-principal-fan');
+  charts.forEach(function (c) { if (/[A-Z][A-Z0-9-]* token value/.test(c.textContent)) titles.push(c.parentNode.id + ': token value'); });
   var wide = document.documentElement.scrollWidth > window.innerWidth ? String(document.documentElement.scrollWidth) : '';
   var pre = document.querySelectorAll('pre').length;
   var verdict = document.createElement('div');
@@ -96,6 +102,7 @@ window.addEventListener('load', function () {
   verdict.setAttribute('data-missing', missing.join(' | '));
   verdict.setAttribute('data-raw', raw.join(' | '));
   verdict.setAttribute('data-wide', wide);
+  verdict.setAttribute('data-titles', titles.join(' | '));
   verdict.setAttribute('data-pre', String(pre));
   verdict.setAttribute('data-title', document.title);
   verdict.setAttribute('data-charts', String(charts.length));
@@ -142,18 +149,19 @@ endif()
 if(NOT errors STREQUAL "")
   message(FATAL_ERROR "console / script errors in chromium: ${errors}")
 endif()
-foreach(check overflow shifted scenarios missing raw wide pre)
+foreach(check overflow shifted scenarios missing raw wide pre titles)
   string(REGEX MATCH "data-${check}=\"([^\"]*)\"" _ "${result}")
   set(${check} "${CMAKE_MATCH_1}")
 endforeach()
 message(STATUS "chromium: ${scenarios} stress scenarios; overflow '${overflow}', shifted '${shifted}', missing '${missing}', "
-               "raw '${raw}', wide '${wide}', pre ${pre}")
+               "raw '${raw}', wide '${wide}', pre ${pre}, titles '${titles}'")
 # Each check: the probe's list must be empty, or the test fails with the message.
 foreach(check "overflow=chart text outside its chart (clipped)"
               "shifted=sub/superscripts in chart text (labels not printed literally)"
               "missing=stress scenario names not printed literally in the stress chart"
               "raw=money not formatted (raw digits, x10^n or negative zero)"
-              "wide=the page is wider than the window (px; a table overflows)")
+              "wide=the page is wider than the window (px; a table overflows)"
+              "titles=chart titles that do not say what is plotted")
   string(FIND "${check}" "=" eq)
   string(SUBSTRING "${check}" 0 ${eq} name)
   math(EXPR eq "${eq} + 1")
