@@ -66,24 +66,6 @@ std::string money_in(double x, MoneyUnit unit, int decimals, std::string_view no
     return text + std::string(unit.suffix);
 }
 
-std::string money_short(double x, int significant, std::string_view non_finite) {
-    if (!std::isfinite(x)) return std::string(non_finite);
-    MoneyUnit unit = money_unit(x);
-    if (unit.scale == 1.0) return grouped(x, 0);
-    // Round to `significant` digits first: 999.6e6 becomes 1.00bn, not 1000m.
-    const int digits = std::max(significant, 1);
-    const double rounded = std::stod(fmt::format("{:.{}e}", x, digits - 1));
-    unit = money_unit(rounded);
-    const double scaled = std::abs(rounded) / unit.scale;
-    const int integer_digits = scaled >= 100 ? 3 : scaled >= 10 ? 2 : 1;
-    std::string text = fixed(rounded / unit.scale, std::max(digits - integer_digits, 0));
-    if (text.find('.') != std::string::npos) {
-        while (text.back() == '0') text.pop_back();
-        if (text.back() == '.') text.pop_back();
-    }
-    return text + std::string(unit.suffix);
-}
-
 std::string money(double x, std::string_view non_finite) { return fixed(x, 0, non_finite); }
 
 std::string percent(double fraction, int decimals, std::string_view non_finite) {

@@ -61,20 +61,7 @@ TEST(Format, NegativeZeroAndNoisePrintAsZero) {
     EXPECT_EQ(format::fixed(-0.00004, 4), "0.0000");
     EXPECT_EQ(format::fixed(-0.00005001, 4), "-0.0001");
     EXPECT_EQ(format::percent(-1e-9), "0.00%");
-    EXPECT_EQ(format::money_short(-1e-9), "0");
     EXPECT_EQ(format::money_in(-1e-9, format::money_unit(5e6), 1), "0.0");
-}
-
-TEST(Format, MoneyShortUsesMAndBn) {
-    EXPECT_EQ(format::money_short(84000000.0), "84m");
-    EXPECT_EQ(format::money_short(4500000.0), "4.5m");
-    EXPECT_EQ(format::money_short(4523456.0), "4.52m");
-    EXPECT_EQ(format::money_short(123456789.0), "123m");
-    EXPECT_EQ(format::money_short(1250000000.0), "1.25bn");
-    EXPECT_EQ(format::money_short(999600000.0), "1bn");  // 3 significant digits: 1.00bn, not 1000m
-    EXPECT_EQ(format::money_short(-7056024.0), "-7.06m");
-    EXPECT_EQ(format::money_short(950000.0), "950,000");
-    EXPECT_EQ(format::money_short(-2729928.0, 2), "-2.7m");
 }
 
 TEST(Format, MoneyInOneUnitPerAxis) {
@@ -87,4 +74,7 @@ TEST(Format, MoneyInOneUnitPerAxis) {
     EXPECT_EQ(units.suffix, "");
     EXPECT_EQ(format::money_in(-1500.0, units, 0), "-1,500");
     EXPECT_EQ(format::money_unit(-3e9).suffix, "bn");
+    EXPECT_EQ(format::money_in(4.5e6, format::money_unit(4.5e6), 1), "4.5m");
+    EXPECT_EQ(format::money_in(1.25e9, format::money_unit(1.25e9), 2), "1.25bn");
+    EXPECT_EQ(format::money_in(-84e6, format::money_unit(84e6), 0), "-84m");
 }

@@ -371,7 +371,7 @@ std::string tornado_chart(const TornadoChart& data, const ChartOptions& options)
         for (double v : {b.low, b.high})
             if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
     // Room for the value labels at the bar ends.
-    const double pad = 0.18 * std::max(hi - lo, 1e-300);
+    const double pad = 0.12 * std::max(hi - lo, 1e-300);
     const AxisTicks ticks = nice_ticks(lo < 0.0 ? lo - pad : lo, hi > 0.0 ? hi + pad : hi, AxisKind::Money);
     const format::MoneyUnit unit = format::money_unit(std::max(std::abs(ticks.lo), std::abs(ticks.hi)));
     const double largest = std::max(std::abs(lo), std::abs(hi));

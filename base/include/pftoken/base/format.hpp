@@ -45,11 +45,6 @@ struct MoneyUnit {
 /// unit and one number of decimals, so the labels read as one scale.
 [[nodiscard]] std::string money_in(double x, MoneyUnit unit, int decimals, std::string_view non_finite = "–");
 
-/// An amount of money for a person: below one million in whole units with thousands separators
-/// ("950,000", "-1,250"); from one million with an m suffix and from one billion with bn, to
-/// `significant` significant digits with trailing zeros dropped ("84m", "4.52m", "1.25bn",
-/// "123m"). A value that rounds to zero is "0" (never "-0").
-[[nodiscard]] std::string money_short(double x, int significant = 3, std::string_view non_finite = "–");
 
 /// An amount of money in whole currency units ("%.0f"); `non_finite` for NaN/inf.
 [[nodiscard]] std::string money(double x, std::string_view non_finite = "–");
