@@ -415,7 +415,7 @@ std::string bar_chart(const BarChart& data, const ChartOptions& options) {
     const double per_category = 1.0 / static_cast<double>(data.categories.size());
     const double right = std::max(3.0, 0.87 * static_cast<double>(last) - 60.0 * per_category + 2.0);
     body += fmt::format("set rmargin {:.0f}\nset bmargin {:.0f}\n", std::ceil(right),
-                        std::ceil(0.25 * static_cast<double>(longest) + 5.0));
+                        std::ceil(0.18 * static_cast<double>(longest) + 5.0));
     double lo = 0.0, hi = 0.0;
     for (const auto& series : data.series)
         for (double v : series.values)
