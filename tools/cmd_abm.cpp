@@ -47,9 +47,15 @@ std::vector<charts::ChartFile> render_abm_plots(const abm::McResult& r) {
     fan.x = x;
     fan.p5 = r.price_p5, fan.p25 = r.price_p25, fan.p50 = price.p50, fan.p75 = r.price_p75, fan.p95 = r.price_p95;
     files.push_back({"price_fan.svg", charts::fan_chart(fan)});
-    charts::LineChart supply{"Supply split (P50 of each)", "Month", "Tokens", x, {}};
-    for (const auto m : {abm::kUnvested, abm::kCirculating, abm::kStaked, abm::kTreasuryTokens, abm::kPoolTokens, abm::kBurned})
-        supply.series.push_back({abm::metric_name(m), r.bands[m].p50});
+    // Stacked: each line is the running sum of the buckets below it (P50 of each bucket).
+    charts::LineChart supply{"Supply stacked (P50 of each bucket)", "Month", "Tokens", x, {}};
+    std::vector<double> stacked(x.size(), 0.0);
+    bool first = true;
+    for (const auto m : {abm::kUnvested, abm::kCirculating, abm::kStaked, abm::kTreasuryTokens, abm::kPoolTokens, abm::kBurned}) {
+        for (std::size_t t = 0; t < x.size(); ++t) stacked[t] += r.bands[m].p50[t];
+        supply.series.push_back({(first ? "" : "+ ") + std::string(abm::metric_name(m)), stacked});
+        first = false;
+    }
     files.push_back({"supply.svg", charts::line_chart(supply)});
     std::vector<double> apy, utilisation;
     for (std::size_t t = 0; t < x.size(); ++t) {
