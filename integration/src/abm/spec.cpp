@@ -414,6 +414,9 @@ void Spec::validate() const {
             rules.fail("arbitrage.reference_path", std::string(arbitrage.path == Arbitrage::Path::Dcf ? "dcf" : "fair_value_paths") +
                                                        " needs a project: section naming the token");
         if (arbitrageur == 0) rules.fail("arbitrage", "needs a cohort with role arbitrageur (its token inventory)");
+        if (arbitrage.path == Arbitrage::Path::Csv && arbitrage.csv_prices.size() < static_cast<std::size_t>(months) + 1)
+            rules.fail("arbitrage.csv", fmt::format("must give a price for every month 0 to {}, got {}", months,
+                                                    arbitrage.csv_prices.size()));
         rules.finite("arbitrage.drift", arbitrage.drift);
         rules.require("arbitrage.volatility", arbitrage.volatility, {in_closed(0.0, 5.0)});
         rules.require("arbitrage.reference", arbitrage.reference, {non_negative()});
