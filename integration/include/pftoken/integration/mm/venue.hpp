@@ -1,0 +1,27 @@
+#pragma once
+// One market the market maker trades on: an event stream of market views, order entry with
+// latency, and the fills and rejects of the maker's own orders.
+
+#include <cstdint>
+#include <span>
+
+#include "pftoken/integration/mm/types.hpp"
+
+namespace pftoken::integration::mm {
+
+class Venue {  // one market
+public:
+    virtual ~Venue() = default;
+    /// Advance to the next market event and describe the market after it; false at the end.
+    virtual bool next(MarketView& view) = 0;
+    /// Submit a limit order at time `now`; it reaches the market after the order latency.
+    virtual void place(const Quote& q, TimeMs now) = 0;
+    /// Cancel an order by client id at `now` (after the order latency); unknown ids are ignored.
+    virtual void cancel(std::uint64_t client_id, TimeMs now) = 0;
+    /// Fills (partial ones too) since the last call; valid until the next call on the venue.
+    virtual std::span<const Fill> drain_fills() = 0;
+    /// Client ids of orders rejected since the last call; valid until the next call on the venue.
+    virtual std::span<const std::uint64_t> drain_rejects() = 0;
+};
+
+}  // namespace pftoken::integration::mm
