@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <set>
 #include <vector>
 
 #include "support/gtest_extra.hpp"
@@ -39,10 +40,13 @@ class ScriptedVenue final : public LatencyVenue {
         report_fill({ts, q.client_id, q.outcome, q.side, q.price, q.qty, 0, 0, Scenario::mint});
         return true;
     }
-    bool arrive_cancel(std::uint64_t, TimeMs ts) override {
+    bool arrive_cancel(std::uint64_t id, TimeMs ts) override {
         arrivals.push_back(ts);
+        report_cancel(id, ts);
         return false;
     }
+    bool mint_sets(Shares, TimeMs) override { return false; }
+    bool burn_sets(Shares, TimeMs) override { return false; }
     void snapshot(MarketView& v) override {
         v = MarketView{};
         v.ts = now_;
@@ -74,12 +78,16 @@ TEST(MmLatency, ViewsFillsAndRejectsArriveAfterTheirLatencies) {
     const auto rejects = venue.drain_rejects();
     ASSERT_EQ(rejects.size(), 1u);
     EXPECT_EQ(rejects[0], 8u);
-    // A cancel sent at 95 arrives at 125, between the events at 100 and 200.
+    // A cancel sent at 95 arrives at 125, between the events at 100 and 200; confirmed at 135.
     venue.cancel(7, 95);
     ASSERT_TRUE(venue.next(v));
     EXPECT_EQ(v.ts, 110);
+    EXPECT_TRUE(venue.drain_cancels().empty());
     ASSERT_TRUE(venue.next(v));
     EXPECT_EQ(v.ts, 210);
+    const auto cancels = venue.drain_cancels();
+    ASSERT_EQ(cancels.size(), 1u);
+    EXPECT_EQ(cancels[0], 7u);
     EXPECT_FALSE(venue.next(v));
     EXPECT_EQ(venue.arrivals, (std::vector<TimeMs>{40, 40, 125}));
 }
@@ -162,6 +170,7 @@ RunSummary run_quoter(std::uint64_t seed, bool check_every_event, TimeMs feed_la
     Money cash = p.mm_cash_cents;
     TimeMs last_ts = -1;
     bool resolved_seen = false;
+    std::set<std::uint64_t> closed;
     while (venue.next(v)) {
         ++s.views;
         EXPECT_GE(v.ts, last_ts);
@@ -171,6 +180,8 @@ RunSummary run_quoter(std::uint64_t seed, bool check_every_event, TimeMs feed_la
         s.mix(v.yes_ask);
         for (const Fill& f : venue.drain_fills()) {
             ++s.fills;
+            EXPECT_EQ(closed.count(f.client_id), 0u) << "fill after the order closed";
+            if (f.remaining == 0) closed.insert(f.client_id);
             s.mix(f.qty);
             s.mix(f.price);
             Shares& held = f.outcome == Outcome::yes ? yes : no;
@@ -185,6 +196,10 @@ RunSummary run_quoter(std::uint64_t seed, bool check_every_event, TimeMs feed_la
             EXPECT_GE(f.remaining, 0);
         }
         s.rejects += venue.drain_rejects().size();
+        for (const std::uint64_t id : venue.drain_cancels()) {
+            // A confirmed cancel names an open order: never one already filled or cancelled.
+            EXPECT_TRUE(closed.insert(id).second) << "cancel of closed order " << id;
+        }
         if (check_every_event) {
             const auto report = venue.book().check_invariants();
             EXPECT_TRUE(report.ok()) << report.what;
@@ -258,6 +273,27 @@ TEST(MmSimulatedVenue, InformedFlowPullsTheBookToTheHiddenProbability) {
     }
     ASSERT_GT(n, 100);
     EXPECT_LT(err / n, 4.0);
+}
+
+TEST(MmSimulatedVenue, MintAndBurnSetsOnTheMarketMakersAccount) {
+    SimulationParams p;
+    p.mm_cash_cents = 50'000;
+    SimulatedVenue venue(p, 1);
+    // 400 sets cost 40000 cents: YES 400 and NO 400 at 50 cents a leg.
+    ASSERT_TRUE(venue.mint_sets(400, 0));
+    const auto& acc = venue.book().account(venue.mm_account());
+    EXPECT_EQ(acc.cash, 10'000);
+    EXPECT_EQ(acc.yes, 400);
+    EXPECT_EQ(acc.yes_cost, 20'000);
+    EXPECT_EQ(venue.book().reserve(), 40'000);
+    EXPECT_FALSE(venue.mint_sets(101, 0));  // 10100 > 10000 free cash
+    EXPECT_FALSE(venue.burn_sets(401, 0));
+    ASSERT_TRUE(venue.burn_sets(150, 0));
+    EXPECT_EQ(acc.cash, 25'000);
+    EXPECT_EQ(acc.no, 250);
+    EXPECT_EQ(acc.no_cost, 12'500);
+    EXPECT_EQ(acc.realized, 0);
+    EXPECT_TRUE(venue.book().check_invariants().ok());
 }
 
 }  // namespace

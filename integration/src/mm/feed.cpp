@@ -24,6 +24,8 @@ LatencyVenue::LatencyVenue(const LatencyParams& latency) : latency_(latency) {
     rejects_.reserve(64);
     fills_out_.reserve(256);
     rejects_out_.reserve(64);
+    cancels_.reserve(256);
+    cancels_out_.reserve(256);
 }
 
 void LatencyVenue::enqueue(const Action& a) {
@@ -84,6 +86,19 @@ void LatencyVenue::report_fill(const Fill& f) { fills_.push(f); }
 
 void LatencyVenue::report_reject(std::uint64_t client_id, TimeMs ts) {
     rejects_.push({ts + latency_.feed_latency_ms, client_id});
+}
+
+void LatencyVenue::report_cancel(std::uint64_t client_id, TimeMs ts) {
+    cancels_.push({ts + latency_.feed_latency_ms, client_id});
+}
+
+std::span<const std::uint64_t> LatencyVenue::drain_cancels() {
+    cancels_out_.clear();
+    while (!cancels_.empty() && (ended_ || cancels_.front().deliver <= clock_)) {
+        cancels_out_.push_back(cancels_.front().client_id);
+        cancels_.pop();
+    }
+    return {cancels_out_.data(), cancels_out_.size()};
 }
 
 std::span<const Fill> LatencyVenue::drain_fills() {

@@ -113,6 +113,7 @@ bool SimulatedVenue::apply_event() {
     case FlowEvent::Kind::resolve:
         winner_ = e.winner;
         book_.resolve(e.winner == 1 ? clob::Outcome::yes : clob::Outcome::no);
+        for (const auto& o : mm_orders_) report_cancel(o.first, e.ts);
         mm_orders_.clear();
         while (!expiries_.empty()) expiries_.pop();
         return true;
@@ -150,12 +151,15 @@ bool SimulatedVenue::arrive_cancel(std::uint64_t client_id, TimeMs ts) {
     now_ = std::max(now_, ts);
     for (auto it = mm_orders_.begin(); it != mm_orders_.end(); ++it) {
         if (it->first != client_id) continue;
-        book_.cancel(it->second);
+        if (book_.cancel(it->second)) report_cancel(client_id, ts);
         mm_orders_.erase(it);
         return false;
     }
     return false;
 }
+
+bool SimulatedVenue::mint_sets(Shares sets, TimeMs) { return book_.split(kMarketMaker, sets); }
+bool SimulatedVenue::burn_sets(Shares sets, TimeMs) { return book_.merge(kMarketMaker, sets); }
 
 void SimulatedVenue::snapshot(MarketView& v) {
     v.ts = now_;

@@ -1,7 +1,7 @@
 #pragma once
 // The latency layer every venue shares: the market maker's orders reach the exchange after the
 // order latency, and market views, fills and rejects reach the market maker after the feed
-// latency (docs/order-book.md, "Latency"). A venue supplies the exchange side (its event stream
+// latency (docs/order-book.md, "Latency"); so do cancel confirmations. A venue supplies the exchange side (its event stream
 // and how an arriving order or cancel is handled); LatencyVenue interleaves them in time order.
 
 #include <cstddef>
@@ -58,6 +58,7 @@ class LatencyVenue : public Venue {
     void cancel(std::uint64_t client_id, TimeMs now) final;
     std::span<const Fill> drain_fills() final;
     std::span<const std::uint64_t> drain_rejects() final;
+    std::span<const std::uint64_t> drain_cancels() final;
 
     [[nodiscard]] const LatencyParams& latency() const noexcept { return latency_; }
     /// The market maker's clock: the delivery time of the last view returned by next().
@@ -82,6 +83,8 @@ class LatencyVenue : public Venue {
     /// A fill of the market maker's order at exchange time f.ts, delivered after the feed latency.
     void report_fill(const Fill& f);
     void report_reject(std::uint64_t client_id, TimeMs ts);
+    /// A cancel of the market maker's order took effect at `ts` (delivered after the feed latency).
+    void report_cancel(std::uint64_t client_id, TimeMs ts);
 
   private:
     struct Action {
@@ -105,8 +108,10 @@ class LatencyVenue : public Venue {
     FifoQueue<Pending> views_;
     FifoQueue<Fill> fills_;         ///< Fill.ts is the exchange time; delivered at ts + feed latency
     FifoQueue<Reject> rejects_;
+    FifoQueue<Reject> cancels_;
     std::vector<Fill> fills_out_;
     std::vector<std::uint64_t> rejects_out_;
+    std::vector<std::uint64_t> cancels_out_;
     TimeMs clock_ = std::numeric_limits<TimeMs>::min();
     bool ended_ = false;
 };

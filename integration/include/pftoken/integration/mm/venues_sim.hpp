@@ -33,6 +33,9 @@ class SimulatedVenue final : public LatencyVenue {
   public:
     SimulatedVenue(const SimulationParams& params, std::uint64_t seed);
 
+    bool mint_sets(Shares sets, TimeMs now) override;
+    bool burn_sets(Shares sets, TimeMs now) override;
+
     /// The exchange record (accounts, reserve, invariants) for reconciliation and tests.
     [[nodiscard]] const amm::clob::Book& book() const noexcept { return book_; }
     [[nodiscard]] std::uint32_t mm_account() const noexcept { return kMarketMaker; }
