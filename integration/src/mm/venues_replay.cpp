@@ -6,6 +6,7 @@
 #include <cmath>
 #include <utility>
 
+#include "pftoken/amm/clob/book.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/error.hpp"
 
@@ -38,11 +39,6 @@ ReplayVenue::ReplayVenue(EventLog log, const ReplayParams& params)
     orders_.reserve(256);
 }
 
-Money ReplayVenue::buy_lock_per_share(Cents price) const noexcept {
-    const std::int32_t bps = std::max({params_.taker_fee_bps, params_.maker_fee_bps, 0});
-    return price + (static_cast<Money>(price) * bps + 9999) / 10000;
-}
-
 Shares ReplayVenue::displayed(bool bid, Cents p) const noexcept {
     return p >= 0 && p <= 100 ? depth_[side_index(bid)][at(p)] : 0;
 }
@@ -71,7 +67,7 @@ void ReplayVenue::fill(std::size_t k, Shares qty, bool maker, TimeMs ts) {
     if (qty <= 0 || o.remaining <= 0) return;
     qty = std::min(qty, o.remaining);
     const Money notional = static_cast<Money>(o.price) * qty;
-    const Money fee = notional * (maker ? params_.maker_fee_bps : params_.taker_fee_bps) / 10000;
+    const Money fee = amm::clob::fee_of(notional, maker ? params_.maker_fee_bps : params_.taker_fee_bps);
     Shares& held = o.outcome == Outcome::yes ? account_.yes : account_.no;
     if (o.side == Side::buy) {
         account_.locked_cash -= o.lock_per_share * qty;
@@ -110,7 +106,7 @@ bool ReplayVenue::arrive_place(const Quote& q, TimeMs ts) {
     o.yes_level = q.outcome == Outcome::yes ? q.price : 100 - q.price;
     bool funded = false;
     if (valid && q.side == Side::buy) {
-        o.lock_per_share = buy_lock_per_share(q.price);
+        o.lock_per_share = amm::clob::buy_lock_per_share(q.price, params_.taker_fee_bps, params_.maker_fee_bps);
         funded = account_.cash - account_.locked_cash >= o.lock_per_share * q.qty;
         if (funded) account_.locked_cash += o.lock_per_share * q.qty;
     } else if (valid) {

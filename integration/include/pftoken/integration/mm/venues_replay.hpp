@@ -85,7 +85,6 @@ class ReplayVenue final : public LatencyVenue {
     void fill(std::size_t k, Shares qty, bool maker, TimeMs ts);
     void close(std::size_t k);
     [[nodiscard]] Cents best(bool bid) const noexcept;
-    [[nodiscard]] Money buy_lock_per_share(Cents price) const noexcept;
 
     EventLog log_;
     ReplayParams params_;
