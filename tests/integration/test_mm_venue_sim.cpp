@@ -134,6 +134,24 @@ TEST(MmFlow, ArrivalCountsMatchThePoissonMeans) {
     EXPECT_TRUE(winner == 0 || winner == 1);
 }
 
+TEST(MmFlow, ZeroRatesLeaveOnlyTheOracleAndTheResolution) {
+    FlowParams p;
+    p.duration_h = 0.1;  // 360 s: oracle at 0, 5, ..., 355 s
+    p.informed_rate_per_min = p.noise_rate_per_min = p.lp_rate_per_min = 0.0;
+    FlowGenerator flow(p, 1);
+    int oracle = 0, other = 0;
+    TimeMs last = 0;
+    while (!flow.done()) {
+        const FlowEvent e = flow.pop({});
+        ASSERT_GE(e.ts, last);
+        last = e.ts;
+        (e.kind == FlowEvent::Kind::oracle ? oracle : other) += 1;
+    }
+    EXPECT_EQ(oracle, 72);
+    EXPECT_EQ(other, 1);  // the resolution
+    EXPECT_EQ(last, 360000);
+}
+
 TEST(MmFlow, ParamsNameTheFieldAndTheConstraint) {
     FlowParams p;
     p.start_probability = 1.0;

@@ -45,9 +45,9 @@ FlowGenerator::FlowGenerator(const FlowParams& params, std::uint64_t seed) : par
     params_.validate();
     logit_ = std::log(params_.start_probability / (1.0 - params_.start_probability));
     end_ms_ = static_cast<TimeMs>(std::llround(params_.duration_h * kMsPerHour));
-    next_informed_ = static_cast<TimeMs>(exponential_ms(params_.informed_rate_per_min));
-    next_noise_ = static_cast<TimeMs>(exponential_ms(params_.noise_rate_per_min));
-    next_lp_ = static_cast<TimeMs>(exponential_ms(params_.lp_rate_per_min));
+    next_informed_ = arrival_after(0, params_.informed_rate_per_min);
+    next_noise_ = arrival_after(0, params_.noise_rate_per_min);
+    next_lp_ = arrival_after(0, params_.lp_rate_per_min);
     next_oracle_ = params_.oracle_interval_s > 0.0 ? 0 : kNever;
     schedule();
 }
@@ -55,6 +55,12 @@ FlowGenerator::FlowGenerator(const FlowParams& params, std::uint64_t seed) : par
 double FlowGenerator::exponential_ms(double rate_per_min) {
     if (rate_per_min <= 0.0) return 1e300;
     return std::ceil(-std::log(rng_.uniform()) * 60000.0 / rate_per_min);  // >= 1 ms apart
+}
+
+TimeMs FlowGenerator::arrival_after(TimeMs t, double rate_per_min) {
+    // A gap beyond the end (or a zero rate) never arrives; the check keeps the cast in range.
+    const double gap = exponential_ms(rate_per_min);
+    return gap > static_cast<double>(end_ms_) ? kNever : t + static_cast<TimeMs>(gap);
 }
 
 Shares FlowGenerator::uniform_qty(Shares max) {
@@ -81,10 +87,7 @@ FlowEvent FlowGenerator::pop(const FlowTop& top) {
     if (dt_h > 0.0) logit_ += params_.logit_vol_per_sqrt_h * std::sqrt(dt_h) * mc::ziggurat_normal(rng_);
     now_ = t;
     const double fair = 100.0 * probability();
-    const auto advance = [&](TimeMs& next, double rate) {
-        const double gap = exponential_ms(rate);
-        next = gap > static_cast<double>(end_ms_) ? kNever : t + static_cast<TimeMs>(gap);
-    };
+    const auto advance = [&](TimeMs& next, double rate) { next = arrival_after(t, rate); };
     if (t == end_ms_) {
         e.kind = FlowEvent::Kind::resolve;
         e.winner = rng_.uniform() < probability() ? 1 : 0;

@@ -73,6 +73,7 @@ class FlowGenerator {
 
   private:
     double exponential_ms(double rate_per_min);
+    TimeMs arrival_after(TimeMs t, double rate_per_min);
     Shares uniform_qty(Shares max);
     void schedule();
 
