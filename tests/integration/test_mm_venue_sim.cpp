@@ -293,6 +293,39 @@ TEST(MmSimulatedVenue, InformedFlowPullsTheBookToTheHiddenProbability) {
     EXPECT_LT(err / n, 4.0);
 }
 
+TEST(MmSimulatedVenue, HaltsStopTradingAndRejectOrders) {
+    SimulationParams p;
+    p.flow.duration_h = 4.0;
+    p.flow.halt_rate_per_h = 6.0;   // one every 10 min on average, 60 s each
+    p.latency = {0, 0};
+    SimulatedVenue venue(p, 21);
+    MarketView v;
+    int halts = 0;
+    bool halted = false;
+    Cents last_trade_at_halt = 0;
+    std::uint64_t id = 1, rejected = 0, placed_while_halted = 0;
+    while (venue.next(v)) {
+        rejected += venue.drain_rejects().size();
+        if (v.halted && !halted) {
+            ++halts;
+            last_trade_at_halt = v.last_trade;
+        }
+        if (v.halted) {
+            EXPECT_EQ(v.last_trade, last_trade_at_halt);  // nothing trades during a halt
+            venue.place({id++, Outcome::yes, Side::buy, 50, 1}, v.ts);
+            ++placed_while_halted;
+        }
+        halted = v.halted;
+        EXPECT_TRUE(venue.book().check_invariants().ok());
+    }
+    rejected += venue.drain_rejects().size();
+    // Halts arrive at 6 / h between halts: over 4 h with 1-minute halts, about 4 x 60 / 11 = 22.
+    EXPECT_GT(halts, 10);
+    EXPECT_LT(halts, 40);
+    // With no latency an order placed while halted reaches the book while it is still halted.
+    EXPECT_EQ(rejected, placed_while_halted);
+}
+
 TEST(MmSimulatedVenue, MintAndBurnSetsOnTheMarketMakersAccount) {
     SimulationParams p;
     p.mm_cash_cents = 50'000;

@@ -38,6 +38,8 @@ void FlowParams::validate(const std::string& prefix) const {
     rules.require(f("lp_mean_lifetime_s"), lp_mean_lifetime_s, {check::positive(), check::at_most(1e6)});
     rules.require(f("oracle_interval_s"), oracle_interval_s, {check::in_closed(0.0, 86400.0)});
     rules.require(f("oracle_noise_cents"), oracle_noise_cents, {check::in_closed(0.0, 50.0)});
+    rules.require(f("halt_rate_per_h"), halt_rate_per_h, {check::in_closed(0.0, 60.0)});
+    rules.require(f("halt_duration_s"), halt_duration_s, {check::in_closed(1.0, 86400.0)});
     rules.throw_if_failed("flow");
 }
 
@@ -49,6 +51,8 @@ FlowGenerator::FlowGenerator(const FlowParams& params, std::uint64_t seed) : par
     next_noise_ = arrival_after(0, params_.noise_rate_per_min);
     next_lp_ = arrival_after(0, params_.lp_rate_per_min);
     next_oracle_ = params_.oracle_interval_s > 0.0 ? 0 : kNever;
+    next_halt_ = arrival_after(0, params_.halt_rate_per_h / 60.0);
+    next_resume_ = kNever;
     schedule();
 }
 
@@ -74,7 +78,7 @@ void FlowGenerator::schedule() {
         next_time_ = kNever;
         return;
     }
-    next_time_ = std::min({next_informed_, next_noise_, next_lp_, next_oracle_, end_ms_});
+    next_time_ = std::min({next_informed_, next_noise_, next_lp_, next_oracle_, next_halt_, next_resume_, end_ms_});
 }
 
 FlowEvent FlowGenerator::pop(const FlowTop& top) {
@@ -92,6 +96,15 @@ FlowEvent FlowGenerator::pop(const FlowTop& top) {
         e.kind = FlowEvent::Kind::resolve;
         e.winner = rng_.uniform() < probability() ? 1 : 0;
         done_ = true;
+    } else if (t == next_resume_) {
+        e.kind = FlowEvent::Kind::resume;
+        next_resume_ = kNever;
+        advance(next_halt_, params_.halt_rate_per_h / 60.0);
+    } else if (t == next_halt_) {
+        // A halt; the next one is drawn after the resumption (halts do not overlap).
+        e.kind = FlowEvent::Kind::halt;
+        next_halt_ = kNever;
+        next_resume_ = t + static_cast<TimeMs>(std::llround(params_.halt_duration_s * 1000.0));
     } else if (t == next_oracle_) {
         e.kind = FlowEvent::Kind::oracle;
         e.oracle_cents = std::clamp(fair + params_.oracle_noise_cents * mc::ziggurat_normal(rng_), 0.0, 100.0);
