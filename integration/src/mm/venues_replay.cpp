@@ -195,13 +195,19 @@ void ReplayVenue::on_trade(bool aggressor_buys, Cents level, Shares qty, TimeMs 
     // first: those orders fill best price first (then in arrival order) out of the traded size.
     Shares left = qty;
     const auto exposed = [&](const Order& o) { return o.bid != aggressor_buys && o.remaining > 0; };
-    for (Cents p = aggressor_buys ? 1 : 99; left > 0 && (aggressor_buys ? p < level : p > level); p += aggressor_buys ? 1 : -1) {
-        for (std::size_t k = 0; k < orders_.size() && left > 0; ++k) {
-            if (!exposed(orders_[k]) || orders_[k].yes_level != p) continue;
-            const Shares f = std::min(left, orders_[k].remaining);
-            fill(k, f, true, ts);
-            left -= f;
+    while (left > 0) {
+        std::size_t best = orders_.size();
+        for (std::size_t k = 0; k < orders_.size(); ++k) {
+            const Order& o = orders_[k];
+            if (!exposed(o) || (aggressor_buys ? o.yes_level >= level : o.yes_level <= level)) continue;
+            if (best == orders_.size() ||
+                (aggressor_buys ? o.yes_level < orders_[best].yes_level : o.yes_level > orders_[best].yes_level))
+                best = k;
         }
+        if (best == orders_.size()) break;
+        const Shares f = std::min(left, orders_[best].remaining);
+        fill(best, f, true, ts);  // the order is exhausted or the size is
+        left -= f;
     }
     // What is left reached the printed level: it consumes the queue ahead of an order there, and
     // the excess fills it.
