@@ -346,23 +346,32 @@ TEST(MmQuotes, ReservationSpreadClampsAndLvr) {
     EXPECT_FALSE(v.on_market(view_at(500 + l.lvr_cooldown_ms, 59, 61), balanced()).cancel_all);
 }
 
-TEST(MmQuotes, OrderForPrefersNativeSalesAndKeepsLimits) {
+TEST(MmQuotes, OrderForSellsOnlyTheHeavySideAndKeepsLimits) {
     StrategyConfig c;
-    Position p = balanced();
+    Position p = balanced(1'000, 1'200);
     Quote q{};
-    ASSERT_TRUE(order_for(true, 48, 100, p, {}, c, q));  // bid 48: sell NO at 52
+    ASSERT_TRUE(order_for(true, 48, 100, p, {}, c, q));  // NO-heavy bid 48: sell NO at 52
     EXPECT_EQ(q.outcome, Outcome::no);
     EXPECT_EQ(q.side, Side::sell);
     EXPECT_EQ(q.price, 52);
-    ASSERT_TRUE(order_for(false, 53, 100, p, {}, c, q));  // ask 53: sell YES at 53
+    ASSERT_TRUE(order_for(false, 53, 100, p, {}, c, q));  // ask 53 on a NO-heavy book: buy NO at 47
+    EXPECT_EQ(q.outcome, Outcome::no);
+    EXPECT_EQ(q.side, Side::buy);
+    EXPECT_EQ(q.price, 47);
+    p = balanced(1'300, 1'000);
+    ASSERT_TRUE(order_for(false, 53, 100, p, {}, c, q));  // YES-heavy ask: sell YES at 53
     EXPECT_EQ(q.outcome, Outcome::yes);
+    EXPECT_EQ(q.side, Side::sell);
     EXPECT_EQ(q.price, 53);
-    p.no_pending_sell = 950;  // 50 NO free: the bid becomes a YES buy at 48
+    p.yes_pending_sell = 250;  // only 50 of the excess free: the ask becomes a NO buy
+    ASSERT_TRUE(order_for(false, 53, 100, p, {}, c, q));
+    EXPECT_EQ(q.side, Side::buy);
+    p = balanced();  // balanced: complete sets are never sold, the bid buys YES at 48
     ASSERT_TRUE(order_for(true, 48, 100, p, {}, c, q));
     EXPECT_EQ(q.outcome, Outcome::yes);
     EXPECT_EQ(q.side, Side::buy);
     EXPECT_EQ(q.price, 48);
-    EXPECT_FALSE(order_for(true, 48, 100, p, {0, 4'950, 0}, c, q));  // position limit 5000
+    EXPECT_FALSE(order_for(true, 48, 100, p, {0, 3'950, 0}, c, q));             // position limit 5000
     EXPECT_FALSE(order_for(true, 48, 100, p, {p.cash - 4'799, 0, 0}, c, q));  // cash
     c.budget_limit_cents = 100'000 + 4'799;  // cost sums 100000: 4800 more does not fit
     EXPECT_FALSE(order_for(true, 48, 100, p, {}, c, q));

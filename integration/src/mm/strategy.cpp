@@ -391,12 +391,15 @@ QuoteDecision Strategy::quotes(const MarketView& v) {
 
 bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p, const Commitments& committed,
                const StrategyConfig& c, Quote& out) {
-    // The native sale of the side's shares when they are free, the synthetic buy otherwise.
+    // Both orders move YES - NO the same way; the native sale shrinks the inventory and the buy
+    // grows it. Only the heavy side's excess over the complete sets is sold, so the sets stay.
     const Outcome sell_outcome = bid_side ? Outcome::no : Outcome::yes;
     const Outcome buy_outcome = bid_side ? Outcome::yes : Outcome::no;
     const Cents sell_price = static_cast<Cents>(100 - yes_price);
     out.qty = size;
-    if (p.available(sell_outcome) >= size) {
+    // Excess not yet offered by a resting sale (those shares are frozen).
+    const Shares excess = p.volume(sell_outcome) - p.volume(buy_outcome) - p.pending_sell(sell_outcome);
+    if (excess >= size) {
         out.outcome = sell_outcome;
         out.side = Side::sell;
         out.price = bid_side ? sell_price : yes_price;

@@ -172,9 +172,9 @@ struct Commitments {
     Shares no = 0;
 };
 
-/// The order that carries one side of a decision: the bid is a NO sale at 100 - b when enough
-/// NO is free, else a YES buy at b; the ask is a YES sale at a when enough YES is free, else a
-/// NO buy at 100 - a. A buy must fit the cash, the budget (cost sums plus committed buys) and
+/// The order that carries one side of a decision: the bid is a NO sale at 100 - b when NO's
+/// excess over YES, less the NO already offered, covers the size, else a YES buy at b; the ask is a YES sale
+/// at a when YES exceeds NO likewise, else a NO buy at 100 - a (complete sets are never sold). A buy must fit the cash, the budget (cost sums plus committed buys) and
 /// the position limit. Returns false when nothing fits (the side is not quoted).
 [[nodiscard]] bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p, const Commitments& committed,
                              const StrategyConfig& c, Quote& out);
