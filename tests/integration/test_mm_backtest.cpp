@@ -11,6 +11,7 @@
 
 #include "pftoken/error.hpp"
 #include "pftoken/integration/mm/backtest.hpp"
+#include "pftoken/integration/mm/report.hpp"
 #include "support/gtest_extra.hpp"
 
 using namespace pftoken;
@@ -318,6 +319,18 @@ TEST(MmBacktest, PartialFillsReachThePositionAndCostBasis) {
     EXPECT_EQ(fp.yes_cost_sum, 50 * 1'000 + 35 * q.price);
     EXPECT_EQ(fp.cash, 500'000 - 100'000 - 35 * q.price);
     EXPECT_EQ(r.summary.bought, 35);
+    // Mark-outs against the constant 50c mid: 50 - price per share at 1 s (the three pieces,
+    // each followed by an event a second later); the data ends before any 10 s horizon.
+    const Table m = mm_markout_table(r);
+    EXPECT_EQ(std::get<std::int64_t>(m.at(0, "fills")), 3);
+    EXPECT_EQ(std::get<std::int64_t>(m.at(0, "shares")), 35);
+    EXPECT_DOUBLE_EQ(std::get<double>(m.at(0, "markout_per_share")), 50.0 - q.price);
+    EXPECT_DOUBLE_EQ(std::get<double>(m.at(0, "markout_total")), 35.0 * (50.0 - q.price));
+    EXPECT_EQ(std::get<std::int64_t>(m.at(1, "fills")), 0);
+    const Table f = mm_fills_table(r);
+    ASSERT_EQ(f.rows().size(), 3u);
+    EXPECT_EQ(std::get<std::string>(f.at(1, "side")), "buy");
+    EXPECT_EQ(std::get<std::int64_t>(f.at(1, "remaining")), 50 - 30);
 }
 
 TEST(MmBacktest, RejectsBadOptionsAndForeignFills) {

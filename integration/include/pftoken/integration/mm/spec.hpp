@@ -1,0 +1,25 @@
+#pragma once
+// `pftoken mm backtest` spec (docs/tools/mm.md): the strategy's parameters (every key of
+// StrategyConfig, defaults from docs/market-maker.md) and the backtest's recording options, read
+// through the strict YAML reader (unknown keys with did-you-mean, every problem at
+// file:line:col, constraints checked by StrategyConfig::validate and placed at their key).
+
+#include <string>
+#include <string_view>
+
+#include "pftoken/integration/mm/backtest.hpp"
+#include "pftoken/integration/mm/config.hpp"
+
+namespace pftoken::integration::mm {
+
+struct MmSpec {
+    StrategyConfig strategy;
+    BacktestOptions backtest;
+};
+
+/// Reads a spec file; throws one InputError listing every problem at file:line:col.
+[[nodiscard]] MmSpec load_mm_spec(const std::string& path);
+/// The same from YAML text (`source` names it in messages).
+[[nodiscard]] MmSpec parse_mm_spec(std::string_view yaml_text, const std::string& source = "spec");
+
+}  // namespace pftoken::integration::mm

@@ -1,0 +1,134 @@
+#include "pftoken/integration/mm/spec.hpp"
+
+#include "pftoken/base/yaml.hpp"
+#include "pftoken/error.hpp"
+
+namespace pftoken::integration::mm {
+namespace {
+
+constexpr double kMaxMs = 1e12;  // about 31 years of milliseconds
+
+void read_strategy(yaml::Context& ctx, const YAML::Node& node, StrategyConfig& c) {
+    yaml::Reader r(ctx, node, "strategy");
+    if (!r.ok()) return;
+    r.number("gamma_short", c.gamma_short);
+    r.number("gamma_mid", c.gamma_mid);
+    r.number("gamma_long", c.gamma_long);
+    r.number("tier_short_days", c.tier_short_days);
+    r.number("tier_long_days", c.tier_long_days);
+    r.number("time_smoothing_kappa", c.time_smoothing_kappa);
+    r.number("order_arrival_k", c.order_arrival_k);
+    r.number("sigma_initial_cents", c.sigma_initial_cents);
+    r.number("sigma_min_cents", c.sigma_min_cents);
+    r.number("sigma_max_cents", c.sigma_max_cents);
+    r.integer("sigma_interval_ms", c.sigma_interval_ms, false, 1.0, kMaxMs);
+    r.number("sigma_ewma_lambda", c.sigma_ewma_lambda);
+    r.integer("base_spread_cents", c.base_spread_cents, false, 1.0, 98.0);
+    r.integer("max_spread_cents", c.max_spread_cents, false, 1.0, 98.0);
+    r.integer("oracle_stale_ms", c.oracle_stale_ms, false, 0.0, kMaxMs);
+    r.number("oracle_deviation_cents", c.oracle_deviation_cents);
+    r.number("oracle_gap_cents", c.oracle_gap_cents);
+    r.number("oracle_weight", c.oracle_weight);
+    r.number("post_fill_shift_cents", c.post_fill_shift_cents);
+    r.integer("post_fill_half_life_ms", c.post_fill_half_life_ms, false, 1.0, kMaxMs);
+    r.integer("budget_limit_cents", c.budget_limit_cents, false, 1.0);
+    r.integer("position_limit", c.position_limit, false, 1.0);
+    r.integer("max_loss_daily_cents", c.max_loss_daily_cents, false, 1.0);
+    r.integer("min_asset_floor_cents", c.min_asset_floor_cents, false, 0.0);
+    r.number("lvr_velocity_threshold", c.lvr_velocity_threshold);
+    r.integer("lvr_window_ms", c.lvr_window_ms, false, 1.0, kMaxMs);
+    r.integer("lvr_cooldown_ms", c.lvr_cooldown_ms, false, 0.0, kMaxMs);
+    r.integer("order_size", c.order_size, false, 1.0, 1e9);
+    r.integer("initial_sets", c.initial_sets, false, 0.0, 1e9);
+    r.integer("initial_cash_cents", c.initial_cash_cents, false, 0.0);
+    r.number("exploration_size_fraction", c.exploration_size_fraction);
+    r.integer("cancel_settle_ms", c.cancel_settle_ms, false, 0.0, kMaxMs);
+    r.integer("exploration_ms", c.exploration_ms, false, 1.0, kMaxMs);
+    r.integer("exploration_volume_target", c.exploration_volume_target, false, 1.0);
+    r.number("stable_volatility", c.stable_volatility);
+    r.number("rollback_volatility", c.rollback_volatility);
+    r.number("rollback_loss_fraction", c.rollback_loss_fraction);
+    r.integer("rollback_cooldown_ms", c.rollback_cooldown_ms, false, 0.0, kMaxMs);
+    r.integer("volatility_window_ms", c.volatility_window_ms, false, 30.0, kMaxMs);
+    r.number("widen_skew", c.widen_skew);
+    r.number("one_side_skew", c.one_side_skew);
+    r.number("kill_skew", c.kill_skew);
+    r.number("widen_loss_fraction", c.widen_loss_fraction);
+    r.number("widen_multiplier_min", c.widen_multiplier_min);
+    r.number("widen_multiplier_max", c.widen_multiplier_max);
+    r.number("one_side_multiplier_min", c.one_side_multiplier_min);
+    r.number("one_side_multiplier_max", c.one_side_multiplier_max);
+    r.number("distress_discount_max_cents", c.distress_discount_max_cents);
+    r.finish();
+}
+
+void read_backtest(yaml::Context& ctx, const YAML::Node& node, BacktestOptions& o) {
+    yaml::Reader r(ctx, node, "backtest");
+    if (!r.ok()) return;
+    r.integer("path_interval_ms", o.path_interval_ms, false, 0.0, kMaxMs);
+    r.integer("reconcile_interval_ms", o.reconcile_interval_ms, false, 1.0, kMaxMs);
+    if (const auto* h = r.child("markout_horizons_ms")) {
+        const std::string path = "backtest.markout_horizons_ms";
+        if (!h->IsSequence() || h->size() == 0 || h->size() > kMaxMarkoutHorizons) {
+            ctx.error(h->Mark(), path, fmt::format("must be a list of 1 to {} horizons in ms", kMaxMarkoutHorizons));
+        } else {
+            o.markout_horizons_ms.assign(h->size(), 0);
+            for (std::size_t i = 0; i < h->size(); ++i) {
+                const auto element = fmt::format("{}[{}]", path, i);
+                ctx.marks[element] = (*h)[i].Mark();
+                r.read_integer((*h)[i], element, o.markout_horizons_ms[i], 1.0, kMaxMs);
+            }
+        }
+    }
+    if (const auto* t = r.child("tolerance")) {
+        yaml::Reader tr(ctx, *t, "backtest.tolerance");
+        if (tr.ok()) {
+            tr.integer("shares", o.tolerance.shares, false, 0.0);
+            tr.integer("cash_cents", o.tolerance.cash, false, 0.0);
+            tr.integer("cost_cents", o.tolerance.cost, false, 0.0);
+            tr.finish();
+        }
+    }
+    r.boolean("check_invariants", o.check_invariants);
+    r.finish();
+}
+
+MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
+    MmSpec spec;
+    yaml::Reader top(ctx, root, "");
+    if (!top.ok()) {
+        yaml::finish(ctx);
+        return spec;
+    }
+    if (const auto* s = top.child("strategy")) read_strategy(ctx, *s, spec.strategy);
+    if (const auto* b = top.child("backtest")) read_backtest(ctx, *b, spec.backtest);
+    top.finish();
+    if (ctx.issues.empty()) {
+        try {
+            spec.strategy.validate();
+        } catch (const InputError& e) {
+            std::vector<InputIssue> issues = e.issues();
+            for (auto& issue : issues) issue.path = "strategy." + issue.path;
+            ctx.place(std::move(issues));
+        }
+        try {
+            spec.backtest.validate();
+        } catch (const InputError& e) {
+            std::vector<InputIssue> issues = e.issues();
+            for (auto& issue : issues) issue.path = "backtest." + issue.path;
+            ctx.place(std::move(issues));
+        }
+    }
+    yaml::finish(ctx);
+    return spec;
+}
+
+}  // namespace
+
+MmSpec load_mm_spec(const std::string& path) { return yaml::read_document_file(path, read_spec); }
+
+MmSpec parse_mm_spec(std::string_view yaml_text, const std::string& source) {
+    return yaml::read_document(yaml_text, source, read_spec);
+}
+
+}  // namespace pftoken::integration::mm
