@@ -182,6 +182,9 @@ struct Commitments {
 class Strategy {
   public:
     explicit Strategy(const StrategyConfig& config);
+    // The components point at config_: a copy would point at the original's.
+    Strategy(const Strategy&) = delete;
+    Strategy& operator=(const Strategy&) = delete;
 
     /// One market event: updates the fair price, sigma, the machines, and returns the quotes.
     /// `position` is the bot's inventory after the fills drained at this event.
