@@ -188,8 +188,8 @@ TEST(MmBacktest, ResolutionWindsDownAndSettles) {
     c.cancel_settle_ms = 0;  // cancels take one event here; fills never arrive later than that
     ScriptVenue::Params q = p;
     q.resolve = false;
-    // Resolve early by ending the data only after the resolution: run a venue whose last 10
-    // events are after the resolution flag is first seen.
+    // The market resolves at the last event: the wind-down cancels everything, burns the
+    // complete sets and settles the rest at 100c per winning share.
     const auto r = run(p, c);
     bool resolved = false, wound = false;
     for (const auto& t : r.transitions) {
@@ -197,13 +197,18 @@ TEST(MmBacktest, ResolutionWindsDownAndSettles) {
         wound = wound || (t.machine == Machine::lifecycle && t.reason == Reason::wound_down);
     }
     EXPECT_TRUE(resolved);
+    EXPECT_TRUE(wound);
     EXPECT_EQ(r.summary.final_lifecycle, Lifecycle::stopped);
-    if (wound) {
-        EXPECT_EQ(r.summary.final_position.yes_volume, 0);
-        EXPECT_EQ(r.summary.final_position.no_volume, 0);
-        EXPECT_GT(r.summary.sets_burned, 0);
-        EXPECT_DOUBLE_EQ(r.summary.unrealised, 0.0);
-    }
+    const auto& fp = r.summary.final_position;
+    EXPECT_EQ(fp.yes_volume, 0);
+    EXPECT_EQ(fp.no_volume, 0);
+    EXPECT_EQ(fp.yes_pending_sell + fp.no_pending_sell, 0);
+    EXPECT_GE(r.summary.sets_burned, 1'000);
+    EXPECT_DOUBLE_EQ(r.summary.unrealised, 0.0);
+    // Everything is cash now: the P&L is realised, net of fees and rebates.
+    EXPECT_NEAR(r.summary.total_pnl,
+                static_cast<double>(r.summary.realised - r.summary.fees + r.summary.rebates), 1e-6);
+    EXPECT_EQ(static_cast<double>(fp.cash), r.summary.final_equity);
     const auto open = run(q, c);
     EXPECT_EQ(open.transitions.back().reason, Reason::end_of_data);
 }

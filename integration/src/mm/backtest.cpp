@@ -221,11 +221,15 @@ class Backtester {
     void on_fill(const Fill& f) {
         Order* o = find(f.client_id);
         PFT_ENSURE(o != nullptr, fmt::format("a fill for unknown order {} at {} ms", f.client_id, f.ts));
-        PFT_ENSURE(f.qty > 0 && f.qty <= o->open && f.outcome == o->q.outcome && f.side == o->q.side &&
-                       f.price == o->q.price,
-                   fmt::format("a fill of order {} at {} ms does not match the order", f.client_id, f.ts));
+        // An order that crosses on arrival trades at the resting price: the same or better.
+        const bool price_ok = f.side == Side::buy ? f.price <= o->q.price : f.price >= o->q.price;
+        PFT_ENSURE(f.qty > 0 && f.qty <= o->open && f.outcome == o->q.outcome && f.side == o->q.side && price_ok,
+                   fmt::format("a fill of order {} at {} ms does not match the order ({} {} {} at {}c, {} open; "
+                               "fill {} at {}c)",
+                               f.client_id, f.ts, o->q.outcome == Outcome::yes ? "YES" : "NO",
+                               o->q.side == Side::buy ? "buy" : "sell", o->q.qty, o->q.price, o->open, f.qty, f.price));
         o->open -= f.qty;
-        if (f.side == Side::buy) commit(o->q, -f.qty);
+        if (f.side == Side::buy) commit(o->q, -f.qty);  // committed at the order's price
         inventory_.apply(f);
         ledger_.fill(f);
         strategy_.on_fill(f);
@@ -338,7 +342,13 @@ class Backtester {
     }
 
     void finish(TimeMs now) {
-        if (strategy_.lifecycle() != Lifecycle::stopped) {
+        if (strategy_.lifecycle() == Lifecycle::winding_down) {
+            // The market has resolved and the stream has ended: no fill can follow any more.
+            cancel_all(now);
+            for (std::size_t i = 0; i < cancelling_count_; ++i) retire(cancelling_[i]);
+            cancelling_count_ = 0;
+            wind_down(now);
+        } else if (strategy_.lifecycle() != Lifecycle::stopped) {
             cancel_all(now);
             strategy_.end_of_data(now);
         }
