@@ -296,6 +296,33 @@ TEST(ClobBook, ResolutionPaysTheWinnersFromTheReserve) {
     EXPECT_THROW_MSG(book.resolve(Outcome::no), pftoken::InputError, "resolve: the market is already resolved");
 }
 
+TEST(ClobBook, SplitAndMergeCompleteSets) {
+    Book book;
+    const auto a = book.add_account(1'000);
+    const auto b = book.add_account(10'000);
+    // Split 7 sets: 700 cents for 7 YES + 7 NO at cost 350 per leg.
+    ASSERT_TRUE(book.split(a, 7));
+    EXPECT_EQ(book.account(a).cash, 300);
+    EXPECT_EQ(book.account(a).yes_cost, 350);
+    EXPECT_EQ(book.reserve(), 700);
+    EXPECT_FALSE(book.split(a, 4));  // 400 > 300
+    EXPECT_FALSE(book.split(a, 0));
+    // Sell 3 YES @ 70 to B (released 350 x 3 / 7 = 150, realised 60), then merge the 4 complete sets
+    // left: released 200 (YES) + 350 x 4 / 7 = 200 (NO), paid 400, realised 0.
+    book.submit(order(b, Outcome::yes, Side::buy, 70, 3));
+    book.submit(order(a, Outcome::yes, Side::sell, 70, 3));
+    EXPECT_EQ(book.account(a).realized, 60);
+    EXPECT_FALSE(book.merge(a, 5));
+    ASSERT_TRUE(book.merge(a, 4));
+    EXPECT_EQ(book.account(a).yes, 0);
+    EXPECT_EQ(book.account(a).no, 3);
+    EXPECT_EQ(book.account(a).no_cost, 150);
+    EXPECT_EQ(book.account(a).cash, 300 + 210 + 400);
+    EXPECT_EQ(book.account(a).realized, 60);
+    EXPECT_EQ(book.reserve(), 300);
+    EXPECT_INVARIANTS(book);
+}
+
 TEST(ClobBook, ParamsNameTheFieldAndTheConstraint) {
     BookParams p;
     p.taker_fee_bps = -1;

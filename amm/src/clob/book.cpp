@@ -288,6 +288,38 @@ void Book::cancel_all(std::uint32_t account) {
         if (nodes_[s].live && nodes_[s].account == account) cancel(make_id(s, nodes_[s].generation));
 }
 
+bool Book::split(std::uint32_t account, Shares sets) {
+    if (resolved_ || account >= accounts_.size() || sets < 1 || sets > kMaxQty) return false;
+    Account& a = accounts_[account];
+    const Money paid = static_cast<Money>(kSetValue) * sets;
+    if (a.cash - a.locked_cash < paid) return false;
+    a.cash -= paid;
+    a.yes += sets;
+    a.no += sets;
+    a.yes_cost += paid / 2;
+    a.no_cost += paid / 2;
+    reserve_ += paid;
+    sets_ += sets;
+    return true;
+}
+
+bool Book::merge(std::uint32_t account, Shares sets) {
+    if (resolved_ || account >= accounts_.size() || sets < 1) return false;
+    Account& a = accounts_[account];
+    if (a.yes - a.locked_yes < sets || a.no - a.locked_no < sets) return false;
+    const Money released = a.yes_cost * sets / a.yes + a.no_cost * sets / a.no;
+    a.yes_cost -= a.yes_cost * sets / a.yes;
+    a.no_cost -= a.no_cost * sets / a.no;
+    a.yes -= sets;
+    a.no -= sets;
+    const Money paid = static_cast<Money>(kSetValue) * sets;
+    a.cash += paid;
+    a.realized += paid - released;
+    reserve_ -= paid;
+    sets_ -= sets;
+    return true;
+}
+
 bool Book::order(OrderId id, OrderView& out) const noexcept {
     const std::uint64_t low = id & 0xFFFFFFFFu;
     if (low == 0 || low > nodes_.size()) return false;

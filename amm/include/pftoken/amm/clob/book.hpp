@@ -142,6 +142,12 @@ class Book {
     bool cancel(OrderId id);
     /// Cancels every resting order of an account.
     void cancel_all(std::uint32_t account);
+    /// Split: the account pays 100 cents per set for 1 YES + 1 NO (cost 50 per leg), reserve +100.
+    /// False (nothing changes) when sets < 1, free cash is short or the market is resolved.
+    bool split(std::uint32_t account, Shares sets);
+    /// Merge: 1 YES + 1 NO back for 100 cents (released cost by the weighted-average rule on each
+    /// leg), reserve -100. False when sets < 1, free shares are short or the market is resolved.
+    bool merge(std::uint32_t account, Shares sets);
 
     /// Trading halt: submissions are rejected (cancels still work).
     void set_halted(bool halted) noexcept { halted_ = halted; }
