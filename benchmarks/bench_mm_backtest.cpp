@@ -80,9 +80,17 @@ class ArrayVenue final : public mm::Venue {
     void cancel(std::uint64_t id, mm::TimeMs) override {
         if (bid_.client_id == id) bid_.client_id = 0;
         if (ask_.client_id == id) ask_.client_id = 0;
+        cancelled_[cancel_count_++ & 1] = id;  // confirmed at once
     }
     std::span<const mm::Fill> drain_fills() override { return {&fill_, fill_count_}; }
     std::span<const std::uint64_t> drain_rejects() override { return {}; }
+    std::span<const std::uint64_t> drain_cancels() override {
+        const std::size_t n = cancel_count_ < 2 ? cancel_count_ : 2;
+        cancel_count_ = 0;
+        return {cancelled_, n};
+    }
+    bool mint_sets(mm::Shares, mm::TimeMs) override { return true; }
+    bool burn_sets(mm::Shares, mm::TimeMs) override { return true; }
 
   private:
     const std::vector<mm::MarketView>& views_;
@@ -91,13 +99,14 @@ class ArrayVenue final : public mm::Venue {
     mm::Quote bid_{}, ask_{};
     mm::Fill fill_{};
     std::size_t fill_count_ = 0;
+    std::uint64_t cancelled_[2] = {0, 0};
+    std::size_t cancel_count_ = 0;
 };
 
 // Arguments: check_invariants (0/1), fills (0/1).
 void BM_MmBacktest(benchmark::State& state) {
     const auto& views = stream();
     mm::StrategyConfig c;
-    c.cancel_settle_ms = 0;  // the array venue cancels at once
     mm::BacktestOptions o;
     o.path_interval_ms = 0;
     o.check_invariants = state.range(0) != 0;

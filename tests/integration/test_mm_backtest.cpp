@@ -37,8 +37,6 @@ class ScriptVenue final : public Venue {
 
     bool next(MarketView& v) override {
         if (k_ >= p_.events) return false;
-        fills_.clear();
-        rejects_.clear();
         const TimeMs ts = static_cast<TimeMs>(k_) * p_.step_ms;
         // The taker of this event trades first against the orders live since the last event.
         const bool taker_buys = rand() % 2 == 0;
@@ -60,7 +58,7 @@ class ScriptVenue final : public Venue {
         }
         // Orders and cancels sent at the previous event take effect now.
         for (auto& o : orders_)
-            if (o.cancel) o.live = false;
+            if (o.cancel && o.live) o.live = false, cancels_.push_back(o.q.client_id);
         std::erase_if(orders_, [](const Live& o) { return !o.live && !o.pending; });
         for (auto& o : orders_) o.pending = false;
         // The mid walks.
@@ -96,11 +94,21 @@ class ScriptVenue final : public Venue {
         for (auto& o : orders_)
             if (o.q.client_id == id) o.cancel = true;
     }
-    std::span<const Fill> drain_fills() override { return fills_; }
-    std::span<const std::uint64_t> drain_rejects() override { return rejects_; }
+    // Each drain hands over what accumulated since the previous call (valid until the next).
+    std::span<const Fill> drain_fills() override { return hand_over(fills_, fills_out_); }
+    std::span<const std::uint64_t> drain_rejects() override { return hand_over(rejects_, rejects_out_); }
+    std::span<const std::uint64_t> drain_cancels() override { return hand_over(cancels_, cancels_out_); }
+    bool mint_sets(Shares sets, TimeMs) override { return sets > 0; }
+    bool burn_sets(Shares sets, TimeMs) override { return sets > 0; }
     std::int64_t placed_ = 0;
 
   private:
+    template <class T>
+    static std::span<const T> hand_over(std::vector<T>& pending, std::vector<T>& out) {
+        out.swap(pending);
+        pending.clear();
+        return out;
+    }
     struct Live {
         Quote q;
         Shares open;
@@ -121,6 +129,9 @@ class ScriptVenue final : public Venue {
     std::vector<Live> orders_;
     std::vector<Fill> fills_;
     std::vector<std::uint64_t> rejects_;
+    std::vector<std::uint64_t> cancels_;
+    std::vector<Fill> fills_out_;
+    std::vector<std::uint64_t> rejects_out_, cancels_out_;
 };
 
 /// Risk aversion low enough that the quotes sit within the takers' reach (about 2c wide).
@@ -185,7 +196,6 @@ TEST(MmBacktest, ResolutionWindsDownAndSettles) {
     ScriptVenue::Params p;
     p.events = 4'000;
     StrategyConfig c = tight();
-    c.cancel_settle_ms = 0;  // cancels take one event here; fills never arrive later than that
     ScriptVenue::Params q = p;
     q.resolve = false;
     // The market resolves at the last event: the wind-down cancels everything, burns the
@@ -288,6 +298,9 @@ class PartialVenue final : public Venue {
     void cancel(std::uint64_t, TimeMs) override {}
     std::span<const Fill> drain_fills() override { return fills_; }
     std::span<const std::uint64_t> drain_rejects() override { return {}; }
+    std::span<const std::uint64_t> drain_cancels() override { return {}; }  // never confirms
+    bool mint_sets(Shares, TimeMs) override { return true; }
+    bool burn_sets(Shares, TimeMs) override { return true; }
     std::optional<Quote> first_;
 
   private:
@@ -361,6 +374,9 @@ TEST(MmBacktest, RejectsBadOptionsAndForeignFills) {
             return k_ == 2 ? std::span<const Fill>(&fill_, 1) : std::span<const Fill>();
         }
         std::span<const std::uint64_t> drain_rejects() override { return {}; }
+        std::span<const std::uint64_t> drain_cancels() override { return {}; }
+        bool mint_sets(Shares, TimeMs) override { return true; }
+        bool burn_sets(Shares, TimeMs) override { return true; }
 
       private:
         TimeMs k_ = 0;

@@ -36,7 +36,7 @@ struct Order {
     bool live = false;
 };
 
-constexpr std::size_t kMaxCancelling = 256;
+constexpr std::size_t kMaxCancelling = 1024;
 
 double yes_value(Outcome o, double mid) { return o == Outcome::yes ? mid : 100.0 - mid; }
 
@@ -83,9 +83,7 @@ class Backtester {
   private:
     void step(const MarketView& view) {
         const TimeMs now = view.ts;
-        for (const Fill& f : venue_.drain_fills()) on_fill(f);
-        for (const std::uint64_t id : venue_.drain_rejects()) on_reject(id);
-        settle_cancels(now);
+        drain(now);
         mid_ = view.yes_bid >= 1 && view.yes_ask <= 99 && view.yes_bid < view.yes_ask
                    ? 0.5 * (view.yes_bid + view.yes_ask)
                    : -1.0;
@@ -95,11 +93,11 @@ class Backtester {
         fair_ = strategy_.state().fair;
         if (mid_ < 0.0) mid_ = fair_;
         update_markouts(now);
-        if (before == Lifecycle::starting && strategy_.lifecycle() == Lifecycle::running) start_inventory();
+        if (before == Lifecycle::starting && strategy_.lifecycle() == Lifecycle::running) start_inventory(now);
 
         switch (strategy_.lifecycle()) {
         case Lifecycle::running:
-            burn_excess_sets();
+            burn_excess_sets(now);
             requote(d, view);
             break;
         case Lifecycle::winding_down: wind_down(now); break;
@@ -119,25 +117,43 @@ class Backtester {
         last_view_ = view;
     }
 
-    void start_inventory() {
-        const Cents yes_leg = static_cast<Cents>(std::clamp(std::lround(fair_), 1L, 99L));
+    /// Fills, rejects and confirmed cancels the venue delivered, then cancels past the window.
+    void drain(TimeMs now) {
+        for (const Fill& f : venue_.drain_fills()) on_fill(f);
+        for (const std::uint64_t id : venue_.drain_rejects()) on_reject(id);
+        for (const std::uint64_t id : venue_.drain_cancels()) on_cancelled(id);
+        settle_cancels(now);
+    }
+
+    /// Mints the starting complete sets on the exchange and in the books (50c a leg, as the
+    /// exchange books a split).
+    void start_inventory(TimeMs now) {
         if (config_.initial_sets > 0) {
-            inventory_.mint(config_.initial_sets, yes_leg);
-            ledger_.mint(config_.initial_sets, yes_leg);
+            if (!venue_.mint_sets(config_.initial_sets, now))
+                throw InputError("strategy.initial_sets",
+                                 fmt::format("the venue refused to mint {} complete sets (cash short?)", config_.initial_sets));
+            inventory_.mint(config_.initial_sets, 50);
+            ledger_.mint(config_.initial_sets, 50);
             summary_.sets_minted += config_.initial_sets;
         }
         summary_.initial_equity = inventory_.position().equity(fair_);
     }
 
-    /// Complete sets bought beyond the starting ones go back to cash (BURN), free shares only.
-    void burn_excess_sets() {
-        const Position& p = inventory_.position();
-        const Shares free_sets = std::min(p.available(Outcome::yes), p.available(Outcome::no));
-        const Shares sets = std::min(free_sets, p.complete_sets() - config_.initial_sets);
-        if (sets <= 0) return;
+    /// Burns sets on the exchange first; the books follow only when it accepted.
+    bool burn_sets(Shares sets, TimeMs now) {
+        if (sets <= 0 || !venue_.burn_sets(sets, now)) return false;
         inventory_.burn(sets);
         ledger_.burn(sets);
         summary_.sets_burned += sets;
+        return true;
+    }
+
+    /// Complete sets bought beyond the starting ones go back to cash (BURN), free shares only.
+    void burn_excess_sets(TimeMs now) {
+        const Position& p = inventory_.position();
+        const Shares free_sets = std::min(p.available(Outcome::yes), p.available(Outcome::no));
+        const Shares sets = std::min(free_sets, p.complete_sets() - config_.initial_sets);
+        if (sets >= config_.order_size) (void)burn_sets(sets, now);
     }
 
     // ---- Orders.
@@ -190,11 +206,9 @@ class Backtester {
         if (!slot.live) return;
         venue_.cancel(slot.q.client_id, now);
         ++summary_.cancels;
-        if (cancelling_count_ == kMaxCancelling) {
-            // The oldest cancel has long settled on any sane latency: release it now.
-            retire(cancelling_[0]);
-            compact_cancelling();
-        }
+        PFT_ENSURE(cancelling_count_ < kMaxCancelling,
+                   fmt::format("{} cancels unconfirmed at {} ms: the venue does not confirm cancels "
+                               "(set strategy.cancel_settle_ms)", kMaxCancelling, now));
         slot.cancelled_at = now;
         cancelling_[cancelling_count_++] = slot;
         slot.live = false;
@@ -206,7 +220,16 @@ class Backtester {
         cancel(ask_, now);
     }
 
+    /// A confirmed cancel: the order is off the book (also an order the venue cancelled itself).
+    void on_cancelled(std::uint64_t id) {
+        if (Order* o = find(id)) {
+            retire(*o);
+            if (o != &bid_ && o != &ask_) compact_cancelling();
+        }
+    }
+
     void settle_cancels(TimeMs now) {
+        if (config_.cancel_settle_ms <= 0) return;
         bool any = false;
         for (std::size_t i = 0; i < cancelling_count_; ++i) {
             Order& o = cancelling_[i];
@@ -276,13 +299,10 @@ class Backtester {
     void wind_down(TimeMs now) {
         cancel_all(now);
         if (cancelling_count_ > 0) return;
+        // Burn the complete sets; a venue that refuses after the resolution pays them at
+        // settlement instead (one winning share each: the same 100c).
         const Position& p = inventory_.position();
-        const Shares sets = p.complete_sets();
-        if (sets > 0) {
-            inventory_.burn(sets);
-            ledger_.burn(sets);
-            summary_.sets_burned += sets;
-        }
+        (void)burn_sets(std::min(p.available(Outcome::yes), p.available(Outcome::no)), now);
         const Outcome winner = strategy_.winning_outcome() == 1 ? Outcome::yes : Outcome::no;
         inventory_.settle(winner);
         ledger_.settle(winner);
@@ -342,6 +362,7 @@ class Backtester {
     }
 
     void finish(TimeMs now) {
+        drain(now);  // what the venue still delivers after its last view
         if (strategy_.lifecycle() == Lifecycle::winding_down) {
             // The market has resolved and the stream has ended: no fill can follow any more.
             cancel_all(now);

@@ -47,7 +47,10 @@ struct StrategyConfig {
     Shares initial_sets = 1'000;           ///< complete sets minted when the bot starts
     Money initial_cash_cents = 500'000;
     double exploration_size_fraction = 0.5;
-    TimeMs cancel_settle_ms = 1'000;       ///< a cancelled sell keeps its shares frozen this long
+    /// A cancelled order holds its frozen shares or committed cash until the venue confirms the
+    /// cancel; a positive value also releases it this long after the cancel was sent (for venues
+    /// that never confirm).
+    TimeMs cancel_settle_ms = 0;
     // Strategy phases.
     TimeMs exploration_ms = 1'800'000;
     Shares exploration_volume_target = 2'000;
