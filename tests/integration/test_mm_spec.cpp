@@ -63,6 +63,24 @@ TEST(MmSpec, ErrorsAtTheirKey) {
     EXPECT_THROW_MSG((void)parse_mm_spec("strategy:\n  sigma_max_cents: 0.5\n"), InputError,
                      "strategy.sigma_max_cents: must be >= sigma_min_cents");
     EXPECT_THROW_MSG((void)parse_mm_spec("venue: x\n"), InputError, "venue: unknown key");
+    EXPECT_THROW_MSG((void)parse_mm_spec("simulation:\n  flow:\n    duration_hours: 2\n"), InputError,
+                     "spec:3:5: simulation.flow.duration_hours: unknown key (did you mean 'duration_h'?)");
+    EXPECT_THROW_MSG((void)parse_mm_spec("simulation:\n  flow:\n    start_probability: 1.5\n"), InputError,
+                     "spec:3:24: simulation.flow.start_probability: must be");
+}
+
+TEST(MmSpec, SimulationSection) {
+    const auto s = parse_mm_spec(
+        "strategy: {initial_cash_cents: 900000}\n"
+        "simulation:\n  flow: {duration_h: 2, noise_rate_per_min: 12}\n  latency: {order_latency_ms: 80}\n"
+        "  maker_fee_bps: -5\n");
+    EXPECT_EQ(s.simulation.flow.duration_h, 2.0);
+    EXPECT_EQ(s.simulation.flow.noise_rate_per_min, 12.0);
+    EXPECT_EQ(s.simulation.flow.lp_rate_per_min, FlowParams{}.lp_rate_per_min);
+    EXPECT_EQ(s.simulation.latency.order_latency_ms, 80);
+    EXPECT_EQ(s.simulation.latency.feed_latency_ms, LatencyParams{}.feed_latency_ms);
+    EXPECT_EQ(s.simulation.maker_fee_bps, -5);
+    EXPECT_EQ(s.simulation.mm_cash_cents, 900'000);  // the strategy's cash is the exchange account's
 }
 
 TEST(MmSpec, ShippedExampleLoads) {

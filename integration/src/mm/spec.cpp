@@ -93,6 +93,59 @@ void read_backtest(yaml::Context& ctx, const YAML::Node& node, BacktestOptions& 
     r.finish();
 }
 
+void read_simulation(yaml::Context& ctx, const YAML::Node& node, SimulationParams& p) {
+    yaml::Reader r(ctx, node, "simulation");
+    if (!r.ok()) return;
+    if (const auto* f = r.child("flow")) {
+        yaml::Reader fr(ctx, *f, "simulation.flow");
+        if (fr.ok()) {
+            auto& o = p.flow;
+            fr.number("duration_h", o.duration_h);
+            fr.number("start_probability", o.start_probability);
+            fr.number("logit_vol_per_sqrt_h", o.logit_vol_per_sqrt_h);
+            fr.number("informed_rate_per_min", o.informed_rate_per_min);
+            fr.integer("informed_edge_cents", o.informed_edge_cents, false, 0.0, 99.0);
+            fr.integer("informed_max_qty", o.informed_max_qty, false, 1.0, 1e9);
+            fr.number("noise_rate_per_min", o.noise_rate_per_min);
+            fr.integer("noise_max_qty", o.noise_max_qty, false, 1.0, 1e9);
+            fr.integer("noise_slippage_cents", o.noise_slippage_cents, false, 0.0, 99.0);
+            fr.number("lp_rate_per_min", o.lp_rate_per_min);
+            fr.integer("lp_max_offset_cents", o.lp_max_offset_cents, false, 1.0, 98.0);
+            fr.integer("lp_max_qty", o.lp_max_qty, false, 1.0, 1e9);
+            fr.number("lp_mean_lifetime_s", o.lp_mean_lifetime_s);
+            fr.number("oracle_interval_s", o.oracle_interval_s);
+            fr.number("oracle_noise_cents", o.oracle_noise_cents);
+            fr.finish();
+        }
+    }
+    if (const auto* l = r.child("latency")) {
+        yaml::Reader lr(ctx, *l, "simulation.latency");
+        if (lr.ok()) {
+            lr.integer("order_latency_ms", p.latency.order_latency_ms, false, 0.0, kMaxMs);
+            lr.integer("feed_latency_ms", p.latency.feed_latency_ms, false, 0.0, kMaxMs);
+            lr.finish();
+        }
+    }
+    r.integer("trader_cash_cents", p.trader_cash_cents, false, 0.0);
+    r.integer("taker_fee_bps", p.taker_fee_bps, false, -10'000.0, 10'000.0);
+    r.integer("maker_fee_bps", p.maker_fee_bps, false, -10'000.0, 10'000.0);
+    r.integer("max_orders", p.max_orders, false, 1.0);
+    r.finish();
+}
+
+/// Issues of a validate() that names fields without the section prefix, placed at their keys.
+template <class Validate>
+void place_issues(yaml::Context& ctx, const std::string& prefix, Validate&& validate) {
+    try {
+        validate();
+    } catch (const InputError& e) {
+        std::vector<InputIssue> issues = e.issues();
+        for (auto& issue : issues)
+            if (!issue.path.starts_with(prefix)) issue.path = prefix + issue.path;
+        ctx.place(std::move(issues));
+    }
+}
+
 MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     MmSpec spec;
     yaml::Reader top(ctx, root, "");
@@ -102,22 +155,13 @@ MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     }
     if (const auto* s = top.child("strategy")) read_strategy(ctx, *s, spec.strategy);
     if (const auto* b = top.child("backtest")) read_backtest(ctx, *b, spec.backtest);
+    if (const auto* m = top.child("simulation")) read_simulation(ctx, *m, spec.simulation);
     top.finish();
+    spec.simulation.mm_cash_cents = spec.strategy.initial_cash_cents;
     if (ctx.issues.empty()) {
-        try {
-            spec.strategy.validate();
-        } catch (const InputError& e) {
-            std::vector<InputIssue> issues = e.issues();
-            for (auto& issue : issues) issue.path = "strategy." + issue.path;
-            ctx.place(std::move(issues));
-        }
-        try {
-            spec.backtest.validate();
-        } catch (const InputError& e) {
-            std::vector<InputIssue> issues = e.issues();
-            for (auto& issue : issues) issue.path = "backtest." + issue.path;
-            ctx.place(std::move(issues));
-        }
+        place_issues(ctx, "strategy.", [&] { spec.strategy.validate(); });
+        place_issues(ctx, "backtest.", [&] { spec.backtest.validate(); });
+        place_issues(ctx, "simulation.", [&] { spec.simulation.validate("simulation."); });
     }
     yaml::finish(ctx);
     return spec;

@@ -1,6 +1,7 @@
 #pragma once
 // `pftoken mm backtest` spec (docs/tools/mm.md): the strategy's parameters (every key of
-// StrategyConfig, defaults from docs/market-maker.md) and the backtest's recording options, read
+// StrategyConfig, defaults from docs/market-maker.md), the backtest's recording options and the
+// simulated venue's flow, latency and fees (docs/order-book.md), read
 // through the strict YAML reader (unknown keys with did-you-mean, every problem at
 // file:line:col, constraints checked by StrategyConfig::validate and placed at their key).
 
@@ -9,12 +10,15 @@
 
 #include "pftoken/integration/mm/backtest.hpp"
 #include "pftoken/integration/mm/config.hpp"
+#include "pftoken/integration/mm/venues_sim.hpp"
 
 namespace pftoken::integration::mm {
 
 struct MmSpec {
     StrategyConfig strategy;
     BacktestOptions backtest;
+    /// The simulated venue (`--simulate`); its market maker's cash is strategy.initial_cash_cents.
+    SimulationParams simulation;
 };
 
 /// Reads a spec file; throws one InputError listing every problem at file:line:col.
