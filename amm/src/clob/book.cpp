@@ -84,13 +84,6 @@ OrderId Book::make_id(std::uint32_t slot, std::uint32_t generation) noexcept {
     return (static_cast<OrderId>(generation) << 32) | static_cast<OrderId>(slot + 1);
 }
 
-Money Book::fee_of(Money notional, std::int32_t bps) const noexcept { return notional * bps / 10000; }
-
-Money Book::buy_lock_per_share(Cents price) const noexcept {
-    const std::int32_t bps = std::max({params_.taker_fee_bps, params_.maker_fee_bps, 0});
-    return price + (static_cast<Money>(price) * bps + 9999) / 10000;  // price + ceil(price x bps / 1e4)
-}
-
 Shares Book::bid_qty(Cents p) const noexcept { return p >= 0 && p <= kSetValue ? levels_[kBid][static_cast<std::size_t>(p)].qty : 0; }
 Shares Book::ask_qty(Cents p) const noexcept { return p >= 0 && p <= kSetValue ? levels_[kAsk][static_cast<std::size_t>(p)].qty : 0; }
 
@@ -132,7 +125,7 @@ SubmitResult Book::submit(const OrderRequest& o) {
     if (o.qty < 1 || o.qty > kMaxQty) return reject(RejectReason::bad_qty);
     if (!o.ioc && free_head_ == kNil) return reject(RejectReason::book_full);
     Account& acc = accounts_[o.account];
-    const Money lock_per_share = o.side == Side::buy ? buy_lock_per_share(o.price) : 0;
+    const Money lock_per_share = o.side == Side::buy ? buy_lock_per_share(o.price, params_.taker_fee_bps, params_.maker_fee_bps) : 0;
     if (o.side == Side::buy) {
         if (acc.cash - acc.locked_cash < lock_per_share * o.qty) return reject(RejectReason::insufficient_cash);
         acc.locked_cash += lock_per_share * o.qty;

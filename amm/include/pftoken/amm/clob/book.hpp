@@ -4,6 +4,7 @@
 // with cash, shares, weighted-average cost sums and an exchange reserve of 100 cents per
 // outstanding set. Rules and equations: docs/order-book.md.
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <span>
@@ -27,6 +28,15 @@ enum class Scenario : std::uint8_t { mint, transfer_yes, transfer_no, burn };
 inline constexpr Cents kSetValue = 100;  ///< a complete set (1 YES + 1 NO) pays 100 cents
 inline constexpr Cents kMinPrice = 1;
 inline constexpr Cents kMaxPrice = 99;
+
+/// Fee on a notional: notional x bps / 1e4 truncated toward zero (negative bps: a rebate).
+[[nodiscard]] constexpr Money fee_of(Money notional, std::int32_t bps) noexcept { return notional * bps / 10000; }
+/// Cash a buy at `price` locks per share: price + ceil(price x max(taker, maker, 0) / 1e4), which
+/// covers any execution price <= price and its fee.
+[[nodiscard]] constexpr Money buy_lock_per_share(Cents price, std::int32_t taker_bps, std::int32_t maker_bps) noexcept {
+    const std::int32_t bps = std::max({taker_bps, maker_bps, 0});
+    return price + (static_cast<Money>(price) * bps + 9999) / 10000;
+}
 
 /// Opaque handle of a resting order: slot and generation (a stale handle never names a new order).
 using OrderId = std::uint64_t;
@@ -204,8 +214,6 @@ class Book {
         Shares qty = 0;
     };
 
-    [[nodiscard]] Money fee_of(Money notional, std::int32_t bps) const noexcept;
-    [[nodiscard]] Money buy_lock_per_share(Cents own_price) const noexcept;
     void settle_leg(std::uint32_t account, Outcome outcome, Side side, Cents own_price, Shares qty,
                     Money fee, Money lock_release);
     void unlink(std::uint32_t slot);
