@@ -1,5 +1,6 @@
-// `pftoken mm backtest SPEC.yaml --simulate [--seed S] [--format ...] [--out DIR] [--plots DIR]`:
-// the YES/NO market maker backtested on the simulated order book. Guide: docs/tools/mm.md; rules: docs/market-maker.md; options, output
+// `pftoken mm backtest SPEC.yaml (--events FILE.csv | --simulate) [--seed S] [--format ...]
+// [--out DIR] [--plots DIR]`: the YES/NO market maker backtested over recorded events (replay
+// venue) or on the simulated order book. Guide: docs/tools/mm.md; rules: docs/market-maker.md; options, output
 // rule and exit codes: docs/tools/README.md.
 #include <fmt/format.h>
 
@@ -17,6 +18,8 @@
 #include "pftoken/integration/mm/backtest.hpp"
 #include "pftoken/integration/mm/report.hpp"
 #include "pftoken/integration/mm/spec.hpp"
+#include "pftoken/integration/mm/events.hpp"
+#include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
 namespace pftoken::cli {
@@ -27,6 +30,7 @@ namespace mm = integration::mm;
 struct BacktestArgs {
     CommonOptions common;
     std::string spec;
+    std::string events;
     bool simulate = false;
 };
 
@@ -70,13 +74,16 @@ std::vector<charts::ChartFile> render_mm_plots(const mm::BacktestResult& r) {
 
 int run_backtest(const BacktestArgs& args) {
     (void)args.common.resolved_format();
-    if (!args.simulate) throw InputError("--simulate", "is required: the venue to trade on");
+    if (args.simulate == !args.events.empty())
+        throw InputError("--events", "give exactly one of --events FILE.csv and --simulate");
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
     const auto spec = mm::load_mm_spec(args.spec);
     const std::uint64_t seed = args.common.seed_value();
-    mm::SimulatedVenue venue(spec.simulation, seed);
-    const auto result = mm::run_backtest(venue, spec.strategy, spec.backtest);
+    std::unique_ptr<mm::Venue> venue;
+    if (args.simulate) venue = std::make_unique<mm::SimulatedVenue>(spec.simulation, seed);
+    else venue = std::make_unique<mm::ReplayVenue>(mm::read_events(args.events), spec.replay);
+    const auto result = mm::run_backtest(*venue, spec.strategy, spec.backtest);
 
     const Table summary = mm::mm_summary_table(result);
     const Table markouts = mm::mm_markout_table(result);
@@ -86,7 +93,7 @@ int run_backtest(const BacktestArgs& args) {
     Rendered r;
     r.text_name = "mm.txt";
     r.text = fmt::format("Market-maker backtest: {} ({}), seed {}\n\n", args.spec,
-                         std::string("simulated order book"), seed);
+                         args.simulate ? std::string("simulated order book") : "events " + args.events, seed);
     r.text += to_text(summary, {.title = "Summary (P&L in cents: total = realised + unrealised - fees + rebates)"});
     r.text += '\n';
     r.text += to_text(markouts, {.title = "Mark-outs (value at the book mid after the horizon minus the price; < 0: adverse selection)"});
@@ -120,6 +127,7 @@ void register_mm(CLI::App& app, int& exit_code) {
     CLI::App* backtest = cmd->add_subcommand(
         "backtest", "Backtest the market maker over recorded events or the simulated order book");
     backtest->add_option("spec", b->spec, "market-maker spec (YAML), e.g. data/examples/mm/spec.yaml")->required();
+    backtest->add_option("--events", b->events, "recorded book and trade events (CSV, docs/order-book.md)");
     backtest->add_flag("--simulate", b->simulate, "trade against the simulated order book and synthetic flow");
     add_seed(*backtest, b->common, "seed of the simulated flow");
     add_format(*backtest, b->common);

@@ -12,6 +12,8 @@
 #include "pftoken/error.hpp"
 #include "pftoken/integration/mm/backtest.hpp"
 #include "pftoken/integration/mm/report.hpp"
+#include "pftoken/integration/mm/events.hpp"
+#include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 #include "support/gtest_extra.hpp"
 
@@ -411,5 +413,29 @@ TEST(MmBacktest, BooksEqualTheExchangeRecordOnTheSimulatedVenue) {
         EXPECT_EQ(bot.fees - bot.rebates, ex.fees) << seed;
         for (const auto& rec : r.reconciliations) EXPECT_EQ(rec.status, ReconcileStatus::ok) << seed;
         EXPECT_EQ(r.summary.final_lifecycle, Lifecycle::stopped);
+    }
+}
+
+// The same on the replay venue over the shipped recorded sample (4 minutes, resolves YES): the
+// bot's cash, shares and fees equal the venue's virtual account of it.
+TEST(MmBacktest, BooksEqualTheReplayAccount) {
+    for (const auto queue : {QueueModel::pro_rata, QueueModel::risk_averse}) {
+        ReplayParams p;
+        p.queue = queue;
+        p.maker_fee_bps = -10;
+        StrategyConfig c = tight();
+        p.mm_cash_cents = c.initial_cash_cents;
+        ReplayVenue venue(read_events(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/events_sample.csv"), p);
+        const auto r = run_backtest(venue, c);
+        const auto& bot = r.summary.final_position;
+        const auto& ex = venue.account();
+        EXPECT_EQ(r.summary.invariant_checks, r.summary.events);
+        EXPECT_GT(r.summary.fills, 0);
+        EXPECT_EQ(bot.yes_volume, ex.yes);
+        EXPECT_EQ(bot.no_volume, ex.no);
+        EXPECT_EQ(bot.cash, ex.cash);
+        EXPECT_EQ(bot.fees - bot.rebates, ex.fees);
+        ASSERT_FALSE(r.reconciliations.empty());  // the closing one at least
+        EXPECT_EQ(r.reconciliations.back().status, ReconcileStatus::ok);
     }
 }

@@ -83,6 +83,19 @@ TEST(MmSpec, SimulationSection) {
     EXPECT_EQ(s.simulation.mm_cash_cents, 900'000);  // the strategy's cash is the exchange account's
 }
 
+TEST(MmSpec, ReplaySection) {
+    const auto s = parse_mm_spec(
+        "replay:\n  latency: {feed_latency_ms: 5}\n  queue: risk_averse\n  taker_fee_bps: 30\n  end_ms: 3600000\n");
+    EXPECT_EQ(s.replay.latency.feed_latency_ms, 5);
+    EXPECT_EQ(s.replay.queue, QueueModel::risk_averse);
+    EXPECT_EQ(s.replay.taker_fee_bps, 30);
+    ASSERT_TRUE(s.replay.end_ms.has_value());
+    EXPECT_EQ(*s.replay.end_ms, 3'600'000);
+    EXPECT_EQ(s.replay.mm_cash_cents, StrategyConfig{}.initial_cash_cents);
+    EXPECT_THROW_MSG((void)parse_mm_spec("replay:\n  queue: fifo\n"), InputError,
+                     "spec:2:10: replay.queue: must be one of pro_rata, risk_averse; got 'fifo'");
+}
+
 TEST(MmSpec, ShippedExampleLoads) {
     const auto s = load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/spec.yaml");
     EXPECT_EQ(s.strategy.gamma_mid, StrategyConfig{}.gamma_mid);

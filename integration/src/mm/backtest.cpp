@@ -373,6 +373,8 @@ class Backtester {
             cancel_all(now);
             strategy_.end_of_data(now);
         }
+        // A closing reconciliation, whatever the timer says.
+        result_.reconciliations.push_back(reconcile_and_repair(now, inventory_, ledger_, options_.tolerance));
         if (options_.path_interval_ms > 0 && (result_.path.empty() || result_.path.back().ts != now)) sample(last_view_);
         const Position& p = inventory_.position();
         summary_.end = now;

@@ -93,6 +93,8 @@ void read_backtest(yaml::Context& ctx, const YAML::Node& node, BacktestOptions& 
     r.finish();
 }
 
+void read_latency(yaml::Context& ctx, yaml::Reader& parent, LatencyParams& p);
+
 void read_simulation(yaml::Context& ctx, const YAML::Node& node, SimulationParams& p) {
     yaml::Reader r(ctx, node, "simulation");
     if (!r.ok()) return;
@@ -118,18 +120,36 @@ void read_simulation(yaml::Context& ctx, const YAML::Node& node, SimulationParam
             fr.finish();
         }
     }
-    if (const auto* l = r.child("latency")) {
-        yaml::Reader lr(ctx, *l, "simulation.latency");
-        if (lr.ok()) {
-            lr.integer("order_latency_ms", p.latency.order_latency_ms, false, 0.0, kMaxMs);
-            lr.integer("feed_latency_ms", p.latency.feed_latency_ms, false, 0.0, kMaxMs);
-            lr.finish();
-        }
-    }
+    read_latency(ctx, r, p.latency);
     r.integer("trader_cash_cents", p.trader_cash_cents, false, 0.0);
     r.integer("taker_fee_bps", p.taker_fee_bps, false, -10'000.0, 10'000.0);
     r.integer("maker_fee_bps", p.maker_fee_bps, false, -10'000.0, 10'000.0);
     r.integer("max_orders", p.max_orders, false, 1.0);
+    r.finish();
+}
+
+void read_latency(yaml::Context& ctx, yaml::Reader& parent, LatencyParams& p) {
+    if (const auto* l = parent.child("latency")) {
+        yaml::Reader lr(ctx, *l, parent.path() + ".latency");
+        if (lr.ok()) {
+            lr.integer("order_latency_ms", p.order_latency_ms, false, 0.0, kMaxMs);
+            lr.integer("feed_latency_ms", p.feed_latency_ms, false, 0.0, kMaxMs);
+            lr.finish();
+        }
+    }
+}
+
+void read_replay(yaml::Context& ctx, const YAML::Node& node, ReplayParams& p) {
+    yaml::Reader r(ctx, node, "replay");
+    if (!r.ok()) return;
+    read_latency(ctx, r, p.latency);
+    r.enumeration("queue", p.queue, {{"pro_rata", QueueModel::pro_rata}, {"risk_averse", QueueModel::risk_averse}});
+    r.integer("taker_fee_bps", p.taker_fee_bps, false, -10'000.0, 10'000.0);
+    r.integer("maker_fee_bps", p.maker_fee_bps, false, -10'000.0, 10'000.0);
+    if (const auto* e = r.child("end_ms")) {
+        TimeMs end = 0;
+        if (r.read_integer(*e, "replay.end_ms", end, 0.0, kMaxMs)) p.end_ms = end;
+    }
     r.finish();
 }
 
@@ -156,12 +176,15 @@ MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* s = top.child("strategy")) read_strategy(ctx, *s, spec.strategy);
     if (const auto* b = top.child("backtest")) read_backtest(ctx, *b, spec.backtest);
     if (const auto* m = top.child("simulation")) read_simulation(ctx, *m, spec.simulation);
+    if (const auto* p = top.child("replay")) read_replay(ctx, *p, spec.replay);
     top.finish();
     spec.simulation.mm_cash_cents = spec.strategy.initial_cash_cents;
+    spec.replay.mm_cash_cents = spec.strategy.initial_cash_cents;
     if (ctx.issues.empty()) {
         place_issues(ctx, "strategy.", [&] { spec.strategy.validate(); });
         place_issues(ctx, "backtest.", [&] { spec.backtest.validate(); });
         place_issues(ctx, "simulation.", [&] { spec.simulation.validate("simulation."); });
+        place_issues(ctx, "replay.", [&] { spec.replay.validate("replay."); });
     }
     yaml::finish(ctx);
     return spec;

@@ -1,7 +1,7 @@
 #pragma once
 // `pftoken mm backtest` spec (docs/tools/mm.md): the strategy's parameters (every key of
 // StrategyConfig, defaults from docs/market-maker.md), the backtest's recording options and the
-// simulated venue's flow, latency and fees (docs/order-book.md), read
+// simulated and replay venues' flow, latency, queue model and fees (docs/order-book.md), read
 // through the strict YAML reader (unknown keys with did-you-mean, every problem at
 // file:line:col, constraints checked by StrategyConfig::validate and placed at their key).
 
@@ -10,6 +10,7 @@
 
 #include "pftoken/integration/mm/backtest.hpp"
 #include "pftoken/integration/mm/config.hpp"
+#include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
 namespace pftoken::integration::mm {
@@ -19,6 +20,8 @@ struct MmSpec {
     BacktestOptions backtest;
     /// The simulated venue (`--simulate`); its market maker's cash is strategy.initial_cash_cents.
     SimulationParams simulation;
+    /// The replay venue (`--events FILE.csv`); its virtual account's cash likewise.
+    ReplayParams replay;
 };
 
 /// Reads a spec file; throws one InputError listing every problem at file:line:col.
