@@ -6,13 +6,17 @@
 // figure is the strategy side's own cost; the fill path is exercised by a second variant in
 // which every 16th event fills the resting bid or ask in part. BM_MmSimulated is the end-to-end
 // figure on the simulated order book (24 h of the default synthetic flow, seed 42): the book, the
-// flow and the latency queues included.
+// flow and the latency queues included. BM_MmReplay is the figure: 2^20 recorded rows
+// (book level changes around a walking mid, a trade every fifth row, an oracle reading every
+// 5 s) replayed by the replay venue with latency and its queue model, the strategy requoting on
+// every book change; rows per second.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
 #include <vector>
 
 #include "pftoken/integration/mm/backtest.hpp"
+#include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
 namespace mm = pftoken::integration::mm;
@@ -124,6 +128,71 @@ void BM_MmBacktest(benchmark::State& state) {
     state.counters["orders_per_event"] = static_cast<double>(placed) / static_cast<double>(views.size());
 }
 BENCHMARK(BM_MmBacktest)->Args({0, 0})->Args({1, 0})->Args({1, 1})->Unit(benchmark::kMillisecond);
+
+const mm::EventLog& recorded() {
+    static const mm::EventLog log = [] {
+        mm::EventLog l;
+        l.source = "synthetic";
+        l.events.reserve(1u << 20);
+        std::uint64_t s = 7;
+        int mid = 50;
+        mm::TimeMs t = 0, oracle_t = -5'000;
+        while (l.events.size() + 1 < (1u << 20)) {
+            const auto r = splitmix(s);
+            t += 1 + static_cast<mm::TimeMs>(r % 40);
+            if (r % 16 == 0 && mid > 10) --mid;
+            if (r % 16 == 1 && mid < 90) ++mid;
+            mm::MarketEvent e;
+            e.ts = t;
+            if (t - oracle_t >= 5'000) {
+                oracle_t = t;
+                e.kind = mm::MarketEvent::Kind::oracle;
+                e.oracle_cents = mid + 0.1 * static_cast<double>((r >> 8) % 11) - 0.5;
+            } else if ((r >> 4) % 5 == 0) {
+                e.kind = mm::MarketEvent::Kind::trade;
+                e.bid_or_buy = (r >> 9) & 1;
+                e.yes_price = static_cast<mm::Cents>(e.bid_or_buy ? mid + 1 : mid - 1);
+                e.qty = 1 + static_cast<mm::Shares>((r >> 16) % 40);
+            } else {
+                e.kind = mm::MarketEvent::Kind::book;
+                e.bid_or_buy = (r >> 9) & 1;
+                const int depth = static_cast<int>((r >> 12) % 4);
+                e.yes_price = static_cast<mm::Cents>(e.bid_or_buy ? mid - 1 - depth : mid + 1 + depth);
+                e.qty = static_cast<mm::Shares>((r >> 20) % 300);
+            }
+            l.events.push_back(e);
+        }
+        mm::MarketEvent end;
+        end.kind = mm::MarketEvent::Kind::resolve;
+        end.ts = t + 1;
+        end.winner = 1;
+        l.events.push_back(end);
+        return l;
+    }();
+    return log;
+}
+
+void BM_MmReplay(benchmark::State& state) {
+    mm::StrategyConfig c;
+    mm::BacktestOptions o;
+    o.path_interval_ms = 0;
+    mm::ReplayParams p;
+    std::int64_t views = 0, fills = 0;
+    for (auto _ : state) {
+        state.PauseTiming();
+        mm::EventLog log = recorded();  // the venue owns its log
+        state.ResumeTiming();
+        mm::ReplayVenue v(std::move(log), p);
+        const auto r = mm::run_backtest(v, c, o);
+        views = r.summary.events;
+        fills = r.summary.fills;
+        benchmark::DoNotOptimize(r.summary.total_pnl);
+    }
+    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(recorded().events.size()));
+    state.counters["views"] = static_cast<double>(views);
+    state.counters["fills"] = static_cast<double>(fills);
+}
+BENCHMARK(BM_MmReplay)->Unit(benchmark::kMillisecond);
 
 void BM_MmSimulated(benchmark::State& state) {
     mm::StrategyConfig c;
