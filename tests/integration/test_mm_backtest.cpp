@@ -386,6 +386,33 @@ TEST(MmBacktest, RejectsBadOptionsAndForeignFills) {
         Fill fill_{};
     } foreign;
     EXPECT_THROW_MSG((void)run_backtest(foreign, StrategyConfig{}), InternalError, "a fill for unknown order 999");
+    class NoSplits final : public Venue {
+      public:
+        bool next(MarketView& v) override {
+            v = MarketView{};
+            v.yes_bid = 49;
+            v.yes_ask = 51;
+            v.hours_to_end = 10;
+            return k_++ < 2;
+        }
+        void place(const Quote&, TimeMs) override {}
+        void cancel(std::uint64_t, TimeMs) override {}
+        std::span<const Fill> drain_fills() override { return {}; }
+        std::span<const std::uint64_t> drain_rejects() override { return {}; }
+        std::span<const std::uint64_t> drain_cancels() override { return {}; }
+        bool mint_sets(Shares, TimeMs) override { return false; }
+        bool burn_sets(Shares, TimeMs) override { return false; }
+
+      private:
+        int k_ = 0;
+    };
+    NoSplits no_splits;
+    EXPECT_THROW_MSG((void)run_backtest(no_splits, StrategyConfig{}), InputError,
+                     "strategy.initial_sets: the venue refused to mint 1000 complete sets");
+    StrategyConfig none;
+    none.initial_sets = 0;
+    NoSplits again;
+    EXPECT_EQ(run_backtest(again, none).summary.sets_minted, 0);
 }
 
 // Across the two sides: on the simulated order book (amm/clob, its own cost and cash accounting)

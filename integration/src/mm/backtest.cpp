@@ -131,7 +131,9 @@ class Backtester {
         if (config_.initial_sets > 0) {
             if (!venue_.mint_sets(config_.initial_sets, now))
                 throw InputError("strategy.initial_sets",
-                                 fmt::format("the venue refused to mint {} complete sets (cash short?)", config_.initial_sets));
+                                 fmt::format("the venue refused to mint {} complete sets (cash short, or a venue "
+                                             "without splits: then set initial_sets: 0)",
+                                             config_.initial_sets));
             inventory_.mint(config_.initial_sets, 50);
             ledger_.mint(config_.initial_sets, 50);
             summary_.sets_minted += config_.initial_sets;

@@ -342,11 +342,12 @@ QuoteDecision Strategy::on_market(const MarketView& v, const Position& p) {
         winning_ = v.winning_outcome;
         set_lifecycle(v.ts, Lifecycle::winding_down, Reason::market_resolved);
     }
-    if (lifecycle_ == Lifecycle::running || lifecycle_ == Lifecycle::emergency) {
-        update_phase(v.ts);
+    if (lifecycle_ == Lifecycle::running || lifecycle_ == Lifecycle::emergency) update_phase(v.ts);
+    // The defence stack keeps watching while orders may still fill during the wind-down.
+    if (lifecycle_ == Lifecycle::running || lifecycle_ == Lifecycle::emergency || lifecycle_ == Lifecycle::winding_down)
         update_defence(v);
-        if (defence_ == Defence::kill_switch) set_lifecycle(v.ts, Lifecycle::emergency, Reason::kill_switch);
-    }
+    if (lifecycle_ == Lifecycle::running && defence_ == Defence::kill_switch)
+        set_lifecycle(v.ts, Lifecycle::emergency, Reason::kill_switch);
     return quotes(v);
 }
 
