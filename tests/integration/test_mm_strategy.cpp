@@ -271,12 +271,20 @@ TEST(MmDefence, LevelsMultipliersAndDiscount) {
     EXPECT_NEAR(s.distress_discount(), 2.0, 1e-12);
     EXPECT_FALSE(d.bid_on);
     EXPECT_TRUE(d.ask_on);
+    // Back to 0.85: ONE_SIDE -> WIDEN; up again to 0.92: WIDEN -> ONE_SIDE.
+    (void)s.on_market(view_at(2), balanced(1850, 150));
+    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::one_side), u(Defence::widen), Reason::skew));
+    (void)s.on_market(view_at(2), balanced(1920, 80));
+    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::widen), u(Defence::one_side), Reason::skew));
     // NO-heavy: only the bid.
     const auto e = s.on_market(view_at(3), balanced(80, 1920));
     EXPECT_TRUE(e.bid_on);
     EXPECT_FALSE(e.ask_on);
     (void)s.on_market(view_at(4), balanced());
     EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::one_side), u(Defence::normal), Reason::recovered));
+    (void)s.on_market(view_at(4), balanced(1850, 150));
+    (void)s.on_market(view_at(4), balanced());
+    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::widen), u(Defence::normal), Reason::recovered));
     // Daily loss 30000 > 50% of 50000: WIDEN at the minimum multiplier.
     auto p = balanced();
     p.cash -= 30'000;
