@@ -42,7 +42,8 @@ const std::vector<mm::MarketView>& stream() {
             if (r % 8 == 0 && mid > 10) --mid;
             if (r % 8 == 1 && mid < 90) ++mid;
             const auto ts = static_cast<mm::TimeMs>(i) * 50;
-            if (ts - oracle_ts >= 5'000) oracle_ts = ts, oracle = mid + 0.1 * static_cast<double>((r >> 8) % 11) - 0.5;
+            if (ts - oracle_ts >= 5'000)
+                oracle_ts = ts, oracle = mid + 0.1 * static_cast<double>((r >> 8) % 11) - 0.5;
             auto& x = v[i];
             x.ts = ts;
             x.yes_bid = static_cast<mm::Cents>(mid - 1 - static_cast<int>((r >> 16) % 2));
@@ -72,7 +73,8 @@ class ArrayVenue final : public mm::Venue {
         if (fills_on_ && (i_ & 15) == 0) {
             const mm::Quote& q = (i_ & 16) ? bid_ : ask_;
             if (q.qty > 1 && q.client_id != 0) {
-                fill_ = mm::Fill{view.ts, q.client_id, q.outcome, q.side, q.price, 1, q.qty - 1, 0, mm::Scenario::mint};
+                fill_ = mm::Fill{view.ts,   q.client_id, q.outcome,         q.side, q.price, 1,
+                                 q.qty - 1, 0,           mm::Scenario::mint};
                 ((i_ & 16) ? bid_ : ask_).qty -= 1;
                 fill_count_ = 1;
             }
@@ -125,7 +127,8 @@ void BM_MmBacktest(benchmark::State& state) {
         benchmark::DoNotOptimize(r.summary.total_pnl);
     }
     state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(views.size()));
-    state.counters["orders_per_event"] = static_cast<double>(placed) / static_cast<double>(views.size());
+    state.counters["orders_per_event"] =
+        static_cast<double>(placed) / static_cast<double>(views.size());
 }
 BENCHMARK(BM_MmBacktest)->Args({0, 0})->Args({1, 0})->Args({1, 1})->Unit(benchmark::kMillisecond);
 
@@ -157,7 +160,8 @@ const mm::EventLog& recorded() {
                 e.kind = mm::MarketEvent::Kind::book;
                 e.bid_or_buy = (r >> 9) & 1;
                 const int depth = static_cast<int>((r >> 12) % 4);
-                e.yes_price = static_cast<mm::Cents>(e.bid_or_buy ? mid - 1 - depth : mid + 1 + depth);
+                e.yes_price =
+                    static_cast<mm::Cents>(e.bid_or_buy ? mid - 1 - depth : mid + 1 + depth);
                 e.qty = static_cast<mm::Shares>((r >> 20) % 300);
             }
             l.events.push_back(e);
@@ -188,7 +192,8 @@ void BM_MmReplay(benchmark::State& state) {
         fills = r.summary.fills;
         benchmark::DoNotOptimize(r.summary.total_pnl);
     }
-    state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(recorded().events.size()));
+    state.SetItemsProcessed(state.iterations() *
+                            static_cast<std::int64_t>(recorded().events.size()));
     state.counters["views"] = static_cast<double>(views);
     state.counters["fills"] = static_cast<double>(fills);
 }

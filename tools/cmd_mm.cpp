@@ -1,7 +1,7 @@
 // `pftoken mm backtest SPEC.yaml (--events FILE.csv | --simulate) [--seed S] [--format ...]
 // [--out DIR] [--plots DIR]`: the YES/NO market maker backtested over recorded events (replay
-// venue) or on the simulated order book. Guide: docs/tools/mm.md; rules: docs/market-maker.md; options, output
-// rule and exit codes: docs/tools/README.md.
+// venue) or on the simulated order book. Guide: docs/tools/mm.md; rules: docs/market-maker.md;
+// options, output rule and exit codes: docs/tools/README.md.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -16,9 +16,9 @@
 #include "pftoken/charts/charts.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/mm/backtest.hpp"
+#include "pftoken/integration/mm/events.hpp"
 #include "pftoken/integration/mm/report.hpp"
 #include "pftoken/integration/mm/spec.hpp"
-#include "pftoken/integration/mm/events.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
@@ -40,7 +40,8 @@ std::vector<charts::ChartFile> render_mm_plots(const mm::BacktestResult& r) {
     if (r.path.size() < 2) return files;
     const double nan = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> hours;
-    for (const auto& p : r.path) hours.push_back(static_cast<double>(p.ts - r.path.front().ts) / 3.6e6);
+    for (const auto& p : r.path)
+        hours.push_back(static_cast<double>(p.ts - r.path.front().ts) / 3.6e6);
     const auto cents = [&](auto get) {
         std::vector<double> v;
         for (const auto& p : r.path) {
@@ -51,10 +52,18 @@ std::vector<charts::ChartFile> render_mm_plots(const mm::BacktestResult& r) {
     };
     charts::LineChart price{"YES price and the market maker's quotes", "Hours", "Cents", hours, {}};
     price.series.push_back({"fair", cents([](const mm::PathPoint& p) { return p.fair; })});
-    price.series.push_back({"book bid", cents([](const mm::PathPoint& p) { return static_cast<double>(p.book_bid); })});
-    price.series.push_back({"book ask", cents([](const mm::PathPoint& p) { return static_cast<double>(p.book_ask); })});
-    price.series.push_back({"quote bid", cents([](const mm::PathPoint& p) { return static_cast<double>(p.quote_bid); })});
-    price.series.push_back({"quote ask", cents([](const mm::PathPoint& p) { return static_cast<double>(p.quote_ask); })});
+    price.series.push_back({"book bid", cents([](const mm::PathPoint& p) {
+                                return static_cast<double>(p.book_bid);
+                            })});
+    price.series.push_back({"book ask", cents([](const mm::PathPoint& p) {
+                                return static_cast<double>(p.book_ask);
+                            })});
+    price.series.push_back({"quote bid", cents([](const mm::PathPoint& p) {
+                                return static_cast<double>(p.quote_bid);
+                            })});
+    price.series.push_back({"quote ask", cents([](const mm::PathPoint& p) {
+                                return static_cast<double>(p.quote_ask);
+                            })});
     files.push_back({"price_quotes.svg", charts::line_chart(price)});
     charts::LineChart inv{"Inventory", "Hours", "Shares", hours, {}};
     charts::Series yes{"YES", {}}, no{"NO", {}};
@@ -64,7 +73,8 @@ std::vector<charts::ChartFile> render_mm_plots(const mm::BacktestResult& r) {
     }
     inv.series = {std::move(yes), std::move(no)};
     files.push_back({"inventory.svg", charts::line_chart(inv)});
-    charts::LineChart pnl{"P&L (equity at the fair price minus the initial equity)", "Hours", "Cents", hours, {}};
+    charts::LineChart pnl{
+        "P&L (equity at the fair price minus the initial equity)", "Hours", "Cents", hours, {}};
     charts::Series total{"P&L", {}};
     for (const auto& p : r.path) total.values.push_back(p.pnl);
     pnl.series = {std::move(total)};
@@ -81,8 +91,10 @@ int run_backtest(const BacktestArgs& args) {
     const auto spec = mm::load_mm_spec(args.spec);
     const std::uint64_t seed = args.common.seed_value();
     std::unique_ptr<mm::Venue> venue;
-    if (args.simulate) venue = std::make_unique<mm::SimulatedVenue>(spec.simulation, seed);
-    else venue = std::make_unique<mm::ReplayVenue>(mm::read_events(args.events), spec.replay);
+    if (args.simulate)
+        venue = std::make_unique<mm::SimulatedVenue>(spec.simulation, seed);
+    else
+        venue = std::make_unique<mm::ReplayVenue>(mm::read_events(args.events), spec.replay);
     const auto result = mm::run_backtest(*venue, spec.strategy, spec.backtest);
 
     const Table summary = mm::mm_summary_table(result);
@@ -92,15 +104,21 @@ int run_backtest(const BacktestArgs& args) {
     const Table reconciliation = mm::mm_reconciliation_table(result);
     Rendered r;
     r.text_name = "mm.txt";
-    r.text = fmt::format("Market-maker backtest: {} ({}), seed {}\n\n", args.spec,
-                         args.simulate ? std::string("simulated order book") : "events " + args.events, seed);
-    r.text += to_text(summary, {.title = "Summary (P&L in cents: total = realised + unrealised - fees + rebates)"});
+    r.text = fmt::format(
+        "Market-maker backtest: {} ({}), seed {}\n\n", args.spec,
+        args.simulate ? std::string("simulated order book") : "events " + args.events, seed);
+    r.text += to_text(
+        summary,
+        {.title = "Summary (P&L in cents: total = realised + unrealised - fees + rebates)"});
     r.text += '\n';
-    r.text += to_text(markouts, {.title = "Mark-outs (value at the book mid after the horizon minus the price; < 0: adverse selection)"});
+    r.text += to_text(markouts, {.title = "Mark-outs (value at the book mid after the horizon "
+                                          "minus the price; < 0: adverse selection)"});
     r.text += '\n';
     r.text += to_text(states, {.title = "Time in each state"});
-    r.text += fmt::format("\n{} transitions (mm_transitions.csv), {} reconciliations (mm_reconciliation.csv), {} fills (mm_fills.csv)\n",
-                          result.transitions.size(), result.reconciliations.size(), result.fills.size());
+    r.text += fmt::format(
+        "\n{} transitions (mm_transitions.csv), {} reconciliations (mm_reconciliation.csv), {} "
+        "fills (mm_fills.csv)\n",
+        result.transitions.size(), result.reconciliations.size(), result.fills.size());
     r.csv = {{"mm_summary.csv", to_csv(summary)},
              {"mm_markouts.csv", to_csv(markouts)},
              {"mm_states.csv", to_csv(states)},
@@ -120,15 +138,21 @@ int run_backtest(const BacktestArgs& args) {
 }  // namespace
 
 void register_mm(CLI::App& app, int& exit_code) {
-    CLI::App* cmd = app.add_subcommand("mm", "YES/NO market maker: Avellaneda-Stoikov quoting with lifecycle, "
-                                             "phase and defence state machines (docs/tools/mm.md)");
+    CLI::App* cmd =
+        app.add_subcommand("mm",
+                           "YES/NO market maker: Avellaneda-Stoikov quoting with lifecycle, "
+                           "phase and defence state machines (docs/tools/mm.md)");
     cmd->require_subcommand(1);
     auto b = std::make_shared<BacktestArgs>();
     CLI::App* backtest = cmd->add_subcommand(
         "backtest", "Backtest the market maker over recorded events or the simulated order book");
-    backtest->add_option("spec", b->spec, "market-maker spec (YAML), e.g. data/examples/mm/spec.yaml")->required();
-    backtest->add_option("--events", b->events, "recorded book and trade events (CSV, docs/order-book.md)");
-    backtest->add_flag("--simulate", b->simulate, "trade against the simulated order book and synthetic flow");
+    backtest
+        ->add_option("spec", b->spec, "market-maker spec (YAML), e.g. data/examples/mm/spec.yaml")
+        ->required();
+    backtest->add_option("--events", b->events,
+                         "recorded book and trade events (CSV, docs/order-book.md)");
+    backtest->add_flag("--simulate", b->simulate,
+                       "trade against the simulated order book and synthetic flow");
     add_seed(*backtest, b->common, "seed of the simulated flow");
     add_format(*backtest, b->common);
     add_out(*backtest, b->common,

@@ -11,8 +11,8 @@
 
 #include "pftoken/error.hpp"
 #include "pftoken/integration/mm/backtest.hpp"
-#include "pftoken/integration/mm/report.hpp"
 #include "pftoken/integration/mm/events.hpp"
+#include "pftoken/integration/mm/report.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 #include "support/gtest_extra.hpp"
@@ -43,20 +43,24 @@ class ScriptVenue final : public Venue {
         const TimeMs ts = static_cast<TimeMs>(k_) * p_.step_ms;
         // The taker of this event trades first against the orders live since the last event.
         const bool taker_buys = rand() % 2 == 0;
-        const int depth = static_cast<int>(rand() % 4);  // cents the taker's limit reaches past the touch
+        const int depth =
+            static_cast<int>(rand() % 4);  // cents the taker's limit reaches past the touch
         Shares qty = 1 + static_cast<Shares>(rand() % static_cast<std::uint64_t>(p_.max_trade));
         for (auto& o : orders_) {
             if (!o.live || qty == 0) continue;
-            const Cents yes = o.q.outcome == Outcome::yes ? o.q.price : static_cast<Cents>(100 - o.q.price);
+            const Cents yes =
+                o.q.outcome == Outcome::yes ? o.q.price : static_cast<Cents>(100 - o.q.price);
             const bool bid_side = (o.q.outcome == Outcome::yes) == (o.q.side == Side::buy);
-            const bool hit = bid_side ? (!taker_buys && yes >= mid_ - 1 - depth) : (taker_buys && yes <= mid_ + 1 + depth);
+            const bool hit = bid_side ? (!taker_buys && yes >= mid_ - 1 - depth)
+                                      : (taker_buys && yes <= mid_ + 1 + depth);
             if (!hit) continue;
             const Shares q = std::min(qty, o.open);
             o.open -= q;
             qty -= q;
-            const Money fee = (o.q.client_id % 3 == 0) ? -1 : 1;  // a rebate on some, a fee on others
-            fills_.push_back(Fill{ts, o.q.client_id, o.q.outcome, o.q.side, o.q.price, q, o.open, fee,
-                                  o.q.side == Side::buy ? Scenario::mint : Scenario::burn});
+            const Money fee =
+                (o.q.client_id % 3 == 0) ? -1 : 1;  // a rebate on some, a fee on others
+            fills_.push_back(Fill{ts, o.q.client_id, o.q.outcome, o.q.side, o.q.price, q, o.open,
+                                  fee, o.q.side == Side::buy ? Scenario::mint : Scenario::burn});
             if (o.open == 0) o.live = false;
         }
         // Orders and cancels sent at the previous event take effect now.
@@ -75,7 +79,8 @@ class ScriptVenue final : public Venue {
         v.yes_bid_qty = 50 + static_cast<Shares>(rand() % 400);
         v.yes_ask_qty = 50 + static_cast<Shares>(rand() % 400);
         v.last_trade = taker_buys ? v.yes_ask : v.yes_bid;
-        if (k_ % 20 == 0) oracle_ts_ = ts, oracle_ = mid_ + 0.25 * static_cast<double>(rand() % 5) - 0.5;
+        if (k_ % 20 == 0)
+            oracle_ts_ = ts, oracle_ = mid_ + 0.25 * static_cast<double>(rand() % 5) - 0.5;
         v.oracle = oracle_;
         v.oracle_ts = oracle_ts_;
         v.halted = k_ >= p_.halt_at && p_.halt_at >= 0;
@@ -99,8 +104,12 @@ class ScriptVenue final : public Venue {
     }
     // Each drain hands over what accumulated since the previous call (valid until the next).
     std::span<const Fill> drain_fills() override { return hand_over(fills_, fills_out_); }
-    std::span<const std::uint64_t> drain_rejects() override { return hand_over(rejects_, rejects_out_); }
-    std::span<const std::uint64_t> drain_cancels() override { return hand_over(cancels_, cancels_out_); }
+    std::span<const std::uint64_t> drain_rejects() override {
+        return hand_over(rejects_, rejects_out_);
+    }
+    std::span<const std::uint64_t> drain_cancels() override {
+        return hand_over(cancels_, cancels_out_);
+    }
     bool mint_sets(Shares sets, TimeMs) override { return sets > 0; }
     bool burn_sets(Shares sets, TimeMs) override { return sets > 0; }
     std::int64_t placed_ = 0;
@@ -162,7 +171,8 @@ TEST(MmBacktest, InvariantsEveryEventAndPnlIdentity) {
     // Resolved at the last event: every order gone after the settle window? The data ends first,
     // so the run stops at END_OF_DATA or WOUND_DOWN; both are STOPPED.
     EXPECT_EQ(s.final_lifecycle, Lifecycle::stopped);
-    // P&L identity (docs/market-maker.md): final - initial equity = realised + unrealised - fees + rebates.
+    // P&L identity (docs/market-maker.md): final - initial equity = realised + unrealised - fees +
+    // rebates.
     EXPECT_NEAR(s.total_pnl,
                 static_cast<double>(s.realised) + s.unrealised - static_cast<double>(s.fees) +
                     static_cast<double>(s.rebates),
@@ -206,7 +216,8 @@ TEST(MmBacktest, ResolutionWindsDownAndSettles) {
     const auto r = run(p, c);
     bool resolved = false, wound = false;
     for (const auto& t : r.transitions) {
-        resolved = resolved || (t.machine == Machine::lifecycle && t.reason == Reason::market_resolved);
+        resolved =
+            resolved || (t.machine == Machine::lifecycle && t.reason == Reason::market_resolved);
         wound = wound || (t.machine == Machine::lifecycle && t.reason == Reason::wound_down);
     }
     EXPECT_TRUE(resolved);
@@ -235,7 +246,8 @@ TEST(MmBacktest, KillSwitchPullsEveryQuote) {
     EXPECT_EQ(r.summary.final_lifecycle, Lifecycle::stopped);
     TimeMs killed_at = -1;
     for (const auto& t : r.transitions)
-        if (t.machine == Machine::defence && t.to == static_cast<std::uint8_t>(Defence::kill_switch)) {
+        if (t.machine == Machine::defence &&
+            t.to == static_cast<std::uint8_t>(Defence::kill_switch)) {
             EXPECT_EQ(t.reason, Reason::halted);
             killed_at = t.ts;
         }
@@ -260,7 +272,9 @@ TEST(MmBacktest, DeterministicAcrossRuns) {
     for (std::size_t i = 0; i < a.fills.size(); ++i) {
         EXPECT_EQ(a.fills[i].fill.client_id, b.fills[i].fill.client_id);
         EXPECT_EQ(a.fills[i].fill.qty, b.fills[i].fill.qty);
-        EXPECT_EQ(std::memcmp(a.fills[i].markout.data(), b.fills[i].markout.data(), sizeof(double) * kMaxMarkoutHorizons), 0);
+        EXPECT_EQ(std::memcmp(a.fills[i].markout.data(), b.fills[i].markout.data(),
+                              sizeof(double) * kMaxMarkoutHorizons),
+                  0);
     }
     for (std::size_t i = 0; i < a.path.size(); ++i) {
         EXPECT_EQ(std::memcmp(&a.path[i].equity, &b.path[i].equity, sizeof(double)), 0);
@@ -282,8 +296,8 @@ class PartialVenue final : public Venue {
             const Shares pieces[] = {10, 20, 5};
             const Shares q = pieces[k_ - 2];
             open_ -= q;
-            fills_.push_back(Fill{k_ * 1'000, first_->client_id, first_->outcome, first_->side, first_->price, q, open_, 0,
-                                  Scenario::transfer_no});
+            fills_.push_back(Fill{k_ * 1'000, first_->client_id, first_->outcome, first_->side,
+                                  first_->price, q, open_, 0, Scenario::transfer_no});
         }
         v = MarketView{};
         v.ts = k_ * 1'000;
@@ -358,7 +372,8 @@ TEST(MmBacktest, RejectsBadOptionsAndForeignFills) {
     BacktestOptions o;
     o.markout_horizons_ms = {1'000, -5};
     ScriptVenue v({});
-    EXPECT_THROW_MSG((void)run_backtest(v, StrategyConfig{}, o), InputError, "markout_horizons_ms[1]: must be > 0, got -5");
+    EXPECT_THROW_MSG((void)run_backtest(v, StrategyConfig{}, o), InputError,
+                     "markout_horizons_ms[1]: must be > 0, got -5");
     class Foreign final : public Venue {
       public:
         bool next(MarketView& v) override {
@@ -385,7 +400,8 @@ TEST(MmBacktest, RejectsBadOptionsAndForeignFills) {
         TimeMs k_ = 0;
         Fill fill_{};
     } foreign;
-    EXPECT_THROW_MSG((void)run_backtest(foreign, StrategyConfig{}), InternalError, "a fill for unknown order 999");
+    EXPECT_THROW_MSG((void)run_backtest(foreign, StrategyConfig{}), InternalError,
+                     "a fill for unknown order 999");
     class NoSplits final : public Venue {
       public:
         bool next(MarketView& v) override {
@@ -438,7 +454,8 @@ TEST(MmBacktest, BooksEqualTheExchangeRecordOnTheSimulatedVenue) {
         EXPECT_EQ(bot.yes_cost_sum, ex.yes_cost) << seed;
         EXPECT_EQ(bot.no_cost_sum, ex.no_cost) << seed;
         EXPECT_EQ(bot.fees - bot.rebates, ex.fees) << seed;
-        for (const auto& rec : r.reconciliations) EXPECT_EQ(rec.status, ReconcileStatus::ok) << seed;
+        for (const auto& rec : r.reconciliations)
+            EXPECT_EQ(rec.status, ReconcileStatus::ok) << seed;
         EXPECT_EQ(r.summary.final_lifecycle, Lifecycle::stopped);
     }
 }
@@ -452,7 +469,9 @@ TEST(MmBacktest, BooksEqualTheReplayAccount) {
         p.maker_fee_bps = -10;
         StrategyConfig c = tight();
         p.mm_cash_cents = c.initial_cash_cents;
-        ReplayVenue venue(read_events(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/events_sample.csv"), p);
+        ReplayVenue venue(
+            read_events(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/events_sample.csv"),
+            p);
         const auto r = run_backtest(venue, c);
         const auto& bot = r.summary.final_position;
         const auto& ex = venue.account();

@@ -51,8 +51,10 @@ TEST(MmInventory, PendingSellsAreFrozen) {
     inv.buy(Outcome::yes, 30, 10, 0);
     inv.freeze(Outcome::yes, 8);
     EXPECT_EQ(inv.position().available(Outcome::yes), 2);
-    EXPECT_THROW_MSG(inv.freeze(Outcome::yes, 3), InternalError, "cannot freeze more than the available shares");
-    EXPECT_THROW_MSG(inv.sell(Outcome::yes, 35, 3, 0, false), InternalError, "a sale exceeds the available shares");
+    EXPECT_THROW_MSG(inv.freeze(Outcome::yes, 3), InternalError,
+                     "cannot freeze more than the available shares");
+    EXPECT_THROW_MSG(inv.sell(Outcome::yes, 35, 3, 0, false), InternalError,
+                     "a sale exceeds the available shares");
     // A partial fill of the resting sell: 5 of the 8 frozen.
     inv.apply(Fill{1, 7, Outcome::yes, Side::sell, 35, 5, 3, 0, Scenario::transfer_yes});
     EXPECT_EQ(inv.position().yes_volume, 5);
@@ -61,7 +63,8 @@ TEST(MmInventory, PendingSellsAreFrozen) {
     EXPECT_EQ(inv.position().realised, 175 - 150);
     inv.unfreeze(Outcome::yes, 3);
     EXPECT_EQ(inv.position().available(Outcome::yes), 5);
-    EXPECT_THROW_MSG(inv.unfreeze(Outcome::yes, 1), InternalError, "cannot unfreeze more than is frozen");
+    EXPECT_THROW_MSG(inv.unfreeze(Outcome::yes, 1), InternalError,
+                     "cannot unfreeze more than is frozen");
 }
 
 // Mint 10 sets with the YES leg at 60: YES cost 600, NO cost 400, cash - 1000. Burning 4 releases

@@ -58,21 +58,24 @@ TEST(MmSpec, ErrorsAtTheirKey) {
                      "spec:2:14: strategy.kill_skew: must be > one_side_skew");
     EXPECT_THROW_MSG((void)parse_mm_spec("strategy:\n  base_spread_cents: 2.5\n"), InputError,
                      "spec:2:22: strategy.base_spread_cents: must be a whole number");
-    EXPECT_THROW_MSG((void)parse_mm_spec("backtest:\n  markout_horizons_ms: [1000, 0]\n"), InputError,
-                     "backtest.markout_horizons_ms[1]: must be a whole number in [1, 1000000000000], got 0");
+    EXPECT_THROW_MSG(
+        (void)parse_mm_spec("backtest:\n  markout_horizons_ms: [1000, 0]\n"), InputError,
+        "backtest.markout_horizons_ms[1]: must be a whole number in [1, 1000000000000], got 0");
     EXPECT_THROW_MSG((void)parse_mm_spec("strategy:\n  sigma_max_cents: 0.5\n"), InputError,
                      "strategy.sigma_max_cents: must be >= sigma_min_cents");
     EXPECT_THROW_MSG((void)parse_mm_spec("venue: x\n"), InputError, "venue: unknown key");
-    EXPECT_THROW_MSG((void)parse_mm_spec("simulation:\n  flow:\n    duration_hours: 2\n"), InputError,
-                     "spec:3:5: simulation.flow.duration_hours: unknown key (did you mean 'duration_h'?)");
-    EXPECT_THROW_MSG((void)parse_mm_spec("simulation:\n  flow:\n    start_probability: 1.5\n"), InputError,
-                     "spec:3:24: simulation.flow.start_probability: must be");
+    EXPECT_THROW_MSG(
+        (void)parse_mm_spec("simulation:\n  flow:\n    duration_hours: 2\n"), InputError,
+        "spec:3:5: simulation.flow.duration_hours: unknown key (did you mean 'duration_h'?)");
+    EXPECT_THROW_MSG((void)parse_mm_spec("simulation:\n  flow:\n    start_probability: 1.5\n"),
+                     InputError, "spec:3:24: simulation.flow.start_probability: must be");
 }
 
 TEST(MmSpec, SimulationSection) {
     const auto s = parse_mm_spec(
         "strategy: {initial_cash_cents: 900000}\n"
-        "simulation:\n  flow: {duration_h: 2, noise_rate_per_min: 12}\n  latency: {order_latency_ms: 80}\n"
+        "simulation:\n  flow: {duration_h: 2, noise_rate_per_min: 12}\n  latency: "
+        "{order_latency_ms: 80}\n"
         "  maker_fee_bps: -5\n");
     EXPECT_EQ(s.simulation.flow.duration_h, 2.0);
     EXPECT_EQ(s.simulation.flow.noise_rate_per_min, 12.0);
@@ -80,12 +83,14 @@ TEST(MmSpec, SimulationSection) {
     EXPECT_EQ(s.simulation.latency.order_latency_ms, 80);
     EXPECT_EQ(s.simulation.latency.feed_latency_ms, LatencyParams{}.feed_latency_ms);
     EXPECT_EQ(s.simulation.maker_fee_bps, -5);
-    EXPECT_EQ(s.simulation.mm_cash_cents, 900'000);  // the strategy's cash is the exchange account's
+    EXPECT_EQ(s.simulation.mm_cash_cents,
+              900'000);  // the strategy's cash is the exchange account's
 }
 
 TEST(MmSpec, ReplaySection) {
     const auto s = parse_mm_spec(
-        "replay:\n  latency: {feed_latency_ms: 5}\n  queue: risk_averse\n  taker_fee_bps: 30\n  end_ms: 3600000\n");
+        "replay:\n  latency: {feed_latency_ms: 5}\n  queue: risk_averse\n  taker_fee_bps: 30\n  "
+        "end_ms: 3600000\n");
     EXPECT_EQ(s.replay.latency.feed_latency_ms, 5);
     EXPECT_EQ(s.replay.queue, QueueModel::risk_averse);
     EXPECT_EQ(s.replay.taker_fee_bps, 30);

@@ -14,7 +14,8 @@ using namespace pftoken::integration::mm;
 
 namespace {
 
-MarketView view_at(TimeMs ts, Cents bid = 49, Cents ask = 51, Shares bid_qty = 100, Shares ask_qty = 100) {
+MarketView view_at(TimeMs ts, Cents bid = 49, Cents ask = 51, Shares bid_qty = 100,
+                   Shares ask_qty = 100) {
     MarketView v{};
     v.ts = ts;
     v.yes_bid = bid;
@@ -96,7 +97,7 @@ TEST(MmFairPrice, OracleChecksAndPostFillAdjustment) {
     v.oracle_ts = 1'000;
     EXPECT_DOUBLE_EQ(f.update(v), 51.0);  // 0.5 * 52 + 0.5 * 50
     EXPECT_TRUE(f.oracle_used());
-    v.ts = 1'000 + 30'001;                  // stale
+    v.ts = 1'000 + 30'001;  // stale
     EXPECT_DOUBLE_EQ(f.update(v), 50.0);
     EXPECT_EQ(f.oracle_stale, 1);
     v.ts = 40'000;
@@ -117,7 +118,7 @@ TEST(MmFairPrice, OracleChecksAndPostFillAdjustment) {
     FairPrice g(c);
     (void)g.update(view_at(0));
     g.on_fill(Fill{0, 1, Outcome::yes, Side::buy, 49, 10, 0, 0, Scenario::mint});
-    EXPECT_DOUBLE_EQ(g.update(view_at(0)), 49.5);       // bought YES: fair - 0.5c
+    EXPECT_DOUBLE_EQ(g.update(view_at(0)), 49.5);        // bought YES: fair - 0.5c
     EXPECT_DOUBLE_EQ(g.update(view_at(10'000)), 49.75);  // one half-life later
     g.on_fill(Fill{10'000, 2, Outcome::no, Side::buy, 50, 10, 0, 0, Scenario::mint});
     EXPECT_DOUBLE_EQ(g.update(view_at(10'000)), 50.25);  // bought NO: fair + 0.5c
@@ -144,7 +145,8 @@ TEST(MmLifecycle, StartingToRunningAndWindDown) {
     EXPECT_EQ(s.lifecycle(), Lifecycle::starting);
     (void)s.on_market(view_at(0), balanced());
     EXPECT_EQ(s.lifecycle(), Lifecycle::running);
-    EXPECT_TRUE(has_transition(s, Machine::lifecycle, u(Lifecycle::starting), u(Lifecycle::running), Reason::initialised));
+    EXPECT_TRUE(has_transition(s, Machine::lifecycle, u(Lifecycle::starting), u(Lifecycle::running),
+                               Reason::initialised));
     auto v = view_at(1'000);
     v.resolved = true;
     v.winning_outcome = 1;
@@ -154,7 +156,8 @@ TEST(MmLifecycle, StartingToRunningAndWindDown) {
     EXPECT_EQ(s.winning_outcome(), 1);
     s.wound_down(2'000);
     EXPECT_EQ(s.lifecycle(), Lifecycle::stopped);
-    EXPECT_TRUE(has_transition(s, Machine::lifecycle, u(Lifecycle::winding_down), u(Lifecycle::stopped), Reason::wound_down));
+    EXPECT_TRUE(has_transition(s, Machine::lifecycle, u(Lifecycle::winding_down),
+                               u(Lifecycle::stopped), Reason::wound_down));
     const auto& t = s.transitions().back();
     EXPECT_EQ(t.ts, 2'000);
     EXPECT_EQ(state_name(t.machine, t.from), "WINDING_DOWN");
@@ -166,32 +169,38 @@ TEST(MmLifecycle, FailedStartEndOfDataAndEmergency) {
     auto v = view_at(0);
     v.resolved = true;
     (void)a.on_market(v, balanced());
-    EXPECT_TRUE(has_transition(a, Machine::lifecycle, u(Lifecycle::starting), u(Lifecycle::stopped), Reason::failed_to_start));
+    EXPECT_TRUE(has_transition(a, Machine::lifecycle, u(Lifecycle::starting), u(Lifecycle::stopped),
+                               Reason::failed_to_start));
 
     Strategy b{StrategyConfig{}};
     (void)b.on_market(view_at(0), balanced());
     b.end_of_data(5);
-    EXPECT_TRUE(has_transition(b, Machine::lifecycle, u(Lifecycle::running), u(Lifecycle::stopped), Reason::end_of_data));
+    EXPECT_TRUE(has_transition(b, Machine::lifecycle, u(Lifecycle::running), u(Lifecycle::stopped),
+                               Reason::end_of_data));
 
     Strategy e{StrategyConfig{}};
     (void)e.on_market(view_at(0), balanced());
     const auto d = e.on_market(view_at(1), balanced(1960, 40));  // skew 0.96
     EXPECT_TRUE(d.cancel_all);
     EXPECT_EQ(e.defence(), Defence::kill_switch);
-    EXPECT_TRUE(has_transition(e, Machine::lifecycle, u(Lifecycle::running), u(Lifecycle::emergency), Reason::kill_switch));
+    EXPECT_TRUE(has_transition(e, Machine::lifecycle, u(Lifecycle::running),
+                               u(Lifecycle::emergency), Reason::kill_switch));
     // The kill switch holds even when the skew recovers; only an operator resets it.
     EXPECT_TRUE(e.on_market(view_at(2), balanced()).cancel_all);
     EXPECT_EQ(e.defence(), Defence::kill_switch);
     e.reset_kill_switch(3);
-    EXPECT_TRUE(has_transition(e, Machine::defence, u(Defence::kill_switch), u(Defence::normal), Reason::manual_reset));
-    EXPECT_TRUE(has_transition(e, Machine::lifecycle, u(Lifecycle::emergency), u(Lifecycle::running), Reason::resumed));
+    EXPECT_TRUE(has_transition(e, Machine::defence, u(Defence::kill_switch), u(Defence::normal),
+                               Reason::manual_reset));
+    EXPECT_TRUE(has_transition(e, Machine::lifecycle, u(Lifecycle::emergency),
+                               u(Lifecycle::running), Reason::resumed));
     EXPECT_FALSE(e.on_market(view_at(4), balanced()).cancel_all);
     // A resolution during EMERGENCY winds down too.
     (void)e.on_market(view_at(5), balanced(1960, 40));
     auto r = view_at(6);
     r.resolved = true;
     (void)e.on_market(r, balanced());
-    EXPECT_TRUE(has_transition(e, Machine::lifecycle, u(Lifecycle::emergency), u(Lifecycle::winding_down), Reason::market_resolved));
+    EXPECT_TRUE(has_transition(e, Machine::lifecycle, u(Lifecycle::emergency),
+                               u(Lifecycle::winding_down), Reason::market_resolved));
 }
 
 TEST(MmPhase, ExplorationToStabilizationByTimeVolumeAndStability) {
@@ -203,14 +212,17 @@ TEST(MmPhase, ExplorationToStabilizationByTimeVolumeAndStability) {
         (void)s.on_market(view_at(c.exploration_ms - 1), balanced());
         EXPECT_EQ(s.phase(), Phase::exploration);
         (void)s.on_market(view_at(c.exploration_ms), balanced());
-        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::exploration), u(Phase::stabilization), Reason::time_expired));
+        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::exploration),
+                                   u(Phase::stabilization), Reason::time_expired));
     }
     {
         Strategy s(c);
         (void)s.on_market(view_at(0), balanced());
-        s.on_fill(Fill{1, 1, Outcome::yes, Side::buy, 49, c.exploration_volume_target, 0, 0, Scenario::mint});
+        s.on_fill(Fill{1, 1, Outcome::yes, Side::buy, 49, c.exploration_volume_target, 0, 0,
+                       Scenario::mint});
         (void)s.on_market(view_at(2), balanced());
-        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::exploration), u(Phase::stabilization), Reason::volume_reached));
+        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::exploration),
+                                   u(Phase::stabilization), Reason::volume_reached));
     }
     {
         c.exploration_ms = 3'600'000;
@@ -218,7 +230,8 @@ TEST(MmPhase, ExplorationToStabilizationByTimeVolumeAndStability) {
         Strategy s(c);
         // A flat book for a full 5-minute window: the range is 0 < 2%.
         for (TimeMs t = 0; t <= 300'000; t += 10'000) (void)s.on_market(view_at(t), balanced());
-        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::exploration), u(Phase::stabilization), Reason::price_stable));
+        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::exploration),
+                                   u(Phase::stabilization), Reason::price_stable));
     }
 }
 
@@ -233,7 +246,8 @@ TEST(MmPhase, RollbackOnVolatilityAndLossWithCooldown) {
         EXPECT_EQ(s.phase(), Phase::stabilization);
         // The fair price moves from 50 to 60: range 10 / 55 = 18% > 10%.
         (void)s.on_market(view_at(t, 59, 61), balanced());
-        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::stabilization), u(Phase::exploration), Reason::rollback_volatility));
+        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::stabilization),
+                                   u(Phase::exploration), Reason::rollback_volatility));
         const TimeMs rolled = t;
         // Ten minutes of cooldown: the exploration time (1 s) has long expired, yet no transition.
         (void)s.on_market(view_at(rolled + c.rollback_cooldown_ms - 1, 59, 61), balanced());
@@ -249,7 +263,8 @@ TEST(MmPhase, RollbackOnVolatilityAndLossWithCooldown) {
         auto p = balanced();
         p.cash -= 26'000;  // daily loss 26000 > 50% of 50000
         (void)s.on_market(view_at(3'000), p);
-        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::stabilization), u(Phase::exploration), Reason::rollback_loss));
+        EXPECT_TRUE(has_transition(s, Machine::phase, u(Phase::stabilization),
+                                   u(Phase::exploration), Reason::rollback_loss));
     }
 }
 
@@ -262,7 +277,8 @@ TEST(MmDefence, LevelsMultipliersAndDiscount) {
     (void)s.on_market(view_at(1), balanced(1850, 150));
     EXPECT_EQ(s.defence(), Defence::widen);
     EXPECT_NEAR(s.spread_multiplier(), 2.25, 1e-12);
-    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::normal), u(Defence::widen), Reason::skew));
+    EXPECT_TRUE(
+        has_transition(s, Machine::defence, u(Defence::normal), u(Defence::widen), Reason::skew));
     // Skew 0.92: ONE_SIDE, multiplier 2 + 2 * 0.4 = 2.8, discount 5 * 0.4 = 2c; only the ask
     // (the side that sheds YES) is quoted.
     const auto d = s.on_market(view_at(2), balanced(1920, 80));
@@ -273,23 +289,28 @@ TEST(MmDefence, LevelsMultipliersAndDiscount) {
     EXPECT_TRUE(d.ask_on);
     // Back to 0.85: ONE_SIDE -> WIDEN; up again to 0.92: WIDEN -> ONE_SIDE.
     (void)s.on_market(view_at(2), balanced(1850, 150));
-    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::one_side), u(Defence::widen), Reason::skew));
+    EXPECT_TRUE(
+        has_transition(s, Machine::defence, u(Defence::one_side), u(Defence::widen), Reason::skew));
     (void)s.on_market(view_at(2), balanced(1920, 80));
-    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::widen), u(Defence::one_side), Reason::skew));
+    EXPECT_TRUE(
+        has_transition(s, Machine::defence, u(Defence::widen), u(Defence::one_side), Reason::skew));
     // NO-heavy: only the bid.
     const auto e = s.on_market(view_at(3), balanced(80, 1920));
     EXPECT_TRUE(e.bid_on);
     EXPECT_FALSE(e.ask_on);
     (void)s.on_market(view_at(4), balanced());
-    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::one_side), u(Defence::normal), Reason::recovered));
+    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::one_side), u(Defence::normal),
+                               Reason::recovered));
     (void)s.on_market(view_at(4), balanced(1850, 150));
     (void)s.on_market(view_at(4), balanced());
-    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::widen), u(Defence::normal), Reason::recovered));
+    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::widen), u(Defence::normal),
+                               Reason::recovered));
     // Daily loss 30000 > 50% of 50000: WIDEN at the minimum multiplier.
     auto p = balanced();
     p.cash -= 30'000;
     (void)s.on_market(view_at(5), p);
-    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::normal), u(Defence::widen), Reason::daily_loss));
+    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::normal), u(Defence::widen),
+                               Reason::daily_loss));
     EXPECT_NEAR(s.spread_multiplier(), 1.5, 1e-12);
 }
 
@@ -301,8 +322,9 @@ TEST(MmDefence, KillConditions) {
         EXPECT_TRUE(d.cancel_all);
         EXPECT_FALSE(d.bid_on || d.ask_on);
         EXPECT_EQ(s.lifecycle(), Lifecycle::emergency);
-        return s.transitions().back().machine == Machine::lifecycle ? s.transitions()[s.transitions().size() - 2].reason
-                                                                  : s.transitions().back().reason;
+        return s.transitions().back().machine == Machine::lifecycle
+                   ? s.transitions()[s.transitions().size() - 2].reason
+                   : s.transitions().back().reason;
     };
     auto halted = view_at(1);
     halted.halted = true;
@@ -318,7 +340,8 @@ TEST(MmDefence, KillConditions) {
     auto p = balanced();
     p.cash -= 30'000;  // equity 470000 < 480000
     (void)s.on_market(view_at(1), p);
-    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::normal), u(Defence::kill_switch), Reason::asset_floor));
+    EXPECT_TRUE(has_transition(s, Machine::defence, u(Defence::normal), u(Defence::kill_switch),
+                               Reason::asset_floor));
 }
 
 TEST(MmQuotes, ReservationSpreadClampsAndLvr) {
@@ -328,8 +351,8 @@ TEST(MmQuotes, ReservationSpreadClampsAndLvr) {
     // spread 1.5 * 9 * 240/264 + (2 / 1.5) ln 2 = 12.2727 + 0.9242 = 13.197; r = 50.
     const auto d = s.on_market(view_at(0, 45, 55), balanced());
     EXPECT_NEAR(s.state().spread, 1.5 * 9.0 * 240.0 / 264.0 + (2.0 / 1.5) * std::log(2.0), 1e-12);
-    EXPECT_EQ(d.bid, 43);  // floor(50 - 6.5986)
-    EXPECT_EQ(d.ask, 57);  // ceil(50 + 6.5986)
+    EXPECT_EQ(d.bid, 43);   // floor(50 - 6.5986)
+    EXPECT_EQ(d.ask, 57);   // ceil(50 + 6.5986)
     EXPECT_EQ(d.size, 50);  // exploration: half size
     // Post only: a tight book caps the bid below the ask and the ask above the bid.
     const auto tight = s.on_market(view_at(1'000, 49, 51), balanced());
@@ -379,7 +402,7 @@ TEST(MmQuotes, OrderForSellsOnlyTheHeavySideAndKeepsLimits) {
     EXPECT_EQ(q.outcome, Outcome::yes);
     EXPECT_EQ(q.side, Side::buy);
     EXPECT_EQ(q.price, 48);
-    EXPECT_FALSE(order_for(true, 48, 100, p, {0, 3'950, 0}, c, q));             // position limit 5000
+    EXPECT_FALSE(order_for(true, 48, 100, p, {0, 3'950, 0}, c, q));           // position limit 5000
     EXPECT_FALSE(order_for(true, 48, 100, p, {p.cash - 4'799, 0, 0}, c, q));  // cash
     c.budget_limit_cents = 100'000 + 4'799;  // cost sums 100000: 4800 more does not fit
     EXPECT_FALSE(order_for(true, 48, 100, p, {}, c, q));

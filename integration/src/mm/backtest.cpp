@@ -1,10 +1,10 @@
 #include "pftoken/integration/mm/backtest.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
-
-#include <fmt/format.h>
 
 #include "pftoken/base/validate.hpp"
 #include "pftoken/error.hpp"
@@ -17,9 +17,11 @@ void BacktestOptions::validate() const {
     r.require("path_interval_ms", static_cast<double>(path_interval_ms), {non_negative()});
     r.require("reconcile_interval_ms", static_cast<double>(reconcile_interval_ms), {positive()});
     if (markout_horizons_ms.size() > kMaxMarkoutHorizons)
-        r.fail("markout_horizons_ms", fmt::format("must list at most {} horizons", kMaxMarkoutHorizons));
+        r.fail("markout_horizons_ms",
+               fmt::format("must list at most {} horizons", kMaxMarkoutHorizons));
     for (std::size_t i = 0; i < markout_horizons_ms.size(); ++i)
-        r.require(fmt::format("markout_horizons_ms[{}]", i), static_cast<double>(markout_horizons_ms[i]), {positive()});
+        r.require(fmt::format("markout_horizons_ms[{}]", i),
+                  static_cast<double>(markout_horizons_ms[i]), {positive()});
     r.require("tolerance.shares", static_cast<double>(tolerance.shares), {non_negative()});
     r.require("tolerance.cash", static_cast<double>(tolerance.cash), {non_negative()});
     r.require("tolerance.cost", static_cast<double>(tolerance.cost), {non_negative()});
@@ -48,8 +50,12 @@ Cents yes_price(const Quote& q) {
 class Backtester {
   public:
     Backtester(Venue& venue, const StrategyConfig& config, const BacktestOptions& options)
-        : venue_(venue), options_(options), strategy_(config), config_(strategy_.config()),
-          inventory_(config.initial_cash_cents), ledger_(config.initial_cash_cents) {
+        : venue_(venue),
+          options_(options),
+          strategy_(config),
+          config_(strategy_.config()),
+          inventory_(config.initial_cash_cents),
+          ledger_(config.initial_cash_cents) {
         options_.validate();
         result_.markout_horizons_ms = options_.markout_horizons_ms;
         horizon_next_.fill(0);
@@ -69,7 +75,8 @@ class Backtester {
                 next_reconcile_ = now + options_.reconcile_interval_ms;
                 first = false;
             } else {
-                PFT_ENSURE(now >= prev, fmt::format("the venue's clock went back from {} to {} ms", prev, now));
+                PFT_ENSURE(now >= prev,
+                           fmt::format("the venue's clock went back from {} to {} ms", prev, now));
                 account_time(now - prev);
             }
             prev = now;
@@ -93,22 +100,29 @@ class Backtester {
         fair_ = strategy_.state().fair;
         if (mid_ < 0.0) mid_ = fair_;
         update_markouts(now);
-        if (before == Lifecycle::starting && strategy_.lifecycle() == Lifecycle::running) start_inventory(now);
+        if (before == Lifecycle::starting && strategy_.lifecycle() == Lifecycle::running)
+            start_inventory(now);
 
         switch (strategy_.lifecycle()) {
-        case Lifecycle::running:
-            burn_excess_sets(now);
-            requote(d, view);
-            break;
-        case Lifecycle::winding_down: wind_down(now); break;
-        default: cancel_all(now); break;
+            case Lifecycle::running:
+                burn_excess_sets(now);
+                requote(d, view);
+                break;
+            case Lifecycle::winding_down:
+                wind_down(now);
+                break;
+            default:
+                cancel_all(now);
+                break;
         }
         if (now >= next_reconcile_) {
-            result_.reconciliations.push_back(reconcile_and_repair(now, inventory_, ledger_, options_.tolerance));
+            result_.reconciliations.push_back(
+                reconcile_and_repair(now, inventory_, ledger_, options_.tolerance));
             next_reconcile_ = now + options_.reconcile_interval_ms;
         }
         const Position& p = inventory_.position();
-        summary_.max_abs_skew = std::max(summary_.max_abs_skew, std::fabs(inventory_skew(p.yes_volume, p.no_volume)));
+        summary_.max_abs_skew =
+            std::max(summary_.max_abs_skew, std::fabs(inventory_skew(p.yes_volume, p.no_volume)));
         if (options_.check_invariants) check_invariants(now);
         if (options_.path_interval_ms > 0 && now >= next_sample_) {
             sample(view);
@@ -130,10 +144,12 @@ class Backtester {
     void start_inventory(TimeMs now) {
         if (config_.initial_sets > 0) {
             if (!venue_.mint_sets(config_.initial_sets, now))
-                throw InputError("strategy.initial_sets",
-                                 fmt::format("the venue refused to mint {} complete sets (cash short, or a venue "
-                                             "without splits: then set initial_sets: 0)",
-                                             config_.initial_sets));
+                throw InputError(
+                    "strategy.initial_sets",
+                    fmt::format(
+                        "the venue refused to mint {} complete sets (cash short, or a venue "
+                        "without splits: then set initial_sets: 0)",
+                        config_.initial_sets));
             inventory_.mint(config_.initial_sets, 50);
             ledger_.mint(config_.initial_sets, 50);
             summary_.sets_minted += config_.initial_sets;
@@ -171,8 +187,10 @@ class Backtester {
     /// Releases what an order still holds (frozen shares, committed cash) and closes it.
     void retire(Order& o) {
         if (o.open > 0) {
-            if (o.q.side == Side::sell) inventory_.unfreeze(o.q.outcome, o.open);
-            else commit(o.q, -o.open);
+            if (o.q.side == Side::sell)
+                inventory_.unfreeze(o.q.outcome, o.open);
+            else
+                commit(o.q, -o.open);
         }
         o.open = 0;
         o.live = false;
@@ -191,15 +209,18 @@ class Backtester {
     }
 
     void place(Order& slot, const Quote& q, TimeMs now) {
-        PFT_ENSURE(strategy_.defence() != Defence::kill_switch,
-                   fmt::format("invariant: an order was about to be placed in KILL_SWITCH at {} ms", now));
+        PFT_ENSURE(
+            strategy_.defence() != Defence::kill_switch,
+            fmt::format("invariant: an order was about to be placed in KILL_SWITCH at {} ms", now));
         slot.q = q;
         slot.q.client_id = next_id_++;
         slot.open = q.qty;
         slot.cancelled_at = -1;
         slot.live = true;
-        if (q.side == Side::sell) inventory_.freeze(q.outcome, q.qty);
-        else commit(q, q.qty);
+        if (q.side == Side::sell)
+            inventory_.freeze(q.outcome, q.qty);
+        else
+            commit(q, q.qty);
         venue_.place(slot.q, now);
         ++summary_.orders_placed;
     }
@@ -208,9 +229,11 @@ class Backtester {
         if (!slot.live) return;
         venue_.cancel(slot.q.client_id, now);
         ++summary_.cancels;
-        PFT_ENSURE(cancelling_count_ < kMaxCancelling,
-                   fmt::format("{} cancels unconfirmed at {} ms: the venue does not confirm cancels "
-                               "(set strategy.cancel_settle_ms)", kMaxCancelling, now));
+        PFT_ENSURE(
+            cancelling_count_ < kMaxCancelling,
+            fmt::format("{} cancels unconfirmed at {} ms: the venue does not confirm cancels "
+                        "(set strategy.cancel_settle_ms)",
+                        kMaxCancelling, now));
         slot.cancelled_at = now;
         cancelling_[cancelling_count_++] = slot;
         slot.live = false;
@@ -245,14 +268,19 @@ class Backtester {
 
     void on_fill(const Fill& f) {
         Order* o = find(f.client_id);
-        PFT_ENSURE(o != nullptr, fmt::format("a fill for unknown order {} at {} ms", f.client_id, f.ts));
+        PFT_ENSURE(o != nullptr,
+                   fmt::format("a fill for unknown order {} at {} ms", f.client_id, f.ts));
         // An order that crosses on arrival trades at the resting price: the same or better.
         const bool price_ok = f.side == Side::buy ? f.price <= o->q.price : f.price >= o->q.price;
-        PFT_ENSURE(f.qty > 0 && f.qty <= o->open && f.outcome == o->q.outcome && f.side == o->q.side && price_ok,
-                   fmt::format("a fill of order {} at {} ms does not match the order ({} {} {} at {}c, {} open; "
-                               "fill {} at {}c)",
-                               f.client_id, f.ts, o->q.outcome == Outcome::yes ? "YES" : "NO",
-                               o->q.side == Side::buy ? "buy" : "sell", o->q.qty, o->q.price, o->open, f.qty, f.price));
+        PFT_ENSURE(
+            f.qty > 0 && f.qty <= o->open && f.outcome == o->q.outcome && f.side == o->q.side &&
+                price_ok,
+            fmt::format(
+                "a fill of order {} at {} ms does not match the order ({} {} {} at {}c, {} open; "
+                "fill {} at {}c)",
+                f.client_id, f.ts, o->q.outcome == Outcome::yes ? "YES" : "NO",
+                o->q.side == Side::buy ? "buy" : "sell", o->q.qty, o->q.price, o->open, f.qty,
+                f.price));
         o->open -= f.qty;
         if (f.side == Side::buy) commit(o->q, -f.qty);  // committed at the order's price
         inventory_.apply(f);
@@ -286,7 +314,8 @@ class Backtester {
         if (slot.live && yes_price(slot.q) == price) return;
         cancel(slot, now);
         Quote q{};
-        if (order_for(bid_side, price, size, inventory_.position(), committed_, config_, q)) place(slot, q, now);
+        if (order_for(bid_side, price, size, inventory_.position(), committed_, config_, q))
+            place(slot, q, now);
     }
 
     void requote(const QuoteDecision& d, const MarketView& view) {
@@ -317,10 +346,12 @@ class Backtester {
         const auto& horizons = options_.markout_horizons_ms;
         for (std::size_t h = 0; h < horizons.size(); ++h) {
             std::size_t& next = horizon_next_[h];
-            while (next < result_.fills.size() && result_.fills[next].fill.ts + horizons[h] <= now) {
+            while (next < result_.fills.size() &&
+                   result_.fills[next].fill.ts + horizons[h] <= now) {
                 auto& rec = result_.fills[next];
                 const double value = yes_value(rec.fill.outcome, mid_);
-                rec.markout[h] = rec.fill.side == Side::buy ? value - rec.fill.price : rec.fill.price - value;
+                rec.markout[h] =
+                    rec.fill.side == Side::buy ? value - rec.fill.price : rec.fill.price - value;
                 ++next;
             }
         }
@@ -341,13 +372,15 @@ class Backtester {
         const bool kill = strategy_.defence() == Defence::kill_switch;
         const double skew = std::fabs(inventory_skew(p.yes_volume, p.no_volume));
         PFT_ENSURE(kill || skew <= config_.kill_skew,
-                   fmt::format("invariant A1: skew {} > {} without the kill switch at {} ms", skew, config_.kill_skew, now));
+                   fmt::format("invariant A1: skew {} > {} without the kill switch at {} ms", skew,
+                               config_.kill_skew, now));
         PFT_ENSURE(p.available(Outcome::yes) >= 0 && p.available(Outcome::no) >= 0,
                    fmt::format("invariant A2: available shares below zero at {} ms", now));
-        PFT_ENSURE(kill || strategy_.lifecycle() == Lifecycle::starting ||
-                       p.equity(fair_) >= static_cast<double>(config_.min_asset_floor_cents),
-                   fmt::format("invariant A3: assets {} below the floor without the kill switch at {} ms",
-                               p.equity(fair_), now));
+        PFT_ENSURE(
+            kill || strategy_.lifecycle() == Lifecycle::starting ||
+                p.equity(fair_) >= static_cast<double>(config_.min_asset_floor_cents),
+            fmt::format("invariant A3: assets {} below the floor without the kill switch at {} ms",
+                        p.equity(fair_), now));
         PFT_ENSURE(!kill || (!bid_.live && !ask_.live),
                    fmt::format("invariant: an order rests in KILL_SWITCH at {} ms", now));
     }
@@ -355,12 +388,12 @@ class Backtester {
     void sample(const MarketView& view) {
         const Position& p = inventory_.position();
         const double equity = p.equity(fair_);
-        result_.path.push_back(PathPoint{view.ts, fair_, mid_, view.yes_bid, view.yes_ask,
-                                         bid_.live ? yes_price(bid_.q) : Cents{0},
-                                         ask_.live ? yes_price(ask_.q) : Cents{0}, p.yes_volume, p.no_volume,
-                                         inventory_skew(p.yes_volume, p.no_volume), equity,
-                                         equity - summary_.initial_equity, strategy_.lifecycle(), strategy_.phase(),
-                                         strategy_.defence()});
+        result_.path.push_back(PathPoint{
+            view.ts, fair_, mid_, view.yes_bid, view.yes_ask,
+            bid_.live ? yes_price(bid_.q) : Cents{0}, ask_.live ? yes_price(ask_.q) : Cents{0},
+            p.yes_volume, p.no_volume, inventory_skew(p.yes_volume, p.no_volume), equity,
+            equity - summary_.initial_equity, strategy_.lifecycle(), strategy_.phase(),
+            strategy_.defence()});
     }
 
     void finish(TimeMs now) {
@@ -376,8 +409,11 @@ class Backtester {
             strategy_.end_of_data(now);
         }
         // A closing reconciliation, whatever the timer says.
-        result_.reconciliations.push_back(reconcile_and_repair(now, inventory_, ledger_, options_.tolerance));
-        if (options_.path_interval_ms > 0 && (result_.path.empty() || result_.path.back().ts != now)) sample(last_view_);
+        result_.reconciliations.push_back(
+            reconcile_and_repair(now, inventory_, ledger_, options_.tolerance));
+        if (options_.path_interval_ms > 0 &&
+            (result_.path.empty() || result_.path.back().ts != now))
+            sample(last_view_);
         const Position& p = inventory_.position();
         summary_.end = now;
         summary_.final_fair = fair_;
@@ -421,7 +457,8 @@ class Backtester {
 
 }  // namespace
 
-BacktestResult run_backtest(Venue& venue, const StrategyConfig& config, const BacktestOptions& options) {
+BacktestResult run_backtest(Venue& venue, const StrategyConfig& config,
+                            const BacktestOptions& options) {
     config.validate();
     return Backtester(venue, config, options).run();
 }

@@ -12,12 +12,14 @@ void StrategyConfig::validate() const {
     r.require("gamma_mid", gamma_mid, {positive()});
     r.require("gamma_long", gamma_long, {positive()});
     r.require("tier_short_days", tier_short_days, {positive()});
-    if (r.require("tier_long_days", tier_long_days, {positive()}) && tier_long_days < tier_short_days)
+    if (r.require("tier_long_days", tier_long_days, {positive()}) &&
+        tier_long_days < tier_short_days)
         r.fail("tier_long_days", "must be >= tier_short_days");
     r.require("time_smoothing_kappa", time_smoothing_kappa, {positive()});
     r.require("order_arrival_k", order_arrival_k, {positive()});
     r.require("sigma_min_cents", sigma_min_cents, {positive()});
-    if (r.require("sigma_max_cents", sigma_max_cents, {positive()}) && sigma_max_cents < sigma_min_cents)
+    if (r.require("sigma_max_cents", sigma_max_cents, {positive()}) &&
+        sigma_max_cents < sigma_min_cents)
         r.fail("sigma_max_cents", "must be >= sigma_min_cents");
     r.require("sigma_initial_cents", sigma_initial_cents, {positive()});
     r.require("sigma_interval_ms", d(sigma_interval_ms), {positive()});
@@ -56,7 +58,8 @@ void StrategyConfig::validate() const {
     r.require("rollback_cooldown_ms", d(rollback_cooldown_ms), {non_negative()});
     r.require("volatility_window_ms", d(volatility_window_ms), {at_least(30)});
     r.require("widen_skew", widen_skew, {in_half_open(0.0, 1.0)});
-    if (r.require("one_side_skew", one_side_skew, {in_half_open(0.0, 1.0)}) && one_side_skew <= widen_skew)
+    if (r.require("one_side_skew", one_side_skew, {in_half_open(0.0, 1.0)}) &&
+        one_side_skew <= widen_skew)
         r.fail("one_side_skew", "must be > widen_skew");
     if (r.require("kill_skew", kill_skew, {in_open_closed(0.0, 1.0)}) && kill_skew <= one_side_skew)
         r.fail("kill_skew", "must be > one_side_skew");

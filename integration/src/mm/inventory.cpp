@@ -5,8 +5,12 @@
 namespace pftoken::integration::mm {
 namespace {
 Shares& volume_of(Position& p, Outcome o) { return o == Outcome::yes ? p.yes_volume : p.no_volume; }
-Money& cost_of(Position& p, Outcome o) { return o == Outcome::yes ? p.yes_cost_sum : p.no_cost_sum; }
-Shares& pending_of(Position& p, Outcome o) { return o == Outcome::yes ? p.yes_pending_sell : p.no_pending_sell; }
+Money& cost_of(Position& p, Outcome o) {
+    return o == Outcome::yes ? p.yes_cost_sum : p.no_cost_sum;
+}
+Shares& pending_of(Position& p, Outcome o) {
+    return o == Outcome::yes ? p.yes_pending_sell : p.no_pending_sell;
+}
 }  // namespace
 
 Money released_cost(Money cost_sum, Shares sold, Shares volume) {
@@ -18,12 +22,15 @@ Money released_cost(Money cost_sum, Shares sold, Shares volume) {
 
 void Inventory::pay_fee(Money fee) {
     p_.cash -= fee;
-    if (fee >= 0) p_.fees += fee;
-    else p_.rebates -= fee;
+    if (fee >= 0)
+        p_.fees += fee;
+    else
+        p_.rebates -= fee;
 }
 
 void Inventory::buy(Outcome o, Cents price, Shares qty, Money fee) {
-    PFT_ENSURE(qty > 0 && price >= 1 && price <= 99, "a buy needs a positive quantity at 1..99 cents");
+    PFT_ENSURE(qty > 0 && price >= 1 && price <= 99,
+               "a buy needs a positive quantity at 1..99 cents");
     volume_of(p_, o) += qty;
     cost_of(p_, o) += static_cast<Money>(price) * qty;
     p_.cash -= static_cast<Money>(price) * qty;
@@ -31,7 +38,8 @@ void Inventory::buy(Outcome o, Cents price, Shares qty, Money fee) {
 }
 
 void Inventory::sell(Outcome o, Cents price, Shares qty, Money fee, bool frozen) {
-    PFT_ENSURE(qty > 0 && price >= 1 && price <= 99, "a sale needs a positive quantity at 1..99 cents");
+    PFT_ENSURE(qty > 0 && price >= 1 && price <= 99,
+               "a sale needs a positive quantity at 1..99 cents");
     Shares& pending = pending_of(p_, o);
     if (frozen) {
         PFT_ENSURE(pending >= qty, "a sale of frozen shares exceeds the shares frozen");
@@ -49,12 +57,15 @@ void Inventory::sell(Outcome o, Cents price, Shares qty, Money fee, bool frozen)
 }
 
 void Inventory::apply(const Fill& f) {
-    if (f.side == Side::buy) buy(f.outcome, f.price, f.qty, f.fee);
-    else sell(f.outcome, f.price, f.qty, f.fee, true);
+    if (f.side == Side::buy)
+        buy(f.outcome, f.price, f.qty, f.fee);
+    else
+        sell(f.outcome, f.price, f.qty, f.fee, true);
 }
 
 void Inventory::freeze(Outcome o, Shares qty) {
-    PFT_ENSURE(qty >= 0 && volume_of(p_, o) - pending_of(p_, o) >= qty, "cannot freeze more than the available shares");
+    PFT_ENSURE(qty >= 0 && volume_of(p_, o) - pending_of(p_, o) >= qty,
+               "cannot freeze more than the available shares");
     pending_of(p_, o) += qty;
 }
 
@@ -64,7 +75,8 @@ void Inventory::unfreeze(Outcome o, Shares qty) {
 }
 
 void Inventory::mint(Shares sets, Cents yes_price) {
-    PFT_ENSURE(sets >= 0 && yes_price >= 0 && yes_price <= 100, "a mint needs sets >= 0 and a YES leg in 0..100");
+    PFT_ENSURE(sets >= 0 && yes_price >= 0 && yes_price <= 100,
+               "a mint needs sets >= 0 and a YES leg in 0..100");
     p_.yes_volume += sets;
     p_.no_volume += sets;
     p_.yes_cost_sum += static_cast<Money>(yes_price) * sets;
@@ -86,7 +98,8 @@ void Inventory::burn(Shares sets) {
 }
 
 void Inventory::settle(Outcome winner) {
-    PFT_ENSURE(p_.yes_pending_sell == 0 && p_.no_pending_sell == 0, "settlement needs every sell order closed");
+    PFT_ENSURE(p_.yes_pending_sell == 0 && p_.no_pending_sell == 0,
+               "settlement needs every sell order closed");
     const Money payout = 100 * volume_of(p_, winner);
     p_.cash += payout;
     p_.realised += payout - p_.yes_cost_sum - p_.no_cost_sum;

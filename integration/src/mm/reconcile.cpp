@@ -18,7 +18,8 @@ void FillLedger::leg(Outcome o, Side side, Cents price, Shares qty) {
         cost += amount;
         record_.cash -= amount;
     } else {
-        PFT_ENSURE(qty <= volume, "the ledger records a sale of more shares than the account holds");
+        PFT_ENSURE(qty <= volume,
+                   "the ledger records a sale of more shares than the account holds");
         cost -= volume == 0 ? 0 : cost * qty / volume;
         volume -= qty;
         record_.cash += amount;
@@ -53,14 +54,18 @@ void FillLedger::settle(Outcome winner) {
 
 std::string_view name(ReconcileStatus s) {
     switch (s) {
-    case ReconcileStatus::ok: return "ok";
-    case ReconcileStatus::warning: return "warning";
-    case ReconcileStatus::alert: return "alert";
+        case ReconcileStatus::ok:
+            return "ok";
+        case ReconcileStatus::warning:
+            return "warning";
+        case ReconcileStatus::alert:
+            return "alert";
     }
     return "?";
 }
 
-ReconcileResult reconcile(TimeMs ts, const Position& bot, const Position& record, const ReconcileTolerance& tol) {
+ReconcileResult reconcile(TimeMs ts, const Position& bot, const Position& record,
+                          const ReconcileTolerance& tol) {
     ReconcileResult r;
     r.ts = ts;
     r.yes_drift = bot.yes_volume - record.yes_volume;
@@ -68,12 +73,15 @@ ReconcileResult reconcile(TimeMs ts, const Position& bot, const Position& record
     r.cash_drift = bot.cash - record.cash;
     r.yes_cost_drift = bot.yes_cost_sum - record.yes_cost_sum;
     r.no_cost_drift = bot.no_cost_sum - record.no_cost_sum;
-    const bool beyond = std::llabs(r.yes_drift) > tol.shares || std::llabs(r.no_drift) > tol.shares ||
-                        std::llabs(r.cash_drift) > tol.cash || std::llabs(r.yes_cost_drift) > tol.cost ||
-                        std::llabs(r.no_cost_drift) > tol.cost;
-    const bool any = r.yes_drift != 0 || r.no_drift != 0 || r.cash_drift != 0 || r.yes_cost_drift != 0 ||
-                     r.no_cost_drift != 0;
-    r.status = beyond ? ReconcileStatus::alert : any ? ReconcileStatus::warning : ReconcileStatus::ok;
+    const bool beyond =
+        std::llabs(r.yes_drift) > tol.shares || std::llabs(r.no_drift) > tol.shares ||
+        std::llabs(r.cash_drift) > tol.cash || std::llabs(r.yes_cost_drift) > tol.cost ||
+        std::llabs(r.no_cost_drift) > tol.cost;
+    const bool any = r.yes_drift != 0 || r.no_drift != 0 || r.cash_drift != 0 ||
+                     r.yes_cost_drift != 0 || r.no_cost_drift != 0;
+    r.status = beyond ? ReconcileStatus::alert
+               : any  ? ReconcileStatus::warning
+                      : ReconcileStatus::ok;
     return r;
 }
 

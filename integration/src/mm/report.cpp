@@ -1,9 +1,9 @@
 #include "pftoken/integration/mm/report.hpp"
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace pftoken::integration::mm {
 namespace {
@@ -12,10 +12,14 @@ std::string_view outcome_name(Outcome o) { return o == Outcome::yes ? "YES" : "N
 std::string_view side_name(Side s) { return s == Side::buy ? "buy" : "sell"; }
 std::string_view scenario_name(Scenario s) {
     switch (s) {
-    case Scenario::mint: return "MINT";
-    case Scenario::transfer_yes: return "TRANSFER_YES";
-    case Scenario::transfer_no: return "TRANSFER_NO";
-    case Scenario::burn: return "BURN";
+        case Scenario::mint:
+            return "MINT";
+        case Scenario::transfer_yes:
+            return "TRANSFER_YES";
+        case Scenario::transfer_no:
+            return "TRANSFER_NO";
+        case Scenario::burn:
+            return "BURN";
     }
     return "?";
 }
@@ -111,11 +115,18 @@ Table mm_states_table(const BacktestResult& r) {
     Table t("mm_states");
     t.text("machine").text("state").integer("time_ms", "ms").percent("share");
     const auto row = [&](Machine m, std::uint8_t state, TimeMs ms) {
-        t.add_row().set("machine", name(m)).set("state", state_name(m, state)).set("time_ms", ms).set("share", share(ms, span));
+        t.add_row()
+            .set("machine", name(m))
+            .set("state", state_name(m, state))
+            .set("time_ms", ms)
+            .set("share", share(ms, span));
     };
-    for (std::uint8_t i = 0; i < s.time_in_lifecycle.size(); ++i) row(Machine::lifecycle, i, s.time_in_lifecycle[i]);
-    for (std::uint8_t i = 0; i < s.time_in_phase.size(); ++i) row(Machine::phase, i, s.time_in_phase[i]);
-    for (std::uint8_t i = 0; i < s.time_in_defence.size(); ++i) row(Machine::defence, i, s.time_in_defence[i]);
+    for (std::uint8_t i = 0; i < s.time_in_lifecycle.size(); ++i)
+        row(Machine::lifecycle, i, s.time_in_lifecycle[i]);
+    for (std::uint8_t i = 0; i < s.time_in_phase.size(); ++i)
+        row(Machine::phase, i, s.time_in_phase[i]);
+    for (std::uint8_t i = 0; i < s.time_in_defence.size(); ++i)
+        row(Machine::defence, i, s.time_in_defence[i]);
     return t;
 }
 
@@ -134,8 +145,14 @@ Table mm_transitions_table(const BacktestResult& r) {
 
 Table mm_reconciliation_table(const BacktestResult& r) {
     Table t("mm_reconciliation");
-    t.integer("ts_ms", "ms").integer("yes_drift", "shares").integer("no_drift", "shares").integer("cash_drift", "cents");
-    t.integer("yes_cost_drift", "cents").integer("no_cost_drift", "cents").text("status").flag("rebuilt");
+    t.integer("ts_ms", "ms")
+        .integer("yes_drift", "shares")
+        .integer("no_drift", "shares")
+        .integer("cash_drift", "cents");
+    t.integer("yes_cost_drift", "cents")
+        .integer("no_cost_drift", "cents")
+        .text("status")
+        .flag("rebuilt");
     for (const auto& rec : r.reconciliations)
         t.add_row()
             .set("ts_ms", rec.ts)
@@ -151,8 +168,15 @@ Table mm_reconciliation_table(const BacktestResult& r) {
 
 Table mm_fills_table(const BacktestResult& r) {
     Table t("mm_fills");
-    t.integer("ts_ms", "ms").integer("client_id").text("outcome").text("side").integer("price", "cents");
-    t.integer("qty", "shares").integer("remaining", "shares").integer("fee", "cents").text("scenario");
+    t.integer("ts_ms", "ms")
+        .integer("client_id")
+        .text("outcome")
+        .text("side")
+        .integer("price", "cents");
+    t.integer("qty", "shares")
+        .integer("remaining", "shares")
+        .integer("fee", "cents")
+        .text("scenario");
     t.real("mid_at_fill", 10, 2, "cents");
     std::vector<std::string> columns;
     for (const auto h : r.markout_horizons_ms) {
@@ -180,8 +204,14 @@ Table mm_fills_table(const BacktestResult& r) {
 Table mm_path_table(const BacktestResult& r) {
     Table t("mm_path");
     t.integer("ts_ms", "ms").real("fair", 8, 3, "cents").real("mid", 8, 2, "cents");
-    t.integer("book_bid", "cents").integer("book_ask", "cents").integer("quote_bid", "cents").integer("quote_ask", "cents");
-    t.integer("yes", "shares").integer("no", "shares").real("skew", 8, 4).real("equity", 14, 2, "cents");
+    t.integer("book_bid", "cents")
+        .integer("book_ask", "cents")
+        .integer("quote_bid", "cents")
+        .integer("quote_ask", "cents");
+    t.integer("yes", "shares")
+        .integer("no", "shares")
+        .real("skew", 8, 4)
+        .real("equity", 14, 2, "cents");
     t.real("pnl", 12, 2, "cents").text("lifecycle").text("phase").text("defence");
     for (const auto& p : r.path) {
         auto row = t.add_row();

@@ -70,7 +70,8 @@ void read_backtest(yaml::Context& ctx, const YAML::Node& node, BacktestOptions& 
     if (const auto* h = r.child("markout_horizons_ms")) {
         const std::string path = "backtest.markout_horizons_ms";
         if (!h->IsSequence() || h->size() == 0 || h->size() > kMaxMarkoutHorizons) {
-            ctx.error(h->Mark(), path, fmt::format("must be a list of 1 to {} horizons in ms", kMaxMarkoutHorizons));
+            ctx.error(h->Mark(), path,
+                      fmt::format("must be a list of 1 to {} horizons in ms", kMaxMarkoutHorizons));
         } else {
             o.markout_horizons_ms.assign(h->size(), 0);
             for (std::size_t i = 0; i < h->size(); ++i) {
@@ -143,7 +144,8 @@ void read_replay(yaml::Context& ctx, const YAML::Node& node, ReplayParams& p) {
     yaml::Reader r(ctx, node, "replay");
     if (!r.ok()) return;
     read_latency(ctx, r, p.latency);
-    r.enumeration("queue", p.queue, {{"pro_rata", QueueModel::pro_rata}, {"risk_averse", QueueModel::risk_averse}});
+    r.enumeration("queue", p.queue,
+                  {{"pro_rata", QueueModel::pro_rata}, {"risk_averse", QueueModel::risk_averse}});
     r.integer("taker_fee_bps", p.taker_fee_bps, false, -10'000.0, 10'000.0);
     r.integer("maker_fee_bps", p.maker_fee_bps, false, -10'000.0, 10'000.0);
     if (const auto* e = r.child("end_ms")) {

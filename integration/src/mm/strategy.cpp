@@ -49,61 +49,95 @@ double tier_gamma(const StrategyConfig& c, double days) {
 
 std::string_view name(Lifecycle s) {
     switch (s) {
-    case Lifecycle::starting: return "STARTING";
-    case Lifecycle::running: return "RUNNING";
-    case Lifecycle::emergency: return "EMERGENCY";
-    case Lifecycle::winding_down: return "WINDING_DOWN";
-    case Lifecycle::stopped: return "STOPPED";
+        case Lifecycle::starting:
+            return "STARTING";
+        case Lifecycle::running:
+            return "RUNNING";
+        case Lifecycle::emergency:
+            return "EMERGENCY";
+        case Lifecycle::winding_down:
+            return "WINDING_DOWN";
+        case Lifecycle::stopped:
+            return "STOPPED";
     }
     return "?";
 }
 std::string_view name(Phase s) { return s == Phase::exploration ? "EXPLORATION" : "STABILIZATION"; }
 std::string_view name(Defence s) {
     switch (s) {
-    case Defence::normal: return "NORMAL";
-    case Defence::widen: return "WIDEN";
-    case Defence::one_side: return "ONE_SIDE";
-    case Defence::kill_switch: return "KILL_SWITCH";
+        case Defence::normal:
+            return "NORMAL";
+        case Defence::widen:
+            return "WIDEN";
+        case Defence::one_side:
+            return "ONE_SIDE";
+        case Defence::kill_switch:
+            return "KILL_SWITCH";
     }
     return "?";
 }
 std::string_view name(Machine m) {
     switch (m) {
-    case Machine::lifecycle: return "lifecycle";
-    case Machine::phase: return "phase";
-    case Machine::defence: return "defence";
+        case Machine::lifecycle:
+            return "lifecycle";
+        case Machine::phase:
+            return "phase";
+        case Machine::defence:
+            return "defence";
     }
     return "?";
 }
 std::string_view name(Reason r) {
     switch (r) {
-    case Reason::initialised: return "INITIALISED";
-    case Reason::failed_to_start: return "FAILED_TO_START";
-    case Reason::kill_switch: return "KILL_SWITCH";
-    case Reason::market_resolved: return "MARKET_RESOLVED";
-    case Reason::wound_down: return "WOUND_DOWN";
-    case Reason::end_of_data: return "END_OF_DATA";
-    case Reason::resumed: return "RESUMED";
-    case Reason::time_expired: return "TIME_EXPIRED";
-    case Reason::volume_reached: return "VOLUME_REACHED";
-    case Reason::price_stable: return "PRICE_STABLE";
-    case Reason::rollback_volatility: return "EMERGENCY_ROLLBACK_VOLATILITY";
-    case Reason::rollback_loss: return "EMERGENCY_ROLLBACK_DAILY_LOSS";
-    case Reason::skew: return "SKEW";
-    case Reason::daily_loss: return "DAILY_LOSS";
-    case Reason::recovered: return "RECOVERED";
-    case Reason::halted: return "MARKET_HALTED";
-    case Reason::asset_floor: return "ASSET_FLOOR";
-    case Reason::daily_loss_limit: return "DAILY_LOSS_LIMIT";
-    case Reason::manual_reset: return "MANUAL_RESET";
+        case Reason::initialised:
+            return "INITIALISED";
+        case Reason::failed_to_start:
+            return "FAILED_TO_START";
+        case Reason::kill_switch:
+            return "KILL_SWITCH";
+        case Reason::market_resolved:
+            return "MARKET_RESOLVED";
+        case Reason::wound_down:
+            return "WOUND_DOWN";
+        case Reason::end_of_data:
+            return "END_OF_DATA";
+        case Reason::resumed:
+            return "RESUMED";
+        case Reason::time_expired:
+            return "TIME_EXPIRED";
+        case Reason::volume_reached:
+            return "VOLUME_REACHED";
+        case Reason::price_stable:
+            return "PRICE_STABLE";
+        case Reason::rollback_volatility:
+            return "EMERGENCY_ROLLBACK_VOLATILITY";
+        case Reason::rollback_loss:
+            return "EMERGENCY_ROLLBACK_DAILY_LOSS";
+        case Reason::skew:
+            return "SKEW";
+        case Reason::daily_loss:
+            return "DAILY_LOSS";
+        case Reason::recovered:
+            return "RECOVERED";
+        case Reason::halted:
+            return "MARKET_HALTED";
+        case Reason::asset_floor:
+            return "ASSET_FLOOR";
+        case Reason::daily_loss_limit:
+            return "DAILY_LOSS_LIMIT";
+        case Reason::manual_reset:
+            return "MANUAL_RESET";
     }
     return "?";
 }
 std::string_view state_name(Machine m, std::uint8_t state) {
     switch (m) {
-    case Machine::lifecycle: return name(static_cast<Lifecycle>(state));
-    case Machine::phase: return name(static_cast<Phase>(state));
-    case Machine::defence: return name(static_cast<Defence>(state));
+        case Machine::lifecycle:
+            return name(static_cast<Lifecycle>(state));
+        case Machine::phase:
+            return name(static_cast<Phase>(state));
+        case Machine::defence:
+            return name(static_cast<Defence>(state));
     }
     return "?";
 }
@@ -114,15 +148,18 @@ double FairPrice::update(const MarketView& v) {
     now_ = v.ts;
     // Layer 2: the microprice of the top of the book; one-sided or empty books keep the last.
     const bool two_sided = v.yes_bid >= 1 && v.yes_ask <= 99 && v.yes_bid < v.yes_ask;
-    if (two_sided) micro_ = microprice(v.yes_bid, v.yes_bid_qty, v.yes_ask, v.yes_ask_qty);
-    else if (!have_fair_ && v.last_trade >= 1 && v.last_trade <= 99) micro_ = v.last_trade;
+    if (two_sided)
+        micro_ = microprice(v.yes_bid, v.yes_bid_qty, v.yes_ask, v.yes_ask_qty);
+    else if (!have_fair_ && v.last_trade >= 1 && v.last_trade <= 99)
+        micro_ = v.last_trade;
     // Layer 1: the oracle anchor when fresh, close to the book and without a jump since its
     // previous update (a jump is refused once; the next consistent update is accepted).
     oracle_used_ = false;
     if (v.oracle) {
         const double o = *v.oracle;
         if (v.oracle_ts != last_oracle_ts_) {
-            last_oracle_ok_ = last_oracle_ts_ < 0 || std::fabs(o - last_oracle_) <= c_->oracle_gap_cents;
+            last_oracle_ok_ =
+                last_oracle_ts_ < 0 || std::fabs(o - last_oracle_) <= c_->oracle_gap_cents;
             if (!last_oracle_ok_) ++oracle_gap;
             last_oracle_ = o;
             last_oracle_ts_ = v.oracle_ts;
@@ -137,10 +174,13 @@ double FairPrice::update(const MarketView& v) {
             oracle_used_ = true;
         }
     }
-    const double anchor = oracle_used_ ? c_->oracle_weight * last_oracle_ + (1.0 - c_->oracle_weight) * micro_ : micro_;
+    const double anchor =
+        oracle_used_ ? c_->oracle_weight * last_oracle_ + (1.0 - c_->oracle_weight) * micro_
+                     : micro_;
     // Layer 3: the post-fill adjustment, halving every half-life.
     if (adjust_ != 0.0) {
-        adjust_ *= std::exp2(-static_cast<double>(v.ts - adjust_ts_) / static_cast<double>(c_->post_fill_half_life_ms));
+        adjust_ *= std::exp2(-static_cast<double>(v.ts - adjust_ts_) /
+                             static_cast<double>(c_->post_fill_half_life_ms));
         adjust_ts_ = v.ts;
         if (std::fabs(adjust_) < 1e-6) adjust_ = 0.0;
     }
@@ -154,7 +194,8 @@ void FairPrice::on_fill(const Fill& f) {
     // YES fair price, buying NO (or selling YES) raises it.
     const bool long_yes = (f.outcome == Outcome::yes) == (f.side == Side::buy);
     if (adjust_ != 0.0)
-        adjust_ *= std::exp2(-static_cast<double>(f.ts - adjust_ts_) / static_cast<double>(c_->post_fill_half_life_ms));
+        adjust_ *= std::exp2(-static_cast<double>(f.ts - adjust_ts_) /
+                             static_cast<double>(c_->post_fill_half_life_ms));
     adjust_ += long_yes ? -c_->post_fill_shift_cents : c_->post_fill_shift_cents;
     adjust_ts_ = f.ts;
 }
@@ -162,7 +203,8 @@ void FairPrice::on_fill(const Fill& f) {
 // ---- Sigma.
 
 SigmaEstimator::SigmaEstimator(const StrategyConfig& c)
-    : c_(&c), variance_(c.sigma_initial_cents * c.sigma_initial_cents),
+    : c_(&c),
+      variance_(c.sigma_initial_cents * c.sigma_initial_cents),
       sigma_(std::clamp(c.sigma_initial_cents, c.sigma_min_cents, c.sigma_max_cents)) {}
 
 void SigmaEstimator::update(TimeMs ts, double fair) {
@@ -188,8 +230,10 @@ void RangeWindow::update(TimeMs ts, double price) {
     const std::int64_t id = ts / bucket_ms_;
     if (first_id_ < 0) first_id_ = id;
     Bucket& b = buckets_[static_cast<std::size_t>(id % kBuckets)];
-    if (b.id != id) b = Bucket{id, price, price};
-    else b.lo = std::min(b.lo, price), b.hi = std::max(b.hi, price);
+    if (b.id != id)
+        b = Bucket{id, price, price};
+    else
+        b.lo = std::min(b.lo, price), b.hi = std::max(b.hi, price);
     current_id_ = id;
     full_ = id - first_id_ >= kBuckets;
 }
@@ -217,17 +261,20 @@ Strategy::Strategy(const StrategyConfig& config)
 
 void Strategy::set_lifecycle(TimeMs ts, Lifecycle to, Reason why) {
     if (to == lifecycle_) return;
-    transitions_.push_back({ts, Machine::lifecycle, static_cast<std::uint8_t>(lifecycle_), static_cast<std::uint8_t>(to), why});
+    transitions_.push_back({ts, Machine::lifecycle, static_cast<std::uint8_t>(lifecycle_),
+                            static_cast<std::uint8_t>(to), why});
     lifecycle_ = to;
 }
 void Strategy::set_phase(TimeMs ts, Phase to, Reason why) {
     if (to == phase_) return;
-    transitions_.push_back({ts, Machine::phase, static_cast<std::uint8_t>(phase_), static_cast<std::uint8_t>(to), why});
+    transitions_.push_back({ts, Machine::phase, static_cast<std::uint8_t>(phase_),
+                            static_cast<std::uint8_t>(to), why});
     phase_ = to;
 }
 void Strategy::set_defence(TimeMs ts, Defence to, Reason why) {
     if (to == defence_) return;
-    transitions_.push_back({ts, Machine::defence, static_cast<std::uint8_t>(defence_), static_cast<std::uint8_t>(to), why});
+    transitions_.push_back({ts, Machine::defence, static_cast<std::uint8_t>(defence_),
+                            static_cast<std::uint8_t>(to), why});
     defence_ = to;
 }
 
@@ -235,13 +282,16 @@ double Strategy::spread_multiplier() const {
     const double q = std::fabs(state_.skew);
     const auto& c = config_;
     switch (defence_) {
-    case Defence::widen:
-        return c.widen_multiplier_min +
-               (c.widen_multiplier_max - c.widen_multiplier_min) * clamp01((q - c.widen_skew) / (c.one_side_skew - c.widen_skew));
-    case Defence::one_side:
-        return c.one_side_multiplier_min + (c.one_side_multiplier_max - c.one_side_multiplier_min) *
-                                               clamp01((q - c.one_side_skew) / (c.kill_skew - c.one_side_skew));
-    default: return 1.0;
+        case Defence::widen:
+            return c.widen_multiplier_min +
+                   (c.widen_multiplier_max - c.widen_multiplier_min) *
+                       clamp01((q - c.widen_skew) / (c.one_side_skew - c.widen_skew));
+        case Defence::one_side:
+            return c.one_side_multiplier_min +
+                   (c.one_side_multiplier_max - c.one_side_multiplier_min) *
+                       clamp01((q - c.one_side_skew) / (c.kill_skew - c.one_side_skew));
+        default:
+            return 1.0;
     }
 }
 
@@ -261,17 +311,22 @@ void Strategy::update_phase(TimeMs ts) {
     const auto& c = config_;
     if (phase_ == Phase::exploration) {
         if (ts < rollback_cooldown_until_) return;
-        if (ts - exploration_start_ >= c.exploration_ms) set_phase(ts, Phase::stabilization, Reason::time_expired);
-        else if (exploration_volume_ >= c.exploration_volume_target) set_phase(ts, Phase::stabilization, Reason::volume_reached);
+        if (ts - exploration_start_ >= c.exploration_ms)
+            set_phase(ts, Phase::stabilization, Reason::time_expired);
+        else if (exploration_volume_ >= c.exploration_volume_target)
+            set_phase(ts, Phase::stabilization, Reason::volume_reached);
         else if (range_.full() && state_.range_5m < c.stable_volatility)
             set_phase(ts, Phase::stabilization, Reason::price_stable);
         return;
     }
     Reason why = Reason::recovered;
-    if (range_.full() && state_.range_5m > c.rollback_volatility) why = Reason::rollback_volatility;
-    else if (state_.daily_loss > c.rollback_loss_fraction * static_cast<double>(c.max_loss_daily_cents))
+    if (range_.full() && state_.range_5m > c.rollback_volatility)
+        why = Reason::rollback_volatility;
+    else if (state_.daily_loss >
+             c.rollback_loss_fraction * static_cast<double>(c.max_loss_daily_cents))
         why = Reason::rollback_loss;
-    else return;
+    else
+        return;
     set_phase(ts, Phase::exploration, why);
     exploration_start_ = ts;
     exploration_volume_ = 0;
@@ -283,19 +338,28 @@ void Strategy::update_defence(const MarketView& v) {
     if (defence_ == Defence::kill_switch) return;  // reset only by hand
     const double q = std::fabs(state_.skew);
     Reason kill = Reason::recovered;
-    if (q > c.kill_skew) kill = Reason::skew;
-    else if (v.halted) kill = Reason::halted;
-    else if (state_.equity < static_cast<double>(c.min_asset_floor_cents)) kill = Reason::asset_floor;
-    else if (state_.daily_loss > static_cast<double>(c.max_loss_daily_cents)) kill = Reason::daily_loss_limit;
+    if (q > c.kill_skew)
+        kill = Reason::skew;
+    else if (v.halted)
+        kill = Reason::halted;
+    else if (state_.equity < static_cast<double>(c.min_asset_floor_cents))
+        kill = Reason::asset_floor;
+    else if (state_.daily_loss > static_cast<double>(c.max_loss_daily_cents))
+        kill = Reason::daily_loss_limit;
     if (kill != Reason::recovered) {
         set_defence(v.ts, Defence::kill_switch, kill);
         return;
     }
-    const bool losing = state_.daily_loss > c.widen_loss_fraction * static_cast<double>(c.max_loss_daily_cents);
-    if (q > c.one_side_skew) set_defence(v.ts, Defence::one_side, Reason::skew);
-    else if (q > c.widen_skew) set_defence(v.ts, Defence::widen, Reason::skew);
-    else if (losing) set_defence(v.ts, Defence::widen, Reason::daily_loss);
-    else set_defence(v.ts, Defence::normal, Reason::recovered);
+    const bool losing =
+        state_.daily_loss > c.widen_loss_fraction * static_cast<double>(c.max_loss_daily_cents);
+    if (q > c.one_side_skew)
+        set_defence(v.ts, Defence::one_side, Reason::skew);
+    else if (q > c.widen_skew)
+        set_defence(v.ts, Defence::widen, Reason::skew);
+    else if (losing)
+        set_defence(v.ts, Defence::widen, Reason::daily_loss);
+    else
+        set_defence(v.ts, Defence::normal, Reason::recovered);
 }
 
 void Strategy::update_lvr(TimeMs ts) {
@@ -332,7 +396,8 @@ QuoteDecision Strategy::on_market(const MarketView& v, const Position& p) {
     update_lvr(v.ts);
 
     if (lifecycle_ == Lifecycle::starting) {
-        if (v.resolved) set_lifecycle(v.ts, Lifecycle::stopped, Reason::failed_to_start);
+        if (v.resolved)
+            set_lifecycle(v.ts, Lifecycle::stopped, Reason::failed_to_start);
         else {
             set_lifecycle(v.ts, Lifecycle::running, Reason::initialised);
             exploration_start_ = v.ts;
@@ -344,7 +409,8 @@ QuoteDecision Strategy::on_market(const MarketView& v, const Position& p) {
     }
     if (lifecycle_ == Lifecycle::running || lifecycle_ == Lifecycle::emergency) update_phase(v.ts);
     // The defence stack keeps watching while orders may still fill during the wind-down.
-    if (lifecycle_ == Lifecycle::running || lifecycle_ == Lifecycle::emergency || lifecycle_ == Lifecycle::winding_down)
+    if (lifecycle_ == Lifecycle::running || lifecycle_ == Lifecycle::emergency ||
+        lifecycle_ == Lifecycle::winding_down)
         update_defence(v);
     if (lifecycle_ == Lifecycle::running && defence_ == Defence::kill_switch)
         set_lifecycle(v.ts, Lifecycle::emergency, Reason::kill_switch);
@@ -355,13 +421,15 @@ QuoteDecision Strategy::quotes(const MarketView& v) {
     auto& st = state_;
     const auto& c = config_;
     QuoteDecision d;
-    if (lifecycle_ != Lifecycle::running || defence_ == Defence::kill_switch || st.lvr_pulled || v.halted) {
+    if (lifecycle_ != Lifecycle::running || defence_ == Defence::kill_switch || st.lvr_pulled ||
+        v.halted) {
         d.cancel_all = true;
         return d;
     }
     // Reservation price and spread: q is the inventory skew in [-1, 1].
     st.reservation = reservation_price(st.fair, st.skew, st.gamma, st.sigma, st.tau);
-    const double base = static_cast<double>(c.base_spread_cents), top = static_cast<double>(c.max_spread_cents);
+    const double base = static_cast<double>(c.base_spread_cents),
+                 top = static_cast<double>(c.max_spread_cents);
     const double as = optimal_spread(st.gamma, st.sigma, st.tau, c.order_arrival_k);
     st.spread = std::clamp(std::max(as, base) * spread_multiplier(), base, top);
     const double half = 0.5 * st.spread;
@@ -373,8 +441,10 @@ QuoteDecision Strategy::quotes(const MarketView& v) {
     ask = std::clamp(ask, 2.0, 99.0);
     d.bid_on = d.ask_on = true;
     if (defence_ == Defence::one_side) {
-        if (st.skew > 0.0) d.bid_on = false, ask = std::max(ask - discount, 2.0);
-        else d.ask_on = false, bid = std::min(bid + discount, 98.0);
+        if (st.skew > 0.0)
+            d.bid_on = false, ask = std::max(ask - discount, 2.0);
+        else
+            d.ask_on = false, bid = std::min(bid + discount, 98.0);
     }
     // Post only: never cross the other side of the book.
     if (v.yes_ask >= 1 && v.yes_ask <= 99) bid = std::min(bid, static_cast<double>(v.yes_ask - 1));
@@ -386,12 +456,13 @@ QuoteDecision Strategy::quotes(const MarketView& v) {
     d.bid = static_cast<Cents>(bid);
     d.ask = static_cast<Cents>(ask);
     const double fraction = phase_ == Phase::exploration ? c.exploration_size_fraction : 1.0;
-    d.size = std::max<Shares>(1, static_cast<Shares>(std::floor(static_cast<double>(c.order_size) * fraction)));
+    d.size = std::max<Shares>(
+        1, static_cast<Shares>(std::floor(static_cast<double>(c.order_size) * fraction)));
     return d;
 }
 
-bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p, const Commitments& committed,
-               const StrategyConfig& c, Quote& out) {
+bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p,
+               const Commitments& committed, const StrategyConfig& c, Quote& out) {
     // Both orders move YES - NO the same way; the native sale shrinks the inventory and the buy
     // grows it. Only the heavy side's excess over the complete sets is sold, so the sets stay.
     const Outcome sell_outcome = bid_side ? Outcome::no : Outcome::yes;
@@ -399,7 +470,8 @@ bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p, c
     const Cents sell_price = static_cast<Cents>(100 - yes_price);
     out.qty = size;
     // Excess not yet offered by a resting sale (those shares are frozen).
-    const Shares excess = p.volume(sell_outcome) - p.volume(buy_outcome) - p.pending_sell(sell_outcome);
+    const Shares excess =
+        p.volume(sell_outcome) - p.volume(buy_outcome) - p.pending_sell(sell_outcome);
     if (excess >= size) {
         out.outcome = sell_outcome;
         out.side = Side::sell;
@@ -408,9 +480,11 @@ bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p, c
     }
     const Cents price = bid_side ? yes_price : sell_price;
     const Money notional = static_cast<Money>(price) * size;
-    const Shares held = p.volume(buy_outcome) + (buy_outcome == Outcome::yes ? committed.yes : committed.no);
+    const Shares held =
+        p.volume(buy_outcome) + (buy_outcome == Outcome::yes ? committed.yes : committed.no);
     if (p.cash - committed.cash < notional) return false;
-    if (p.yes_cost_sum + p.no_cost_sum + committed.cash + notional > c.budget_limit_cents) return false;
+    if (p.yes_cost_sum + p.no_cost_sum + committed.cash + notional > c.budget_limit_cents)
+        return false;
     if (held + size > c.position_limit) return false;
     out.outcome = buy_outcome;
     out.side = Side::buy;
@@ -423,7 +497,9 @@ void Strategy::wound_down(TimeMs ts) {
     set_lifecycle(ts, Lifecycle::stopped, Reason::wound_down);
 }
 
-void Strategy::end_of_data(TimeMs ts) { set_lifecycle(ts, Lifecycle::stopped, Reason::end_of_data); }
+void Strategy::end_of_data(TimeMs ts) {
+    set_lifecycle(ts, Lifecycle::stopped, Reason::end_of_data);
+}
 
 void Strategy::reset_kill_switch(TimeMs ts) {
     if (defence_ != Defence::kill_switch) return;

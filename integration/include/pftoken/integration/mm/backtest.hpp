@@ -24,7 +24,7 @@ struct BacktestOptions {
     std::vector<TimeMs> markout_horizons_ms{1'000, 10'000, 60'000, 300'000};
     TimeMs reconcile_interval_ms = 300'000;
     ReconcileTolerance tolerance{};
-    bool check_invariants = true;     ///< A1-A3 and "no quote in KILL_SWITCH" at every event
+    bool check_invariants = true;  ///< A1-A3 and "no quote in KILL_SWITCH" at every event
     /// Throws one InputError naming the field.
     void validate() const;
 };
@@ -33,13 +33,13 @@ struct BacktestOptions {
 struct PathPoint {
     TimeMs ts;
     double fair;
-    double mid;            ///< book mid (fair when one-sided)
+    double mid;  ///< book mid (fair when one-sided)
     Cents book_bid, book_ask;
     Cents quote_bid, quote_ask;  ///< the bot's resting YES-equivalent prices, 0 when none
     Shares yes, no;
     double skew;
     double equity;
-    double pnl;            ///< equity - initial equity
+    double pnl;  ///< equity - initial equity
     Lifecycle lifecycle;
     Phase phase;
     Defence defence;
@@ -90,6 +90,7 @@ struct BacktestResult {
 
 /// Runs the market maker over every event of `venue`. Deterministic for a deterministic venue.
 /// Throws InternalError naming the invariant and the time when one fails (check_invariants).
-[[nodiscard]] BacktestResult run_backtest(Venue& venue, const StrategyConfig& config, const BacktestOptions& options = {});
+[[nodiscard]] BacktestResult run_backtest(Venue& venue, const StrategyConfig& config,
+                                          const BacktestOptions& options = {});
 
 }  // namespace pftoken::integration::mm

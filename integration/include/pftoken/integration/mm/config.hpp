@@ -10,14 +10,15 @@
 namespace pftoken::integration::mm {
 
 struct StrategyConfig {
-    // Avellaneda-Stoikov: gamma by lifecycle tier (days to the market's end), tau(h) = h / (h + kappa).
+    // Avellaneda-Stoikov: gamma by lifecycle tier (days to the market's end), tau(h) = h / (h +
+    // kappa).
     double gamma_short = 2.5;
     double gamma_mid = 1.5;
     double gamma_long = 0.8;
-    double tier_short_days = 7.0;   ///< fewer days to the end: short tier
-    double tier_long_days = 30.0;   ///< more days to the end: long tier
+    double tier_short_days = 7.0;  ///< fewer days to the end: short tier
+    double tier_long_days = 30.0;  ///< more days to the end: long tier
     double time_smoothing_kappa = 24.0;
-    double order_arrival_k = 1.5;   ///< k of the arrival intensity A exp(-k delta)
+    double order_arrival_k = 1.5;  ///< k of the arrival intensity A exp(-k delta)
     // Volatility of the fair price in cents per sampling interval, EWMA of squared changes.
     double sigma_initial_cents = 3.0;
     double sigma_min_cents = 1.0;
@@ -44,7 +45,7 @@ struct StrategyConfig {
     TimeMs lvr_cooldown_ms = 5'000;
     // Orders and the starting inventory.
     Shares order_size = 100;
-    Shares initial_sets = 1'000;           ///< complete sets minted when the bot starts
+    Shares initial_sets = 1'000;  ///< complete sets minted when the bot starts
     Money initial_cash_cents = 500'000;
     double exploration_size_fraction = 0.5;
     /// A cancelled order holds its frozen shares or committed cash until the venue confirms the
@@ -54,16 +55,16 @@ struct StrategyConfig {
     // Strategy phases.
     TimeMs exploration_ms = 1'800'000;
     Shares exploration_volume_target = 2'000;
-    double stable_volatility = 0.02;       ///< 5-minute relative range below it: PRICE_STABLE
-    double rollback_volatility = 0.10;     ///< 5-minute relative range above it: rollback
-    double rollback_loss_fraction = 0.5;   ///< of max_loss_daily_cents
+    double stable_volatility = 0.02;      ///< 5-minute relative range below it: PRICE_STABLE
+    double rollback_volatility = 0.10;    ///< 5-minute relative range above it: rollback
+    double rollback_loss_fraction = 0.5;  ///< of max_loss_daily_cents
     TimeMs rollback_cooldown_ms = 600'000;
     TimeMs volatility_window_ms = 300'000;
     // Defence stack (skew thresholds, spread multipliers, distress discount).
     double widen_skew = 0.80;
     double one_side_skew = 0.90;
     double kill_skew = 0.95;
-    double widen_loss_fraction = 0.5;      ///< of max_loss_daily_cents
+    double widen_loss_fraction = 0.5;  ///< of max_loss_daily_cents
     double widen_multiplier_min = 1.5;
     double widen_multiplier_max = 3.0;
     double one_side_multiplier_min = 2.0;

@@ -17,20 +17,29 @@ struct Position {
     Money fees = 0;      ///< fees paid (>= 0)
     Money rebates = 0;   ///< rebates received (>= 0)
 
-    [[nodiscard]] Shares volume(Outcome o) const { return o == Outcome::yes ? yes_volume : no_volume; }
-    [[nodiscard]] Money cost_sum(Outcome o) const { return o == Outcome::yes ? yes_cost_sum : no_cost_sum; }
+    [[nodiscard]] Shares volume(Outcome o) const {
+        return o == Outcome::yes ? yes_volume : no_volume;
+    }
+    [[nodiscard]] Money cost_sum(Outcome o) const {
+        return o == Outcome::yes ? yes_cost_sum : no_cost_sum;
+    }
     [[nodiscard]] Shares pending_sell(Outcome o) const {
         return o == Outcome::yes ? yes_pending_sell : no_pending_sell;
     }
     [[nodiscard]] Shares available(Outcome o) const { return volume(o) - pending_sell(o); }
     /// Complete sets held: min(YES, NO).
-    [[nodiscard]] Shares complete_sets() const { return yes_volume < no_volume ? yes_volume : no_volume; }
+    [[nodiscard]] Shares complete_sets() const {
+        return yes_volume < no_volume ? yes_volume : no_volume;
+    }
     /// Mark-to-market value of the shares at a fair YES price (cents): YES fair + NO (100 - fair).
     [[nodiscard]] double share_value(double fair) const {
-        return static_cast<double>(yes_volume) * fair + static_cast<double>(no_volume) * (100.0 - fair);
+        return static_cast<double>(yes_volume) * fair +
+               static_cast<double>(no_volume) * (100.0 - fair);
     }
     /// Cash plus the shares at `fair` (the asset value of invariant A3).
-    [[nodiscard]] double equity(double fair) const { return static_cast<double>(cash) + share_value(fair); }
+    [[nodiscard]] double equity(double fair) const {
+        return static_cast<double>(cash) + share_value(fair);
+    }
     /// Shares at `fair` minus their cost sums.
     [[nodiscard]] double unrealised(double fair) const {
         return share_value(fair) - static_cast<double>(yes_cost_sum + no_cost_sum);

@@ -37,25 +37,25 @@ enum class Phase : std::uint8_t { exploration, stabilization };
 enum class Defence : std::uint8_t { normal, widen, one_side, kill_switch };
 enum class Machine : std::uint8_t { lifecycle, phase, defence };
 enum class Reason : std::uint8_t {
-    initialised,        ///< STARTING -> RUNNING
-    failed_to_start,    ///< STARTING -> STOPPED (first view already resolved or halted)
-    kill_switch,        ///< RUNNING -> EMERGENCY
-    market_resolved,    ///< -> WINDING_DOWN
-    wound_down,         ///< WINDING_DOWN -> STOPPED
-    end_of_data,        ///< -> STOPPED when the event stream ends
-    resumed,            ///< EMERGENCY -> RUNNING by hand
-    time_expired,       ///< EXPLORATION -> STABILIZATION
+    initialised,      ///< STARTING -> RUNNING
+    failed_to_start,  ///< STARTING -> STOPPED (first view already resolved or halted)
+    kill_switch,      ///< RUNNING -> EMERGENCY
+    market_resolved,  ///< -> WINDING_DOWN
+    wound_down,       ///< WINDING_DOWN -> STOPPED
+    end_of_data,      ///< -> STOPPED when the event stream ends
+    resumed,          ///< EMERGENCY -> RUNNING by hand
+    time_expired,     ///< EXPLORATION -> STABILIZATION
     volume_reached,
     price_stable,
     rollback_volatility,  ///< STABILIZATION -> EXPLORATION (EMERGENCY_ROLLBACK)
     rollback_loss,
-    skew,               ///< defence level set by the inventory skew
-    daily_loss,         ///< WIDEN by the daily loss
-    recovered,          ///< defence back down
-    halted,             ///< KILL_SWITCH: market suspended or halted
-    asset_floor,        ///< KILL_SWITCH: assets below the floor
-    daily_loss_limit,   ///< KILL_SWITCH: daily loss beyond its limit
-    manual_reset,       ///< KILL_SWITCH -> NORMAL by hand
+    skew,              ///< defence level set by the inventory skew
+    daily_loss,        ///< WIDEN by the daily loss
+    recovered,         ///< defence back down
+    halted,            ///< KILL_SWITCH: market suspended or halted
+    asset_floor,       ///< KILL_SWITCH: assets below the floor
+    daily_loss_limit,  ///< KILL_SWITCH: daily loss beyond its limit
+    manual_reset,      ///< KILL_SWITCH -> NORMAL by hand
 };
 
 [[nodiscard]] std::string_view name(Lifecycle s);
@@ -120,7 +120,8 @@ class SigmaEstimator {
 /// Relative range (max - min) / mid of the fair price over a rolling window, in 30 buckets.
 class RangeWindow {
   public:
-    explicit RangeWindow(TimeMs window_ms) : bucket_ms_(window_ms / kBuckets > 0 ? window_ms / kBuckets : 1) {}
+    explicit RangeWindow(TimeMs window_ms)
+        : bucket_ms_(window_ms / kBuckets > 0 ? window_ms / kBuckets : 1) {}
     void update(TimeMs ts, double price);
     [[nodiscard]] double relative_range() const;
     /// True once the window has been observed for its full length.
@@ -158,9 +159,9 @@ struct StrategyState {
     double tau = 0.0;
     double skew = 0.0;
     double reservation = 50.0;
-    double spread = 0.0;        ///< quoted spread before rounding
-    double equity = 0.0;        ///< cash + YES fair + NO (100 - fair), cents
-    double daily_loss = 0.0;    ///< cents below the day's opening equity (>= 0)
+    double spread = 0.0;      ///< quoted spread before rounding
+    double equity = 0.0;      ///< cash + YES fair + NO (100 - fair), cents
+    double daily_loss = 0.0;  ///< cents below the day's opening equity (>= 0)
     double range_5m = 0.0;
     bool lvr_pulled = false;
 };
@@ -173,11 +174,12 @@ struct Commitments {
 };
 
 /// The order that carries one side of a decision: the bid is a NO sale at 100 - b when NO's
-/// excess over YES, less the NO already offered, covers the size, else a YES buy at b; the ask is a YES sale
-/// at a when YES exceeds NO likewise, else a NO buy at 100 - a (complete sets are never sold). A buy must fit the cash, the budget (cost sums plus committed buys) and
-/// the position limit. Returns false when nothing fits (the side is not quoted).
-[[nodiscard]] bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p, const Commitments& committed,
-                             const StrategyConfig& c, Quote& out);
+/// excess over YES, less the NO already offered, covers the size, else a YES buy at b; the ask is a
+/// YES sale at a when YES exceeds NO likewise, else a NO buy at 100 - a (complete sets are never
+/// sold). A buy must fit the cash, the budget (cost sums plus committed buys) and the position
+/// limit. Returns false when nothing fits (the side is not quoted).
+[[nodiscard]] bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p,
+                             const Commitments& committed, const StrategyConfig& c, Quote& out);
 
 class Strategy {
   public:
