@@ -104,9 +104,9 @@ int run_backtest(const BacktestArgs& args) {
     const Table reconciliation = mm::mm_reconciliation_table(result);
     Rendered r;
     r.text_name = "mm.txt";
-    r.text = fmt::format(
-        "Market-maker backtest: {} ({}), seed {}\n\n", args.spec,
-        args.simulate ? std::string("simulated order book") : "events " + args.events, seed);
+    r.text = fmt::format("Market-maker backtest: {} ({})\n\n", args.spec,
+                         args.simulate ? fmt::format("simulated order book, seed {}", seed)
+                                       : "events " + args.events);
     r.text += to_text(
         summary,
         {.title = "Summary (P&L in cents: total = realised + unrealised - fees + rebates)"});
