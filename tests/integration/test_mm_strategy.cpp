@@ -99,7 +99,7 @@ TEST(MmFairPrice, OracleChecksAndPostFillAdjustment) {
     EXPECT_TRUE(f.oracle_used());
     v.ts = 1'000 + 30'001;  // stale
     EXPECT_DOUBLE_EQ(f.update(v), 50.0);
-    EXPECT_EQ(f.oracle_stale, 1);
+    EXPECT_EQ(f.oracle_counts().stale, 1);
     v.ts = 40'000;
     v.oracle = 54.0;  // gap 2c: accepted, but 54 - 50 = 4c from the book: used
     v.oracle_ts = 40'000;
@@ -108,12 +108,12 @@ TEST(MmFairPrice, OracleChecksAndPostFillAdjustment) {
     v.oracle_ts = 41'000;
     v.ts = 41'000;
     EXPECT_DOUBLE_EQ(f.update(v), 50.0);
-    EXPECT_EQ(f.oracle_gap, 1);
+    EXPECT_EQ(f.oracle_counts().gap, 1);
     v.oracle = 57.0;  // 3c from the previous update, but 7c from the book: deviation
     v.oracle_ts = 42'000;
     v.ts = 42'000;
     EXPECT_DOUBLE_EQ(f.update(v), 50.0);
-    EXPECT_EQ(f.oracle_deviation, 1);
+    EXPECT_EQ(f.oracle_counts().deviation, 1);
 
     FairPrice g(c);
     (void)g.update(view_at(0));

@@ -426,10 +426,10 @@ class Backtester {
         summary_.total_pnl = summary_.final_equity - summary_.initial_equity;
         summary_.final_lifecycle = strategy_.lifecycle();
         const auto& fp = strategy_.fair_price();
-        summary_.oracle_accepted = fp.oracle_accepted;
-        summary_.oracle_stale = fp.oracle_stale;
-        summary_.oracle_deviation = fp.oracle_deviation;
-        summary_.oracle_gap = fp.oracle_gap;
+        summary_.oracle_accepted = fp.oracle_counts().accepted;
+        summary_.oracle_stale = fp.oracle_counts().stale;
+        summary_.oracle_deviation = fp.oracle_counts().deviation;
+        summary_.oracle_gap = fp.oracle_counts().gap;
         result_.summary = summary_;
         result_.transitions = strategy_.transitions();
     }

@@ -160,17 +160,17 @@ double FairPrice::update(const MarketView& v) {
         if (v.oracle_ts != last_oracle_ts_) {
             last_oracle_ok_ =
                 last_oracle_ts_ < 0 || std::fabs(o - last_oracle_) <= c_->oracle_gap_cents;
-            if (!last_oracle_ok_) ++oracle_gap;
+            if (!last_oracle_ok_) ++counts_.gap;
             last_oracle_ = o;
             last_oracle_ts_ = v.oracle_ts;
         }
         if (!last_oracle_ok_) {
         } else if (v.ts - v.oracle_ts > c_->oracle_stale_ms) {
-            ++oracle_stale;
+            ++counts_.stale;
         } else if (std::fabs(o - micro_) > c_->oracle_deviation_cents) {
-            ++oracle_deviation;
+            ++counts_.deviation;
         } else {
-            ++oracle_accepted;
+            ++counts_.accepted;
             oracle_used_ = true;
         }
     }

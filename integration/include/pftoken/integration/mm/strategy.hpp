@@ -86,10 +86,16 @@ class FairPrice {
     void on_fill(const Fill& f);
     [[nodiscard]] double microprice_cents() const { return micro_; }
     [[nodiscard]] bool oracle_used() const { return oracle_used_; }
-    std::int64_t oracle_stale = 0, oracle_deviation = 0, oracle_gap = 0, oracle_accepted = 0;
+    /// How the oracle checks went: events with the anchor used, stale, too far from the book;
+    /// updates refused as a jump.
+    struct OracleCounts {
+        std::int64_t accepted = 0, stale = 0, deviation = 0, gap = 0;
+    };
+    [[nodiscard]] const OracleCounts& oracle_counts() const { return counts_; }
 
   private:
     const StrategyConfig* c_;
+    OracleCounts counts_;
     double micro_ = 50.0;
     double fair_ = 50.0;
     bool have_fair_ = false;
