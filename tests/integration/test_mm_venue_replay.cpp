@@ -227,6 +227,29 @@ TEST(MmReplayVenue, TradesThroughThePriceAndCrossingLevelsFill) {
     EXPECT_EQ(when, (std::vector<TimeMs>{10, 20}));
 }
 
+TEST(MmReplayVenue, ATradeThroughSeveralQuotesFillsThemBestPriceFirst) {
+    // Asks of the market maker at 55 and 56 (5 each); a buyer prints at 57 for 8: it passed 55
+    // first (5 fill), then 56 (the other 3).
+    ReplayVenue venue(events(
+        "0,book,yes,ask,58,10\n"
+        "10,trade,yes,buy,57,8\n"),
+        no_latency());
+    MarketView v;
+    ASSERT_TRUE(venue.next(v));
+    ASSERT_TRUE(venue.mint_sets(10, v.ts));
+    venue.place({2, Outcome::yes, Side::sell, 56, 5}, v.ts);
+    venue.place({1, Outcome::yes, Side::sell, 55, 5}, v.ts);
+    while (venue.next(v)) {
+    }
+    const auto fills = venue.drain_fills();
+    ASSERT_EQ(fills.size(), 2u);
+    EXPECT_EQ(fills[0].client_id, 1u);
+    EXPECT_EQ(fills[0].qty, 5);
+    EXPECT_EQ(fills[1].client_id, 2u);
+    EXPECT_EQ(fills[1].qty, 3);
+    EXPECT_EQ(fills[1].remaining, 2);
+}
+
 TEST(MmReplayVenue, HaltsRejectAndTheResolutionCancels) {
     ReplayVenue venue(events(
         "0,book,yes,bid,40,5\n"

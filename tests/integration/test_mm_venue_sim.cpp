@@ -134,6 +134,24 @@ TEST(MmFlow, ArrivalCountsMatchThePoissonMeans) {
     EXPECT_TRUE(winner == 0 || winner == 1);
 }
 
+TEST(MmFlow, ZeroRatesLeaveOnlyTheOracleAndTheResolution) {
+    FlowParams p;
+    p.duration_h = 0.1;  // 360 s: oracle at 0, 5, ..., 355 s
+    p.informed_rate_per_min = p.noise_rate_per_min = p.lp_rate_per_min = 0.0;
+    FlowGenerator flow(p, 1);
+    int oracle = 0, other = 0;
+    TimeMs last = 0;
+    while (!flow.done()) {
+        const FlowEvent e = flow.pop({});
+        ASSERT_GE(e.ts, last);
+        last = e.ts;
+        (e.kind == FlowEvent::Kind::oracle ? oracle : other) += 1;
+    }
+    EXPECT_EQ(oracle, 72);
+    EXPECT_EQ(other, 1);  // the resolution
+    EXPECT_EQ(last, 360000);
+}
+
 TEST(MmFlow, ParamsNameTheFieldAndTheConstraint) {
     FlowParams p;
     p.start_probability = 1.0;
@@ -273,6 +291,39 @@ TEST(MmSimulatedVenue, InformedFlowPullsTheBookToTheHiddenProbability) {
     }
     ASSERT_GT(n, 100);
     EXPECT_LT(err / n, 4.0);
+}
+
+TEST(MmSimulatedVenue, HaltsStopTradingAndRejectOrders) {
+    SimulationParams p;
+    p.flow.duration_h = 4.0;
+    p.flow.halt_rate_per_h = 6.0;   // one every 10 min on average, 60 s each
+    p.latency = {0, 0};
+    SimulatedVenue venue(p, 21);
+    MarketView v;
+    int halts = 0;
+    bool halted = false;
+    Cents last_trade_at_halt = 0;
+    std::uint64_t id = 1, rejected = 0, placed_while_halted = 0;
+    while (venue.next(v)) {
+        rejected += venue.drain_rejects().size();
+        if (v.halted && !halted) {
+            ++halts;
+            last_trade_at_halt = v.last_trade;
+        }
+        if (v.halted) {
+            EXPECT_EQ(v.last_trade, last_trade_at_halt);  // nothing trades during a halt
+            venue.place({id++, Outcome::yes, Side::buy, 50, 1}, v.ts);
+            ++placed_while_halted;
+        }
+        halted = v.halted;
+        EXPECT_TRUE(venue.book().check_invariants().ok());
+    }
+    rejected += venue.drain_rejects().size();
+    // Halts arrive at 6 / h between halts: over 4 h with 1-minute halts, about 4 x 60 / 11 = 22.
+    EXPECT_GT(halts, 10);
+    EXPECT_LT(halts, 40);
+    // With no latency an order placed while halted reaches the book while it is still halted.
+    EXPECT_EQ(rejected, placed_while_halted);
 }
 
 TEST(MmSimulatedVenue, MintAndBurnSetsOnTheMarketMakersAccount) {

@@ -38,6 +38,8 @@ void FlowParams::validate(const std::string& prefix) const {
     rules.require(f("lp_mean_lifetime_s"), lp_mean_lifetime_s, {check::positive(), check::at_most(1e6)});
     rules.require(f("oracle_interval_s"), oracle_interval_s, {check::in_closed(0.0, 86400.0)});
     rules.require(f("oracle_noise_cents"), oracle_noise_cents, {check::in_closed(0.0, 50.0)});
+    rules.require(f("halt_rate_per_h"), halt_rate_per_h, {check::in_closed(0.0, 60.0)});
+    rules.require(f("halt_duration_s"), halt_duration_s, {check::in_closed(1.0, 86400.0)});
     rules.throw_if_failed("flow");
 }
 
@@ -45,16 +47,24 @@ FlowGenerator::FlowGenerator(const FlowParams& params, std::uint64_t seed) : par
     params_.validate();
     logit_ = std::log(params_.start_probability / (1.0 - params_.start_probability));
     end_ms_ = static_cast<TimeMs>(std::llround(params_.duration_h * kMsPerHour));
-    next_informed_ = static_cast<TimeMs>(exponential_ms(params_.informed_rate_per_min));
-    next_noise_ = static_cast<TimeMs>(exponential_ms(params_.noise_rate_per_min));
-    next_lp_ = static_cast<TimeMs>(exponential_ms(params_.lp_rate_per_min));
+    next_informed_ = arrival_after(0, params_.informed_rate_per_min);
+    next_noise_ = arrival_after(0, params_.noise_rate_per_min);
+    next_lp_ = arrival_after(0, params_.lp_rate_per_min);
     next_oracle_ = params_.oracle_interval_s > 0.0 ? 0 : kNever;
+    next_halt_ = arrival_after(0, params_.halt_rate_per_h / 60.0);
+    next_resume_ = kNever;
     schedule();
 }
 
 double FlowGenerator::exponential_ms(double rate_per_min) {
     if (rate_per_min <= 0.0) return 1e300;
     return std::ceil(-std::log(rng_.uniform()) * 60000.0 / rate_per_min);  // >= 1 ms apart
+}
+
+TimeMs FlowGenerator::arrival_after(TimeMs t, double rate_per_min) {
+    // A gap beyond the end (or a zero rate) never arrives; the check keeps the cast in range.
+    const double gap = exponential_ms(rate_per_min);
+    return gap > static_cast<double>(end_ms_) ? kNever : t + static_cast<TimeMs>(gap);
 }
 
 Shares FlowGenerator::uniform_qty(Shares max) {
@@ -68,7 +78,7 @@ void FlowGenerator::schedule() {
         next_time_ = kNever;
         return;
     }
-    next_time_ = std::min({next_informed_, next_noise_, next_lp_, next_oracle_, end_ms_});
+    next_time_ = std::min({next_informed_, next_noise_, next_lp_, next_oracle_, next_halt_, next_resume_, end_ms_});
 }
 
 FlowEvent FlowGenerator::pop(const FlowTop& top) {
@@ -81,14 +91,20 @@ FlowEvent FlowGenerator::pop(const FlowTop& top) {
     if (dt_h > 0.0) logit_ += params_.logit_vol_per_sqrt_h * std::sqrt(dt_h) * mc::ziggurat_normal(rng_);
     now_ = t;
     const double fair = 100.0 * probability();
-    const auto advance = [&](TimeMs& next, double rate) {
-        const double gap = exponential_ms(rate);
-        next = gap > static_cast<double>(end_ms_) ? kNever : t + static_cast<TimeMs>(gap);
-    };
+    const auto advance = [&](TimeMs& next, double rate) { next = arrival_after(t, rate); };
     if (t == end_ms_) {
         e.kind = FlowEvent::Kind::resolve;
         e.winner = rng_.uniform() < probability() ? 1 : 0;
         done_ = true;
+    } else if (t == next_resume_) {
+        e.kind = FlowEvent::Kind::resume;
+        next_resume_ = kNever;
+        advance(next_halt_, params_.halt_rate_per_h / 60.0);
+    } else if (t == next_halt_) {
+        // A halt; the next one is drawn after the resumption (halts do not overlap).
+        e.kind = FlowEvent::Kind::halt;
+        next_halt_ = kNever;
+        next_resume_ = t + static_cast<TimeMs>(std::llround(params_.halt_duration_s * 1000.0));
     } else if (t == next_oracle_) {
         e.kind = FlowEvent::Kind::oracle;
         e.oracle_cents = std::clamp(fair + params_.oracle_noise_cents * mc::ziggurat_normal(rng_), 0.0, 100.0);

@@ -168,6 +168,10 @@ bool PmVenue::apply_event() {
             oracle_ = e.oracle_cents;
             oracle_ts_ = t;
             return true;
+        case FlowEvent::Kind::halt:
+        case FlowEvent::Kind::resume:
+            exchange_.set_frozen(e.kind == FlowEvent::Kind::halt);
+            return true;
         case FlowEvent::Kind::resolve: {
             run_batch(t);
             const std::array<std::uint32_t, 1> winner{e.winner == 1 ? 0u : 1u};

@@ -191,20 +191,33 @@ void ReplayVenue::on_depth(bool bid, Cents level, Shares qty) {
 void ReplayVenue::on_trade(bool aggressor_buys, Cents level, Shares qty, TimeMs ts) {
     last_trade_ = level;
     // A buying aggressor lifts asks: the virtual orders on the ask side are exposed, and the
-    // reverse for a seller.
-    for (std::size_t k = 0; k < orders_.size(); ++k) {
-        Order& o = orders_[k];
-        if (o.bid == aggressor_buys || o.remaining <= 0) continue;
-        const bool through = o.bid ? level < o.yes_level : level > o.yes_level;
-        if (through) {
-            // The trade printed beyond our price: the aggressor passed our level first.
-            fill(k, qty, true, ts);
-        } else if (o.yes_level == level) {
-            o.traded_since_depth += qty;
-            const double excess = static_cast<double>(qty) - o.ahead;
-            o.ahead = std::max(0.0, o.ahead - static_cast<double>(qty));
-            if (excess >= 1.0) fill(k, static_cast<Shares>(std::floor(excess)), true, ts);
+    // reverse for a seller. A print beyond an order's price means the aggressor passed that order
+    // first: those orders fill best price first (then in arrival order) out of the traded size.
+    Shares left = qty;
+    const auto exposed = [&](const Order& o) { return o.bid != aggressor_buys && o.remaining > 0; };
+    while (left > 0) {
+        std::size_t best = orders_.size();
+        for (std::size_t k = 0; k < orders_.size(); ++k) {
+            const Order& o = orders_[k];
+            if (!exposed(o) || (aggressor_buys ? o.yes_level >= level : o.yes_level <= level)) continue;
+            if (best == orders_.size() ||
+                (aggressor_buys ? o.yes_level < orders_[best].yes_level : o.yes_level > orders_[best].yes_level))
+                best = k;
         }
+        if (best == orders_.size()) break;
+        const Shares f = std::min(left, orders_[best].remaining);
+        fill(best, f, true, ts);  // the order is exhausted or the size is
+        left -= f;
+    }
+    // What is left reached the printed level: it consumes the queue ahead of an order there, and
+    // the excess fills it.
+    for (std::size_t k = 0; k < orders_.size() && left > 0; ++k) {
+        Order& o = orders_[k];
+        if (!exposed(o) || o.yes_level != level) continue;
+        o.traded_since_depth += left;
+        const double excess = static_cast<double>(left) - o.ahead;
+        o.ahead = std::max(0.0, o.ahead - static_cast<double>(left));
+        if (excess >= 1.0) fill(k, static_cast<Shares>(std::floor(excess)), true, ts);
     }
 }
 

@@ -110,6 +110,10 @@ bool SimulatedVenue::apply_event() {
         oracle_ = e.oracle_cents;
         oracle_ts_ = e.ts;
         return true;
+    case FlowEvent::Kind::halt:
+    case FlowEvent::Kind::resume:
+        book_.set_halted(e.kind == FlowEvent::Kind::halt);
+        return true;
     case FlowEvent::Kind::resolve:
         winner_ = e.winner;
         book_.resolve(e.winner == 1 ? clob::Outcome::yes : clob::Outcome::no);

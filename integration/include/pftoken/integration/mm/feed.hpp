@@ -51,6 +51,16 @@ class FifoQueue {
     std::size_t head_ = 0;
 };
 
+/// The market maker's account on a venue whose market does not hold it (replay, AMM pool): whole
+/// cents and shares, with the cash and shares its resting orders lock.
+struct VirtualAccount {
+    Money cash = 0;
+    Money locked_cash = 0;
+    Shares yes = 0, no = 0;
+    Shares locked_yes = 0, locked_no = 0;
+    Money fees = 0;
+};
+
 class LatencyVenue : public Venue {
   public:
     bool next(MarketView& view) final;

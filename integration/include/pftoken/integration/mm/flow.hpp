@@ -3,7 +3,8 @@
 // probability path (a Brownian motion in log-odds) that finally resolves YES with its last
 // probability; informed traders who see it and take mispriced quotes; noise traders who cross
 // the spread at random; liquidity providers who rest orders around the book's mid; an oracle that
-// reports the hidden probability with noise. Poisson arrivals, one seeded xoshiro256** stream.
+// reports the hidden probability with noise; optional trading halts. Poisson arrivals, one seeded
+// xoshiro256** stream.
 
 #include <cstdint>
 #include <string>
@@ -30,6 +31,8 @@ struct FlowParams {
     double lp_mean_lifetime_s = 60.0;      ///< exponential lifetime, then cancelled
     double oracle_interval_s = 5.0;        ///< oracle updates (0: no oracle)
     double oracle_noise_cents = 0.5;       ///< normal noise on the oracle's 100 p
+    double halt_rate_per_h = 0.0;          ///< Poisson trading halts (0: none)
+    double halt_duration_s = 60.0;         ///< each halt lasts this long, then trading resumes
     /// Throws InputError naming "<prefix>field" and the constraint.
     void validate(const std::string& prefix = "") const;
 };
@@ -37,7 +40,7 @@ struct FlowParams {
 /// What the flow does at one arrival. For an order: outcome, side, limit price, quantity, IOC and
 /// (resting liquidity) its lifetime. None: the trader saw nothing worth doing.
 struct FlowEvent {
-    enum class Kind : std::uint8_t { none, informed, noise, liquidity, oracle, resolve };
+    enum class Kind : std::uint8_t { none, informed, noise, liquidity, oracle, resolve, halt, resume };
     Kind kind = Kind::none;
     TimeMs ts = 0;
     Outcome outcome = Outcome::yes;
@@ -73,6 +76,7 @@ class FlowGenerator {
 
   private:
     double exponential_ms(double rate_per_min);
+    TimeMs arrival_after(TimeMs t, double rate_per_min);
     Shares uniform_qty(Shares max);
     void schedule();
 
@@ -81,7 +85,7 @@ class FlowGenerator {
     double logit_ = 0.0;
     TimeMs now_ = 0;
     TimeMs end_ms_ = 0;
-    TimeMs next_informed_ = 0, next_noise_ = 0, next_lp_ = 0, next_oracle_ = 0;
+    TimeMs next_informed_ = 0, next_noise_ = 0, next_lp_ = 0, next_oracle_ = 0, next_halt_ = 0, next_resume_ = 0;
     TimeMs next_time_ = 0;
     bool done_ = false;
 };

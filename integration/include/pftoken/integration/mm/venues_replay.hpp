@@ -36,15 +36,6 @@ struct ReplayParams {
     void validate(const std::string& prefix = "") const;
 };
 
-/// The market maker's virtual account on the replay venue (whole cents and shares).
-struct VirtualAccount {
-    Money cash = 0;
-    Money locked_cash = 0;
-    Shares yes = 0, no = 0;
-    Shares locked_yes = 0, locked_no = 0;
-    Money fees = 0;
-};
-
 class ReplayVenue final : public LatencyVenue {
   public:
     ReplayVenue(EventLog log, const ReplayParams& params);
