@@ -58,6 +58,8 @@ class Backtester {
           ledger_(config.initial_cash_cents) {
         options_.validate();
         result_.markout_horizons_ms = options_.markout_horizons_ms;
+        summary_.initial_equity =
+            static_cast<double>(config.initial_cash_cents);  // before any mint
         horizon_next_.fill(0);
         result_.fills.reserve(4096);
         result_.path.reserve(4096);
@@ -154,7 +156,6 @@ class Backtester {
             ledger_.mint(config_.initial_sets, 50);
             summary_.sets_minted += config_.initial_sets;
         }
-        summary_.initial_equity = inventory_.position().equity(fair_);
     }
 
     /// Burns sets on the exchange first; the books follow only when it accepted.
