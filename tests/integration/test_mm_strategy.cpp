@@ -419,3 +419,33 @@ TEST(MmConfig, ValidationNamesTheKey) {
     c.initial_cash_cents = 1'000;
     EXPECT_THROW_MSG(c.validate(), InputError, "initial_cash_cents: must pay for the initial sets");
 }
+
+// Token markets: the skew is the distance from the starting tokens, bounded; the bid buys tokens,
+// the ask sells free ones, and nothing is ever NO.
+TEST(MmQuotes, TokenMarket) {
+    StrategyConfig c;
+    c.market = MarketKind::token;
+    c.initial_tokens = 1'000;
+    Position p;
+    p.yes_volume = 1'500;
+    p.yes_cost_sum = 95 * 1'500;
+    p.cash = 400'000;
+    EXPECT_DOUBLE_EQ(inventory_skew(c, p), 0.5);
+    p.yes_volume = 3'000;
+    EXPECT_DOUBLE_EQ(inventory_skew(c, p), 1.0);
+    p.yes_volume = 250;
+    EXPECT_DOUBLE_EQ(inventory_skew(c, p), -0.75);
+    Quote q{};
+    ASSERT_TRUE(order_for(true, 93, 100, p, {}, c, q));
+    EXPECT_EQ(q.outcome, Outcome::yes);
+    EXPECT_EQ(q.side, Side::buy);
+    EXPECT_EQ(q.price, 93);
+    ASSERT_TRUE(order_for(false, 97, 100, p, {}, c, q));
+    EXPECT_EQ(q.outcome, Outcome::yes);
+    EXPECT_EQ(q.side, Side::sell);
+    EXPECT_EQ(q.price, 97);
+    p.yes_pending_sell = 200;  // 50 free: no ask
+    EXPECT_FALSE(order_for(false, 97, 100, p, {}, c, q));
+    c.initial_tokens = 0;
+    EXPECT_THROW_MSG(c.validate(), InputError, "initial_tokens: must be > 0, got 0");
+}

@@ -98,8 +98,13 @@ class Backtester {
                    : -1.0;
 
         const Lifecycle before = strategy_.lifecycle();
+        // A token market's starting tokens are the inventory target: in the books before the
+        // strategy first measures its skew against them.
+        if (before == Lifecycle::starting && config_.market == MarketKind::token)
+            deposit_tokens(view);
         const QuoteDecision d = strategy_.on_market(view, inventory_.position());
         fair_ = strategy_.state().fair;
+
         if (mid_ < 0.0) mid_ = fair_;
         update_markouts(now);
         if (before == Lifecycle::starting && strategy_.lifecycle() == Lifecycle::running)
@@ -124,7 +129,7 @@ class Backtester {
         }
         const Position& p = inventory_.position();
         summary_.max_abs_skew =
-            std::max(summary_.max_abs_skew, std::fabs(inventory_skew(p.yes_volume, p.no_volume)));
+            std::max(summary_.max_abs_skew, std::fabs(inventory_skew(config_, p)));
         if (options_.check_invariants) check_invariants(now);
         if (options_.path_interval_ms > 0 && now >= next_sample_) {
             sample(view);
@@ -144,6 +149,7 @@ class Backtester {
     /// Mints the starting complete sets on the exchange and in the books (50c a leg, as the
     /// exchange books a split).
     void start_inventory(TimeMs now) {
+        if (config_.market == MarketKind::token) return;  // deposit_tokens did it
         if (config_.initial_sets > 0) {
             if (!venue_.mint_sets(config_.initial_sets, now))
                 throw InputError(
@@ -156,6 +162,22 @@ class Backtester {
             ledger_.mint(config_.initial_sets, 50);
             summary_.sets_minted += config_.initial_sets;
         }
+    }
+
+    /// The venue's account holds the tokens already: the books take them at the first view's
+    /// oracle (else its mid, else 50c).
+    void deposit_tokens(const MarketView& view) {
+        double price = 50.0;
+        if (view.oracle)
+            price = *view.oracle;
+        else if (view.yes_bid >= 1 && view.yes_ask <= 99 && view.yes_bid < view.yes_ask)
+            price = 0.5 * (view.yes_bid + view.yes_ask);
+        const auto cents = static_cast<Cents>(std::clamp(std::lround(price), 1L, 99L));
+        inventory_.deposit(Outcome::yes, config_.initial_tokens, cents);
+        ledger_.deposit(Outcome::yes, config_.initial_tokens, cents);
+        // Equity at the booked price: the P&L counts from the books' starting marks.
+        const Position& p = inventory_.position();
+        summary_.initial_equity = static_cast<double>(p.cash + p.yes_cost_sum);
     }
 
     /// Burns sets on the exchange first; the books follow only when it accepted.
@@ -371,7 +393,7 @@ class Backtester {
         ++summary_.invariant_checks;
         const Position& p = inventory_.position();
         const bool kill = strategy_.defence() == Defence::kill_switch;
-        const double skew = std::fabs(inventory_skew(p.yes_volume, p.no_volume));
+        const double skew = std::fabs(inventory_skew(config_, p));
         PFT_ENSURE(kill || skew <= config_.kill_skew,
                    fmt::format("invariant A1: skew {} > {} without the kill switch at {} ms", skew,
                                config_.kill_skew, now));
@@ -389,12 +411,12 @@ class Backtester {
     void sample(const MarketView& view) {
         const Position& p = inventory_.position();
         const double equity = p.equity(fair_);
-        result_.path.push_back(PathPoint{
-            view.ts, fair_, mid_, view.yes_bid, view.yes_ask,
-            bid_.live ? yes_price(bid_.q) : Cents{0}, ask_.live ? yes_price(ask_.q) : Cents{0},
-            p.yes_volume, p.no_volume, inventory_skew(p.yes_volume, p.no_volume), equity,
-            equity - summary_.initial_equity, strategy_.lifecycle(), strategy_.phase(),
-            strategy_.defence()});
+        result_.path.push_back(PathPoint{view.ts, fair_, mid_, view.yes_bid, view.yes_ask,
+                                         bid_.live ? yes_price(bid_.q) : Cents{0},
+                                         ask_.live ? yes_price(ask_.q) : Cents{0}, p.yes_volume,
+                                         p.no_volume, inventory_skew(config_, p), equity,
+                                         equity - summary_.initial_equity, strategy_.lifecycle(),
+                                         strategy_.phase(), strategy_.defence()});
     }
 
     void finish(TimeMs now) {

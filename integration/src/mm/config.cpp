@@ -41,6 +41,7 @@ void StrategyConfig::validate() const {
     r.require("lvr_velocity_threshold", lvr_velocity_threshold, {positive()});
     r.require("lvr_window_ms", d(lvr_window_ms), {positive()});
     r.require("lvr_cooldown_ms", d(lvr_cooldown_ms), {non_negative()});
+    if (market == MarketKind::token) r.require("initial_tokens", d(initial_tokens), {positive()});
     r.require("order_size", d(order_size), {positive()});
     r.require("initial_sets", d(initial_sets), {non_negative()});
     if (r.require("initial_cash_cents", d(initial_cash_cents), {non_negative()}) &&

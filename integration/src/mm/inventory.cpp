@@ -84,6 +84,12 @@ void Inventory::mint(Shares sets, Cents yes_price) {
     p_.cash -= 100 * sets;
 }
 
+void Inventory::deposit(Outcome o, Shares qty, Cents price) {
+    PFT_ENSURE(qty >= 0 && price >= 0 && price <= 100, "a deposit needs qty >= 0 at 0..100 cents");
+    volume_of(p_, o) += qty;
+    cost_of(p_, o) += static_cast<Money>(price) * qty;
+}
+
 void Inventory::burn(Shares sets) {
     PFT_ENSURE(sets >= 0 && p_.available(Outcome::yes) >= sets && p_.available(Outcome::no) >= sets,
                "a burn needs that many free YES and NO shares");

@@ -38,6 +38,13 @@ void FillLedger::mint(Shares sets, Cents yes_price) {
     leg(Outcome::no, Side::buy, static_cast<Cents>(100 - yes_price), sets);
 }
 
+void FillLedger::deposit(Outcome o, Shares qty, Cents price) {
+    ++entries_;
+    (o == Outcome::yes ? record_.yes_volume : record_.no_volume) += qty;
+    (o == Outcome::yes ? record_.yes_cost_sum : record_.no_cost_sum) +=
+        static_cast<Money>(price) * qty;
+}
+
 void FillLedger::burn(Shares sets) {
     ++entries_;
     // A burn returns 100 cents a set: the two legs' proceeds must sum to 100.

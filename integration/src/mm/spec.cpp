@@ -11,6 +11,9 @@ constexpr double kMaxMs = 1e12;  // about 31 years of milliseconds
 void read_strategy(yaml::Context& ctx, const YAML::Node& node, StrategyConfig& c) {
     yaml::Reader r(ctx, node, "strategy");
     if (!r.ok()) return;
+    r.enumeration("market", c.market,
+                  {{"yes_no", MarketKind::yes_no}, {"token", MarketKind::token}});
+    r.integer("initial_tokens", c.initial_tokens, false, 0.0, 1e9);
     r.number("gamma_short", c.gamma_short);
     r.number("gamma_mid", c.gamma_mid);
     r.number("gamma_long", c.gamma_long);

@@ -39,6 +39,12 @@ double inventory_skew(Shares yes, Shares no) {
     return total > 0 ? static_cast<double>(yes - no) / static_cast<double>(total) : 0.0;
 }
 
+double inventory_skew(const StrategyConfig& c, const Position& p) {
+    if (c.market == MarketKind::yes_no) return inventory_skew(p.yes_volume, p.no_volume);
+    const double target = static_cast<double>(c.initial_tokens);
+    return std::clamp((static_cast<double>(p.yes_volume) - target) / target, -1.0, 1.0);
+}
+
 double tier_gamma(const StrategyConfig& c, double days) {
     if (days < c.tier_short_days) return c.gamma_short;
     if (days <= c.tier_long_days) return c.gamma_mid;
@@ -385,7 +391,7 @@ QuoteDecision Strategy::on_market(const MarketView& v, const Position& p) {
     st.sigma = sigma_.sigma();
     st.gamma = tier_gamma(c, v.hours_to_end / 24.0);
     st.tau = smoothing_tau(v.hours_to_end, c.time_smoothing_kappa);
-    st.skew = inventory_skew(p.yes_volume, p.no_volume);
+    st.skew = inventory_skew(c, p);
     st.equity = p.equity(st.fair);
     const std::int64_t day = v.ts >= 0 ? v.ts / kDayMs : (v.ts - kDayMs + 1) / kDayMs;
     if (day != day_) {
@@ -465,6 +471,21 @@ bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p,
                const Commitments& committed, const StrategyConfig& c, Quote& out) {
     // Both orders move YES - NO the same way; the native sale shrinks the inventory and the buy
     // grows it. Only the heavy side's excess over the complete sets is sold, so the sets stay.
+    if (c.market == MarketKind::token) {
+        // One token, no NO: the ask sells free tokens, the bid buys them.
+        out.qty = size;
+        out.outcome = Outcome::yes;
+        out.price = yes_price;
+        if (!bid_side) {
+            out.side = Side::sell;
+            return p.available(Outcome::yes) >= size;
+        }
+        out.side = Side::buy;
+        const Money notional = static_cast<Money>(yes_price) * size;
+        return p.cash - committed.cash >= notional &&
+               p.yes_cost_sum + committed.cash + notional <= c.budget_limit_cents &&
+               p.yes_volume + committed.yes + size <= c.position_limit;
+    }
     const Outcome sell_outcome = bid_side ? Outcome::no : Outcome::yes;
     const Outcome buy_outcome = bid_side ? Outcome::yes : Outcome::no;
     const Cents sell_price = static_cast<Cents>(100 - yes_price);

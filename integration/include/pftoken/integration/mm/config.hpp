@@ -3,13 +3,21 @@
 // spec's where it names one, the rest are ours and documented in the same table. Prices in
 // cents, times in milliseconds of the venue clock, quantities in shares.
 
+#include <cstdint>
 #include <string>
 
 #include "pftoken/integration/mm/types.hpp"
 
 namespace pftoken::integration::mm {
 
+/// What the market trades: YES and NO shares of a binary market (complete sets), or one token
+/// (YES terms only, no complete sets: a tranche token next to an AMM pool).
+enum class MarketKind : std::uint8_t { yes_no, token };
+
 struct StrategyConfig {
+    MarketKind market = MarketKind::yes_no;
+    /// Token markets: the tokens held at start, the inventory target the skew is measured from.
+    Shares initial_tokens = 1'000;
     // Avellaneda-Stoikov: gamma by lifecycle tier (days to the market's end), tau(h) = h / (h +
     // kappa).
     double gamma_short = 2.5;

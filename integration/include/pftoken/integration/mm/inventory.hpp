@@ -69,6 +69,8 @@ class Inventory {
     void unfreeze(Outcome o, Shares qty);
     /// Mints `sets` complete sets for 100 cents each; the YES leg carries `yes_price` of each.
     void mint(Shares sets, Cents yes_price);
+    /// Shares held before the run (a token market's starting tokens) booked at `price` each.
+    void deposit(Outcome o, Shares qty, Cents price);
     /// Burns `sets` complete sets (free shares only) for 100 cents each.
     void burn(Shares sets);
     /// Resolution: each share of the winner pays 100 cents, the loser nothing; volumes go to 0.

@@ -26,6 +26,7 @@ class FillLedger {
     explicit FillLedger(Money opening_cash) { record_.cash = opening_cash; }
     void fill(const Fill& f);
     void mint(Shares sets, Cents yes_price);
+    void deposit(Outcome o, Shares qty, Cents price);
     void burn(Shares sets);
     void settle(Outcome winner);
     /// The record as a position (no pending sells: the exchange does not freeze for the bot).

@@ -27,6 +27,9 @@ namespace pftoken::integration::mm {
 [[nodiscard]] double microprice(Cents bid, Shares bid_qty, Cents ask, Shares ask_qty);
 /// (YES - NO) / (YES + NO), 0 for an empty inventory.
 [[nodiscard]] double inventory_skew(Shares yes, Shares no);
+/// The skew the strategy uses: inventory_skew for YES/NO markets; for token markets
+/// (tokens - initial_tokens) / initial_tokens bounded to [-1, 1].
+[[nodiscard]] double inventory_skew(const StrategyConfig& c, const Position& p);
 /// Risk aversion of the lifecycle tier for `days` to the market's end.
 [[nodiscard]] double tier_gamma(const StrategyConfig& c, double days);
 
@@ -183,7 +186,8 @@ struct Commitments {
 /// excess over YES, less the NO already offered, covers the size, else a YES buy at b; the ask is a
 /// YES sale at a when YES exceeds NO likewise, else a NO buy at 100 - a (complete sets are never
 /// sold). A buy must fit the cash, the budget (cost sums plus committed buys) and the position
-/// limit. Returns false when nothing fits (the side is not quoted).
+/// limit. Returns false when nothing fits (the side is not quoted). Token markets: the bid buys
+/// tokens at b, the ask sells free tokens at a (there is no NO side).
 [[nodiscard]] bool order_for(bool bid_side, Cents yes_price, Shares size, const Position& p,
                              const Commitments& committed, const StrategyConfig& c, Quote& out);
 
