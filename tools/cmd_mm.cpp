@@ -1,7 +1,8 @@
-// `pftoken mm backtest SPEC.yaml (--events FILE.csv | --simulate) [--seed S] [--format ...]
-// [--out DIR] [--plots DIR]`: the YES/NO market maker backtested over recorded events (replay
-// venue) or on the simulated order book. Guide: docs/tools/mm.md; rules: docs/market-maker.md;
-// options, output rule and exit codes: docs/tools/README.md.
+// `pftoken mm backtest SPEC.yaml (--events FILE.csv | --simulate | --amm) [--seed S] [--format ...]
+// [--out DIR] [--plots DIR]`: the market maker backtested over recorded events (replay venue), on
+// the simulated YES/NO order book, or quoting a token next to an AMM pool. Guide:
+// docs/tools/mm.md; rules: docs/market-maker.md; options, output rule and exit codes:
+// docs/tools/README.md.
 #include <fmt/format.h>
 
 #include <cmath>
@@ -19,6 +20,7 @@
 #include "pftoken/integration/mm/events.hpp"
 #include "pftoken/integration/mm/report.hpp"
 #include "pftoken/integration/mm/spec.hpp"
+#include "pftoken/integration/mm/venues_amm.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
@@ -32,6 +34,7 @@ struct BacktestArgs {
     std::string spec;
     std::string events;
     bool simulate = false;
+    bool amm = false;
 };
 
 /// price_quotes.svg (fair, book and the bot's quotes), inventory.svg (YES, NO), pnl.svg.
@@ -84,14 +87,23 @@ std::vector<charts::ChartFile> render_mm_plots(const mm::BacktestResult& r) {
 
 int run_backtest(const BacktestArgs& args) {
     (void)args.common.resolved_format();
-    if (args.simulate == !args.events.empty())
-        throw InputError("--events", "give exactly one of --events FILE.csv and --simulate");
+    if (static_cast<int>(args.simulate) + static_cast<int>(args.amm) +
+            static_cast<int>(!args.events.empty()) !=
+        1)
+        throw InputError("--events", "give exactly one of --events FILE.csv, --simulate and --amm");
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
     const auto spec = mm::load_mm_spec(args.spec);
     const std::uint64_t seed = args.common.seed_value();
+    if (args.amm && spec.strategy.market != mm::MarketKind::token)
+        throw InputError("strategy.market",
+                         "must be token with --amm (a token has no complete sets)");
+    if (!args.amm && spec.strategy.market != mm::MarketKind::yes_no)
+        throw InputError("strategy.market", "must be yes_no with --simulate and --events");
     std::unique_ptr<mm::Venue> venue;
-    if (args.simulate)
+    if (args.amm)
+        venue = std::make_unique<mm::AmmPoolVenue>(spec.amm, seed);
+    else if (args.simulate)
         venue = std::make_unique<mm::SimulatedVenue>(spec.simulation, seed);
     else
         venue = std::make_unique<mm::ReplayVenue>(mm::read_events(args.events), spec.replay);
@@ -106,6 +118,7 @@ int run_backtest(const BacktestArgs& args) {
     r.text_name = "mm.txt";
     r.text = fmt::format("Market-maker backtest: {} ({})\n\n", args.spec,
                          args.simulate ? fmt::format("simulated order book, seed {}", seed)
+                         : args.amm    ? fmt::format("token next to an AMM pool, seed {}", seed)
                                        : "events " + args.events);
     r.text += to_text(
         summary,
@@ -151,9 +164,11 @@ void register_mm(CLI::App& app, int& exit_code) {
         ->required();
     backtest->add_option("--events", b->events,
                          "recorded book and trade events (CSV, docs/order-book.md)");
+    backtest->add_flag("--amm", b->amm,
+                       "quote a token (strategy.market: token) next to an AMM pool");
     backtest->add_flag("--simulate", b->simulate,
                        "trade against the simulated order book and synthetic flow");
-    add_seed(*backtest, b->common, "seed of the simulated flow");
+    add_seed(*backtest, b->common, "seed of the synthetic flow (--simulate, --amm)");
     add_format(*backtest, b->common);
     add_out(*backtest, b->common,
             "mm.txt; mm_summary.csv, mm_markouts.csv, mm_states.csv, mm_transitions.csv, "

@@ -101,8 +101,27 @@ TEST(MmSpec, ReplaySection) {
                      "spec:2:10: replay.queue: must be one of pro_rata, risk_averse; got 'fifo'");
 }
 
+TEST(MmSpec, AmmSection) {
+    const auto s = parse_mm_spec(
+        "strategy: {market: token, initial_tokens: 700}\n"
+        "amm:\n  fair_value_cents: 92\n  pool_fee: 0.01\n  flow: {duration_h: 3}\n");
+    EXPECT_EQ(s.strategy.market, MarketKind::token);
+    EXPECT_EQ(s.amm.fair_value_cents, 92.0);
+    EXPECT_EQ(s.amm.pool_fee, 0.01);
+    EXPECT_EQ(s.amm.flow.duration_h, 3.0);
+    EXPECT_EQ(s.amm.flow.lp_rate_per_min,
+              AmmVenueParams{}.flow.lp_rate_per_min);  // the venue's own default
+    EXPECT_EQ(s.amm.mm_tokens, 700);
+    EXPECT_EQ(s.amm.mm_cash_cents, StrategyConfig{}.initial_cash_cents);
+    EXPECT_THROW_MSG((void)parse_mm_spec("strategy: {market: tokens}\n"), InputError,
+                     "strategy.market: must be one of yes_no, token; got 'tokens'");
+}
+
 TEST(MmSpec, ShippedExampleLoads) {
     const auto s = load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/spec.yaml");
     EXPECT_EQ(s.strategy.gamma_mid, StrategyConfig{}.gamma_mid);
     EXPECT_EQ(s.backtest.path_interval_ms, 60'000);
+    const auto t =
+        load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/token_spec.yaml");
+    EXPECT_EQ(t.strategy.market, MarketKind::token);
 }

@@ -99,13 +99,11 @@ void read_backtest(yaml::Context& ctx, const YAML::Node& node, BacktestOptions& 
 
 void read_latency(yaml::Context& ctx, yaml::Reader& parent, LatencyParams& p);
 
-void read_simulation(yaml::Context& ctx, const YAML::Node& node, SimulationParams& p) {
-    yaml::Reader r(ctx, node, "simulation");
-    if (!r.ok()) return;
-    if (const auto* f = r.child("flow")) {
-        yaml::Reader fr(ctx, *f, "simulation.flow");
+void read_flow(yaml::Context& ctx, yaml::Reader& parent, FlowParams& p) {
+    if (const auto* f = parent.child("flow")) {
+        yaml::Reader fr(ctx, *f, parent.path() + ".flow");
         if (fr.ok()) {
-            auto& o = p.flow;
+            auto& o = p;
             fr.number("duration_h", o.duration_h);
             fr.number("start_probability", o.start_probability);
             fr.number("logit_vol_per_sqrt_h", o.logit_vol_per_sqrt_h);
@@ -124,6 +122,12 @@ void read_simulation(yaml::Context& ctx, const YAML::Node& node, SimulationParam
             fr.finish();
         }
     }
+}
+
+void read_simulation(yaml::Context& ctx, const YAML::Node& node, SimulationParams& p) {
+    yaml::Reader r(ctx, node, "simulation");
+    if (!r.ok()) return;
+    read_flow(ctx, r, p.flow);
     read_latency(ctx, r, p.latency);
     r.integer("trader_cash_cents", p.trader_cash_cents, false, 0.0);
     r.integer("taker_fee_bps", p.taker_fee_bps, false, -10'000.0, 10'000.0);
@@ -158,6 +162,17 @@ void read_replay(yaml::Context& ctx, const YAML::Node& node, ReplayParams& p) {
     r.finish();
 }
 
+void read_amm(yaml::Context& ctx, const YAML::Node& node, AmmVenueParams& p) {
+    yaml::Reader r(ctx, node, "amm");
+    if (!r.ok()) return;
+    r.number("fair_value_cents", p.fair_value_cents);
+    r.number("pool_tokens", p.pool_tokens);
+    r.number("pool_fee", p.pool_fee);
+    read_flow(ctx, r, p.flow);
+    read_latency(ctx, r, p.latency);
+    r.finish();
+}
+
 /// Issues of a validate() that names fields without the section prefix, placed at their keys.
 template <class Validate>
 void place_issues(yaml::Context& ctx, const std::string& prefix, Validate&& validate) {
@@ -182,14 +197,18 @@ MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* b = top.child("backtest")) read_backtest(ctx, *b, spec.backtest);
     if (const auto* m = top.child("simulation")) read_simulation(ctx, *m, spec.simulation);
     if (const auto* p = top.child("replay")) read_replay(ctx, *p, spec.replay);
+    if (const auto* a = top.child("amm")) read_amm(ctx, *a, spec.amm);
     top.finish();
     spec.simulation.mm_cash_cents = spec.strategy.initial_cash_cents;
     spec.replay.mm_cash_cents = spec.strategy.initial_cash_cents;
+    spec.amm.mm_cash_cents = spec.strategy.initial_cash_cents;
+    spec.amm.mm_tokens = spec.strategy.initial_tokens;
     if (ctx.issues.empty()) {
         place_issues(ctx, "strategy.", [&] { spec.strategy.validate(); });
         place_issues(ctx, "backtest.", [&] { spec.backtest.validate(); });
         place_issues(ctx, "simulation.", [&] { spec.simulation.validate("simulation."); });
         place_issues(ctx, "replay.", [&] { spec.replay.validate("replay."); });
+        place_issues(ctx, "amm.", [&] { spec.amm.validate("amm."); });
     }
     yaml::finish(ctx);
     return spec;

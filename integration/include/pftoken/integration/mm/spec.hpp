@@ -10,6 +10,7 @@
 
 #include "pftoken/integration/mm/backtest.hpp"
 #include "pftoken/integration/mm/config.hpp"
+#include "pftoken/integration/mm/venues_amm.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
@@ -22,6 +23,9 @@ struct MmSpec {
     SimulationParams simulation;
     /// The replay venue (`--events FILE.csv`); its virtual account's cash likewise.
     ReplayParams replay;
+    /// The AMM pool venue (`--amm`, token markets); its account's cash and tokens are
+    /// strategy.initial_cash_cents and strategy.initial_tokens.
+    AmmVenueParams amm;
 };
 
 /// Reads a spec file; throws one InputError listing every problem at file:line:col.
