@@ -16,4 +16,5 @@ void register_report(CLI::App& app, int& exit_code);     // report/cmd_report.cp
 void register_yield(CLI::App& app, int& exit_code);      // cmd_yield.cpp: `yield backtest`, `yield generate`
 void register_pm(CLI::App& app, int& exit_code);         // cmd_pm.cpp: `pm replay|simulate|implied`
 void register_abm(CLI::App& app, int& exit_code);        // cmd_abm.cpp
+void register_mm(CLI::App& app, int& exit_code);         // cmd_mm.cpp: `mm backtest`
 }  // namespace pftoken::cli
