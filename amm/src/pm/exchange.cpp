@@ -512,11 +512,23 @@ bool Exchange::eligible(const Resting& r, Members members) const noexcept {
     return true;
 }
 
+std::size_t Exchange::first_candidate(const Pool& pool, Members members) const noexcept {
+    if (members != Members::NewOnly) return 0;
+    // Members join at the back and keep their order, so this batch's form a suffix: only it can
+    // be eligible (the older members are skipped without being read).
+    std::size_t k = pool.members.size();
+    while (k > 0 && resting_[pool.members[k - 1]].batch == batch_) --k;
+    return k;
+}
+
 double Exchange::eligible_volume(std::size_t pool, Members members) const {
     if (members == Members::All) return pools_[pool].volume;
+    const Pool& p = pools_[pool];
     double v = 0.0;
-    for (const std::uint32_t m : pools_[pool].members)
-        if (eligible(resting_[m], members)) v += resting_[m].remaining;
+    for (std::size_t k = first_candidate(p, members); k < p.members.size(); ++k) {
+        const Resting& r = resting_[p.members[k]];
+        if (eligible(r, members)) v += r.remaining;
+    }
     return v;
 }
 
@@ -559,11 +571,12 @@ void Exchange::fill_pool(std::size_t pool_id, Members members, double amount, do
         pool.live_members = static_cast<std::uint32_t>(kept);
         return;
     }
+    const std::size_t first = first_candidate(pool, members);
     std::size_t last = pool.members.size();
-    for (std::size_t k = 0; k < pool.members.size(); ++k)
+    for (std::size_t k = first; k < pool.members.size(); ++k)
         if (eligible(resting_[pool.members[k]], members)) last = k;
     double given = 0.0;
-    for (std::size_t k = 0; k <= last && k < pool.members.size(); ++k) {
+    for (std::size_t k = first; k <= last && k < pool.members.size(); ++k) {
         const std::uint32_t m = pool.members[k];
         if (!eligible(resting_[m], members)) continue;
         const double rem = resting_[m].remaining;

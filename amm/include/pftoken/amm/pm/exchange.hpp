@@ -284,6 +284,8 @@ class Exchange {
                    double fee_per_token, double rebate_per_token, FillKind kind, std::uint32_t counterparty,
                    BatchOutput& out);
     [[nodiscard]] double eligible_volume(std::size_t pool, Members members) const;
+    /// Where the members that may be eligible start: 0, or for NewOnly this batch's suffix.
+    [[nodiscard]] std::size_t first_candidate(const Pool& pool, Members members) const noexcept;
     [[nodiscard]] bool eligible(const Resting& r, Members members) const noexcept;
     void match_book(std::size_t i, BatchOutput& out);
     void cross_match(std::size_t i, BatchOutput& out);
