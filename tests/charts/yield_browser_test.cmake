@@ -42,6 +42,7 @@ window.addEventListener('load', function () {
 });
 </script>]=])
 
+include("${CMAKE_CURRENT_LIST_DIR}/probe_check.cmake")
 set(flags --headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
   --disable-component-update --disable-sync --disable-dev-shm-usage "--user-data-dir=${WORK_DIR}/profile")
 set(expected equity_usdt equity_eth health_factor liquidation_distance exposure attribution)
@@ -68,18 +69,10 @@ foreach(name IN LISTS expected)
   if(NOT size STREQUAL "ok")
     message(FATAL_ERROR "${name}: the chart has zero size in chromium")
   endif()
-  foreach(check "overflow=chart text outside its chart (clipped)"
-                "shifted=sub/superscripts in chart text (labels not printed literally)"
-                "raw=numbers not formatted (raw digits, x10^n or negative zero)"
-                "errors=console / script errors in chromium")
-    string(FIND "${check}" "=" eq)
-    string(SUBSTRING "${check}" 0 ${eq} key)
-    math(EXPR eq "${eq} + 1")
-    string(SUBSTRING "${check}" ${eq} -1 what)
-    if(NOT "${${key}}" STREQUAL "")
-      message(FATAL_ERROR "${name}: ${what}: ${${key}}")
-    endif()
-  endforeach()
+  pftoken_probe_check("${result}" overflow "chart text outside its chart (clipped)" "${name}: ")
+  pftoken_probe_check("${result}" shifted "sub/superscripts in chart text (labels not printed literally)" "${name}: ")
+  pftoken_probe_check("${result}" raw "numbers not formatted (raw digits, x10^n or negative zero)" "${name}: ")
+  pftoken_probe_check("${result}" errors "console / script errors in chromium" "${name}: ")
   # Titles say what is plotted; the equity axes are in currency; strategy names literal.
   set(needles "Days from the start of the backtest")
   if(name STREQUAL "equity_usdt")
