@@ -478,6 +478,10 @@ TEST(ChartsCommittee, YieldBacktestPlotsOfTheShippedExample) {
     }
     // A strategy keeps its colour: neutral is the sixth strategy (palette index 5) in the equity
     // and the distance charts although the distance chart leaves out both lending strategies.
+    // The attribution bars: one colour per P&L source (nine), the ninth a grey rgb(127, 127, 127)
+    // (gas and lending_interest shared the first colour with an eight-colour palette).
+    ASSERT_EQ(pc::palette().size(), y::kSourceCount);
+    EXPECT_NE(file("attribution.svg").find("rgb(127, 127, 127)"), std::string::npos);
     // gnuplot's SVG writes #56B4E9 as rgb( 86, 180, 233).
     const std::string& hex = pc::palette()[5];
     const std::string sixth = fmt::format("rgb({:3d}, {:3d}, {:3d})", std::stoi(hex.substr(1, 2), nullptr, 16),

@@ -213,9 +213,10 @@ void ChartOptions::validate() const {
 }
 
 const std::vector<std::string>& palette() {
-    // Okabe & Ito (2008) "Color Universal Design", with black replaced by a dark blue.
-    static const std::vector<std::string> colours{"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                                  "#CC79A7", "#56B4E9", "#F0E442", "#1F3A5F"};
+    // Okabe & Ito (2008) "Color Universal Design", with black replaced by a dark blue, plus a
+    // mid grey: nine colours, one per P&L source of the yield attribution chart.
+    static const std::vector<std::string> colours{"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
+                                                  "#56B4E9", "#F0E442", "#1F3A5F", "#7F7F7F"};
     return colours;
 }
 
