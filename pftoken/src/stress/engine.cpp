@@ -72,6 +72,7 @@ PeriodDrivers ResolvedScenario::drivers() const {
 }
 
 StressEngine::StressEngine(const Project& project) : project_(project), base_project_(compile(project)) {
+    history_ = history_periods(base_project_);
     scratch_project_ = base_project_;
     const auto& grid = base_project_.grid;
     const int n = base_project_.periods;
@@ -112,10 +113,24 @@ void StressEngine::resolve(const Scenario& scenario, ResolvedScenario& out) cons
     out.delay_periods = 0;
     out.uses_price = out.uses_volume = out.uses_availability = out.uses_opex = out.uses_rates = out.uses_contract =
         out.uses_spread = false;
+    out.not_applied.clear();
 
     for (const auto& s : scenario.shocks) {
         if (is_market_shock(s.type)) continue;
-        const auto [first, last] = window_periods(s.window, grid, s.path.empty() ? "shock" : s.path + ".window");
+        const bool construction = s.type == ShockType::CapexOverrun || s.type == ShockType::ConstructionDelay;
+        if (construction && history_ > 0) {
+            // Valued after COD: the construction is history, its cost and date are known.
+            out.not_applied += (out.not_applied.empty() ? "" : ", ") + std::string(to_string(s.type));
+            continue;
+        }
+        const std::string window_path = s.path.empty() ? "shock" : s.path + ".window";
+        auto [first, last] = window_periods(s.window, grid, window_path);
+        // The periods paid on or before the valuation date are history: never shocked.
+        first = std::max(first, history_);
+        if (first > last)
+            throw InputError(window_path, fmt::format("selects no period after the valuation date {} (the periods "
+                                                      "paid on or before it are history)",
+                                                      date_text(base_project_.valuation_date)));
         switch (s.type) {
         case ShockType::MerchantPrice:
             for (int t = first; t <= last; ++t) out.price[idx(t)] *= 1.0 + s.size;
@@ -285,7 +300,8 @@ StressMetrics StressEngine::collect() const {
     m.equity_price_per_token = supply > 0.0 ? m.equity_value / supply : kNaN;
 
     const bool ltm = base_project_.covenants.use_ltm;
-    for (int t = 0; t < n; ++t) {
+    // Covenant statistics over the periods after the valuation date (the history is not a stress).
+    for (int t = history_; t < n; ++t) {
         const double d = r.dscr[idx(t)];
         if (std::isfinite(d) && (m.min_dscr_period < 0 || d < m.min_dscr)) {
             m.min_dscr = d;
@@ -350,7 +366,7 @@ void StressEngine::indicators(const Scenario& scenario, Indicators& out) {
     const int n = base_project_.periods;
     const bool ltm = base_project_.covenants.use_ltm;
     out.min_tested_dscr = kNaN;
-    for (int t = 0; t < n; ++t) {
+    for (int t = history_; t < n; ++t) {
         const double tested = ltm ? r.ltm_dscr[idx(t)] : r.dscr[idx(t)];
         if (std::isfinite(tested) && std::isfinite(r.dscr[idx(t)]) && !(tested >= out.min_tested_dscr))
             out.min_tested_dscr = tested;
@@ -370,6 +386,7 @@ ScenarioResult StressEngine::run(const Scenario& scenario) {
     result.market_only = scenario.has_market_shocks() && !scenario.has_project_shocks();
     try {
         result.metrics = evaluate(scenario);
+        result.not_applied = scratch_resolved_.not_applied;
     } catch (const std::exception& e) {
         result.ok = false;
         result.error = e.what();

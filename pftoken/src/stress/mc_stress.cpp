@@ -34,6 +34,8 @@ McScenarioStress run_one(const std::string& name, const Project& project, const 
         McTrancheStress ts;
         ts.name = t.name;
         ts.pd_payment = t.pd_payment.mean;
+        ts.pd_deferral = t.pd_deferral.mean;
+        ts.pd_event_of_default = t.pd_event_of_default.mean;
         ts.pd_principal = t.pd_principal.mean;
         ts.expected_loss = t.expected_loss.mean;
         ts.price_mean = t.price_per_token.mean;
@@ -130,7 +132,7 @@ std::string mc_stress_table(const McStressSummary& summary) {
 Table mc_stress_results(const McStressSummary& summary) {
     Table t("stress_mc");
     t.text("scenario").flag("ok").text("error").text("tranche");
-    for (const char* c : {"pd_payment", "pd_principal", "expected_loss", "price_mean", "price_stderr", "price_var95",
+    for (const char* c : {"pd_payment", "pd_deferral", "pd_event_of_default", "pd_principal", "expected_loss", "price_mean", "price_stderr", "price_var95",
                           "price_var99", "equity_npv_mean", "equity_npv_var95", "equity_irr_median"})
         t.real(c);
     t.integer("paths");
@@ -142,6 +144,7 @@ Table mc_stress_results(const McStressSummary& summary) {
         for (const auto& x : s.tranches) {
             auto row = t.add_row();
             row.set("scenario", s.name).set("ok", true).set("tranche", x.name).set("pd_payment", x.pd_payment);
+            row.set("pd_deferral", x.pd_deferral).set("pd_event_of_default", x.pd_event_of_default);
             row.set("pd_principal", x.pd_principal).set("expected_loss", x.expected_loss).set("price_mean", x.price_mean);
             row.set("price_stderr", x.price_stderr).set("price_var95", x.price_var95).set("price_var99", x.price_var99);
             row.set("equity_npv_mean", s.equity_npv_mean).set("equity_npv_var95", s.equity_npv_var95);
@@ -170,6 +173,8 @@ std::string mc_stress_json(const McStressSummary& summary) {
         for (const auto& t : s.tranches)
             tranches.push_back({{"name", t.name},
                                 {"pd_payment", jnum(t.pd_payment)},
+                                {"pd_deferral", jnum(t.pd_deferral)},
+                                {"pd_event_of_default", jnum(t.pd_event_of_default)},
                                 {"pd_principal", jnum(t.pd_principal)},
                                 {"expected_loss", jnum(t.expected_loss)},
                                 {"price_mean", jnum(t.price_mean)},
