@@ -146,6 +146,8 @@ std::vector<std::tuple<std::string, std::string, double>> fields(const CompareRe
     add("implied", "haircut", r.haircut.haircut);
     add("implied", "haircut_target_ratio", r.haircut.target_ratio);
     add("implied", "haircut_achieved_ratio", r.haircut.achieved_ratio);
+    add("implied", "haircut_absorbed", r.haircut.absorbed);
+    add("implied", "haircut_cfads_reduction", r.haircut.cfads_reduction);
     const auto& a = r.arbitrage;
     add("arbitrage", "buys_tokens", a.buys_tokens ? 1.0 : 0.0);
     add("arbitrage", "price_before", a.price_before);
@@ -248,10 +250,16 @@ std::string compare_table(const CompareReport& r) {
     o += fmt::format("  model spread             {:>11.2f} bp\n", 1e4 * r.spread.model_spread);
     o += fmt::format("  implied z-spread         {:>11.2f} bp  (gap {:+.2f} bp)\n", 1e4 * r.spread.implied_spread,
                      r.spread.spread_gap_bp);
-    if (r.haircut.found)
-        o += fmt::format("  implied CFADS haircut    {:>13.3f}%\n", 100.0 * r.haircut.haircut);
-    else
-        o += fmt::format("  implied CFADS haircut    none: {}\n", r.haircut.message);
+    // A volume haircut (revenue, through the kernel); the CFADS it removes and the haircut the
+    // tranche absorbs with no loss of value make it readable (docs/integration.md).
+    if (r.haircut.found) {
+        o += fmt::format("  implied volume haircut   {:>13.3f}%  (CFADS {:+.3f}% after {})\n", 100.0 * r.haircut.haircut,
+                         -100.0 * r.haircut.cfads_reduction, format::iso_date(r.date));
+        o += fmt::format("  paid on time up to       {:>13.3f}%  volume haircut (the cover, reserves and tranches below absorb it)\n",
+                         100.0 * r.haircut.absorbed);
+    } else {
+        o += fmt::format("  implied volume haircut   none: {}\n", r.haircut.message);
+    }
     o += "\nArbitrage to the DCF price\n";
     o += fmt::format("  direction                {}\n", a.buys_tokens ? "buy tokens (pool below DCF)"
                                                                      : "sell tokens (pool above DCF)");

@@ -76,6 +76,23 @@ ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, doub
     r.haircut = root.hi;
     r.achieved_ratio = ratio(root.hi);
     r.found = root.converged;
+    const double base_cfads = engine.base().metrics.cfads;
+    if (base_cfads > 0.0) r.cfads_reduction = 1.0 - engine.evaluate(scenario).cfads / base_cfads;  // at root.hi
+    // The cushion: bisection for the last haircut with every payment of the tranche on time.
+    auto on_time = [&](double h) {
+        scenario.shocks[0].size = -h;
+        return !engine.evaluate(scenario).tranches.at(k).missed_payment;
+    };
+    double lo = 0.0, hi = kMaxHaircut;
+    if (on_time(hi)) {
+        lo = hi;
+    } else {
+        for (int i = 0; i < 60 && hi - lo > 1e-9; ++i) {
+            const double mid = 0.5 * (lo + hi);
+            (on_time(mid) ? lo : hi) = mid;
+        }
+    }
+    r.absorbed = lo;
     if (!root.converged)
         r.message = fmt::format("no convergence in {} iterations: haircut bracket [{:.12g}, {:.12g}]",
                                 options.max_iterations, root.lo, root.hi);

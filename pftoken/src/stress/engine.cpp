@@ -284,6 +284,7 @@ StressMetrics StressEngine::collect() const {
         ts.loss = p.loss;
         ts.loss_share = tr.principal > 0.0 ? ts.loss / tr.principal : 0.0;
         ts.payment_default = p.payment_default;
+        ts.missed_payment = p.missed_payment;
     }
     // First to lose: the most junior rank with a loss above a rounding tolerance.
     int first_loss = -1;
@@ -320,6 +321,7 @@ StressMetrics StressEngine::collect() const {
         if (r.dsra_drawn[idx(t)] != 0) ++m.dsra_draw_periods;
         m.dsra_max_draw = std::max(m.dsra_max_draw, r.dsra_draw[idx(t)]);
         m.dsra_total_draw += r.dsra_draw[idx(t)];
+        m.cfads += r.cfads[idx(t)];
     }
     if (m.min_dscr_period >= 0) m.min_dscr_date = grid.end[idx(m.min_dscr_period)];
     return m;

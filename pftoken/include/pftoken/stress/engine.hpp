@@ -37,6 +37,7 @@ struct TrancheStress {
     double loss = 0.0;                 ///< balance unpaid at the end of the grid
     double loss_share = 0.0;           ///< loss / principal
     bool payment_default = false;      ///< any payment-default event on this tranche
+    bool missed_payment = false;       ///< interest or principal unpaid when due after the valuation date (deferral included)
 };
 
 /// Everything reported for one kernel run.
@@ -61,6 +62,7 @@ struct StressMetrics {
     double dsra_total_draw = 0.0;
     int dsra_draw_periods = 0;
     std::string first_loss_tranche;    ///< most junior tranche with a loss; empty = none
+    double cfads = 0.0;                ///< CFADS summed over the periods after the valuation date (history_periods on)
 };
 
 /// Result of one scenario. A scenario that fails (bad window, unknown tranche, kernel error) has
