@@ -236,14 +236,16 @@ std::string compare_table(const CompareReport& r) {
     std::string o;
     o += fmt::format("DCF vs market: {} ({}), pool {} ({}), price in {} per token\n", fv.symbol, fv.tranche,
                      r.pool_name, r.pool_type, r.quote);
-    o += fmt::format("Prices compared at {} ({}): the DCF price is the dirty price of the flows after that date\n\n",
+    // The names of `value`, `mc`, `stress` and `report` (docs/conventions.md, "Names and units").
+    o += fmt::format("Tranche prices at {} ({}), compared with the pool price/token: the DCF price/token is the dirty "
+                     "price of the flows after that date\n\n",
                      format::iso_date(r.date), r.date_source);
     o += "Fair value\n";
-    o += fmt::format("  DCF price per token      {:>14.4f}\n", fv.dcf_price);
-    o += fmt::format("  pool price               {:>14.4f}\n", fv.pool_price);
+    o += fmt::format("  DCF price/token          {:>14.4f}\n", fv.dcf_price);
+    o += fmt::format("  pool price/token         {:>14.4f}\n", fv.pool_price);
     o += fmt::format("  premium (+) / discount   {:>13.3f}%\n", 100.0 * fv.premium);
     if (fv.mc_paths > 0) {
-        o += fmt::format("  MC mean ({} paths)   {:>14.4f} +- {:.4f}\n", fv.mc_paths, fv.mc_mean, fv.mc_standard_error);
+        o += fmt::format("  MC price/token ({} paths) {:>14.4f}  s.e. {:.4f}\n", fv.mc_paths, fv.mc_mean, fv.mc_standard_error);
         o += fmt::format("  pool price percentile    {:>13.1f}% {}\n", fv.market_percentile, fv.market_percentile_note);
     }
     o += "\nMarket-implied\n";

@@ -31,6 +31,7 @@
 #include "pftoken/integration/range_opt_report.hpp"
 #include "pftoken/integration/range_opt_spec.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
+#include "pftoken/report/mc_report.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/scenario.hpp"
 
@@ -98,7 +99,7 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
     page.kv({{"Currency", v.currency},
              {"Financial close (equity valuation date)", date(v.valuation_date)},
              {"COD", date(v.grid.cod)},
-             {"Debt valuation date" + std::string(v.seasoned ? " (seasoned: actuals)" : ""), date(v.debt_valuation_date)},
+             {"Tranche prices at" + std::string(v.seasoned ? " (seasoned: actuals)" : ""), date(v.debt_valuation_date)},
              {"Total capex", money(v.total_capex)},
              {"Total debt", money(v.total_debt)},
              {"Gearing", pct(v.gearing)},
@@ -112,7 +113,7 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
     tranches.text("tranche", "Tranche").integer("rank", {}, "Rank").money("principal", {}, 10, "Principal");
     tranches.money("pv", {}, 10, "PV at " + date(v.debt_valuation_date)).real("price", 10, 4, {}, "Price/token (dirty)");
     tranches.real("clean", 10, 4, {}, "Clean/token").real("outstanding", 10, 4, {}, "Outstanding/token");
-    tranches.real("par", 10, 2, {}, "% of par");
+    tranches.real("par", 10, 2, {}, "% par");
     tranches.percent("yield", 10, 2, "Yield").real("wal", 10, 2, "y", "WAL").real("mod_duration", 10, 2, "y", "Mod. duration");
     tranches.real("z_spread", 10, 1, "bp", "Z-spread").display("z_spread", {.scale = 1e4});
     tranches.money("unpaid", {}, 10, "Unpaid at end").flag("payment_default", "Payment default");
@@ -125,7 +126,7 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
     page.h2("Covenants");
     page.kv({{"Lock-up DSCR threshold", n2(project.covenants.lockup_dscr) + "x"},
              {"Default DSCR threshold", n2(project.covenants.default_dscr) + "x"},
-             {"Minimum DSCR", n2(c.min_dscr) + "x" + (c.min_dscr_period >= 0 ? " on " + date(c.min_dscr_date) : "")},
+             {"Min DSCR", n2(c.min_dscr) + "x" + (c.min_dscr_period >= 0 ? " on " + date(c.min_dscr_date) : "")},
              {"Average DSCR", n2(c.average_dscr) + "x"},
              {"Minimum LTM DSCR", n2(c.min_ltm_dscr) + "x"},
              {"LLCR at COD", n2(c.llcr_at_cod) + "x"},
@@ -156,20 +157,8 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args) {
     options.mc.progress = nullptr;
     page.p(fmt::format("{} paths, seed {}, {} (antithetic: {}).", s.paths, s.seed,
                        s.method == mc::RandomMethod::Sobol ? "Sobol" : "pseudo-random", s.antithetic ? "yes" : "no"));
-    Table tokens("mc_tokens");
-    tokens.text("token", "Token").real("mean", 10, 4, {}, "Mean price/token").real("stderr", 10, 4, {}, "Std. error");
-    tokens.percent("pd_payment", 10, 2, "PD (payment)").percent("pd_principal", 10, 2, "PD (principal)");
-    tokens.percent("expected_loss", 10, 2, "Expected loss").real("var95", 10, 4, {}, "VaR 95%");
-    tokens.real("cvar95", 10, 4, {}, "CVaR 95%").real("fair_spread", 10, 1, "bp", "Fair spread");
-    tokens.display("fair_spread", {.scale = 1e4});
-    for (const auto& t : s.tranches)
-        tokens.add_row({t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, t.pd_payment.mean,
-                        t.pd_principal.mean, t.expected_loss.mean, t.price_per_token_dist.var95,
-                        t.price_per_token_dist.cvar95, t.fair_spread});
-    const double none = std::numeric_limits<double>::quiet_NaN();  // shown as "–"
-    tokens.add_row({s.equity.symbol + " (equity)", s.equity.price_per_token.mean, s.equity.price_per_token.standard_error,
-                    none, none, none, s.equity.price_per_token_dist.var95, s.equity.price_per_token_dist.cvar95, none});
-    page.table(tokens);
+    // The names and probabilities `pftoken mc` prints (docs/conventions.md, "Names and units").
+    page.table(report::mc_tokens_display_table(s));
     page.chart("dscr-fan", charts::fan_chart(charts::dscr_fan_from(s)),
                "Per-period DSCR over Monte Carlo paths: P5–P95 band and median.");
     // Token value over time: outstanding principal per token of the senior tranche on a sample of

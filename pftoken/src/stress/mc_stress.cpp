@@ -33,6 +33,7 @@ McScenarioStress run_one(const std::string& name, const Project& project, const 
     for (const auto& t : s.tranches) {
         McTrancheStress ts;
         ts.name = t.name;
+        ts.symbol = t.symbol;
         ts.pd_payment = t.pd_payment.mean;
         ts.pd_deferral = t.pd_deferral.mean;
         ts.pd_event_of_default = t.pd_event_of_default.mean;
@@ -102,11 +103,15 @@ std::string mc_stress_table(const McStressSummary& summary) {
     Table t("stress_mc_text");
     t.text("scenario").display("scenario", {.width = 30, .max_width = 30});
     const auto& base = summary.base.tranches;
+    // Per tranche the probabilities `pftoken mc` prints, under its names (docs/conventions.md,
+    // "Names and units"): any payment missed, a deferral, an event of default, principal lost.
     for (std::size_t k = 0; k < base.size(); ++k) {
         const std::string c = std::to_string(k);
-        t.percent("pd" + c, 10, 2, base[k].name.substr(0, 6) + " PD").percent("el" + c, 10, 3, "EL");
-        t.real("var" + c, 10, 3, {}, "VaR99/tok");
-        t.display("pd" + c, {.width = 9}).display("el" + c, {.width = 9}).display("var" + c, {.width = 10});
+        t.percent("miss" + c, 10, 2, base[k].symbol + " P(miss)").percent("defer" + c, 10, 2, "P(defer)");
+        t.percent("eod" + c, 10, 2, "P(EoD)").percent("pd" + c, 10, 2, "P(loss)").percent("el" + c, 10, 3, "EL");
+        t.real("var" + c, 10, 3, {}, "VaR99/token");
+        t.display("miss" + c, {.width = 14}).display("defer" + c, {.width = 9}).display("eod" + c, {.width = 8});
+        t.display("pd" + c, {.width = 8}).display("el" + c, {.width = 8}).display("var" + c, {.width = 12});
     }
     t.real("eq_npv", 10, 2, {}, "eq NPV mean").display("eq_npv", {.width = 12, .scale = 1e-6, .suffix = "m"});
     t.text("note");
@@ -119,6 +124,8 @@ std::string mc_stress_table(const McStressSummary& summary) {
         }
         for (std::size_t k = 0; k < s.tranches.size() && k < base.size(); ++k) {
             const std::string c = std::to_string(k);
+            row.set("miss" + c, s.tranches[k].pd_payment).set("defer" + c, s.tranches[k].pd_deferral);
+            row.set("eod" + c, s.tranches[k].pd_event_of_default);
             row.set("pd" + c, s.tranches[k].pd_principal).set("el" + c, s.tranches[k].expected_loss);
             row.set("var" + c, s.tranches[k].price_var99);
         }

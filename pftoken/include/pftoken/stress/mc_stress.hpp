@@ -37,6 +37,7 @@ struct McStressOptions {
 
 struct McTrancheStress {
     std::string name;
+    std::string symbol;                 ///< token symbol (the text table's column heads)
     double pd_payment = 0.0;            ///< P(any payment missed when due)
     double pd_deferral = 0.0;           ///< P(a deferrable tranche defers), `pftoken mc`'s pd_deferral
     double pd_event_of_default = 0.0;   ///< P(an event of default while outstanding), mc's pd_event_of_default
