@@ -80,12 +80,12 @@ Table mc_tranches_table(const ProjectMcSummary& s) {
     return t;
 }
 
-Table mc_tokens_display_table(const ProjectMcSummary& s) {
+Table mc_tokens_display_table(const ProjectMcSummary& s, const std::string& currency) {
     Table t("mc_tokens");
-    t.text("token", "token").real("price", 10, 4, {}, "price/token").real("se", 10, 4, {}, "s.e.");
+    t.text("token", "token").real("price", 10, 4, currency, "price/token").real("se", 10, 4, currency, "s.e.");
     t.percent("miss", 10, 2, "P(miss)").percent("defer", 10, 2, "P(defer)").percent("eod", 10, 2, "P(EoD)");
     t.percent("loss", 10, 2, "P(loss)").percent("el", 10, 2, "EL");
-    t.real("var95", 10, 4, {}, "VaR95/token").real("cvar95", 10, 4, {}, "CVaR95/token");
+    t.real("var95", 10, 4, currency, "VaR95/token").real("cvar95", 10, 4, currency, "CVaR95/token");
     t.real("fair_spread", 10, 1, "bp", "fair spread").display("fair_spread", {.scale = 1e4});
     for (const auto& x : s.tranches)
         t.add_row({x.symbol, x.price_per_token.mean, x.price_per_token.standard_error, x.pd_payment.mean,
