@@ -634,9 +634,10 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     const std::string debt_date = date_text(r.debt_valuation_date) + (at_cod ? " (COD)" : "");
     // "tranche prices at DATE": the words `mc`, `stress`, `compare` and `report` use for the same
     // date (docs/conventions.md, "Names and units").
-    line(fmt::format("Tranches: tranche prices at {} (PV of the flows paid after it, on the discount curve referenced at "
-                     "that date + tranche spread{})",
-                     debt_date, r.seasoned ? "; actuals replace the modelled state" : ""));
+    line(fmt::format("Tranches: tranche prices at {} ({}PV of the flows paid after it, on the discount curve referenced "
+                     "at that date + tranche spread{})",
+                     date_text(r.debt_valuation_date), at_cod ? "COD; " : "",
+                     r.seasoned ? "; actuals replace the modelled state" : ""));
     line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", "tranche", "symbol",
                      "rank", "principal m", "rate", "PV m", "price/token", "% par", "yield", "MacDur", "ModDur", "convex",
                      "WAL", "z-spread"));
