@@ -1,4 +1,4 @@
-// Market-implied z-spread and CFADS haircut (see implied.hpp).
+// Market-implied z-spread and volume haircut (see implied.hpp).
 #include "pftoken/integration/implied.hpp"
 
 #include <cmath>
@@ -60,7 +60,7 @@ ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, doub
     }
     const double f1 = f(kMaxHaircut);
     if (f1 > 0.0) {
-        r.message = fmt::format("no haircut in [0, 1] reprices: even a 100% CFADS haircut leaves the tranche at "
+        r.message = fmt::format("no haircut in [0, 1] reprices: even a 100% volume haircut leaves the tranche at "
                                 "{:.6g} of its DCF value, above the pool's {:.6g}", f1 + r.target_ratio,
                                 r.target_ratio);
         return r;

@@ -1,6 +1,6 @@
 #pragma once
 // Market-implied signals of a pool price: the z-spread that reprices a tranche's base-case flows
-// to the pool price, and the uniform CFADS haircut (a volume multiplier run through the one
+// to the pool price, and the uniform volume haircut (a volume multiplier run through the one
 // waterfall kernel) that makes the DCF value equal the pool price.
 
 #include <cstddef>
