@@ -16,6 +16,7 @@
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/engine.hpp"
+#include "pftoken/stress/reverse.hpp"
 #include "pftoken/valuation/measure.hpp"
 #include "pftoken/valuation/valuation.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
@@ -215,4 +216,19 @@ TEST(ValuationHistory, NoHistoryAtCod) {
     const CompiledProject cp = compile(p);
     EXPECT_EQ(history_periods(cp), cp.valuation_period);
     EXPECT_EQ(cp.grid.end[static_cast<std::size_t>(cp.valuation_period)], ymd(2028, 5, 15));
+}
+
+// Reverse stress of a project valued after COD: the construction factors do not apply (their
+// findings say why, none is "found"); the other factors search as before.
+TEST(ValuationHistory, ReverseStressSkipsTheConstructionAfterCod) {
+    stress::StressEngine engine(test::example_project("solar_seasoned.yaml"));
+    const auto summary = stress::reverse_stress(engine);
+    int construction = 0;
+    for (const auto& f : summary.findings) {
+        if (f.factor != "capex_overrun" && f.factor != "construction_delay") continue;
+        ++construction;
+        EXPECT_FALSE(f.found) << f.factor;
+        EXPECT_EQ(f.message, "not applicable: the construction is history at the valuation date 2028-05-01");
+    }
+    EXPECT_EQ(construction, 2 * 5);  // 2 factors x (default DSCR, 3 tranche losses, equity wipe-out)
 }
