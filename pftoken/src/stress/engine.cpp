@@ -163,9 +163,12 @@ void StressEngine::resolve(const Scenario& scenario, ResolvedScenario& out) cons
         case ShockType::RatesTwist: {
             // Forward shift over each period from the zero-rate shift profile z(t):
             // f = (z(t1) t1 - z(t0) t0) / (t1 - t0), so that integrated forwards give z(t) t.
+            // t from financial close, or from the valuation date for a project valued after COD
+            // (the curve is then the one referenced at that date: grid_.curve_time, 0 before it).
+            const std::vector<double>& time = history_ > 0 ? grid_.curve_time : curve_time_;
             for (int t = first; t <= last; ++t) {
-                const double t1 = curve_time_[idx(t)];
-                const double t0 = t == 0 ? 0.0 : curve_time_[idx(t - 1)];
+                const double t1 = time[idx(t)];
+                const double t0 = t == 0 ? 0.0 : time[idx(t - 1)];
                 if (t1 <= t0) continue;
                 out.index_shift[idx(t)] += (twist_zero_shift(s, t1) * t1 - twist_zero_shift(s, t0) * t0) / (t1 - t0);
             }
