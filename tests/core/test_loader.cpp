@@ -216,6 +216,8 @@ const std::vector<Row> kRows{
     {"dsra months", {{"dsra.months_of_debt_service", "0"}}, "dsra.months_of_debt_service: must be in (0, 24], got 0"},
     {"dsra amount and months", {{"dsra.amount", "1000"}}, "dsra.amount: a fixed amount and months_of_debt_service are two sizings: give one of them"},
     {"dsra share", {{"dsra.share", "1.5"}}, "dsra.share: must be in (0, 1], got 1.5"},
+    {"dsra funded_by word", {{"dsra.funded_by", "lenders"}}, "dsra.funded_by: must be one of pro_rata, equity, debt; got 'lenders'"},
+    {"dsra funded_by from the waterfall", {{"dsra.funding", "from_waterfall"}, {"dsra.funded_by", "debt"}}, "dsra.funded_by: applies to a DSRA funded at close (dsra.funding: at_close); a DSRA funded from the waterfall is paid from operating cash"},
     {"sweep share", {{"covenants.sweep.share", "1.5"}}, "covenants.sweep.share: must be in (0, 1], got 1.5"},
     {"gearing cap", {{"sizing", "{gearing_cap: 0}"}}, "sizing.gearing_cap: must be in (0, 1], got 0"},
     {"mra target", {{"mra", "{target: 0, contribution_per_year: 10}"}}, "mra.target: must be > 0, got 0"},

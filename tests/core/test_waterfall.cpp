@@ -840,3 +840,42 @@ TEST(Waterfall, CashFlowsGivenDirectlyRunThroughTheWaterfallAndTheDrivers) {
     EXPECT_THROW_MSG(validate(direct), InputError,
                      "tax.rate: must be 0 when cash_flows gives cfads (the tax is already in it), got 0.2");
 }
+
+// The DSRA deposit at close has a stated source (dsra.funded_by). 12 months of construction,
+// 1m of capex a month, a 7m tranche, interest during construction paid by equity (so the debt
+// share is exact), a fixed 1m DSRA funded at close in month 0. By hand:
+//  - pro_rata (the former behaviour): the debt funds 7/13 of every use, the DSRA included:
+//    month 0 draws 7/13 x 2m;
+//  - equity: the debt funds 7/12 of capex, equity the whole deposit: month 0 draws 7/12 x 1m;
+//  - debt: the deposit is drawn in full at close and the other 6m fund half of capex:
+//    month 0 draws 1m + 0.5m, later months 0.5m, and month 1 accrues 1.5m x 6%/12 of interest.
+// Every source draws the whole 7m by COD; equity pays the rest of the uses.
+TEST(Waterfall, DsraFundedAtCloseFromItsStatedSource) {
+    Project p = constant_cfads_project(300'000.0, 10);
+    p.timeline.construction_months = 12;
+    p.construction.capex_total = 12'000'000.0;
+    p.construction.capitalise_interest = false;
+    p.tranches.push_back(fixed_tranche("senior", 7'000'000.0, 0.06, Amortisation::Annuity, 10));
+    p.dsra.enabled = true;
+    p.dsra.amount = 1'000'000.0;
+    struct Case {
+        Dsra::FundedBy source;
+        double draw0, draw1;
+    };
+    for (const Case c : {Case{Dsra::FundedBy::ProRata, 2e6 * 7.0 / 13.0, 1e6 * 7.0 / 13.0},
+                         Case{Dsra::FundedBy::Equity, 1e6 * 7.0 / 12.0, 1e6 * 7.0 / 12.0},
+                         Case{Dsra::FundedBy::Debt, 1.5e6, 0.5e6}}) {
+        p.dsra.funded_by = c.source;
+        KernelRun run(p);
+        const auto& r = run.run();
+        const int source = static_cast<int>(c.source);
+        EXPECT_NEAR(r.dsra_deposit[0], 1e6, 1e-9) << source;
+        EXPECT_NEAR(r.debt_drawdown[0], c.draw0, 1e-6) << source;
+        EXPECT_NEAR(r.equity_funding[0], 2e6 - c.draw0, 1e-6) << source;
+        EXPECT_NEAR(r.debt_drawdown[1], c.draw1, 1e-6) << source;
+        EXPECT_NEAR(r.interest_during_construction[1], c.draw0 * 0.06 / 12.0, 1e-6) << source;
+        double drawn = 0.0;
+        for (int t = 0; t < 12; ++t) drawn += r.debt_drawdown[static_cast<std::size_t>(t)];
+        EXPECT_NEAR(drawn, 7e6, 1e-6) << source;
+    }
+}

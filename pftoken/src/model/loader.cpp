@@ -389,6 +389,9 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.strings("tranches", p.dsra.tranches);
             r.enumeration("funding", p.dsra.funding,
                           {{"at_close", Dsra::Funding::AtClose}, {"from_waterfall", Dsra::Funding::FromWaterfall}});
+            r.enumeration("funded_by", p.dsra.funded_by,
+                          {{"pro_rata", Dsra::FundedBy::ProRata}, {"equity", Dsra::FundedBy::Equity},
+                           {"debt", Dsra::FundedBy::Debt}});
             read_reserve_rate(ctx, r, p.dsra.interest_rate, p.dsra.rate);
             r.finish();
         }

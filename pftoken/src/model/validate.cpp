@@ -550,6 +550,9 @@ std::vector<InputIssue> check_project(const Project& p) {
                 c.fail(idx("dsra.tranches", i),
                        fmt::format("unknown tranche '{}'; tranches are: {}", p.dsra.tranches[i], join_names(tranche_list)));
         check_reserve_rate(c, "dsra.interest_rate", p.dsra.interest_rate, p.dsra.rate);
+        if (p.dsra.funding == Dsra::Funding::FromWaterfall && p.dsra.funded_by != Dsra::FundedBy::ProRata)
+            c.fail("dsra.funded_by", "applies to a DSRA funded at close (dsra.funding: at_close); a DSRA funded "
+                                     "from the waterfall is paid from operating cash");
     }
     if (p.mra.enabled) {
         c.positive("mra.target", p.mra.target);

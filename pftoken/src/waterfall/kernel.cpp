@@ -838,12 +838,17 @@ struct Kernel {
                 headroom_total += max_value(0.0, tranches[k].principal - bal[k]);
             }
             const double uses = capex + dsra_fund + idc_cash;
+            // The DSRA deposit at close: pro rata with capex (in base_uses), from equity (outside
+            // the debt's share) or drawn in full from the debt (docs/input-schema.md, dsra.funded_by).
+            // Equity first already pays a pro-rata deposit from equity (while its commitment lasts).
+            const int source = p.dsra.close_source;
+            const double debt_dsra = source == 2 ? dsra_fund : 0.0;
             double debt_wanted;
             if (p.equity_first) {
                 const double equity_left = max_value(0.0, p.equity_commitment - s.equity_drawn);
-                debt_wanted = max_value(0.0, base_uses - equity_left);
+                debt_wanted = max_value(0.0, (source == 2 ? p.construction_capex[ts] : base_uses) - equity_left) + debt_dsra;
             } else {
-                debt_wanted = p.debt_share * base_uses;
+                debt_wanted = p.debt_share * (source == 0 ? base_uses : p.construction_capex[ts]) + debt_dsra;
             }
             const double draw = min_value(debt_wanted, headroom_total);
             for (int k = 0; k < K; ++k) {
@@ -1295,6 +1300,8 @@ struct Kernel {
             const auto ks = static_cast<std::size_t>(k);
             if (!std::isnan(a.balance[ks])) bal[k] = a.balance[ks];
             if (!std::isnan(a.arrears[ks])) arrears[k] = a.arrears[ks];
+            // The actual capitalised interest is the deferred balance that bears default interest.
+            if (deferral_terms && !std::isnan(a.deferred[ks])) deferred_capitalised[k] = min_value(a.deferred[ks], bal[k]);
         }
         if (!std::isnan(a.dsra)) s.dsra = a.dsra;
         if (!std::isnan(a.mra)) s.mra = a.mra;

@@ -184,12 +184,16 @@ struct ReserveRate {
 /// annual grid = half of the next year's service, never rounded up to a whole period).
 struct Dsra {
     enum class Funding { AtClose, FromWaterfall };
+    /// Who pays the initial deposit at close: pro rata like capex (the debt share of the uses),
+    /// all of it from equity, or all of it from a debt draw at close.
+    enum class FundedBy { ProRata, Equity, Debt };
     bool enabled = false;
     double months_of_debt_service = 6.0;
     double share = 1.0;                 ///< fraction of the window's debt service, in (0, 1]
     std::optional<double> amount;       ///< fixed target while covered debt is outstanding
     std::vector<std::string> tranches;  ///< covered tranches; empty = all (shared account)
     Funding funding = Funding::AtClose;
+    FundedBy funded_by = FundedBy::ProRata;  ///< source of the deposit at close (funding: at_close)
     double interest_rate = 0.0;         ///< earned on the balance (annual, accrued per period), credited to it
     ReserveRate rate;                   ///< a curve or CSV instead of interest_rate
 };

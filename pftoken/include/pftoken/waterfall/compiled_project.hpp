@@ -115,6 +115,9 @@ struct CompiledProject {
     struct DsraTerms {
         bool enabled = false;
         bool funded_at_close = false;
+        /// Source of the deposit at close: 0 pro rata with capex (the debt share of the uses),
+        /// 1 equity, 2 a debt draw at close (Dsra::FundedBy).
+        int close_source = 0;
         int periods_ahead = 0;               ///< whole forward debt-service periods in the target
         double partial_period = 0.0;         ///< share of the next period beyond them, in [0, 1)
         double share = 1.0;                  ///< fraction of that forward debt service
@@ -159,6 +162,9 @@ struct CompiledProject {
         int period = -1;
         std::vector<double> balance;  ///< per tranche: principal outstanding + deferred interest
         std::vector<double> arrears;  ///< per tranche: unpaid scheduled principal
+        /// per tranche: capitalised interest outstanding (the deferred balance that bears the
+        /// default-interest margin of Deferral terms); NaN = modelled
+        std::vector<double> deferred;
         double dsra = 0.0, mra = 0.0, trapped = 0.0;  ///< NaN = modelled
         int locked = -1;                              ///< 0 / 1, -1 = modelled
     } seasoning;
