@@ -468,14 +468,17 @@ TEST(Loader, CashFlowsFromCsv) {
     std::filesystem::create_directories(dir);
     {
         std::ofstream csv(dir / "cf.csv");
-        csv << "revenue,opex,maintenance_capex\n";
-        for (int i = 0; i < 40; ++i) csv << 100 + i << ",30,5\n";
+        csv << "revenue,opex,maintenance_capex,working_capital_change\n";
+        for (int i = 0; i < 40; ++i) csv << 100 + i << ",30,5," << (i == 0 ? 7 : i == 39 ? -7 : 0) << "\n";
     }
     const auto p = pftoken::parse_project(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: cf.csv}"}}), "t.yaml", dir);
     ASSERT_EQ(p.cash_flows.revenue.size(), 40u);
     EXPECT_EQ(p.cash_flows.revenue[39], 139.0);
     EXPECT_EQ(p.cash_flows.opex[0], 30.0);
     EXPECT_EQ(p.cash_flows.maintenance_capex[5], 5.0);
+    ASSERT_EQ(p.cash_flows.working_capital_change.size(), 40u);
+    EXPECT_EQ(p.cash_flows.working_capital_change[0], 7.0);
+    EXPECT_EQ(p.cash_flows.working_capital_change[39], -7.0);
     {
         std::ofstream csv(dir / "short.csv");
         csv << "revenue\n1\n2\n";
@@ -490,7 +493,7 @@ TEST(Loader, CashFlowsFromCsv) {
     const std::string bad = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: bad.csv}"}}), dir);
     EXPECT_NE(bad.find((dir / "bad.csv").string() +
                        ":1:9: cash_flows.csv_path: column 'capex': unknown; columns are: revenue, opex, "
-                       "maintenance_capex, tax, cfads"),
+                       "maintenance_capex, tax, working_capital_change, cfads"),
               std::string::npos)
         << bad;
     {

@@ -826,8 +826,14 @@ TEST(Waterfall, CashFlowsGivenDirectlyRunThroughTheWaterfallAndTheDrivers) {
     d.volume_multiplier = volume;
     d.opex_multiplier = opex_factor;
     const auto& shocked = run.run(d);
-    for (std::size_t i = 0; i < 24; ++i)
-        EXPECT_NEAR(shocked.cfads[i], 0.9 * revenue[i] - 1.2 * 20'000.0 - 5'000.0 - 1'000.0, 1e-9) << i;
+    // The given tax keeps its effective rate on the operating margin (revenue - opex -
+    // maintenance): 1,000 x shocked margin / base margin.
+    for (std::size_t i = 0; i < 24; ++i) {
+        const double margin = 0.9 * revenue[i] - 1.2 * 20'000.0 - 5'000.0;
+        const double tax_path = 1'000.0 * margin / (revenue[i] - 20'000.0 - 5'000.0);
+        EXPECT_NEAR(shocked.tax[i], tax_path, 1e-9) << i;
+        EXPECT_NEAR(shocked.cfads[i], margin - tax_path, 1e-9) << i;
+    }
 
     Project direct = p;
     direct.cash_flows = CashFlowLines{};
@@ -878,4 +884,48 @@ TEST(Waterfall, DsraFundedAtCloseFromItsStatedSource) {
         for (int t = 0; t < 12; ++t) drawn += r.debt_drawdown[static_cast<std::size_t>(t)];
         EXPECT_NEAR(drawn, 7e6, 1e-6) << source;
     }
+}
+
+// cash_flows.working_capital_change: the increase of net working capital as given (subtracted
+// from CFADS, not scaled: it is timing and sums to about zero over the life); the receivable /
+// payable days must then be omitted. A given tax line on a path whose margin turns negative is 0,
+// and as given in every base-case period (ratio exactly 1). By hand.
+TEST(Waterfall, CashFlowsWorkingCapitalLineAndTaxOnTheMargin) {
+    Project p = constant_cfads_project(100'000.0, 1);
+    p.revenues.clear();
+    const std::vector<double> revenue(12, 100'000.0), opex(12, 40'000.0), tax(12, 3'000.0);
+    std::vector<double> wc(12, 0.0);
+    wc[0] = 8'000.0;    // receivables built in the first month
+    wc[11] = -8'000.0;  // released in the last
+    p.cash_flows.revenue = revenue;
+    p.cash_flows.opex = opex;
+    p.cash_flows.tax = tax;
+    p.cash_flows.working_capital_change = wc;
+    p.equity.token = {"EQ", 1000.0, 0.0};
+    p.tranches.push_back(fixed_tranche("senior", 200'000.0, 0.06, Amortisation::LevelPrincipal, 1));
+    EXPECT_NO_THROW(validate(p));
+    KernelRun run(p);
+    const auto& r = run.run();
+    for (std::size_t i = 0; i < 12; ++i) {
+        EXPECT_EQ(r.tax[i], 3'000.0) << i;
+        EXPECT_EQ(r.working_capital_change[i], wc[i]) << i;
+        EXPECT_NEAR(r.cfads[i], 100'000.0 - 40'000.0 - wc[i] - 3'000.0, 1e-9) << i;
+    }
+    // Volume x 0.5: margin 50,000 - 40,000 = 10,000 of 60,000, so tax 500; x 0.3: margin < 0, tax 0.
+    for (const double factor : {0.5, 0.3}) {
+        const std::vector<double> volume(12, factor);
+        PeriodDrivers d;
+        d.volume_multiplier = volume;
+        const auto& shocked = run.run(d);
+        const double margin = factor * 100'000.0 - 40'000.0;
+        const double expected_tax = factor == 0.5 ? 500.0 : 0.0;
+        for (std::size_t i = 0; i < 12; ++i) {
+            EXPECT_NEAR(shocked.tax[i], expected_tax, 1e-9) << factor << " " << i;
+            EXPECT_NEAR(shocked.cfads[i], margin - wc[i] - expected_tax, 1e-9) << factor << " " << i;
+        }
+    }
+    p.working_capital.receivable_days = 30.0;
+    EXPECT_THROW_MSG(validate(p), InputError,
+                     "working_capital: must be omitted when cash_flows gives working_capital_change (receivable and "
+                     "payable days would count working capital twice)");
 }

@@ -132,6 +132,9 @@ void build_operations(const Project& project, CompiledProject& cp) {
         check(lines.opex, "opex");
         check(lines.maintenance_capex, "maintenance_capex");
         check(lines.tax, "tax");
+        check(lines.working_capital_change, "working_capital_change");
+        if (!lines.tax.empty()) cp.given_tax_margin.assign(n, 0.0);
+        if (!lines.working_capital_change.empty()) cp.given_working_capital.assign(n, 0.0);
         for (std::size_t i = 0; i < ops; ++i) {
             const std::size_t ts = static_cast<std::size_t>(g.construction_periods) + i;
             cp.contracted_volume[ts] = cp.contracted_revenue[ts] = 0.0;
@@ -141,6 +144,15 @@ void build_operations(const Project& project, CompiledProject& cp) {
             cp.opex_variable_per_unit[ts] = 0.0;
             cp.maintenance_capex[ts] = lines.maintenance_capex.empty() ? 0.0 : lines.maintenance_capex[i];
             cp.given_tax[ts] = lines.tax.empty() ? 0.0 : lines.tax[i];
+            // The kernel's own margin expression with neutral drivers (x 1.0 and - 0.0 are
+            // exact), so the base run's ratio is exactly 1 and the tax exactly as given.
+            if (!lines.tax.empty())
+                cp.given_tax_margin[ts] = (cp.contracted_revenue[ts] * 1.0 + cp.merchant_volume[ts] * 1.0 * cp.merchant_price[ts] * 1.0 -
+                                           (cp.opex_fixed[ts] + cp.opex_variable_per_unit[ts] *
+                                                                    ((cp.contracted_volume[ts] + cp.merchant_volume[ts]) * 1.0)) *
+                                               1.0) -
+                                          cp.maintenance_capex[ts];
+            if (!lines.working_capital_change.empty()) cp.given_working_capital[ts] = lines.working_capital_change[i];
         }
     }
     // Construction capex by month (uniform if no profile).

@@ -218,6 +218,17 @@ void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallW
                                    pre_cfads);
     operating_periods<true, Full>(producing, end, a, receivable, payable, overrun, revenue, opex, wc, pre_tax,
                                   pre_cfads);
+    // A given tax line (cash_flows.tax) keeps its effective rate on the operating margin:
+    // tax x max(0, margin) / base margin (docs/input-schema.md, cash_flows); as given where the
+    // base margin is not positive. pre_cfads still holds revenue - opex here.
+    if (!p.given_tax_margin.empty()) {
+        double* __restrict tax = w.given_tax.data();
+        for (auto t = begin; t < end; ++t) {
+            const double base = p.given_tax_margin[t];
+            const double margin = pre_cfads[t] - p.maintenance_capex[t];
+            tax[t] = base > 0.0 ? p.given_tax[t] * (std::max(0.0, margin) / base) : p.given_tax[t];
+        }
+    }
     // The working capital is released in the last period. pre_cfads holds revenue - opex:
     // subtracting the change gives revenue - opex - dwc, the loop's own expression.
     wc[end - 1] = 0.0;
@@ -228,6 +239,13 @@ void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallW
     } else {
         pre_cfads[begin] = pre_cfads[begin] - (wc[begin] - 0.0);
         for (auto t = begin + 1; t < end; ++t) pre_cfads[t] = pre_cfads[t] - (wc[t] - wc[t - 1]);
+    }
+    // A given working-capital change (cash_flows.working_capital_change; the days are then 0).
+    if (!p.given_working_capital.empty()) {
+        for (auto t = begin; t < end; ++t) {
+            if constexpr (Full) dwc[t] += p.given_working_capital[t];
+            pre_cfads[t] -= p.given_working_capital[t];
+        }
     }
 }
 
@@ -345,7 +363,7 @@ void WaterfallWorkspace::resize(const CompiledProject& project, int event_capaci
     size_to(deferral_lost, k);
     const auto n = static_cast<std::size_t>(project.periods);
     for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project, &operating_wc, &pre_tax, &pre_cfads,
-                    &neutral_zero})
+                    &given_tax, &neutral_zero})
         size_to(*v, n);
     neutral_one.assign(n, 1.0);
     size_to(period_rate, n * k);
@@ -665,7 +683,7 @@ struct Kernel {
           pre_tax(w.pre_tax.data()), pre_cfads(w.pre_cfads.data()), prepay_list(w.prepayment_written.data()),
           prepay_capacity(static_cast<int>(w.prepayment_written.size())),
           deferred_list(w.deferred_written.data()), deferred_capacity(static_cast<int>(w.deferred_written.size())),
-          maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax.data()), senior_fees(p.senior_fees.data()),
+          maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax_margin.empty() ? p.given_tax.data() : workspace.given_tax.data()), senior_fees(p.senior_fees.data()),
           ltm_periods(p.covenants.ltm_periods), use_ltm(p.covenants.use_ltm), tax_rate(p.tax_rate),
           loss_carry_forward(p.loss_carry_forward), mra_enabled(p.mra.enabled), mra_target(p.mra.target),
           mra_rate(p.mra.interest_rate.empty() ? nullptr : p.mra.interest_rate.data()), dsra_enabled(p.dsra.enabled),

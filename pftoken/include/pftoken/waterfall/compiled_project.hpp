@@ -90,6 +90,12 @@ struct CompiledProject {
     std::vector<double> construction_capex;
     std::vector<double> mra_contribution;
     std::vector<double> given_tax;           ///< tax given per period (cash_flows.tax), added to the computed tax
+    /// Base-case operating margin (revenue - opex - maintenance capex) per period when a tax line
+    /// is given: the kernel scales the given tax by the run's margin / this (empty: no tax line).
+    std::vector<double> given_tax_margin;
+    /// Increase of net working capital given per period (cash_flows.working_capital_change;
+    /// empty: none), subtracted from CFADS as given.
+    std::vector<double> given_working_capital;
     std::vector<double> covenant_discount_rate;  ///< principal-weighted all-in debt rate (LLCR/PLCR)
 
     // Per tranche [k * periods + t].
