@@ -45,6 +45,24 @@ TEST(Examples, TollRoadLoads) {
     EXPECT_TRUE(p.revenues[0].p50_volume.has_value());
 }
 
+// The wind farm carries the Monte Carlo model (stochastic:, illustrative parameters) and the
+// junior's deferral terms; the cash-flows example gives its operations as CSV lines.
+TEST(Examples, WindFarmAndItsCashFlowLinesLoad) {
+    const auto p = pftoken::load_project(kSource + "/data/examples/wind_farm.yaml");
+    ASSERT_EQ(p.tranches.size(), 2u);
+    EXPECT_EQ(p.tranches[1].deferral.default_interest_margin, 0.02);
+    ASSERT_TRUE(p.tranches[1].deferral.max_periods && p.tranches[1].deferral.max_amount);
+    EXPECT_EQ(*p.tranches[1].deferral.max_periods, 8);
+    EXPECT_EQ(*p.tranches[1].deferral.max_amount, 1e6);
+    EXPECT_TRUE(pftoken::check_project(p).empty());
+    const auto lines = pftoken::load_project(kSource + "/data/examples/cash_flows/wind_farm_lines.yaml");
+    EXPECT_TRUE(lines.revenues.empty());
+    for (const auto* line : {&lines.cash_flows.revenue, &lines.cash_flows.opex, &lines.cash_flows.maintenance_capex,
+                             &lines.cash_flows.working_capital_change, &lines.cash_flows.tax})
+        EXPECT_EQ(line->size(), 100u);
+    EXPECT_TRUE(pftoken::check_project(lines).empty());
+}
+
 TEST(Examples, MinimalTemplateLoads) {
     const auto p = pftoken::load_project(kSource + "/data/templates/minimal.yaml");
     EXPECT_EQ(p.tranches.size(), 1u);

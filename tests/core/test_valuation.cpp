@@ -416,6 +416,23 @@ TEST(Valuation, SculptedJuniorCatchesUpWithItsSculptedBalanceAfterInterestOnly) 
         << junior.sizing_report;
 }
 
+// data/examples/cash_flows/wind_farm_lines.yaml gives wind_farm.yaml's base-case operating lines
+// (revenue, opex, maintenance capex, working-capital change, tax: its own period table) as a CSV
+// instead of the model that made them: the waterfall, pricing and equity value are the same.
+// The reference is the other file's engineering model, not these lines.
+TEST(Valuation, CashFlowsExampleValuesAsTheModelItWasExportedFrom) {
+    const ValuationResult model = value(test::example_project("wind_farm.yaml"));
+    const ValuationResult lines = value(test::example_project("cash_flows/wind_farm_lines.yaml"));
+    ASSERT_EQ(model.tranches.size(), lines.tranches.size());
+    for (std::size_t k = 0; k < model.tranches.size(); ++k) {
+        EXPECT_NEAR(lines.tranches[k].pv, model.tranches[k].pv, 1e-9 * model.tranches[k].pv) << k;
+        EXPECT_NEAR(lines.tranches[k].yield, model.tranches[k].yield, 1e-9) << k;
+    }
+    EXPECT_NEAR(lines.equity.npv, model.equity.npv, 1e-9 * std::abs(model.equity.npv));
+    for (std::size_t t = 0; t < model.periods.cfads.size(); ++t)
+        EXPECT_NEAR(lines.periods.cfads[t], model.periods.cfads[t], 1e-6) << t;
+}
+
 // One gearing definition: total debt / total uses of funds. A tranche sized by a 50% gearing cap
 // with 12 months of construction (capitalised interest adds to the uses) comes out at exactly
 // 50% of total uses, the gearing `value` reports (previously capped at 50% of capex: 50% of a
