@@ -424,7 +424,12 @@ CompiledProject compile(const Project& project) {
     cp.dsra.close_source = project.dsra.funded_by == Dsra::FundedBy::Equity ? 1
                            : project.dsra.funded_by == Dsra::FundedBy::Debt ? 2
                                                                              : 0;
-    cp.dsra.interest_rate = reserve_rates(cp.grid, project.dsra.interest_rate, project.dsra.rate, "dsra.interest_rate");
+    // A reserve that earns nothing has no rate column (the kernel then skips its interest).
+    auto earning = [](std::vector<double> rates) {
+        if (std::all_of(rates.begin(), rates.end(), [](double r) { return r == 0.0; })) rates.clear();
+        return rates;
+    };
+    cp.dsra.interest_rate = earning(reserve_rates(cp.grid, project.dsra.interest_rate, project.dsra.rate, "dsra.interest_rate"));
     if (cp.dsra.enabled) {
         if (!(project.dsra.months_of_debt_service >= 0.0))
             throw InputError("dsra.months_of_debt_service", "must be >= 0, got " + num(project.dsra.months_of_debt_service));
@@ -448,7 +453,7 @@ CompiledProject compile(const Project& project) {
     }
     cp.mra.enabled = project.mra.enabled;
     cp.mra.target = project.mra.target;
-    cp.mra.interest_rate = reserve_rates(cp.grid, project.mra.interest_rate, project.mra.rate, "mra.interest_rate");
+    cp.mra.interest_rate = earning(reserve_rates(cp.grid, project.mra.interest_rate, project.mra.rate, "mra.interest_rate"));
     const Covenants& cov = project.covenants;
     cp.covenants.lockup_dscr = cov.lockup_dscr;
     cp.covenants.default_dscr = cov.default_dscr;

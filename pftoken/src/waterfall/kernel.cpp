@@ -683,7 +683,7 @@ struct Kernel {
           pre_tax(w.pre_tax.data()), pre_cfads(w.pre_cfads.data()), prepay_list(w.prepayment_written.data()),
           prepay_capacity(static_cast<int>(w.prepayment_written.size())),
           deferred_list(w.deferred_written.data()), deferred_capacity(static_cast<int>(w.deferred_written.size())),
-          maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax_margin.empty() ? p.given_tax.data() : workspace.given_tax.data()), senior_fees(p.senior_fees.data()),
+          maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax_margin.empty() ? nullptr : workspace.given_tax.data()), senior_fees(p.senior_fees.data()),
           ltm_periods(p.covenants.ltm_periods), use_ltm(p.covenants.use_ltm), tax_rate(p.tax_rate),
           loss_carry_forward(p.loss_carry_forward), mra_enabled(p.mra.enabled), mra_target(p.mra.target),
           mra_rate(p.mra.interest_rate.empty() ? nullptr : p.mra.interest_rate.data()), dsra_enabled(p.dsra.enabled),
@@ -988,7 +988,7 @@ struct Kernel {
         } else {
             tax = tax_rate * max_value(0.0, taxable);
         }
-        ps.tax = tax + given_tax[ts];
+        ps.tax = given_tax != nullptr ? tax + given_tax[ts] : tax;  // a given tax line (cash_flows.tax)
         const double mra_release = mra_enabled ? min_value(s.mra, ps.maintenance) : 0.0;
         s.mra -= mra_release;
         ps.mra_release = mra_release;
@@ -1012,11 +1012,20 @@ struct Kernel {
 
         // The DSRA earns interest on its opening balance, credited to the account.
         // Rates per period (constant, curve, CSV or a backtest's realised return: reserve_rates).
-        ps.dsra_interest = dsra_rate != nullptr ? s.dsra * dsra_rate[ts] * tau : 0.0;
-        s.dsra += ps.dsra_interest;
+        // An account without a rate column earns nothing and its balance is left as it is (adding
+        // +0.0 would change no bit of a balance that is never -0.0, but it would lengthen the
+        // balance's dependency chain through the period: the cash waterfall waits on it).
+        ps.dsra_interest = 0.0;
+        if (dsra_rate != nullptr) {
+            ps.dsra_interest = s.dsra * dsra_rate[ts] * tau;
+            s.dsra += ps.dsra_interest;
+        }
         // So does the MRA (after this period's release), credited to the account too.
-        ps.mra_interest = mra_rate != nullptr ? s.mra * mra_rate[ts] * tau : 0.0;
-        s.mra += ps.mra_interest;
+        ps.mra_interest = 0.0;
+        if (mra_rate != nullptr) {
+            ps.mra_interest = s.mra * mra_rate[ts] * tau;
+            s.mra += ps.mra_interest;
+        }
 
         ps.cash = cfads;
         ps.injection = 0.0;

@@ -129,12 +129,16 @@ struct CompiledProject {
         double share = 1.0;                  ///< fraction of that forward debt service
         bool fixed = false;                  ///< target = fixed_amount while covered debt is outstanding
         double fixed_amount = 0.0;
-        std::vector<double> interest_rate;   ///< annual rate per grid period (reserve_rates)
+        /// annual rate per grid period (reserve_rates); empty when every rate is 0 (the kernel then
+        /// skips the account's interest: no work on the reserve balance's dependency chain)
+        std::vector<double> interest_rate;
     } dsra;
     struct MraTerms {
         bool enabled = false;
         double target = 0.0;
-        std::vector<double> interest_rate;   ///< annual rate per grid period (reserve_rates)
+        /// annual rate per grid period (reserve_rates); empty when every rate is 0 (the kernel then
+        /// skips the account's interest: no work on the reserve balance's dependency chain)
+        std::vector<double> interest_rate;
     } mra;
     struct CovenantTerms {
         double lockup_dscr = 0.0;
