@@ -70,7 +70,7 @@ int run_mc(const McArgs& args) {
     if (dump_paths > 0)
         r.extra.emplace_back("paths.csv", to_csv(report::mc_paths_table(dump_project_paths(project, spec, opt, dump_paths),
                                                                         summary.tranches.size())));
-    if (!args.common.plots.empty()) r.plots = charts::render_mc_plots(summary);
+    if (!args.common.plots.empty()) r.plots = charts::render_mc_plots(summary, {.currency = project.currency});
     (void)emit(args.common, r);
     return kExitOk;
 }

@@ -1,7 +1,9 @@
 // Number, money, percent and date formatting: the one implementation (pftoken/base/format.hpp).
 #include "pftoken/base/format.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 
 #include <fmt/format.h>
 
@@ -20,9 +22,48 @@ std::string message_number(double x, int significant) {
 
 std::string shortest(double x, std::string_view non_finite) { return number(x, 0, non_finite); }
 
+namespace {
+
+/// "-0.00" -> "0.00": a text whose digits are all zero loses its minus sign.
+std::string unsigned_zero(std::string text) {
+    if (!text.empty() && text.front() == '-' && text.find_first_of("123456789") == std::string::npos) text.erase(0, 1);
+    return text;
+}
+
+}  // namespace
+
 std::string fixed(double x, int decimals, std::string_view non_finite) {
     if (!std::isfinite(x)) return std::string(non_finite);
-    return fmt::format("{:.{}f}", x, decimals < 0 ? 0 : decimals);
+    return unsigned_zero(fmt::format("{:.{}f}", x, decimals < 0 ? 0 : decimals));
+}
+
+std::string grouped(double x, int decimals, std::string_view non_finite) {
+    if (!std::isfinite(x)) return std::string(non_finite);
+    const std::string plain = fixed(x, decimals);
+    const bool negative = plain.front() == '-';
+    const std::size_t begin = negative ? 1 : 0;
+    const std::size_t point = std::min(plain.find('.'), plain.size());
+    std::string out = negative ? "-" : "";
+    for (std::size_t i = begin; i < point; ++i) {
+        out += plain[i];
+        const std::size_t left = point - i - 1;
+        if (left > 0 && left % 3 == 0) out += ',';
+    }
+    return out + plain.substr(point);
+}
+
+MoneyUnit money_unit(double largest_magnitude) {
+    const double m = std::abs(largest_magnitude);
+    if (m >= 1e9) return {1e9, "bn"};
+    if (m >= 1e6) return {1e6, "m"};
+    return {};
+}
+
+std::string money_in(double x, MoneyUnit unit, int decimals, std::string_view non_finite) {
+    if (!std::isfinite(x)) return std::string(non_finite);
+    const std::string text = grouped(x / unit.scale, decimals);
+    if (text.find_first_of("123456789") == std::string::npos) return text;  // zero carries no unit
+    return text + std::string(unit.suffix);
 }
 
 std::string money(double x, std::string_view non_finite) { return fixed(x, 0, non_finite); }

@@ -105,6 +105,7 @@ std::string display_text(const Column& column, const Cell& cell) {
                 if (!std::isfinite(x)) return d.missing;
                 const std::string sign = d.sign && !std::signbit(x) ? "+" : "";
                 if (column.type == ColumnType::Percent) return sign + format::percent(x, column.decimals) + d.suffix;
+                if (d.grouped) return sign + format::grouped(x, std::max(column.decimals, 0)) + d.suffix;
                 if (column.decimals < 0) return sign + format::number(x, column.digits) + d.suffix;
                 return sign + format::fixed(x, column.decimals) + d.suffix;
             } else if constexpr (std::is_same_v<T, bool>) return v ? "yes" : "no";

@@ -163,3 +163,16 @@ TEST(Table, NoteColumnFollowsTheFirstCellOnARowWithoutNumbers) {
               "broken   FAILED: no data\n"
               "market   0.25 (market only)\n");
 }
+
+TEST(Table, GroupedDisplayPutsThousandsSeparators) {
+    Table t("t");
+    t.money("principal", "USD").display("principal", {.grouped = true});
+    t.real("price", 10, 4).display("price", {.grouped = true});
+    t.add_row({84000000.0, 1013.32749});
+    t.add_row({-1e-9, -1e-12});
+    EXPECT_EQ(display_text(t.columns()[0], t.rows()[0][0]), "84,000,000");
+    EXPECT_EQ(display_text(t.columns()[1], t.rows()[0][1]), "1,013.3275");
+    EXPECT_EQ(display_text(t.columns()[0], t.rows()[1][0]), "0");
+    EXPECT_EQ(display_text(t.columns()[1], t.rows()[1][1]), "0.0000");
+    EXPECT_EQ(to_csv(t), "principal,price\n84000000,1013.32749\n-1e-09,-1e-12\n");  // CSV keeps the numbers
+}

@@ -1,5 +1,12 @@
 # Browser test of the HTML report: build it with the report driver, open a test copy in headless
-# Chromium with a probe script, dump the DOM and check the probe's verdict; save a screenshot.
+# Chromium with a probe script, dump the DOM and check the probe's verdict; save a screenshot of
+# the page and of every chart on its own (WORK_DIR/chart-<id>.png).
+# The probe also checks what a credit committee reads (issue 13 section 6): no chart text outside
+# its chart, no sub/superscripts (gnuplot's enhanced text turns p90_volume into p90 + subscript),
+# every stress scenario name printed literally in the stress chart, money with thousands
+# separators or m/bn (no raw 84000000, no 4.5x10^6, no -0.0000), no table wider than the page,
+# the DCF-vs-market section as tables rather than <pre> text, and the outstanding-principal fan
+# titled for what it plots.
 # Inputs: REPORT, CHROMIUM, SOURCE_DIR, WORK_DIR.
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}/profile")
@@ -40,8 +47,63 @@ window.addEventListener('load', function () {
   var charts = document.querySelectorAll('figure.chart svg');
   var bad = [];
   charts.forEach(function (c) { var r = c.getBoundingClientRect(); if (!(r.width > 0 && r.height > 0)) bad.push(c.parentNode.id); });
+  // Text outside its chart (a clipped label), and sub/superscripts (tspans shifted by dy).
+  var overflow = [], shifted = [];
+  charts.forEach(function (c) {
+    var r = c.getBoundingClientRect(), id = c.parentNode.id;
+    c.querySelectorAll('text').forEach(function (t) {
+      var b = t.getBoundingClientRect();
+      if (b.width > 0 && (b.left < r.left - 1 || b.right > r.right + 1 || b.top < r.top - 1 || b.bottom > r.bottom + 1))
+        overflow.push(id + ':' + t.textContent.trim());
+    });
+    c.querySelectorAll('tspan[dy]').forEach(function (t) { shifted.push(id + ':' + t.textContent.trim()); });
+  });
+  // Stress scenario names (first column of the stress table) printed literally in the stress chart.
+  var missing = [];
+  var stress = document.querySelector('#chart-stress svg');
+  var names = stress ? Array.prototype.map.call(stress.querySelectorAll('text'), function (t) { return t.textContent.trim(); }) : [];
+  var stressTable = null;
+  document.querySelectorAll('h2').forEach(function (h) {
+    if (h.textContent === 'Stress scenarios') { var n = h.nextElementSibling; while (n && n.tagName !== 'TABLE') n = n.nextElementSibling; stressTable = n; }
+  });
+  var scenarios = stressTable ? stressTable.querySelectorAll('tbody tr td:first-child') : [];
+  scenarios.forEach(function (td) { if (names.indexOf(td.textContent) < 0) missing.push(td.textContent); });
+  // Money: table cells of money/price columns and key-value rows, and the tics and labels of the
+  // money charts. The folded compare-fields table shows compare.csv's digits on purpose.
+  var raw = [], money = [];
+  document.querySelectorAll('td.money, td.real, table.kv td').forEach(function (td) {
+    var th = td.parentNode.querySelector('th');  // key-value rows: a tick index is not money
+    if (!td.closest('#compare-fields') && !(th && /\(ticks\)/.test(th.textContent))) money.push(td.textContent.trim());
+  });
+  ['chart-waterfall', 'chart-principal-fan', 'chart-tornado', 'chart-frontier'].forEach(function (id) {
+    document.querySelectorAll('#' + id + ' svg text').forEach(function (t) { money.push(t.textContent.trim()); });
+  });
+  money.forEach(function (text) { if (/(^|[^\d,.])\d{5,}/.test(text)) raw.push(text); });
+  // Everywhere but the compare-fields table: no "x10^n" tics and no negative zero.
+  var everywhere = [];
+  document.querySelectorAll('td, th, p, figcaption, caption, svg text').forEach(function (e) {
+    if (!e.closest('#compare-fields')) everywhere.push(e.textContent.trim());
+  });
+  everywhere.forEach(function (text) {
+    if (text.indexOf('\u00d710') >= 0 || /(^|[^\d.])-0(\.0+)?(?![\d.])/.test(text) || /(^|[^\d.])-0\.0+%/.test(text)) raw.push(text);
+  });
+  // Titles say what is plotted: the fan of outstanding principal was titled "token value".
+  var titles = [];
+  var principal = document.querySelector('#chart-principal-fan svg');
+  if (!principal || !/outstanding principal per token/.test(principal.textContent)) titles.push('chart-principal-fan');
+  charts.forEach(function (c) { if (/[A-Z][A-Z0-9-]* token value/.test(c.textContent)) titles.push(c.parentNode.id + ': token value'); });
+  var wide = document.documentElement.scrollWidth > window.innerWidth ? String(document.documentElement.scrollWidth) : '';
+  var pre = document.querySelectorAll('pre').length;
   var verdict = document.createElement('div');
   verdict.id = 'probe-result';
+  verdict.setAttribute('data-overflow', overflow.join(' | '));
+  verdict.setAttribute('data-shifted', shifted.join(' | '));
+  verdict.setAttribute('data-scenarios', String(scenarios.length));
+  verdict.setAttribute('data-missing', missing.join(' | '));
+  verdict.setAttribute('data-raw', raw.join(' | '));
+  verdict.setAttribute('data-wide', wide);
+  verdict.setAttribute('data-titles', titles.join(' | '));
+  verdict.setAttribute('data-pre', String(pre));
   verdict.setAttribute('data-title', document.title);
   verdict.setAttribute('data-charts', String(charts.length));
   verdict.setAttribute('data-zero-size', bad.join(','));
@@ -87,9 +149,68 @@ endif()
 if(NOT errors STREQUAL "")
   message(FATAL_ERROR "console / script errors in chromium: ${errors}")
 endif()
+foreach(check overflow shifted scenarios missing raw wide pre titles)
+  string(REGEX MATCH "data-${check}=\"([^\"]*)\"" _ "${result}")
+  set(${check} "${CMAKE_MATCH_1}")
+endforeach()
+message(STATUS "chromium: ${scenarios} stress scenarios; overflow '${overflow}', shifted '${shifted}', missing '${missing}', "
+               "raw '${raw}', wide '${wide}', pre ${pre}, titles '${titles}'")
+# Each check: the probe's list must be empty, or the test fails with the message.
+foreach(check "overflow=chart text outside its chart (clipped)"
+              "shifted=sub/superscripts in chart text (labels not printed literally)"
+              "missing=stress scenario names not printed literally in the stress chart"
+              "raw=money not formatted (raw digits, x10^n or negative zero)"
+              "wide=the page is wider than the window (px; a table overflows)"
+              "titles=chart titles that do not say what is plotted")
+  string(FIND "${check}" "=" eq)
+  string(SUBSTRING "${check}" 0 ${eq} name)
+  math(EXPR eq "${eq} + 1")
+  string(SUBSTRING "${check}" ${eq} -1 what)
+  if(NOT "${${name}}" STREQUAL "")
+    message(FATAL_ERROR "${what}: ${${name}}")
+  endif()
+endforeach()
+if(scenarios LESS 10)
+  message(FATAL_ERROR "the stress table has ${scenarios} scenarios, expected the shipped library's (>= 10)")
+endif()
+if(NOT pre EQUAL 0)
+  message(FATAL_ERROR "the report has ${pre} <pre> blocks: tables must be HTML tables")
+endif()
 
 execute_process(COMMAND "${CHROMIUM}" ${flags} "--screenshot=${WORK_DIR}/report.png" "file://${html}"
   RESULT_VARIABLE rc ERROR_VARIABLE err TIMEOUT 120)
 if(NOT rc EQUAL 0 OR NOT EXISTS "${WORK_DIR}/report.png")
   message(FATAL_ERROR "chromium --screenshot failed (exit ${rc}):\n${err}")
 endif()
+
+# Every chart on its own page, screenshotted (the files are kept for a look: WORK_DIR/chart-*.png).
+string(FIND "${page}" "<body>" body_at)
+math(EXPR body_at "${body_at} + 6")
+string(SUBSTRING "${page}" 0 ${body_at} head)
+set(rest "${page}")
+set(shots 0)
+string(FIND "${rest}" "<figure class=\"chart\" id=\"" at)
+while(NOT at EQUAL -1)
+  string(SUBSTRING "${rest}" ${at} -1 rest)
+  string(FIND "${rest}" "</figure>" end)
+  math(EXPR end "${end} + 9")
+  string(SUBSTRING "${rest}" 0 ${end} figure)
+  string(SUBSTRING "${rest}" ${end} -1 rest)
+  string(REGEX MATCH "^<figure class=\"chart\" id=\"([^\"]+)\"" _ "${figure}")
+  set(id "${CMAKE_MATCH_1}")
+  file(WRITE "${WORK_DIR}/${id}.html" "${head}${figure}</body></html>\n")
+  execute_process(COMMAND "${CHROMIUM}" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run
+      --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage
+      "--user-data-dir=${WORK_DIR}/profile" --window-size=1000,640 "--screenshot=${WORK_DIR}/${id}.png" "file://${WORK_DIR}/${id}.html"
+    RESULT_VARIABLE rc ERROR_VARIABLE err TIMEOUT 120)
+  file(SIZE "${WORK_DIR}/${id}.png" bytes)
+  if(NOT rc EQUAL 0 OR bytes LESS 10000)
+    message(FATAL_ERROR "chromium --screenshot of ${id} failed (exit ${rc}, ${bytes} bytes):\n${err}")
+  endif()
+  math(EXPR shots "${shots} + 1")
+  string(FIND "${rest}" "<figure class=\"chart\" id=\"" at)
+endwhile()
+if(NOT shots EQUAL expected)
+  message(FATAL_ERROR "screenshotted ${shots} charts, the page has ${expected}")
+endif()
+message(STATUS "screenshots: ${WORK_DIR}/report.png and ${shots} charts (${WORK_DIR}/chart-*.png)")

@@ -2,6 +2,7 @@
 // labels, and one plot group per series; bad data is an InputError naming the field.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -75,6 +76,41 @@ void expect_chart(const std::string& svg, const std::vector<std::string>& texts,
     EXPECT_EQ(attribute(svg, "height"), height);
     for (const auto& t : texts) EXPECT_NE(svg.find(t), std::string::npos) << "missing text: " << t;
     EXPECT_EQ(plot_groups(svg), series);
+}
+
+/// The text of every <text> element (tspans joined), in document order.
+std::vector<std::string> svg_texts(const std::string& svg) {
+    std::vector<std::string> out;
+    for (std::size_t i = svg.find("<text"); i != std::string::npos; i = svg.find("<text", i + 1)) {
+        const std::size_t end = svg.find("</text>", i);
+        if (end == std::string::npos) break;
+        std::string text;
+        bool in_tag = false;
+        for (std::size_t k = svg.find('>', i) + 1; k < end; ++k) {
+            if (svg[k] == '<') in_tag = true;
+            else if (in_tag) in_tag = svg[k] != '>';
+            else if (!in_tag && svg[k] != '\n' && svg[k] != '\t') text += svg[k];
+        }
+        for (const auto& [entity, c] : {std::pair{"&gt;", ">"}, {"&lt;", "<"}, {"&quot;", "\""}, {"&apos;", "'"}, {"&amp;", "&"}})
+            for (std::size_t at = text.find(entity); at != std::string::npos; at = text.find(entity, at + 1))
+                text.replace(at, std::string_view(entity).size(), c);
+        out.push_back(text);
+    }
+    return out;
+}
+
+bool has_text(const std::string& svg, const std::string& text) {
+    const auto all = svg_texts(svg);
+    return std::find(all.begin(), all.end(), text) != all.end();
+}
+
+/// gnuplot's enhanced text turns '_' and '^' into sub- and superscripts: <tspan ... dy=...>.
+bool has_shifted_text(const std::string& svg) {
+    for (std::size_t i = svg.find("<tspan"); i != std::string::npos; i = svg.find("<tspan", i + 1)) {
+        const std::size_t end = svg.find('>', i);
+        if (svg.substr(i, end - i).find("dy=") != std::string::npos) return true;
+    }
+    return false;
 }
 
 template <class F>
@@ -243,4 +279,141 @@ TEST(ChartsPlots, ValuePlotsOfTheSolarExample) {
         EXPECT_TRUE(well_formed(svg)) << f;
     }
     std::filesystem::remove_all(dir);
+}
+
+// ---- issue 13 section 6: charts fit for a credit committee. Each test fails on the charts before
+// (enhanced text, gnuplot's own tics, a DSCR fan over any share of paths, a tornado without units).
+
+TEST(ChartsCommittee, ScenarioLabelsArePrintedLiterally) {
+    pc::BarChart d;
+    d.y_label = "Change vs base (%)";
+    d.categories = {"merchant_price_down_20", "p90_volume", "capex_overrun_15", "distressed_exit"};
+    d.series = {{"Equity value change (%)", {-10, -26, -14, -27}}, {"Min DSCR change (%)", {-90, -12, 0, -27}}};
+    const std::string svg = pc::bar_chart(d);
+    for (const auto& c : d.categories) EXPECT_TRUE(has_text(svg, c)) << "label not literal: " << c;
+    EXPECT_FALSE(has_shifted_text(svg));  // no subscripts
+    // '^' stays literal too (a heatmap's tick label "1.0001^tick").
+    pc::HeatmapChart h;
+    h.y_label = "Tick (price = 1.0001^tick)";
+    h.x = {0, 1};
+    h.ticks = {-60, 0};
+    h.z = {1, 2, 2, 1};
+    const std::string map = pc::heatmap_chart(h);
+    EXPECT_TRUE(has_text(map, "Tick (price = 1.0001^tick)"));
+    EXPECT_FALSE(has_shifted_text(map));
+}
+
+TEST(ChartsCommittee, NiceTicksOneUnitPerAxis) {
+    // 0 .. 1.13e6 in about six steps: 1, 2 or 5 x 10^k -> 200,000; labels in millions.
+    const auto m = pc::nice_ticks(0.0, 1.13e6, pc::AxisKind::Money);
+    EXPECT_DOUBLE_EQ(m.lo, 0.0);
+    EXPECT_DOUBLE_EQ(m.hi, 1.2e6);
+    EXPECT_EQ(m.labels, (std::vector<std::string>{"0.0", "0.2m", "0.4m", "0.6m", "0.8m", "1.0m", "1.2m"}));
+    // Per-token amounts below a million: whole units with separators.
+    const auto t = pc::nice_ticks(-76.6, 76.6, pc::AxisKind::Money);
+    EXPECT_EQ(t.labels.front(), "-80");
+    EXPECT_EQ(t.labels.back(), "80");
+    const auto big = pc::nice_ticks(0.0, 4.5e9, pc::AxisKind::Money);
+    EXPECT_EQ(big.labels.back(), "5bn");
+    const auto l = pc::nice_ticks(0.0, 4.3e6, pc::AxisKind::Number);
+    EXPECT_EQ(l.labels.back(), "5,000,000");
+    const auto flat = pc::nice_ticks(2.0, 2.0, pc::AxisKind::Number);  // one value: a band around it
+    EXPECT_LT(flat.lo, 2.0);
+    EXPECT_GT(flat.hi, 2.0);
+}
+
+TEST(ChartsCommittee, MoneyAxesHaveNoRawOrScientificNumbers) {
+    pc::WaterfallChart d;
+    d.y_label = "Cash per period (USD)";
+    d.x = {1.0, 1.5, 2.0};
+    d.uses = {{"Interest", {380000, 370000, 360000}}, {"Principal", {140000, 150000, 160000}},
+              {"Distributions", {330000, 500000, 600000}}};
+    d.cfads = {850000, 1020000, 1120000};
+    const std::string svg = pc::waterfall_chart(d);
+    EXPECT_TRUE(has_text(svg, "1.2m"));
+    EXPECT_TRUE(has_text(svg, "0.6m"));
+    for (const auto& text : svg_texts(svg)) {
+        EXPECT_EQ(text.find("×10"), std::string::npos) << text;
+        EXPECT_EQ(text.find("e+0"), std::string::npos) << text;
+        EXPECT_NE(text, "1200000");
+        EXPECT_NE(text, "1e+06");
+    }
+    EXPECT_FALSE(has_shifted_text(svg));  // the old "1.2×10^6" put the 6 in a superscript tspan
+}
+
+namespace {
+
+/// A Monte Carlo summary with four periods: all paths carry debt in the first two, 40% in the
+/// third, 1% in the fourth (its DSCR percentiles come from four paths).
+pftoken::mc::ProjectMcSummary summary_with_thinning_debt() {
+    pftoken::mc::ProjectMcSummary s;
+    s.paths = 400;
+    auto& p = s.per_period;
+    p.time = {1, 2, 3, 4};
+    p.dscr_p5 = {1.2, 1.3, 1.1, 0.1};
+    p.dscr_p50 = {1.5, 1.6, 1.9, 9.0};
+    p.dscr_p95 = {1.8, 1.9, 3.0, 12.0};
+    p.prob_dscr_defined = {1.0, 1.0, 0.4, 0.01};
+    return s;
+}
+
+}  // namespace
+
+TEST(ChartsCommittee, DscrFanOnlyWhereEnoughPathsCarryDebt) {
+    const auto s = summary_with_thinning_debt();
+    const auto fan = pc::dscr_fan_from(s);
+    EXPECT_DOUBLE_EQ(fan.min_share, pc::kDscrFanMinShare);
+    EXPECT_DOUBLE_EQ(pc::kDscrFanMinShare, 0.5);
+    EXPECT_EQ(fan.share, (std::vector<double>{1.0, 1.0, 0.4, 0.01}));
+    const std::string svg = pc::fan_chart(fan);
+    // The surviving share is drawn (right axis) with the threshold; the 12.0 of the last period
+    // (a P95 of four paths) is not: the y axis ends at 2 (the largest drawn value is 1.9).
+    EXPECT_TRUE(has_text(svg, "Paths with debt service due (%, right axis)"));
+    EXPECT_TRUE(has_text(svg, "Fan shown where >= 50%"));
+    EXPECT_TRUE(has_text(svg, "Paths with debt service due (%)"));
+    EXPECT_TRUE(has_text(svg, "2.0"));
+    EXPECT_FALSE(has_text(svg, "12"));
+    EXPECT_FALSE(has_text(svg, "3.0"));
+    EXPECT_EQ(plot_groups(svg), 4);  // band, median, share, threshold
+    // Every period kept when the threshold is 0 (the old fan): then the axis reaches 12.
+    EXPECT_TRUE(has_text(pc::fan_chart(pc::dscr_fan_from(s, 0.0)), "12"));
+}
+
+TEST(ChartsCommittee, TornadoInCurrencyForTheChosenTrancheWithoutStrayLines) {
+    pftoken::mc::ProjectMcSummary s = summary_with_thinning_debt();
+    s.tranches.resize(2);
+    s.tranches[0].symbol = "SNR";
+    s.tranches[1].symbol = "JNR";
+    for (auto& t : s.tranches) t.price_delta = 0.0, t.volume_delta = 0.0, t.opex_delta = 0.0, t.dv01 = 0.735, t.cs01 = 0.766;
+    s.tranches[1].price_delta = 2.5;  // +1% merchant price: +2.5 per token
+    const auto chart = pc::tornado_from(s, 1, 10.0, "USD");
+    EXPECT_EQ(chart.x_label, "Change of value per token (USD)");
+    EXPECT_NE(chart.title.find("JNR"), std::string::npos);
+    const std::string svg = pc::tornado_chart(chart);
+    EXPECT_TRUE(has_text(svg, "Change of value per token (USD)"));
+    EXPECT_TRUE(has_text(svg, "25.0"));   // +10% merchant price: 10 x 2.5, at the bar's end
+    EXPECT_TRUE(has_text(svg, "-25.0"));
+    EXPECT_TRUE(has_text(svg, "-76.6"));  // spread +100 bp: -100 x 0.766
+    // The only dashed lines are the grid's: the old horizontal zero axis crossed the bottom bar.
+    for (std::size_t i = svg.find("stroke-dasharray"); i != std::string::npos; i = svg.find("stroke-dasharray", i + 1)) {
+        const std::size_t begin = svg.rfind('<', i);
+        const std::string element = svg.substr(begin, svg.find('>', i) - begin);
+        EXPECT_NE(element.find("gridline"), std::string::npos) << "stray dashed line: " << element;
+    }
+    // --plots: the tornado of the chosen tranche, labelled in the project's currency.
+    const auto files = pc::render_mc_plots(s, {.currency = "EUR", .tornado_tranche = 1});
+    const auto tornado = std::find_if(files.begin(), files.end(), [](const auto& f) { return f.name == "tornado.svg"; });
+    ASSERT_NE(tornado, files.end());
+    EXPECT_TRUE(has_text(tornado->bytes, "Change of value per token (EUR)"));
+}
+
+TEST(ChartsCommittee, TitlesSayWhatIsPlotted) {
+    EXPECT_EQ(pc::CoverageChart{}.title, "DSCR and LLCR per period against the covenant thresholds");
+    EXPECT_EQ(pc::dscr_fan_from(summary_with_thinning_debt()).title,
+              "DSCR per period over 400 Monte Carlo paths (paths with debt service due)");
+    pftoken::mc::ProjectMcSummary s = summary_with_thinning_debt();
+    s.tranches.resize(1);
+    s.tranches[0].symbol = "SNR";
+    s.tranches[0].price_delta = 1.0;
+    EXPECT_EQ(pc::tornado_from(s, 0).title, "Change of SNR value per token for ±10% / ±100 bp input moves (linearised)");
 }

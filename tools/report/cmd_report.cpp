@@ -52,7 +52,12 @@ struct ReportArgs {
 std::string esc(const std::string& s) { return html_escape(s); }
 
 std::string n2(double v, int digits = 2) { return format::fixed(v, digits); }
-std::string money(double v) { return format::money(v); }
+/// Money in whole currency units with thousands separators (format::grouped): "84,000,000".
+std::string money(double v) { return format::grouped(v, 0); }
+/// A price or an amount per token: thousands separators and `digits` decimals, "1,013.3275".
+std::string price(double v, int digits = 4) { return format::grouped(v, digits); }
+/// The text and HTML writers show a money or price column with thousands separators.
+const Display kGrouped{.grouped = true};
 std::string pct(double v) { return format::percent(v); }
 std::string date(const CalendarDate& d) { return format::iso_date(d); }
 
@@ -61,8 +66,8 @@ class Page {
   public:
     void h2(const std::string& text) { body_ += "<h2>" + esc(text) + "</h2>\n"; }
     void p(const std::string& text) { body_ += "<p>" + esc(text) + "</p>\n"; }
-    void pre(const std::string& text) { body_ += "<pre>" + esc(text) + "</pre>\n"; }
-    void table(const Table& table) { body_ += to_html(table); }
+    void table(const Table& table, const std::string& caption = {}) { body_ += to_html(table, {.caption = caption}); }
+    void raw(const std::string& html) { body_ += html; }
     void kv(const std::vector<std::pair<std::string, std::string>>& rows) {
         body_ += "<table class=\"kv\"><tbody>\n";
         for (const auto& [k, v] : rows) body_ += "<tr><th>" + esc(k) + "</th><td class=\"num\">" + esc(v) + "</td></tr>\n";
@@ -80,10 +85,13 @@ class Page {
                "body{font-family:sans-serif;margin:2em auto;max-width:1000px;color:#222;line-height:1.4}\n"
                "h1{color:#1F3A5F}h2{color:#0072B2;border-bottom:2px solid #E69F00;padding-bottom:.2em;margin-top:2em}\n"
                "table{border-collapse:collapse;margin:1em 0;font-size:.9em}th,td{padding:.3em .7em;border-bottom:1px solid #ddd}\n"
-               "th{background:#f3f6f9;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}\n" +
+               "th{background:#f3f6f9;text-align:left}td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
+               "table.pft{font-size:.85em}table.pft caption{text-align:left;font-weight:bold;padding:.3em 0}\n"
+               "div.tables{display:flex;flex-wrap:wrap;gap:0 2em;align-items:flex-start}\n"
+               "details{margin:1em 0}summary{cursor:pointer;color:#0072B2}\n" +
                html_table_css() +
                "figure.chart{margin:1.5em 0}figure.chart svg{display:block;width:100%;height:auto}\n"
-               "figcaption{font-size:.85em;color:#555}pre{background:#f7f7f7;padding:1em;overflow-x:auto;font-size:.8em}\n"
+               "figcaption{font-size:.85em;color:#555}\n"
                "</style></head>\n<body>\n<h1>" +
                esc(title) + "</h1>\n" + body_ + "</body></html>\n";
     }
@@ -106,21 +114,28 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
              {"Equity contribution", money(v.equity.contribution)},
              {"Equity NPV at cost of equity", money(v.equity.npv)},
              {"Equity IRR", pct(v.equity.irr)},
-             {"Equity value per token (" + v.equity.symbol + ")", n2(v.equity.price_per_token, 4)}});
+             {"Equity value per token (" + v.equity.symbol + ")", price(v.equity.price_per_token)}});
     page.h2("Tranches");
-    Table tranches("tranches");
-    tranches.text("tranche", "Tranche").integer("rank", {}, "Rank").money("principal", {}, 10, "Principal");
-    tranches.money("pv", {}, 10, "PV at " + date(v.debt_valuation_date)).real("price", 10, 4, {}, "Price/token (dirty)");
-    tranches.real("clean", 10, 4, {}, "Clean/token").real("outstanding", 10, 4, {}, "Outstanding/token");
-    tranches.real("par", 10, 2, {}, "% of par");
-    tranches.percent("yield", 10, 2, "Yield").real("wal", 10, 2, "y", "WAL").real("mod_duration", 10, 2, "y", "Mod. duration");
-    tranches.real("z_spread", 10, 1, "bp", "Z-spread").display("z_spread", {.scale = 1e4});
-    tranches.money("unpaid", {}, 10, "Unpaid at end").flag("payment_default", "Payment default");
-    for (const auto& t : v.tranches)
-        tranches.add_row({t.name + " (" + t.symbol + ")", std::int64_t{t.rank}, t.principal, t.pv, t.price_per_token,
-                          t.clean_price_per_token, t.outstanding_per_token, t.price_pct_of_par, t.yield, t.wal, t.modified_duration, t.z_spread, t.final_balance,
-                          t.payment_default});
-    page.table(tranches);
+    // Two tables of the same rows (prices, then yield and risk), so neither is wider than the page.
+    Table prices("tranche_prices");
+    prices.text("tranche", "Tranche").integer("rank", {}, "Rank").money("principal", v.currency, 10, "Principal");
+    prices.money("pv", v.currency, 10, "PV at " + date(v.debt_valuation_date));
+    prices.real("price", 10, 4, v.currency, "Price/token (dirty)").real("clean", 10, 4, v.currency, "Clean/token");
+    prices.real("outstanding", 10, 4, v.currency, "Outstanding principal/token").real("par", 10, 2, {}, "% of par");
+    for (const char* c : {"principal", "pv", "price", "clean", "outstanding"}) prices.display(c, kGrouped);
+    Table risk("tranche_risk");
+    risk.text("tranche", "Tranche").percent("yield", 10, 2, "Yield").real("wal", 10, 2, "y", "WAL");
+    risk.real("mod_duration", 10, 2, "y", "Mod. duration").real("z_spread", 10, 1, "bp", "Z-spread");
+    risk.display("z_spread", {.scale = 1e4});
+    risk.money("unpaid", v.currency, 10, "Unpaid at end").display("unpaid", kGrouped).flag("payment_default", "Payment default");
+    for (const auto& t : v.tranches) {
+        const std::string name = t.name + " (" + t.symbol + ")";
+        prices.add_row({name, std::int64_t{t.rank}, t.principal, t.pv, t.price_per_token, t.clean_price_per_token,
+                        t.outstanding_per_token, t.price_pct_of_par});
+        risk.add_row({name, t.yield, t.wal, t.modified_duration, t.z_spread, t.final_balance, t.payment_default});
+    }
+    page.table(prices, "Prices");
+    page.table(risk, "Yield and risk");
     const auto& c = v.covenants;
     page.h2("Covenants");
     page.kv({{"Lock-up DSCR threshold", n2(project.covenants.lockup_dscr) + "x"},
@@ -141,7 +156,9 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
                "Period DSCR and ex-post LLCR of the base case against the lock-up and default thresholds.");
 }
 
-void section_mc(Page& page, const Project& project, const ReportArgs& args) {
+/// `tornado_tranche`: the token whose sensitivities the tornado shows (the --pool's token, else
+/// the first tranche).
+void section_mc(Page& page, const Project& project, const ReportArgs& args, std::size_t tornado_tranche) {
     page.h2("Monte Carlo");
     const mc::StochasticSpec spec = mc::load_stochastic(args.project);
     mc::ProjectMcOptions options;
@@ -157,11 +174,13 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args) {
     page.p(fmt::format("{} paths, seed {}, {} (antithetic: {}).", s.paths, s.seed,
                        s.method == mc::RandomMethod::Sobol ? "Sobol" : "pseudo-random", s.antithetic ? "yes" : "no"));
     Table tokens("mc_tokens");
-    tokens.text("token", "Token").real("mean", 10, 4, {}, "Mean price/token").real("stderr", 10, 4, {}, "Std. error");
+    tokens.text("token", "Token").real("mean", 10, 4, project.currency, "Mean price/token");
+    tokens.real("stderr", 10, 4, project.currency, "Std. error");
     tokens.percent("pd_payment", 10, 2, "PD (payment)").percent("pd_principal", 10, 2, "PD (principal)");
-    tokens.percent("expected_loss", 10, 2, "Expected loss").real("var95", 10, 4, {}, "VaR 95%");
-    tokens.real("cvar95", 10, 4, {}, "CVaR 95%").real("fair_spread", 10, 1, "bp", "Fair spread");
+    tokens.percent("expected_loss", 10, 2, "Expected loss").real("var95", 10, 4, project.currency, "VaR 95%");
+    tokens.real("cvar95", 10, 4, project.currency, "CVaR 95%").real("fair_spread", 10, 1, "bp", "Fair spread");
     tokens.display("fair_spread", {.scale = 1e4});
+    for (const char* c : {"mean", "stderr", "var95", "cvar95"}) tokens.display(c, kGrouped);
     for (const auto& t : s.tranches)
         tokens.add_row({t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, t.pd_payment.mean,
                         t.pd_principal.mean, t.expected_loss.mean, t.price_per_token_dist.var95,
@@ -171,7 +190,10 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args) {
                     none, none, none, s.equity.price_per_token_dist.var95, s.equity.price_per_token_dist.cvar95, none});
     page.table(tokens);
     page.chart("dscr-fan", charts::fan_chart(charts::dscr_fan_from(s)),
-               "Per-period DSCR over Monte Carlo paths: P5–P95 band and median.");
+               fmt::format("Per-period DSCR over the Monte Carlo paths that have debt service due in the period: P5–P95 "
+                           "band and median, drawn only where at least {:g}% of the paths still carry debt (fewer, and "
+                           "the percentiles describe a minority of paths); the line on the right axis is that share.",
+                           100.0 * charts::kDscrFanMinShare));
     // Token value over time: outstanding principal per token of the senior tranche on a sample of
     // the same paths (the summary keeps percentiles of PV only at COD).
     if (!s.tranches.empty() && s.tranches[0].supply > 0) {
@@ -182,17 +204,28 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args) {
         for (std::size_t p = 0; p < dumps.size(); ++p)
             for (std::size_t t = 0; t < periods; ++t) values[p * periods + t] = dumps[p].tranche_balance[t] / s.tranches[0].supply;
         auto fan = charts::fan_from_paths(values, dumps.size(), s.per_period.time);
-        fan.title = fmt::format("{} token value (outstanding principal per token), {} paths", s.tranches[0].symbol, dumps.size());
-        fan.y_label = "Principal per token (" + project.currency + ")";
-        page.chart("token-fan", charts::fan_chart(fan), "Outstanding principal per token over paths: P5–P95, P25–P75 and median.");
+        fan.title = fmt::format("{} outstanding principal per token over {} Monte Carlo paths", s.tranches[0].symbol,
+                                dumps.size());
+        fan.y_label = "Outstanding principal per token (" + project.currency + ")";
+        fan.money = true;
+        fan.y_from_zero = true;
+        page.chart("principal-fan", charts::fan_chart(fan),
+                   "Outstanding principal per " + s.tranches[0].symbol +
+                       " token after each period's payments, over paths: P5–P95, P25–P75 and median.");
     }
     const auto loss = charts::loss_from(s);
     if (!loss.tranches.empty())
         page.chart("loss", charts::loss_chart(loss),
                    "Loss of value per token (mean minus quantile) as a share of the mean, with VaR and CVaR at 95%.");
-    if (!s.tranches.empty())
-        page.chart("tornado", charts::tornado_chart(charts::tornado_from(s, 0)),
-                   "Change of the senior token's value per token, linearised from common-random-number 1% / 1 bp bumps.");
+    if (tornado_tranche < s.tranches.size()) {
+        const auto k = static_cast<int>(tornado_tranche);
+        const auto& token = s.tranches[tornado_tranche];
+        page.chart("tornado", charts::tornado_chart(charts::tornado_from(s, k, 10.0, project.currency)),
+                   fmt::format("Change of the {} token's value per token in {} ({}), linearised from common-random-number "
+                               "1% / 1 bp bumps{}.",
+                               token.symbol, project.currency, token.name,
+                               args.pool.empty() ? " (the first tranche; with --pool, the pool's token)" : " (the pool's token)"));
+    }
 }
 
 /// The standard library's scenarios and their deterministic results (also used by the market section).
@@ -209,8 +242,9 @@ StressRun section_stress(Page& page, const Project& project) {
     run.summary = engine.run_all(run.scenarios);
     const auto& summary = run.summary;
     Table scenarios("stress_scenarios");
-    scenarios.text("scenario", "Scenario").money("equity_value", {}, 10, "Equity value");
-    scenarios.money("change", {}, 10, "Change").percent("equity_irr", 10, 2, "Equity IRR");
+    scenarios.text("scenario", "Scenario").money("equity_value", project.currency, 10, "Equity value");
+    scenarios.money("change", project.currency, 10, "Change").percent("equity_irr", 10, 2, "Equity IRR");
+    scenarios.display("equity_value", kGrouped).display("change", kGrouped);
     scenarios.real("min_dscr", 10, 2, {}, "Min DSCR").display("min_dscr", {.suffix = "x"});
     scenarios.text("lockup_default", "Lock-up / default periods").text("first_loss", "First loss tranche");
     std::string failed;
@@ -233,13 +267,114 @@ StressRun section_stress(Page& page, const Project& project) {
     return run;
 }
 
+/// One measure per row: what it is and its value with the unit, as text.
+Table measures(const std::string& name) {
+    Table t(name);
+    t.text("measure", "Measure").text("value", "Value").display("value", {.align = Align::Right});
+    return t;
+}
+
+/// The DCF-vs-market numbers of `pftoken compare` as HTML tables (one per part), then every number
+/// as compare.csv has it (section, field, value to 12 significant digits) in a folded table.
+void compare_tables(Page& page, const integration::CompareReport& r) {
+    const auto& fv = r.fair;
+    const auto& a = r.arbitrage;
+    const auto& l = r.liquidity;
+    const auto& p = r.propagation;
+    const std::string& q = r.quote;
+    auto pct = [](double x, int d = 2) { return format::percent(x, d); };
+    auto signed_pct = [](double x, int d = 2) {
+        const std::string t = format::percent(x, d);
+        return (x > 0 && t.find_first_of("123456789") != std::string::npos ? "+" : "") + t;
+    };
+    auto bp = [](double x) { return format::fixed(x, 2) + " bp"; };
+    page.p(fmt::format("{} ({}) against pool {} ({}), prices in {} per token, compared at {} ({}); the DCF price is the "
+                       "dirty price of the flows after that date.",
+                       fv.symbol, fv.tranche, r.pool_name, r.pool_type, q, date(r.date), r.date_source));
+    page.raw("<div class=\"tables\">\n");
+    Table fair = measures("fair_value");
+    fair.add_row({"DCF price per token", price(fv.dcf_price) + " " + q});
+    fair.add_row({"Pool price", price(fv.pool_price) + " " + q});
+    fair.add_row({"Premium (+) / discount (-)", signed_pct(fv.premium, 3)});
+    if (fv.mc_paths > 0) {
+        fair.add_row({fmt::format("Monte Carlo mean ({} paths)", fv.mc_paths),
+                      price(fv.mc_mean) + " ± " + price(fv.mc_standard_error) + " " + q});
+        fair.add_row({"Pool price percentile",
+                      format::fixed(fv.market_percentile, 1) + "%" +
+                          (fv.market_percentile_note.empty() ? "" : " (" + fv.market_percentile_note + ")")});
+    }
+    page.table(fair, "Fair value");
+    Table implied = measures("implied");
+    implied.add_row({"Model spread", bp(1e4 * r.spread.model_spread)});
+    implied.add_row({"Implied z-spread", bp(1e4 * r.spread.implied_spread)});
+    implied.add_row({"Gap (implied - model)", (r.spread.spread_gap_bp > 0 ? "+" : "") + bp(r.spread.spread_gap_bp)});
+    implied.add_row({"Implied CFADS haircut", r.haircut.found ? pct(r.haircut.haircut, 3) : "none: " + r.haircut.message});
+    page.table(implied, "Market-implied");
+    Table arb = measures("arbitrage");
+    arb.add_row({"Direction", a.buys_tokens ? "buy tokens (pool below DCF)" : "sell tokens (pool above DCF)"});
+    arb.add_row({"Tokens traded", price(a.tokens_traded, 2)});
+    arb.add_row({"Quote traded", price(a.quote_traded, 2) + " " + q});
+    arb.add_row({"Fee paid", price(a.fee_paid, 2) + " " + (a.buys_tokens ? q : fv.symbol)});
+    arb.add_row({"Price after", price(a.price_after) + " " + q});
+    arb.add_row({"Price impact", signed_pct(a.price_impact, 3)});
+    arb.add_row({"Profit after fees", price(a.profit, 2) + " " + q});
+    page.table(arb, "Arbitrage to the DCF price");
+    Table liq = measures("liquidity");
+    liq.add_row({"v2 reserves", price(l.v2_reserve_token, 2) + " tokens + " + money(l.v2_reserve_quote) + " " + q});
+    liq.add_row({"v2 capital", money(l.v2_capital) + " " + q});
+    liq.add_row({"v3 range", "[" + price(l.v3_lower_price, 2) + ", " + price(l.v3_upper_price, 2) + "] " + q});
+    liq.add_row({"v3 liquidity L", format::grouped(l.v3_liquidity, 0)});
+    liq.add_row({"v3 capital", money(l.v3_capital) + " " + q + " (" + format::fixed(l.capital_efficiency, 1) + "x less)"});
+    liq.add_row({"Equity distributions over the life", money(l.total_distributions)});
+    liq.add_row({"Years of distributions to fund v2 / v3", fmt::format("{} / {}", l.years_to_fund_v2, l.years_to_fund_v3)});
+    page.table(liq, fmt::format("Liquidity for selling {} tokens with at most {}% price impact", money(l.sale_tokens),
+                                format::fixed(100.0 * l.max_price_move, 1)));
+    Table prop = measures("propagation");
+    prop.add_row({"LP fees", price(p.fees_mean, 2) + " " + q});
+    prop.add_row({"LVR", price(p.lvr_mean, 2) + " " + q});
+    prop.add_row({"LP fees - LVR", price(p.lp_pnl_mean, 2) + " ± " + price(p.lp_pnl_standard_error, 2) + " " + q});
+    if (p.gap_percentiles.size() == std::size(integration::kGapLevels))
+        prop.add_row({"Market/DCF gap P5 / P50 / P95", signed_pct(p.gap_percentiles[1], 3) + " / " +
+                                                           signed_pct(p.gap_percentiles[3], 3) + " / " +
+                                                           signed_pct(p.gap_percentiles[5], 3)});
+    for (std::size_t i = 0; i < p.exit_time.size(); ++i)
+        prop.add_row({"Exit cost at " + format::fixed(p.exit_time[i], 2) + " y", pct(p.exit_cost_mean[i], 3)});
+    if (p.fair_value_end_percentiles.size() == std::size(integration::kGapLevels))
+        prop.add_row({"Fair value at " + format::fixed(p.horizon_years, 2) + " y, P5 / P50 / P95",
+                      price(p.fair_value_end_percentiles[1]) + " / " + price(p.fair_value_end_percentiles[3]) + " / " +
+                          price(p.fair_value_end_percentiles[5]) + " " + q});
+    page.table(prop, p.source == "monte-carlo"
+                         ? fmt::format("Propagation: {} paths x {} steps on Monte Carlo fair-value paths (regression on {} "
+                                       "paths, R² {} at the horizon)",
+                                       p.paths, p.steps, r.regression_paths, format::fixed(r.regression_r2_horizon, 3))
+                         : fmt::format("Propagation: {} paths x {} steps, GBM on the DCF value", p.paths, p.steps));
+    Table fb = measures("feedback");
+    fb.add_row({"Result", r.feedback.message});
+    fb.add_row({"Spread", bp(1e4 * r.feedback.spread)});
+    fb.add_row({"Price / DCF price", price(r.feedback.price) + " / " + price(r.feedback.dcf_price) + " " + q});
+    page.table(fb, "Feedback loop (implied spread -> discount spread -> revalue -> arbitrage)");
+    page.raw("</div>\n");
+    // Every number as `pftoken compare --format csv` writes it (tests/tools: report_same_as_compare).
+    // Shown with each column's CSV digits (decimals < 0) and NaN as an empty cell, as in the CSV.
+    const Table fields = integration::compare_fields_table(r);
+    Table all(fields.name());
+    for (Column c : fields.columns()) {
+        if (c.type == ColumnType::Real) c.decimals = -1, c.display.missing = "";
+        all.add_column(std::move(c));
+    }
+    for (const auto& row : fields.rows()) all.add_row(row);
+    page.raw("<details id=\"compare-fields\"><summary>Every number of the comparison, as compare.csv has it</summary>\n");
+    page.table(all);
+    page.raw("</details>\n");
+}
+
 /// The `pftoken compare` report with the same function and options as the command, so the two
 /// print the same numbers for the same inputs (tests/tools: tools.report.same_as_compare).
 void section_market(Page& page, const Project& project, const integration::PoolSpec& pool, PreparedCompare& prepared,
                     const ReportArgs& args, const StressRun& stress_run) {
     page.h2("DCF vs market");
     const auto report = run_prepared_compare(project, pool, prepared, args.common, "report: compare --mc paths");
-    page.pre(integration::compare_table(report));
+    compare_tables(page, report);
     {
         // The depth the token needs over its life (computed by run_compare with its sale and move).
         const std::size_t k = prepared.tranche;
@@ -299,12 +434,12 @@ void section_range(Page& page, const integration::RangeOptSpec& spec) {
     const auto rr = integration::run_range_opt_spec(spec);
     const auto& b = rr.result.best;
     page.kv({{"Chosen range (ticks)", fmt::format("[{}, {})", b.tick_lower, b.tick_upper)},
-             {"Price range", n2(b.price_lower, 4) + " – " + n2(b.price_upper, 4)},
+             {"Price range", price(b.price_lower) + " – " + price(b.price_upper)},
              {"Time in range", pct(b.time_in_range)},
-             {"Expected fees", n2(b.expected_fees, 4)},
-             {"Expected LVR", n2(b.expected_lvr, 4)},
-             {"Expected net return", n2(b.expected_net_return, 4)},
-             {"CVaR of loss", n2(b.cvar, 4)}});
+             {"Expected fees", price(b.expected_fees, 2)},
+             {"Expected LVR", price(b.expected_lvr, 2)},
+             {"Expected net return", price(b.expected_net_return, 2)},
+             {"CVaR of loss", price(b.cvar, 2)}});
     page.chart("frontier", charts::frontier_chart(charts::frontier_from(rr.result)),
                "Best range of each width: expected net return against CVaR; the marked point is the chosen range.");
 }
@@ -336,7 +471,7 @@ int run_report(ReportArgs args) {
 
     Page page;
     section_valuation(page, project, v);
-    section_mc(page, project, args);
+    section_mc(page, project, args, prepared ? prepared->tranche : 0);
     const StressRun stress_run = section_stress(page, project);
     if (pool) section_market(page, project, *pool, *prepared, args, stress_run);
     if (range_spec) section_range(page, *range_spec);

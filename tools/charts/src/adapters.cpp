@@ -42,6 +42,7 @@ CoverageChart coverage_from(const ValuationResult& result, const Covenants& cove
     const auto& r = result.periods;
     PFT_REQUIRE(static_cast<int>(r.dscr.size()) == r.periods, "coverage_from: the valuation has no per-period table");
     CoverageChart chart;
+    chart.title = "DSCR and LLCR per period (base case) against the covenant thresholds";
     chart.lockup_level = covenants.lockup_dscr;
     chart.default_level = covenants.default_dscr;
     for (int t = result.grid.first_operating(); t < r.periods; ++t) {
@@ -53,17 +54,23 @@ CoverageChart coverage_from(const ValuationResult& result, const Covenants& cove
     return chart;
 }
 
-FanChart dscr_fan_from(const mc::ProjectMcSummary& summary) {
+FanChart dscr_fan_from(const mc::ProjectMcSummary& summary, double min_share) {
+    PFT_REQUIRE(min_share >= 0.0 && min_share <= 1.0, "dscr_fan_from: min_share must be in [0, 1], got " << min_share);
     const auto& p = summary.per_period;
     FanChart chart;
-    chart.title = fmt::format("Monte Carlo DSCR fan ({} paths)", summary.paths);
+    chart.title = fmt::format("DSCR per period over {} Monte Carlo paths (paths with debt service due)", summary.paths);
     chart.y_label = "DSCR (x)";
+    chart.y_from_zero = true;
+    chart.min_share = min_share;
+    chart.share_legend = "Paths with debt service due (%, right axis)";
+    chart.share_label = "Paths with debt service due (%)";
     for (std::size_t t = 0; t < p.time.size(); ++t) {
         if (t >= p.prob_dscr_defined.size() || !(p.prob_dscr_defined[t] > 0.0)) continue;
         chart.x.push_back(p.time[t]);
         chart.p5.push_back(p.dscr_p5[t]);
         chart.p50.push_back(p.dscr_p50[t]);
         chart.p95.push_back(p.dscr_p95[t]);
+        chart.share.push_back(p.prob_dscr_defined[t]);
     }
     return chart;
 }
@@ -116,7 +123,7 @@ LossChart loss_from(const mc::ProjectMcSummary& summary) {
     return chart;
 }
 
-TornadoChart tornado_from(const mc::ProjectMcSummary& summary, int tranche, double bump_pct) {
+TornadoChart tornado_from(const mc::ProjectMcSummary& summary, int tranche, double bump_pct, const std::string& currency) {
     PFT_REQUIRE(tranche >= -1 && tranche < static_cast<int>(summary.tranches.size()),
                 "tornado_from: tranche must be -1 (equity) or < " << summary.tranches.size() << ", got " << tranche);
     double price = 0, volume = 0, opex = 0, dv01 = 0, cs01 = std::nan("");
@@ -131,9 +138,9 @@ TornadoChart tornado_from(const mc::ProjectMcSummary& summary, int tranche, doub
     }
     PFT_REQUIRE(std::isfinite(price), "tornado_from: the Monte Carlo ran without sensitivities");
     TornadoChart chart;
-    chart.title = fmt::format("Sensitivities of {} value per token (linearised, ±{:g}% / ±{:g} bp)", who, bump_pct,
-                              bump_pct * 10.0);
-    chart.x_label = "Change of value per token";
+    chart.title = fmt::format("Change of {} value per token for ±{:g}% / ±{:g} bp input moves (linearised)", who,
+                              bump_pct, bump_pct * 10.0);
+    chart.x_label = currency.empty() ? "Change of value per token" : "Change of value per token (" + currency + ")";
     // deltas are for a +1% move (dv01/cs01: value lost for +1 bp), hence the signs.
     chart.bars.push_back({fmt::format("Merchant price ±{:g}%", bump_pct), -bump_pct * price, bump_pct * price});
     chart.bars.push_back({fmt::format("Volume ±{:g}%", bump_pct), -bump_pct * volume, bump_pct * volume});
@@ -147,7 +154,7 @@ TornadoChart tornado_from(const mc::ProjectMcSummary& summary, int tranche, doub
 
 BarChart stress_bars_from(const stress::StressSummary& summary) {
     BarChart chart;
-    chart.title = "Stress scenarios vs base";
+    chart.title = "Stress scenarios: equity value and minimum DSCR, change vs base";
     chart.y_label = "Change vs base (%)";
     Series equity{"Equity value change (%)", {}};
     Series dscr{"Min DSCR change (%)", {}};

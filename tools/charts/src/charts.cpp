@@ -39,6 +39,13 @@ std::string quote(const std::string& text) {
     return out + "'";
 }
 
+/// Characters of UTF-8 text (bytes that do not continue a sequence).
+std::size_t utf8_length(const std::string& text) {
+    return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+        return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    }));
+}
+
 /// Numbers round-trip exactly; NaN/inf become gnuplot's missing value so lines break there.
 std::string num(double v) { return format::number(v, 17, "NaN"); }
 
@@ -78,10 +85,10 @@ std::string render(const std::string& body, const ChartOptions& options) {
     {
         std::ofstream out(script, std::ios::binary);
         if (options.format == ImageFormat::Svg)
-            out << fmt::format("set terminal svg size {},{} dynamic font 'sans,11' background '#ffffff'\n",
+            out << fmt::format("set terminal svg size {},{} dynamic noenhanced font 'sans,11' background '#ffffff'\n",
                                options.width, options.height);
         else
-            out << fmt::format("set terminal pngcairo size {},{} font 'sans,11' background '#ffffff'\n",
+            out << fmt::format("set terminal pngcairo size {},{} noenhanced font 'sans,11' background '#ffffff'\n",
                                options.width, options.height);
         out << "set output " << quote(image.string()) << '\n';
         out << "set encoding utf8\n";
@@ -92,7 +99,10 @@ std::string render(const std::string& body, const ChartOptions& options) {
         out << "set linetype cycle " << colours.size() << '\n';
         out << "set border 3 linecolor rgb '#444444'\nset tics nomirror textcolor rgb '#333333'\n"
                "set grid ytics linecolor rgb '#dddddd' dashtype 1\nset key outside bottom center horizontal noenhanced\n"
-               "set title noenhanced font 'sans,13'\nset xlabel noenhanced\nset ylabel noenhanced\n";
+               "set title noenhanced font 'sans,13'\nset xlabel noenhanced\nset ylabel noenhanced\n"
+               // Text is literal (no sub/superscripts from '_' or '^'); axes without explicit tics
+               // print plain numbers, never gnuplot's "4.5×10^6".
+               "set format x '%.12g'\nset format y '%.12g'\nset format y2 '%.12g'\nset format cb '%.12g'\n";
         out << body << "\nunset output\n";
         if (!out) throw Error("charts: cannot write the gnuplot script");
     }
@@ -132,6 +142,69 @@ std::string labels(const std::string& title, const std::string& x, const std::st
     return "set title " + quote(title) + "\nset xlabel " + quote(x) + "\nset ylabel " + quote(y) + '\n';
 }
 
+/// A tic label: literal text inside a gnuplot format string (a % is %%).
+std::string tic_label(const std::string& text) {
+    std::string out;
+    for (char c : text) out += c == '%' ? std::string("%%") : std::string(1, c);
+    return quote(out);
+}
+
+}  // namespace
+
+AxisTicks nice_ticks(double lo, double hi, AxisKind kind, int target) {
+    PFT_REQUIRE(target >= 2, "nice_ticks: target must be >= 2, got " << target);
+    if (!std::isfinite(lo) || !std::isfinite(hi)) lo = hi = 0.0;
+    if (lo > hi) std::swap(lo, hi);
+    if (hi - lo <= 1e-12 * std::max(std::abs(lo), std::abs(hi))) {  // one value: a band around it
+        const double pad = lo == 0.0 ? 1.0 : 0.5 * std::abs(lo);
+        lo -= pad;
+        hi += pad;
+    }
+    const double raw = (hi - lo) / target;
+    const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+    const double norm = raw / magnitude;
+    const double step = (norm < 1.5 ? 1.0 : norm < 3.0 ? 2.0 : norm < 7.0 ? 5.0 : 10.0) * magnitude;
+    AxisTicks axis;
+    const auto first = static_cast<long long>(std::floor(lo / step + 1e-9));
+    const auto last = static_cast<long long>(std::ceil(hi / step - 1e-9));
+    axis.lo = static_cast<double>(first) * step;
+    axis.hi = static_cast<double>(last) * step;
+    const format::MoneyUnit unit = kind == AxisKind::Money ? format::money_unit(std::max(std::abs(axis.lo), std::abs(axis.hi)))
+                                                           : format::MoneyUnit{};
+    const double scaled_step = step / unit.scale;
+    const int decimals = std::max(0, static_cast<int>(-std::floor(std::log10(scaled_step) + 1e-9)));
+    for (long long i = first; i <= last; ++i) {
+        const double v = static_cast<double>(i) * step;
+        axis.values.push_back(v);
+        axis.labels.push_back(format::money_in(v, unit, decimals));
+    }
+    return axis;
+}
+
+namespace {
+
+/// "set {axis}range [lo:hi]" and "set {axis}tics (...)" of nice_ticks over the data in [lo, hi].
+std::string axis_ticks(const std::string& axis, double lo, double hi, AxisKind kind, int target = 6) {
+    const AxisTicks t = nice_ticks(lo, hi, kind, target);
+    std::string out = fmt::format("set {}range [{}:{}]\nset {}tics (", axis, num(t.lo), num(t.hi), axis);
+    for (std::size_t i = 0; i < t.values.size(); ++i)
+        out += fmt::format("{}{} {}", i ? ", " : "", tic_label(t.labels[i]), num(t.values[i]));
+    return out + ")\n";
+}
+
+/// Smallest and largest finite value of several series (0, 0 when none is finite).
+template <class... Spans>
+std::pair<double, double> extent(const Spans&... spans) {
+    double lo = INFINITY, hi = -INFINITY;
+    auto scan = [&](const std::vector<double>& v) {
+        for (double x : v)
+            if (std::isfinite(x)) lo = std::min(lo, x), hi = std::max(hi, x);
+    };
+    (scan(spans), ...);
+    if (!(lo <= hi)) return {0.0, 0.0};
+    return {lo, hi};
+}
+
 }  // namespace
 
 void ChartOptions::validate() const {
@@ -157,6 +230,16 @@ std::string waterfall_chart(const WaterfallChart& data, const ChartOptions& opti
     const std::size_t n = data.x.size();
     const double width = n > 1 ? 0.8 * (data.x[n - 1] - data.x[0]) / static_cast<double>(n - 1) : 0.8;
     std::string body = labels(data.title, data.x_label, data.y_label);
+    double lo = 0.0, hi = 0.0;
+    for (std::size_t t = 0; t < n; ++t) {
+        double sum = 0.0;
+        for (const auto& s : data.uses) {
+            sum += std::isfinite(s.values[t]) ? s.values[t] : 0.0;
+            lo = std::min(lo, sum), hi = std::max(hi, sum);
+        }
+        if (std::isfinite(data.cfads[t])) lo = std::min(lo, data.cfads[t]), hi = std::max(hi, data.cfads[t]);
+    }
+    body += axis_ticks("y", lo, hi, AxisKind::Money);
     body += fmt::format("set style fill solid 0.9 noborder\nset boxwidth {} absolute\n$d << EOD\n", num(width));
     for (std::size_t t = 0; t < n; ++t) {
         body += num(data.x[t]);
@@ -205,15 +288,53 @@ std::string fan_chart(const FanChart& data, const ChartOptions& options) {
         require_same_size(n, data.p25.size(), "fan.p25");
         require_same_size(n, data.p75.size(), "fan.p75");
     }
+    const bool share = !data.share.empty();
+    if (share) require_same_size(n, data.share.size(), "fan.share");
+    PFT_REQUIRE(data.min_share >= 0.0 && data.min_share <= 1.0, "fan.min_share: must be in [0, 1], got " << data.min_share);
+    // Only where enough paths carry the quantity: a blank line ends a band (no bridge over a gap).
+    auto shown = [&](std::size_t t) { return !share || data.share[t] >= data.min_share; };
+    std::vector<double> drawn;
     std::string body = labels(data.title, data.x_label, data.y_label);
     body += "set style fill transparent solid 0.25 noborder\n$d << EOD\n";
-    for (std::size_t t = 0; t < n; ++t)
+    bool gap = false;
+    for (std::size_t t = 0; t < n; ++t) {
+        if (!shown(t)) {
+            gap = true;
+            continue;
+        }
+        if (gap && !drawn.empty()) body += "\n\n";
+        gap = false;
+        for (double v : {data.p5[t], data.p50[t], data.p95[t]}) drawn.push_back(v);
+        if (inner) drawn.push_back(data.p25[t]), drawn.push_back(data.p75[t]);
         body += num(data.x[t]) + ' ' + num(data.p5[t]) + ' ' + num(inner ? data.p25[t] : NAN) + ' ' +
                 num(data.p50[t]) + ' ' + num(inner ? data.p75[t] : NAN) + ' ' + num(data.p95[t]) + '\n';
-    body += "EOD\nplot $d using 1:2:6 with filledcurves linetype 1 title 'P5–P95', ";
-    if (inner) body += "$d using 1:3:5 with filledcurves linetype 1 title 'P25–P75', ";
-    body += "$d using 1:4 with lines linetype 8 linewidth 2.5 title 'Median'\n";
-    return render(body, options);
+    }
+    body += "EOD\n";
+    auto [lo, hi] = extent(drawn);
+    if (data.y_from_zero) lo = std::min(lo, 0.0);
+    body += axis_ticks("y", lo, hi, data.money ? AxisKind::Money : AxisKind::Number);
+    auto [x_lo, x_hi] = extent(data.x);
+    body += fmt::format("set xrange [{}:{}]\n", num(x_lo), num(x_hi));
+    if (share) {
+        body += "$s << EOD\n";
+        for (std::size_t t = 0; t < n; ++t) body += num(data.x[t]) + ' ' + num(100.0 * data.share[t]) + '\n';
+        body += "EOD\nset y2range [0:105]\nset y2tics 0,20,100 nomirror\nset y2label " + quote(data.share_label) + " noenhanced\n";
+    }
+    body += "plot ";
+    if (drawn.empty()) body += "NaN notitle, ";  // nothing to draw: the share line alone
+    else {
+        body += "$d using 1:2:6 with filledcurves linetype 1 title 'P5–P95', ";
+        if (inner) body += "$d using 1:3:5 with filledcurves linetype 1 title 'P25–P75', ";
+        body += "$d using 1:4 with lines linetype 8 linewidth 2.5 title 'Median', ";
+    }
+    if (share) {
+        body += "$s using 1:2 axes x1y2 with lines linetype 2 linewidth 1.5 title " + quote(data.share_legend) + ", ";
+        if (data.min_share > 0.0)
+            body += fmt::format("{} axes x1y2 with lines linetype 2 dashtype 3 linewidth 1 title {}, ", num(100.0 * data.min_share),
+                                quote(fmt::format("Fan shown where >= {:g}%", 100.0 * data.min_share)));
+    }
+    body.resize(body.size() - 2);
+    return render(body + "\n", options);
 }
 
 std::string loss_chart(const LossChart& data, const ChartOptions& options) {
@@ -245,17 +366,35 @@ std::string tornado_chart(const TornadoChart& data, const ChartOptions& options)
     std::stable_sort(bars.begin(), bars.end(), [](const TornadoBar& a, const TornadoBar& b) {
         return std::abs(a.high - a.low) < std::abs(b.high - b.low);  // widest last = on top
     });
+    double lo = 0.0, hi = 0.0;
+    for (const auto& b : bars)
+        for (double v : {b.low, b.high})
+            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    // Room for the value labels at the bar ends.
+    const double pad = 0.12 * std::max(hi - lo, 1e-300);
+    const AxisTicks ticks = nice_ticks(lo < 0.0 ? lo - pad : lo, hi > 0.0 ? hi + pad : hi, AxisKind::Money);
+    const format::MoneyUnit unit = format::money_unit(std::max(std::abs(ticks.lo), std::abs(ticks.hi)));
+    const double largest = std::max(std::abs(lo), std::abs(hi));
+    // Bar-end labels: three significant digits of the largest bar, in the axis's unit.
+    const int decimals = largest > 0.0 ? std::max(0, 2 - static_cast<int>(std::floor(std::log10(largest / unit.scale)))) : 0;
     std::string body = labels(data.title, data.x_label, "");
-    body += "set style fill solid 0.9 noborder\nset grid xtics noytics\nset ytics (";
-    for (std::size_t i = 0; i < bars.size(); ++i) {
-        std::string name;  // tic labels are format strings: a literal % is %%
-        for (char c : bars[i].name) name += c == '%' ? std::string("%%") : std::string(1, c);
-        body += fmt::format("{}{} {}", i ? ", " : "", quote(name), i);
-    }
+    body += axis_ticks("x", lo < 0.0 ? lo - pad : lo, hi > 0.0 ? hi + pad : hi, AxisKind::Money);
+    body += "set style fill solid 0.9 noborder\nset grid xtics noytics\nset ytics scale 0 (";
+    for (std::size_t i = 0; i < bars.size(); ++i) body += fmt::format("{}{} {}", i ? ", " : "", tic_label(bars[i].name), i);
     body += ")\n$d << EOD\n";
     for (std::size_t i = 0; i < bars.size(); ++i)
         body += fmt::format("{} {} {}\n", i, num(bars[i].low), num(bars[i].high));
-    body += fmt::format("EOD\nset yrange [-0.6:{}]\nset xzeroaxis\n", num(static_cast<double>(bars.size()) - 0.4));
+    body += fmt::format("EOD\nset yrange [-0.6:{}]\n", num(static_cast<double>(bars.size()) - 0.4));
+    // The zero line: vertical, through the bars' common base (no horizontal axis line through a bar).
+    body += "set arrow from 0,graph 0 to 0,graph 1 nohead linecolor rgb '#444444' linewidth 1 front\n";
+    for (std::size_t i = 0; i < bars.size(); ++i) {
+        for (double v : {bars[i].low, bars[i].high}) {
+            if (!std::isfinite(v) || std::abs(v) <= 0.005 * largest) continue;
+            body += fmt::format("set label {} at {},{} {} offset character {},0 textcolor rgb '#333333'\n",
+                                quote(format::money_in(v, unit, decimals)), num(v), i, v < 0 ? "right" : "left",
+                                v < 0 ? "-0.5" : "0.5");
+        }
+    }
     body += "plot $d using ($2/2):1:($2/2 < 0 ? -$2/2 : $2/2):(0.35) with boxxyerror linetype 4 title 'Input down', "
             "$d using ($3/2):1:($3/2 < 0 ? -$3/2 : $3/2):(0.35) with boxxyerror linetype 1 title 'Input up'\n";
     return render(body, options);
@@ -267,8 +406,23 @@ std::string bar_chart(const BarChart& data, const ChartOptions& options) {
     for (std::size_t s = 0; s < data.series.size(); ++s)
         require_same_size(data.categories.size(), data.series[s].values.size(), fmt::format("bars.series[{}].values", s));
     std::string body = labels(data.title, "", data.y_label);
+    // Labels rotated by -30 degrees hang right of their tic: the right margin holds the last
+    // one (cos 30 = 0.87 of its length, in character widths), the bottom margin the longest
+    // (sin 30 = 0.5), plus the legend.
+    std::size_t longest = 0;
+    for (const auto& c : data.categories) longest = std::max(longest, utf8_length(c));
+    const std::size_t last = utf8_length(data.categories.back());
+    const double per_category = 1.0 / static_cast<double>(data.categories.size());
+    const double right = std::max(3.0, 0.87 * static_cast<double>(last) - 60.0 * per_category + 2.0);
+    body += fmt::format("set rmargin {:.0f}\nset bmargin {:.0f}\n", std::ceil(right),
+                        std::ceil(0.18 * static_cast<double>(longest) + 5.0));
+    double lo = 0.0, hi = 0.0;
+    for (const auto& series : data.series)
+        for (double v : series.values)
+            if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    body += axis_ticks("y", lo, hi, AxisKind::Number);
     body += "set style data histograms\nset style histogram clustered gap 1\nset style fill solid 0.9 noborder\n"
-            "set xtics rotate by -30 scale 0\nset xzeroaxis\nset bmargin 8\n$d << EOD\n";
+            "set xtics rotate by -30 scale 0 noenhanced\nset xzeroaxis\n$d << EOD\n";
     for (std::size_t c = 0; c < data.categories.size(); ++c) {
         std::string name = data.categories[c];
         std::replace(name.begin(), name.end(), '"', '\'');
@@ -309,6 +463,10 @@ std::string liquidity_chart(const LiquidityChart& data, const ChartOptions& opti
     require_same_size(data.liquidity.size(), data.tick_lower.size(), "liquidity.tick_lower");
     require_same_size(data.liquidity.size(), data.tick_upper.size(), "liquidity.tick_upper");
     std::string body = labels(data.title, data.x_label, data.y_label);
+    {
+        const auto [lo, hi] = extent(data.liquidity);
+        body += axis_ticks("y", std::min(lo, 0.0), hi, AxisKind::Number);
+    }
     body += "set style fill solid 0.8 noborder\n$d << EOD\n";
     for (std::size_t i = 0; i < data.liquidity.size(); ++i)
         body += num(0.5 * (data.tick_lower[i] + data.tick_upper[i])) + ' ' + num(data.liquidity[i]) + ' ' +
@@ -332,6 +490,10 @@ std::string heatmap_chart(const HeatmapChart& data, const ChartOptions& options)
     bool integral = data.x.size() <= 24;
     for (double v : data.x) integral = integral && v == std::round(v);
     if (integral) body += "set xtics 1\n";
+    {
+        const auto [lo, hi] = extent(data.z);
+        body += axis_ticks("cb", std::min(lo, 0.0), hi, AxisKind::Number);
+    }
     body += "$d << EOD\n";
     for (std::size_t t = 0; t < data.x.size(); ++t) {
         for (std::size_t i = 0; i < data.ticks.size(); ++i)
@@ -348,6 +510,11 @@ std::string frontier_chart(const FrontierChart& data, const ChartOptions& option
     require_same_size(data.risk.size(), data.reward.size(), "frontier.reward");
     if (!data.labels.empty()) require_same_size(data.risk.size(), data.labels.size(), "frontier.labels");
     std::string body = labels(data.title, data.x_label, data.y_label);
+    {
+        const auto [x_lo, x_hi] = extent(data.risk, std::vector<double>{data.chosen_risk});
+        const auto [y_lo, y_hi] = extent(data.reward, std::vector<double>{data.chosen_reward});
+        body += axis_ticks("x", x_lo, x_hi, AxisKind::Money) + axis_ticks("y", y_lo, y_hi, AxisKind::Money);
+    }
     body += "$d << EOD\n";
     for (std::size_t i = 0; i < data.risk.size(); ++i) body += num(data.risk[i]) + ' ' + num(data.reward[i]) + '\n';
     body += "EOD\n$c << EOD\n" + num(data.chosen_risk) + ' ' + num(data.chosen_reward) + "\nEOD\n";

@@ -43,13 +43,19 @@ std::vector<ChartFile> render_value_plots(const Project& project, const Valuatio
     return files;
 }
 
-std::vector<ChartFile> render_mc_plots(const mc::ProjectMcSummary& summary) {
+std::vector<ChartFile> render_mc_plots(const mc::ProjectMcSummary& summary, const McPlotOptions& options) {
+    PFT_REQUIRE(options.tornado_tranche >= -1 && options.tornado_tranche < static_cast<int>(summary.tranches.size()),
+                "render_mc_plots: tornado_tranche must be -1 (equity) or < " << summary.tranches.size() << ", got "
+                                                                             << options.tornado_tranche);
     std::vector<ChartFile> files;
     files.push_back({"dscr_fan.svg", fan_chart(dscr_fan_from(summary))});
     const auto loss = loss_from(summary);
     if (!loss.tranches.empty()) files.push_back({"loss.svg", loss_chart(loss)});
-    if (!summary.tranches.empty() && std::isfinite(summary.tranches[0].price_delta))
-        files.push_back({"tornado.svg", tornado_chart(tornado_from(summary, 0))});
+    const double delta = options.tornado_tranche < 0
+                             ? summary.equity.price_delta
+                             : summary.tranches[static_cast<std::size_t>(options.tornado_tranche)].price_delta;
+    if (std::isfinite(delta))
+        files.push_back({"tornado.svg", tornado_chart(tornado_from(summary, options.tornado_tranche, 10.0, options.currency))});
     return files;
 }
 
@@ -86,7 +92,7 @@ std::vector<ChartFile> render_pool_plots(const integration::PoolSpec& pool,
                                                 [](const auto& s) { return s.action == "lp_withdrawal"; });
         if (!has_withdrawal) continue;
         HeatmapChart chart;
-        chart.title = "Liquidity through scenario " + result.scenario;
+        chart.title = "Active liquidity over ticks through stress scenario " + result.scenario;
         chart.x_label = "Step of the scenario (0 = before)";
         chart.y_label = "Tick (price = 1.0001^tick)";
         for (std::size_t i = 0; i < rows; ++i) chart.ticks.push_back(lo + static_cast<double>(i) * step);

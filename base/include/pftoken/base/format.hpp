@@ -23,8 +23,28 @@ namespace pftoken::format {
 /// Shortest round-trip text of `x` (number(x, 0)).
 [[nodiscard]] std::string shortest(double x, std::string_view non_finite = {});
 
-/// `x` with `decimals` digits after the point ("%.{decimals}f"); `non_finite` for NaN/inf.
+/// `x` with `decimals` digits after the point ("%.{decimals}f"); `non_finite` for NaN/inf. A value
+/// that rounds to zero is written without a sign: -1e-12 -> "0.0000", never "-0.0000".
 [[nodiscard]] std::string fixed(double x, int decimals, std::string_view non_finite = "–");
+
+/// `x` with `decimals` digits after the point and a comma between thousands: 84000000 ->
+/// "84,000,000", -1234.5 (decimals 1) -> "-1,234.5"; a value that rounds to zero is "0" with
+/// the decimals and no sign; `non_finite` for NaN/inf.
+[[nodiscard]] std::string grouped(double x, int decimals = 0, std::string_view non_finite = "–");
+
+/// The unit amounts of money are shown in: "bn" (1e9) from one billion, "m" (1e6) from one
+/// million, whole currency units (scale 1, no suffix) below.
+struct MoneyUnit {
+    double scale = 1.0;
+    std::string_view suffix{};
+};
+[[nodiscard]] MoneyUnit money_unit(double largest_magnitude);
+
+/// `x` in `unit` with `decimals` and the suffix, grouped: (4.5e6, m, 1) -> "4.5m",
+/// (84e6, m, 0) -> "84m", (950000, units, 0) -> "950,000". Every tick of a money axis uses one
+/// unit and one number of decimals, so the labels read as one scale.
+[[nodiscard]] std::string money_in(double x, MoneyUnit unit, int decimals, std::string_view non_finite = "–");
+
 
 /// An amount of money in whole currency units ("%.0f"); `non_finite` for NaN/inf.
 [[nodiscard]] std::string money(double x, std::string_view non_finite = "–");

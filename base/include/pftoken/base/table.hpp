@@ -41,6 +41,7 @@ struct Display {
     std::string missing = "–";   ///< a non-finite number (an unset cell is always blank)
     std::size_t max_width = 0;   ///< text writer: longer text is cut to max_width - 1 characters + "~"
     std::optional<std::string> gap{};  ///< text writer: put before this column instead of TextOptions::gap
+    bool grouped = false;        ///< numbers with thousands separators, "84,000,000" (format::grouped)
 };
 
 /// One column: its name (CSV header, JSON key; snake_case), type, unit and precisions.

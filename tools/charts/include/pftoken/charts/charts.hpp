@@ -47,7 +47,7 @@ struct WaterfallChart {
 
 /// DSCR and LLCR over time with the lock-up and default thresholds.
 struct CoverageChart {
-    std::string title = "Debt service and loan life coverage";
+    std::string title = "DSCR and LLCR per period against the covenant thresholds";
     std::string x_label = "Period end (years from financial close)";
     std::string y_label = "Coverage ratio (x)";
     std::vector<double> x;
@@ -64,7 +64,19 @@ struct FanChart {
     std::string y_label;
     std::vector<double> x;
     std::vector<double> p5, p25, p50, p75, p95;  ///< p25/p75 may be empty
+    bool money = false;        ///< y is money: tics in currency units with separators or m/bn
+    bool y_from_zero = false;  ///< the y axis starts at 0 (or below, for negative values)
+    /// Optional, one per x: the share of paths the percentiles are taken over (0..1), drawn as a
+    /// line on the right axis (%); the bands are drawn only where share >= min_share.
+    std::vector<double> share;
+    double min_share = 0.0;
+    std::string share_legend = "Share of paths";
+    std::string share_label = "Share of paths (%)";
 };
+
+/// Paths that must still have debt service due in a period for the DSCR fan to be drawn there:
+/// below half, the percentiles describe a minority of paths and read as if they were all.
+inline constexpr double kDscrFanMinShare = 0.5;
 
 /// Loss quantile curve of one tranche token (loss = mean value - quantile of value).
 struct TrancheLossCurve {
@@ -105,7 +117,7 @@ struct BarChart {
 
 /// Active liquidity per tick band with the current tick marked.
 struct LiquidityChart {
-    std::string title = "Liquidity distribution";
+    std::string title = "Active liquidity over ticks";
     std::string x_label = "Tick";
     std::string y_label = "Active liquidity L";
     std::vector<double> tick_lower, tick_upper, liquidity;
@@ -123,7 +135,7 @@ struct HeatmapChart {
 
 /// Risk/return frontier with the chosen point marked.
 struct FrontierChart {
-    std::string title = "LP range frontier";
+    std::string title = "LP range frontier: expected net return against CVaR of loss";
     std::string x_label = "CVaR of loss (token1)";
     std::string y_label = "Expected net return (token1)";
     std::vector<double> risk, reward;
@@ -139,6 +151,18 @@ struct LineChart {
     std::vector<double> x;
     std::vector<Series> series;  ///< each has x.size() values
 };
+
+/// How axis tics are labelled: Money in one currency unit per axis (format::money_in: "0.2m",
+/// "1.2m", "950,000"), Number with thousands separators; never "4.5×10^6".
+enum class AxisKind { Money, Number };
+
+/// Tics at 1, 2 or 5 x 10^k covering [lo, hi] (about `target` steps) with their labels.
+struct AxisTicks {
+    double lo = 0.0, hi = 0.0;  ///< the axis range: the first and last tic
+    std::vector<double> values;
+    std::vector<std::string> labels;
+};
+[[nodiscard]] AxisTicks nice_ticks(double lo, double hi, AxisKind kind, int target = 6);
 
 // Chart functions: validate the data (InputError naming the field) and return the image bytes.
 [[nodiscard]] std::string waterfall_chart(const WaterfallChart& data, const ChartOptions& options = {});
@@ -156,13 +180,16 @@ struct LineChart {
 /// Operating periods of the base run: fees, interest, principal, sweep, reserves, distributions.
 [[nodiscard]] WaterfallChart waterfall_from(const ValuationResult& result);
 [[nodiscard]] CoverageChart coverage_from(const ValuationResult& result, const Covenants& covenants);
-/// Per-period DSCR percentiles of the Monte Carlo (periods where any path has debt service).
-[[nodiscard]] FanChart dscr_fan_from(const mc::ProjectMcSummary& summary);
+/// Per-period DSCR percentiles of the Monte Carlo with the share of paths that still have debt
+/// service due (right axis); the fan is drawn where that share is at least `min_share`.
+[[nodiscard]] FanChart dscr_fan_from(const mc::ProjectMcSummary& summary, double min_share = kDscrFanMinShare);
 /// Percentiles over paths of a per-period value (path-major: values[p * periods + t]).
 [[nodiscard]] FanChart fan_from_paths(std::span<const double> values, std::size_t paths, std::span<const double> x);
 [[nodiscard]] LossChart loss_from(const mc::ProjectMcSummary& summary);
-/// Linearised +/- `bump_pct` % moves from the CRN 1% deltas of one token (tranche index, or -1 = equity).
-[[nodiscard]] TornadoChart tornado_from(const mc::ProjectMcSummary& summary, int tranche, double bump_pct = 10.0);
+/// Linearised +/- `bump_pct` % moves from the CRN 1% deltas of one token (tranche index, or -1 =
+/// equity), in `currency` per token (named in the axis label).
+[[nodiscard]] TornadoChart tornado_from(const mc::ProjectMcSummary& summary, int tranche, double bump_pct = 10.0,
+                                        const std::string& currency = {});
 /// Equity value change (%) and min DSCR per scenario (failed scenarios skipped).
 [[nodiscard]] BarChart stress_bars_from(const stress::StressSummary& summary);
 [[nodiscard]] LiquidityChart liquidity_from(std::span<const amm::analytics::LiquidityBand> bands, int current_tick);

@@ -28,9 +28,17 @@ struct ChartFile {
 /// Needs the per-period table (ValuationOptions::include_periods).
 [[nodiscard]] std::vector<ChartFile> render_value_plots(const Project& project, const ValuationResult& result);
 
-/// dscr_fan.svg, loss.svg (when a tranche has a loss distribution) and tornado.svg (when the run
-/// computed sensitivities).
-[[nodiscard]] std::vector<ChartFile> render_mc_plots(const mc::ProjectMcSummary& summary);
+/// What the Monte Carlo charts label: the project's currency (axis of the tornado) and the token
+/// the tornado is drawn for (tranche index; -1 = equity).
+struct McPlotOptions {
+    std::string currency{};
+    int tornado_tranche = 0;
+};
+
+/// dscr_fan.svg (drawn where at least kDscrFanMinShare of the paths have debt service due, with
+/// that share on the right axis), loss.svg (when a tranche has a loss distribution) and
+/// tornado.svg (when the run computed sensitivities).
+[[nodiscard]] std::vector<ChartFile> render_mc_plots(const mc::ProjectMcSummary& summary, const McPlotOptions& options = {});
 
 /// stress.svg: equity value and minimum DSCR change per scenario (failed scenarios left out).
 [[nodiscard]] std::vector<ChartFile> render_stress_plots(const stress::StressSummary& summary);
