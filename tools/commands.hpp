@@ -15,4 +15,5 @@ void register_compare(CLI::App& app, int& exit_code);    // cmd_compare.cpp
 void register_report(CLI::App& app, int& exit_code);     // report/cmd_report.cpp
 void register_yield(CLI::App& app, int& exit_code);      // cmd_yield.cpp: `yield backtest`, `yield generate`
 void register_pm(CLI::App& app, int& exit_code);         // cmd_pm.cpp: `pm replay|simulate|implied`
+void register_mm(CLI::App& app, int& exit_code);         // cmd_mm.cpp: `mm backtest`
 }  // namespace pftoken::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
     pftoken::cli::register_report(app, exit_code);
     pftoken::cli::register_yield(app, exit_code);
     pftoken::cli::register_pm(app, exit_code);
+    pftoken::cli::register_mm(app, exit_code);
     // An unknown command is an input error even when --help follows it (CLI11 would answer the
     // --help first and exit 0).
     const auto commands = app.get_subcommands({});

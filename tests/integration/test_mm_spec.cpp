@@ -1,0 +1,127 @@
+// The `pftoken mm backtest` spec reader: defaults from docs/market-maker.md, overrides, unknown
+// keys with did-you-mean and validation errors at the file position of their key, and the
+// shipped example spec.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "pftoken/error.hpp"
+#include "pftoken/integration/mm/spec.hpp"
+#include "support/gtest_extra.hpp"
+
+using namespace pftoken;
+using namespace pftoken::integration::mm;
+
+TEST(MmSpec, DefaultsAreTheReferenceSpecs) {
+    const auto s = parse_mm_spec("strategy: {}\n");
+    // ../shared/reference/market-maker.md, "Configuration per market (defaults)".
+    EXPECT_EQ(s.strategy.gamma_short, 2.5);
+    EXPECT_EQ(s.strategy.gamma_mid, 1.5);
+    EXPECT_EQ(s.strategy.gamma_long, 0.8);
+    EXPECT_EQ(s.strategy.time_smoothing_kappa, 24.0);
+    EXPECT_EQ(s.strategy.base_spread_cents, 2);
+    EXPECT_EQ(s.strategy.max_spread_cents, 15);
+    EXPECT_EQ(s.strategy.budget_limit_cents, 500'000);
+    EXPECT_EQ(s.strategy.position_limit, 5'000);
+    EXPECT_EQ(s.strategy.max_loss_daily_cents, 50'000);
+    EXPECT_EQ(s.strategy.lvr_velocity_threshold, 0.10);
+    EXPECT_EQ(s.strategy.lvr_cooldown_ms, 5'000);
+    EXPECT_EQ(s.strategy.oracle_stale_ms, 30'000);
+    EXPECT_EQ(s.strategy.oracle_deviation_cents, 5.0);
+    EXPECT_EQ(s.strategy.oracle_gap_cents, 5.0);
+    EXPECT_EQ(s.strategy.sigma_min_cents, 1.0);
+    EXPECT_EQ(s.strategy.sigma_max_cents, 15.0);
+    EXPECT_EQ(s.strategy.rollback_cooldown_ms, 600'000);
+    EXPECT_EQ(s.backtest.tolerance.shares, 2);
+    EXPECT_EQ(s.backtest.tolerance.cash, 200);
+    EXPECT_EQ(s.backtest.tolerance.cost, 500);
+}
+
+TEST(MmSpec, OverridesEveryKind) {
+    const auto s = parse_mm_spec(
+        "strategy:\n  gamma_mid: 0.3\n  base_spread_cents: 3\n  order_size: 25\n"
+        "backtest:\n  markout_horizons_ms: [500, 5000]\n  check_invariants: false\n"
+        "  tolerance: {shares: 1}\n");
+    EXPECT_EQ(s.strategy.gamma_mid, 0.3);
+    EXPECT_EQ(s.strategy.base_spread_cents, 3);
+    EXPECT_EQ(s.strategy.order_size, 25);
+    EXPECT_EQ(s.backtest.markout_horizons_ms, (std::vector<TimeMs>{500, 5'000}));
+    EXPECT_FALSE(s.backtest.check_invariants);
+    EXPECT_EQ(s.backtest.tolerance.shares, 1);
+    EXPECT_EQ(s.backtest.tolerance.cash, 200);
+}
+
+TEST(MmSpec, ErrorsAtTheirKey) {
+    EXPECT_THROW_MSG((void)parse_mm_spec("strategy:\n  gama_mid: 1\n"), InputError,
+                     "spec:2:3: strategy.gama_mid: unknown key (did you mean 'gamma_mid'?)");
+    EXPECT_THROW_MSG((void)parse_mm_spec("strategy:\n  kill_skew: 0.85\n"), InputError,
+                     "spec:2:14: strategy.kill_skew: must be > one_side_skew");
+    EXPECT_THROW_MSG((void)parse_mm_spec("strategy:\n  base_spread_cents: 2.5\n"), InputError,
+                     "spec:2:22: strategy.base_spread_cents: must be a whole number");
+    EXPECT_THROW_MSG(
+        (void)parse_mm_spec("backtest:\n  markout_horizons_ms: [1000, 0]\n"), InputError,
+        "backtest.markout_horizons_ms[1]: must be a whole number in [1, 1000000000000], got 0");
+    EXPECT_THROW_MSG((void)parse_mm_spec("strategy:\n  sigma_max_cents: 0.5\n"), InputError,
+                     "strategy.sigma_max_cents: must be >= sigma_min_cents");
+    EXPECT_THROW_MSG((void)parse_mm_spec("venue: x\n"), InputError, "venue: unknown key");
+    EXPECT_THROW_MSG(
+        (void)parse_mm_spec("simulation:\n  flow:\n    duration_hours: 2\n"), InputError,
+        "spec:3:5: simulation.flow.duration_hours: unknown key (did you mean 'duration_h'?)");
+    EXPECT_THROW_MSG((void)parse_mm_spec("simulation:\n  flow:\n    start_probability: 1.5\n"),
+                     InputError, "spec:3:24: simulation.flow.start_probability: must be");
+}
+
+TEST(MmSpec, SimulationSection) {
+    const auto s = parse_mm_spec(
+        "strategy: {initial_cash_cents: 900000}\n"
+        "simulation:\n  flow: {duration_h: 2, noise_rate_per_min: 12}\n  latency: "
+        "{order_latency_ms: 80}\n"
+        "  maker_fee_bps: -5\n");
+    EXPECT_EQ(s.simulation.flow.duration_h, 2.0);
+    EXPECT_EQ(s.simulation.flow.noise_rate_per_min, 12.0);
+    EXPECT_EQ(s.simulation.flow.lp_rate_per_min, FlowParams{}.lp_rate_per_min);
+    EXPECT_EQ(s.simulation.latency.order_latency_ms, 80);
+    EXPECT_EQ(s.simulation.latency.feed_latency_ms, LatencyParams{}.feed_latency_ms);
+    EXPECT_EQ(s.simulation.maker_fee_bps, -5);
+    EXPECT_EQ(s.simulation.mm_cash_cents,
+              900'000);  // the strategy's cash is the exchange account's
+}
+
+TEST(MmSpec, ReplaySection) {
+    const auto s = parse_mm_spec(
+        "replay:\n  latency: {feed_latency_ms: 5}\n  queue: risk_averse\n  taker_fee_bps: 30\n  "
+        "end_ms: 3600000\n");
+    EXPECT_EQ(s.replay.latency.feed_latency_ms, 5);
+    EXPECT_EQ(s.replay.queue, QueueModel::risk_averse);
+    EXPECT_EQ(s.replay.taker_fee_bps, 30);
+    ASSERT_TRUE(s.replay.end_ms.has_value());
+    EXPECT_EQ(*s.replay.end_ms, 3'600'000);
+    EXPECT_EQ(s.replay.mm_cash_cents, StrategyConfig{}.initial_cash_cents);
+    EXPECT_THROW_MSG((void)parse_mm_spec("replay:\n  queue: fifo\n"), InputError,
+                     "spec:2:10: replay.queue: must be one of pro_rata, risk_averse; got 'fifo'");
+}
+
+TEST(MmSpec, AmmSection) {
+    const auto s = parse_mm_spec(
+        "strategy: {market: token, initial_tokens: 700}\n"
+        "amm:\n  fair_value_cents: 92\n  pool_fee: 0.01\n  flow: {duration_h: 3}\n");
+    EXPECT_EQ(s.strategy.market, MarketKind::token);
+    EXPECT_EQ(s.amm.fair_value_cents, 92.0);
+    EXPECT_EQ(s.amm.pool_fee, 0.01);
+    EXPECT_EQ(s.amm.flow.duration_h, 3.0);
+    EXPECT_EQ(s.amm.flow.lp_rate_per_min,
+              AmmVenueParams{}.flow.lp_rate_per_min);  // the venue's own default
+    EXPECT_EQ(s.amm.mm_tokens, 700);
+    EXPECT_EQ(s.amm.mm_cash_cents, StrategyConfig{}.initial_cash_cents);
+    EXPECT_THROW_MSG((void)parse_mm_spec("strategy: {market: tokens}\n"), InputError,
+                     "strategy.market: must be one of yes_no, token; got 'tokens'");
+}
+
+TEST(MmSpec, ShippedExampleLoads) {
+    const auto s = load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/spec.yaml");
+    EXPECT_EQ(s.strategy.gamma_mid, StrategyConfig{}.gamma_mid);
+    EXPECT_EQ(s.backtest.path_interval_ms, 60'000);
+    const auto t =
+        load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/token_spec.yaml");
+    EXPECT_EQ(t.strategy.market, MarketKind::token);
+}
