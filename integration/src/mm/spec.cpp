@@ -12,7 +12,9 @@ void read_strategy(yaml::Context& ctx, const YAML::Node& node, StrategyConfig& c
     yaml::Reader r(ctx, node, "strategy");
     if (!r.ok()) return;
     r.enumeration("market", c.market,
-                  {{"yes_no", MarketKind::yes_no}, {"token", MarketKind::token}});
+                  {{"yes_no", MarketKind::yes_no},
+                   {"yes_no_net", MarketKind::yes_no_net},
+                   {"token", MarketKind::token}});
     r.integer("initial_tokens", c.initial_tokens, false, 0.0, 1e9);
     r.number("gamma_short", c.gamma_short);
     r.number("gamma_mid", c.gamma_mid);
@@ -173,6 +175,35 @@ void read_amm(yaml::Context& ctx, const YAML::Node& node, AmmVenueParams& p) {
     r.finish();
 }
 
+void read_pm(yaml::Context& ctx, const YAML::Node& node, PmVenueParams& p) {
+    yaml::Reader r(ctx, node, "pm");
+    if (!r.ok()) return;
+    if (const auto* e = r.child("exchange")) {
+        yaml::Reader er(ctx, *e, "pm.exchange");
+        if (er.ok()) {
+            auto& x = p.exchange;
+            er.enumeration("model", x.model,
+                           {{"lmsr", amm::pm::CostModel::Lmsr},
+                            {"parametric", amm::pm::CostModel::Parametric}});
+            er.number("subsidy", x.subsidy);
+            er.number("fee", x.fee);
+            er.number("fee_match", x.fee_match);
+            er.number("p_min", x.p_min);
+            er.number("p_max", x.p_max);
+            er.number("eta", x.eta);
+            er.boolean("cross_matching", x.cross_matching);
+            er.number("gas_fee", x.gas_fee);
+            er.finish();
+        }
+    }
+    read_flow(ctx, r, p.flow);
+    read_latency(ctx, r, p.latency);
+    r.integer("batch_interval_ms", p.batch_interval_ms, false, 1.0, kMaxMs);
+    r.number("trader_cash", p.trader_cash);
+    r.number("market_slippage", p.market_slippage);
+    r.finish();
+}
+
 /// Issues of a validate() that names fields without the section prefix, placed at their keys.
 template <class Validate>
 void place_issues(yaml::Context& ctx, const std::string& prefix, Validate&& validate) {
@@ -198,17 +229,20 @@ MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* m = top.child("simulation")) read_simulation(ctx, *m, spec.simulation);
     if (const auto* p = top.child("replay")) read_replay(ctx, *p, spec.replay);
     if (const auto* a = top.child("amm")) read_amm(ctx, *a, spec.amm);
+    if (const auto* m = top.child("pm")) read_pm(ctx, *m, spec.pm);
     top.finish();
     spec.simulation.mm_cash_cents = spec.strategy.initial_cash_cents;
     spec.replay.mm_cash_cents = spec.strategy.initial_cash_cents;
     spec.amm.mm_cash_cents = spec.strategy.initial_cash_cents;
     spec.amm.mm_tokens = spec.strategy.initial_tokens;
+    spec.pm.mm_cash_cents = spec.strategy.initial_cash_cents;
     if (ctx.issues.empty()) {
         place_issues(ctx, "strategy.", [&] { spec.strategy.validate(); });
         place_issues(ctx, "backtest.", [&] { spec.backtest.validate(); });
         place_issues(ctx, "simulation.", [&] { spec.simulation.validate("simulation."); });
         place_issues(ctx, "replay.", [&] { spec.replay.validate("replay."); });
         place_issues(ctx, "amm.", [&] { spec.amm.validate("amm."); });
+        place_issues(ctx, "pm.", [&] { spec.pm.validate("pm."); });
     }
     yaml::finish(ctx);
     return spec;

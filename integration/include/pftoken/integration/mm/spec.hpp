@@ -11,6 +11,7 @@
 #include "pftoken/integration/mm/backtest.hpp"
 #include "pftoken/integration/mm/config.hpp"
 #include "pftoken/integration/mm/venues_amm.hpp"
+#include "pftoken/integration/mm/venues_pm.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
@@ -26,6 +27,9 @@ struct MmSpec {
     /// The AMM pool venue (`--amm`, token markets); its account's cash and tokens are
     /// strategy.initial_cash_cents and strategy.initial_tokens.
     AmmVenueParams amm;
+    /// The batch-exchange venue (`--pm`, market: yes_no_net); its market maker's cash is
+    /// strategy.initial_cash_cents.
+    PmVenueParams pm;
 };
 
 /// Reads a spec file; throws one InputError listing every problem at file:line:col.
