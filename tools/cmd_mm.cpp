@@ -116,16 +116,17 @@ int run_backtest(const BacktestArgs& args) {
                          "must be yes_no_net with --pm (the batch exchange has no split or merge)");
     if (!args.amm && !args.pm && spec.strategy.market != mm::MarketKind::yes_no)
         throw InputError("strategy.market", "must be yes_no with --simulate and --events");
+    if (!args.project.empty()) {  // replaces the spec's anchor
+        spec.anchor = mm::dcf_fair_value_cents(load_project(args.project), args.token, "--token");
+        spec.amm.fair_value_cents = spec.anchor->cents;
+        spec.anchor_project = args.project;
+    }
     std::string anchor_text;
-    if (!args.project.empty()) {
-        const auto anchor =
-            mm::dcf_fair_value_cents(load_project(args.project), args.token, "--token");
-        spec.amm.fair_value_cents = anchor.cents;
+    if (args.amm && spec.anchor)
         anchor_text = fmt::format(
             "Oracle anchor {:.4f} cents: the DCF price {} per token of {} ({}) / face {}\n\n",
-            anchor.cents, anchor.price_per_token, anchor.symbol, args.project,
-            anchor.face_per_token);
-    }
+            spec.anchor->cents, spec.anchor->price_per_token, spec.anchor->symbol,
+            spec.anchor_project, spec.anchor->face_per_token);
     std::unique_ptr<mm::Venue> venue;
     if (args.amm)
         venue = std::make_unique<mm::AmmPoolVenue>(spec.amm, seed);

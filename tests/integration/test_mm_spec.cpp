@@ -117,6 +117,28 @@ TEST(MmSpec, AmmSection) {
                      "strategy.market: must be one of yes_no, yes_no_net, token; got 'tokens'");
 }
 
+// amm: {project, token}: the anchor from the project's DCF price per token (in cents of the face
+// 1000 of the toll road's senior token, data/examples/toll_road.yaml); problems at their key.
+TEST(MmSpec, AmmAnchorFromTheProject) {
+    const std::string project = std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/toll_road.yaml";
+    const auto s = parse_mm_spec("strategy: {market: token}\namm:\n  project: " + project +
+                                 "\n  token: A7-SNR\n");
+    ASSERT_TRUE(s.anchor.has_value());
+    EXPECT_EQ(s.anchor->symbol, "A7-SNR");
+    EXPECT_EQ(s.anchor->face_per_token, 1000.0);
+    EXPECT_DOUBLE_EQ(s.amm.fair_value_cents, s.anchor->price_per_token / 10.0);
+    EXPECT_EQ(s.anchor_project, project);
+    EXPECT_THROW_MSG((void)parse_mm_spec("amm:\n  project: " + project + "\n  token: NOPE\n"),
+                     InputError, "spec:3:10: amm.token: no tranche token 'NOPE'");
+    EXPECT_THROW_MSG((void)parse_mm_spec("amm:\n  token: A7-SNR\n"), InputError,
+                     "spec:2:10: amm.project: is required with amm.token");
+    EXPECT_THROW_MSG((void)parse_mm_spec("amm:\n  project: /nonexistent/p.yaml\n  token: X\n"),
+                     InputError, "spec:2:12: amm.project: cannot open /nonexistent/p.yaml");
+    EXPECT_THROW_MSG(
+        (void)parse_mm_spec("amm:\n  fair_value_cents: 90\n  project: " + project + "\n  token: A7-SNR\n"),
+        InputError, "spec:2:21: amm.fair_value_cents: give either fair_value_cents or project and token");
+}
+
 TEST(MmSpec, PmSection) {
     const auto s = parse_mm_spec(
         "strategy: {market: yes_no_net, initial_sets: 0, initial_cash_cents: 300000}\n"
@@ -152,4 +174,8 @@ TEST(MmSpec, ShippedExampleLoads) {
     EXPECT_EQ(t.strategy.market, MarketKind::token);
     const auto pm = load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/pm_spec.yaml");
     EXPECT_EQ(pm.strategy.market, MarketKind::yes_no_net);
+    const auto dcf =
+        load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/token_dcf_spec.yaml");
+    ASSERT_TRUE(dcf.anchor.has_value());  // ../toll_road.yaml, relative to the spec's folder
+    EXPECT_EQ(dcf.anchor->symbol, "A7-SNR");
 }

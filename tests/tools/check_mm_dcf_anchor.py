@@ -2,9 +2,10 @@
 """tools.mm.dcf_anchor: `pftoken mm backtest --amm --project P --token T` anchors the token at the
 price per token `pftoken value P` reports for T (tranches.csv, price_per_token), in cents of the
 token's face: 100 x price / face. The face comes from the project file (toll_road.yaml: A7-SNR,
-face_per_token 1000).
+face_per_token 1000). With DCF_SPEC (a spec whose `amm:` names the same project and token) the
+same anchor comes from the spec.
 
-Usage: check_mm_dcf_anchor.py PFTOKEN SPEC PROJECT TOKEN FACE WORK_DIR
+Usage: check_mm_dcf_anchor.py PFTOKEN SPEC PROJECT TOKEN FACE WORK_DIR [DCF_SPEC]
 """
 import csv
 import math
@@ -34,28 +35,36 @@ def main() -> int:
         print(f"tranches.csv: expected one row for {token}, got {len(rows)}")
         return 1
     price_text = rows[0]["price_per_token"]
-    mm = run([pftoken, "mm", "backtest", spec, "--amm", "--project", project, "--token", token,
-              "--seed", "3", "--quiet", "--out", str(work_dir / "mm")])
-    if mm.returncode != 0:
-        print(f"pftoken mm backtest failed (exit {mm.returncode}):\n{mm.stdout}\n{mm.stderr}")
-        return 1
-    text = (work_dir / "mm" / "mm.txt").read_text()
-    m = re.search(r"Oracle anchor ([0-9.]+) cents: the DCF price (\S+) per token of (\S+) ", text)
+    runs = [("cli", [spec, "--amm", "--project", project, "--token", token])]
+    if len(sys.argv) > 7:
+        runs.append(("spec", [sys.argv[7], "--amm"]))
     errors = []
-    if m is None:
-        errors.append("mm.txt names no oracle anchor")
-    else:
-        anchor, price, symbol = float(m.group(1)), m.group(2), m.group(3)
-        if price != price_text:
-            errors.append(f"DCF price: mm says {price}, pftoken value says {price_text}")
-        if symbol != token:
-            errors.append(f"token: mm says {symbol}, expected {token}")
-        expected = 100.0 * float(price_text) / face_per_token
-        if not math.isclose(anchor, expected, abs_tol=5e-5):  # printed to 4 decimals
-            errors.append(f"anchor: mm says {anchor} cents, 100 x {price_text} / {face} = {expected}")
+    for name, args in runs:
+        mm = run([pftoken, "mm", "backtest", *args, "--seed", "3", "--quiet", "--out", str(work_dir / name)])
+        if mm.returncode != 0:
+            print(f"pftoken mm backtest ({name}) failed (exit {mm.returncode}):\n{mm.stdout}\n{mm.stderr}")
+            return 1
+        check((work_dir / name / "mm.txt").read_text(), price_text, token, face_per_token, face,
+              errors, name)
     for e in errors:
         print(e)
     return 1 if errors else 0
+
+
+def check(text: str, price_text: str, token: str, face_per_token: float, face: str,
+          errors: list[str], name: str) -> None:
+    m = re.search(r"Oracle anchor ([0-9.]+) cents: the DCF price (\S+) per token of (\S+) ", text)
+    if m is None:
+        errors.append(f"{name}: mm.txt names no oracle anchor")
+    else:
+        anchor, price, symbol = float(m.group(1)), m.group(2), m.group(3)
+        if price != price_text:
+            errors.append(f"{name}: DCF price: mm says {price}, pftoken value says {price_text}")
+        if symbol != token:
+            errors.append(f"{name}: token: mm says {symbol}, expected {token}")
+        expected = 100.0 * float(price_text) / face_per_token
+        if not math.isclose(anchor, expected, abs_tol=5e-5):  # printed to 4 decimals
+            errors.append(f"{name}: anchor: mm says {anchor} cents, 100 x {price_text} / {face} = {expected}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,10 @@
 #include "pftoken/integration/mm/spec.hpp"
 
+#include <filesystem>
+
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
+#include "pftoken/model/loader.hpp"
 
 namespace pftoken::integration::mm {
 namespace {
@@ -164,10 +167,39 @@ void read_replay(yaml::Context& ctx, const YAML::Node& node, ReplayParams& p) {
     r.finish();
 }
 
-void read_amm(yaml::Context& ctx, const YAML::Node& node, AmmVenueParams& p) {
+void read_amm(yaml::Context& ctx, const YAML::Node& node, MmSpec& spec) {
+    AmmVenueParams& p = spec.amm;
     yaml::Reader r(ctx, node, "amm");
     if (!r.ok()) return;
     r.number("fair_value_cents", p.fair_value_cents);
+    std::string project, token;
+    r.string("project", project);
+    r.string("token", token);
+    if (!project.empty() || !token.empty()) {
+        if (project.empty() || token.empty()) {
+            const std::string given = project.empty() ? "amm.token" : "amm.project";
+            ctx.error(ctx.mark_of(given), project.empty() ? "amm.project" : "amm.token",
+                      fmt::format("is required with {} (the DCF anchor)", given));
+        } else if (r.has("fair_value_cents")) {
+            ctx.error(ctx.mark_of("amm.fair_value_cents"), "amm.fair_value_cents",
+                      "give either fair_value_cents or project and token (the DCF anchor)");
+        } else {
+            std::filesystem::path file(project);
+            if (file.is_relative()) file = ctx.base_dir / file;
+            if (!std::filesystem::is_regular_file(file)) {
+                ctx.error(ctx.mark_of("amm.project"), "amm.project",
+                          fmt::format("cannot open {}", file.string()));
+            } else {
+                try {
+                    spec.anchor = dcf_fair_value_cents(load_project(file), token, "amm.token");
+                    p.fair_value_cents = spec.anchor->cents;
+                    spec.anchor_project = file.string();
+                } catch (const InputError& e) {
+                    ctx.place(e);
+                }
+            }
+        }
+    }
     r.number("pool_tokens", p.pool_tokens);
     r.number("pool_fee", p.pool_fee);
     read_flow(ctx, r, p.flow);
@@ -228,7 +260,7 @@ MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* b = top.child("backtest")) read_backtest(ctx, *b, spec.backtest);
     if (const auto* m = top.child("simulation")) read_simulation(ctx, *m, spec.simulation);
     if (const auto* p = top.child("replay")) read_replay(ctx, *p, spec.replay);
-    if (const auto* a = top.child("amm")) read_amm(ctx, *a, spec.amm);
+    if (const auto* a = top.child("amm")) read_amm(ctx, *a, spec);
     if (const auto* m = top.child("pm")) read_pm(ctx, *m, spec.pm);
     top.finish();
     spec.simulation.mm_cash_cents = spec.strategy.initial_cash_cents;
