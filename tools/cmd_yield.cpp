@@ -37,76 +37,6 @@ struct GenerateArgs {
     std::string venues = "binance,bybit";
 };
 
-double finite_or_nan(double v) {
-    return std::isfinite(v) ? v : std::numeric_limits<double>::quiet_NaN();
-}
-
-/// equity_<class>.svg, health_factor.svg, liquidation_distance.svg, exposure.svg, attribution.svg.
-std::vector<charts::ChartFile> render_yield_plots(const std::vector<y::YieldResult>& results) {
-    std::vector<charts::ChartFile> files;
-    const auto& first = results.front().hours;
-    std::vector<double> days;
-    for (const auto& h : first)
-        days.push_back(static_cast<double>(h.time - first.front().time) / 86'400.0);
-    for (auto share_class : {y::ShareClass::Usdt, y::ShareClass::Eth}) {
-        charts::LineChart c;
-        c.title = fmt::format("Equity per unit of capital, {} share class",
-                              share_class == y::ShareClass::Usdt ? "USDT" : "ETH");
-        c.x_label = "Days";
-        c.y_label = share_class == y::ShareClass::Usdt ? "Equity / initial (USD)"
-                                                       : "Equity / initial (ETH)";
-        c.x = days;
-        for (const auto& r : results) {
-            if (r.options.share_class != share_class) continue;
-            charts::Series s{r.options.name, {}};
-            for (const auto& h : r.hours)
-                s.values.push_back(static_cast<double>(h.equity) / r.unit_scale /
-                                   r.summary.initial_equity);
-            c.series.push_back(std::move(s));
-        }
-        if (!c.series.empty())
-            files.push_back({fmt::format("equity_{}.svg", y::share_class_name(share_class)),
-                             charts::line_chart(c)});
-    }
-    charts::LineChart hf{"Aave health factor", "Days", "Health factor", days, {}};
-    charts::LineChart dist{
-        "Distance to liquidation", "Days", "Adverse move to liquidation (fraction)", days, {}};
-    charts::LineChart exposure{
-        "Gross exposure / equity", "Days", "Gross exposure / equity (x)", days, {}};
-    for (const auto& r : results) {
-        charts::Series h{r.options.name, {}}, d{r.options.name, {}}, e{r.options.name, {}};
-        bool any_hf = false, any_dist = false;
-        for (const auto& rec : r.hours) {
-            any_hf = any_hf || std::isfinite(rec.health_factor);
-            any_dist = any_dist || std::isfinite(rec.liquidation_distance);
-            h.values.push_back(finite_or_nan(rec.health_factor));
-            d.values.push_back(finite_or_nan(rec.liquidation_distance));
-            e.values.push_back(rec.gross_exposure /
-                               (static_cast<double>(rec.equity) / r.unit_scale));
-        }
-        if (any_hf) hf.series.push_back(std::move(h));
-        if (any_dist) dist.series.push_back(std::move(d));
-        exposure.series.push_back(std::move(e));
-    }
-    if (!hf.series.empty()) files.push_back({"health_factor.svg", charts::line_chart(hf)});
-    if (!dist.series.empty())
-        files.push_back({"liquidation_distance.svg", charts::line_chart(dist)});
-    files.push_back({"exposure.svg", charts::line_chart(exposure)});
-    charts::BarChart bars;
-    bars.title = "P&L attribution by source";
-    bars.y_label = "P&L (% of initial capital)";
-    for (const auto& r : results) bars.categories.push_back(r.options.name);
-    for (std::size_t k = 0; k < y::kSourceCount; ++k) {
-        charts::Series s{std::string(y::source_name(static_cast<y::Source>(k))), {}};
-        for (const auto& r : results)
-            s.values.push_back(100.0 * static_cast<double>(r.summary.pnl[k]) / r.unit_scale /
-                               r.summary.initial_equity);
-        bars.series.push_back(std::move(s));
-    }
-    files.push_back({"attribution.svg", charts::bar_chart(bars)});
-    return files;
-}
-
 int run_backtest(const BacktestArgs& args) {
     (void)args.common.resolved_format();
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
@@ -137,7 +67,7 @@ int run_backtest(const BacktestArgs& args) {
     }
     r.json = {{"yield_summary.json", to_json(summary)},
               {"yield_attribution.json", to_json(attribution)}};
-    if (!args.common.plots.empty()) r.plots = render_yield_plots(results);
+    if (!args.common.plots.empty()) r.plots = charts::render_yield_plots(results);
     (void)emit(args.common, r);
     return kExitOk;
 }

@@ -146,6 +146,8 @@ std::vector<std::tuple<std::string, std::string, double>> fields(const CompareRe
     add("implied", "haircut", r.haircut.haircut);
     add("implied", "haircut_target_ratio", r.haircut.target_ratio);
     add("implied", "haircut_achieved_ratio", r.haircut.achieved_ratio);
+    add("implied", "haircut_absorbed", r.haircut.absorbed);
+    add("implied", "haircut_cfads_reduction", r.haircut.cfads_reduction);
     const auto& a = r.arbitrage;
     add("arbitrage", "buys_tokens", a.buys_tokens ? 1.0 : 0.0);
     add("arbitrage", "price_before", a.price_before);
@@ -234,24 +236,32 @@ std::string compare_table(const CompareReport& r) {
     std::string o;
     o += fmt::format("DCF vs market: {} ({}), pool {} ({}), price in {} per token\n", fv.symbol, fv.tranche,
                      r.pool_name, r.pool_type, r.quote);
-    o += fmt::format("Prices compared at {} ({}): the DCF price is the dirty price of the flows after that date\n\n",
+    // The names of `value`, `mc`, `stress` and `report` (docs/conventions.md, "Names and units").
+    o += fmt::format("Tranche prices at {} ({}), compared with the pool price/token: the DCF price/token is the dirty "
+                     "price of the flows after that date\n\n",
                      format::iso_date(r.date), r.date_source);
     o += "Fair value\n";
-    o += fmt::format("  DCF price per token      {:>14.4f}\n", fv.dcf_price);
-    o += fmt::format("  pool price               {:>14.4f}\n", fv.pool_price);
+    o += fmt::format("  DCF price/token          {:>14.4f}\n", fv.dcf_price);
+    o += fmt::format("  pool price/token         {:>14.4f}\n", fv.pool_price);
     o += fmt::format("  premium (+) / discount   {:>13.3f}%\n", 100.0 * fv.premium);
     if (fv.mc_paths > 0) {
-        o += fmt::format("  MC mean ({} paths)   {:>14.4f} +- {:.4f}\n", fv.mc_paths, fv.mc_mean, fv.mc_standard_error);
+        o += fmt::format("  MC price/token ({} paths) {:>14.4f}  s.e. {:.4f}\n", fv.mc_paths, fv.mc_mean, fv.mc_standard_error);
         o += fmt::format("  pool price percentile    {:>13.1f}% {}\n", fv.market_percentile, fv.market_percentile_note);
     }
     o += "\nMarket-implied\n";
     o += fmt::format("  model spread             {:>11.2f} bp\n", 1e4 * r.spread.model_spread);
     o += fmt::format("  implied z-spread         {:>11.2f} bp  (gap {:+.2f} bp)\n", 1e4 * r.spread.implied_spread,
                      r.spread.spread_gap_bp);
-    if (r.haircut.found)
-        o += fmt::format("  implied CFADS haircut    {:>13.3f}%\n", 100.0 * r.haircut.haircut);
-    else
-        o += fmt::format("  implied CFADS haircut    none: {}\n", r.haircut.message);
+    // A volume haircut (revenue, through the kernel); the CFADS it removes and the haircut the
+    // tranche absorbs with no loss of value make it readable (docs/integration.md).
+    if (r.haircut.found) {
+        o += fmt::format("  implied volume haircut   {:>13.3f}%  (CFADS {:+.3f}% after {})\n", 100.0 * r.haircut.haircut,
+                         -100.0 * r.haircut.cfads_reduction, format::iso_date(r.date));
+        o += fmt::format("  paid on time up to       {:>13.3f}%  volume haircut (the cover, reserves and tranches below absorb it)\n",
+                         100.0 * r.haircut.absorbed);
+    } else {
+        o += fmt::format("  implied volume haircut   none: {}\n", r.haircut.message);
+    }
     o += "\nArbitrage to the DCF price\n";
     o += fmt::format("  direction                {}\n", a.buys_tokens ? "buy tokens (pool below DCF)"
                                                                      : "sell tokens (pool above DCF)");

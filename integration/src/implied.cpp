@@ -1,4 +1,4 @@
-// Market-implied z-spread and CFADS haircut (see implied.hpp).
+// Market-implied z-spread and volume haircut (see implied.hpp).
 #include "pftoken/integration/implied.hpp"
 
 #include <cmath>
@@ -60,7 +60,7 @@ ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, doub
     }
     const double f1 = f(kMaxHaircut);
     if (f1 > 0.0) {
-        r.message = fmt::format("no haircut in [0, 1] reprices: even a 100% CFADS haircut leaves the tranche at "
+        r.message = fmt::format("no haircut in [0, 1] reprices: even a 100% volume haircut leaves the tranche at "
                                 "{:.6g} of its DCF value, above the pool's {:.6g}", f1 + r.target_ratio,
                                 r.target_ratio);
         return r;
@@ -76,6 +76,23 @@ ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, doub
     r.haircut = root.hi;
     r.achieved_ratio = ratio(root.hi);
     r.found = root.converged;
+    const double base_cfads = engine.base().metrics.cfads;
+    if (base_cfads > 0.0) r.cfads_reduction = 1.0 - engine.evaluate(scenario).cfads / base_cfads;  // at root.hi
+    // The cushion: bisection for the last haircut with every payment of the tranche on time.
+    auto on_time = [&](double h) {
+        scenario.shocks[0].size = -h;
+        return !engine.evaluate(scenario).tranches.at(k).missed_payment;
+    };
+    double lo = 0.0, hi = kMaxHaircut;
+    if (on_time(hi)) {
+        lo = hi;
+    } else {
+        for (int i = 0; i < 60 && hi - lo > 1e-9; ++i) {
+            const double mid = 0.5 * (lo + hi);
+            (on_time(mid) ? lo : hi) = mid;
+        }
+    }
+    r.absorbed = lo;
     if (!root.converged)
         r.message = fmt::format("no convergence in {} iterations: haircut bracket [{:.12g}, {:.12g}]",
                                 options.max_iterations, root.lo, root.hi);

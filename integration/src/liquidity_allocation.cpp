@@ -9,7 +9,9 @@
 #include "pftoken/amm/fast/tick_math.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare_pool.hpp"
+#include "pftoken/schedule/timeline.hpp"
 #include "pftoken/valuation/measure.hpp"
+#include "pftoken/waterfall/compiled_project.hpp"
 
 namespace pftoken::integration {
 
@@ -75,7 +77,12 @@ LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult
     for (int t = 0; t < grid.size(); ++t) years = std::max(years, grid.operating_year[static_cast<std::size_t>(t)] + 1);
     r.years.resize(static_cast<std::size_t>(years));
     for (int y = 0; y < years; ++y) r.years[static_cast<std::size_t>(y)].year = y;
+    // Distributions still to come: a project valued after COD funds its pool from the periods paid
+    // after the valuation date (the earlier ones are paid out already).
+    const CalendarDate v = valuation.debt_valuation_date;
+    const bool after_cod = v > grid.cod;
     for (std::size_t t = 0; t < dist.size() && t < grid.operating_year.size(); ++t) {
+        if (after_cod && !(grid.end[t] > v)) continue;
         const int y = grid.operating_year[t];
         if (y >= 0) r.years[static_cast<std::size_t>(y)].distributions += dist[t];
     }
@@ -102,36 +109,40 @@ std::vector<LifeLiquidityPoint> liquidity_over_life(const Project& project, cons
     PFT_REQUIRE(r.periods == n, "liquidity_over_life: the valuation has no per-period table (ValuationOptions::include_periods)");
     const auto& spec = project.tranches[tranche];
     PFT_REQUIRE(spec.token.supply > 0.0, "tranches[" << tranche << "].token.supply: must be > 0 to price per token");
-    // The tranche discount of value() (valuation/measure.hpp): the curve referenced at COD with
-    // the tranche's spread; a flow at period u valued at the end of period j is
-    // flow x DF(u) / DF(j), and at COD the price is value()'s PV per token.
-    const CodCurve curve = cod_curve(project, grid);
-    const auto ops = n - first_op;
-    const double spread = spec.spread;
+    // The tranche discount of value() (valuation/measure.hpp, setup only): the curve referenced at
+    // the valuation date (default COD) with the tranche's spread (floating: discount margin) over
+    // the periods paid after it. A flow at period u valued at the end of period j (after the
+    // valuation date) is flow x DF(u) / DF(j); at the valuation date the price is value()'s PV per
+    // token.
+    const CompiledProject cp = compile(project);
+    const MeasureGrid mg = make_measure_grid(project, cp);
+    const int c = mg.first_remaining;
     const int k = static_cast<int>(tranche);
-    std::vector<double> df(static_cast<std::size_t>(n), 0.0);
-    for (int t = first_op; t < n; ++t) {
-        const auto u = static_cast<std::size_t>(t);
-        df[u] = tranche_discount(curve.df[u], curve.time[u], spread);
-    }
+    const double* const df = mg.tranche_df.data() + cp.at(k, 0);
     auto flow = [&](int t) {  // period t; the association of measure()
         return r.at(r.tranche_interest_paid, k, t) + (r.at(r.tranche_principal_paid, k, t) + r.at(r.tranche_prepayment, k, t));
     };
-    // PV at the end of operating period j (j = -1: COD) of the flows after it.
+    // PV at the end of period j (j < c: the valuation date) of the flows paid after it.
     auto price_at = [&](int j) {
-        const double dj = j < 0 ? 1.0 : df[static_cast<std::size_t>(first_op + j)];
+        const double dj = j < c ? 1.0 : df[j];
         double pv = 0.0;
-        for (int t = first_op + j + 1; t < n; ++t) pv += flow(t) * df[static_cast<std::size_t>(t)];
+        for (int t = std::max(c, j + 1); t < n; ++t) pv += flow(t) * df[t];
         return pv / dj / spec.token.supply;
     };
-    auto years_at = [&](int j) { return j < 0 ? 0.0 : curve.time[static_cast<std::size_t>(first_op + j)]; };
+    // The points: the valuation date, then every operating year end (anniversary of COD) after it.
+    std::vector<int> at{c - 1};
+    for (int j = first_op + grid.periods_per_year - 1; j < n; j += grid.periods_per_year)
+        if (j >= c) at.push_back(j);
     std::vector<LifeLiquidityPoint> points;
-    for (int j = -1; j < ops; j += grid.periods_per_year) {
+    for (const int j : at) {
         const double price = price_at(j);
         if (!(price > 1e-9 * std::max(1.0, points.empty() ? price : points.front().price))) break;  // repaid
         const auto a = allocate_liquidity(price, valuation, options);
         LifeLiquidityPoint p;
-        p.years_from_cod = years_at(j);
+        const CalendarDate v = mg.valuation_date;
+        p.years_from_cod = j >= c          ? grid.time_from_cod[static_cast<std::size_t>(j)]
+                           : v >= grid.cod ? year_fraction(DayCount::Actual365Fixed, grid.cod, v)
+                                           : -year_fraction(DayCount::Actual365Fixed, v, grid.cod);
         p.price = price;
         p.lower_tick = a.v3_lower_tick;
         p.upper_tick = a.v3_upper_tick;

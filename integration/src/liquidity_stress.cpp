@@ -25,6 +25,7 @@ namespace pftoken::integration {
 namespace {
 
 namespace fast = pftoken::amm::fast;
+using amm::u128;
 using stress::kNaN;
 
 nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
@@ -149,7 +150,7 @@ class StressPool {
             const double liquidity = pos.value / per_l;
             const std::string owner = fmt::format("lp{}", i);
             v3_->mint(owner, lower, upper, liquidity);
-            ranges_.push_back({owner, lower, upper, liquidity});
+            ranges_.push_back({owner, lower, upper});
         }
     }
 
@@ -172,24 +173,66 @@ class StressPool {
             return {c.amount0, c.amount1};
         }
         double tokens = 0.0, quote = 0.0;
-        for (auto& r : ranges_) {
-            const double amount = share * r.liquidity;
-            if (!(amount > 0.0)) continue;
-            const auto burned = v3_->burn(r.owner, r.lower, r.upper, amount);
+        for (const auto& r : ranges_) {
+            // The pool's own accounting: the position's integer 2^-32 units, of which `share` is
+            // burned (all of them at share 1), so no double bookkeeping can drift from it.
+            const auto held = v3_->position(r.owner, r.lower, r.upper);
+            if (!held || held->liquidity_units == 0) continue;
+            const u128 units = share_of_units(held->liquidity_units, share);
+            const auto burned = burn_units(r, units);
             (void)v3_->collect(r.owner, r.lower, r.upper, burned.amount0, burned.amount1);
-            r.liquidity -= amount;
             tokens += burned.amount0;
             quote += burned.amount1;
         }
         return {tokens, quote};
     }
 
+    /// Liquidity the pool holds after the shocks: v3 active liquidity units, v2 LP shares.
+    [[nodiscard]] double liquidity() const {
+        return v2_ ? v2_->total_shares() : static_cast<double>(v3_->liquidity_units()) * 0x1p-32;
+    }
+    /// v3: the liquidity of every position, in the pool's 2^-32 units (v2: empty).
+    [[nodiscard]] std::vector<u128> position_units() const {
+        std::vector<u128> out;
+        if (v3_)
+            for (const auto& r : ranges_) out.push_back(v3_->position(r.owner, r.lower, r.upper)->liquidity_units);
+        return out;
+    }
+
   private:
     struct Range {
         std::string owner;
         int lower, upper;
-        double liquidity;
     };
+
+    /// floor(share x units), never more than `units` (share 1: exactly `units`).
+    static u128 share_of_units(u128 units, double share) {
+        if (share >= 1.0) return units;
+        const double wanted = std::floor(share * static_cast<double>(units));
+        if (!(wanted > 0.0)) return 0;
+        const auto taken = static_cast<u128>(wanted);
+        return taken < units ? taken : units;
+    }
+
+    /// Burns exactly `units` of the position. The pool's burn takes a double it rounds to the
+    /// nearest 2^-32 unit, exact only for up to 53 significant bits: a larger count is burned in
+    /// parts of its top 53 bits (each a double the pool converts back exactly).
+    fast::TokenAmounts burn_units(const Range& r, u128 units) {
+        fast::TokenAmounts total{};
+        while (units > 0) {
+            int bits = 0;
+            for (u128 v = units; v != 0; v >>= 1) ++bits;
+            const int drop = std::max(0, bits - 53);
+            const u128 part = (units >> drop) << drop;
+            const double liquidity = std::ldexp(static_cast<double>(part >> drop), drop - 32);
+            const auto burned = v3_->burn(r.owner, r.lower, r.upper, liquidity);
+            total.amount0 += burned.amount0;
+            total.amount1 += burned.amount1;
+            units -= part;
+        }
+        return total;
+    }
+
     PoolSpec spec_;
     // Heap-held: GCC 12 reports a false maybe-uninitialized on std::optional<pool> at -O1.
     std::unique_ptr<fast::ConstantProductPool> v2_;
@@ -269,6 +312,8 @@ LiquidityStressResult apply_market_shocks(const PoolSpec& pool, double supply, d
         r.steps.push_back(step);
     }
     r.pool_price_after = state.price();
+    r.pool_liquidity_after = state.liquidity();
+    r.position_units_after = state.position_units();
     r.total_price_impact = r.pool_price_after / r.pool_price_before - 1.0;
     if (r.tokens_sold > 0.0) {
         r.exit_price = r.quote_received / r.tokens_sold;

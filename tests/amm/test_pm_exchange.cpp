@@ -602,6 +602,10 @@ TEST(PmExchange, FinishedOrdersAreFreedInLongSessions) {
         ASSERT_EQ(out.events.size(), b > 0 ? 2U : 0U) << "batch " << b;  // the two cancellations
         largest = std::max(largest, ex.stored_orders());
         ASSERT_LE(ex.stored_orders(), 2 * ex.open_orders() + 4097) << "batch " << b;
+        // The id index holds the records only (one id each); the ids placed before the last
+        // compaction, 1 .. 3b consecutive, are one range whichever of them are still open.
+        ASSERT_EQ(ex.indexed_ids(), ex.stored_orders() - (ex.retired_id_ranges() > 0 ? 1U : 0U)) << "batch " << b;
+        ASSERT_LE(ex.retired_id_ranges(), 1U) << "batch " << b;
         if (b % 1000 == 999) {
             ASSERT_TRUE(ex.check_invariants().ok()) << ex.check_invariants().what;
         }
@@ -616,12 +620,25 @@ TEST(PmExchange, FinishedOrdersAreFreedInLongSessions) {
     ASSERT_EQ(out.events.size(), 2U);
     EXPECT_STREQ(out.events[0].reason, "duplicate order id");
     EXPECT_STREQ(out.events[1].reason, "no open order to cancel");
+    // Around the range of placed ids: 0 and 3 x batches + 1 were never placed (accepted), 3 x
+    // batches - 1 was (the last batch's, cancelled: a duplicate), as was the open 3.
+    const auto placed = static_cast<std::uint64_t>(3 * batches);
+    pm::BatchOutput edges;
+    run(ex, {limit(0, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05), limit(3, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+             limit(placed - 1, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+             limit(placed + 1, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05)},
+        1000 * batches + 500, &edges);
+    ASSERT_EQ(edges.events.size(), 2U);
+    EXPECT_EQ(edges.events[0].order_id, 3U);
+    EXPECT_EQ(edges.events[1].order_id, placed - 1);
+    EXPECT_DOUBLE_EQ(ex.resting(0), 1.0);
+    EXPECT_DOUBLE_EQ(ex.resting(placed + 1), 1.0);
     const std::vector<std::uint32_t> winner{1};
     const auto fin = ex.trigger_resolution(true, winner, 1000 * (batches + 1));
     ASSERT_TRUE(ex.check_invariants().ok()) << ex.check_invariants().what;
     EXPECT_EQ(ex.open_orders(), 0U);
     // Every open order cancelled, then the resolution itself.
-    EXPECT_EQ(fin.events.size(), static_cast<std::size_t>(batches) + 3);
+    EXPECT_EQ(fin.events.size(), static_cast<std::size_t>(batches) + 5);
     EXPECT_EQ(fin.events.back().kind, pm::EventKind::Resolved);
     EXPECT_NEAR(ex.account(0).locked_cash, 0.0, 1e-9);
 }

@@ -156,20 +156,13 @@ endforeach()
 message(STATUS "chromium: ${scenarios} stress scenarios; overflow '${overflow}', shifted '${shifted}', missing '${missing}', "
                "raw '${raw}', wide '${wide}', pre ${pre}, titles '${titles}'")
 # Each check: the probe's list must be empty, or the test fails with the message.
-foreach(check "overflow=chart text outside its chart (clipped)"
-              "shifted=sub/superscripts in chart text (labels not printed literally)"
-              "missing=stress scenario names not printed literally in the stress chart"
-              "raw=money not formatted (raw digits, x10^n or negative zero)"
-              "wide=the page is wider than the window (px; a table overflows)"
-              "titles=chart titles that do not say what is plotted")
-  string(FIND "${check}" "=" eq)
-  string(SUBSTRING "${check}" 0 ${eq} name)
-  math(EXPR eq "${eq} + 1")
-  string(SUBSTRING "${check}" ${eq} -1 what)
-  if(NOT "${${name}}" STREQUAL "")
-    message(FATAL_ERROR "${what}: ${${name}}")
-  endif()
-endforeach()
+include("${CMAKE_CURRENT_LIST_DIR}/probe_check.cmake")
+pftoken_probe_check("${result}" overflow "chart text outside its chart (clipped)")
+pftoken_probe_check("${result}" shifted "sub/superscripts in chart text (labels not printed literally)")
+pftoken_probe_check("${result}" missing "stress scenario names not printed literally in the stress chart")
+pftoken_probe_check("${result}" raw "money not formatted (raw digits, x10^n or negative zero)")
+pftoken_probe_check("${result}" wide "the page is wider than the window (px; a table overflows)")
+pftoken_probe_check("${result}" titles "chart titles that do not say what is plotted")
 if(scenarios LESS 10)
   message(FATAL_ERROR "the stress table has ${scenarios} scenarios, expected the shipped library's (>= 10)")
 endif()

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -13,8 +14,12 @@
 
 #include <unistd.h>
 
+#include <fmt/format.h>
+
 #include "pftoken/charts/charts.hpp"
 #include "pftoken/charts/plots.hpp"
+#include "pftoken/integration/yield/market_data.hpp"
+#include "pftoken/integration/yield/spec.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/error.hpp"
 
@@ -416,4 +421,71 @@ TEST(ChartsCommittee, TitlesSayWhatIsPlotted) {
     s.tranches[0].symbol = "SNR";
     s.tranches[0].price_delta = 1.0;
     EXPECT_EQ(pc::tornado_from(s, 0).title, "Change of SNR value per token for ±10% / ±100 bp input moves (linearised)");
+}
+
+TEST(ChartsCommittee, LineChartAxesUseNiceTicks) {
+    // A money axis of equity near one million: tics every 2,000 (0.991m .. 1.008m in about six
+    // steps of 1, 2 or 5 x 10^k), all in millions with three decimals; x tics every 5 days.
+    pc::LineChart d{"Equity", "Days", "Equity (USD)", {0, 14, 28}, {}};
+    d.y_kind = pc::AxisKind::Money;
+    d.series = {{"lending_usdt", {1.0e6, 1.0017e6, 1.0034e6}}, {"neutral", {0.9966e6, 1.008e6, 0.991e6}}};
+    const std::string svg = pc::line_chart(d);
+    for (const char* tic : {"0.990m", "1.000m", "1.008m", "0", "5", "25", "30"}) EXPECT_TRUE(has_text(svg, tic)) << tic;
+    for (const auto& text : svg_texts(svg)) {
+        EXPECT_EQ(text.find("×10"), std::string::npos) << text;
+        EXPECT_FALSE(text == "1e+06" || text == "1000000" || text == "1.008e+06") << text;
+    }
+    EXPECT_FALSE(has_shifted_text(svg));
+    d.colours = {0};
+    expect_input_error([&] { (void)pc::line_chart(d); }, "lines.colours: must have 2 values (one per x), got 1");
+}
+
+TEST(ChartsCommittee, YieldBacktestPlotsOfTheShippedExample) {
+    namespace y = pftoken::integration::yield;
+    const std::string dir = std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/yield";
+    const auto spec = y::load_yield_spec(dir + "/spec.yaml");
+    const auto results = y::run_yield_spec(spec, y::load_market_data(dir, spec.venues()));
+    const auto files = pc::render_yield_plots(results);
+    std::vector<std::string> names;
+    for (const auto& f : files) names.push_back(f.name);
+    EXPECT_EQ(names, (std::vector<std::string>{"equity_usdt.svg", "equity_eth.svg", "health_factor.svg",
+                                               "liquidation_distance.svg", "exposure.svg", "attribution.svg"}));
+    auto file = [&](const std::string& name) { return std::find_if(files.begin(), files.end(), [&](const auto& f) { return f.name == name; })->bytes; };
+    // Equity in currency: the USDT strategies start at 1,000,000 USD (data/examples/yield/spec.yaml)
+    // and end within 1% of it (summary: 1,003,416 / 1,003,654 / 1,003,198), so the money axis
+    // is labelled in millions ("1.000m"); the ETH strategies start at 300 ETH (plain "300.0").
+    const std::string usd = file("equity_usdt.svg");
+    EXPECT_TRUE(has_text(usd, "Equity of each strategy in USD (USDT share class)"));
+    EXPECT_TRUE(has_text(usd, "1.000m"));
+    EXPECT_TRUE(has_text(file("equity_eth.svg"), "300.0"));
+    // Only the leveraged strategies have a liquidation distance; as a percentage.
+    const std::string dist = file("liquidation_distance.svg");
+    EXPECT_TRUE(has_text(dist, "Adverse move to liquidation (%)"));
+    EXPECT_FALSE(has_text(dist, "lending_usdt"));
+    for (const auto& f : files) {
+        EXPECT_FALSE(has_shifted_text(f.bytes)) << f.name;  // staking_eth_loop printed literally
+        for (const auto& text : svg_texts(f.bytes)) {
+            EXPECT_EQ(text.find("×10"), std::string::npos) << f.name << ": " << text;
+            // No raw money (five or more digits in a row) and no negative zero.
+            bool raw = false;
+            for (std::size_t i = 0, run = 0; i < text.size(); ++i) {
+                run = std::isdigit(static_cast<unsigned char>(text[i])) ? run + 1 : 0;
+                raw = raw || run >= 5;
+            }
+            EXPECT_FALSE(raw) << f.name << ": " << text;
+            EXPECT_FALSE(text.rfind("-0", 0) == 0 && text.find_first_not_of("-0.") == std::string::npos) << f.name << ": " << text;
+        }
+    }
+    // A strategy keeps its colour: neutral is the sixth strategy (palette index 5) in the equity
+    // and the distance charts although the distance chart leaves out both lending strategies.
+    // The attribution bars: one colour per P&L source (nine), the ninth a grey rgb(127, 127, 127)
+    // (gas and lending_interest shared the first colour with an eight-colour palette).
+    ASSERT_EQ(pc::palette().size(), y::kSourceCount);
+    EXPECT_NE(file("attribution.svg").find("rgb(127, 127, 127)"), std::string::npos);
+    // gnuplot's SVG writes #56B4E9 as rgb( 86, 180, 233).
+    const std::string& hex = pc::palette()[5];
+    const std::string sixth = fmt::format("rgb({:3d}, {:3d}, {:3d})", std::stoi(hex.substr(1, 2), nullptr, 16),
+                                          std::stoi(hex.substr(3, 2), nullptr, 16), std::stoi(hex.substr(5, 2), nullptr, 16));
+    for (const char* name : {"equity_usdt.svg", "liquidation_distance.svg", "exposure.svg"})
+        EXPECT_NE(file(name).find(sixth), std::string::npos) << name << " has no " << sixth;
 }

@@ -140,7 +140,7 @@ TEST(ValueReport, SummaryTextShowsTheSections) {
     Fixture f;
     const auto text = report::summary_text(f.project, f.result);
     for (const char* part : {"Project: Tiny", "Sources and uses (USD m)", "total uses", "senior", "Tranches",
-                             "Coverage ratios", "DSCR minimum 1.500x on 2026-02-01 (period 1)", "Event log: 1 events (cash_sweep 1)",
+                             "Coverage ratios", "min DSCR 1.500x on 2026-02-01 (period 1)", "Event log: 1 events (cash_sweep 1)",
                              "2026-02-01", "amount 2.50"})
         EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
 }

@@ -5,6 +5,7 @@
 //   stress of the same scenario (one shock mapping: StressEngine::resolve);
 // - every scenario of the shipped library runs under --mc, windows and twists included.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -17,6 +18,7 @@
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/mc_stress.hpp"
 #include "pftoken/stress/scenario.hpp"
+#include "support/builders.hpp"
 
 namespace {
 
@@ -53,12 +55,46 @@ TEST(StressMc, BaseRowIsTheProjectMonteCarloBitForBit) {
         const auto& s = stressed.base.tranches[k];
         const auto& d = direct.tranches[k];
         EXPECT_EQ(s.pd_payment, d.pd_payment.mean) << d.name;
+        EXPECT_EQ(s.pd_deferral, d.pd_deferral.mean) << d.name;
+        EXPECT_EQ(s.pd_event_of_default, d.pd_event_of_default.mean) << d.name;
         EXPECT_EQ(s.pd_principal, d.pd_principal.mean) << d.name;
         EXPECT_EQ(s.expected_loss, d.expected_loss.mean) << d.name;
         EXPECT_EQ(s.price_mean, d.price_per_token.mean) << d.name;
         EXPECT_EQ(s.price_var99, d.price_per_token_dist.var99) << d.name;
     }
     EXPECT_EQ(stressed.base.equity_npv_mean, direct.equity.npv.estimate.mean);
+}
+
+// Deferral, event of default and principal loss reported separately, as `pftoken mc` reports them,
+// on a case where every number is known (docs/monte-carlo.md section 4): one annual period, CFADS
+// 5.0m, a 5.0m bullet at 6% (0.3m interest, then 4.7m principal paid, 0.3m lost). As a senior
+// tranche it is an event of default and no deferral; as a deferrable one the reverse. In every
+// output: the summary, stress_mc.csv, stress.json and the text table (docs/conventions.md names).
+TEST(StressMc, DeferralAndEventOfDefaultAsMcReportsThem) {
+    for (const bool deferrable : {false, true}) {
+        Project p = test::merchant_bullet_project(100000, 50.0, 5.0e6, 0.06, 1);
+        p.tranches[0].deferrable_interest = deferrable;
+        McStressOptions options;
+        options.paths = 8;
+        options.threads = 1;
+        const auto s = run_mc_stress(p, {}, options);
+        ASSERT_EQ(s.base.tranches.size(), 1u);
+        const auto& t = s.base.tranches[0];
+        const std::string what = deferrable ? "deferrable" : "senior";
+        EXPECT_EQ(t.pd_payment, 1.0) << what;
+        EXPECT_EQ(t.pd_deferral, deferrable ? 1.0 : 0.0) << what;
+        EXPECT_EQ(t.pd_event_of_default, deferrable ? 0.0 : 1.0) << what;
+        EXPECT_EQ(t.pd_principal, 1.0) << what;
+        EXPECT_NEAR(t.expected_loss, 0.06, 1e-12) << what;
+        const std::string csv = mc_stress_csv(s);
+        EXPECT_NE(csv.find("pd_deferral,pd_event_of_default"), std::string::npos) << csv;
+        const auto json = nlohmann::json::parse(mc_stress_json(s));
+        EXPECT_EQ(json["base"]["tranches"][0]["pd_deferral"], deferrable ? 1.0 : 0.0);
+        EXPECT_EQ(json["base"]["tranches"][0]["pd_event_of_default"], deferrable ? 0.0 : 1.0);
+        const std::string text = mc_stress_table(s);
+        for (const char* label : {"P(miss)", "P(defer)", "P(EoD)", "P(loss)", "EL", "VaR99/token"})
+            EXPECT_NE(text.find(label), std::string::npos) << label << "\n" << text;
+    }
 }
 
 TEST(StressMc, EveryLibraryScenarioRuns) {

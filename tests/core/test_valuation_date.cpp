@@ -289,7 +289,7 @@ TEST(ValuationDate, SummaryJsonNamesTheDate) {
     EXPECT_NE(dated.find("\"debt_valuation_date\": \"2027-05-17\""), std::string::npos);
     EXPECT_NE(dated.find("\"clean_price_pct_of_par\""), std::string::npos);
     const std::string text = report::summary_text(p, value(p));
-    EXPECT_NE(text.find("PV at the valuation date 2027-05-17"), std::string::npos) << text;
+    EXPECT_NE(text.find("tranche prices at 2027-05-17 (PV of the flows paid after it"), std::string::npos) << text;
 }
 
 // The Monte Carlo and the fair-value paths start at the valuation date from the seasoned state:

@@ -38,7 +38,7 @@ TEST(CompareDate, PoolObservationDateSetsTheValuationDate) {
     options.propagation.paths = 10;
     const auto at_cod = run_compare(project, pool_at(std::nullopt), nullptr, options);
     EXPECT_EQ(at_cod.date, value(project).grid.cod);
-    EXPECT_NE(compare_table(at_cod).find("Prices compared at 2026-04-15 (COD; neither the project's valuation_date nor "
+    EXPECT_NE(compare_table(at_cod).find("Tranche prices at 2026-04-15 (COD; neither the project's valuation_date nor "
                                          "the pool's observation_date is given)"),
               std::string::npos);
 
@@ -50,7 +50,7 @@ TEST(CompareDate, PoolObservationDateSetsTheValuationDate) {
     EXPECT_DOUBLE_EQ(r.fair.dcf_price, v.tranches[0].price_per_token);
     EXPECT_NE(r.fair.dcf_price, at_cod.fair.dcf_price);
     EXPECT_DOUBLE_EQ(r.arbitrage.target_price, v.tranches[0].price_per_token);
-    EXPECT_NE(compare_table(r).find("Prices compared at 2028-05-01 (the pool's observation_date)"), std::string::npos);
+    EXPECT_NE(compare_table(r).find("Tranche prices at 2028-05-01 (the pool's observation_date)"), std::string::npos);
     EXPECT_NE(compare_json(r).find("\"date\": \"2028-05-01\""), std::string::npos);
 
     // Same date on both sides: accepted, same numbers.

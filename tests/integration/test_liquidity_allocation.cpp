@@ -2,6 +2,7 @@
 // is executed on the fast pool twins (Uniswap v2 getAmountOut; v3 swap inside one range).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
 #include <string>
 
@@ -135,4 +136,59 @@ TEST(LiquidityAllocation, DepthOverLifeStartsAtTheValuationPrice) {
         }
     }
     EXPECT_LT(life.back().price, 0.2 * reference);  // mostly repaid by the last year end
+}
+
+// Valued after COD (docs/valuation-date.md), the depth over life starts at the valuation date,
+// discounted on the curve referenced at it. References: the first point is value()'s price per
+// token of the seasoned example (947.89 on 2028-05-01; discounting on the COD curve gave the COD
+// value 1,013.33), 747 days after COD (2026-04-15 -> 2028-05-01, 2028 a leap year); the next is
+// the third COD anniversary, 2029-04-15 (1096 days after COD): its price is
+// value() of the same dated project re-valued at 2029-04-15 (a payment date: dirty = clean), which
+// holds exactly on a flat curve (DF_V(u) / DF_V(j) = DF_j(u) for a flat rate, and the spread's
+// exp(-s (t_u - t_j)) is the same from either date on Act/365F).
+TEST(LiquidityAllocation, DepthOverLifeStartsAtALaterValuationDate) {
+    ValuationOptions vo;
+    vo.include_periods = true;
+    LiquidityAllocationOptions options;
+    options.sale_tokens = 520.0;
+    const Project seasoned = load_project(kSource + "/data/examples/solar_seasoned.yaml");
+    const ValuationResult sv = value(seasoned, vo);
+    const auto life_s = liquidity_over_life(seasoned, sv, 0, options);
+    ASSERT_GE(life_s.size(), 2u);
+    EXPECT_EQ(life_s.front().price, sv.tranches[0].price_per_token);
+    EXPECT_NEAR(life_s.front().price, 947.8904, 5e-5);
+    EXPECT_NEAR(life_s.front().years_from_cod, 747.0 / 365.0, 1e-12);
+    EXPECT_NEAR(life_s[1].years_from_cod, 1096.0 / 365.0, 1e-12);
+
+    Project dated = load_project(kSource + "/data/examples/solar.yaml");
+    dated.market.discount = CurveSpec{};  // flat 5% (CurveSpec's default)
+    dated.valuation_date = CalendarDate{std::chrono::year{2028}, std::chrono::month{5}, std::chrono::day{1}};
+    const ValuationResult dv = value(dated, vo);
+    const auto life = liquidity_over_life(dated, dv, 0, options);
+    ASSERT_GE(life.size(), 2u);
+    EXPECT_EQ(life.front().price, dv.tranches[0].price_per_token);
+    Project later = dated;
+    later.valuation_date = CalendarDate{std::chrono::year{2029}, std::chrono::month{4}, std::chrono::day{15}};
+    const double reference = value(later).tranches[0].price_per_token;
+    EXPECT_NEAR(life[1].price, reference, 1e-10 * reference);
+}
+
+// Funding from the equity distributions still to come: for a project valued after COD the
+// distributions paid on or before the valuation date are not counted (reference: the sum of
+// value()'s per-period distributions after 2028-05-01).
+TEST(LiquidityAllocation, DistributionsAfterTheValuationDateFundThePool) {
+    ValuationOptions vo;
+    vo.include_periods = true;
+    const Project seasoned = load_project(kSource + "/data/examples/solar_seasoned.yaml");
+    const ValuationResult v = value(seasoned, vo);
+    double expected = 0.0;
+    for (std::size_t t = 0; t < v.periods.distributions.size(); ++t)
+        if (v.grid.end[t] > *seasoned.valuation_date) expected += v.periods.distributions[t];
+    LiquidityAllocationOptions options;
+    options.sale_tokens = 520.0;
+    const auto r = allocate_liquidity(1000.0, v, options);
+    EXPECT_NEAR(r.total_distributions, expected, 1e-6 * expected);
+    double all = 0.0;
+    for (double d : v.periods.distributions) all += d;
+    EXPECT_LT(r.total_distributions, all);
 }

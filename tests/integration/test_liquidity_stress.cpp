@@ -113,6 +113,44 @@ TEST(LiquidityStress, V3WithdrawalDeepensTheImpact) {
     EXPECT_LT(thin.exit_price, full.exit_price);
 }
 
+// Withdrawals burn the positions' own integer 2^-32 units (not a double beside them): after
+// partial withdrawals, a sell-off and a final 100% withdrawal the pool holds exactly nothing, and
+// what came out is what went in. Liquidities above 2^21 (more than 53 significant bits of units)
+// are the case a double cannot track.
+TEST(LiquidityStress, V3WithdrawingEverythingLeavesExactlyZero) {
+    PoolSpec big;
+    big.type = PoolSpec::Type::V3;
+    big.token = "TOK";
+    big.price = 1000.0;
+    big.positions = {{500.0, 2000.0, 1.0e9}, {800.0, 1250.0, 3.3e8}, {990.0, 1010.0, 7.77e7}};
+    for (const auto& pool : {big, load_pool(kSource + "/data/pools/solar_senior_v3.yaml")}) {
+        SCOPED_TRACE(pool.positions.size());
+        const double deposited = [&] {
+            double v = 0.0;
+            for (const auto& p : pool.positions) v += p.value;
+            return v;
+        }();
+        // No trade: the withdrawals return the deposits (tokens valued at the unchanged price).
+        const auto r = apply_market_shocks(pool, 1.0e6, 1000.0, {withdrawal(0.3), withdrawal(0.45), withdrawal(1.0)});
+        ASSERT_TRUE(r.ok) << r.error;
+        EXPECT_EQ(r.pool_liquidity_after, 0.0);
+        ASSERT_EQ(r.position_units_after.size(), pool.positions.size());
+        for (const auto units : r.position_units_after) EXPECT_TRUE(units == 0);
+        double out = 0.0;
+        for (const auto& step : r.steps) out += step.liquidity_removed_quote + step.liquidity_removed_tokens * pool.price;
+        EXPECT_NEAR(out, deposited, 1e-9 * deposited);
+        // The same with a sell-off between the withdrawals.
+        const auto s = apply_market_shocks(pool, 1.0e6, 1000.0, {withdrawal(0.3), selloff(0.001), withdrawal(1.0 / 3.0), withdrawal(1.0)});
+        ASSERT_TRUE(s.ok) << s.error;
+        EXPECT_EQ(s.pool_liquidity_after, 0.0);
+        for (const auto units : s.position_units_after) EXPECT_TRUE(units == 0);
+        // A partial withdrawal keeps floor((1 - share) x units) to within one unit per burn.
+        const auto half = apply_market_shocks(pool, 1.0e6, 1000.0, {withdrawal(0.5)});
+        EXPECT_NEAR(half.pool_liquidity_after, 0.5 * apply_market_shocks(pool, 1.0e6, 1000.0, {}).pool_liquidity_after,
+                    1e-12 * half.pool_liquidity_after);
+    }
+}
+
 TEST(LiquidityStress, PoolFileValidationNamesTheField) {
     struct Case {
         const char* yaml;

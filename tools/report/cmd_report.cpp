@@ -31,6 +31,7 @@
 #include "pftoken/integration/range_opt_report.hpp"
 #include "pftoken/integration/range_opt_spec.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
+#include "pftoken/report/mc_report.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/scenario.hpp"
 
@@ -106,7 +107,7 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
     page.kv({{"Currency", v.currency},
              {"Financial close (equity valuation date)", date(v.valuation_date)},
              {"COD", date(v.grid.cod)},
-             {"Debt valuation date" + std::string(v.seasoned ? " (seasoned: actuals)" : ""), date(v.debt_valuation_date)},
+             {"Tranche prices at" + std::string(v.seasoned ? " (seasoned: actuals)" : ""), date(v.debt_valuation_date)},
              {"Total capex", money(v.total_capex)},
              {"Total debt", money(v.total_debt)},
              {"Gearing", pct(v.gearing)},
@@ -121,7 +122,7 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
     prices.text("tranche", "Tranche").integer("rank", {}, "Rank").money("principal", v.currency, 10, "Principal");
     prices.money("pv", v.currency, 10, "PV at " + date(v.debt_valuation_date));
     prices.real("price", 10, 4, v.currency, "Price/token (dirty)").real("clean", 10, 4, v.currency, "Clean/token");
-    prices.real("outstanding", 10, 4, v.currency, "Outstanding principal/token").real("par", 10, 2, {}, "% of par");
+    prices.real("outstanding", 10, 4, v.currency, "Outstanding principal/token").real("par", 10, 2, {}, "% par");
     for (const char* c : {"principal", "pv", "price", "clean", "outstanding"}) prices.display(c, kGrouped);
     Table risk("tranche_risk");
     risk.text("tranche", "Tranche").percent("yield", 10, 2, "Yield").real("wal", 10, 2, "y", "WAL");
@@ -140,7 +141,7 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
     page.h2("Covenants");
     page.kv({{"Lock-up DSCR threshold", n2(project.covenants.lockup_dscr) + "x"},
              {"Default DSCR threshold", n2(project.covenants.default_dscr) + "x"},
-             {"Minimum DSCR", n2(c.min_dscr) + "x" + (c.min_dscr_period >= 0 ? " on " + date(c.min_dscr_date) : "")},
+             {"Min DSCR", n2(c.min_dscr) + "x" + (c.min_dscr_period >= 0 ? " on " + date(c.min_dscr_date) : "")},
              {"Average DSCR", n2(c.average_dscr) + "x"},
              {"Minimum LTM DSCR", n2(c.min_ltm_dscr) + "x"},
              {"LLCR at COD", n2(c.llcr_at_cod) + "x"},
@@ -173,21 +174,9 @@ void section_mc(Page& page, const Project& project, const ReportArgs& args, std:
     options.mc.progress = nullptr;
     page.p(fmt::format("{} paths, seed {}, {} (antithetic: {}).", s.paths, s.seed,
                        s.method == mc::RandomMethod::Sobol ? "Sobol" : "pseudo-random", s.antithetic ? "yes" : "no"));
-    Table tokens("mc_tokens");
-    tokens.text("token", "Token").real("mean", 10, 4, project.currency, "Mean price/token");
-    tokens.real("stderr", 10, 4, project.currency, "Std. error");
-    tokens.percent("pd_payment", 10, 2, "PD (payment)").percent("pd_principal", 10, 2, "PD (principal)");
-    tokens.percent("expected_loss", 10, 2, "Expected loss").real("var95", 10, 4, project.currency, "VaR 95%");
-    tokens.real("cvar95", 10, 4, project.currency, "CVaR 95%").real("fair_spread", 10, 1, "bp", "Fair spread");
-    tokens.display("fair_spread", {.scale = 1e4});
-    for (const char* c : {"mean", "stderr", "var95", "cvar95"}) tokens.display(c, kGrouped);
-    for (const auto& t : s.tranches)
-        tokens.add_row({t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, t.pd_payment.mean,
-                        t.pd_principal.mean, t.expected_loss.mean, t.price_per_token_dist.var95,
-                        t.price_per_token_dist.cvar95, t.fair_spread});
-    const double none = std::numeric_limits<double>::quiet_NaN();  // shown as "–"
-    tokens.add_row({s.equity.symbol + " (equity)", s.equity.price_per_token.mean, s.equity.price_per_token.standard_error,
-                    none, none, none, s.equity.price_per_token_dist.var95, s.equity.price_per_token_dist.cvar95, none});
+    // The names and probabilities `pftoken mc` prints (docs/conventions.md, "Names and units").
+    Table tokens = report::mc_tokens_display_table(s, project.currency);
+    for (const char* c : {"price", "se", "var95", "cvar95"}) tokens.display(c, kGrouped);
     page.table(tokens);
     page.chart("dscr-fan", charts::fan_chart(charts::dscr_fan_from(s)),
                fmt::format("Per-period DSCR over the Monte Carlo paths that have debt service due in the period: P5–P95 "
@@ -288,16 +277,16 @@ void compare_tables(Page& page, const integration::CompareReport& r) {
         return (x > 0 && t.find_first_of("123456789") != std::string::npos ? "+" : "") + t;
     };
     auto bp = [](double x) { return format::fixed(x, 2) + " bp"; };
-    page.p(fmt::format("{} ({}) against pool {} ({}), prices in {} per token, compared at {} ({}); the DCF price is the "
-                       "dirty price of the flows after that date.",
+    page.p(fmt::format("{} ({}) against pool {} ({}), prices in {} per token; tranche prices at {} ({}), compared with "
+                       "the pool price/token; the DCF price/token is the dirty price of the flows after that date.",
                        fv.symbol, fv.tranche, r.pool_name, r.pool_type, q, date(r.date), r.date_source));
     page.raw("<div class=\"tables\">\n");
     Table fair = measures("fair_value");
-    fair.add_row({"DCF price per token", price(fv.dcf_price) + " " + q});
-    fair.add_row({"Pool price", price(fv.pool_price) + " " + q});
+    fair.add_row({"DCF price/token", price(fv.dcf_price) + " " + q});
+    fair.add_row({"Pool price/token", price(fv.pool_price) + " " + q});
     fair.add_row({"Premium (+) / discount (-)", signed_pct(fv.premium, 3)});
     if (fv.mc_paths > 0) {
-        fair.add_row({fmt::format("Monte Carlo mean ({} paths)", fv.mc_paths),
+        fair.add_row({fmt::format("MC price/token ({} paths)", fv.mc_paths),
                       price(fv.mc_mean) + " ± " + price(fv.mc_standard_error) + " " + q});
         fair.add_row({"Pool price percentile",
                       format::fixed(fv.market_percentile, 1) + "%" +
@@ -308,7 +297,12 @@ void compare_tables(Page& page, const integration::CompareReport& r) {
     implied.add_row({"Model spread", bp(1e4 * r.spread.model_spread)});
     implied.add_row({"Implied z-spread", bp(1e4 * r.spread.implied_spread)});
     implied.add_row({"Gap (implied - model)", (r.spread.spread_gap_bp > 0 ? "+" : "") + bp(r.spread.spread_gap_bp)});
-    implied.add_row({"Implied CFADS haircut", r.haircut.found ? pct(r.haircut.haircut, 3) : "none: " + r.haircut.message});
+    // A volume haircut, with the CFADS it removes and the haircut the tranche absorbs (docs/integration.md).
+    implied.add_row({"Implied volume haircut", r.haircut.found ? pct(r.haircut.haircut, 3) : "none: " + r.haircut.message});
+    if (r.haircut.found) {
+        implied.add_row({"CFADS removed by it (after " + date(r.date) + ")", pct(r.haircut.cfads_reduction, 3)});
+        implied.add_row({"Paid on time up to (volume haircut)", pct(r.haircut.absorbed, 3)});
+    }
     page.table(implied, "Market-implied");
     Table arb = measures("arbitrage");
     arb.add_row({"Direction", a.buys_tokens ? "buy tokens (pool below DCF)" : "sell tokens (pool above DCF)"});

@@ -304,7 +304,7 @@ bool Exchange::admit(const Order& o, BatchOutput& out) {
     if (locked_) return reject("market resolved");
     if (frozen_) return reject("trading frozen");
     if (o.type == OrderType::Cancel) return true;
-    if (by_id_.count(o.id) != 0) return reject("duplicate order id");
+    if (by_id_.count(o.id) != 0 || retired(o.id)) return reject("duplicate order id");
     if (o.outcome >= params_.outcomes || !active_[o.outcome]) return reject("outcome not active");
     if (!(o.size > 0.0) || !std::isfinite(o.size)) return reject("size must be > 0");
     const Account& a = accounts_[o.user];
@@ -373,6 +373,38 @@ void Exchange::compact(Pool& pool) {
     pool.live_members = static_cast<std::uint32_t>(kept);
 }
 
+bool Exchange::retired(std::uint64_t id) const noexcept {
+    // The first range whose last id is >= id holds it if its first id is <= id.
+    const auto it = std::lower_bound(retired_ids_.begin(), retired_ids_.end(), id,
+                                     [](const auto& range, std::uint64_t v) { return range.second < v; });
+    return it != retired_ids_.end() && it->first <= id;
+}
+
+void Exchange::retire_ids() {
+    if (retiring_.empty()) return;
+    std::sort(retiring_.begin(), retiring_.end());
+    // Union of the sorted new ids (an open order's id comes again at every compaction) with the
+    // ranges, in order of first id, joining overlapping and adjacent (last + 1 == first) ones.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
+    merged.reserve(retired_ids_.size() + retiring_.size());
+    const auto push = [&](std::uint64_t first, std::uint64_t last) {
+        if (!merged.empty() && merged.back().second != std::numeric_limits<std::uint64_t>::max() &&
+            merged.back().second + 1 >= first)
+            merged.back().second = std::max(merged.back().second, last);
+        else
+            merged.emplace_back(first, last);
+    };
+    std::size_t a = 0, b = 0;
+    while (a < retired_ids_.size() || b < retiring_.size()) {
+        if (b == retiring_.size() || (a < retired_ids_.size() && retired_ids_[a].first < retiring_[b]))
+            push(retired_ids_[a].first, retired_ids_[a].second), ++a;
+        else
+            push(retiring_[b], retiring_[b]), ++b;
+    }
+    retired_ids_.swap(merged);
+    retiring_.clear();
+}
+
 void Exchange::compact_orders() {
     // Orders are only freed in bulk, when the finished ones outnumber the open ones by the slack:
     // each order is moved O(1) times on average, and the invariant check and the resolution walk
@@ -383,15 +415,21 @@ void Exchange::compact_orders() {
     remap_.assign(resting_.size(), 0);
     compacted_.clear();
     compacted_.emplace_back();  // the tombstone: never live, so every reader skips it
+    retiring_.clear();
     for (std::size_t k = tombstone_ ? 1 : 0; k < resting_.size(); ++k) {
         const Resting& r = resting_[k];
-        const auto it = by_id_.find(r.order.id);
+        // Every placed id joins the ranges (open ones too: they are duplicates as well, and
+        // consecutive ids then stay one range whichever of them are still open).
+        retiring_.push_back(r.order.id);
         if (r.live) {
             remap_[k] = static_cast<std::uint32_t>(compacted_.size());
             compacted_.push_back(r);
+            by_id_.find(r.order.id)->second = remap_[k];
+        } else {
+            by_id_.erase(r.order.id);  // a freed order leaves the index; its id stays a duplicate
         }
-        it->second = remap_[k];  // a finished order's id stays known (duplicate ids are rejected)
     }
+    retire_ids();
     // Pool members keep their count and order (finished ones now name the tombstone), so every
     // pool computes exactly what it did before: the results and the state hash do not change.
     for (Pool& pool : pools_)
@@ -474,11 +512,23 @@ bool Exchange::eligible(const Resting& r, Members members) const noexcept {
     return true;
 }
 
+std::size_t Exchange::first_candidate(const Pool& pool, Members members) const noexcept {
+    if (members != Members::NewOnly) return 0;
+    // Members join at the back and keep their order, so this batch's form a suffix: only it can
+    // be eligible (the older members are skipped without being read).
+    std::size_t k = pool.members.size();
+    while (k > 0 && resting_[pool.members[k - 1]].batch == batch_) --k;
+    return k;
+}
+
 double Exchange::eligible_volume(std::size_t pool, Members members) const {
     if (members == Members::All) return pools_[pool].volume;
+    const Pool& p = pools_[pool];
     double v = 0.0;
-    for (const std::uint32_t m : pools_[pool].members)
-        if (eligible(resting_[m], members)) v += resting_[m].remaining;
+    for (std::size_t k = first_candidate(p, members); k < p.members.size(); ++k) {
+        const Resting& r = resting_[p.members[k]];
+        if (eligible(r, members)) v += r.remaining;
+    }
     return v;
 }
 
@@ -521,11 +571,12 @@ void Exchange::fill_pool(std::size_t pool_id, Members members, double amount, do
         pool.live_members = static_cast<std::uint32_t>(kept);
         return;
     }
+    const std::size_t first = first_candidate(pool, members);
     std::size_t last = pool.members.size();
-    for (std::size_t k = 0; k < pool.members.size(); ++k)
+    for (std::size_t k = first; k < pool.members.size(); ++k)
         if (eligible(resting_[pool.members[k]], members)) last = k;
     double given = 0.0;
-    for (std::size_t k = 0; k <= last && k < pool.members.size(); ++k) {
+    for (std::size_t k = first; k <= last && k < pool.members.size(); ++k) {
         const std::uint32_t m = pool.members[k];
         if (!eligible(resting_[m], members)) continue;
         const double rem = resting_[m].remaining;

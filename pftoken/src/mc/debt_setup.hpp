@@ -10,21 +10,30 @@
 #include "pftoken/mc/factors.hpp"
 #include "pftoken/model/project.hpp"
 #include "pftoken/pricing/curves.hpp"
+#include "pftoken/schedule/timeline.hpp"
+#include "pftoken/valuation/measure.hpp"
 #include "pftoken/waterfall/compiled_project.hpp"
 
 namespace pftoken::mc::detail {
 
-/// The factor model on the project's period grid; the rate model lives on the curve referenced
-/// at financial close (Hull-White is fitted to it).
+/// The factor model on the project's period grid. The factors start at financial close, the
+/// rate model on the curve referenced at close (Hull-White is fitted to it); for a project valued
+/// after COD (history_periods > 0) they start at the valuation date instead, at their base-case
+/// levels, on the curve referenced at that date: the periods paid on or before it are history
+/// (docs/valuation-date.md).
 inline std::unique_ptr<FactorModel> make_factor_model(const Project& project, const CompiledProject& cp,
                                                       const StochasticSpec& spec, const SamplingOptions& sampling) {
-    const auto close_curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(cp.grid.financial_close),
-                                                  project.timeline.day_count, {}, "market.discount");
+    const int history = history_periods(cp);
+    const CalendarDate origin = history > 0 ? cp.valuation_date : cp.grid.financial_close;
+    const auto curve = pricing::build_curve(project.market.discount, pricing::to_ql_date(origin),
+                                            project.timeline.day_count, {}, "market.discount");
     FactorGrid fg;
     fg.period_end_time = cp.grid.time_from_close;
     fg.operating = cp.grid.operating;
     fg.periods_per_year = cp.grid.periods_per_year;
-    return std::make_unique<FactorModel>(spec, std::move(fg), sampling, close_curve);
+    fg.first_period = static_cast<std::size_t>(history);
+    fg.start_time = history > 0 ? year_fraction(DayCount::Actual365Fixed, cp.grid.financial_close, origin) : 0.0;
+    return std::make_unique<FactorModel>(spec, std::move(fg), sampling, curve);
 }
 
 }  // namespace pftoken::mc::detail

@@ -108,19 +108,27 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
                          const QuantLib::ext::shared_ptr<QuantLib::YieldTermStructure>& discount_curve)
     : spec_(std::move(spec)), grid_(std::move(grid)), sampling_(sampling) {
     spec_.validate();
-    const std::size_t n = grid_.period_end_time.size();
-    PFT_REQUIRE(n >= 1, "factor grid: needs at least one period");
-    PFT_REQUIRE(grid_.operating.size() == n, "factor grid: operating flags must match periods");
+    const std::size_t periods = grid_.period_end_time.size();
+    PFT_REQUIRE(periods >= 1, "factor grid: needs at least one period");
+    PFT_REQUIRE(grid_.operating.size() == periods, "factor grid: operating flags must match periods");
+    PFT_REQUIRE(grid_.first_period < periods, "factor grid: first_period " << grid_.first_period << " is past the "
+                                                                            << periods << " periods");
     PFT_REQUIRE(sampling_.sobol_replications >= 1,
                 "mc.sobol_replications: must be >= 1, got " << sampling_.sobol_replications);
+    // The simulated periods: first_ .. periods - 1, times from the start (time 0 of every process).
+    first_ = grid_.first_period;
+    steps_ = periods - first_;
+    const std::size_t n = steps_;
+    std::vector<double> time(n);
     dt_.resize(n);
     sqrt_dt_.resize(n);
     double previous = 0.0;
     for (std::size_t i = 0; i < n; ++i) {
-        const double t = grid_.period_end_time[i];
+        const double t = grid_.period_end_time[first_ + i] - grid_.start_time;
         PFT_REQUIRE(std::isfinite(t) && t > previous,
-                    "factor grid: period end times must increase from 0, period " << i << " has "
-                                                                                  << t);
+                    "factor grid: period end times must increase from the start, period " << first_ + i << " has "
+                                                                                          << t);
+        time[i] = t;
         dt_[i] = t - previous;
         sqrt_dt_[i] = std::sqrt(dt_[i]);
         previous = t;
@@ -133,7 +141,8 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
             factor_of_slot_.push_back(f);
         }
     const std::size_t g = factor_of_slot_.size();
-    construction_dims_ = spec_.construction.enabled ? 2 : 0;
+    // Valued from a start inside the operating life: the construction is history, nothing drawn.
+    construction_dims_ = spec_.construction.enabled && first_ == 0 ? 2 : 0;
     dimension_ = construction_dims_ + g * n;
 
     // Correlation among the enabled slots (identity where not given) and its factor L, L L' = C.
@@ -225,7 +234,7 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
             QuantLib::ext::shared_ptr<QuantLib::OneFactorModel::ShortRateDynamics> dynamics;
             if (s > 0.0) dynamics = QuantLib::HullWhite(handle, a, s).dynamics();
             for (std::size_t i = 0; i < n; ++i) {
-                const double t = grid_.period_end_time[i];
+                const double t = time[i];
                 rate_det_[i] = dynamics ? dynamics->shortRate(t, 0.0)
                                         : discount_curve->forwardRate(t, t, QuantLib::Continuous,
                                                                       QuantLib::NoFrequency, true)
@@ -237,7 +246,7 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
         } else {
             const QuantLib::Vasicek model(r.initial_rate, a, r.long_run_rate, s);
             for (std::size_t i = 0; i < n; ++i) {
-                const double t = grid_.period_end_time[i];
+                const double t = time[i];
                 const double e = std::exp(-a * t);
                 rate_det_[i] = r.initial_rate * e + r.long_run_rate * (1.0 - e);
                 bond_price_[i] = model.discountBond(0.0, t, r.initial_rate);
@@ -250,7 +259,7 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
             const double decay = std::exp(-a * dt_[i]);
             rate_decay_[i] = decay;
             rate_sd_[i] = s * std::sqrt((1.0 - decay * decay) / (2.0 * a));
-            const double start = i == 0 ? 0.0 : grid_.period_end_time[i - 1];
+            const double start = i == 0 ? 0.0 : time[i - 1];
             rate_adjust_[i] = forward_convexity(a, s, start);
         }
     }
@@ -291,9 +300,9 @@ PathWorkspace FactorModel::make_workspace() const {
     const std::size_t n = periods();
     PathWorkspace ws;
     ws.normals.resize(dimension_);
-    ws.correlated.resize(factor_of_slot_.size() * n);
-    ws.bridged.resize(n);
-    ws.bridge_work.resize(n + 1);
+    ws.correlated.resize(factor_of_slot_.size() * steps_);
+    ws.bridged.resize(steps_);
+    ws.bridge_work.resize(steps_ + 1);
     if (!sobol_.empty()) ws.sobol_state.resize(dimension_);
     if (spec_.merchant_price.enabled) ws.price_multiplier.assign(n, 1.0);
     if (spec_.volume.enabled) ws.volume_multiplier.assign(n, 1.0);
@@ -334,7 +343,10 @@ void FactorModel::draw_normals(std::uint64_t path, PathWorkspace& ws) const noex
 }
 
 void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept {
-    const std::size_t n = periods();
+    // Simulated periods only: the history entries before first_ keep the base-case values
+    // make_workspace set and nothing here writes.
+    const std::size_t n = steps_;
+    const std::size_t off = first_;
     const std::size_t g = factor_of_slot_.size();
     if (dimension_ == 0) return;
     draw_normals(path, ws);
@@ -378,7 +390,7 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
         const double* decay = price_decay_.data();
         const double* mean = price_mean_.data();
         const double* sd = price_sd_.data();
-        double* out = ws.price_multiplier.data();
+        double* out = ws.price_multiplier.data() + off;
         double x = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
             x = decay[i] * x + mean[i] + sd[i] * zf[i * g];
@@ -389,7 +401,7 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
     if (spec_.volume.enabled) {
         const double* zf = shocks(kVolume);
         const double sigma = volume_sigma_;
-        double* out = ws.volume_multiplier.data();
+        double* out = ws.volume_multiplier.data() + off;
         if (spec_.volume.distribution == VolumeFactor::Distribution::Lognormal) {
             for (std::size_t i = 0; i < n; ++i) out[i] = sigma * zf[i * g];
             exp_in_place({out, n});
@@ -401,14 +413,14 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
         const double* zf = shocks(kAvailability);
         const double loss = spec_.availability.loss_fraction;
         const double threshold = outage_threshold_;
-        double* out = ws.availability_loss.data();
+        double* out = ws.availability_loss.data() + off;
         for (std::size_t i = 0; i < n; ++i) out[i] = zf[i * g] < threshold ? loss : 0.0;
     }
     if (spec_.opex_inflation.enabled) {
         const double* zf = shocks(kOpex);
         const double* mean = opex_mean_.data();
         const double* sd = opex_sd_.data();
-        double* out = ws.opex_multiplier.data();
+        double* out = ws.opex_multiplier.data() + off;
         double x = 0.0;
         for (std::size_t i = 0; i < n; ++i) {
             x += mean[i] + sd[i] * zf[i * g];
@@ -425,10 +437,10 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
         const double* conv = rate_conv_.data();
         const double* bond = bond_price_.data();
         const double* dt = dt_.data();
-        double* shift = ws.index_shift.data();
-        double* short_rate = ws.short_rate.data();
-        double* ratio = ws.discount_ratio.data();
-        double* discount = ws.path_discount.data();
+        double* shift = ws.index_shift.data() + off;
+        double* short_rate = ws.short_rate.data() + off;
+        double* ratio = ws.discount_ratio.data() + off;
+        double* discount = ws.path_discount.data() + off;
         double y = 0.0;           // deviation of r from its zero-vol path; y(0) = 0
         double integral = 0.0;    // trapezoid of y
         for (std::size_t i = 0; i < n; ++i) {
@@ -442,7 +454,7 @@ void FactorModel::generate(std::uint64_t path, PathWorkspace& ws) const noexcept
         exp_in_place({ratio, n});
         for (std::size_t i = 0; i < n; ++i) discount[i] = bond[i] * ratio[i];
     }
-    if (spec_.construction.enabled) {
+    if (construction_dims_ > 0) {
         const auto& c = spec_.construction;
         const double zd = ws.normals[0];
         const double zo = ws.normals[1];

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -76,6 +77,24 @@ Table mc_tranches_table(const ProjectMcSummary& s) {
     set_distribution(row, e.price_per_token_dist);
     row.set("dv01", e.dv01).set("price_delta", e.price_delta).set("volume_delta", e.volume_delta);
     row.set("opex_delta", e.opex_delta);
+    return t;
+}
+
+Table mc_tokens_display_table(const ProjectMcSummary& s, const std::string& currency) {
+    Table t("mc_tokens");
+    t.text("token", "token").real("price", 10, 4, currency, "price/token").real("se", 10, 4, currency, "s.e.");
+    t.percent("miss", 10, 2, "P(miss)").percent("defer", 10, 2, "P(defer)").percent("eod", 10, 2, "P(EoD)");
+    t.percent("loss", 10, 2, "P(loss)").percent("el", 10, 2, "EL");
+    t.real("var95", 10, 4, currency, "VaR95/token").real("cvar95", 10, 4, currency, "CVaR95/token");
+    t.real("fair_spread", 10, 1, "bp", "fair spread").display("fair_spread", {.scale = 1e4});
+    for (const auto& x : s.tranches)
+        t.add_row({x.symbol, x.price_per_token.mean, x.price_per_token.standard_error, x.pd_payment.mean,
+                   x.pd_deferral.mean, x.pd_event_of_default.mean, x.pd_principal.mean, x.expected_loss.mean,
+                   x.price_per_token_dist.var95, x.price_per_token_dist.cvar95, x.fair_spread});
+    const double none = std::numeric_limits<double>::quiet_NaN();  // shown as "–"
+    const auto& e = s.equity;
+    t.add_row({e.symbol + " (equity)", e.price_per_token.mean, e.price_per_token.standard_error, none, none, none, none,
+               none, e.price_per_token_dist.var95, e.price_per_token_dist.cvar95, none});
     return t;
 }
 
@@ -177,9 +196,9 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
                      s.seed, s.threads, s.seconds, s.paths_per_second());
     // Probabilities and losses in percent, as in `value`, `stress`, `report` and the "Worst
     // period" line below; prices per token, as everywhere.
-    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>10}\n", "token",
+    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>11}\n", "token",
                      "price/token", "s.e.", "P5", "P95", "P(miss)", "P(defer)", "P(EoD)", "P(loss)", "EL", "LGD",
-                     "fair sprd");
+                     "fair spread");
     bool lgd_undefined = false;
     for (const auto& t : s.tranches) {
         const auto& pc = t.price_per_token_dist.percentiles;
@@ -187,7 +206,7 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
         const bool lgd_defined = std::isfinite(t.lgd);
         lgd_undefined = lgd_undefined || !lgd_defined;
         o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>7.2f}% "
-                         "{:>8} {:>9.2f}bp\n",
+                         "{:>8} {:>8.2f} bp\n",
                          t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, pc[1], pc[7],
                          100 * t.pd_payment.mean, 100 * t.pd_deferral.mean, 100 * t.pd_event_of_default.mean,
                          100 * t.pd_principal.mean, 100 * t.expected_loss.mean,

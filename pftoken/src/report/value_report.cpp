@@ -632,12 +632,12 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
 
     const bool at_cod = r.debt_valuation_date == r.grid.cod;
     const std::string debt_date = date_text(r.debt_valuation_date) + (at_cod ? " (COD)" : "");
-    if (at_cod)
-        line("Tranches (PV at COD on the discount curve referenced at COD + tranche spread)");
-    else
-        line(fmt::format("Tranches (PV at the valuation date {} of the flows paid after it, on the discount curve "
-                         "referenced at that date + tranche spread{})",
-                         debt_date, r.seasoned ? "; actuals replace the modelled state" : ""));
+    // "tranche prices at DATE": the words `mc`, `stress`, `compare` and `report` use for the same
+    // date (docs/conventions.md, "Names and units").
+    line(fmt::format("Tranches: tranche prices at {} ({}PV of the flows paid after it, on the discount curve referenced "
+                     "at that date + tranche spread{})",
+                     date_text(r.debt_valuation_date), at_cod ? "COD; " : "",
+                     r.seasoned ? "; actuals replace the modelled state" : ""));
     line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", "tranche", "symbol",
                      "rank", "principal m", "rate", "PV m", "price/token", "% par", "yield", "MacDur", "ModDur", "convex",
                      "WAL", "z-spread"));
@@ -652,11 +652,11 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
                          bp(t.z_spread)));
     }
     if (project.valuation_date) {
-        line(fmt::format("  at {}: {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>8}", debt_date, "tranche", "outstanding m",
-                         "outst./token", "accrued m", "accrued/tok.", "clean/token", "clean %"));
+        line(fmt::format("  at {}: {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>11}", debt_date, "tranche", "outstanding m",
+                         "outst./token", "accrued m", "accrued/tok.", "clean/token", "clean % par"));
         for (const auto& t : r.tranches) {
             auto fixed = [](double x, int digits) { return std::isfinite(x) ? fmt::format("{:.{}f}", x, digits) : "-"; };
-            line(fmt::format("  {:<{}} {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>8}", "", debt_date.size() + 4, t.name,
+            line(fmt::format("  {:<{}} {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>11}", "", debt_date.size() + 4, t.name,
                              money_m(t.outstanding), fixed(t.outstanding_per_token, 4), money_m(t.accrued_interest),
                              fixed(t.accrued_per_token, 4), fixed(t.clean_price_per_token, 4),
                              fixed(t.clean_price_pct_of_par, 3)));
@@ -686,13 +686,13 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
 
     const auto& c = r.covenants;
     line("Coverage ratios");
-    line(fmt::format("  DSCR minimum {} on {} (period {}); average {}; LTM DSCR minimum {}", ratio(c.min_dscr),
+    line(fmt::format("  min DSCR {} on {} (period {}); average {}; min LTM DSCR {}", ratio(c.min_dscr),
                      date_text(c.min_dscr_date), c.min_dscr_period, ratio(c.average_dscr), ratio(c.min_ltm_dscr)));
-    line(fmt::format("  LLCR at COD {}; PLCR at COD {}; LLCR minimum {}", ratio(c.llcr_at_cod), ratio(c.plcr_at_cod),
+    line(fmt::format("  LLCR at COD {}; PLCR at COD {}; min LLCR {}", ratio(c.llcr_at_cod), ratio(c.plcr_at_cod),
                      ratio(c.min_llcr)));
     if (r.coverage_by_seniority.size() > 1) {
         line("  by seniority (cumulative: CFADS against the debt of this rank and every rank above it)");
-        line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", "down to", "DSCR min", "average", "LLCR COD", "LLCR min"));
+        line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", "down to", "min DSCR", "average", "LLCR COD", "min LLCR"));
         for (const auto& level : r.coverage_by_seniority) {
             std::string names;
             for (const auto& name : level.tranches) names += (names.empty() ? "" : " + ") + name;

@@ -72,6 +72,7 @@ PeriodDrivers ResolvedScenario::drivers() const {
 }
 
 StressEngine::StressEngine(const Project& project) : project_(project), base_project_(compile(project)) {
+    history_ = history_periods(base_project_);
     scratch_project_ = base_project_;
     const auto& grid = base_project_.grid;
     const int n = base_project_.periods;
@@ -112,10 +113,24 @@ void StressEngine::resolve(const Scenario& scenario, ResolvedScenario& out) cons
     out.delay_periods = 0;
     out.uses_price = out.uses_volume = out.uses_availability = out.uses_opex = out.uses_rates = out.uses_contract =
         out.uses_spread = false;
+    out.not_applied.clear();
 
     for (const auto& s : scenario.shocks) {
         if (is_market_shock(s.type)) continue;
-        const auto [first, last] = window_periods(s.window, grid, s.path.empty() ? "shock" : s.path + ".window");
+        const bool construction = s.type == ShockType::CapexOverrun || s.type == ShockType::ConstructionDelay;
+        if (construction && history_ > 0) {
+            // Valued after COD: the construction is history, its cost and date are known.
+            out.not_applied += (out.not_applied.empty() ? "" : ", ") + std::string(to_string(s.type));
+            continue;
+        }
+        const std::string window_path = s.path.empty() ? "shock" : s.path + ".window";
+        auto [first, last] = window_periods(s.window, grid, window_path);
+        // The periods paid on or before the valuation date are history: never shocked.
+        first = std::max(first, history_);
+        if (first > last)
+            throw InputError(window_path, fmt::format("selects no period after the valuation date {} (the periods "
+                                                      "paid on or before it are history)",
+                                                      date_text(base_project_.valuation_date)));
         switch (s.type) {
         case ShockType::MerchantPrice:
             for (int t = first; t <= last; ++t) out.price[idx(t)] *= 1.0 + s.size;
@@ -148,9 +163,12 @@ void StressEngine::resolve(const Scenario& scenario, ResolvedScenario& out) cons
         case ShockType::RatesTwist: {
             // Forward shift over each period from the zero-rate shift profile z(t):
             // f = (z(t1) t1 - z(t0) t0) / (t1 - t0), so that integrated forwards give z(t) t.
+            // t from financial close, or from the valuation date for a project valued after COD
+            // (the curve is then the one referenced at that date: grid_.curve_time, 0 before it).
+            const std::vector<double>& time = history_ > 0 ? grid_.curve_time : curve_time_;
             for (int t = first; t <= last; ++t) {
-                const double t1 = curve_time_[idx(t)];
-                const double t0 = t == 0 ? 0.0 : curve_time_[idx(t - 1)];
+                const double t1 = time[idx(t)];
+                const double t0 = t == 0 ? 0.0 : time[idx(t - 1)];
                 if (t1 <= t0) continue;
                 out.index_shift[idx(t)] += (twist_zero_shift(s, t1) * t1 - twist_zero_shift(s, t0) * t0) / (t1 - t0);
             }
@@ -269,6 +287,7 @@ StressMetrics StressEngine::collect() const {
         ts.loss = p.loss;
         ts.loss_share = tr.principal > 0.0 ? ts.loss / tr.principal : 0.0;
         ts.payment_default = p.payment_default;
+        ts.missed_payment = p.missed_payment;
     }
     // First to lose: the most junior rank with a loss above a rounding tolerance.
     int first_loss = -1;
@@ -285,7 +304,8 @@ StressMetrics StressEngine::collect() const {
     m.equity_price_per_token = supply > 0.0 ? m.equity_value / supply : kNaN;
 
     const bool ltm = base_project_.covenants.use_ltm;
-    for (int t = 0; t < n; ++t) {
+    // Covenant statistics over the periods after the valuation date (the history is not a stress).
+    for (int t = history_; t < n; ++t) {
         const double d = r.dscr[idx(t)];
         if (std::isfinite(d) && (m.min_dscr_period < 0 || d < m.min_dscr)) {
             m.min_dscr = d;
@@ -304,6 +324,7 @@ StressMetrics StressEngine::collect() const {
         if (r.dsra_drawn[idx(t)] != 0) ++m.dsra_draw_periods;
         m.dsra_max_draw = std::max(m.dsra_max_draw, r.dsra_draw[idx(t)]);
         m.dsra_total_draw += r.dsra_draw[idx(t)];
+        m.cfads += r.cfads[idx(t)];
     }
     if (m.min_dscr_period >= 0) m.min_dscr_date = grid.end[idx(m.min_dscr_period)];
     return m;
@@ -350,7 +371,7 @@ void StressEngine::indicators(const Scenario& scenario, Indicators& out) {
     const int n = base_project_.periods;
     const bool ltm = base_project_.covenants.use_ltm;
     out.min_tested_dscr = kNaN;
-    for (int t = 0; t < n; ++t) {
+    for (int t = history_; t < n; ++t) {
         const double tested = ltm ? r.ltm_dscr[idx(t)] : r.dscr[idx(t)];
         if (std::isfinite(tested) && std::isfinite(r.dscr[idx(t)]) && !(tested >= out.min_tested_dscr))
             out.min_tested_dscr = tested;
@@ -370,6 +391,7 @@ ScenarioResult StressEngine::run(const Scenario& scenario) {
     result.market_only = scenario.has_market_shocks() && !scenario.has_project_shocks();
     try {
         result.metrics = evaluate(scenario);
+        result.not_applied = scratch_resolved_.not_applied;
     } catch (const std::exception& e) {
         result.ok = false;
         result.error = e.what();

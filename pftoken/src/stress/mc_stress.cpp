@@ -33,7 +33,10 @@ McScenarioStress run_one(const std::string& name, const Project& project, const 
     for (const auto& t : s.tranches) {
         McTrancheStress ts;
         ts.name = t.name;
+        ts.symbol = t.symbol;
         ts.pd_payment = t.pd_payment.mean;
+        ts.pd_deferral = t.pd_deferral.mean;
+        ts.pd_event_of_default = t.pd_event_of_default.mean;
         ts.pd_principal = t.pd_principal.mean;
         ts.expected_loss = t.expected_loss.mean;
         ts.price_mean = t.price_per_token.mean;
@@ -100,11 +103,15 @@ std::string mc_stress_table(const McStressSummary& summary) {
     Table t("stress_mc_text");
     t.text("scenario").display("scenario", {.width = 30, .max_width = 30});
     const auto& base = summary.base.tranches;
+    // Per tranche the probabilities `pftoken mc` prints, under its names (docs/conventions.md,
+    // "Names and units"): any payment missed, a deferral, an event of default, principal lost.
     for (std::size_t k = 0; k < base.size(); ++k) {
         const std::string c = std::to_string(k);
-        t.percent("pd" + c, 10, 2, base[k].name.substr(0, 6) + " PD").percent("el" + c, 10, 3, "EL");
-        t.real("var" + c, 10, 3, {}, "VaR99/tok");
-        t.display("pd" + c, {.width = 9}).display("el" + c, {.width = 9}).display("var" + c, {.width = 10});
+        t.percent("miss" + c, 10, 2, base[k].symbol + " P(miss)").percent("defer" + c, 10, 2, "P(defer)");
+        t.percent("eod" + c, 10, 2, "P(EoD)").percent("pd" + c, 10, 2, "P(loss)").percent("el" + c, 10, 3, "EL");
+        t.real("var" + c, 10, 3, {}, "VaR99/token");
+        t.display("miss" + c, {.width = 14}).display("defer" + c, {.width = 9}).display("eod" + c, {.width = 8});
+        t.display("pd" + c, {.width = 8}).display("el" + c, {.width = 8}).display("var" + c, {.width = 12});
     }
     t.real("eq_npv", 10, 2, {}, "eq NPV mean").display("eq_npv", {.width = 12, .scale = 1e-6, .suffix = "m"});
     t.text("note");
@@ -117,6 +124,8 @@ std::string mc_stress_table(const McStressSummary& summary) {
         }
         for (std::size_t k = 0; k < s.tranches.size() && k < base.size(); ++k) {
             const std::string c = std::to_string(k);
+            row.set("miss" + c, s.tranches[k].pd_payment).set("defer" + c, s.tranches[k].pd_deferral);
+            row.set("eod" + c, s.tranches[k].pd_event_of_default);
             row.set("pd" + c, s.tranches[k].pd_principal).set("el" + c, s.tranches[k].expected_loss);
             row.set("var" + c, s.tranches[k].price_var99);
         }
@@ -130,7 +139,7 @@ std::string mc_stress_table(const McStressSummary& summary) {
 Table mc_stress_results(const McStressSummary& summary) {
     Table t("stress_mc");
     t.text("scenario").flag("ok").text("error").text("tranche");
-    for (const char* c : {"pd_payment", "pd_principal", "expected_loss", "price_mean", "price_stderr", "price_var95",
+    for (const char* c : {"pd_payment", "pd_deferral", "pd_event_of_default", "pd_principal", "expected_loss", "price_mean", "price_stderr", "price_var95",
                           "price_var99", "equity_npv_mean", "equity_npv_var95", "equity_irr_median"})
         t.real(c);
     t.integer("paths");
@@ -142,6 +151,7 @@ Table mc_stress_results(const McStressSummary& summary) {
         for (const auto& x : s.tranches) {
             auto row = t.add_row();
             row.set("scenario", s.name).set("ok", true).set("tranche", x.name).set("pd_payment", x.pd_payment);
+            row.set("pd_deferral", x.pd_deferral).set("pd_event_of_default", x.pd_event_of_default);
             row.set("pd_principal", x.pd_principal).set("expected_loss", x.expected_loss).set("price_mean", x.price_mean);
             row.set("price_stderr", x.price_stderr).set("price_var95", x.price_var95).set("price_var99", x.price_var99);
             row.set("equity_npv_mean", s.equity_npv_mean).set("equity_npv_var95", s.equity_npv_var95);
@@ -170,6 +180,8 @@ std::string mc_stress_json(const McStressSummary& summary) {
         for (const auto& t : s.tranches)
             tranches.push_back({{"name", t.name},
                                 {"pd_payment", jnum(t.pd_payment)},
+                                {"pd_deferral", jnum(t.pd_deferral)},
+                                {"pd_event_of_default", jnum(t.pd_event_of_default)},
                                 {"pd_principal", jnum(t.pd_principal)},
                                 {"expected_loss", jnum(t.expected_loss)},
                                 {"price_mean", jnum(t.price_mean)},

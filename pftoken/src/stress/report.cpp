@@ -94,18 +94,20 @@ namespace {
 /// The terminal view of the scenario results: fewer, shorter columns than scenario_results.
 Table scenarios_text_table(const StressSummary& summary) {
     Table t("stress_scenarios_text");
-    t.text("scenario").real("min_dscr", 10, 3, {}, "minDSCR").date("date").integer("lock").integer("dflt");
+    t.text("scenario").real("min_dscr", 10, 3, {}, "min DSCR").date("date").integer("lock").integer("dflt");
     t.real("dsra_max", 10, 0, {}, "DSRA max").integer("draw").real("eq_value", 10, 2, {}, "eq value");
     t.percent("eq_irr", 10, 2, "eq IRR");
     t.display("scenario", {.width = 30, .max_width = 30});
-    t.display("min_dscr", {.width = 7});
+    t.display("min_dscr", {.width = 8});
     t.display("date", {.align = Align::Right, .width = 10});
     t.display("lock", {.width = 5}).display("dflt", {.width = 5}).display("dsra_max", {.width = 11});
     t.display("draw", {.width = 4}).display("eq_value", {.width = 9, .scale = 1e-6, .suffix = "m"});
     t.display("eq_irr", {.width = 9});
     for (const auto& x : summary.base.metrics.tranches) {
-        t.real(x.name + "_px", 10, 3, {}, x.symbol + " px").real(x.name + "_chg", 10, 2, {}, "chg%");
-        t.display(x.name + "_px", {.width = 10}).display(x.name + "_chg", {.width = 8, .sign = true});
+        // The names of `value` and `mc` (docs/conventions.md, "Names and units"); the change is of
+        // the PV against the base row, in percent.
+        t.real(x.name + "_px", 10, 3, {}, x.symbol + " price/token").real(x.name + "_chg", 10, 2, {}, "vs base %");
+        t.display(x.name + "_px", {.width = 17}).display(x.name + "_chg", {.width = 9, .sign = true});
     }
     t.text("first_loss", "first loss").text("note");
     t.display("first_loss", {.gap = "  "}).display("note", {.gap = "  "});
@@ -124,6 +126,7 @@ Table scenarios_text_table(const StressSummary& summary) {
         for (const auto& x : m.tranches) row.set(x.name + "_px", x.price_per_token).set(x.name + "_chg", x.pv_change_pct);
         row.set("first_loss", m.first_loss_tranche.empty() ? std::string("-") : m.first_loss_tranche);
         if (r.market_only) row.set("note", "(market shocks only)");
+        if (!r.not_applied.empty()) row.set("note", "(not applied, construction before the valuation date: " + r.not_applied + ")");
     };
     add(summary.base);
     for (const auto& r : summary.scenarios) add(r);
@@ -159,6 +162,7 @@ std::string scenarios_json(const StressSummary& summary) {
             return j;
         }
         j["market_only"] = r.market_only;
+        j["not_applied"] = r.not_applied;
         const auto& m = r.metrics;
         j["min_dscr"] = jnum(m.min_dscr);
         j["min_dscr_date"] = period_date(m);

@@ -7,6 +7,8 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/format.hpp"
+
 #include "pftoken/base/root.hpp"
 #include "pftoken/error.hpp"
 
@@ -109,7 +111,23 @@ ReverseSummary reverse_stress(StressEngine& engine, const ReverseOptions& option
 
     ReverseSummary summary;
     StressEngine::Indicators ind;
+    const int history = history_periods(project);
     for (const auto& factor : factors) {
+        const ShockType type = factor.shock.type;
+        if (history > 0 && (type == ShockType::CapexOverrun || type == ShockType::ConstructionDelay)) {
+            // Valued after COD: the construction is history, no shock of it applies (engine.cpp).
+            for (const auto& target : targets) {
+                ReverseFinding finding;
+                finding.factor = factor.name;
+                finding.target = target.kind;
+                finding.tranche = target.tranche;
+                finding.target_name = target.name;
+                finding.message = fmt::format("not applicable: the construction is history at the valuation date {}",
+                                              format::iso_date(project.valuation_date));
+                summary.findings.push_back(std::move(finding));
+            }
+            continue;
+        }
         int evaluations = 0;
         auto evaluate = [&](double x) -> const StressEngine::Indicators& {
             const double size = factor.direction * (factor.integer ? std::round(x) : x);

@@ -129,6 +129,10 @@ CodCurve valuation_curve(const Project& project, const CompiledProject& cp) {
     return out;
 }
 
+int history_periods(const CompiledProject& cp) noexcept {
+    return cp.valuation_date > cp.grid.cod ? std::min(cp.valuation_period, cp.periods) : 0;
+}
+
 double outstanding_at_valuation(const CompiledProject& cp, const WaterfallResults& r, int k) {
     const auto ks = static_cast<std::size_t>(k);
     if (cp.seasoning.enabled && !std::isnan(cp.seasoning.balance[ks])) return cp.seasoning.balance[ks];
@@ -261,7 +265,10 @@ void measure(const CompiledProject& cp, const MeasureGrid& grid, const Waterfall
     }
     for (int e = 0; e < r.event_count; ++e) {
         const Event& ev = r.events[static_cast<std::size_t>(e)];
-        if (ev.kind == EventKind::PaymentDefault && ev.tranche >= 0 && ev.tranche < cp.tranche_count)
+        // A payment default of the history (paid on or before the valuation date) is not the
+        // remaining flows' default.
+        if (ev.kind == EventKind::PaymentDefault && ev.tranche >= 0 && ev.tranche < cp.tranche_count &&
+            ev.period >= static_cast<int>(c))
             out.tranches[static_cast<std::size_t>(ev.tranche)].payment_default = true;
     }
 

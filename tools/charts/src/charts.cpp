@@ -213,9 +213,10 @@ void ChartOptions::validate() const {
 }
 
 const std::vector<std::string>& palette() {
-    // Okabe & Ito (2008) "Color Universal Design", with black replaced by a dark blue.
-    static const std::vector<std::string> colours{"#0072B2", "#E69F00", "#009E73", "#D55E00",
-                                                  "#CC79A7", "#56B4E9", "#F0E442", "#1F3A5F"};
+    // Okabe & Ito (2008) "Color Universal Design", with black replaced by a dark blue, plus a
+    // mid grey: nine colours, one per P&L source of the yield attribution chart.
+    static const std::vector<std::string> colours{"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
+                                                  "#56B4E9", "#F0E442", "#1F3A5F", "#7F7F7F"};
     return colours;
 }
 
@@ -443,7 +444,18 @@ std::string line_chart(const LineChart& data, const ChartOptions& options) {
     require_not_empty(data.series.size(), "lines.series");
     for (std::size_t s = 0; s < data.series.size(); ++s)
         require_same_size(data.x.size(), data.series[s].values.size(), fmt::format("lines.series[{}].values", s));
+    if (!data.colours.empty()) require_same_size(data.series.size(), data.colours.size(), "lines.colours");
     std::string body = labels(data.title, data.x_label, data.y_label);
+    {
+        const auto [x_lo, x_hi] = extent(data.x);
+        double lo = INFINITY, hi = -INFINITY;
+        for (const auto& s : data.series)
+            for (double v : s.values)
+                if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+        if (!(lo <= hi)) lo = hi = 0.0;
+        if (data.y_from_zero) lo = std::min(lo, 0.0);
+        body += axis_ticks("x", x_lo, x_hi, AxisKind::Number) + axis_ticks("y", lo, hi, data.y_kind);
+    }
     body += "$d << EOD\n";
     for (std::size_t t = 0; t < data.x.size(); ++t) {
         body += num(data.x[t]);
@@ -453,7 +465,8 @@ std::string line_chart(const LineChart& data, const ChartOptions& options) {
     body += "EOD\nplot ";
     for (std::size_t s = 0; s < data.series.size(); ++s)
         body += fmt::format("{}$d using 1:{} with lines linetype {} linewidth 2 title {}", s ? ", " : "", s + 2,
-                            s % palette().size() + 1, quote(data.series[s].label));
+                            (data.colours.empty() ? s : data.colours[s]) % palette().size() + 1,
+                            quote(data.series[s].label));
     body += '\n';
     return render(body, options);
 }

@@ -140,6 +140,77 @@ std::vector<ChartFile> render_range_opt_plots(const integration::RangeOptResult&
     return files;
 }
 
+std::vector<ChartFile> render_yield_plots(const std::vector<integration::yield::YieldResult>& results) {
+    namespace y = integration::yield;
+    PFT_REQUIRE(!results.empty(), "render_yield_plots: no results");
+    std::vector<ChartFile> files;
+    const auto& first = results.front().hours;
+    std::vector<double> days;
+    for (const auto& h : first) days.push_back(static_cast<double>(h.time - first.front().time) / 86'400.0);
+    auto chart = [&](std::string title, std::string y_label, AxisKind kind, bool from_zero = false) {
+        return LineChart{std::move(title), "Days from the start of the backtest", std::move(y_label), days, {}, kind,
+                         from_zero, {}};
+    };
+    auto add = [](LineChart& c, std::size_t strategy, Series s) {
+        c.series.push_back(std::move(s));
+        c.colours.push_back(strategy);
+    };
+    for (auto share_class : {y::ShareClass::Usdt, y::ShareClass::Eth}) {
+        const std::string unit = share_class == y::ShareClass::Usdt ? "USD" : "ETH";
+        LineChart c = chart(fmt::format("Equity of each strategy in {} ({} share class)", unit,
+                                        share_class == y::ShareClass::Usdt ? "USDT" : "ETH"),
+                            fmt::format("Equity ({})", unit), AxisKind::Money);
+        for (std::size_t k = 0; k < results.size(); ++k) {
+            const auto& r = results[k];
+            if (r.options.share_class != share_class) continue;
+            PFT_REQUIRE(r.hours.size() == days.size(), "render_yield_plots: results on different hour grids");
+            Series s{r.options.name, {}};
+            for (const auto& h : r.hours) s.values.push_back(static_cast<double>(h.equity) / r.unit_scale);
+            add(c, k, std::move(s));
+        }
+        if (!c.series.empty())
+            files.push_back({fmt::format("equity_{}.svg", y::share_class_name(share_class)), line_chart(c)});
+    }
+    auto finite_or_nan = [](double v) { return std::isfinite(v) ? v : std::nan(""); };
+    LineChart hf = chart("Aave health factor of each strategy with Aave debt (liquidation below 1)", "Health factor",
+                         AxisKind::Number);
+    LineChart dist = chart("Adverse price move that would liquidate each leveraged strategy",
+                           "Adverse move to liquidation (%)", AxisKind::Number);
+    LineChart exposure = chart("Gross exposure of each strategy as a multiple of its equity",
+                               "Gross exposure / equity (x)", AxisKind::Number, true);
+    for (std::size_t k = 0; k < results.size(); ++k) {
+        const auto& r = results[k];
+        PFT_REQUIRE(r.hours.size() == days.size(), "render_yield_plots: results on different hour grids");
+        Series h{r.options.name, {}}, d{r.options.name, {}}, e{r.options.name, {}};
+        bool any_hf = false, any_dist = false;
+        for (const auto& rec : r.hours) {
+            any_hf = any_hf || std::isfinite(rec.health_factor);
+            any_dist = any_dist || std::isfinite(rec.liquidation_distance);
+            h.values.push_back(finite_or_nan(rec.health_factor));
+            d.values.push_back(100.0 * finite_or_nan(rec.liquidation_distance));
+            e.values.push_back(rec.gross_exposure / (static_cast<double>(rec.equity) / r.unit_scale));
+        }
+        if (any_hf) add(hf, k, std::move(h));
+        if (any_dist) add(dist, k, std::move(d));
+        add(exposure, k, std::move(e));
+    }
+    if (!hf.series.empty()) files.push_back({"health_factor.svg", line_chart(hf)});
+    if (!dist.series.empty()) files.push_back({"liquidation_distance.svg", line_chart(dist)});
+    files.push_back({"exposure.svg", line_chart(exposure)});
+    BarChart bars;
+    bars.title = "P&L of each strategy by source over the backtest (% of initial capital)";
+    bars.y_label = "P&L (% of initial capital)";
+    for (const auto& r : results) bars.categories.push_back(r.options.name);
+    for (std::size_t k = 0; k < y::kSourceCount; ++k) {
+        Series s{std::string(y::source_name(static_cast<y::Source>(k))), {}};
+        for (const auto& r : results)
+            s.values.push_back(100.0 * static_cast<double>(r.summary.pnl[k]) / r.unit_scale / r.summary.initial_equity);
+        bars.series.push_back(std::move(s));
+    }
+    files.push_back({"attribution.svg", bar_chart(bars)});
+    return files;
+}
+
 std::vector<fs::path> write_chart_files(const fs::path& dir, const std::vector<ChartFile>& files) {
     OutputSet set;
     for (const auto& f : files) set.add(dir, "--plots", f.name, f.bytes);

@@ -1,6 +1,6 @@
 #pragma once
 // `pftoken compare`: the DCF-vs-market report of one tranche token and its pool: fair value vs
-// pool price, implied spread and CFADS haircut, arbitrage to fair value, liquidity allocation,
+// pool price, implied spread and volume haircut, arbitrage to fair value, liquidity allocation,
 // scenario propagation and the market/model feedback loop.
 
 #include <cstdint>

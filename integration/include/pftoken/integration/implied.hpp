@@ -1,6 +1,6 @@
 #pragma once
 // Market-implied signals of a pool price: the z-spread that reprices a tranche's base-case flows
-// to the pool price, and the uniform CFADS haircut (a volume multiplier run through the one
+// to the pool price, and the uniform volume haircut (a volume multiplier run through the one
 // waterfall kernel) that makes the DCF value equal the pool price.
 
 #include <cstddef>
@@ -28,15 +28,24 @@ struct HaircutOptions {
 
 struct ImpliedHaircutResult {
     bool found = false;
-    double haircut = std::numeric_limits<double>::quiet_NaN();  ///< volume multiplier = 1 - haircut (uniform over all periods)
+    double haircut = std::numeric_limits<double>::quiet_NaN();  ///< volume multiplier = 1 - haircut (uniform over the periods after the valuation date)
+    /// The largest haircut with every payment of the tranche made when due (its cushion: the
+    /// cash cover, the reserves and the tranches below absorb it), to 1e-9. Past it payments are
+    /// missed and caught up later, so the PV falls little until the losses come.
+    double absorbed = std::numeric_limits<double>::quiet_NaN();
+    /// What the volume haircut takes from CFADS: 1 - sum CFADS(haircut) / sum CFADS(base) over
+    /// the periods after the valuation date (more than the haircut when costs do not scale with volume).
+    double cfads_reduction = std::numeric_limits<double>::quiet_NaN();
     double target_ratio = 0.0;     ///< pool price / DCF price
     double achieved_ratio = 0.0;   ///< stressed / base tranche PV at the haircut
     int iterations = 0;
     std::string message;           ///< why no haircut in [0, 1] does it, or the bracket when not converged (when !found)
 };
 
-/// Uniform CFADS haircut h in [0, 1] with PV_k(volume x (1-h)) / PV_k(base) = pool / dcf,
-/// found by base::solve_bracketed (TOMS 748) on the stress engine (debt kept as sized, docs/integration.md).
+/// Uniform volume haircut h in [0, 1] with PV_k(volume x (1-h)) / PV_k(base) = pool / dcf,
+/// found by base::solve_bracketed (TOMS 748) on the stress engine (debt kept as sized, history
+/// before a valuation date after COD not shocked), with the haircut the tranche absorbs and the
+/// CFADS the haircut removes (docs/integration.md: why a senior token's haircut is large).
 [[nodiscard]] ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, double pool_price,
                                                    double dcf_price, const HaircutOptions& options = {});
 

@@ -51,13 +51,14 @@ struct LiquidityAllocationResult {
     std::vector<DistributionYear> years;  ///< capital_share is for the v3 capital
 };
 
-/// Depth needed at `price`; `valuation` (with its per-period table) gives the distributions.
+/// Depth needed at `price`; `valuation` (with its per-period table) gives the distributions (of the
+/// periods paid after the debt valuation date when it is after COD: earlier ones are paid out).
 [[nodiscard]] LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult& valuation,
                                                            const LiquidityAllocationOptions& options);
 
 /// One point of the depth over the token's life (liquidity_over_life).
 struct LifeLiquidityPoint {
-    double years_from_cod = 0.0;    ///< 0 = COD, then each operating year end
+    double years_from_cod = 0.0;    ///< the valuation date (0 = COD, the default), then each operating year end after it
     double price = 0.0;             ///< fair value per token then: PV of the remaining base-case flows
     int lower_tick = 0;             ///< v3 range allocate_liquidity gives at that price
     int upper_tick = 0;
@@ -65,11 +66,12 @@ struct LifeLiquidityPoint {
     double capital = 0.0;           ///< quote value of the position at that price
 };
 
-/// The v3 depth a tranche token needs over its life: at COD and at each operating year end while
-/// the tranche is outstanding, its fair value per token (the PV at that date of its remaining
-/// base-case flows, discounted as value() does: curve referenced at COD, DF(t_i)/DF(t_j) times
-/// exp(-spread (t_i - t_j))) and the range and liquidity allocate_liquidity gives at that price.
-/// The first point's price is value()'s price per token (tested). `valuation` needs its periods.
+/// The v3 depth a tranche token needs over its remaining life: at the debt valuation date (default
+/// COD) and at each operating year end after it while the tranche is outstanding, its fair value
+/// per token (the PV at that date of its remaining base-case flows, discounted as value() does:
+/// the curve referenced at the valuation date plus the tranche spread, DF(t_i) / DF(t_j)) and the
+/// range and liquidity allocate_liquidity gives at that price. The first point's price is
+/// value()'s price per token, also for a seasoned project (tested). `valuation` needs its periods.
 [[nodiscard]] std::vector<LifeLiquidityPoint> liquidity_over_life(const Project& project, const ValuationResult& valuation,
                                                                   std::size_t tranche,
                                                                   const LiquidityAllocationOptions& options);

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "pftoken/amm/exact/uint256.hpp"
 #include "pftoken/base/table.hpp"
 #include "pftoken/model/project.hpp"
 #include "pftoken/stress/engine.hpp"
@@ -97,6 +98,11 @@ struct LiquidityStressResult {
     double exit_price = stress::kNaN;  ///< over all sales of the sequence
     double discount_to_dcf = stress::kNaN;
     std::vector<LiquidityStep> steps;
+    /// What the pool holds after the sequence (not written to the outputs): v3 active liquidity
+    /// (its integer 2^-32 units, converted) or v2 LP shares, and for v3 every position's units.
+    /// Withdrawals burn from these units, so after withdrawing 100% both are exactly zero.
+    double pool_liquidity_after = 0.0;
+    std::vector<amm::u128> position_units_after;
 };
 
 /// Applies the market shocks of every scenario that has any (in their order) to a fresh copy

@@ -36,9 +36,16 @@ struct SamplingOptions {
 
 /// Time grid of the factors: one entry per waterfall period (construction then operations).
 struct FactorGrid {
-    std::vector<double> period_end_time;   ///< years from the valuation date, increasing, > 0
+    std::vector<double> period_end_time;   ///< years from financial close, increasing, > 0
     std::vector<std::uint8_t> operating;   ///< 1 where the project operates
     int periods_per_year = 12;             ///< operating periods per year (for delay in periods)
+    /// The factors start here: periods before `first_period` are history (drivers at the base
+    /// case: multipliers 1, no outage, no rate shift, discount ratio 1) and every process starts
+    /// at its base level at `start_time` (years from close, <= the end of `first_period`). With
+    /// first_period > 0 the construction is history too (no delay or overrun is drawn).
+    /// Default: from financial close, the whole grid.
+    std::size_t first_period = 0;
+    double start_time = 0.0;
 };
 
 /// One path's factor values and the drivers view the kernel reads. Owned by one thread.
@@ -101,7 +108,9 @@ class FactorModel {
     bool cholesky_lower_ = false;           ///< cholesky_ is lower triangular (LLT succeeded)
     std::size_t construction_dims_ = 0;
     std::size_t dimension_ = 0;
-    std::vector<double> dt_, sqrt_dt_;
+    std::size_t first_ = 0;                 ///< grid_.first_period
+    std::size_t steps_ = 0;                 ///< simulated periods: periods() - first_
+    std::vector<double> dt_, sqrt_dt_;      ///< per simulated period
     // Precomputed per-period coefficients.
     std::vector<double> price_decay_, price_mean_, price_sd_;  ///< OU / GBM transition
     std::vector<double> opex_mean_, opex_sd_;

@@ -11,6 +11,12 @@
 
 namespace pftoken::report {
 
+/// The per-token table a reader sees (`pftoken report`'s Monte Carlo section), under the names
+/// `mc` prints (docs/conventions.md, "Names and units"): price/token, s.e., P(miss), P(defer),
+/// P(EoD), P(loss), EL, VaR95/token, CVaR95/token, fair spread (bp); the equity last.
+/// Amounts per token carry `currency` as their unit when given.
+[[nodiscard]] Table mc_tokens_display_table(const mc::ProjectMcSummary& s, const std::string& currency = {});
+
 /// tranches.csv: one row per tranche, then the equity token (cells it has no value for empty).
 [[nodiscard]] Table mc_tranches_table(const mc::ProjectMcSummary& summary);
 /// periods.csv: per-period DSCR quantiles and covenant probabilities.

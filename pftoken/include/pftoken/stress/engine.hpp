@@ -37,6 +37,7 @@ struct TrancheStress {
     double loss = 0.0;                 ///< balance unpaid at the end of the grid
     double loss_share = 0.0;           ///< loss / principal
     bool payment_default = false;      ///< any payment-default event on this tranche
+    bool missed_payment = false;       ///< interest or principal unpaid when due after the valuation date (deferral included)
 };
 
 /// Everything reported for one kernel run.
@@ -61,6 +62,7 @@ struct StressMetrics {
     double dsra_total_draw = 0.0;
     int dsra_draw_periods = 0;
     std::string first_loss_tranche;    ///< most junior tranche with a loss; empty = none
+    double cfads = 0.0;                ///< CFADS summed over the periods after the valuation date (history_periods on)
 };
 
 /// Result of one scenario. A scenario that fails (bad window, unknown tranche, kernel error) has
@@ -71,6 +73,9 @@ struct ScenarioResult {
     bool ok = true;
     std::string error;
     bool market_only = false;          ///< only token-market shocks: core metrics equal the base
+    /// Shocks that do not apply at the valuation date (a construction shock of a project valued
+    /// after COD: the construction is history), named; empty when every shock applied.
+    std::string not_applied;
     StressMetrics metrics;
 };
 
@@ -95,6 +100,7 @@ struct ResolvedScenario {
     int delay_periods = 0;
     bool uses_price = false, uses_volume = false, uses_availability = false, uses_opex = false,
          uses_rates = false, uses_contract = false, uses_spread = false;
+    std::string not_applied;              ///< shocks of the history (ScenarioResult::not_applied)
     /// The kernel's view of these buffers (empty spans for untouched drivers).
     [[nodiscard]] PeriodDrivers drivers() const;
 };
@@ -142,6 +148,7 @@ class StressEngine {
 
     Project project_;
     CompiledProject base_project_;
+    int history_ = 0;  ///< periods before the valuation date (history_periods): never shocked or counted
     CompiledProject scratch_project_;      ///< copy whose contracted revenue a scenario scales
     std::vector<double> curve_time_;       ///< per period end: year fraction from financial close (shock shapes)
     MeasureGrid grid_;                     ///< tranche (at COD, as value()) and equity discount factors

@@ -37,7 +37,10 @@ struct McStressOptions {
 
 struct McTrancheStress {
     std::string name;
+    std::string symbol;                 ///< token symbol (the text table's column heads)
     double pd_payment = 0.0;            ///< P(any payment missed when due)
+    double pd_deferral = 0.0;           ///< P(a deferrable tranche defers), `pftoken mc`'s pd_deferral
+    double pd_event_of_default = 0.0;   ///< P(an event of default while outstanding), mc's pd_event_of_default
     double pd_principal = 0.0;          ///< P(principal not repaid in full)
     double expected_loss = 0.0;         ///< E[unpaid balance] / principal
     double price_mean = 0.0;            ///< per token

@@ -89,6 +89,13 @@ struct MeasureGrid {
     IrrGrid irr;                        ///< close (t = 0), then every period end
 };
 
+/// Periods that are history at the valuation date: with a valuation date after COD (a seasoned or
+/// dated project in operation), the periods paid on or before it (`cp.valuation_period`); else 0
+/// (a valuation at or before COD looks forward from financial close: the construction is still
+/// simulated and shocked). Stress shocks, stress covenant statistics and the Monte Carlo factors
+/// cover the periods from this one on; the history keeps its base-case (or actual) values.
+[[nodiscard]] int history_periods(const CompiledProject& cp) noexcept;
+
 /// Outstanding balance of tranche k at the valuation date in the run `r`: the actuals' balance
 /// when seasoned, else the balance after the last period paid on or before it (the commitment
 /// when none is).

@@ -12,6 +12,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -201,6 +202,9 @@ class Exchange {
     /// freed: at most 2 x open + 4097, see compact_orders).
     [[nodiscard]] std::size_t open_orders() const noexcept { return live_orders_; }
     [[nodiscard]] std::size_t stored_orders() const noexcept { return resting_.size(); }
+    /// Entries of the id index (records held) and ranges of freed ids kept to reject duplicates.
+    [[nodiscard]] std::size_t indexed_ids() const noexcept { return by_id_.size(); }
+    [[nodiscard]] std::size_t retired_id_ranges() const noexcept { return retired_ids_.size(); }
 
     /// The market maker's loss if outcome w wins now: -(cash + YES_w + sum_{j != w} NO_j held).
     [[nodiscard]] double mm_loss_if(std::size_t w) const;
@@ -280,6 +284,8 @@ class Exchange {
                    double fee_per_token, double rebate_per_token, FillKind kind, std::uint32_t counterparty,
                    BatchOutput& out);
     [[nodiscard]] double eligible_volume(std::size_t pool, Members members) const;
+    /// Where the members that may be eligible start: 0, or for NewOnly this batch's suffix.
+    [[nodiscard]] std::size_t first_candidate(const Pool& pool, Members members) const noexcept;
     [[nodiscard]] bool eligible(const Resting& r, Members members) const noexcept;
     void match_book(std::size_t i, BatchOutput& out);
     void cross_match(std::size_t i, BatchOutput& out);
@@ -300,7 +306,16 @@ class Exchange {
     std::array<double, kMaxOutcomes> collateral_{};
     ActiveMask active_{};
     std::vector<Resting> resting_;
+    /// Id -> index into resting_ of the records held (open orders plus finished ones not yet
+    /// freed), so it stays within 2 x open + 4097 entries; freed ids move to retired_ids_.
     std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
+    /// Ids of the limit orders placed up to the last compaction (a freed one is still a
+    /// duplicate), as sorted disjoint closed ranges [first, last]: one entry per run of
+    /// consecutive ids, not one per order.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> retired_ids_;
+    std::vector<std::uint64_t> retiring_;  ///< scratch of compact_orders: the ids of the records
+    [[nodiscard]] bool retired(std::uint64_t id) const noexcept;
+    void retire_ids();  ///< merges retiring_ into retired_ids_
     std::vector<Pool> pools_;
     /// Live opted-in orders per (outcome, token, side): auto-fill skips a side without any.
     std::vector<std::uint32_t> af_live_;

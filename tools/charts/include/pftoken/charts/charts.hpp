@@ -2,6 +2,7 @@
 // Charts as SVG (or PNG) drawn by gnuplot from plain data structs; adapters build the structs
 // from valuation, Monte Carlo, stress, AMM and range-optimiser results (docs/charts.md).
 
+#include <cstddef>
 #include <span>
 #include <string>
 #include <vector>
@@ -143,18 +144,24 @@ struct FrontierChart {
     double chosen_risk = 0.0, chosen_reward = 0.0;
 };
 
-/// Several series as lines over one x grid (NaN values leave a gap).
+/// How axis tics are labelled: Money in one currency unit per axis (format::money_in: "0.2m",
+/// "1.2m", "950,000"), Number with thousands separators; never "4.5×10^6".
+enum class AxisKind { Money, Number };
+
+/// Several series as lines over one x grid (NaN values leave a gap). Both axes carry nice_ticks
+/// labels (x as numbers, y as `y_kind`), never gnuplot's own tics.
 struct LineChart {
     std::string title;
     std::string x_label;
     std::string y_label;
     std::vector<double> x;
     std::vector<Series> series;  ///< each has x.size() values
+    AxisKind y_kind = AxisKind::Number;
+    bool y_from_zero = false;  ///< the y axis starts at 0 (or below, for negative values)
+    /// Optional, one per series: its palette index, so one strategy keeps its colour across
+    /// charts that leave some series out; empty = series order.
+    std::vector<std::size_t> colours{};
 };
-
-/// How axis tics are labelled: Money in one currency unit per axis (format::money_in: "0.2m",
-/// "1.2m", "950,000"), Number with thousands separators; never "4.5×10^6".
-enum class AxisKind { Money, Number };
 
 /// Tics at 1, 2 or 5 x 10^k covering [lo, hi] (about `target` steps) with their labels.
 struct AxisTicks {

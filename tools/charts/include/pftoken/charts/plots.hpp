@@ -11,6 +11,7 @@
 #include "pftoken/integration/liquidity_allocation.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
 #include "pftoken/integration/range_opt.hpp"
+#include "pftoken/integration/yield/engine.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/model/project.hpp"
 #include "pftoken/stress/engine.hpp"
@@ -58,6 +59,13 @@ struct McPlotOptions {
 
 /// frontier.svg: best range of each width, expected net return against CVaR, chosen range marked.
 [[nodiscard]] std::vector<ChartFile> render_range_opt_plots(const integration::RangeOptResult& result);
+
+/// `yield backtest --plots`: equity_usdt.svg / equity_eth.svg (equity of each strategy of the
+/// share class in its currency, money tics), health_factor.svg and liquidation_distance.svg
+/// (strategies with Aave debt or perps only), exposure.svg and attribution.svg (P&L by source,
+/// % of initial capital). A strategy keeps its colour in every chart. `results` must not be
+/// empty and share one hour grid.
+[[nodiscard]] std::vector<ChartFile> render_yield_plots(const std::vector<integration::yield::YieldResult>& results);
 
 /// Writes the files into `dir` (created if missing) through the all-or-nothing OutputSet
 /// (pftoken/base/output.hpp); throws InputError naming `--plots`. Returns the paths. The tools
