@@ -117,3 +117,35 @@ TEST(Deferral, TermsAreReadFromTheTrancheAndCheckedWhereWritten) {
     EXPECT_THROW_MSG((void)parse_project(negative, "solar.yaml", test::source_path("data/examples")), InputError,
                      "tranches[2].deferral.max_periods: must be >= 0, got -1");
 }
+
+// A seasoned deal's actual capitalised interest is the deferred balance that bears the default
+// interest margin (previously the actuals set the balance but the deferred balance restarted at
+// the modelled 0, so the margin was lost). A 7% deferrable bullet, margin 2%, valued on
+// 2027-01-01 with 6m outstanding and 0.5m deferred: every remaining year's interest due is
+// 6.5m x 7% x d/365 + 0.5m x 2% x d/365 (CFADS 10m a year pays it all, so the 0.5m stays
+// deferred until the balance is repaid at maturity). Hand computed.
+TEST(Deferral, ActualDeferredInterestSeedsTheDeferredBalance) {
+    Project p = test::merchant_bullet_project(1'000'000.0, 10.0, 10'000'000.0, 0.07, 5);
+    p.tranches[0].deferrable_interest = true;
+    p.tranches[0].deferral.default_interest_margin = 0.02;
+    p.valuation_date = CalendarDate{std::chrono::year{2027}, std::chrono::month{1}, std::chrono::day{1}};
+    Actuals a;
+    a.tranches.push_back({"bullet", 6'000'000.0, 500'000.0, 0.0});
+    p.actuals = a;
+    const ValuationResult v = value(p);
+    const auto& r = v.periods;
+    const int n = r.periods;
+    const double days[] = {365.0, 366.0, 365.0};  // 2027, 2028, 2029
+    for (int j = 0; j < 3; ++j) {
+        const int t = n - 3 + j;
+        const double due = (6'500'000.0 * 0.07 + 500'000.0 * 0.02) * days[j] / 365.0;
+        EXPECT_NEAR(r.at(r.tranche_interest_due, 0, t), due, 1e-6) << "period " << t;
+        EXPECT_NEAR(r.at(r.tranche_interest_paid, 0, t), due, 1e-6) << "period " << t;
+    }
+    EXPECT_NEAR(r.at(r.tranche_principal_paid, 0, n - 1), 6'500'000.0, 1e-6);
+    // Without the margin the actual deferred interest is only part of the balance (as before).
+    p.tranches[0].deferral.default_interest_margin = 0.0;
+    p.tranches[0].deferral.max_amount = 1e9;
+    const ValuationResult plain = value(p);
+    EXPECT_NEAR(plain.periods.at(plain.periods.tranche_interest_due, 0, n - 1), 6'500'000.0 * 0.07, 1e-6);
+}

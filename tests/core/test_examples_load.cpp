@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 
 namespace {
@@ -43,6 +44,34 @@ TEST(Examples, TollRoadLoads) {
     EXPECT_EQ(p.market.forwards[0].pillars.size(), 7u);
     EXPECT_EQ(p.waterfall_order.size(), 7u);
     EXPECT_TRUE(p.revenues[0].p50_volume.has_value());
+}
+
+// The wind farm carries the Monte Carlo model (stochastic:, illustrative parameters) and the
+// junior's deferral terms; the cash-flows example gives its operations as CSV lines.
+TEST(Examples, WindFarmAndItsCashFlowLinesLoad) {
+    const auto p = pftoken::load_project(kSource + "/data/examples/wind_farm.yaml");
+    ASSERT_EQ(p.tranches.size(), 2u);
+    EXPECT_EQ(p.tranches[1].deferral.default_interest_margin, 0.02);
+    ASSERT_TRUE(p.tranches[1].deferral.max_periods && p.tranches[1].deferral.max_amount);
+    EXPECT_EQ(*p.tranches[1].deferral.max_periods, 8);
+    EXPECT_EQ(*p.tranches[1].deferral.max_amount, 1e6);
+    EXPECT_TRUE(pftoken::check_project(p).empty());
+    // The Monte Carlo model: a one-year P90 of 0.88 x P50 with independent quarters gives a
+    // quarterly P90/P50 of 0.88^2 = 0.7744 (the file's derivation), written 0.77.
+    const auto spec = pftoken::mc::load_stochastic(kSource + "/data/examples/wind_farm.yaml");
+    EXPECT_NEAR(spec.volume.p90_over_p50, 0.88 * 0.88, 0.005);
+    EXPECT_TRUE(spec.merchant_price.enabled && spec.opex_inflation.enabled && spec.interest_rate.enabled &&
+                spec.availability.enabled && spec.construction.enabled);
+    ASSERT_EQ(spec.correlation_factors.size(), 4u);
+    EXPECT_EQ(spec.correlation[0][1], -0.3);  // merchant price against volume: cannibalisation
+    const auto lines_spec = pftoken::mc::load_stochastic(kSource + "/data/examples/cash_flows/wind_farm_lines.yaml");
+    EXPECT_FALSE(lines_spec.merchant_price.enabled);  // it would scale the contracted revenue too
+    const auto lines = pftoken::load_project(kSource + "/data/examples/cash_flows/wind_farm_lines.yaml");
+    EXPECT_TRUE(lines.revenues.empty());
+    for (const auto* line : {&lines.cash_flows.revenue, &lines.cash_flows.opex, &lines.cash_flows.maintenance_capex,
+                             &lines.cash_flows.working_capital_change, &lines.cash_flows.tax})
+        EXPECT_EQ(line->size(), 100u);
+    EXPECT_TRUE(pftoken::check_project(lines).empty());
 }
 
 TEST(Examples, MinimalTemplateLoads) {

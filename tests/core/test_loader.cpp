@@ -216,6 +216,8 @@ const std::vector<Row> kRows{
     {"dsra months", {{"dsra.months_of_debt_service", "0"}}, "dsra.months_of_debt_service: must be in (0, 24], got 0"},
     {"dsra amount and months", {{"dsra.amount", "1000"}}, "dsra.amount: a fixed amount and months_of_debt_service are two sizings: give one of them"},
     {"dsra share", {{"dsra.share", "1.5"}}, "dsra.share: must be in (0, 1], got 1.5"},
+    {"dsra funded_by word", {{"dsra.funded_by", "lenders"}}, "dsra.funded_by: must be one of pro_rata, equity, debt; got 'lenders'"},
+    {"dsra funded_by from the waterfall", {{"dsra.funding", "from_waterfall"}, {"dsra.funded_by", "debt"}}, "dsra.funded_by: applies to a DSRA funded at close (dsra.funding: at_close); a DSRA funded from the waterfall is paid from operating cash"},
     {"sweep share", {{"covenants.sweep.share", "1.5"}}, "covenants.sweep.share: must be in (0, 1], got 1.5"},
     {"gearing cap", {{"sizing", "{gearing_cap: 0}"}}, "sizing.gearing_cap: must be in (0, 1], got 0"},
     {"mra target", {{"mra", "{target: 0, contribution_per_year: 10}"}}, "mra.target: must be > 0, got 0"},
@@ -466,14 +468,17 @@ TEST(Loader, CashFlowsFromCsv) {
     std::filesystem::create_directories(dir);
     {
         std::ofstream csv(dir / "cf.csv");
-        csv << "revenue,opex,maintenance_capex\n";
-        for (int i = 0; i < 40; ++i) csv << 100 + i << ",30,5\n";
+        csv << "revenue,opex,maintenance_capex,working_capital_change\n";
+        for (int i = 0; i < 40; ++i) csv << 100 + i << ",30,5," << (i == 0 ? 7 : i == 39 ? -7 : 0) << "\n";
     }
     const auto p = pftoken::parse_project(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: cf.csv}"}}), "t.yaml", dir);
     ASSERT_EQ(p.cash_flows.revenue.size(), 40u);
     EXPECT_EQ(p.cash_flows.revenue[39], 139.0);
     EXPECT_EQ(p.cash_flows.opex[0], 30.0);
     EXPECT_EQ(p.cash_flows.maintenance_capex[5], 5.0);
+    ASSERT_EQ(p.cash_flows.working_capital_change.size(), 40u);
+    EXPECT_EQ(p.cash_flows.working_capital_change[0], 7.0);
+    EXPECT_EQ(p.cash_flows.working_capital_change[39], -7.0);
     {
         std::ofstream csv(dir / "short.csv");
         csv << "revenue\n1\n2\n";
@@ -488,7 +493,7 @@ TEST(Loader, CashFlowsFromCsv) {
     const std::string bad = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: bad.csv}"}}), dir);
     EXPECT_NE(bad.find((dir / "bad.csv").string() +
                        ":1:9: cash_flows.csv_path: column 'capex': unknown; columns are: revenue, opex, "
-                       "maintenance_capex, tax, cfads"),
+                       "maintenance_capex, tax, working_capital_change, cfads"),
               std::string::npos)
         << bad;
     {

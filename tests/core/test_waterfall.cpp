@@ -826,8 +826,14 @@ TEST(Waterfall, CashFlowsGivenDirectlyRunThroughTheWaterfallAndTheDrivers) {
     d.volume_multiplier = volume;
     d.opex_multiplier = opex_factor;
     const auto& shocked = run.run(d);
-    for (std::size_t i = 0; i < 24; ++i)
-        EXPECT_NEAR(shocked.cfads[i], 0.9 * revenue[i] - 1.2 * 20'000.0 - 5'000.0 - 1'000.0, 1e-9) << i;
+    // The given tax keeps its effective rate on the operating margin (revenue - opex -
+    // maintenance): 1,000 x shocked margin / base margin.
+    for (std::size_t i = 0; i < 24; ++i) {
+        const double margin = 0.9 * revenue[i] - 1.2 * 20'000.0 - 5'000.0;
+        const double tax_path = 1'000.0 * margin / (revenue[i] - 20'000.0 - 5'000.0);
+        EXPECT_NEAR(shocked.tax[i], tax_path, 1e-9) << i;
+        EXPECT_NEAR(shocked.cfads[i], margin - tax_path, 1e-9) << i;
+    }
 
     Project direct = p;
     direct.cash_flows = CashFlowLines{};
@@ -839,4 +845,87 @@ TEST(Waterfall, CashFlowsGivenDirectlyRunThroughTheWaterfallAndTheDrivers) {
     direct.tax.rate = 0.2;
     EXPECT_THROW_MSG(validate(direct), InputError,
                      "tax.rate: must be 0 when cash_flows gives cfads (the tax is already in it), got 0.2");
+}
+
+// The DSRA deposit at close has a stated source (dsra.funded_by). 12 months of construction,
+// 1m of capex a month, a 7m tranche, interest during construction paid by equity (so the debt
+// share is exact), a fixed 1m DSRA funded at close in month 0. By hand:
+//  - pro_rata (the former behaviour): the debt funds 7/13 of every use, the DSRA included:
+//    month 0 draws 7/13 x 2m;
+//  - equity: the debt funds 7/12 of capex, equity the whole deposit: month 0 draws 7/12 x 1m;
+//  - debt: the deposit is drawn in full at close and the other 6m fund half of capex:
+//    month 0 draws 1m + 0.5m, later months 0.5m, and month 1 accrues 1.5m x 6%/12 of interest.
+// Every source draws the whole 7m by COD; equity pays the rest of the uses.
+TEST(Waterfall, DsraFundedAtCloseFromItsStatedSource) {
+    Project p = constant_cfads_project(300'000.0, 10);
+    p.timeline.construction_months = 12;
+    p.construction.capex_total = 12'000'000.0;
+    p.construction.capitalise_interest = false;
+    p.tranches.push_back(fixed_tranche("senior", 7'000'000.0, 0.06, Amortisation::Annuity, 10));
+    p.dsra.enabled = true;
+    p.dsra.amount = 1'000'000.0;
+    struct Case {
+        Dsra::FundedBy source;
+        double draw0, draw1;
+    };
+    for (const Case c : {Case{Dsra::FundedBy::ProRata, 2e6 * 7.0 / 13.0, 1e6 * 7.0 / 13.0},
+                         Case{Dsra::FundedBy::Equity, 1e6 * 7.0 / 12.0, 1e6 * 7.0 / 12.0},
+                         Case{Dsra::FundedBy::Debt, 1.5e6, 0.5e6}}) {
+        p.dsra.funded_by = c.source;
+        KernelRun run(p);
+        const auto& r = run.run();
+        const int source = static_cast<int>(c.source);
+        EXPECT_NEAR(r.dsra_deposit[0], 1e6, 1e-9) << source;
+        EXPECT_NEAR(r.debt_drawdown[0], c.draw0, 1e-6) << source;
+        EXPECT_NEAR(r.equity_funding[0], 2e6 - c.draw0, 1e-6) << source;
+        EXPECT_NEAR(r.debt_drawdown[1], c.draw1, 1e-6) << source;
+        EXPECT_NEAR(r.interest_during_construction[1], c.draw0 * 0.06 / 12.0, 1e-6) << source;
+        double drawn = 0.0;
+        for (int t = 0; t < 12; ++t) drawn += r.debt_drawdown[static_cast<std::size_t>(t)];
+        EXPECT_NEAR(drawn, 7e6, 1e-6) << source;
+    }
+}
+
+// cash_flows.working_capital_change: the increase of net working capital as given (subtracted
+// from CFADS, not scaled: it is timing and sums to about zero over the life); the receivable /
+// payable days must then be omitted. A given tax line on a path whose margin turns negative is 0,
+// and as given in every base-case period (ratio exactly 1). By hand.
+TEST(Waterfall, CashFlowsWorkingCapitalLineAndTaxOnTheMargin) {
+    Project p = constant_cfads_project(100'000.0, 1);
+    p.revenues.clear();
+    const std::vector<double> revenue(12, 100'000.0), opex(12, 40'000.0), tax(12, 3'000.0);
+    std::vector<double> wc(12, 0.0);
+    wc[0] = 8'000.0;    // receivables built in the first month
+    wc[11] = -8'000.0;  // released in the last
+    p.cash_flows.revenue = revenue;
+    p.cash_flows.opex = opex;
+    p.cash_flows.tax = tax;
+    p.cash_flows.working_capital_change = wc;
+    p.equity.token = {"EQ", 1000.0, 0.0};
+    p.tranches.push_back(fixed_tranche("senior", 200'000.0, 0.06, Amortisation::LevelPrincipal, 1));
+    EXPECT_NO_THROW(validate(p));
+    KernelRun run(p);
+    const auto& r = run.run();
+    for (std::size_t i = 0; i < 12; ++i) {
+        EXPECT_EQ(r.tax[i], 3'000.0) << i;
+        EXPECT_EQ(r.working_capital_change[i], wc[i]) << i;
+        EXPECT_NEAR(r.cfads[i], 100'000.0 - 40'000.0 - wc[i] - 3'000.0, 1e-9) << i;
+    }
+    // Volume x 0.5: margin 50,000 - 40,000 = 10,000 of 60,000, so tax 500; x 0.3: margin < 0, tax 0.
+    for (const double factor : {0.5, 0.3}) {
+        const std::vector<double> volume(12, factor);
+        PeriodDrivers d;
+        d.volume_multiplier = volume;
+        const auto& shocked = run.run(d);
+        const double margin = factor * 100'000.0 - 40'000.0;
+        const double expected_tax = factor == 0.5 ? 500.0 : 0.0;
+        for (std::size_t i = 0; i < 12; ++i) {
+            EXPECT_NEAR(shocked.tax[i], expected_tax, 1e-9) << factor << " " << i;
+            EXPECT_NEAR(shocked.cfads[i], margin - wc[i] - expected_tax, 1e-9) << factor << " " << i;
+        }
+    }
+    p.working_capital.receivable_days = 30.0;
+    EXPECT_THROW_MSG(validate(p), InputError,
+                     "working_capital: must be omitted when cash_flows gives working_capital_change (receivable and "
+                     "payable days would count working capital twice)");
 }

@@ -140,11 +140,12 @@ void read_curve(Context& ctx, const YAML::Node& node, const std::string& path, C
 }
 
 /// The per-period lines of `cash_flows.csv_path` (columns revenue, opex, maintenance_capex, tax,
-/// cfads; base/csv.hpp reads the file): an unknown column, a bad cell, an unreadable file or a
+/// working_capital_change, cfads; base/csv.hpp reads the file): an unknown column, a bad cell, an unreadable file or a
 /// line also given inline is an error at file:line:col, field cash_flows.csv_path.
 void read_cash_flow_csv(Context& ctx, CashFlowLines& lines) {
     const std::string field = "cash_flows.csv_path";
-    const std::vector<std::string> allowed = {"revenue", "opex", "maintenance_capex", "tax", "cfads"};
+    const std::vector<std::string> allowed = {"revenue", "opex", "maintenance_capex", "tax", "working_capital_change",
+                                              "cfads"};
     std::vector<InputIssue> found;
     try {
         const csv::File file = csv::File::read(lines.csv_path);
@@ -160,6 +161,7 @@ void read_cash_flow_csv(Context& ctx, CashFlowLines& lines) {
                                           : name == "opex"              ? &lines.opex
                                           : name == "maintenance_capex" ? &lines.maintenance_capex
                                           : name == "tax"               ? &lines.tax
+                                          : name == "working_capital_change" ? &lines.working_capital_change
                                                                         : &lines.cfads;
             if (!target->empty()) {
                 found.push_back({location, field, "column " + name + " is also given inline in cash_flows: give it once"});
@@ -323,6 +325,7 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.numbers("opex", lines.opex);
             r.numbers("maintenance_capex", lines.maintenance_capex);
             r.numbers("tax", lines.tax);
+            r.numbers("working_capital_change", lines.working_capital_change);
             r.numbers("cfads", lines.cfads);
             r.string("csv_path", lines.csv_path);
             if (!lines.csv_path.empty()) {
@@ -389,6 +392,9 @@ Project read_project(Context& ctx, const YAML::Node& root) {
             r.strings("tranches", p.dsra.tranches);
             r.enumeration("funding", p.dsra.funding,
                           {{"at_close", Dsra::Funding::AtClose}, {"from_waterfall", Dsra::Funding::FromWaterfall}});
+            r.enumeration("funded_by", p.dsra.funded_by,
+                          {{"pro_rata", Dsra::FundedBy::ProRata}, {"equity", Dsra::FundedBy::Equity},
+                           {"debt", Dsra::FundedBy::Debt}});
             read_reserve_rate(ctx, r, p.dsra.interest_rate, p.dsra.rate);
             r.finish();
         }

@@ -314,15 +314,20 @@ std::vector<InputIssue> check_project(const Project& p) {
         line(lines.opex, "opex", true);
         line(lines.maintenance_capex, "maintenance_capex", true);
         line(lines.tax, "tax", false);
+        line(lines.working_capital_change, "working_capital_change", false);
         line(lines.cfads, "cfads", false);
-        if (!lines.cfads.empty() &&
-            (!lines.revenue.empty() || !lines.opex.empty() || !lines.maintenance_capex.empty() || !lines.tax.empty()))
+        if (!lines.cfads.empty() && (!lines.revenue.empty() || !lines.opex.empty() || !lines.maintenance_capex.empty() ||
+                                     !lines.tax.empty() || !lines.working_capital_change.empty()))
             c.fail("cash_flows.cfads", "is CFADS itself: give it alone, or the line items without it");
         if ((!lines.cfads.empty() || !lines.tax.empty()) && p.tax.rate != 0.0)
             c.fail("tax.rate", "must be 0 when cash_flows gives " + std::string(lines.cfads.empty() ? "tax" : "cfads") +
                                    " (the tax is already in it), got " + num(p.tax.rate));
         if (!lines.cfads.empty() && (p.working_capital.receivable_days != 0.0 || p.working_capital.payable_days != 0.0))
             c.fail("working_capital", "must be omitted when cash_flows gives cfads (working capital is already in it)");
+        if (!lines.working_capital_change.empty() &&
+            (p.working_capital.receivable_days != 0.0 || p.working_capital.payable_days != 0.0))
+            c.fail("working_capital", "must be omitted when cash_flows gives working_capital_change (receivable and "
+                                      "payable days would count working capital twice)");
         if (p.opex.fixed_per_year != 0.0 || p.opex.variable_per_unit != 0.0 || p.opex.maintenance_capex_per_year != 0.0)
             c.fail("opex", "costs come from cash_flows: only opex.senior_fees_per_year may be given with it");
     } else if (p.revenues.empty()) {
@@ -550,6 +555,9 @@ std::vector<InputIssue> check_project(const Project& p) {
                 c.fail(idx("dsra.tranches", i),
                        fmt::format("unknown tranche '{}'; tranches are: {}", p.dsra.tranches[i], join_names(tranche_list)));
         check_reserve_rate(c, "dsra.interest_rate", p.dsra.interest_rate, p.dsra.rate);
+        if (p.dsra.funding == Dsra::Funding::FromWaterfall && p.dsra.funded_by != Dsra::FundedBy::ProRata)
+            c.fail("dsra.funded_by", "applies to a DSRA funded at close (dsra.funding: at_close); a DSRA funded "
+                                     "from the waterfall is paid from operating cash");
     }
     if (p.mra.enabled) {
         c.positive("mra.target", p.mra.target);

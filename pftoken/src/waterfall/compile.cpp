@@ -132,6 +132,9 @@ void build_operations(const Project& project, CompiledProject& cp) {
         check(lines.opex, "opex");
         check(lines.maintenance_capex, "maintenance_capex");
         check(lines.tax, "tax");
+        check(lines.working_capital_change, "working_capital_change");
+        if (!lines.tax.empty()) cp.given_tax_margin.assign(n, 0.0);
+        if (!lines.working_capital_change.empty()) cp.given_working_capital.assign(n, 0.0);
         for (std::size_t i = 0; i < ops; ++i) {
             const std::size_t ts = static_cast<std::size_t>(g.construction_periods) + i;
             cp.contracted_volume[ts] = cp.contracted_revenue[ts] = 0.0;
@@ -141,6 +144,15 @@ void build_operations(const Project& project, CompiledProject& cp) {
             cp.opex_variable_per_unit[ts] = 0.0;
             cp.maintenance_capex[ts] = lines.maintenance_capex.empty() ? 0.0 : lines.maintenance_capex[i];
             cp.given_tax[ts] = lines.tax.empty() ? 0.0 : lines.tax[i];
+            // The kernel's own margin expression with neutral drivers (x 1.0 and - 0.0 are
+            // exact), so the base run's ratio is exactly 1 and the tax exactly as given.
+            if (!lines.tax.empty())
+                cp.given_tax_margin[ts] = (cp.contracted_revenue[ts] * 1.0 + cp.merchant_volume[ts] * 1.0 * cp.merchant_price[ts] * 1.0 -
+                                           (cp.opex_fixed[ts] + cp.opex_variable_per_unit[ts] *
+                                                                    ((cp.contracted_volume[ts] + cp.merchant_volume[ts]) * 1.0)) *
+                                               1.0) -
+                                          cp.maintenance_capex[ts];
+            if (!lines.working_capital_change.empty()) cp.given_working_capital[ts] = lines.working_capital_change[i];
         }
     }
     // Construction capex by month (uniform if no profile).
@@ -256,7 +268,12 @@ void calibrate_funding(CompiledProject& cp, WaterfallWorkspace& ws) {
             idc += r.interest_during_construction[static_cast<std::size_t>(t)] * (cp.capitalise_interest ? 1.0 : 0.0);
             uses += cp.construction_capex[static_cast<std::size_t>(t)] + (t == 0 ? r.dsra_deposit[0] : 0.0);
         }
-        const double share = std::clamp((cp.total_debt - idc) / uses, 0.0, 1.0);
+        // The debt share applies to the uses the debt funds pro rata: capex and a pro-rata DSRA
+        // deposit; a DSRA from equity is outside it, a DSRA from debt is drawn in full at close.
+        const double dsra_close = r.dsra_deposit[0];
+        const double pro_rata_uses = cp.dsra.close_source == 0 || cp.equity_first ? uses : uses - dsra_close;
+        const double debt_for_pro_rata = cp.dsra.close_source == 2 ? cp.total_debt - idc - dsra_close : cp.total_debt - idc;
+        const double share = pro_rata_uses > 0.0 ? std::clamp(debt_for_pro_rata / pro_rata_uses, 0.0, 1.0) : 0.0;
         const double equity = std::max(0.0, uses + idc - cp.total_debt);
         const bool done = std::abs(share - cp.debt_share) < 1e-15 && std::abs(equity - cp.equity_commitment) < 1e-9;
         cp.debt_share = share;
@@ -291,6 +308,7 @@ void set_valuation(const Project& project, CompiledProject& cp) {
     s.period = cp.valuation_period;
     s.balance.assign(static_cast<std::size_t>(cp.tranche_count), kNaN);
     s.arrears.assign(static_cast<std::size_t>(cp.tranche_count), kNaN);
+    s.deferred.assign(static_cast<std::size_t>(cp.tranche_count), kNaN);
     for (std::size_t i = 0; i < a.tranches.size(); ++i) {
         const TrancheActuals& t = a.tranches[i];
         const auto it = std::find_if(cp.tranches.begin(), cp.tranches.end(),
@@ -300,6 +318,7 @@ void set_valuation(const Project& project, CompiledProject& cp) {
         const auto k = static_cast<std::size_t>(it - cp.tranches.begin());
         s.balance[k] = t.principal_outstanding + t.deferred_interest;
         s.arrears[k] = t.principal_arrears;
+        s.deferred[k] = t.deferred_interest;
     }
     s.dsra = a.dsra_balance.value_or(kNaN);
     s.mra = a.mra_balance.value_or(kNaN);
@@ -402,7 +421,15 @@ CompiledProject compile(const Project& project) {
     cp.capitalise_interest = project.construction.capitalise_interest;
     cp.dsra.enabled = project.dsra.enabled;
     cp.dsra.funded_at_close = project.dsra.funding == Dsra::Funding::AtClose;
-    cp.dsra.interest_rate = reserve_rates(cp.grid, project.dsra.interest_rate, project.dsra.rate, "dsra.interest_rate");
+    cp.dsra.close_source = project.dsra.funded_by == Dsra::FundedBy::Equity ? 1
+                           : project.dsra.funded_by == Dsra::FundedBy::Debt ? 2
+                                                                             : 0;
+    // A reserve that earns nothing has no rate column (the kernel then skips its interest).
+    auto earning = [](std::vector<double> rates) {
+        if (std::all_of(rates.begin(), rates.end(), [](double r) { return r == 0.0; })) rates.clear();
+        return rates;
+    };
+    cp.dsra.interest_rate = earning(reserve_rates(cp.grid, project.dsra.interest_rate, project.dsra.rate, "dsra.interest_rate"));
     if (cp.dsra.enabled) {
         if (!(project.dsra.months_of_debt_service >= 0.0))
             throw InputError("dsra.months_of_debt_service", "must be >= 0, got " + num(project.dsra.months_of_debt_service));
@@ -426,7 +453,7 @@ CompiledProject compile(const Project& project) {
     }
     cp.mra.enabled = project.mra.enabled;
     cp.mra.target = project.mra.target;
-    cp.mra.interest_rate = reserve_rates(cp.grid, project.mra.interest_rate, project.mra.rate, "mra.interest_rate");
+    cp.mra.interest_rate = earning(reserve_rates(cp.grid, project.mra.interest_rate, project.mra.rate, "mra.interest_rate"));
     const Covenants& cov = project.covenants;
     cp.covenants.lockup_dscr = cov.lockup_dscr;
     cp.covenants.default_dscr = cov.default_dscr;
@@ -565,10 +592,37 @@ CompiledProject compile(const Project& project) {
                 tr.sizing.target = multiple;
                 tr.sizing.tenor_clipped = summary.tenor_clipped;
                 tr.sizing.tenor_periods = summary.tenor_periods;
-                // The kernel cannot capitalise scheduled interest: a sculpted payment below the
-                // interest becomes interest only (principal 0), and the DSCR target is missed there.
-                for (const std::size_t i : summary.below_interest_periods)
-                    tr.sizing.misses.push_back({C + static_cast<int>(i), summary.debt_service[i], summary.interest[i]});
+                // Converged when the size and the whole schedule are (the schedule's interest moves
+                // tax and so CFADS even when a grace or gearing limit holds the size still).
+                const double* const before = cp.scheduled_principal.data() + cp.at(k, C);
+                const std::vector<double> previous(before, before + ops);
+                if (summary.below_interest_periods.empty()) {
+                    for (std::size_t i = 0; i < ops; ++i)
+                        cp.scheduled_principal[cp.at(k, C + static_cast<int>(i))] = std::max(0.0, summary.principal[i]);
+                } else {
+                    // The kernel cannot capitalise scheduled interest. Interest only, then catch-up
+                    // to the sculpted balance profile: the balance follows min(balance, sculpted
+                    // closing balance), so principal resumes once the sculpted balance (which grows
+                    // while sculpting would capitalise) falls below the balance held flat, and the
+                    // tranche repays exactly at its maturity (docs/pricing.md, "Sculpted payment
+                    // below interest"). The target is missed where the interest on the balance held
+                    // flat exceeds CFADS / target less the service ranked ahead (a schedule capped
+                    // by gearing or grace cover pays less than that elsewhere, and so do the
+                    // catch-up periods).
+                    double balance = summary.size;
+                    for (std::size_t i = 0; i < ops; ++i) {
+                        const double paid = std::max(0.0, balance - summary.closing_balance[i]);
+                        cp.scheduled_principal[cp.at(k, C + static_cast<int>(i))] = paid;
+                        const double interest = balance * rate[i] * accrual[i];
+                        if (static_cast<int>(i) >= options.grace_periods && static_cast<int>(i) < summary.tenor_periods &&
+                            paid == 0.0 && interest > std::max(available[i], 0.0) / multiple)
+                            tr.sizing.misses.push_back({C + static_cast<int>(i), summary.debt_service[i], interest});
+                        balance -= paid;
+                    }
+                }
+                for (std::size_t i = 0; i < ops; ++i)
+                    change = std::max(change, std::abs(cp.scheduled_principal[cp.at(k, C + static_cast<int>(i))] - previous[i]) /
+                                                  std::max(1.0, summary.size));
                 if (!tr.sizing.misses.empty()) {
                     const auto& first = tr.sizing.misses.front();
                     const std::string what =
@@ -583,13 +637,12 @@ CompiledProject compile(const Project& project) {
                                          what + "; lower target_dscr, lengthen tenor_years, or set sizing.on_target_miss: "
                                                 "interest_only to pay interest only in those periods");
                     summary.constraints_hold = false;
-                    summary.message = what + " (interest only there, sizing.on_target_miss)" +
+                    summary.message = what + " (interest only there, then principal catches up with the sculpted balance; "
+                                             "sizing.on_target_miss)" +
                                       (summary.message.empty() ? "" : "; " + summary.message);
                 }
                 tr.sizing.constraints_hold = summary.constraints_hold;
                 tr.sizing_message = summary.brief_report();
-                for (std::size_t i = 0; i < ops; ++i)
-                    cp.scheduled_principal[cp.at(k, C + static_cast<int>(i))] = std::max(0.0, summary.principal[i]);
                 refresh_totals();
                 ws.bind(cp);  // the schedule changed in place: the workspace's run-invariant columns follow
             }

@@ -218,6 +218,17 @@ void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallW
                                    pre_cfads);
     operating_periods<true, Full>(producing, end, a, receivable, payable, overrun, revenue, opex, wc, pre_tax,
                                   pre_cfads);
+    // A given tax line (cash_flows.tax) keeps its effective rate on the operating margin:
+    // tax x max(0, margin) / base margin (docs/input-schema.md, cash_flows); as given where the
+    // base margin is not positive. pre_cfads still holds revenue - opex here.
+    if (!p.given_tax_margin.empty()) {
+        double* __restrict tax = w.given_tax.data();
+        for (auto t = begin; t < end; ++t) {
+            const double base = p.given_tax_margin[t];
+            const double margin = pre_cfads[t] - p.maintenance_capex[t];
+            tax[t] = base > 0.0 ? p.given_tax[t] * (std::max(0.0, margin) / base) : p.given_tax[t];
+        }
+    }
     // The working capital is released in the last period. pre_cfads holds revenue - opex:
     // subtracting the change gives revenue - opex - dwc, the loop's own expression.
     wc[end - 1] = 0.0;
@@ -228,6 +239,13 @@ void operating_pass(const CompiledProject& p, const PeriodDrivers& d, WaterfallW
     } else {
         pre_cfads[begin] = pre_cfads[begin] - (wc[begin] - 0.0);
         for (auto t = begin + 1; t < end; ++t) pre_cfads[t] = pre_cfads[t] - (wc[t] - wc[t - 1]);
+    }
+    // A given working-capital change (cash_flows.working_capital_change; the days are then 0).
+    if (!p.given_working_capital.empty()) {
+        for (auto t = begin; t < end; ++t) {
+            if constexpr (Full) dwc[t] += p.given_working_capital[t];
+            pre_cfads[t] -= p.given_working_capital[t];
+        }
     }
 }
 
@@ -345,7 +363,7 @@ void WaterfallWorkspace::resize(const CompiledProject& project, int event_capaci
     size_to(deferral_lost, k);
     const auto n = static_cast<std::size_t>(project.periods);
     for (auto* v : {&coverage_cfads, &coverage_npv_debt, &coverage_npv_project, &operating_wc, &pre_tax, &pre_cfads,
-                    &neutral_zero})
+                    &given_tax, &neutral_zero})
         size_to(*v, n);
     neutral_one.assign(n, 1.0);
     size_to(period_rate, n * k);
@@ -665,7 +683,7 @@ struct Kernel {
           pre_tax(w.pre_tax.data()), pre_cfads(w.pre_cfads.data()), prepay_list(w.prepayment_written.data()),
           prepay_capacity(static_cast<int>(w.prepayment_written.size())),
           deferred_list(w.deferred_written.data()), deferred_capacity(static_cast<int>(w.deferred_written.size())),
-          maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax.data()), senior_fees(p.senior_fees.data()),
+          maintenance_capex(p.maintenance_capex.data()), given_tax(p.given_tax_margin.empty() ? nullptr : workspace.given_tax.data()), senior_fees(p.senior_fees.data()),
           ltm_periods(p.covenants.ltm_periods), use_ltm(p.covenants.use_ltm), tax_rate(p.tax_rate),
           loss_carry_forward(p.loss_carry_forward), mra_enabled(p.mra.enabled), mra_target(p.mra.target),
           mra_rate(p.mra.interest_rate.empty() ? nullptr : p.mra.interest_rate.data()), dsra_enabled(p.dsra.enabled),
@@ -838,12 +856,17 @@ struct Kernel {
                 headroom_total += max_value(0.0, tranches[k].principal - bal[k]);
             }
             const double uses = capex + dsra_fund + idc_cash;
+            // The DSRA deposit at close: pro rata with capex (in base_uses), from equity (outside
+            // the debt's share) or drawn in full from the debt (docs/input-schema.md, dsra.funded_by).
+            // Equity first already pays a pro-rata deposit from equity (while its commitment lasts).
+            const int source = p.dsra.close_source;
+            const double debt_dsra = source == 2 ? dsra_fund : 0.0;
             double debt_wanted;
             if (p.equity_first) {
                 const double equity_left = max_value(0.0, p.equity_commitment - s.equity_drawn);
-                debt_wanted = max_value(0.0, base_uses - equity_left);
+                debt_wanted = max_value(0.0, (source == 2 ? p.construction_capex[ts] : base_uses) - equity_left) + debt_dsra;
             } else {
-                debt_wanted = p.debt_share * base_uses;
+                debt_wanted = p.debt_share * (source == 0 ? base_uses : p.construction_capex[ts]) + debt_dsra;
             }
             const double draw = min_value(debt_wanted, headroom_total);
             for (int k = 0; k < K; ++k) {
@@ -965,7 +988,7 @@ struct Kernel {
         } else {
             tax = tax_rate * max_value(0.0, taxable);
         }
-        ps.tax = tax + given_tax[ts];
+        ps.tax = given_tax != nullptr ? tax + given_tax[ts] : tax;  // a given tax line (cash_flows.tax)
         const double mra_release = mra_enabled ? min_value(s.mra, ps.maintenance) : 0.0;
         s.mra -= mra_release;
         ps.mra_release = mra_release;
@@ -989,11 +1012,20 @@ struct Kernel {
 
         // The DSRA earns interest on its opening balance, credited to the account.
         // Rates per period (constant, curve, CSV or a backtest's realised return: reserve_rates).
-        ps.dsra_interest = dsra_rate != nullptr ? s.dsra * dsra_rate[ts] * tau : 0.0;
-        s.dsra += ps.dsra_interest;
+        // An account without a rate column earns nothing and its balance is left as it is (adding
+        // +0.0 would change no bit of a balance that is never -0.0, but it would lengthen the
+        // balance's dependency chain through the period: the cash waterfall waits on it).
+        ps.dsra_interest = 0.0;
+        if (dsra_rate != nullptr) {
+            ps.dsra_interest = s.dsra * dsra_rate[ts] * tau;
+            s.dsra += ps.dsra_interest;
+        }
         // So does the MRA (after this period's release), credited to the account too.
-        ps.mra_interest = mra_rate != nullptr ? s.mra * mra_rate[ts] * tau : 0.0;
-        s.mra += ps.mra_interest;
+        ps.mra_interest = 0.0;
+        if (mra_rate != nullptr) {
+            ps.mra_interest = s.mra * mra_rate[ts] * tau;
+            s.mra += ps.mra_interest;
+        }
 
         ps.cash = cfads;
         ps.injection = 0.0;
@@ -1295,6 +1327,8 @@ struct Kernel {
             const auto ks = static_cast<std::size_t>(k);
             if (!std::isnan(a.balance[ks])) bal[k] = a.balance[ks];
             if (!std::isnan(a.arrears[ks])) arrears[k] = a.arrears[ks];
+            // The actual capitalised interest is the deferred balance that bears default interest.
+            if (deferral_terms && !std::isnan(a.deferred[ks])) deferred_capitalised[k] = min_value(a.deferred[ks], bal[k]);
         }
         if (!std::isnan(a.dsra)) s.dsra = a.dsra;
         if (!std::isnan(a.mra)) s.mra = a.mra;

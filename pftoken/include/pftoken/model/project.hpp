@@ -90,12 +90,15 @@ struct WorkingCapital {
 /// Cash flows given directly, one value per operating period from COD (as exported from a
 /// spreadsheet model), instead of `revenues` and `opex`: either line items or CFADS itself.
 /// Revenue is scaled by the volume, availability and price factors of Monte Carlo and stress,
-/// opex by the opex/inflation factor; maintenance capex and tax are taken as given.
+/// opex by the opex/inflation factor; a given tax line keeps its effective rate on the period's
+/// operating margin (revenue - opex - maintenance capex); maintenance capex and the
+/// working-capital change are taken as given.
 struct CashFlowLines {
     std::vector<double> revenue;            ///< operating revenue
     std::vector<double> opex;               ///< operating costs (>= 0)
     std::vector<double> maintenance_capex;  ///< maintenance and major-maintenance capex (>= 0)
     std::vector<double> tax;                ///< tax paid, when given (tax.rate must then be 0)
+    std::vector<double> working_capital_change;  ///< increase of net working capital (+ ties up cash)
     std::vector<double> cfads;              ///< CFADS directly (no other line; no tax rate, no working capital)
     std::string csv_path;                   ///< where the lines were read from (messages)
     [[nodiscard]] bool given() const { return !revenue.empty() || !cfads.empty(); }
@@ -184,12 +187,16 @@ struct ReserveRate {
 /// annual grid = half of the next year's service, never rounded up to a whole period).
 struct Dsra {
     enum class Funding { AtClose, FromWaterfall };
+    /// Who pays the initial deposit at close: pro rata like capex (the debt share of the uses),
+    /// all of it from equity, or all of it from a debt draw at close.
+    enum class FundedBy { ProRata, Equity, Debt };
     bool enabled = false;
     double months_of_debt_service = 6.0;
     double share = 1.0;                 ///< fraction of the window's debt service, in (0, 1]
     std::optional<double> amount;       ///< fixed target while covered debt is outstanding
     std::vector<std::string> tranches;  ///< covered tranches; empty = all (shared account)
     Funding funding = Funding::AtClose;
+    FundedBy funded_by = FundedBy::ProRata;  ///< source of the deposit at close (funding: at_close)
     double interest_rate = 0.0;         ///< earned on the balance (annual, accrued per period), credited to it
     ReserveRate rate;                   ///< a curve or CSV instead of interest_rate
 };

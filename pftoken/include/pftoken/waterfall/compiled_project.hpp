@@ -90,6 +90,12 @@ struct CompiledProject {
     std::vector<double> construction_capex;
     std::vector<double> mra_contribution;
     std::vector<double> given_tax;           ///< tax given per period (cash_flows.tax), added to the computed tax
+    /// Base-case operating margin (revenue - opex - maintenance capex) per period when a tax line
+    /// is given: the kernel scales the given tax by the run's margin / this (empty: no tax line).
+    std::vector<double> given_tax_margin;
+    /// Increase of net working capital given per period (cash_flows.working_capital_change;
+    /// empty: none), subtracted from CFADS as given.
+    std::vector<double> given_working_capital;
     std::vector<double> covenant_discount_rate;  ///< principal-weighted all-in debt rate (LLCR/PLCR)
 
     // Per tranche [k * periods + t].
@@ -115,17 +121,24 @@ struct CompiledProject {
     struct DsraTerms {
         bool enabled = false;
         bool funded_at_close = false;
+        /// Source of the deposit at close: 0 pro rata with capex (the debt share of the uses),
+        /// 1 equity, 2 a debt draw at close (Dsra::FundedBy).
+        int close_source = 0;
         int periods_ahead = 0;               ///< whole forward debt-service periods in the target
         double partial_period = 0.0;         ///< share of the next period beyond them, in [0, 1)
         double share = 1.0;                  ///< fraction of that forward debt service
         bool fixed = false;                  ///< target = fixed_amount while covered debt is outstanding
         double fixed_amount = 0.0;
-        std::vector<double> interest_rate;   ///< annual rate per grid period (reserve_rates)
+        /// annual rate per grid period (reserve_rates); empty when every rate is 0 (the kernel then
+        /// skips the account's interest: no work on the reserve balance's dependency chain)
+        std::vector<double> interest_rate;
     } dsra;
     struct MraTerms {
         bool enabled = false;
         double target = 0.0;
-        std::vector<double> interest_rate;   ///< annual rate per grid period (reserve_rates)
+        /// annual rate per grid period (reserve_rates); empty when every rate is 0 (the kernel then
+        /// skips the account's interest: no work on the reserve balance's dependency chain)
+        std::vector<double> interest_rate;
     } mra;
     struct CovenantTerms {
         double lockup_dscr = 0.0;
@@ -159,6 +172,9 @@ struct CompiledProject {
         int period = -1;
         std::vector<double> balance;  ///< per tranche: principal outstanding + deferred interest
         std::vector<double> arrears;  ///< per tranche: unpaid scheduled principal
+        /// per tranche: capitalised interest outstanding (the deferred balance that bears the
+        /// default-interest margin of Deferral terms); NaN = modelled
+        std::vector<double> deferred;
         double dsra = 0.0, mra = 0.0, trapped = 0.0;  ///< NaN = modelled
         int locked = -1;                              ///< 0 / 1, -1 = modelled
     } seasoning;

@@ -65,6 +65,7 @@ struct WaterfallWorkspace {
     std::vector<double> operating_wc;          ///< working-capital balance
     std::vector<double> pre_tax;               ///< revenue - opex - senior fees - depreciation (before interest)
     std::vector<double> pre_cfads;             ///< revenue - opex - working-capital change
+    std::vector<double> given_tax;             ///< a given tax line scaled to the run's margin (cash_flows.tax)
     std::vector<double> neutral_one;           ///< all 1.0: stands in for an empty multiplier driver
     std::vector<double> neutral_zero;          ///< all 0.0: stands in for an empty additive driver
     // Entries [k * periods + t] of tranche_prepayment / tranche_deferred that the last run set

@@ -1,0 +1,61 @@
+# End to end: `pftoken value`, `mc` and `stress` on the cash-flows example
+# (data/examples/cash_flows/wind_farm_lines.yaml: operating lines from a CSV, a stochastic:
+# section). Each exits 0 and writes its files; the stress base row prices each token as
+# `value` does (to the 3 decimals stress prints); mc draws the project's own paths.
+# Inputs: PFTOKEN (the executable), INPUT (project YAML), OUT_DIR (scratch folder).
+foreach(var PFTOKEN INPUT OUT_DIR)
+  if(NOT DEFINED ${var})
+    message(FATAL_ERROR "run_cash_flows_cli.cmake: ${var} is not set")
+  endif()
+endforeach()
+file(REMOVE_RECURSE "${OUT_DIR}")
+
+function(run_ok name)
+  execute_process(COMMAND "${PFTOKEN}" ${ARGN} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "${name}: expected exit code 0, got '${code}'\nstdout:\n${out}\nstderr:\n${err}")
+  endif()
+  set(${name}_out "${out}" PARENT_SCOPE)
+endfunction()
+
+run_ok(value value "${INPUT}")
+run_ok(mc mc "${INPUT}" --paths 400 --seed 7 --out "${OUT_DIR}/mc")
+run_ok(stress stress "${INPUT}" --library --out "${OUT_DIR}/stress")
+
+foreach(name mc/mc.txt mc/tranches.csv mc/periods.csv mc/summary.json stress/stress.txt stress/stress_scenarios.csv
+        stress/stress.json)
+  if(NOT EXISTS "${OUT_DIR}/${name}")
+    message(FATAL_ERROR "missing output ${OUT_DIR}/${name}")
+  endif()
+endforeach()
+file(READ "${OUT_DIR}/mc/mc.txt" mc_text)
+foreach(text "Greenhill 60 MW Wind (cash flows given)" "400 paths, pseudo, seed 7" "GHW-A" "GHW-B" "GHW-EQ")
+  string(FIND "${mc_text}" "${text}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "mc.txt lacks '${text}':\n${mc_text}")
+  endif()
+endforeach()
+string(FIND "${stress_out}" "21 scenarios, 0 failed" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "stress: expected every library scenario to run:\n${stress_out}")
+endif()
+
+# value's price per token (4 decimals), rounded to stress's 3, against the stress base row.
+string(REGEX MATCH "\nbase +[^\n]*" base_row "${stress_out}")
+if(NOT base_row)
+  message(FATAL_ERROR "stress: no base row:\n${stress_out}")
+endif()
+foreach(symbol GHW-A GHW-B)
+  string(REGEX MATCH "${symbol} +[0-9]+ +[0-9.]+ +[0-9.]+% +[0-9.]+ +([0-9]+)\\.([0-9][0-9][0-9][0-9]) " row "${value_out}")
+  if(NOT row)
+    message(FATAL_ERROR "value: no tranche row for ${symbol}:\n${value_out}")
+  endif()
+  math(EXPR thousandths "(${CMAKE_MATCH_1}${CMAKE_MATCH_2} + 5) / 10")
+  math(EXPR whole "${thousandths} / 1000")
+  math(EXPR frac "${thousandths} % 1000 + 1000")
+  string(SUBSTRING "${frac}" 1 3 frac)
+  string(FIND "${base_row}" " ${whole}.${frac} " at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "stress base row lacks value's ${symbol} price ${whole}.${frac}:\n${base_row}")
+  endif()
+endforeach()
