@@ -1,6 +1,8 @@
-// `pftoken mm backtest SPEC.yaml (--events FILE.csv | --simulate | --amm) [--seed S] [--format ...]
-// [--out DIR] [--plots DIR]`: the market maker backtested over recorded events (replay venue), on
-// the simulated YES/NO order book, or quoting a token next to an AMM pool. Guide:
+// `pftoken mm backtest SPEC.yaml (--events FILE.csv | --simulate | --pm | --amm [--project P.yaml
+// --token SYMBOL]) [--seed S] [--format ...] [--out DIR] [--plots DIR]`: the market maker
+// backtested over recorded events (replay venue), on the simulated YES/NO order book, on the
+// prediction-market batch exchange, or quoting a token next to an AMM pool (anchored at its DCF
+// price when --project and --token are given). Guide:
 // docs/tools/mm.md; rules: docs/market-maker.md; options, output rule and exit codes:
 // docs/tools/README.md.
 #include <fmt/format.h>
@@ -20,7 +22,9 @@
 #include "pftoken/integration/mm/events.hpp"
 #include "pftoken/integration/mm/report.hpp"
 #include "pftoken/integration/mm/spec.hpp"
+#include "pftoken/model/loader.hpp"
 #include "pftoken/integration/mm/venues_amm.hpp"
+#include "pftoken/integration/mm/venues_pm.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
@@ -35,6 +39,9 @@ struct BacktestArgs {
     std::string events;
     bool simulate = false;
     bool amm = false;
+    bool pm = false;
+    std::string project;  ///< --project: the DCF anchor of --amm
+    std::string token;    ///< --token
 };
 
 /// price_quotes.svg (fair, book and the bot's quotes), inventory.svg (YES, NO), pnl.svg.
@@ -87,22 +94,44 @@ std::vector<charts::ChartFile> render_mm_plots(const mm::BacktestResult& r) {
 
 int run_backtest(const BacktestArgs& args) {
     (void)args.common.resolved_format();
-    if (static_cast<int>(args.simulate) + static_cast<int>(args.amm) +
+    if (static_cast<int>(args.simulate) + static_cast<int>(args.amm) + static_cast<int>(args.pm) +
             static_cast<int>(!args.events.empty()) !=
         1)
-        throw InputError("--events", "give exactly one of --events FILE.csv, --simulate and --amm");
+        throw InputError("--events",
+                         "give exactly one of --events FILE.csv, --simulate, --pm and --amm");
+    if (args.project.empty() != args.token.empty())
+        throw InputError(args.project.empty() ? "--project" : "--token",
+                         "give --project PROJECT.yaml and --token SYMBOL together");
+    if (!args.project.empty() && !args.amm)
+        throw InputError("--project", "anchors the token of --amm only");
     if (!args.common.out.empty()) check_output_folder(args.common.out, "--out");
     if (!args.common.plots.empty()) check_output_folder(args.common.plots, "--plots");
-    const auto spec = mm::load_mm_spec(args.spec);
+    auto spec = mm::load_mm_spec(args.spec);
     const std::uint64_t seed = args.common.seed_value();
     if (args.amm && spec.strategy.market != mm::MarketKind::token)
         throw InputError("strategy.market",
                          "must be token with --amm (a token has no complete sets)");
-    if (!args.amm && spec.strategy.market != mm::MarketKind::yes_no)
+    if (args.pm && spec.strategy.market != mm::MarketKind::yes_no_net)
+        throw InputError("strategy.market",
+                         "must be yes_no_net with --pm (the batch exchange has no split or merge)");
+    if (!args.amm && !args.pm && spec.strategy.market != mm::MarketKind::yes_no)
         throw InputError("strategy.market", "must be yes_no with --simulate and --events");
+    if (!args.project.empty()) {  // replaces the spec's anchor
+        spec.anchor = mm::dcf_fair_value_cents(load_project(args.project), args.token, "--token");
+        spec.amm.fair_value_cents = spec.anchor->cents;
+        spec.anchor_project = args.project;
+    }
+    std::string anchor_text;
+    if (args.amm && spec.anchor)
+        anchor_text = fmt::format(
+            "Oracle anchor {:.4f} cents: the DCF price {} per token of {} ({}) / face {}\n\n",
+            spec.anchor->cents, spec.anchor->price_per_token, spec.anchor->symbol,
+            spec.anchor_project, spec.anchor->face_per_token);
     std::unique_ptr<mm::Venue> venue;
     if (args.amm)
         venue = std::make_unique<mm::AmmPoolVenue>(spec.amm, seed);
+    else if (args.pm)
+        venue = std::make_unique<mm::PmVenue>(spec.pm, seed);
     else if (args.simulate)
         venue = std::make_unique<mm::SimulatedVenue>(spec.simulation, seed);
     else
@@ -119,7 +148,9 @@ int run_backtest(const BacktestArgs& args) {
     r.text = fmt::format("Market-maker backtest: {} ({})\n\n", args.spec,
                          args.simulate ? fmt::format("simulated order book, seed {}", seed)
                          : args.amm    ? fmt::format("token next to an AMM pool, seed {}", seed)
-                                       : "events " + args.events);
+                         : args.pm ? fmt::format("prediction-market batch exchange, seed {}", seed)
+                                   : "events " + args.events);
+    r.text += anchor_text;
     r.text += to_text(
         summary,
         {.title = "Summary (P&L in cents: total = realised + unrealised - fees + rebates)"});
@@ -168,7 +199,15 @@ void register_mm(CLI::App& app, int& exit_code) {
                        "quote a token (strategy.market: token) next to an AMM pool");
     backtest->add_flag("--simulate", b->simulate,
                        "trade against the simulated order book and synthetic flow");
-    add_seed(*backtest, b->common, "seed of the synthetic flow (--simulate, --amm)");
+    backtest->add_flag("--pm", b->pm,
+                       "trade YES/NO without complete sets (strategy.market: yes_no_net) on the "
+                       "prediction-market batch exchange with synthetic flow");
+    backtest->add_option("--project", b->project,
+                         "with --amm and --token: take the oracle anchor from this project's DCF "
+                         "price per token (e.g. data/examples/toll_road.yaml)");
+    backtest->add_option("--token", b->token,
+                         "the tranche token (symbol or tranche name) of --project");
+    add_seed(*backtest, b->common, "seed of the synthetic flow (--simulate, --pm, --amm)");
     add_format(*backtest, b->common);
     add_out(*backtest, b->common,
             "mm.txt; mm_summary.csv, mm_markouts.csv, mm_states.csv, mm_transitions.csv, "

@@ -5,6 +5,7 @@
 // determinism across runs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "pftoken/integration/mm/events.hpp"
 #include "pftoken/integration/mm/report.hpp"
 #include "pftoken/integration/mm/venues_amm.hpp"
+#include "pftoken/integration/mm/venues_pm.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 #include "support/gtest_extra.hpp"
@@ -512,6 +514,39 @@ TEST(MmBacktest, TokenMarketOnTheAmmPoolVenue) {
         EXPECT_EQ(bot.fees - bot.rebates, ex.fees) << seed;
         EXPECT_EQ(r.summary.sets_minted, 0);
         EXPECT_LE(r.summary.max_abs_skew, c.kill_skew);
+        EXPECT_NEAR(r.summary.total_pnl,
+                    static_cast<double>(r.summary.realised) + r.summary.unrealised -
+                        static_cast<double>(r.summary.fees) + static_cast<double>(r.summary.rebates),
+                    1e-6);
+    }
+}
+
+// YES/NO without complete sets on the prediction-market batch exchange (no split or merge): the
+// strategy in yes_no_net mode holds no sets, its skew is (YES - NO) / position_limit at every
+// sample, the invariants hold at every event, every reconciliation against the independent fill
+// ledger is clean and the exchange's own invariants hold at the end.
+TEST(MmBacktest, YesNoWithoutSetsOnTheBatchExchange) {
+    for (const std::uint64_t seed : {1u, 2u}) {
+        PmVenueParams v;
+        v.flow.duration_h = 6.0;
+        v.exchange.subsidy = 50.0;  // a shallow LMSR: the quotes are competitive
+        StrategyConfig c = tight();
+        c.market = MarketKind::yes_no_net;
+        c.initial_sets = 0;
+        c.position_limit = 2'000;
+        c.order_size = 50;
+        v.mm_cash_cents = c.initial_cash_cents;
+        PmVenue venue(v, seed);
+        const auto r = run_backtest(venue, c);
+        EXPECT_EQ(r.summary.invariant_checks, r.summary.events);
+        EXPECT_GT(r.summary.fills, 0) << seed;
+        EXPECT_EQ(r.summary.sets_minted, 0);
+        EXPECT_EQ(r.summary.sets_burned, 0);
+        EXPECT_LE(r.summary.max_abs_skew, c.kill_skew);
+        for (const auto& pt : r.path)
+            EXPECT_DOUBLE_EQ(pt.skew, std::clamp(static_cast<double>(pt.yes - pt.no) / 2'000.0, -1.0, 1.0));
+        for (const auto& rec : r.reconciliations) EXPECT_EQ(rec.status, ReconcileStatus::ok) << seed;
+        EXPECT_TRUE(venue.exchange().check_invariants().ok());
         EXPECT_NEAR(r.summary.total_pnl,
                     static_cast<double>(r.summary.realised) + r.summary.unrealised -
                         static_cast<double>(r.summary.fees) + static_cast<double>(r.summary.rebates),

@@ -114,7 +114,55 @@ TEST(MmSpec, AmmSection) {
     EXPECT_EQ(s.amm.mm_tokens, 700);
     EXPECT_EQ(s.amm.mm_cash_cents, StrategyConfig{}.initial_cash_cents);
     EXPECT_THROW_MSG((void)parse_mm_spec("strategy: {market: tokens}\n"), InputError,
-                     "strategy.market: must be one of yes_no, token; got 'tokens'");
+                     "strategy.market: must be one of yes_no, yes_no_net, token; got 'tokens'");
+}
+
+// amm: {project, token}: the anchor from the project's DCF price per token (in cents of the face
+// 1000 of the toll road's senior token, data/examples/toll_road.yaml); problems at their key.
+TEST(MmSpec, AmmAnchorFromTheProject) {
+    const std::string project = std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/toll_road.yaml";
+    const auto s = parse_mm_spec("strategy: {market: token}\namm:\n  project: " + project +
+                                 "\n  token: A7-SNR\n");
+    ASSERT_TRUE(s.anchor.has_value());
+    EXPECT_EQ(s.anchor->symbol, "A7-SNR");
+    EXPECT_EQ(s.anchor->face_per_token, 1000.0);
+    EXPECT_DOUBLE_EQ(s.amm.fair_value_cents, s.anchor->price_per_token / 10.0);
+    EXPECT_EQ(s.anchor_project, project);
+    EXPECT_THROW_MSG((void)parse_mm_spec("amm:\n  project: " + project + "\n  token: NOPE\n"),
+                     InputError, "spec:3:10: amm.token: no tranche token 'NOPE'");
+    EXPECT_THROW_MSG((void)parse_mm_spec("amm:\n  token: A7-SNR\n"), InputError,
+                     "spec:2:10: amm.project: is required with amm.token");
+    EXPECT_THROW_MSG((void)parse_mm_spec("amm:\n  project: /nonexistent/p.yaml\n  token: X\n"),
+                     InputError, "spec:2:12: amm.project: cannot open /nonexistent/p.yaml");
+    EXPECT_THROW_MSG(
+        (void)parse_mm_spec("amm:\n  fair_value_cents: 90\n  project: " + project + "\n  token: A7-SNR\n"),
+        InputError, "spec:2:21: amm.fair_value_cents: give either fair_value_cents or project and token");
+}
+
+TEST(MmSpec, PmSection) {
+    const auto s = parse_mm_spec(
+        "strategy: {market: yes_no_net, initial_sets: 0, initial_cash_cents: 300000}\n"
+        "pm:\n  exchange: {model: parametric, subsidy: 50, fee: 0.01, cross_matching: false}\n"
+        "  batch_interval_ms: 500\n  flow: {duration_h: 3}\n  latency: {order_latency_ms: 7}\n");
+    EXPECT_EQ(s.strategy.market, MarketKind::yes_no_net);
+    EXPECT_EQ(s.pm.exchange.model, pftoken::amm::pm::CostModel::Parametric);
+    EXPECT_EQ(s.pm.exchange.subsidy, 50.0);
+    EXPECT_EQ(s.pm.exchange.fee, 0.01);
+    EXPECT_FALSE(s.pm.exchange.cross_matching);
+    EXPECT_EQ(s.pm.exchange.outcomes, 2u);  // fixed by the venue
+    EXPECT_EQ(s.pm.batch_interval_ms, 500);
+    EXPECT_EQ(s.pm.flow.duration_h, 3.0);
+    EXPECT_EQ(s.pm.latency.order_latency_ms, 7);
+    EXPECT_EQ(s.pm.mm_cash_cents, 300'000);
+    // Unknown keys, exchange constraints and venue constraints at their key.
+    EXPECT_THROW_MSG((void)parse_mm_spec("pm:\n  exchange:\n    subsidyy: 5\n"), InputError,
+                     "spec:3:5: pm.exchange.subsidyy: unknown key (did you mean 'subsidy'?)");
+    EXPECT_THROW_MSG((void)parse_mm_spec("pm:\n  exchange:\n    subsidy: -5\n"), InputError,
+                     "spec:3:14: pm.exchange.subsidy: must be > 0, got -5");
+    EXPECT_THROW_MSG((void)parse_mm_spec("pm:\n  market_slippage: 2\n"), InputError,
+                     "spec:2:20: pm.market_slippage: must be in [0, 1], got 2");
+    EXPECT_THROW_MSG((void)parse_mm_spec("strategy: {market: yes_no_net}\n"), InputError,
+                     "strategy.initial_sets: must be 0 with market: yes_no_net");
 }
 
 TEST(MmSpec, ShippedExampleLoads) {
@@ -124,4 +172,10 @@ TEST(MmSpec, ShippedExampleLoads) {
     const auto t =
         load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/token_spec.yaml");
     EXPECT_EQ(t.strategy.market, MarketKind::token);
+    const auto pm = load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/pm_spec.yaml");
+    EXPECT_EQ(pm.strategy.market, MarketKind::yes_no_net);
+    const auto dcf =
+        load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/token_dcf_spec.yaml");
+    ASSERT_TRUE(dcf.anchor.has_value());  // ../toll_road.yaml, relative to the spec's folder
+    EXPECT_EQ(dcf.anchor->symbol, "A7-SNR");
 }

@@ -420,6 +420,42 @@ TEST(MmConfig, ValidationNamesTheKey) {
     EXPECT_THROW_MSG(c.validate(), InputError, "initial_cash_cents: must pay for the initial sets");
 }
 
+// YES/NO markets without complete sets (the batch exchange): the skew is the net position over
+// the position limit, bounded (docs/market-maker.md); (YES - NO) / (YES + NO) would read a first
+// fill of one share as a full skew of 1 and kill the quotes at once. The orders are the YES/NO
+// ones: the bid sells NO held beyond YES, else buys YES; an initial set count is refused.
+TEST(MmQuotes, YesNoMarketWithoutSets) {
+    StrategyConfig c;
+    c.market = MarketKind::yes_no_net;
+    c.initial_sets = 0;
+    c.position_limit = 2'000;
+    Position p;
+    p.yes_volume = 300;
+    p.no_volume = 100;
+    p.cash = 400'000;
+    EXPECT_DOUBLE_EQ(inventory_skew(c, p), 0.1);  // (300 - 100) / 2000
+    EXPECT_DOUBLE_EQ(inventory_skew(p.yes_volume, p.no_volume), 0.5);  // the set-based skew
+    p.yes_volume = 0;
+    p.no_volume = 10;
+    EXPECT_DOUBLE_EQ(inventory_skew(c, p), -0.005);
+    p.no_volume = 5'000;
+    EXPECT_DOUBLE_EQ(inventory_skew(c, p), -1.0);  // bounded
+    p.no_volume = 100;
+    p.no_cost_sum = 40 * 100;
+    Quote q{};
+    ASSERT_TRUE(order_for(true, 60, 50, p, {}, c, q));  // NO held beyond YES: sell NO at 40
+    EXPECT_EQ(q.outcome, Outcome::no);
+    EXPECT_EQ(q.side, Side::sell);
+    EXPECT_EQ(q.price, 40);
+    ASSERT_TRUE(order_for(false, 62, 50, p, {}, c, q));  // no YES to sell: buy NO at 38
+    EXPECT_EQ(q.outcome, Outcome::no);
+    EXPECT_EQ(q.side, Side::buy);
+    EXPECT_EQ(q.price, 38);
+    c.initial_sets = 10;
+    EXPECT_THROW_MSG(c.validate(), InputError,
+                     "initial_sets: must be 0 with market: yes_no_net (the venue has no split)");
+}
+
 // Token markets: the skew is the distance from the starting tokens, bounded; the bid buys tokens,
 // the ask sells free ones, and nothing is ever NO.
 TEST(MmQuotes, TokenMarket) {

@@ -1,16 +1,20 @@
 // The AMM pool venue: the market maker trading a marketable quote with the pool (Uniswap v2
 // getAmountIn in closed form), a taker routed between the pool and the market maker's quote
 // (token conservation), arbitrage to the hidden value at every oracle tick, and a run with the
-// default flow whose fills agree exactly with the virtual account.
+// default flow whose fills agree exactly with the virtual account; the oracle anchor taken from a
+// project's DCF price per token.
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "support/gtest_extra.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/mm/venues_amm.hpp"
+#include "pftoken/model/loader.hpp"
+#include "pftoken/valuation/valuation.hpp"
 
 namespace {
 
@@ -150,6 +154,25 @@ TEST(MmAmmVenue, ParamsNameTheField) {
     p = AmmVenueParams{};
     p.fair_value_cents = 120.0;
     EXPECT_THROW_MSG(p.validate("amm."), pftoken::InputError, "amm.fair_value_cents: must be in [1, 99], got 120");
+}
+
+// The anchor is the DCF price per token of pftoken::value in cents of the token's face. The toll
+// road's senior token has face_per_token 1000 (data/examples/toll_road.yaml); its sub bond pays a
+// fixed 6% and is discounted at a 6% yield, so it prices at par (a bond whose yield equals its
+// coupon is worth its face): 100 cents, off the venue's 1..99 grid, refused. The equity is not a
+// tranche token.
+TEST(MmAmmVenue, DcfAnchorIsThePricePerTokenInCentsOfFace) {
+    const auto project = pftoken::load_project(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/toll_road.yaml");
+    const auto a = dcf_fair_value_cents(project, "A7-SNR", "--token");
+    EXPECT_EQ(a.symbol, "A7-SNR");
+    EXPECT_EQ(a.face_per_token, 1000.0);
+    EXPECT_EQ(a.price_per_token, pftoken::value(project).tranches.at(0).price_per_token);
+    EXPECT_DOUBLE_EQ(a.cents, a.price_per_token / 10.0);
+    EXPECT_EQ(dcf_fair_value_cents(project, "senior_loan", "--token").cents, a.cents);  // by name
+    EXPECT_THROW_MSG((void)dcf_fair_value_cents(project, "A7-SUB", "--token"), pftoken::InputError,
+                     "--token: the DCF price of 'A7-SUB' is 99.99");  // par to 0.01
+    EXPECT_THROW_MSG((void)dcf_fair_value_cents(project, "A7-EQ", "--token"), pftoken::InputError,
+                     "--token: no tranche token 'A7-EQ' in project 'A7 Ridgeway Toll Road' (tranche tokens: A7-SNR, A7-SUB)");
 }
 
 }  // namespace

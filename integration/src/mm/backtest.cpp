@@ -191,6 +191,7 @@ class Backtester {
 
     /// Complete sets bought beyond the starting ones go back to cash (BURN), free shares only.
     void burn_excess_sets(TimeMs now) {
+        if (config_.market != MarketKind::yes_no) return;  // no splits or merges
         const Position& p = inventory_.position();
         const Shares free_sets = std::min(p.available(Outcome::yes), p.available(Outcome::no));
         const Shares sets = std::min(free_sets, p.complete_sets() - config_.initial_sets);

@@ -44,6 +44,8 @@ void StrategyConfig::validate() const {
     if (market == MarketKind::token) r.require("initial_tokens", d(initial_tokens), {positive()});
     r.require("order_size", d(order_size), {positive()});
     r.require("initial_sets", d(initial_sets), {non_negative()});
+    if (market == MarketKind::yes_no_net && initial_sets != 0)
+        r.fail("initial_sets", "must be 0 with market: yes_no_net (the venue has no split)");
     if (r.require("initial_cash_cents", d(initial_cash_cents), {non_negative()}) &&
         initial_cash_cents < 100 * initial_sets)
         r.fail("initial_cash_cents", "must pay for the initial sets (>= 100 x initial_sets)");

@@ -1,7 +1,10 @@
 #include "pftoken/integration/mm/spec.hpp"
 
+#include <filesystem>
+
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
+#include "pftoken/model/loader.hpp"
 
 namespace pftoken::integration::mm {
 namespace {
@@ -12,7 +15,9 @@ void read_strategy(yaml::Context& ctx, const YAML::Node& node, StrategyConfig& c
     yaml::Reader r(ctx, node, "strategy");
     if (!r.ok()) return;
     r.enumeration("market", c.market,
-                  {{"yes_no", MarketKind::yes_no}, {"token", MarketKind::token}});
+                  {{"yes_no", MarketKind::yes_no},
+                   {"yes_no_net", MarketKind::yes_no_net},
+                   {"token", MarketKind::token}});
     r.integer("initial_tokens", c.initial_tokens, false, 0.0, 1e9);
     r.number("gamma_short", c.gamma_short);
     r.number("gamma_mid", c.gamma_mid);
@@ -162,14 +167,72 @@ void read_replay(yaml::Context& ctx, const YAML::Node& node, ReplayParams& p) {
     r.finish();
 }
 
-void read_amm(yaml::Context& ctx, const YAML::Node& node, AmmVenueParams& p) {
+void read_amm(yaml::Context& ctx, const YAML::Node& node, MmSpec& spec) {
+    AmmVenueParams& p = spec.amm;
     yaml::Reader r(ctx, node, "amm");
     if (!r.ok()) return;
     r.number("fair_value_cents", p.fair_value_cents);
+    std::string project, token;
+    r.string("project", project);
+    r.string("token", token);
+    if (!project.empty() || !token.empty()) {
+        if (project.empty() || token.empty()) {
+            const std::string given = project.empty() ? "amm.token" : "amm.project";
+            ctx.error(ctx.mark_of(given), project.empty() ? "amm.project" : "amm.token",
+                      fmt::format("is required with {} (the DCF anchor)", given));
+        } else if (r.has("fair_value_cents")) {
+            ctx.error(ctx.mark_of("amm.fair_value_cents"), "amm.fair_value_cents",
+                      "give either fair_value_cents or project and token (the DCF anchor)");
+        } else {
+            std::filesystem::path file(project);
+            if (file.is_relative()) file = ctx.base_dir / file;
+            if (!std::filesystem::is_regular_file(file)) {
+                ctx.error(ctx.mark_of("amm.project"), "amm.project",
+                          fmt::format("cannot open {}", file.string()));
+            } else {
+                try {
+                    spec.anchor = dcf_fair_value_cents(load_project(file), token, "amm.token");
+                    p.fair_value_cents = spec.anchor->cents;
+                    spec.anchor_project = file.string();
+                } catch (const InputError& e) {
+                    ctx.place(e);
+                }
+            }
+        }
+    }
     r.number("pool_tokens", p.pool_tokens);
     r.number("pool_fee", p.pool_fee);
     read_flow(ctx, r, p.flow);
     read_latency(ctx, r, p.latency);
+    r.finish();
+}
+
+void read_pm(yaml::Context& ctx, const YAML::Node& node, PmVenueParams& p) {
+    yaml::Reader r(ctx, node, "pm");
+    if (!r.ok()) return;
+    if (const auto* e = r.child("exchange")) {
+        yaml::Reader er(ctx, *e, "pm.exchange");
+        if (er.ok()) {
+            auto& x = p.exchange;
+            er.enumeration("model", x.model,
+                           {{"lmsr", amm::pm::CostModel::Lmsr},
+                            {"parametric", amm::pm::CostModel::Parametric}});
+            er.number("subsidy", x.subsidy);
+            er.number("fee", x.fee);
+            er.number("fee_match", x.fee_match);
+            er.number("p_min", x.p_min);
+            er.number("p_max", x.p_max);
+            er.number("eta", x.eta);
+            er.boolean("cross_matching", x.cross_matching);
+            er.number("gas_fee", x.gas_fee);
+            er.finish();
+        }
+    }
+    read_flow(ctx, r, p.flow);
+    read_latency(ctx, r, p.latency);
+    r.integer("batch_interval_ms", p.batch_interval_ms, false, 1.0, kMaxMs);
+    r.number("trader_cash", p.trader_cash);
+    r.number("market_slippage", p.market_slippage);
     r.finish();
 }
 
@@ -197,18 +260,21 @@ MmSpec read_spec(yaml::Context& ctx, const YAML::Node& root) {
     if (const auto* b = top.child("backtest")) read_backtest(ctx, *b, spec.backtest);
     if (const auto* m = top.child("simulation")) read_simulation(ctx, *m, spec.simulation);
     if (const auto* p = top.child("replay")) read_replay(ctx, *p, spec.replay);
-    if (const auto* a = top.child("amm")) read_amm(ctx, *a, spec.amm);
+    if (const auto* a = top.child("amm")) read_amm(ctx, *a, spec);
+    if (const auto* m = top.child("pm")) read_pm(ctx, *m, spec.pm);
     top.finish();
     spec.simulation.mm_cash_cents = spec.strategy.initial_cash_cents;
     spec.replay.mm_cash_cents = spec.strategy.initial_cash_cents;
     spec.amm.mm_cash_cents = spec.strategy.initial_cash_cents;
     spec.amm.mm_tokens = spec.strategy.initial_tokens;
+    spec.pm.mm_cash_cents = spec.strategy.initial_cash_cents;
     if (ctx.issues.empty()) {
         place_issues(ctx, "strategy.", [&] { spec.strategy.validate(); });
         place_issues(ctx, "backtest.", [&] { spec.backtest.validate(); });
         place_issues(ctx, "simulation.", [&] { spec.simulation.validate("simulation."); });
         place_issues(ctx, "replay.", [&] { spec.replay.validate("replay."); });
         place_issues(ctx, "amm.", [&] { spec.amm.validate("amm."); });
+        place_issues(ctx, "pm.", [&] { spec.pm.validate("pm."); });
     }
     yaml::finish(ctx);
     return spec;

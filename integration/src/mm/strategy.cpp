@@ -41,6 +41,10 @@ double inventory_skew(Shares yes, Shares no) {
 
 double inventory_skew(const StrategyConfig& c, const Position& p) {
     if (c.market == MarketKind::yes_no) return inventory_skew(p.yes_volume, p.no_volume);
+    if (c.market == MarketKind::yes_no_net)
+        return std::clamp(static_cast<double>(p.yes_volume - p.no_volume) /
+                              static_cast<double>(c.position_limit),
+                          -1.0, 1.0);
     const double target = static_cast<double>(c.initial_tokens);
     return std::clamp((static_cast<double>(p.yes_volume) - target) / target, -1.0, 1.0);
 }

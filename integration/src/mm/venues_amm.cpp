@@ -5,11 +5,34 @@
 #include <cmath>
 #include <limits>
 
+#include <fmt/format.h>
+
 #include "pftoken/base/validate.hpp"
+#include "pftoken/error.hpp"
+#include "pftoken/integration/fair_value.hpp"
+#include "pftoken/valuation/valuation.hpp"
 
 namespace pftoken::integration::mm {
 
 namespace check = ::pftoken::validation;
+
+DcfAnchor dcf_fair_value_cents(const Project& project, const std::string& symbol,
+                               const std::string& field) {
+    const std::size_t k = find_tranche(project, symbol, field);  // as `compare` finds pool.token
+    const auto& token = project.tranches[k].token;
+    if (!(token.face_per_token > 0.0))
+        throw InputError(field, fmt::format("tranche token '{}' has no face value per token to "
+                                            "quote cents of",
+                                            token.symbol));
+    const double price = value(project).tranches.at(k).price_per_token;
+    const double cents = 100.0 * price / token.face_per_token;
+    if (!(cents >= 1.0 && cents <= 99.0))
+        throw InputError(field, fmt::format("the DCF price of '{}' is {:.4f} per token, {:.3f} "
+                                            "cents of its face {:g}: the AMM pool venue quotes "
+                                            "1 to 99 cents of face",
+                                            token.symbol, price, cents, token.face_per_token));
+    return DcfAnchor{token.symbol, price, token.face_per_token, cents};
+}
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();

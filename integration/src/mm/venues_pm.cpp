@@ -38,7 +38,13 @@ void PmVenueParams::validate(const std::string& prefix) const {
     rules.require(prefix + "trader_cash", trader_cash, {check::positive(), check::at_most(1e13)});
     rules.require(prefix + "market_slippage", market_slippage, {check::in_closed(0.0, 1.0)});
     rules.throw_if_failed("pm venue");
-    exchange.validate();
+    try {
+        exchange.validate();
+    } catch (const InputError& e) {  // the exchange names its fields bare: place them under ours
+        std::vector<InputIssue> issues = e.issues();
+        for (auto& issue : issues) issue.path = prefix + "exchange." + issue.path;
+        throw InputError("pm venue", std::move(issues));
+    }
 }
 
 namespace {

@@ -10,9 +10,11 @@
 
 namespace pftoken::integration::mm {
 
-/// What the market trades: YES and NO shares of a binary market (complete sets), or one token
-/// (YES terms only, no complete sets: a tranche token next to an AMM pool).
-enum class MarketKind : std::uint8_t { yes_no, token };
+/// What the market trades: YES and NO shares of a binary market (complete sets), YES and NO
+/// shares of a binary market whose venue has no split or merge (yes_no_net: the skew is the net
+/// position over the position limit, no sets held), or one token (YES terms only, no complete
+/// sets: a tranche token next to an AMM pool).
+enum class MarketKind : std::uint8_t { yes_no, token, yes_no_net };
 
 struct StrategyConfig {
     MarketKind market = MarketKind::yes_no;

@@ -5,12 +5,14 @@
 // through the strict YAML reader (unknown keys with did-you-mean, every problem at
 // file:line:col, constraints checked by StrategyConfig::validate and placed at their key).
 
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "pftoken/integration/mm/backtest.hpp"
 #include "pftoken/integration/mm/config.hpp"
 #include "pftoken/integration/mm/venues_amm.hpp"
+#include "pftoken/integration/mm/venues_pm.hpp"
 #include "pftoken/integration/mm/venues_replay.hpp"
 #include "pftoken/integration/mm/venues_sim.hpp"
 
@@ -26,6 +28,13 @@ struct MmSpec {
     /// The AMM pool venue (`--amm`, token markets); its account's cash and tokens are
     /// strategy.initial_cash_cents and strategy.initial_tokens.
     AmmVenueParams amm;
+    /// The batch-exchange venue (`--pm`, market: yes_no_net); its market maker's cash is
+    /// strategy.initial_cash_cents.
+    PmVenueParams pm;
+    /// `amm: {project: P, token: T}`: the anchor taken from P's DCF price per token of T (P relative
+    /// to the spec's folder); amm.fair_value_cents is set to anchor->cents.
+    std::optional<DcfAnchor> anchor;
+    std::string anchor_project;  ///< the project file it came from
 };
 
 /// Reads a spec file; throws one InputError listing every problem at file:line:col.

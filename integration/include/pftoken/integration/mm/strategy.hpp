@@ -28,7 +28,8 @@ namespace pftoken::integration::mm {
 /// (YES - NO) / (YES + NO), 0 for an empty inventory.
 [[nodiscard]] double inventory_skew(Shares yes, Shares no);
 /// The skew the strategy uses: inventory_skew for YES/NO markets; for token markets
-/// (tokens - initial_tokens) / initial_tokens bounded to [-1, 1].
+/// (tokens - initial_tokens) / initial_tokens bounded to [-1, 1]; for YES/NO markets without
+/// complete sets (yes_no_net) (YES - NO) / position_limit bounded to [-1, 1].
 [[nodiscard]] double inventory_skew(const StrategyConfig& c, const Position& p);
 /// Risk aversion of the lifecycle tier for `days` to the market's end.
 [[nodiscard]] double tier_gamma(const StrategyConfig& c, double days);

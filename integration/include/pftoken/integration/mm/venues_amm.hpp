@@ -14,6 +14,7 @@
 #include "pftoken/amm/fast/constant_product_pool.hpp"
 #include "pftoken/integration/mm/feed.hpp"
 #include "pftoken/integration/mm/flow.hpp"
+#include "pftoken/model/project.hpp"
 
 namespace pftoken::integration::mm {
 
@@ -29,6 +30,20 @@ struct AmmVenueParams {
     /// Throws InputError naming "<prefix>field".
     void validate(const std::string& prefix = "") const;
 };
+
+/// The oracle anchor of the token `symbol` (a tranche's token symbol or name) of `project`: its
+/// DCF price per token (pftoken::value, the number `pftoken value` and `compare` report) in cents
+/// of its face value, 100 x price_per_token / face_per_token. Throws InputError naming `field`
+/// when there is no such tranche token, it has no face value, or the anchor is outside the
+/// venue's 1..99 cents (AmmVenueParams::fair_value_cents).
+struct DcfAnchor {
+    std::string symbol;            ///< the tranche's token symbol
+    double price_per_token = 0.0;  ///< DCF price per token, the project's currency
+    double face_per_token = 0.0;
+    double cents = 0.0;            ///< 100 x price_per_token / face_per_token
+};
+[[nodiscard]] DcfAnchor dcf_fair_value_cents(const Project& project, const std::string& symbol,
+                                             const std::string& field);
 
 class AmmPoolVenue final : public LatencyVenue {
   public:
