@@ -319,7 +319,7 @@ void compare_tables(Page& page, const integration::CompareReport& r) {
     liq.add_row({"v3 range", "[" + price(l.v3_lower_price, 2) + ", " + price(l.v3_upper_price, 2) + "] " + q});
     liq.add_row({"v3 liquidity L", format::grouped(l.v3_liquidity, 0)});
     liq.add_row({"v3 capital", money(l.v3_capital) + " " + q + " (" + format::fixed(l.capital_efficiency, 1) + "x less)"});
-    liq.add_row({"Equity distributions over the life", money(l.total_distributions)});
+    liq.add_row({"Equity distributions after the valuation date", money(l.total_distributions)});
     liq.add_row({"Years of distributions to fund v2 / v3", fmt::format("{} / {}", l.years_to_fund_v2, l.years_to_fund_v3)});
     page.table(liq, fmt::format("Liquidity for selling {} tokens with at most {}% price impact", money(l.sale_tokens),
                                 format::fixed(100.0 * l.max_price_move, 1)));
