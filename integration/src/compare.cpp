@@ -275,7 +275,7 @@ std::string compare_table(const CompareReport& r) {
                      l.v2_reserve_quote, r.quote, l.v2_capital);
     o += fmt::format("  v3 range                 [{:.2f}, {:.2f}], L = {:.6g}, capital {:.0f} ({:.1f}x less)\n",
                      l.v3_lower_price, l.v3_upper_price, l.v3_liquidity, l.v3_capital, l.capital_efficiency);
-    o += fmt::format("  equity distributions     {:>14.0f} over the life; fund v2 in {} yr, v3 in {} yr\n",
+    o += fmt::format("  equity distributions     {:>14.0f} after the valuation date; fund v2 in {} yr, v3 in {} yr\n",
                      l.total_distributions, l.years_to_fund_v2, l.years_to_fund_v3);
     if (p.source == "monte-carlo")
         o += fmt::format("\nPropagation ({} paths x {} steps, Monte Carlo fair-value paths: regression on {} paths, "

@@ -1,6 +1,8 @@
 // Liquidity allocation (see liquidity_allocation.hpp).
 #include "pftoken/integration/liquidity_allocation.hpp"
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 
@@ -73,19 +75,33 @@ LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult
 
     const auto& grid = valuation.grid;
     const auto& dist = valuation.periods.distributions;
-    int years = 0;
-    for (int t = 0; t < grid.size(); ++t) years = std::max(years, grid.operating_year[static_cast<std::size_t>(t)] + 1);
-    r.years.resize(static_cast<std::size_t>(years));
-    for (int y = 0; y < years; ++y) r.years[static_cast<std::size_t>(y)].year = y;
-    // Distributions still to come: a project valued after COD funds its pool from the periods paid
-    // after the valuation date (the earlier ones are paid out already).
+    // Distributions still to come. At COD (or before) the years are the operating years since COD.
+    // A project valued after COD funds its pool from the periods paid after the valuation date V
+    // (the earlier ones are paid out already), and its years count from V: year y holds the
+    // periods paid in (V + y years, V + y + 1 years] (a 29 February anniversary falls on the 28th).
     const CalendarDate v = valuation.debt_valuation_date;
     const bool after_cod = v > grid.cod;
-    for (std::size_t t = 0; t < dist.size() && t < grid.operating_year.size(); ++t) {
-        if (after_cod && !(grid.end[t] > v)) continue;
-        const int y = grid.operating_year[t];
-        if (y >= 0) r.years[static_cast<std::size_t>(y)].distributions += dist[t];
+    auto anniversary = [&v](int n) {
+        const std::chrono::year_month_day d = v + std::chrono::years{n};
+        return d.ok() ? d : std::chrono::year_month_day{std::chrono::year_month_day_last{d.year(), std::chrono::month_day_last{d.month()}}};
+    };
+    std::vector<int> year_of(grid.operating_year.size(), -1);
+    int years = 0;
+    int k = 0;
+    CalendarDate next = anniversary(1);
+    for (std::size_t t = 0; t < year_of.size(); ++t) {
+        if (!after_cod) {
+            year_of[t] = grid.operating_year[t];
+        } else if (grid.end[t] > v) {
+            while (grid.end[t] > next) next = anniversary(++k + 1);
+            year_of[t] = k;
+        }
+        years = std::max(years, year_of[t] + 1);
     }
+    r.years.resize(static_cast<std::size_t>(years));
+    for (int y = 0; y < years; ++y) r.years[static_cast<std::size_t>(y)].year = y;
+    for (std::size_t t = 0; t < dist.size() && t < year_of.size(); ++t)
+        if (year_of[t] >= 0) r.years[static_cast<std::size_t>(year_of[t])].distributions += dist[t];
     double cumulative = 0.0;
     for (auto& year : r.years) {
         cumulative += year.distributions;

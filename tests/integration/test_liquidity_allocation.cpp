@@ -2,9 +2,11 @@
 // is executed on the fast pool twins (Uniswap v2 getAmountOut; v3 swap inside one range).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 #include "pftoken/amm/fast/constant_product_pool.hpp"
@@ -191,4 +193,54 @@ TEST(LiquidityAllocation, DistributionsAfterTheValuationDateFundThePool) {
     double all = 0.0;
     for (double d : v.periods.distributions) all += d;
     EXPECT_LT(r.total_distributions, all);
+}
+
+// The years the distributions take to fund the pool count from the valuation date for a project
+// valued after COD (docs/valuation-date.md). Reference, derived by grouping value()'s per-period
+// distributions of the seasoned example by calendar (not by the grid's operating years): year y
+// holds the payment dates in (2028+y-05-01, 2029+y-05-01], i.e. the monthly dates 2028+y-05-15 ..
+// 2029+y-04-15. Cumulative: 1.30m after year 1, 35.03m after 12, 39.05m after 13. At the pool price
+// 937.50 (data/pools/solar_senior_v2_2028.yaml, fee 0.3%) a 520-token sale at most 5% impact
+// needs 1.06m of v3 capital (funded in year 1) and 37.89m of v2 capital (year 13). Counted from
+// COD (the old count) the two years of history already paid out made these 3 and 15.
+TEST(LiquidityAllocation, YearsToFundCountFromTheValuationDate) {
+    ValuationOptions vo;
+    vo.include_periods = true;
+    const Project seasoned = load_project(kSource + "/data/examples/solar_seasoned.yaml");
+    const ValuationResult v = value(seasoned, vo);
+    using std::chrono::day;
+    using std::chrono::month;
+    std::vector<double> by_year;
+    for (std::size_t t = 0; t < v.periods.distributions.size(); ++t) {
+        const CalendarDate e = v.grid.end[t];
+        if (!(e > *seasoned.valuation_date)) continue;
+        const bool after_anniversary = e.month() > month{5} || (e.month() == month{5} && e.day() > day{1});
+        const int y = static_cast<int>(e.year()) - (after_anniversary ? 2028 : 2029);
+        if (by_year.size() <= static_cast<std::size_t>(y)) by_year.resize(static_cast<std::size_t>(y) + 1, 0.0);
+        by_year[static_cast<std::size_t>(y)] += v.periods.distributions[t];
+    }
+    std::vector<double> cumulative(by_year.size());
+    double sum = 0.0;
+    for (std::size_t y = 0; y < by_year.size(); ++y) cumulative[y] = sum += by_year[y];
+    ASSERT_GE(cumulative.size(), 13u);
+    EXPECT_NEAR(cumulative[0], 1.302969e6, 1.0);
+    EXPECT_NEAR(cumulative[11], 35.033603e6, 1.0);
+    EXPECT_NEAR(cumulative[12], 39.048486e6, 1.0);
+
+    LiquidityAllocationOptions options;
+    options.sale_tokens = 520.0;
+    options.max_price_move = 0.05;
+    options.fee = 0.003;
+    const auto r = allocate_liquidity(937.50, v, options);
+    ASSERT_GT(r.v3_capital, 0.0);
+    EXPECT_LT(r.v3_capital, cumulative[0]);
+    EXPECT_GT(r.v2_capital, cumulative[11]);
+    EXPECT_LT(r.v2_capital, cumulative[12]);
+    EXPECT_EQ(r.years_to_fund_v3, 1);
+    EXPECT_EQ(r.years_to_fund_v2, 13);
+    ASSERT_EQ(r.years.size(), by_year.size());
+    for (std::size_t y = 0; y < by_year.size(); ++y) {
+        EXPECT_EQ(r.years[y].year, static_cast<int>(y));
+        EXPECT_NEAR(r.years[y].distributions, by_year[y], 1e-9 * std::max(1.0, std::abs(by_year[y]))) << y;
+    }
 }

@@ -4,8 +4,9 @@ tables of `value`, `mc`, `stress`, `compare` and the HTML of `report` on the sol
 
 Usage: check_names.py PFTOKEN SOURCE_DIR WORK_DIR
 
-For each row of the table: the label must appear (case-insensitively: the report capitalises column
-heads) in the output of every command the row lists, and none of the row's other names may appear
+For each row of the table: the label must appear (case-insensitively; in the report as written or with
+its first letter capitalised, as column heads and key-value labels are) in the output of every command
+the row lists (coverage ratios included: `min DSCR`, `min LTM DSCR`, `min LLCR`), and none of the row's other names may appear
 (as a whole word, case-sensitively) in any output. Exit 1 with every problem listed.
 """
 import html
@@ -71,6 +72,9 @@ def main():
             for label in labels:
                 if label.lower() not in out[command].lower():
                     problems.append(f"{quantity}: `pftoken {command}` does not print the label '{label}'")
+                elif command == "report" and label not in out[command] and label[:1].upper() + label[1:] not in out[command]:
+                    # the report may capitalise the first letter, nothing else ('Min LLCR', not 'MIN LLCR')
+                    problems.append(f"{quantity}: `pftoken report` prints '{label}' in another case")
         for other in others:
             pattern = re.compile(r"(?<![\w/-])" + re.escape(other) + r"(?![\w/])")
             for command, text in out.items():

@@ -143,10 +143,10 @@ void section_valuation(Page& page, const Project& project, const ValuationResult
              {"Default DSCR threshold", n2(project.covenants.default_dscr) + "x"},
              {"Min DSCR", n2(c.min_dscr) + "x" + (c.min_dscr_period >= 0 ? " on " + date(c.min_dscr_date) : "")},
              {"Average DSCR", n2(c.average_dscr) + "x"},
-             {"Minimum LTM DSCR", n2(c.min_ltm_dscr) + "x"},
+             {"Min LTM DSCR", n2(c.min_ltm_dscr) + "x"},
              {"LLCR at COD", n2(c.llcr_at_cod) + "x"},
              {"PLCR at COD", n2(c.plcr_at_cod) + "x"},
-             {"Minimum LLCR", n2(c.min_llcr) + "x"},
+             {"Min LLCR", n2(c.min_llcr) + "x"},
              {"Periods in lock-up", std::to_string(c.lockup_periods)},
              {"Periods in default", std::to_string(c.default_periods)},
              {"Periods with DSRA draws", std::to_string(c.dsra_draw_periods)},
@@ -319,7 +319,7 @@ void compare_tables(Page& page, const integration::CompareReport& r) {
     liq.add_row({"v3 range", "[" + price(l.v3_lower_price, 2) + ", " + price(l.v3_upper_price, 2) + "] " + q});
     liq.add_row({"v3 liquidity L", format::grouped(l.v3_liquidity, 0)});
     liq.add_row({"v3 capital", money(l.v3_capital) + " " + q + " (" + format::fixed(l.capital_efficiency, 1) + "x less)"});
-    liq.add_row({"Equity distributions over the life", money(l.total_distributions)});
+    liq.add_row({"Equity distributions after the valuation date", money(l.total_distributions)});
     liq.add_row({"Years of distributions to fund v2 / v3", fmt::format("{} / {}", l.years_to_fund_v2, l.years_to_fund_v3)});
     page.table(liq, fmt::format("Liquidity for selling {} tokens with at most {}% price impact", money(l.sale_tokens),
                                 format::fixed(100.0 * l.max_price_move, 1)));

@@ -498,8 +498,14 @@ PFT_STEP void note_written(std::uint32_t* list, int& count, int capacity, std::s
 /// can keep in registers; KFixed = 0 handles any count with the workspace's buffers. Every step
 /// is always inlined into run(), and the kernel, CarriedState and PeriodState never leave it, so
 /// their members stay in registers as the one-function kernel's locals did (same operations in
-/// the same order: same bits).
-template <bool Full, int KFixed>
+/// the same order: same bits). `Defer` = false and `PlainDsra` = true are the common project's
+/// kernel, chosen once per run from the compiled project (dispatch_on_terms): no deferral terms
+/// anywhere, and a DSRA target of whole periods of forward debt service at share 1 (no fixed
+/// amount, no pro-rated period). That kernel compiles without the deferral hooks and the general
+/// target, whose registers and branches otherwise cost the period loop 6-9% (benchmarks/
+/// README.md, "Waterfall kernel after the deal-terms work"); every other project runs
+/// <Defer = true, PlainDsra = false>, which checks both at run time as before.
+template <bool Full, int KFixed, bool Defer, bool PlainDsra>
 struct Kernel {
     static constexpr std::size_t kLocal = KFixed > 0 ? static_cast<std::size_t>(KFixed) : 1;
 
@@ -715,7 +721,7 @@ struct Kernel {
         std::fill(idue, idue + K, 0.0);
         std::fill(pdue, pdue + K, 0.0);
         std::fill(unpaid, unpaid + K, 0.0);
-        if (deferral_terms) {
+        if (deferrals()) {
             std::fill(deferred_capitalised, deferred_capitalised + K, 0.0);
             std::fill(deferral_periods, deferral_periods + K, 0);
             std::fill(deferral_lost, deferral_lost + K, std::uint8_t{0});
@@ -751,17 +757,33 @@ struct Kernel {
     /// share x the forward debt service of the next m whole periods plus the pro-rated part of
     /// the period after them (dsra_window).
     [[nodiscard]] PFT_STEP double dsra_target(int from) const {
-        if (dsra_fixed) {
-            if (from >= n) return 0.0;
-            for (int k = 0; k < K; ++k)
-                if (tranches[k].dsra_covered && bal[k] > 0.0) return dsra_fixed_amount;
-            return 0.0;
+        // Plain target: share 1 and whole periods only, so the general form below reduces to
+        // this window exactly (x 1.0 is exact).
+        if constexpr (PlainDsra) {
+            return dsra_window(from, min_value(n, from + m_ahead));
+        } else {
+            if (dsra_fixed) {
+                if (from >= n) return 0.0;
+                for (int k = 0; k < K; ++k)
+                    if (tranches[k].dsra_covered && bal[k] > 0.0) return dsra_fixed_amount;
+                return 0.0;
+            }
+            const int whole_stop = min_value(n, from + m_ahead);
+            double target = dsra_window(from, whole_stop);
+            // Pro-rated share of the period after the whole ones: its projected debt service.
+            if (m_partial > 0.0 && from + m_ahead < n)
+                target += m_partial * (dsra_window(from, whole_stop + 1) - target);
+            return m_share * target;
         }
-        const int whole_stop = min_value(n, from + m_ahead);
-        double target = dsra_window(from, whole_stop);
-        // Pro-rated share of the period after the whole ones: its projected debt service.
-        if (m_partial > 0.0 && from + m_ahead < n) target += m_partial * (dsra_window(from, whole_stop + 1) - target);
-        return m_share * target;
+    }
+
+    /// Whether some tranche has deferral terms; a compile-time false without `Defer`, so the
+    /// common kernel carries none of the deferral work in its period loop.
+    [[nodiscard]] PFT_STEP bool deferrals() const {
+        if constexpr (Defer)
+            return deferral_terms;
+        else
+            return false;
     }
 
     /// DSRA target: forward debt service of covered tranches over periods [from, stop),
@@ -954,7 +976,7 @@ struct Kernel {
             const double rk = KFixed > 0 && !std::isnan(local_fixed_rate[k]) ? local_fixed_rate[k] : rates[kt];
             idue[k] = bal[k] * rk * tau;
             // Default interest: the deferred balance (capitalised interest + arrears) at the margin.
-            if (deferral_terms)
+            if (deferrals())
                 idue[k] += min_value(bal[k], deferred_capitalised[k] + arrears[k]) * tranches[k].default_margin * tau;
             opening_debt += bal[k];
             interest_accrued += idue[k];
@@ -1082,7 +1104,7 @@ struct Kernel {
                 const int k = rank_order[q];
                 if (unpaid[k] <= 0.0) continue;
                 bal[k] += unpaid[k];
-                if (deferral_terms) deferred_capitalised[k] += unpaid[k];
+                if (deferrals()) deferred_capitalised[k] += unpaid[k];
                 if constexpr (Full) {
                     o_t_deferred[at(k, t)] = unpaid[k];
                     note_written(deferred_list, w.deferred_written_count, deferred_capacity, at(k, t));
@@ -1102,7 +1124,7 @@ struct Kernel {
         s.dsra = st.dsra;
         ps.dsra_draw = st.dsra_draw;
         ps.payment_default = st.payment_default;
-        if (deferral_terms) deferral_caps(ps);
+        if (deferrals()) deferral_caps(ps);
     }
 
     /// Deferral caps (docs/input-schema.md "Deferral terms"): a period in which a tranche with
@@ -1267,7 +1289,7 @@ struct Kernel {
         }
         for (int k = 0; k < K; ++k) o_t_bal[at(k, t)] = bal[k];
         // Capitalised interest is the last of the balance to be repaid.
-        if (deferral_terms)
+        if (deferrals())
             for (int k = 0; k < K; ++k) deferred_capitalised[k] = min_value(deferred_capitalised[k], bal[k]);
         if (ps.last) {
             for (int k = 0; k < K; ++k)
@@ -1328,7 +1350,7 @@ struct Kernel {
             if (!std::isnan(a.balance[ks])) bal[k] = a.balance[ks];
             if (!std::isnan(a.arrears[ks])) arrears[k] = a.arrears[ks];
             // The actual capitalised interest is the deferred balance that bears default interest.
-            if (deferral_terms && !std::isnan(a.deferred[ks])) deferred_capitalised[k] = min_value(a.deferred[ks], bal[k]);
+            if (deferrals() && !std::isnan(a.deferred[ks])) deferred_capitalised[k] = min_value(a.deferred[ks], bal[k]);
         }
         if (!std::isnan(a.dsra)) s.dsra = a.dsra;
         if (!std::isnan(a.mra)) s.mra = a.mra;
@@ -1372,7 +1394,7 @@ struct Kernel {
 }  // namespace
 
 /// Checks the drivers and the workspace, then runs the kernel's named steps (Kernel above).
-template <bool Full, int KFixed>
+template <bool Full, int KFixed, bool Defer, bool PlainDsra>
 void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
     const int n = p.periods;
     const int K = KFixed > 0 ? KFixed : p.tranche_count;
@@ -1401,25 +1423,38 @@ void run_waterfall_impl(const CompiledProject& p, const PeriodDrivers& d, Waterf
     // double pointers, so stores to the results cannot force them back to memory.
     constexpr std::size_t kLocal = KFixed > 0 ? static_cast<std::size_t>(KFixed) : 1;
     double local_bal[kLocal], local_arrears[kLocal], local_idue[kLocal], local_pdue[kLocal], local_unpaid[kLocal];
-    const typename Kernel<Full, KFixed>::TrancheArrays arrays{
+    const typename Kernel<Full, KFixed, Defer, PlainDsra>::TrancheArrays arrays{
         KFixed > 0 ? local_bal : w.balance.data(), KFixed > 0 ? local_arrears : w.arrears.data(),
         KFixed > 0 ? local_idue : w.interest_due.data(), KFixed > 0 ? local_pdue : w.principal_due.data(),
         KFixed > 0 ? local_unpaid : w.unpaid.data()};
-    Kernel<Full, KFixed> kernel(p, d, w, run, arrays);
+    Kernel<Full, KFixed, Defer, PlainDsra> kernel(p, d, w, run, arrays);
     kernel.run_all();
 }
 
 namespace {
 
-template <bool Full>
+template <bool Full, bool Defer, bool PlainDsra>
 void dispatch_on_tranche_count(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
     switch (p.tranche_count) {
-    case 1: run_waterfall_impl<Full, 1>(p, d, w); break;
-    case 2: run_waterfall_impl<Full, 2>(p, d, w); break;
-    case 3: run_waterfall_impl<Full, 3>(p, d, w); break;
-    case 4: run_waterfall_impl<Full, 4>(p, d, w); break;
-    default: run_waterfall_impl<Full, 0>(p, d, w); break;
+    case 1: run_waterfall_impl<Full, 1, Defer, PlainDsra>(p, d, w); break;
+    case 2: run_waterfall_impl<Full, 2, Defer, PlainDsra>(p, d, w); break;
+    case 3: run_waterfall_impl<Full, 3, Defer, PlainDsra>(p, d, w); break;
+    case 4: run_waterfall_impl<Full, 4, Defer, PlainDsra>(p, d, w); break;
+    default: run_waterfall_impl<Full, 0, Defer, PlainDsra>(p, d, w); break;
     }
+}
+
+/// The common kernel (no deferral terms, plain DSRA target: Kernel's `Defer` / `PlainDsra`) or
+/// the general one. The plain test mirrors dsra_target's general branches: not fixed, no
+/// pro-rated period (`partial_period > 0` false) and share exactly 1 (so `share x target` is
+/// the target, bit for bit).
+template <bool Full>
+void dispatch_on_terms(const CompiledProject& p, const PeriodDrivers& d, WaterfallWorkspace& w) {
+    const bool plain_dsra = !p.dsra.fixed && !(p.dsra.partial_period > 0.0) && p.dsra.share == 1.0;
+    if (!p.deferral_terms && plain_dsra)
+        dispatch_on_tranche_count<Full, false, true>(p, d, w);
+    else
+        dispatch_on_tranche_count<Full, true, false>(p, d, w);
 }
 
 }  // namespace
@@ -1427,9 +1462,9 @@ void dispatch_on_tranche_count(const CompiledProject& p, const PeriodDrivers& d,
 void run_waterfall(const CompiledProject& project, const PeriodDrivers& drivers, WaterfallWorkspace& workspace,
                    WaterfallOutput output) {
     if (output == WaterfallOutput::Full)
-        dispatch_on_tranche_count<true>(project, drivers, workspace);
+        dispatch_on_terms<true>(project, drivers, workspace);
     else
-        dispatch_on_tranche_count<false>(project, drivers, workspace);
+        dispatch_on_terms<false>(project, drivers, workspace);
 }
 
 }  // namespace pftoken

@@ -20,9 +20,11 @@ struct LiquidityAllocationOptions {
     [[nodiscard]] bool isValid(std::string* why = nullptr) const;
 };
 
-/// Operating year's equity distributions and the share of them the pool capital represents.
+/// A year's equity distributions and the share of them the pool capital represents. The years are
+/// the operating years since COD, or for a project valued after COD the years since the valuation
+/// date V (year y: the periods paid in (V + y years, V + y + 1 years]).
 struct DistributionYear {
-    int year = 0;                   ///< 0-based operating year since COD
+    int year = 0;                   ///< 0-based year since COD (valued after COD: since the valuation date)
     double distributions = 0.0;
     double cumulative = 0.0;
     double capital_share = 0.0;     ///< capital / distributions of the year (inf when none)
@@ -46,13 +48,14 @@ struct LiquidityAllocationResult {
     double capital_efficiency = 0.0;  ///< v2_capital / v3_capital
     // funding from the equity distributions of the base case
     double total_distributions = 0.0;
-    int years_to_fund_v2 = -1;      ///< first operating year whose cumulative distributions cover it; -1 = never
+    int years_to_fund_v2 = -1;      ///< years (since COD, or since the valuation date after COD) until the cumulative distributions cover it; -1 = never
     int years_to_fund_v3 = -1;
     std::vector<DistributionYear> years;  ///< capital_share is for the v3 capital
 };
 
 /// Depth needed at `price`; `valuation` (with its per-period table) gives the distributions (of the
-/// periods paid after the debt valuation date when it is after COD: earlier ones are paid out).
+/// periods paid after the debt valuation date when it is after COD: earlier ones are paid out, and
+/// the years to fund count from that date).
 [[nodiscard]] LiquidityAllocationResult allocate_liquidity(double price, const ValuationResult& valuation,
                                                            const LiquidityAllocationOptions& options);
 
