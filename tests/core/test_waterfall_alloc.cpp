@@ -1,42 +1,20 @@
 // The kernel's period loop does not allocate: global operator new is counted around a run.
 //
-// The replacement operators are weak so that another test file may define its own; if theirs
-// wins, the counter does not move and the test skips (checked with a probe allocation).
+// Counter: tests/support/allocation_counter.hpp; the test skips where it is not in use.
 
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <random>
 
 #include "pftoken/waterfall/kernel.hpp"
+#include "support/allocation_counter.hpp"
 #include "test_waterfall_fixtures.hpp"
-
-namespace {
-std::atomic<long> g_kernel_test_allocations{0};
-}
-
-// AddressSanitizer replaces operator new itself (and flags malloc/delete mixing), so the counting
-// operators are only installed in non-sanitized builds; there the test skips.
-#if !defined(__SANITIZE_ADDRESS__)
-__attribute__((weak)) void* operator new(std::size_t size) {
-    g_kernel_test_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-__attribute__((weak)) void operator delete(void* p) noexcept { std::free(p); }
-__attribute__((weak)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
 
 using namespace pftoken;
 
 TEST(WaterfallAllocation, KernelRunDoesNotAllocate) {
-    const long before_probe = g_kernel_test_allocations.load();
-    auto* probe = new int(1);
-    const bool counting = g_kernel_test_allocations.load() > before_probe;
-    delete probe;
-    if (!counting) GTEST_SKIP() << "another global operator new replaced ours; allocation not observable";
+    if (!pftoken::testing::allocation_counting_works())
+        GTEST_SKIP() << "another global operator new replaced ours; allocation not observable";
 
     Project p = kernel_testing::constant_cfads_project(100'000.0, 25);
     p.timeline.construction_months = 12;
@@ -63,11 +41,11 @@ TEST(WaterfallAllocation, KernelRunDoesNotAllocate) {
     d.volume_multiplier = volume;
     run_waterfall(cp, d, ws);  // warm-up
 
-    const long before = g_kernel_test_allocations.load();
+    const long before = pftoken::testing::allocations();
     run_waterfall(cp, d, ws, WaterfallOutput::Lean);  // the Monte Carlo path mode
     run_waterfall(cp, PeriodDrivers{}, ws);
     run_waterfall(cp, d, ws);  // last: its event log is checked below
-    const long after = g_kernel_test_allocations.load();
+    const long after = pftoken::testing::allocations();
     EXPECT_EQ(after - before, 0) << "allocations inside run_waterfall";
     EXPECT_GT(ws.results.event_count, 0);
 }

@@ -2,31 +2,14 @@
 // around backtests of 2^12 and 2^15 book changes, and the counts must be equal (what a run
 // allocates is its set-up and its result, not its events).
 //
-// The replacement operators are weak so that another test file may define its own; if theirs
-// wins, the counter does not move and the test skips (checked with a probe allocation).
+// Counter: tests/support/allocation_counter.hpp; the test skips where it is not in use.
 #include <gtest/gtest.h>
 
 #include <array>
-#include <atomic>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "pftoken/integration/mm/backtest.hpp"
-
-namespace {
-std::atomic<long> g_mm_test_allocations{0};
-}
-
-#if !defined(__SANITIZE_ADDRESS__)
-__attribute__((weak)) void* operator new(std::size_t size) {
-    g_mm_test_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-    throw std::bad_alloc();
-}
-__attribute__((weak)) void operator delete(void* p) noexcept { std::free(p); }
-__attribute__((weak)) void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
+#include "support/allocation_counter.hpp"
 
 using namespace pftoken::integration::mm;
 
@@ -89,9 +72,9 @@ long allocations_of_a_run(std::size_t events) {
     BacktestOptions o;
     o.path_interval_ms = 0;
     o.reconcile_interval_ms = 1'000'000'000;
-    const long before = g_mm_test_allocations.load();
+    const long before = pftoken::testing::allocations();
     const auto r = run_backtest(venue, StrategyConfig{}, o);
-    const long after = g_mm_test_allocations.load();
+    const long after = pftoken::testing::allocations();
     EXPECT_EQ(r.summary.events, static_cast<std::int64_t>(events));
     EXPECT_GT(r.summary.orders_placed, static_cast<std::int64_t>(events) / 10);
     return after - before;
@@ -100,11 +83,7 @@ long allocations_of_a_run(std::size_t events) {
 }  // namespace
 
 TEST(MmBacktestAllocation, NoAllocationPerEvent) {
-    const long before_probe = g_mm_test_allocations.load();
-    auto* probe = new int(1);
-    const bool counting = g_mm_test_allocations.load() > before_probe;
-    delete probe;
-    if (!counting)
+    if (!pftoken::testing::allocation_counting_works())
         GTEST_SKIP() << "another global operator new replaced ours; allocation not observable";
     const long small = allocations_of_a_run(1u << 12);
     const long large = allocations_of_a_run(1u << 15);
