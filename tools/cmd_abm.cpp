@@ -45,7 +45,9 @@ std::vector<charts::ChartFile> render_abm_plots(const abm::McResult& r) {
     fan.x_label = "Month";
     fan.y_label = "Price (quote per token)";
     fan.x = x;
-    fan.p5 = r.price_p5, fan.p25 = r.price_p25, fan.p50 = price.p50, fan.p75 = r.price_p75, fan.p95 = r.price_p95;
+    // The bands the tables report: P10-P90 around the median (Hyndman-Fan type 7).
+    fan.p5 = price.p10, fan.p50 = price.p50, fan.p95 = price.p90;
+    fan.outer_label = "P10–P90";
     files.push_back({"price_fan.svg", charts::fan_chart(fan)});
     // Stacked: each line is the running sum of the buckets below it (P50 of each bucket).
     charts::LineChart supply{"Supply stacked (P50 of each bucket)", "Month", "Tokens", x, {}};
@@ -64,9 +66,16 @@ std::vector<charts::ChartFile> render_abm_plots(const abm::McResult& r) {
     }
     files.push_back({"staking.svg", charts::line_chart({"Staking (P50)", "Month", "Percent", x,
                                                         {{"APY", apy}, {"utilisation of capacity", utilisation}}})});
-    const auto& treasury = r.bands[abm::kTreasuryQuote];
-    files.push_back({"treasury.svg", charts::line_chart({"Treasury quote holdings", "Month", "Quote", x,
-                                                         {{"P10", treasury.p10}, {"P50", treasury.p50}, {"P90", treasury.p90}}})});
+    // Total value = quote + tokens x price + LP position (bands), and its parts (P50).
+    const auto& value = r.bands[abm::kTreasuryValue];
+    files.push_back({"treasury.svg",
+                     charts::line_chart({"Treasury value at the pool price", "Month", "Quote", x,
+                                         {{"total value P10", value.p10},
+                                          {"total value P50", value.p50},
+                                          {"total value P90", value.p90},
+                                          {"quote held P50", r.bands[abm::kTreasuryQuote].p50},
+                                          {"LP position P50", r.bands[abm::kTreasuryLpValue].p50},
+                                          {"LP fees earned P50", r.bands[abm::kTreasuryLpFees].p50}}})});
     return files;
 }
 

@@ -163,6 +163,12 @@ TEST(Charts, FanWithAndWithoutInnerBand) {
     expect_chart(pc::fan_chart(d), {"DSCR fan", "P25–P75"}, 3);
     d.p75.clear();
     expect_input_error([&] { (void)pc::fan_chart(d); }, "fan.p75: must have 3 values (one per x), got 0");
+    // The legend names what the bands are: P10-P90 bands say so, and not P5-P95.
+    d.p25.clear();
+    d.outer_label = "P10–P90";
+    const std::string svg = pc::fan_chart(d);
+    expect_chart(svg, {"P10–P90", "Median"}, 2);
+    EXPECT_EQ(svg.find("P5–P95"), std::string::npos);
 }
 
 TEST(Charts, LossWithVarAndCvar) {

@@ -50,6 +50,9 @@ const char* metric_name(Metric m) noexcept {
     case kApy: return "apy";
     case kUtilisation: return "utilisation";
     case kTreasuryQuote: return "treasury_quote";
+    case kTreasuryLpValue: return "treasury_lp_value";
+    case kTreasuryLpFees: return "treasury_lp_fees";
+    case kTreasuryValue: return "treasury_value";
     case kMetricCount: break;
     }
     return "?";
@@ -564,6 +567,14 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         put(kApy, apy_end);
         put(kUtilisation, capacity > 0 ? static_cast<double>(ledger.staked) / static_cast<double>(capacity) : 0.0);
         put(kTreasuryQuote, static_cast<double>(ledger.treasury_quote) / qs);
+        {  // the treasury's LP position, valued at the close (docs/abm.md, "Staking and treasury")
+            const double close = market.current_price();
+            const LpHoldings lp = market.treasury_lp();
+            put(kTreasuryLpValue, lp.value(close));
+            put(kTreasuryLpFees, lp.fees_value(close));
+            put(kTreasuryValue, static_cast<double>(ledger.treasury_quote) / qs +
+                                    static_cast<double>(ledger.treasury) / ts * close + lp.value(close));
+        }
         for (std::size_t c = 0; c <= n_cohorts; ++c) {
             const auto& o = result.cohorts[c];
             const std::int64_t got = o.received + o.rewards + o.bought;

@@ -15,9 +15,9 @@
 #include <fmt/format.h>
 
 #include "pftoken/amm/fast/error.hpp"
-#include "pftoken/amm/fast/tick_math.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/abm/engine.hpp"
+#include "pftoken/integration/abm/treasury_lp.hpp"
 
 namespace pftoken::integration::abm::detail {
 
@@ -242,44 +242,30 @@ class Market {
     }
 
     /// Deposits up to `max_tokens` and `max_quote` units at the pool's price as the treasury's
-    /// LP position (v2: add_liquidity; v3: a full-range position, ticks kMinTick..kMaxTick on the
-    /// spacing grid, "treasury"), both sides 1e-9 short of the limits so the ceilings of what the
-    /// pool takes stay within them. Returns the units deposited.
+    /// LP position (TreasuryLp::deposit: v2 add_liquidity; v3 a full-range position owned by
+    /// "treasury"), both sides 1e-9 short of the limits so the ceilings of what the pool takes
+    /// stay within them. Returns the units deposited.
     Fill add_liquidity(std::int64_t max_tokens, std::int64_t max_quote) {
         Fill f;
         if (!pool_ || max_tokens <= 0 || max_quote <= 0) return f;
-        const double price = current_price();
         const double tokens = static_cast<double>(max_tokens) / ts_ * (1.0 - 1e-9);
         const double quote = static_cast<double>(max_quote) / qs_ * (1.0 - 1e-9);
-        double used0 = 0.0, used1 = 0.0;
+        amm::fast::TokenAmounts used;
         try {
-            std::visit(
-                [&](auto& pool) {
-                    if constexpr (std::is_same_v<std::decay_t<decltype(pool)>, amm::fast::ConstantProductPool>) {
-                        const double a0 = std::min(tokens, quote / price);
-                        const auto change = pool.add_liquidity(a0, a0 * price);
-                        used0 = change.amount0, used1 = change.amount1;
-                    } else {
-                        const int spacing = pool.tick_spacing();
-                        const int lower = -(amm::fast::kMaxTick / spacing) * spacing, upper = -lower;
-                        const double s = pool.sqrt_price();
-                        const double sa = amm::fast::sqrt_price_at_tick(lower), sb = amm::fast::sqrt_price_at_tick(upper);
-                        const double liquidity = std::min(tokens / (1.0 / s - 1.0 / sb), quote / (s - sa));
-                        if (liquidity < 1.0) return;  // dust: wait for more
-                        const auto amounts = pool.mint("treasury", lower, upper, std::floor(liquidity));
-                        used0 = amounts.amount0, used1 = amounts.amount1;
-                    }
-                },
-                *pool_);
+            used = treasury_lp_.deposit(*pool_, tokens, quote);
         } catch (const amm::fast::Error&) {
             return f;
         }
-        f.tokens = std::min(max_tokens, ceil_units(used0 * ts_));
-        f.quote = std::min(max_quote, ceil_units(used1 * qs_));
+        f.tokens = std::min(max_tokens, ceil_units(used.amount0 * ts_));
+        f.quote = std::min(max_quote, ceil_units(used.amount1 * qs_));
         ledger_.pool += f.tokens;
         ledger_.pool_quote += f.quote;
         return f;
     }
+
+    /// The treasury's LP position from the pool's own state (zero without a pool): a valuation,
+    /// the ledger does not move.
+    [[nodiscard]] LpHoldings treasury_lp() const { return pool_ ? treasury_lp_.holdings(*pool_) : LpHoldings{}; }
 
     [[nodiscard]] double pool_fee() const {
         return std::visit(
@@ -300,6 +286,7 @@ class Market {
     double ts_, qs_;
     bool time_pool_;
     std::optional<FastPool> pool_;
+    TreasuryLp treasury_lp_;
     double curve_supply_ = 0.0;
     double step_price_ = 0.0;
 };

@@ -94,15 +94,6 @@ McResult run_abm(const Model& model, const McOptions& options) {
         return b;
     };
     for (std::size_t m = 0; m < kMetricCount; ++m) out.bands[m] = bands_of(&RunResult::series, m);
-    for (std::size_t t = 0; t < points; ++t) {
-        buffer.resize(runs);
-        for (std::size_t r = 0; r < runs; ++r) buffer[r] = results[r].series[kPrice * points + t];
-        std::sort(buffer.begin(), buffer.end());
-        out.price_p5.push_back(base::quantile_sorted(buffer, 0.05));
-        out.price_p25.push_back(base::quantile_sorted(buffer, 0.25));
-        out.price_p75.push_back(base::quantile_sorted(buffer, 0.75));
-        out.price_p95.push_back(base::quantile_sorted(buffer, 0.95));
-    }
     for (std::size_t k = 0; k < 2 * (spec.cohorts.size() + 1); ++k)
         out.cohort_bands.push_back(bands_of(&RunResult::cohort_series, k));
     // Cohorts (buyers last).
@@ -169,9 +160,10 @@ Table abm_steps_table(const McResult& r) {
     Table t("abm_steps");
     t.integer("month");
     t.real("price_p10", 10, 6).real("price_p50", 10, 6).real("price_p90", 10, 6);
-    const std::array<Metric, 10> p50{kCirculating, kStaked, kUnvested, kTreasuryTokens, kBurned,
-                                     kPoolTokens,  kPoolQuote, kDepth, kVolume, kTreasuryQuote};
+    const std::array<Metric, 12> p50{kCirculating, kStaked,   kUnvested, kTreasuryTokens, kBurned,          kPoolTokens,
+                                     kPoolQuote,   kDepth,    kVolume,   kTreasuryQuote,  kTreasuryLpValue, kTreasuryLpFees};
     for (const auto m : p50) t.real(std::string(metric_name(m)) + "_p50", 12, 2);
+    t.real("treasury_value_p10", 12, 2).real("treasury_value_p50", 12, 2).real("treasury_value_p90", 12, 2);
     t.percent("apy_p50").percent("utilisation_p50");
     for (std::size_t s = 0; s < r.bands[kPrice].p50.size(); ++s) {
         auto row = t.add_row();
@@ -180,6 +172,9 @@ Table abm_steps_table(const McResult& r) {
             .set("price_p50", r.bands[kPrice].p50[s])
             .set("price_p90", r.bands[kPrice].p90[s]);
         for (const auto m : p50) row.set(std::string(metric_name(m)) + "_p50", r.bands[m].p50[s]);
+        row.set("treasury_value_p10", r.bands[kTreasuryValue].p10[s])
+            .set("treasury_value_p50", r.bands[kTreasuryValue].p50[s])
+            .set("treasury_value_p90", r.bands[kTreasuryValue].p90[s]);
         row.set("apy_p50", r.bands[kApy].p50[s]).set("utilisation_p50", r.bands[kUtilisation].p50[s]);
     }
     return t;
@@ -242,6 +237,11 @@ Table abm_summary_table(const McResult& r) {
     add("treasury_quote_p50", r.bands[kTreasuryQuote].p50[last]);
     add("treasury_runway_months_p50", r.runway_p50);
     add("treasury_lp_quote_p50", r.treasury_lp_quote_p50);
+    add("treasury_lp_value_p50", r.bands[kTreasuryLpValue].p50[last]);
+    add("treasury_lp_fees_p50", r.bands[kTreasuryLpFees].p50[last]);
+    add("treasury_value_p10", r.bands[kTreasuryValue].p10[last]);
+    add("treasury_value_p50", r.bands[kTreasuryValue].p50[last]);
+    add("treasury_value_p90", r.bands[kTreasuryValue].p90[last]);
     add("burned_p50", r.bands[kBurned].p50[last]);
     if (r.project) {
         add("project_dcf_value_per_token", r.dcf_value_per_token);

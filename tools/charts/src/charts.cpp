@@ -324,8 +324,8 @@ std::string fan_chart(const FanChart& data, const ChartOptions& options) {
     body += "plot ";
     if (drawn.empty()) body += "NaN notitle, ";  // nothing to draw: the share line alone
     else {
-        body += "$d using 1:2:6 with filledcurves linetype 1 title 'P5–P95', ";
-        if (inner) body += "$d using 1:3:5 with filledcurves linetype 1 title 'P25–P75', ";
+        body += "$d using 1:2:6 with filledcurves linetype 1 title " + quote(data.outer_label) + ", ";
+        if (inner) body += "$d using 1:3:5 with filledcurves linetype 1 title " + quote(data.inner_label) + ", ";
         body += "$d using 1:4 with lines linetype 8 linewidth 2.5 title 'Median', ";
     }
     if (share) {

@@ -47,6 +47,9 @@ enum Metric : std::size_t {
     kApy,
     kUtilisation,
     kTreasuryQuote,
+    kTreasuryLpValue,  ///< the treasury's LP position at the pool price, fees included (quote)
+    kTreasuryLpFees,   ///< fees that position earned to date, at the pool price (quote)
+    kTreasuryValue,    ///< treasury quote + treasury tokens x price + LP value (quote)
     kMetricCount
 };
 [[nodiscard]] const char* metric_name(Metric m) noexcept;

@@ -47,8 +47,6 @@ struct McResult {
     Spec spec;
     std::size_t runs = 0;
     std::array<Bands, kMetricCount> bands;
-    /// The price's P5 / P25 / P75 / P95 per step, for the fan chart (P50: bands[kPrice].p50).
-    std::vector<double> price_p5, price_p25, price_p75, price_p95;
     /// Per cohort (buyers last): realised P&L to date [2c] and share sold to date [2c + 1], bands per step.
     std::vector<Bands> cohort_bands;
     std::vector<CohortSummary> cohorts;
@@ -68,13 +66,15 @@ struct McResult {
 /// Every run of the Monte Carlo and its reduction; run r uses substream (seed, r).
 [[nodiscard]] McResult run_abm(const Model& model, const McOptions& options);
 
-/// One row per step: price bands, supply split, pool, volume, staking and treasury (P50).
+/// One row per step: price bands, supply split, pool, volume, staking and treasury (P50; the
+/// treasury's total value P10/P50/P90).
 /// One row per step and cohort (buyers last): realised P&L to date and share sold to date (P50).
 [[nodiscard]] Table abm_cohort_steps_table(const McResult& result);
 [[nodiscard]] Table abm_steps_table(const McResult& result);
 /// One row per cohort (buyers last): tokens received, share sold, realised P&L bands.
 [[nodiscard]] Table abm_cohorts_table(const McResult& result);
-/// Metric / value: drawdown, recovery, unlock prices, runway, runs, agents.
+/// Metric / value: drawdown, recovery, unlock prices, treasury (quote, runway, LP position, total
+/// value), runs, agents.
 [[nodiscard]] Table abm_summary_table(const McResult& result);
 
 }  // namespace pftoken::integration::abm

@@ -58,13 +58,18 @@ struct CoverageChart {
     double default_level = 1.00;
 };
 
-/// Percentile bands over x: P5–P95 (and P25–P75 if given) with the median.
+/// Percentile bands over x: an outer band (P5–P95 by default), an inner band if given (P25–P75)
+/// and the median; the legend names the bands by `outer_label` and `inner_label`.
 struct FanChart {
     std::string title;
     std::string x_label = "Period end (years from financial close)";
     std::string y_label;
     std::vector<double> x;
-    std::vector<double> p5, p25, p50, p75, p95;  ///< p25/p75 may be empty
+    /// p5 / p95: the outer band's edges, p25 / p75 the inner band's (may be empty), whatever
+    /// percentiles the labels below name.
+    std::vector<double> p5, p25, p50, p75, p95;
+    std::string outer_label = "P5–P95";
+    std::string inner_label = "P25–P75";
     bool money = false;        ///< y is money: tics in currency units with separators or m/bn
     bool y_from_zero = false;  ///< the y axis starts at 0 (or below, for negative values)
     /// Optional, one per x: the share of paths the percentiles are taken over (0..1), drawn as a
