@@ -4,6 +4,7 @@
 // library code should keep including the specific headers it uses.
 
 #include <pftoken/integration/abm/monte_carlo.hpp>
+#include <pftoken/integration/abm/treasury_lp.hpp>
 #include <pftoken/integration/arbitrage.hpp>
 #include <pftoken/integration/compare.hpp>
 #include <pftoken/integration/compare_pool.hpp>
