@@ -219,6 +219,37 @@ TEST(AbmTreasury, FirstDepositIsWorthTwiceItsQuote) {
     }
 }
 
+TEST(AbmTreasury, V2FeesOfTheRunAreTheShareOfTheArbitrageursFee) {
+    // Month 0: holders sell 22 tokens each into the v2 pool, the arbitrageur buys back to the
+    // reference 1,000 (1 - 0.3%), and the fee's liquidity bucket becomes the treasury's position,
+    // share s of the pool. Month 1: the reference jumps to 1,100 and the arbitrageur alone buys
+    // X quote (the month's volume). The v2 fee stays in the reserves pro rata to the shares, so
+    // the treasury earned 0.003 X s (v2 whitepaper 3.2.1), with s read back as the position's
+    // value over the pool's, both at the month-0 close (LP value = s (r0 P + r1)).
+    Spec s = treasury_spec("solar_senior_v2.yaml", 0.0);
+    s.months = 2;
+    s.cohorts[2].share = 0.6;
+    s.cohorts[2].vesting.tge = 1.0;
+    s.cohorts[2].vesting.months = 0;
+    s.cohorts[2].traits.cliff_sell = Distribution::constant(0.0125);
+    s.cohorts.push_back(cohort("arb", Role::Arbitrageur, 0.1, 1));
+    s.arbitrage.enabled = true;
+    s.arbitrage.path = Arbitrage::Path::Csv;
+    s.arbitrage.csv_file = "inline";
+    s.arbitrage.csv_prices = {1'000.0, 1'100.0, 1'100.0};
+    const RunResult r = run_one(build_model(s), 1, 0, RunOptions{true, false});
+    const double p0 = r.at(kPrice, 0);
+    const double share = r.at(kTreasuryLpValue, 0) / (r.at(kPoolTokens, 0) * p0 + r.at(kPoolQuote, 0));
+    ASSERT_GT(share, 0.0);
+    ASSERT_LT(share, 0.01);
+    const double x = r.at(kVolume, 1);
+    ASSERT_GT(x, 1e5);  // the jump is a large trade: 10,400 tokens of depth x a 10% move
+    EXPECT_NEAR(r.at(kPrice, 1), 1'100.0 * (1.0 - 0.003), 1e-6);
+    EXPECT_EQ(r.at(kTreasuryLpFees, 0), 0.0);
+    EXPECT_NEAR(r.at(kTreasuryLpFees, 1), 0.003 * x * share, 0.003 * x * share * 1e-6);
+    EXPECT_EQ(r.at(kTreasuryLpFees, 2), r.at(kTreasuryLpFees, 1));  // nobody trades in month 2
+}
+
 TEST(AbmTreasury, TotalValueIsQuotePlusTokensAtThePricePlusTheLpPosition) {
     for (const std::string file : {"solar_senior_v2.yaml", "solar_senior_v3.yaml"}) {
         const Model m = build_model(treasury_spec(file, 30.0));
