@@ -18,10 +18,10 @@
 
 #include "pftoken/charts/charts.hpp"
 #include "pftoken/charts/plots.hpp"
+#include "pftoken/error.hpp"
 #include "pftoken/integration/yield/market_data.hpp"
 #include "pftoken/integration/yield/spec.hpp"
 #include "pftoken/model/loader.hpp"
-#include "pftoken/error.hpp"
 #include "support/gtest_extra.hpp"
 
 namespace pc = pftoken::charts;

@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <fstream>
 #include <string>
 #include <unistd.h>

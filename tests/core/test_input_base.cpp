@@ -2,7 +2,6 @@
 // the strict YAML reader (one document, whole numbers in range, did-you-mean, UTF-8), strict JSON
 // (duplicate keys), validation::Rules messages, and the `stochastic:` bounds that keep overflow
 // out of the Monte Carlo engine (issue 12, "Bad input found when tried as a new user would").
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -25,7 +24,6 @@
 namespace {
 
 namespace fs = std::filesystem;
-using ::testing::HasSubstr;
 
 fs::path scratch(const std::string& name) {
     const fs::path dir = fs::temp_directory_path() / ("pftoken_input_base_" + std::to_string(::getpid()));

@@ -10,8 +10,8 @@
 #include <ql/time/daycounters/actual365fixed.hpp>
 
 #include "pftoken/error.hpp"
-#include "test_mc_support.hpp"
 #include "support/gtest_extra.hpp"
+#include "test_mc_support.hpp"
 
 using namespace pftoken::mc;
 using pftoken::mc::testing::LambdaEvaluator;

@@ -15,7 +15,6 @@
 #include <ql/time/schedule.hpp>
 
 #include <cmath>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,13 +22,12 @@
 #include "pftoken/pricing/cashflow_metrics.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/pricing/tranche_pricing.hpp"
-#include "support/quantlib_settings.hpp"
 #include "support/gtest_extra.hpp"
+#include "support/quantlib_settings.hpp"
 
 namespace pp = pftoken::pricing;
 namespace ql = QuantLib;
 using pftoken::DayCount;
-using testing::HasSubstr;
 using testing::StartsWith;
 
 namespace {

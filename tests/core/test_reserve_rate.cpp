@@ -18,8 +18,8 @@
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 #include "pftoken/waterfall/reserve_rate.hpp"
-#include "test_waterfall_fixtures.hpp"
 #include "support/gtest_extra.hpp"
+#include "test_waterfall_fixtures.hpp"
 
 using namespace pftoken;
 using pftoken::kernel_testing::constant_cfads_project;
