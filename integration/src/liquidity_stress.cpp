@@ -414,7 +414,7 @@ std::string liquidity_table(const std::vector<LiquidityStressResult>& results) {
     return to_text(t, {.note_column = "note"});
 }
 
-std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
+nlohmann::json liquidity_json(const std::vector<LiquidityStressResult>& results) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : results) {
         nlohmann::json j{{"scenario", r.scenario}, {"ok", r.ok}, {"token", r.token}};
@@ -452,7 +452,7 @@ std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
         j["steps"] = steps;
         out.push_back(j);
     }
-    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // valid UTF-8 always
+    return out;
 }
 
 }  // namespace pftoken::integration

@@ -165,7 +165,7 @@ Table mc_stress_results(const McStressSummary& summary) {
 
 std::string mc_stress_csv(const McStressSummary& summary) { return to_csv(mc_stress_results(summary)); }
 
-std::string mc_stress_json(const McStressSummary& summary) {
+nlohmann::json mc_stress_json(const McStressSummary& summary) {
     auto one = [](const McScenarioStress& s) {
         nlohmann::json j{{"name", s.name}, {"ok", s.ok}};
         if (!s.ok) {
@@ -197,7 +197,7 @@ std::string mc_stress_json(const McStressSummary& summary) {
     out["base"] = one(summary.base);
     out["scenarios"] = nlohmann::json::array();
     for (const auto& s : summary.scenarios) out["scenarios"].push_back(one(s));
-    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // valid UTF-8 always
+    return out;
 }
 
 }  // namespace pftoken::stress
