@@ -10,13 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
 
 namespace pftoken::stress {
 namespace {
 
-nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+/// JSON numbers of this file: null when not finite (base/table_json.hpp).
+constexpr auto* jnum = &json_number<nlohmann::json>;
 
 McScenarioStress run_one(const std::string& name, const Project& project, const mc::StochasticSpec& spec,
                          const McStressOptions& options, const mc::PathOverlay& overlay) {

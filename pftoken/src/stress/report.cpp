@@ -8,12 +8,13 @@
 
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 
 namespace pftoken::stress {
 namespace {
 
-
-nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+/// JSON numbers of this file: null when not finite (base/table_json.hpp).
+constexpr auto* jnum = &json_number<nlohmann::json>;
 
 std::string period_date(const StressMetrics& m) {
     return m.min_dscr_period >= 0 ? format_date(m.min_dscr_date) : std::string();
