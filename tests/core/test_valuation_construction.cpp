@@ -25,6 +25,7 @@
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 #include "support/builders.hpp"
+#include "test_mc_support.hpp"
 
 using namespace pftoken;
 
@@ -283,18 +284,8 @@ TEST(ValuationConstruction, MonteCarloFactorsStartAtTheValuationDate) {
     ASSERT_EQ(cp.grid.end[c], ymd(2025, 8, 15));
     const auto first_op = static_cast<std::size_t>(cp.grid.construction_periods);
     ASSERT_EQ(cp.grid.end[first_op], ymd(2026, 5, 15));
-    mc::StochasticSpec spec;
-    spec.merchant_price.enabled = true;
-    spec.merchant_price.model = mc::MerchantPriceFactor::Model::Gbm;
-    spec.merchant_price.volatility = 0.3;
-    spec.construction.enabled = true;
-    spec.construction.delay_median_months = 6.0;
-    spec.construction.delay_sigma = 0.5;
-    mc::ProjectMcOptions mo;
-    mo.mc.seed = 11;
-    mo.mc.threads = 1;
     constexpr std::uint64_t kPaths = 1200;
-    const auto dumps = mc::dump_project_paths(p, spec, mo, kPaths);
+    const auto dumps = mc::testing::dump_paths(p, mc::testing::gbm_with_delay_spec(), kPaths);
     ASSERT_EQ(dumps.size(), kPaths);
     // A delayed path has no revenue in the first operating period: its CFADS is the opex, < 0.
     int delayed = 0;
@@ -303,18 +294,6 @@ TEST(ValuationConstruction, MonteCarloFactorsStartAtTheValuationDate) {
         if (d.cfads[first_op] < 0.0) ++delayed;
     }
     EXPECT_GT(delayed, static_cast<int>(kPaths / 2));
-    for (const auto& [t, days] : {std::pair{c, 14.0}, std::pair{first_op, 287.0}}) {
-        double s = 0.0, s2 = 0.0;
-        for (const auto& d : dumps) {
-            const double x = std::log(d.price_multiplier[t]);
-            s += x;
-            s2 += x * x;
-        }
-        const double n = static_cast<double>(kPaths);
-        const double mean = s / n;
-        const double var = (s2 - n * mean * mean) / (n - 1.0);
-        const double expected = 0.09 * days / 365.0;
-        EXPECT_NEAR(var, expected, 5.0 * expected * std::sqrt(2.0 / n)) << t;
-        EXPECT_NEAR(mean, -0.5 * expected, 5.0 * std::sqrt(expected / n)) << t;
-    }
+    mc::testing::expect_gbm_log_moments(dumps, c, 0.09 * 14.0 / 365.0);
+    mc::testing::expect_gbm_log_moments(dumps, first_op, 0.09 * 287.0 / 365.0);
 }
