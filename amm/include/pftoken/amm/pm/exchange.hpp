@@ -32,7 +32,8 @@ inline constexpr std::uint32_t kMarketMaker = std::numeric_limits<std::uint32_t>
 /// The outcome of an event that concerns no outcome (a rejected cancellation).
 inline constexpr std::uint32_t kNoOutcome = std::numeric_limits<std::uint32_t>::max();
 
-/// One submission. Sorted in a batch by (ts_ms, id); ids must be unique over a session.
+/// One submission. Sorted in a batch by (ts_ms, id); ids must be unique over a session: every
+/// submission takes its id, and a later one with the same id is rejected ("duplicate order id").
 struct Order {
     std::uint64_t id = 0;
     std::uint32_t user = 0;
