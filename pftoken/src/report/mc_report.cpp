@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -188,6 +189,29 @@ std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& o
     return dump_json(j, 2);
 }
 
+namespace {
+
+// Columns of the text report (the base table text writer over base/format): prices per token as
+// money with 4 decimals, probabilities and losses in percent, spreads in basis points.
+Table& shown_column(Table& t, std::string name, ColumnType type, int decimals, std::string title, Display display = {}) {
+    Column c;
+    c.name = std::move(name);
+    c.type = type;
+    c.decimals = decimals;
+    c.title = std::move(title);
+    c.display = std::move(display);
+    return t.add_column(std::move(c));
+}
+Table& price_column(Table& t, std::string name, std::string title) {
+    return shown_column(t, std::move(name), ColumnType::Money, 4, std::move(title));
+}
+Table& percent_column(Table& t, std::string name, std::string title, Display display = {}) {
+    return shown_column(t, std::move(name), ColumnType::Percent, 2, std::move(title), std::move(display));
+}
+const TextOptions kTable{.gap = "  "};
+
+}  // namespace
+
 std::string mc_summary_text(const ProjectMcSummary& s) {
     std::string o;
     o += fmt::format("Monte Carlo: {}; tranche prices at {}{}\n", s.project, format::iso_date(s.valuation_date),
@@ -196,52 +220,69 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
                      s.seed, s.threads, s.seconds, s.paths_per_second());
     // Probabilities and losses in percent, as in `value`, `stress`, `report` and the "Worst
     // period" line below; prices per token, as everywhere.
-    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>11}\n", "token",
-                     "price/token", "s.e.", "P5", "P95", "P(miss)", "P(defer)", "P(EoD)", "P(loss)", "EL", "LGD",
-                     "fair spread");
+    Table tokens("mc_summary_text");
+    tokens.text("token");
+    price_column(tokens, "price", "price/token");
+    price_column(tokens, "se", "s.e.");
+    price_column(tokens, "p5", "P5");
+    price_column(tokens, "p95", "P95");
+    percent_column(tokens, "miss", "P(miss)");
+    percent_column(tokens, "defer", "P(defer)");
+    percent_column(tokens, "eod", "P(EoD)");
+    percent_column(tokens, "loss", "P(loss)");
+    percent_column(tokens, "el", "EL");
+    // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
+    percent_column(tokens, "lgd", "LGD", {.missing = "n/a*"});
+    shown_column(tokens, "fair_spread", ColumnType::Real, 2, "fair spread", {.scale = 1e4, .suffix = " bp"});
     bool lgd_undefined = false;
     for (const auto& t : s.tranches) {
         const auto& pc = t.price_per_token_dist.percentiles;
-        // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
-        const bool lgd_defined = std::isfinite(t.lgd);
-        lgd_undefined = lgd_undefined || !lgd_defined;
-        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>7.2f}% "
-                         "{:>8} {:>8.2f} bp\n",
-                         t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, pc[1], pc[7],
-                         100 * t.pd_payment.mean, 100 * t.pd_deferral.mean, 100 * t.pd_event_of_default.mean,
-                         100 * t.pd_principal.mean, 100 * t.expected_loss.mean,
-                         lgd_defined ? fmt::format("{:.2f}%", 100 * t.lgd) : std::string("n/a*"), t.fair_spread * 1e4);
+        lgd_undefined = lgd_undefined || !std::isfinite(t.lgd);
+        tokens.add_row()
+            .set("token", t.symbol).set("price", t.price_per_token.mean).set("se", t.price_per_token.standard_error)
+            .set("p5", pc[1]).set("p95", pc[7]).set("miss", t.pd_payment.mean).set("defer", t.pd_deferral.mean)
+            .set("eod", t.pd_event_of_default.mean).set("loss", t.pd_principal.mean).set("el", t.expected_loss.mean)
+            .set("lgd", t.lgd).set("fair_spread", t.fair_spread);
     }
     const auto& e = s.equity;
-    o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.price_per_token.mean,
-                     e.price_per_token.standard_error, e.price_per_token_dist.percentiles[1],
-                     e.price_per_token_dist.percentiles[7]);
+    tokens.add_row()
+        .set("token", e.symbol).set("price", e.price_per_token.mean).set("se", e.price_per_token.standard_error)
+        .set("p5", e.price_per_token_dist.percentiles[1]).set("p95", e.price_per_token_dist.percentiles[7]);
+    o += to_text(tokens, kTable);
     o += "P(miss): any interest or principal unpaid when due; P(defer): unpaid by a deferrable tranche; P(EoD): an event "
          "of default (payment default or DSCR below the default level) while outstanding; P(loss): principal unpaid at "
          "the end\n";
     o += fmt::format("{}\n", mc::kFairSpreadDefinition);
     if (lgd_undefined) o += "* LGD n/a: no path lost principal, so the loss given default is undefined\n";
     if (e.irr.count > 0)
-        o += fmt::format("\nEquity IRR: P5 {:.2f}%  P50 {:.2f}%  P95 {:.2f}%  ({} of {} paths have an IRR)\n",
-                         100 * e.irr.percentiles[1], 100 * e.irr.percentiles[4], 100 * e.irr.percentiles[7], e.irr.count,
-                         s.paths);
+        o += fmt::format("\nEquity IRR: P5 {}  P50 {}  P95 {}  ({} of {} paths have an IRR)\n",
+                         format::percent(e.irr.percentiles[1]), format::percent(e.irr.percentiles[4]),
+                         format::percent(e.irr.percentiles[7]), e.irr.count, s.paths);
     double worst_lockup = 0.0, worst_default = 0.0, worst_dsra = 0.0;
     for (std::size_t t = 0; t < s.per_period.time.size(); ++t) {
         worst_lockup = std::max(worst_lockup, s.per_period.prob_dscr_below_lockup[t]);
         worst_default = std::max(worst_default, s.per_period.prob_dscr_below_default[t]);
         worst_dsra = std::max(worst_dsra, s.per_period.prob_dsra_drawn[t]);
     }
-    o += fmt::format("Worst period: P(DSCR < lock-up) {:.2f}%, P(DSCR < default) {:.2f}%, P(DSRA drawn) {:.2f}%\n",
-                     100 * worst_lockup, 100 * worst_default, 100 * worst_dsra);
+    o += fmt::format("Worst period: P(DSCR < lock-up) {}, P(DSCR < default) {}, P(DSRA drawn) {}\n",
+                     format::percent(worst_lockup), format::percent(worst_default), format::percent(worst_dsra));
     if (!s.tranches.empty() && std::isfinite(s.tranches[0].dv01)) {
-        o += "\nSensitivities per token (CRN bump and revalue):\n";
-        o += fmt::format("{:<8} {:>10} {:>10} {:>12} {:>12} {:>12}\n", "token", "DV01", "CS01", "+1% price",
-                         "+1% volume", "+1% opex");
+        Table sens("mc_sensitivities_text");
+        sens.text("token");
+        price_column(sens, "dv01", "DV01");
+        price_column(sens, "cs01", "CS01");
+        price_column(sens, "price_delta", "+1% price");
+        price_column(sens, "volume_delta", "+1% volume");
+        price_column(sens, "opex_delta", "+1% opex");
         for (const auto& t : s.tranches)
-            o += fmt::format("{:<8} {:>10.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>12.4f}\n", t.symbol, t.dv01, t.cs01,
-                             t.price_delta, t.volume_delta, t.opex_delta);
-        o += fmt::format("{:<8} {:>10.4f} {:>10} {:>12.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.dv01, "", e.price_delta,
-                         e.volume_delta, e.opex_delta);
+            sens.add_row()
+                .set("token", t.symbol).set("dv01", t.dv01).set("cs01", t.cs01).set("price_delta", t.price_delta)
+                .set("volume_delta", t.volume_delta).set("opex_delta", t.opex_delta);
+        sens.add_row()
+            .set("token", e.symbol).set("dv01", e.dv01).set("price_delta", e.price_delta)
+            .set("volume_delta", e.volume_delta).set("opex_delta", e.opex_delta);
+        o += "\n";
+        o += to_text(sens, {.title = "Sensitivities per token (CRN bump and revalue):", .gap = "  "});
     }
     return o;
 }
