@@ -10,27 +10,30 @@
 #include <nlohmann/json.hpp>
 
 #include "pftoken/base/format.hpp"
+#include "pftoken/base/table_json.hpp"
 
 namespace pftoken::report {
 namespace {
 
 using namespace pftoken::mc;
 
+// summary.json is a nlohmann::json document (keys sorted); its numbers go through json_number.
+using Json = nlohmann::json;
+
 constexpr const char* kPercentileNames[] = {"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"};
 
-nlohmann::json jnum(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
-
 nlohmann::json to_json(const Estimate& e) {
-    return {{"mean", jnum(e.mean)}, {"standard_error", jnum(e.standard_error)},
-            {"ci95_low", jnum(e.ci_low)}, {"ci95_high", jnum(e.ci_high)}};
+    return {{"mean", json_number<Json>(e.mean)}, {"standard_error", json_number<Json>(e.standard_error)},
+            {"ci95_low", json_number<Json>(e.ci_low)}, {"ci95_high", json_number<Json>(e.ci_high)}};
 }
 nlohmann::json to_json(const Distribution& d) {
     nlohmann::json pct = nlohmann::json::object();
     for (std::size_t i = 0; i < d.percentiles.size(); ++i)
-        pct[fmt::format("p{}", static_cast<int>(std::lround(kPercentileLevels[i] * 100)))] = jnum(d.percentiles[i]);
-    return {{"estimate", to_json(d.estimate)}, {"stdev", jnum(d.stdev)}, {"percentiles", pct},
-            {"var95", jnum(d.var95)}, {"var99", jnum(d.var99)}, {"cvar95", jnum(d.cvar95)},
-            {"cvar99", jnum(d.cvar99)}, {"count", d.count}};
+        pct[fmt::format("p{}", static_cast<int>(std::lround(kPercentileLevels[i] * 100)))] =
+            json_number<Json>(d.percentiles[i]);
+    return {{"estimate", to_json(d.estimate)}, {"stdev", json_number<Json>(d.stdev)}, {"percentiles", pct},
+            {"var95", json_number<Json>(d.var95)}, {"var99", json_number<Json>(d.var99)},
+            {"cvar95", json_number<Json>(d.cvar95)}, {"cvar99", json_number<Json>(d.cvar99)}, {"count", d.count}};
 }
 
 void set_distribution(Table::Row& row, const Distribution& d) {
@@ -172,20 +175,23 @@ std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& o
                                  {"pd_payment", to_json(t.pd_payment)}, {"pd_deferral", to_json(t.pd_deferral)},
                                  {"pd_event_of_default", to_json(t.pd_event_of_default)},
                                  {"pd_principal", to_json(t.pd_principal)},
-                                 {"expected_loss", to_json(t.expected_loss)}, {"lgd", jnum(t.lgd)},
-                                 {"promised_pv", jnum(t.promised_pv)},
+                                 {"expected_loss", to_json(t.expected_loss)}, {"lgd", json_number<Json>(t.lgd)},
+                                 {"promised_pv", json_number<Json>(t.promised_pv)},
                                  {"expected_riskfree_pv", to_json(t.expected_riskfree_pv)},
-                                 {"fair_spread", jnum(t.fair_spread)},
+                                 {"fair_spread", json_number<Json>(t.fair_spread)},
                                  {"sensitivities_per_token",
-                                  {{"dv01", jnum(t.dv01)}, {"cs01", jnum(t.cs01)}, {"price_delta", jnum(t.price_delta)},
-                                   {"volume_delta", jnum(t.volume_delta)}, {"opex_delta", jnum(t.opex_delta)}}}});
+                                  {{"dv01", json_number<Json>(t.dv01)}, {"cs01", json_number<Json>(t.cs01)},
+                                   {"price_delta", json_number<Json>(t.price_delta)},
+                                   {"volume_delta", json_number<Json>(t.volume_delta)},
+                                   {"opex_delta", json_number<Json>(t.opex_delta)}}}});
     }
     const auto& e = s.equity;
     j["equity"] = {{"symbol", e.symbol}, {"supply", e.supply}, {"npv", to_json(e.npv)},
                    {"price_per_token", to_json(e.price_per_token_dist)}, {"irr", to_json(e.irr)},
                    {"sensitivities_per_token",
-                    {{"dv01", jnum(e.dv01)}, {"price_delta", jnum(e.price_delta)},
-                     {"volume_delta", jnum(e.volume_delta)}, {"opex_delta", jnum(e.opex_delta)}}}};
+                    {{"dv01", json_number<Json>(e.dv01)}, {"price_delta", json_number<Json>(e.price_delta)},
+                     {"volume_delta", json_number<Json>(e.volume_delta)},
+                     {"opex_delta", json_number<Json>(e.opex_delta)}}}};
     return dump_json(j, 2);
 }
 
