@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
 #include <utility>
 
@@ -197,22 +198,11 @@ std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& o
 
 namespace {
 
-// Columns of the text report (the base table text writer over base/format): prices per token as
-// money with 4 decimals, probabilities and losses in percent, spreads in basis points.
-Table& shown_column(Table& t, std::string name, ColumnType type, int decimals, std::string title, Display display = {}) {
-    Column c;
-    c.name = std::move(name);
-    c.type = type;
-    c.decimals = decimals;
-    c.title = std::move(title);
-    c.display = std::move(display);
-    return t.add_column(std::move(c));
-}
-Table& price_column(Table& t, std::string name, std::string title) {
-    return shown_column(t, std::move(name), ColumnType::Money, 4, std::move(title));
-}
-Table& percent_column(Table& t, std::string name, std::string title, Display display = {}) {
-    return shown_column(t, std::move(name), ColumnType::Percent, 2, std::move(title), std::move(display));
+// Columns of the text report, name and title: prices per token with 4 decimals (as `value`
+// shows them), probabilities and losses in percent (base/format through the table text writer).
+using Titles = std::initializer_list<std::pair<const char*, const char*>>;
+void price_columns(Table& t, Titles columns) {
+    for (const auto& [name, title] : columns) t.real(name, 10, 4, {}, title);
 }
 const TextOptions kTable{.gap = "  "};
 
@@ -228,18 +218,13 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
     // period" line below; prices per token, as everywhere.
     Table tokens("mc_summary_text");
     tokens.text("token");
-    price_column(tokens, "price", "price/token");
-    price_column(tokens, "se", "s.e.");
-    price_column(tokens, "p5", "P5");
-    price_column(tokens, "p95", "P95");
-    percent_column(tokens, "miss", "P(miss)");
-    percent_column(tokens, "defer", "P(defer)");
-    percent_column(tokens, "eod", "P(EoD)");
-    percent_column(tokens, "loss", "P(loss)");
-    percent_column(tokens, "el", "EL");
+    price_columns(tokens, {{"price", "price/token"}, {"se", "s.e."}, {"p5", "P5"}, {"p95", "P95"}});
+    for (const auto& [name, title] : Titles{{"miss", "P(miss)"}, {"defer", "P(defer)"}, {"eod", "P(EoD)"},
+                                            {"loss", "P(loss)"}, {"el", "EL"}, {"lgd", "LGD"}})
+        tokens.percent(name, 10, 2, title);
     // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
-    percent_column(tokens, "lgd", "LGD", {.missing = "n/a*"});
-    shown_column(tokens, "fair_spread", ColumnType::Real, 2, "fair spread", {.scale = 1e4, .suffix = " bp"});
+    tokens.display("lgd", {.missing = "n/a*"});
+    tokens.real("fair_spread", 10, 2, {}, "fair spread").display("fair_spread", {.scale = 1e4, .suffix = " bp"});
     bool lgd_undefined = false;
     for (const auto& t : s.tranches) {
         const auto& pc = t.price_per_token_dist.percentiles;
@@ -275,11 +260,8 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
     if (!s.tranches.empty() && std::isfinite(s.tranches[0].dv01)) {
         Table sens("mc_sensitivities_text");
         sens.text("token");
-        price_column(sens, "dv01", "DV01");
-        price_column(sens, "cs01", "CS01");
-        price_column(sens, "price_delta", "+1% price");
-        price_column(sens, "volume_delta", "+1% volume");
-        price_column(sens, "opex_delta", "+1% opex");
+        price_columns(sens, {{"dv01", "DV01"}, {"cs01", "CS01"}, {"price_delta", "+1% price"},
+                             {"volume_delta", "+1% volume"}, {"opex_delta", "+1% opex"}});
         for (const auto& t : s.tranches)
             sens.add_row()
                 .set("token", t.symbol).set("dv01", t.dv01).set("cs01", t.cs01).set("price_delta", t.price_delta)
