@@ -101,13 +101,14 @@ TEST(AbmProject, TokenMustBeAProjectToken) {
                          "/data/examples/solar.yaml' (its tokens: SUN-A, SUN-B, SUN-C, SUN-EQ)");
 }
 
-TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
-    // Constant price, everything at TGE, holders who never trade on their own: with
-    // sell_when_blocked = sell_below_covenant = sell_on_default = 1 a holder sells all its free
-    // tokens in the first month with any signal of its run's project path.
+/// Constant price 1, `supply` tokens (no decimals), half of them the market's inventory, holders
+/// who never trade on their own, `arrivals` buyers a month who never sell, each spending exactly
+/// 100: a month's volume is 100 quote per arrival, so volume / 100 counts the month's buyers.
+/// Each run follows a path of the solar project (40 paths, seed 11).
+Spec signal_spec(std::int64_t supply, double arrivals) {
     Spec s;
     s.decimals = 0;
-    s.total_supply_units = 1'000'000;
+    s.total_supply_units = supply;
     s.months = 60;
     s.seed = 11;
     Cohort holders;
@@ -122,10 +123,24 @@ TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
     market.name = "market";
     market.role = Role::Liquidity;
     s.cohorts = {holders, market};
+    s.demand.arrivals_per_month = arrivals;
+    s.demand.budget = Distribution::constant(100.0);
+    s.demand.traits = holders.traits;
     s.project.enabled = true;
     s.project.file = kSource + "/data/examples/solar.yaml";
     s.project.token = "SUN-EQ";
     s.project.paths = 40;
+    return s;
+}
+
+/// 10^8 tokens and 30 buyers a month: the market's inventory never runs out.
+Spec demand_spec() { return signal_spec(100'000'000, 30.0); }
+
+TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
+    // Constant price, everything at TGE, holders who never trade on their own: with
+    // sell_when_blocked = sell_below_covenant = sell_on_default = 1 a holder sells all its free
+    // tokens in the first month with any signal of its run's project path.
+    Spec s = signal_spec(1'000'000, 0.0);
     s.project.sell_when_blocked = s.project.sell_below_covenant = s.project.sell_on_default = 1.0;
     const Model m = build_model(s);
     ASSERT_TRUE(m.project.has_value());
@@ -142,37 +157,6 @@ TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
     }
     EXPECT_GT(flagged_runs, 0);   // the solar project's paths do lock up
     EXPECT_LT(flagged_runs, 40);  // and not all of them
-}
-
-/// Constant price 1, 10^8 tokens (no decimals), half of them the market's inventory, holders
-/// and buyers who never sell, each buyer spending exactly 100: a month's volume is 100 quote per
-/// arrival, so volume / 100 counts the month's buyers. Each run follows a solar project path.
-Spec demand_spec() {
-    Spec s;
-    s.decimals = 0;
-    s.total_supply_units = 100'000'000;
-    s.months = 60;
-    s.seed = 11;
-    Cohort holders;
-    holders.name = "holders";
-    holders.share = 0.5;
-    holders.agents = 4;
-    holders.vesting.tge = 1.0;
-    holders.traits.take_profit = Distribution::constant(1e9);
-    holders.traits.stop_loss = Distribution::constant(1.0);
-    holders.traits.sell_fraction = Distribution::constant(0.0);
-    Cohort market = holders;
-    market.name = "market";
-    market.role = Role::Liquidity;
-    s.cohorts = {holders, market};
-    s.demand.arrivals_per_month = 30.0;
-    s.demand.budget = Distribution::constant(100.0);
-    s.demand.traits = holders.traits;
-    s.project.enabled = true;
-    s.project.file = kSource + "/data/examples/solar.yaml";
-    s.project.token = "SUN-EQ";
-    s.project.paths = 40;
-    return s;
 }
 
 TEST(AbmProject, FullDemandCutStopsArrivalsInBlockedMonths) {
