@@ -138,7 +138,7 @@ std::size_t uniform_index(Rng& rng, std::size_t n) {
 /// Struct-of-arrays agents (holders first, then buyers in arrival order).
 struct Agents {
     std::vector<std::uint32_t> cohort;
-    std::vector<std::uint8_t> schedule;  ///< 0: floor(A/N) + 1 units, 1: floor(A/N)
+    std::vector<std::uint8_t> schedule;  ///< equal split: 0 for floor(A/N) + 1 units, 1 for floor(A/N) (weighted cohorts: unused)
     std::vector<std::int64_t> held, staked, cash;
     std::vector<int> unlock, entry;
     std::vector<double> basis;
