@@ -9,6 +9,7 @@
 #include "pftoken/base/table.hpp"
 #include "pftoken/base/table_json.hpp"
 #include "pftoken/error.hpp"
+#include "support/gtest_extra.hpp"
 
 using namespace pftoken;
 using namespace std::chrono;
@@ -38,12 +39,17 @@ TEST(Table, CsvQuotesPerRfc4180AndLeavesUnsetCellsEmpty) {
 TEST(Table, RowsCannotOutgrowTheHeader) {
     Table t("t");
     t.text("a").real("b");
-    EXPECT_THROW(t.add_row({std::string("x"), 1.0, 2.0}), InternalError);
-    EXPECT_THROW(t.add_row({std::string("x")}), InternalError);
-    EXPECT_THROW(t.add_row().set("c", 1.0), InternalError);
-    EXPECT_THROW(t.add_row().set("b", "text in a real column"), InternalError);
-    EXPECT_THROW(t.text("late"), InternalError);  // columns come before rows
-    EXPECT_THROW(Table("u").real("x").real("x"), InternalError);
+    EXPECT_THROW_MSG(t.add_row({std::string("x"), 1.0, 2.0}), InternalError,
+                     "table t: a row of 3 fields under a header of 2");
+    EXPECT_THROW_MSG(t.add_row({std::string("x")}), InternalError,
+                     "table t: a row of 1 fields under a header of 2");
+    EXPECT_THROW_MSG(t.add_row().set("c", 1.0), InternalError, "table t: no column 'c'");
+    EXPECT_THROW_MSG(t.add_row().set("b", "text in a real column"), InternalError,
+                     "table t: column b (real) given a cell of another type");
+    EXPECT_THROW_MSG(t.text("late"), InternalError,
+                     "table t: column late added after the first row");  // columns come before rows
+    EXPECT_THROW_MSG(Table("u").real("x").real("x"), InternalError,
+                     "table u: column x appears twice");
     t.add_row({std::string("y"), 2.0});
     for (const auto& row : t.rows()) EXPECT_EQ(row.size(), t.columns().size());
 }
@@ -121,7 +127,8 @@ TEST(Table, SideBySidePrefixesColumnNamesAndKeepsRows) {
     const Table both = side_by_side("periods", {{"", &a}, {"senior.", &b}});
     EXPECT_EQ(to_csv(both), "period,senior.rate\n0,0\n1,0.25\n");
     b.add_row();
-    EXPECT_THROW((void)side_by_side("bad", {{"", &a}, {"x.", &b}}), InternalError);
+    EXPECT_THROW_MSG((void)side_by_side("bad", {{"", &a}, {"x.", &b}}), InternalError,
+                     "table bad: part b has 3 rows, not 2");
 }
 
 TEST(Table, JsonColumnsAndRecords) {

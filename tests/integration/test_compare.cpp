@@ -15,6 +15,7 @@
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 #include "support/golden.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -73,20 +74,12 @@ TEST(Compare, MonteCarloWithoutStochasticSectionIsAnError) {
     const PoolSpec pool = load_pool(kSource + "/data/compare/solar_pool.yaml");
     CompareOptions options;
     options.mc_paths = 10;
-    try {
-        (void)run_compare(project, pool, nullptr, options);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("--mc: the project has no `stochastic` section"), std::string::npos);
-    }
+    EXPECT_THROW_MSG((void)run_compare(project, pool, nullptr, options), Error,
+                     "--mc: the project has no `stochastic` section");
     options.mc_paths = 0;
     options.sale_share = 0.0;
-    try {
-        (void)run_compare(project, pool, nullptr, options);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "compare.sale_share: must be in (0, 1], got 0");
-    }
+    EXPECT_THROW_MSG((void)run_compare(project, pool, nullptr, options), Error,
+                     "compare.sale_share: must be in (0, 1], got 0");
 }
 
 }  // namespace
