@@ -72,6 +72,29 @@ TEST(PmSession, SessionErrorsNameThePlaceAndTheConstraint) {
                      "s.yaml:13:17: resolutions[0].eliminate[0]: must name an outcome (A, B, C, D), got 'E'");
 }
 
+// market: and features: are read by amm::pm::read_exchange, the reader `pftoken mm --pm` uses for
+// its pm.exchange section (tests/integration/test_mm_spec.cpp, MmSpec.PmExchangeSharesThePmSessionReader):
+// the same keys, words and constraint texts, here split over the two sections.
+TEST(PmSession, ExchangeFieldsShareOneReader) {
+    const auto with = [](const std::string& from, const std::string& to) {
+        auto text = kSession;
+        text.replace(text.find(from), from.size(), to);
+        return text;
+    };
+    EXPECT_THROW_MSG((void)pm::parse_session(with("model: lmsr", "model: lmrs"), "s.yaml"), pftoken::InputError,
+                     "s.yaml:3:10: market.model: must be one of lmsr, parametric; got 'lmrs' (did you mean 'lmsr'?)");
+    EXPECT_THROW_MSG((void)pm::parse_session(with("fee: 0.01", "fee_match: 1"), "s.yaml"), pftoken::InputError,
+                     "s.yaml:5:14: market.fee_match: must be in [0, 1), got 1");
+    const std::string features = "features:\n  cross_matching: 2\n  sigma: 1.5\ntiming:";
+    EXPECT_THROW_MSG((void)pm::parse_session(with("timing:", features), "s.yaml"), pftoken::InputError,
+                     "s.yaml:8:19: features.cross_matching: must be true or false");
+    EXPECT_THROW_MSG((void)pm::parse_session(with("timing:", "features:\n  sigma: 1.5\ntiming:"), "s.yaml"),
+                     pftoken::InputError, "s.yaml:8:10: features.sigma: must be in [0, 1], got 1.5");
+    // model and subsidy are required here (the mm venue has defaults).
+    EXPECT_THROW_MSG((void)pm::parse_session(with("  subsidy: 100\n", ""), "s.yaml"), pftoken::InputError,
+                     "market.subsidy: is required");
+}
+
 TEST(PmSession, OrderErrorsAreAtFileLineColumn) {
     const auto s = pm::parse_session(kSession, "s.yaml");
     const auto orders = [&](const std::string& rows) {

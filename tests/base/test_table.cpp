@@ -1,6 +1,7 @@
 // pftoken/base/table.hpp: typed tables and the CSV (RFC 4180), JSON and text writers.
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -138,6 +139,14 @@ TEST(Table, JsonColumnsAndRecords) {
     t.add_row().set("period", 1).set("x", std::nan(""));
     EXPECT_EQ(json_columns(t).dump(), R"({"period":[0,1],"start":["2030-01-31",null],"x":[0.5,null]})");
     EXPECT_EQ(json_records(t).dump(), R"([{"period":0,"start":"2030-01-31","x":0.5},{"period":1,"start":null,"x":null}])");
+}
+
+// The one non-finite rule of the JSON writers, for documents built outside a Table.
+TEST(Table, JsonNumberIsNullWhenNotFinite) {
+    EXPECT_EQ(json_number(0.25).dump(), "0.25");
+    EXPECT_TRUE(json_number(std::nan("")).is_null());
+    EXPECT_TRUE(json_number<nlohmann::json>(-std::numeric_limits<double>::infinity()).is_null());
+    EXPECT_EQ(json_number<nlohmann::json>(-3.0).dump(), "-3.0");
 }
 
 TEST(Table, HtmlEscapesAndClassesCellsByColumnType) {
