@@ -127,10 +127,10 @@ int run_stress(const StressArgs& args) {
     if (pool) r.csv.emplace_back("stress_liquidity.csv", integration::liquidity_csv(liquidity));
     nlohmann::json json;
     json["project"] = project.name;
-    json["scenarios"] = nlohmann::json::parse(stress::scenarios_json(summary));
-    if (reverse) json["reverse"] = nlohmann::json::parse(stress::reverse_json(*reverse));
-    if (mc) json["mc"] = nlohmann::json::parse(stress::mc_stress_json(*mc));
-    if (pool) json["liquidity"] = nlohmann::json::parse(integration::liquidity_json(liquidity));
+    json["scenarios"] = stress::scenarios_json(summary);
+    if (reverse) json["reverse"] = stress::reverse_json(*reverse);
+    if (mc) json["mc"] = stress::mc_stress_json(*mc);
+    if (pool) json["liquidity"] = integration::liquidity_json(liquidity);
     r.json.emplace_back("stress.json", dump_json(json, 2));
     if (!args.common.plots.empty()) {
         r.plots = charts::render_stress_plots(summary);

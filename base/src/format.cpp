@@ -74,7 +74,10 @@ std::string percent(double fraction, int decimals, std::string_view non_finite) 
 }
 
 std::string iso_date(const std::chrono::year_month_day& date) {
-    if (!date.ok()) return {};
+    return date.ok() ? iso_date_as_written(date) : std::string{};
+}
+
+std::string iso_date_as_written(const std::chrono::year_month_day& date) {
     return fmt::format("{:04d}-{:02d}-{:02d}", static_cast<int>(date.year()), static_cast<unsigned>(date.month()),
                        static_cast<unsigned>(date.day()));
 }

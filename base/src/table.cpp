@@ -80,10 +80,8 @@ nlohmann::ordered_json json_cell(const Cell& cell) {
         [](const auto& v) -> nlohmann::ordered_json {
             using T = std::decay_t<decltype(v)>;
             if constexpr (std::is_same_v<T, std::monostate>) return nullptr;
-            else if constexpr (std::is_same_v<T, double>) {
-                if (!std::isfinite(v)) return nullptr;
-                return v;
-            } else if constexpr (std::is_same_v<T, std::chrono::year_month_day>) return format::iso_date(v);
+            else if constexpr (std::is_same_v<T, double>) return json_number(v);
+            else if constexpr (std::is_same_v<T, std::chrono::year_month_day>) return format::iso_date(v);
             else return v;
         },
         cell);

@@ -228,6 +228,31 @@ std::string compare_json(const CompareReport& report) {
     return dump_json(j, 2);
 }
 
+namespace {
+
+// The text report's sections: "label  value  detail" rows under a title, aligned by the table
+// text writer (values right-aligned), numbers through base formatting.
+Table section_table() {
+    Table t("compare_text");
+    t.text("label").text("value").text("detail");
+    t.display("value", {.align = Align::Right});
+    return t;
+}
+void add(Table& t, std::string label, std::string value, std::string detail = {}) {
+    t.add_row({Cell{std::move(label)}, Cell{std::move(value)}, Cell{std::move(detail)}});
+}
+std::string section_text(const std::string& title, const Table& t) {
+    return "\n" + to_text(t, {.title = title, .indent = "  ", .gap = "  ", .header = false});
+}
+/// '+' before a positive number that does not round to zero.
+std::string plus(double x, std::string text) {
+    return x > 0.0 && text.find_first_of("123456789") != std::string::npos ? "+" + text : text;
+}
+std::string signed_fixed(double x, int decimals) { return plus(x, format::fixed(x, decimals)); }
+std::string signed_percent(double x, int decimals) { return plus(x, format::percent(x, decimals)); }
+
+}  // namespace
+
 std::string compare_table(const CompareReport& r) {
     const auto& fv = r.fair;
     const auto& a = r.arbitrage;
@@ -238,64 +263,83 @@ std::string compare_table(const CompareReport& r) {
                      r.pool_name, r.pool_type, r.quote);
     // The names of `value`, `mc`, `stress` and `report` (docs/conventions.md, "Names and units").
     o += fmt::format("Tranche prices at {} ({}), compared with the pool price/token: the DCF price/token is the dirty "
-                     "price of the flows after that date\n\n",
+                     "price of the flows after that date\n",
                      format::iso_date(r.date), r.date_source);
-    o += "Fair value\n";
-    o += fmt::format("  DCF price/token          {:>14.4f}\n", fv.dcf_price);
-    o += fmt::format("  pool price/token         {:>14.4f}\n", fv.pool_price);
-    o += fmt::format("  premium (+) / discount   {:>13.3f}%\n", 100.0 * fv.premium);
+
+    Table fair = section_table();
+    add(fair, "DCF price/token", format::fixed(fv.dcf_price, 4));
+    add(fair, "pool price/token", format::fixed(fv.pool_price, 4));
+    add(fair, "premium (+) / discount", signed_percent(fv.premium, 3));
     if (fv.mc_paths > 0) {
-        o += fmt::format("  MC price/token ({} paths) {:>14.4f}  s.e. {:.4f}\n", fv.mc_paths, fv.mc_mean, fv.mc_standard_error);
-        o += fmt::format("  pool price percentile    {:>13.1f}% {}\n", fv.market_percentile, fv.market_percentile_note);
+        add(fair, fmt::format("MC price/token ({} paths)", fv.mc_paths), format::fixed(fv.mc_mean, 4),
+            "s.e. " + format::fixed(fv.mc_standard_error, 4));
+        add(fair, "pool price percentile", format::percent(fv.market_percentile / 100.0, 1),
+            fv.market_percentile_note);
     }
-    o += "\nMarket-implied\n";
-    o += fmt::format("  model spread             {:>11.2f} bp\n", 1e4 * r.spread.model_spread);
-    o += fmt::format("  implied z-spread         {:>11.2f} bp  (gap {:+.2f} bp)\n", 1e4 * r.spread.implied_spread,
-                     r.spread.spread_gap_bp);
+    o += section_text("Fair value", fair);
+
+    Table implied = section_table();
+    add(implied, "model spread", format::fixed(1e4 * r.spread.model_spread, 2) + " bp");
+    add(implied, "implied z-spread", format::fixed(1e4 * r.spread.implied_spread, 2) + " bp",
+        "gap " + signed_fixed(r.spread.spread_gap_bp, 2) + " bp");
     // A volume haircut (revenue, through the kernel); the CFADS it removes and the haircut the
     // tranche absorbs with no loss of value make it readable (docs/integration.md).
     if (r.haircut.found) {
-        o += fmt::format("  implied volume haircut   {:>13.3f}%  (CFADS {:+.3f}% after {})\n", 100.0 * r.haircut.haircut,
-                         -100.0 * r.haircut.cfads_reduction, format::iso_date(r.date));
-        o += fmt::format("  paid on time up to       {:>13.3f}%  volume haircut (the cover, reserves and tranches below absorb it)\n",
-                         100.0 * r.haircut.absorbed);
+        add(implied, "implied volume haircut", format::percent(r.haircut.haircut, 3),
+            fmt::format("CFADS {} after {}", signed_percent(-r.haircut.cfads_reduction, 3), format::iso_date(r.date)));
+        add(implied, "paid on time up to", format::percent(r.haircut.absorbed, 3),
+            "volume haircut (the cover, reserves and tranches below absorb it)");
     } else {
-        o += fmt::format("  implied volume haircut   none: {}\n", r.haircut.message);
+        add(implied, "implied volume haircut", "none", r.haircut.message);
     }
-    o += "\nArbitrage to the DCF price\n";
-    o += fmt::format("  direction                {}\n", a.buys_tokens ? "buy tokens (pool below DCF)"
-                                                                     : "sell tokens (pool above DCF)");
-    o += fmt::format("  tokens / quote traded    {:>14.4f} / {:.2f}\n", a.tokens_traded, a.quote_traded);
-    o += fmt::format("  fee paid                 {:>14.4f} ({})\n", a.fee_paid, a.buys_tokens ? r.quote : fv.symbol);
-    o += fmt::format("  price after / impact     {:>14.4f} / {:+.3f}%\n", a.price_after, 100.0 * a.price_impact);
-    o += fmt::format("  profit after fees        {:>14.2f} {}\n", a.profit, r.quote);
-    o += fmt::format("\nLiquidity for selling {:.0f} tokens with at most {:.1f}% price impact\n", l.sale_tokens,
-                     100.0 * l.max_price_move);
-    o += fmt::format("  v2 reserves              {:>14.2f} tokens + {:.0f} {} (capital {:.0f})\n", l.v2_reserve_token,
-                     l.v2_reserve_quote, r.quote, l.v2_capital);
-    o += fmt::format("  v3 range                 [{:.2f}, {:.2f}], L = {:.6g}, capital {:.0f} ({:.1f}x less)\n",
-                     l.v3_lower_price, l.v3_upper_price, l.v3_liquidity, l.v3_capital, l.capital_efficiency);
-    o += fmt::format("  equity distributions     {:>14.0f} after the valuation date; fund v2 in {} yr, v3 in {} yr\n",
-                     l.total_distributions, l.years_to_fund_v2, l.years_to_fund_v3);
-    if (p.source == "monte-carlo")
-        o += fmt::format("\nPropagation ({} paths x {} steps, Monte Carlo fair-value paths: regression on {} paths, "
-                         "R^2 {:.3f} at the horizon)\n",
-                         p.paths, p.steps, r.regression_paths, r.regression_r2_horizon);
-    else
-        o += fmt::format("\nPropagation ({} paths x {} steps, GBM on the DCF value)\n", p.paths, p.steps);
-    o += fmt::format("  LP fees - LVR            {:>14.2f} - {:.2f} = {:.2f} (+- {:.2f})\n", p.fees_mean, p.lvr_mean,
-                     p.lp_pnl_mean, p.lp_pnl_standard_error);
+    o += section_text("Market-implied", implied);
+
+    Table arb = section_table();
+    add(arb, "direction", "", a.buys_tokens ? "buy tokens (pool below DCF)" : "sell tokens (pool above DCF)");
+    add(arb, "tokens traded", format::fixed(a.tokens_traded, 4), fmt::format("for {} {}", format::grouped(a.quote_traded, 2), r.quote));
+    add(arb, "fee paid", format::fixed(a.fee_paid, 4), a.buys_tokens ? r.quote : fv.symbol);
+    add(arb, "price after", format::fixed(a.price_after, 4),
+        "impact " + signed_percent(a.price_impact, 3));
+    add(arb, "profit after fees", format::grouped(a.profit, 2), r.quote);
+    o += section_text("Arbitrage to the DCF price", arb);
+
+    Table liq = section_table();
+    add(liq, "v2 reserves", format::grouped(l.v2_reserve_token, 2) + " tokens",
+        fmt::format("+ {} {} (capital {})", format::grouped(l.v2_reserve_quote, 0), r.quote, format::grouped(l.v2_capital, 0)));
+    add(liq, "v3 range", fmt::format("[{}, {}]", format::fixed(l.v3_lower_price, 2), format::fixed(l.v3_upper_price, 2)),
+        fmt::format("L = {}, capital {} ({}x less)", format::number(l.v3_liquidity, 6), format::grouped(l.v3_capital, 0),
+                    format::fixed(l.capital_efficiency, 1)));
+    add(liq, "equity distributions", format::grouped(l.total_distributions, 0),
+        fmt::format("after the valuation date; fund v2 in {} yr, v3 in {} yr", l.years_to_fund_v2, l.years_to_fund_v3));
+    o += section_text(fmt::format("Liquidity for selling {} tokens with at most {} price impact",
+                                  format::grouped(l.sale_tokens, 0), format::percent(l.max_price_move, 1)),
+                      liq);
+
+    Table prop = section_table();
+    add(prop, "LP fees - LVR", format::grouped(p.lp_pnl_mean, 2),
+        fmt::format("= {} - {} (+- {})", format::grouped(p.fees_mean, 2), format::grouped(p.lvr_mean, 2),
+                    format::grouped(p.lp_pnl_standard_error, 2)));
     if (p.gap_percentiles.size() == std::size(kGapLevels))
-        o += fmt::format("  market/DCF gap p5 p50 p95 {:+.3f}% {:+.3f}% {:+.3f}%\n", 100.0 * p.gap_percentiles[1],
-                         100.0 * p.gap_percentiles[3], 100.0 * p.gap_percentiles[5]);
+        add(prop, "market/DCF gap p50", signed_percent(p.gap_percentiles[3], 3),
+            fmt::format("p5 {}, p95 {}", signed_percent(p.gap_percentiles[1], 3), signed_percent(p.gap_percentiles[5], 3)));
     for (std::size_t i = 0; i < p.exit_time.size(); ++i)
-        o += fmt::format("  exit cost at {:.2f} y        {:>13.3f}%\n", p.exit_time[i], 100.0 * p.exit_cost_mean[i]);
+        add(prop, fmt::format("exit cost at {} y", format::fixed(p.exit_time[i], 2)), format::percent(p.exit_cost_mean[i], 3));
     if (p.fair_value_end_percentiles.size() == std::size(kGapLevels))
-        o += fmt::format("  fair value at {:.2f} y p5 p50 p95 {:.4f} {:.4f} {:.4f}\n", p.horizon_years,
-                         p.fair_value_end_percentiles[1], p.fair_value_end_percentiles[3], p.fair_value_end_percentiles[5]);
-    o += "\nFeedback loop (implied spread -> discount spread -> revalue -> arbitrage)\n";
-    o += fmt::format("  {}: spread {:.2f} bp, price {:.4f}, DCF {:.4f}\n", r.feedback.message, 1e4 * r.feedback.spread,
-                     r.feedback.price, r.feedback.dcf_price);
+        add(prop, fmt::format("fair value at {} y p50", format::fixed(p.horizon_years, 2)),
+            format::fixed(p.fair_value_end_percentiles[3], 4),
+            fmt::format("p5 {}, p95 {}", format::fixed(p.fair_value_end_percentiles[1], 4),
+                        format::fixed(p.fair_value_end_percentiles[5], 4)));
+    o += section_text(p.source == "monte-carlo"
+                          ? fmt::format("Propagation ({} paths x {} steps, Monte Carlo fair-value paths: regression on "
+                                        "{} paths, R^2 {} at the horizon)",
+                                        p.paths, p.steps, r.regression_paths, format::fixed(r.regression_r2_horizon, 3))
+                          : fmt::format("Propagation ({} paths x {} steps, GBM on the DCF value)", p.paths, p.steps),
+                      prop);
+
+    Table feedback = section_table();
+    add(feedback, "spread", format::fixed(1e4 * r.feedback.spread, 2) + " bp", r.feedback.message);
+    add(feedback, "price/token", format::fixed(r.feedback.price, 4), "DCF " + format::fixed(r.feedback.dcf_price, 4));
+    o += section_text("Feedback loop (implied spread -> discount spread -> revalue -> arbitrage)", feedback);
     return o;
 }
 

@@ -17,6 +17,7 @@
 #include "pftoken/amm/fast/tick_math.hpp"
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
@@ -27,8 +28,8 @@ namespace {
 namespace fast = pftoken::amm::fast;
 using amm::u128;
 using stress::kNaN;
-
-nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+/// JSON numbers of this file: null when not finite (base/table_json.hpp).
+constexpr auto* jnum = &json_number<nlohmann::json>;
 
 // Bounds of a pool file (docs/stress.md): prices inside [1e-18, 1e18] quote per token (well
 // within Uniswap v3's tick range [2.9e-39, 3.4e38], so every position maps to ticks and the exact
@@ -414,7 +415,7 @@ std::string liquidity_table(const std::vector<LiquidityStressResult>& results) {
     return to_text(t, {.note_column = "note"});
 }
 
-std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
+nlohmann::json liquidity_json(const std::vector<LiquidityStressResult>& results) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& r : results) {
         nlohmann::json j{{"scenario", r.scenario}, {"ok", r.ok}, {"token", r.token}};
@@ -452,7 +453,7 @@ std::string liquidity_json(const std::vector<LiquidityStressResult>& results) {
         j["steps"] = steps;
         out.push_back(j);
     }
-    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // valid UTF-8 always
+    return out;
 }
 
 }  // namespace pftoken::integration

@@ -15,6 +15,7 @@
 #include "pftoken/amm/aave/reserve.hpp"
 #include "pftoken/amm/aave/wad_ray_math.hpp"
 #include "pftoken/error.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -699,12 +700,8 @@ TEST(AaveMath, LoopLeverage) {
     EXPECT_DOUBLE_EQ(aave::loop_leverage(0.8, 0), 1.0);
     EXPECT_DOUBLE_EQ(aave::loop_leverage(0.8, 1), 1.8);
     EXPECT_NEAR(aave::loop_leverage(0.93, 400), 1.0 / 0.07, 1e-9);  // wstETH/WETH e-mode LTV 93%
-    try {
-        (void)aave::max_loop_leverage(1.0);
-        FAIL() << "expected an error";
-    } catch (const pftoken::Error& e) {
-        EXPECT_STREQ(e.what(), "ltv must be in [0, 1), got 1");
-    }
+    EXPECT_THROW_MSG((void)aave::max_loop_leverage(1.0), pftoken::Error,
+                     "ltv must be in [0, 1), got 1");
 }
 
 TEST(AaveMath, VersionNames) {

@@ -12,6 +12,7 @@
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 #include "pftoken/amm/fast/constant_product_pool.hpp"
 #include "pftoken/amm/fast/error.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace an = pftoken::amm::analytics;
 namespace fast = pftoken::amm::fast;
@@ -126,12 +127,8 @@ TEST(AnalyticsLiquidityDistribution, BandsAndSamplers) {
     std::vector<double> at_prices(prices.size());
     an::sample_liquidity_on_prices(bands, prices, at_prices);
     EXPECT_EQ(at_prices, (std::vector<double>{6e20, 4e20, 0.0}));
-    try {
-        an::sample_liquidity_on_ticks(bands, 0, 0, grid);
-        FAIL() << "no error";
-    } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(), "sample_liquidity_on_ticks.tick_step: must be > 0, got 0");
-    }
+    EXPECT_THROW_MSG(an::sample_liquidity_on_ticks(bands, 0, 0, grid), fast::Error,
+                     "sample_liquidity_on_ticks.tick_step: must be > 0, got 0");
 }
 
 // Fee income from a volume assumption against the pool's own fee accounting: a position with a
@@ -163,11 +160,6 @@ TEST(AnalyticsFeeIncome, MatchesPoolAccountingForInRangeVolume) {
                 1e-12);
     EXPECT_NEAR(income.apr, income.income_per_period * 365.0 / 1e20, 1e-15);
     o.active_liquidity = 1e20;
-    try {
-        (void)an::fee_income(o);
-        FAIL() << "no error";
-    } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(),
+    EXPECT_THROW_MSG((void)an::fee_income(o), fast::Error,
                      "active_liquidity: must be > 0 and >= position_liquidity 2e+20, got 1e+20");
-    }
 }

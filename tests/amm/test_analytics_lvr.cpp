@@ -11,6 +11,7 @@
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 #include "pftoken/amm/fast/constant_product_pool.hpp"
 #include "pftoken/amm/fast/error.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace an = pftoken::amm::analytics;
 namespace fast = pftoken::amm::fast;
@@ -75,13 +76,8 @@ TEST(AnalyticsLvr, TradeProbabilityLimitsAndErrors) {
     const double p = an::arbitrage_trade_probability(0.05, 7200.0, 0.0005);
     EXPECT_NEAR(p, 1.0 / (1.0 + std::sqrt(14400.0) * -std::log(1.0 - 0.0005) / 0.05), 1e-13);
     EXPECT_NEAR(an::arbitrage_profit_rate(10.0, 0.05, 7200.0, 0.0005), 10.0 * p, 1e-12);
-    try {
-        (void)an::arbitrage_trade_probability(0.05, -1.0, 0.003);
-        FAIL() << "no error";
-    } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(),
+    EXPECT_THROW_MSG((void)an::arbitrage_trade_probability(0.05, -1.0, 0.003), fast::Error,
                      "arbitrage_trade_probability.block_rate: must be finite and > 0, got -1");
-    }
 }
 
 namespace {

@@ -8,6 +8,7 @@
 #include "pftoken/amm/analytics/position.hpp"
 #include "pftoken/amm/fast/concentrated_liquidity_pool.hpp"
 #include "pftoken/amm/fast/error.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace an = pftoken::amm::analytics;
 namespace fast = pftoken::amm::fast;
@@ -84,20 +85,12 @@ TEST(AnalyticsImpermanentLoss, V3ClosedFormMatchesValueFormula) {
 }
 
 TEST(AnalyticsPosition, RejectsBadInput) {
-    try {
-        (void)an::position_amounts(1.0, 1.0, 2.0, 1.0);
-        FAIL() << "no error";
-    } catch (const fast::Error& e) {
-        EXPECT_STREQ(e.what(), "position_amounts.price_upper: must be > price_lower 2, got 1");
-    }
-    try {
-        (void)an::impermanent_loss_v3(5.0, 1.0, 1.0, 2.0);
-        FAIL() << "no error";
-    } catch (const fast::Error& e) {
-        EXPECT_STREQ(
-            e.what(),
-            "impermanent_loss_v3.initial_price: must be > 0 and in [price_lower 1, price_upper "
-            "2], got 5");
-    }
-    EXPECT_THROW((void)an::impermanent_loss_v2(0.0), fast::Error);
+    EXPECT_THROW_MSG((void)an::position_amounts(1.0, 1.0, 2.0, 1.0), fast::Error,
+                     "position_amounts.price_upper: must be > price_lower 2, got 1");
+    EXPECT_THROW_MSG(
+        (void)an::impermanent_loss_v3(5.0, 1.0, 1.0, 2.0), fast::Error,
+        "impermanent_loss_v3.initial_price: must be > 0 and in [price_lower 1, price_upper "
+        "2], got 5");
+    EXPECT_THROW_MSG((void)an::impermanent_loss_v2(0.0), fast::Error,
+                     "impermanent_loss_v2.price_ratio: must be finite and > 0, got 0");
 }

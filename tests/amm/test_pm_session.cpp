@@ -72,30 +72,53 @@ TEST(PmSession, SessionErrorsNameThePlaceAndTheConstraint) {
                      "s.yaml:13:17: resolutions[0].eliminate[0]: must name an outcome (A, B, C, D), got 'E'");
 }
 
+// market: and features: are read by amm::pm::read_exchange, the reader `pftoken mm --pm` uses for
+// its pm.exchange section (tests/integration/test_mm_spec.cpp, MmSpec.PmExchangeSharesThePmSessionReader):
+// the same keys, words and constraint texts, here split over the two sections.
+TEST(PmSession, ExchangeFieldsShareOneReader) {
+    const auto with = [](const std::string& from, const std::string& to) {
+        auto text = kSession;
+        text.replace(text.find(from), from.size(), to);
+        return text;
+    };
+    EXPECT_THROW_MSG((void)pm::parse_session(with("model: lmsr", "model: lmrs"), "s.yaml"), pftoken::InputError,
+                     "s.yaml:3:10: market.model: must be one of lmsr, parametric; got 'lmrs' (did you mean 'lmsr'?)");
+    EXPECT_THROW_MSG((void)pm::parse_session(with("fee: 0.01", "fee_match: 1"), "s.yaml"), pftoken::InputError,
+                     "s.yaml:5:14: market.fee_match: must be in [0, 1), got 1");
+    const std::string features = "features:\n  cross_matching: 2\n  sigma: 1.5\ntiming:";
+    EXPECT_THROW_MSG((void)pm::parse_session(with("timing:", features), "s.yaml"), pftoken::InputError,
+                     "s.yaml:8:19: features.cross_matching: must be true or false");
+    EXPECT_THROW_MSG((void)pm::parse_session(with("timing:", "features:\n  sigma: 1.5\ntiming:"), "s.yaml"),
+                     pftoken::InputError, "s.yaml:8:10: features.sigma: must be in [0, 1], got 1.5");
+    // model and subsidy are required here (the mm venue has defaults).
+    EXPECT_THROW_MSG((void)pm::parse_session(with("  subsidy: 100\n", ""), "s.yaml"), pftoken::InputError,
+                     "market.subsidy: is required");
+}
+
 TEST(PmSession, OrderErrorsAreAtFileLineColumn) {
     const auto s = pm::parse_session(kSession, "s.yaml");
-    const auto err = [&](const std::string& rows) {
-        try {
-            (void)pm::parse_orders(kHeader + rows, "o.csv", s);
-        } catch (const pftoken::InputError& e) {
-            return std::string(e.what());
-        }
-        return std::string("accepted");
+    const auto orders = [&](const std::string& rows) {
+        return pm::parse_orders(kHeader + rows, "o.csv", s);
     };
-    EXPECT_EQ(err("5,1,ann,A,YES,BUY,LIMIT,10,0.5,,1,\n"), "accepted");
-    EXPECT_EQ(err("5,1,mallory,A,YES,BUY,LIMIT,10,0.5,,1,\n"), "o.csv:2:5: user: must name a user of the session, got 'mallory'");
-    EXPECT_EQ(err("5,1,ann,A,YES,BUY,LIMIT,-5,0.5,,1,\n"), "o.csv:2:25: size: must be > 0, got -5");
-    EXPECT_EQ(err("5,1,ann,A,YEP,BUY,LIMIT,5,0.5,,1,\n"),
-              "o.csv:2:11: token: must be one of YES, NO; got 'YEP' (did you mean 'YES'?)");
-    EXPECT_EQ(err("5,1,ann,A,YES,BUY,LIMIT,5,,,1,\n"), "o.csv:2:27: limit_price: is required for a LIMIT order");
-    EXPECT_EQ(err("5,1,ann,A,YES,BUY,MARKET,5,0.5,,,\n"),
-              "o.csv:2:28: limit_price: must be empty for a MARKET order, got '0.5'");
-    EXPECT_EQ(err("5,1,ann,A,YES,BUY,LIMIT,5,0.5,,1,\n6,1,ann,A,YES,BUY,LIMIT,5,0.5,,1,\n"),
-              "o.csv:3:3: order_id: must be unique, got 1 twice");
-    EXPECT_EQ(err("99999,1,ann,A,YES,BUY,LIMIT,5,0.5,,1,\n"),
-              "o.csv:2:1: ts_ms: must be a whole number in [0, 20000], got '99999'");
-    EXPECT_EQ(err("5,1,ann,A,YES,BUY,LIMIT,5,0.5\n"), "o.csv:2:1: row: has 9 fields, the header has 12");
-    EXPECT_EQ(err("5,1,ann,,,,CANCEL,,,,,7\n"), "accepted");
+    EXPECT_NO_THROW((void)orders("5,1,ann,A,YES,BUY,LIMIT,10,0.5,,1,\n"));
+    EXPECT_THROW_MSG(orders("5,1,mallory,A,YES,BUY,LIMIT,10,0.5,,1,\n"), pftoken::InputError,
+                     "o.csv:2:5: user: must name a user of the session, got 'mallory'");
+    EXPECT_THROW_MSG(orders("5,1,ann,A,YES,BUY,LIMIT,-5,0.5,,1,\n"), pftoken::InputError,
+                     "o.csv:2:25: size: must be > 0, got -5");
+    EXPECT_THROW_MSG(orders("5,1,ann,A,YEP,BUY,LIMIT,5,0.5,,1,\n"), pftoken::InputError,
+                     "o.csv:2:11: token: must be one of YES, NO; got 'YEP' (did you mean 'YES'?)");
+    EXPECT_THROW_MSG(orders("5,1,ann,A,YES,BUY,LIMIT,5,,,1,\n"), pftoken::InputError,
+                     "o.csv:2:27: limit_price: is required for a LIMIT order");
+    EXPECT_THROW_MSG(orders("5,1,ann,A,YES,BUY,MARKET,5,0.5,,,\n"), pftoken::InputError,
+                     "o.csv:2:28: limit_price: must be empty for a MARKET order, got '0.5'");
+    EXPECT_THROW_MSG(
+        orders("5,1,ann,A,YES,BUY,LIMIT,5,0.5,,1,\n6,1,ann,A,YES,BUY,LIMIT,5,0.5,,1,\n"),
+        pftoken::InputError, "o.csv:3:3: order_id: must be unique, got 1 twice");
+    EXPECT_THROW_MSG(orders("99999,1,ann,A,YES,BUY,LIMIT,5,0.5,,1,\n"), pftoken::InputError,
+                     "o.csv:2:1: ts_ms: must be a whole number in [0, 20000], got '99999'");
+    EXPECT_THROW_MSG(orders("5,1,ann,A,YES,BUY,LIMIT,5,0.5\n"), pftoken::InputError,
+                     "o.csv:2:1: row: has 9 fields, the header has 12");
+    EXPECT_NO_THROW((void)orders("5,1,ann,,,,CANCEL,,,,,7\n"));
     EXPECT_THROW_MSG((void)pm::parse_orders("ts_ms,order,user\n", "o.csv", s), pftoken::InputError,
                      "o.csv:1:7: header: column 2 must be 'order_id', got 'order'");
 }

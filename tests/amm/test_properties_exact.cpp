@@ -13,6 +13,7 @@
 #include "pftoken/amm/exact/v3/pool.hpp"
 #include "pftoken/amm/exact/v3/sqrt_price_math.hpp"
 #include "pftoken/amm/exact/v3/swap_math.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -275,7 +276,8 @@ TEST(V3RevertsUninitialized, EverythingNeedsInitialize) {
     EXPECT_EQ(pool.burn(1, -10, 10, 0).code(), "LOK");
     EXPECT_EQ(pool.initialize(U256{1u}).code(), "R");
     EXPECT_FALSE(pool.initialized());
-    EXPECT_THROW(v3::Pool(v3::PoolConfig{1000000, 10}), std::invalid_argument);
+    EXPECT_THROW_MSG(v3::Pool(v3::PoolConfig{1000000, 10}), std::invalid_argument,
+                     "fee_pips: must be < 1000000, got 1000000");
     const v3::PoolConfig bad_spacing{3000, 0};
     EXPECT_EQ(bad_spacing.validate(), "tick_spacing: must be in [1, 16383], got 0");
 }

@@ -35,6 +35,9 @@ TEST(Format, IsoDates) {
     ASSERT_TRUE(as_written);
     EXPECT_FALSE(as_written->ok());
     EXPECT_EQ(static_cast<unsigned>(as_written->day()), 29U);
+    EXPECT_EQ(format::iso_date_as_written(*as_written), "2023-02-29");  // the text read, for its error
+    EXPECT_EQ(format::iso_date_as_written(*format::parse_iso_date("2025-13-01", false)), "2025-13-01");
+    EXPECT_EQ(format::iso_date_as_written(year{2024} / 3 / 7), format::iso_date(year{2024} / 3 / 7));
     EXPECT_FALSE(format::parse_iso_date("2024-2-29"));
     EXPECT_FALSE(format::parse_iso_date("2024-02-2x"));
     EXPECT_FALSE(format::parse_iso_date("2024-13-01"));

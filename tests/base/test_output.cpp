@@ -15,6 +15,7 @@
 
 #include "pftoken/base/output.hpp"
 #include "pftoken/error.hpp"
+#include "support/gtest_extra.hpp"
 
 using namespace pftoken;
 namespace fs = std::filesystem;
@@ -84,16 +85,14 @@ TEST(Output, BlockedNameLeavesTheFolderAsItWas) {
 TEST(Output, PathThroughAFileIsAnInputError) {
     const fs::path dir = fresh_dir("through");
     write_text(dir / "afile", "x");
-    try {
-        check_output_folder(dir / "afile" / "sub", "--out");
-        FAIL() << "no error";
-    } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("afile' is a file, not a folder"), std::string::npos) << e.what();
-    }
+    EXPECT_THROW_MSG(check_output_folder(dir / "afile" / "sub", "--out"), InputError,
+                     "afile' is a file, not a folder");
     OutputSet out;
     out.add(dir / "afile" / "sub", "--out", "a.csv", "x");
-    EXPECT_THROW((void)out.write(), InputError);
-    EXPECT_THROW(check_output_folder(dir / "afile", "--out"), InputError);
+    EXPECT_THROW_MSG((void)out.write(), InputError, "--out: cannot create folder ",
+                     "afile' is a file, not a folder");
+    EXPECT_THROW_MSG(check_output_folder(dir / "afile", "--out"), InputError,
+                     "--out: ", "afile' exists and is not a folder");
     EXPECT_EQ(listing(dir), (std::set<std::string>{"afile"}));
     fs::remove_all(dir);
 }

@@ -1,6 +1,7 @@
 // pftoken/base/table.hpp: typed tables and the CSV (RFC 4180), JSON and text writers.
 #include <chrono>
 #include <cmath>
+#include <limits>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -9,6 +10,7 @@
 #include "pftoken/base/table.hpp"
 #include "pftoken/base/table_json.hpp"
 #include "pftoken/error.hpp"
+#include "support/gtest_extra.hpp"
 
 using namespace pftoken;
 using namespace std::chrono;
@@ -38,12 +40,17 @@ TEST(Table, CsvQuotesPerRfc4180AndLeavesUnsetCellsEmpty) {
 TEST(Table, RowsCannotOutgrowTheHeader) {
     Table t("t");
     t.text("a").real("b");
-    EXPECT_THROW(t.add_row({std::string("x"), 1.0, 2.0}), InternalError);
-    EXPECT_THROW(t.add_row({std::string("x")}), InternalError);
-    EXPECT_THROW(t.add_row().set("c", 1.0), InternalError);
-    EXPECT_THROW(t.add_row().set("b", "text in a real column"), InternalError);
-    EXPECT_THROW(t.text("late"), InternalError);  // columns come before rows
-    EXPECT_THROW(Table("u").real("x").real("x"), InternalError);
+    EXPECT_THROW_MSG(t.add_row({std::string("x"), 1.0, 2.0}), InternalError,
+                     "table t: a row of 3 fields under a header of 2");
+    EXPECT_THROW_MSG(t.add_row({std::string("x")}), InternalError,
+                     "table t: a row of 1 fields under a header of 2");
+    EXPECT_THROW_MSG(t.add_row().set("c", 1.0), InternalError, "table t: no column 'c'");
+    EXPECT_THROW_MSG(t.add_row().set("b", "text in a real column"), InternalError,
+                     "table t: column b (real) given a cell of another type");
+    EXPECT_THROW_MSG(t.text("late"), InternalError,
+                     "table t: column late added after the first row");  // columns come before rows
+    EXPECT_THROW_MSG(Table("u").real("x").real("x"), InternalError,
+                     "table u: column x appears twice");
     t.add_row({std::string("y"), 2.0});
     for (const auto& row : t.rows()) EXPECT_EQ(row.size(), t.columns().size());
 }
@@ -121,7 +128,8 @@ TEST(Table, SideBySidePrefixesColumnNamesAndKeepsRows) {
     const Table both = side_by_side("periods", {{"", &a}, {"senior.", &b}});
     EXPECT_EQ(to_csv(both), "period,senior.rate\n0,0\n1,0.25\n");
     b.add_row();
-    EXPECT_THROW((void)side_by_side("bad", {{"", &a}, {"x.", &b}}), InternalError);
+    EXPECT_THROW_MSG((void)side_by_side("bad", {{"", &a}, {"x.", &b}}), InternalError,
+                     "table bad: part b has 3 rows, not 2");
 }
 
 TEST(Table, JsonColumnsAndRecords) {
@@ -131,6 +139,14 @@ TEST(Table, JsonColumnsAndRecords) {
     t.add_row().set("period", 1).set("x", std::nan(""));
     EXPECT_EQ(json_columns(t).dump(), R"({"period":[0,1],"start":["2030-01-31",null],"x":[0.5,null]})");
     EXPECT_EQ(json_records(t).dump(), R"([{"period":0,"start":"2030-01-31","x":0.5},{"period":1,"start":null,"x":null}])");
+}
+
+// The one non-finite rule of the JSON writers, for documents built outside a Table.
+TEST(Table, JsonNumberIsNullWhenNotFinite) {
+    EXPECT_EQ(json_number(0.25).dump(), "0.25");
+    EXPECT_TRUE(json_number(std::nan("")).is_null());
+    EXPECT_TRUE(json_number<nlohmann::json>(-std::numeric_limits<double>::infinity()).is_null());
+    EXPECT_EQ(json_number<nlohmann::json>(-3.0).dump(), "-3.0");
 }
 
 TEST(Table, HtmlEscapesAndClassesCellsByColumnType) {

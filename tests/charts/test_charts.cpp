@@ -18,10 +18,11 @@
 
 #include "pftoken/charts/charts.hpp"
 #include "pftoken/charts/plots.hpp"
+#include "pftoken/error.hpp"
 #include "pftoken/integration/yield/market_data.hpp"
 #include "pftoken/integration/yield/spec.hpp"
 #include "pftoken/model/loader.hpp"
-#include "pftoken/error.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace pc = pftoken::charts;
 
@@ -118,16 +119,6 @@ bool has_shifted_text(const std::string& svg) {
     return false;
 }
 
-template <class F>
-void expect_input_error(F&& f, const std::string& message) {
-    try {
-        f();
-        ADD_FAILURE() << "no error, expected: " << message;
-    } catch (const pftoken::InputError& e) {
-        EXPECT_EQ(std::string(e.what()), message);
-    }
-}
-
 }  // namespace
 
 TEST(Charts, Waterfall) {
@@ -138,7 +129,8 @@ TEST(Charts, Waterfall) {
     d.cfads = {17, 17, 17};
     expect_chart(pc::waterfall_chart(d), {d.title, d.x_label, d.y_label, "Interest", "Distributions", "CFADS"}, 4);
     d.cfads.pop_back();
-    expect_input_error([&] { (void)pc::waterfall_chart(d); }, "waterfall.cfads: must have 3 values (one per x), got 2");
+    EXPECT_THROW_MSG((void)pc::waterfall_chart(d), pftoken::InputError,
+                     "waterfall.cfads: must have 3 values (one per x), got 2");
 }
 
 TEST(Charts, CoverageWithThresholds) {
@@ -162,7 +154,8 @@ TEST(Charts, FanWithAndWithoutInnerBand) {
     d.p75 = {1.4, 1.5, 1.6};
     expect_chart(pc::fan_chart(d), {"DSCR fan", "P25–P75"}, 3);
     d.p75.clear();
-    expect_input_error([&] { (void)pc::fan_chart(d); }, "fan.p75: must have 3 values (one per x), got 0");
+    EXPECT_THROW_MSG((void)pc::fan_chart(d), pftoken::InputError,
+                     "fan.p75: must have 3 values (one per x), got 0");
 }
 
 TEST(Charts, LossWithVarAndCvar) {
@@ -185,7 +178,8 @@ TEST(Charts, StressBars) {
     d.series = {{"Equity value", {-30, -12, -8}}, {"Min DSCR", {-18, -5, 0}}};
     expect_chart(pc::bar_chart(d), {d.title, d.y_label, "price -20%", "delay 6m", "Equity value", "Min DSCR"}, 2);
     d.series[1].values.pop_back();
-    expect_input_error([&] { (void)pc::bar_chart(d); }, "bars.series[1].values: must have 3 values (one per x), got 2");
+    EXPECT_THROW_MSG((void)pc::bar_chart(d), pftoken::InputError,
+                     "bars.series[1].values: must have 3 values (one per x), got 2");
 }
 
 TEST(Charts, LiquidityAndHeatmap) {
@@ -200,7 +194,8 @@ TEST(Charts, LiquidityAndHeatmap) {
     h.z = {1, 2, 1, 1, 3, 1, 0, 2, 2};
     expect_chart(pc::heatmap_chart(h), {h.title, h.x_label, h.y_label, h.z_label}, 1);
     h.z.pop_back();
-    expect_input_error([&] { (void)pc::heatmap_chart(h); }, "heatmap.z: must have 9 values (one per x), got 8");
+    EXPECT_THROW_MSG((void)pc::heatmap_chart(h), pftoken::InputError,
+                     "heatmap.z: must have 9 values (one per x), got 8");
 }
 
 TEST(Charts, FrontierWithChosenRange) {
@@ -218,7 +213,8 @@ TEST(Charts, LinesWithGaps) {
     d.series = {{"lending", {1.0, 1.001, 1.002, 1.003}}, {"staking", {1.0, std::nan(""), 0.99, 1.01}}};
     expect_chart(pc::line_chart(d), {d.title, d.x_label, d.y_label, "lending", "staking"}, 2);
     d.series[0].values.pop_back();
-    expect_input_error([&] { (void)pc::line_chart(d); }, "lines.series[0].values: must have 4 values (one per x), got 3");
+    EXPECT_THROW_MSG((void)pc::line_chart(d), pftoken::InputError,
+                     "lines.series[0].values: must have 4 values (one per x), got 3");
 }
 
 TEST(Charts, PngSignature) {
@@ -234,12 +230,8 @@ TEST(Charts, OptionsValidated) {
     pc::FrontierChart d;
     d.risk = {1.0};
     d.reward = {1.0};
-    try {
-        (void)pc::frontier_chart(d, {10, 300, pc::ImageFormat::Svg});
-        ADD_FAILURE() << "no error";
-    } catch (const pftoken::Error& e) {
-        EXPECT_EQ(std::string(e.what()), "width: must be in [100, 10000], got 10");
-    }
+    EXPECT_THROW_MSG((void)pc::frontier_chart(d, {10, 300, pc::ImageFormat::Svg}), pftoken::Error,
+                     "width: must be in [100, 10000], got 10");
 }
 
 TEST(Charts, InlineSvgPrefixesIds) {
@@ -261,7 +253,8 @@ TEST(Charts, FanFromPathsIsType7) {
     // Period 2 holds {10, 0, 99, 99, 99}: R gives 2, 99, 99, 99, 99.
     EXPECT_DOUBLE_EQ(fan.p5[1], 2.0);
     EXPECT_DOUBLE_EQ(fan.p50[1], 99.0);
-    EXPECT_THROW((void)pc::fan_from_paths(values, 4, x), pftoken::Error);
+    EXPECT_THROW_MSG((void)pc::fan_from_paths(values, 4, x), pftoken::Error,
+                     "fan_from_paths: values must hold paths x periods = 8 numbers, got 10");
 }
 
 // Adapters and --plots on the shipped example: one point per operating period, the covenant
@@ -437,7 +430,8 @@ TEST(ChartsCommittee, LineChartAxesUseNiceTicks) {
     }
     EXPECT_FALSE(has_shifted_text(svg));
     d.colours = {0};
-    expect_input_error([&] { (void)pc::line_chart(d); }, "lines.colours: must have 2 values (one per x), got 1");
+    EXPECT_THROW_MSG((void)pc::line_chart(d), pftoken::InputError,
+                     "lines.colours: must have 2 values (one per x), got 1");
 }
 
 TEST(ChartsCommittee, YieldBacktestPlotsOfTheShippedExample) {

@@ -44,18 +44,10 @@ TEST(BaseQuantile, MatchesNumpyPercentileExamples) {
 TEST(BaseQuantile, RejectsEmptyInputAndLevelsOutsideUnitInterval) {
     std::vector<double> empty;
     std::vector<double> one{1.0};
-    try {
-        (void)base::quantile(empty, 0.5);
-        FAIL();
-    } catch (const pftoken::Error& e) {
-        EXPECT_STREQ(e.what(), "quantile: needs at least one value");
-    }
-    try {
-        (void)base::quantile(one, 1.5);
-        FAIL();
-    } catch (const pftoken::Error& e) {
-        EXPECT_STREQ(e.what(), "quantile.level: must be in [0, 1], got 1.5");
-    }
+    EXPECT_THROW_MSG((void)base::quantile(empty, 0.5), pftoken::Error,
+                     "quantile: needs at least one value");
+    EXPECT_THROW_MSG((void)base::quantile(one, 1.5), pftoken::Error,
+                     "quantile.level: must be in [0, 1], got 1.5");
 }
 
 // Tail mean = expected shortfall of the sample (Acerbi and Tasche 2002, eq. 3.3), worked by hand
@@ -143,11 +135,12 @@ TEST(BaseThreadPool, ChunkOrderReductionIsThreadCountIndependent) {
 TEST(BaseThreadPool, RethrowsTheFirstErrorAfterAllWorkersStop) {
     base::ParallelOptions o;
     o.threads = 3;
-    EXPECT_THROW(base::parallel_for_chunks(100, o,
-                                           [](std::size_t c, unsigned) {
-                                               if (c == 17) throw std::runtime_error("chunk 17");
-                                           }),
-                 std::runtime_error);
+    EXPECT_THROW_MSG(base::parallel_for_chunks(100, o,
+                                               [](std::size_t c, unsigned) {
+                                                   if (c == 17)
+                                                       throw std::runtime_error("chunk 17");
+                                               }),
+                     std::runtime_error, "chunk 17");
     EXPECT_EQ(base::worker_count(2, 8), 2U);
     EXPECT_EQ(base::worker_count(0, 8), 1U);
 }
@@ -171,21 +164,14 @@ TEST(BaseRoot, FindsClosedFormRoots) {
 
 TEST(BaseRoot, NamesWhatHasNoBracketOrDidNotConverge) {
     auto f = [](double x) { return x * x + 1.0; };
-    try {
-        (void)base::solve_bracketed(f, -1.0, 1.0, base::BitsTolerance{48}, 100, "tranches[0].fair_spread");
-        FAIL();
-    } catch (const pftoken::Error& e) {
-        EXPECT_STREQ(e.what(), "tranches[0].fair_spread: no sign change on [-1, 1] (f = 2, 2)");
-    }
+    EXPECT_THROW_MSG((void)base::solve_bracketed(f, -1.0, 1.0, base::BitsTolerance{48}, 100,
+                                                 "tranches[0].fair_spread"),
+                     pftoken::Error,
+                     "tranches[0].fair_spread: no sign change on [-1, 1] (f = 2, 2)");
     auto g = [](double x) { return std::cbrt(x - 0.3); };
-    try {
-        (void)base::solve_bracketed(g, 0.0, 1.0, base::AbsoluteTolerance{0.0}, 3, "equity.irr");
-        FAIL();
-    } catch (const pftoken::InternalError& e) {
-        EXPECT_NE(std::string(e.what()).find("equity.irr: root finder did not converge in 3 iterations"),
-                  std::string::npos)
-            << e.what();
-    }
+    EXPECT_THROW_MSG(
+        (void)base::solve_bracketed(g, 0.0, 1.0, base::AbsoluteTolerance{0.0}, 3, "equity.irr"),
+        pftoken::InternalError, "equity.irr: root finder did not converge in 3 iterations");
     const auto capped = base::solve_bracketed(g, 0.0, 1.0, base::AbsoluteTolerance{0.0}, 3, "equity.irr",
                                               base::OnIterationCap::ReturnBracket);
     EXPECT_FALSE(capped.converged);

@@ -8,13 +8,13 @@
 
 #include <cmath>
 #include <filesystem>
-#include <functional>
 #include <fstream>
 #include <string>
 #include <unistd.h>
 
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/curves.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace pp = pftoken::pricing;
 using QuantLib::Date;
@@ -53,15 +53,6 @@ class TempCsv {
   private:
     std::filesystem::path path_;
 };
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const pftoken::Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 }  // namespace
 
@@ -145,37 +136,30 @@ TEST(Curves, BadCsvNamesFileLineAndColumn) {
         pftoken::CurveSpec spec;
         spec.kind = pftoken::CurveSpec::Kind::Zero;
         spec.csv_path = csv.path();
-        EXPECT_EQ(error_of([&] {
-                      (void)pp::build_curve(spec, kReference, pftoken::DayCount::Actual365Fixed);
-                  }),
-                  csv.path() + c.expected)
+        EXPECT_THROW_MSG((void)pp::build_curve(spec, kReference, pftoken::DayCount::Actual365Fixed),
+                         pftoken::Error, csv.path() + c.expected)
             << c.name;
     }
-    EXPECT_EQ(error_of([] { (void)pp::read_pillar_csv("/nonexistent/curve.csv"); }),
-              "/nonexistent/curve.csv: cannot open: No such file or directory");
+    EXPECT_THROW_MSG((void)pp::read_pillar_csv("/nonexistent/curve.csv"), pftoken::Error,
+                     "/nonexistent/curve.csv: cannot open: No such file or directory");
 }
 
 TEST(Curves, BadSpecNamesTheField) {
-    EXPECT_EQ(error_of([] {
-                  (void)pp::build_curve(flat(1.0), kReference, pftoken::DayCount::Actual365Fixed, {},
-                                        "market.discount");
-              }),
-              "market.discount.flat_rate: must be in (-100%, 100%), got 1");
-    EXPECT_EQ(error_of([] {
-                  (void)pp::build_curve(flat(std::nan("")), kReference,
-                                        pftoken::DayCount::Actual365Fixed, {}, "market.discount");
-              }),
-              "market.discount.flat_rate: must be a finite number, got nan");
-    EXPECT_EQ(error_of([] {
-                  (void)pp::build_curve(zero({{1.0, 0.03}, {-2.0, 0.04}}), kReference,
-                                        pftoken::DayCount::Actual365Fixed, {}, "market.discount");
-              }),
-              "market.discount.pillars[1].years: must be > 0, got -2");
-    EXPECT_EQ(error_of([] {
-                  (void)pp::build_curve(zero({}), kReference, pftoken::DayCount::Actual365Fixed, {},
-                                        "market.forwards[0]");
-              }),
-              "market.forwards[0].pillars: a zero curve needs at least one pillar");
+    EXPECT_THROW_MSG((void)pp::build_curve(flat(1.0), kReference, pftoken::DayCount::Actual365Fixed,
+                                           {}, "market.discount"),
+                     pftoken::Error, "market.discount.flat_rate: must be in (-100%, 100%), got 1");
+    EXPECT_THROW_MSG(
+        (void)pp::build_curve(flat(std::nan("")), kReference, pftoken::DayCount::Actual365Fixed, {},
+                              "market.discount"),
+        pftoken::Error, "market.discount.flat_rate: must be a finite number, got nan");
+    EXPECT_THROW_MSG(
+        (void)pp::build_curve(zero({{1.0, 0.03}, {-2.0, 0.04}}), kReference,
+                              pftoken::DayCount::Actual365Fixed, {}, "market.discount"),
+        pftoken::Error, "market.discount.pillars[1].years: must be > 0, got -2");
+    EXPECT_THROW_MSG((void)pp::build_curve(zero({}), kReference, pftoken::DayCount::Actual365Fixed,
+                                           {}, "market.forwards[0]"),
+                     pftoken::Error,
+                     "market.forwards[0].pillars: a zero curve needs at least one pillar");
 }
 
 // The array z-spread equals QuantLib's ZeroSpreadedTermStructure (Continuous) on the same curve.
@@ -204,8 +188,8 @@ TEST(Curves, SamplingByTimesEqualsSamplingByDates) {
     const auto by_time = pp::sample_curve_at_times(*curve, by_date.times);
     for (std::size_t i = 0; i < dates.size(); ++i)
         EXPECT_NEAR(by_time.discount_factors[i], by_date.discount_factors[i], 1e-15) << i;
-    EXPECT_EQ(error_of([&] { (void)pp::sample_curve_at_times(*curve, std::vector<double>{0.5, -1.0}); }),
-              "times[1]: must be a finite number >= 0, got -1");
+    EXPECT_THROW_MSG((void)pp::sample_curve_at_times(*curve, std::vector<double>{0.5, -1.0}),
+                     pftoken::Error, "times[1]: must be a finite number >= 0, got -1");
 }
 
 // Forward over a period: (DF_i/DF_{i+1} - 1)/tau; on a flat annually compounded curve with
@@ -234,14 +218,10 @@ TEST(Curves, DateConversionRoundTrips) {
     const pftoken::CalendarDate d{std::chrono::year{2031}, std::chrono::month{2}, std::chrono::day{28}};
     EXPECT_EQ(pp::to_ql_date(d), Date(28, QuantLib::February, 2031));
     EXPECT_EQ(pp::from_ql_date(pp::to_ql_date(d)), d);
-    EXPECT_EQ(error_of([] {
-                  (void)pp::to_ql_date(pftoken::CalendarDate{std::chrono::year{2031},
-                                                             std::chrono::month{2}, std::chrono::day{30}});
-              }),
-              "date: not a valid calendar date");
-    EXPECT_EQ(error_of([] {
-                  (void)pp::to_ql_date(pftoken::CalendarDate{std::chrono::year{2200},
-                                                             std::chrono::month{1}, std::chrono::day{1}});
-              }),
-              "date: year must be in 1901..2199 (QuantLib range), got 2200");
+    EXPECT_THROW_MSG((void)pp::to_ql_date(pftoken::CalendarDate{
+                         std::chrono::year{2031}, std::chrono::month{2}, std::chrono::day{30}}),
+                     pftoken::Error, "date: not a valid calendar date");
+    EXPECT_THROW_MSG((void)pp::to_ql_date(pftoken::CalendarDate{
+                         std::chrono::year{2200}, std::chrono::month{1}, std::chrono::day{1}}),
+                     pftoken::Error, "date: year must be in 1901..2199 (QuantLib range), got 2200");
 }

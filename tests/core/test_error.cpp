@@ -1,15 +1,13 @@
 #include <gtest/gtest.h>
 
 #include "pftoken/error.hpp"
+#include "support/gtest_extra.hpp"
 
 TEST(Error, RequireStreamsTheMessage) {
     const int tenor = -3;
-    try {
-        PFT_REQUIRE(tenor > 0, "tranches[1].tenor_years: must be > 0, got " << tenor);
-        FAIL() << "PFT_REQUIRE did not throw";
-    } catch (const pftoken::Error& e) {
-        EXPECT_STREQ(e.what(), "tranches[1].tenor_years: must be > 0, got -3");
-    }
+    EXPECT_THROW_MSG(
+        [&] { PFT_REQUIRE(tenor > 0, "tranches[1].tenor_years: must be > 0, got " << tenor); }(),
+        pftoken::Error, "tranches[1].tenor_years: must be > 0, got -3");
 }
 
 TEST(Error, InputErrorNamesTheField) {

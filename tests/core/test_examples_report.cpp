@@ -143,6 +143,18 @@ TEST(ValueReport, SummaryTextShowsTheSections) {
                              "Coverage ratios", "min DSCR 1.500x on 2026-02-01 (period 1)", "Event log: 1 events (cash_sweep 1)",
                              "2026-02-01", "amount 2.50"})
         EXPECT_NE(text.find(part), std::string::npos) << part << "\n" << text;
+    // Sources and uses is a table of the base text writer: amounts and shares (60/100, 40/100 of
+    // the fixture) right-aligned, so every row with an amount ends in the same column.
+    const auto line_of = [&](const std::string& start) {
+        const auto at = text.find("\n" + start);
+        return at == std::string::npos ? std::string{} : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+    };
+    const std::string capex = line_of("    capex "), senior = line_of("    senior "), equity = line_of("    equity ");
+    EXPECT_TRUE(capex.ends_with("100.0%")) << text;
+    EXPECT_TRUE(senior.ends_with("60.0%")) << text;
+    EXPECT_TRUE(equity.ends_with("40.0%")) << text;
+    EXPECT_EQ(senior.size(), capex.size()) << text;
+    EXPECT_EQ(equity.size(), capex.size()) << text;
 }
 
 TEST(ValueReport, FilesPerFormat) {

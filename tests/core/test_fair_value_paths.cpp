@@ -17,6 +17,7 @@
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/valuation/valuation.hpp"
 #include "support/builders.hpp"
+#include "support/gtest_extra.hpp"
 
 using namespace pftoken;
 using namespace pftoken::mc;
@@ -170,24 +171,20 @@ TEST(FairValuePaths, RejectsBadOptionsNamingTheField) {
     const Project project = solar();
     StochasticSpec spec;
     spec.merchant_price.enabled = true;
-    auto message = [&](FairValuePathOptions o) {
-        try {
-            (void)fair_value_paths(project, spec, o);
-        } catch (const InputError& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
     FairValuePathOptions o;
     o.tranche = 3;
-    EXPECT_EQ(message(o), "fair_value_paths.tranche: must be < 3 (the number of tranches), got 3");
+    EXPECT_THROW_MSG((void)fair_value_paths(project, spec, o), InputError,
+                     "fair_value_paths.tranche: must be < 3 (the number of tranches), got 3");
     o = {};
     o.horizon_years = -1.0;
-    EXPECT_EQ(message(o), "fair_value_paths.horizon_years: must be >= 0 and finite, got -1");
+    EXPECT_THROW_MSG((void)fair_value_paths(project, spec, o), InputError,
+                     "fair_value_paths.horizon_years: must be >= 0 and finite, got -1");
     o = {};
     o.basis_degree = 7;
-    EXPECT_EQ(message(o), "fair_value_paths.basis_degree: must be in [1, 6], got 7");
+    EXPECT_THROW_MSG((void)fair_value_paths(project, spec, o), InputError,
+                     "fair_value_paths.basis_degree: must be in [1, 6], got 7");
     o = {};
     o.mc.paths = 1;
-    EXPECT_EQ(message(o), "fair_value_paths.paths: must be >= 2, got 1");
+    EXPECT_THROW_MSG((void)fair_value_paths(project, spec, o), InputError,
+                     "fair_value_paths.paths: must be >= 2, got 1");
 }

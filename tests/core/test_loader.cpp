@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "pftoken/model/loader.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -106,6 +107,8 @@ std::string edited(const std::vector<std::pair<std::string, std::string>>& edits
     return out.c_str();
 }
 
+/// The message of the error reading `yaml` ("(no error)" if it reads): for the checks of what a
+/// message does not hold (EXPECT_THROW_MSG states what it holds).
 std::string load_error(const std::string& yaml) {
     try {
         (void)pftoken::parse_project(yaml, "t.yaml");
@@ -115,13 +118,9 @@ std::string load_error(const std::string& yaml) {
     return "(no error)";
 }
 
-std::string load_error_in(const std::string& yaml, const std::filesystem::path& dir) {
-    try {
-        (void)pftoken::parse_project(yaml, "t.yaml", dir);
-    } catch (const ProjectInputError& e) {
-        return e.what();
-    }
-    return "(no error)";
+/// The project read from `yaml` as t.yaml (relative paths from `dir`).
+pftoken::Project parse(const std::string& yaml, const std::filesystem::path& dir = {}) {
+    return pftoken::parse_project(yaml, "t.yaml", dir);
 }
 
 TEST(Loader, BaseProjectIsValid) {
@@ -242,9 +241,9 @@ const std::vector<Row> kRows{
 TEST(Loader, EveryRuleHasItsMessage) {
     for (const auto& row : kRows) {
         const auto yaml = edited(row.edits);
-        const auto message = load_error(yaml);
-        EXPECT_NE(message.find(row.expected), std::string::npos)
-            << row.what << "\n  expected: " << row.expected << "\n  got:      " << message << "\n  yaml:\n" << yaml;
+        EXPECT_THROW_MSG((void)parse(yaml), ProjectInputError, row.expected)
+            << row.what << "\n  yaml:\n"
+            << yaml;
     }
 }
 
@@ -256,28 +255,26 @@ TEST(Loader, PrincipalIsCheckedAtItsOwnField) {
 }
 
 TEST(Loader, NonUtf8TextIsRefused) {
-    const auto message = load_error(edited({{"name", "ok"}}) + "\n" );
-    EXPECT_EQ(message, "(no error)");
+    EXPECT_NO_THROW((void)parse(edited({{"name", "ok"}}) + "\n"));
     std::string yaml = edited({});
     const auto at = yaml.find("name: ");
     ASSERT_NE(at, std::string::npos);
     yaml.insert(at + 6, "\xff\xfe");
-    EXPECT_NE(load_error(yaml).find("name: must be UTF-8 text"), std::string::npos) << load_error(yaml);
+    EXPECT_THROW_MSG((void)parse(yaml), ProjectInputError, "name: must be UTF-8 text");
 }
 
 TEST(Loader, SecondDocumentIsRefused) {
-    const auto message = load_error(edited({}) + "\n---\nname: other\n");
-    EXPECT_NE(message.find("(document): a second YAML document (after '---') is not allowed"), std::string::npos) << message;
+    EXPECT_THROW_MSG((void)parse(edited({}) + "\n---\nname: other\n"), ProjectInputError,
+                     "(document): a second YAML document (after '---') is not allowed");
 }
 
 TEST(Loader, ScheduleLongerThanTenor) {
     std::string schedule = "[50, 50";
     for (int i = 0; i < 40; ++i) schedule += ", 0";
     schedule += "]";
-    const auto message = load_error(edited({{"tranches[1].schedule", schedule}}));
-    EXPECT_NE(message.find("tranches[1].schedule: has 42 entries, more than the 36 quarterly periods of tenor_years"),
-              std::string::npos)
-        << message;
+    EXPECT_THROW_MSG(
+        (void)parse(edited({{"tranches[1].schedule", schedule}})), ProjectInputError,
+        "tranches[1].schedule: has 42 entries, more than the 36 quarterly periods of tenor_years");
 }
 
 TEST(Loader, CollectsEveryErrorWithFileLines) {
@@ -329,22 +326,20 @@ TEST(Loader, SingleErrorReadsAsOneLine) {
 }
 
 TEST(Loader, YamlSyntaxErrorHasPosition) {
-    const auto message = load_error("name: x\ntranches: [a, b\n");
-    EXPECT_NE(message.find("t.yaml:"), std::string::npos) << message;
-    EXPECT_NE(message.find("YAML syntax error"), std::string::npos) << message;
+    EXPECT_THROW_MSG((void)parse("name: x\ntranches: [a, b\n"), ProjectInputError,
+                     "t.yaml:", "YAML syntax error");
 }
 
 TEST(Loader, QuotedNumberIsText) {
     std::string yaml = kBase;
     yaml.replace(yaml.find("capex_total: 1000"), 17, "capex_total: '1000'");
-    const auto message = load_error(yaml);
-    EXPECT_NE(message.find("t.yaml:9:16: construction.capex_total: must be a number, got text '1000'"), std::string::npos)
-        << message;
+    EXPECT_THROW_MSG((void)parse(yaml), ProjectInputError,
+                     "t.yaml:9:16: construction.capex_total: must be a number, got text '1000'");
 }
 
 TEST(Loader, DuplicateKey) {
-    const auto message = load_error(std::string(kBase) + "name: again\n");
-    EXPECT_NE(message.find("name: duplicate key"), std::string::npos) << message;
+    EXPECT_THROW_MSG((void)parse(std::string(kBase) + "name: again\n"), ProjectInputError,
+                     "name: duplicate key");
 }
 
 TEST(Loader, WrongTypeDoesNotCascade) {
@@ -354,11 +349,14 @@ TEST(Loader, WrongTypeDoesNotCascade) {
         FAIL();
     } catch (const ProjectInputError& e) {
         ASSERT_EQ(e.issues().size(), 1u) << e.what();
+        EXPECT_EQ(e.issues()[0].path, "construction.capex_total");
+        EXPECT_EQ(e.issues()[0].constraint, "must be a number, got 'lots'");
     }
 }
 
 TEST(Loader, MissingFileIsAnInputError) {
-    EXPECT_THROW((void)pftoken::load_project("/nonexistent/project.yaml"), pftoken::InputError);
+    EXPECT_THROW_MSG((void)pftoken::load_project("/nonexistent/project.yaml"), pftoken::InputError,
+                     "/nonexistent/project.yaml: cannot open: No such file or directory");
 }
 
 TEST(Validate, ProgrammaticProjectMessagesHaveNoLocation) {
@@ -369,13 +367,10 @@ TEST(Validate, ProgrammaticProjectMessagesHaveNoLocation) {
     ASSERT_EQ(issues.size(), 2u);
     EXPECT_EQ(issues[0].to_string(), "tranches[1].tenor_years: must be > 0, got -3");
     EXPECT_EQ(issues[1].to_string(), "covenants.sweep.tranche: unknown tranche 'nobody'; tranches are: senior, junior");
-    try {
-        pftoken::validate(p);
-        FAIL();
-    } catch (const ProjectInputError& e) {
-        EXPECT_EQ(std::string(e.what()), "2 input errors:\n  tranches[1].tenor_years: must be > 0, got -3\n"
-                                         "  covenants.sweep.tranche: unknown tranche 'nobody'; tranches are: senior, junior");
-    }
+    EXPECT_THROW_MSG(
+        pftoken::validate(p), ProjectInputError,
+        "2 input errors:\n  tranches[1].tenor_years: must be > 0, got -3\n"
+        "  covenants.sweep.tranche: unknown tranche 'nobody'; tranches are: senior, junior");
     p.covenants.sweep.tranche = "junior";
     try {
         pftoken::validate(p);
@@ -444,8 +439,8 @@ TEST(Loader, CurveCsvCollectsEveryBadLine) {
 TEST(Loader, SectionsOfOtherLoadersAndExtensionsAreSkipped) {
     const auto p = pftoken::parse_project(std::string(kBase) + "stochastic: {volume: {p90_over_p50: 0.9}}\nx_notes: free text\n", "t.yaml");
     EXPECT_EQ(p.name, "Test");
-    const auto message = load_error(std::string(kBase) + "stochastc: {}\n");
-    EXPECT_NE(message.find("t.yaml:49:1: stochastc: unknown key (did you mean 'stochastic'?)"), std::string::npos) << message;
+    EXPECT_THROW_MSG((void)parse(std::string(kBase) + "stochastc: {}\n"), ProjectInputError,
+                     "t.yaml:49:1: stochastc: unknown key (did you mean 'stochastic'?)");
 }
 
 TEST(Loader, LeapDayIsAValidDate) {
@@ -483,28 +478,33 @@ TEST(Loader, CashFlowsFromCsv) {
         std::ofstream csv(dir / "short.csv");
         csv << "revenue\n1\n2\n";
     }
-    EXPECT_NE(load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: short.csv}"}}), dir)
-                  .find("cash_flows.revenue: must have one value per operating period (40 = 10 years x 4 a year), got 2"),
-              std::string::npos);
+    EXPECT_THROW_MSG(
+        (void)parse(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: short.csv}"}}),
+                    dir),
+        ProjectInputError,
+        "cash_flows.revenue: must have one value per operating period (40 = 10 years x 4 a year), "
+        "got 2");
     {
         std::ofstream csv(dir / "bad.csv");
         csv << "revenue,capex\n1,2\n";
     }
-    const std::string bad = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: bad.csv}"}}), dir);
-    EXPECT_NE(bad.find((dir / "bad.csv").string() +
-                       ":1:9: cash_flows.csv_path: column 'capex': unknown; columns are: revenue, opex, "
-                       "maintenance_capex, tax, working_capital_change, cfads"),
-              std::string::npos)
-        << bad;
+    EXPECT_THROW_MSG(
+        (void)parse(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: bad.csv}"}}), dir),
+        ProjectInputError,
+        (dir / "bad.csv").string() +
+            ":1:9: cash_flows.csv_path: column 'capex': unknown; columns are: revenue, opex, "
+            "maintenance_capex, tax, working_capital_change, cfads");
     {
         std::ofstream csv(dir / "cell.csv");
         csv << "revenue\n1\nx\n";
     }
-    const std::string cell = load_error_in(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: cell.csv}"}}), dir);
-    EXPECT_NE(cell.find((dir / "cell.csv").string() + ":3:1: cash_flows.csv_path: column revenue: "), std::string::npos)
-        << cell;
-    EXPECT_NE(load_error_in(edited({{"cash_flows", "{cfads: [1, 2]}"}}), dir)
-                  .find("cash_flows: replaces revenues: give revenues or cash_flows, not both"),
-              std::string::npos);
+    EXPECT_THROW_MSG(
+        (void)parse(edited({{"revenues", "<delete>"}, {"cash_flows", "{csv_path: cell.csv}"}}),
+                    dir),
+        ProjectInputError,
+        (dir / "cell.csv").string() + ":3:1: cash_flows.csv_path: column revenue: ");
+    EXPECT_THROW_MSG((void)parse(edited({{"cash_flows", "{cfads: [1, 2]}"}}), dir),
+                     ProjectInputError,
+                     "cash_flows: replaces revenues: give revenues or cash_flows, not both");
     std::filesystem::remove_all(dir);
 }

@@ -161,29 +161,13 @@ TEST(McEngine, DistributionStatisticsOfALognormal) {
 TEST(McEngine, OptionsAreValidated) {
     McOptions opt;
     opt.paths = 0;
-    EXPECT_THROW(
-        {
-            try {
-                opt.validate();
-            } catch (const pftoken::InputError& e) {
-                EXPECT_STREQ(e.what(), "mc.paths: must be >= 1, got 0");
-                throw;
-            }
-        },
-        pftoken::InputError);
+    EXPECT_THROW_MSG(opt.validate(), pftoken::InputError, "mc.paths: must be >= 1, got 0");
     opt.paths = 10;
     opt.method = RandomMethod::Sobol;
     opt.sobol_replications = 16;
-    EXPECT_THROW(
-        {
-            try {
-                const FactorModel m(four_factors(), uniform_grid(3, 0.25), opt.sampling());
-            } catch (const pftoken::Error& e) {
-                EXPECT_STREQ(e.what(), "mc.paths: Sobol with 16 replications needs at least 16 paths, got 10");
-                throw;
-            }
-        },
-        pftoken::Error);
+    EXPECT_THROW_MSG(FactorModel(four_factors(), uniform_grid(3, 0.25), opt.sampling()),
+                     pftoken::Error,
+                     "mc.paths: Sobol with 16 replications needs at least 16 paths, got 10");
 }
 
 // A discrete construction-delay distribution (e.g. market-implied, `pftoken pm implied

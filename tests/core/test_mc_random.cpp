@@ -1,12 +1,16 @@
 // Random numbers: Sobol against QuantLib bit for bit, AS241 against Boost.Math, bridge algebra.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include <boost/math/distributions/chi_squared.hpp>
+#include <boost/math/distributions/gamma.hpp>
 #include <boost/math/distributions/normal.hpp>
+#include <boost/math/distributions/poisson.hpp>
 #include <ql/math/randomnumbers/sobolrsg.hpp>
 
 #include "pftoken/mc/random.hpp"
@@ -157,4 +161,69 @@ TEST(McRandom, FillZigguratEqualsDrawByDrawBitForBit) {
     // ~2.8% of 20,000 draws; a wide band, it only proves the slow path was exercised.
     EXPECT_GT(slow, 200);
     EXPECT_LT(slow, 1000);
+}
+
+namespace {
+/// Pearson's statistic of observed against expected counts, and whether it lies below the
+/// chi-square quantile 1 - 1e-6 of its degrees of freedom (bins - 1): a fixed seed either passes
+/// or fails, and a sampler with the wrong law fails by orders of magnitude.
+::testing::AssertionResult fits(const std::vector<double>& observed, const std::vector<double>& expected) {
+    double stat = 0.0;
+    for (std::size_t i = 0; i < observed.size(); ++i) stat += (observed[i] - expected[i]) * (observed[i] - expected[i]) / expected[i];
+    const double limit = boost::math::quantile(boost::math::chi_squared(static_cast<double>(observed.size() - 1)), 1.0 - 1e-6);
+    if (stat < limit) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "chi-square " << stat << " >= " << limit;
+}
+}  // namespace
+
+// Reference: Boost.Math poisson_distribution pdf; bins of expected count >= 50, the tails pooled.
+// Means on both sides of the switch from multiplication (< 10) to PTRS (>= 10).
+TEST(McRandom, PoissonVariateHasThePoissonLaw) {
+    constexpr int kDraws = 200'000;
+    for (const double mean : {0.3, 3.0, 9.99, 10.0, 37.5, 1'000.0}) {
+        Xoshiro256StarStar rng(7, static_cast<std::uint64_t>(mean * 100));
+        const boost::math::poisson_distribution<double> law(mean);
+        const auto lo = static_cast<std::uint64_t>(std::max(0.0, std::floor(mean - 6.0 * std::sqrt(mean))));
+        const auto hi = static_cast<std::uint64_t>(std::ceil(mean + 6.0 * std::sqrt(mean) + 6.0));
+        std::vector<double> counts(hi - lo + 1, 0.0);
+        double sum = 0.0;
+        for (int i = 0; i < kDraws; ++i) {
+            const std::uint64_t k = poisson_variate(rng, mean);
+            sum += static_cast<double>(k);
+            counts[std::clamp(k, lo, hi) - lo] += 1.0;
+        }
+        // Expected counts per value, the two ends taking their tails; merge bins below 50.
+        std::vector<double> observed, expected;
+        double o = 0.0, e = 0.0;
+        for (std::uint64_t k = lo; k <= hi; ++k) {
+            const auto x = static_cast<double>(k);
+            const double p = k == lo ? boost::math::cdf(law, x) : k == hi ? boost::math::cdf(complement(law, x - 1.0)) : boost::math::pdf(law, x);
+            o += counts[k - lo];
+            e += p * kDraws;
+            if (e >= 50.0) observed.push_back(o), expected.push_back(e), o = e = 0.0;
+        }
+        if (e > 0.0) observed.back() += o, expected.back() += e;
+        EXPECT_TRUE(fits(observed, expected)) << "mean " << mean;
+        EXPECT_NEAR(sum / kDraws, mean, 6.0 * std::sqrt(mean / kDraws)) << "mean " << mean;
+    }
+    Xoshiro256StarStar rng(1, 1);
+    EXPECT_EQ(poisson_variate(rng, 0.0), 0u);
+}
+
+// Reference: Boost.Math gamma_distribution quantiles as bin edges (20 equiprobable bins).
+TEST(McRandom, GammaVariateHasTheGammaLaw) {
+    constexpr int kDraws = 200'000, kBins = 20;
+    for (const double shape : {0.4, 1.0, 2.5, 30.0}) {
+        Xoshiro256StarStar rng(11, static_cast<std::uint64_t>(shape * 10));
+        const boost::math::gamma_distribution<double> law(shape, 1.0);
+        std::vector<double> edges;
+        for (int b = 1; b < kBins; ++b) edges.push_back(boost::math::quantile(law, static_cast<double>(b) / kBins));
+        std::vector<double> observed(kBins, 0.0), expected(kBins, static_cast<double>(kDraws) / kBins);
+        for (int i = 0; i < kDraws; ++i) {
+            const double x = gamma_variate(rng, shape);
+            ASSERT_GT(x, 0.0);
+            observed[static_cast<std::size_t>(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin())] += 1.0;
+        }
+        EXPECT_TRUE(fits(observed, expected)) << "shape " << shape;
+    }
 }

@@ -15,7 +15,6 @@
 #include <ql/time/schedule.hpp>
 
 #include <cmath>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -23,12 +22,12 @@
 #include "pftoken/pricing/cashflow_metrics.hpp"
 #include "pftoken/pricing/curves.hpp"
 #include "pftoken/pricing/tranche_pricing.hpp"
+#include "support/gtest_extra.hpp"
 #include "support/quantlib_settings.hpp"
 
 namespace pp = pftoken::pricing;
 namespace ql = QuantLib;
 using pftoken::DayCount;
-using testing::HasSubstr;
 using testing::StartsWith;
 
 namespace {
@@ -36,15 +35,6 @@ namespace {
 const ql::Date kIssue(15, ql::January, 2025);
 
 using pftoken::test::EvaluationDate;  // QuantLib's evaluation date for a scope (tests/support)
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const pftoken::Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 double relative_difference(double a, double b) { return std::abs(a - b) / std::abs(b); }
 
@@ -282,8 +272,8 @@ TEST(Pricing, WeightedAverageLifeClosedForms) {
     const std::vector<double> times{0.5, 1.0, 1.5, 2.0, 2.5, 3.0};
     EXPECT_DOUBLE_EQ(pp::weighted_average_life(std::vector<double>{0, 0, 0, 0, 0, 100}, times), 3.0);
     EXPECT_DOUBLE_EQ(pp::weighted_average_life(std::vector<double>(6, 10.0), times), 0.5 * 7 / 2);
-    EXPECT_EQ(error_of([&] { (void)pp::weighted_average_life(std::vector<double>(6, 0.0), times); }),
-              "wal.principal: total repaid must be > 0, got 0");
+    EXPECT_THROW_MSG((void)pp::weighted_average_life(std::vector<double>(6, 0.0), times),
+                     pftoken::Error, "wal.principal: total repaid must be > 0, got 0");
 }
 
 // Source: present value of a level annuity, P = A (1 - (1 + r)^-n) / r (P = A n at r = 0),
@@ -355,8 +345,9 @@ TEST(PricingIrr, NoOrSeveralRootsAreReported) {
     EXPECT_FALSE(none.found);
     EXPECT_TRUE(std::isnan(none.rate));
     EXPECT_EQ(none.reason, "flows do not change sign: no IRR exists");
-    EXPECT_EQ(error_of([&] { (void)pp::irr_or_throw(std::vector<double>{-100, -10, 0}, times, {}, {}, "equity.irr"); }),
-              "equity.irr: flows do not change sign: no IRR exists");
+    EXPECT_THROW_MSG(
+        (void)pp::irr_or_throw(std::vector<double>{-100, -10, 0}, times, {}, {}, "equity.irr"),
+        pftoken::Error, "equity.irr: flows do not change sign: no IRR exists");
     // -100, +230, -132 has IRRs 10% and 20% ((1+r)^2 - 2.3 (1+r) + 1.32 = 0): the lowest is
     // returned with a warning.
     const pp::IrrResult two = pp::irr(std::vector<double>{-100, 230, -132}, times);
@@ -373,27 +364,30 @@ TEST(PricingIrr, NoOrSeveralRootsAreReported) {
 TEST(PricingErrors, BadInputsNameTheField) {
     const std::vector<double> ok{5, 105};
     const std::vector<double> t{1, 2};
-    EXPECT_EQ(error_of([] { (void)pp::yield_to_maturity({}, {}, 100.0, {}, {}, "tranches[0].yield"); }),
-              "tranches[0].yield.amounts: must not be empty");
-    EXPECT_EQ(error_of([&] {
-                  (void)pp::yield_to_maturity(std::vector<double>{5, std::nan("")}, t, 100.0, {}, {}, "y");
-              }),
-              "y.amounts[1]: must be a finite number, got nan");
-    EXPECT_EQ(error_of([&] { (void)pp::yield_to_maturity(ok, std::vector<double>{-1, 2}, 100.0, {}, {}, "y"); }),
-              "y.times[0]: must be a finite number >= 0, got -1");
-    EXPECT_EQ(error_of([&] { (void)pp::yield_to_maturity(ok, std::vector<double>{2, 1}, 100.0, {}, {}, "y"); }),
-              "y.times[1]: must not decrease, got 1 after 2");
-    EXPECT_EQ(error_of([&] { (void)pp::yield_to_maturity(ok, std::vector<double>{1}, 100.0, {}, {}, "y"); }),
-              "y.times: must have one time per amount (2), got 1");
-    EXPECT_EQ(error_of([&] { (void)pp::yield_to_maturity(ok, t, 100.0, {pp::Compounding::Compounded, 0}, {}, "y"); }),
-              "y.frequency: must be in 1..365, got 0");
-    EXPECT_THAT(error_of([&] { (void)pp::yield_to_maturity(ok, t, 1.0e9, {}, {}, "tranches[1].yield"); }),
-                StartsWith("tranches[1].yield: no yield in [-0.99, 10] reprices to 1e+09"));
+    EXPECT_THROW_MSG((void)pp::yield_to_maturity({}, {}, 100.0, {}, {}, "tranches[0].yield"),
+                     pftoken::Error, "tranches[0].yield.amounts: must not be empty");
+    EXPECT_THROW_MSG(
+        (void)pp::yield_to_maturity(std::vector<double>{5, std::nan("")}, t, 100.0, {}, {}, "y"),
+        pftoken::Error, "y.amounts[1]: must be a finite number, got nan");
+    EXPECT_THROW_MSG(
+        (void)pp::yield_to_maturity(ok, std::vector<double>{-1, 2}, 100.0, {}, {}, "y"),
+        pftoken::Error, "y.times[0]: must be a finite number >= 0, got -1");
+    EXPECT_THROW_MSG((void)pp::yield_to_maturity(ok, std::vector<double>{2, 1}, 100.0, {}, {}, "y"),
+                     pftoken::Error, "y.times[1]: must not decrease, got 1 after 2");
+    EXPECT_THROW_MSG((void)pp::yield_to_maturity(ok, std::vector<double>{1}, 100.0, {}, {}, "y"),
+                     pftoken::Error, "y.times: must have one time per amount (2), got 1");
+    EXPECT_THROW_MSG(
+        (void)pp::yield_to_maturity(ok, t, 100.0, {pp::Compounding::Compounded, 0}, {}, "y"),
+        pftoken::Error, "y.frequency: must be in 1..365, got 0");
+    EXPECT_THROW_MSG((void)pp::yield_to_maturity(ok, t, 1.0e9, {}, {}, "tranches[1].yield"),
+                     pftoken::Error,
+                     "tranches[1].yield: no yield in [-0.99, 10] reprices to 1e+09");
     const std::vector<double> dfs{0.95, 0.9};
-    EXPECT_THAT(error_of([&] { (void)pp::z_spread(ok, t, dfs, 1.0e6, {}, "tranches[1].z_spread"); }),
-                StartsWith("tranches[1].z_spread: no spread in [-0.99, 10] reprices to 1e+06"));
-    EXPECT_EQ(error_of([&] { (void)pp::z_spread(ok, t, dfs, -5.0, {}, "zs"); }),
-              "zs.price: must be a finite number > 0, got -5");
+    EXPECT_THROW_MSG((void)pp::z_spread(ok, t, dfs, 1.0e6, {}, "tranches[1].z_spread"),
+                     pftoken::Error,
+                     "tranches[1].z_spread: no spread in [-0.99, 10] reprices to 1e+06");
+    EXPECT_THROW_MSG((void)pp::z_spread(ok, t, dfs, -5.0, {}, "zs"), pftoken::Error,
+                     "zs.price: must be a finite number > 0, got -5");
 
     pp::TranchePricingInputs in;
     in.field = "tranches[2]";
@@ -406,12 +400,14 @@ TEST(PricingErrors, BadInputsNameTheField) {
     in.discount_factors = dfs;
     in.outstanding = 100.0;
     in.token = {"T", 0.0, 1.0};
-    EXPECT_EQ(error_of([&] { (void)pp::price_tranche(in); }), "tranches[2].token.supply: must be > 0, got 0");
+    EXPECT_THROW_MSG((void)pp::price_tranche(in), pftoken::Error,
+                     "tranches[2].token.supply: must be > 0, got 0");
     in.token.supply = 100.0;
     in.outstanding = -3.0;
-    EXPECT_EQ(error_of([&] { (void)pp::price_tranche(in); }), "tranches[2].outstanding: must be > 0, got -3");
+    EXPECT_THROW_MSG((void)pp::price_tranche(in), pftoken::Error,
+                     "tranches[2].outstanding: must be > 0, got -3");
     in.outstanding = 100.0;
     in.market_price_per_token = std::nan("");
-    EXPECT_EQ(error_of([&] { (void)pp::price_tranche(in); }),
-              "tranches[2].market_price_per_token: must be > 0, got nan");
+    EXPECT_THROW_MSG((void)pp::price_tranche(in), pftoken::Error,
+                     "tranches[2].market_price_per_token: must be > 0, got nan");
 }

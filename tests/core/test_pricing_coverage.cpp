@@ -3,25 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <functional>
 #include <string>
 #include <vector>
 
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/coverage.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace pp = pftoken::pricing;
-
-namespace {
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const pftoken::Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
-}  // namespace
 
 // Definitions: LLCR = PV(CFADS over the remaining loan life at the debt rate) / debt
 // outstanding, PLCR the same over the project life (Yescombe, Principles of Project Finance,
@@ -92,13 +81,17 @@ TEST(Coverage, DscrStatistics) {
 
 TEST(Coverage, BadInputsNameTheField) {
     const std::vector<double> c{1, 2}, tau{0.5, 0.5}, r{0.05, 0.05}, debt{10, 5};
-    EXPECT_EQ(error_of([&] { pp::CoverageInputs{c, tau, std::vector<double>{0.05, 1.0}, debt}.validate("coverage"); }),
-              "coverage.debt_rate[1]: must be in (-100%, 100%), got 1");
-    EXPECT_EQ(error_of([&] { pp::CoverageInputs{c, std::vector<double>{0.5, -1}, r, debt}.validate("coverage"); }),
-              "coverage.accrual[1]: must be > 0, got -1");
-    EXPECT_EQ(error_of([&] { pp::CoverageInputs{c, tau, r, std::vector<double>{10}}.validate("coverage"); }),
-              "coverage.opening_debt: must have 2 periods, got 1");
-    EXPECT_EQ(error_of([&] { pp::CoverageInputs{std::vector<double>{1, NAN}, tau, r, debt}.validate("coverage"); }),
-              "coverage.cfads[1]: must be finite, got nan");
-    EXPECT_EQ(error_of([&] { (void)pp::llcr_at({c, tau, r, debt}, 2); }), "coverage.period: must be < 2, got 2");
+    EXPECT_THROW_MSG(
+        (pp::CoverageInputs{c, tau, std::vector<double>{0.05, 1.0}, debt}.validate("coverage")),
+        pftoken::Error, "coverage.debt_rate[1]: must be in (-100%, 100%), got 1");
+    EXPECT_THROW_MSG(
+        (pp::CoverageInputs{c, std::vector<double>{0.5, -1}, r, debt}.validate("coverage")),
+        pftoken::Error, "coverage.accrual[1]: must be > 0, got -1");
+    EXPECT_THROW_MSG((pp::CoverageInputs{c, tau, r, std::vector<double>{10}}.validate("coverage")),
+                     pftoken::Error, "coverage.opening_debt: must have 2 periods, got 1");
+    EXPECT_THROW_MSG(
+        (pp::CoverageInputs{std::vector<double>{1, NAN}, tau, r, debt}.validate("coverage")),
+        pftoken::Error, "coverage.cfads[1]: must be finite, got nan");
+    EXPECT_THROW_MSG((void)pp::llcr_at({c, tau, r, debt}, 2), pftoken::Error,
+                     "coverage.period: must be < 2, got 2");
 }

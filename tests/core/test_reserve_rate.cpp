@@ -18,6 +18,7 @@
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "pftoken/waterfall/kernel.hpp"
 #include "pftoken/waterfall/reserve_rate.hpp"
+#include "support/gtest_extra.hpp"
 #include "test_waterfall_fixtures.hpp"
 
 using namespace pftoken;
@@ -60,15 +61,6 @@ std::string rate_csv(const Project& p, double rate, int rows) {
     for (int i = 0; i < rows; ++i)
         s += format::iso_date(g.start[static_cast<std::size_t>(g.first_operating() + i)]) + "," + fmt::format("{}", rate) + "\n";
     return s;
-}
-
-std::string error_of(const Project& p) {
-    try {
-        (void)compile(p);
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "(no error)";
 }
 
 }  // namespace
@@ -168,14 +160,19 @@ TEST(ReserveRate, BadCsvNamesFileLineColumn) {
     Project p = reserve_project();
     const auto gap = temp_file("gap.csv", "period_start,rate\n2025-01-01,0.03\n2025-03-01,0.03\n");
     p.dsra.rate.csv_path = gap.string();
-    EXPECT_EQ(error_of(p), gap.string() +
-                               ":3:1: period_start: gap: expected operating period 2's start 2025-02-01, got 2025-03-01");
+    EXPECT_THROW_MSG((void)compile(p), InputError,
+                     gap.string() +
+                         ":3:1: period_start: gap: expected operating period 2's start 2025-02-01, "
+                         "got 2025-03-01");
     const auto text = temp_file("text.csv", "period_start,rate\n2025-01-01,0.03\n2025-02-01,abc\n");
     p.dsra.rate.csv_path = text.string();
-    EXPECT_EQ(error_of(p), text.string() + ":3:12: rate: must be a number, got 'abc'");
+    EXPECT_THROW_MSG((void)compile(p), InputError,
+                     text.string() + ":3:12: rate: must be a number, got 'abc'");
     const auto big = temp_file("big.csv", "period_start,rate\n2025-01-01,3\n");
     p.dsra.rate.csv_path = big.string();
-    EXPECT_EQ(error_of(p), big.string() + ":2:12: rate: must be in (-1, 1) (rates are decimals: 0.05 = 5%), got 3");
+    EXPECT_THROW_MSG(
+        (void)compile(p), InputError,
+        big.string() + ":2:12: rate: must be in (-1, 1) (rates are decimals: 0.05 = 5%), got 3");
 }
 
 // The realised annual return of a backtest's hourly file: initial = 999 - (-1) = 1000, final
@@ -219,21 +216,14 @@ TEST(ReserveRate, YamlSchema) {
     EXPECT_EQ(curve.dsra.rate.interpolation, ReserveRate::Interpolation::Linear);
     const Project csv = parse_project(with("{csv_path: rates.csv}"), "t.yaml", "/tmp/a");
     EXPECT_EQ(csv.dsra.rate.csv_path, "/tmp/a/rates.csv");
-    try {
-        (void)parse_project(with("{csv_path: a.csv, backtest: b.csv}"), "t.yaml", "/tmp");
-        FAIL();
-    } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find("dsra.interest_rate: give one of curve, csv_path or backtest"), std::string::npos)
-            << e.what();
-    }
-    try {
+    EXPECT_THROW_MSG(
+        (void)parse_project(with("{csv_path: a.csv, backtest: b.csv}"), "t.yaml", "/tmp"),
+        InputError, "dsra.interest_rate: give one of curve, csv_path or backtest");
+    EXPECT_THROW_MSG(
         (void)parse_project(
-            with("{curve: [{date: 2029-01-01, rate: 0.02}, {date: 2028-01-01, rate: 0.03}]}"), "t.yaml", "/tmp");
-        FAIL();
-    } catch (const InputError& e) {
-        EXPECT_NE(std::string(e.what()).find(
-                      "dsra.interest_rate.curve[1].date: must be after the previous point's date (dates strictly increasing)"),
-                  std::string::npos)
-            << e.what();
-    }
+            with("{curve: [{date: 2029-01-01, rate: 0.02}, {date: 2028-01-01, rate: 0.03}]}"),
+            "t.yaml", "/tmp"),
+        InputError,
+        "dsra.interest_rate.curve[1].date: must be after the previous point's date (dates strictly "
+        "increasing)");
 }

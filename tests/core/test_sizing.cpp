@@ -13,6 +13,7 @@
 #include "pftoken/error.hpp"
 #include "pftoken/pricing/coverage.hpp"
 #include "pftoken/pricing/sizing.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace pp = pftoken::pricing;
 using pftoken::Amortisation;
@@ -20,15 +21,6 @@ using pp::BindingConstraint;
 using testing::HasSubstr;
 
 namespace {
-
-std::string error_of(const std::function<void()>& f) {
-    try {
-        f();
-    } catch (const pftoken::Error& e) {
-        return e.what();
-    }
-    return "(no error)";
-}
 
 /// Monthly operating periods with a seasonal, slowly declining CFADS.
 struct Case {
@@ -311,11 +303,12 @@ TEST(SizingErrors, BadInputsNameTheField) {
     pftoken::Tranche tranche;
     tranche.tenor_years = -3;
     const pftoken::Sizing sizing;
-    EXPECT_EQ(error_of([&] { (void)pp::sizing_options_for(tranche, sizing, 1e8, 12, "tranches[1]"); }),
-              "tranches[1].tenor_years: must be > 0, got -3");
+    EXPECT_THROW_MSG((void)pp::sizing_options_for(tranche, sizing, 1e8, 12, "tranches[1]"),
+                     pftoken::Error, "tranches[1].tenor_years: must be > 0, got -3");
     tranche.tenor_years = 10.03;
-    EXPECT_EQ(error_of([&] { (void)pp::sizing_options_for(tranche, sizing, 1e8, 4, "tranches[1]"); }),
-              "tranches[1].tenor_years: must be a whole number of periods (4 a year), got 10.03");
+    EXPECT_THROW_MSG(
+        (void)pp::sizing_options_for(tranche, sizing, 1e8, 4, "tranches[1]"), pftoken::Error,
+        "tranches[1].tenor_years: must be a whole number of periods (4 a year), got 10.03");
     tranche.tenor_years = 15;
     tranche.grace_years = 1.5;
     const auto o = pp::sizing_options_for(tranche, sizing, 1e8, 12, "tranches[1]");
@@ -328,12 +321,12 @@ TEST(SizingErrors, BadInputsNameTheField) {
     base.field = "tranches[0]";
     base.tenor_periods = 24;
     c.rate[3] = 1.2;
-    EXPECT_EQ(error_of([&] { (void)pp::size_debt(c.inputs(), base); }),
-              "tranches[0].rate[3]: must be in (-100%, 100%), got 1.2");
+    EXPECT_THROW_MSG((void)pp::size_debt(c.inputs(), base), pftoken::Error,
+                     "tranches[0].rate[3]: must be in (-100%, 100%), got 1.2");
     c.rate[3] = 0.06;
     c.cfads[7] = std::nan("");
-    EXPECT_EQ(error_of([&] { (void)pp::size_debt(c.inputs(), base); }),
-              "tranches[0].cfads[7]: must be a finite number, got nan");
+    EXPECT_THROW_MSG((void)pp::size_debt(c.inputs(), base), pftoken::Error,
+                     "tranches[0].cfads[7]: must be a finite number, got nan");
     c.cfads[7] = 1.0;
     const struct {
         std::function<void(pp::SizingOptions&)> change;
@@ -353,7 +346,8 @@ TEST(SizingErrors, BadInputsNameTheField) {
     for (const auto& r : rows) {
         pp::SizingOptions x = base;
         r.change(x);
-        EXPECT_EQ(error_of([&] { (void)pp::size_debt(c.inputs(), x); }), r.message);
+        EXPECT_THROW_MSG((void)pp::size_debt(c.inputs(), x), pftoken::Error, r.message);
     }
-    EXPECT_EQ(error_of([&] { (void)pp::size_debt({}, base); }), "tranches[0].cfads: must not be empty");
+    EXPECT_THROW_MSG((void)pp::size_debt({}, base), pftoken::Error,
+                     "tranches[0].cfads: must not be empty");
 }

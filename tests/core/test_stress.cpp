@@ -15,6 +15,7 @@
 #include "pftoken/stress/scenario.hpp"
 #include "pftoken/valuation/valuation.hpp"
 #include "support/golden.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -28,14 +29,7 @@ StressEngine& solar_engine() {
     return engine;
 }
 
-std::string parse_error(const std::string& yaml) {
-    try {
-        (void)parse_scenarios(yaml, "test.yaml");
-    } catch (const InputError& e) {
-        return e.what();
-    }
-    return "no error";
-}
+std::vector<Scenario> parse(const std::string& yaml) { return parse_scenarios(yaml, "test.yaml"); }
 
 // ---------------------------------------------------------------- parsing and validation
 
@@ -124,17 +118,15 @@ TEST(StressScenario, ValidationMessagesNameTheFieldPath) {
          "test.yaml:5:1: (document): a second YAML document (after '---') is not allowed"},
     };
     for (const auto& c : cases) {
-        const std::string message = parse_error(c.yaml);
-        EXPECT_NE(message.find(c.message), std::string::npos) << "yaml:\n" << c.yaml << "\nmessage: " << message;
+        EXPECT_THROW_MSG((void)parse(c.yaml), InputError, c.message) << "yaml:\n" << c.yaml;
     }
 }
 
 TEST(StressScenario, ReportsEveryProblemWithFilePosition) {
-    const std::string message = parse_error(
-        "scenarios:\n  - name: a\n    shocks:\n      - {type: opex}\n      - {type: volume, change: x}\n");
-    EXPECT_NE(message.find("test.yaml:4:"), std::string::npos) << message;
-    EXPECT_NE(message.find("scenarios[0].shocks[0].change: is required"), std::string::npos) << message;
-    EXPECT_NE(message.find("scenarios[0].shocks[1].change: must be a number, got 'x'"), std::string::npos) << message;
+    EXPECT_THROW_MSG((void)parse("scenarios:\n  - name: a\n    shocks:\n      - {type: opex}\n"
+                                 "      - {type: volume, change: x}\n"),
+                     InputError, "test.yaml:4:", "scenarios[0].shocks[0].change: is required",
+                     "scenarios[0].shocks[1].change: must be a number, got 'x'");
 }
 
 // ---------------------------------------------------------------- engine
@@ -382,12 +374,8 @@ TEST(StressReverse, ClearMessageWhenNoShockInRangeDoesIt) {
         EXPECT_EQ(f.message, "no shock in [0, +500.00 bp] reaches it");
     }
     options.scan_points = 1;
-    try {
-        (void)reverse_stress(engine, options);
-        FAIL() << "expected an error";
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "reverse.scan_points: must be >= 2, got 1");
-    }
+    EXPECT_THROW_MSG((void)reverse_stress(engine, options), Error,
+                     "reverse.scan_points: must be >= 2, got 1");
 }
 
 // ---------------------------------------------------------------- golden regression

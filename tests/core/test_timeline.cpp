@@ -4,6 +4,7 @@
 
 #include "pftoken/error.hpp"
 #include "pftoken/schedule/timeline.hpp"
+#include "support/gtest_extra.hpp"
 
 using namespace pftoken;
 using std::chrono::day;
@@ -74,18 +75,10 @@ TEST(Timeline, Actual360AndAnnual) {
 TEST(Timeline, RejectsBadFieldsWithTheirPath) {
     Timeline tl;
     tl.operations_years = 0;
-    try {
-        (void)compile_timeline(tl);
-        FAIL() << "expected InputError";
-    } catch (const InputError& e) {
-        EXPECT_STREQ(e.what(), "timeline.operations_years: must be in [1, 100], got 0");
-    }
+    EXPECT_THROW_MSG((void)compile_timeline(tl), InputError,
+                     "timeline.operations_years: must be in [1, 100], got 0");
     tl.operations_years = 5;
     tl.construction_months = -2;
-    try {
-        (void)compile_timeline(tl);
-        FAIL() << "expected InputError";
-    } catch (const InputError& e) {
-        EXPECT_STREQ(e.what(), "timeline.construction_months: must be in [0, 120], got -2");
-    }
+    EXPECT_THROW_MSG((void)compile_timeline(tl), InputError,
+                     "timeline.construction_months: must be in [0, 120], got -2");
 }

@@ -121,12 +121,9 @@ TEST(Valuation, UnknownMarketPriceTrancheIsAnInputError) {
     p.tranches.push_back(fixed_tranche("senior", 5'000'000.0, 0.06, Amortisation::Annuity, 10));
     ValuationOptions o;
     o.market_price_per_token["mezz"] = 99.0;
-    try {
-        (void)value(p, o);
-        FAIL();
-    } catch (const InputError& e) {
-        EXPECT_STREQ(e.what(), "market_price_per_token.mezz: unknown token symbol 'mezz'; tranche tokens are: senior");
-    }
+    EXPECT_THROW_MSG(
+        (void)value(p, o), InputError,
+        "market_price_per_token.mezz: unknown token symbol 'mezz'; tranche tokens are: senior");
 }
 
 // Market prices are keyed by token symbol, as `pftoken value --market-price SYMBOL=PRICE`: the

@@ -380,13 +380,9 @@ TEST(Waterfall, ExplicitScheduleMustSumToPrincipal) {
     Tranche t = fixed_tranche("senior", 1'000'000.0, 0.05, Amortisation::Schedule, 2);
     t.schedule.assign(24, 40'000.0);
     p.tranches.push_back(t);
-    try {
-        (void)compile(p);
-        FAIL() << "expected InputError";
-    } catch (const InputError& e) {
-        EXPECT_STREQ(e.what(),
-                     "tranches[0].schedule: must sum to principal 1000000 (within 1e-06 relative), got 960000 (40000 short)");
-    }
+    EXPECT_THROW_MSG((void)compile(p), InputError,
+                     "tranches[0].schedule: must sum to principal 1000000 (within 1e-06 relative), "
+                     "got 960000 (40000 short)");
     p.tranches[0].schedule.assign(24, 1'000'000.0 / 24.0);
     KernelRun run(p);
     const auto& r = run.run();
@@ -423,35 +419,19 @@ TEST(Waterfall, RejectsUnknownNamesAndBadDrivers) {
     p.tranches.push_back(fixed_tranche("senior", 1'000'000.0, 0.05, Amortisation::Annuity, 5));
     p.covenants.sweep.enabled = true;
     p.covenants.sweep.tranche = "mezz";
-    EXPECT_THROW(
-        {
-            try {
-                (void)compile(p);
-            } catch (const InputError& e) {
-                EXPECT_STREQ(e.what(), "covenants.sweep.tranche: unknown tranche 'mezz'");
-                throw;
-            }
-        },
-        InputError);
+    EXPECT_THROW_MSG((void)compile(p), InputError,
+                     "covenants.sweep.tranche: unknown tranche 'mezz'");
     p.covenants.sweep.enabled = false;
     p.tranches[0].tenor_years = -3;
-    try {
-        (void)compile(p);
-        FAIL();
-    } catch (const InputError& e) {
-        EXPECT_STREQ(e.what(), "tranches[0].tenor_years: must be > 0, got -3");
-    }
+    EXPECT_THROW_MSG((void)compile(p), InputError, "tranches[0].tenor_years: must be > 0, got -3");
     p.tranches[0].tenor_years = 5;
     KernelRun run(p);
     std::vector<double> short_driver(7, 1.0);
     PeriodDrivers d;
     d.price_multiplier = short_driver;
-    try {
-        run_waterfall(run.cp, d, run.ws);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "drivers.price_multiplier: must be empty or have 120 values (one per period), got 7");
-    }
+    EXPECT_THROW_MSG(
+        run_waterfall(run.cp, d, run.ws), Error,
+        "drivers.price_multiplier: must be empty or have 120 values (one per period), got 7");
 }
 
 // Construction: capex funded pro rata by debt and equity, IDC capitalised; the drawn balance
@@ -782,13 +762,9 @@ TEST(Waterfall, WorkspaceIsBoundToItsCompiledProject) {
     const CompiledProject second = compile(p);
     ASSERT_NE(first.id, second.id);
     WaterfallWorkspace ws(first);
-    try {
-        run_waterfall(second, PeriodDrivers{}, ws);
-        FAIL() << "a workspace bound to another compiled project was accepted";
-    } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("waterfall workspace: bound to compiled project #"), std::string::npos)
-            << e.what();
-    }
+    EXPECT_THROW_MSG(run_waterfall(second, PeriodDrivers{}, ws), Error,
+                     "waterfall workspace: bound to compiled project #")
+        << "a workspace bound to another compiled project was accepted";
     const CompiledProject copy = first;  // same compilation, same id
     run_waterfall(copy, PeriodDrivers{}, ws);
     EXPECT_EQ(ws.results.tranche_rate[0], 0.05);

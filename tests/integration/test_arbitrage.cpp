@@ -14,6 +14,7 @@
 #include "pftoken/integration/compare_pool.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
 #include "support/builders.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -117,8 +118,10 @@ TEST(Arbitrage, V3ExactLandsWithinOneTickOfTheTargetNeverPast) {
 }
 
 TEST(Arbitrage, BadTargetIsRejected) {
-    EXPECT_THROW((void)arbitrage_v2(v2_pool(1.0, 1.0, 0.003), -1.0), Error);
-    EXPECT_THROW((void)arbitrage_v3_exact(solar_v3(), 0.0), Error);
+    EXPECT_THROW_MSG((void)arbitrage_v2(v2_pool(1.0, 1.0, 0.003), -1.0), Error,
+                     "target price must be > 0, got -1");
+    EXPECT_THROW_MSG((void)arbitrage_v3_exact(solar_v3(), 0.0), Error,
+                     "target price must be > 0, got 0");
 }
 
 }  // namespace

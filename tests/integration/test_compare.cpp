@@ -10,11 +10,13 @@
 #include <sstream>
 #include <string>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare.hpp"
 #include "pftoken/mc/stochastic_yaml.hpp"
 #include "pftoken/model/loader.hpp"
 #include "support/golden.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -66,6 +68,23 @@ TEST(Compare, ReportTiesTogether) {
     EXPECT_EQ(r.liquidity_life.front().lower_tick, r.liquidity.v3_lower_tick);
     EXPECT_NE(compare_table(r).find("Fair value"), std::string::npos);
     EXPECT_NE(compare_json(r).find("\"implied_spread\""), std::string::npos);
+    // The text sections are tables of the base text writer: a section's values end in one
+    // column; amounts of money have thousands separators (base/format).
+    const std::string text = compare_table(r);
+    const auto value_end = [&](const std::string& label, const std::string& value) {
+        const auto at = text.find("\n  " + label + " ");
+        if (at == std::string::npos) return std::string::npos;
+        const auto v = text.find(" " + value, at + label.size() + 3);
+        return v == std::string::npos || v > text.find('\n', at + 1) ? std::string::npos : v + 1 + value.size() - at;
+    };
+    const auto dcf = value_end("DCF price/token", "1013.3275");
+    ASSERT_NE(dcf, std::string::npos) << text;
+    EXPECT_EQ(value_end("pool price/token", "950.0000"), dcf) << text;
+    EXPECT_EQ(value_end("premium (+) / discount", "-6.249%"), dcf) << text;  // 950 / 1013.3275 - 1
+    ASSERT_GT(r.arbitrage.profit, 1000.0);
+    EXPECT_NE(value_end("profit after fees", pftoken::format::grouped(r.arbitrage.profit, 2)), std::string::npos)
+        << text;
+    EXPECT_NE(pftoken::format::grouped(r.arbitrage.profit, 2).find(','), std::string::npos);
 }
 
 TEST(Compare, MonteCarloWithoutStochasticSectionIsAnError) {
@@ -73,20 +92,12 @@ TEST(Compare, MonteCarloWithoutStochasticSectionIsAnError) {
     const PoolSpec pool = load_pool(kSource + "/data/compare/solar_pool.yaml");
     CompareOptions options;
     options.mc_paths = 10;
-    try {
-        (void)run_compare(project, pool, nullptr, options);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_NE(std::string(e.what()).find("--mc: the project has no `stochastic` section"), std::string::npos);
-    }
+    EXPECT_THROW_MSG((void)run_compare(project, pool, nullptr, options), Error,
+                     "--mc: the project has no `stochastic` section");
     options.mc_paths = 0;
     options.sale_share = 0.0;
-    try {
-        (void)run_compare(project, pool, nullptr, options);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "compare.sale_share: must be in (0, 1], got 0");
-    }
+    EXPECT_THROW_MSG((void)run_compare(project, pool, nullptr, options), Error,
+                     "compare.sale_share: must be in (0, 1], got 0");
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "pftoken/integration/implied.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/valuation/valuation.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -57,12 +58,8 @@ TEST(Feedback, BadOptionsNameTheField) {
     const Project project = load_project(kSource + "/data/examples/solar.yaml");
     FeedbackOptions o;
     o.spread_damping = 0.0;
-    try {
-        (void)feedback_loop(project, 0, 1000.0, o);
-        FAIL();
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "feedback.spread_damping: must be in (0, 1], got 0");
-    }
+    EXPECT_THROW_MSG((void)feedback_loop(project, 0, 1000.0, o), Error,
+                     "feedback.spread_damping: must be in (0, 1], got 0");
 }
 
 }  // namespace

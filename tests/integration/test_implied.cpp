@@ -8,6 +8,7 @@
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/valuation/valuation.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -42,7 +43,8 @@ TEST(Implied, SpreadRepricesTheTrancheToThePoolPrice) {
 
 TEST(Implied, NonPositivePoolPriceIsRejected) {
     const Project project = load_project(kSource + "/data/examples/solar.yaml");
-    EXPECT_THROW((void)implied_spread(project, 0, 0.0), Error);
+    EXPECT_THROW_MSG((void)implied_spread(project, 0, 0.0), Error,
+                     "pool price: must be > 0, got 0");
 }
 
 // The haircut applied forward through the stress engine (volume x (1 - h), the same kernel)

@@ -13,6 +13,7 @@
 #include "pftoken/integration/liquidity_allocation.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/valuation/valuation.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -91,12 +92,8 @@ TEST(LiquidityAllocation, BadOptionsNameTheField) {
     LiquidityAllocationOptions options;
     options.sale_tokens = 10.0;
     options.max_price_move = 1.5;
-    try {
-        (void)allocate_liquidity(1000.0, valuation, options);
-        FAIL() << "expected an error";
-    } catch (const Error& e) {
-        EXPECT_STREQ(e.what(), "liquidity.max_price_move: must be in (0, 1), got 1.5");
-    }
+    EXPECT_THROW_MSG((void)allocate_liquidity(1000.0, valuation, options), Error,
+                     "liquidity.max_price_move: must be in (0, 1), got 1.5");
     options.max_price_move = 0.05;
     options.sale_tokens = -3.0;
     std::string why;

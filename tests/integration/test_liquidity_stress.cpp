@@ -8,6 +8,7 @@
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "support/builders.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -174,13 +175,7 @@ TEST(LiquidityStress, PoolFileValidationNamesTheField) {
          "pool.tick_spacing: must be a whole number in [1, 16384], got -3000"},
     };
     for (const auto& c : cases) {
-        std::string message = "no error";
-        try {
-            (void)parse_pool(c.yaml, "p.yaml");
-        } catch (const InputError& e) {
-            message = e.what();
-        }
-        EXPECT_NE(message.find(c.message), std::string::npos) << c.yaml << "\n" << message;
+        EXPECT_THROW_MSG((void)parse_pool(c.yaml, "p.yaml"), InputError, c.message) << c.yaml;
     }
 }
 
@@ -229,12 +224,8 @@ TEST(LiquidityStress, PoolOfAnotherTokenIsAnInputError) {
     auto pool = load_pool(kSource + "/data/pools/solar_senior_v2.yaml");
     EXPECT_NO_THROW(check_pool_token(pool, project, "p.yaml"));
     pool.token = "NOPE";
-    try {
-        check_pool_token(pool, project, "p.yaml");
-        ADD_FAILURE() << "no error";
-    } catch (const InputError& e) {
-        EXPECT_EQ(std::string(e.what()),
-                  "p.yaml: pool.token: 'NOPE' is not a token of project 'Sunfield 100 MW Solar' (its tokens: SUN-A, "
-                  "SUN-B, SUN-C, SUN-EQ)");
-    }
+    EXPECT_THROW_MSG(check_pool_token(pool, project, "p.yaml"), InputError,
+                     "p.yaml: pool.token: 'NOPE' is not a token of project 'Sunfield 100 MW Solar' "
+                     "(its tokens: SUN-A, "
+                     "SUN-B, SUN-C, SUN-EQ)");
 }

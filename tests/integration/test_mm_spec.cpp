@@ -165,6 +165,27 @@ TEST(MmSpec, PmSection) {
                      "strategy.initial_sets: must be 0 with market: yes_no_net");
 }
 
+// pm.exchange is read by the reader of `pftoken pm`'s market: and features: sections
+// (amm::pm::read_exchange): the same keys, words and constraint texts, at this section's path
+// (tests/amm/test_pm_session.cpp, PmSession.ExchangeFieldsShareOneReader, is the other path).
+TEST(MmSpec, PmExchangeSharesThePmSessionReader) {
+    EXPECT_THROW_MSG((void)parse_mm_spec("pm:\n  exchange:\n    model: lmrs\n"), InputError,
+                     "spec:3:12: pm.exchange.model: must be one of lmsr, parametric; got 'lmrs' (did you mean 'lmsr'?)");
+    EXPECT_THROW_MSG((void)parse_mm_spec("pm:\n  exchange:\n    fee_match: 1\n"), InputError,
+                     "spec:3:16: pm.exchange.fee_match: must be in [0, 1), got 1");
+    EXPECT_THROW_MSG((void)parse_mm_spec("pm:\n  exchange:\n    cross_matching: 2\n"), InputError,
+                     "spec:3:21: pm.exchange.cross_matching: must be true or false");
+    // The venue's subset: the auto-fill and tick fields are the session's only.
+    EXPECT_THROW_MSG((void)parse_mm_spec("pm:\n  exchange:\n    sigma: 0.5\n"), InputError,
+                     "spec:3:5: pm.exchange.sigma: unknown key");
+    const auto s = parse_mm_spec("pm:\n  exchange: {p_min: 0.02, p_max: 0.97, eta: 0.2, gas_fee: 0.01}\n");
+    EXPECT_EQ(s.pm.exchange.p_min, 0.02);
+    EXPECT_EQ(s.pm.exchange.p_max, 0.97);
+    EXPECT_EQ(s.pm.exchange.eta, 0.2);
+    EXPECT_EQ(s.pm.exchange.gas_fee, 0.01);
+    EXPECT_EQ(s.pm.exchange.subsidy, PmVenueParams{}.exchange.subsidy);  // optional here, the venue's default
+}
+
 TEST(MmSpec, ShippedExampleLoads) {
     const auto s = load_mm_spec(std::string(PFTOKEN_SOURCE_DIR) + "/data/examples/mm/spec.yaml");
     EXPECT_EQ(s.strategy.gamma_mid, StrategyConfig{}.gamma_mid);

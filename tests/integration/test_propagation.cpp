@@ -10,6 +10,7 @@
 #include "pftoken/error.hpp"
 #include "pftoken/integration/propagation.hpp"
 #include "support/builders.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace {
 
@@ -131,22 +132,20 @@ TEST(Propagation, FairValuePathsStopAtZero) {
 
 // Hand-built fair-value paths that do not fit together are rejected before anything runs.
 TEST(Propagation, MalformedFairValuePathsAreRejected) {
-    auto message = [](const pftoken::mc::FairValuePaths& fv) {
-        try {
-            (void)propagate(v2_pool(1'000.0, 100'000.0, 0.003), fv, PropagationOptions{});
-        } catch (const pftoken::Error& e) {
-            return std::string(e.what());
-        }
-        return std::string("no error");
-    };
     pftoken::mc::FairValuePaths fv;
     fv.paths = 2;
     fv.time = {0.0, 0.5, 1.0};
     fv.value = {100.0, 101.0, 102.0, 100.0, 99.0};
-    EXPECT_EQ(message(fv), "propagation: fair-value paths: value must hold paths x dates = 6 numbers, got 5");
+    EXPECT_THROW_MSG(
+        (void)propagate(v2_pool(1'000.0, 100'000.0, 0.003), fv, PropagationOptions{}),
+        pftoken::Error,
+        "propagation: fair-value paths: value must hold paths x dates = 6 numbers, got 5");
     fv.value.push_back(98.0);
     fv.time = {0.0, 0.5, 0.5};
-    EXPECT_EQ(message(fv), "propagation: fair-value paths: time[2] must be after time[1], got 0.5 after 0.5");
+    EXPECT_THROW_MSG(
+        (void)propagate(v2_pool(1'000.0, 100'000.0, 0.003), fv, PropagationOptions{}),
+        pftoken::Error,
+        "propagation: fair-value paths: time[2] must be after time[1], got 0.5 after 0.5");
 }
 
 TEST(Propagation, BadOptionsNameTheField) {
@@ -155,7 +154,8 @@ TEST(Propagation, BadOptionsNameTheField) {
     std::string why;
     EXPECT_FALSE(o.isValid(&why));
     EXPECT_EQ(why, "propagation.steps_per_year: must be >= 1, got 0");
-    EXPECT_THROW((void)propagate(v2_pool(1.0, 1.0, 0.0), 1.0, o), pftoken::Error);
+    EXPECT_THROW_MSG((void)propagate(v2_pool(1.0, 1.0, 0.0), 1.0, o), pftoken::Error,
+                     "propagation.steps_per_year: must be >= 1, got 0");
 }
 
 }  // namespace

@@ -19,6 +19,7 @@
 #include "pftoken/integration/range_opt_report.hpp"
 #include "pftoken/integration/range_opt_spec.hpp"
 #include "support/golden.hpp"
+#include "support/gtest_extra.hpp"
 
 namespace pi = pftoken::integration;
 namespace pa = pftoken::amm::analytics;
@@ -440,7 +441,8 @@ TEST(RangeOpt, FeeTierSpacings) {
     EXPECT_EQ(pi::tick_spacing_for_fee_tier(500), 10);
     EXPECT_EQ(pi::tick_spacing_for_fee_tier(3000), 60);
     EXPECT_EQ(pi::tick_spacing_for_fee_tier(10000), 200);
-    EXPECT_THROW((void)pi::tick_spacing_for_fee_tier(100), pftoken::InputError);
+    EXPECT_THROW_MSG((void)pi::tick_spacing_for_fee_tier(100), pftoken::InputError,
+                     "pool.fee_tier: must be one of 500, 3000, 10000 (pips), got 100");
 }
 
 // ----------------------------------------------------------------------------------------------
@@ -458,17 +460,13 @@ risk: {lambda: 0.5, cvar_level: 0.9}
 grid: {tick_count: 12, step_spacings: auto}
 )";
 
-std::string spec_error(const std::string& from, const std::string& to) {
+/// The valid spec with `from` replaced by `to`.
+std::string spec_with(const std::string& from, const std::string& to) {
     std::string text = kValidSpec;
     const auto at = text.find(from);
     EXPECT_NE(at, std::string::npos) << from;
     text.replace(at, from.size(), to);
-    try {
-        (void)pi::parse_range_opt_spec(text, "test.yaml");
-    } catch (const pftoken::InputError& e) {
-        return e.what();
-    }
-    return "no error";
+    return text;
 }
 
 }  // namespace
@@ -526,9 +524,9 @@ TEST(RangeOptSpec, ErrorsNameTheField) {
         {"paths: 50", "paths: 1e20", "scenario.paths: must be a whole number in [1, 10000000], got 1e20"},
     };
     for (const Row& row : rows) {
-        const std::string message = spec_error(row.from, row.to);
-        EXPECT_NE(message.find(row.message), std::string::npos)
-            << "replacing '" << row.from << "' by '" << row.to << "': got '" << message << "'";
+        EXPECT_THROW_MSG((void)pi::parse_range_opt_spec(spec_with(row.from, row.to), "test.yaml"),
+                         pftoken::InputError, row.message)
+            << "replacing '" << row.from << "' by '" << row.to << "'";
     }
 }
 
@@ -552,22 +550,19 @@ grid: {tick_count: 8, step_spacings: 50}
     EXPECT_EQ(report.result.frontier.size(), 7u);
     EXPECT_GT(report.result.inputs.lvr_volatility, 0.0);
 
-    const auto error_of = [&](const std::string& from, const std::string& to) -> std::string {
+    const auto parse_with = [&](const std::string& from, const std::string& to) {
         std::string text = base;
         text.replace(text.find(from), from.size(), to);
-        try {
-            (void)pi::parse_range_opt_spec(text);
-        } catch (const pftoken::InputError& e) {
-            return e.what();
-        }
-        return "no error";
+        return pi::parse_range_opt_spec(text);
     };
-    EXPECT_EQ(error_of("[1.0, 0.9, 0.95, 0.97]", "[1.0, 0.9, 0.95]"),
-              "<spec>:5:34: scenario.prices[1]: must have 4 prices like the first path, got 3");
-    EXPECT_EQ(error_of("0.9, 0.95", "0.9, -0.95"),
-              "<spec>:5:45: scenario.prices[1][2]: must be in [1e-18, 1e+18], got -0.95");
-    EXPECT_EQ(error_of("[1.0, 0.9,", "[1.5, 0.9,"),
-              "<spec>:5:35: scenario.prices[1][0]: every path must start at the first path's price 1, got 1.5");
+    EXPECT_THROW_MSG(
+        (void)parse_with("[1.0, 0.9, 0.95, 0.97]", "[1.0, 0.9, 0.95]"), pftoken::InputError,
+        "<spec>:5:34: scenario.prices[1]: must have 4 prices like the first path, got 3");
+    EXPECT_THROW_MSG((void)parse_with("0.9, 0.95", "0.9, -0.95"), pftoken::InputError,
+                     "<spec>:5:45: scenario.prices[1][2]: must be in [1e-18, 1e+18], got -0.95");
+    EXPECT_THROW_MSG((void)parse_with("[1.0, 0.9,", "[1.5, 0.9,"), pftoken::InputError,
+                     "<spec>:5:35: scenario.prices[1][0]: every path must start at the first "
+                     "path's price 1, got 1.5");
 }
 
 // ----------------------------------------------------------------------------------------------

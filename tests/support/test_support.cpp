@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <string>
 
 #include "support/golden.hpp"
 #include "support/gtest_extra.hpp"
@@ -21,6 +22,9 @@ void throws_range(const char* what) { throw std::out_of_range(what); }
 TEST(ThrowMsg, PassesOnTypeAndSubstring) {
     EXPECT_THROW_MSG(throws_range("tenor_years: must be > 0, got -1"), std::out_of_range, "must be > 0");
     EXPECT_THROW_MSG(throws_range("x"), std::logic_error, "x");  // a derived type is caught
+    EXPECT_THROW_MSG(throws_range("tenor_years: must be > 0, got -1"), std::out_of_range,
+                     "tenor_years: ",
+                     std::string("got -1"));  // several substrings, each contained
 }
 
 TEST(ThrowMsg, FailsOnWrongMessageTypeOrNoThrow) {
@@ -29,6 +33,12 @@ TEST(ThrowMsg, FailsOnWrongMessageTypeOrNoThrow) {
                             "not std::invalid_argument");
     EXPECT_NONFATAL_FAILURE(EXPECT_THROW_MSG(static_cast<void>(0), std::exception, "abc"), "did not throw");
     EXPECT_FATAL_FAILURE(ASSERT_THROW_MSG(throws_range("abc"), std::out_of_range, "zzz"), "does not contain");
+    // With several substrings, the first one missing is named.
+    EXPECT_NONFATAL_FAILURE(
+        EXPECT_THROW_MSG(throws_range("abc"), std::out_of_range, "ab", "bd", "c"),
+        "does not contain\n  \"bd\"");
+    EXPECT_NONFATAL_FAILURE(EXPECT_THROW_MSG(static_cast<void>(0), std::exception, "ab", "c"),
+                            "containing \"ab\" \"c\"");
 }
 
 TEST(GoldenTolerances, FirstMatchingRuleThenFallback) {

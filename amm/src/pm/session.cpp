@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdio>
 #include <numeric>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -48,6 +49,50 @@ void read_ramp(yaml::Context& ctx, yaml::Reader& parent, const std::string& key,
     }
 }
 
+}  // namespace
+
+void read_exchange(yaml::Context& ctx, yaml::Reader* market, yaml::Reader* features, ExchangeFields fields,
+                   bool required, ExchangeParams& p) {
+    const bool all = fields == ExchangeFields::All;
+    if (market) {
+        yaml::Reader& m = *market;
+        m.enumeration("model", p.model, {{"lmsr", CostModel::Lmsr}, {"parametric", CostModel::Parametric}}, required);
+        m.number("subsidy", p.subsidy, required);
+        if (all) m.number("tick_size", p.tick_size);
+        m.number("fee", p.fee);
+        m.number("fee_match", p.fee_match);
+        m.number("p_min", p.p_min);
+        m.number("p_max", p.p_max);
+        m.number("eta", p.eta);
+        if (all) {
+            read_ramp(ctx, m, "zeta", p.zeta);
+            read_ramp(ctx, m, "mu", p.mu);
+            read_ramp(ctx, m, "nu", p.nu);
+            read_ramp(ctx, m, "kappa", p.kappa);
+        }
+        m.number("gas_fee", p.gas_fee);
+    }
+    if (features) {
+        yaml::Reader& f = *features;
+        f.boolean("cross_matching", p.cross_matching);
+        if (all) {
+            f.boolean("auto_fill", p.auto_fill);
+            f.number("sigma", p.sigma);
+            f.number("af_cap_frac", p.af_cap_frac);
+            f.integer("af_max_pools", p.af_max_pools, false, 1.0, 1e6);
+            f.number("af_max_surplus", p.af_max_surplus);
+        }
+    }
+}
+
+std::string exchange_field_path(const std::string& field, const std::string& market, const std::string& features) {
+    const bool feature = field == "cross_matching" || field == "auto_fill" || field == "sigma" ||
+                         field.rfind("af_", 0) == 0;
+    return (feature ? features : market) + field;
+}
+
+namespace {
+
 Session read_session(yaml::Context& ctx, const YAML::Node& root) {
     std::vector<InputIssue> issues;
     check::Rules rules(issues);
@@ -74,40 +119,20 @@ Session read_session(yaml::Context& ctx, const YAML::Node& root) {
         rules.fail("outcomes", "must list 2 to 10 outcomes, got " + std::to_string(s.outcomes.size()));
     p.outcomes = s.outcomes.size();
 
-    if (const auto* n = top.child("market", true)) {
-        yaml::Reader m(ctx, *n, "market");
-        if (m.ok()) {
-            m.enumeration("model", p.model, {{"lmsr", CostModel::Lmsr}, {"parametric", CostModel::Parametric}}, true);
-            m.number("subsidy", p.subsidy, true);
-            m.number("tick_size", p.tick_size);
-            m.number("fee", p.fee);
-            m.number("fee_match", p.fee_match);
-            m.number("p_min", p.p_min);
-            m.number("p_max", p.p_max);
-            m.number("eta", p.eta);
-            read_ramp(ctx, m, "zeta", p.zeta);
-            read_ramp(ctx, m, "mu", p.mu);
-            read_ramp(ctx, m, "nu", p.nu);
-            read_ramp(ctx, m, "kappa", p.kappa);
-            m.enumeration("interpolation", s.ramp_mode, {{"continue", RampMode::Continue}, {"reset", RampMode::Reset}});
-            m.number("max_slippage", s.default_max_slippage);
-            rules.require("market.max_slippage", s.default_max_slippage, {check::non_negative()});
-            m.number("gas_fee", p.gas_fee);
-            m.finish();
-        }
+    std::optional<yaml::Reader> m, f;
+    if (const auto* n = top.child("market", true)) m.emplace(ctx, *n, "market");
+    if (const auto* n = top.child("features")) f.emplace(ctx, *n, "features");
+    yaml::Reader* market = m && m->ok() ? &*m : nullptr;
+    yaml::Reader* features = f && f->ok() ? &*f : nullptr;
+    read_exchange(ctx, market, features, ExchangeFields::All, true, p);
+    if (market) {
+        market->enumeration("interpolation", s.ramp_mode,
+                            {{"continue", RampMode::Continue}, {"reset", RampMode::Reset}});
+        market->number("max_slippage", s.default_max_slippage);
+        rules.require("market.max_slippage", s.default_max_slippage, {check::non_negative()});
+        market->finish();
     }
-    if (const auto* n = top.child("features")) {
-        yaml::Reader f(ctx, *n, "features");
-        if (f.ok()) {
-            f.boolean("cross_matching", p.cross_matching);
-            f.boolean("auto_fill", p.auto_fill);
-            f.number("sigma", p.sigma);
-            f.number("af_cap_frac", p.af_cap_frac);
-            f.integer("af_max_pools", p.af_max_pools, false, 1.0, 1e6);
-            f.number("af_max_surplus", p.af_max_surplus);
-            f.finish();
-        }
-    }
+    if (features) features->finish();
     if (const auto* n = top.child("timing", true)) {
         yaml::Reader t(ctx, *n, "timing");
         if (t.ok()) {
@@ -201,11 +226,10 @@ Session read_session(yaml::Context& ctx, const YAML::Node& root) {
             }
         } catch (const InputError& e) {
             std::vector<InputIssue> found = e.issues();
-            // The engine names its own fields ("sigma", "zeta.start"): place them under their section.
             for (auto& issue : found) {
-                const std::string& f = issue.path;
-                if (f.rfind("resolutions", 0) == 0 || f == "outcomes" || f == "active") continue;
-                issue.path = (f == "sigma" || f.rfind("af_", 0) == 0 ? "features." : "market.") + f;
+                const std::string& field = issue.path;
+                if (field.rfind("resolutions", 0) == 0 || field == "outcomes" || field == "active") continue;
+                issue.path = exchange_field_path(field, "market.", "features.");
             }
             ctx.place(std::move(found));
         }

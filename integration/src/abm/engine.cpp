@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <random>
 #include <variant>
 
 #include <fmt/format.h>
@@ -78,43 +77,15 @@ using detail::Fill;
 using detail::floor_units;
 using detail::Market;
 
-/// <random> adapter over the run's substream (std::poisson_distribution).
-struct UrbgAdapter {
-    using result_type = std::uint64_t;
-    Rng* rng;
-    static constexpr result_type min() { return 0; }
-    static constexpr result_type max() { return std::numeric_limits<result_type>::max(); }
-    result_type operator()() { return rng->next(); }
-};
-
-/// Gamma(shape, 1) by Marsaglia and Tsang (2000), "A simple method for generating gamma
-/// variables", with the shape < 1 boost G(a) = G(a + 1) U^(1/a).
-double gamma_draw(Rng& rng, double shape) {
-    if (shape < 1.0) return gamma_draw(rng, shape + 1.0) * std::pow(rng.uniform(), 1.0 / shape);
-    const double d = shape - 1.0 / 3.0;
-    const double c = 1.0 / std::sqrt(9.0 * d);
-    for (;;) {
-        double x = 0.0, v = 0.0;
-        do {
-            x = mc::ziggurat_normal(rng);
-            v = 1.0 + c * x;
-        } while (v <= 0.0);
-        v = v * v * v;
-        const double u = rng.uniform();
-        if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
-        if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
-    }
-}
-
 double draw(Rng& rng, const Distribution& d) {
     switch (d.kind) {
     case Distribution::Kind::Constant: return d.a;
     case Distribution::Kind::Beta: {
-        const double x = gamma_draw(rng, d.a);
-        const double y = gamma_draw(rng, d.b);
+        const double x = mc::gamma_variate(rng, d.a);
+        const double y = mc::gamma_variate(rng, d.b);
         return x / (x + y);
     }
-    case Distribution::Kind::Gamma: return gamma_draw(rng, d.a) * d.b;
+    case Distribution::Kind::Gamma: return mc::gamma_variate(rng, d.a) * d.b;
     case Distribution::Kind::Normal: {
         if (d.b == 0.0) return std::clamp(d.a, d.lo, d.hi);
         const double lo = mc::normal_cdf((d.lo - d.a) / d.b);
@@ -139,14 +110,17 @@ struct Agents {
     std::vector<std::uint32_t> cohort;
     std::vector<std::uint8_t> schedule;  ///< 0: floor(A/N) + 1 units, 1: floor(A/N)
     std::vector<std::int64_t> held, staked, cash;
-    std::vector<int> unlock, entry;
+    std::vector<int> unlock;
+    /// The first month the agent sells everything: entry + ceil(horizon), as t - entry >= horizon
+    /// holds for a whole t exactly from then (a horizon beyond 1e9 months never comes).
+    std::vector<int> exit_month;
     std::vector<double> basis;
-    std::vector<double> take_profit, stop_loss, sell_fraction, cliff_sell, staking, hurdle, horizon;
+    std::vector<double> take_profit, stop_loss, sell_fraction, cliff_sell, staking, hurdle;
     std::vector<int> memory;
     void reserve(std::size_t n) {
         for (auto* v : {&held, &staked, &cash}) v->reserve(n);
-        for (auto* v : {&unlock, &entry, &memory}) v->reserve(n);
-        for (auto* v : {&basis, &take_profit, &stop_loss, &sell_fraction, &cliff_sell, &staking, &hurdle, &horizon})
+        for (auto* v : {&unlock, &exit_month, &memory}) v->reserve(n);
+        for (auto* v : {&basis, &take_profit, &stop_loss, &sell_fraction, &cliff_sell, &staking, &hurdle})
             v->reserve(n);
         cohort.reserve(n);
         schedule.reserve(n);
@@ -158,7 +132,6 @@ struct Agents {
         staked.push_back(0);
         cash.push_back(0);
         unlock.push_back(0);
-        entry.push_back(step);
         basis.push_back(0.0);
         take_profit.push_back(draw(rng, t.take_profit));
         stop_loss.push_back(draw(rng, t.stop_loss));
@@ -166,7 +139,7 @@ struct Agents {
         cliff_sell.push_back(draw(rng, t.cliff_sell));
         staking.push_back(draw(rng, t.staking));
         hurdle.push_back(draw(rng, t.staking_hurdle));
-        horizon.push_back(draw(rng, t.horizon));
+        exit_month.push_back(step + static_cast<int>(std::ceil(std::min(draw(rng, t.horizon), 1e9))));
         memory.push_back(static_cast<int>(std::clamp(std::floor(draw(rng, t.memory)), 1.0, 1e6)));
     }
     [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
@@ -329,7 +302,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
 
     for (int t = 0; t <= months; ++t) {
         const auto ut = static_cast<std::size_t>(t);
-        double volume = 0.0;
+        std::int64_t volume = 0;  // quote units traded in the step
         // 1. Cohort-level releases: treasury, liquidity and arbitrageur cohorts.
         for (std::size_t c = 0; c < n_cohorts; ++c) {
             const auto& cohort = spec.cohorts[c];
@@ -385,59 +358,66 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
             signal_months += flags != 0 ? 1 : 0;
         }
 
-        // 3. Every agent decides: unstake, sell, stake.
+        // 3. Every agent decides: unstake, sell, stake. The ledger's totals are kept in locals
+        //    (they would alias the agents' int64 arrays) and written back after the loop.
         orders.clear();
         result.agent_steps += static_cast<std::int64_t>(agents.size());
-        for (std::size_t i = 0; i < agents.size(); ++i) {
-            const std::int64_t released = i < holders ? new_units[i] : 0;
-            if (agents.held[i] == 0 && agents.staked[i] == 0) continue;  // nothing to sell or stake
-            const auto window = static_cast<std::size_t>(std::min(agents.memory[i], t + 1));
-            const double perceived = perceived_of[window];
-            const bool unlocked = t >= agents.unlock[i];
-            std::int64_t sell = 0;
-            auto unstake = [&] {
-                agents.held[i] += agents.staked[i];
-                ledger.held += agents.staked[i];
-                ledger.staked -= agents.staked[i];
-                agents.staked[i] = 0;
-            };
-            if (static_cast<double>(t - agents.entry[i]) >= agents.horizon[i]) {
-                if (unlocked && agents.staked[i] > 0) unstake();
-                sell = agents.held[i];
-            } else {
-                sell = floor_units(agents.cliff_sell[i] * static_cast<double>(released));
-                const double basis = agents.basis[i];
-                const bool profit = basis > 0.0 && perceived >= basis * (1.0 + agents.take_profit[i]);
-                const bool loss = basis > 0.0 && perceived <= basis * (1.0 - agents.stop_loss[i]);
-                if (profit || loss) {
-                    if (unlocked && agents.staked[i] > 0) unstake();
-                    sell += floor_units(agents.sell_fraction[i] * static_cast<double>(agents.held[i] - sell));
-                } else if (apy >= agents.hurdle[i]) {
-                    const std::int64_t stake = std::min(
-                        capacity - ledger.staked, floor_units(agents.staking[i] * static_cast<double>(agents.held[i] - sell)));
-                    if (stake > 0) {
-                        agents.held[i] -= stake;
-                        agents.staked[i] += stake;
-                        ledger.held -= stake;
-                        ledger.staked += stake;
-                        agents.unlock[i] = t + spec.staking.lockup_months;
+        {
+            std::int64_t held_total = ledger.held, staked_total = ledger.staked;
+            std::int64_t* const held = agents.held.data();
+            std::int64_t* const staked = agents.staked.data();
+            int* const unlock = agents.unlock.data();
+            const int lockup_until = t + spec.staking.lockup_months;
+            const std::size_t n = agents.size();
+            for (std::size_t i = 0; i < n; ++i) {
+                if (held[i] == 0 && staked[i] == 0) continue;  // nothing to sell or stake
+                const std::int64_t released = i < holders ? new_units[i] : 0;
+                const auto window = static_cast<std::size_t>(std::min(agents.memory[i], t + 1));
+                const double perceived = perceived_of[window];
+                const bool unlocked = t >= unlock[i];
+                std::int64_t sell = 0;
+                auto unstake = [&] {
+                    held[i] += staked[i];
+                    held_total += staked[i];
+                    staked_total -= staked[i];
+                    staked[i] = 0;
+                };
+                if (t >= agents.exit_month[i]) {
+                    if (unlocked && staked[i] > 0) unstake();
+                    sell = held[i];
+                } else {
+                    sell = floor_units(agents.cliff_sell[i] * static_cast<double>(released));
+                    const double basis = agents.basis[i];
+                    const bool profit = basis > 0.0 && perceived >= basis * (1.0 + agents.take_profit[i]);
+                    const bool loss = basis > 0.0 && perceived <= basis * (1.0 - agents.stop_loss[i]);
+                    if (profit || loss) {
+                        if (unlocked && staked[i] > 0) unstake();
+                        sell += floor_units(agents.sell_fraction[i] * static_cast<double>(held[i] - sell));
+                    } else if (apy >= agents.hurdle[i]) {
+                        const std::int64_t stake =
+                            std::min(capacity - staked_total, floor_units(agents.staking[i] * static_cast<double>(held[i] - sell)));
+                        if (stake > 0) {
+                            held[i] -= stake;
+                            staked[i] += stake;
+                            held_total -= stake;
+                            staked_total += stake;
+                            unlock[i] = lockup_until;
+                        }
+                    } else if (unlocked && staked[i] > 0) {
+                        unstake();
                     }
-                } else if (unlocked && agents.staked[i] > 0) {
-                    unstake();
+                    if (signal_sell > 0.0) sell += floor_units(signal_sell * static_cast<double>(held[i] - sell));
                 }
-                if (signal_sell > 0.0) sell += floor_units(signal_sell * static_cast<double>(agents.held[i] - sell));
+                sell = std::min(sell, held[i]);
+                if (sell > 0) orders.push_back(Order{static_cast<std::uint32_t>(i), false, sell});
             }
-            sell = std::min(sell, agents.held[i]);
-            if (sell > 0) orders.push_back(Order{static_cast<std::uint32_t>(i), false, sell});
+            ledger.held = held_total;
+            ledger.staked = staked_total;
         }
 
         // 4. New buyers: Poisson(lambda_t) arrivals, each with a budget.
         const double lambda = spec.demand.arrivals_per_month * std::pow(1.0 + spec.demand.growth_per_month, t);
-        std::uint64_t arrivals = 0;
-        if (lambda > 0.0) {
-            UrbgAdapter urbg{&rng};
-            arrivals = std::poisson_distribution<std::uint64_t>(lambda)(urbg);
-        }
+        const std::uint64_t arrivals = mc::poisson_variate(rng, lambda);
         for (std::uint64_t k = 0; k < arrivals; ++k) {
             const std::int64_t budget = floor_units(draw(rng, spec.demand.budget) * qs);
             const auto i = agents.size();
@@ -458,35 +438,41 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         for (const auto& q : sequence) {
             const Fill f = q.buy ? market.buy(q.amount) : market.sell(q.amount);
             orders[q.order].fill = f;
-            volume += static_cast<double>(f.quote) / qs;
+            volume += f.quote;
         }
-        for (const auto& order : orders) {
-            const std::size_t i = order.agent;
-            const Fill& f = order.fill;
-            auto& outcome = result.cohorts[agents.cohort[i]];
-            if (order.buy) {
-                if (f.tokens > 0) add_basis(i, f.tokens, static_cast<double>(f.quote) / qs / (static_cast<double>(f.tokens) / ts));
-                agents.held[i] += f.tokens;
-                agents.cash[i] -= f.quote;
-                ledger.held += f.tokens;
-                ledger.cash -= f.quote;
-                outcome.received += f.tokens;
-            } else {
-                const std::int64_t fee = floor_units(static_cast<double>(f.quote) * spec.treasury.fee);
-                const std::int64_t hold = floor_units(static_cast<double>(fee) * spec.treasury.hold);
-                const std::int64_t buyback = floor_units(static_cast<double>(fee) * spec.treasury.buyback);
-                treasury_hold += hold;
-                treasury_buyback += buyback;
-                treasury_liquidity += fee - hold - buyback;
-                ledger.treasury_quote += fee;
-                agents.held[i] -= f.tokens;
-                agents.cash[i] += f.quote - fee;
-                ledger.held -= f.tokens;
-                ledger.cash += f.quote - fee;
-                outcome.sold += f.tokens;
-                outcome.proceeds += static_cast<double>(f.quote - fee) / qs;
-                if (agents.cohort[i] == buyers_cohort) outcome.entry_cost += agents.basis[i] * static_cast<double>(f.tokens) / ts;
+        {
+            std::int64_t held_total = ledger.held, cash_total = ledger.cash, fees = 0;
+            for (const auto& order : orders) {
+                const std::size_t i = order.agent;
+                const Fill& f = order.fill;
+                auto& outcome = result.cohorts[agents.cohort[i]];
+                if (order.buy) {
+                    if (f.tokens > 0) add_basis(i, f.tokens, static_cast<double>(f.quote) / qs / (static_cast<double>(f.tokens) / ts));
+                    agents.held[i] += f.tokens;
+                    agents.cash[i] -= f.quote;
+                    held_total += f.tokens;
+                    cash_total -= f.quote;
+                    outcome.received += f.tokens;
+                } else {
+                    const std::int64_t fee = floor_units(static_cast<double>(f.quote) * spec.treasury.fee);
+                    const std::int64_t hold = floor_units(static_cast<double>(fee) * spec.treasury.hold);
+                    const std::int64_t buyback = floor_units(static_cast<double>(fee) * spec.treasury.buyback);
+                    treasury_hold += hold;
+                    treasury_buyback += buyback;
+                    treasury_liquidity += fee - hold - buyback;
+                    fees += fee;
+                    agents.held[i] -= f.tokens;
+                    agents.cash[i] += f.quote - fee;
+                    held_total -= f.tokens;
+                    cash_total += f.quote - fee;
+                    outcome.sold += f.tokens;
+                    outcome.proceeds += static_cast<double>(f.quote - fee) / qs;
+                    if (agents.cohort[i] == buyers_cohort) outcome.entry_cost += agents.basis[i] * static_cast<double>(f.tokens) / ts;
+                }
             }
+            ledger.held = held_total;
+            ledger.cash = cash_total;
+            ledger.treasury_quote += fees;
         }
 
         // 6. The arbitrageur trades the pool into the band around the reference price.
@@ -510,7 +496,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
                 result.cohorts[arb_cohort].sold += f.tokens;
                 result.cohorts[arb_cohort].proceeds += static_cast<double>(f.quote) / qs;
             }
-            volume += static_cast<double>(f.quote) / qs;
+            volume += f.quote;
         }
 
         // 7. Treasury buyback through the price model; the tokens bought are burned.
@@ -519,7 +505,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
             treasury_buyback -= f.quote;
             ledger.treasury_quote -= f.quote;
             ledger.burned += f.tokens;
-            volume += static_cast<double>(f.quote) / qs;
+            volume += f.quote;
         }
 
         // 8. The treasury's liquidity bucket, paired with its tokens at the pool price, becomes
@@ -537,16 +523,20 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         if (ledger.staked > 0 && ledger.treasury > 0) {
             const double rate = apy_end / 12.0;
             const double close = market.current_price();
-            for (std::size_t i = 0; i < agents.size() && ledger.treasury > 0; ++i) {
+            std::int64_t treasury = ledger.treasury, held_total = ledger.held;
+            const std::size_t n = agents.size();
+            for (std::size_t i = 0; i < n && treasury > 0; ++i) {
                 if (agents.staked[i] == 0) continue;
-                const std::int64_t reward = std::min(ledger.treasury, floor_units(static_cast<double>(agents.staked[i]) * rate));
+                const std::int64_t reward = std::min(treasury, floor_units(static_cast<double>(agents.staked[i]) * rate));
                 if (reward == 0) continue;
                 add_basis(i, reward, close);
                 result.cohorts[agents.cohort[i]].rewards += reward;
                 agents.held[i] += reward;
-                ledger.held += reward;
-                ledger.treasury -= reward;
+                held_total += reward;
+                treasury -= reward;
             }
+            ledger.treasury = treasury;
+            ledger.held = held_total;
         }
 
         // 10. Record the step.
@@ -560,7 +550,7 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         put(kPoolTokens, static_cast<double>(ledger.pool) / ts);
         put(kPoolQuote, static_cast<double>(ledger.pool_quote) / qs);
         put(kDepth, market.depth());
-        put(kVolume, volume);
+        put(kVolume, static_cast<double>(volume) / qs);
         put(kApy, apy_end);
         put(kUtilisation, capacity > 0 ? static_cast<double>(ledger.staked) / static_cast<double>(capacity) : 0.0);
         put(kTreasuryQuote, static_cast<double>(ledger.treasury_quote) / qs);

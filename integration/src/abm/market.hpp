@@ -35,7 +35,8 @@ inline std::int64_t floor_units(double x) {
     return x <= 0.0 ? 0 : static_cast<std::int64_t>(x);  // truncation is the floor here (no libm call)
 }
 inline std::int64_t ceil_units(double x) { return floor_units(std::ceil(x)); }
-inline std::int64_t round_units(double x) { return floor_units(std::nearbyint(x)); }
+/// Nearest whole units, halves up (x + 1/2 is exact below 2^52; no libm call).
+inline std::int64_t round_units(double x) { return floor_units(x + 0.5); }
 
 /// Trade result in ledger units.
 struct Fill {
@@ -125,7 +126,7 @@ class Market {
     Fill sell(std::int64_t units) {
         Fill f;
         if (units <= 0) return f;
-        const double tokens = static_cast<double>(units) / ts_;
+        const double tokens = static_cast<double>(units) * inv_ts_;
         switch (spec_.price.model) {
         case PriceModel::Pool: {
             const auto [in, out] = pool_swap(true, tokens);
@@ -159,7 +160,7 @@ class Market {
     Fill buy(std::int64_t budget) {
         Fill f;
         if (budget <= 0) return f;
-        const double quote = static_cast<double>(budget) / qs_;
+        const double quote = static_cast<double>(budget) * inv_qs_;
         switch (spec_.price.model) {
         case PriceModel::Pool: {
             const auto [in, out] = pool_swap(false, quote);
@@ -298,6 +299,7 @@ class Market {
     const Spec& spec_;
     Ledger& ledger_;
     double ts_, qs_;
+    double inv_ts_ = 1.0 / ts_, inv_qs_ = 1.0 / qs_;  ///< 10^-decimals: trade sizes multiply, not divide
     bool time_pool_;
     std::optional<FastPool> pool_;
     double curve_supply_ = 0.0;

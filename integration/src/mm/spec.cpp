@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include "pftoken/amm/pm/session.hpp"
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/model/loader.hpp"
@@ -211,20 +212,10 @@ void read_pm(yaml::Context& ctx, const YAML::Node& node, PmVenueParams& p) {
     yaml::Reader r(ctx, node, "pm");
     if (!r.ok()) return;
     if (const auto* e = r.child("exchange")) {
+        // The fields and keys of `pftoken pm`'s market: and features:, in one section.
         yaml::Reader er(ctx, *e, "pm.exchange");
         if (er.ok()) {
-            auto& x = p.exchange;
-            er.enumeration("model", x.model,
-                           {{"lmsr", amm::pm::CostModel::Lmsr},
-                            {"parametric", amm::pm::CostModel::Parametric}});
-            er.number("subsidy", x.subsidy);
-            er.number("fee", x.fee);
-            er.number("fee_match", x.fee_match);
-            er.number("p_min", x.p_min);
-            er.number("p_max", x.p_max);
-            er.number("eta", x.eta);
-            er.boolean("cross_matching", x.cross_matching);
-            er.number("gas_fee", x.gas_fee);
+            amm::pm::read_exchange(ctx, &er, &er, amm::pm::ExchangeFields::Venue, false, p.exchange);
             er.finish();
         }
     }

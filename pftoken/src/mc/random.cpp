@@ -26,6 +26,66 @@ Xoshiro256StarStar::Xoshiro256StarStar(std::uint64_t seed, std::uint64_t path) n
 
 double normal_cdf(double x) noexcept { return 0.5 * std::erfc(-x / std::numbers::sqrt2); }
 
+double gamma_variate(Xoshiro256StarStar& rng, double shape) noexcept {
+    if (shape < 1.0) return gamma_variate(rng, shape + 1.0) * std::pow(rng.uniform(), 1.0 / shape);
+    const double d = shape - 1.0 / 3.0;
+    const double c = 1.0 / std::sqrt(9.0 * d);
+    for (;;) {
+        double x = 0.0, v = 0.0;
+        do {
+            x = ziggurat_normal(rng);
+            v = 1.0 + c * x;
+        } while (v <= 0.0);
+        v = v * v * v;
+        const double u = rng.uniform();
+        if (u < 1.0 - 0.0331 * x * x * x * x) return d * v;
+        if (std::log(u) < 0.5 * x * x + d * (1.0 - v + std::log(v))) return d * v;
+    }
+}
+
+namespace {
+/// ln k! for a whole k >= 0: a sum below 10, else Stirling's series for ln Gamma(k + 1) to the
+/// 1/x^5 term (error below 1e-10 from x = 11). std::lgamma would write the global signgam.
+double log_factorial(double k) noexcept {
+    if (k < 10.0) {
+        double sum = 0.0;
+        for (double j = 2.0; j <= k; j += 1.0) sum += std::log(j);
+        return sum;
+    }
+    const double x = k + 1.0, x2 = x * x;
+    return (x - 0.5) * std::log(x) - x + 0.5 * std::log(2.0 * std::numbers::pi) +
+           (1.0 / 12.0 - (1.0 / 360.0 - 1.0 / (1260.0 * x2)) / x2) / x;
+}
+}  // namespace
+
+std::uint64_t poisson_variate(Xoshiro256StarStar& rng, double mean) noexcept {
+    if (!(mean > 0.0)) return 0;
+    if (mean < 10.0) {
+        // Knuth: the number of uniforms whose running product stays above e^-mean.
+        const double limit = std::exp(-mean);
+        std::uint64_t k = 0;
+        for (double product = rng.uniform(); product > limit; product *= rng.uniform()) ++k;
+        return k;
+    }
+    // PTRS, Hormann (1993), Table 1 constants.
+    const double s = std::sqrt(mean);
+    const double log_mean = std::log(mean);
+    const double b = 0.931 + 2.53 * s;
+    const double a = -0.059 + 0.02483 * b;
+    const double inv_alpha = 1.1239 + 1.1328 / (b - 3.4);
+    const double v_r = 0.9277 - 3.6224 / (b - 2.0);
+    for (;;) {
+        const double u = rng.uniform() - 0.5;
+        const double v = rng.uniform();
+        const double us = 0.5 - std::abs(u);
+        const double k = std::floor((2.0 * a / us + b) * u + mean + 0.43);
+        if (us >= 0.07 && v <= v_r) return static_cast<std::uint64_t>(k);
+        if (k < 0.0 || (us < 0.013 && v > us)) continue;
+        if (std::log(v) + std::log(inv_alpha) - std::log(a / (us * us) + b) <= -mean + k * log_mean - log_factorial(k))
+            return static_cast<std::uint64_t>(k);
+    }
+}
+
 // Wichura, M. J. (1988), Algorithm AS 241: The percentage points of the normal distribution,
 // Applied Statistics 37(3), 477-484. PPND16 coefficients.
 double inverse_normal_cdf(double p) noexcept {

@@ -95,6 +95,12 @@ class Checker : public validation::Rules {
         else if (x <= -1.0)
             fail(path, "must be > -1 (-100%), got " + num(x));
     }
+    /// A real calendar day; an impossible one (2025-02-30, read as written) fails, false.
+    bool calendar_date(const std::string& path, const CalendarDate& date) {
+        if (date.ok()) return true;
+        fail(path, "not a valid calendar date, got " + format::iso_date_as_written(date));
+        return false;
+    }
     void whole_periods(const std::string& path, double years, int periods_per_year,
                        Frequency frequency) {
         if (!std::isfinite(years)) return;
@@ -190,10 +196,7 @@ void check_valuation_date(const Project& p, const std::map<std::string, std::siz
     }
     if (p.valuation_date) {
         const CalendarDate& v = *p.valuation_date;
-        if (!v.ok())
-            c.fail("valuation_date", fmt::format("not a valid calendar date, got {:04}-{:02}-{:02}", static_cast<int>(v.year()),
-                                                 static_cast<unsigned>(v.month()), static_cast<unsigned>(v.day())));
-        else if (timeline_ok && (v < tl.financial_close || v > end))
+        if (c.calendar_date("valuation_date", v) && timeline_ok && (v < tl.financial_close || v > end))
             c.fail("valuation_date", fmt::format("must be from timeline.financial_close ({}) to the last period end ({}), got {}",
                                                  format::iso_date(tl.financial_close), format::iso_date(end),
                                                  format::iso_date(v)));
@@ -259,12 +262,8 @@ std::vector<InputIssue> check_project(const Project& p) {
     const int ppy = static_cast<int>(t.frequency);
     if (ppy != 1 && ppy != 2 && ppy != 4 && ppy != 12)
         c.fail("timeline.frequency", fmt::format("must be one of monthly, quarterly, semi_annual, annual; got {}", ppy));
-    if (!t.financial_close.ok())
-        c.fail("timeline.financial_close",
-               fmt::format("not a valid calendar date, got {:04}-{:02}-{:02}", static_cast<int>(t.financial_close.year()),
-                           static_cast<unsigned>(t.financial_close.month()),
-                           static_cast<unsigned>(t.financial_close.day())));
-    else if (t.financial_close.year() < std::chrono::year{1950} || t.financial_close.year() > std::chrono::year{2150})
+    if (c.calendar_date("timeline.financial_close", t.financial_close) &&
+        (t.financial_close.year() < std::chrono::year{1950} || t.financial_close.year() > std::chrono::year{2150}))
         c.fail("timeline.financial_close",
                fmt::format("year must be in [1950, 2150], got {}", static_cast<int>(t.financial_close.year())));
     if (t.construction_months < 0 || t.construction_months > 120)

@@ -367,18 +367,35 @@ void flatten(const ordered_json& j, const std::string& prefix, Table& table) {
 std::string money_m(double x) { return format::fixed(x / 1e6, 3, "-"); }
 std::string ratio(double x) { return std::isfinite(x) ? format::fixed(x, 3) + "x" : std::string("-"); }
 std::string pct(double x) { return format::percent(x, 3, "-"); }
-std::string years(double x) { return format::fixed(x, 2, "-"); }
-std::string bp(double x) { return std::isfinite(x) ? format::fixed(1e4 * x, 1) + "bp" : std::string("-"); }
 
-std::string event_text(const Project& project, const Event& e) {
-    std::string text = fmt::format("  {:<10}  {:>4}  {:<20}", date_text(e.date), e.period, to_string(e.kind));
-    const auto name = tranche_name(project, e.tranche);
-    text += fmt::format(" {:<12}", name.empty() ? "-" : name);
-    if (std::isfinite(e.value) && std::isfinite(e.threshold) && e.threshold != 0.0)
-        text += fmt::format(" {:.3f}x vs {:.3f}x", e.value, e.threshold);
-    if (std::isfinite(e.amount) && e.amount != 0.0) text += fmt::format(" amount {:.2f}", e.amount);
-    return text;
+// Columns of the text report's tables (the base table text writer over base/format): money in
+// millions, ratios "1.234x", percentages, years, basis points; "-" for a missing value.
+Table& shown_column(Table& t, std::string name, ColumnType type, int decimals, std::string title, Display display) {
+    Column c;
+    c.name = std::move(name);
+    c.type = type;
+    c.decimals = decimals;
+    c.title = std::move(title);
+    display.missing = "-";
+    c.display = std::move(display);
+    return t.add_column(std::move(c));
 }
+Table& millions(Table& t, std::string name, std::string title) {
+    return shown_column(t, std::move(name), ColumnType::Money, 3, std::move(title), {.scale = 1e-6});
+}
+Table& ratio_column(Table& t, std::string name, std::string title) {
+    return shown_column(t, std::move(name), ColumnType::Real, 3, std::move(title), {.suffix = "x"});
+}
+Table& fixed_column(Table& t, std::string name, int decimals, std::string title) {
+    return shown_column(t, std::move(name), ColumnType::Real, decimals, std::move(title), {});
+}
+Table& percent_column(Table& t, std::string name, int decimals, std::string title) {
+    return shown_column(t, std::move(name), ColumnType::Percent, decimals, std::move(title), {});
+}
+Table& bp_column(Table& t, std::string name, std::string title) {
+    return shown_column(t, std::move(name), ColumnType::Real, 1, std::move(title), {.scale = 1e4, .suffix = "bp"});
+}
+const TextOptions kIndented{.indent = "  ", .gap = "  "};
 
 }  // namespace
 
@@ -611,22 +628,26 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     line("");
 
     const auto su = sources_uses(project, r);
-    line(fmt::format("Sources and uses ({} m)", ccy));
+    Table su_table("sources_uses_text");
+    su_table.text("item");
+    millions(su_table, "amount", "m");
+    percent_column(su_table, "share", 1, "share");
     auto su_row = [&](const std::string& label, double x) {
-        const double share = su.total != 0.0 ? 100.0 * x / su.total : std::numeric_limits<double>::quiet_NaN();
-        line(fmt::format("  {:<36}{:>12}{:>8}", label, money_m(x), std::isfinite(share) ? fmt::format("{:.1f}%", share) : "-"));
+        su_table.add_row().set("item", label).set("amount", x).set("share", su.total != 0.0 ? x / su.total : kNaN);
     };
-    line("  uses");
+    su_table.add_row().set("item", "uses");
     su_row("  capex", su.capex);
     su_row("  interest during construction", su.idc);
     su_row("  DSRA initial funding", su.dsra_funding);
     if (std::abs(su.other_uses) > 0.5) su_row("  other (fees, rounding)", su.other_uses);
     su_row("  total uses", su.total);
-    line("  sources");
+    su_table.add_row().set("item", "sources");
     for (std::size_t k = 0; k < su.debt.size(); ++k) su_row("  " + project.tranches[k].name, su.debt[k]);
     if (su.capitalised_interest != 0.0) su_row("  capitalised interest (IDC)", su.capitalised_interest);
     su_row("  equity", su.equity);
     su_row("  total sources", su.total);
+    line(fmt::format("Sources and uses ({} m)", ccy));
+    out += to_text(su_table, {.indent = "  ", .gap = "  ", .header = false});
     line(fmt::format("  gearing {:.1f}% (debt {} m / total uses)", 100.0 * r.gearing, money_m(r.total_debt)));
     line("");
 
@@ -638,29 +659,46 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
                      "at that date + tranche spread{})",
                      date_text(r.debt_valuation_date), at_cod ? "COD; " : "",
                      r.seasoned ? "; actuals replace the modelled state" : ""));
-    line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", "tranche", "symbol",
-                     "rank", "principal m", "rate", "PV m", "price/token", "% par", "yield", "MacDur", "ModDur", "convex",
-                     "WAL", "z-spread"));
+    Table tranches("tranches_text");
+    tranches.text("tranche").text("symbol").integer("rank");
+    millions(tranches, "principal", "principal m");
+    tranches.text("rate").display("rate", {.align = Align::Right});
+    millions(tranches, "pv", "PV m");
+    fixed_column(tranches, "price_per_token", 4, "price/token");
+    fixed_column(tranches, "price_pct_of_par", 3, "% par");
+    percent_column(tranches, "yield", 3, "yield");
+    fixed_column(tranches, "macaulay_duration", 2, "MacDur");
+    fixed_column(tranches, "modified_duration", 2, "ModDur");
+    fixed_column(tranches, "convexity", 2, "convex");
+    fixed_column(tranches, "wal", 2, "WAL");
+    bp_column(tranches, "z_spread", "z-spread");
     for (std::size_t k = 0; k < r.tranches.size(); ++k) {
         const auto& t = r.tranches[k];
-        line(fmt::format("  {:<12} {:<8} {:>4} {:>14} {:>11} {:>10} {:>11} {:>8} {:>8} {:>7} {:>7} {:>8} {:>6} {:>9}", t.name,
-                         t.symbol, t.rank, money_m(t.principal),
-                         k < project.tranches.size() ? rate_text(project.tranches[k]) : "-", money_m(t.pv),
-                         std::isfinite(t.price_per_token) ? fmt::format("{:.4f}", t.price_per_token) : "-",
-                         std::isfinite(t.price_pct_of_par) ? fmt::format("{:.3f}", t.price_pct_of_par) : "-", pct(t.yield),
-                         years(t.macaulay_duration), years(t.modified_duration), years(t.convexity), years(t.wal),
-                         bp(t.z_spread)));
+        tranches.add_row()
+            .set("tranche", t.name).set("symbol", t.symbol).set("rank", t.rank).set("principal", t.principal)
+            .set("rate", k < project.tranches.size() ? rate_text(project.tranches[k]) : "-").set("pv", t.pv)
+            .set("price_per_token", t.price_per_token).set("price_pct_of_par", t.price_pct_of_par)
+            .set("yield", t.yield).set("macaulay_duration", t.macaulay_duration)
+            .set("modified_duration", t.modified_duration).set("convexity", t.convexity).set("wal", t.wal)
+            .set("z_spread", t.z_spread);
     }
+    out += to_text(tranches, kIndented);
     if (project.valuation_date) {
-        line(fmt::format("  at {}: {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>11}", debt_date, "tranche", "outstanding m",
-                         "outst./token", "accrued m", "accrued/tok.", "clean/token", "clean % par"));
-        for (const auto& t : r.tranches) {
-            auto fixed = [](double x, int digits) { return std::isfinite(x) ? fmt::format("{:.{}f}", x, digits) : "-"; };
-            line(fmt::format("  {:<{}} {:<12} {:>14} {:>13} {:>12} {:>13} {:>13} {:>11}", "", debt_date.size() + 4, t.name,
-                             money_m(t.outstanding), fixed(t.outstanding_per_token, 4), money_m(t.accrued_interest),
-                             fixed(t.accrued_per_token, 4), fixed(t.clean_price_per_token, 4),
-                             fixed(t.clean_price_pct_of_par, 3)));
-        }
+        Table dated("tranches_at_date_text");
+        dated.text("tranche");
+        millions(dated, "outstanding", "outstanding m");
+        fixed_column(dated, "outstanding_per_token", 4, "outst./token");
+        millions(dated, "accrued", "accrued m");
+        fixed_column(dated, "accrued_per_token", 4, "accrued/tok.");
+        fixed_column(dated, "clean_per_token", 4, "clean/token");
+        fixed_column(dated, "clean_pct_of_par", 3, "clean % par");
+        for (const auto& t : r.tranches)
+            dated.add_row()
+                .set("tranche", t.name).set("outstanding", t.outstanding)
+                .set("outstanding_per_token", t.outstanding_per_token).set("accrued", t.accrued_interest)
+                .set("accrued_per_token", t.accrued_per_token).set("clean_per_token", t.clean_price_per_token)
+                .set("clean_pct_of_par", t.clean_price_pct_of_par);
+        out += to_text(dated, {.title = fmt::format("  at {}:", debt_date), .indent = "    ", .gap = "  "});
     }
     for (const auto& t : r.tranches) {
         if (t.deferred_interest > 0.0 || t.final_balance > 0.5 || t.payment_default)
@@ -679,8 +717,7 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     line(fmt::format("Equity ({})", e.symbol));
     line(fmt::format("  contribution {} m; NPV at {:.2f}% cost of equity {} m; IRR {}; value per token {}; distributions {} m",
                      money_m(e.contribution), 100.0 * project.equity.cost_of_equity, money_m(e.npv), pct(e.irr),
-                     std::isfinite(e.price_per_token) ? fmt::format("{:.4f}", e.price_per_token) : "-",
-                     money_m(e.total_distributions)));
+                     format::fixed(e.price_per_token, 4, "-"), money_m(e.total_distributions)));
     line(fmt::format("Project IRR (unlevered, post-tax): {}", pct(r.project_irr)));
     line("");
 
@@ -691,15 +728,24 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     line(fmt::format("  LLCR at COD {}; PLCR at COD {}; min LLCR {}", ratio(c.llcr_at_cod), ratio(c.plcr_at_cod),
                      ratio(c.min_llcr)));
     if (r.coverage_by_seniority.size() > 1) {
-        line("  by seniority (cumulative: CFADS against the debt of this rank and every rank above it)");
-        line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", "down to", "min DSCR", "average", "LLCR COD", "min LLCR"));
+        Table levels("coverage_by_seniority_text");
+        levels.text("level", "down to");
+        ratio_column(levels, "min_dscr", "min DSCR");
+        ratio_column(levels, "average_dscr", "average");
+        ratio_column(levels, "llcr_at_cod", "LLCR COD");
+        ratio_column(levels, "min_llcr", "min LLCR");
         for (const auto& level : r.coverage_by_seniority) {
             std::string names;
             for (const auto& name : level.tranches) names += (names.empty() ? "" : " + ") + name;
-            line(fmt::format("    {:<32} {:>9} {:>9} {:>9} {:>9}", fmt::format("rank {} ({})", level.rank, names),
-                             ratio(level.min_dscr), ratio(level.average_dscr), ratio(level.llcr_at_cod),
-                             ratio(level.min_llcr)));
+            levels.add_row()
+                .set("level", fmt::format("rank {} ({})", level.rank, names)).set("min_dscr", level.min_dscr)
+                .set("average_dscr", level.average_dscr).set("llcr_at_cod", level.llcr_at_cod)
+                .set("min_llcr", level.min_llcr);
         }
+        out += to_text(levels, {.title = "  by seniority (cumulative: CFADS against the debt of this rank and every "
+                                         "rank above it)",
+                                .indent = "    ",
+                                .gap = "  "});
     }
     line(fmt::format("Covenants (lock-up below {:.2f}x, default below {:.2f}x, tested on {} DSCR)", project.covenants.lockup_dscr,
                      project.covenants.default_dscr, project.covenants.use_historic_dscr ? "LTM" : "period"));
@@ -708,27 +754,40 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
     line("");
 
     if (any_sized(r)) {
-        line("Sizing (tranches sized or sculpted by the model; DSCR achieved at the tranche's seniority level)");
-        line(fmt::format("  {:<14} {:>14} {:<28} {:>7} {:>9} {:>9} {:>14}  {}", "tranche", "principal m", "bound by",
-                         "target", "DSCR min", "average", "interest-only", "constraints"));
+        Table sizing("sizing_text");
+        sizing.text("tranche");
+        millions(sizing, "principal", "principal m");
+        sizing.text("binding", "bound by");
+        ratio_column(sizing, "target", "target");
+        ratio_column(sizing, "min_dscr", "DSCR min");
+        ratio_column(sizing, "average_dscr", "average");
+        sizing.integer("interest_only", "periods", "interest-only");
+        sizing.text("constraints");
+        std::vector<std::string> notes;
         for (const auto& t : r.tranches) {
             if (t.sizing.binding.empty()) continue;
             const SeniorityCoverage* level = seniority_level(r, t.rank);
-            line(fmt::format("  {:<14} {:>14} {:<28} {:>7} {:>9} {:>9} {:>14}  {}", t.name, money_m(t.principal),
-                             t.sizing.binding + (t.sizing.tenor_clipped ? " (tenor clipped)" : ""),
-                             ratio(t.sizing.target), ratio(level ? level->min_dscr : kNaN),
-                             ratio(level ? level->average_dscr : kNaN),
-                             fmt::format("{} periods", t.sizing.misses.size()),
-                             t.sizing.constraints_hold ? "hold" : "DO NOT hold"));
+            sizing.add_row()
+                .set("tranche", t.name).set("principal", t.principal)
+                .set("binding", t.sizing.binding + (t.sizing.tenor_clipped ? " (tenor clipped)" : ""))
+                .set("target", t.sizing.target).set("min_dscr", level ? level->min_dscr : kNaN)
+                .set("average_dscr", level ? level->average_dscr : kNaN).set("interest_only", t.sizing.misses.size())
+                .set("constraints", t.sizing.constraints_hold ? "hold" : "DO NOT hold");
             if (!t.sizing.misses.empty()) {
                 std::string dates;
                 const std::size_t shown = std::min<std::size_t>(t.sizing.misses.size(), 8);
                 for (std::size_t i = 0; i < shown; ++i)
                     dates += (i ? ", " : "") + date_text(r.grid.end[static_cast<std::size_t>(t.sizing.misses[i].period)]);
-                line(fmt::format("  note: {}: sculpted debt service below interest, paid interest only (DSCR below target) on {}{}",
-                                 t.name, dates, t.sizing.misses.size() > shown ? ", ..." : ""));
+                notes.push_back(fmt::format("  note: {}: sculpted debt service below interest, paid interest only (DSCR "
+                                            "below target) on {}{}",
+                                            t.name, dates, t.sizing.misses.size() > shown ? ", ..." : ""));
             }
         }
+        out += to_text(sizing, {.title = "Sizing (tranches sized or sculpted by the model; DSCR achieved at the "
+                                         "tranche's seniority level)",
+                                .indent = "  ",
+                                .gap = "  "});
+        for (const auto& note : notes) line(note);
         line("");
     }
 
@@ -739,8 +798,21 @@ std::string summary_text(const Project& project, const ValuationResult& r, int m
                      r.periods.events_dropped > 0 ? fmt::format("; {} more dropped", r.periods.events_dropped) : ""));
     const int shown = std::min<int>(max_events, static_cast<int>(r.events.size()));
     if (shown > 0) {
-        line(fmt::format("  {:<10}  {:>4}  {:<20} {:<12} detail", "date", "per", "event", "tranche"));
-        for (int i = 0; i < shown; ++i) line(event_text(project, r.events[static_cast<std::size_t>(i)]));
+        Table events("events_text");
+        events.date("date").integer("period", {}, "per").text("event").text("tranche").text("detail");
+        for (int i = 0; i < shown; ++i) {
+            const Event& ev = r.events[static_cast<std::size_t>(i)];
+            std::string detail;
+            if (std::isfinite(ev.value) && std::isfinite(ev.threshold) && ev.threshold != 0.0)
+                detail = format::fixed(ev.value, 3) + "x vs " + format::fixed(ev.threshold, 3) + "x";
+            if (std::isfinite(ev.amount) && ev.amount != 0.0)
+                detail += (detail.empty() ? "" : " ") + std::string("amount ") + format::grouped(ev.amount, 2);
+            const auto name = tranche_name(project, ev.tranche);
+            events.add_row()
+                .set("date", ev.date).set("period", ev.period).set("event", to_string(ev.kind))
+                .set("tranche", name.empty() ? "-" : name).set("detail", detail);
+        }
+        out += to_text(events, kIndented);
         if (static_cast<int>(r.events.size()) > shown)
             line(fmt::format("  ... {} more ({})", r.events.size() - static_cast<std::size_t>(shown),
                              event_files_written ? "see events.csv / events.json"

@@ -10,13 +10,15 @@
 #include <nlohmann/json.hpp>
 
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
 
 namespace pftoken::stress {
 namespace {
 
-nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+/// JSON numbers of this file: null when not finite (base/table_json.hpp).
+constexpr auto* jnum = &json_number<nlohmann::json>;
 
 McScenarioStress run_one(const std::string& name, const Project& project, const mc::StochasticSpec& spec,
                          const McStressOptions& options, const mc::PathOverlay& overlay) {
@@ -165,7 +167,7 @@ Table mc_stress_results(const McStressSummary& summary) {
 
 std::string mc_stress_csv(const McStressSummary& summary) { return to_csv(mc_stress_results(summary)); }
 
-std::string mc_stress_json(const McStressSummary& summary) {
+nlohmann::json mc_stress_json(const McStressSummary& summary) {
     auto one = [](const McScenarioStress& s) {
         nlohmann::json j{{"name", s.name}, {"ok", s.ok}};
         if (!s.ok) {
@@ -197,7 +199,7 @@ std::string mc_stress_json(const McStressSummary& summary) {
     out["base"] = one(summary.base);
     out["scenarios"] = nlohmann::json::array();
     for (const auto& s : summary.scenarios) out["scenarios"].push_back(one(s));
-    return out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);  // valid UTF-8 always
+    return out;
 }
 
 }  // namespace pftoken::stress

@@ -8,12 +8,13 @@
 
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 
 namespace pftoken::stress {
 namespace {
 
-
-nlohmann::json jnum(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+/// JSON numbers of this file: null when not finite (base/table_json.hpp).
+constexpr auto* jnum = &json_number<nlohmann::json>;
 
 std::string period_date(const StressMetrics& m) {
     return m.min_dscr_period >= 0 ? format_date(m.min_dscr_date) : std::string();
@@ -151,7 +152,7 @@ std::string reverse_table(const ReverseSummary& summary) {
     return to_text(t) + fmt::format("{} kernel runs, {:.1f} ms\n", summary.evaluations, 1e3 * summary.seconds);
 }
 
-std::string scenarios_json(const StressSummary& summary) {
+nlohmann::json scenarios_json(const StressSummary& summary) {
     auto one = [](const ScenarioResult& r) {
         nlohmann::json j;
         j["name"] = r.name;
@@ -199,10 +200,10 @@ std::string scenarios_json(const StressSummary& summary) {
     out["scenarios"] = nlohmann::json::array();
     for (const auto& r : summary.scenarios) out["scenarios"].push_back(one(r));
     out["failed"] = summary.failed;
-    return dump_json(out, 2);
+    return out;
 }
 
-std::string reverse_json(const ReverseSummary& summary) {
+nlohmann::json reverse_json(const ReverseSummary& summary) {
     nlohmann::json out = nlohmann::json::array();
     for (const auto& f : summary.findings)
         out.push_back({{"factor", f.factor},
@@ -216,7 +217,7 @@ std::string reverse_json(const ReverseSummary& summary) {
                        {"jump", f.jump},
                        {"evaluations", f.evaluations},
                        {"message", f.message}});
-    return dump_json(out, 2);
+    return out;
 }
 
 }  // namespace pftoken::stress

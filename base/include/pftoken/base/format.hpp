@@ -54,6 +54,9 @@ struct MoneyUnit {
 
 /// ISO 8601 calendar date "YYYY-MM-DD"; empty for a date that is not ok().
 [[nodiscard]] std::string iso_date(const std::chrono::year_month_day& date);
+/// The same "YYYY-MM-DD" of the fields as they are, also for a date that is not ok() (2023-02-30,
+/// 2025-13-01): what parse_iso_date(text, false) read, for the error that reports it.
+[[nodiscard]] std::string iso_date_as_written(const std::chrono::year_month_day& date);
 
 /// Reads exactly "YYYY-MM-DD" (ten characters, digits and two dashes) into a calendar date;
 /// nullopt for any other text, and for an impossible date (2023-02-30) when `calendar_valid`.

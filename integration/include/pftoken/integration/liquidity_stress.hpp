@@ -16,6 +16,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "pftoken/amm/exact/uint256.hpp"
 #include "pftoken/base/table.hpp"
 #include "pftoken/model/project.hpp"
@@ -122,6 +124,7 @@ run_liquidity_stress(const PoolSpec& pool, const Project& project, const std::ve
 [[nodiscard]] std::string liquidity_csv(const std::vector<LiquidityStressResult>& results);  ///< to_csv(liquidity_results)
 /// Aligned text for a terminal: one line per scenario.
 [[nodiscard]] std::string liquidity_table(const std::vector<LiquidityStressResult>& results);
-[[nodiscard]] std::string liquidity_json(const std::vector<LiquidityStressResult>& results);
+/// The JSON value with the same content as the CSV file (the `liquidity` section of stress.json).
+[[nodiscard]] nlohmann::json liquidity_json(const std::vector<LiquidityStressResult>& results);
 
 }  // namespace pftoken::integration

@@ -138,6 +138,17 @@ double inverse_normal_cdf(double p) noexcept;
 /// Standard normal CDF (erfc based).
 double normal_cdf(double x) noexcept;
 
+/// Gamma(shape, 1) by Marsaglia and Tsang (2000), "A simple method for generating gamma
+/// variables" (ACM TOMS 26(3)), on ziggurat normals; shape < 1 by G(a) = G(a + 1) U^(1/a).
+/// `shape` must be > 0.
+double gamma_variate(Xoshiro256StarStar& rng, double shape) noexcept;
+
+/// Poisson(mean): multiplication of uniforms (Knuth, TAOCP vol. 2, 3.4.1) below a mean of 10,
+/// Hormann's transformed rejection PTRS (1993, "The transformed rejection method for generating
+/// Poisson random variables", Insurance: Mathematics and Economics 12) from 10. Ours, so a run's
+/// bits do not depend on the standard library. `mean` must be finite and >= 0.
+std::uint64_t poisson_variate(Xoshiro256StarStar& rng, double mean) noexcept;
+
 /// A Sobol sequence whose direction integers are read once from QuantLib's SobolRsg
 /// (Joe-Kuo D7) at construction; afterwards it is a plain, immutable table, so any thread can
 /// generate any point range without QuantLib. Point k (k >= 0) equals QuantLib's (k+1)-th draw

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "pftoken/base/table.hpp"
 #include "pftoken/mc/stochastic.hpp"
 #include "pftoken/model/project.hpp"
@@ -82,6 +84,7 @@ struct McStressSummary {
 /// One row per (scenario, tranche); a failed scenario is one row with its error, numbers empty.
 [[nodiscard]] Table mc_stress_results(const McStressSummary& summary);
 [[nodiscard]] std::string mc_stress_csv(const McStressSummary& summary);  ///< to_csv(mc_stress_results)
-[[nodiscard]] std::string mc_stress_json(const McStressSummary& summary);
+/// The JSON value with the same content as the CSV file (the `mc` section of stress.json).
+[[nodiscard]] nlohmann::json mc_stress_json(const McStressSummary& summary);
 
 }  // namespace pftoken::stress

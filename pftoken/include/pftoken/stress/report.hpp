@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "pftoken/base/table.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/stress/reverse.hpp"
@@ -21,9 +23,9 @@ namespace pftoken::stress {
 /// Aligned text tables for a terminal.
 [[nodiscard]] std::string scenarios_table(const StressSummary& summary);
 [[nodiscard]] std::string reverse_table(const ReverseSummary& summary);
-/// JSON objects (text) with the same content as the CSV files.
-[[nodiscard]] std::string scenarios_json(const StressSummary& summary);
-[[nodiscard]] std::string reverse_json(const ReverseSummary& summary);
+/// JSON values with the same content as the CSV files (sections of stress.json; dump_json writes them).
+[[nodiscard]] nlohmann::json scenarios_json(const StressSummary& summary);
+[[nodiscard]] nlohmann::json reverse_json(const ReverseSummary& summary);
 
 /// "YYYY-MM-DD" (format::iso_date).
 [[nodiscard]] std::string format_date(const CalendarDate& date);

@@ -12,6 +12,11 @@
 
 #include "pftoken/amm/pm/exchange.hpp"
 
+namespace pftoken::yaml {
+struct Context;
+class Reader;
+}  // namespace pftoken::yaml
+
 namespace pftoken::amm::pm {
 
 /// One intermediate resolution round: at `at_ms` (after that batch) the outcomes are eliminated,
@@ -41,6 +46,28 @@ struct Session {
     [[nodiscard]] int outcome_index(std::string_view name) const;
     [[nodiscard]] int user_index(std::string_view name) const;
 };
+
+/// Which exchange fields a YAML spec may set: all of them (`pftoken pm` sessions), or the subset
+/// of the market maker's venue (`pftoken mm backtest --pm`: two outcomes at a 1-cent tick and no
+/// auto-fill, so tick_size, the parametric ramps and the auto-fill fields keep their defaults).
+enum class ExchangeFields : std::uint8_t { All = 0, Venue = 1 };
+
+/// The one YAML reader of ExchangeParams: each field's key, type and (with `required`) presence.
+/// `market` holds model, subsidy, fee, fee_match, p_min, p_max, eta, gas_fee (with All also
+/// tick_size and the ramps zeta, mu, nu, kappa); `features` holds cross_matching (with All also
+/// auto_fill, sigma, af_cap_frac, af_max_pools, af_max_surplus). The two may be one section
+/// (`pm.exchange:` of an mm spec); a null reader (section absent or not a mapping) leaves its
+/// fields at their defaults. `required`: model and subsidy must be given. The caller finishes the
+/// readers; constraints are ExchangeParams::validate(), placed by
+/// exchange_field_path.
+void read_exchange(yaml::Context& ctx, yaml::Reader* market, yaml::Reader* features, ExchangeFields fields,
+                   bool required, ExchangeParams& p);
+
+/// Where read_exchange reads a field that ExchangeParams::validate() names bare ("sigma",
+/// "zeta.start"): under `features` for the matching switches, under `market` for the rest
+/// (each a section path with its trailing dot, e.g. "market.", "pm.exchange.").
+[[nodiscard]] std::string exchange_field_path(const std::string& field, const std::string& market,
+                                              const std::string& features);
 
 /// Reads and validates a session YAML file (every problem at file:line:col, thrown together).
 [[nodiscard]] Session load_session(const std::filesystem::path& path);
