@@ -9,10 +9,13 @@
 #include "pftoken/amm/exact/v3/pool.hpp"
 #include "pftoken/amm/exact/v3/tick_math.hpp"
 #include "pftoken/amm/fast/tick_math.hpp"
+#include "pftoken/base/validate.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/integration/compare_pool.hpp"
 
 namespace pftoken::integration {
+
+namespace check = ::pftoken::validation;
 
 namespace {
 using amm::I256;
@@ -37,9 +40,12 @@ double x96_to_price(const U256& sqrt_x96) {
 }  // namespace
 
 double v2_amount_in_to_price(double reserve_token, double reserve_quote, double fee, double target) {
-    PFT_REQUIRE(reserve_token > 0.0 && reserve_quote > 0.0, "v2 reserves must be > 0");
-    PFT_REQUIRE(fee >= 0.0 && fee < 1.0, "v2 fee must be in [0, 1), got " << fee);
-    PFT_REQUIRE(target > 0.0 && std::isfinite(target), "target price must be > 0, got " << target);
+    check::Rules rules;
+    rules.require("reserve_token", reserve_token, {check::positive()});
+    rules.require("reserve_quote", reserve_quote, {check::positive()});
+    rules.require("fee", fee, {check::in_half_open(0.0, 1.0)});
+    rules.require("target", target, {check::positive()});
+    rules.throw_if_failed("v2_amount_in_to_price");
     const double price = reserve_quote / reserve_token;
     if (target == price) return 0.0;
     const double k = reserve_token * reserve_quote;
@@ -82,7 +88,9 @@ ArbitrageResult arbitrage_v2(const PoolSpec& pool, double target) {
 
 ArbitrageResult arbitrage_v3_exact(const PoolSpec& pool, double target) {
     PFT_REQUIRE(pool.type == PoolSpec::Type::V3, "arbitrage_v3_exact: pool '" << pool.name << "' is not v3");
-    PFT_REQUIRE(target > 0.0 && std::isfinite(target), "target price must be > 0, got " << target);
+    check::Rules rules;
+    rules.require("target", target, {check::positive()});
+    rules.throw_if_failed("arbitrage_v3_exact");
     amm::v3::PoolConfig config;
     config.fee_pips = static_cast<std::uint32_t>(std::lround(pool.fee * 1e6));
     config.tick_spacing = pool.tick_spacing;

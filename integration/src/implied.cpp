@@ -7,15 +7,20 @@
 #include <fmt/format.h>
 
 #include "pftoken/base/root.hpp"
+#include "pftoken/base/validate.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/stress/engine.hpp"
 #include "pftoken/valuation/valuation.hpp"
 
 namespace pftoken::integration {
 
+namespace check = ::pftoken::validation;
+
 ImpliedSpreadResult implied_spread(const Project& project, std::size_t k, double pool_price) {
     PFT_REQUIRE(k < project.tranches.size(), "implied_spread: tranche index " << k << " out of range");
-    PFT_REQUIRE(pool_price > 0.0 && std::isfinite(pool_price), "pool price: must be > 0, got " << pool_price);
+    check::Rules rules;
+    rules.require("pool_price", pool_price, {check::positive()});
+    rules.throw_if_failed("implied_spread");
     ValuationOptions options;
     options.include_periods = false;
     options.market_price_per_token[project.tranches[k].token.symbol] = pool_price;
@@ -32,8 +37,10 @@ ImpliedSpreadResult implied_spread(const Project& project, std::size_t k, double
 ImpliedHaircutResult implied_haircut(const Project& project, std::size_t k, double pool_price, double dcf_price,
                                      const HaircutOptions& options) {
     PFT_REQUIRE(k < project.tranches.size(), "implied_haircut: tranche index " << k << " out of range");
-    PFT_REQUIRE(pool_price > 0.0 && dcf_price > 0.0, "implied_haircut: prices must be > 0, got pool "
-                                                         << pool_price << ", dcf " << dcf_price);
+    check::Rules rules;
+    rules.require("pool_price", pool_price, {check::positive()});
+    rules.require("dcf_price", dcf_price, {check::positive()});
+    rules.throw_if_failed("implied_haircut");
     ImpliedHaircutResult r;
     r.target_ratio = pool_price / dcf_price;
     stress::StressEngine engine(project);

@@ -700,8 +700,8 @@ TEST(AaveMath, LoopLeverage) {
     EXPECT_DOUBLE_EQ(aave::loop_leverage(0.8, 0), 1.0);
     EXPECT_DOUBLE_EQ(aave::loop_leverage(0.8, 1), 1.8);
     EXPECT_NEAR(aave::loop_leverage(0.93, 400), 1.0 / 0.07, 1e-9);  // wstETH/WETH e-mode LTV 93%
-    EXPECT_THROW_MSG((void)aave::max_loop_leverage(1.0), pftoken::Error,
-                     "ltv must be in [0, 1), got 1");
+    EXPECT_THROW_MSG((void)aave::max_loop_leverage(1.0), pftoken::InputError, "ltv: must be in [0, 1), got 1");
+    EXPECT_THROW_MSG((void)aave::loop_leverage(-0.5, 3), pftoken::InputError, "ltv: must be in [0, 1), got -0.5");
 }
 
 TEST(AaveMath, VersionNames) {

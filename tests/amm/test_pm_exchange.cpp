@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <memory>
 #include <random>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "support/gtest_extra.hpp"
@@ -594,18 +596,21 @@ TEST(PmExchange, FinishedOrdersAreFreedInLongSessions) {
                                       limit(id + 2, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
                                       limit(id + 3, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05)};
         if (b > 0) {  // cancel two of the previous batch's three orders: one more stays open per batch
-            orders.push_back(cancel(10'000'000 + id, 0, id - 2, static_cast<std::int64_t>(id) + 4));
-            orders.push_back(cancel(10'000'001 + id, 0, id - 1, static_cast<std::int64_t>(id) + 5));
+            const auto cancel_id = static_cast<std::uint64_t>(10'000'000 + 2 * b);  // a second run of ids
+            orders.push_back(cancel(cancel_id, 0, id - 2, static_cast<std::int64_t>(id) + 4));
+            orders.push_back(cancel(cancel_id + 1, 0, id - 1, static_cast<std::int64_t>(id) + 5));
         }
         pm::BatchOutput out;
         ex.apply_orders(orders, 1000 * static_cast<std::int64_t>(b), out);
         ASSERT_EQ(out.events.size(), b > 0 ? 2U : 0U) << "batch " << b;  // the two cancellations
         largest = std::max(largest, ex.stored_orders());
         ASSERT_LE(ex.stored_orders(), 2 * ex.open_orders() + 4097) << "batch " << b;
-        // The id index holds the records only (one id each); the ids placed before the last
-        // compaction, 1 .. 3b consecutive, are one range whichever of them are still open.
-        ASSERT_EQ(ex.indexed_ids(), ex.stored_orders() - (ex.retired_id_ranges() > 0 ? 1U : 0U)) << "batch " << b;
-        ASSERT_LE(ex.retired_id_ranges(), 1U) << "batch " << b;
+        // The id index holds the records only (one id each, plus the tombstone once compacted);
+        // the ids used, 1 .. 3b + 3 and 10,000,002 .. 10,000,001 + 2b, are two ranges whichever
+        // orders are still open.
+        ASSERT_LE(ex.indexed_ids(), ex.stored_orders()) << "batch " << b;
+        ASSERT_GE(ex.indexed_ids() + 1, ex.stored_orders()) << "batch " << b;
+        ASSERT_EQ(ex.used_id_ranges(), b > 0 ? 2U : 1U) << "batch " << b;
         if (b % 1000 == 999) {
             ASSERT_TRUE(ex.check_invariants().ok()) << ex.check_invariants().what;
         }
@@ -641,6 +646,148 @@ TEST(PmExchange, FinishedOrdersAreFreedInLongSessions) {
     EXPECT_EQ(fin.events.size(), static_cast<std::size_t>(batches) + 5);
     EXPECT_EQ(fin.events.back().kind, pm::EventKind::Resolved);
     EXPECT_NEAR(ex.account(0).locked_cash, 0.0, 1e-9);
+}
+
+// Order ids are unique over a session whatever the order's type and fate: the id of a market or
+// cancel order, or of an order rejected (here for its balance, or in a frozen batch), is refused
+// to a later order of any type as a limit order's is, and the event names the id.
+TEST(PmExchange, IdsOfEverySubmissionAreNotReusable) {
+    pm::Exchange ex(lmsr_params(3, 100.0), std::vector<double>{1000.0, 1.0});
+    pm::BatchOutput first;
+    run(ex, {limit(1, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05), market(2, 0, 1, Token::Yes, Side::Buy, 1.0),
+             cancel(3, 0, 1, 3), limit(4, 1, 0, Token::Yes, Side::Buy, 100.0, 0.5)},
+        0, &first);
+    ASSERT_EQ(first.fills.size(), 1U);  // the market order, from the AMM
+    ASSERT_EQ(first.events.size(), 2U);
+    EXPECT_EQ(first.events[0].kind, pm::EventKind::Cancelled);
+    EXPECT_STREQ(first.events[1].reason, "insufficient balance");
+    ex.set_frozen(true);
+    pm::BatchOutput frozen;
+    run(ex, {limit(5, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05)}, 1000, &frozen);
+    ASSERT_EQ(frozen.events.size(), 1U);
+    EXPECT_STREQ(frozen.events[0].reason, "trading frozen");
+    ex.set_frozen(false);
+    EXPECT_EQ(ex.used_id_ranges(), 1U);  // 1 .. 5
+
+    // In (ts_ms, id) order: the ids of the market order, the cancel, the rejected and the frozen
+    // orders; a new limit, a cancel reusing its id; a cancel finding nothing open.
+    pm::BatchOutput out;
+    run(ex, {limit(2, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05), market(3, 0, 1, Token::Yes, Side::Buy, 1.0),
+             limit(4, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05), cancel(5, 0, 1, 5),
+             limit(6, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05), cancel(6, 0, 6, 7), cancel(7, 0, 1, 8)},
+        2000, &out);
+    EXPECT_TRUE(out.fills.empty());
+    ASSERT_EQ(out.events.size(), 6U);
+    const std::array<std::uint64_t, 6> ids{2, 3, 4, 5, 6, 7};
+    for (std::size_t k = 0; k < ids.size(); ++k) {
+        EXPECT_EQ(out.events[k].kind, pm::EventKind::Rejected) << k;
+        EXPECT_EQ(out.events[k].order_id, ids[k]) << k;
+        EXPECT_STREQ(out.events[k].reason, k + 1 < ids.size() ? "duplicate order id" : "no open order to cancel") << k;
+    }
+    EXPECT_DOUBLE_EQ(ex.resting(6), 1.0);  // the cancel reusing its id did not cancel it
+    EXPECT_EQ(ex.used_id_ranges(), 1U);  // 1 .. 7
+
+    pm::BatchOutput last;
+    run(ex, {market(7, 0, 1, Token::Yes, Side::Buy, 1.0), limit(9, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05)}, 3000,
+        &last);
+    ASSERT_EQ(last.events.size(), 1U);
+    EXPECT_EQ(last.events[0].order_id, 7U);
+    EXPECT_STREQ(last.events[0].reason, "duplicate order id");
+    EXPECT_TRUE(last.fills.empty());
+    EXPECT_EQ(ex.used_id_ranges(), 2U);  // 1 .. 7 and 9
+}
+
+// The ids used are one range per run of consecutive ids, whatever the orders' types: 10,000 ids
+// cycling limit, market, cancel (the pattern of `pm simulate`) are one range after every batch
+// (freed orders' ids stay in it: FinishedOrdersAreFreedInLongSessions); each stays refused.
+TEST(PmExchange, InterleavedIdsAreOneRange) {
+    pm::Exchange ex(lmsr_params(3, 100.0), std::vector<double>{1e7});
+    constexpr std::uint64_t kIds = 10'000;
+    constexpr std::uint64_t kPerBatch = 100;
+    std::vector<pm::Order> orders;
+    for (std::uint64_t first = 1; first <= kIds; first += kPerBatch) {
+        orders.clear();
+        for (std::uint64_t id = first; id < first + kPerBatch; ++id) {
+            if (id % 3 == 1) {
+                orders.push_back(limit(id, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05));
+            } else if (id % 3 == 2) {  // alternately YES and NO: the price stays near 1/3
+                orders.push_back(market(id, 0, 1, id % 2 == 0 ? Token::Yes : Token::No, Side::Buy, 1.0));
+            } else {
+                orders.push_back(cancel(id, 0, id - 2, static_cast<std::int64_t>(id)));
+            }
+        }
+        pm::BatchOutput out;
+        ex.apply_orders(orders, static_cast<std::int64_t>(first + kPerBatch), out);
+        for (const auto& e : out.events) ASSERT_NE(e.kind, pm::EventKind::Rejected) << e.order_id << " " << e.reason;
+        ASSERT_EQ(ex.used_id_ranges(), 1U) << "after id " << first + kPerBatch - 1;
+    }
+    ASSERT_TRUE(ex.check_invariants().ok()) << ex.check_invariants().what;
+    // Every id is refused: a limit, a market order, a cancel and the two ends, none taken again.
+    pm::BatchOutput out;
+    ex.apply_orders(std::vector<pm::Order>{limit(1, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+                                           limit(5000, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+                                           limit(5001, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+                                           limit(5002, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+                                           limit(kIds, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05),
+                                           limit(kIds + 1, 0, 0, Token::Yes, Side::Buy, 1.0, 0.05)},
+                    static_cast<std::int64_t>(kIds + 1000), out);
+    ASSERT_EQ(out.events.size(), 5U);
+    for (const auto& e : out.events) EXPECT_STREQ(e.reason, "duplicate order id") << e.order_id;
+    EXPECT_DOUBLE_EQ(ex.resting(kIds + 1), 1.0);
+    EXPECT_EQ(ex.used_id_ranges(), 1U);
+}
+
+// Ids in any order, repeated within and across batches: each is taken by its first submission in
+// (ts_ms, id) order and refused afterwards, and the ranges held are the runs of consecutive ids
+// of a plain std::set of the ids taken (an independent tally). Batches of 1 to 400 orders mix
+// ids below, among and above the ones taken, so both merges run (a batch's ids into the recent
+// ranges, those into the rest).
+TEST(PmExchange, IdsInAnyOrderAreTakenOnceAndHeldAsRuns) {
+    pm::Exchange ex(lmsr_params(3, 100.0), std::vector<double>{1e6});
+    std::set<std::uint64_t> taken;
+    const auto runs = [&] {
+        std::size_t n = 0;
+        std::uint64_t last = 0;
+        for (const std::uint64_t id : taken) {
+            if (n == 0 || id != last + 1) ++n;
+            last = id;
+        }
+        return n;
+    };
+    std::mt19937_64 rng(20261207);
+    std::int64_t t = 0;
+    std::size_t largest = 0;
+    for (int b = 0; b < 300; ++b) {
+        const std::size_t n = 1 + rng() % (b % 3 == 0 ? 400 : 8);
+        std::vector<pm::Order> orders;
+        for (std::size_t k = 0; k < n; ++k) {
+            // Cancels of nothing: every one is a rejection that names its id and its reason.
+            const std::uint64_t id = b < 150 ? 1 + rng() % 20'000 : 1 + rng() % (1 + 40 * static_cast<std::uint64_t>(b));
+            orders.push_back(cancel(id, 0, 999'999'999, t + static_cast<std::int64_t>(rng() % 50)));
+        }
+        // The reference: the batch's order is (ts_ms, id); the first of an id takes it.
+        std::vector<pm::Order> by_time = orders;
+        std::stable_sort(by_time.begin(), by_time.end(), [](const pm::Order& x, const pm::Order& y) {
+            return x.ts_ms != y.ts_ms ? x.ts_ms < y.ts_ms : x.id < y.id;
+        });
+        std::vector<std::uint64_t> expected_duplicates;
+        for (const auto& o : by_time)
+            if (!taken.insert(o.id).second) expected_duplicates.push_back(o.id);
+        pm::BatchOutput out;
+        ex.apply_orders(orders, t + 100, out);
+        ASSERT_EQ(out.events.size(), orders.size()) << "batch " << b;
+        std::vector<std::uint64_t> duplicates;
+        for (const auto& e : out.events) {
+            if (std::string(e.reason) == "duplicate order id") duplicates.push_back(e.order_id);
+            else ASSERT_STREQ(e.reason, "no open order to cancel") << "batch " << b;
+        }
+        ASSERT_EQ(duplicates, expected_duplicates) << "batch " << b;
+        ASSERT_EQ(ex.used_id_ranges(), runs()) << "batch " << b;
+        largest = std::max(largest, ex.used_id_ranges());
+        t += 100;
+    }
+    EXPECT_GT(largest, 1000U);  // the random phase really held many runs
+    EXPECT_LT(ex.used_id_ranges(), largest);  // which joined as the gaps filled
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "pftoken/waterfall/compiled_project.hpp"
 #include "support/builders.hpp"
 #include "support/gtest_extra.hpp"
+#include "test_mc_support.hpp"
 
 using namespace pftoken;
 
@@ -161,20 +162,8 @@ TEST(ValuationHistory, MonteCarloFactorsStartAtTheValuationDate) {
     vo.include_periods = true;
     const ValuationResult base = value(p, vo);
     const std::size_t c = first_after(base, *p.valuation_date);
-    mc::StochasticSpec spec;
-    spec.merchant_price.enabled = true;
-    spec.merchant_price.model = mc::MerchantPriceFactor::Model::Gbm;
-    spec.merchant_price.volatility = 0.3;
-    spec.volume.enabled = true;
-    spec.volume.volatility = 0.1;
-    spec.construction.enabled = true;
-    spec.construction.delay_median_months = 6.0;
-    spec.construction.delay_sigma = 0.5;
-    mc::ProjectMcOptions mo;
-    mo.mc.seed = 11;
-    mo.mc.threads = 1;
     constexpr std::uint64_t kPaths = 1200;
-    const auto dumps = mc::dump_project_paths(p, spec, mo, kPaths);
+    const auto dumps = mc::testing::dump_paths(p, mc::testing::gbm_with_delay_spec(0.1), kPaths);
     ASSERT_EQ(dumps.size(), kPaths);
     for (const auto& d : dumps)
         for (std::size_t t = 0; t < c; ++t) {
@@ -188,18 +177,7 @@ TEST(ValuationHistory, MonteCarloFactorsStartAtTheValuationDate) {
         const double tau = static_cast<double>((std::chrono::sys_days{base.grid.end[t]} -
                                                 std::chrono::sys_days{*p.valuation_date}).count()) / 365.0;
         EXPECT_NEAR(base.grid.time_from_close[t] - t_v, tau, 1e-12);
-        double sum = 0.0, sum2 = 0.0;
-        for (const auto& d : dumps) {
-            const double x = std::log(d.price_multiplier[t]);
-            sum += x;
-            sum2 += x * x;
-        }
-        const double n = static_cast<double>(kPaths);
-        const double mean = sum / n;
-        const double var = (sum2 - n * mean * mean) / (n - 1.0);
-        const double expected = 0.09 * tau;
-        EXPECT_NEAR(var, expected, 5.0 * expected * std::sqrt(2.0 / n)) << t;
-        EXPECT_NEAR(mean, -0.5 * expected, 5.0 * std::sqrt(expected / n)) << t;
+        mc::testing::expect_gbm_log_moments(dumps, t, 0.09 * tau);
     }
     EXPECT_NEAR(0.09 * (static_cast<double>((std::chrono::sys_days{base.grid.end[c]} -
                                              std::chrono::sys_days{*p.valuation_date}).count()) / 365.0),

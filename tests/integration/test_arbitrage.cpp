@@ -118,10 +118,14 @@ TEST(Arbitrage, V3ExactLandsWithinOneTickOfTheTargetNeverPast) {
 }
 
 TEST(Arbitrage, BadTargetIsRejected) {
-    EXPECT_THROW_MSG((void)arbitrage_v2(v2_pool(1.0, 1.0, 0.003), -1.0), Error,
-                     "target price must be > 0, got -1");
-    EXPECT_THROW_MSG((void)arbitrage_v3_exact(solar_v3(), 0.0), Error,
-                     "target price must be > 0, got 0");
+    // Library entry points: the message names the argument, the constraint and the value.
+    EXPECT_THROW_MSG((void)arbitrage_v2(v2_pool(1.0, 1.0, 0.003), -1.0), InputError, "target: must be > 0, got -1");
+    EXPECT_THROW_MSG((void)arbitrage_v3_exact(solar_v3(), 0.0), InputError, "target: must be > 0, got 0");
+    EXPECT_THROW_MSG((void)v2_amount_in_to_price(0.0, 1.0, 0.003, 1.0), InputError,
+                     "reserve_token: must be > 0, got 0");
+    EXPECT_THROW_MSG((void)v2_amount_in_to_price(1.0, -5.0, 0.003, 1.0), InputError,
+                     "reserve_quote: must be > 0, got -5");
+    EXPECT_THROW_MSG((void)v2_amount_in_to_price(1.0, 1.0, 1.0, 1.0), InputError, "fee: must be in [0, 1), got 1");
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "pftoken/error.hpp"
 #include "pftoken/integration/implied.hpp"
 #include "pftoken/model/loader.hpp"
 #include "pftoken/stress/engine.hpp"
@@ -43,8 +44,10 @@ TEST(Implied, SpreadRepricesTheTrancheToThePoolPrice) {
 
 TEST(Implied, NonPositivePoolPriceIsRejected) {
     const Project project = load_project(kSource + "/data/examples/solar.yaml");
-    EXPECT_THROW_MSG((void)implied_spread(project, 0, 0.0), Error,
-                     "pool price: must be > 0, got 0");
+    // Library entry points: the message names the argument, the constraint and the value.
+    EXPECT_THROW_MSG((void)implied_spread(project, 0, 0.0), InputError, "pool_price: must be > 0, got 0");
+    EXPECT_THROW_MSG((void)implied_haircut(project, 0, -2.0, 1000.0), InputError, "pool_price: must be > 0, got -2");
+    EXPECT_THROW_MSG((void)implied_haircut(project, 0, 1000.0, 0.0), InputError, "dcf_price: must be > 0, got 0");
 }
 
 // The haircut applied forward through the stress engine (volume x (1 - h), the same kernel)

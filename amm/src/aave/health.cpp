@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "checked.hpp"
-#include "pftoken/error.hpp"
+#include "pftoken/base/validate.hpp"
 
 namespace pftoken::amm::aave {
 
@@ -21,6 +21,13 @@ U256 pow10(unsigned decimals) noexcept {
     return table[decimals];
 }
 using detail::checked_mul;
+
+/// Throws InputError "ltv: must be in [0, 1), got ..." unless 0 <= ltv < 1.
+void require_ltv(double ltv, const char* function) {
+    validation::Rules rules;
+    rules.require("ltv", ltv, {validation::in_half_open(0.0, 1.0)});
+    rules.throw_if_failed(function);
+}
 }  // namespace
 
 Result<U256> value_in_base(const U256& amount, const U256& price, unsigned decimals) noexcept {
@@ -112,12 +119,12 @@ Result<Liquidation> liquidation_amounts(const LiquidationInputs& in) noexcept {
 }
 
 double max_loop_leverage(double ltv) {
-    PFT_REQUIRE(ltv >= 0.0 && ltv < 1.0, "ltv must be in [0, 1), got " << ltv);
+    require_ltv(ltv, "max_loop_leverage");
     return 1.0 / (1.0 - ltv);
 }
 
 double loop_leverage(double ltv, unsigned iterations) {
-    PFT_REQUIRE(ltv >= 0.0 && ltv < 1.0, "ltv must be in [0, 1), got " << ltv);
+    require_ltv(ltv, "loop_leverage");
     return (1.0 - std::pow(ltv, static_cast<double>(iterations) + 1.0)) / (1.0 - ltv);
 }
 

@@ -295,7 +295,7 @@ void Exchange::charge_gas(const Order& o, BatchOutput&) {
     gas_collected_ += gas;
 }
 
-bool Exchange::admit(const Order& o, BatchOutput& out) {
+bool Exchange::admit(const Order& o, bool reused_id, BatchOutput& out) {
     const std::uint32_t outcome = o.type == OrderType::Cancel ? kNoOutcome : o.outcome;
     const auto reject = [&](const char* why) {
         out.events.push_back({batch_, o.ts_ms, EventKind::Rejected, o.id, o.user, outcome, why, 0.0});
@@ -303,8 +303,8 @@ bool Exchange::admit(const Order& o, BatchOutput& out) {
     };
     if (locked_) return reject("market resolved");
     if (frozen_) return reject("trading frozen");
+    if (reused_id) return reject("duplicate order id");
     if (o.type == OrderType::Cancel) return true;
-    if (by_id_.count(o.id) != 0 || retired(o.id)) return reject("duplicate order id");
     if (o.outcome >= params_.outcomes || !active_[o.outcome]) return reject("outcome not active");
     if (!(o.size > 0.0) || !std::isfinite(o.size)) return reject("size must be > 0");
     const Account& a = accounts_[o.user];
@@ -373,36 +373,89 @@ void Exchange::compact(Pool& pool) {
     pool.live_members = static_cast<std::uint32_t>(kept);
 }
 
-bool Exchange::retired(std::uint64_t id) const noexcept {
-    // The first range whose last id is >= id holds it if its first id is <= id.
-    const auto it = std::lower_bound(retired_ids_.begin(), retired_ids_.end(), id,
-                                     [](const auto& range, std::uint64_t v) { return range.second < v; });
-    return it != retired_ids_.end() && it->first <= id;
+namespace {
+using IdRange = std::pair<std::uint64_t, std::uint64_t>;
+
+/// The first range at or after `from` whose last id is >= id, for ids asked in increasing order:
+/// a gallop from `from` then a binary search, O(log(distance)).
+std::size_t seek(const std::vector<IdRange>& ranges, std::size_t from, std::uint64_t id) noexcept {
+    std::size_t lo = from, hi = from, step = 1;
+    while (hi < ranges.size() && ranges[hi].second < id) {
+        lo = hi + 1;
+        hi += step;
+        step *= 2;
+    }
+    hi = std::min(hi, ranges.size());
+    const auto it = std::lower_bound(ranges.begin() + static_cast<std::ptrdiff_t>(lo),
+                                     ranges.begin() + static_cast<std::ptrdiff_t>(hi), id,
+                                     [](const IdRange& range, std::uint64_t v) { return range.second < v; });
+    return static_cast<std::size_t>(it - ranges.begin());
 }
 
-void Exchange::retire_ids() {
-    if (retiring_.empty()) return;
-    std::sort(retiring_.begin(), retiring_.end());
-    // Union of the sorted new ids (an open order's id comes again at every compaction) with the
-    // ranges, in order of first id, joining overlapping and adjacent (last + 1 == first) ones.
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> merged;
-    merged.reserve(retired_ids_.size() + retiring_.size());
-    const auto push = [&](std::uint64_t first, std::uint64_t last) {
-        if (!merged.empty() && merged.back().second != std::numeric_limits<std::uint64_t>::max() &&
-            merged.back().second + 1 >= first)
-            merged.back().second = std::max(merged.back().second, last);
-        else
-            merged.emplace_back(first, last);
+/// out = the union of two lists of sorted disjoint ranges, disjoint from each other, joining
+/// adjacent ranges (back.last < r.first, so back.last + 1 cannot overflow).
+void merge_ranges(const std::vector<IdRange>& a, const std::vector<IdRange>& b, std::vector<IdRange>& out) {
+    out.clear();
+    const auto push = [&](const IdRange& r) {
+        if (!out.empty() && out.back().second + 1 == r.first) out.back().second = r.second;
+        else out.push_back(r);
     };
-    std::size_t a = 0, b = 0;
-    while (a < retired_ids_.size() || b < retiring_.size()) {
-        if (b == retiring_.size() || (a < retired_ids_.size() && retired_ids_[a].first < retiring_[b]))
-            push(retired_ids_[a].first, retired_ids_[a].second), ++a;
-        else
-            push(retiring_[b], retiring_[b]), ++b;
+    std::size_t i = 0, j = 0;
+    while (i < a.size() || j < b.size()) {
+        if (j == b.size() || (i < a.size() && a[i].first < b[j].first)) push(a[i++]);
+        else push(b[j++]);
     }
-    retired_ids_.swap(merged);
-    retiring_.clear();
+}
+}  // namespace
+
+void Exchange::take_ids(std::span<const Order> orders) {
+    // (id, position in the batch's order): equal ids side by side, the first processed first.
+    batch_ids_.clear();
+    for (std::size_t n = 0; n < sorted_.size(); ++n) batch_ids_.emplace_back(orders[sorted_[n]].id, n);
+    if (!std::is_sorted(batch_ids_.begin(), batch_ids_.end())) std::sort(batch_ids_.begin(), batch_ids_.end());
+    reused_id_.assign(orders.size(), 0);
+    fresh_ids_.clear();
+    std::size_t u = 0, r = 0;  // where the ids asked so far stand in used_ids_ and recent_ids_
+    for (std::size_t j = 0; j < batch_ids_.size(); ++j) {
+        const std::uint64_t id = batch_ids_[j].first;
+        u = seek(used_ids_, u, id);
+        r = seek(recent_ids_, r, id);
+        const bool taken = (u < used_ids_.size() && used_ids_[u].first <= id) ||
+                           (r < recent_ids_.size() && recent_ids_[r].first <= id);
+        if ((j > 0 && batch_ids_[j - 1].first == id) || taken) {
+            reused_id_[sorted_[batch_ids_[j].second]] = 1;
+        } else if (!fresh_ids_.empty() && fresh_ids_.back().second + 1 == id) {
+            fresh_ids_.back().second = id;
+        } else {
+            fresh_ids_.emplace_back(id, id);
+        }
+    }
+    if (fresh_ids_.empty()) return;
+    // The batch's ranges join recent_ids_ (O(its size + the batch's)), which joins used_ids_ once
+    // it holds about sqrt(used_ids_) ranges: O(batch + sqrt(ranges)) per batch, amortised.
+    merge_ranges(recent_ids_, fresh_ids_, merged_ids_);
+    recent_ids_.swap(merged_ids_);
+    constexpr std::size_t kMinRecent = 64;
+    if (recent_ids_.size() >= kMinRecent && recent_ids_.size() * recent_ids_.size() >= used_ids_.size()) {
+        merge_ranges(used_ids_, recent_ids_, merged_ids_);
+        used_ids_.swap(merged_ids_);
+        recent_ids_.clear();
+    }
+}
+
+std::size_t Exchange::used_id_ranges() const noexcept {
+    // The runs of consecutive ids over both lists (a range of one may touch a range of the other).
+    std::size_t count = 0;
+    std::uint64_t last = 0;
+    std::size_t a = 0, b = 0;
+    while (a < used_ids_.size() || b < recent_ids_.size()) {
+        const bool from_used =
+            b == recent_ids_.size() || (a < used_ids_.size() && used_ids_[a].first < recent_ids_[b].first);
+        const auto& r = from_used ? used_ids_[a++] : recent_ids_[b++];
+        if (count == 0 || last + 1 != r.first) ++count;
+        last = r.second;
+    }
+    return count;
 }
 
 void Exchange::compact_orders() {
@@ -415,21 +468,16 @@ void Exchange::compact_orders() {
     remap_.assign(resting_.size(), 0);
     compacted_.clear();
     compacted_.emplace_back();  // the tombstone: never live, so every reader skips it
-    retiring_.clear();
     for (std::size_t k = tombstone_ ? 1 : 0; k < resting_.size(); ++k) {
         const Resting& r = resting_[k];
-        // Every placed id joins the ranges (open ones too: they are duplicates as well, and
-        // consecutive ids then stay one range whichever of them are still open).
-        retiring_.push_back(r.order.id);
         if (r.live) {
             remap_[k] = static_cast<std::uint32_t>(compacted_.size());
             compacted_.push_back(r);
             by_id_.find(r.order.id)->second = remap_[k];
         } else {
-            by_id_.erase(r.order.id);  // a freed order leaves the index; its id stays a duplicate
+            by_id_.erase(r.order.id);  // a freed order leaves the index; its id stays in used_ids_
         }
     }
-    retire_ids();
     // Pool members keep their count and order (finished ones now name the tombstone), so every
     // pool computes exactly what it did before: the results and the state hash do not change.
     for (Pool& pool : pools_)
@@ -883,6 +931,9 @@ void Exchange::apply_orders(std::span<const Order> orders, std::int64_t t_ms, Ba
         return orders[x].ts_ms != orders[y].ts_ms ? orders[x].ts_ms < orders[y].ts_ms : orders[x].id < orders[y].id;
     });
     markets_.clear();
+    // Every submission takes its id, whatever happens to the order next: a later one with the
+    // same id (in this batch, after it, or in a later batch) is a duplicate.
+    take_ids(orders);
     // 1. Gas, admission, cancellations, and limit orders into their pools.
     for (const std::uint32_t k : sorted_) {
         const Order& o = orders[k];
@@ -891,7 +942,7 @@ void Exchange::apply_orders(std::span<const Order> orders, std::int64_t t_ms, Ba
             continue;
         }
         charge_gas(o, out);
-        if (!admit(o, out)) continue;
+        if (!admit(o, reused_id_[k] != 0, out)) continue;
         if (o.type == OrderType::Cancel) {
             const auto it = by_id_.find(o.cancel_id);
             if (it == by_id_.end() || !resting_[it->second].live || resting_[it->second].order.user != o.user) {

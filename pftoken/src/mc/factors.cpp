@@ -142,7 +142,7 @@ FactorModel::FactorModel(StochasticSpec spec, FactorGrid grid, SamplingOptions s
         }
     const std::size_t g = factor_of_slot_.size();
     // Valued from a start inside the operating life: the construction is history, nothing drawn.
-    construction_dims_ = spec_.construction.enabled && first_ == 0 ? 2 : 0;
+    construction_dims_ = spec_.construction.enabled && (first_ == 0 || grid_.construction_open) ? 2 : 0;
     dimension_ = construction_dims_ + g * n;
 
     // Correlation among the enabled slots (identity where not given) and its factor L, L L' = C.

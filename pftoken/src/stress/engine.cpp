@@ -73,6 +73,7 @@ PeriodDrivers ResolvedScenario::drivers() const {
 
 StressEngine::StressEngine(const Project& project) : project_(project), base_project_(compile(project)) {
     history_ = history_periods(base_project_);
+    phase_ = valuation_phase(base_project_);
     scratch_project_ = base_project_;
     const auto& grid = base_project_.grid;
     const int n = base_project_.periods;
@@ -81,6 +82,17 @@ StressEngine::StressEngine(const Project& project) : project_(project), base_pro
                                             project.timeline.day_count, {}, "market.discount");
     const auto sampled = pricing::sample_curve(*curve, grid.end);
     curve_time_ = sampled.times;
+    if (phase_ == ValuationPhase::Construction) {
+        // Valued during construction: a twist is a profile of the time from the valuation date on
+        // the curve referenced there, over every period paid after it (construction included).
+        const int c = base_project_.valuation_period;
+        const auto at_v = pricing::build_curve(project.market.discount, pricing::to_ql_date(base_project_.valuation_date),
+                                               project.timeline.day_count, {}, "market.discount");
+        const std::vector<CalendarDate> after(grid.end.begin() + c, grid.end.end());
+        const auto from_v = pricing::sample_curve(*at_v, after);
+        twist_time_.assign(idx(n), 0.0);
+        for (int t = c; t < n; ++t) twist_time_[idx(t)] = from_v.times[idx(t - c)];
+    }
     // Tranche PVs on value()'s basis (the one measure), so the base scenario reproduces
     // `pftoken value`.
     grid_ = make_measure_grid(project, base_project_);
@@ -114,13 +126,23 @@ void StressEngine::resolve(const Scenario& scenario, ResolvedScenario& out) cons
     out.uses_price = out.uses_volume = out.uses_availability = out.uses_opex = out.uses_rates = out.uses_contract =
         out.uses_spread = false;
     out.not_applied.clear();
+    out.not_applied_reason.clear();
 
     for (const auto& s : scenario.shocks) {
         if (is_market_shock(s.type)) continue;
         const bool construction = s.type == ShockType::CapexOverrun || s.type == ShockType::ConstructionDelay;
-        if (construction && history_ > 0) {
+        if (construction && history_ > 0 && phase_ == ValuationPhase::Operation) {
             // Valued after COD: the construction is history, its cost and date are known.
             out.not_applied += (out.not_applied.empty() ? "" : ", ") + std::string(to_string(s.type));
+            out.not_applied_reason = "construction before the valuation date";
+            continue;
+        }
+        if (s.type == ShockType::CapexOverrun && phase_ == ValuationPhase::Construction &&
+            !(base_project_.overrun_share > 0.0)) {
+            // Valued during construction after the last capex draw: no capex is left to overrun
+            // (a delay still applies: COD lies after the valuation date).
+            out.not_applied += (out.not_applied.empty() ? "" : ", ") + std::string(to_string(s.type));
+            out.not_applied_reason = "capex all drawn before the valuation date";
             continue;
         }
         const std::string window_path = s.path.empty() ? "shock" : s.path + ".window";
@@ -164,8 +186,11 @@ void StressEngine::resolve(const Scenario& scenario, ResolvedScenario& out) cons
             // Forward shift over each period from the zero-rate shift profile z(t):
             // f = (z(t1) t1 - z(t0) t0) / (t1 - t0), so that integrated forwards give z(t) t.
             // t from financial close, or from the valuation date for a project valued after COD
-            // (the curve is then the one referenced at that date: grid_.curve_time, 0 before it).
-            const std::vector<double>& time = history_ > 0 ? grid_.curve_time : curve_time_;
+            // (the curve is then the one referenced at that date: grid_.curve_time, 0 before it)
+            // or during construction (twist_time_: the same from V, construction periods included).
+            const std::vector<double>& time = phase_ == ValuationPhase::Construction ? twist_time_
+                                              : history_ > 0                         ? grid_.curve_time
+                                                                                     : curve_time_;
             for (int t = first; t <= last; ++t) {
                 const double t1 = time[idx(t)];
                 const double t0 = t == 0 ? 0.0 : time[idx(t - 1)];
@@ -392,6 +417,7 @@ ScenarioResult StressEngine::run(const Scenario& scenario) {
     try {
         result.metrics = evaluate(scenario);
         result.not_applied = scratch_resolved_.not_applied;
+        result.not_applied_reason = scratch_resolved_.not_applied_reason;
     } catch (const std::exception& e) {
         result.ok = false;
         result.error = e.what();

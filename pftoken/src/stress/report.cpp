@@ -127,7 +127,11 @@ Table scenarios_text_table(const StressSummary& summary) {
         for (const auto& x : m.tranches) row.set(x.name + "_px", x.price_per_token).set(x.name + "_chg", x.pv_change_pct);
         row.set("first_loss", m.first_loss_tranche.empty() ? std::string("-") : m.first_loss_tranche);
         if (r.market_only) row.set("note", "(market shocks only)");
-        if (!r.not_applied.empty()) row.set("note", "(not applied, construction before the valuation date: " + r.not_applied + ")");
+        if (!r.not_applied.empty())
+            row.set("note", "(not applied, " +
+                                (r.not_applied_reason.empty() ? std::string("construction before the valuation date")
+                                                              : r.not_applied_reason) +
+                                ": " + r.not_applied + ")");
     };
     add(summary.base);
     for (const auto& r : summary.scenarios) add(r);

@@ -111,10 +111,13 @@ ReverseSummary reverse_stress(StressEngine& engine, const ReverseOptions& option
 
     ReverseSummary summary;
     StressEngine::Indicators ind;
-    const int history = history_periods(project);
+    const bool operating = history_periods(project) > 0 && valuation_phase(project) == ValuationPhase::Operation;
+    // Valued during construction with every capex draw before the valuation date: nothing to overrun.
+    const bool drawn = valuation_phase(project) == ValuationPhase::Construction && !(project.overrun_share > 0.0);
     for (const auto& factor : factors) {
         const ShockType type = factor.shock.type;
-        if (history > 0 && (type == ShockType::CapexOverrun || type == ShockType::ConstructionDelay)) {
+        const bool construction = type == ShockType::CapexOverrun || type == ShockType::ConstructionDelay;
+        if ((operating && construction) || (drawn && type == ShockType::CapexOverrun)) {
             // Valued after COD: the construction is history, no shock of it applies (engine.cpp).
             for (const auto& target : targets) {
                 ReverseFinding finding;
@@ -122,8 +125,11 @@ ReverseSummary reverse_stress(StressEngine& engine, const ReverseOptions& option
                 finding.target = target.kind;
                 finding.tranche = target.tranche;
                 finding.target_name = target.name;
-                finding.message = fmt::format("not applicable: the construction is history at the valuation date {}",
-                                              format::iso_date(project.valuation_date));
+                finding.message =
+                    operating ? fmt::format("not applicable: the construction is history at the valuation date {}",
+                                            format::iso_date(project.valuation_date))
+                              : fmt::format("not applicable: the capex is all drawn by the valuation date {}",
+                                            format::iso_date(project.valuation_date));
                 summary.findings.push_back(std::move(finding));
             }
             continue;

@@ -129,8 +129,18 @@ CodCurve valuation_curve(const Project& project, const CompiledProject& cp) {
     return out;
 }
 
+ValuationPhase valuation_phase(const CompiledProject& cp) noexcept {
+    if (cp.valuation_date > cp.grid.cod) return ValuationPhase::Operation;
+    if (cp.grid.financial_close < cp.valuation_date && cp.valuation_date < cp.grid.cod) return ValuationPhase::Construction;
+    return ValuationPhase::FromClose;
+}
+
 int history_periods(const CompiledProject& cp) noexcept {
-    return cp.valuation_date > cp.grid.cod ? std::min(cp.valuation_period, cp.periods) : 0;
+    return valuation_phase(cp) != ValuationPhase::FromClose ? std::min(cp.valuation_period, cp.periods) : 0;
+}
+
+bool starts_at_valuation_date(const CompiledProject& cp) noexcept {
+    return valuation_phase(cp) == ValuationPhase::Construction || history_periods(cp) > 0;
 }
 
 double outstanding_at_valuation(const CompiledProject& cp, const WaterfallResults& r, int k) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <cmath>
 #include <limits>
@@ -62,6 +63,7 @@ void build_operations(const Project& project, CompiledProject& cp) {
                     &cp.depreciation, &cp.construction_capex, &cp.mra_contribution, &cp.covenant_discount_rate,
                     &cp.given_tax})
         v->assign(n, 0.0);
+    cp.overrun_weight.assign(n, 1.0);
     std::vector<double> merchant_revenue(n, 0.0);
 
     for (std::size_t s = 0; s < project.revenues.size(); ++s) {
@@ -298,6 +300,30 @@ void set_valuation(const Project& project, CompiledProject& cp) {
     cp.valuation_date = project.valuation_date.value_or(g.cod);
     const auto after = std::upper_bound(g.end.begin(), g.end.end(), cp.valuation_date);
     cp.valuation_period = static_cast<int>(after - g.end.begin());
+    if (g.financial_close < cp.valuation_date && cp.valuation_date < g.cod) {
+        // Valued during construction: the capex drawn up to the valuation date is history.
+        const auto days = [](CalendarDate a, CalendarDate b) {
+            return static_cast<double>((std::chrono::sys_days{b} - std::chrono::sys_days{a}).count());
+        };
+        double undrawn = 0.0;
+        for (int t = 0; t < g.construction_periods; ++t) {
+            const auto ts = static_cast<std::size_t>(t);
+            double w = 1.0;
+            if (!(cp.valuation_date < g.end[ts])) w = 0.0;
+            else if (g.start[ts] < cp.valuation_date) w = days(cp.valuation_date, g.end[ts]) / days(g.start[ts], g.end[ts]);
+            cp.overrun_weight[ts] = w;
+            undrawn += cp.construction_capex[ts] * w;
+        }
+        cp.overrun_share = cp.capex_total > 0.0 ? undrawn / cp.capex_total : 0.0;
+        // The DSRA deposit at close is history too: its base-case amount (the target at COD on
+        // the base rates), not re-sized by the rates a stress or a path sets after the valuation date.
+        if (cp.dsra.enabled && cp.dsra.funded_at_close) {
+            WaterfallWorkspace ws(cp);
+            run_waterfall(cp, PeriodDrivers{}, ws);
+            cp.dsra.close_amount = ws.results.dsra_deposit[0];
+            cp.dsra.close_frozen = true;
+        }
+    }
     auto& s = cp.seasoning;
     if (!project.actuals) return;
     if (cp.valuation_date < g.cod)

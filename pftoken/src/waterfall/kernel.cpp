@@ -558,7 +558,7 @@ struct Kernel {
     const double* covered_cum[kLocal] = {};
     const double* covered_q[kLocal] = {};
     const double* covered_wq[kLocal] = {};
-    const double overrun;
+    const double overrun;  ///< depreciation scale: 1 + capex overrun x the share of capex undrawn at the valuation date
     const int C;
     const int m_ahead;
     const double m_partial;
@@ -663,7 +663,7 @@ struct Kernel {
           rate_prefix(w.rate_prefix.data()), weighted_prefix(w.weighted_prefix.data()),
           accrual(p.grid.accrual.data()), sched_all(p.scheduled_principal.data()),
           cum_all(p.cumulative_scheduled.data()), tranches(p.tranches.data()), rank_order(p.rank_order.data()),
-          groups(static_cast<int>(p.rank_begin.size()) - 1), overrun(1.0 + d.capex_overrun),
+          groups(static_cast<int>(p.rank_begin.size()) - 1), overrun(1.0 + d.capex_overrun * project.overrun_share),
           C(p.grid.construction_periods), m_ahead(p.dsra.periods_ahead), m_partial(p.dsra.partial_period),
           m_share(p.dsra.share), dsra_fixed(p.dsra.fixed), dsra_fixed_amount(p.dsra.fixed_amount), o_revenue(r.revenue.data()),
           o_opex(r.opex.data()), o_dwc(r.working_capital_change.data()), o_tax(r.tax.data()),
@@ -827,6 +827,7 @@ struct Kernel {
     /// The DSRA funded at close (the target at COD on the full commitments), or 0.
     PFT_STEP double dsra_funding_at_close() {
         double amount = 0.0;
+        if (p.dsra.close_frozen) return p.dsra.close_amount;  // valued during construction: history
         if (p.dsra.enabled && p.dsra.funded_at_close) {
             for (int k = 0; k < K; ++k) bal[k] = tranches[k].principal;  // projection at COD
             amount = dsra_target(C);
@@ -856,7 +857,9 @@ struct Kernel {
             const double tau = accrual[ts];
             const double dsra_fund = t == 0 ? dsra_funding_at_close() : 0.0;
             const double base_uses = p.construction_capex[ts] + dsra_fund;
-            const double capex = p.construction_capex[ts] * overrun;
+            // Only the capex still to be drawn at the valuation date overruns (overrun_weight:
+            // 1 unless valued during construction, and x * 1.0 == x, so then capex x overrun).
+            const double capex = p.construction_capex[ts] * (1.0 + d.capex_overrun * p.overrun_weight[ts]);
             // Interest on the opening drawn balance, capitalised within the commitment.
             double idc_capitalised = 0.0;
             double idc_cash = 0.0;

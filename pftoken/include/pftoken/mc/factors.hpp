@@ -42,10 +42,12 @@ struct FactorGrid {
     /// The factors start here: periods before `first_period` are history (drivers at the base
     /// case: multipliers 1, no outage, no rate shift, discount ratio 1) and every process starts
     /// at its base level at `start_time` (years from close, <= the end of `first_period`). With
-    /// first_period > 0 the construction is history too (no delay or overrun is drawn).
+    /// first_period > 0 the construction is history too (no delay or overrun is drawn) unless
+    /// `construction_open` (valued during construction: the delay and overrun are still drawn).
     /// Default: from financial close, the whole grid.
     std::size_t first_period = 0;
     double start_time = 0.0;
+    bool construction_open = false;
 };
 
 /// One path's factor values and the drivers view the kernel reads. Owned by one thread.

@@ -74,8 +74,10 @@ struct ScenarioResult {
     std::string error;
     bool market_only = false;          ///< only token-market shocks: core metrics equal the base
     /// Shocks that do not apply at the valuation date (a construction shock of a project valued
-    /// after COD: the construction is history), named; empty when every shock applied.
+    /// after COD: the construction is history; a capex overrun valued during construction after
+    /// the last capex draw), named; empty when every shock applied.
     std::string not_applied;
+    std::string not_applied_reason;  ///< why, for the table's note ("construction before the valuation date")
     StressMetrics metrics;
 };
 
@@ -101,6 +103,7 @@ struct ResolvedScenario {
     bool uses_price = false, uses_volume = false, uses_availability = false, uses_opex = false,
          uses_rates = false, uses_contract = false, uses_spread = false;
     std::string not_applied;              ///< shocks of the history (ScenarioResult::not_applied)
+    std::string not_applied_reason;       ///< ScenarioResult::not_applied_reason
     /// The kernel's view of these buffers (empty spans for untouched drivers).
     [[nodiscard]] PeriodDrivers drivers() const;
 };
@@ -149,6 +152,8 @@ class StressEngine {
     Project project_;
     CompiledProject base_project_;
     int history_ = 0;  ///< periods before the valuation date (history_periods): never shocked or counted
+    ValuationPhase phase_ = ValuationPhase::FromClose;  ///< valuation_phase of the project
+    std::vector<double> twist_time_;  ///< valued during construction: year fraction from V per period end paid after it
     CompiledProject scratch_project_;      ///< copy whose contracted revenue a scenario scales
     std::vector<double> curve_time_;       ///< per period end: year fraction from financial close (shock shapes)
     MeasureGrid grid_;                     ///< tranche (at COD, as value()) and equity discount factors

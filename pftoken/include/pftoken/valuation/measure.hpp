@@ -89,12 +89,26 @@ struct MeasureGrid {
     IrrGrid irr;                        ///< close (t = 0), then every period end
 };
 
-/// Periods that are history at the valuation date: with a valuation date after COD (a seasoned or
-/// dated project in operation), the periods paid on or before it (`cp.valuation_period`); else 0
-/// (a valuation at or before COD looks forward from financial close: the construction is still
-/// simulated and shocked). Stress shocks, stress covenant statistics and the Monte Carlo factors
-/// cover the periods from this one on; the history keeps its base-case (or actual) values.
+/// Where stress and the Monte Carlo start (docs/valuation-date.md, "History"), from the debt
+/// valuation date V: FromClose for V at financial close or at COD (the default: the whole grid is
+/// simulated and shocked from financial close, as before valuation dates existed); Construction
+/// for V strictly between them (the construction drawn up to V is history, an overrun raises only
+/// the capex still to be drawn, CompiledProject::overrun_weight); Operation for V after COD (the
+/// construction is history, no construction shock applies).
+enum class ValuationPhase { FromClose, Construction, Operation };
+[[nodiscard]] ValuationPhase valuation_phase(const CompiledProject& cp) noexcept;
+
+/// Periods that are history at the valuation date: valued during construction or after COD, the
+/// periods paid on or before it (`cp.valuation_period`); else 0 (valued at financial close or at
+/// COD: the whole grid looks forward from financial close). Stress shocks, stress covenant
+/// statistics and the Monte Carlo factors cover the periods from this one on; the history keeps
+/// its base-case (or actual) values.
 [[nodiscard]] int history_periods(const CompiledProject& cp) noexcept;
+
+/// Whether stress and the Monte Carlo start at the valuation date rather than at financial close:
+/// valued during construction, or after COD with history (history_periods > 0). The factors then
+/// start at V at their base level on the curve referenced at V.
+[[nodiscard]] bool starts_at_valuation_date(const CompiledProject& cp) noexcept;
 
 /// Outstanding balance of tranche k at the valuation date in the run `r`: the actuals' balance
 /// when seasoned, else the balance after the last period paid on or before it (the commitment

@@ -129,6 +129,11 @@ struct CompiledProject {
         double share = 1.0;                  ///< fraction of that forward debt service
         bool fixed = false;                  ///< target = fixed_amount while covered debt is outstanding
         double fixed_amount = 0.0;
+        /// Valued during construction: the deposit at close is history, paid at its base-case
+        /// amount `close_amount` whatever the run's rates (a rate shock or path after the
+        /// valuation date does not re-size it). Else the kernel sizes it per run (target at COD).
+        bool close_frozen = false;
+        double close_amount = 0.0;
         /// annual rate per grid period (reserve_rates); empty when every rate is 0 (the kernel then
         /// skips the account's interest: no work on the reserve balance's dependency chain)
         std::vector<double> interest_rate;
@@ -163,6 +168,15 @@ struct CompiledProject {
     /// (periods() when none remain).
     CalendarDate valuation_date{};
     int valuation_period = 0;
+    /// What a capex overrun raises (docs/valuation-date.md, "Valued during construction"): per
+    /// period, the share of its construction capex not yet drawn at the valuation date (1 while
+    /// the period is unpaid, 0 once paid on or before it, (end - V) / (end - start) in days for
+    /// the period containing V: a period's capex is drawn evenly over its days), and
+    /// overrun_share = sum_t capex_t w_t / capex_total, the share of capex_total (and of the
+    /// depreciation) the overrun scales. An overrun x makes period t's capex capex_t (1 + x w_t).
+    /// All 1 unless the valuation date lies strictly between financial close and COD.
+    std::vector<double> overrun_weight;
+    double overrun_share = 1.0;
     /// Actuals at the valuation date (Project::actuals): the kernel replaces its carried state
     /// with them at the start of period `period` (= valuation_period), and writes the replaced
     /// balances into period - 1's tranche_balance (and dsra/mra/lock-up balances in full mode).

@@ -17,7 +17,9 @@ struct PeriodDrivers {
     std::span<const double> opex_multiplier;    ///< x fixed and variable opex (1 = base)
     std::span<const double> index_shift;        ///< added to every floating index (decimal, 0.01 = 100 bp)
     std::span<const double> index_level;        ///< replaces the floating index (before shift); empty = forward curve
-    double capex_overrun = 0.0;                 ///< construction capex x (1 + overrun); overrun funded by equity
+    /// construction capex x (1 + overrun); overrun funded by equity. Valued during construction,
+    /// only the capex not yet drawn at the valuation date overruns (CompiledProject::overrun_weight).
+    double capex_overrun = 0.0;
     int delay_periods = 0;                      ///< first operating periods with no output (construction delay)
 
     [[nodiscard]] static double at(std::span<const double> values, int period, double neutral) noexcept {

@@ -32,7 +32,8 @@ inline constexpr std::uint32_t kMarketMaker = std::numeric_limits<std::uint32_t>
 /// The outcome of an event that concerns no outcome (a rejected cancellation).
 inline constexpr std::uint32_t kNoOutcome = std::numeric_limits<std::uint32_t>::max();
 
-/// One submission. Sorted in a batch by (ts_ms, id); ids must be unique over a session.
+/// One submission. Sorted in a batch by (ts_ms, id); ids must be unique over a session: every
+/// submission takes its id, and a later one with the same id is rejected ("duplicate order id").
 struct Order {
     std::uint64_t id = 0;
     std::uint32_t user = 0;
@@ -202,9 +203,10 @@ class Exchange {
     /// freed: at most 2 x open + 4097, see compact_orders).
     [[nodiscard]] std::size_t open_orders() const noexcept { return live_orders_; }
     [[nodiscard]] std::size_t stored_orders() const noexcept { return resting_.size(); }
-    /// Entries of the id index (records held) and ranges of freed ids kept to reject duplicates.
+    /// Entries of the id index (records held), and the ranges of consecutive ids taken by the
+    /// submissions so far (every type, rejected ones too), kept to reject a reused id.
     [[nodiscard]] std::size_t indexed_ids() const noexcept { return by_id_.size(); }
-    [[nodiscard]] std::size_t retired_id_ranges() const noexcept { return retired_ids_.size(); }
+    [[nodiscard]] std::size_t used_id_ranges() const noexcept;
 
     /// The market maker's loss if outcome w wins now: -(cash + YES_w + sum_{j != w} NO_j held).
     [[nodiscard]] double mm_loss_if(std::size_t w) const;
@@ -268,7 +270,9 @@ class Exchange {
     void mm_receive(std::size_t i, Token token, double size);
 
     void charge_gas(const Order& o, BatchOutput& out);
-    bool admit(const Order& o, BatchOutput& out);
+    /// The admission checks in order (docs/prediction-market.md, "A batch"); `reused_id`: the
+    /// order's id was taken before it (a duplicate).
+    bool admit(const Order& o, bool reused_id, BatchOutput& out);
     void place_limit(const Order& o);
     void cancel(std::uint32_t index, const char* reason, BatchOutput* out, std::vector<Event>* events);
     /// A resting order filled `filled` tokens for `cash_paid` (< 0: received): moves its locks.
@@ -307,15 +311,22 @@ class Exchange {
     ActiveMask active_{};
     std::vector<Resting> resting_;
     /// Id -> index into resting_ of the records held (open orders plus finished ones not yet
-    /// freed), so it stays within 2 x open + 4097 entries; freed ids move to retired_ids_.
+    /// freed), so it stays within 2 x open + 4097 entries.
     std::unordered_map<std::uint64_t, std::uint32_t> by_id_;
-    /// Ids of the limit orders placed up to the last compaction (a freed one is still a
-    /// duplicate), as sorted disjoint closed ranges [first, last]: one entry per run of
-    /// consecutive ids, not one per order.
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> retired_ids_;
-    std::vector<std::uint64_t> retiring_;  ///< scratch of compact_orders: the ids of the records
-    [[nodiscard]] bool retired(std::uint64_t id) const noexcept;
-    void retire_ids();  ///< merges retiring_ into retired_ids_
+    /// Every id taken by a submission (limit, market or cancel order, whatever then happened to
+    /// it), each once, as sorted disjoint closed ranges [first, last]: one entry per run of
+    /// consecutive ids. A batch's new ids join recent_ids_, which joins used_ids_ once it holds
+    /// about sqrt(used_ids_) ranges: ids in any order cost O(log) each plus O(sqrt(ranges)) per
+    /// batch, amortised, and no allocation once the vectors have grown.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> used_ids_;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> recent_ids_;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> fresh_ids_;   ///< scratch: the batch's new ids
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> merged_ids_;  ///< scratch of the merges
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> batch_ids_;   ///< scratch: (id, position)
+    std::vector<std::uint8_t> reused_id_;  ///< scratch: per order of the batch, its id was taken before
+    /// Takes the ids of a batch (sorted_ ready): marks in reused_id_ the orders whose id was taken
+    /// before (by an earlier batch or an earlier order of this one), records the others.
+    void take_ids(std::span<const Order> orders);
     std::vector<Pool> pools_;
     /// Live opted-in orders per (outcome, token, side): auto-fill skips a side without any.
     std::vector<std::uint32_t> af_live_;
