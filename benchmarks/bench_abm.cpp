@@ -85,6 +85,24 @@ void BM_AbmRun(benchmark::State& state) {
 }
 BENCHMARK(BM_AbmRun)->Args({10'000, 0})->Args({100'000, 0})->Args({100'000, 1})->Args({1'000'000, 0})->Unit(benchmark::kMillisecond)->UseRealTime();
 
+/// The same run with skewed cap tables (lognormal allocation weights, sigma 1, in every holder
+/// cohort): each agent vests floor(a_i C(t) / A) instead of reading one of two schedules.
+void BM_AbmRunWeighted(benchmark::State& state) {
+    abm::Spec s = spec(static_cast<int>(state.range(0)));
+    for (auto& c : s.cohorts)
+        if (c.role == abm::Role::Holders) c.allocation_weights = {abm::Distribution::Kind::LogNormal, 0.0, 1.0};
+    const abm::Model model = abm::build_model(s);
+    double agent_steps = 0.0;
+    std::uint64_t run = 0;
+    for (auto _ : state) {
+        const auto r = abm::run_one(model, 42, run++);
+        agent_steps += static_cast<double>(r.agent_steps);
+        benchmark::DoNotOptimize(r.series.data());
+    }
+    state.counters["agent_steps_per_s"] = benchmark::Counter(agent_steps, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_AbmRunWeighted)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_AbmMonteCarlo(benchmark::State& state) {
     const abm::Model model = abm::build_model(spec(10'000));
     abm::McOptions options;

@@ -11,6 +11,7 @@
 
 #include "pftoken/base/format.hpp"
 #include "pftoken/base/table.hpp"
+#include "pftoken/base/table_json.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/project_mc.hpp"
 #include "pftoken/schedule/timeline.hpp"
@@ -221,7 +222,7 @@ std::string compare_json(const CompareReport& report) {
     j["date"] = format::iso_date(report.date);
     j["date_source"] = report.date_source;
     for (const auto& [s, n, v] : fields(report))
-        j[s][n] = std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);
+        j[s][n] = json_number(v);
     j["implied"]["haircut_message"] = report.haircut.message;
     j["fair_value"]["market_percentile_note"] = report.fair.market_percentile_note;
     j["feedback"]["message"] = report.feedback.message;

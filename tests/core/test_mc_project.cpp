@@ -270,6 +270,19 @@ TEST(McProject, DeferralEventOfDefaultAndLossAreReportedSeparately) {
         EXPECT_NE(text.find("P(defer)"), std::string::npos) << text;
         EXPECT_NE(text.find("P(EoD)"), std::string::npos) << text;
         EXPECT_NE(text.find(kFairSpreadDefinition), std::string::npos) << text;
+        // The token table is a table of the base text writer: numbers right-aligned under their
+        // titles, so the tranche row ends where the header does, in the hand-computed numbers
+        // (EL = LGD = 6.00%, fair spread 1e4 ln(5.3 / 5.0) = 582.69 bp).
+        const auto line_of = [&](const std::string& start) {
+            const auto at = text.find("\n" + start);
+            return at == std::string::npos ? std::string{} : text.substr(at + 1, text.find('\n', at + 1) - at - 1);
+        };
+        const std::string header = line_of("token "), row = line_of(t.symbol + " ");
+        EXPECT_TRUE(header.ends_with("fair spread")) << text;
+        EXPECT_TRUE(row.ends_with(" 582.69 bp")) << text;
+        EXPECT_NE(row.find(" 100.00% "), std::string::npos) << text;
+        EXPECT_NE(row.find(" 6.00%  6.00% "), std::string::npos) << text;
+        EXPECT_EQ(row.size(), header.size()) << text;
         const auto json = nlohmann::json::parse(report::mc_summary_json(s, options));
         EXPECT_EQ(json["fair_spread_definition"], kFairSpreadDefinition);
         EXPECT_EQ(json["tranches"][0]["pd_deferral"]["mean"], deferrable ? 1.0 : 0.0);

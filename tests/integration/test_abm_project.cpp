@@ -5,6 +5,8 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -99,13 +101,14 @@ TEST(AbmProject, TokenMustBeAProjectToken) {
                          "/data/examples/solar.yaml' (its tokens: SUN-A, SUN-B, SUN-C, SUN-EQ)");
 }
 
-TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
-    // Constant price, everything at TGE, holders who never trade on their own: with
-    // sell_when_blocked = sell_below_covenant = sell_on_default = 1 a holder sells all its free
-    // tokens in the first month with any signal of its run's project path.
+/// Constant price 1, `supply` tokens (no decimals), half of them the market's inventory, holders
+/// who never trade on their own, `arrivals` buyers a month who never sell, each spending exactly
+/// 100: a month's volume is 100 quote per arrival, so volume / 100 counts the month's buyers.
+/// Each run follows a path of the solar project (40 paths, seed 11).
+Spec signal_spec(std::int64_t supply, double arrivals) {
     Spec s;
     s.decimals = 0;
-    s.total_supply_units = 1'000'000;
+    s.total_supply_units = supply;
     s.months = 60;
     s.seed = 11;
     Cohort holders;
@@ -120,10 +123,24 @@ TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
     market.name = "market";
     market.role = Role::Liquidity;
     s.cohorts = {holders, market};
+    s.demand.arrivals_per_month = arrivals;
+    s.demand.budget = Distribution::constant(100.0);
+    s.demand.traits = holders.traits;
     s.project.enabled = true;
     s.project.file = kSource + "/data/examples/solar.yaml";
     s.project.token = "SUN-EQ";
     s.project.paths = 40;
+    return s;
+}
+
+/// 10^8 tokens and 30 buyers a month: the market's inventory never runs out.
+Spec demand_spec() { return signal_spec(100'000'000, 30.0); }
+
+TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
+    // Constant price, everything at TGE, holders who never trade on their own: with
+    // sell_when_blocked = sell_below_covenant = sell_on_default = 1 a holder sells all its free
+    // tokens in the first month with any signal of its run's project path.
+    Spec s = signal_spec(1'000'000, 0.0);
     s.project.sell_when_blocked = s.project.sell_below_covenant = s.project.sell_on_default = 1.0;
     const Model m = build_model(s);
     ASSERT_TRUE(m.project.has_value());
@@ -140,6 +157,102 @@ TEST(AbmProject, HoldersSellInMonthsWithAProjectSignal) {
     }
     EXPECT_GT(flagged_runs, 0);   // the solar project's paths do lock up
     EXPECT_LT(flagged_runs, 40);  // and not all of them
+}
+
+TEST(AbmProject, FullDemandCutStopsArrivalsInBlockedMonths) {
+    Spec s = demand_spec();
+    s.project.demand_cut_when_blocked = 1.0;  // lambda x (1 - 1) = 0 in a month with distributions locked up
+    const Model m = build_model(s);
+    int blocked = 0, open_with_buyers = 0;
+    for (std::uint64_t run = 0; run < 40; ++run) {
+        const RunResult r = run_one(m, s.seed, run, RunOptions{true, false});
+        for (int t = 0; t <= s.months; ++t) {
+            if (m.project->at(run, t) & kBlocked) {
+                ++blocked;
+                EXPECT_EQ(r.at(kVolume, t), 0.0) << "run " << run << " month " << t;
+            } else {
+                open_with_buyers += r.at(kVolume, t) > 0.0 ? 1 : 0;
+            }
+        }
+    }
+    EXPECT_GT(blocked, 0);               // the solar project's paths do lock up
+    EXPECT_GT(open_with_buyers, 1000);   // and buyers (30 a month) come in the other months
+}
+
+TEST(AbmProject, ArrivalsFollowTheDemandSensitivitiesInExpectation) {
+    // N_t ~ Poisson(lambda_t), lambda_t = lambda (1 - c_blocked)^[blocked] (1 - c_covenant)^[below]
+    // (1 - c_default)^[defaulted] (1 + d)^[paid] (docs/abm.md, "Project signals"): the arrivals
+    // summed over 40 runs x 61 months are Poisson with mean sum(lambda_t), checked within 4
+    // standard deviations, in months with distributions paid and in the others separately.
+    Spec s = demand_spec();
+    s.project.demand_cut_when_blocked = 0.5;
+    s.project.demand_cut_below_covenant = 0.25;
+    s.project.demand_cut_on_default = 0.8;
+    s.project.demand_on_distribution = 1.0;
+    const Model m = build_model(s);
+    double arrivals[2] = {0.0, 0.0}, expected[2] = {0.0, 0.0};  // [paid]
+    for (std::uint64_t run = 0; run < 40; ++run) {
+        const RunResult r = run_one(m, s.seed, run, RunOptions{true, false});
+        for (int t = 0; t <= s.months; ++t) {
+            const std::uint8_t f = m.project->at(run, t);
+            const bool paid = m.project->distributions_paid(run, t);
+            double lambda = 30.0;
+            if (f & kBlocked) lambda *= 0.5;
+            if (f & kBelowCovenant) lambda *= 0.75;
+            if (f & kDefaulted) lambda *= 0.2;
+            if (paid) lambda *= 2.0;
+            arrivals[paid] += r.at(kVolume, t) / 100.0;
+            expected[paid] += lambda;
+        }
+    }
+    for (int paid = 0; paid < 2; ++paid) {
+        ASSERT_GT(expected[paid], 1000.0) << paid;  // both kinds of months occur
+        EXPECT_NEAR(arrivals[paid], expected[paid], 4.0 * std::sqrt(expected[paid])) << "paid " << paid;
+    }
+}
+
+TEST(AbmProject, TgeDateShiftsTheSignals) {
+    // The solar project: financial close 2025-01-15, 15 construction months, COD 2026-04-15,
+    // monthly operating periods. TGE six months after COD reads the project six months later;
+    // TGE at COD is the default; TGE ten months before COD sees ten construction months (no
+    // distributions, no debt service) and then the COD path.
+    Spec s = demand_spec();
+    s.project.sell_when_blocked = 1.0;
+    s.project.demand_on_distribution = 0.5;  // also flags the months with distributions paid
+    const Model at_cod = build_model(s);
+    const auto model_at = [&](int y, unsigned mo, unsigned d) {
+        Spec shifted = s;
+        shifted.project.tge_date = std::chrono::year{y} / mo / d;
+        return build_model(shifted);
+    };
+    const Model later = model_at(2026, 10, 15), same = model_at(2026, 4, 15), early = model_at(2025, 6, 15);
+    int paid = 0, blocked = 0;
+    for (std::uint64_t run = 0; run < 40; ++run) {
+        for (int t = 0; t <= s.months; ++t) {
+            EXPECT_EQ(same.project->raw(run, t), at_cod.project->raw(run, t)) << "run " << run << " month " << t;
+            if (t + 6 <= s.months) {
+                EXPECT_EQ(later.project->raw(run, t), at_cod.project->raw(run, t + 6)) << "run " << run << " month " << t;
+            }
+            const std::uint8_t construction_or_cod = t < 10 ? std::uint8_t{0} : at_cod.project->raw(run, t - 10);
+            EXPECT_EQ(early.project->raw(run, t), construction_or_cod) << "run " << run << " month " << t;
+            paid += at_cod.project->distributions_paid(run, t) ? 1 : 0;
+            blocked += (at_cod.project->at(run, t) & kBlocked) != 0 ? 1 : 0;
+        }
+    }
+    EXPECT_GT(paid, 100);  // the comparison is not between empty flag tables
+    EXPECT_GT(blocked, 0);
+}
+
+TEST(AbmProject, TgeDateMustLieWithinTheProjectsLife) {
+    const std::string file = kSource + "/data/examples/solar.yaml";
+    Spec s = parse_spec(pool_spec_text("project: {file: " + file + ", token: SUN-EQ, tge_date: 2024-12-31}\n"));
+    // The life runs from financial close (2025-01-15) to the end of the last of 25 years of
+    // operating periods after COD 2026-04-15.
+    EXPECT_THROW_MSG((void)build_model(s), InputError,
+                     "spec:9:" + std::to_string(44 + file.size()) + ": project.tge_date: must lie within the life of project '" +
+                         file + "', on or after 2025-01-15 and before 2051-04-15, got 2024-12-31");
+    EXPECT_THROW_MSG((void)parse_spec(pool_spec_text("project: {file: " + file + ", token: SUN-EQ, tge_date: 2026-02-30}\n")),
+                     InputError, "project.tge_date: must be a date YYYY-MM-DD, got '2026-02-30'");
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // largest remainder, and the exact vesting schedule (docs/abm.md, "Token and vesting").
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <numeric>
 #include <string>
 
@@ -67,6 +68,42 @@ TEST(AbmSpec, TraitDistributionsMustFitTheTraitsDomain) {
     EXPECT_THROW_MSG((void)parse_spec(text), InputError,
                      "demand.traits.sell_fraction.dist: gamma draws in (0, inf), outside [0, 1]");
     EXPECT_THROW_MSG((void)parse_spec(text), InputError, "demand.traits.stop_loss.min: must be >= 0, got -0.5");
+}
+
+TEST(AbmSpec, AllocationWeightsAndParetoDraws) {
+    std::string text = kMinimal;
+    text.replace(text.find("agents: 5}"), 10, "agents: 5, allocation_weights: {dist: pareto, min: 1, alpha: 1.16}}");
+    const Spec s = parse_spec(text);
+    EXPECT_EQ(s.cohorts[1].allocation_weights.kind, Distribution::Kind::Pareto);
+    EXPECT_DOUBLE_EQ(s.cohorts[1].allocation_weights.a, 1.0);
+    EXPECT_DOUBLE_EQ(s.cohorts[1].allocation_weights.b, 1.16);
+    EXPECT_EQ(s.cohorts[0].allocation_weights.kind, Distribution::Kind::Constant);  // default: the equal split
+    // Pareto draws lie in [min, inf): refused for a share.
+    const std::string trait = kMinimal + "demand: {traits: {cliff_sell: {dist: pareto, min: 0.1, alpha: 2}}}\n";
+    EXPECT_THROW_MSG((void)parse_spec(trait), InputError,
+                     "spec:8:38: demand.traits.cliff_sell.dist: pareto draws in [min, inf), outside [0, 1]");
+}
+
+TEST(AbmSpec, ProjectDemandSensitivitiesAndTgeDate) {
+    const std::string project = kMinimal +
+                                "project:\n"
+                                "  token: SUN-EQ\n"
+                                "  tge_date: 2026-10-15\n"
+                                "  demand_cut_when_blocked: 1.5\n"
+                                "  demand_on_distribution: -0.1\n";
+    EXPECT_THROW_MSG((void)parse_spec(project), InputError, "spec:11:28: project.demand_cut_when_blocked: must be in [0, 1], got 1.5");
+    EXPECT_THROW_MSG((void)parse_spec(project), InputError, "spec:12:27: project.demand_on_distribution: must be in [0, 100], got -0.1");
+    std::string ok = project;
+    ok.replace(ok.find("blocked: 1.5"), 12, "blocked: 0.5");
+    ok.replace(ok.find("distribution: -0.1"), 18, "distribution: 0.2");
+    const Spec s = parse_spec(ok);
+    ASSERT_TRUE(s.project.tge_date.has_value());
+    EXPECT_EQ(*s.project.tge_date, std::chrono::year{2026} / 10 / 15);
+    EXPECT_EQ(s.project.tge_date_at.str(), "spec:10:13");
+    EXPECT_DOUBLE_EQ(s.project.demand_cut_when_blocked, 0.5);
+    EXPECT_DOUBLE_EQ(s.project.demand_on_distribution, 0.2);
+    EXPECT_DOUBLE_EQ(s.project.demand_cut_on_default, 0.0);  // defaults: today's demand
+    EXPECT_TRUE(s.project.demand_reacts());
 }
 
 TEST(AbmSpec, TreasurySplitAndPoolNeedTheirCounterparts) {

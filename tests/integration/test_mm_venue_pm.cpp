@@ -132,6 +132,14 @@ TEST(MmPmVenue, ParamsNameTheField) {
     p = PmVenueParams{};
     p.batch_interval_ms = 0;
     EXPECT_THROW_MSG(p.validate("pm."), pftoken::InputError, "pm.batch_interval_ms: must be in [1, 3600000], got 0");
+    // The exchange's own constraints (named bare by ExchangeParams::validate) are placed under
+    // `exchange:`, one section for the market fields and the feature switches alike.
+    p = PmVenueParams{};
+    p.exchange.subsidy = -5.0;
+    EXPECT_THROW_MSG(p.validate("pm."), pftoken::InputError, "pm.exchange.subsidy: must be > 0, got -5");
+    p = PmVenueParams{};
+    p.exchange.sigma = 2.0;
+    EXPECT_THROW_MSG(p.validate("pm."), pftoken::InputError, "pm.exchange.sigma: must be in [0, 1], got 2");
 }
 
 }  // namespace

@@ -94,6 +94,7 @@ double draw(Rng& rng, const Distribution& d) {
         return std::clamp(d.a + d.b * mc::inverse_normal_cdf(p), d.lo, d.hi);
     }
     case Distribution::Kind::LogNormal: return std::exp(d.a + d.b * mc::ziggurat_normal(rng));
+    case Distribution::Kind::Pareto: return d.a * std::pow(rng.uniform(), -1.0 / d.b);
     }
     return d.a;
 }
@@ -108,7 +109,7 @@ std::size_t uniform_index(Rng& rng, std::size_t n) {
 /// Struct-of-arrays agents (holders first, then buyers in arrival order).
 struct Agents {
     std::vector<std::uint32_t> cohort;
-    std::vector<std::uint8_t> schedule;  ///< 0: floor(A/N) + 1 units, 1: floor(A/N)
+    std::vector<std::uint8_t> schedule;  ///< equal split: 0 for floor(A/N) + 1 units, 1 for floor(A/N) (weighted cohorts: unused)
     std::vector<std::int64_t> held, staked, cash;
     std::vector<int> unlock;
     /// The first month the agent sells everything: entry + ceil(horizon), as t - entry >= horizon
@@ -145,6 +146,25 @@ struct Agents {
     [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
 };
 
+
+/// The substream of the allocation weights (drawn once per model from the spec's seed); runs
+/// use substreams 0 .. runs - 1 < 100,000.
+constexpr std::uint64_t kWeightsStream = ~std::uint64_t{0};
+
+/// A weighted cohort's agent allocations: N weights drawn in agent order, then the largest
+/// remainder of A by the quotas A w_i / sum(w).
+std::vector<std::int64_t> weighted_allocations(Rng& rng, std::int64_t allocation, int agents, const Distribution& weights,
+                                               std::size_t cohort) {
+    std::vector<long double> quotas(static_cast<std::size_t>(agents));
+    long double sum = 0.0L;
+    for (auto& q : quotas) sum += q = static_cast<long double>(draw(rng, weights));
+    if (!(sum > 0.0L) || !std::isfinite(static_cast<double>(sum)))
+        throw InputError(fmt::format("cohorts[{}].allocation_weights", cohort),
+                         fmt::format("the {} drawn weights must have a finite positive sum, got {}", agents,
+                                     static_cast<double>(sum)));
+    for (auto& q : quotas) q = static_cast<long double>(allocation) * q / sum;
+    return largest_remainder(allocation, quotas);
+}
 
 struct Order {
     std::uint32_t agent;
@@ -194,20 +214,40 @@ Model build_model(const Spec& spec) {
     m.spec = spec;
     m.allocation = allocations(spec);
     const int months = spec.months;
+    Rng weights_rng(spec.seed, kWeightsStream);
     for (std::size_t c = 0; c < spec.cohorts.size(); ++c) {
         const auto& cohort = spec.cohorts[c];
-        m.cohort_schedule.push_back(vesting_schedule(m.allocation[c], cohort.vesting, months));
+        const std::int64_t allocation = m.allocation[c];
+        m.allocation_schedule.push_back(vesting_schedule(allocation, cohort.vesting, months));
+        m.cohort_schedule.push_back(m.allocation_schedule.back());
+        m.first_agent.push_back(static_cast<std::size_t>(m.holder_agents));
         std::array<std::vector<std::int64_t>, 2> per_agent;
+        std::vector<std::int64_t> weighted;
         if (cohort.role == Role::Holders) {
-            per_agent[0] = vesting_schedule(split_part(m.allocation[c], cohort.agents, 0), cohort.vesting, months);
-            per_agent[1] = vesting_schedule(split_part(m.allocation[c], cohort.agents, cohort.agents - 1), cohort.vesting, months);
             m.holder_agents += cohort.agents;
-            // The cohort releases what its agents' own schedules release.
-            const std::int64_t larger = m.allocation[c] % cohort.agents;
-            for (std::size_t t = 0; t < m.cohort_schedule[c].size(); ++t)
-                m.cohort_schedule[c][t] = larger * per_agent[0][t] + (cohort.agents - larger) * per_agent[1][t];
+            auto& released = m.cohort_schedule[c];  // the cohort releases what its agents' own schedules release
+            if (cohort.allocation_weights.kind == Distribution::Kind::Constant) {
+                per_agent[0] = vesting_schedule(split_part(allocation, cohort.agents, 0), cohort.vesting, months);
+                per_agent[1] = vesting_schedule(split_part(allocation, cohort.agents, cohort.agents - 1), cohort.vesting, months);
+                const std::int64_t larger = allocation % cohort.agents;
+                for (std::size_t t = 0; t < released.size(); ++t)
+                    released[t] = larger * per_agent[0][t] + (cohort.agents - larger) * per_agent[1][t];
+            } else {
+                weighted = weighted_allocations(weights_rng, allocation, cohort.agents, cohort.allocation_weights, c);
+                const auto& whole = m.allocation_schedule[c];
+                for (std::size_t t = 0; t < released.size(); ++t) {
+                    if (t > 0 && whole[t] == whole[t - 1]) {
+                        released[t] = released[t - 1];
+                        continue;
+                    }
+                    std::int64_t sum = 0;
+                    for (const std::int64_t a : weighted) sum += agent_vested(a, whole[t], allocation);
+                    released[t] = sum;
+                }
+            }
         }
         m.agent_schedule.push_back(std::move(per_agent));
+        m.agent_allocation.push_back(std::move(weighted));
     }
     if (spec.project.enabled) {
         if (spec.project.file.empty())
@@ -354,16 +394,43 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
         }
         // 2. Holders' releases (their own schedules), valued at the last close for the basis.
         const double before_open = market.current_price();
-        for (std::size_t i = 0; i < holders; ++i) {
-            const auto& cum = model.agent_schedule[agents.cohort[i]][agents.schedule[i]];
-            const std::int64_t released = cum[ut] - (t > 0 ? cum[ut - 1] : 0);
-            new_units[i] = released;
-            if (released == 0) continue;
-            add_basis(i, released, before_open);
-            agents.held[i] += released;
-            ledger.unvested -= released;
-            ledger.held += released;
-            result.cohorts[agents.cohort[i]].received += released;
+        for (std::size_t c = 0; c < n_cohorts; ++c) {
+            if (spec.cohorts[c].role != Role::Holders) continue;
+            const std::size_t begin = model.first_agent[c];
+            const std::size_t end = begin + static_cast<std::size_t>(spec.cohorts[c].agents);
+            const auto& weighted = model.agent_allocation[c];
+            const auto& whole = model.allocation_schedule[c];
+            const std::int64_t whole_before = t > 0 ? whole[ut - 1] : 0;
+            std::int64_t cohort_released = 0;
+            auto receive = [&](std::size_t i, std::int64_t released) {
+                new_units[i] = released;
+                if (released == 0) return;
+                add_basis(i, released, before_open);
+                agents.held[i] += released;
+                cohort_released += released;
+            };
+            if (weighted.empty()) {  // equal split: two schedules, floor(A/N) + 1 and floor(A/N)
+                const auto& per_agent = model.agent_schedule[c];
+                const std::int64_t release[2] = {per_agent[0][ut] - (t > 0 ? per_agent[0][ut - 1] : 0),
+                                                 per_agent[1][ut] - (t > 0 ? per_agent[1][ut - 1] : 0)};
+                if (release[0] == 0 && release[1] == 0) {
+                    std::fill(new_units.begin() + static_cast<std::ptrdiff_t>(begin), new_units.begin() + static_cast<std::ptrdiff_t>(end), 0);
+                    continue;
+                }
+                for (std::size_t i = begin; i < end; ++i) receive(i, release[agents.schedule[i]]);
+            } else if (whole[ut] == whole_before) {
+                std::fill(new_units.begin() + static_cast<std::ptrdiff_t>(begin), new_units.begin() + static_cast<std::ptrdiff_t>(end), 0);
+                continue;
+            } else {  // weighted: floor(a_i C(t) / A) - floor(a_i C(t-1) / A)
+                const std::int64_t allocation = model.allocation[c];
+                for (std::size_t i = begin; i < end; ++i) {
+                    const std::int64_t a = weighted[i - begin];
+                    receive(i, agent_vested(a, whole[ut], allocation) - agent_vested(a, whole_before, allocation));
+                }
+            }
+            ledger.unvested -= cohort_released;
+            ledger.held += cohort_released;
+            result.cohorts[c].received += cohort_released;
         }
         const double price = market.open_step();
         price_sum[ut + 1] = price_sum[ut] + price;
@@ -441,8 +508,17 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
             ledger.staked = staked_total;
         }
 
-        // 4. New buyers: Poisson(lambda_t) arrivals, each with a budget.
-        const double lambda = spec.demand.arrivals_per_month * std::pow(1.0 + spec.demand.growth_per_month, t);
+        // 4. New buyers: Poisson(lambda_t) arrivals, each with a budget; with a project, lambda_t
+        //    times (1 - cut_k) for this month's adverse signals k, times (1 + d) when it pays
+        //    distributions.
+        double lambda = spec.demand.arrivals_per_month * std::pow(1.0 + spec.demand.growth_per_month, t);
+        if (model.project && spec.project.demand_reacts()) {
+            const std::uint8_t flags = model.project->at(run, t);
+            if (flags & kBlocked) lambda *= 1.0 - spec.project.demand_cut_when_blocked;
+            if (flags & kBelowCovenant) lambda *= 1.0 - spec.project.demand_cut_below_covenant;
+            if (flags & kDefaulted) lambda *= 1.0 - spec.project.demand_cut_on_default;
+            if (model.project->distributions_paid(run, t)) lambda *= 1.0 + spec.project.demand_on_distribution;
+        }
         const std::uint64_t arrivals = mc::poisson_variate(rng, lambda);
         for (std::uint64_t k = 0; k < arrivals; ++k) {
             const std::int64_t budget = floor_units(draw(rng, spec.demand.budget) * qs);

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "pftoken/base/format.hpp"
 #include "pftoken/error.hpp"
 #include "pftoken/mc/fair_value_paths.hpp"
 #include "pftoken/mc/project_mc.hpp"
@@ -68,38 +69,65 @@ ProjectSignals project_signals(const Project& project, const mc::StochasticSpec&
             }
         }
     }
-    const bool reacts = link.sell_when_blocked > 0.0 || link.sell_below_covenant > 0.0 || link.sell_on_default > 0.0;
+    const PeriodGrid& grid = valuation.grid;
+    const auto points = static_cast<std::size_t>(spec.months) + 1;
+    // The project period of each month of the token (-1: after the project's life).
+    std::vector<int> period_of(points, -1);
+    if (!link.tge_date) {
+        for (std::size_t m = 0; m < points; ++m) {
+            const int period = grid.first_operating() + static_cast<int>(m) * grid.periods_per_year / 12;
+            if (period >= grid.size()) break;
+            period_of[m] = period;
+        }
+    } else {
+        using namespace std::chrono;
+        const year_month_day tge = *link.tge_date;
+        if (grid.size() == 0 || tge < grid.start.front() || !(tge < grid.end.back()))
+            throw InputError(link.tge_date_at, "project.tge_date",
+                             fmt::format("must lie within the life of project '{}', on or after {} and before {}, got {}",
+                                         project_source, format::iso_date(grid.start.front()),
+                                         format::iso_date(grid.end.back()), format::iso_date(tge)));
+        int period = 0;
+        for (std::size_t m = 0; m < points; ++m) {
+            year_month_day date = tge + months{static_cast<int>(m)};
+            if (!date.ok()) date = date.year() / date.month() / last;  // Jan 31 + 1 month: Feb 28 (29)
+            while (period < grid.size() && !(date < grid.end[static_cast<std::size_t>(period)])) ++period;
+            if (period >= grid.size()) break;
+            period_of[m] = period;
+        }
+    }
+    const bool reacts = link.sell_when_blocked > 0.0 || link.sell_below_covenant > 0.0 || link.sell_on_default > 0.0 ||
+                        link.demand_reacts();
     if (!reacts) return out;
     if (stochastic.empty())
-        throw InputError("project", fmt::format("the sell_* sensitivities need project Monte Carlo paths: '{}' has no "
-                                                "stochastic: section",
+        throw InputError("project", fmt::format("the sell_* and demand_* sensitivities need project Monte Carlo paths: '{}' "
+                                                "has no stochastic: section",
                                                 project_source));
     mc::ProjectMcOptions options;
     options.mc.paths = static_cast<std::uint64_t>(link.paths);
     options.mc.seed = spec.seed;
     options.equity_irr = false;
     const auto dumps = mc::dump_project_paths(project, stochastic, options, options.mc.paths);
-    const PeriodGrid& grid = valuation.grid;
     const double lockup_dscr = project.covenants.lockup_dscr;
-    const auto points = static_cast<std::size_t>(spec.months) + 1;
     out.paths = dumps.size();
     out.flags.assign(out.paths * points, 0);
     for (std::size_t p = 0; p < dumps.size(); ++p) {
         const auto& d = dumps[p];
         const auto periods = static_cast<int>(d.distributions.size());
         bool defaulted = false;
-        int last_period = grid.first_operating() - 1;
+        int scanned = -1;  // event-of-default flags read up to this period
         for (std::size_t m = 0; m < points; ++m) {
-            const int period = grid.first_operating() + static_cast<int>(m) * grid.periods_per_year / 12;
-            if (period >= periods) break;  // after the project's life: no signal
-            // A default in any period up to this one (months may skip periods when f > 12 is impossible; f <= 12).
-            for (int t = std::max(0, last_period + 1); t <= period; ++t) defaulted = defaulted || d.event_of_default[static_cast<std::size_t>(t)] != 0;
-            last_period = period;
+            const int period = period_of[m];
+            if (period < 0 || period >= periods) break;  // after the project's life: no signal
+            // A default in any period up to this one (construction periods never flag one).
+            for (int t = scanned + 1; t <= period; ++t) defaulted = defaulted || d.event_of_default[static_cast<std::size_t>(t)] != 0;
+            scanned = std::max(scanned, period);
             const auto t = static_cast<std::size_t>(period);
             std::uint8_t f = 0;
             if (d.lockup[t] != 0) f |= kBlocked;
             if (d.dscr[t] == d.dscr[t] && d.dscr[t] < lockup_dscr) f |= kBelowCovenant;  // NaN: no debt service
             if (defaulted) f |= kDefaulted;
+            if (d.distributions[t] > 0.0) f |= kPaid;
             out.flags[p * points + m] = f;
         }
     }

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "pftoken/base/csv.hpp"
+#include "pftoken/base/format.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/base/yaml.hpp"
 #include "pftoken/error.hpp"
@@ -48,7 +49,8 @@ void read_distribution(yaml::Context& ctx, yaml::Reader& parent, const std::stri
                    {"beta", Distribution::Kind::Beta},
                    {"gamma", Distribution::Kind::Gamma},
                    {"normal", Distribution::Kind::Normal},
-                   {"lognormal", Distribution::Kind::LogNormal}},
+                   {"lognormal", Distribution::Kind::LogNormal},
+                   {"pareto", Distribution::Kind::Pareto}},
                   true);
     switch (d.kind) {
     case Distribution::Kind::Constant: r.number("value", d.a, true); break;
@@ -69,6 +71,10 @@ void read_distribution(yaml::Context& ctx, yaml::Reader& parent, const std::stri
     case Distribution::Kind::LogNormal:
         r.number("mu", d.a, true);
         r.number("sigma", d.b, true);
+        break;
+    case Distribution::Kind::Pareto:
+        r.number("min", d.a, true);
+        r.number("alpha", d.b, true);
         break;
     }
     r.finish();
@@ -100,6 +106,11 @@ void check_distribution(validation::Rules& rules, const std::string& path, const
         if (domain.lo > 0.0 || domain.hi < kUnbounded)
             rules.fail(path + ".dist", std::string(d.kind == K::Gamma ? "gamma" : "lognormal") +
                                            " draws in (0, inf), outside " + range + "; use beta, normal with min/max, or a constant");
+        return;
+    case K::Pareto:
+        if (rules.require(path + ".min", d.a, {positive(), at_most(1e299)}) && rules.require(path + ".alpha", d.b, {positive()}) &&
+            (d.a < domain.lo || domain.hi < kUnbounded))
+            rules.fail(path + ".dist", "pareto draws in [min, inf), outside " + range + "; use beta, normal with min/max, or a constant");
         return;
     case K::Normal:
         rules.finite(path + ".mean", d.a);
@@ -168,6 +179,7 @@ void read_cohort(yaml::Context& ctx, const YAML::Node& node, const std::string& 
                    {"arbitrageur", Role::Arbitrageur}});
     r.number("share", c.share, true);
     r.integer("agents", c.agents, false, 1.0, 1'000'000.0);
+    read_distribution(ctx, r, "allocation_weights", c.allocation_weights);
     if (const auto* v = r.child("vesting")) {
         yaml::Reader vr(ctx, *v, path + ".vesting");
         if (vr.ok()) {
@@ -303,6 +315,16 @@ Spec read_spec(yaml::Context& ctx, const YAML::Node& root) {
             r.number("sell_when_blocked", link.sell_when_blocked);
             r.number("sell_below_covenant", link.sell_below_covenant);
             r.number("sell_on_default", link.sell_on_default);
+            if (const auto* n = r.child("tge_date")) {
+                const auto date = format::parse_iso_date(n->IsScalar() ? n->Scalar() : std::string{});
+                if (date) link.tge_date = *date;
+                else ctx.error(n->Mark(), "project.tge_date", "must be a date YYYY-MM-DD, got " + yaml::describe(*n));
+                link.tge_date_at = SourceLocation{ctx.source, n->Mark().line + 1, n->Mark().column + 1};
+            }
+            r.number("demand_cut_when_blocked", link.demand_cut_when_blocked);
+            r.number("demand_cut_below_covenant", link.demand_cut_below_covenant);
+            r.number("demand_cut_on_default", link.demand_cut_on_default);
+            r.number("demand_on_distribution", link.demand_on_distribution);
             r.finish();
         }
     }
@@ -373,6 +395,13 @@ void Spec::validate() const {
         liquidity += c.role == Role::Liquidity ? 1 : 0;
         arbitrageur += c.role == Role::Arbitrageur ? 1 : 0;
         check_traits(rules, path + ".traits", c.traits);
+        const auto weights = path + ".allocation_weights";
+        if (c.allocation_weights.kind == Distribution::Kind::Constant)
+            rules.require(weights, c.allocation_weights.a, {positive(), at_most(1e299)});
+        else if (c.role != Role::Holders)
+            rules.fail(weights, "only a cohort with role holders splits its allocation among agents");
+        else
+            check_distribution(rules, weights, c.allocation_weights, {0.0, kUnbounded});
     }
     if (!cohorts.empty() && std::abs(share_sum - 1.0) > 1e-9)
         rules.fail("cohorts", fmt::format("shares must sum to 100%, got {:.10g}%", share_sum * 100.0));
@@ -425,6 +454,10 @@ void Spec::validate() const {
         rules.require("project.sell_when_blocked", project.sell_when_blocked, {in_closed(0.0, 1.0)});
         rules.require("project.sell_below_covenant", project.sell_below_covenant, {in_closed(0.0, 1.0)});
         rules.require("project.sell_on_default", project.sell_on_default, {in_closed(0.0, 1.0)});
+        rules.require("project.demand_cut_when_blocked", project.demand_cut_when_blocked, {in_closed(0.0, 1.0)});
+        rules.require("project.demand_cut_below_covenant", project.demand_cut_below_covenant, {in_closed(0.0, 1.0)});
+        rules.require("project.demand_cut_on_default", project.demand_cut_on_default, {in_closed(0.0, 1.0)});
+        rules.require("project.demand_on_distribution", project.demand_on_distribution, {in_closed(0.0, 100.0)});
     }
     rules.require("staking.capacity", staking.capacity, {in_closed(0.0, 1.0)});
     rules.require("staking.base_apy", staking.base_apy, {in_closed(0.0, 10.0)});
@@ -445,23 +478,21 @@ Spec parse_spec(std::string_view yaml_text, const std::string& source, const std
     return yaml::read_document(yaml_text, source, read_spec, "", base_dir);
 }
 
-std::vector<std::int64_t> allocations(const Spec& spec) {
-    const auto total = spec.total_supply_units;
-    std::vector<std::int64_t> out(spec.cohorts.size());
+std::vector<std::int64_t> largest_remainder(std::int64_t total, const std::vector<long double>& quotas) {
+    std::vector<std::int64_t> out(quotas.size());
     if (out.empty()) return out;
-    std::vector<long double> remainder(spec.cohorts.size());
+    std::vector<long double> remainder(quotas.size());
     std::int64_t assigned = 0;
     for (std::size_t i = 0; i < out.size(); ++i) {
-        const long double quota = static_cast<long double>(total) * static_cast<long double>(spec.cohorts[i].share);
-        out[i] = static_cast<std::int64_t>(std::floor(quota));
-        remainder[i] = quota - static_cast<long double>(out[i]);
+        out[i] = static_cast<std::int64_t>(std::floor(quotas[i]));
+        remainder[i] = quotas[i] - static_cast<long double>(out[i]);
         assigned += out[i];
     }
     std::vector<std::size_t> order(out.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return remainder[a] > remainder[b]; });
-    // Shares sum to 1 within 1e-9: the floors leave fewer units than cohorts, or overshoot by
-    // rounding; both are settled one unit at a time.
+    // Quotas sum to the total within rounding (cohort shares: within 1e-9): the floors leave
+    // fewer units than quotas, or overshoot by rounding; both are settled one unit at a time.
     for (std::size_t k = 0; assigned < total; k = (k + 1) % order.size(), ++assigned) ++out[order[k]];
     for (std::size_t k = order.size(); assigned > total; --assigned) {
         k = (k == 0 ? order.size() : k) - 1;
@@ -469,6 +500,13 @@ std::vector<std::int64_t> allocations(const Spec& spec) {
         else ++assigned;
     }
     return out;
+}
+
+std::vector<std::int64_t> allocations(const Spec& spec) {
+    std::vector<long double> quotas(spec.cohorts.size());
+    for (std::size_t i = 0; i < quotas.size(); ++i)
+        quotas[i] = static_cast<long double>(spec.total_supply_units) * static_cast<long double>(spec.cohorts[i].share);
+    return largest_remainder(spec.total_supply_units, quotas);
 }
 
 std::int64_t split_part(std::int64_t total, std::int64_t parts, std::int64_t index) noexcept {

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 
+#include "pftoken/amm/pm/session.hpp"
 #include "pftoken/base/validate.hpp"
 #include "pftoken/error.hpp"
 
@@ -41,8 +42,10 @@ void PmVenueParams::validate(const std::string& prefix) const {
     try {
         exchange.validate();
     } catch (const InputError& e) {  // the exchange names its fields bare: place them under ours
+        // `exchange:` is one section holding both the market fields and the feature switches.
+        const std::string section = prefix + "exchange.";
         std::vector<InputIssue> issues = e.issues();
-        for (auto& issue : issues) issue.path = prefix + "exchange." + issue.path;
+        for (auto& issue : issues) issue.path = pm::exchange_field_path(issue.path, section, section);
         throw InputError("pm venue", std::move(issues));
     }
 }

@@ -3,33 +3,38 @@
 
 #include <algorithm>
 #include <cmath>
+#include <initializer_list>
 #include <limits>
+#include <utility>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "pftoken/base/format.hpp"
+#include "pftoken/base/table_json.hpp"
 
 namespace pftoken::report {
 namespace {
 
 using namespace pftoken::mc;
 
+// summary.json is a nlohmann::json document (keys sorted); its numbers go through json_number.
+using Json = nlohmann::json;
+
 constexpr const char* kPercentileNames[] = {"p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99"};
 
-nlohmann::json jnum(double x) { return std::isfinite(x) ? nlohmann::json(x) : nlohmann::json(nullptr); }
-
 nlohmann::json to_json(const Estimate& e) {
-    return {{"mean", jnum(e.mean)}, {"standard_error", jnum(e.standard_error)},
-            {"ci95_low", jnum(e.ci_low)}, {"ci95_high", jnum(e.ci_high)}};
+    return {{"mean", json_number<Json>(e.mean)}, {"standard_error", json_number<Json>(e.standard_error)},
+            {"ci95_low", json_number<Json>(e.ci_low)}, {"ci95_high", json_number<Json>(e.ci_high)}};
 }
 nlohmann::json to_json(const Distribution& d) {
     nlohmann::json pct = nlohmann::json::object();
     for (std::size_t i = 0; i < d.percentiles.size(); ++i)
-        pct[fmt::format("p{}", static_cast<int>(std::lround(kPercentileLevels[i] * 100)))] = jnum(d.percentiles[i]);
-    return {{"estimate", to_json(d.estimate)}, {"stdev", jnum(d.stdev)}, {"percentiles", pct},
-            {"var95", jnum(d.var95)}, {"var99", jnum(d.var99)}, {"cvar95", jnum(d.cvar95)},
-            {"cvar99", jnum(d.cvar99)}, {"count", d.count}};
+        pct[fmt::format("p{}", static_cast<int>(std::lround(kPercentileLevels[i] * 100)))] =
+            json_number<Json>(d.percentiles[i]);
+    return {{"estimate", to_json(d.estimate)}, {"stdev", json_number<Json>(d.stdev)}, {"percentiles", pct},
+            {"var95", json_number<Json>(d.var95)}, {"var99", json_number<Json>(d.var99)},
+            {"cvar95", json_number<Json>(d.cvar95)}, {"cvar99", json_number<Json>(d.cvar99)}, {"count", d.count}};
 }
 
 void set_distribution(Table::Row& row, const Distribution& d) {
@@ -171,22 +176,37 @@ std::string mc_summary_json(const ProjectMcSummary& s, const ProjectMcOptions& o
                                  {"pd_payment", to_json(t.pd_payment)}, {"pd_deferral", to_json(t.pd_deferral)},
                                  {"pd_event_of_default", to_json(t.pd_event_of_default)},
                                  {"pd_principal", to_json(t.pd_principal)},
-                                 {"expected_loss", to_json(t.expected_loss)}, {"lgd", jnum(t.lgd)},
-                                 {"promised_pv", jnum(t.promised_pv)},
+                                 {"expected_loss", to_json(t.expected_loss)}, {"lgd", json_number<Json>(t.lgd)},
+                                 {"promised_pv", json_number<Json>(t.promised_pv)},
                                  {"expected_riskfree_pv", to_json(t.expected_riskfree_pv)},
-                                 {"fair_spread", jnum(t.fair_spread)},
+                                 {"fair_spread", json_number<Json>(t.fair_spread)},
                                  {"sensitivities_per_token",
-                                  {{"dv01", jnum(t.dv01)}, {"cs01", jnum(t.cs01)}, {"price_delta", jnum(t.price_delta)},
-                                   {"volume_delta", jnum(t.volume_delta)}, {"opex_delta", jnum(t.opex_delta)}}}});
+                                  {{"dv01", json_number<Json>(t.dv01)}, {"cs01", json_number<Json>(t.cs01)},
+                                   {"price_delta", json_number<Json>(t.price_delta)},
+                                   {"volume_delta", json_number<Json>(t.volume_delta)},
+                                   {"opex_delta", json_number<Json>(t.opex_delta)}}}});
     }
     const auto& e = s.equity;
     j["equity"] = {{"symbol", e.symbol}, {"supply", e.supply}, {"npv", to_json(e.npv)},
                    {"price_per_token", to_json(e.price_per_token_dist)}, {"irr", to_json(e.irr)},
                    {"sensitivities_per_token",
-                    {{"dv01", jnum(e.dv01)}, {"price_delta", jnum(e.price_delta)},
-                     {"volume_delta", jnum(e.volume_delta)}, {"opex_delta", jnum(e.opex_delta)}}}};
+                    {{"dv01", json_number<Json>(e.dv01)}, {"price_delta", json_number<Json>(e.price_delta)},
+                     {"volume_delta", json_number<Json>(e.volume_delta)},
+                     {"opex_delta", json_number<Json>(e.opex_delta)}}}};
     return dump_json(j, 2);
 }
+
+namespace {
+
+// Columns of the text report, name and title: prices per token with 4 decimals (as `value`
+// shows them), probabilities and losses in percent (base/format through the table text writer).
+using Titles = std::initializer_list<std::pair<const char*, const char*>>;
+void price_columns(Table& t, Titles columns) {
+    for (const auto& [name, title] : columns) t.real(name, 10, 4, {}, title);
+}
+const TextOptions kTable{.gap = "  "};
+
+}  // namespace
 
 std::string mc_summary_text(const ProjectMcSummary& s) {
     std::string o;
@@ -196,52 +216,61 @@ std::string mc_summary_text(const ProjectMcSummary& s) {
                      s.seed, s.threads, s.seconds, s.paths_per_second());
     // Probabilities and losses in percent, as in `value`, `stress`, `report` and the "Worst
     // period" line below; prices per token, as everywhere.
-    o += fmt::format("{:<8} {:>12} {:>10} {:>12} {:>12} {:>9} {:>9} {:>9} {:>9} {:>8} {:>8} {:>11}\n", "token",
-                     "price/token", "s.e.", "P5", "P95", "P(miss)", "P(defer)", "P(EoD)", "P(loss)", "EL", "LGD",
-                     "fair spread");
+    Table tokens("mc_summary_text");
+    tokens.text("token");
+    price_columns(tokens, {{"price", "price/token"}, {"se", "s.e."}, {"p5", "P5"}, {"p95", "P95"}});
+    for (const auto& [name, title] : Titles{{"miss", "P(miss)"}, {"defer", "P(defer)"}, {"eod", "P(EoD)"},
+                                            {"loss", "P(loss)"}, {"el", "EL"}, {"lgd", "LGD"}})
+        tokens.percent(name, 10, 2, title);
+    // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
+    tokens.display("lgd", {.missing = "n/a*"});
+    tokens.real("fair_spread", 10, 2, {}, "fair spread").display("fair_spread", {.scale = 1e4, .suffix = " bp"});
     bool lgd_undefined = false;
     for (const auto& t : s.tranches) {
         const auto& pc = t.price_per_token_dist.percentiles;
-        // LGD = EL / PD(principal) is undefined when no path lost principal: said in words.
-        const bool lgd_defined = std::isfinite(t.lgd);
-        lgd_undefined = lgd_undefined || !lgd_defined;
-        o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>8.2f}% {:>7.2f}% "
-                         "{:>8} {:>8.2f} bp\n",
-                         t.symbol, t.price_per_token.mean, t.price_per_token.standard_error, pc[1], pc[7],
-                         100 * t.pd_payment.mean, 100 * t.pd_deferral.mean, 100 * t.pd_event_of_default.mean,
-                         100 * t.pd_principal.mean, 100 * t.expected_loss.mean,
-                         lgd_defined ? fmt::format("{:.2f}%", 100 * t.lgd) : std::string("n/a*"), t.fair_spread * 1e4);
+        lgd_undefined = lgd_undefined || !std::isfinite(t.lgd);
+        tokens.add_row()
+            .set("token", t.symbol).set("price", t.price_per_token.mean).set("se", t.price_per_token.standard_error)
+            .set("p5", pc[1]).set("p95", pc[7]).set("miss", t.pd_payment.mean).set("defer", t.pd_deferral.mean)
+            .set("eod", t.pd_event_of_default.mean).set("loss", t.pd_principal.mean).set("el", t.expected_loss.mean)
+            .set("lgd", t.lgd).set("fair_spread", t.fair_spread);
     }
     const auto& e = s.equity;
-    o += fmt::format("{:<8} {:>12.4f} {:>10.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.price_per_token.mean,
-                     e.price_per_token.standard_error, e.price_per_token_dist.percentiles[1],
-                     e.price_per_token_dist.percentiles[7]);
+    tokens.add_row()
+        .set("token", e.symbol).set("price", e.price_per_token.mean).set("se", e.price_per_token.standard_error)
+        .set("p5", e.price_per_token_dist.percentiles[1]).set("p95", e.price_per_token_dist.percentiles[7]);
+    o += to_text(tokens, kTable);
     o += "P(miss): any interest or principal unpaid when due; P(defer): unpaid by a deferrable tranche; P(EoD): an event "
          "of default (payment default or DSCR below the default level) while outstanding; P(loss): principal unpaid at "
          "the end\n";
     o += fmt::format("{}\n", mc::kFairSpreadDefinition);
     if (lgd_undefined) o += "* LGD n/a: no path lost principal, so the loss given default is undefined\n";
     if (e.irr.count > 0)
-        o += fmt::format("\nEquity IRR: P5 {:.2f}%  P50 {:.2f}%  P95 {:.2f}%  ({} of {} paths have an IRR)\n",
-                         100 * e.irr.percentiles[1], 100 * e.irr.percentiles[4], 100 * e.irr.percentiles[7], e.irr.count,
-                         s.paths);
+        o += fmt::format("\nEquity IRR: P5 {}  P50 {}  P95 {}  ({} of {} paths have an IRR)\n",
+                         format::percent(e.irr.percentiles[1]), format::percent(e.irr.percentiles[4]),
+                         format::percent(e.irr.percentiles[7]), e.irr.count, s.paths);
     double worst_lockup = 0.0, worst_default = 0.0, worst_dsra = 0.0;
     for (std::size_t t = 0; t < s.per_period.time.size(); ++t) {
         worst_lockup = std::max(worst_lockup, s.per_period.prob_dscr_below_lockup[t]);
         worst_default = std::max(worst_default, s.per_period.prob_dscr_below_default[t]);
         worst_dsra = std::max(worst_dsra, s.per_period.prob_dsra_drawn[t]);
     }
-    o += fmt::format("Worst period: P(DSCR < lock-up) {:.2f}%, P(DSCR < default) {:.2f}%, P(DSRA drawn) {:.2f}%\n",
-                     100 * worst_lockup, 100 * worst_default, 100 * worst_dsra);
+    o += fmt::format("Worst period: P(DSCR < lock-up) {}, P(DSCR < default) {}, P(DSRA drawn) {}\n",
+                     format::percent(worst_lockup), format::percent(worst_default), format::percent(worst_dsra));
     if (!s.tranches.empty() && std::isfinite(s.tranches[0].dv01)) {
-        o += "\nSensitivities per token (CRN bump and revalue):\n";
-        o += fmt::format("{:<8} {:>10} {:>10} {:>12} {:>12} {:>12}\n", "token", "DV01", "CS01", "+1% price",
-                         "+1% volume", "+1% opex");
+        Table sens("mc_sensitivities_text");
+        sens.text("token");
+        price_columns(sens, {{"dv01", "DV01"}, {"cs01", "CS01"}, {"price_delta", "+1% price"},
+                             {"volume_delta", "+1% volume"}, {"opex_delta", "+1% opex"}});
         for (const auto& t : s.tranches)
-            o += fmt::format("{:<8} {:>10.4f} {:>10.4f} {:>12.4f} {:>12.4f} {:>12.4f}\n", t.symbol, t.dv01, t.cs01,
-                             t.price_delta, t.volume_delta, t.opex_delta);
-        o += fmt::format("{:<8} {:>10.4f} {:>10} {:>12.4f} {:>12.4f} {:>12.4f}\n", e.symbol, e.dv01, "", e.price_delta,
-                         e.volume_delta, e.opex_delta);
+            sens.add_row()
+                .set("token", t.symbol).set("dv01", t.dv01).set("cs01", t.cs01).set("price_delta", t.price_delta)
+                .set("volume_delta", t.volume_delta).set("opex_delta", t.opex_delta);
+        sens.add_row()
+            .set("token", e.symbol).set("dv01", e.dv01).set("price_delta", e.price_delta)
+            .set("volume_delta", e.volume_delta).set("opex_delta", e.opex_delta);
+        o += "\n";
+        o += to_text(sens, {.title = "Sensitivities per token (CRN bump and revalue):", .gap = "  "});
     }
     return o;
 }

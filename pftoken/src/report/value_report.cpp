@@ -24,8 +24,6 @@ using nlohmann::ordered_json;
 
 std::string date_text(const CalendarDate& d) { return format::iso_date(d); }
 
-ordered_json jnum(double x) { return std::isfinite(x) ? ordered_json(x) : ordered_json(nullptr); }
-
 double sum(const std::vector<double>& v) {
     double total = 0.0;
     for (double x : v) total += x;
@@ -200,22 +198,22 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
 
     const auto su = sources_uses(project, r);
     ordered_json uses;
-    uses["capex"] = jnum(su.capex);
-    uses["interest_during_construction"] = jnum(su.idc);
-    uses["dsra_funding"] = jnum(su.dsra_funding);
-    uses["other"] = jnum(su.other_uses);
-    uses["total"] = jnum(su.total);
+    uses["capex"] = json_number(su.capex);
+    uses["interest_during_construction"] = json_number(su.idc);
+    uses["dsra_funding"] = json_number(su.dsra_funding);
+    uses["other"] = json_number(su.other_uses);
+    uses["total"] = json_number(su.total);
     ordered_json sources;
-    for (std::size_t k = 0; k < su.debt.size(); ++k) sources[project.tranches[k].name] = jnum(su.debt[k]);
-    sources["capitalised_interest"] = jnum(su.capitalised_interest);
-    sources["equity"] = jnum(su.equity);
-    sources["total"] = jnum(su.total);
+    for (std::size_t k = 0; k < su.debt.size(); ++k) sources[project.tranches[k].name] = json_number(su.debt[k]);
+    sources["capitalised_interest"] = json_number(su.capitalised_interest);
+    sources["equity"] = json_number(su.equity);
+    sources["total"] = json_number(su.total);
     j["uses"] = uses;
     j["sources"] = sources;
-    j["total_debt"] = jnum(r.total_debt);
-    j["total_capex"] = jnum(r.total_capex);
-    j["gearing"] = jnum(r.gearing);
-    j["project_irr"] = jnum(r.project_irr);
+    j["total_debt"] = json_number(r.total_debt);
+    j["total_capex"] = json_number(r.total_capex);
+    j["gearing"] = json_number(r.gearing);
+    j["project_irr"] = json_number(r.project_irr);
 
     ordered_json tranches = ordered_json::array();
     for (std::size_t k = 0; k < r.tranches.size(); ++k) {
@@ -227,35 +225,36 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
         if (k < project.tranches.size()) {
             const auto& in = project.tranches[k];
             t["rate_type"] = in.rate_type == Tranche::RateType::Fixed ? "fixed" : "floating";
-            t["fixed_rate"] = in.rate_type == Tranche::RateType::Fixed ? jnum(in.fixed_rate) : ordered_json(nullptr);
+            t["fixed_rate"] =
+                in.rate_type == Tranche::RateType::Fixed ? json_number(in.fixed_rate) : ordered_json(nullptr);
             t["index"] = in.index;
-            t["spread"] = jnum(in.spread);
+            t["spread"] = json_number(in.spread);
             t["amortisation"] = std::string(to_string(in.amortisation));
-            t["tenor_years"] = jnum(in.tenor_years);
-            t["token_supply"] = jnum(in.token.supply);
+            t["tenor_years"] = json_number(in.tenor_years);
+            t["token_supply"] = json_number(in.token.supply);
         }
-        t["principal"] = jnum(tv.principal);
-        t["pv"] = jnum(tv.pv);
-        t["price_per_token"] = jnum(tv.price_per_token);
-        t["price_pct_of_par"] = jnum(tv.price_pct_of_par);
-        t["yield"] = jnum(tv.yield);
-        t["macaulay_duration"] = jnum(tv.macaulay_duration);
-        t["modified_duration"] = jnum(tv.modified_duration);
-        t["convexity"] = jnum(tv.convexity);
-        t["wal"] = jnum(tv.wal);
-        t["z_spread"] = jnum(tv.z_spread);
-        t["total_interest"] = jnum(tv.total_interest);
-        t["total_principal"] = jnum(tv.total_principal);
-        t["deferred_interest"] = jnum(tv.deferred_interest);
-        t["final_balance"] = jnum(tv.final_balance);
+        t["principal"] = json_number(tv.principal);
+        t["pv"] = json_number(tv.pv);
+        t["price_per_token"] = json_number(tv.price_per_token);
+        t["price_pct_of_par"] = json_number(tv.price_pct_of_par);
+        t["yield"] = json_number(tv.yield);
+        t["macaulay_duration"] = json_number(tv.macaulay_duration);
+        t["modified_duration"] = json_number(tv.modified_duration);
+        t["convexity"] = json_number(tv.convexity);
+        t["wal"] = json_number(tv.wal);
+        t["z_spread"] = json_number(tv.z_spread);
+        t["total_interest"] = json_number(tv.total_interest);
+        t["total_principal"] = json_number(tv.total_principal);
+        t["deferred_interest"] = json_number(tv.deferred_interest);
+        t["final_balance"] = json_number(tv.final_balance);
         t["payment_default"] = tv.payment_default;
         if (dated) {
-            t["outstanding"] = jnum(tv.outstanding);
-            t["outstanding_per_token"] = jnum(tv.outstanding_per_token);
-            t["accrued_interest"] = jnum(tv.accrued_interest);
-            t["accrued_per_token"] = jnum(tv.accrued_per_token);
-            t["clean_price_per_token"] = jnum(tv.clean_price_per_token);
-            t["clean_price_pct_of_par"] = jnum(tv.clean_price_pct_of_par);
+            t["outstanding"] = json_number(tv.outstanding);
+            t["outstanding_per_token"] = json_number(tv.outstanding_per_token);
+            t["accrued_interest"] = json_number(tv.accrued_interest);
+            t["accrued_per_token"] = json_number(tv.accrued_per_token);
+            t["clean_price_per_token"] = json_number(tv.clean_price_per_token);
+            t["clean_price_pct_of_par"] = json_number(tv.clean_price_pct_of_par);
         }
         tranches.push_back(t);
     }
@@ -263,32 +262,32 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
 
     ordered_json eq;
     eq["symbol"] = r.equity.symbol;
-    eq["token_supply"] = jnum(project.equity.token.supply);
-    eq["contribution"] = jnum(r.equity.contribution);
-    eq["cost_of_equity"] = jnum(project.equity.cost_of_equity);
-    eq["npv"] = jnum(r.equity.npv);
-    eq["irr"] = jnum(r.equity.irr);
-    eq["price_per_token"] = jnum(r.equity.price_per_token);
-    eq["total_distributions"] = jnum(r.equity.total_distributions);
+    eq["token_supply"] = json_number(project.equity.token.supply);
+    eq["contribution"] = json_number(r.equity.contribution);
+    eq["cost_of_equity"] = json_number(project.equity.cost_of_equity);
+    eq["npv"] = json_number(r.equity.npv);
+    eq["irr"] = json_number(r.equity.irr);
+    eq["price_per_token"] = json_number(r.equity.price_per_token);
+    eq["total_distributions"] = json_number(r.equity.total_distributions);
     j["equity"] = eq;
 
     const auto& c = r.covenants;
     ordered_json cov;
-    cov["lockup_dscr"] = jnum(project.covenants.lockup_dscr);
-    cov["default_dscr"] = jnum(project.covenants.default_dscr);
+    cov["lockup_dscr"] = json_number(project.covenants.lockup_dscr);
+    cov["default_dscr"] = json_number(project.covenants.default_dscr);
     cov["tested_on"] = project.covenants.use_historic_dscr ? "ltm_dscr" : "dscr";
-    cov["min_dscr"] = jnum(c.min_dscr);
+    cov["min_dscr"] = json_number(c.min_dscr);
     cov["min_dscr_period"] = c.min_dscr_period;
     cov["min_dscr_date"] = date_text(c.min_dscr_date);
-    cov["average_dscr"] = jnum(c.average_dscr);
-    cov["min_ltm_dscr"] = jnum(c.min_ltm_dscr);
-    cov["llcr_at_cod"] = jnum(c.llcr_at_cod);
-    cov["plcr_at_cod"] = jnum(c.plcr_at_cod);
-    cov["min_llcr"] = jnum(c.min_llcr);
+    cov["average_dscr"] = json_number(c.average_dscr);
+    cov["min_ltm_dscr"] = json_number(c.min_ltm_dscr);
+    cov["llcr_at_cod"] = json_number(c.llcr_at_cod);
+    cov["plcr_at_cod"] = json_number(c.plcr_at_cod);
+    cov["min_llcr"] = json_number(c.min_llcr);
     cov["lockup_periods"] = c.lockup_periods;
     cov["default_periods"] = c.default_periods;
     cov["dsra_draw_periods"] = c.dsra_draw_periods;
-    cov["total_swept"] = jnum(c.total_swept);
+    cov["total_swept"] = json_number(c.total_swept);
     j["covenants"] = cov;
 
     // Cumulative coverage down to each rank (senior; senior + next; ...; all debt).
@@ -298,11 +297,11 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
         l["name"] = "to_rank_" + std::to_string(level.rank);
         l["rank"] = level.rank;
         l["tranches"] = level.tranches;
-        l["min_dscr"] = jnum(level.min_dscr);
+        l["min_dscr"] = json_number(level.min_dscr);
         l["min_dscr_period"] = level.min_dscr_period;
-        l["average_dscr"] = jnum(level.average_dscr);
-        l["llcr_at_cod"] = jnum(level.llcr_at_cod);
-        l["min_llcr"] = jnum(level.min_llcr);
+        l["average_dscr"] = json_number(level.average_dscr);
+        l["llcr_at_cod"] = json_number(level.llcr_at_cod);
+        l["min_llcr"] = json_number(level.min_llcr);
         levels.push_back(l);
     }
     j["coverage_by_seniority"] = levels;
@@ -314,18 +313,19 @@ ordered_json summary_document(const Project& project, const ValuationResult& r) 
         const SeniorityCoverage* level = seniority_level(r, tv.rank);
         ordered_json s;
         s["name"] = tv.name;
-        s["principal"] = jnum(tv.principal);
+        s["principal"] = json_number(tv.principal);
         s["binding"] = tv.sizing.binding;
-        s["target_dscr"] = jnum(tv.sizing.target);
+        s["target_dscr"] = json_number(tv.sizing.target);
         s["tenor_clipped"] = tv.sizing.tenor_clipped;
         s["tenor_periods"] = tv.sizing.tenor_periods;
-        s["level_min_dscr"] = jnum(level ? level->min_dscr : kNaN);
-        s["level_average_dscr"] = jnum(level ? level->average_dscr : kNaN);
+        s["level_min_dscr"] = json_number(level ? level->min_dscr : kNaN);
+        s["level_average_dscr"] = json_number(level ? level->average_dscr : kNaN);
         s["constraints_hold"] = tv.sizing.constraints_hold;
         ordered_json misses = ordered_json::array();
         for (const auto& m : tv.sizing.misses)
             misses.push_back({{"period", m.period}, {"date", date_text(r.grid.end[static_cast<std::size_t>(m.period)])},
-                              {"sculpted_debt_service", jnum(m.sculpted_debt_service)}, {"interest", jnum(m.interest)}});
+                              {"sculpted_debt_service", json_number(m.sculpted_debt_service)},
+                              {"interest", json_number(m.interest)}});
         s["interest_only_periods"] = misses;
         s["report"] = tv.sizing_report;
         sizing.push_back(s);

@@ -104,10 +104,18 @@ struct RunResult {
 struct Model {
     Spec spec;
     std::vector<std::int64_t> allocation;            ///< per cohort
-    /// Per cohort, two cumulative schedules (agents with floor(A/N) + 1 and floor(A/N) units).
+    /// Per cohort, two cumulative schedules (agents with floor(A/N) + 1 and floor(A/N) units)
+    /// of an equal split; empty for a cohort with allocation weights.
     std::vector<std::array<std::vector<std::int64_t>, 2>> agent_schedule;
+    /// Per cohort with allocation weights, its agents' allocations a_i (the largest remainder of
+    /// A by weights drawn once per model); agent i has vested agent_vested(a_i, C(t), A) by
+    /// month t, C = allocation_schedule. Empty for an equal split.
+    std::vector<std::vector<std::int64_t>> agent_allocation;
+    /// Cumulative schedule of each cohort's whole allocation, vesting_schedule(A).
+    std::vector<std::vector<std::int64_t>> allocation_schedule;
     /// Cumulative releases per cohort (holders: the sum of their agents' schedules).
     std::vector<std::vector<std::int64_t>> cohort_schedule;
+    std::vector<std::size_t> first_agent;            ///< per holder cohort, its first agent's index
     std::int64_t holder_agents = 0;
     std::optional<FastPool> pool;                    ///< pool model: the initial pool
     std::int64_t pool_tokens0 = 0;                   ///< its token reserve in units

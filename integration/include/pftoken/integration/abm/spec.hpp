@@ -4,6 +4,7 @@
 // reader (every problem at file:line:col naming the field and the violated constraint), and the
 // exact integer vesting schedule of every cohort.
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -11,18 +12,20 @@
 #include <string_view>
 #include <vector>
 
+#include "pftoken/error.hpp"
 #include "pftoken/integration/liquidity_stress.hpp"
 
 namespace pftoken::integration::abm {
 
-/// A distribution of one agent trait (docs/abm.md, "Traits"). Draws use the run's substream:
-/// Beta as G1 / (G1 + G2) of two Gamma draws, Gamma by Marsaglia and Tsang (2000), LogNormal as
-/// exp(mu + sigma Z), truncated Normal by the inverse CDF on [Phi(lo), Phi(hi)].
+/// A distribution of one agent trait or allocation weight (docs/abm.md, "Traits"). Draws use
+/// the run's substream: Beta as G1 / (G1 + G2) of two Gamma draws, Gamma by Marsaglia and Tsang
+/// (2000), LogNormal as exp(mu + sigma Z), truncated Normal by the inverse CDF on
+/// [Phi(lo), Phi(hi)], Pareto by the inverse CDF x_m U^(-1/alpha).
 struct Distribution {
-    enum class Kind { Constant, Beta, Gamma, Normal, LogNormal };
+    enum class Kind { Constant, Beta, Gamma, Normal, LogNormal, Pareto };
     Kind kind = Kind::Constant;
-    double a = 0.0;  ///< constant: value; beta: alpha; gamma: shape; normal: mean; lognormal: mu
-    double b = 0.0;  ///< beta: beta; gamma: scale; normal: standard deviation; lognormal: sigma
+    double a = 0.0;  ///< constant: value; beta: alpha; gamma: shape; normal: mean; lognormal: mu; pareto: x_m (scale)
+    double b = 0.0;  ///< beta: beta; gamma: scale; normal: standard deviation; lognormal: sigma; pareto: alpha (shape)
     double lo = -1e300;  ///< normal: lower truncation bound
     double hi = 1e300;   ///< normal: upper truncation bound
     [[nodiscard]] static Distribution constant(double value) { return {Kind::Constant, value, 0.0}; }
@@ -63,6 +66,9 @@ struct Cohort {
     Role role = Role::Holders;
     double share = 0.0;       ///< of total supply; shares sum to 1 (within 1e-9)
     int agents = 1;           ///< Holders: agents sharing the allocation (largest remainder)
+    /// Holders: each agent's weight in the cohort's allocation, drawn once per model (docs/abm.md,
+    /// "Token and vesting"); a constant (the default) is the equal split.
+    Distribution allocation_weights = Distribution::constant(1.0);
     Vesting vesting;
     Traits traits;
 };
@@ -108,8 +114,9 @@ struct Arbitrage {
 };
 
 /// The project behind the token (docs/abm.md, "Project signals"): each run follows one Monte
-/// Carlo path of the project file, and holders sell more in months whose distributions are
-/// locked up, whose DSCR is below the lock-up covenant, or after an event of default.
+/// Carlo path of the project file, and holders sell more (and buyers arrive less often) in
+/// months whose distributions are locked up, whose DSCR is below the lock-up covenant, or after
+/// an event of default; buyers may arrive more often in months with distributions paid.
 struct ProjectLink {
     bool enabled = false;
     std::string file;          ///< project YAML (relative to the spec; `--project` overrides)
@@ -118,6 +125,19 @@ struct ProjectLink {
     double sell_when_blocked = 0.0;    ///< share of free tokens sold in a month with distributions locked up
     double sell_below_covenant = 0.0;  ///< ... with the period's DSCR below the lock-up covenant
     double sell_on_default = 0.0;      ///< ... in every month from an event of default on
+    /// The token's month 0 (TGE) in the project's calendar (default: the project's COD); must lie
+    /// within the project's life. Month t reads the project period containing tge_date + t months.
+    std::optional<std::chrono::year_month_day> tge_date;
+    SourceLocation tge_date_at;        ///< where the spec wrote tge_date (for the range error)
+    double demand_cut_when_blocked = 0.0;    ///< buyers' arrival rate x (1 - cut) in a month with distributions locked up
+    double demand_cut_below_covenant = 0.0;  ///< ... with the DSCR below the lock-up covenant
+    double demand_cut_on_default = 0.0;      ///< ... in every month from an event of default on
+    double demand_on_distribution = 0.0;     ///< arrival rate x (1 + d) in a month with distributions paid
+    /// True when buyers react to the project's signals.
+    [[nodiscard]] bool demand_reacts() const noexcept {
+        return demand_cut_when_blocked > 0.0 || demand_cut_below_covenant > 0.0 || demand_cut_on_default > 0.0 ||
+               demand_on_distribution > 0.0;
+    }
 };
 
 struct Staking {
@@ -161,8 +181,14 @@ struct Spec {
 [[nodiscard]] Spec parse_spec(std::string_view yaml_text, const std::string& source = "spec",
                               const std::filesystem::path& base_dir = {});
 
-/// Allocation of each cohort in base units: floor(T s_c) plus one unit to the cohorts with the
-/// largest remainders (ties: earlier cohort), so the allocations sum to T exactly.
+/// Whole units of `total` apportioned by the largest remainder: floor(q_i) of each quota, then
+/// one unit at a time to the largest remainders q_i - floor(q_i) (ties: the earlier index), or
+/// taken back from the smallest, until they sum to `total` exactly (quotas summing to total
+/// within rounding).
+[[nodiscard]] std::vector<std::int64_t> largest_remainder(std::int64_t total, const std::vector<long double>& quotas);
+
+/// Allocation of each cohort in base units: the largest remainder of the quotas T s_c, so the
+/// allocations sum to T exactly.
 [[nodiscard]] std::vector<std::int64_t> allocations(const Spec& spec);
 
 /// Splits `total` into `parts` whole amounts, the first total mod parts of them one unit larger.
@@ -174,5 +200,15 @@ struct Spec {
 /// step_months), so the per-step releases are whole units and sum to A exactly.
 [[nodiscard]] std::vector<std::int64_t> vesting_schedule(std::int64_t allocation, const Vesting& vesting,
                                                          int months);
+
+/// Units an agent with allocation a (of its cohort's A) has vested when the cohort's own schedule
+/// stands at C: floor(a C / A) in 128-bit integers (0 when A is 0). Monotone in C, a at C = A.
+[[nodiscard]] inline std::int64_t agent_vested(std::int64_t a, std::int64_t cumulative, std::int64_t allocation) noexcept {
+    if (allocation == 0) return 0;
+    __extension__ typedef unsigned __int128 u128;
+    const u128 product = static_cast<u128>(a) * static_cast<u128>(cumulative);
+    if ((product >> 64) == 0) return static_cast<std::int64_t>(static_cast<std::uint64_t>(product) / static_cast<std::uint64_t>(allocation));
+    return static_cast<std::int64_t>(product / static_cast<u128>(allocation));
+}
 
 }  // namespace pftoken::integration::abm
