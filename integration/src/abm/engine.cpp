@@ -146,6 +146,14 @@ struct Agents {
         exit_month.push_back(step + static_cast<int>(std::ceil(std::min(draw(rng, t.horizon), 1e9))));
         memory.push_back(static_cast<int>(std::clamp(std::floor(draw(rng, t.memory)), 1.0, 1e6)));
     }
+    /// Empties every array, keeping its memory.
+    void clear() {
+        for (auto* v : {&held, &staked, &cash}) v->clear();
+        for (auto* v : {&unlock, &exit_month, &memory}) v->clear();
+        for (auto* v : {&basis, &take_profit, &stop_loss, &sell_fraction, &cliff_sell, &staking, &hurdle}) v->clear();
+        cohort.clear();
+        schedule.clear();
+    }
     [[nodiscard]] std::size_t size() const noexcept { return held.size(); }
 };
 
@@ -210,6 +218,19 @@ void shuffle(Rng& rng, std::vector<Queued>& items) {
 }
 
 }  // namespace
+
+/// A run's scratch arrays, kept between the runs of one thread (see RunWorkspace).
+struct RunWorkspace::Impl {
+    Agents agents;
+    std::vector<Order> orders;
+    std::vector<Queued> sequence;
+    std::vector<std::int64_t> new_units;
+};
+
+RunWorkspace::RunWorkspace() : impl_(std::make_unique<Impl>()) {}
+RunWorkspace::~RunWorkspace() = default;
+RunWorkspace::RunWorkspace(RunWorkspace&&) noexcept = default;
+RunWorkspace& RunWorkspace::operator=(RunWorkspace&&) noexcept = default;
 
 Model build_model(const Spec& spec) {
     spec.validate();
@@ -284,7 +305,10 @@ Model build_model(const Spec& spec) {
     return m;
 }
 
-RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, const RunOptions& options) {
+RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, const RunOptions& options,
+                  RunWorkspace* workspace) {
+    std::optional<RunWorkspace> own;
+    RunWorkspace::Impl& scratch = *(workspace ? workspace : &own.emplace())->impl_;
     const Spec& spec = model.spec;
     const int months = spec.months;
     const auto points = static_cast<std::size_t>(months) + 1;
@@ -313,7 +337,8 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     double expected_buyers = 0.0;
     for (int t = 0; t <= months; ++t)
         expected_buyers += spec.demand.arrivals_per_month * std::pow(1.0 + spec.demand.growth_per_month, t);
-    Agents agents;
+    Agents& agents = scratch.agents;
+    agents.clear();
     agents.reserve(static_cast<std::size_t>(model.holder_agents) +
                    static_cast<std::size_t>(expected_buyers + 10.0 * std::sqrt(expected_buyers) + 16.0));
     for (std::size_t c = 0; c < n_cohorts; ++c) {
@@ -345,13 +370,16 @@ RunResult run_one(const Model& model, std::uint64_t seed, std::uint64_t run, con
     std::int64_t treasury_hold = 0, treasury_liquidity = 0, treasury_buyback = 0;
     const auto capacity = static_cast<std::int64_t>(std::floor(static_cast<long double>(spec.total_supply_units) *
                                                                static_cast<long double>(spec.staking.capacity)));
-    std::vector<Order> orders;
+    std::vector<Order>& orders = scratch.orders;
+    orders.clear();
     orders.reserve(agents.held.capacity());
-    std::vector<Queued> sequence;  // the orders in execution order
+    std::vector<Queued>& sequence = scratch.sequence;  // the orders in execution order
+    sequence.clear();
     sequence.reserve(agents.held.capacity());
     std::vector<double> price_sum(points + 1, 0.0);  // prefix sums of opening prices
     std::vector<double> perceived_of(points + 1, 0.0);
-    std::vector<std::int64_t> new_units(holders, 0);  // this step's release per holder
+    std::vector<std::int64_t>& new_units = scratch.new_units;  // this step's release per holder
+    new_units.assign(holders, 0);
     const auto buyers_cohort = static_cast<std::uint32_t>(n_cohorts);
     int signal_months = 0;
     std::int64_t lp_quote = 0;  // quote the treasury deployed as LP

@@ -71,8 +71,9 @@ McResult run_abm(const Model& model, const McOptions& options) {
     if (options.progress) parallel.poll = [&] { options.progress(done.load(), runs); };
     RunOptions run_options;
     run_options.check_invariants = options.check_invariants;
-    base::parallel_for_chunks(runs, parallel, [&](std::size_t r, unsigned) {
-        results[r] = run_one(model, options.seed, r, run_options);
+    std::vector<RunWorkspace> workspaces(base::worker_count(runs, options.threads));
+    base::parallel_for_chunks(runs, parallel, [&](std::size_t r, unsigned worker) {
+        results[r] = run_one(model, options.seed, r, run_options, &workspaces[worker]);
         done.fetch_add(1);
     });
 
