@@ -306,6 +306,53 @@ TEST(AbmReference, TrancheFollowsTheProjectsFairValuePaths) {
     }
 }
 
+TEST(AbmReference, FairValuePathsStartAtTheTgeDate) {
+    // The same SUN-A economy with TGE six months after COD (the valuation date): the solar
+    // project pays monthly on the 15th from COD 2026-04-15, so month t reads payment date 6 + t of
+    // the whole-life regression paths; a TGE before the valuation date reads date 0 until the
+    // valuation date is reached.
+    Spec s;
+    s.decimals = 6;
+    s.total_supply_units = 52'000'000'000;
+    s.months = 24;
+    s.seed = 5;
+    Cohort holders;
+    holders.name = "holders";
+    holders.share = 0.8;
+    holders.agents = 3;
+    holders.vesting.tge = 1.0;
+    Cohort liquidity = holders, arb = holders;
+    liquidity.name = "liquidity", liquidity.role = Role::Liquidity, liquidity.share = 0.1;
+    arb.name = "arb", arb.role = Role::Arbitrageur, arb.share = 0.1;
+    s.cohorts = {holders, liquidity, arb};
+    s.price.model = PriceModel::Pool;
+    s.price.pool = load_pool(kSource + "/data/pools/solar_senior_v2.yaml");
+    s.project.enabled = true;
+    s.project.file = kSource + "/data/examples/solar.yaml";
+    s.project.token = "SUN-A";
+    s.arbitrage.enabled = true;
+    s.arbitrage.path = Arbitrage::Path::FairValuePaths;
+    mc::FairValuePathOptions fo;
+    fo.mc.paths = 2000;
+    fo.mc.seed = 5;
+    fo.horizon_years = 0.0;
+    const auto fv = mc::fair_value_paths(load_project(s.project.file), mc::load_stochastic(s.project.file), fo);
+    ASSERT_EQ(fv.date[0], std::chrono::year{2026} / 4 / 15);
+    ASSERT_EQ(fv.date[6], std::chrono::year{2026} / 10 / 15);
+
+    s.project.tge_date = std::chrono::year{2026} / 10 / 15;
+    const Model later = build_model(s);
+    s.project.tge_date = std::chrono::year{2026} / 1 / 15;  // three months before COD
+    const Model early = build_model(s);
+    for (const std::uint64_t run : {0ULL, 7ULL, 1999ULL}) {
+        for (int t = 0; t <= s.months; ++t) {
+            EXPECT_EQ(later.project->fair_value_at(run, t), fv.at(run, static_cast<std::size_t>(6 + t))) << run << " " << t;
+            EXPECT_EQ(early.project->fair_value_at(run, t), fv.at(run, static_cast<std::size_t>(std::max(0, t - 3))))
+                << run << " " << t;
+        }
+    }
+}
+
 TEST(AbmReference, FairValuePathsNeedATrancheToken) {
     Spec s = parse_spec(pool_spec_text("project: {file: " + kSource + "/data/examples/solar.yaml, token: SUN-EQ}\n"
                                        "arbitrage: {reference_path: fair_value_paths}\n"));

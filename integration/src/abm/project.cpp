@@ -53,7 +53,9 @@ ProjectSignals project_signals(const Project& project, const mc::StochasticSpec&
         fo.mc.paths = std::clamp<std::uint64_t>(static_cast<std::uint64_t>(link.paths), 2'000, 20'000);
         fo.mc.seed = spec.seed;
         fo.tranche = tranche;
-        fo.horizon_years = static_cast<double>(spec.months) / 12.0 + 1.0 / 365.0;
+        // From the valuation date to the last month (a TGE elsewhere than the valuation date: the
+        // whole life, as the months may run past the valuation date's horizon).
+        fo.horizon_years = link.tge_date ? 0.0 : static_cast<double>(spec.months) / 12.0 + 1.0 / 365.0;
         const auto fv = mc::fair_value_paths(project, stochastic, fo);
         const auto points = static_cast<std::size_t>(spec.months) + 1;
         out.fair_value_paths = fv.paths;
@@ -61,9 +63,10 @@ ProjectSignals project_signals(const Project& project, const mc::StochasticSpec&
         for (std::uint64_t p = 0; p < fv.paths; ++p) {
             std::size_t j = 0;
             for (std::size_t m = 0; m < points; ++m) {
-                // COD + m calendar months (an end-of-month overflow such as Feb 31 still orders
-                // after Feb 28, which is what the comparison needs).
-                const CalendarDate month_date = fv.date[0] + std::chrono::months{static_cast<int>(m)};
+                // TGE (default: the valuation date) + m calendar months (an end-of-month overflow
+                // such as Feb 31 still orders after Feb 28, which is what the comparison needs); a
+                // month before the valuation date takes its value.
+                const CalendarDate month_date = (link.tge_date ? *link.tge_date : fv.date[0]) + std::chrono::months{static_cast<int>(m)};
                 while (j + 1 < fv.dates() && fv.date[j + 1] <= month_date) ++j;
                 out.fair_value[static_cast<std::size_t>(p) * points + m] = fv.at(p, j);
             }

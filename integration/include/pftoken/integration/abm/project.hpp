@@ -59,8 +59,9 @@ struct ProjectSignals {
 /// clamped to its last day). Months after the project's life carry no signal. Paths are regenerated exactly as `pftoken mc` generates them
 /// (mc::dump_project_paths) with the spec's seed. With reference_path fair_value_paths, the
 /// tranche's fair-value paths (mc::fair_value_paths, max(paths, 2000) regression paths, at most
-/// 20,000, the spec's seed): month m takes the value on the last payment date at or before m / 12
-/// years from the valuation date (ex-payment). InputError when the token is not a token of the
+/// 20,000, the spec's seed): month m takes the value on the last payment date at or before
+/// T + m calendar months, T the valuation date or tge_date (ex-payment; before the valuation date,
+/// its value). InputError when the token is not a token of the
 /// project, when sensitivities or fair-value paths need a stochastic section the project lacks,
 /// or when fair-value paths are asked for the equity token. Signals are generated when holders
 /// (sell_*) or buyers (demand_*) react to them.
