@@ -318,11 +318,11 @@ TEST(AbmReference, FairValuePathsStartAtTheTgeDate) {
     s.seed = 5;
     Cohort holders;
     holders.name = "holders";
-    holders.share = 0.8;
+    holders.share = 0.7;
     holders.agents = 3;
     holders.vesting.tge = 1.0;
     Cohort liquidity = holders, arb = holders;
-    liquidity.name = "liquidity", liquidity.role = Role::Liquidity, liquidity.share = 0.1;
+    liquidity.name = "liquidity", liquidity.role = Role::Liquidity, liquidity.share = 0.2;
     arb.name = "arb", arb.role = Role::Arbitrageur, arb.share = 0.1;
     s.cohorts = {holders, liquidity, arb};
     s.price.model = PriceModel::Pool;
