@@ -259,9 +259,9 @@ TEST(AbmProject, TgeDateMustLieWithinTheProjectsLife) {
 
 namespace {
 
-TEST(AbmReference, TrancheFollowsTheProjectsFairValuePaths) {
-    // SUN-A (the solar senior tranche, 52,000 tokens) in its v2 pool; run r's reference is
-    // regression path r of mc::fair_value_paths on the project's own Monte Carlo.
+/// SUN-A (the solar senior tranche, 52,000 tokens) in its v2 pool, holders who never sell, and an
+/// arbitrageur trading toward the project's fair-value paths.
+Spec sun_a_fair_value_economy() {
     Spec s;
     s.decimals = 6;
     s.total_supply_units = 52'000'000'000;
@@ -286,6 +286,13 @@ TEST(AbmReference, TrancheFollowsTheProjectsFairValuePaths) {
     s.project.token = "SUN-A";
     s.arbitrage.enabled = true;
     s.arbitrage.path = Arbitrage::Path::FairValuePaths;
+    return s;
+}
+
+TEST(AbmReference, TrancheFollowsTheProjectsFairValuePaths) {
+    // SUN-A (the solar senior tranche, 52,000 tokens) in its v2 pool; run r's reference is
+    // regression path r of mc::fair_value_paths on the project's own Monte Carlo.
+    Spec s = sun_a_fair_value_economy();
     const Model m = build_model(s);
     ASSERT_EQ(m.project->fair_value_paths, 2000U);
     // Month 0 is the valuation date's value (date 0 of every path).
@@ -311,27 +318,7 @@ TEST(AbmReference, FairValuePathsStartAtTheTgeDate) {
     // project pays monthly on the 15th from COD 2026-04-15, so month t reads payment date 6 + t of
     // the whole-life regression paths; a TGE before the valuation date reads date 0 until the
     // valuation date is reached.
-    Spec s;
-    s.decimals = 6;
-    s.total_supply_units = 52'000'000'000;
-    s.months = 24;
-    s.seed = 5;
-    Cohort holders;
-    holders.name = "holders";
-    holders.share = 0.7;
-    holders.agents = 3;
-    holders.vesting.tge = 1.0;
-    Cohort liquidity = holders, arb = holders;
-    liquidity.name = "liquidity", liquidity.role = Role::Liquidity, liquidity.share = 0.2;
-    arb.name = "arb", arb.role = Role::Arbitrageur, arb.share = 0.1;
-    s.cohorts = {holders, liquidity, arb};
-    s.price.model = PriceModel::Pool;
-    s.price.pool = load_pool(kSource + "/data/pools/solar_senior_v2.yaml");
-    s.project.enabled = true;
-    s.project.file = kSource + "/data/examples/solar.yaml";
-    s.project.token = "SUN-A";
-    s.arbitrage.enabled = true;
-    s.arbitrage.path = Arbitrage::Path::FairValuePaths;
+    Spec s = sun_a_fair_value_economy();
     mc::FairValuePathOptions fo;
     fo.mc.paths = 2000;
     fo.mc.seed = 5;
